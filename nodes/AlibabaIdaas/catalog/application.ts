@@ -1,0 +1,21 @@
+import type { OperationSpec } from './types';
+import { APP_PREFIX } from './params';
+
+export const applicationOperations: readonly OperationSpec[] = [
+	{
+		action: 'GetApplicationProvisioningScope',
+		resource: 'application',
+		operation: 'getProvisioningScope',
+		displayName: 'Get Provisioning Scope',
+		actionLabel: 'Get the provisioning scope',
+		description:
+			'Get the organizational units and groups this application may read and change (its synchronization scope)',
+		method: 'GET',
+		path: `${APP_PREFIX}/provisioningScope`,
+		auth: 'bearer',
+		// "The application has the permission by default" (META-EN).
+		idempotent: true,
+		response: 'object',
+		params: [],
+	},
+];

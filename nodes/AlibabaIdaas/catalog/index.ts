@@ -1,0 +1,44 @@
+import { applicationOperations } from './application';
+import { cloudAccountRoleOperations } from './cloudAccountRole';
+import { groupOperations } from './group';
+import { organizationalUnitOperations } from './organizationalUnit';
+import { tokenOperations } from './token';
+import type { OperationSpec, Resource } from './types';
+import { userOperations } from './user';
+
+export * from './types';
+export { SCOPES, SOURCE_TYPES } from './params';
+
+/** Every Developer API operation, in the order the README lists them. */
+export const CATALOG: readonly OperationSpec[] = [
+	...userOperations,
+	...organizationalUnitOperations,
+	...groupOperations,
+	...applicationOperations,
+	...tokenOperations,
+	...cloudAccountRoleOperations,
+];
+
+export const RESOURCES: ReadonlyArray<{ value: Resource; name: string; description: string }> = [
+	{ value: 'user', name: 'User', description: 'Accounts, their organizational units and groups' },
+	{ value: 'organizationalUnit', name: 'Organizational Unit', description: 'The organization tree' },
+	{ value: 'group', name: 'Group', description: 'Groups and their members' },
+	{ value: 'application', name: 'Application', description: "This application's provisioning scope" },
+	{ value: 'token', name: 'Token', description: 'OAuth tokens and device codes' },
+	{ value: 'cloudAccountRole', name: 'Cloud Account Role', description: 'Temporary cloud credentials (PAM)' },
+];
+
+const byAction = new Map(CATALOG.map((op) => [op.action, op]));
+const byResourceOperation = new Map(CATALOG.map((op) => [`${op.resource}:${op.operation}`, op]));
+
+export function getOperationByAction(action: string): OperationSpec | undefined {
+	return byAction.get(action);
+}
+
+export function getOperation(resource: string, operation: string): OperationSpec | undefined {
+	return byResourceOperation.get(`${resource}:${operation}`);
+}
+
+export function operationsOf(resource: Resource): OperationSpec[] {
+	return CATALOG.filter((op) => op.resource === resource);
+}

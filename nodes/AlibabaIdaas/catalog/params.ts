@@ -1,0 +1,86 @@
+import type { IdKind, ParamSpec } from './types';
+
+/**
+ * Building blocks shared by the per-resource catalog files, so that a parameter that means the
+ * same thing everywhere (a user ID in a path, a page size) is described once.
+ */
+
+/** Every Developer API path starts with these two; they come from the credential, not the node. */
+export const APP_PREFIX = '/v2/{instanceId}/{applicationId}';
+
+export const SOURCE_TYPES = ['build_in', 'ding_talk', 'ad', 'ldap'] as const;
+
+export const SCOPES = {
+	userRead: 'urn:alibaba:idaas:scope:user:read_all',
+	// The console and SetApplicationGrantScope spell it manage_all; some docs print manager_all
+	// (idaas-api.md §1.5). manage_all is canonical; the emulator accepts both spellings.
+	userManage: 'urn:alibaba:idaas:scope:user:manage_all',
+	ouRead: 'urn:alibaba:idaas:scope:organizational_unit:read_all',
+	ouManage: 'urn:alibaba:idaas:scope:organizational_unit:manage_all',
+	pamObtainCredential: 'urn:cloud:idaas:pam|cloud_account_role:obtain_access_credential',
+} as const;
+
+const ID_LABEL: Record<IdKind, string> = {
+	user: 'User',
+	organizationalUnit: 'Organizational Unit',
+	group: 'Group',
+	instance: 'Instance',
+	application: 'Application',
+};
+
+export function pathId(name: string, idKind: IdKind): ParamSpec {
+	return {
+		name,
+		in: 'path',
+		type: 'string',
+		required: true,
+		idKind,
+		displayName: ID_LABEL[idKind],
+		description: `The ${ID_LABEL[idKind].toLowerCase()} ID`,
+	};
+}
+
+export function bodyIdList(name: string, idKind: IdKind, description: string): ParamSpec {
+	return {
+		name,
+		in: 'body',
+		type: 'stringList',
+		required: true,
+		idKind,
+		displayName: `${ID_LABEL[idKind]}s`,
+		description,
+	};
+}
+
+export const pageNumberParams: readonly ParamSpec[] = [
+	{ name: 'pageNumber', in: 'query', type: 'integer', min: 1, description: 'Page number, from 1' },
+	{ name: 'pageSize', in: 'query', type: 'integer', min: 1, max: 100, description: 'Page size, 1-100' },
+];
+
+export const nextTokenParams: readonly ParamSpec[] = [
+	{ name: 'nextToken', in: 'query', type: 'string', description: 'Token of the page to read' },
+	{
+		name: 'maxResults',
+		in: 'query',
+		type: 'integer',
+		min: 1,
+		max: 100,
+		description: 'Page size. Default 20; the maximum is not documented, 100 is assumed',
+	},
+];
+
+export const PAGE_NUMBER = {
+	style: 'pageNumber',
+	sizeParam: 'pageSize',
+	maxPageSize: 100,
+	defaultPageSize: 20,
+} as const;
+
+// maxResults has no documented upper bound (idaas-api.md §1.7). We use 100, the bound of the
+// page-number lists, so a real tenant never rejects our page size.
+export const NEXT_TOKEN = {
+	style: 'nextToken',
+	sizeParam: 'maxResults',
+	maxPageSize: 100,
+	defaultPageSize: 20,
+} as const;

@@ -1,0 +1,87 @@
+import type { OperationSpec } from './types';
+import { APP_PREFIX } from './params';
+
+const OAUTH = `${APP_PREFIX}/oauth2`;
+
+/**
+ * The OAuth endpoints take no Authorization header. The official SDK sends every parameter in
+ * the query string (GO, META-EN `in: query`); docs also show a form body. We follow the SDK.
+ */
+export const tokenOperations: readonly OperationSpec[] = [
+	{
+		action: 'GenerateToken',
+		resource: 'token',
+		operation: 'generate',
+		displayName: 'Generate',
+		actionLabel: 'Generate a token',
+		description: 'Exchange a grant (code, device code, refresh token, password or client credentials) for tokens',
+		method: 'POST',
+		path: `${OAUTH}/token`,
+		auth: 'none',
+		idempotent: false,
+		response: 'object',
+		params: [
+			{
+				name: 'grant_type',
+				in: 'query',
+				type: 'string',
+				required: true,
+				enum: [
+					'authorization_code',
+					'urn:ietf:params:oauth:grant-type:device_code',
+					'refresh_token',
+					'client_credentials',
+					'password',
+				],
+				default: 'authorization_code',
+				displayName: 'Grant Type',
+				description: 'The OAuth 2.0 grant to exchange',
+			},
+			{ name: 'client_id', in: 'query', type: 'string', description: 'Client ID (the application ID); taken from the credential' },
+			{ name: 'client_secret', in: 'query', type: 'string', sensitive: true, description: 'Client secret; taken from the credential' },
+			{ name: 'code', in: 'query', type: 'string', sensitive: true, requiredWith: 'grant_type=authorization_code', description: 'Authorization code' },
+			{ name: 'redirect_uri', in: 'query', type: 'string', requiredWith: 'grant_type=authorization_code', description: 'Redirect URI used to obtain the code' },
+			{ name: 'code_verifier', in: 'query', type: 'string', sensitive: true, description: 'PKCE code verifier' },
+			{ name: 'device_code', in: 'query', type: 'string', sensitive: true, requiredWith: 'grant_type=urn:ietf:params:oauth:grant-type:device_code', description: 'Device code from Generate Device Code' },
+			{ name: 'refresh_token', in: 'query', type: 'string', sensitive: true, requiredWith: 'grant_type=refresh_token', description: 'Refresh token' },
+			{ name: 'username', in: 'query', type: 'string', requiredWith: 'grant_type=password', description: 'Username, for the password grant' },
+			{ name: 'password', in: 'query', type: 'string', sensitive: true, requiredWith: 'grant_type=password', description: 'Password, for the password grant' },
+			{ name: 'scope', in: 'query', type: 'string', description: 'Space-separated scopes: openid, email, phone, profile' },
+			// Semantics undocumented (idaas-api.md §2.1); passed through as given.
+			{ name: 'exclusive_tag', in: 'query', type: 'string', displayName: 'Exclusive Tag', description: 'Exclusive tag (passed through as given)' },
+		],
+	},
+	{
+		action: 'RevokeToken',
+		resource: 'token',
+		operation: 'revoke',
+		displayName: 'Revoke',
+		actionLabel: 'Revoke a token',
+		description: 'Revoke an access token or refresh token',
+		method: 'POST',
+		path: `${OAUTH}/revoke`,
+		auth: 'none',
+		idempotent: true,
+		response: 'none',
+		params: [
+			{ name: 'token', in: 'query', type: 'string', required: true, sensitive: true, description: 'The token to revoke' },
+			{ name: 'token_type_hint', in: 'query', type: 'string', enum: ['access_token', 'refresh_token'], displayName: 'Token Type Hint', description: 'What kind of token it is' },
+			{ name: 'client_id', in: 'query', type: 'string', description: 'Client ID; taken from the credential' },
+			{ name: 'client_secret', in: 'query', type: 'string', sensitive: true, description: 'Client secret; taken from the credential' },
+		],
+	},
+	{
+		action: 'GenerateDeviceCode',
+		resource: 'token',
+		operation: 'generateDeviceCode',
+		displayName: 'Generate Device Code',
+		actionLabel: 'Generate a device code',
+		description: 'Start the device authorization flow',
+		method: 'POST',
+		path: `${OAUTH}/device/code`,
+		auth: 'none',
+		idempotent: false,
+		response: 'object',
+		params: [{ name: 'scope', in: 'query', type: 'string', description: 'Space-separated scopes' }],
+	},
+];

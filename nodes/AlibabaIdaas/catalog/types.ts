@@ -1,0 +1,131 @@
+/**
+ * The shape of the operation catalog: the one description of the IDaaS Developer API
+ * (Eiam-developerapi 2022-02-25) that the node's pickers and requests, the emulator's router
+ * and the README's operation table are all built from.
+ */
+
+export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+
+export type ParamLocation = 'path' | 'query' | 'body';
+
+/**
+ * `stringList` is a JSON array of strings (e.g. `userIds`); `objectList` an array of objects
+ * (e.g. `customFields`); `object` a nested object (e.g. `passwordInitializationConfig`).
+ */
+export type ParamType = 'string' | 'integer' | 'boolean' | 'stringList' | 'objectList' | 'object';
+
+/** Kinds of IDaaS object IDs; their documented prefixes let us reject a wrong ID before any request. */
+export type IdKind = 'user' | 'organizationalUnit' | 'group' | 'instance' | 'application';
+
+export const ID_PREFIX: Record<IdKind, string> = {
+	user: 'user_',
+	organizationalUnit: 'ou_',
+	group: 'group_',
+	instance: 'idaas_',
+	application: 'app_',
+};
+
+/** Text checks done before a request; see shared/validation.ts. */
+export type TextFormat = 'email' | 'phoneNumber' | 'phoneRegion' | 'username';
+
+export interface ParamSpec {
+	/** Wire name, exactly as the API spells it. */
+	name: string;
+	in: ParamLocation;
+	type: ParamType;
+	required?: boolean;
+	/**
+	 * Required only together with another field ("phoneRegion is required if phoneNumber is set").
+	 * Enforced by the node's validation and by the emulator.
+	 */
+	requiredWith?: string;
+	enum?: readonly string[];
+	description: string;
+	/** Label in the n8n editor; defaults to a title-cased `name`. */
+	displayName?: string;
+	/** An ID of this kind (single value, or every item of a `stringList`). */
+	idKind?: IdKind;
+	format?: TextFormat;
+	maxLength?: number;
+	min?: number;
+	max?: number;
+	/** A secret the node must never echo (passwords, client secrets, tokens). */
+	sensitive?: boolean;
+	/** Shown as a top-level field in the node even though the API marks it optional. */
+	prominent?: boolean;
+	/** Default in the editor. */
+	default?: string | number | boolean;
+	/** Object fields of an `objectList`/`object` parameter. */
+	fields?: readonly ParamSpec[];
+}
+
+/**
+ * How a list operation pages. `pageNumber`: pageNumber/pageSize with totalCount
+ * (ListUsers, ListOrganizationalUnits). `nextToken`: nextToken/maxResults (ListGroups,
+ * ListGroupsForUser, ListUsersForGroup).
+ */
+export type Pagination =
+	| { style: 'pageNumber'; sizeParam: 'pageSize'; maxPageSize: number; defaultPageSize: number }
+	| { style: 'nextToken'; sizeParam: 'maxResults'; maxPageSize: number; defaultPageSize: number };
+
+/**
+ * `bearer`: the application's access token (client credentials).
+ * `userBearer`: an end user's access token, given as a parameter (GetUserInfo).
+ * `pamBearer`: a token with the PAM scope, given as a parameter (ObtainCloudAccountRoleAccessCredential).
+ * `none`: no Authorization header (the OAuth endpoints).
+ */
+export type AuthKind = 'bearer' | 'userBearer' | 'pamBearer' | 'none';
+
+export type Resource =
+	| 'user'
+	| 'organizationalUnit'
+	| 'group'
+	| 'application'
+	| 'token'
+	| 'cloudAccountRole';
+
+/**
+ * What a success response holds:
+ * `object`: one record (or the field named by responseKey);
+ * `list`: records under responseKey, with pagination;
+ * `none`: nothing useful (the API returns 200 with `{}` or no body).
+ */
+export type ResponseKind = 'object' | 'list' | 'none';
+
+export interface OperationSpec {
+	/** API action name, as in the SDKs and the metadata (x-acs-action). */
+	action: string;
+	resource: Resource;
+	/** n8n operation value, unique within the resource. */
+	operation: string;
+	/** Operation picker label. */
+	displayName: string;
+	/** n8n's `action` text, e.g. "Create a user". */
+	actionLabel: string;
+	description: string;
+	method: HttpMethod;
+	/** Path template with `{instanceId}`, `{applicationId}` and the operation's own path params. */
+	path: string;
+	auth: AuthKind;
+	params: readonly ParamSpec[];
+	response: ResponseKind;
+	/** The response field holding the result (`data` for lists, `userId` for lookups, ...). */
+	responseKey?: string;
+	pagination?: Pagination;
+	/**
+	 * The permission the application needs, as granted in the console. `undefined`: no scope
+	 * is documented (the emulator then requires none).
+	 */
+	scope?: string;
+	/** Success status code; 200 for every documented operation. */
+	successStatus?: number;
+	/** Not in the current metadata; documented only by older SDKs (see idaas-api.md). */
+	legacy?: boolean;
+	/**
+	 * Whether repeating the request is harmless (GET, PATCH, DELETE, idempotent actions).
+	 * Retries after 5xx or a dropped connection only happen for these.
+	 */
+	idempotent: boolean;
+	/** The kind of object the operation returns or acts on, for simplify and error hints. */
+	subject?: 'user' | 'organizationalUnit' | 'group';
+}
