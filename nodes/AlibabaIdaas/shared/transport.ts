@@ -1,0 +1,369 @@
+import type {
+	ICredentialDataDecryptedObject,
+	ICredentialsDecrypted,
+	IDataObject,
+	IExecuteFunctions,
+	IHttpRequestOptions,
+	ILoadOptionsFunctions,
+	INode,
+	IPollFunctions,
+} from 'n8n-workflow';
+import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
+
+import type { OperationSpec } from '../catalog/types';
+import type { BuiltRequest } from './request';
+import { buildRequest } from './request';
+import type { IdaasConnection } from './endpoint';
+import { CredentialConfigError, resolveConnection } from './endpoint';
+import type { IdaasErrorInfo } from './errors';
+import {
+	isServerFault,
+	isThrottled,
+	isTokenRejected,
+	parseErrorResponse,
+	toNodeApiError,
+} from './errors';
+import { ParameterError } from './validation';
+
+export const CREDENTIAL_TYPE = 'alibabaIdaasApi';
+
+export type IdaasContext = IExecuteFunctions | ILoadOptionsFunctions | IPollFunctions;
+
+export interface RetryPolicy {
+	/** Tries per request, the first included. */
+	maxAttempts: number;
+	/** First backoff step; doubled per try, with jitter. */
+	baseDelayMs: number;
+	/** Longest single wait, Retry-After included. */
+	maxDelayMs: number;
+	/** Total time one request may spend waiting before it gives up. */
+	maxTotalWaitMs: number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = {
+	maxAttempts: 6,
+	baseDelayMs: 250,
+	maxDelayMs: 10_000,
+	maxTotalWaitMs: 60_000,
+};
+
+export interface CallOptions {
+	itemIndex?: number;
+	/** For userBearer / pamBearer operations: the token to send. */
+	bearerToken?: string;
+	/**
+	 * For a non-idempotent write whose response was lost (5xx, dropped connection): looks the
+	 * object up and returns the response the write would have given, or undefined if it was not
+	 * applied, in which case the write is sent again. Without it such failures are not retried.
+	 */
+	recover?: () => Promise<IDataObject | undefined>;
+}
+
+interface RawResponse {
+	statusCode: number;
+	headers: Record<string, unknown>;
+	body: unknown;
+}
+
+/** A failure with no HTTP answer (connection reset, timeout): the write may or may not have happened. */
+class ConnectionLost extends Error {}
+
+const TOKEN_SAFETY_MARGIN_S = 60;
+
+/**
+ * The one way this package talks to IDaaS. One client per execution (or poll, or list search):
+ * it reads the credential once, sends every request through n8n's
+ * `httpRequestWithAuthentication` (so proxies, n8n's token handling and SSRF rules apply), and
+ * adds what n8n lacks for this API:
+ *
+ * - token renewal on `400 invalid_token`, which n8n does not treat as an expired token (it only
+ *   renews on 401). We hand n8n our copy of the credential with the token blanked; n8n then runs
+ *   the credential's preAuthentication, stores the new token in the database and writes it into
+ *   our copy. Renewal is single-flight, so concurrent items cause one GenerateToken, not many;
+ * - backoff on throttling (Retry-After, else exponential with jitter), bounded in tries and time;
+ * - retries after 5xx or a lost connection only for idempotent operations, and for creates only
+ *   after checking the object was not created;
+ * - mapping every failure to a NodeApiError with the IDaaS code, message and request ID, and no
+ *   part of the request (which holds the token).
+ */
+export class IdaasClient {
+	private renewal: Promise<void> | undefined;
+
+	private tokenVersion = 0;
+
+	private constructor(
+		private readonly ctx: IdaasContext,
+		readonly connection: IdaasConnection,
+		private readonly credential: ICredentialsDecrypted & { data: ICredentialDataDecryptedObject },
+		private readonly retry: RetryPolicy,
+	) {}
+
+	static async create(ctx: IdaasContext, retry: Partial<RetryPolicy> = {}): Promise<IdaasClient> {
+		const data = (await ctx.getCredentials(CREDENTIAL_TYPE)) as ICredentialDataDecryptedObject;
+		let connection: IdaasConnection;
+		try {
+			connection = resolveConnection(data);
+		} catch (error) {
+			if (error instanceof CredentialConfigError) {
+				throw new NodeOperationError(ctx.getNode(), `Credential: ${error.message}`, {
+					description: `Fix the "${error.field}" field of the Alibaba Cloud IDaaS credential.`,
+				});
+			}
+			throw error;
+		}
+		const copy: ICredentialDataDecryptedObject = { ...data };
+		const expiresAt = Number(copy.accessTokenExpiresAt);
+		if (Number.isFinite(expiresAt) && expiresAt > 0 && Date.now() / 1000 > expiresAt - TOKEN_SAFETY_MARGIN_S) {
+			// Known to be stale: renew up front instead of spending a request on a refusal.
+			copy.accessToken = '';
+		}
+		const nodeCredential = ctx.getNode().credentials?.[CREDENTIAL_TYPE];
+		const credential = {
+			id: nodeCredential?.id ?? '',
+			name: nodeCredential?.name ?? '',
+			type: CREDENTIAL_TYPE,
+			data: copy,
+		};
+		return new IdaasClient(ctx, connection, credential, { ...DEFAULT_RETRY, ...retry });
+	}
+
+	get node(): INode {
+		return this.ctx.getNode();
+	}
+
+	/** Validates, builds and sends one operation; returns the response body ({} when empty). */
+	async call(op: OperationSpec, values: Record<string, unknown>, options: CallOptions = {}): Promise<IDataObject> {
+		let request: BuiltRequest;
+		try {
+			request = buildRequest(op, values, this.connection);
+		} catch (error) {
+			if (error instanceof ParameterError) {
+				throw new NodeOperationError(this.node, error.message, {
+					itemIndex: options.itemIndex,
+					description: `Check the "${error.field}" field.`,
+				});
+			}
+			throw error;
+		}
+		return await this.send(op, request, options);
+	}
+
+	/**
+	 * Walks every page of a list operation at the largest page size and yields each page's
+	 * records. Records seen on an earlier page are skipped: pageNumber paging shifts when the
+	 * directory changes during the walk.
+	 */
+	async *pages(
+		op: OperationSpec,
+		values: Record<string, unknown>,
+		options: CallOptions & { limit?: number } = {},
+	): AsyncGenerator<IDataObject[]> {
+		const pagination = op.pagination;
+		if (!pagination || !op.responseKey) throw new Error(`Catalog error: ${op.action} is not a list`);
+		const limit = options.limit ?? Infinity;
+		const pageSize = Math.min(pagination.maxPageSize, Number.isFinite(limit) ? Math.max(1, limit) : Infinity);
+		const seen = new Set<string>();
+		let returned = 0;
+		let pageNumber = 1;
+		let nextToken: string | undefined;
+		for (;;) {
+			const pageValues: Record<string, unknown> = { ...values, [pagination.sizeParam]: pageSize };
+			if (pagination.style === 'pageNumber') pageValues.pageNumber = pageNumber;
+			else if (nextToken) pageValues.nextToken = nextToken;
+			const body = await this.call(op, pageValues, options);
+			const records = Array.isArray(body[op.responseKey]) ? (body[op.responseKey] as IDataObject[]) : [];
+			const fresh = records.filter((record) => {
+				const key = recordKey(record);
+				if (key === undefined) return true;
+				if (seen.has(key)) return false;
+				seen.add(key);
+				return true;
+			});
+			const page = fresh.slice(0, limit - returned);
+			returned += page.length;
+			if (page.length > 0) yield page;
+			if (returned >= limit) return;
+			if (pagination.style === 'pageNumber') {
+				const total = Number(body.totalCount);
+				if (records.length < pageSize || (Number.isFinite(total) && pageNumber * pageSize >= total)) return;
+				pageNumber++;
+			} else {
+				nextToken = typeof body.nextToken === 'string' && body.nextToken !== '' ? body.nextToken : undefined;
+				if (!nextToken || records.length === 0) return;
+			}
+		}
+	}
+
+	/** All records of a list operation, up to `limit`. */
+	async list(
+		op: OperationSpec,
+		values: Record<string, unknown>,
+		options: CallOptions & { limit?: number } = {},
+	): Promise<IDataObject[]> {
+		const all: IDataObject[] = [];
+		for await (const page of this.pages(op, values, options)) all.push(...page);
+		return all;
+	}
+
+	private async send(op: OperationSpec, request: BuiltRequest, options: CallOptions): Promise<IDataObject> {
+		let waited = 0;
+		for (let attempt = 1; ; attempt++) {
+			let response: RawResponse;
+			try {
+				response = await this.sendOnce(op, request, options);
+			} catch (error) {
+				if (!(error instanceof ConnectionLost)) throw error;
+				const retryable = op.idempotent || options.recover !== undefined;
+				const lost: IdaasErrorInfo = { status: 0, code: 'ConnectionLost', message: error.message };
+				if (!retryable || attempt >= this.retry.maxAttempts) {
+					throw toNodeApiError(this.node, lost, op, options.itemIndex);
+				}
+				const recovered = await this.recoverWrite(op, options);
+				if (recovered) return recovered;
+				waited += await this.backoff(attempt, undefined, waited, lost, op, options);
+				continue;
+			}
+			if (response.statusCode >= 200 && response.statusCode < 300) {
+				return isObject(response.body) ? response.body : {};
+			}
+			const info = parseErrorResponse(response.statusCode, response.body, response.headers);
+			const serverFault = isServerFault(info) && (op.idempotent || options.recover !== undefined);
+			if ((isThrottled(info) || serverFault) && attempt < this.retry.maxAttempts) {
+				// A throttled request was not processed, so even a create may be sent again.
+				if (serverFault) {
+					const recovered = await this.recoverWrite(op, options);
+					if (recovered) return recovered;
+				}
+				waited += await this.backoff(attempt, response.headers['retry-after'], waited, info, op, options);
+				continue;
+			}
+			throw toNodeApiError(this.node, info, op, options.itemIndex);
+		}
+	}
+
+	private async recoverWrite(op: OperationSpec, options: CallOptions): Promise<IDataObject | undefined> {
+		if (op.idempotent || !options.recover) return undefined;
+		return await options.recover();
+	}
+
+	/** Sleeps before the next try and returns how long; throws when the time budget is spent. */
+	private async backoff(
+		attempt: number,
+		retryAfter: unknown,
+		waitedSoFar: number,
+		info: IdaasErrorInfo,
+		op: OperationSpec,
+		options: CallOptions,
+	): Promise<number> {
+		const seconds = Number(Array.isArray(retryAfter) ? retryAfter[0] : retryAfter);
+		const exponential = this.retry.baseDelayMs * 2 ** (attempt - 1);
+		const delay = Math.min(
+			this.retry.maxDelayMs,
+			Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : exponential / 2 + Math.random() * exponential,
+		);
+		if (waitedSoFar + delay > this.retry.maxTotalWaitMs) {
+			throw toNodeApiError(this.node, info, op, options.itemIndex);
+		}
+		await sleep(delay);
+		return delay;
+	}
+
+	/** One HTTP exchange, with at most one token renewal. */
+	private async sendOnce(op: OperationSpec, request: BuiltRequest, options: CallOptions): Promise<RawResponse> {
+		const httpOptions: IHttpRequestOptions = {
+			method: request.method,
+			url: request.url,
+			qs: request.qs,
+			body: request.body,
+			json: true,
+			headers: { accept: 'application/json' },
+			returnFullResponse: true,
+			ignoreHttpStatusErrors: true,
+		};
+		if (op.auth !== 'bearer') {
+			if (op.auth !== 'none') {
+				httpOptions.headers = { ...httpOptions.headers, Authorization: `Bearer ${options.bearerToken ?? ''}` };
+			}
+			return await this.exchange(() => this.ctx.helpers.httpRequest(httpOptions));
+		}
+		if (this.renewal) await this.renewal;
+		const version = this.tokenVersion;
+		const first = await this.authenticated(httpOptions);
+		if (!isTokenRejected(parseErrorResponse(first.statusCode, first.body))) return first;
+		if (this.tokenVersion !== version) return await this.authenticated(httpOptions);
+		if (this.renewal) {
+			await this.renewal;
+			return await this.authenticated(httpOptions);
+		}
+		let renewed: RawResponse | undefined;
+		this.renewal = (async () => {
+			this.credential.data.accessToken = '';
+			try {
+				renewed = await this.authenticated(httpOptions);
+			} finally {
+				this.tokenVersion++;
+			}
+		})();
+		try {
+			await this.renewal;
+		} finally {
+			this.renewal = undefined;
+		}
+		return renewed as RawResponse;
+	}
+
+	private async authenticated(httpOptions: IHttpRequestOptions): Promise<RawResponse> {
+		return await this.exchange(() =>
+			this.ctx.helpers.httpRequestWithAuthentication.call(this.ctx, CREDENTIAL_TYPE, httpOptions, {
+				credentialsDecrypted: this.credential,
+			}),
+		);
+	}
+
+	/** Runs one request; turns transport failures into ConnectionLost or a clean NodeApiError. */
+	private async exchange(run: () => Promise<unknown>): Promise<RawResponse> {
+		let response: unknown;
+		try {
+			response = await run();
+		} catch (error) {
+			throw this.transportFailure(error);
+		}
+		const full = response as Partial<RawResponse> | undefined;
+		return {
+			statusCode: Number(full?.statusCode ?? 200),
+			headers: (full?.headers as Record<string, unknown>) ?? {},
+			body: full?.body,
+		};
+	}
+
+	private transportFailure(error: unknown): Error {
+		const cause = (error as { cause?: unknown }).cause ?? error;
+		const code = String((cause as { code?: unknown }).code ?? (error as { code?: unknown }).code ?? '');
+		const message = String((cause as Error).message ?? (error as Error).message ?? '');
+		if (
+			/^(ECONNRESET|ECONNREFUSED|ETIMEDOUT|EPIPE|ECONNABORTED|ERR_SOCKET_CONNECTION_TIMEOUT|UND_ERR_SOCKET)$/.test(code) ||
+			/socket hang up|ECONNRESET|ETIMEDOUT|timeout/i.test(message)
+		) {
+			return new ConnectionLost(
+				code === 'ECONNREFUSED'
+					? 'Could not connect to the IDaaS endpoint (connection refused)'
+					: 'The connection to IDaaS was lost before a response arrived',
+			);
+		}
+		if (error instanceof NodeOperationError) return error;
+		// Failures of the credential's token request and anything else: keep the message (the
+		// credential writes it without secrets), drop the request, which holds the token.
+		const clean = message.replace(/Bearer\s+\S+/gi, 'Bearer [redacted]');
+		return new NodeApiError(this.node, { message: clean }, { message: clean });
+	}
+}
+
+function isObject(value: unknown): value is IDataObject {
+	return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** The ID of a list record, to drop duplicates when pages shift. */
+function recordKey(record: IDataObject): string | undefined {
+	const id = record.userId ?? record.organizationalUnitId ?? record.groupId;
+	return typeof id === 'string' ? `${id}` : undefined;
+}

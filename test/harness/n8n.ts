@@ -1,0 +1,185 @@
+import { ExecutionLifecycleHooks, LoadOptionsContext, PollContext, WorkflowExecute } from 'n8n-core';
+import type {
+	ICredentialDataDecryptedObject,
+	IDataObject,
+	INode,
+	INodeExecutionData,
+	INodeListSearchResult,
+	INodeParameters,
+	INodeType,
+	INodeTypes,
+	IRun,
+	IRunExecutionData,
+	IWorkflowExecuteAdditionalData,
+	WorkflowExecuteMode,
+} from 'n8n-workflow';
+import { Workflow } from 'n8n-workflow';
+
+import { AlibabaIdaasApi } from '../../credentials/AlibabaIdaasApi.credentials';
+import { TestCredentialsHelper } from './credentialsHelper';
+
+/**
+ * Runs this package's nodes inside n8n's own execution code (n8n-core's WorkflowExecute,
+ * PollContext and LoadOptionsContext), against real HTTP. Only the credentials store is ours.
+ */
+
+export const CREDENTIAL_ID = 'cred-idaas-1';
+
+export interface ExecuteResult {
+	items: INodeExecutionData[];
+	run: IRun;
+	/** The node's error when the execution failed. */
+	error?: Error & { description?: string; httpCode?: string; context?: IDataObject };
+}
+
+class SingleNodeTypes implements INodeTypes {
+	constructor(private readonly types: Record<string, INodeType>) {}
+
+	getByName(name: string): INodeType {
+		return this.types[name];
+	}
+
+	getByNameAndVersion(name: string): INodeType {
+		return this.types[name];
+	}
+
+	getKnownTypes() {
+		return {};
+	}
+}
+
+export class N8nHarness {
+	readonly credentials = new TestCredentialsHelper({ alibabaIdaasApi: new AlibabaIdaasApi() });
+
+	private executionCounter = 0;
+
+	constructor(credentialData: ICredentialDataDecryptedObject) {
+		this.credentials.setCredential(CREDENTIAL_ID, 'alibabaIdaasApi', {
+			accessToken: '',
+			...credentialData,
+		});
+	}
+
+	/** The credential row as n8n's database would hold it now. */
+	get storedCredential(): ICredentialDataDecryptedObject {
+		return this.credentials.stored(CREDENTIAL_ID);
+	}
+
+	node(type: string, parameters: INodeParameters, extra: Partial<INode> = {}): INode {
+		return {
+			id: `node-${type}`,
+			name: 'IDaaS',
+			type,
+			typeVersion: 1,
+			position: [0, 0],
+			parameters,
+			credentials: { alibabaIdaasApi: { id: CREDENTIAL_ID, name: 'IDaaS test' } },
+			...extra,
+		};
+	}
+
+	private additionalData(hooks?: ExecutionLifecycleHooks): IWorkflowExecuteAdditionalData {
+		return {
+			credentialsHelper: this.credentials,
+			hooks,
+			variables: {},
+			restApiUrl: 'http://127.0.0.1/rest',
+			instanceBaseUrl: 'http://127.0.0.1/',
+			formWaitingBaseUrl: '',
+			webhookBaseUrl: '',
+			webhookWaitingBaseUrl: '',
+			webhookTestBaseUrl: '',
+			currentNodeExecutionIndex: 0,
+			evalLlmMockHandler: undefined,
+		} as unknown as IWorkflowExecuteAdditionalData;
+	}
+
+	private workflow(nodeType: INodeType, node: INode, staticData?: IDataObject): Workflow {
+		return new Workflow({
+			id: 'wf-test',
+			nodes: [node],
+			connections: {},
+			active: false,
+			nodeTypes: new SingleNodeTypes({ [node.type]: nodeType }),
+			staticData,
+			settings: { executionOrder: 'v1' },
+		});
+	}
+
+	/** Executes one action node on the given input items, as a manual run would. */
+	async execute(
+		nodeType: INodeType,
+		parameters: INodeParameters,
+		options: { items?: IDataObject[]; continueOnFail?: boolean; mode?: WorkflowExecuteMode } = {},
+	): Promise<ExecuteResult> {
+		const node = this.node('alibabaIdaas', parameters, options.continueOnFail ? { onError: 'continueRegularOutput' } : {});
+		const workflow = this.workflow(nodeType, node);
+		const executionId = String(++this.executionCounter);
+		const hooks = new ExecutionLifecycleHooks(options.mode ?? 'manual', executionId, {
+			id: 'wf-test',
+			name: 'test',
+			active: false,
+			nodes: [node],
+			connections: {},
+			createdAt: new Date(),
+			updatedAt: new Date(),
+			isArchived: false,
+			activeVersionId: null,
+		} as never);
+		let finished: (run: IRun) => void = () => {};
+		const done = new Promise<IRun>((resolve) => (finished = resolve));
+		hooks.addHandler('workflowExecuteAfter', (run: IRun) => finished(run));
+		const additionalData = this.additionalData(hooks);
+		additionalData.executionId = executionId;
+		const input: INodeExecutionData[] = (options.items ?? [{}]).map((json) => ({ json }));
+		const runExecutionData: IRunExecutionData = {
+			resultData: { runData: {} },
+			executionData: {
+				metadata: {},
+				contextData: {},
+				waitingExecution: {},
+				waitingExecutionSource: null,
+				nodeExecutionStack: [{ node, data: { main: [input] }, source: null }],
+			},
+		} as unknown as IRunExecutionData;
+		const execute = new WorkflowExecute(additionalData, options.mode ?? 'manual', runExecutionData);
+		await execute.processRunExecutionData(workflow);
+		const run = await done;
+		const task = run.data.resultData.runData[node.name]?.[0];
+		return {
+			run,
+			items: task?.data?.main?.[0] ?? [],
+			error: (task?.error ?? run.data.resultData.error) as ExecuteResult['error'],
+		};
+	}
+
+	/** Runs one poll of a polling trigger; the static data object is read and written in place. */
+	async poll(
+		nodeType: INodeType,
+		parameters: INodeParameters,
+		options: { mode?: 'manual' | 'trigger'; staticData?: IDataObject } = {},
+	): Promise<{ result: INodeExecutionData[][] | null; staticData: IDataObject }> {
+		const node = this.node('alibabaIdaasTrigger', parameters);
+		const staticData = options.staticData ?? {};
+		const workflow = this.workflow(nodeType, node, staticData);
+		const context = new PollContext(workflow, node, this.additionalData(), options.mode ?? 'trigger', 'init');
+		const result = await nodeType.poll!.call(context);
+		return { result, staticData: workflow.staticData as IDataObject };
+	}
+
+	/** Calls a listSearch method the way the editor does. */
+	async listSearch(
+		nodeType: INodeType,
+		method: string,
+		parameters: INodeParameters,
+		filter?: string,
+		paginationToken?: string,
+	): Promise<INodeListSearchResult> {
+		const node = this.node('alibabaIdaas', parameters);
+		const workflow = this.workflow(nodeType, node);
+		const context = new LoadOptionsContext(workflow, node, this.additionalData(), '');
+		const search = nodeType.methods?.listSearch?.[method];
+		if (!search) throw new Error(`No listSearch method ${method}`);
+		return await search.call(context, filter, paginationToken);
+	}
+}
