@@ -22,7 +22,7 @@ export const cloudAccountRoleOperations: readonly OperationSpec[] = [
 			{
 				name: 'cloudAccountRoleExternalId',
 				in: 'query',
-				type: 'string',
+				valueType: 'string',
 				required: true,
 				displayName: 'Cloud Account Role External ID',
 				description: 'External ID of the role, e.g. acs:ram::123456:role/role-name',
@@ -30,7 +30,7 @@ export const cloudAccountRoleOperations: readonly OperationSpec[] = [
 			{
 				name: 'durationSeconds',
 				in: 'query',
-				type: 'integer',
+				valueType: 'integer',
 				min: 900,
 				max: 43200,
 				displayName: 'Duration (Seconds)',

@@ -25,7 +25,7 @@ export const groupOperations: readonly OperationSpec[] = [
 			{
 				name: 'groupName',
 				in: 'body',
-				type: 'string',
+				valueType: 'string',
 				required: true,
 				maxLength: 64,
 				displayName: 'Name',
@@ -34,7 +34,7 @@ export const groupOperations: readonly OperationSpec[] = [
 			{
 				name: 'groupExternalId',
 				in: 'body',
-				type: 'string',
+				valueType: 'string',
 				maxLength: 64,
 				displayName: 'External ID',
 				description: 'ID of the group in your source system. Defaults to the group ID.',
@@ -75,7 +75,7 @@ export const groupOperations: readonly OperationSpec[] = [
 			{
 				name: 'groupNameStartWith',
 				in: 'query',
-				type: 'string',
+				valueType: 'string',
 				displayName: 'Name Starts With',
 				description: 'Only list groups whose name starts with this text',
 			},
@@ -100,7 +100,7 @@ export const groupOperations: readonly OperationSpec[] = [
 			{
 				name: 'groupName',
 				in: 'body',
-				type: 'string',
+				valueType: 'string',
 				maxLength: 64,
 				displayName: 'Name',
 				description: 'New name of the group',

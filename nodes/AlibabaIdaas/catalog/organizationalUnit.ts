@@ -24,7 +24,7 @@ export const organizationalUnitOperations: readonly OperationSpec[] = [
 			{
 				name: 'organizationalUnitName',
 				in: 'body',
-				type: 'string',
+				valueType: 'string',
 				required: true,
 				maxLength: 64,
 				displayName: 'Name',
@@ -34,7 +34,7 @@ export const organizationalUnitOperations: readonly OperationSpec[] = [
 			{
 				name: 'organizationalUnitExternalId',
 				in: 'body',
-				type: 'string',
+				valueType: 'string',
 				maxLength: 64,
 				displayName: 'External ID',
 				description: 'ID of the unit in your source system. Defaults to the new unit ID.',
@@ -42,7 +42,7 @@ export const organizationalUnitOperations: readonly OperationSpec[] = [
 			{
 				name: 'description',
 				in: 'body',
-				type: 'string',
+				valueType: 'string',
 				maxLength: 128,
 				description: 'Description, up to 128 characters',
 			},
@@ -109,7 +109,7 @@ export const organizationalUnitOperations: readonly OperationSpec[] = [
 			{
 				name: 'organizationalUnitName',
 				in: 'body',
-				type: 'string',
+				valueType: 'string',
 				maxLength: 64,
 				displayName: 'Name',
 				description: 'New name, up to 64 characters',
@@ -117,7 +117,7 @@ export const organizationalUnitOperations: readonly OperationSpec[] = [
 			{
 				name: 'description',
 				in: 'body',
-				type: 'string',
+				valueType: 'string',
 				maxLength: 128,
 				description: 'New description, up to 128 characters',
 			},
@@ -174,7 +174,7 @@ export const organizationalUnitOperations: readonly OperationSpec[] = [
 			{
 				name: 'organizationalUnitExternalId',
 				in: 'body',
-				type: 'string',
+				valueType: 'string',
 				required: true,
 				displayName: 'External ID',
 				description: 'External ID of the unit in its source',
@@ -182,7 +182,7 @@ export const organizationalUnitOperations: readonly OperationSpec[] = [
 			{
 				name: 'organizationalUnitSourceType',
 				in: 'body',
-				type: 'string',
+				valueType: 'string',
 				required: true,
 				enum: SOURCE_TYPES,
 				default: 'build_in',
@@ -192,7 +192,7 @@ export const organizationalUnitOperations: readonly OperationSpec[] = [
 			{
 				name: 'organizationalUnitSourceId',
 				in: 'body',
-				type: 'string',
+				valueType: 'string',
 				required: true,
 				displayName: 'Source ID',
 				description: 'Source ID: the instance ID for build_in units, else e.g. the DingTalk corpId',

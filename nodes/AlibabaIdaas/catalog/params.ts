@@ -32,7 +32,7 @@ export function pathId(name: string, idKind: IdKind): ParamSpec {
 	return {
 		name,
 		in: 'path',
-		type: 'string',
+		valueType: 'string',
 		required: true,
 		idKind,
 		displayName: ID_LABEL[idKind],
@@ -44,7 +44,7 @@ export function bodyIdList(name: string, idKind: IdKind, description: string): P
 	return {
 		name,
 		in: 'body',
-		type: 'stringList',
+		valueType: 'stringList',
 		required: true,
 		idKind,
 		displayName: `${ID_LABEL[idKind]}s`,
@@ -53,16 +53,16 @@ export function bodyIdList(name: string, idKind: IdKind, description: string): P
 }
 
 export const pageNumberParams: readonly ParamSpec[] = [
-	{ name: 'pageNumber', in: 'query', type: 'integer', min: 1, description: 'Page number, from 1' },
-	{ name: 'pageSize', in: 'query', type: 'integer', min: 1, max: 100, description: 'Page size, 1-100' },
+	{ name: 'pageNumber', in: 'query', valueType: 'integer', min: 1, description: 'Page number, from 1' },
+	{ name: 'pageSize', in: 'query', valueType: 'integer', min: 1, max: 100, description: 'Page size, 1-100' },
 ];
 
 export const nextTokenParams: readonly ParamSpec[] = [
-	{ name: 'nextToken', in: 'query', type: 'string', description: 'Token of the page to read' },
+	{ name: 'nextToken', in: 'query', valueType: 'string', description: 'Token of the page to read' },
 	{
 		name: 'maxResults',
 		in: 'query',
-		type: 'integer',
+		valueType: 'integer',
 		min: 1,
 		max: 100,
 		description: 'Page size. Default 20; the maximum is not documented, 100 is assumed',

@@ -32,7 +32,7 @@ export interface ParamSpec {
 	/** Wire name, exactly as the API spells it. */
 	name: string;
 	in: ParamLocation;
-	type: ParamType;
+	valueType: ParamType;
 	required?: boolean;
 	/**
 	 * Required only together with another field ("phoneRegion is required if phoneNumber is set").

@@ -15,8 +15,8 @@ const USERS = `${APP_PREFIX}/users`;
 const USER = `${USERS}/{userId}`;
 
 const customFieldParts: readonly ParamSpec[] = [
-	{ name: 'fieldName', in: 'body', type: 'string', required: true, description: 'Custom field name' },
-	{ name: 'fieldValue', in: 'body', type: 'string', description: 'Custom field value' },
+	{ name: 'fieldName', in: 'body', valueType: 'string', required: true, description: 'Custom field name' },
+	{ name: 'fieldValue', in: 'body', valueType: 'string', description: 'Custom field value' },
 ];
 
 /** Profile fields CreateUser and PatchUser share (GO model, META-EN/ZH limits). */
@@ -24,7 +24,7 @@ const profileFields: readonly ParamSpec[] = [
 	{
 		name: 'displayName',
 		in: 'body',
-		type: 'string',
+		valueType: 'string',
 		maxLength: 64,
 		prominent: true,
 		description: 'Display name of the account, up to 64 characters',
@@ -32,7 +32,7 @@ const profileFields: readonly ParamSpec[] = [
 	{
 		name: 'email',
 		in: 'body',
-		type: 'string',
+		valueType: 'string',
 		format: 'email',
 		maxLength: 64,
 		description: 'Email address of the account',
@@ -40,7 +40,7 @@ const profileFields: readonly ParamSpec[] = [
 	{
 		name: 'emailVerified',
 		in: 'body',
-		type: 'boolean',
+		valueType: 'boolean',
 		requiredWith: 'email',
 		default: true,
 		description: 'Whether the email address is verified. Required by the API when an email is set.',
@@ -48,7 +48,7 @@ const profileFields: readonly ParamSpec[] = [
 	{
 		name: 'phoneRegion',
 		in: 'body',
-		type: 'string',
+		valueType: 'string',
 		format: 'phoneRegion',
 		requiredWith: 'phoneNumber',
 		description: 'Country code of the mobile number without + or 00, e.g. 86. Required when a phone number is set.',
@@ -56,14 +56,14 @@ const profileFields: readonly ParamSpec[] = [
 	{
 		name: 'phoneNumber',
 		in: 'body',
-		type: 'string',
+		valueType: 'string',
 		format: 'phoneNumber',
 		description: 'Mobile number, 6-15 digits',
 	},
 	{
 		name: 'phoneNumberVerified',
 		in: 'body',
-		type: 'boolean',
+		valueType: 'boolean',
 		requiredWith: 'phoneNumber',
 		default: true,
 		description: 'Whether the mobile number is verified. Required by the API when a phone number is set.',
@@ -90,7 +90,7 @@ export const userOperations: readonly OperationSpec[] = [
 			{
 				name: 'username',
 				in: 'body',
-				type: 'string',
+				valueType: 'string',
 				required: true,
 				format: 'username',
 				maxLength: 64,
@@ -101,41 +101,41 @@ export const userOperations: readonly OperationSpec[] = [
 			{
 				name: 'password',
 				in: 'body',
-				type: 'string',
+				valueType: 'string',
 				sensitive: true,
 				description: 'Initial password; must satisfy the instance password policy',
 			},
 			{
 				name: 'passwordInitializationConfig',
 				in: 'body',
-				type: 'object',
+				valueType: 'object',
 				description: 'How the initial password is set and announced',
 				fields: [
 					{
 						name: 'passwordInitializationPolicyPriority',
 						in: 'body',
-						type: 'string',
+						valueType: 'string',
 						enum: ['global', 'custom'],
 						description: 'global: use the instance policy (the other fields are ignored); custom: use these fields',
 					},
 					{
 						name: 'passwordForcedUpdateStatus',
 						in: 'body',
-						type: 'string',
+						valueType: 'string',
 						enum: ['enabled', 'disabled'],
 						description: 'Whether the user must change the password at first login',
 					},
 					{
 						name: 'passwordInitializationType',
 						in: 'body',
-						type: 'string',
+						valueType: 'string',
 						enum: ['random'],
 						description: 'How the initial password is generated',
 					},
 					{
 						name: 'userNotificationChannels',
 						in: 'body',
-						type: 'stringList',
+						valueType: 'stringList',
 						enum: ['email', 'sms'],
 						description: 'Where the initial password is sent',
 					},
@@ -144,21 +144,21 @@ export const userOperations: readonly OperationSpec[] = [
 			{
 				name: 'userExternalId',
 				in: 'body',
-				type: 'string',
+				valueType: 'string',
 				maxLength: 64,
 				description: 'ID of the user in your source system (e.g. the HR system). Defaults to the user ID.',
 			},
 			{
 				name: 'description',
 				in: 'body',
-				type: 'string',
+				valueType: 'string',
 				maxLength: 256,
 				description: 'Description, up to 256 characters',
 			},
 			{
 				name: 'customFields',
 				in: 'body',
-				type: 'objectList',
+				valueType: 'objectList',
 				fields: customFieldParts,
 				description: 'Values of custom user fields defined in the console',
 			},
@@ -224,7 +224,7 @@ export const userOperations: readonly OperationSpec[] = [
 			{
 				name: 'username',
 				in: 'body',
-				type: 'string',
+				valueType: 'string',
 				format: 'username',
 				maxLength: 64,
 				description: 'New login name',
@@ -233,14 +233,14 @@ export const userOperations: readonly OperationSpec[] = [
 			{
 				name: 'customFields',
 				in: 'body',
-				type: 'objectList',
+				valueType: 'objectList',
 				description: 'Custom field changes',
 				fields: [
 					...customFieldParts,
 					{
 						name: 'operation',
 						in: 'body',
-						type: 'string',
+						valueType: 'string',
 						enum: ['add', 'replace', 'remove'],
 						default: 'replace',
 						description: 'What to do with the value; replace on an empty field acts as add',
@@ -316,7 +316,7 @@ export const userOperations: readonly OperationSpec[] = [
 			{
 				name: 'password',
 				in: 'body',
-				type: 'string',
+				valueType: 'string',
 				// Optional in the SDK and metadata, but the operation means nothing without it.
 				required: true,
 				sensitive: true,
@@ -344,7 +344,7 @@ export const userOperations: readonly OperationSpec[] = [
 		{
 			name: 'email',
 			in: 'body',
-			type: 'string',
+			valueType: 'string',
 			required: true,
 			format: 'email',
 			description: 'Email address of the account',
@@ -354,7 +354,7 @@ export const userOperations: readonly OperationSpec[] = [
 		{
 			name: 'phoneNumber',
 			in: 'body',
-			type: 'string',
+			valueType: 'string',
 			required: true,
 			format: 'phoneNumber',
 			description: 'Mobile number of the account (without country code)',
@@ -364,7 +364,7 @@ export const userOperations: readonly OperationSpec[] = [
 		{
 			name: 'username',
 			in: 'body',
-			type: 'string',
+			valueType: 'string',
 			required: true,
 			description: 'Username of the account',
 		},
@@ -374,14 +374,14 @@ export const userOperations: readonly OperationSpec[] = [
 		{
 			name: 'userExternalId',
 			in: 'body',
-			type: 'string',
+			valueType: 'string',
 			required: true,
 			description: 'External ID of the account in its source',
 		},
 		{
 			name: 'userSourceType',
 			in: 'body',
-			type: 'string',
+			valueType: 'string',
 			required: true,
 			enum: SOURCE_TYPES,
 			default: 'build_in',
@@ -390,7 +390,7 @@ export const userOperations: readonly OperationSpec[] = [
 		{
 			name: 'userSourceId',
 			in: 'body',
-			type: 'string',
+			valueType: 'string',
 			required: true,
 			description: 'Source ID: the instance ID for build_in accounts, else e.g. the DingTalk corpId',
 		},

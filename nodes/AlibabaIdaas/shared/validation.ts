@@ -117,7 +117,7 @@ function toStringList(param: ParamSpec, field: string, value: unknown): string[]
 	}
 	const list = items
 		.filter((item) => !isBlank(item))
-		.map((item) => toStringValue({ ...param, type: 'string', maxLength: undefined }, field, item));
+		.map((item) => toStringValue({ ...param, valueType: 'string', maxLength: undefined }, field, item));
 	if (list.length === 0 && param.required) {
 		throw new ParameterError(field, `${field} is empty: give at least one`);
 	}
@@ -172,7 +172,7 @@ function normalizeObject(
 
 /** Turns one value into what goes on the wire, or throws a ParameterError. */
 export function normalizeValue(param: ParamSpec, value: unknown, field = labelOf(param)): unknown {
-	switch (param.type) {
+	switch (param.valueType) {
 		case 'string':
 			return toStringValue(param, field, value);
 		case 'integer':
