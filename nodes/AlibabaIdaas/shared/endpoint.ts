@@ -65,12 +65,11 @@ export function resolveBaseUrl(region: unknown, customEndpoint: unknown): string
 	if (!raw) {
 		throw new CredentialConfigError('customEndpoint', 'The custom endpoint is empty: enter the Developer API URL');
 	}
-	let url: URL;
-	try {
-		url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(raw) ? raw : `https://${raw}`);
-	} catch {
+	const candidate = /^[a-z][a-z0-9+.-]*:\/\//i.test(raw) ? raw : `https://${raw}`;
+	if (!URL.canParse(candidate)) {
 		throw new CredentialConfigError('customEndpoint', `The custom endpoint "${raw}" is not a valid URL`);
 	}
+	const url = new URL(candidate);
 	if (url.username || url.password || url.search || url.hash) {
 		throw new CredentialConfigError(
 			'customEndpoint',

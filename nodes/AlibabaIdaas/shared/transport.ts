@@ -66,7 +66,9 @@ interface RawResponse {
 }
 
 /** A failure with no HTTP answer (connection reset, timeout): the write may or may not have happened. */
-class ConnectionLost extends Error {}
+interface ConnectionLost {
+	lost: string;
+}
 
 const TOKEN_SAFETY_MARGIN_S = 60;
 
@@ -100,17 +102,7 @@ export class IdaasClient {
 
 	static async create(ctx: IdaasContext, retry: Partial<RetryPolicy> = {}): Promise<IdaasClient> {
 		const data = (await ctx.getCredentials(CREDENTIAL_TYPE)) as ICredentialDataDecryptedObject;
-		let connection: IdaasConnection;
-		try {
-			connection = resolveConnection(data);
-		} catch (error) {
-			if (error instanceof CredentialConfigError) {
-				throw new NodeOperationError(ctx.getNode(), `Credential: ${error.message}`, {
-					description: `Fix the "${error.field}" field of the Alibaba Cloud IDaaS credential.`,
-				});
-			}
-			throw error;
-		}
+		const connection = asNodeError(ctx.getNode(), () => resolveConnection(data));
 		const copy: ICredentialDataDecryptedObject = { ...data };
 		const expiresAt = Number(copy.accessTokenExpiresAt);
 		if (Number.isFinite(expiresAt) && expiresAt > 0 && Date.now() / 1000 > expiresAt - TOKEN_SAFETY_MARGIN_S) {
@@ -133,18 +125,7 @@ export class IdaasClient {
 
 	/** Validates, builds and sends one operation; returns the response body ({} when empty). */
 	async call(op: OperationSpec, values: Record<string, unknown>, options: CallOptions = {}): Promise<IDataObject> {
-		let request: BuiltRequest;
-		try {
-			request = buildRequest(op, values, this.connection);
-		} catch (error) {
-			if (error instanceof ParameterError) {
-				throw new NodeOperationError(this.node, error.message, {
-					itemIndex: options.itemIndex,
-					description: `Check the "${error.field}" field.`,
-				});
-			}
-			throw error;
-		}
+		const request = asNodeError(this.node, () => buildRequest(op, values, this.connection), options.itemIndex);
 		return await this.send(op, request, options);
 	}
 
@@ -208,13 +189,10 @@ export class IdaasClient {
 	private async send(op: OperationSpec, request: BuiltRequest, options: CallOptions): Promise<IDataObject> {
 		let waited = 0;
 		for (let attempt = 1; ; attempt++) {
-			let response: RawResponse;
-			try {
-				response = await this.sendOnce(op, request, options);
-			} catch (error) {
-				if (!(error instanceof ConnectionLost)) throw error;
+			const response = await this.sendOnce(op, request, options);
+			if ('lost' in response) {
 				const retryable = op.idempotent || options.recover !== undefined;
-				const lost: IdaasErrorInfo = { status: 0, code: 'ConnectionLost', message: error.message };
+				const lost: IdaasErrorInfo = { status: 0, code: 'ConnectionLost', message: response.lost };
 				if (!retryable || attempt >= this.retry.maxAttempts) {
 					throw toNodeApiError(this.node, lost, op, options.itemIndex);
 				}
@@ -269,7 +247,11 @@ export class IdaasClient {
 	}
 
 	/** One HTTP exchange, with at most one token renewal. */
-	private async sendOnce(op: OperationSpec, request: BuiltRequest, options: CallOptions): Promise<RawResponse> {
+	private async sendOnce(
+		op: OperationSpec,
+		request: BuiltRequest,
+		options: CallOptions,
+	): Promise<RawResponse | ConnectionLost> {
 		const httpOptions: IHttpRequestOptions = {
 			method: request.method,
 			url: request.url,
@@ -289,13 +271,13 @@ export class IdaasClient {
 		if (this.renewal) await this.renewal;
 		const version = this.tokenVersion;
 		const first = await this.authenticated(httpOptions);
-		if (!isTokenRejected(parseErrorResponse(first.statusCode, first.body))) return first;
+		if ('lost' in first || !isTokenRejected(parseErrorResponse(first.statusCode, first.body))) return first;
 		if (this.tokenVersion !== version) return await this.authenticated(httpOptions);
 		if (this.renewal) {
 			await this.renewal;
 			return await this.authenticated(httpOptions);
 		}
-		let renewed: RawResponse | undefined;
+		let renewed: RawResponse | ConnectionLost | undefined;
 		this.renewal = (async () => {
 			this.credential.data.accessToken = '';
 			try {
@@ -309,10 +291,10 @@ export class IdaasClient {
 		} finally {
 			this.renewal = undefined;
 		}
-		return renewed as RawResponse;
+		return renewed as RawResponse | ConnectionLost;
 	}
 
-	private async authenticated(httpOptions: IHttpRequestOptions): Promise<RawResponse> {
+	private async authenticated(httpOptions: IHttpRequestOptions): Promise<RawResponse | ConnectionLost> {
 		return await this.exchange(() =>
 			this.ctx.helpers.httpRequestWithAuthentication.call(this.ctx, CREDENTIAL_TYPE, httpOptions, {
 				credentialsDecrypted: this.credential,
@@ -321,13 +303,15 @@ export class IdaasClient {
 	}
 
 	/** Runs one request; turns transport failures into ConnectionLost or a clean NodeApiError. */
-	private async exchange(run: () => Promise<unknown>): Promise<RawResponse> {
+	private async exchange(run: () => Promise<unknown>): Promise<RawResponse | ConnectionLost> {
 		let response: unknown;
+		let failure: unknown;
 		try {
 			response = await run();
 		} catch (error) {
-			throw this.transportFailure(error);
+			failure = error ?? new Error('Request failed');
 		}
+		if (failure !== undefined) return this.transportFailure(failure);
 		const full = response as Partial<RawResponse> | undefined;
 		return {
 			statusCode: Number(full?.statusCode ?? 200),
@@ -336,7 +320,7 @@ export class IdaasClient {
 		};
 	}
 
-	private transportFailure(error: unknown): Error {
+	private transportFailure(error: unknown): ConnectionLost {
 		const cause = (error as { cause?: unknown }).cause ?? error;
 		const code = String((cause as { code?: unknown }).code ?? (error as { code?: unknown }).code ?? '');
 		const message = String((cause as Error).message ?? (error as Error).message ?? '');
@@ -344,18 +328,43 @@ export class IdaasClient {
 			/^(ECONNRESET|ECONNREFUSED|ETIMEDOUT|EPIPE|ECONNABORTED|ERR_SOCKET_CONNECTION_TIMEOUT|UND_ERR_SOCKET)$/.test(code) ||
 			/socket hang up|ECONNRESET|ETIMEDOUT|timeout/i.test(message)
 		) {
-			return new ConnectionLost(
-				code === 'ECONNREFUSED'
-					? 'Could not connect to the IDaaS endpoint (connection refused)'
-					: 'The connection to IDaaS was lost before a response arrived',
-			);
+			return {
+				lost:
+					code === 'ECONNREFUSED'
+						? 'Could not connect to the IDaaS endpoint (connection refused)'
+						: 'The connection to IDaaS was lost before a response arrived',
+			};
 		}
-		if (error instanceof NodeOperationError) return error;
+		if (error instanceof NodeOperationError) throw error;
 		// Failures of the credential's token request and anything else: keep the message (the
 		// credential writes it without secrets), drop the request, which holds the token.
 		const clean = message.replace(/Bearer\s+\S+/gi, 'Bearer [redacted]');
-		return new NodeApiError(this.node, { message: clean }, { message: clean });
+		throw new NodeApiError(this.node, { message: clean }, { message: clean });
 	}
+}
+
+/** Runs pure request preparation, turning its errors into errors the n8n editor shows well. */
+function asNodeError<T>(node: INode, run: () => T, itemIndex?: number): T {
+	let result: T | undefined;
+	let failure: unknown;
+	try {
+		result = run();
+	} catch (error) {
+		failure = error;
+	}
+	if (failure instanceof CredentialConfigError) {
+		throw new NodeOperationError(node, `Credential: ${failure.message}`, {
+			description: `Fix the "${failure.field}" field of the Alibaba Cloud IDaaS credential.`,
+		});
+	}
+	if (failure instanceof ParameterError) {
+		throw new NodeOperationError(node, failure.message, {
+			itemIndex,
+			description: `Check the "${failure.field}" field.`,
+		});
+	}
+	if (failure !== undefined) throw new NodeOperationError(node, failure as Error, { itemIndex });
+	return result as T;
 }
 
 function isObject(value: unknown): value is IDataObject {

@@ -149,12 +149,17 @@ function toObjectList(param: ParamSpec, field: string, value: unknown): Array<Re
 	});
 }
 
+const NOT_JSON = Symbol('not JSON');
+
 function parseJson(field: string, text: string): unknown {
+	let parsed: unknown;
 	try {
-		return JSON.parse(text);
+		parsed = JSON.parse(text);
 	} catch {
-		throw new ParameterError(field, `${field} is not valid JSON`);
+		parsed = NOT_JSON;
 	}
+	if (parsed === NOT_JSON) throw new ParameterError(field, `${field} is not valid JSON`);
+	return parsed;
 }
 
 function normalizeObject(
