@@ -11,6 +11,8 @@ import type {
 } from 'n8n-workflow';
 import { ICredentialsHelper } from 'n8n-workflow';
 
+import { recordSecret } from '../setup/leakGuard';
+
 /**
  * A credentials helper with the semantics of n8n's own (packages/cli/src/credentials-helper.ts)
  * for the parts this package relies on, backed by an in-memory "database":
@@ -31,6 +33,8 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 	}
 
 	setCredential(id: string, type: string, data: ICredentialDataDecryptedObject): void {
+		recordSecret(data.clientSecret);
+		recordSecret(data.accessToken);
 		this.rows.set(id, { type, data: { ...data } });
 	}
 
@@ -100,6 +104,7 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 		const output = await type.preAuthentication.call(restricted, credentials);
 		if (output[expirable.name] === undefined) return undefined;
 		this.tokenFetches++;
+		recordSecret(output[expirable.name]);
 		const id = node.credentials?.[typeName]?.id;
 		if (id) {
 			const row = this.rows.get(id);

@@ -16,6 +16,7 @@ import type {
 import { Workflow } from 'n8n-workflow';
 
 import { AlibabaIdaasApi } from '../../credentials/AlibabaIdaasApi.credentials';
+import { recordOutput } from '../setup/leakGuard';
 import { TestCredentialsHelper } from './credentialsHelper';
 
 /**
@@ -146,6 +147,10 @@ export class N8nHarness {
 		await execute.processRunExecutionData(workflow);
 		const run = await done;
 		const task = run.data.resultData.runData[node.name]?.[0];
+		recordOutput(`execute ${String(parameters.resource)}.${String(parameters.operation)}`, {
+			items: task?.data?.main?.[0],
+			error: task?.error ?? run.data.resultData.error,
+		});
 		return {
 			run,
 			items: task?.data?.main?.[0] ?? [],
@@ -163,7 +168,14 @@ export class N8nHarness {
 		const staticData = options.staticData ?? {};
 		const workflow = this.workflow(nodeType, node, staticData);
 		const context = new PollContext(workflow, node, this.additionalData(), options.mode ?? 'trigger', 'init');
-		const result = await nodeType.poll!.call(context);
+		let result: INodeExecutionData[][] | null;
+		try {
+			result = await nodeType.poll!.call(context);
+		} catch (error) {
+			recordOutput('poll error', error);
+			throw error;
+		}
+		recordOutput('poll', result);
 		return { result, staticData: workflow.staticData as IDataObject };
 	}
 
@@ -180,6 +192,13 @@ export class N8nHarness {
 		const context = new LoadOptionsContext(workflow, node, this.additionalData(), '');
 		const search = nodeType.methods?.listSearch?.[method];
 		if (!search) throw new Error(`No listSearch method ${method}`);
-		return await search.call(context, filter, paginationToken);
+		try {
+			const result = await search.call(context, filter, paginationToken);
+			recordOutput(`listSearch ${method}`, result);
+			return result;
+		} catch (error) {
+			recordOutput(`listSearch ${method} error`, error);
+			throw error;
+		}
 	}
 }

@@ -1,0 +1,3 @@
+import { globalSetup } from './leakGuard';
+
+export default globalSetup;

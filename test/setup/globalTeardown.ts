@@ -1,0 +1,3 @@
+import { globalTeardown } from './leakGuard';
+
+export default globalTeardown;
