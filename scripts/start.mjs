@@ -19,7 +19,7 @@ import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, wr
 import { join } from 'node:path';
 
 import { ensureN8n, DEFAULT_VERSION, ROOT, SANDBOX } from './n8n.mjs';
-import { freePort, n8nEnv, spawnGroup, stagePackage, waitFor } from './lib/n8n-env.mjs';
+import { freePort, n8nEnv, PACKAGE_NAME, spawnGroup, stagePackage, waitFor } from './lib/n8n-env.mjs';
 import { CREDENTIAL_ID, CREDENTIAL_NAME, demoCredential } from './lib/demo.mjs';
 
 const T0 = Date.now();
@@ -155,6 +155,12 @@ async function main() {
 	const log = createWriteStream(logFile);
 	n8n.stdout.pipe(log);
 	n8n.stderr.pipe(log);
+	let recent = '';
+	const tail = (d) => {
+		recent = (recent + d.toString()).slice(-20000);
+	};
+	n8n.stdout.on('data', tail);
+	n8n.stderr.on('data', tail);
 	if (process.env.N8N_START_VERBOSE === '1') {
 		n8n.stdout.pipe(process.stdout);
 		n8n.stderr.pipe(process.stderr);
@@ -166,7 +172,13 @@ async function main() {
 		}
 	});
 	const base = `http://127.0.0.1:${port}`;
-	await waitFor(async () => (await fetch(`${base}/healthz/readiness`)).ok, { timeoutMs: 180_000, what: 'n8n readiness' });
+	// /healthz answers long before the REST routes and /types exist; the editor line comes once all is served.
+	await waitFor(async () => /Editor is now accessible via/.test(recent) && (await fetch(`${base}/rest/settings`)).ok, {
+		timeoutMs: 180_000,
+		what: `n8n to be ready (log: ${logFile})`,
+	});
+	const loadErrors = recent.split('\n').filter((l) => l.includes(PACKAGE_NAME) && /error|cannot/i.test(l));
+	if (loadErrors.length) console.error(`n8n reported problems loading the package:\n${loadErrors.join('\n')}`);
 	const owner = await setupOwner(base);
 
 	console.log(`

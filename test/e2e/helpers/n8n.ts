@@ -265,7 +265,9 @@ export class N8nSandbox {
 		await waitFor(
 			async () => {
 				if (p.exitCode !== null) throw new Error(`n8n start exited ${p.exitCode}:\n${this.serverLog.slice(-5000)}`);
-				return (await fetch(`${this.baseUrl}/healthz/readiness`)).ok;
+				// /healthz answers long before the REST routes and /types exist ("n8n is starting up");
+				// the editor line is logged once everything is served.
+				return /Editor is now accessible via/.test(this.serverLog) && (await fetch(`${this.baseUrl}/rest/settings`)).ok;
 			},
 			{ timeoutMs, intervalMs: 500, what: `n8n ${this.paths.version} readiness` },
 		).catch((e) => {
