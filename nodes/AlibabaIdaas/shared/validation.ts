@@ -73,11 +73,13 @@ export function checkId(value: string, kind: IdKind, field: string): string {
 }
 
 function toStringValue(param: ParamSpec, field: string, value: unknown): string {
-	if (typeof value === 'number' || typeof value === 'bigint') return String(value);
-	if (typeof value !== 'string') {
+	// Spreadsheets and expressions hand over phone numbers and IDs as numbers; the text checks
+	// below apply to them all the same.
+	const raw = typeof value === 'number' && Number.isFinite(value) ? String(value) : value;
+	if (typeof raw !== 'string') {
 		throw new ParameterError(field, `${field} must be text, got ${typeof value}`);
 	}
-	const text = param.sensitive ? value : value.trim();
+	const text = param.sensitive ? raw : raw.trim();
 	if (param.maxLength !== undefined && [...text].length > param.maxLength) {
 		throw new ParameterError(field, `${field} is too long: at most ${param.maxLength} characters`);
 	}
