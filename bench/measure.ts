@@ -1,0 +1,43 @@
+/** Wall time and peak memory of one benchmark job, measured in this process. */
+export interface Measurement {
+	ms: number;
+	/** Highest resident set size seen during the job, minus the RSS before it (MiB). */
+	peakRssDeltaMb: number;
+	/** Highest V8 heap use seen during the job (MiB). */
+	peakHeapMb: number;
+}
+
+export async function measure<T>(job: () => Promise<T>): Promise<{ result: T; measurement: Measurement }> {
+	if (global.gc) global.gc();
+	const before = process.memoryUsage();
+	let peakRss = before.rss;
+	let peakHeap = before.heapUsed;
+	const sample = () => {
+		const now = process.memoryUsage();
+		peakRss = Math.max(peakRss, now.rss);
+		peakHeap = Math.max(peakHeap, now.heapUsed);
+	};
+	const timer = setInterval(sample, 25);
+	const started = performance.now();
+	try {
+		const result = await job();
+		sample();
+		return {
+			result,
+			measurement: {
+				ms: performance.now() - started,
+				peakRssDeltaMb: (peakRss - before.rss) / 2 ** 20,
+				peakHeapMb: peakHeap / 2 ** 20,
+			},
+		};
+	} finally {
+		clearInterval(timer);
+	}
+}
+
+export function table(headers: string[], rows: Array<Array<string | number>>): string {
+	const cells = [headers, ...rows.map((row) => row.map(String))];
+	const widths = headers.map((_, i) => Math.max(...cells.map((row) => row[i].length)));
+	const line = (row: string[]) => `| ${row.map((cell, i) => cell.padEnd(widths[i])).join(' | ')} |`;
+	return [line(headers), `| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`, ...cells.slice(1).map(line)].join('\n');
+}
