@@ -99,10 +99,12 @@ export async function waitFor<T>(
 
 /** The run JSON that `n8n execute --rawOutput` prints after its log lines. */
 export function parseRunOutput(stdout: string): any {
-	const i = stdout.indexOf('\n{\n');
-	const start = stdout.startsWith('{\n') ? 0 : i + 1;
-	if (i < 0 && start !== 0) throw new Error(`no run JSON in n8n output:\n${stdout.slice(-4000)}`);
-	return JSON.parse(stdout.slice(start));
+	// Log lines come first; after the JSON, a failed run prints "Error executing workflow…".
+	const start = stdout.startsWith('{\n') ? 0 : stdout.indexOf('\n{\n') + 1;
+	if (start === 0 && !stdout.startsWith('{\n')) throw new Error(`no run JSON in n8n output:\n${stdout.slice(-4000)}`);
+	const end = stdout.indexOf('\n}', start);
+	const close = stdout.slice(end).match(/^\n}(\n|$)/) ? end + 2 : stdout.length;
+	return JSON.parse(stdout.slice(start, close));
 }
 
 /** Items a node produced in a run (first run of the node, output 0). */
