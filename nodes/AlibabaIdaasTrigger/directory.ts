@@ -1,0 +1,196 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import { getOperationByAction } from '../AlibabaIdaas/catalog';
+import type { OperationSpec } from '../AlibabaIdaas/catalog';
+import type { IdaasClient } from '../AlibabaIdaas/shared/transport';
+import type { Fingerprint, Observed } from './snapshot';
+import { fingerprint } from './snapshot';
+
+/**
+ * Reads the directory for one poll: the OU tree, then each OU's users.
+ *
+ * Why per OU: ListUsers' records (UserSummary) carry no OU, and "moved" needs the primary OU.
+ * ListUsers filtered by `organizationalUnitId` lists the users whose primary OU it is, so walking
+ * the tree OU by OU yields every user with its primary OU, for the price of one request per OU
+ * more than a flat walk (plus one ListOrganizationalUnits per OU). The alternative, GetUser per
+ * user, is one request per user; we only use it for the few users the walk leaves in doubt:
+ *
+ * - stored users the walk did not see (deleted, or skipped because pages shifted or they moved
+ *   to an OU already walked): GetUser tells which (404 ResourceNotFound.User = deleted);
+ * - users seen under two OUs (moved during the walk, or listed under a secondary OU): GetUser
+ *   gives the primary OU.
+ *
+ * Nothing here writes state; any failure propagates and the caller keeps the old state.
+ */
+
+function op(action: string): OperationSpec {
+	const spec = getOperationByAction(action);
+	if (!spec) throw new Error(`Catalog error: no ${action}`);
+	return spec;
+}
+
+export const OPS = {
+	get listUsers() {
+		return op('ListUsers');
+	},
+	get getUser() {
+		return op('GetUser');
+	},
+	get listOus() {
+		return op('ListOrganizationalUnits');
+	},
+	get scope() {
+		return op('GetApplicationProvisioningScope');
+	},
+};
+
+/** Knobs for tests and benchmarks; the node always uses the defaults. */
+export const walkSettings = {
+	/** ListUsers page size (the API's maximum is 100). Tests lower it to make paging happen. */
+	pageSize: 100,
+	/** Parallel requests (OU walks, GetUser look-ups). */
+	concurrency: 8,
+};
+
+export interface Budget {
+	/** Throws when the poll ran out of time. */
+	check(): void;
+}
+
+export interface DirectoryRead {
+	/** Users established as existing, with their primary OU. */
+	current: Map<string, Observed>;
+	/** Stored users confirmed deleted. */
+	deleted: Set<string>;
+	/** Parent of every OU seen (roots map to undefined). */
+	parents: Map<string, string | undefined>;
+	requests: number;
+}
+
+/** Runs `work` over `items` with at most `limit` at a time; the first failure wins. */
+export async function forEachLimited<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+	let next = 0;
+	let failed = false;
+	const stop = (error: unknown): Promise<never> => {
+		failed = true;
+		return Promise.reject(error);
+	};
+	const worker = async () => {
+		while (!failed && next < items.length) await work(items[next++]).catch(stop);
+	};
+	await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
+export function isUserNotFound(error: unknown): boolean {
+	const e = error as { httpCode?: unknown; message?: unknown; cause?: { code?: unknown } };
+	const text = `${String(e?.message ?? '')} ${String(e?.cause?.code ?? '')}`;
+	return String(e?.httpCode) === '404' && /ResourceNotFound\.User\b/.test(text);
+}
+
+/** GetUser: the full record, or undefined when the user does not exist. */
+export async function getUser(client: IdaasClient, userId: string): Promise<IDataObject | undefined> {
+	// Errors are the transport's NodeApiErrors already; only "not found" is an answer here.
+	return await client
+		.call(OPS.getUser, { userId })
+		.catch((error: unknown) => (isUserNotFound(error) ? undefined : Promise.reject(error)));
+}
+
+/** The OU tree under the application's provisioning scope, breadth first. */
+async function readTree(client: IdaasClient, budget: Budget, counter: { requests: number }) {
+	budget.check();
+	counter.requests++;
+	const scope = await client.call(OPS.scope, {});
+	const roots = Array.isArray(scope.organizationalUnitIds) ? (scope.organizationalUnitIds as string[]) : [];
+	const parents = new Map<string, string | undefined>();
+	let level = roots.filter((id) => typeof id === 'string' && !parents.has(id));
+	for (const id of level) parents.set(id, undefined);
+	while (level.length > 0) {
+		const nextLevel: string[] = [];
+		await forEachLimited(level, walkSettings.concurrency, async (parentId) => {
+			for (let pageNumber = 1; ; pageNumber++) {
+				budget.check();
+				counter.requests++;
+				const body = await client.call(OPS.listOus, { parentId, pageNumber, pageSize: 100 });
+				const data = Array.isArray(body.data) ? (body.data as IDataObject[]) : [];
+				for (const ou of data) {
+					const id = ou.organizationalUnitId;
+					if (typeof id === 'string' && !parents.has(id)) {
+						parents.set(id, parentId);
+						nextLevel.push(id);
+					}
+				}
+				if (data.length < 100 || pageNumber * 100 >= Number(body.totalCount)) break;
+			}
+		});
+		level = nextLevel;
+	}
+	return parents;
+}
+
+/** Every user of one OU, following pageNumber paging (pages may shift; the caller copes). */
+async function readUsersOf(
+	client: IdaasClient,
+	ou: string,
+	budget: Budget,
+	counter: { requests: number },
+	found: (user: IDataObject) => void,
+): Promise<void> {
+	const pageSize = walkSettings.pageSize;
+	for (let pageNumber = 1; ; pageNumber++) {
+		budget.check();
+		counter.requests++;
+		const body = await client.call(OPS.listUsers, { organizationalUnitId: ou, pageNumber, pageSize });
+		const data = Array.isArray(body.data) ? (body.data as IDataObject[]) : [];
+		for (const user of data) if (typeof user.userId === 'string') found(user);
+		const total = Number(body.totalCount);
+		if (data.length < pageSize || (Number.isFinite(total) && pageNumber * pageSize >= total)) return;
+	}
+}
+
+/** One read of the directory; `previous` only says which unseen users to double-check. */
+export async function readDirectory(
+	client: IdaasClient,
+	previous: ReadonlyMap<string, Fingerprint>,
+	budget: Budget,
+): Promise<DirectoryRead> {
+	const counter = { requests: 0 };
+	const parents = await readTree(client, budget, counter);
+	const seen = new Map<string, { user: IDataObject; ou: string; doubtful: boolean }>();
+	await forEachLimited([...parents.keys()], walkSettings.concurrency, async (ou) => {
+		await readUsersOf(client, ou, budget, counter, (user) => {
+			const id = user.userId as string;
+			const before = seen.get(id);
+			seen.set(id, { user, ou, doubtful: before !== undefined && before.ou !== ou });
+		});
+	});
+
+	const current = new Map<string, Observed>();
+	const lookups: string[] = [];
+	for (const [id, entry] of seen) {
+		if (entry.doubtful) lookups.push(id);
+		else current.set(id, { user: entry.user, fp: fingerprint(entry.user, entry.ou) });
+	}
+	for (const id of previous.keys()) if (!seen.has(id)) lookups.push(id);
+
+	const deleted = new Set<string>();
+	await forEachLimited(lookups, walkSettings.concurrency, async (id) => {
+		budget.check();
+		counter.requests++;
+		const user = await getUser(client, id);
+		if (!user) {
+			// Gone. If it was never stored (created and deleted during this poll) nothing is owed.
+			if (previous.has(id)) deleted.add(id);
+			return;
+		}
+		const ou = typeof user.primaryOrganizationalUnitId === 'string' ? user.primaryOrganizationalUnitId : undefined;
+		current.set(id, { user: summaryOf(user), fp: fingerprint(user, ou) });
+	});
+	return { current, deleted, parents, requests: counter.requests };
+}
+
+/** GetUser's record without the parts ListUsers never shows, so items look alike. */
+function summaryOf(user: IDataObject): IDataObject {
+	const summary = { ...user };
+	for (const key of ['organizationalUnits', 'groups', 'customFields']) delete summary[key];
+	return summary;
+}

@@ -1,0 +1,96 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import type { Fingerprint, TriggerEvent, UserEvent } from './snapshot';
+
+/** Which users the node reports on: all, or those whose primary OU is in a set. */
+export interface EventFilter {
+	events: ReadonlySet<TriggerEvent>;
+	/** Undefined: every user. */
+	ous?: ReadonlySet<string>;
+}
+
+/** The OU and, with sub-units, every OU below it in the tree read by this poll. */
+export function scopeOus(root: string, includeSubUnits: boolean, parents: ReadonlyMap<string, string | undefined>): Set<string> {
+	const result = new Set([root]);
+	if (!includeSubUnits) return result;
+	const children = new Map<string, string[]>();
+	for (const [child, parent] of parents) {
+		if (parent === undefined) continue;
+		const list = children.get(parent) ?? [];
+		list.push(child);
+		children.set(parent, list);
+	}
+	const queue = [root];
+	while (queue.length > 0) {
+		for (const child of children.get(queue.shift() as string) ?? []) {
+			if (!result.has(child)) {
+				result.add(child);
+				queue.push(child);
+			}
+		}
+	}
+	return result;
+}
+
+/**
+ * Whether an event concerns the watched OUs: a user whose primary OU is (deleted: was) in the
+ * set; a move into or out of it.
+ */
+export function inScope(event: UserEvent, ouOf: (userId: string) => string | undefined, ous?: ReadonlySet<string>): boolean {
+	if (!ous) return true;
+	if (event.event === 'moved') return ous.has(event.from ?? '') || ous.has(event.to ?? '');
+	if (event.event === 'deleted') return ous.has(event.previous?.primaryOrganizationalUnitId ?? '');
+	return ous.has(ouOf(event.userId) ?? '');
+}
+
+const SIMPLE_FIELDS = [
+	'userId',
+	'username',
+	'displayName',
+	'email',
+	'emailVerified',
+	'phoneRegion',
+	'phoneNumber',
+	'phoneNumberVerified',
+	'status',
+	'primaryOrganizationalUnitId',
+	'userExternalId',
+	'userSourceType',
+	'description',
+	'createTime',
+	'updateTime',
+];
+
+function simplifyUser(user: IDataObject): IDataObject {
+	const simple: IDataObject = {};
+	for (const field of SIMPLE_FIELDS) if (user[field] !== undefined) simple[field] = user[field];
+	return simple;
+}
+
+/** An n8n item for one event. */
+export function toItem(event: UserEvent, current: Fingerprint | undefined, simplify: boolean): IDataObject {
+	const item: IDataObject = { event: event.event, userId: event.userId };
+	if (event.user) {
+		const user: IDataObject = { ...(event.user as IDataObject) };
+		if (current?.ou !== undefined) user.primaryOrganizationalUnitId = current.ou;
+		item.user = simplify ? simplifyUser(user) : user;
+	}
+	if (event.previous) {
+		item.user = { userId: event.userId, ...event.previous };
+		item.note = 'The user no longer exists; this is what the trigger last knew about it.';
+	}
+	if (event.changes) {
+		item.changedFields = event.changes.map((c) => c.field);
+		item.changes = event.changes.map((c) => ({ ...c })) as unknown as IDataObject[];
+		if (event.changes.some((c) => !c.oldKnown)) {
+			item.note =
+				'Old values are known only for status, the verified/password flags and the organizational unit; the trigger keeps a short hash of the other fields.';
+		}
+	}
+	if (event.event === 'moved') {
+		item.previousOrganizationalUnitId = event.from;
+		item.organizationalUnitId = event.to;
+	}
+	if (event.previousStatus) item.previousStatus = event.previousStatus;
+	return item;
+}
