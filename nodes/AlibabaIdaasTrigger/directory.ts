@@ -67,24 +67,31 @@ export interface DirectoryRead {
 	requests: number;
 }
 
-/** Runs `work` over `items` with at most `limit` at a time; the first failure wins. */
+/**
+ * Runs `work` over `items` with at most `limit` at a time. After a failure no new work starts;
+ * the first failure is raised once every running task has ended, so nothing of a failed poll
+ * is still running when the next one starts.
+ */
 export async function forEachLimited<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
 	let next = 0;
-	let failed = false;
-	const stop = (error: unknown): Promise<never> => {
-		failed = true;
-		return Promise.reject(error);
-	};
+	let failure: { error: unknown } | undefined;
 	const worker = async () => {
-		while (!failed && next < items.length) await work(items[next++]).catch(stop);
+		while (!failure && next < items.length) {
+			await work(items[next++]).catch((error: unknown) => {
+				failure = failure ?? { error };
+			});
+		}
 	};
 	await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+	if (failure) await Promise.reject(failure.error);
 }
 
 export function isUserNotFound(error: unknown): boolean {
-	const e = error as { httpCode?: unknown; message?: unknown; cause?: { code?: unknown } };
-	const text = `${String(e?.message ?? '')} ${String(e?.cause?.code ?? '')}`;
-	return String(e?.httpCode) === '404' && /ResourceNotFound\.User\b/.test(text);
+	// Read the code from the error response, not the message: n8n replaces the message of an
+	// error whose code contains "NotFound" (it matches ENOTFOUND case-insensitively).
+	const e = error as { httpCode?: unknown; errorResponse?: { code?: unknown }; description?: unknown; messages?: unknown };
+	const texts = [e?.errorResponse?.code, e?.description, ...(Array.isArray(e?.messages) ? e.messages : [])].map(String);
+	return String(e?.httpCode) === '404' && texts.some((text) => /ResourceNotFound\.User\b/.test(text));
 }
 
 /** GetUser: the full record, or undefined when the user does not exist. */

@@ -359,6 +359,7 @@ export interface Observed {
  * are not fields here: they have their own events.
  */
 export function changedFields(old: Fingerprint, fresh: Fingerprint, user: Record<string, unknown>): FieldChange[] {
+	const statusOrOuChanged = old.status !== fresh.status || (old.ou !== undefined && fresh.ou !== undefined && old.ou !== fresh.ou);
 	const changes: FieldChange[] = [];
 	BOOLEAN_FIELDS.forEach((field, i) => {
 		if (old.booleans[i] !== fresh.booleans[i]) {
@@ -369,8 +370,9 @@ export function changedFields(old: Fingerprint, fresh: Fingerprint, user: Record
 		if (old.hashes[i] === fresh.hashes[i]) return;
 		for (const field of fields) changes.push({ field, new: user[field], oldKnown: false });
 	});
-	if (changes.length === 0 && old.stamp !== fresh.stamp) {
+	if (changes.length === 0 && old.stamp !== fresh.stamp && !statusOrOuChanged) {
 		// Something ListUsers does not show changed (custom fields, password, memberships...).
+		// A new updateTime alongside a status change or a move is that change's own stamp.
 		changes.push({ field: 'updateTime', new: user.updateTime, oldKnown: false });
 	}
 	return changes;
