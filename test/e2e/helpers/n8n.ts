@@ -338,6 +338,28 @@ export function loadExample(name: string): any {
 	return JSON.parse(readFileSync(join(ROOT, 'examples', name.endsWith('.json') ? name : `${name}.json`), 'utf8'));
 }
 
+/**
+ * The end-to-end suites need the emulator and both node types in the tree. While one of them has not landed, the
+ * suites are skipped with a notice instead of failing everyone's `npm test`.
+ */
+export function e2eMissing(): string[] {
+	const needed = [
+		'emulator/server.ts',
+		'emulator/seeds/demo.json',
+		'nodes/AlibabaIdaas/AlibabaIdaas.node.ts',
+		'nodes/AlibabaIdaasTrigger/AlibabaIdaasTrigger.node.ts',
+	];
+	return needed.filter((f) => !existsSync(join(ROOT, f)));
+}
+
+export function describeE2E(name: string, fn: () => void): void {
+	const missing = e2eMissing();
+	if (missing.length > 0) {
+		process.stderr.write(`[e2e] skipping "${name}": not in the tree yet: ${missing.join(', ')}\n`);
+		describe.skip(name, fn);
+	} else describe(name, fn);
+}
+
 export function artifactsDir(): string {
 	mkdirSync(ARTIFACTS, { recursive: true });
 	return ARTIFACTS;

@@ -1,0 +1,75 @@
+/**
+ * The IDaaS emulator (emulator/server.ts) started in-process on 127.0.0.1 with the demo org, seen through the few
+ * questions the end-to-end tests ask about its state. Everything the tests know about the emulator's internals is
+ * in this file.
+ */
+
+export interface EmulatorUser {
+	userId: string;
+	username: string;
+	displayName?: string;
+	email?: string;
+	status: string;
+	userExternalId?: string;
+	[k: string]: unknown;
+}
+
+export interface DemoEmulator {
+	url: string;
+	credentialData(): Record<string, string> & { clientSecret: string };
+	findUser(by: Partial<Pick<EmulatorUser, 'username' | 'userExternalId' | 'userId'>>): EmulatorUser | undefined;
+	userCount(): number;
+	primaryOuOf(userId: string): string | undefined;
+	groupIdsOfUser(userId: string): string[];
+	memberIdsOfGroup(groupId: string): string[];
+	tokensIssued(): number;
+	issuedTokens(): string[];
+	requestsTo(pathPart: string): number;
+	expireTokens(): Promise<void>;
+	createUser(user: { username: string; displayName?: string; email?: string }): Promise<EmulatorUser>;
+	close(): Promise<void>;
+}
+
+export async function startDemoEmulator(): Promise<DemoEmulator> {
+	// Loaded lazily so that this helper compiles while the emulator is not in the tree (see e2eReady()).
+	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	const { startEmulator } = require('../../../emulator/server');
+	const emu: any = await startEmulator({ port: 0, host: '127.0.0.1', seed: 'demo' });
+	const store: any = emu.store;
+	const users = (): EmulatorUser[] => [...(store.users?.values?.() ?? Object.values(store.users ?? {}))] as EmulatorUser[];
+	const app = store.demoApplication ?? store.application;
+	return {
+		url: emu.url,
+		credentialData: () => ({
+			region: 'custom',
+			customEndpoint: emu.url,
+			instanceId: emu.instanceId,
+			applicationId: app.applicationId,
+			clientId: app.clientId,
+			clientSecret: app.clientSecret,
+		}),
+		findUser: (by) =>
+			users().find((u) => Object.entries(by).every(([k, v]) => (u as any)[k] === v)),
+		userCount: () => users().length,
+		primaryOuOf: (userId) => (users().find((u) => u.userId === userId) as any)?.primaryOrganizationalUnitId,
+		groupIdsOfUser: (userId) => [...(store.groups?.values?.() ?? [])].filter((g: any) => g.members?.has?.(userId)).map((g: any) => g.groupId),
+		memberIdsOfGroup: (groupId) => [...(store.groups?.get?.(groupId)?.members ?? [])],
+		tokensIssued: () => emu.stats.tokensIssued,
+		issuedTokens: () => [...(store.tokens?.keys?.() ?? [])],
+		requestsTo: (part) => Object.entries(emu.stats.requests ?? {}).filter(([k]) => k.includes(part)).reduce((a, [, n]) => a + Number(n), 0),
+		expireTokens: async () => {
+			const r = await fetch(`${emu.url}/__emulator/tokens/expire`, { method: 'POST' });
+			if (!r.ok) throw new Error(`expire tokens: ${r.status}`);
+		},
+		createUser: async (user) => {
+			const r = await fetch(`${emu.url}/__emulator/users`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json' },
+				body: JSON.stringify(user),
+			});
+			if (!r.ok) throw new Error(`create user: ${r.status} ${await r.text()}`);
+			return (await r.json()) as EmulatorUser;
+		},
+		close: () => emu.close(),
+	};
+}

@@ -1,0 +1,71 @@
+/**
+ * End to end, group (d): the package in the newest n8n that installs here, 2.41.1 on Node 24 (from the registry's
+ * node@24 package). Smoke: the onboarding example runs through its CLI against the emulator (the user ends up in
+ * IDaaS), and `n8n start` serves both node types and the credential type.
+ *
+ * A fresh machine installs 2.41.1 first (~4-7 min, 2.9 GB in .sandbox/); E2E_SKIP_LATEST=1 skips this file.
+ */
+import { recordOutput, recordSecret } from '../setup/leakGuard';
+import { DemoEmulator, startDemoEmulator } from './helpers/emulator';
+import { describeE2E, ensureBuilt, ensureN8n, loadExample, N8nSandbox, NODE_TYPE, TRIGGER_TYPE } from './helpers/n8n';
+import { credentialRefs, withLocalNotifications } from './helpers/workflows';
+
+const VERSION = '2.41.1';
+const skip = process.env.E2E_SKIP_LATEST === '1';
+const maybe = skip ? describe.skip : describeE2E;
+jest.setTimeout(180_000);
+
+let emulator: DemoEmulator;
+let n8n: N8nSandbox;
+const onboarding = withLocalNotifications(loadExample('onboarding'));
+
+maybe(`n8n ${VERSION} on Node 24`, () => {
+	beforeAll(async () => {
+		ensureBuilt();
+		const paths = ensureN8n(VERSION);
+		emulator = await startDemoEmulator();
+		n8n = await N8nSandbox.create(paths, 'latest');
+		const [ref] = credentialRefs(onboarding);
+		const data = emulator.credentialData();
+		recordSecret(data.clientSecret);
+		await n8n.importCredentials([{ id: ref.id, name: ref.name, type: 'alibabaIdaasApi', data }]);
+		await n8n.importWorkflows([onboarding]);
+	}, 20 * 60_000);
+
+	afterAll(async () => {
+		await n8n?.dispose();
+		await emulator?.close();
+	});
+
+	test('runs on Node 24', async () => {
+		const r = await n8n.cliOk(['--version']);
+		expect(r.stdout.trim().split('\n').pop()).toBe(VERSION);
+		const { spawnSync } = await import('child_process');
+		expect(spawnSync(n8n.paths.node, ['--version'], { encoding: 'utf8' }).stdout.trim()).toMatch(/^v24\./);
+	});
+
+	test('runs the onboarding example through the CLI', async () => {
+		const { code, run, result } = await n8n.execute(onboarding.id);
+		recordOutput('e2e 2.41 onboarding', result.stdout);
+		for (const t of emulator.issuedTokens()) recordSecret(t);
+		// An unknown type would fail here with "Unrecognized node type".
+		expect(result.stdout).not.toMatch(/Unrecognized node type/);
+		expect(code).toBe(0);
+		expect(run.status).toBe('success');
+		const hire = JSON.parse(onboarding.nodes.find((n: any) => n.name === 'New hire').parameters.jsonOutput);
+		const user = emulator.findUser({ username: hire.username });
+		expect(user).toBeDefined();
+		expect(emulator.groupIdsOfUser(user!.userId).sort()).toEqual([...hire.groupIds].sort());
+
+	});
+
+	test('serves both node types and the credential type to the editor', async () => {
+		await n8n.startServer();
+		await n8n.setupOwner();
+		const names = (await n8n.rest('/types/nodes.json')).map((t: any) => t.name);
+		expect(names).toEqual(expect.arrayContaining([NODE_TYPE, TRIGGER_TYPE]));
+		const creds = (await n8n.rest('/types/credentials.json')).map((c: any) => c.name);
+		expect(creds).toContain('alibabaIdaasApi');
+		await n8n.stopServer();
+	});
+});

@@ -1,0 +1,145 @@
+/**
+ * End to end, groups (c) and (e), on one running `n8n start` (2.8.4) against the IDaaS emulator:
+ *  (c) the published welcome example (IDaaS Trigger → e-mail; the e-mail is a NoOp stand-in here) polls the
+ *      emulator; a user created in the emulator starts the workflow, and the execution read back through the REST
+ *      API carries the event. The shipped example polls every minute; the test uses a custom cron every 10 s
+ *      (n8n refuses a `*` in the seconds field, a list of seconds is accepted).
+ *  (e) Debian's Chromium (playwright-core) logs into the editor, opens the offboarding example, opens its "Disable user" IDaaS node
+ *      and checks that resource, operation and the user picker render. Screenshots: test/e2e/.artifacts/.
+ */
+import { join } from 'path';
+
+import { recordOutput, recordSecret } from '../setup/leakGuard';
+import { launchChromium } from './helpers/browser';
+import { DemoEmulator, startDemoEmulator } from './helpers/emulator';
+import { artifactsDir, describeE2E, ensureBuilt, ensureN8n, loadExample, N8nPaths, N8nSandbox, requireFromN8n, TRIGGER_TYPE, waitFor } from './helpers/n8n';
+import { credentialRefs, withLocalNotifications, withPollTimes } from './helpers/workflows';
+
+const VERSION = '2.8.4';
+jest.setTimeout(180_000);
+
+let paths: N8nPaths;
+let emulator: DemoEmulator;
+let n8n: N8nSandbox;
+const welcome = withPollTimes(withLocalNotifications(loadExample('welcome')), {
+	mode: 'custom',
+	cronExpression: '0,10,20,30,40,50 * * * * *',
+});
+const offboarding = loadExample('offboarding'); // shipped as is: the editor must render it, Slack node included
+
+
+describeE2E(`n8n start ${VERSION} with the package`, () => {
+	beforeAll(async () => {
+		ensureBuilt();
+		paths = ensureN8n(VERSION);
+		emulator = await startDemoEmulator();
+		n8n = await N8nSandbox.create(paths, 'server');
+		const [ref] = credentialRefs(welcome);
+		const data = emulator.credentialData();
+		recordSecret(data.clientSecret);
+		await n8n.importCredentials([{ id: ref.id, name: ref.name, type: 'alibabaIdaasApi', data }]);
+		await n8n.importWorkflows([welcome, offboarding]);
+		await n8n.publish(welcome.id);
+		await n8n.startServer();
+		await n8n.setupOwner();
+	}, 20 * 60_000);
+
+	afterAll(async () => {
+		await n8n?.dispose();
+		await emulator?.close();
+	});
+
+
+	test('the node and trigger types are served to the editor', async () => {
+		const types = await n8n.rest('/types/nodes.json');
+		const names = types.map((t: any) => t.name);
+		expect(names).toContain('n8n-nodes-alibaba-idaas.alibabaIdaas');
+		expect(names).toContain(TRIGGER_TYPE);
+		const creds = await n8n.rest('/types/credentials.json');
+		expect(creds.map((c: any) => c.name)).toContain('alibabaIdaasApi');
+	});
+
+	test('(c) a user created in IDaaS starts the published trigger workflow', async () => {
+		// The activation poll sets the baseline; wait for it, so the new user is a change.
+		await waitFor(() => /Activated workflow|activated/i.test(n8n.serverLog) || emulator.requestsTo('users') > 0, {
+			timeoutMs: 60_000,
+			what: 'the trigger to be activated',
+		});
+		const before = await listExecutions(welcome.id);
+		expect(before).toHaveLength(0);
+
+		const t0 = Date.now();
+		const created = await emulator.createUser({ username: 'trigger.e2e', displayName: 'Trigger E2E', email: 'trigger.e2e@example.com' });
+
+		const exec = await waitFor(async () => (await listExecutions(welcome.id))[0], {
+			timeoutMs: 90_000,
+			intervalMs: 1000,
+			what: `an execution of "${welcome.name}"`,
+		});
+		const seconds = (Date.now() - t0) / 1000;
+		process.stderr.write(`[e2e] trigger execution after ${seconds.toFixed(1)} s\n`);
+		expect(seconds).toBeLessThan(60);
+
+		const full = await waitFor(async () => {
+			const e = (await n8n.rest(`/rest/executions/${exec.id}`)).data;
+			return e.finished || e.status === 'success' ? e : undefined;
+		}, { timeoutMs: 30_000, what: 'the execution to finish' });
+		expect(full.status).toBe('success');
+		const { parse } = requireFromN8n(paths, 'flatted');
+		const runData = parse(full.data).resultData.runData;
+		recordOutput('e2e trigger execution', runData);
+		const triggerName = welcome.nodes.find((n: any) => n.type === TRIGGER_TYPE).name;
+		const items = runData[triggerName][0].data.main[0].map((i: any) => i.json);
+		const event = items.find((i: any) => JSON.stringify(i).includes(created.userId));
+		expect(event).toBeDefined();
+		expect(JSON.stringify(event)).toContain('trigger.e2e');
+		// The stand-in for the e-mail got the same item.
+		expect(runData['Send welcome e-mail'][0].data.main[0]).toHaveLength(items.length);
+	});
+
+	test('(e) the editor renders the IDaaS node: resource, operation, user picker', async () => {
+		const owner = { email: 'e2e@example.com', password: 'E2ePassw0rd!x' };
+		const out = artifactsDir();
+		const { context, close } = await launchChromium();
+		try {
+			const page = await context.newPage();
+			await page.goto(`${n8n.baseUrl}/signin`);
+			await page.locator('input[name="emailOrLdapLoginId"], input[name="email"]').first().fill(owner.email);
+			await page.locator('input[name="password"]').fill(owner.password);
+			await page.keyboard.press('Enter');
+			await page.waitForURL(/\/(home|workflows)/, { timeout: 60_000 });
+
+			await page.goto(`${n8n.baseUrl}/workflow/${offboarding.id}`);
+			const canvasNode = page.locator('[data-test-id="canvas-node"]', { hasText: 'Disable user' }).first();
+			await canvasNode.waitFor({ timeout: 60_000 });
+			await page.screenshot({ path: join(out, 'editor-workflow.png') });
+			await canvasNode.dblclick();
+
+			const ndv = page.locator('[data-test-id="ndv"]');
+			await ndv.waitFor({ timeout: 30_000 });
+			const resource = ndv.locator('[data-test-id="parameter-input-resource"]');
+			const operation = ndv.locator('[data-test-id="parameter-input-operation"]');
+			await resource.waitFor({ timeout: 30_000 });
+			await expectValue(resource, /User/);
+			await expectValue(operation, /Disable/);
+			const picker = ndv.locator('[data-test-id="resource-locator-userId"]');
+			await picker.waitFor({ timeout: 30_000 });
+			await page.screenshot({ path: join(out, 'editor-idaas-node.png') });
+			expect(await picker.isVisible()).toBe(true);
+		} finally {
+			await close();
+		}
+	});
+});
+
+async function expectValue(locator: import('playwright-core').Locator, pattern: RegExp): Promise<void> {
+	const input = locator.locator('input').first();
+	const value = (await input.count()) ? await input.inputValue() : await locator.innerText();
+	expect(value).toMatch(pattern);
+}
+
+async function listExecutions(workflowId: string): Promise<any[]> {
+	const filter = encodeURIComponent(JSON.stringify({ workflowId }));
+	const body = await n8n.rest(`/rest/executions?filter=${filter}&limit=10`);
+	return body.data.results ?? body.data;
+}
