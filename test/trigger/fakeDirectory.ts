@@ -179,6 +179,7 @@ export class FakeDirectory {
 		await this.onRequest?.(request);
 		const failure = this.fail?.(request);
 		if (failure) {
+			if (failure.status === 429) res.setHeader('retry-after', '0');
 			this.send(res, failure.status, { code: failure.code, message: 'Injected failure', requestId: 'req-fault' });
 			return;
 		}
