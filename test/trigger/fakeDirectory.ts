@@ -44,8 +44,26 @@ export const ROOT_OU = 'ou_root';
 
 const ID_CHARS = '0123456789abcdefghijklmnopqrstuvwxyz';
 
+/** A Map that counts its changes, so the server can cache per-OU listings. */
+class VersionedMap<K, V> extends Map<K, V> {
+	version = 0;
+	set(key: K, value: V): this {
+		this.version++;
+		return super.set(key, value);
+	}
+	delete(key: K): boolean {
+		this.version++;
+		return super.delete(key);
+	}
+	clear(): void {
+		this.version++;
+		super.clear();
+	}
+}
+
 export class FakeDirectory {
-	readonly users = new Map<string, FakeUser>();
+	readonly users = new VersionedMap<string, FakeUser>();
+	private listing?: { version: number; byOu: Map<string, FakeUser[]>; all: FakeUser[] };
 	/** OU id → parent id (undefined for the root). */
 	readonly ous = new Map<string, string | undefined>([[ROOT_OU, undefined]]);
 	readonly tokens = new Set<string>();
@@ -142,6 +160,7 @@ export class FakeDirectory {
 		const user = this.users.get(userId);
 		if (!user) throw new Error(`no user ${userId}`);
 		Object.assign(user, change, { updateTime: this.tick() });
+		this.users.version++;
 	}
 
 	expireAllTokens(): void {
@@ -200,8 +219,19 @@ export class FakeDirectory {
 			this.send(res, 200, page(children));
 		} else if (path === '/users') {
 			const ou = url.searchParams.get('organizationalUnitId');
-			const list = [...this.users.values()].filter((u) => !ou || u.primaryOrganizationalUnitId === ou).map(summary);
-			this.send(res, 200, page(list));
+			if (this.listing?.version !== this.users.version) {
+				const byOu = new Map<string, FakeUser[]>();
+				const all = [...this.users.values()];
+				for (const u of all) {
+					const list = byOu.get(u.primaryOrganizationalUnitId);
+					if (list) list.push(u);
+					else byOu.set(u.primaryOrganizationalUnitId, [u]);
+				}
+				this.listing = { version: this.users.version, byOu, all };
+			}
+			const list = ou ? (this.listing.byOu.get(ou) ?? []) : this.listing.all;
+			const body = page(list);
+			this.send(res, 200, { ...body, data: body.data.map(summary) });
 		} else if (path.startsWith('/users/')) {
 			const user = this.users.get(decodeURIComponent(path.slice('/users/'.length)));
 			if (!user) {

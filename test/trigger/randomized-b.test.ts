@@ -1,0 +1,3 @@
+import { randomizedSuite } from './randomized';
+
+randomizedSuite('b');
