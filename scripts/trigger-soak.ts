@@ -15,7 +15,9 @@ async function main(): Promise<void> {
 	const rounds = Number(process.argv[2]) || 10_000;
 	process.stdout.write(`trigger soak: seed ${seed}, ${rounds} rounds\n`);
 	const started = Date.now();
-	const result = await runRandomized({ seed, rounds });
+	// The explicit .ts: under tsx, `AlibabaIdaasTrigger.node` would resolve to the codex .node.json.
+	const { AlibabaIdaasTrigger } = require('../nodes/AlibabaIdaasTrigger/AlibabaIdaasTrigger.node.ts') as typeof import('../nodes/AlibabaIdaasTrigger/AlibabaIdaasTrigger.node');
+	const result = await runRandomized({ seed, rounds, trigger: new AlibabaIdaasTrigger() });
 	process.stdout.write(`${describeResult(result)} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
 }
 

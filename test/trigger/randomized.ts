@@ -49,11 +49,16 @@ export interface RandomizedResult {
 	requests: number;
 }
 
-export async function runRandomized(options: { seed: number; rounds: number }): Promise<RandomizedResult> {
+export async function runRandomized(options: {
+	seed: number;
+	rounds: number;
+	/** The node; tsx resolves `AlibabaIdaasTrigger.node` to the codex JSON, so scripts pass it in. */
+	trigger?: AlibabaIdaasTrigger;
+}): Promise<RandomizedResult> {
 	const random = createRandom(options.seed);
 	const dir = await new FakeDirectory(options.seed).start();
 	const harness = new N8nHarness(dir.credential());
-	const trigger = new AlibabaIdaasTrigger();
+	const trigger = options.trigger ?? new AlibabaIdaasTrigger();
 	// A plain copy per poll, as n8n loads static data from its database for each poll: reusing
 	// the object the last Workflow wrapped would nest n8n's observable proxies poll after poll.
 	let staticData: IDataObject = {};
