@@ -1,0 +1,120 @@
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
+import { NodeApiError, NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+
+import { RESOURCES, getOperation } from './catalog';
+import { getGroups } from './listSearch/getGroups';
+import { getOrganizationalUnits } from './listSearch/getOrganizationalUnits';
+import { getUsers } from './listSearch/getUsers';
+import { applicationProperties } from './resources/application';
+import { cloudAccountRoleProperties } from './resources/cloudAccountRole';
+import { groupProperties } from './resources/group';
+import { organizationalUnitProperties } from './resources/organizationalUnit';
+import { upsertOrganizationalUnit } from './resources/organizationalUnit/upsert';
+import { tokenProperties } from './resources/token';
+import { userProperties } from './resources/user';
+import { upsertUser } from './resources/user/upsert';
+import { mapWithConcurrency } from './shared/concurrency';
+import { ExecutionState, executeOperation } from './shared/execute';
+import { errorJson } from './shared/outputs';
+import { IdaasClient } from './shared/transport';
+
+type Handler = (state: ExecutionState, itemIndex: number) => Promise<IDataObject[]>;
+
+/** Operations composed of several calls; everything else runs straight from the catalog. */
+const CUSTOM: Record<string, Handler> = {
+	'user:upsert': upsertUser,
+	'organizationalUnit:upsert': upsertOrganizationalUnit,
+};
+
+export class AlibabaIdaas implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Alibaba Cloud IDaaS',
+		name: 'alibabaIdaas',
+		icon: { light: 'file:alibabaIdaas.svg', dark: 'file:alibabaIdaas.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		description: 'Manage users, organizational units and groups in Alibaba Cloud IDaaS (EIAM)',
+		defaults: { name: 'Alibaba Cloud IDaaS' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'alibabaIdaasApi', required: true }],
+		properties: [
+			{
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				noDataExpression: true,
+				options: RESOURCES.map(({ name, value, description }) => ({ name, value, description })),
+				default: 'user',
+			},
+			...userProperties,
+			...organizationalUnitProperties,
+			...groupProperties,
+			...applicationProperties,
+			...tokenProperties,
+			...cloudAccountRoleProperties,
+			{
+				displayName: 'Options',
+				name: 'options',
+				type: 'collection',
+				placeholder: 'Add Option',
+				default: {},
+				options: [
+					{
+						displayName: 'Concurrency',
+						name: 'concurrency',
+						type: 'number',
+						default: 5,
+						typeOptions: { minValue: 1, maxValue: 20, numberPrecision: 0 },
+						description: 'How many input items to process at the same time (1-20). Output order always follows the input.',
+					},
+				],
+			},
+		],
+	};
+
+	methods = {
+		listSearch: { getUsers, getOrganizationalUnits, getGroups },
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const items = this.getInputData();
+		// One client for the whole run: the credential is read once and the token is shared by all items.
+		const state = new ExecutionState(this, await IdaasClient.create(this));
+		const concurrency = Number((this.getNodeParameter('options', 0, {}) as IDataObject).concurrency ?? 5);
+		if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 20) {
+			throw new NodeOperationError(this.getNode(), `Concurrency must be a whole number from 1 to 20, got ${concurrency}`);
+		}
+
+		const perItem = await mapWithConcurrency(items.length, concurrency, async (i) => {
+			const resource = this.getNodeParameter('resource', i) as string;
+			const operation = this.getNodeParameter('operation', i) as string;
+			let data: IDataObject[] = [];
+			let failure: unknown;
+			try {
+				const custom = CUSTOM[`${resource}:${operation}`];
+				const op = getOperation(resource, operation);
+				if (custom) data = await custom(state, i);
+				else if (op) data = await executeOperation(state, op, i);
+				else throw new NodeOperationError(this.getNode(), `The operation "${operation}" is not known for "${resource}"`, { itemIndex: i });
+			} catch (error) {
+				failure = error;
+			}
+			if (failure === undefined) {
+				return this.helpers.constructExecutionMetaData(this.helpers.returnJsonArray(data), { itemData: { item: i } });
+			}
+			if (this.continueOnFail()) return [{ json: errorJson(failure), pairedItem: { item: i } }];
+			if (failure instanceof NodeApiError || failure instanceof NodeOperationError) throw failure;
+			throw new NodeOperationError(this.getNode(), failure as Error, { itemIndex: i });
+		});
+		return [perItem.flat()];
+	}
+}
