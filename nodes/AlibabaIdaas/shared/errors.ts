@@ -106,10 +106,15 @@ export function toNodeApiError(
 		httpCode: String(info.status),
 		...(info.requestId ? { requestId: info.requestId } : {}),
 	};
-	return new NodeApiError(node, errorResponse, {
-		message: `${op ? `${op.action} failed: ` : ''}${info.message} [${info.code}]`,
+	const message = `${op ? `${op.action} failed: ` : ''}${info.message} [${info.code}]`;
+	const error = new NodeApiError(node, errorResponse, {
+		message,
 		description: details,
 		httpCode: String(info.status),
 		itemIndex,
 	});
+	// NodeApiError swaps any message containing "ENOTFOUND" for a DNS-failure text, and
+	// "ResourceNotFound" contains it: keep the API's own message.
+	error.message = message;
+	return error;
 }
