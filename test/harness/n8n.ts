@@ -217,8 +217,11 @@ export class N8nHarness {
 		options: { mode?: 'manual' | 'trigger'; staticData?: IDataObject } = {},
 	): Promise<{ result: INodeExecutionData[][] | null; staticData: IDataObject }> {
 		const node = this.node('alibabaIdaasTrigger', parameters);
+		// n8n wraps static data in an observable proxy per Workflow; handing the same object back in
+		// poll after poll would nest proxies, so each poll gets a plain copy, written back after,
+		// the way n8n saves static data to its database between polls.
 		const staticData = options.staticData ?? {};
-		const workflow = this.workflow(nodeType, node, staticData);
+		const workflow = this.workflow(nodeType, node, JSON.parse(JSON.stringify(staticData)) as IDataObject);
 		const context = new PollContext(workflow, node, this.additionalData(), options.mode ?? 'trigger', 'init');
 		let result: INodeExecutionData[][] | null;
 		try {
@@ -228,7 +231,10 @@ export class N8nHarness {
 			throw error;
 		}
 		recordOutput('poll', result);
-		return { result, staticData: workflow.staticData as IDataObject };
+		const saved = JSON.parse(JSON.stringify(workflow.staticData)) as IDataObject;
+		for (const key of Object.keys(staticData)) delete staticData[key];
+		Object.assign(staticData, saved);
+		return { result, staticData };
 	}
 
 	/** Calls a listSearch method the way the editor does. */
