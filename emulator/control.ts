@@ -1,0 +1,97 @@
+import type { IncomingMessage, ServerResponse } from 'http';
+
+import { ApiError, managementBody } from './errors';
+import type { FaultInput } from './faults';
+import { parseBody, readBody, sendJson } from './http';
+import type { NewApplication, NewUser, UserPatch } from './store';
+import type { Emulator } from './server';
+import type { SeedData } from './types';
+import { groupView, ouView, userDetail } from './views';
+import { Visibility } from './visibility';
+
+/**
+ * `/__emulator/...`: the emulator's own control API, for tests that run the client in another
+ * process (n8n end to end). Not part of IDaaS; never affected by faults or counted in stats.
+ */
+
+type Body = Record<string, unknown>;
+type ControlHandler = (emu: Emulator, body: Body, id: string) => unknown;
+
+const ROUTES: Array<[method: string, pattern: RegExp, handler: ControlHandler]> = [
+	['GET', /^state$/, (emu) => summary(emu)],
+	['GET', /^state\/dump$/, (emu) => dump(emu)],
+	['POST', /^reset$/, (emu, body) => (emu.reset((body.seed as SeedData | string | undefined) ?? undefined), summary(emu))],
+	['GET', /^stats$/, (emu) => emu.stats.toJSON()],
+	['POST', /^stats\/reset$/, (emu) => (emu.stats.reset(), emu.stats.toJSON())],
+	['GET', /^faults$/, (emu) => ({ rules: emu.faults.rules })],
+	['POST', /^faults$/, (emu, body) => ({ rules: (Array.isArray(body.rules) ? body.rules : [body]).map((r) => emu.faults.add(r as FaultInput)) })],
+	['DELETE', /^faults$/, (emu) => (emu.faults.clear(), { rules: [] })],
+	['DELETE', /^faults\/(\d+)$/, (emu, _b, id) => (emu.faults.remove(Number(id)), { rules: emu.faults.rules })],
+	['POST', /^tokens\/expire$/, (emu) => ({ expired: emu.faults.expireTokens() })],
+	['POST', /^tokens\/user$/, (emu, body) => ({ access_token: emu.issueUserToken(body.userId as string, { scopes: body.scopes as string[] | undefined }) })],
+	['POST', /^tokens\/pam$/, (emu) => ({ access_token: emu.issuePamToken() })],
+	['POST', /^users$/, (emu, body) => userView(emu, emu.store.createUser({ primaryOrganizationalUnitId: emu.store.rootOrganizationalUnitId, ...body } as unknown as NewUser).userId)],
+	['GET', /^users\/([^/]+)$/, (emu, _b, id) => userView(emu, id)],
+	['PATCH', /^users\/([^/]+)$/, (emu, body, id) => (emu.store.patchUser(id, body as UserPatch), userView(emu, id))],
+	['DELETE', /^users\/([^/]+)$/, (emu, _b, id) => (emu.store.deleteUser(id), {})],
+	['POST', /^users\/([^/]+)\/status$/, (emu, body, id) => (emu.store.setStatus(id, body.status === 'disabled' ? 'disabled' : 'enabled'), userView(emu, id))],
+	['POST', /^users\/([^/]+)\/move$/, (emu, body, id) => (emu.store.moveUser(id, body.organizationalUnitId as string), userView(emu, id))],
+	['POST', /^organizationalUnits$/, (emu, body) => ouView(emu.store.createOu({ parentId: emu.store.rootOrganizationalUnitId, ...body } as never))],
+	['POST', /^groups$/, (emu, body) => groupView(emu.createGroup(body as never))],
+	['POST', /^groups\/([^/]+)\/members$/, (emu, body, id) => (emu.store.addUsersToGroup(id, body.userIds as string[]), {})],
+	['PATCH', /^applications\/([^/]+)$/, (emu, body, id) => appView(emu.store.updateApplication(id, body as NewApplication))],
+];
+
+export async function handleControl(emu: Emulator, req: IncomingMessage, res: ServerResponse, url: URL, requestId: string): Promise<void> {
+	const rest = url.pathname.slice('/__emulator/'.length).replace(/\/$/, '');
+	try {
+		const route = ROUTES.map(([method, pattern, handler]) => ({ method, found: pattern.exec(rest), handler })).find((r) => r.found && r.method === req.method);
+		if (!route) throw new ApiError(404, 'ControlEndpointNotFound', `No control endpoint ${req.method} ${url.pathname}`);
+		const body = parseBody(await readBody(req), req.headers['content-type']);
+		const id = route.found![1] ? decodeURIComponent(route.found![1]) : '';
+		sendJson(res, 200, (await route.handler(emu, body, id)) ?? {});
+	} catch (error) {
+		const e = error instanceof ApiError ? error : new ApiError(500, 'InternalError', String(error));
+		sendJson(res, e.status, managementBody(e, requestId));
+	}
+}
+
+function userView(emu: Emulator, userId: string) {
+	return userDetail(emu.store.user(userId), Visibility.all(emu.store));
+}
+
+/** Applications without their secrets (the summary is printed and fetched freely). */
+function appView(app: Emulator['store']['application']) {
+	return {
+		applicationId: app.applicationId,
+		clientId: app.clientId,
+		enabled: app.enabled,
+		apiEnabled: app.apiEnabled,
+		scopes: [...app.scopes],
+		provisioningScope: app.provisioningScope,
+	};
+}
+
+function summary(emu: Emulator) {
+	const { store } = emu;
+	return {
+		url: emu.url,
+		instanceId: store.instanceId,
+		rootOrganizationalUnitId: store.rootOrganizationalUnitId,
+		counts: store.counts(),
+		applications: [...store.applications.values()].map(appView),
+		faults: emu.faults.rules.length,
+	};
+}
+
+/** Everything, for debugging a failed end-to-end run (large instances: use the summary). */
+function dump(emu: Emulator) {
+	const { store } = emu;
+	const vis = Visibility.all(store);
+	return {
+		...summary(emu),
+		organizationalUnits: [...store.ous.values()].map(ouView),
+		users: [...store.users.values()].map((user) => userDetail(user, vis)),
+		groups: [...store.groups.values()].map((group) => ({ ...groupView(group), memberIds: [...group.members] })),
+	};
+}

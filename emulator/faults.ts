@@ -1,0 +1,139 @@
+/**
+ * Fault injection, per test (programmatic) or over HTTP (control.ts, for end-to-end tests that
+ * drive n8n in another process). Rules match every API request, or only one catalog action;
+ * they apply to `/v2/...` requests only, never to `/__emulator/` control calls.
+ */
+
+export type FaultKind = 'latency' | 'throttle' | 'error' | 'drop';
+
+export interface FaultRule {
+	id: number;
+	kind: FaultKind;
+	/** Only requests for this catalog action (e.g. 'ListUsers'); all when absent. */
+	action?: string;
+	/** How many matching requests it still affects; unlimited when absent. */
+	times?: number;
+	/** latency: delay in ms. */
+	ms?: number;
+	/** throttle: allow this many requests per second and refuse the rest (instead of `times`). */
+	perSecond?: number;
+	/** throttle: the Retry-After header, seconds (default 1). */
+	retryAfterSeconds?: number;
+	/** error: HTTP status (default 500) and code (default InternalError / ServiceUnavailable for 503). */
+	status?: number;
+	code?: string;
+	/** drop: run the request first, then drop the connection instead of answering ("response lost"). */
+	afterWrite?: boolean;
+}
+
+export type FaultInput = Omit<FaultRule, 'id'>;
+
+export interface RequestEvent {
+	action: string;
+	method: string;
+	path: string;
+	query: URLSearchParams;
+}
+
+export type RequestHook = (event: RequestEvent) => void | Promise<void>;
+
+/** What the server must do with one request before (or instead of) handling it. */
+export interface Verdict {
+	delayMs: number;
+	throttle?: FaultRule;
+	error?: FaultRule;
+	drop?: FaultRule;
+}
+
+export class Faults {
+	rules: FaultRule[] = [];
+	private hooks: RequestHook[] = [];
+	private nextId = 1;
+	private window = { second: 0, count: 0 };
+
+	constructor(private readonly expire: () => number = () => 0) {}
+
+	add(input: FaultInput): FaultRule {
+		const rule = { ...input, id: this.nextId++ };
+		this.rules.push(rule);
+		return rule;
+	}
+
+	latency(ms: number, options: { action?: string; times?: number } = {}): FaultRule {
+		return this.add({ kind: 'latency', ms, ...options });
+	}
+
+	/** 429 Throttling with Retry-After: for the next `times` requests, or above `perSecond`. */
+	throttle(options: { action?: string; times?: number; perSecond?: number; retryAfterSeconds?: number } = {}): FaultRule {
+		return this.add({ kind: 'throttle', ...options });
+	}
+
+	serverError(options: { action?: string; times?: number; status?: number; code?: string } = {}): FaultRule {
+		return this.add({ kind: 'error', ...options });
+	}
+
+	/** Destroys the socket: before handling, or with `afterWrite` after the change was applied. */
+	dropConnection(options: { action?: string; times?: number; afterWrite?: boolean } = {}): FaultRule {
+		return this.add({ kind: 'drop', ...options });
+	}
+
+	/** Every token issued so far answers invalid_token from now on; returns how many there were. */
+	expireTokens(): number {
+		return this.expire();
+	}
+
+	remove(id: number): void {
+		this.rules = this.rules.filter((rule) => rule.id !== id);
+	}
+
+	/** Removes all rules and hooks. */
+	clear(): void {
+		this.rules = [];
+		this.hooks = [];
+		this.window = { second: 0, count: 0 };
+	}
+
+	/** Runs before each API request is handled (after faults allowed it); returns an unsubscribe. */
+	onRequest(hook: RequestHook): () => void {
+		this.hooks.push(hook);
+		return () => {
+			this.hooks = this.hooks.filter((h) => h !== hook);
+		};
+	}
+
+	async runHooks(event: RequestEvent): Promise<void> {
+		for (const hook of [...this.hooks]) await hook(event);
+	}
+
+	/** Consumes the matching rules for one request. */
+	judge(action: string): Verdict {
+		const verdict: Verdict = { delayMs: 0 };
+		for (const rule of this.rules) {
+			if (rule.action && rule.action !== action) continue;
+			if (rule.kind === 'latency') {
+				if (this.consume(rule)) verdict.delayMs += rule.ms ?? 0;
+			} else if (rule.kind === 'throttle') {
+				if (!verdict.throttle && this.overLimit(rule)) verdict.throttle = rule;
+			} else if (!verdict[rule.kind] && !verdict.throttle && this.consume(rule)) {
+				verdict[rule.kind] = rule;
+			}
+		}
+		this.rules = this.rules.filter((rule) => rule.times === undefined || rule.times > 0);
+		return verdict;
+	}
+
+	private overLimit(rule: FaultRule): boolean {
+		if (rule.perSecond === undefined) return this.consume(rule);
+		const second = Math.floor(Date.now() / 1000);
+		if (this.window.second !== second) this.window = { second, count: 0 };
+		this.window.count++;
+		return this.window.count > rule.perSecond;
+	}
+
+	private consume(rule: FaultRule): boolean {
+		if (rule.times === undefined) return true;
+		if (rule.times <= 0) return false;
+		rule.times--;
+		return true;
+	}
+}

@@ -1,0 +1,23 @@
+import { CATALOG } from '../../nodes/AlibabaIdaas/catalog';
+import { applicationHandlers } from './application';
+import type { Handler } from './context';
+import { groupHandlers } from './groups';
+import { oauthHandlers } from './oauth';
+import { organizationalUnitHandlers } from './organizationalUnits';
+import { userHandlers } from './users';
+
+export type { Ctx, Handler } from './context';
+
+/** Handlers keyed by the catalog's action names. */
+export const HANDLERS: Readonly<Record<string, Handler>> = {
+	...userHandlers,
+	...organizationalUnitHandlers,
+	...groupHandlers,
+	...applicationHandlers,
+	...oauthHandlers,
+};
+
+/** Catalog operations the emulator cannot answer; startEmulator refuses to start if any. */
+export function missingHandlers(): string[] {
+	return CATALOG.filter((op) => !HANDLERS[op.action]).map((op) => op.action);
+}
