@@ -1,0 +1,88 @@
+import { DEMO, Harness } from './helpers';
+
+let h: Harness;
+beforeAll(async () => {
+	h = await Harness.start();
+	h.token = h.emu.issueAppToken();
+});
+afterAll(() => h.close());
+
+const names = (r: any) => r.body.data.map((u: any) => u.username);
+
+describe('pageNumber / pageSize', () => {
+	test('exactly one page, last partial page, page past the end', async () => {
+		const all = await h.call('ListUsers', { query: { pageSize: 10 } });
+		expect(all.body.totalCount).toBe(10);
+		expect(all.body.data).toHaveLength(10);
+		expect(Object.keys(all.body).sort()).toEqual(['data', 'totalCount']);
+		const third = await h.call('ListUsers', { query: { pageSize: 4, pageNumber: 3 } });
+		expect(names(third)).toEqual(['isabel.garcia', 'jack.taylor']);
+		const past = await h.call('ListUsers', { query: { pageSize: 4, pageNumber: 9 } });
+		expect(past.body).toEqual({ totalCount: 10, data: [] });
+	});
+
+	test('pages concatenate to the whole list in creation order', async () => {
+		const seen: string[] = [];
+		for (let page = 1; page <= 4; page++) seen.push(...names(await h.call('ListUsers', { query: { pageSize: 3, pageNumber: page } })));
+		expect(seen).toEqual(names(await h.call('ListUsers', { query: { pageSize: 100 } })));
+	});
+
+	test('an empty listing', async () => {
+		const ou = h.emu.store.createOu({ organizationalUnitName: 'Empty', parentId: DEMO.hr });
+		expect((await h.call('ListUsers', { query: { organizationalUnitId: ou.organizationalUnitId } })).body).toEqual({ totalCount: 0, data: [] });
+		expect((await h.call('ListOrganizationalUnits', { query: { parentId: ou.organizationalUnitId } })).body).toEqual({ totalCount: 0, data: [] });
+		h.emu.store.deleteOu(ou.organizationalUnitId);
+	});
+
+	test.each([['0'], ['101'], ['abc']])('pageSize=%s is refused', async (pageSize) => {
+		const r = await h.call('ListUsers', { query: { pageSize } });
+		expect(r).toMatchObject({ status: 400, body: { code: 'InvalidParameter.PageSize' } });
+	});
+
+	test('pageNumber=0 is refused; the default page size is 20', async () => {
+		expect((await h.call('ListUsers', { query: { pageNumber: 0 } })).body.code).toBe('InvalidParameter.PageNumber');
+		for (let i = 0; i < 15; i++) h.emu.store.createUser({ username: `bulk${i}`, primaryOrganizationalUnitId: DEMO.hr });
+		expect((await h.call('ListUsers')).body.data).toHaveLength(20);
+		h.emu.reset();
+		h.token = h.emu.issueAppToken();
+	});
+
+	test('ListOrganizationalUnits requires parentId', async () => {
+		expect((await h.call('ListOrganizationalUnits')).body.code).toBe('MissingParameter.ParentId');
+	});
+});
+
+describe('nextToken / maxResults', () => {
+	test('walk to the end; the last page has an empty nextToken', async () => {
+		const ids: string[] = [];
+		let nextToken = '';
+		let pages = 0;
+		do {
+			const r = await h.call('ListUsersForGroup', { path: { groupId: DEMO.allStaff }, query: { maxResults: 4, ...(nextToken && { nextToken }) } });
+			expect(r.status).toBe(200);
+			expect(r.body).toMatchObject({ totalCount: 9, maxResults: 4 });
+			ids.push(...r.body.data.map((m: any) => m.userId));
+			nextToken = r.body.nextToken;
+			pages++;
+		} while (nextToken);
+		expect(pages).toBe(3);
+		expect(ids).toEqual([...h.emu.store.groups.get(DEMO.allStaff)!.members]);
+	});
+
+	test('exactly one page', async () => {
+		const r = await h.call('ListGroups', { query: { maxResults: 3 } });
+		expect(r.body).toMatchObject({ totalCount: 3, nextToken: '', maxResults: 3 });
+	});
+
+	test('garbled tokens and tokens of another listing are refused', async () => {
+		const first = await h.call('ListGroups', { query: { maxResults: 1 } });
+		expect(first.body.nextToken).toMatch(/^NT/);
+		for (const nextToken of ['garbage', 'NT!!!', first.body.nextToken.slice(0, -2)]) {
+			const r = await h.call('ListGroups', { query: { nextToken } });
+			expect(r).toMatchObject({ status: 400, body: { code: 'InvalidParameter.NextToken' } });
+		}
+		const elsewhere = await h.call('ListGroupsForUser', { path: { userId: DEMO.alice }, query: { nextToken: first.body.nextToken } });
+		expect(elsewhere.body.code).toBe('InvalidParameter.NextToken');
+		expect((await h.call('ListGroups', { query: { maxResults: 101 } })).body.code).toBe('InvalidParameter.MaxResults');
+	});
+});
