@@ -33,6 +33,13 @@ export class UniqueIndex {
 		if (value && this.get(value) === owner) this.owners.delete(this.normalize(value));
 	}
 
+	/** A rename: the new value must be free (or the owner's); the old one is released. */
+	move(oldValue: string, newValue: string, owner: string, shown = newValue): void {
+		this.check(newValue, owner, shown);
+		this.release(oldValue, owner);
+		this.set(newValue, owner);
+	}
+
 	clear(): void {
 		this.owners.clear();
 	}

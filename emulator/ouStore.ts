@@ -68,10 +68,7 @@ export class OuStore extends StoreBase {
 	patchOu(ouId: string, patch: { organizationalUnitName?: string; description?: string }): OuRecord {
 		const ou = this.ou(ouId);
 		if (patch.organizationalUnitName !== undefined && patch.organizationalUnitName !== ou.organizationalUnitName) {
-			const key = `${ou.parentId}|${patch.organizationalUnitName}`;
-			this.idx.ouName.check(key, ouId, patch.organizationalUnitName);
-			this.idx.ouName.release(`${ou.parentId}|${ou.organizationalUnitName}`, ouId);
-			this.idx.ouName.set(key, ouId);
+			this.idx.ouName.move(`${ou.parentId}|${ou.organizationalUnitName}`, `${ou.parentId}|${patch.organizationalUnitName}`, ouId, patch.organizationalUnitName);
 			ou.organizationalUnitName = patch.organizationalUnitName;
 		}
 		if (patch.description !== undefined) ou.description = patch.description;

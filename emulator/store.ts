@@ -59,10 +59,8 @@ export class Store extends UserStore {
 	patchGroup(groupId: string, patch: { groupName?: string; description?: string }): GroupRecord {
 		const group = this.group(groupId);
 		if (patch.groupName !== undefined && patch.groupName !== group.groupName) {
-			this.idx.groupName.check(patch.groupName, groupId);
-			this.idx.groupName.release(group.groupName, groupId);
+			this.idx.groupName.move(group.groupName, patch.groupName, groupId);
 			group.groupName = patch.groupName;
-			this.idx.groupName.set(group.groupName, groupId);
 		}
 		if (patch.description !== undefined) group.description = patch.description;
 		group.updateTime = this.now();

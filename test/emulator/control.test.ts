@@ -1,14 +1,6 @@
-import { DEMO, Harness } from './helpers';
+import { DEMO, useHarness } from './helpers';
 
-let h: Harness;
-beforeAll(async () => {
-	h = await Harness.start();
-});
-afterAll(() => h.close());
-beforeEach(() => {
-	h.emu.reset();
-	h.token = h.emu.issueAppToken();
-});
+const h = useHarness();
 
 test('state summary and dump (no secrets)', async () => {
 	const state = await h.control('GET', 'state');

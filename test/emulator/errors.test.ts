@@ -1,15 +1,7 @@
 import { SCOPES } from '../../nodes/AlibabaIdaas/catalog';
-import { DEMO, Harness, send } from './helpers';
+import { DEMO, Harness, useHarness, send } from './helpers';
 
-let h: Harness;
-beforeAll(async () => {
-	h = await Harness.start();
-});
-afterAll(() => h.close());
-beforeEach(() => {
-	h.emu.reset();
-	h.token = h.emu.issueAppToken();
-});
+const h = useHarness();
 
 const user = (extra: Record<string, unknown> = {}) => ({ username: 'x.user', primaryOrganizationalUnitId: DEMO.sales, ...extra });
 

@@ -22,11 +22,11 @@ export interface CallOptions {
 /** A running emulator plus a client that builds requests from the catalog, as the node does. */
 export class Harness {
 	token = '';
-
-	constructor(readonly emu: Emulator) {}
+	emu!: Emulator;
 
 	static async start(options: EmulatorOptions = {}): Promise<Harness> {
-		const harness = new Harness(await startEmulator({ host: '127.0.0.1', port: 0, ...options }));
+		const harness = new Harness();
+		harness.emu = await startEmulator({ host: '127.0.0.1', port: 0, ...options });
 		harness.token = harness.emu.issueAppToken();
 		return harness;
 	}
@@ -44,7 +44,7 @@ export class Harness {
 			...options.path,
 		};
 		const path = op.path.replace(/\{(\w+)\}/g, (_m, name: string) => encodeURIComponent(values[name] ?? `{${name}}`));
-		const query = new URLSearchParams(Object.entries(options.query ?? {}).map(([k, v]) => [k, String(v)]));
+		const query = new URLSearchParams(Object.entries(options.query ?? {}).map(([k, v]): [string, string] => [k, String(v)]));
 		return `${this.emu.url}${path}${query.size ? `?${query}` : ''}`;
 	}
 
@@ -85,6 +85,27 @@ export async function send(url: string, init: RequestInit): Promise<Reply> {
 		// not JSON; keep the text
 	}
 	return { status: res.status, body, headers: res.headers };
+}
+
+/**
+ * One emulator for the test file (started in beforeAll on 127.0.0.1:0, closed in afterAll); with
+ * `resetEach`, the demo data, faults and stats are restored and a fresh token issued before each test.
+ */
+export function useHarness(resetEach = true, options: EmulatorOptions = {}): Harness {
+	const h = new Harness();
+	beforeAll(async () => {
+		const started = await Harness.start(options);
+		h.emu = started.emu;
+		h.token = started.token;
+	});
+	afterAll(() => h.close());
+	if (resetEach) {
+		beforeEach(() => {
+			h.emu.reset();
+			h.token = h.emu.issueAppToken();
+		});
+	}
+	return h;
 }
 
 /** The demo seed's fixed IDs (emulator/seeds/demo.json). */

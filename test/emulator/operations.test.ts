@@ -1,20 +1,12 @@
 import { CATALOG } from '../../nodes/AlibabaIdaas/catalog';
-import { DEMO, Harness } from './helpers';
+import { DEMO, Harness, useHarness } from './helpers';
 
 /**
  * Every catalog operation's happy path over real HTTP. The table is keyed by action: a new
  * catalog operation without an entry here fails the first test.
  */
 
-let h: Harness;
-beforeAll(async () => {
-	h = await Harness.start();
-});
-afterAll(() => h.close());
-beforeEach(() => {
-	h.emu.reset();
-	h.token = h.emu.issueAppToken();
-});
+const h = useHarness();
 
 const SCENARIOS: Record<string, (h: Harness) => Promise<void>> = {
 	async CreateUser(h) {

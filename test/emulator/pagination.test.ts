@@ -1,11 +1,6 @@
-import { DEMO, Harness } from './helpers';
+import { DEMO, useHarness } from './helpers';
 
-let h: Harness;
-beforeAll(async () => {
-	h = await Harness.start();
-	h.token = h.emu.issueAppToken();
-});
-afterAll(() => h.close());
+const h = useHarness(false);
 
 const names = (r: any) => r.body.data.map((u: any) => u.username);
 

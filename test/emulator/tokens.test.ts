@@ -1,11 +1,6 @@
-import { DEMO, Harness, send } from './helpers';
+import { DEMO, send, useHarness } from './helpers';
 
-let h: Harness;
-beforeAll(async () => {
-	h = await Harness.start();
-});
-afterAll(() => h.close());
-beforeEach(() => h.emu.reset());
+const h = useHarness();
 
 const tokenUrl = () => h.url('GenerateToken');
 
