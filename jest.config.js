@@ -13,6 +13,7 @@ module.exports = {
 	testTimeout: 30000,
 	// Keeps n8n-core from writing ~/.n8n/config during tests.
 	setupFiles: ['<rootDir>/test/setup/env.ts'],
+	setupFilesAfterEnv: ['<rootDir>/test/setup/n8nTeardown.ts'],
 	// Fails the run when a secret or token shows up in anything a node produced (leakGuard.ts).
 	globalSetup: '<rootDir>/test/setup/globalSetup.ts',
 	globalTeardown: '<rootDir>/test/setup/globalTeardown.ts',

@@ -269,10 +269,22 @@ export class IdaasClient {
 			return await this.exchange(() => this.ctx.helpers.httpRequest(httpOptions));
 		}
 		if (this.renewal) await this.renewal;
+		// No token yet (first use, or known stale): one request fetches it, the others wait.
+		if (this.credential.data.accessToken === '') return await this.withNewToken(httpOptions);
 		const version = this.tokenVersion;
 		const first = await this.authenticated(httpOptions);
 		if ('lost' in first || !isTokenRejected(parseErrorResponse(first.statusCode, first.body))) return first;
+		// Someone renewed the token since we sent: just try again with the new one.
 		if (this.tokenVersion !== version) return await this.authenticated(httpOptions);
+		return await this.withNewToken(httpOptions);
+	}
+
+	/**
+	 * Sends the request with a blanked token, so n8n runs the credential's preAuthentication,
+	 * stores the new token and writes it into our copy. Single-flight: while one request does
+	 * this, concurrent ones wait for it and then use the new token.
+	 */
+	private async withNewToken(httpOptions: IHttpRequestOptions): Promise<RawResponse | ConnectionLost> {
 		if (this.renewal) {
 			await this.renewal;
 			return await this.authenticated(httpOptions);
