@@ -1,0 +1,37 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import type { Emulator } from '../../emulator/server';
+import type { ExecuteResult } from '../harness/n8n';
+
+/** Shared pieces of the fault tests: counters printed once per file, and small helpers. */
+
+export class FaultCounter {
+	faults = 0;
+	cases = 0;
+
+	constructor(private readonly file: string) {}
+
+	/** Counts the faults a rule injected, from the emulator's per-status counters. */
+	injected(emu: Emulator): void {
+		for (const [status, count] of Object.entries(emu.stats.statuses)) {
+			if (status === '429' || status.startsWith('5')) this.faults += count;
+		}
+		this.faults += emu.stats.dropped;
+	}
+
+	print(extra = ''): void {
+		// eslint-disable-next-line no-console
+		console.log(`${this.file}: ${this.faults} faults injected over ${this.cases} runs${extra ? `; ${extra}` : ''}`);
+	}
+}
+
+export const outputs = (result: ExecuteResult): IDataObject[] => result.items.map((item) => item.json);
+
+/** Users of the emulator with this username (case-insensitive, as IDaaS compares them). */
+export function usersNamed(emu: Emulator, username: string) {
+	return [...emu.store.users.values()].filter((user) => user.username.toLowerCase() === username.toLowerCase());
+}
+
+export function groupsNamed(emu: Emulator, groupName: string) {
+	return [...emu.store.groups.values()].filter((group) => group.groupName.toLowerCase() === groupName.toLowerCase());
+}

@@ -1,0 +1,94 @@
+import type { Env } from '../node/support';
+import { byId, startEnv } from '../node/support';
+import { FaultCounter, outputs, usersNamed } from './support';
+
+/**
+ * 429 Throttling through n8n's WorkflowExecute: the node waits (Retry-After), retries a bounded
+ * number of times, never creates anything twice, and gives up with the throttling hint.
+ */
+
+const counter = new FaultCounter('faults/throttling');
+let env: Env;
+
+beforeAll(async () => (env = await startEnv()));
+afterAll(async () => {
+	counter.print();
+	await env.close();
+});
+beforeEach(() => env.emu.reset());
+afterEach(() => {
+	counter.injected(env.emu);
+	counter.cases++;
+});
+
+const createUsers = (concurrency: number) => ({
+	resource: 'user',
+	operation: 'create',
+	username: '={{ $json.username }}',
+	primaryOrganizationalUnitId: byId('ou_demosales01'),
+	displayName: '={{ $json.username }}',
+	additionalFields: {},
+	options: { concurrency },
+});
+
+test('a 300-item create run under a burst limit with Retry-After completes, each user exactly once', async () => {
+	const usernames = Array.from({ length: 300 }, (_, i) => `throttled.${String(i).padStart(3, '0')}`);
+	env.emu.faults.throttle({ perSecond: 60, retryAfterSeconds: 1 });
+	const before = env.emu.store.users.size;
+	const started = Date.now();
+	const result = await env.run(createUsers(10), { items: usernames.map((username) => ({ username })) });
+	const elapsed = Date.now() - started;
+	expect(result.error).toBeUndefined();
+	const out = outputs(result);
+	expect(out).toHaveLength(300);
+	const throttled = env.emu.stats.byAction.CreateUser['429'] ?? 0;
+	expect(throttled).toBeGreaterThan(0);
+	// Each refused create waited the server's Retry-After (1 s) before trying again.
+	expect(elapsed).toBeGreaterThanOrEqual(1000);
+	expect(env.emu.store.users.size).toBe(before + 300);
+	usernames.forEach((username, i) => {
+		const matches = usersNamed(env.emu, username);
+		expect(matches).toHaveLength(1);
+		// Output follows input order and carries the ID of the user created for that item.
+		expect(out[i].userId).toBe(matches[0].userId);
+		expect(result.items[i].pairedItem).toEqual({ item: i });
+	});
+	// A throttled create was not processed, so it is sent again without a lookup first.
+	expect(env.emu.stats.requests.CreateUser).toBe(300 + throttled);
+	expect(env.emu.stats.byAction.CreateUser['200']).toBe(300);
+	expect(env.emu.stats.requests.GetUserIdByUsername).toBeUndefined();
+});
+
+test('a permanent 429 ends in a NodeApiError with the throttling hint after the bounded tries', async () => {
+	env.emu.faults.throttle({ action: 'GetUser', retryAfterSeconds: 1 });
+	const started = Date.now();
+	const result = await env.run({ resource: 'user', operation: 'get', userId: byId('user_demoalicechen01') });
+	const elapsed = Date.now() - started;
+	expect(result.error?.name).toBe('NodeApiError');
+	expect(result.error?.message).toBe('GetUser failed: Request was denied due to request throttling. [Throttling]');
+	expect(result.error?.description).toContain('IDaaS is throttling requests');
+	expect(result.error?.httpCode).toBe('429');
+	// Six tries (the first included), five waits of the server's Retry-After.
+	expect(env.emu.stats.byAction.GetUser).toEqual({ 429: 6 });
+	expect(elapsed).toBeGreaterThanOrEqual(5000);
+	expect(elapsed).toBeLessThan(8000);
+});
+
+test('with Retry-After: 0 the try bound alone ends a permanent 429, at once', async () => {
+	env.emu.faults.throttle({ action: 'GetGroup', retryAfterSeconds: 0 });
+	const started = Date.now();
+	const result = await env.run({ resource: 'group', operation: 'get', groupId: byId('group_demoengineers01') });
+	expect(result.error?.name).toBe('NodeApiError');
+	expect(env.emu.stats.byAction.GetGroup).toEqual({ 429: 6 });
+	expect(Date.now() - started).toBeLessThan(2000);
+});
+
+test('a throttled burst of creates with Continue On Fail: every item retried and created once', async () => {
+	env.emu.faults.throttle({ action: 'CreateUser', times: 3, retryAfterSeconds: 0 });
+	const usernames = ['burst.a', 'burst.b', 'burst.c', 'burst.d'];
+	const result = await env.run(createUsers(4), { items: usernames.map((username) => ({ username })), continueOnFail: true });
+	expect(result.error).toBeUndefined();
+	expect(outputs(result).map((o) => o.username)).toEqual(usernames);
+	for (const username of usernames) expect(usersNamed(env.emu, username)).toHaveLength(1);
+	expect(env.emu.stats.byAction.CreateUser).toMatchObject({ 200: 4, 429: 3 });
+});
