@@ -1,27 +1,55 @@
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
+import { OrderedIndex } from '../../emulator/orderedIndex';
+import type { Emulator } from '../../emulator/server';
+import type { Store } from '../../emulator/store';
 import { AlibabaIdaasTrigger } from '../../nodes/AlibabaIdaasTrigger/AlibabaIdaasTrigger.node';
 import { walkSettings } from '../../nodes/AlibabaIdaasTrigger/directory';
 import { N8nHarness } from '../harness/n8n';
-import { FakeDirectory, ROOT_OU } from './fakeDirectory';
+import { credentialOf, Directory, ROOT_OU, startTriggerEmulator, tokenRecorder } from './emulated';
 
 const ALL = ['created', 'updated', 'deleted', 'enabled', 'disabled', 'moved'];
 
-describe('Alibaba Cloud IDaaS Trigger (polls through n8n-core against a directory)', () => {
-	let dir: FakeDirectory;
+/**
+ * The API does not document ListUsers' order; the emulator lists in the order users joined the
+ * OU, so new users land on the last page. A directory that lists newest first instead pushes
+ * every user one place to the right: this puts `userId` first in its OU's listing to play that.
+ */
+function listFirst(store: Store, ou: string, userId: string): void {
+	const reordered = new OrderedIndex();
+	reordered.add(userId);
+	for (const id of store.idx.usersByPrimaryOu.get(ou)?.values() ?? []) reordered.add(id);
+	store.idx.usersByPrimaryOu.set(ou, reordered);
+}
+
+describe('Alibaba Cloud IDaaS Trigger (polls through n8n-core against the emulator)', () => {
+	let emu: Emulator;
+	let dir: Directory;
 	let harness: N8nHarness;
 	let staticData: IDataObject;
+	let recordTokens: () => void;
 	const trigger = new AlibabaIdaasTrigger();
 
-	beforeEach(async () => {
-		dir = await new FakeDirectory().start();
-		harness = new N8nHarness(dir.credential());
+	beforeAll(async () => {
+		emu = await startTriggerEmulator();
+		recordTokens = tokenRecorder(emu);
+	});
+
+	afterAll(async () => {
+		await emu.close();
+	});
+
+	beforeEach(() => {
+		emu.reset();
+		dir = new Directory(emu);
+		harness = new N8nHarness(credentialOf(emu));
 		staticData = {};
 		walkSettings.pageSize = 100;
 	});
 
-	afterEach(async () => {
-		await dir.stop();
+	afterEach(() => {
+		emu.faults.clear();
+		recordTokens();
 		walkSettings.pageSize = 100;
 	});
 
@@ -29,6 +57,8 @@ describe('Alibaba Cloud IDaaS Trigger (polls through n8n-core against a director
 		const { result } = await harness.poll(trigger, { events: ALL, simplify: true, ...parameters }, { mode, staticData });
 		return (result?.[0] ?? []).map((item) => item.json);
 	}
+
+	const pairs = (items: IDataObject[]) => items.map((i) => `${i.event}:${i.userId}`).sort();
 
 	it('records a baseline on the first poll and reports nothing', async () => {
 		for (let i = 0; i < 5; i++) dir.addUser();
@@ -59,9 +89,9 @@ describe('Alibaba Cloud IDaaS Trigger (polls through n8n-core against a director
 		const c = dir.addUser();
 		await poll();
 		const d = dir.addUser(ou);
-		dir.update(a.userId, { displayName: 'Renamed', emailVerified: false });
-		dir.update(b.userId, { status: 'disabled' });
-		dir.update(c.userId, { primaryOrganizationalUnitId: ou });
+		emu.store.patchUser(a.userId, { displayName: 'Renamed', emailVerified: false });
+		emu.store.setStatus(b.userId, 'disabled');
+		emu.store.moveUser(c.userId, ou);
 		const items = await poll();
 		const byEvent = Object.fromEntries(items.map((i) => [`${i.event}:${i.userId}`, i]));
 		expect(Object.keys(byEvent).sort()).toEqual(
@@ -80,13 +110,31 @@ describe('Alibaba Cloud IDaaS Trigger (polls through n8n-core against a director
 			organizationalUnitId: ou,
 			user: { primaryOrganizationalUnitId: ou },
 		});
-		dir.update(b.userId, { status: 'enabled' });
-		dir.users.delete(d.userId);
+		emu.store.setStatus(b.userId, 'enabled');
+		emu.store.deleteUser(d.userId);
 		const next = await poll();
-		expect(next.map((i) => `${i.event}:${i.userId}`).sort()).toEqual([`deleted:${d.userId}`, `enabled:${b.userId}`].sort());
+		expect(pairs(next)).toEqual([`deleted:${d.userId}`, `enabled:${b.userId}`].sort());
 		expect(next.find((i) => i.event === 'deleted')).toMatchObject({
 			user: { userId: d.userId, status: 'enabled', primaryOrganizationalUnitId: ou },
 		});
+		expect(await poll()).toEqual([]);
+	});
+
+	it('names changes ListUsers cannot show (custom fields, password, secondary OUs) as an updateTime change', async () => {
+		const other = dir.addOu();
+		const a = dir.addUser();
+		const b = dir.addUser();
+		const c = dir.addUser(ROOT_OU, { password: 'initial-Passw0rd' });
+		await poll();
+		dir.touch(a.userId);
+		emu.store.addUserToOus(b.userId, [other]);
+		emu.store.setPassword(c.userId, 'changed-Passw0rd');
+		const items = await poll();
+		expect(pairs(items)).toEqual([`updated:${a.userId}`, `updated:${b.userId}`, `updated:${c.userId}`].sort());
+		for (const item of items) expect(item.changedFields).toEqual(['updateTime']);
+		// Group membership does not move a user's updateTime (emulator/userStore.ts): no event.
+		const group = emu.createGroup({ groupName: 'Trigger group' });
+		emu.store.addUsersToGroup(group.groupId, [a.userId]);
 		expect(await poll()).toEqual([]);
 	});
 
@@ -94,10 +142,10 @@ describe('Alibaba Cloud IDaaS Trigger (polls through n8n-core against a director
 		const a = dir.addUser();
 		await poll();
 		dir.addUser();
-		dir.update(a.userId, { displayName: 'x' });
+		emu.store.patchUser(a.userId, { displayName: 'x' });
 		const items = await poll({ events: ['updated'], simplify: false });
 		expect(items.map((i) => i.event)).toEqual(['updated']);
-		expect((items[0].user as IDataObject).instanceId).toBeDefined();
+		expect((items[0].user as IDataObject).instanceId).toBe(emu.instanceId);
 		// The created user was recorded although not reported: no late "created" later.
 		expect(await poll()).toEqual([]);
 	});
@@ -109,18 +157,18 @@ describe('Alibaba Cloud IDaaS Trigger (polls through n8n-core against a director
 		const inTop = dir.addUser(top);
 		const inSub = dir.addUser(sub);
 		const outside = dir.addUser(other);
-		const withSubs = { scope: 'organizationalUnit', organizationalUnit: { mode: 'id', value: top }, includeSubUnits: true };
-		const topOnly = { ...withSubs, includeSubUnits: false };
+		const withSubs = { scope: 'organizationalUnit', organizationalUnit: { __rl: true, mode: 'list', value: top }, includeSubUnits: true };
+		const topOnly = { ...withSubs, organizationalUnit: { __rl: true, mode: 'id', value: top }, includeSubUnits: false };
 		await poll(withSubs);
-		for (const user of [inTop, inSub, outside]) dir.update(user.userId, { displayName: `changed ${user.userId}` });
+		for (const user of [inTop, inSub, outside]) emu.store.patchUser(user.userId, { displayName: `changed ${user.userId}` });
 		const topState = JSON.parse(JSON.stringify(staticData));
 		expect((await poll(withSubs)).map((i) => i.userId).sort()).toEqual([inTop.userId, inSub.userId].sort());
 		staticData = topState;
 		expect((await poll(topOnly)).map((i) => i.userId)).toEqual([inTop.userId]);
-		dir.update(outside.userId, { primaryOrganizationalUnitId: sub });
-		dir.update(inTop.userId, { primaryOrganizationalUnitId: other });
+		emu.store.moveUser(outside.userId, sub);
+		emu.store.moveUser(inTop.userId, other);
 		const moves = await poll(withSubs);
-		expect(moves.map((i) => `${i.event}:${i.userId}`).sort()).toEqual([`moved:${outside.userId}`, `moved:${inTop.userId}`].sort());
+		expect(pairs(moves)).toEqual([`moved:${outside.userId}`, `moved:${inTop.userId}`].sort());
 	});
 
 	it('keeps a user skipped by shifting pages, and does not report a user seen twice twice', async () => {
@@ -129,36 +177,57 @@ describe('Alibaba Cloud IDaaS Trigger (polls through n8n-core against a director
 		await poll();
 		// Between page 1 and page 2: delete a user of page 1 (everything shifts left: one user is
 		// skipped), and create one on the way.
-		let pages = 0;
 		let created = '';
-		dir.onRequest = (request) => {
-			if (request.path === '/users' && request.query.get('pageNumber') === '2' && pages++ === 0) {
-				dir.users.delete(users[0].userId);
+		let unsubscribe = emu.faults.onRequest((request) => {
+			if (request.action === 'ListUsers' && request.query.get('pageNumber') === '2' && !created) {
+				emu.store.deleteUser(users[0].userId);
 				created = dir.addUser().userId;
 			}
-		};
+		});
 		const items = await poll();
+		unsubscribe();
 		// users[3] slid onto page 1 and was not listed: GetUser finds it, no event. users[0] was
 		// listed before it was deleted: its deletion is the next poll's news.
-		expect(items.map((i) => `${i.event}:${i.userId}`)).toEqual([`created:${created}`]);
-		dir.onRequest = undefined;
-		expect((await poll()).map((i) => `${i.event}:${i.userId}`)).toEqual([`deleted:${users[0].userId}`]);
-		// Insert before the cursor: users shift right and one is listed twice.
-		pages = 0;
-		dir.onRequest = (request) => {
-			if (request.path === '/users' && request.query.get('pageNumber') === '2' && pages++ === 0) {
-				const fresh = [...dir.users.values()];
-				dir.users.clear();
-				const newcomer = dir.addUser();
-				created = newcomer.userId;
-				for (const user of fresh) dir.users.set(user.userId, user);
+		expect(pairs(items)).toEqual([`created:${created}`]);
+		expect(emu.stats.requests.GetUser).toBe(1);
+		expect(pairs(await poll())).toEqual([`deleted:${users[0].userId}`]);
+		// Insert before the cursor (a newest-first listing): users shift right and one is listed twice.
+		created = '';
+		unsubscribe = emu.faults.onRequest((request) => {
+			if (request.action === 'ListUsers' && request.query.get('pageNumber') === '2' && !created) {
+				created = dir.addUser().userId;
+				listFirst(emu.store, ROOT_OU, created);
 			}
-		};
+		});
 		// The newcomer landed on page 1, already read: next poll's news. The user pushed from
 		// page 1 to page 2 was listed twice and is reported nowhere.
 		expect(await poll()).toEqual([]);
-		dir.onRequest = undefined;
-		expect((await poll()).map((i) => `${i.event}:${i.userId}`)).toEqual([`created:${created}`]);
+		unsubscribe();
+		expect(pairs(await poll())).toEqual([`created:${created}`]);
+		expect(await poll()).toEqual([]);
+	});
+
+	it('sorts out a user moved during the walk from an OU not yet read into one already read', async () => {
+		const first = dir.addOu();
+		const second = dir.addOu();
+		const mover = dir.addUser(second);
+		for (let i = 0; i < 3; i++) dir.addUser(first);
+		await poll();
+		let moved = false;
+		const unsubscribe = emu.faults.onRequest((request) => {
+			if (request.action === 'ListUsers' && request.query.get('organizationalUnitId') === second && !moved) {
+				moved = true;
+				emu.store.moveUser(mover.userId, first);
+			}
+		});
+		walkSettings.concurrency = 1;
+		try {
+			expect(pairs(await poll())).toEqual([`moved:${mover.userId}`]);
+		} finally {
+			walkSettings.concurrency = 8;
+			unsubscribe();
+		}
+		expect(moved).toBe(true);
 		expect(await poll()).toEqual([]);
 	});
 
@@ -167,35 +236,82 @@ describe('Alibaba Cloud IDaaS Trigger (polls through n8n-core against a director
 		const users = Array.from({ length: 6 }, () => dir.addUser());
 		await poll();
 		const before = JSON.stringify(staticData);
-		dir.update(users[0].userId, { displayName: 'changed' });
+		emu.store.patchUser(users[0].userId, { displayName: 'changed' });
 		const created = dir.addUser();
-		dir.fail = (request) =>
-			request.path === '/users' && request.query.get('pageNumber') === '3' ? { status: 403, code: 'permission_denied' } : undefined;
-		await expect(poll()).rejects.toThrow(/permission_denied|Require|Injected/);
+		// Page 3 of the walk is refused (a failure the transport does not retry).
+		let pages = 0;
+		const unsubscribe = emu.faults.onRequest((request) => {
+			if (request.action === 'ListUsers' && ++pages === 2) {
+				emu.faults.serverError({ action: 'ListUsers', times: 1, status: 403, code: 'permission_denied' });
+			}
+		});
+		await expect(poll()).rejects.toThrow(/permission_denied|Require|Internal/);
+		unsubscribe();
 		expect(JSON.stringify(staticData)).toBe(before);
-		dir.fail = (request) => (request.path.startsWith('/users/') ? { status: 429, code: 'Throttling.User' } : undefined);
-		dir.users.delete(users[5].userId);
+		expect(emu.stats.byAction.ListUsers['403']).toBe(1);
+		// Throttled beyond the transport's retries while confirming a deletion.
+		emu.faults.throttle({ action: 'GetUser', retryAfterSeconds: 0 });
+		emu.store.deleteUser(users[5].userId);
 		await expect(poll()).rejects.toThrow();
+		expect(emu.stats.byAction.GetUser['429']).toBeGreaterThan(1);
 		expect(JSON.stringify(staticData)).toBe(before);
-		dir.fail = undefined;
+		emu.faults.clear();
 		const items = await poll();
-		expect(items.map((i) => `${i.event}:${i.userId}`).sort()).toEqual(
-			[`updated:${users[0].userId}`, `created:${created.userId}`, `deleted:${users[5].userId}`].sort(),
-		);
+		expect(pairs(items)).toEqual([`updated:${users[0].userId}`, `created:${created.userId}`, `deleted:${users[5].userId}`].sort());
 	}, 60_000);
+
+	it('rides out a 5xx on a page and a short throttle within one poll', async () => {
+		walkSettings.pageSize = 2;
+		const users = Array.from({ length: 6 }, () => dir.addUser());
+		await poll();
+		emu.store.patchUser(users[2].userId, { email: 'new@example.com' });
+		emu.faults.serverError({ action: 'ListUsers', times: 1 });
+		emu.faults.throttle({ action: 'ListOrganizationalUnits', times: 2, retryAfterSeconds: 0 });
+		const items = await poll();
+		expect(items).toEqual([expect.objectContaining({ event: 'updated', userId: users[2].userId, changedFields: ['email'] })]);
+		expect(emu.stats.byAction.ListUsers['500']).toBe(1);
+		expect(emu.stats.byAction.ListOrganizationalUnits['429']).toBe(2);
+	}, 30_000);
+
+	it('loses nothing to a dropped connection: the poll retries it, or fails and the next poll catches up', async () => {
+		// The shared transport does not yet recognise n8n-core's wrapped ECONNRESET (a NodeApiError
+		// with httpCode 'ECONNRESET'), so today the poll fails; either way nothing may be lost.
+		walkSettings.pageSize = 2;
+		const users = Array.from({ length: 6 }, () => dir.addUser());
+		await poll();
+		const before = JSON.stringify(staticData);
+		emu.store.setStatus(users[4].userId, 'disabled');
+		emu.faults.dropConnection({ action: 'ListUsers', times: 1 });
+		let items: IDataObject[] = [];
+		try {
+			items = await poll();
+		} catch (error) {
+			expect(String((error as Error).message)).toMatch(/connection/i);
+			expect(JSON.stringify(staticData)).toBe(before);
+			items = await poll();
+		}
+		expect(emu.stats.dropped).toBe(1);
+		expect(pairs(items)).toEqual([`disabled:${users[4].userId}`]);
+	}, 30_000);
 
 	it('renews a token refused in the middle of a poll', async () => {
 		walkSettings.pageSize = 2;
 		for (let i = 0; i < 7; i++) dir.addUser();
 		await poll();
-		const tokensBefore = dir.stats.tokens;
-		dir.onRequest = (request) => {
-			if (request.query.get('pageNumber') === '3') dir.expireAllTokens();
-		};
+		const tokensBefore = emu.stats.generateTokenCalls;
+		let expired = false;
+		const unsubscribe = emu.faults.onRequest((request) => {
+			if (request.query.get('pageNumber') === '3' && !expired) {
+				expired = true;
+				emu.faults.expireTokens();
+			}
+		});
 		const extra = dir.addUser();
 		const items = await poll();
-		expect(items.map((i) => `${i.event}:${i.userId}`)).toEqual([`created:${extra.userId}`]);
-		expect(dir.stats.tokens).toBeGreaterThan(tokensBefore);
+		unsubscribe();
+		expect(pairs(items)).toEqual([`created:${extra.userId}`]);
+		expect(emu.stats.byAction.ListUsers['400']).toBe(1);
+		expect(emu.stats.generateTokenCalls).toBe(tokensBefore + 1);
 	});
 
 	it('fails cleanly when the poll budget runs out', async () => {
@@ -203,13 +319,12 @@ describe('Alibaba Cloud IDaaS Trigger (polls through n8n-core against a director
 		await poll();
 		const before = JSON.stringify(staticData);
 		dir.addUser();
-		const original = harness.poll.bind(harness);
 		const { PollContext } = await import('n8n-core');
 		const proto = PollContext.prototype as unknown as { getPollBudgetMs?: () => number };
 		proto.getPollBudgetMs = () => 1;
 		try {
-			dir.onRequest = () => new Promise((resolve) => setTimeout(resolve, 5));
-			await expect(original(trigger, { events: ALL }, { staticData })).rejects.toThrow(/time budget/);
+			emu.faults.latency(5);
+			await expect(harness.poll(trigger, { events: ALL }, { staticData })).rejects.toThrow(/time budget/);
 		} finally {
 			delete proto.getPollBudgetMs;
 		}

@@ -1,0 +1,111 @@
+import { randomBytes } from 'crypto';
+
+import { startEmulator, type Emulator } from '../../emulator/server';
+import type { SeedData, UserRecord } from '../../emulator/types';
+import { recordSecret } from '../setup/leakGuard';
+
+/**
+ * The trigger's tests run against the shared emulator (emulator/). This file only adds what the
+ * trigger's tests need on top: a small seed of their own (an empty root OU and one application
+ * that sees the whole tree), IDs drawn from the test's seed so that a replayed seed builds the
+ * same directory, shorthand for creating users and OUs straight in the store, and the credential.
+ * Everything else (changes, faults, counters) the tests do through the emulator's own API.
+ */
+
+export const INSTANCE = 'idaas_trigger01';
+export const APPLICATION = 'app_trigger01';
+export const ROOT_OU = 'ou_triggerroot01';
+
+const ID_CHARS = '0123456789abcdefghijklmnopqrstuvwxyz';
+
+export function triggerSeed(clientSecret: string): SeedData {
+	return {
+		instanceId: INSTANCE,
+		rootOrganizationalUnit: { organizationalUnitId: ROOT_OU, organizationalUnitName: 'Trigger Org' },
+		applications: [{ applicationId: APPLICATION, clientSecret }],
+	};
+}
+
+/** Starts an emulator on 127.0.0.1, any free port, holding the trigger's seed. */
+export async function startTriggerEmulator(): Promise<Emulator> {
+	const clientSecret = `cs-trigger-${randomBytes(12).toString('hex')}`;
+	recordSecret(clientSecret);
+	return await startEmulator({ host: '127.0.0.1', port: 0, seed: triggerSeed(clientSecret) });
+}
+
+export function credentialOf(emu: Emulator) {
+	const app = emu.application;
+	return {
+		region: 'custom',
+		customEndpoint: emu.url,
+		instanceId: emu.instanceId,
+		applicationId: app.applicationId,
+		clientId: app.clientId,
+		clientSecret: app.clientSecret,
+	};
+}
+
+/** Hands every token the emulator has issued so far to the leak guard (each once). */
+export function tokenRecorder(emu: Emulator): () => void {
+	const recorded = new Set<string>();
+	return () => {
+		for (const token of emu.store.tokens.keys()) {
+			if (recorded.has(token)) continue;
+			recorded.add(token);
+			recordSecret(token);
+		}
+	};
+}
+
+/**
+ * Users and OUs with IDs of the real shape (`user_` + 26 base-36 characters) drawn from a seed:
+ * the emulator's own IDs are random, which would make a replayed seed build another directory.
+ */
+export class Directory {
+	private counter = 0;
+	private state: number;
+
+	constructor(
+		readonly emu: Emulator,
+		seed = 1,
+	) {
+		this.state = (seed ^ 0x9e3779b9) >>> 0;
+	}
+
+	get store() {
+		return this.emu.store;
+	}
+
+	newId(prefix: 'user_' | 'ou_'): string {
+		let id = prefix;
+		for (let i = 0; i < 26; i++) {
+			this.state = (Math.imul(this.state ^ (this.state >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0;
+			id += ID_CHARS[(this.state >>> 8) % 36];
+		}
+		return id;
+	}
+
+	addOu(parentId = ROOT_OU): string {
+		const n = ++this.counter;
+		return this.store.createOu({ organizationalUnitId: this.newId('ou_'), organizationalUnitName: `Unit ${n}`, parentId })
+			.organizationalUnitId;
+	}
+
+	addUser(ou = ROOT_OU, extra: { status?: 'enabled' | 'disabled'; password?: string } = {}): UserRecord {
+		const n = ++this.counter;
+		return this.store.createUser({
+			userId: this.newId('user_'),
+			username: `u${n}`,
+			displayName: `User ${n}`,
+			email: `u${n}@example.com`,
+			emailVerified: true,
+			primaryOrganizationalUnitId: ou,
+			...extra,
+		});
+	}
+
+	/** Something the trigger cannot see field by field (a custom field): only updateTime moves. */
+	touch(userId: string): void {
+		this.store.patchUser(userId, { customFields: [{ fieldName: 'costCenter', fieldValue: `cc-${++this.counter}`, operation: 'replace' }] });
+	}
+}
