@@ -334,11 +334,18 @@ export class IdaasClient {
 
 	private transportFailure(error: unknown): ConnectionLost {
 		const cause = (error as { cause?: unknown }).cause ?? error;
-		const code = String((cause as { code?: unknown }).code ?? (error as { code?: unknown }).code ?? '');
+		// n8n's httpRequestWithAuthentication wraps a reset socket in a NodeApiError whose code is
+		// only in httpCode ("ECONNRESET") and whose message is n8n's own text.
+		const code = String(
+			(cause as { code?: unknown }).code ??
+				(error as { code?: unknown }).code ??
+				(error as { httpCode?: unknown }).httpCode ??
+				'',
+		);
 		const message = String((cause as Error).message ?? (error as Error).message ?? '');
 		if (
 			/^(ECONNRESET|ECONNREFUSED|ETIMEDOUT|EPIPE|ECONNABORTED|ERR_SOCKET_CONNECTION_TIMEOUT|UND_ERR_SOCKET)$/.test(code) ||
-			/socket hang up|ECONNRESET|ETIMEDOUT|timeout/i.test(message)
+			/socket hang up|ECONNRESET|ETIMEDOUT|timeout|connection to the server was closed unexpectedly/i.test(message)
 		) {
 			return {
 				lost:
