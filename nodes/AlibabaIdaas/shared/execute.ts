@@ -122,6 +122,16 @@ function recovery(state: ExecutionState, op: OperationSpec, values: Record<strin
 			return organizationalUnitId ? { organizationalUnitId } : undefined;
 		};
 	}
+	if (op.action === 'CreateGroup' && typeof values.groupName === 'string' && values.groupName.trim() !== '') {
+		// No lookup by name: list the groups whose name starts with it and take the exact match.
+		const lookup = getOperationByAction('ListGroups') as OperationSpec;
+		const groupName = values.groupName.trim();
+		return async () => {
+			const groups = await client.list(lookup, { groupNameStartWith: groupName }, { itemIndex });
+			const match = groups.find((group) => typeof group.groupName === 'string' && group.groupName.trim() === groupName);
+			return typeof match?.groupId === 'string' ? { groupId: match.groupId } : undefined;
+		};
+	}
 	return undefined;
 }
 
