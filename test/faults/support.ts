@@ -2,6 +2,8 @@ import type { IDataObject } from 'n8n-workflow';
 
 import type { Emulator } from '../../emulator/server';
 import type { ExecuteResult } from '../harness/n8n';
+import { CREDENTIAL_ID } from '../harness/n8n';
+import type { Env } from '../node/support';
 
 /** Shared pieces of the fault tests: counters printed once per file, and small helpers. */
 
@@ -34,4 +36,16 @@ export function usersNamed(emu: Emulator, username: string) {
 
 export function groupsNamed(emu: Emulator, groupName: string) {
 	return [...emu.store.groups.values()].filter((group) => group.groupName.toLowerCase() === groupName.toLowerCase());
+}
+
+/**
+ * After `emu.reset()` the harness still holds a token the emulator forgot: hand it a live one, so
+ * that the first request of a test is not refused (which would also use up a fault rule meant for it).
+ */
+export function withLiveToken(env: Env): void {
+	env.harness.credentials.setCredential(CREDENTIAL_ID, 'alibabaIdaasApi', {
+		...env.harness.storedCredential,
+		accessToken: env.emu.issueAppToken(),
+		accessTokenExpiresAt: Math.floor(Date.now() / 1000) + 1200,
+	});
 }

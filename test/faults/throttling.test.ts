@@ -1,6 +1,6 @@
 import type { Env } from '../node/support';
 import { byId, startEnv } from '../node/support';
-import { FaultCounter, outputs, usersNamed } from './support';
+import { FaultCounter, outputs, usersNamed, withLiveToken } from './support';
 
 /**
  * 429 Throttling through n8n's WorkflowExecute: the node waits (Retry-After), retries a bounded
@@ -15,7 +15,10 @@ afterAll(async () => {
 	counter.print();
 	await env.close();
 });
-beforeEach(() => env.emu.reset());
+beforeEach(() => {
+	env.emu.reset();
+	withLiveToken(env);
+});
 afterEach(() => {
 	counter.injected(env.emu);
 	counter.cases++;
