@@ -1,0 +1,92 @@
+import type { Env } from '../node/support';
+import { byId, startEnv } from '../node/support';
+import { FaultCounter, outputs, withLiveToken } from './support';
+
+/**
+ * Every token expires in the middle of a 10,000-item run (and of a 2,000-item one): the node renews it once (one extra
+ * GenerateToken for all 20 items in flight) and the run completes with every change made once.
+ */
+
+const COUNT = 10_000;
+// A second 10,000-item run would double the file's time; the patch run shows the same on fewer items.
+const PATCH_COUNT = 2_000;
+const counter = new FaultCounter('faults/tokenExpiry');
+let env: Env;
+
+beforeAll(async () => (env = await startEnv({ seed: 'demo' })));
+afterAll(async () => {
+	counter.print();
+	await env.close();
+});
+beforeEach(() => {
+	env.emu.reset();
+	withLiveToken(env);
+});
+afterEach(() => counter.cases++);
+
+/** Expires every token once, when the `after`-th request for `action` arrives. */
+function expireAfter(action: string, after: number): { expiredAt: () => number } {
+	let seen = 0;
+	let expiredAt = 0;
+	env.emu.faults.onRequest((event) => {
+		if (event.action !== action || ++seen !== after) return;
+		expiredAt = env.emu.faults.expireTokens();
+		counter.faults++;
+	});
+	return { expiredAt: () => expiredAt };
+}
+
+test(`create ${COUNT} users with every token expiring halfway: one renewal, ${COUNT} users`, async () => {
+	const before = env.emu.store.users.size;
+	const expiry = expireAfter('CreateUser', COUNT / 2);
+	const usernames = Array.from({ length: COUNT }, (_, i) => `bulk.${String(i).padStart(5, '0')}`);
+	const result = await env.run(
+		{
+			resource: 'user',
+			operation: 'create',
+			username: '={{ $json.username }}',
+			primaryOrganizationalUnitId: byId('ou_demosales01'),
+			displayName: '={{ $json.username }}',
+			options: { concurrency: 20 },
+		},
+		{ items: usernames.map((username) => ({ username })) },
+	);
+	expect(result.error).toBeUndefined();
+	expect(expiry.expiredAt()).toBeGreaterThan(0);
+	expect(env.emu.stats.generateTokenCalls).toBe(1);
+	const refused = env.emu.stats.byAction.CreateUser['400'] ?? 0;
+	// The requests in flight when the token died were refused once each, and sent again.
+	expect(refused).toBeGreaterThanOrEqual(1);
+	expect(refused).toBeLessThanOrEqual(20);
+	expect(env.emu.stats.byAction.CreateUser['200']).toBe(COUNT);
+	expect(env.emu.store.users.size).toBe(before + COUNT);
+	const out = outputs(result);
+	expect(out).toHaveLength(COUNT);
+	const byUsername = new Map([...env.emu.store.users.values()].map((user) => [user.username, user.userId]));
+	usernames.forEach((username, i) => expect(out[i].userId).toBe(byUsername.get(username)));
+}, 60_000);
+
+test(`patch ${PATCH_COUNT} users with every token expiring after 600: one renewal, every change made`, async () => {
+	// The users to patch, made directly in the store.
+	const userIds = Array.from(
+		{ length: PATCH_COUNT },
+		(_, i) => env.emu.store.createUser({ username: `patch.${i}`, displayName: `Patch ${i}`, primaryOrganizationalUnitId: 'ou_demosales01' }).userId,
+	);
+	const expiry = expireAfter('PatchUser', 600);
+	const result = await env.run(
+		{
+			resource: 'user',
+			operation: 'update',
+			userId: byId('={{ $json.userId }}'),
+			updateFields: { displayName: '={{ "Renamed " + $json.userId }}' },
+			options: { concurrency: 20 },
+		},
+		{ items: userIds.map((userId) => ({ userId })) },
+	);
+	expect(result.error).toBeUndefined();
+	expect(expiry.expiredAt()).toBeGreaterThan(0);
+	expect(env.emu.stats.generateTokenCalls).toBe(1);
+	expect(env.emu.stats.byAction.PatchUser['200']).toBe(PATCH_COUNT);
+	for (const userId of userIds) expect(env.emu.store.user(userId).displayName).toBe(`Renamed ${userId}`);
+	expect(outputs(result).map((o) => o.userId)).toEqual(userIds);
+}, 60_000);
