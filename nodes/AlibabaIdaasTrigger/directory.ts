@@ -86,12 +86,35 @@ export async function forEachLimited<T>(items: readonly T[], limit: number, work
 	if (failure) await Promise.reject(failure.error);
 }
 
-export function isUserNotFound(error: unknown): boolean {
+/** Whether a NodeApiError from the transport carries this HTTP status and IDaaS code. */
+function hasCode(error: unknown, status: string, code: RegExp): boolean {
 	// Read the code from the error response, not the message: n8n replaces the message of an
 	// error whose code contains "NotFound" (it matches ENOTFOUND case-insensitively).
 	const e = error as { httpCode?: unknown; errorResponse?: { code?: unknown }; description?: unknown; messages?: unknown };
 	const texts = [e?.errorResponse?.code, e?.description, ...(Array.isArray(e?.messages) ? e.messages : [])].map(String);
-	return String(e?.httpCode) === '404' && texts.some((text) => /ResourceNotFound\.User\b/.test(text));
+	return String(e?.httpCode) === status && texts.some((text) => code.test(text));
+}
+
+export function isUserNotFound(error: unknown): boolean {
+	return hasCode(error, '404', /ResourceNotFound\.User\b/);
+}
+
+/**
+ * 400 OrganizationUnitIdNotInScopes: the OU does not exist or is outside the application's scope
+ * (idaas-api.md §1.6). For an OU this poll's own tree walk just found, it means the OU was
+ * deleted (or left the scope) during the poll.
+ */
+export function isOuGone(error: unknown): boolean {
+	return hasCode(error, '400', /OrganizationUnitIdNotInScopes\b/);
+}
+
+/**
+ * Runs one listing of an OU found earlier in this poll; an OU that vanished since has nothing
+ * to list. Its former users are then simply not seen, and the GetUser check sorts them out
+ * (moved elsewhere, or gone), as for any user the walk missed.
+ */
+async function unlessOuGone(list: () => Promise<void>): Promise<void> {
+	await list().catch((error: unknown) => (isOuGone(error) ? undefined : Promise.reject(error)));
 }
 
 /** GetUser: the full record, or undefined when the user does not exist. */
@@ -114,20 +137,22 @@ async function readTree(client: IdaasClient, budget: Budget, counter: { requests
 	while (level.length > 0) {
 		const nextLevel: string[] = [];
 		await forEachLimited(level, walkSettings.concurrency, async (parentId) => {
-			for (let pageNumber = 1; ; pageNumber++) {
-				budget.check();
-				counter.requests++;
-				const body = await client.call(OPS.listOus, { parentId, pageNumber, pageSize: 100 });
-				const data = Array.isArray(body.data) ? (body.data as IDataObject[]) : [];
-				for (const ou of data) {
-					const id = ou.organizationalUnitId;
-					if (typeof id === 'string' && !parents.has(id)) {
-						parents.set(id, parentId);
-						nextLevel.push(id);
+			await unlessOuGone(async () => {
+				for (let pageNumber = 1; ; pageNumber++) {
+					budget.check();
+					counter.requests++;
+					const body = await client.call(OPS.listOus, { parentId, pageNumber, pageSize: 100 });
+					const data = Array.isArray(body.data) ? (body.data as IDataObject[]) : [];
+					for (const ou of data) {
+						const id = ou.organizationalUnitId;
+						if (typeof id === 'string' && !parents.has(id)) {
+							parents.set(id, parentId);
+							nextLevel.push(id);
+						}
 					}
+					if (data.length < 100 || pageNumber * 100 >= Number(body.totalCount)) break;
 				}
-				if (data.length < 100 || pageNumber * 100 >= Number(body.totalCount)) break;
-			}
+			});
 		});
 		level = nextLevel;
 	}
@@ -164,11 +189,14 @@ export async function readDirectory(
 	const parents = await readTree(client, budget, counter);
 	const seen = new Map<string, { user: IDataObject; ou: string; doubtful: boolean }>();
 	await forEachLimited([...parents.keys()], walkSettings.concurrency, async (ou) => {
-		await readUsersOf(client, ou, budget, counter, (user) => {
-			const id = user.userId as string;
-			const before = seen.get(id);
-			seen.set(id, { user, ou, doubtful: before !== undefined && before.ou !== ou });
-		});
+		await unlessOuGone(
+			async () =>
+				await readUsersOf(client, ou, budget, counter, (user) => {
+					const id = user.userId as string;
+					const before = seen.get(id);
+					seen.set(id, { user, ou, doubtful: before !== undefined && before.ou !== ou });
+				}),
+		);
 	});
 
 	const current = new Map<string, Observed>();
