@@ -1,5 +1,6 @@
 /**
- * Soak run of the trigger's randomized test: 10,000 rounds by default.
+ * Soak run of the trigger's randomized test against the shared emulator (one started on
+ * 127.0.0.1, any free port, and closed at the end): 10,000 rounds by default.
  *   npx tsx scripts/trigger-soak.ts [rounds]     (TRIGGER_SEED=<n> replays a run)
  */
 import { mkdtempSync } from 'fs';

@@ -1,42 +1,62 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import { ApiError } from '../../emulator/errors';
+import type { FaultRule } from '../../emulator/faults';
+import type { Emulator } from '../../emulator/server';
+import type { UserRecord } from '../../emulator/types';
 import { AlibabaIdaasTrigger } from '../../nodes/AlibabaIdaasTrigger/AlibabaIdaasTrigger.node';
 import { walkSettings } from '../../nodes/AlibabaIdaasTrigger/directory';
-import { BOOLEAN_FIELDS, HASH_SLOTS, HASHED_FIELDS, slotHash } from '../../nodes/AlibabaIdaasTrigger/snapshot';
+import { BOOLEAN_FIELDS, HASH_SLOTS, HASHED_FIELDS, slotHash, stampHash } from '../../nodes/AlibabaIdaasTrigger/snapshot';
 import { N8nHarness } from '../harness/n8n';
 import { createRandom, seedFromEnv, type Random } from '../support/random';
-import { FakeDirectory, ROOT_OU, type FakeUser } from './fakeDirectory';
+import { credentialOf, Directory, ROOT_OU, startTriggerEmulator, tokenRecorder } from './emulated';
 
 /**
- * Random directory changes interleaved with polls, some made while a poll is between pages,
- * some polls failed on purpose, every emitted event checked against the truth.
+ * Random directory changes interleaved with polls against the emulator, some made while a poll
+ * is between pages (faults.onRequest), some polls failed on purpose (faults.serverError), some
+ * pages throttled, failed transiently or dropped, tokens expired mid-poll (faults.expireTokens),
+ * and every emitted event checked against the truth: the emulator's store.
  *
  * The truth: what the trigger has told us so far ("reported", the fold of its events) is
- * compared with the directory. After every successful poll, a user nobody touched during that
- * poll must be reported exactly as it is now (so nothing is lost: changes made before the poll
- * must be in it); a user touched during the poll must be reported as one of the versions it had
+ * compared with the store. After every successful poll, a user nobody touched during that poll
+ * must be reported exactly as it is now (so nothing is lost: changes made before the poll must
+ * be in it); a user touched during the poll must be reported as one of the versions it had
  * during the poll (the rest is the next poll's news). Each event must be a real transition from
  * what was reported: no create of a known user, no delete of an unknown or still existing one,
  * no status event without a status change, a move whose `from` is the reported OU, an update
- * that names exactly the fields that differ (except ones whose one-character hash collides).
- * A failed poll must leave the static data byte for byte and emit nothing.
+ * that names exactly the fields that differ (except ones whose one-character hash collides), and
+ * a change only updateTime shows (custom field, password, secondary OU) reported as one, unless
+ * a status change or move carried it. A failed poll must leave the static data byte for byte
+ * and emit nothing.
  */
 
 const EVENTS = ['created', 'updated', 'deleted', 'enabled', 'disabled', 'moved'];
-const TRACKED = [...HASHED_FIELDS, ...BOOLEAN_FIELDS, 'status', 'primaryOrganizationalUnitId'];
+const FIELDS = [...HASHED_FIELDS, ...BOOLEAN_FIELDS];
+const TRACKED = [...FIELDS, 'status', 'primaryOrganizationalUnitId', 'updateTime'];
+/** The actions a poll sends (besides GenerateToken), for faults aimed at one of them. */
+const ACTIONS = ['ListUsers', 'ListUsers', 'ListUsers', 'ListOrganizationalUnits', 'GetUser', 'GetApplicationProvisioningScope'];
 
 type Version = string; // JSON of the tracked fields, or ABSENT
 
 const ABSENT = 'absent';
 
-function version(user: Record<string, unknown> | undefined): Version {
+function version(user: object | undefined): Version {
 	if (!user) return ABSENT;
+	const record = user as Record<string, unknown>;
 	const picked: Record<string, unknown> = {};
 	for (const field of TRACKED) {
-		const value = user[field];
+		const value = record[field];
 		picked[field] = value === undefined || value === null || value === '' ? null : value;
 	}
 	return JSON.stringify(picked);
+}
+
+/** Two versions that differ at most in an updateTime whose 19-bit hash collides (the trigger cannot tell). */
+function sameButStamp(a: Version, b: Version): boolean {
+	if (a === ABSENT || b === ABSENT) return false;
+	const x = JSON.parse(a) as Record<string, unknown>;
+	const y = JSON.parse(b) as Record<string, unknown>;
+	return TRACKED.every((f) => (f === 'updateTime' ? stampHash(x[f]) === stampHash(y[f]) : x[f] === y[f]));
 }
 
 export interface RandomizedResult {
@@ -46,6 +66,8 @@ export interface RandomizedResult {
 	failedPolls: number;
 	events: number;
 	midPollChanges: number;
+	/** Faults that hit a request: refused pages, 5xx, drops, throttling, expired tokens. */
+	faults: number;
 	requests: number;
 }
 
@@ -54,19 +76,35 @@ export async function runRandomized(options: {
 	rounds: number;
 	/** The node; tsx resolves `AlibabaIdaasTrigger.node` to the codex JSON, so scripts pass it in. */
 	trigger?: AlibabaIdaasTrigger;
+	/** A running emulator to use (it is reset first, and left running); else one is started and closed. */
+	emulator?: Emulator;
 }): Promise<RandomizedResult> {
 	const random = createRandom(options.seed);
-	const dir = await new FakeDirectory(options.seed).start();
-	const harness = new N8nHarness(dir.credential());
+	const emu = options.emulator ?? (await startTriggerEmulator());
+	emu.reset();
+	const { store, faults } = emu;
+	const dir = new Directory(emu, options.seed);
+	const recordTokens = tokenRecorder(emu);
+	const harness = new N8nHarness(credentialOf(emu));
 	const trigger = options.trigger ?? new AlibabaIdaasTrigger();
 	// A plain copy per poll, as n8n loads static data from its database for each poll: reusing
 	// the object the last Workflow wrapped would nest n8n's observable proxies poll after poll.
 	let staticData: IDataObject = {};
 	const plain = (data: IDataObject): IDataObject => JSON.parse(JSON.stringify(data)) as IDataObject;
-	const result: RandomizedResult = { seed: options.seed, rounds: 0, polls: 0, failedPolls: 0, events: 0, midPollChanges: 0, requests: 0 };
+	const result: RandomizedResult = {
+		seed: options.seed,
+		rounds: 0,
+		polls: 0,
+		failedPolls: 0,
+		events: 0,
+		midPollChanges: 0,
+		faults: 0,
+		requests: 0,
+	};
 	const ous = [ROOT_OU];
+	const password = () => (random.chance(0.5) ? `Init-${random.int(1000, 9999)}-pw` : undefined);
 	for (let i = 0; i < 3; i++) ous.push(dir.addOu(random.pick(ous)));
-	for (let i = 0; i < 20; i++) dir.addUser(random.pick(ous));
+	for (let i = 0; i < 20; i++) dir.addUser(random.pick(ous), { password: password() });
 
 	/** What the trigger has told us: userId → tracked fields. */
 	const reported = new Map<string, Record<string, unknown>>();
@@ -75,48 +113,86 @@ export async function runRandomized(options: {
 		throw new Error(`seed ${options.seed}, round ${result.rounds}: ${message}`);
 	};
 
-	const mutate = (): string | undefined => {
-		const users = [...dir.users.values()];
-		const pickUser = (): FakeUser | undefined => (users.length ? random.pick(users) : undefined);
+	/** One random change through the store, as the API (or a sign-in) would make it; returns the users changed. */
+	const mutate = (): string[] => {
+		const users = [...store.users.values()];
 		const roll = random.int(0, 99);
-		if (roll < 16 || users.length < 5) return dir.addUser(random.pick(ous)).userId;
-		const user = pickUser() as FakeUser;
-		if (roll < 30) {
-			dir.users.delete(user.userId);
-		} else if (roll < 45) {
-			dir.update(user.userId, { status: user.status === 'enabled' ? 'disabled' : 'enabled' });
-		} else if (roll < 58) {
-			dir.update(user.userId, { primaryOrganizationalUnitId: random.pick(ous) });
-		} else if (roll < 62 && ous.length < 6) {
-			const ou = dir.addOu(random.pick(ous));
-			ous.push(ou);
-			dir.update(user.userId, { primaryOrganizationalUnitId: ou });
-		} else if (roll < 67) {
-			dir.update(user.userId, {}); // custom fields or password: only updateTime moves
-		} else {
-			const field = random.pick(['displayName', 'email', 'username', 'phone', 'description', 'emailVerified', 'phoneNumberVerified', 'passwordSet', 'lockExpireTime']);
-			const n = random.int(0, 5);
-			const change: Record<string, unknown> =
-				field === 'phone'
-					? { phoneRegion: random.pick(['86', '1']), phoneNumber: `1380000000${n}` }
-					: field.endsWith('Verified') || field === 'passwordSet'
-						? { [field]: !user[field as keyof FakeUser] }
-						: field === 'lockExpireTime'
-							? { lockExpireTime: random.chance(0.3) ? undefined : 1_800_000_000_000 + n }
-							: { [field]: random.chance(0.1) ? '' : `${field}-${n}-${random.int(0, 99)}` };
-			dir.update(user.userId, change as Partial<FakeUser>);
+		if (roll < 16 || users.length < 5) return [dir.addUser(random.pick(ous), { password: password() }).userId];
+		const user = random.pick(users);
+		const changed = [user.userId];
+		const id = user.userId;
+		try {
+			if (roll < 30) {
+				store.deleteUser(id);
+			} else if (roll < 45) {
+				store.setStatus(id, user.status === 'enabled' ? 'disabled' : 'enabled');
+			} else if (roll < 56) {
+				store.moveUser(id, random.pick(ous));
+			} else if (roll < 60 && ous.length < 7) {
+				const ou = dir.addOu(random.pick(ous));
+				ous.push(ou);
+				store.moveUser(id, ou);
+			} else if (roll < 62 && ous.length > 2) {
+				// An OU removed (only an empty one can be): its users moved out first.
+				const ou = random.pick(ous.slice(1));
+				if (store.childCount(ou) > 0) return [];
+				for (const member of users.filter((u) => u.primaryOrganizationalUnitId === ou || u.secondaryOrganizationalUnitIds.includes(ou))) {
+					changed.push(member.userId);
+					if (member.primaryOrganizationalUnitId === ou) store.moveUser(member.userId, ROOT_OU);
+					else store.removeUserFromOus(member.userId, [ou]);
+				}
+				store.deleteOu(ou);
+				ous.splice(ous.indexOf(ou), 1);
+			} else if (roll < 67) {
+				hiddenChange(user);
+			} else {
+				fieldChange(user);
+			}
+		} catch (error) {
+			// A duplicate username/email/phone: nothing changed.
+			if (error instanceof ApiError) return [];
+			throw error;
 		}
-		return user.userId;
+		return changed;
 	};
 
-	const current = () => new Map([...dir.users].map(([id, u]) => [id, version(u as unknown as Record<string, unknown>)]));
+	/** Changes ListUsers cannot show: only updateTime moves (or passwordSet turns true). */
+	const hiddenChange = (user: UserRecord) => {
+		const kind = random.int(0, 3);
+		if (kind === 0) dir.touch(user.userId);
+		else if (kind === 1) store.setPassword(user.userId, `Changed-${random.int(1000, 9999)}-pw`);
+		else if (kind === 2) store.addUserToOus(user.userId, [random.pick(ous)]);
+		else if (user.secondaryOrganizationalUnitIds.length) store.removeUserFromOus(user.userId, [random.pick(user.secondaryOrganizationalUnitIds)]);
+	};
+
+	const fieldChange = (user: UserRecord) => {
+		const field = random.pick(['displayName', 'email', 'username', 'phone', 'description', 'emailVerified', 'phoneNumberVerified', 'lockExpireTime']);
+		const n = random.int(0, 999);
+		if (field === 'lockExpireTime') {
+			// A lockout after failed sign-ins (no Developer API call does this): IDaaS stamps it.
+			user.lockExpireTime = random.chance(0.3) ? -1 : 1_800_000_000_000 + n;
+			user.updateTime = store.now();
+		} else if (field === 'phone') {
+			store.patchUser(user.userId, { phoneRegion: random.pick(['86', '1']), phoneNumber: `138${String(n).padStart(8, '0')}` });
+		} else if (field === 'emailVerified' || field === 'phoneNumberVerified') {
+			store.patchUser(user.userId, { [field]: !user[field] });
+		} else if (field === 'email') {
+			store.patchUser(user.userId, { email: random.chance(0.1) ? '' : `e${n}@example.com` });
+		} else if (field === 'username') {
+			store.patchUser(user.userId, { username: `name-${n}` });
+		} else {
+			store.patchUser(user.userId, { [field]: random.chance(0.1) ? '' : `${field}-${n}` });
+		}
+	};
+
+	const current = () => new Map([...store.users].map(([id, u]) => [id, version(u)]));
 
 	try {
 		// Baseline.
 		walkSettings.pageSize = 100;
 		staticData = plain((await harness.poll(trigger, { events: EVENTS, simplify: false }, { staticData })).staticData);
-		for (const [id, user] of dir.users) {
-			reported.set(id, JSON.parse(version(user as unknown as Record<string, unknown>)));
+		for (const [id, user] of store.users) {
+			reported.set(id, JSON.parse(version(user)) as Record<string, unknown>);
 			everReported.add(id);
 		}
 
@@ -130,52 +206,84 @@ export async function runRandomized(options: {
 			const history = new Map<string, Set<Version>>();
 			for (const [id, v] of start) history.set(id, new Set([v]));
 			const touched = new Set<string>();
+			// Where (in API requests of this poll, GenerateToken not counted) things happen; 0 = before it.
 			const midPollAt = random.chance(0.5) ? random.int(1, 12) : -1;
-			const failAt = random.chance(0.12) ? random.int(1, 14) : -1;
-			const throttleAt = random.chance(0.1) ? random.int(1, 12) : -1;
+			const refuseAt = random.chance(0.12) ? random.int(0, 14) : -1;
+			const transientAt = random.chance(0.03) ? random.int(0, 12) : -1;
+			const throttleAt = random.chance(0.1) ? random.int(0, 12) : -1;
 			const expireAt = random.chance(0.08) ? random.int(1, 12) : -1;
+			let refuse: FaultRule | undefined;
+			let transient: FaultRule | undefined;
+			let throttle: FaultRule | undefined;
+			const inject = (at: number) => {
+				// A refusal the transport does not retry: the poll must fail.
+				if (at === refuseAt) refuse = faults.serverError({ action: random.pick(ACTIONS), times: 1, status: 403, code: 'permission_denied' });
+				// Retried by the transport after a backoff (reads are idempotent): the poll must succeed.
+				if (at === transientAt) {
+					transient = random.chance(0.5)
+						? faults.serverError({ action: random.pick(ACTIONS), times: 1, status: random.pick([500, 503]) })
+						: faults.dropConnection({ action: random.pick(ACTIONS), times: 1 });
+				}
+				if (at === throttleAt) throttle = faults.throttle({ action: random.pick(ACTIONS), times: random.int(1, 3), retryAfterSeconds: 0 });
+			};
+			inject(0);
 			let requestNumber = 0;
-			dir.onRequest = () => {
+			faults.onRequest((request) => {
+				if (request.action === 'GenerateToken') return;
 				requestNumber++;
-				if (requestNumber === expireAt) dir.expireAllTokens();
+				inject(requestNumber);
+				if (requestNumber === expireAt) {
+					faults.expireTokens();
+					result.faults++;
+				}
 				if (requestNumber !== midPollAt) return;
 				for (let i = random.int(1, 4); i > 0; i--) {
-					const id = mutate();
-					if (!id) continue;
-					result.midPollChanges++;
-					touched.add(id);
-					const v = version(dir.users.get(id) as unknown as Record<string, unknown> | undefined);
-					const seen = history.get(id) ?? new Set([ABSENT]);
-					seen.add(v);
-					history.set(id, seen);
+					const changed = mutate();
+					if (changed.length > 0) result.midPollChanges++;
+					for (const id of changed) {
+						touched.add(id);
+						const seen = history.get(id) ?? new Set([ABSENT]);
+						seen.add(version(store.users.get(id)));
+						history.set(id, seen);
+					}
 				}
-			};
-			let failed = false;
-			dir.fail = () => {
-				if (requestNumber === failAt && !failed) {
-					failed = true;
-					return { status: 403, code: 'permission_denied' };
-				}
-				if (requestNumber === throttleAt) return { status: 429, code: 'Throttling.User' };
-				return undefined;
-			};
+			});
 
+			// Whether a fault was answered is read from the emulator's counters (403, 5xx and 429 come
+			// only from these rules): a rule's `times` can run out without effect when two rules
+			// match one request (an error rule is used up by a request a throttle rule answers).
+			const statsBefore = JSON.stringify(emu.stats.byAction);
+			const droppedBefore = emu.stats.dropped;
 			const before = JSON.stringify(staticData);
-			let items: IDataObject[];
+			let items: IDataObject[] | undefined;
+			let failure: unknown;
 			try {
 				const polled = await harness.poll(trigger, { events: EVENTS, simplify: false }, { staticData });
 				staticData = plain(polled.staticData);
 				items = (polled.result?.[0] ?? []).map((item) => item.json);
 			} catch (error) {
-				if (!failed) fail(`unexpected poll failure: ${(error as Error).stack}`);
+				failure = error;
+			} finally {
+				faults.clear();
+				recordTokens();
+			}
+			const counted = JSON.parse(statsBefore) as Record<string, Record<string, number>>;
+			const hit = (rule: FaultRule | undefined): boolean => {
+				if (!rule) return false;
+				if (rule.kind === 'drop') return emu.stats.dropped > droppedBefore;
+				const status = rule.kind === 'throttle' ? 429 : (rule.status ?? 500);
+				const action = rule.action ?? '';
+				return (emu.stats.byAction[action]?.[status] ?? 0) > (counted[action]?.[status] ?? 0);
+			};
+			const refused = hit(refuse);
+			result.faults += Number(refused) + Number(hit(transient)) + Number(hit(throttle));
+			if (items === undefined) {
+				if (!refused) fail(`unexpected poll failure: ${(failure as Error).stack}`);
 				if (JSON.stringify(staticData) !== before) fail('a failed poll changed the stored state');
 				result.failedPolls++;
 				continue;
-			} finally {
-				dir.onRequest = undefined;
-				dir.fail = undefined;
 			}
-			if (failed) fail('an injected failure did not fail the poll');
+			if (refused) fail(`a refused ${refuse?.action} did not fail the poll`);
 			result.polls++;
 			result.events += items.length;
 			const end = current();
@@ -195,12 +303,12 @@ export async function runRandomized(options: {
 					if (everReported.has(id)) fail(`${id}: created twice`);
 					if (events.length > 1) fail(`${id}: created together with ${events}`);
 					everReported.add(id);
-					reported.set(id, JSON.parse(version(fresh)));
+					reported.set(id, JSON.parse(version(fresh)) as Record<string, unknown>);
 					continue;
 				}
 				if (events.includes('deleted')) {
 					if (!old) fail(`${id}: deleted but not known`);
-					if (dir.users.has(id)) fail(`${id}: reported deleted but exists`);
+					if (store.users.has(id)) fail(`${id}: reported deleted but exists`);
 					const previous = userItems[0].user as IDataObject;
 					if (previous.primaryOrganizationalUnitId !== old!.primaryOrganizationalUnitId) fail(`${id}: deleted with a wrong last OU`);
 					reported.delete(id);
@@ -219,7 +327,8 @@ export async function runRandomized(options: {
 				const move = userItems.find((i) => i.event === 'moved');
 				if (move && move.previousOrganizationalUnitId !== old!.primaryOrganizationalUnitId) fail(`${id}: move from the wrong OU`);
 				const update = userItems.find((i) => i.event === 'updated');
-				const differing = [...HASHED_FIELDS, ...BOOLEAN_FIELDS].filter((f) => old![f] !== next[f]);
+				const differing = FIELDS.filter((f) => old![f] !== next[f]);
+				const restamped = stampHash(old!.updateTime) !== stampHash(next.updateTime);
 				if (update) {
 					const named = new Set(update.changedFields as string[]);
 					for (const f of differing) {
@@ -229,8 +338,9 @@ export async function runRandomized(options: {
 					}
 					for (const f of named) {
 						const slot = HASH_SLOTS.findIndex((fields) => fields.includes(f));
-						const explained = differing.includes(f) || (slot >= 0 && HASH_SLOTS[slot].some((g) => differing.includes(g)));
-						if (f !== 'updateTime' && !explained) fail(`${id}: field ${f} named but unchanged`);
+						const explained =
+							f === 'updateTime' ? restamped : differing.includes(f) || (slot >= 0 && HASH_SLOTS[slot].some((g) => differing.includes(g)));
+						if (!explained) fail(`${id}: field ${f} named but unchanged`);
 					}
 				} else if (differing.length > 0) {
 					const visible = differing.filter((f) => {
@@ -238,6 +348,8 @@ export async function runRandomized(options: {
 						return slot < 0 || slotHash(slot, old!) !== slotHash(slot, next);
 					});
 					if (visible.length > 0) fail(`${id}: fields ${visible} changed without an update event`);
+				} else if (restamped && !statusChanged && !moved) {
+					fail(`${id}: a change only updateTime shows was not reported`);
 				}
 				reported.set(id, next);
 			}
@@ -247,24 +359,32 @@ export async function runRandomized(options: {
 			for (const id of ids) {
 				const told = reported.has(id) ? JSON.stringify(reported.get(id)) : ABSENT;
 				const actual = end.get(id) ?? ABSENT;
+				if (told === actual || sameButStamp(told, actual)) continue;
 				if (touched.has(id)) {
+					// A user the trigger has never reported, moved during the walk from an OU not yet read
+					// into one already read (or out of an OU deleted mid-walk), is not seen at all: only
+					// users it knows are double-checked with GetUser. Its creation is the next poll's news
+					// (checked then: untouched users must be reported as they are).
+					if (told === ABSENT && !everReported.has(id)) continue;
 					const allowed = history.get(id) ?? new Set([ABSENT]);
-					if (told !== actual && !allowed.has(told)) fail(`${id}: reported a version it never had: ${told}`);
-				} else if (told !== actual) {
+					if (![...allowed].some((v) => v === told || sameButStamp(v, told))) fail(`${id}: reported a version it never had: ${told}`);
+				} else {
 					fail(`${id}: lost a change: reported ${told}, actual ${actual}`);
 				}
 			}
 		}
 	} finally {
-		result.requests = dir.stats.requests;
+		result.requests = emu.stats.total;
 		walkSettings.pageSize = 100;
-		await dir.stop();
+		faults.clear();
+		recordTokens();
+		if (!options.emulator) await emu.close();
 	}
 	return result;
 }
 
 export function describeResult(r: RandomizedResult): string {
-	return `trigger randomized: seed ${r.seed}, ${r.rounds} rounds, ${r.polls} good polls, ${r.failedPolls} failed polls, ${r.events} events checked, ${r.midPollChanges} changes made mid-poll, ${r.requests} API requests`;
+	return `trigger randomized (emulator): seed ${r.seed}, ${r.rounds} rounds, ${r.polls} good polls, ${r.failedPolls} failed polls, ${r.events} events checked, ${r.midPollChanges} changes made mid-poll, ${r.faults} faults hit, ${r.requests} API requests`;
 }
 
 export type { Random };
@@ -281,8 +401,16 @@ const roundsPerFile = Number(process.env.TRIGGER_ROUNDS) || 500;
 export function randomizedSuite(part: 'a' | 'b'): void {
 	const partSeed = part === 'a' ? suiteSeed : (suiteSeed ^ 0x5bd1e995) >>> 0;
 	describe(`trigger randomized, part ${part} (seed ${partSeed}; TRIGGER_SEED=${suiteSeed} replays both parts)`, () => {
+		let emulator: Emulator;
+		beforeAll(async () => {
+			emulator = await startTriggerEmulator();
+		});
+		afterAll(async () => {
+			await emulator.close();
+		});
+
 		it(`${roundsPerFile} rounds: never loses, repeats or invents an event`, async () => {
-			const result = await runRandomized({ seed: partSeed, rounds: roundsPerFile });
+			const result = await runRandomized({ seed: partSeed, rounds: roundsPerFile, emulator });
 			// eslint-disable-next-line no-console
 			console.log(describeResult(result));
 			expect(result.rounds).toBe(roundsPerFile);
@@ -291,4 +419,3 @@ export function randomizedSuite(part: 'a' | 'b'): void {
 		}, 180_000);
 	});
 }
-
