@@ -7,6 +7,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
+import { getOrganizationalUnits } from '../AlibabaIdaas/listSearch/getOrganizationalUnits';
 import { IdaasClient } from '../AlibabaIdaas/shared/transport';
 import type { Budget } from './directory';
 import { OPS, readDirectory } from './directory';
@@ -96,15 +97,24 @@ export class AlibabaIdaasTrigger implements INodeType {
 				default: 'all',
 			},
 			{
+				// Saved workflows may hold { mode: 'id', value } (before From List existed) or, from an
+				// expression or a hand-written workflow, a plain ID string: poll() accepts all three.
 				displayName: 'Organizational Unit',
 				name: 'organizationalUnit',
 				type: 'resourceLocator',
-				default: { mode: 'id', value: '' },
+				default: { mode: 'list', value: '' },
 				required: true,
 				displayOptions: { show: { scope: ['organizationalUnit'] } },
 				modes: [
 					{
-						displayName: 'ID',
+						displayName: 'From List',
+						name: 'list',
+						type: 'list',
+						placeholder: 'Select an organizational unit...',
+						typeOptions: { searchListMethod: 'getOrganizationalUnits', searchable: true },
+					},
+					{
+						displayName: 'By ID',
 						name: 'id',
 						type: 'string',
 						placeholder: 'ou_wovwffm62xifdziem7an7xxxxx',
@@ -135,6 +145,10 @@ export class AlibabaIdaasTrigger implements INodeType {
 		],
 	};
 
+	methods = {
+		listSearch: { getOrganizationalUnits },
+	};
+
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
 		const events = new Set((this.getNodeParameter('events', []) as string[]).filter(isEvent));
 		if (events.size === 0) {
@@ -145,10 +159,10 @@ export class AlibabaIdaasTrigger implements INodeType {
 		const simplify = this.getNodeParameter('simplify', true) as boolean;
 		let watched: { ou: string; includeSubUnits: boolean } | undefined;
 		if (this.getNodeParameter('scope', 'all') === 'organizationalUnit') {
-			const ou = String(this.getNodeParameter('organizationalUnit', '', { extractValue: true }) ?? '').trim();
+			const ou = organizationalUnitId(this.getNodeParameter('organizationalUnit', '', { extractValue: true }));
 			if (!/^ou_[A-Za-z0-9_-]+$/.test(ou)) {
 				throw new NodeOperationError(this.getNode(), 'The organizational unit ID is not valid', {
-					description: 'Give the ID of an organizational unit; it starts with ou_.',
+					description: 'Pick an organizational unit from the list, or give its ID (it starts with ou_).',
 				});
 			}
 			watched = { ou, includeSubUnits: this.getNodeParameter('includeSubUnits', true) as boolean };
@@ -184,6 +198,12 @@ export class AlibabaIdaasTrigger implements INodeType {
 			});
 		return items.length > 0 ? [items] : null;
 	}
+}
+
+/** The OU ID from the locator's value, or from a plain string saved by an older or hand-written workflow. */
+function organizationalUnitId(raw: unknown): string {
+	const value = raw !== null && typeof raw === 'object' && !Array.isArray(raw) ? (raw as { value?: unknown }).value : raw;
+	return typeof value === 'string' ? value.trim() : '';
 }
 
 function isEvent(value: string): value is TriggerEvent {

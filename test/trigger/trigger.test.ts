@@ -171,6 +171,35 @@ describe('Alibaba Cloud IDaaS Trigger (polls through n8n-core against the emulat
 		expect(pairs(moves)).toEqual([`moved:${outside.userId}`, `moved:${inTop.userId}`].sort());
 	});
 
+	it('offers the organizational units From List, and accepts old saved forms of the OU filter', async () => {
+		const top = dir.addOu();
+		dir.addOu(top);
+		const found = await harness.listSearch(trigger, 'getOrganizationalUnits', {});
+		expect(found.results.map((r) => r.value)).toEqual(expect.arrayContaining([ROOT_OU, top]));
+		expect(found.results.find((r) => r.value === top)?.name).toBe('Trigger Org / Unit 1');
+		const inTop = dir.addUser(top);
+		dir.addUser();
+		const forms = [
+			{ __rl: true, mode: 'list', value: top },
+			{ __rl: true, mode: 'id', value: top },
+			{ mode: 'id', value: top }, // saved before From List existed
+			top, // a plain ID string (expression or hand-written workflow)
+		];
+		const baseline = JSON.parse(JSON.stringify(staticData));
+		await poll();
+		const state = JSON.parse(JSON.stringify(staticData));
+		emu.store.patchUser(inTop.userId, { displayName: 'Watched' });
+		for (const form of forms) {
+			staticData = JSON.parse(JSON.stringify(state));
+			const items = await poll({ scope: 'organizationalUnit', organizationalUnit: form, includeSubUnits: false });
+			expect(pairs(items)).toEqual([`updated:${inTop.userId}`]);
+		}
+		staticData = baseline;
+		await expect(poll({ scope: 'organizationalUnit', organizationalUnit: { __rl: true, mode: 'list', value: '' } })).rejects.toThrow(
+			/organizational unit ID is not valid/,
+		);
+	});
+
 	it('keeps a user skipped by shifting pages, and does not report a user seen twice twice', async () => {
 		walkSettings.pageSize = 3;
 		const users = Array.from({ length: 10 }, () => dir.addUser());
