@@ -122,6 +122,13 @@ export async function resolveLocator(
 			description: `Pick the ${field} from the list or give its ID.`,
 		});
 	}
+	if (typeof value !== 'string' && typeof value !== 'number') {
+		// An expression gave an object or array: never send "[object Object]" as a username.
+		throw new NodeOperationError(client.node, `${field} (By ${mode === 'email' ? 'Email' : 'Username'}) must be text`, {
+			itemIndex,
+			description: `Check the "${field}" field: the expression gave ${Array.isArray(value) ? 'a list' : `a ${typeof value}`}.`,
+		});
+	}
 	const op = getOperationByAction(mode === 'email' ? 'GetUserIdByEmail' : 'GetUserIdByUsername');
 	if (!op) throw new NodeOperationError(client.node, `Catalog error: no lookup by ${mode}`);
 	const text = String(value).trim();
