@@ -93,6 +93,14 @@ function bearerToken(state: ExecutionState, op: OperationSpec, itemIndex: number
 			description: `Check the "${field.displayName}" field.`,
 		});
 	}
+	// An access token is a b64token (RFC 6750); anything else would fail in the HTTP client (bad
+	// header characters) or at the server (oversized header) with a confusing error.
+	if (token.length > 4096 || !/^[A-Za-z0-9\-._~+/]+=*$/.test(token)) {
+		throw new NodeOperationError(state.ctx.getNode(), `${field.displayName} is not a valid access token`, {
+			itemIndex,
+			description: `Check the "${field.displayName}" field: an access token has only letters, digits and - . _ ~ + / =, and no spaces.`,
+		});
+	}
 	return token;
 }
 
@@ -144,7 +152,7 @@ export async function executeOperation(state: ExecutionState, op: OperationSpec,
 		const returnAll = ctx.getNodeParameter('returnAll', itemIndex, false) as boolean;
 		const limit = returnAll ? undefined : (ctx.getNodeParameter('limit', itemIndex, 50) as number);
 		if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) {
-			throw new NodeOperationError(ctx.getNode(), `Limit must be a whole number of at least 1, got ${limit}`, { itemIndex });
+			throw new NodeOperationError(ctx.getNode(), `Limit must be a whole number of at least 1, got ${JSON.stringify(limit) ?? String(limit)}`, { itemIndex });
 		}
 		const records = await client.list(op, values, { itemIndex, limit, bearerToken: token });
 		return records.map((record) => recordResult(op.subject, record, simplified));
