@@ -28,7 +28,10 @@ import { ALL_EVENTS, diff, hash32, isUsableState, nextState, pack, unpack } from
  *   token, throttling beyond the transport's retries, the poll time budget) throws and leaves
  *   the old state, so the next good poll reports everything in between;
  * - deletions are confirmed with GetUser; a user the walk merely missed is kept and diffed
- *   with its fresh record.
+ *   with its fresh record;
+ * - a user the trigger has never seen can be missed by a walk the directory changes under
+ *   (pageNumber pages shift when an earlier user leaves the OU; a new user moved into an OU
+ *   already read is not listed): its "created" comes with a later poll, never lost.
  *
  * The snapshot always covers the whole directory the application can see; the OU filter and
  * the event selection only choose which events become items. So changing the filter or the
