@@ -1,7 +1,5 @@
 import { ApiError } from '../../emulator/errors';
-import type { Env } from '../node/support';
-import { byId, startEnv } from '../node/support';
-import { FaultCounter, outputs, usersNamed, withLiveToken } from './support';
+import { byId, type Env, FaultCounter, outputs, startEnv, usersNamed, withLiveToken } from './support';
 
 /**
  * Continue On Fail under faults: good items give results, failing ones (refused by the API,

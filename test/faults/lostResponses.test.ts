@@ -1,6 +1,4 @@
-import type { Env } from '../node/support';
-import { byId, fromList, startEnv } from '../node/support';
-import { FaultCounter, groupsNamed, outputs, usersNamed, withLiveToken } from './support';
+import { byId, type Env, FaultCounter, fromList, groupsNamed, outputs, startEnv, usersNamed, withLiveToken } from './support';
 
 /**
  * 5xx answers and dropped connections through n8n's WorkflowExecute. Reads and idempotent writes

@@ -1,11 +1,50 @@
-import type { IDataObject } from 'n8n-workflow';
+import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import type { Emulator } from '../../emulator/server';
+import { startEmulator } from '../../emulator/server';
+import { AlibabaIdaas } from '../../nodes/AlibabaIdaas/AlibabaIdaas.node';
 import type { ExecuteResult } from '../harness/n8n';
-import { CREDENTIAL_ID } from '../harness/n8n';
-import type { Env } from '../node/support';
+import { CREDENTIAL_ID, N8nHarness } from '../harness/n8n';
+import { recordSecret } from '../setup/leakGuard';
 
-/** Shared pieces of the fault tests: counters printed once per file, and small helpers. */
+/** Shared pieces of the fault tests: one emulator and harness per file, counters printed once per file. */
+
+const node = new AlibabaIdaas();
+
+export interface Env {
+	emu: Emulator;
+	harness: N8nHarness;
+	run(parameters: INodeParameters, options?: { items?: IDataObject[]; continueOnFail?: boolean }): Promise<ExecuteResult>;
+	close(): Promise<void>;
+}
+
+/** An emulator on port 0 and an n8n harness whose credential points at it; every secret goes to the leak guard. */
+export async function startEnv(options: Parameters<typeof startEmulator>[0] = {}): Promise<Env> {
+	const emu = await startEmulator({ port: 0, ...options });
+	const app = emu.application;
+	recordSecret(app.clientSecret);
+	const harness = new N8nHarness({
+		region: 'custom',
+		customEndpoint: emu.url,
+		instanceId: emu.instanceId,
+		applicationId: app.applicationId,
+		clientId: app.clientId,
+		clientSecret: app.clientSecret,
+	});
+	return {
+		emu,
+		harness,
+		async run(parameters, runOptions = {}) {
+			const result = await harness.execute(node, parameters, runOptions);
+			for (const token of emu.store.tokens.keys()) recordSecret(token);
+			return result;
+		},
+		close: () => emu.close(),
+	};
+}
+
+export const byId = (value: string) => ({ __rl: true, mode: 'id', value });
+export const fromList = (value: string) => ({ __rl: true, mode: 'list', value });
 
 export class FaultCounter {
 	faults = 0;
@@ -45,7 +84,12 @@ export function groupsNamed(emu: Emulator, groupName: string) {
 export function withLiveToken(env: Env): void {
 	env.harness.credentials.setCredential(CREDENTIAL_ID, 'alibabaIdaasApi', {
 		...env.harness.storedCredential,
-		accessToken: env.emu.issueAppToken(),
+		accessToken: recorded(env.emu.issueAppToken()),
 		accessTokenExpiresAt: Math.floor(Date.now() / 1000) + 1200,
 	});
+}
+
+function recorded(token: string): string {
+	recordSecret(token);
+	return token;
 }

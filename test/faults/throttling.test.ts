@@ -1,6 +1,4 @@
-import type { Env } from '../node/support';
-import { byId, startEnv } from '../node/support';
-import { FaultCounter, outputs, usersNamed, withLiveToken } from './support';
+import { byId, type Env, FaultCounter, outputs, startEnv, usersNamed, withLiveToken } from './support';
 
 /**
  * 429 Throttling through n8n's WorkflowExecute: the node waits (Retry-After), retries a bounded

@@ -1,15 +1,13 @@
-import type { Env } from '../node/support';
-import { byId, startEnv } from '../node/support';
-import { FaultCounter, outputs, withLiveToken } from './support';
+import { byId, type Env, FaultCounter, outputs, startEnv, withLiveToken } from './support';
 
 /**
- * Every token expires in the middle of a 10,000-item run (and of a 2,000-item one): the node renews it once (one extra
+ * Every token expires in the middle of a 10,000-item run (and of a 1,000-item one): the node renews it once (one extra
  * GenerateToken for all 20 items in flight) and the run completes with every change made once.
  */
 
 const COUNT = 10_000;
 // A second 10,000-item run would double the file's time; the patch run shows the same on fewer items.
-const PATCH_COUNT = 2_000;
+const PATCH_COUNT = 1_000;
 const counter = new FaultCounter('faults/tokenExpiry');
 let env: Env;
 
@@ -66,13 +64,13 @@ test(`create ${COUNT} users with every token expiring halfway: one renewal, ${CO
 	usernames.forEach((username, i) => expect(out[i].userId).toBe(byUsername.get(username)));
 }, 60_000);
 
-test(`patch ${PATCH_COUNT} users with every token expiring after 600: one renewal, every change made`, async () => {
+test(`patch ${PATCH_COUNT} users with every token expiring after 400: one renewal, every change made`, async () => {
 	// The users to patch, made directly in the store.
 	const userIds = Array.from(
 		{ length: PATCH_COUNT },
 		(_, i) => env.emu.store.createUser({ username: `patch.${i}`, displayName: `Patch ${i}`, primaryOrganizationalUnitId: 'ou_demosales01' }).userId,
 	);
-	const expiry = expireAfter('PatchUser', 600);
+	const expiry = expireAfter('PatchUser', 400);
 	const result = await env.run(
 		{
 			resource: 'user',

@@ -2,9 +2,7 @@ import type { INodeParameters, INodeProperties } from 'n8n-workflow';
 
 import { getOperation, getOperationByAction } from '../../nodes/AlibabaIdaas/catalog';
 import { AlibabaIdaas } from '../../nodes/AlibabaIdaas/AlibabaIdaas.node';
-import { withLiveToken } from '../faults/support';
-import type { Env } from '../node/support';
-import { startEnv } from '../node/support';
+import { type Env, startEnv, withLiveToken } from '../faults/support';
 import type { Random } from '../support/random';
 import { createRandom, hostileValue, seedFromEnv } from '../support/random';
 
