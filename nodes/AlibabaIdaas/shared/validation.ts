@@ -33,13 +33,20 @@ const FORMATS: Record<TextFormat, { pattern: RegExp; hint: string }> = {
 	username: { pattern: /^[A-Za-z0-9_.@-]+$/, hint: 'letters, digits and _ . @ - only' },
 };
 
+const labels = new WeakMap<ParamSpec, string>();
+
+/** The editor label of a parameter; cached, as it is asked for every value of every item. */
 export function labelOf(param: ParamSpec): string {
-	if (param.displayName) return param.displayName;
-	const words = param.name
-		.replace(/_/g, ' ')
-		.replace(/([a-z])([A-Z])/g, '$1 $2')
-		.replace(/\bId\b/g, 'ID');
-	return words.charAt(0).toUpperCase() + words.slice(1);
+	let label = labels.get(param);
+	if (label === undefined) {
+		const words = (param.displayName ?? param.name)
+			.replace(/_/g, ' ')
+			.replace(/([a-z])([A-Z])/g, '$1 $2')
+			.replace(/\bId\b/g, 'ID');
+		label = param.displayName ?? words.charAt(0).toUpperCase() + words.slice(1);
+		labels.set(param, label);
+	}
+	return label;
 }
 
 /** Whether a value counts as "not given" (n8n leaves empty strings for untouched fields). */

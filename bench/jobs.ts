@@ -1,0 +1,258 @@
+import type { IDataObject, INodeType, IVersionedNodeType } from 'n8n-workflow';
+
+import { N8nHarness } from '../test/harness/n8n';
+import type { EmulatorProcess } from './emulatorProcess';
+import { RawClient, mapConcurrent } from './undiciRunner';
+
+/**
+ * The benchmark jobs, each done three ways against the same emulator data:
+ * - `node`: this package's node inside n8n-core's execution code,
+ * - `httpRequest`: n8n's own HTTP Request node, the way users do it without this package
+ *   (one token request, then one request per item, each item carrying the token),
+ * - `undici`: raw HTTP at the same concurrency, the floor.
+ */
+
+export type Approach = 'node' | 'httpRequest' | 'undici';
+
+export interface JobContext {
+	emulator: EmulatorProcess;
+	concurrency: number;
+	idaasNode: INodeType;
+	httpRequestNode?: IVersionedNodeType;
+}
+
+function harnessFor(ctx: JobContext): N8nHarness {
+	const { target } = ctx.emulator;
+	return new N8nHarness({
+		region: 'custom',
+		customEndpoint: target.baseUrl,
+		instanceId: target.instanceId,
+		applicationId: target.applicationId,
+		clientId: target.clientId,
+		clientSecret: target.clientSecret,
+	});
+}
+
+function assertRun(result: { error?: Error; items: unknown[] }, expected: number, what: string): void {
+	if (result.error) throw new Error(`${what}: ${result.error.message}`);
+	if (result.items.length !== expected) throw new Error(`${what}: ${result.items.length} items, expected ${expected}`);
+}
+
+/** n8n's HTTP Request node: one run for the token, then one run over all items. */
+async function httpRequestRun(
+	ctx: JobContext,
+	items: IDataObject[],
+	request: { method: string; path: string; jsonBody?: string },
+): Promise<number> {
+	const node = ctx.httpRequestNode;
+	if (!node) throw new Error('n8n HTTP Request node not available');
+	const { target } = ctx.emulator;
+	const harness = new N8nHarness({});
+	const prefix = `${target.baseUrl}/v2/${target.instanceId}/${target.applicationId}`;
+	const token = await harness.execute(
+		node,
+		{
+			method: 'POST',
+			url: `${prefix}/oauth2/token`,
+			sendBody: true,
+			contentType: 'form-urlencoded',
+			bodyParameters: {
+				parameters: [
+					{ name: 'grant_type', value: 'client_credentials' },
+					{ name: 'client_id', value: target.clientId },
+					{ name: 'client_secret', value: target.clientSecret },
+				],
+			},
+			options: {},
+		},
+		{ typeName: 'httpRequest', typeVersion: 4.2 },
+	);
+	const accessToken = token.items[0]?.json.access_token as string;
+	if (!accessToken) throw new Error(`HTTP Request token step failed: ${token.error?.message}`);
+	const withToken = items.map((item) => ({ ...item, token: accessToken }));
+	const result = await harness.execute(
+		node,
+		{
+			method: request.method,
+			url: `=${prefix}${request.path}`,
+			sendHeaders: true,
+			headerParameters: { parameters: [{ name: 'Authorization', value: '=Bearer {{ $json.token }}' }] },
+			...(request.jsonBody
+				? { sendBody: true, contentType: 'json', specifyBody: 'json', jsonBody: request.jsonBody }
+				: {}),
+			options: {},
+		},
+		{ typeName: 'httpRequest', typeVersion: 4.2, items: withToken },
+	);
+	assertRun(result, items.length, 'HTTP Request node');
+	return result.items.length;
+}
+
+async function rawClient(ctx: JobContext): Promise<RawClient> {
+	const client = new RawClient(ctx.emulator.target, ctx.concurrency);
+	await client.authenticate();
+	return client;
+}
+
+export async function createUsers(ctx: JobContext, approach: Approach, count: number): Promise<number> {
+	const rows = Array.from({ length: count }, (_, i) => ({
+		username: `bench.${approach}.${i}`,
+		displayName: `Bench ${approach} ${i}`,
+	}));
+	const ou = ctx.emulator.rootOu;
+	if (approach === 'node') {
+		const result = await harnessFor(ctx).execute(
+			ctx.idaasNode,
+			{
+				resource: 'user',
+				operation: 'create',
+				username: '={{ $json.username }}',
+				primaryOrganizationalUnitId: { __rl: true, mode: 'id', value: ou },
+				displayName: '={{ $json.displayName }}',
+				additionalFields: {},
+				options: { concurrency: ctx.concurrency },
+			},
+			{ items: rows },
+		);
+		assertRun(result, count, 'node');
+		return count;
+	}
+	if (approach === 'httpRequest') {
+		return await httpRequestRun(ctx, rows, {
+			method: 'POST',
+			path: '/users',
+			jsonBody: `={{ JSON.stringify({ username: $json.username, displayName: $json.displayName, primaryOrganizationalUnitId: "${ou}" }) }}`,
+		});
+	}
+	const client = await rawClient(ctx);
+	try {
+		await mapConcurrent(rows, ctx.concurrency, (row) =>
+			client.json('POST', '/users', { ...row, primaryOrganizationalUnitId: ou }),
+		);
+	} finally {
+		await client.close();
+	}
+	return count;
+}
+
+export async function patchUsers(ctx: JobContext, approach: Approach, userIds: string[]): Promise<number> {
+	const rows = userIds.map((userId, i) => ({ userId, displayName: `Patched ${approach} ${i}` }));
+	if (approach === 'node') {
+		const result = await harnessFor(ctx).execute(
+			ctx.idaasNode,
+			{
+				resource: 'user',
+				operation: 'update',
+				userId: { __rl: true, mode: 'id', value: '={{ $json.userId }}' },
+				updateFields: { displayName: '={{ $json.displayName }}' },
+				options: { concurrency: ctx.concurrency },
+			},
+			{ items: rows },
+		);
+		assertRun(result, rows.length, 'node');
+		return rows.length;
+	}
+	if (approach === 'httpRequest') {
+		return await httpRequestRun(ctx, rows, {
+			method: 'PATCH',
+			path: '/users/{{ $json.userId }}',
+			jsonBody: '={{ JSON.stringify({ displayName: $json.displayName }) }}',
+		});
+	}
+	const client = await rawClient(ctx);
+	try {
+		await mapConcurrent(rows, ctx.concurrency, (row) =>
+			client.json('PATCH', `/users/${row.userId}`, { displayName: row.displayName }),
+		);
+	} finally {
+		await client.close();
+	}
+	return rows.length;
+}
+
+/** Reads every user with ListUsers at the largest page size, page after page. */
+export async function listAllUsers(ctx: JobContext, approach: Approach, expected: number): Promise<number> {
+	if (approach === 'node') {
+		const result = await harnessFor(ctx).execute(ctx.idaasNode, {
+			resource: 'user',
+			operation: 'getAll',
+			returnAll: true,
+			simplify: false,
+			filters: {},
+		});
+		assertRun(result, expected, 'node');
+		return expected;
+	}
+	if (approach === 'httpRequest') {
+		// Users page by hand in a loop; the HTTP Request node's own pagination option does that.
+		const node = ctx.httpRequestNode;
+		if (!node) throw new Error('n8n HTTP Request node not available');
+		const { target } = ctx.emulator;
+		const harness = new N8nHarness({});
+		const result = await harness.execute(
+			node,
+			{
+				method: 'GET',
+				url: `${target.baseUrl}/v2/${target.instanceId}/${target.applicationId}/users`,
+				sendQuery: true,
+				queryParameters: { parameters: [{ name: 'pageSize', value: '100' }] },
+				sendHeaders: true,
+				headerParameters: { parameters: [{ name: 'Authorization', value: `Bearer ${await tokenOf(ctx)}` }] },
+				options: {
+					pagination: {
+						pagination: {
+							parameters: { parameters: [{ type: 'qs', name: 'pageNumber', value: '={{ $pageCount + 1 }}' }] },
+							paginationCompleteWhen: 'other',
+							completeExpression: '={{ $response.body.data.length < 100 }}',
+							limitPagesFetched: false,
+						},
+					},
+				},
+			},
+			{ typeName: 'httpRequest', typeVersion: 4.2 },
+		);
+		if (result.error) throw new Error(`HTTP Request node: ${result.error.message}`);
+		const total = result.items.reduce((sum, item) => sum + ((item.json.data as unknown[]) ?? []).length, 0);
+		if (total !== expected) throw new Error(`HTTP Request node listed ${total}, expected ${expected}`);
+		return total;
+	}
+	const client = await rawClient(ctx);
+	let total = 0;
+	try {
+		for (let page = 1; ; page++) {
+			const body = (await client.json('GET', `/users?pageNumber=${page}&pageSize=100`)) as { data: unknown[] };
+			total += body.data.length;
+			if (body.data.length < 100) break;
+		}
+	} finally {
+		await client.close();
+	}
+	if (total !== expected) throw new Error(`undici listed ${total}, expected ${expected}`);
+	return total;
+}
+
+async function tokenOf(ctx: JobContext): Promise<string> {
+	const { target } = ctx.emulator;
+	const response = await fetch(`${target.baseUrl}/v2/${target.instanceId}/${target.applicationId}/oauth2/token`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/x-www-form-urlencoded' },
+		body: new URLSearchParams({ grant_type: 'client_credentials', client_id: target.clientId, client_secret: target.clientSecret }),
+	});
+	return ((await response.json()) as { access_token: string }).access_token;
+}
+
+/** All user IDs, for the patch job's input (not measured). */
+export async function userIdsOf(ctx: JobContext, count: number): Promise<string[]> {
+	const client = await rawClient(ctx);
+	const ids: string[] = [];
+	try {
+		for (let page = 1; ids.length < count; page++) {
+			const body = (await client.json('GET', `/users?pageNumber=${page}&pageSize=100`)) as { data: Array<{ userId: string }> };
+			ids.push(...body.data.map((user) => user.userId));
+			if (body.data.length < 100) break;
+		}
+	} finally {
+		await client.close();
+	}
+	return ids.slice(0, count);
+}
