@@ -108,13 +108,16 @@ export class Faults {
 	/** Consumes the matching rules for one request. */
 	judge(action: string): Verdict {
 		const verdict: Verdict = { delayMs: 0 };
-		for (const rule of this.rules) {
-			if (rule.action && rule.action !== action) continue;
+		const matching = this.rules.filter((rule) => !rule.action || rule.action === action);
+		// Throttling is decided first: a throttled request is refused before anything else could
+		// happen to it, so it must not use up an error or drop rule meant for a later request.
+		for (const rule of matching) {
+			if (rule.kind === 'throttle' && !verdict.throttle && this.overLimit(rule)) verdict.throttle = rule;
+		}
+		for (const rule of matching) {
 			if (rule.kind === 'latency') {
 				if (this.consume(rule)) verdict.delayMs += rule.ms ?? 0;
-			} else if (rule.kind === 'throttle') {
-				if (!verdict.throttle && this.overLimit(rule)) verdict.throttle = rule;
-			} else if (!verdict[rule.kind] && !verdict.throttle && this.consume(rule)) {
+			} else if (rule.kind !== 'throttle' && !verdict[rule.kind] && !verdict.throttle && this.consume(rule)) {
 				verdict[rule.kind] = rule;
 			}
 		}

@@ -87,3 +87,11 @@ test('faults over HTTP control endpoints', async () => {
 	expect((await h.control('POST', 'tokens/expire')).body.expired).toBeGreaterThanOrEqual(1);
 	expect((await h.call('ListUsers')).body.code).toBe('invalid_token');
 });
+
+test('a throttled request does not use up an error rule meant for a later request', async () => {
+	h.emu.faults.serverError({ times: 1, status: 500 });
+	h.emu.faults.throttle({ times: 1 });
+	expect((await h.call('ListUsers')).status).toBe(429);
+	expect((await h.call('ListUsers')).status).toBe(500);
+	expect((await h.call('ListUsers')).status).toBe(200);
+});
