@@ -6,9 +6,9 @@ import { IdaasClient } from '../shared/transport';
 /**
  * Organizational units for the From List picker, labelled with their path ("Acme / Sales / EMEA")
  * because sibling units in different branches often share a name. There is no "list all units"
- * call: the tree is walked breadth-first from the application's provisioning scope (the only units
- * it may see). The pagination token is the rest of the walk (units still to expand, with their
- * labels), so the next page continues without walking again.
+ * call: the tree is walked depth-first from the application's provisioning scope (the only units
+ * it may see). The pagination token is the rest of the walk (units still to list and expand,
+ * with their labels), so the next page continues without walking again.
  */
 
 type Pending = [id: string, label: string];
@@ -54,27 +54,25 @@ export async function getOrganizationalUnits(
 	const needle = (filter ?? '').trim().toLowerCase();
 	const matches = (label: string, id: string) => !needle || label.toLowerCase().includes(needle) || id.toLowerCase() === needle;
 	const results: INodeListSearchResult['results'] = [];
-	let queue = parseToken(paginationToken);
-	if (!queue) {
-		queue = await scopeRoots(client);
-		for (const [id, label] of queue) if (matches(label, id)) results.push({ name: label, value: id });
-	}
+	// Depth-first, emitting each unit as it is taken off the stack: the list reads like the tree.
+	const stack = parseToken(paginationToken) ?? (await scopeRoots(client));
 	const list = catalogOp('ListOrganizationalUnits');
 	let requests = 0;
-	while (queue.length > 0 && results.length < RESULTS_PER_CALL && requests < REQUESTS_PER_CALL) {
-		const [parentId, parentLabel] = queue.shift() as Pending;
+	while (stack.length > 0 && results.length < RESULTS_PER_CALL && requests < REQUESTS_PER_CALL) {
+		const [id, label] = stack.shift() as Pending;
+		if (matches(label, id)) results.push({ name: label, value: id });
 		const children: IDataObject[] = [];
-		for await (const page of client.pages(list, { parentId })) {
+		for await (const page of client.pages(list, { parentId: id })) {
 			requests++;
 			children.push(...page);
 		}
 		children.sort((a, b) => String(a.organizationalUnitName).localeCompare(String(b.organizationalUnitName)));
-		for (const child of children) {
-			const id = String(child.organizationalUnitId);
-			const label = `${parentLabel} / ${String(child.organizationalUnitName ?? id)}`;
-			if (matches(label, id)) results.push({ name: label, value: id });
-			queue.push([id, label]);
-		}
+		stack.unshift(
+			...children.map((child): Pending => {
+				const childId = String(child.organizationalUnitId);
+				return [childId, `${label} / ${String(child.organizationalUnitName ?? childId)}`];
+			}),
+		);
 	}
-	return { results, paginationToken: queue.length > 0 ? JSON.stringify(queue) : undefined };
+	return { results, paginationToken: stack.length > 0 ? JSON.stringify(stack) : undefined };
 }
