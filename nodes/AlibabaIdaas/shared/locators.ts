@@ -1,4 +1,4 @@
-import type { IDataObject, INodeProperties, INodePropertyMode } from 'n8n-workflow';
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { getOperationByAction } from '../catalog';
@@ -39,37 +39,52 @@ export function isLocatorParam(param: ParamSpec): boolean {
 	return param.valueType === 'string' && param.idKind !== undefined && LOCATOR_KINDS.includes(param.idKind);
 }
 
-function idMode(kind: LocatorKind): INodePropertyMode {
-	const prefix = ID_PREFIX[kind];
-	return {
-		displayName: 'By ID',
-		name: 'id',
-		type: 'string',
-		placeholder: ID_EXAMPLE[kind],
-		validation: [
-			{
-				type: 'regex',
-				properties: {
-					regex: `^${prefix}[A-Za-z0-9_-]+$`,
-					errorMessage: `A ${NOUN[kind]} ID starts with ${prefix}`,
-				},
-			},
-		],
-	};
-}
-
+/**
+ * The modes are written out inside `modes: [...]`: n8n's lint only recognises mode objects there
+ * (anywhere else it takes them for parameters without a default).
+ */
 export function locatorProperty(param: ParamSpec, kind: LocatorKind): INodeProperties {
-	const modes: INodePropertyMode[] = [
-		{
-			displayName: 'From List',
-			name: 'list',
-			type: 'list',
-			typeOptions: { searchListMethod: SEARCH_METHOD[kind], searchable: true },
-		},
-		idMode(kind),
-	];
-	if (kind === 'user') {
-		modes.push(
+	const prefix = ID_PREFIX[kind];
+	const byId = {
+		regex: `^${prefix}[A-Za-z0-9_-]+$`,
+		errorMessage: `A ${NOUN[kind]} ID starts with ${prefix}`,
+	};
+	const property = {
+		displayName: labelOf(param),
+		name: param.name,
+		description: param.description,
+	};
+	const listSearch = { searchListMethod: SEARCH_METHOD[kind], searchable: true };
+	if (kind !== 'user') {
+		return {
+			...property,
+			type: 'resourceLocator',
+			default: { mode: 'list', value: '' },
+			modes: [
+				{ displayName: 'From List', name: 'list', type: 'list', typeOptions: listSearch },
+				{
+					displayName: 'By ID',
+					name: 'id',
+					type: 'string',
+					placeholder: ID_EXAMPLE[kind],
+					validation: [{ type: 'regex', properties: byId }],
+				},
+			],
+		};
+	}
+	return {
+		...property,
+		type: 'resourceLocator',
+		default: { mode: 'list', value: '' },
+		modes: [
+			{ displayName: 'From List', name: 'list', type: 'list', typeOptions: listSearch },
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: ID_EXAMPLE[kind],
+				validation: [{ type: 'regex', properties: byId }],
+			},
 			{ displayName: 'By Username', name: 'username', type: 'string', placeholder: 'jane.doe' },
 			{
 				displayName: 'By Email',
@@ -78,15 +93,7 @@ export function locatorProperty(param: ParamSpec, kind: LocatorKind): INodePrope
 				placeholder: 'jane.doe@example.com',
 				validation: [{ type: 'regex', properties: { regex: EMAIL_REGEX, errorMessage: 'Enter an email address' } }],
 			},
-		);
-	}
-	return {
-		displayName: labelOf(param),
-		name: param.name,
-		type: 'resourceLocator',
-		default: { mode: 'list', value: '' },
-		description: param.description,
-		modes,
+		],
 	};
 }
 

@@ -208,6 +208,7 @@ export function operationPicker(resource: Resource, extras: readonly ExtraOperat
 		...ops.map((op) => ({ name: op.displayName, value: op.operation, description: op.description, action: op.actionLabel })),
 		...extras,
 	].sort((a, b) => a.name.localeCompare(b.name));
+	const firstOperation = ops[0].operation;
 	return {
 		displayName: 'Operation',
 		name: 'operation',
@@ -215,7 +216,7 @@ export function operationPicker(resource: Resource, extras: readonly ExtraOperat
 		noDataExpression: true,
 		displayOptions: { show: { resource: [resource] } },
 		options,
-		default: ops[0].operation,
+		default: firstOperation,
 	};
 }
 

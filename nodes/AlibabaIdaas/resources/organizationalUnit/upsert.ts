@@ -18,7 +18,7 @@ import { isBlank } from '../../shared/validation';
 export const upsertOrganizationalUnitOperation: ExtraOperation = {
 	name: 'Create or Update',
 	value: 'upsert',
-	description: 'Create an organizational unit, or update the one with this external ID if it exists',
+	description: 'Create a new record, or update the current one if it already exists (upsert)',
 	action: 'Create or update an organizational unit',
 };
 

@@ -19,7 +19,7 @@ import { isBlank } from '../../shared/validation';
 export const upsertUserOperation: ExtraOperation = {
 	name: 'Create or Update',
 	value: 'upsert',
-	description: 'Create a user, or update the user with this external ID if it exists',
+	description: 'Create a new record, or update the current one if it already exists (upsert)',
 	action: 'Create or update a user',
 };
 
