@@ -24,12 +24,12 @@ export const BEARER_FIELDS = {
 	userBearer: {
 		name: 'userAccessToken',
 		displayName: 'User Access Token',
-		description: "The signed-in user's access token (from an authorization code or device flow), sent as the bearer token",
+		description: "The signed-in user's access token (from an authorization code or device flow), sent as the bearer token. Map it from an earlier node with an expression.",
 	},
 	pamBearer: {
 		name: 'accessToken',
 		displayName: 'Access Token',
-		description: 'An access token with the PAM scope (cloud account role access), sent as the bearer token',
+		description: 'An access token with the PAM scope (cloud account role access), sent as the bearer token. Map it from an earlier node with an expression.',
 	},
 } as const;
 
@@ -136,7 +136,8 @@ export function operationFields(op: OperationSpec): INodeProperties[] {
 		const [other, value] = param.requiredWith?.includes('=') ? param.requiredWith.split('=') : [];
 		top.push({
 			...field,
-			required: true,
+			// `prominent` fields sit at the top because most users fill them, not because the API needs them.
+			required: param.required === true || other !== undefined,
 			displayOptions: other ? { show: { ...display.show, [other]: [value] } } : display,
 		});
 	}
