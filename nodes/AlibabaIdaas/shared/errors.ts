@@ -75,6 +75,10 @@ export function hintFor(info: IdaasErrorInfo, op?: OperationSpec): string | unde
 		case 'instance_not_found':
 			return 'Check the instance ID, application ID and region (endpoint) in the credential.';
 		case 'invalid_token':
+			// Tokens given in the node (GetUserInfo, PAM) are not the credential's and are never renewed.
+			if (op?.auth === 'userBearer' || op?.auth === 'pamBearer') {
+				return `The ${op.auth === 'userBearer' ? 'User Access Token' : 'Access Token'} given in the node is invalid, expired or revoked. Get a fresh one.`;
+			}
 			return 'The access token was refused even after renewing it. Check the credential, and that the application\'s client secret has not been reset.';
 		case 'invalid_client':
 		case 'invalid_grant':
