@@ -20,6 +20,8 @@ export interface Env {
 	run(parameters: INodeParameters, options?: { items?: IDataObject[]; continueOnFail?: boolean }): Promise<ExecuteResult>;
 	/** Requests the emulator received for one action (or all, without an argument). */
 	requests(action?: string): number;
+	/** Successful (200) responses for one action: reset() drops the token, so the first request of a test may be refused and retried. */
+	answered(action: string): number;
 	close(): Promise<void>;
 }
 
@@ -50,6 +52,7 @@ export async function startEnv(options: Parameters<typeof startEmulator>[0] = {}
 		},
 		requests: (action) =>
 			action === undefined ? emu.stats.total : (emu.stats.requests[action] ?? 0),
+		answered: (action) => emu.stats.byAction[action]?.['200'] ?? 0,
 		close: () => emu.close(),
 	};
 }

@@ -1,0 +1,102 @@
+import type { Env } from './support';
+import { byId, json, node, startEnv } from './support';
+
+let env: Env;
+const ROOT = 'ou_demoroot01';
+
+beforeAll(async () => (env = await startEnv()));
+afterAll(async () => await env.close());
+beforeEach(() => {
+	env.emu.reset();
+	// 10 seeded + 230 = 240 users: three pages of 100.
+	for (let i = 0; i < 230; i++) {
+		env.emu.store.createUser({ username: `bulk.${String(i).padStart(3, '0')}`, primaryOrganizationalUnitId: ROOT, displayName: i === 225 ? 'Zed Rarename' : `Bulk ${i}` });
+	}
+	for (let i = 0; i < 130; i++) env.emu.createGroup({ groupName: `Team ${String(i).padStart(3, '0')}` });
+});
+
+test('Return All walks every page at the largest page size', async () => {
+	const result = await env.run({ resource: 'user', operation: 'getAll', returnAll: true });
+	expect(json(result).map((u) => u.userId)).toEqual([...env.emu.store.users.keys()]);
+	expect(env.answered('ListUsers')).toBe(3);
+});
+
+test('Limit ending inside a page returns exactly that many', async () => {
+	const result = await env.run({ resource: 'user', operation: 'getAll', limit: 130 });
+	expect(json(result).map((u) => u.userId)).toEqual([...env.emu.store.users.keys()].slice(0, 130));
+	expect(env.answered('ListUsers')).toBe(2);
+	const fifty = await env.run({ resource: 'user', operation: 'getAll' });
+	expect(fifty.items).toHaveLength(50); // the default Limit
+});
+
+test('token-paged lists (groups) follow nextToken, with the name filter', async () => {
+	const all = await env.run({ resource: 'group', operation: 'getAll', returnAll: true });
+	expect(all.items).toHaveLength(env.emu.store.groups.size);
+	expect(env.answered('ListGroups')).toBe(2);
+	const teams = await env.run({ resource: 'group', operation: 'getAll', limit: 120, filters: { groupNameStartWith: 'Team 1' } });
+	expect(json(teams).map((g) => g.groupName)).toEqual(Array.from({ length: 30 }, (_, i) => `Team ${100 + i}`));
+});
+
+test('user picker pages past page one and filters across pages', async () => {
+	const first = await env.harness.listSearch(node, 'getUsers', {});
+	expect(first.results).toHaveLength(100);
+	expect(first.paginationToken).toBe('2');
+	const second = await env.harness.listSearch(node, 'getUsers', {}, undefined, first.paginationToken);
+	expect(second.results[0]).toEqual({ name: 'Bulk 90 (bulk.090)', value: [...env.emu.store.users.keys()][100] });
+	const third = await env.harness.listSearch(node, 'getUsers', {}, undefined, second.paginationToken);
+	expect(third.paginationToken).toBeUndefined();
+	expect(first.results.length + second.results.length + third.results.length).toBe(240);
+	// The match is on page 3: the filter scans on until it finds it.
+	const zed = await env.harness.listSearch(node, 'getUsers', {}, 'rarename');
+	expect(zed.results).toEqual([{ name: 'Zed Rarename (bulk.225)', value: env.emu.store.findUserId('username', 'bulk.225') }]);
+});
+
+test('group picker pages with nextToken and filters by name prefix', async () => {
+	const first = await env.harness.listSearch(node, 'getGroups', {});
+	expect(first.results).toHaveLength(100);
+	const rest = await env.harness.listSearch(node, 'getGroups', {}, undefined, first.paginationToken);
+	expect(new Set([...first.results, ...rest.results].map((r) => r.value)).size).toBe(env.emu.store.groups.size);
+	const sales = await env.harness.listSearch(node, 'getGroups', {}, 'Sales');
+	expect(sales.results).toEqual([{ name: 'Sales Team', value: 'group_demosales01' }]);
+});
+
+test('OU picker shows paths from the provisioning scope, in tree order, and filters on them', async () => {
+	const all = await env.harness.listSearch(node, 'getOrganizationalUnits', {});
+	expect(all.results).toEqual([
+		{ name: 'Acme', value: ROOT },
+		{ name: 'Acme / Engineering', value: 'ou_demoengineering01' },
+		{ name: 'Acme / Engineering / Platform', value: 'ou_demoplatform01' },
+		{ name: 'Acme / HR', value: 'ou_demohr01' },
+		{ name: 'Acme / Sales', value: 'ou_demosales01' },
+	]);
+	const platform = await env.harness.listSearch(node, 'getOrganizationalUnits', {}, 'engineering / plat');
+	expect(platform.results).toEqual([{ name: 'Acme / Engineering / Platform', value: 'ou_demoplatform01' }]);
+	// A scope narrowed to a subtree starts there.
+	env.emu.store.application.provisioningScope.organizationalUnitIds = ['ou_demoengineering01'];
+	const narrowed = await env.harness.listSearch(node, 'getOrganizationalUnits', {});
+	expect(narrowed.results.map((r) => r.name)).toEqual(['Engineering', 'Engineering / Platform']);
+});
+
+test('OU picker pages through a large tree with its pagination token', async () => {
+	for (let i = 0; i < 150; i++) env.emu.store.createOu({ organizationalUnitName: `Shop ${String(i).padStart(3, '0')}`, parentId: 'ou_demosales01' });
+	const seen: string[] = [];
+	let token: string | undefined;
+	let pages = 0;
+	do {
+		const page = await env.harness.listSearch(node, 'getOrganizationalUnits', {}, undefined, token);
+		seen.push(...page.results.map((r) => r.name));
+		token = page.paginationToken;
+		pages++;
+	} while (token && pages < 10);
+	expect(pages).toBeGreaterThan(1);
+	expect(seen).toHaveLength(155);
+	expect(seen).toContain('Acme / Sales / Shop 149');
+	expect(new Set(seen).size).toBe(155);
+});
+
+test('Simplify off returns the raw records', async () => {
+	const result = await env.run({ resource: 'user', operation: 'getAll', limit: 1, simplify: false });
+	expect(json(result)[0]).toHaveProperty('userSourceType', 'build_in');
+	const ou = await env.run({ resource: 'organizationalUnit', operation: 'getAll', parentId: byId(ROOT), limit: 2 });
+	expect(Object.keys(json(ou)[0])).not.toContain('instanceId');
+});
