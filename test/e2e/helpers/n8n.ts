@@ -36,7 +36,9 @@ function baseEnv(): NodeJS.ProcessEnv {
 	const env: NodeJS.ProcessEnv = {};
 	for (const [k, v] of Object.entries(process.env)) {
 		if (/^npm_(config|package|lifecycle)_/i.test(k) || k === 'npm_command' || k === 'INIT_CWD') continue;
-		if (k === 'NODE_OPTIONS' || k.startsWith('JEST_') || k === 'N8N_USER_FOLDER') continue;
+		// jest sets NODE_ENV=test, under which n8n's logger is silent: `execute --rawOutput` would
+		// then print nothing at all, not even the run JSON.
+		if (k === 'NODE_OPTIONS' || k === 'NODE_ENV' || k.startsWith('JEST_') || k === 'N8N_USER_FOLDER') continue;
 		env[k] = v;
 	}
 	return env;
