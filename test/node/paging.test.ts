@@ -40,10 +40,10 @@ test('token-paged lists (groups) follow nextToken, with the name filter', async 
 test('user picker pages past page one and filters across pages', async () => {
 	const first = await env.harness.listSearch(node, 'getUsers', {});
 	expect(first.results).toHaveLength(100);
-	expect(first.paginationToken).toBe('2');
-	const second = await env.harness.listSearch(node, 'getUsers', {}, undefined, first.paginationToken);
+	expect(first.paginationToken as string).toBe('2');
+	const second = await env.harness.listSearch(node, 'getUsers', {}, undefined, first.paginationToken as string);
 	expect(second.results[0]).toEqual({ name: 'Bulk 90 (bulk.090)', value: [...env.emu.store.users.keys()][100] });
-	const third = await env.harness.listSearch(node, 'getUsers', {}, undefined, second.paginationToken);
+	const third = await env.harness.listSearch(node, 'getUsers', {}, undefined, second.paginationToken as string);
 	expect(third.paginationToken).toBeUndefined();
 	expect(first.results.length + second.results.length + third.results.length).toBe(240);
 	// The match is on page 3: the filter scans on until it finds it.
@@ -54,7 +54,7 @@ test('user picker pages past page one and filters across pages', async () => {
 test('group picker pages with nextToken and filters by name prefix', async () => {
 	const first = await env.harness.listSearch(node, 'getGroups', {});
 	expect(first.results).toHaveLength(100);
-	const rest = await env.harness.listSearch(node, 'getGroups', {}, undefined, first.paginationToken);
+	const rest = await env.harness.listSearch(node, 'getGroups', {}, undefined, first.paginationToken as string);
 	expect(new Set([...first.results, ...rest.results].map((r) => r.value)).size).toBe(env.emu.store.groups.size);
 	const sales = await env.harness.listSearch(node, 'getGroups', {}, 'Sales');
 	expect(sales.results).toEqual([{ name: 'Sales Team', value: 'group_demosales01' }]);
@@ -85,7 +85,7 @@ test('OU picker pages through a large tree with its pagination token', async () 
 	do {
 		const page = await env.harness.listSearch(node, 'getOrganizationalUnits', {}, undefined, token);
 		seen.push(...page.results.map((r) => r.name));
-		token = page.paginationToken;
+		token = page.paginationToken as string | undefined;
 		pages++;
 	} while (token && pages < 10);
 	expect(pages).toBeGreaterThan(1);
