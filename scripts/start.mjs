@@ -5,7 +5,8 @@
  *  1. npm run build                       (SKIP_BUILD=1 skips it)
  *  2. n8n installed into .sandbox/         (N8N_VERSION=2.8.4 default, or 2.41.1 on Node 24; scripts/n8n.mjs)
  *  3. the emulator with the demo org on 127.0.0.1:8787 (IDAAS_EMULATOR_PORT; a free port if taken)
- *  4. user folder .sandbox/user-<version>/ with a fixed encryption key; the package copied into .n8n/nodes
+ *  4. user folder .sandbox/user-<version>/ (N8N_START_USER_FOLDER moves it) with a fixed encryption key; the
+ *     package copied into .n8n/nodes
  *  5. a credential for the emulator and the example workflows imported (only when they changed)
  *  6. `n8n start` on 127.0.0.1:5678 (N8N_PORT), owner account set up headlessly, editor URL + login printed
  *
@@ -16,7 +17,7 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 
 import { ensureN8n, DEFAULT_VERSION, ROOT, SANDBOX } from './n8n.mjs';
 import { freePort, n8nEnv, PACKAGE_NAME, spawnGroup, stagePackage, waitFor } from './lib/n8n-env.mjs';
@@ -116,7 +117,7 @@ async function main() {
 	const emu = await startEmulator();
 	say(`emulator on ${emu.url}`);
 
-	const userFolder = join(SANDBOX, `user-${version}`);
+	const userFolder = process.env.N8N_START_USER_FOLDER ? resolve(process.env.N8N_START_USER_FOLDER) : join(SANDBOX, `user-${version}`);
 	mkdirSync(userFolder, { recursive: true });
 	const port = await freePort(Number(process.env.N8N_PORT || 5678));
 	const brokerPort = await freePort(Number(process.env.N8N_RUNNERS_BROKER_PORT || 5679));

@@ -9,6 +9,8 @@ import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
 
+const { watchGroup } = createRequire(import.meta.url)('./reaper.cjs');
+
 import { cleanEnv, ROOT } from '../n8n.mjs';
 
 export const PACKAGE_NAME = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).name;
@@ -87,9 +89,13 @@ export function freePort(preferred = 0) {
 	});
 }
 
-/** Spawns in its own process group, so that stop() also ends grandchildren (n8n's task runner, tsx's node). */
+/**
+ * Spawns in its own process group, so that stop() also ends grandchildren (n8n's task runner, tsx's node). A
+ * watchdog (reaper.cjs) ends the group should this process be killed without running stop().
+ */
 export function spawnGroup(cmd, args, opts) {
 	const child = spawn(cmd, args, { ...opts, detached: true });
+	if (child.pid) watchGroup(child.pid);
 	child.stop = (timeoutMs = 10_000) =>
 		new Promise((resolve) => {
 			if (child.exitCode !== null || child.signalCode !== null) return resolve();
