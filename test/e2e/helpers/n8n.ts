@@ -16,6 +16,41 @@ export const TRIGGER_TYPE = `${PACKAGE_NAME}.alibabaIdaasTrigger`;
 export const ARTIFACTS = join(ROOT, 'test', 'e2e', '.artifacts');
 export const ENCRYPTION_KEY = 'e2e-test-encryption-key-0123456789';
 
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { watchGroup } = require('../../../scripts/lib/reaper.cjs') as { watchGroup: (pgid: number, owner?: number) => number };
+
+/**
+ * Every n8n process (CLI or server) runs in its own process group, registered here until it exits. dispose() and
+ * the timeouts kill whole groups (n8n + its task runner); should this process exit without its afterAll hooks, the
+ * 'exit' handler kills what is left, and should it be killed hard, the reaper (scripts/lib/reaper.cjs) does.
+ */
+const liveGroups = new Set<number>();
+export function killGroup(pid: number | undefined, signal: NodeJS.Signals = 'SIGKILL'): void {
+	if (!pid) return;
+	try {
+		process.kill(-pid, signal);
+	} catch {
+		/* gone */
+	}
+}
+function trackGroup(p: ChildProcess): void {
+	if (!p.pid) return;
+	const pid = p.pid;
+	liveGroups.add(pid);
+	watchGroup(pid);
+	p.once('exit', () => {
+		liveGroups.delete(pid);
+		killGroup(pid); // a task runner that outlived its parent
+	});
+}
+process.once('exit', () => {
+	for (const pid of liveGroups) killGroup(pid);
+});
+/** Process groups still alive (tests assert this is empty after dispose). */
+export function liveN8nGroups(): number[] {
+	return [...liveGroups];
+}
+
 export interface N8nPaths {
 	version: string;
 	dir: string;
@@ -191,13 +226,15 @@ export class N8nSandbox {
 				cwd: this.userFolder,
 				env: this.env(env),
 				stdio: ['ignore', 'pipe', 'pipe'],
+				detached: true,
 			});
+			trackGroup(p);
 			let stdout = '';
 			let stderr = '';
 			p.stdout.on('data', (d) => (stdout += d));
 			p.stderr.on('data', (d) => (stderr += d));
 			const timer = setTimeout(() => {
-				p.kill('SIGKILL');
+				killGroup(p.pid);
 				rej(new Error(`n8n ${args.join(' ')} timed out after ${timeoutMs} ms\n${stdout}\n${stderr}`));
 			}, timeoutMs);
 			p.on('error', rej);
@@ -260,6 +297,7 @@ export class N8nSandbox {
 			stdio: ['ignore', 'pipe', 'pipe'],
 			detached: true,
 		});
+		trackGroup(p);
 		this.server = p;
 		const keep = (d: Buffer) => {
 			this.serverLog = (this.serverLog + d.toString()).slice(-200_000);
@@ -306,13 +344,7 @@ export class N8nSandbox {
 		const p = this.server;
 		this.server = undefined;
 		if (!p || p.exitCode !== null || p.signalCode !== null) return;
-		const kill = (sig: NodeJS.Signals) => {
-			try {
-				process.kill(-p.pid!, sig);
-			} catch {
-				/* gone */
-			}
-		};
+		const kill = (sig: NodeJS.Signals) => killGroup(p.pid, sig);
 		await new Promise<void>((res) => {
 			const t = setTimeout(() => kill('SIGKILL'), 15_000);
 			p.once('exit', () => {
@@ -326,6 +358,7 @@ export class N8nSandbox {
 
 	async dispose(): Promise<void> {
 		await this.stopServer();
+		for (const pid of liveGroups) killGroup(pid); // a CLI run a failed test left behind
 		if (process.env.E2E_KEEP_FOLDERS !== '1') rmSync(this.userFolder, { recursive: true, force: true });
 	}
 }
