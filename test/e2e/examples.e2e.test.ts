@@ -123,16 +123,22 @@ describeE2E(`examples in real n8n ${VERSION} against the emulator`, () => {
 		expect(typeof oldToken).toBe('string');
 		expect(oldToken.length).toBeGreaterThan(10);
 		const issuedBefore = emulator.tokensIssued();
+		const callsBefore = emulator.generateTokenCalls();
+		const refusedBefore = emulator.badRequestAnswers();
 
 		await emulator.expireTokens();
 		await run(examples.hrSync); // idempotent by design: a third sync changes nothing
 
+		// The stored token was presented and refused, then exactly one GenerateToken renewed it.
+		expect(emulator.badRequestAnswers()).toBeGreaterThan(refusedBefore);
+		expect(emulator.generateTokenCalls()).toBe(callsBefore + 1);
 		expect(emulator.tokensIssued()).toBe(issuedBefore + 1);
 		const [after] = (await n8n.exportCredentialsDecrypted()).filter((c) => c.type === 'alibabaIdaasApi');
 		expect(after.data.accessToken).not.toBe(oldToken);
 		expect(emulator.issuedTokens()).toContain(after.data.accessToken);
 		// …and the next run reuses it.
 		await run(examples.hrSync);
+		expect(emulator.generateTokenCalls()).toBe(callsBefore + 1);
 		expect(emulator.tokensIssued()).toBe(issuedBefore + 1);
 	});
 });

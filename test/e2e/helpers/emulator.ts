@@ -23,6 +23,10 @@ export interface DemoEmulator {
 	groupIdsOfUser(userId: string): string[];
 	memberIdsOfGroup(groupId: string): string[];
 	tokensIssued(): number;
+	/** GenerateToken requests, answered or not. */
+	generateTokenCalls(): number;
+	/** 400 answers to API calls other than GenerateToken (an expired token answers 400 invalid_token). */
+	badRequestAnswers(): number;
 	issuedTokens(): string[];
 	requestsTo(pathPart: string): number;
 	expireTokens(): Promise<void>;
@@ -55,6 +59,11 @@ export async function startDemoEmulator(): Promise<DemoEmulator> {
 		groupIdsOfUser: (userId) => [...(store.groups?.values?.() ?? [])].filter((g: any) => g.members?.has?.(userId)).map((g: any) => g.groupId),
 		memberIdsOfGroup: (groupId) => [...(store.groups?.get?.(groupId)?.members ?? [])],
 		tokensIssued: () => emu.stats.tokensIssued,
+		generateTokenCalls: () => emu.stats.generateTokenCalls,
+		badRequestAnswers: () =>
+			Object.entries(emu.stats.byAction as Record<string, Record<string, number>>)
+				.filter(([action]) => action !== 'GenerateToken')
+				.reduce((n, [, byStatus]) => n + (byStatus['400'] ?? 0), 0),
 		issuedTokens: () => [...(store.tokens?.keys?.() ?? [])],
 		requestsTo: (part) => Object.entries(emu.stats.requests ?? {}).filter(([k]) => k.includes(part)).reduce((a, [, n]) => a + Number(n), 0),
 		expireTokens: async () => {
