@@ -17,7 +17,7 @@ import type {
 import { Workflow } from 'n8n-workflow';
 
 import { AlibabaIdaasApi } from '../../credentials/AlibabaIdaasApi.credentials';
-import { recordOutput } from '../setup/leakGuard';
+import { TOKEN_OPT_IN, recordOutput } from '../setup/leakGuard';
 import { TestCredentialsHelper } from './credentialsHelper';
 
 /**
@@ -164,7 +164,10 @@ export class N8nHarness {
 		await execute.processRunExecutionData(workflow);
 		const run = await done;
 		const task = run.data.resultData.runData[node.name]?.[0];
-		recordOutput(`execute ${String(parameters.resource)}.${String(parameters.operation)}`, {
+		// Token values a user explicitly asked for (Generate Token's "Include Token Values") are the
+		// one output allowed to hold a token; the leak guard skips outputs labelled so.
+		const optIn = parameters.includeTokenValues === true ? ` ${TOKEN_OPT_IN}` : '';
+		recordOutput(`execute ${String(parameters.resource)}.${String(parameters.operation)}${optIn}`, {
 			items: task?.data?.main?.[0],
 			error: task?.error ?? run.data.resultData.error,
 		});

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 
-import { findLeaks } from '../setup/leakGuard';
+import { TOKEN_OPT_IN, findLeaks } from '../setup/leakGuard';
 
 describe('leak guard', () => {
 	it('finds a recorded secret inside any recorded output, and nothing when there is none', () => {
@@ -17,6 +17,12 @@ describe('leak guard', () => {
 			writeFileSync(
 				join(folder, 'outputs-3.jsonl'),
 				`${JSON.stringify({ label: 'execute user.get', text: '{"error":"Bearer AT-super-secret-token refused"}' })}\n`,
+			);
+			expect(findLeaks(folder)).toEqual(['execute user.get: contains a secret starting AT-s…']);
+			// Only an output whose token values the user explicitly requested may hold a token.
+			writeFileSync(
+				join(folder, 'outputs-4.jsonl'),
+				`${JSON.stringify({ label: `execute token.generate ${TOKEN_OPT_IN}`, text: '{"access_token":"AT-super-secret-token"}' })}\n`,
 			);
 			expect(findLeaks(folder)).toEqual(['execute user.get: contains a secret starting AT-s…']);
 		} finally {
