@@ -5,15 +5,15 @@
  *      API carries the event. The shipped example polls every minute; the test uses a custom cron every 10 s
  *      (n8n refuses a `*` in the seconds field, a list of seconds is accepted).
  *  (e) Debian's Chromium (playwright-core) logs into the editor, opens the offboarding example, opens its "Disable user" IDaaS node
- *      and checks that resource, operation and the user picker render. Screenshots: test/e2e/.artifacts/.
+ *      and checks that resource, operation and the user picker render, and that the picker lists the demo users. Screenshots: test/e2e/.artifacts/.
  */
 import { join } from 'path';
 
 import { recordOutput, recordSecret } from '../setup/leakGuard';
 import { launchChromium } from './helpers/browser';
 import { DemoEmulator, startDemoEmulator } from './helpers/emulator';
-import { artifactsDir, describeE2E, ensureBuilt, ensureN8n, loadExample, N8nPaths, N8nSandbox, requireFromN8n, TRIGGER_TYPE, waitFor } from './helpers/n8n';
-import { credentialRefs, withLocalNotifications, withPollTimes } from './helpers/workflows';
+import { artifactsDir, describeE2E, ensureBuilt, ensureN8n, loadExample, N8nPaths, N8nSandbox, NODE_TYPE, requireFromN8n, TRIGGER_TYPE, waitFor } from './helpers/n8n';
+import { credentialRefs, pickerWorkflow, withLocalNotifications, withPollTimes } from './helpers/workflows';
 
 const VERSION = '2.8.4';
 jest.setTimeout(180_000);
@@ -38,7 +38,7 @@ describeE2E(`n8n start ${VERSION} with the package`, () => {
 		const data = emulator.credentialData();
 		recordSecret(data.clientSecret);
 		await n8n.importCredentials([{ id: ref.id, name: ref.name, type: 'alibabaIdaasApi', data }]);
-		await n8n.importWorkflows([welcome, offboarding]);
+		await n8n.importWorkflows([welcome, offboarding, pickerWorkflow(ref, NODE_TYPE)]);
 		await n8n.publish(welcome.id);
 		await n8n.startServer();
 		await n8n.setupOwner();
@@ -104,8 +104,8 @@ describeE2E(`n8n start ${VERSION} with the package`, () => {
 		const owner = { email: 'e2e@example.com', password: 'E2ePassw0rd!x' };
 		const out = artifactsDir();
 		const { context, close } = await launchChromium();
+		const page = await context.newPage();
 		try {
-			const page = await context.newPage();
 			await page.goto(`${n8n.baseUrl}/signin`);
 			await page.locator('input[name="emailOrLdapLoginId"], input[name="email"]').first().fill(owner.email);
 			await page.locator('input[name="password"]').fill(owner.password);
@@ -129,6 +129,25 @@ describeE2E(`n8n start ${VERSION} with the package`, () => {
 			await picker.waitFor({ timeout: 30_000 });
 			await page.screenshot({ path: join(out, 'editor-idaas-node.png') });
 			expect(await picker.isVisible()).toBe(true);
+
+			// The picker lists the emulator's users through the running n8n (listSearch.getUsers; label "Display Name
+			// (username)"). The examples fill their pickers with expressions, where n8n disables From List, so this is a
+			// one-node workflow whose picker starts empty in From List mode.
+			await page.goto(`${n8n.baseUrl}/workflow/idaasE2ePicker01`);
+			const pickNode = page.locator('[data-test-id="canvas-node"]', { hasText: 'Pick a user' }).first();
+			await pickNode.waitFor({ timeout: 60_000 });
+			await pickNode.dblclick();
+			const userPicker = page.locator('[data-test-id="ndv"] [data-test-id="resource-locator-userId"]');
+			await userPicker.waitFor({ timeout: 30_000 });
+			await userPicker.locator('[data-test-id="rlc-input"]').click();
+			// The first users of the demo seed, labelled by the node.
+			for (const label of ['Alice Chen (alice.chen)', 'Bob Smith (bob.smith)', 'Chloe Martin (chloe.martin)']) {
+				await page.getByText(label, { exact: true }).first().waitFor({ timeout: 30_000 });
+			}
+			await page.screenshot({ path: join(out, 'editor-user-picker.png') });
+		} catch (e) {
+			await page.screenshot({ path: join(out, 'editor-failure.png') }).catch(() => undefined);
+			throw e;
 		} finally {
 			await close();
 		}

@@ -42,3 +42,28 @@ export function withPollTimes(workflow: any, item: Record<string, unknown>): any
 	}
 	return copy;
 }
+
+/**
+ * A one-node workflow for the editor test: an IDaaS "Get a user" node whose user picker is in From List mode with
+ * no value (the examples fill their pickers with expressions, for which n8n disables From List).
+ */
+export function pickerWorkflow(credential: { id: string; name: string }, nodeType: string): any {
+	return {
+		id: 'idaasE2ePicker01',
+		name: 'e2e: IDaaS user picker',
+		active: false,
+		settings: {},
+		connections: {},
+		nodes: [
+			{
+				id: 'b3d4c1e2-0000-4000-8000-0000000000e2',
+				name: 'Pick a user',
+				type: nodeType,
+				typeVersion: 1,
+				position: [0, 0],
+				parameters: { resource: 'user', operation: 'get', userId: { __rl: true, mode: 'list', value: '' } },
+				credentials: { alibabaIdaasApi: credential },
+			},
+		],
+	};
+}
