@@ -4,7 +4,7 @@
  * by dispose(). Servers listen on 127.0.0.1 only. The JS twin for `npm start` is scripts/lib/n8n-env.mjs.
  */
 import { ChildProcess, spawn, spawnSync } from 'child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'fs';
 import { createServer, AddressInfo } from 'net';
 import { tmpdir } from 'os';
 import { dirname, join, resolve } from 'path';
@@ -95,12 +95,57 @@ export function ensureN8n(version: string): N8nPaths {
 	return paths;
 }
 
-/** Builds dist/ unless it is newer than every source file (npm test does not build by itself). */
+/** Newest modification time (ms) of the files `npm run build` reads. */
+function newestSource(): number {
+	let newest = statSync(join(ROOT, 'package.json')).mtimeMs;
+	const walk = (dir: string) => {
+		for (const e of readdirSync(dir, { withFileTypes: true })) {
+			const p = join(dir, e.name);
+			if (e.isDirectory()) walk(p);
+			else newest = Math.max(newest, statSync(p).mtimeMs);
+		}
+	};
+	for (const d of ['nodes', 'credentials', 'tsconfig.json']) {
+		const p = join(ROOT, d);
+		if (!existsSync(p)) continue;
+		if (statSync(p).isDirectory()) walk(p);
+		else newest = Math.max(newest, statSync(p).mtimeMs);
+	}
+	return newest;
+}
+
+/**
+ * Builds dist/ unless it is newer than every source file (npm test does not build by itself). The build starts by
+ * deleting dist/, so parallel suites take a lock: one builds, the others wait and then find dist/ fresh instead of
+ * copying a half-written one. E2E_SKIP_BUILD=1 uses dist/ as it is.
+ */
 export function ensureBuilt(): void {
-	const dist = join(ROOT, 'dist', 'nodes', 'AlibabaIdaas', 'AlibabaIdaas.node.js');
-	if (process.env.E2E_SKIP_BUILD === '1' && existsSync(dist)) return;
-	const r = spawnSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, env: baseEnv(), encoding: 'utf8' });
-	if (r.status !== 0) throw new Error(`npm run build failed:\n${r.stdout}\n${r.stderr}`);
+	const stamp = join(ROOT, 'dist', '.e2e-built');
+	const fresh = () => existsSync(join(ROOT, 'dist', 'nodes', 'AlibabaIdaas', 'AlibabaIdaas.node.js')) && existsSync(stamp) && statSync(stamp).mtimeMs >= newestSource();
+	if (process.env.E2E_SKIP_BUILD === '1' && existsSync(join(ROOT, 'dist'))) return;
+	if (fresh()) return;
+	const lock = join(artifactsDir(), '.build.lock'); // git-ignored
+	const t0 = Date.now();
+	for (;;) {
+		try {
+			mkdirSync(lock);
+			break;
+		} catch {
+			if (Date.now() - t0 > 5 * 60_000) rmSync(lock, { recursive: true, force: true }); // its owner died
+			else spawnSync('sleep', ['1']);
+		}
+	}
+	try {
+		if (fresh()) return;
+		const started = Date.now();
+		const r = spawnSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, env: baseEnv(), encoding: 'utf8' });
+		if (r.status !== 0) throw new Error(`npm run build failed:\n${r.stdout}\n${r.stderr}`);
+		writeFileSync(stamp, '');
+		// Sources saved during the build make the stamp older than them: the next suite builds again.
+		utimesSync(stamp, started / 1000, started / 1000);
+	} finally {
+		rmSync(lock, { recursive: true, force: true });
+	}
 }
 
 export function freePort(): Promise<number> {
