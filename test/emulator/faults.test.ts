@@ -47,9 +47,10 @@ test('latency, per action', async () => {
 	let t = Date.now();
 	await h.call('ListGroups');
 	expect(Date.now() - t).toBeGreaterThanOrEqual(140);
-	t = Date.now();
-	await h.call('ListUsers');
-	expect(Date.now() - t).toBeLessThan(140);
+	// The other action gets no latency rule (checked on the rules, not the clock, which a loaded
+	// CI machine can stretch past any bound).
+	expect(h.emu.faults.rules.every((rule) => rule.action === 'ListGroups')).toBe(true);
+	expect((await h.call('ListUsers')).status).toBe(200);
 });
 
 test('expire all tokens now', async () => {
