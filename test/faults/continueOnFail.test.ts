@@ -1,5 +1,5 @@
 import { ApiError } from '../../emulator/errors';
-import { byId, type Env, FaultCounter, outputs, startEnv, usersNamed, withLiveToken } from './support';
+import { byId, outputs, useFaultEnv, usersNamed } from './support';
 
 /**
  * Continue On Fail under faults: good items give results, failing ones (refused by the API,
@@ -7,22 +7,7 @@ import { byId, type Env, FaultCounter, outputs, startEnv, usersNamed, withLiveTo
  * its input item, all in input order, at any concurrency.
  */
 
-const counter = new FaultCounter('faults/continueOnFail');
-let env: Env;
-
-beforeAll(async () => (env = await startEnv()));
-afterAll(async () => {
-	counter.print();
-	await env.close();
-});
-beforeEach(() => {
-	env.emu.reset();
-	withLiveToken(env);
-});
-afterEach(() => {
-	counter.injected(env.emu);
-	counter.cases++;
-});
+const env = useFaultEnv('faults/continueOnFail');
 
 /** Answers every request whose path ends with one of these IDs with this error, `times` times each (forever when absent). */
 function failFor(ids: string[], error: () => ApiError, times?: number): void {

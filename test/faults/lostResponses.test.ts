@@ -1,4 +1,4 @@
-import { byId, type Env, FaultCounter, fromList, groupsNamed, outputs, startEnv, usersNamed, withLiveToken } from './support';
+import { byId, fromList, groupsNamed, outputs, useFaultEnv, usersNamed } from './support';
 
 /**
  * 5xx answers and dropped connections through n8n's WorkflowExecute. Reads and idempotent writes
@@ -9,22 +9,7 @@ import { byId, type Env, FaultCounter, fromList, groupsNamed, outputs, startEnv,
 const ALICE = 'user_demoalicechen01';
 const BOB = 'user_demobobsmith01';
 const SALES = 'group_demosales01';
-const counter = new FaultCounter('faults/lostResponses');
-let env: Env;
-
-beforeAll(async () => (env = await startEnv()));
-afterAll(async () => {
-	counter.print();
-	await env.close();
-});
-beforeEach(() => {
-	env.emu.reset();
-	withLiveToken(env);
-});
-afterEach(() => {
-	counter.injected(env.emu);
-	counter.cases++;
-});
+const env = useFaultEnv('faults/lostResponses');
 
 const createUser = (username: string) => ({
 	resource: 'user',

@@ -93,3 +93,29 @@ function recorded(token: string): string {
 	recordSecret(token);
 	return token;
 }
+
+/**
+ * The set-up every fault test file shares: one environment for the file, a fresh demo directory
+ * and a live token before each test, and the faults each test injected counted and printed.
+ * Returns the environment, filled in once `beforeAll` has run.
+ */
+export function useFaultEnv(label: string): Env {
+	const counter = new FaultCounter(label);
+	const env = {} as Env;
+	beforeAll(async () => {
+		Object.assign(env, await startEnv());
+	});
+	afterAll(async () => {
+		counter.print();
+		await env.close();
+	});
+	beforeEach(() => {
+		env.emu.reset();
+		withLiveToken(env);
+	});
+	afterEach(() => {
+		counter.injected(env.emu);
+		counter.cases++;
+	});
+	return env;
+}

@@ -1,26 +1,11 @@
-import { byId, type Env, FaultCounter, outputs, startEnv, usersNamed, withLiveToken } from './support';
+import { byId, outputs, useFaultEnv, usersNamed } from './support';
 
 /**
  * 429 Throttling through n8n's WorkflowExecute: the node waits (Retry-After), retries a bounded
  * number of times, never creates anything twice, and gives up with the throttling hint.
  */
 
-const counter = new FaultCounter('faults/throttling');
-let env: Env;
-
-beforeAll(async () => (env = await startEnv()));
-afterAll(async () => {
-	counter.print();
-	await env.close();
-});
-beforeEach(() => {
-	env.emu.reset();
-	withLiveToken(env);
-});
-afterEach(() => {
-	counter.injected(env.emu);
-	counter.cases++;
-});
+const env = useFaultEnv('faults/throttling');
 
 const createUsers = (concurrency: number) => ({
 	resource: 'user',
