@@ -1,50 +1,16 @@
-import type { IDataObject, INodeParameters } from 'n8n-workflow';
-
 import type { Emulator } from '../../emulator/server';
-import { startEmulator } from '../../emulator/server';
-import { AlibabaIdaas } from '../../nodes/AlibabaIdaas/AlibabaIdaas.node';
-import type { ExecuteResult } from '../harness/n8n';
-import { CREDENTIAL_ID, N8nHarness } from '../harness/n8n';
+import type { Env } from '../harness/emulatorEnv';
+import { startEnv } from '../harness/emulatorEnv';
+import { CREDENTIAL_ID } from '../harness/n8n';
 import { recordSecret } from '../setup/leakGuard';
 
-/** Shared pieces of the fault tests: one emulator and harness per file, counters printed once per file. */
+/**
+ * Shared pieces of the fault tests: one emulator and harness per file (test/harness/emulatorEnv.ts),
+ * counters printed once per file.
+ */
 
-const node = new AlibabaIdaas();
-
-export interface Env {
-	emu: Emulator;
-	harness: N8nHarness;
-	run(parameters: INodeParameters, options?: { items?: IDataObject[]; continueOnFail?: boolean }): Promise<ExecuteResult>;
-	close(): Promise<void>;
-}
-
-/** An emulator on port 0 and an n8n harness whose credential points at it; every secret goes to the leak guard. */
-export async function startEnv(options: Parameters<typeof startEmulator>[0] = {}): Promise<Env> {
-	const emu = await startEmulator({ port: 0, ...options });
-	const app = emu.application;
-	recordSecret(app.clientSecret);
-	const harness = new N8nHarness({
-		region: 'custom',
-		customEndpoint: emu.url,
-		instanceId: emu.instanceId,
-		applicationId: app.applicationId,
-		clientId: app.clientId,
-		clientSecret: app.clientSecret,
-	});
-	return {
-		emu,
-		harness,
-		async run(parameters, runOptions = {}) {
-			const result = await harness.execute(node, parameters, runOptions);
-			for (const token of emu.store.tokens.keys()) recordSecret(token);
-			return result;
-		},
-		close: () => emu.close(),
-	};
-}
-
-export const byId = (value: string) => ({ __rl: true, mode: 'id', value });
-export const fromList = (value: string) => ({ __rl: true, mode: 'list', value });
+export type { Env } from '../harness/emulatorEnv';
+export { byId, fromList, outputs, startEnv } from '../harness/emulatorEnv';
 
 export class FaultCounter {
 	faults = 0;
@@ -65,8 +31,6 @@ export class FaultCounter {
 		console.log(`${this.file}: ${this.faults} faults injected over ${this.cases} runs${extra ? `; ${extra}` : ''}`);
 	}
 }
-
-export const outputs = (result: ExecuteResult): IDataObject[] => result.items.map((item) => item.json);
 
 /** Users of the emulator with this username (case-insensitive, as IDaaS compares them). */
 export function usersNamed(emu: Emulator, username: string) {

@@ -33,17 +33,8 @@ export async function startTriggerEmulator(): Promise<Emulator> {
 	return await startEmulator({ host: '127.0.0.1', port: 0, seed: triggerSeed(clientSecret) });
 }
 
-export function credentialOf(emu: Emulator) {
-	const app = emu.application;
-	return {
-		region: 'custom',
-		customEndpoint: emu.url,
-		instanceId: emu.instanceId,
-		applicationId: app.applicationId,
-		clientId: app.clientId,
-		clientSecret: app.clientSecret,
-	};
-}
+/** The harness credential for the trigger's emulator (the same as every emulator-backed test's). */
+export { emulatorCredential as credentialOf } from '../harness/n8n';
 
 /** Hands every token the emulator has issued so far to the leak guard (each once). */
 export function tokenRecorder(emu: Emulator): () => void {
