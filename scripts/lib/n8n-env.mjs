@@ -1,7 +1,7 @@
 /**
  * What `npm start` needs to run a real n8n with this package: the process environment, the package staged into
  * a user folder, free ports, and process-group handling. The end-to-end tests have a TypeScript twin of this in
- * test/e2e/helpers/n8n.ts.
+ * test/e2e/helpers/n8n.ts; the n8n settings themselves are shared with it through n8n-settings.cjs.
  */
 import { spawn } from 'node:child_process';
 import { cpSync, existsSync, lstatSync, mkdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
@@ -9,7 +9,9 @@ import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
 
-const { watchGroup } = createRequire(import.meta.url)('./reaper.cjs');
+const require = createRequire(import.meta.url);
+const { watchGroup } = require('./reaper.cjs');
+const { n8nSettings, disabledModules } = require('./n8n-settings.cjs');
 
 import { cleanEnv, ROOT } from '../n8n.mjs';
 
@@ -18,30 +20,12 @@ export const PACKAGE_NAME = JSON.parse(readFileSync(join(ROOT, 'package.json'), 
 /** Env for any n8n process (CLI or server) on one user folder. See shared/n8n-e2e.md §5 and §7. */
 export function n8nEnv({ paths, userFolder, encryptionKey, port, brokerPort, extra = {} }) {
 	const env = cleanEnv({
-		PATH: `${paths.nodeBinDir}:${process.env.PATH}`,
-		N8N_USER_FOLDER: userFolder,
-		N8N_ENCRYPTION_KEY: encryptionKey,
-		N8N_DIAGNOSTICS_ENABLED: 'false',
-		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
-		N8N_PERSONALIZATION_ENABLED: 'false',
-		N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
-		N8N_TEMPLATES_ENABLED: 'false',
-		N8N_VERIFIED_PACKAGES_ENABLED: 'false',
-		N8N_LICENSE_AUTO_RENEW_ENABLED: 'false',
-		N8N_DYNAMIC_BANNERS_ENABLED: 'false',
-		N8N_HIRING_BANNER_ENABLED: 'false',
-		N8N_SECURE_COOKIE: 'false',
-		N8N_LISTEN_ADDRESS: '127.0.0.1',
-		N8N_HOST: '127.0.0.1',
-		N8N_PROTOCOL: 'http',
-		N8N_PORT: String(port ?? 5678),
-		N8N_RUNNERS_BROKER_PORT: String(brokerPort ?? 5679),
-		N8N_RUNNERS_BROKER_LISTEN_ADDRESS: '127.0.0.1',
-		DB_TYPE: 'sqlite',
+		...n8nSettings({ nodeBinDir: paths.nodeBinDir, userFolder, encryptionKey, port: port ?? 5678, brokerPort: brokerPort ?? 5679 }),
 		...extra,
 	});
-	// 2.41 calls api.n8n.io from its MCP registry module; the module does not exist on 2.8 (setting it there is fatal).
-	if (!paths.version.startsWith('2.8.')) env.N8N_DISABLED_MODULES = env.N8N_DISABLED_MODULES || 'mcp-registry';
+	// A module list already set (in the shell or in extra) is kept.
+	const modules = disabledModules(paths.version);
+	if (modules) env.N8N_DISABLED_MODULES = env.N8N_DISABLED_MODULES || modules;
 	delete env.NODE_OPTIONS;
 	return env;
 }

@@ -1,7 +1,8 @@
 /**
  * Runs a real n8n (installed by scripts/n8n.mjs into .sandbox/) against this package for the end-to-end tests.
  * Every N8nSandbox has its own mktemp user folder (sqlite DB, encryption key), its own free ports, and is removed
- * by dispose(). Servers listen on 127.0.0.1 only. The JS twin for `npm start` is scripts/lib/n8n-env.mjs.
+ * by dispose(). Servers listen on 127.0.0.1 only. The JS twin for `npm start` is scripts/lib/n8n-env.mjs; both take
+ * n8n's settings from scripts/lib/n8n-settings.cjs.
  */
 import { ChildProcess, spawn, spawnSync } from 'child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'fs';
@@ -18,6 +19,12 @@ export const ENCRYPTION_KEY = 'e2e-test-encryption-key-0123456789';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { watchGroup } = require('../../../scripts/lib/reaper.cjs') as { watchGroup: (pgid: number, owner?: number) => number };
+/** The n8n settings `npm start` uses too (a .cjs: jest cannot load the ES module scripts/lib/n8n-env.mjs). */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { n8nSettings, disabledModules } = require('../../../scripts/lib/n8n-settings.cjs') as {
+	n8nSettings: (o: { nodeBinDir: string; userFolder: string; encryptionKey: string; port: number; brokerPort: number }) => NodeJS.ProcessEnv;
+	disabledModules: (version: string) => string | undefined;
+};
 
 /**
  * Every n8n process (CLI or server) runs in its own process group, registered here until it exits. dispose() and
@@ -227,29 +234,18 @@ export class N8nSandbox {
 	env(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
 		const env: NodeJS.ProcessEnv = {
 			...baseEnv(),
-			PATH: `${this.paths.nodeBinDir}:${process.env.PATH}`,
-			N8N_USER_FOLDER: this.userFolder,
-			N8N_ENCRYPTION_KEY: ENCRYPTION_KEY,
-			N8N_DIAGNOSTICS_ENABLED: 'false',
-			N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
-			N8N_PERSONALIZATION_ENABLED: 'false',
-			N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
-			N8N_TEMPLATES_ENABLED: 'false',
-			N8N_VERIFIED_PACKAGES_ENABLED: 'false',
-			N8N_LICENSE_AUTO_RENEW_ENABLED: 'false',
-			N8N_DYNAMIC_BANNERS_ENABLED: 'false',
-			N8N_HIRING_BANNER_ENABLED: 'false',
-			N8N_SECURE_COOKIE: 'false',
-			N8N_LISTEN_ADDRESS: '127.0.0.1',
-			N8N_HOST: '127.0.0.1',
-			N8N_PROTOCOL: 'http',
-			N8N_PORT: String(this.port),
-			N8N_RUNNERS_BROKER_PORT: String(this.brokerPort),
-			N8N_RUNNERS_BROKER_LISTEN_ADDRESS: '127.0.0.1',
-			DB_TYPE: 'sqlite',
+			...n8nSettings({
+				nodeBinDir: this.paths.nodeBinDir,
+				userFolder: this.userFolder,
+				encryptionKey: ENCRYPTION_KEY,
+				port: this.port,
+				brokerPort: this.brokerPort,
+			}),
 			...extra,
 		};
-		if (!this.paths.version.startsWith('2.8.')) env.N8N_DISABLED_MODULES = 'mcp-registry';
+		// Unlike npm start's, this overrides a module list set in extra or in the parent's environment.
+		const modules = disabledModules(this.paths.version);
+		if (modules) env.N8N_DISABLED_MODULES = modules;
 		return env;
 	}
 
