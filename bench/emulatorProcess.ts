@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'child_process';
 import { join } from 'path';
 
+import { GENERATED } from '../emulator/generate';
 import type { Target } from './undiciRunner';
 
 /**
@@ -16,14 +17,6 @@ export interface EmulatorProcess {
 }
 
 const ROOT = join(__dirname, '..');
-// emulator/generate.ts: the generated organisation's fixed IDs and credentials.
-const GENERATED = {
-	instanceId: 'idaas_generated01',
-	applicationId: 'app_generated01',
-	clientSecret: 'generated-client-secret-0000000001',
-	rootOu: 'ou_generatedroot01',
-};
-
 /**
  * @param latencyMs added to every API request, to stand for the network between n8n and a real
  * tenant (loopback has none, which hides what concurrency buys).
@@ -62,7 +55,7 @@ export async function startEmulatorProcess(users: number, latencyMs = 0): Promis
 			clientId: GENERATED.applicationId,
 			clientSecret: GENERATED.clientSecret,
 		},
-		rootOu: GENERATED.rootOu,
+		rootOu: GENERATED.rootOrganizationalUnitId,
 		stats: async () => await control('stats'),
 		resetStats: async () => {
 			await control('stats/reset', 'POST');

@@ -2,6 +2,7 @@ import type { IDataObject, INodeType, IVersionedNodeType } from 'n8n-workflow';
 
 import { N8nHarness } from '../test/harness/n8n';
 import type { EmulatorProcess } from './emulatorProcess';
+import type { Target } from './undiciRunner';
 import { RawClient, mapConcurrent } from './undiciRunner';
 
 /**
@@ -21,19 +22,23 @@ export interface JobContext {
 	httpRequestNode?: IVersionedNodeType;
 }
 
-function harnessFor(ctx: JobContext): N8nHarness {
-	const { target } = ctx.emulator;
-	return new N8nHarness({
+/** The credential for the emulator process: its URL as the custom endpoint, and its application. */
+export function credentialFor(target: Target) {
+	return {
 		region: 'custom',
 		customEndpoint: target.baseUrl,
 		instanceId: target.instanceId,
 		applicationId: target.applicationId,
 		clientId: target.clientId,
 		clientSecret: target.clientSecret,
-	});
+	};
 }
 
-function assertRun(result: { error?: Error; items: unknown[] }, expected: number, what: string): void {
+export function harnessFor(ctx: JobContext): N8nHarness {
+	return new N8nHarness(credentialFor(ctx.emulator.target));
+}
+
+export function assertRun(result: { error?: Error; items: unknown[] }, expected: number, what: string): void {
 	if (result.error) throw new Error(`${what}: ${result.error.message}`);
 	if (result.items.length !== expected) throw new Error(`${what}: ${result.items.length} items, expected ${expected}`);
 }

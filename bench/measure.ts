@@ -5,6 +5,8 @@ export interface Measurement {
 	peakRssDeltaMb: number;
 	/** Highest V8 heap use seen during the job (MiB). */
 	peakHeapMb: number;
+	/** CPU time this process spent on the job, user plus system (ms): the client's own cost. */
+	cpuMs: number;
 }
 
 export async function measure<T>(job: () => Promise<T>): Promise<{ result: T; measurement: Measurement }> {
@@ -19,15 +21,18 @@ export async function measure<T>(job: () => Promise<T>): Promise<{ result: T; me
 	};
 	const timer = setInterval(sample, 25);
 	const started = performance.now();
+	const cpuBefore = process.cpuUsage();
 	try {
 		const result = await job();
 		sample();
+		const cpu = process.cpuUsage(cpuBefore);
 		return {
 			result,
 			measurement: {
 				ms: performance.now() - started,
 				peakRssDeltaMb: (peakRss - before.rss) / 2 ** 20,
 				peakHeapMb: peakHeap / 2 ** 20,
+				cpuMs: (cpu.user + cpu.system) / 1000,
 			},
 		};
 	} finally {

@@ -45,7 +45,7 @@ export class RawClient {
 		this.token = json.access_token;
 	}
 
-	async json(method: 'GET' | 'POST' | 'PATCH', path: string, body?: unknown): Promise<unknown> {
+	async json(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<unknown> {
 		const response = await this.pool.request({
 			method,
 			path: `${this.prefix}${path}`,

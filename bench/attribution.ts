@@ -1,0 +1,68 @@
+import type { JobContext } from './jobs';
+import { assertRun, harnessFor, patchUsers } from './jobs';
+
+/**
+ * Where the node's time goes on loopback, beyond raw undici: the patch job run by the node
+ * three ways, each removing one of n8n's own per-item costs, so the rest is what this package
+ * adds. Diagnostic only: the package never does either of these things.
+ *
+ * - "as a workflow runs it": userId and displayName are expressions (`{{ $json.… }}`), as in
+ *   the main table; n8n evaluates each for each item.
+ * - "fixed parameters": the same requests with literal parameters, so no expression is
+ *   evaluated (every item patches the same user).
+ * - "fixed, shared keep-alive agent": n8n-core's request helper builds a new http.Agent for
+ *   every request (so every request opens a new connection, and over https would do a new TLS
+ *   handshake); here the benchmark swaps n8n-core's agent factory for one keep-alive agent
+ *   while the job runs, and puts it back after.
+ */
+
+export type AttributionVariant = 'workflow' | 'fixed' | 'fixedKeepAlive';
+
+export const ATTRIBUTION_LABELS: Record<AttributionVariant, string> = {
+	workflow: 'this node, as a workflow runs it',
+	fixed: 'this node, fixed parameters (no expressions)',
+	fixedKeepAlive: 'this node, fixed, one keep-alive agent',
+};
+
+interface HttpProxyModule {
+	createHttpProxyAgent: (...args: unknown[]) => unknown;
+}
+
+async function withSharedKeepAliveAgent<T>(work: () => Promise<T>): Promise<T> {
+	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	const http = require('http') as typeof import('http');
+	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	const proxies = require('n8n-core/dist/http-proxy.js') as HttpProxyModule;
+	const original = proxies.createHttpProxyAgent;
+	const shared = new http.Agent({ keepAlive: true });
+	// n8n-core reads this export at call time (`(0, http_proxy_1.createHttpProxyAgent)(…)`); the
+	// emulator is plain http, so the https factory does not matter here.
+	proxies.createHttpProxyAgent = () => shared;
+	try {
+		return await work();
+	} finally {
+		proxies.createHttpProxyAgent = original;
+		shared.destroy();
+	}
+}
+
+export async function patchVariant(ctx: JobContext, variant: AttributionVariant, userIds: string[]): Promise<number> {
+	if (variant === 'workflow') return await patchUsers(ctx, 'node', userIds);
+	const run = async () => {
+		const rows = userIds.map(() => ({}));
+		const result = await harnessFor(ctx).execute(
+			ctx.idaasNode,
+			{
+				resource: 'user',
+				operation: 'update',
+				userId: { __rl: true, mode: 'id', value: userIds[0] },
+				updateFields: { displayName: 'Patched with fixed parameters' },
+				options: { concurrency: ctx.concurrency },
+			},
+			{ items: rows },
+		);
+		assertRun(result, rows.length, ATTRIBUTION_LABELS[variant]);
+		return rows.length;
+	};
+	return variant === 'fixedKeepAlive' ? await withSharedKeepAliveAgent(run) : await run();
+}
