@@ -48,6 +48,7 @@ export async function handleApi(deps: ApiDeps, req: IncomingMessage, res: Server
 	const { op, params } = route;
 	const oauth = op.path.includes('/oauth2/');
 	deps.stats.request(op.action);
+	deps.stats.begin();
 	try {
 		const verdict = deps.faults.judge(op.action);
 		if (verdict.delayMs) await sleep(verdict.delayMs);
@@ -73,6 +74,8 @@ export async function handleApi(deps: ApiDeps, req: IncomingMessage, res: Server
 		const e = error as ApiError;
 		const headers = e.status === 413 ? { ...e.headers, connection: 'close' } : e.headers;
 		reply(deps, res, op.action, e.status, oauth ? oauthBody(e, requestId) : managementBody(e, requestId), headers);
+	} finally {
+		deps.stats.end();
 	}
 }
 

@@ -12,6 +12,18 @@ export class Stats {
 	/** Connections the fault injector dropped. */
 	dropped = 0;
 	total = 0;
+	/** API requests being handled right now, and the most at once since the last reset: what a client's concurrency bound is checked against. */
+	inFlight = 0;
+	maxInFlight = 0;
+
+	begin(): void {
+		this.inFlight++;
+		this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+	}
+
+	end(): void {
+		this.inFlight--;
+	}
 
 	request(action: string): void {
 		this.total++;
@@ -34,10 +46,12 @@ export class Stats {
 		this.tokensIssued = 0;
 		this.dropped = 0;
 		this.total = 0;
+		// Requests still being handled keep counting in inFlight.
+		this.maxInFlight = this.inFlight;
 	}
 
 	toJSON() {
-		const { requests, statuses, byAction, generateTokenCalls, tokensIssued, dropped, total } = this;
-		return { total, requests, statuses, byAction, generateTokenCalls, tokensIssued, dropped };
+		const { requests, statuses, byAction, generateTokenCalls, tokensIssued, dropped, total, maxInFlight } = this;
+		return { total, requests, statuses, byAction, generateTokenCalls, tokensIssued, dropped, maxInFlight };
 	}
 }

@@ -74,7 +74,7 @@ export class AlibabaIdaas implements INodeType {
 						type: 'number',
 						default: 5,
 						typeOptions: { minValue: 1, maxValue: 20, numberPrecision: 0 },
-						description: 'How many input items to process at the same time (1-20). Output order always follows the input.',
+						description: 'How many requests to send at the same time (1-20): for several input items at once, or for the pages of one Get Many. Output order always follows the input.',
 					},
 				],
 			},
@@ -87,12 +87,13 @@ export class AlibabaIdaas implements INodeType {
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const items = this.getInputData();
-		// One client for the whole run: the credential is read once and the token is shared by all items.
-		const state = new ExecutionState(this, await IdaasClient.create(this));
 		const concurrency = Number((this.getNodeParameter('options', 0, {}) as IDataObject).concurrency ?? 5);
 		if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 20) {
 			throw new NodeOperationError(this.getNode(), `Concurrency must be a whole number from 1 to 20, got ${concurrency}`);
 		}
+		// One client for the whole run: the credential is read once, the token is shared by all
+		// items, and Concurrency bounds its requests in flight, from items and list pages alike.
+		const state = new ExecutionState(this, await IdaasClient.create(this, {}, concurrency), concurrency);
 
 		const perItem = await mapWithConcurrency(items.length, concurrency, async (i) => {
 			const resource = this.getNodeParameter('resource', i) as string;

@@ -1,3 +1,4 @@
+import { ApiError } from '../../emulator/errors';
 import type { Env } from './support';
 import { byId, json, node, startEnv } from './support';
 
@@ -99,4 +100,60 @@ test('Simplify off returns the raw records', async () => {
 	expect(json(result)[0]).toHaveProperty('userSourceType', 'build_in');
 	const ou = await env.run({ resource: 'organizationalUnit', operation: 'getAll', parentId: byId(ROOT), limit: 2 });
 	expect(Object.keys(json(ou)[0])).not.toContain('instanceId');
+});
+
+describe('Concurrency: pages read ahead, requests bounded', () => {
+	beforeEach(() => {
+		// 240 + 310 = 550 users: six pages. A little latency keeps requests in flight long enough
+		// for the emulator to see how many overlap.
+		for (let i = 0; i < 310; i++) env.emu.store.createUser({ username: `more.${String(i).padStart(3, '0')}`, primaryOrganizationalUnitId: ROOT });
+		env.emu.faults.latency(20, { action: 'ListUsers' });
+		env.emu.stats.reset();
+	});
+
+	test('Return All reads up to Concurrency pages at once and keeps the directory order', async () => {
+		const result = await env.run({ resource: 'user', operation: 'getAll', returnAll: true, simplify: false, options: { concurrency: 3 } });
+		expect(json(result).map((u) => u.userId)).toEqual([...env.emu.store.users.keys()]);
+		expect(env.answered('ListUsers')).toBe(6);
+		expect(env.emu.stats.maxInFlight).toBe(3);
+	});
+
+	test('Concurrency 1 reads one page after the other', async () => {
+		const result = await env.run({ resource: 'user', operation: 'getAll', returnAll: true, options: { concurrency: 1 } });
+		expect(result.items).toHaveLength(550);
+		expect(env.emu.stats.maxInFlight).toBe(1);
+	});
+
+	test('a Limit reads only the pages it needs, even with pages read ahead', async () => {
+		const result = await env.run({ resource: 'user', operation: 'getAll', limit: 250, options: { concurrency: 5 } });
+		expect(json(result).map((u) => u.userId)).toEqual([...env.emu.store.users.keys()].slice(0, 250));
+		expect(env.answered('ListUsers')).toBe(3);
+	});
+
+	test('Concurrency bounds the requests in flight across items and their pages together', async () => {
+		const items = [{}, {}, {}, {}];
+		const result = await env.run({ resource: 'user', operation: 'getAll', returnAll: true, options: { concurrency: 2 } }, { items });
+		expect(result.items).toHaveLength(4 * 550);
+		expect(env.answered('ListUsers')).toBe(4 * 6);
+		expect(env.emu.stats.maxInFlight).toBe(2);
+	});
+
+	test('a page that fails fails the item with the API error; pages read ahead are not left running', async () => {
+		const off = env.emu.faults.onRequest((event) => {
+			if (event.action === 'ListUsers' && event.query.get('pageNumber') === '3') {
+				throw new ApiError(400, 'InvalidParameter.PageNumber', 'The page number is not valid.');
+			}
+		});
+		try {
+			const result = await env.run({ resource: 'user', operation: 'getAll', returnAll: true, options: { concurrency: 3 } });
+			expect(result.error?.description ?? result.error?.message).toMatch(/InvalidParameter\.PageNumber/);
+			// Pages 2-4 went out together, page 5 when page 2 was taken; page 3 failed. The node let
+			// pages 4 and 5 finish before it failed, and asked for nothing after.
+			expect(env.answered('ListUsers')).toBe(4);
+			expect(env.emu.stats.byAction.ListUsers['400']).toBeGreaterThanOrEqual(1);
+			expect(env.emu.stats.inFlight).toBe(0);
+		} finally {
+			off();
+		}
+	});
 });

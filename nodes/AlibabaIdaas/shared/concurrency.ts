@@ -30,3 +30,63 @@ export async function mapWithConcurrency<T>(
 	if (failures.size > 0) throw failures.get(Math.min(...failures.keys()));
 	return results;
 }
+
+/**
+ * At most `max` tasks running at once; the others wait their turn, first come first served.
+ * The node's Concurrency option bounds the requests in flight with this, whether they come from
+ * several items at once or from the pages of one Get Many read ahead.
+ */
+export class Limiter {
+	private running = 0;
+
+	private readonly waiting: Array<() => void> = [];
+
+	constructor(private readonly max: number) {}
+
+	async run<T>(task: () => Promise<T>): Promise<T> {
+		if (this.running >= this.max) await new Promise<void>((resolve) => this.waiting.push(resolve));
+		else this.running++;
+		try {
+			return await task();
+		} finally {
+			// Hand the slot straight to the next waiter, so a newcomer cannot overtake it.
+			const next = this.waiting.shift();
+			if (next) next();
+			else this.running--;
+		}
+	}
+}
+
+/**
+ * Pages 2, 3, … of a pageNumber list, requested up to `width` at a time and handed out in
+ * order. Pages up to `planned` are requested ahead; a page past it only once it is asked for.
+ * `take` must be called for pages 2, 3, … in order.
+ */
+export class ReadAhead<T> {
+	private readonly inFlight = new Map<number, Promise<T>>();
+
+	private next = 2;
+
+	constructor(
+		private readonly fetch: (pageNumber: number) => Promise<T>,
+		private readonly width: number,
+	) {}
+
+	async take(pageNumber: number, planned: number): Promise<T> {
+		const last = Math.max(planned, pageNumber);
+		while (this.next <= last && (this.inFlight.size < this.width || this.next === pageNumber)) {
+			const request = this.fetch(this.next);
+			// Awaited in take() or settle(); this only keeps a failure from being "unhandled" meanwhile.
+			request.catch(() => undefined);
+			this.inFlight.set(this.next++, request);
+		}
+		const request = this.inFlight.get(pageNumber) as Promise<T>;
+		this.inFlight.delete(pageNumber);
+		return await request;
+	}
+
+	async settle(): Promise<void> {
+		await Promise.allSettled(this.inFlight.values());
+		this.inFlight.clear();
+	}
+}

@@ -24,6 +24,8 @@ export class ExecutionState {
 	constructor(
 		readonly ctx: IExecuteFunctions,
 		readonly client: IdaasClient,
+		/** The node's Concurrency option: also how many pages of one Get Many are read at once. */
+		readonly concurrency = 1,
 	) {}
 
 	/** The credential's client ID and secret, for the OAuth endpoints (which take them as parameters). */
@@ -154,7 +156,7 @@ export async function executeOperation(state: ExecutionState, op: OperationSpec,
 		if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) {
 			throw new NodeOperationError(ctx.getNode(), `Limit must be a whole number of at least 1, got ${JSON.stringify(limit) ?? String(limit)}`, { itemIndex });
 		}
-		const records = await client.list(op, values, { itemIndex, limit, bearerToken: token });
+		const records = await client.list(op, values, { itemIndex, limit, bearerToken: token, readAhead: state.concurrency });
 		return records.map((record) => recordResult(op.subject, record, simplified));
 	}
 	const body = await client.call(op, values, { itemIndex, bearerToken: token, recover: recovery(state, op, values, itemIndex) });

@@ -11,6 +11,7 @@ import type {
 import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
 import type { OperationSpec } from '../catalog/types';
+import { Limiter, ReadAhead } from './concurrency';
 import type { BuiltRequest } from './request';
 import { buildRequest } from './request';
 import type { IdaasConnection } from './endpoint';
@@ -59,6 +60,13 @@ export interface CallOptions {
 	recover?: () => Promise<IDataObject | undefined>;
 }
 
+export interface ListOptions extends CallOptions {
+	/** Records wanted at most; all when absent. */
+	limit?: number;
+	/** pageNumber lists: how many pages may be requested at once (default 1). */
+	readAhead?: number;
+}
+
 interface RawResponse {
 	statusCode: number;
 	headers: Record<string, unknown>;
@@ -98,9 +106,15 @@ export class IdaasClient {
 		readonly connection: IdaasConnection,
 		private readonly credential: ICredentialsDecrypted & { data: ICredentialDataDecryptedObject },
 		private readonly retry: RetryPolicy,
+		/** Bounds the HTTP requests this client has in flight at once (retries wait outside it). */
+		private readonly limiter: Limiter | undefined,
 	) {}
 
-	static async create(ctx: IdaasContext, retry: Partial<RetryPolicy> = {}): Promise<IdaasClient> {
+	/**
+	 * @param maxInFlight the most requests this client sends at once, across items and pages;
+	 * unbounded when absent (the trigger and list searches bound their own walks).
+	 */
+	static async create(ctx: IdaasContext, retry: Partial<RetryPolicy> = {}, maxInFlight?: number): Promise<IdaasClient> {
 		const data = (await ctx.getCredentials(CREDENTIAL_TYPE)) as ICredentialDataDecryptedObject;
 		const connection = asNodeError(ctx.getNode(), () => resolveConnection(data));
 		const copy: ICredentialDataDecryptedObject = { ...data };
@@ -116,7 +130,8 @@ export class IdaasClient {
 			type: CREDENTIAL_TYPE,
 			data: copy,
 		};
-		return new IdaasClient(ctx, connection, credential, { ...DEFAULT_RETRY, ...retry });
+		const limiter = maxInFlight === undefined ? undefined : new Limiter(maxInFlight);
+		return new IdaasClient(ctx, connection, credential, { ...DEFAULT_RETRY, ...retry }, limiter);
 	}
 
 	get node(): INode {
@@ -131,28 +146,25 @@ export class IdaasClient {
 
 	/**
 	 * Walks every page of a list operation at the largest page size and yields each page's
-	 * records. Records seen on an earlier page are skipped: pageNumber paging shifts when the
-	 * directory changes during the walk.
+	 * records, in page order. Records seen on an earlier page are skipped: pageNumber paging
+	 * shifts when the directory changes during the walk.
+	 *
+	 * pageNumber lists say their totalCount on the first page, so the pages after it are known
+	 * up front; with `readAhead` > 1 that many are requested at once (a 100,000-user directory is
+	 * 1,000 pages, and one at a time across a network is 1,000 round trips). nextToken lists can
+	 * only be walked one page after the other.
 	 */
-	async *pages(
-		op: OperationSpec,
-		values: Record<string, unknown>,
-		options: CallOptions & { limit?: number } = {},
-	): AsyncGenerator<IDataObject[]> {
+	async *pages(op: OperationSpec, values: Record<string, unknown>, options: ListOptions = {}): AsyncGenerator<IDataObject[]> {
 		const pagination = op.pagination;
 		if (!pagination || !op.responseKey) throw new Error(`Catalog error: ${op.action} is not a list`);
 		const limit = options.limit ?? Infinity;
 		const pageSize = Math.min(pagination.maxPageSize, Number.isFinite(limit) ? Math.max(1, limit) : Infinity);
+		const responseKey = op.responseKey;
 		const seen = new Set<string>();
 		let returned = 0;
-		let pageNumber = 1;
-		let nextToken: string | undefined;
-		for (;;) {
-			const pageValues: Record<string, unknown> = { ...values, [pagination.sizeParam]: pageSize };
-			if (pagination.style === 'pageNumber') pageValues.pageNumber = pageNumber;
-			else if (nextToken) pageValues.nextToken = nextToken;
-			const body = await this.call(op, pageValues, options);
-			const records = Array.isArray(body[op.responseKey]) ? (body[op.responseKey] as IDataObject[]) : [];
+		/** The page's new records, up to the limit. */
+		const take = (body: IDataObject): { records: IDataObject[]; page: IDataObject[] } => {
+			const records = Array.isArray(body[responseKey]) ? (body[responseKey] as IDataObject[]) : [];
 			const fresh = records.filter((record) => {
 				const key = recordKey(record);
 				if (key === undefined) return true;
@@ -162,25 +174,47 @@ export class IdaasClient {
 			});
 			const page = fresh.slice(0, limit - returned);
 			returned += page.length;
-			if (page.length > 0) yield page;
-			if (returned >= limit) return;
-			if (pagination.style === 'pageNumber') {
-				const total = Number(body.totalCount);
-				if (records.length < pageSize || (Number.isFinite(total) && pageNumber * pageSize >= total)) return;
-				pageNumber++;
-			} else {
+			return { records, page };
+		};
+		const fetch = async (page: { pageNumber?: number; nextToken?: string }) =>
+			await this.call(op, { ...values, [pagination.sizeParam]: pageSize, ...page }, options);
+
+		if (pagination.style === 'nextToken') {
+			let nextToken: string | undefined;
+			for (;;) {
+				const body = await fetch(nextToken ? { nextToken } : {});
+				const { records, page } = take(body);
+				if (page.length > 0) yield page;
+				if (returned >= limit) return;
 				nextToken = typeof body.nextToken === 'string' && body.nextToken !== '' ? body.nextToken : undefined;
 				if (!nextToken || records.length === 0) return;
 			}
 		}
+
+		const first = await fetch({ pageNumber: 1 });
+		const total = Number(first.totalCount);
+		// The pages the first answer promises; past them (the directory grew) we go one at a time.
+		const planned = Number.isFinite(total) ? Math.ceil(Math.min(total, limit) / pageSize) : 1;
+		const window = new ReadAhead((pageNumber) => fetch({ pageNumber }), Math.max(1, options.readAhead ?? 1));
+		try {
+			let body = first;
+			for (let pageNumber = 1; ; pageNumber++) {
+				if (pageNumber > 1) body = await window.take(pageNumber, planned);
+				const { records, page } = take(body);
+				if (page.length > 0) yield page;
+				if (returned >= limit) return;
+				const pageTotal = Number(body.totalCount);
+				if (records.length < pageSize || (Number.isFinite(pageTotal) && pageNumber * pageSize >= pageTotal)) return;
+			}
+		} finally {
+			// Pages requested ahead but not needed (limit reached, an error, the consumer stopped):
+			// let them end, so nothing of this walk is still running when the caller goes on.
+			await window.settle();
+		}
 	}
 
 	/** All records of a list operation, up to `limit`. */
-	async list(
-		op: OperationSpec,
-		values: Record<string, unknown>,
-		options: CallOptions & { limit?: number } = {},
-	): Promise<IDataObject[]> {
+	async list(op: OperationSpec, values: Record<string, unknown>, options: ListOptions = {}): Promise<IDataObject[]> {
 		const all: IDataObject[] = [];
 		for await (const page of this.pages(op, values, options)) all.push(...page);
 		return all;
@@ -319,7 +353,7 @@ export class IdaasClient {
 		let response: unknown;
 		let failure: unknown;
 		try {
-			response = await run();
+			response = this.limiter ? await this.limiter.run(run) : await run();
 		} catch (error) {
 			failure = error ?? new Error('Request failed');
 		}
