@@ -175,7 +175,7 @@ export async function patchUsers(ctx: JobContext, approach: Approach, userIds: s
 	return rows.length;
 }
 
-/** Reads every user with ListUsers at the largest page size, page after page. */
+/** Reads every user with ListUsers at the largest page size. */
 export async function listAllUsers(ctx: JobContext, approach: Approach, expected: number): Promise<number> {
 	if (approach === 'node') {
 		const result = await harnessFor(ctx).execute(ctx.idaasNode, {
@@ -221,14 +221,15 @@ export async function listAllUsers(ctx: JobContext, approach: Approach, expected
 		if (total !== expected) throw new Error(`HTTP Request node listed ${total}, expected ${expected}`);
 		return total;
 	}
+	// As the node does: page 1 gives the total, then the other pages at the same concurrency.
 	const client = await rawClient(ctx);
 	let total = 0;
 	try {
-		for (let page = 1; ; page++) {
-			const body = (await client.json('GET', `/users?pageNumber=${page}&pageSize=100`)) as { data: unknown[] };
-			total += body.data.length;
-			if (body.data.length < 100) break;
-		}
+		const page = async (n: number) => (await client.json('GET', `/users?pageNumber=${n}&pageSize=100`)) as { data: unknown[]; totalCount: number };
+		const first = await page(1);
+		const rest = Array.from({ length: Math.max(0, Math.ceil(first.totalCount / 100) - 1) }, (_, i) => i + 2);
+		const pages = [first, ...(await mapConcurrent(rest, ctx.concurrency, page))];
+		total = pages.reduce((sum, body) => sum + body.data.length, 0);
 	} finally {
 		await client.close();
 	}
