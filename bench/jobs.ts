@@ -1,5 +1,6 @@
 import type { IDataObject, INodeType, IVersionedNodeType } from 'n8n-workflow';
 
+import { emulatorCredential } from '../test/harness/credential';
 import { N8nHarness } from '../test/harness/n8n';
 import type { EmulatorProcess } from './emulatorProcess';
 import type { Target } from './undiciRunner';
@@ -24,14 +25,7 @@ export interface JobContext {
 
 /** The credential for the emulator process: its URL as the custom endpoint, and its application. */
 export function credentialFor(target: Target) {
-	return {
-		region: 'custom',
-		customEndpoint: target.baseUrl,
-		instanceId: target.instanceId,
-		applicationId: target.applicationId,
-		clientId: target.clientId,
-		clientSecret: target.clientSecret,
-	};
+	return emulatorCredential({ url: target.baseUrl, instanceId: target.instanceId, application: target });
 }
 
 export function harnessFor(ctx: JobContext): N8nHarness {

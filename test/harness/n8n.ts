@@ -17,7 +17,6 @@ import type {
 import { Workflow } from 'n8n-workflow';
 
 import { AlibabaIdaasApi } from '../../credentials/AlibabaIdaasApi.credentials';
-import type { Emulator } from '../../emulator/server';
 import { TOKEN_OPT_IN, recordOutput } from '../setup/leakGuard';
 import { TestCredentialsHelper } from './credentialsHelper';
 
@@ -28,18 +27,7 @@ import { TestCredentialsHelper } from './credentialsHelper';
 
 export const CREDENTIAL_ID = 'cred-idaas-1';
 
-/** The credential data for an emulator: its URL as the custom endpoint, and the application it seeded. */
-export function emulatorCredential(emu: Emulator) {
-	const app = emu.application;
-	return {
-		region: 'custom',
-		customEndpoint: emu.url,
-		instanceId: emu.instanceId,
-		applicationId: app.applicationId,
-		clientId: app.clientId,
-		clientSecret: app.clientSecret,
-	};
-}
+export { emulatorCredential } from './credential';
 
 export interface ExecuteResult {
 	items: INodeExecutionData[];

@@ -3,6 +3,7 @@
  * questions the end-to-end tests ask about its state. Everything the tests know about the emulator's internals is
  * in this file.
  */
+import { emulatorCredential } from '../../harness/credential';
 
 export interface EmulatorUser {
 	userId: string;
@@ -44,14 +45,7 @@ export async function startDemoEmulator(): Promise<DemoEmulator> {
 	const app = store.demoApplication ?? store.application;
 	return {
 		url: emu.url,
-		credentialData: () => ({
-			region: 'custom',
-			customEndpoint: emu.url,
-			instanceId: emu.instanceId,
-			applicationId: app.applicationId,
-			clientId: app.clientId,
-			clientSecret: app.clientSecret,
-		}),
+		credentialData: () => emulatorCredential({ url: emu.url, instanceId: emu.instanceId, application: app }),
 		findUser: (by) =>
 			users().find((u) => Object.entries(by).every(([k, v]) => (u as any)[k] === v)),
 		userCount: () => users().length,
