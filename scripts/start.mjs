@@ -22,6 +22,9 @@ import { join, resolve } from 'node:path';
 import { ensureN8n, DEFAULT_VERSION, ROOT, SANDBOX } from './n8n.mjs';
 import { freePort, n8nEnv, PACKAGE_NAME, spawnGroup, stagePackage, waitFor } from './lib/n8n-env.mjs';
 import { CREDENTIAL_ID, CREDENTIAL_NAME, demoCredential } from './lib/demo.mjs';
+import sandboxExamples from './lib/sandbox-examples.cjs';
+
+const { forSandbox } = sandboxExamples;
 
 const T0 = Date.now();
 const say = (...a) => console.log(`[start +${((Date.now() - T0) / 1000).toFixed(1)}s]`, ...a);
@@ -132,10 +135,13 @@ async function main() {
 	const examplesDir = join(ROOT, 'examples');
 	const examples = existsSync(examplesDir) ? readdirSync(examplesDir).filter((f) => f.endsWith('.json')).sort() : [];
 	const hash = createHash('sha256').update(JSON.stringify(credential));
+	const disabledSteps = [];
 	for (const f of examples) {
-		const text = readFileSync(join(examplesDir, f), 'utf8');
+		const { workflow, disabled } = forSandbox(JSON.parse(readFileSync(join(examplesDir, f), 'utf8')), credential.type);
+		const text = JSON.stringify(workflow, null, 2);
 		hash.update(f).update(text);
 		writeFileSync(join(importDir, 'workflows', f), text);
+		disabledSteps.push(...disabled.map((name) => `${f}: ${name}`));
 	}
 	const digest = hash.digest('hex');
 	const stamp = join(userFolder, '.imported');
@@ -191,7 +197,9 @@ async function main() {
 
     Emulator:  ${emu.url}   (demo org; state: ${emu.url}/__emulator/state)
     Credential "${CREDENTIAL_NAME}" (${CREDENTIAL_ID}) points at the emulator.
-    Examples:  ${examples.length ? examples.join(', ') : '(none)'}
+    Examples:  ${examples.length ? examples.join(', ') : '(none)'}${
+		disabledSteps.length ? `\n               disabled until you add their credentials: ${disabledSteps.join('; ')}` : ''
+	}
     n8n log:   ${logFile}
 
   Press Ctrl-C to stop n8n and the emulator.
