@@ -3,6 +3,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { getOperationByAction } from '../AlibabaIdaas/catalog';
 import type { OperationSpec } from '../AlibabaIdaas/catalog';
 import type { IdaasClient } from '../AlibabaIdaas/shared/transport';
+import { totalCountOf } from '../AlibabaIdaas/shared/transport';
 import type { Fingerprint, Observed } from './snapshot';
 import { fingerprint } from './snapshot';
 
@@ -150,7 +151,8 @@ async function readTree(client: IdaasClient, budget: Budget, counter: { requests
 							nextLevel.push(id);
 						}
 					}
-					if (data.length < 100 || pageNumber * 100 >= Number(body.totalCount)) break;
+					const total = totalCountOf(body);
+					if (data.length < 100 || (total !== undefined && pageNumber * 100 >= total)) break;
 				}
 			});
 		});
@@ -174,8 +176,8 @@ async function readUsersOf(
 		const body = await client.call(OPS.listUsers, { organizationalUnitId: ou, pageNumber, pageSize });
 		const data = Array.isArray(body.data) ? (body.data as IDataObject[]) : [];
 		for (const user of data) if (typeof user.userId === 'string') found(user);
-		const total = Number(body.totalCount);
-		if (data.length < pageSize || (Number.isFinite(total) && pageNumber * pageSize >= total)) return;
+		const total = totalCountOf(body);
+		if (data.length < pageSize || (total !== undefined && pageNumber * pageSize >= total)) return;
 	}
 }
 

@@ -88,3 +88,21 @@ test(`patch ${PATCH_COUNT} users with every token expiring after 400: one renewa
 	for (const userId of userIds) expect(env.emu.store.user(userId).displayName).toBe(`Renamed ${userId}`);
 	expect(outputs(result).map((o) => o.userId)).toEqual(userIds);
 }, 60_000);
+
+test('a token expiring while requests queue for Concurrency slots (5 Get Many items, pages read ahead): one renewal', async () => {
+	// 1,000 users: ten pages per item, 5 items, so requests wait for the 5 slots when the token dies.
+	for (let i = 0; i < 990; i++) env.emu.store.createUser({ username: `queued.${i}`, primaryOrganizationalUnitId: 'ou_demoroot01' });
+	env.emu.faults.latency(20, { action: 'ListUsers' });
+	const expiry = expireAfter('ListUsers', 12);
+	const result = await env.run(
+		{ resource: 'user', operation: 'getAll', returnAll: true, options: { concurrency: 5 } },
+		{ items: [{}, {}, {}, {}, {}] },
+	);
+	expect(result.error).toBeUndefined();
+	expect(expiry.expiredAt()).toBeGreaterThan(0);
+	expect(result.items).toHaveLength(5 * env.emu.store.users.size);
+	// Requests that were waiting for a slot when the renewal began wait for its token instead of
+	// each fetching one.
+	expect(env.emu.stats.generateTokenCalls).toBe(1);
+	expect(env.emu.stats.byAction.ListUsers['200']).toBe(5 * 10);
+});

@@ -1,7 +1,7 @@
 import type { IDataObject, ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 
 import { catalogOp } from '../shared/upsert';
-import { IdaasClient } from '../shared/transport';
+import { IdaasClient, totalCountOf } from '../shared/transport';
 
 /**
  * Users for the From List picker. ListUsers has no name filter, so the filter is applied to each
@@ -37,8 +37,8 @@ export async function getUsers(
 				results.push({ name: userLabel(user), value: String(user.userId) });
 			}
 		}
-		const total = Number(body.totalCount);
-		const more = users.length === PAGE_SIZE && !(Number.isFinite(total) && pageNumber * PAGE_SIZE >= total);
+		const total = totalCountOf(body);
+		const more = users.length === PAGE_SIZE && !(total !== undefined && pageNumber * PAGE_SIZE >= total);
 		pageNumber++;
 		if (!more) return { results };
 		if (results.length >= PAGE_SIZE) break;

@@ -41,7 +41,12 @@ export class Limiter {
 
 	private readonly waiting: Array<() => void> = [];
 
-	constructor(private readonly max: number) {}
+	private readonly max: number;
+
+	constructor(max: number) {
+		// A bound below 1 would never run anything.
+		this.max = Math.max(1, Math.floor(max) || 1);
+	}
 
 	async run<T>(task: () => Promise<T>): Promise<T> {
 		if (this.running >= this.max) await new Promise<void>((resolve) => this.waiting.push(resolve));
@@ -58,9 +63,10 @@ export class Limiter {
 }
 
 /**
- * Pages 2, 3, … of a pageNumber list, requested up to `width` at a time and handed out in
- * order. Pages up to `planned` are requested ahead; a page past it only once it is asked for.
- * `take` must be called for pages 2, 3, … in order.
+ * Pages 2, 3, … of a pageNumber list, handed out in order: at most `width` are requested and
+ * not yet handed out (the page being waited for included). Pages up to `planned` are requested
+ * ahead; a page past it only once it is asked for. `take` must be called for pages 2, 3, … in
+ * order.
  */
 export class ReadAhead<T> {
 	private readonly inFlight = new Map<number, Promise<T>>();

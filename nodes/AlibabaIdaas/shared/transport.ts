@@ -73,6 +73,14 @@ interface RawResponse {
 	body: unknown;
 }
 
+/** Not sent: a token renewal began while the request waited for its turn (see `authenticated`). */
+interface Stale {
+	stale: true;
+}
+
+/** How often one request waits for someone else's renewal before it renews itself. */
+const MAX_TOKEN_ROUNDS = 3;
+
 /** A failure with no HTTP answer (connection reset, timeout): the write may or may not have happened. */
 interface ConnectionLost {
 	lost: string;
@@ -162,8 +170,8 @@ export class IdaasClient {
 		const responseKey = op.responseKey;
 		const seen = new Set<string>();
 		let returned = 0;
-		/** The page's new records, up to the limit. */
-		const take = (body: IDataObject): { records: IDataObject[]; page: IDataObject[] } => {
+		/** The page's records, and those of them not seen on an earlier page, up to the limit. */
+		const newRecords = (body: IDataObject): { records: IDataObject[]; page: IDataObject[] } => {
 			const records = Array.isArray(body[responseKey]) ? (body[responseKey] as IDataObject[]) : [];
 			const fresh = records.filter((record) => {
 				const key = recordKey(record);
@@ -176,14 +184,14 @@ export class IdaasClient {
 			returned += page.length;
 			return { records, page };
 		};
-		const fetch = async (page: { pageNumber?: number; nextToken?: string }) =>
+		const fetchPage = async (page: { pageNumber?: number; nextToken?: string }) =>
 			await this.call(op, { ...values, [pagination.sizeParam]: pageSize, ...page }, options);
 
 		if (pagination.style === 'nextToken') {
 			let nextToken: string | undefined;
 			for (;;) {
-				const body = await fetch(nextToken ? { nextToken } : {});
-				const { records, page } = take(body);
+				const body = await fetchPage(nextToken ? { nextToken } : {});
+				const { records, page } = newRecords(body);
 				if (page.length > 0) yield page;
 				if (returned >= limit) return;
 				nextToken = typeof body.nextToken === 'string' && body.nextToken !== '' ? body.nextToken : undefined;
@@ -191,25 +199,25 @@ export class IdaasClient {
 			}
 		}
 
-		const first = await fetch({ pageNumber: 1 });
-		const total = Number(first.totalCount);
+		const first = await fetchPage({ pageNumber: 1 });
+		const total = totalCountOf(first);
 		// The pages the first answer promises; past them (the directory grew) we go one at a time.
-		const planned = Number.isFinite(total) ? Math.ceil(Math.min(total, limit) / pageSize) : 1;
-		const window = new ReadAhead((pageNumber) => fetch({ pageNumber }), Math.max(1, options.readAhead ?? 1));
+		const planned = total === undefined ? 1 : Math.ceil(Math.min(total, limit) / pageSize);
+		const ahead = new ReadAhead((pageNumber) => fetchPage({ pageNumber }), Math.max(1, options.readAhead ?? 1));
 		try {
 			let body = first;
 			for (let pageNumber = 1; ; pageNumber++) {
-				if (pageNumber > 1) body = await window.take(pageNumber, planned);
-				const { records, page } = take(body);
+				if (pageNumber > 1) body = await ahead.take(pageNumber, planned);
+				const { records, page } = newRecords(body);
 				if (page.length > 0) yield page;
 				if (returned >= limit) return;
-				const pageTotal = Number(body.totalCount);
-				if (records.length < pageSize || (Number.isFinite(pageTotal) && pageNumber * pageSize >= pageTotal)) return;
+				const pageTotal = totalCountOf(body);
+				if (records.length < pageSize || (pageTotal !== undefined && pageNumber * pageSize >= pageTotal)) return;
 			}
 		} finally {
 			// Pages requested ahead but not needed (limit reached, an error, the consumer stopped):
 			// let them end, so nothing of this walk is still running when the caller goes on.
-			await window.settle();
+			await ahead.settle();
 		}
 	}
 
@@ -300,17 +308,22 @@ export class IdaasClient {
 			if (op.auth !== 'none') {
 				httpOptions.headers = { ...httpOptions.headers, Authorization: `Bearer ${options.bearerToken ?? ''}` };
 			}
-			return await this.exchange(() => this.ctx.helpers.httpRequest(httpOptions));
+			return await this.limited(async () => await this.exchange(() => this.ctx.helpers.httpRequest(httpOptions)));
 		}
-		if (this.renewal) await this.renewal;
-		// No token yet (first use, or known stale): one request fetches it, the others wait.
-		if (this.credential.data.accessToken === '') return await this.withNewToken(httpOptions);
-		const version = this.tokenVersion;
-		const first = await this.authenticated(httpOptions);
-		if ('lost' in first || !isTokenRejected(parseErrorResponse(first.statusCode, first.body))) return first;
-		// Someone renewed the token since we sent: just try again with the new one.
-		if (this.tokenVersion !== version) return await this.authenticated(httpOptions);
-		return await this.withNewToken(httpOptions);
+		// A request that found a renewal under way when its turn came comes back here to wait for
+		// the new token; a few rounds, in case renewals keep following one another.
+		for (let round = 1; ; round++) {
+			if (this.renewal) await this.renewal;
+			// No token yet (first use, or known stale): one request fetches it, the others wait.
+			if (this.credential.data.accessToken === '' || round > MAX_TOKEN_ROUNDS) return await this.withNewToken(httpOptions);
+			const version = this.tokenVersion;
+			const first = await this.authenticated(httpOptions);
+			if ('stale' in first) continue;
+			if ('lost' in first || !isTokenRejected(parseErrorResponse(first.statusCode, first.body))) return first;
+			// Someone renewed the token since we sent: just try again with the new one.
+			if (this.tokenVersion !== version) continue;
+			return await this.withNewToken(httpOptions);
+		}
 	}
 
 	/**
@@ -321,13 +334,15 @@ export class IdaasClient {
 	private async withNewToken(httpOptions: IHttpRequestOptions): Promise<RawResponse | ConnectionLost> {
 		if (this.renewal) {
 			await this.renewal;
-			return await this.authenticated(httpOptions);
+			const retried = await this.authenticated(httpOptions);
+			// Yet another renewal began while this one queued: that is for sendOnce's rounds.
+			return 'stale' in retried ? await this.withNewToken(httpOptions) : retried;
 		}
 		let renewed: RawResponse | ConnectionLost | undefined;
 		this.renewal = (async () => {
 			this.credential.data.accessToken = '';
 			try {
-				renewed = await this.authenticated(httpOptions);
+				renewed = (await this.authenticated(httpOptions, true)) as RawResponse | ConnectionLost;
 			} finally {
 				this.tokenVersion++;
 			}
@@ -340,12 +355,26 @@ export class IdaasClient {
 		return renewed as RawResponse | ConnectionLost;
 	}
 
-	private async authenticated(httpOptions: IHttpRequestOptions): Promise<RawResponse | ConnectionLost> {
-		return await this.exchange(() =>
-			this.ctx.helpers.httpRequestWithAuthentication.call(this.ctx, CREDENTIAL_TYPE, httpOptions, {
-				credentialsDecrypted: this.credential,
-			}),
-		);
+	/**
+	 * One request with the application's token, in its turn under the client's bound. A request
+	 * that was queued for a slot while a renewal began is not sent (it would find the token
+	 * blanked, and n8n would fetch another one for it): it answers `stale`, and waits for the
+	 * renewal instead. Only the renewer itself sends with the blanked token.
+	 */
+	private async authenticated(httpOptions: IHttpRequestOptions, renewer = false): Promise<RawResponse | ConnectionLost | Stale> {
+		return await this.limited(async () => {
+			if (!renewer && (this.renewal !== undefined || this.credential.data.accessToken === '')) return { stale: true } as const;
+			return await this.exchange(() =>
+				this.ctx.helpers.httpRequestWithAuthentication.call(this.ctx, CREDENTIAL_TYPE, httpOptions, {
+					credentialsDecrypted: this.credential,
+				}),
+			);
+		});
+	}
+
+	/** Runs `task` in its turn when the client has a bound on requests in flight. */
+	private async limited<T>(task: () => Promise<T>): Promise<T> {
+		return this.limiter ? await this.limiter.run(task) : await task();
 	}
 
 	/** Runs one request; turns transport failures into ConnectionLost or a clean NodeApiError. */
@@ -353,7 +382,7 @@ export class IdaasClient {
 		let response: unknown;
 		let failure: unknown;
 		try {
-			response = this.limiter ? await this.limiter.run(run) : await run();
+			response = await run();
 		} catch (error) {
 			failure = error ?? new Error('Request failed');
 		}
@@ -422,6 +451,17 @@ function asNodeError<T>(node: INode, run: () => T, itemIndex?: number): T {
 
 function isObject(value: unknown): value is IDataObject {
 	return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/**
+ * A list page's totalCount, when it states one. Only a number counts: Number(null) and
+ * Number('') are 0, which would end a walk after a full first page.
+ */
+export function totalCountOf(body: IDataObject): number | undefined {
+	const total = body.totalCount;
+	if (typeof total === 'number') return Number.isFinite(total) ? total : undefined;
+	if (typeof total === 'string' && /^\d+$/.test(total.trim())) return Number(total);
+	return undefined;
 }
 
 /** The ID of a list record, to drop duplicates when pages shift. */
