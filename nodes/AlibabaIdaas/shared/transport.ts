@@ -78,8 +78,8 @@ interface Stale {
 	stale: true;
 }
 
-/** How often one request waits for someone else's renewal before it renews itself. */
-const MAX_TOKEN_ROUNDS = 3;
+/** How many times one request may find a renewal under way (and wait for it) before it gives up. */
+const MAX_TOKEN_ROUNDS = 5;
 
 /** A failure with no HTTP answer (connection reset, timeout): the write may or may not have happened. */
 interface ConnectionLost {
@@ -310,20 +310,25 @@ export class IdaasClient {
 			}
 			return await this.limited(async () => await this.exchange(() => this.ctx.helpers.httpRequest(httpOptions)));
 		}
-		// A request that found a renewal under way when its turn came comes back here to wait for
-		// the new token; a few rounds, in case renewals keep following one another.
-		for (let round = 1; ; round++) {
+		// A request that found a renewal under way when its turn came (`stale`) comes back here to
+		// wait for the new token. Renewals that keep following one another end it after a few rounds.
+		for (let round = 1; round <= MAX_TOKEN_ROUNDS; round++) {
 			if (this.renewal) await this.renewal;
+			let response: RawResponse | ConnectionLost | Stale;
 			// No token yet (first use, or known stale): one request fetches it, the others wait.
-			if (this.credential.data.accessToken === '' || round > MAX_TOKEN_ROUNDS) return await this.withNewToken(httpOptions);
-			const version = this.tokenVersion;
-			const first = await this.authenticated(httpOptions);
-			if ('stale' in first) continue;
-			if ('lost' in first || !isTokenRejected(parseErrorResponse(first.statusCode, first.body))) return first;
-			// Someone renewed the token since we sent: just try again with the new one.
-			if (this.tokenVersion !== version) continue;
-			return await this.withNewToken(httpOptions);
+			if (this.credential.data.accessToken === '') response = await this.withNewToken(httpOptions);
+			else {
+				const version = this.tokenVersion;
+				response = await this.authenticated(httpOptions);
+				if ('stale' in response) continue;
+				if ('lost' in response || !isTokenRejected(parseErrorResponse(response.statusCode, response.body))) return response;
+				// Someone renewed the token since we sent: try again with the new one.
+				if (this.tokenVersion !== version) continue;
+				response = await this.withNewToken(httpOptions);
+			}
+			if (!('stale' in response)) return response;
 		}
+		return { lost: 'the access token kept being renewed while this request waited' };
 	}
 
 	/**
@@ -331,12 +336,10 @@ export class IdaasClient {
 	 * stores the new token and writes it into our copy. Single-flight: while one request does
 	 * this, concurrent ones wait for it and then use the new token.
 	 */
-	private async withNewToken(httpOptions: IHttpRequestOptions): Promise<RawResponse | ConnectionLost> {
+	private async withNewToken(httpOptions: IHttpRequestOptions): Promise<RawResponse | ConnectionLost | Stale> {
 		if (this.renewal) {
 			await this.renewal;
-			const retried = await this.authenticated(httpOptions);
-			// Yet another renewal began while this one queued: that is for sendOnce's rounds.
-			return 'stale' in retried ? await this.withNewToken(httpOptions) : retried;
+			return await this.authenticated(httpOptions);
 		}
 		let renewed: RawResponse | ConnectionLost | undefined;
 		this.renewal = (async () => {
