@@ -29,6 +29,16 @@ export const CREDENTIAL_ID = 'cred-idaas-1';
 
 export { emulatorCredential } from './credential';
 
+/** Whether a node parameter is `true`, directly or through an expression that needs no input data. */
+function resolvesToTrue(workflow: Workflow, node: INode, value: unknown): boolean {
+	if (typeof value !== 'string' || !value.startsWith('=')) return value === true;
+	try {
+		return workflow.expression.getSimpleParameterValue(node, value, 'manual', {}) === true;
+	} catch {
+		return false;
+	}
+}
+
 export interface ExecuteResult {
 	items: INodeExecutionData[];
 	run: IRun;
@@ -167,8 +177,9 @@ export class N8nHarness {
 		const run = await done;
 		const task = run.data.resultData.runData[node.name]?.[0];
 		// Token values a user explicitly asked for (Generate Token's "Include Token Values") are the
-		// one output allowed to hold a token; the leak guard skips outputs labelled so.
-		const optIn = parameters.includeTokenValues === true ? ` ${TOKEN_OPT_IN}` : '';
+		// one output allowed to hold a token; the leak guard skips outputs labelled so. The field
+		// may be an expression (the fuzz test stores values so): what counts is what it gives.
+		const optIn = resolvesToTrue(workflow, node, parameters.includeTokenValues) ? ` ${TOKEN_OPT_IN}` : '';
 		recordOutput(`execute ${String(parameters.resource)}.${String(parameters.operation)}${optIn}`, {
 			items: task?.data?.main?.[0],
 			error: task?.error ?? run.data.resultData.error,

@@ -106,6 +106,14 @@ describe('Token output', () => {
 		await own.close();
 	});
 
+	test('only a real true shows token values: an expression giving "false", "yes" or 1 keeps them redacted', async () => {
+		for (const value of ['={{ "false" }}', '={{ "yes" }}', '={{ 1 }}']) {
+			const result = await env.run({ resource: 'token', operation: 'generate', grant_type: 'client_credentials', includeTokenValues: value });
+			expect(result.error).toBeUndefined();
+			expect(result.items[0].json.access_token).toBe('[redacted]');
+		}
+	});
+
 	test('node description: Include Token Values is off by default, with a notice when on', () => {
 		const include = node.description.properties.find((p) => p.name === 'includeTokenValues');
 		expect(include?.default).toBe(false);

@@ -163,7 +163,8 @@ export async function executeOperation(state: ExecutionState, op: OperationSpec,
 	if (op.response === 'none') return [actionResult(op, values)];
 	if (op.responseKey) return [keyedResult(op, values, body)];
 	if (op.action === 'GenerateToken') {
-		return [redactTokens(body, ctx.getNodeParameter('includeTokenValues', itemIndex, false) as boolean)];
+		// Only a real `true` shows tokens: an expression giving "false", "no" or 1 must not.
+		return [redactTokens(body, ctx.getNodeParameter('includeTokenValues', itemIndex, false) === true)];
 	}
 	return [recordResult(op.subject, body, simplified)];
 }
