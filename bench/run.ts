@@ -208,7 +208,9 @@ async function main(): Promise<void> {
 		`Trigger state: ${t.stateBytes.toLocaleString('en')} bytes = ${t.bytesPerUser} bytes per user; the next poll found ${t.poll.events} of the 15 changes; the raw walk saw ${t.floor.usersSeen.toLocaleString('en')} users.\n\n` +
 		`Where the node's time goes (the patch job again, n8n's per-item costs taken out one by one; diagnostic only):\n\n${table(HEADERS, render(attributionRows))}\n`;
 	if (wanMs > 0) {
-		const wan = render(await suite(base, Math.round(N_WRITE / 10), Math.round(N_LIST / 5), wanMs));
+		const wanRows = await suite(base, Math.round(N_WRITE / 10), Math.round(N_LIST / 5), wanMs);
+		wanRows.push(...triggerRows(await benchTriggerPoll(Math.round(N_LIST / 5), wanMs)));
+		const wan = render(wanRows);
 		out += `\nWith ${wanMs} ms added to every request (a tenant across a network):\n\n${table(HEADERS, wan)}\n`;
 	}
 	process.stdout.write(out);

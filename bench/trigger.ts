@@ -107,13 +107,13 @@ async function counted<T>(emulator: EmulatorProcess, job: () => Promise<T>): Pro
 	return { result, run: { measurement, requests: stats.total, generateTokenCalls: stats.generateTokenCalls } };
 }
 
-export async function benchTriggerPoll(users = 100_000): Promise<TriggerBenchResult> {
+export async function benchTriggerPoll(users = 100_000, latencyMs = 0): Promise<TriggerBenchResult> {
 	// n8n-core keeps its instance settings (an encryption key) in the user folder.
 	process.env.N8N_USER_FOLDER ??= mkdtempSync(join(tmpdir(), 'idaas-bench-'));
 	// The explicit .ts: under tsx, `AlibabaIdaasTrigger.node` would resolve to the codex .node.json.
 	// eslint-disable-next-line @typescript-eslint/no-require-imports
 	const { AlibabaIdaasTrigger } = require('../nodes/AlibabaIdaasTrigger/AlibabaIdaasTrigger.node.ts') as { AlibabaIdaasTrigger: new () => INodeType };
-	const emulator = await startEmulatorProcess(users);
+	const emulator = await startEmulatorProcess(users, latencyMs);
 	const raw = new RawClient(emulator.target, walkSettings.concurrency);
 	try {
 		const { target } = emulator;
