@@ -1,8 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { getOperationByAction } from '../AlibabaIdaas/catalog';
-import type { OperationSpec } from '../AlibabaIdaas/catalog';
 import type { IdaasClient } from '../AlibabaIdaas/shared/transport';
+import { catalogOp } from '../AlibabaIdaas/shared/upsert';
 import { totalCountOf } from '../AlibabaIdaas/shared/transport';
 import type { Fingerprint, Observed } from './snapshot';
 import { fingerprint } from './snapshot';
@@ -24,24 +23,18 @@ import { fingerprint } from './snapshot';
  * Nothing here writes state; any failure propagates and the caller keeps the old state.
  */
 
-function op(action: string): OperationSpec {
-	const spec = getOperationByAction(action);
-	if (!spec) throw new Error(`Catalog error: no ${action}`);
-	return spec;
-}
-
 export const OPS = {
 	get listUsers() {
-		return op('ListUsers');
+		return catalogOp('ListUsers');
 	},
 	get getUser() {
-		return op('GetUser');
+		return catalogOp('GetUser');
 	},
 	get listOus() {
-		return op('ListOrganizationalUnits');
+		return catalogOp('ListOrganizationalUnits');
 	},
 	get scope() {
-		return op('GetApplicationProvisioningScope');
+		return catalogOp('GetApplicationProvisioningScope');
 	},
 };
 

@@ -1,14 +1,13 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { getOperationByAction } from '../catalog';
 import type { OperationSpec, ParamSpec } from '../catalog/types';
 import { isLocatorParam, resolveLocator } from './locators';
 import { actionResult, keyedResult, recordResult, redactTokens } from './outputs';
 import { BEARER_FIELDS, collectionOf, isSimplifiable, placementOf } from './properties';
 import type { IdaasClient } from './transport';
 import { CREDENTIAL_TYPE } from './transport';
-import { findId } from './upsert';
+import { catalogOp, findId } from './upsert';
 import { isBlank } from './validation';
 
 /**
@@ -110,14 +109,14 @@ function bearerToken(state: ExecutionState, op: OperationSpec, itemIndex: number
 function recovery(state: ExecutionState, op: OperationSpec, values: Record<string, unknown>, itemIndex: number) {
 	const { client } = state;
 	if (op.action === 'CreateUser' && !isBlank(values.username)) {
-		const lookup = getOperationByAction('GetUserIdByUsername') as OperationSpec;
+		const lookup = catalogOp('GetUserIdByUsername');
 		return async () => {
 			const userId = await findId(client, lookup, { username: values.username }, itemIndex);
 			return userId ? { userId } : undefined;
 		};
 	}
 	if (op.action === 'CreateOrganizationalUnit' && !isBlank(values.organizationalUnitExternalId)) {
-		const lookup = getOperationByAction('GetOrganizationalUnitIdByExternalId') as OperationSpec;
+		const lookup = catalogOp('GetOrganizationalUnitIdByExternalId');
 		return async () => {
 			const organizationalUnitId = await findId(
 				client,
@@ -134,7 +133,7 @@ function recovery(state: ExecutionState, op: OperationSpec, values: Record<strin
 	}
 	if (op.action === 'CreateGroup' && typeof values.groupName === 'string' && values.groupName.trim() !== '') {
 		// No lookup by name: list the groups whose name starts with it and take the exact match.
-		const lookup = getOperationByAction('ListGroups') as OperationSpec;
+		const lookup = catalogOp('ListGroups');
 		const groupName = values.groupName.trim();
 		return async () => {
 			const groups = await client.list(lookup, { groupNameStartWith: groupName }, { itemIndex });
