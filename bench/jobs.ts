@@ -246,11 +246,7 @@ export async function userIdsOf(ctx: JobContext, count: number): Promise<string[
 	const client = await rawClient(ctx);
 	const ids: string[] = [];
 	try {
-		for (let page = 1; ids.length < count; page++) {
-			const body = (await client.json('GET', `/users?pageNumber=${page}&pageSize=100`)) as { data: Array<{ userId: string }> };
-			ids.push(...body.data.map((user) => user.userId));
-			if (body.data.length < 100) break;
-		}
+		await client.eachPage<{ userId: string }>('/users', (data) => ids.push(...data.map((user) => user.userId)));
 	} finally {
 		await client.close();
 	}

@@ -39,24 +39,6 @@ export interface TriggerBenchResult {
 	bytesPerUser: number;
 }
 
-const PAGE = 100;
-
-interface Page<T> {
-	data?: T[];
-	totalCount?: number;
-}
-
-/** Every page of one listing, pageNumber style, as the trigger reads it. */
-async function eachPage<T>(client: RawClient, path: string, onPage: (data: T[]) => void): Promise<void> {
-	for (let pageNumber = 1; ; pageNumber++) {
-		const separator = path.includes('?') ? '&' : '?';
-		const body = (await client.json('GET', `${path}${separator}pageNumber=${pageNumber}&pageSize=${PAGE}`)) as Page<T>;
-		const data = body.data ?? [];
-		onPage(data);
-		if (data.length < PAGE || pageNumber * PAGE >= Number(body.totalCount)) return;
-	}
-}
-
 /** The OU tree under the provisioning scope, breadth first, as `readTree` in the trigger walks it. */
 async function walkTree(client: RawClient): Promise<string[]> {
 	const scope = (await client.json('GET', '/provisioningScope')) as { organizationalUnitIds?: string[] };
@@ -65,7 +47,7 @@ async function walkTree(client: RawClient): Promise<string[]> {
 	while (level.length > 0) {
 		const next: string[] = [];
 		await mapConcurrent(level, walkSettings.concurrency, async (parentId) => {
-			await eachPage<{ organizationalUnitId: string }>(client, `/organizationalUnits?parentId=${parentId}`, (data) => {
+			await client.eachPage<{ organizationalUnitId: string }>(`/organizationalUnits?parentId=${parentId}`, (data) => {
 				for (const ou of data) next.push(ou.organizationalUnitId);
 			});
 		});
@@ -80,7 +62,7 @@ async function rawWalk(client: RawClient): Promise<number> {
 	let users = 0;
 	const ous = await walkTree(client);
 	await mapConcurrent(ous, walkSettings.concurrency, async (ou) => {
-		await eachPage(client, `/users?organizationalUnitId=${ou}`, (data) => {
+		await client.eachPage(`/users?organizationalUnitId=${ou}`, (data) => {
 			users += data.length;
 		});
 	});
@@ -90,7 +72,7 @@ async function rawWalk(client: RawClient): Promise<number> {
 /** 5 created, 5 renamed, 1 disabled, 1 moved, 3 deleted: 15 events for the next poll. */
 async function makeChanges(client: RawClient, ous: string[]): Promise<void> {
 	const ids: string[] = [];
-	await eachPage<{ userId: string }>(client, '/users', (data) => ids.push(...data.map((user) => user.userId)));
+	await client.eachPage<{ userId: string }>('/users', (data) => ids.push(...data.map((user) => user.userId)));
 	for (let i = 0; i < 5; i++) {
 		await client.json('POST', '/users', { username: `bench.new${i}`, primaryOrganizationalUnitId: ous[(1 + i) % ous.length] });
 	}

@@ -61,6 +61,17 @@ export class RawClient {
 		return text ? JSON.parse(text) : {};
 	}
 
+	/** Every page of one pageNumber listing at the largest page size (100), one after the other. */
+	async eachPage<T>(path: string, onPage: (data: T[]) => void): Promise<void> {
+		const separator = path.includes('?') ? '&' : '?';
+		for (let pageNumber = 1; ; pageNumber++) {
+			const body = (await this.json('GET', `${path}${separator}pageNumber=${pageNumber}&pageSize=100`)) as { data?: T[]; totalCount?: number };
+			const data = body.data ?? [];
+			onPage(data);
+			if (data.length < 100 || pageNumber * 100 >= Number(body.totalCount)) return;
+		}
+	}
+
 	async close(): Promise<void> {
 		await this.pool.close();
 	}
