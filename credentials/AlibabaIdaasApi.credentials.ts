@@ -41,11 +41,13 @@ export class AlibabaIdaasApi implements ICredentialType {
 			default: '',
 		},
 		{
+			// Not a secret, so not password-typed: n8n 2.8.4 masks password-typed values with
+			// `.startsWith`, which throws on the number our earlier releases stored here and left the
+			// credential unopenable. Unmasked, old numbers and the strings written now both load.
 			displayName: 'Access Token Expires At',
 			name: 'accessTokenExpiresAt',
 			type: 'hidden',
-			typeOptions: { password: true },
-			default: 0,
+			default: '',
 		},
 		{
 			displayName: 'Region',
@@ -141,12 +143,11 @@ export class AlibabaIdaasApi implements ICredentialType {
 		}
 		const expiresAt = Number(body.expires_at);
 		const expiresIn = Number(body.expires_in);
-		return {
-			accessToken: body.access_token,
-			accessTokenExpiresAt: Number.isFinite(expiresAt)
-				? expiresAt
-				: Math.floor(Date.now() / 1000) + (Number.isFinite(expiresIn) ? expiresIn : 0),
-		};
+		const expiresAtSeconds = Number.isFinite(expiresAt)
+			? expiresAt
+			: Math.floor(Date.now() / 1000) + (Number.isFinite(expiresIn) ? expiresIn : 0);
+		// Strings only: credential data is shown and masked by the editor as text.
+		return { accessToken: body.access_token, accessTokenExpiresAt: String(expiresAtSeconds) };
 	}
 
 	authenticate: IAuthenticateGeneric = {

@@ -9,6 +9,7 @@ import { recordOutput, recordSecret } from '../setup/leakGuard';
 import { DemoEmulator, startDemoEmulator } from './helpers/emulator';
 import { describeE2E, ensureBuilt, ensureN8n, loadExample, N8nSandbox, NODE_TYPE, TRIGGER_TYPE } from './helpers/n8n';
 import { credentialRefs, withLocalNotifications } from './helpers/workflows';
+import { openCredential, testCredential } from './helpers/credentialRest';
 
 const VERSION = '2.41.1';
 const skip = process.env.E2E_SKIP_LATEST === '1';
@@ -17,6 +18,7 @@ jest.setTimeout(180_000);
 
 let emulator: DemoEmulator;
 let n8n: N8nSandbox;
+let credentialId: string;
 const onboarding = withLocalNotifications(loadExample('onboarding'));
 
 maybe(`n8n ${VERSION} on Node 24`, () => {
@@ -28,6 +30,7 @@ maybe(`n8n ${VERSION} on Node 24`, () => {
 		const [ref] = credentialRefs(onboarding);
 		const data = emulator.credentialData();
 		recordSecret(data.clientSecret);
+		credentialId = ref.id;
 		await n8n.importCredentials([{ id: ref.id, name: ref.name, type: 'alibabaIdaasApi', data }]);
 		await n8n.importWorkflows([onboarding]);
 	}, 20 * 60_000);
@@ -66,6 +69,10 @@ maybe(`n8n ${VERSION} on Node 24`, () => {
 		expect(names).toEqual(expect.arrayContaining([NODE_TYPE, TRIGGER_TYPE]));
 		const creds = (await n8n.rest('/types/credentials.json')).map((c: any) => c.name);
 		expect(creds).toContain('alibabaIdaasApi');
+		// The onboarding run stored a token in the credential; the editor still opens and tests it.
+		const opened = await openCredential(n8n, credentialId);
+		expect(opened.data.accessTokenExpiresAt).toMatch(/^\d{10}$/);
+		expect(await testCredential(n8n, opened)).toMatchObject({ status: 'OK' });
 		await n8n.stopServer();
 	});
 });

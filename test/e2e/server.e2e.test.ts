@@ -14,6 +14,7 @@ import { launchChromium } from './helpers/browser';
 import { DemoEmulator, startDemoEmulator } from './helpers/emulator';
 import { artifactsDir, describeE2E, ensureBuilt, ensureN8n, loadExample, N8nPaths, N8nSandbox, NODE_TYPE, requireFromN8n, TRIGGER_TYPE, waitFor } from './helpers/n8n';
 import { credentialRefs, pickerWorkflow, withLocalNotifications, withPollTimes } from './helpers/workflows';
+import { openCredential, saveCredential, testCredential, usedByRelease010 } from './helpers/credentialRest';
 
 const VERSION = '2.8.4';
 jest.setTimeout(180_000);
@@ -27,6 +28,10 @@ const welcome = withPollTimes(withLocalNotifications(loadExample('welcome')), {
 	cronExpression: '0,10,20,30,40,50 * * * * *',
 });
 const offboarding = loadExample('offboarding'); // shipped as is: the editor must render it, Slack node included
+const LEGACY = { id: 'idaasLegacyCred01', name: 'IDaaS saved by 0.1.0' };
+const LEGACY_TOKEN = 'legacy-access-token-0123456789abcdef';
+let welcomeCredentialId: string;
+let clientSecret: string;
 
 
 describeE2E(`n8n start ${VERSION} with the package`, () => {
@@ -38,7 +43,13 @@ describeE2E(`n8n start ${VERSION} with the package`, () => {
 		const [ref] = credentialRefs(welcome);
 		const data = emulator.credentialData();
 		recordSecret(data.clientSecret);
-		await n8n.importCredentials([{ id: ref.id, name: ref.name, type: 'alibabaIdaasApi', data }]);
+		recordSecret(LEGACY_TOKEN);
+		welcomeCredentialId = ref.id;
+		clientSecret = data.clientSecret;
+		await n8n.importCredentials([
+			{ id: ref.id, name: ref.name, type: 'alibabaIdaasApi', data },
+			{ ...LEGACY, type: 'alibabaIdaasApi', data: usedByRelease010(data, LEGACY_TOKEN) },
+		]);
 		await n8n.importWorkflows([welcome, offboarding, pickerWorkflow(ref, NODE_TYPE)]);
 		await n8n.publish(welcome.id);
 		await n8n.startServer();
@@ -100,6 +111,20 @@ describeE2E(`n8n start ${VERSION} with the package`, () => {
 		expect(mail).toHaveLength(items.length);
 		expect(mail[0].toEmail).toBe('trigger.e2e@example.com');
 		expect(mail[0].text).toContain('trigger.e2e');
+	});
+
+	test('(f) after use, the credential opens, tests and saves; one saved by release 0.1.0 opens too', async () => {
+		// Test (c) ran the trigger, which fetched a token and stored it with its expiry in the credential.
+		for (const id of [welcomeCredentialId, LEGACY.id]) {
+			const opened = await openCredential(n8n, id);
+			expect(JSON.stringify(opened.data)).not.toContain(clientSecret);
+			expect(JSON.stringify(opened.data)).not.toContain(LEGACY_TOKEN);
+			expect(await testCredential(n8n, opened)).toMatchObject({ status: 'OK' });
+			await saveCredential(n8n, opened);
+			await openCredential(n8n, id);
+		}
+		const used = await openCredential(n8n, welcomeCredentialId);
+		expect(used.data.accessTokenExpiresAt).toMatch(/^\d{10}$/);
 	});
 
 	test('(e) the editor renders the IDaaS node: resource, operation, user picker', async () => {
