@@ -177,7 +177,7 @@ describe('provisioning scope', () => {
 
 	test('reads outside the scope', async () => {
 		const ou = await h.call('GetOrganizationalUnit', { path: { organizationalUnitId: DEMO.sales } });
-		expect(ou).toMatchObject({ status: 400, body: { code: 'OrganizationUnitIdNotInScopes', message: `organizationalUnitId : ${DEMO.sales} not in provisioning scope!` } });
+		expect(ou).toMatchObject({ status: 400, body: { code: 'OrganizationUnitIdNotInScopes', message: `organizationUnitId : ${DEMO.sales} not in provisioning scope!` } });
 		expect((await h.call('ListUsers', { query: { organizationalUnitId: DEMO.sales } })).body.code).toBe('OrganizationUnitIdNotInScopes');
 		expect((await h.call('ListOrganizationalUnits', { query: { parentId: DEMO.root } })).body.code).toBe('OrganizationUnitIdNotInScopes');
 		expect((await h.call('GetUser', { path: { userId: DEMO.bob } })).body.code).toBe('ResourceNotFound.User');
