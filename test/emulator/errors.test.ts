@@ -40,6 +40,15 @@ describe('parameter validation from the catalog', () => {
 	test('UpdateUserPassword enforces the minimum length', async () => {
 		const r = await h.call('UpdateUserPassword', { path: { userId: DEMO.bob }, body: { password: 'short' } });
 		expect(r).toMatchObject({ status: 400, body: { code: 'InvalidParameter.Password' } });
+		expect((await h.call('UpdateUserPassword', { path: { userId: DEMO.bob }, body: { password: '' } })).body.code).toBe('InvalidParameter.Password');
+	});
+
+	test('UpdateUserPassword without a password: the API marks it optional, so 200 and nothing changes', async () => {
+		const before = { ...h.emu.store.users.get(DEMO.bob)! };
+		for (const body of [{}, undefined]) {
+			expect(await h.call('UpdateUserPassword', { path: { userId: DEMO.bob }, body })).toMatchObject({ status: 200, body: {} });
+		}
+		expect(h.emu.store.users.get(DEMO.bob)).toEqual(before);
 	});
 });
 
