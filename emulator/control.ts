@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'http';
 
+import { authorize, decideDevice } from './controlOAuth';
 import { ApiError, managementBody } from './errors';
 import type { FaultInput } from './faults';
 import { parseBody, readBody, sendJson } from './http';
@@ -34,6 +35,10 @@ const ROUTES: Array<[method: string, pattern: RegExp, handler: ControlHandler]> 
 	['POST', /^tokens\/expire$/, (emu) => ({ expired: emu.faults.expireTokens() })],
 	['POST', /^tokens\/user$/, (emu, body) => ({ access_token: emu.issueUserToken(body.userId as string, { scopes: body.scopes as string[] | undefined }) })],
 	['POST', /^tokens\/pam$/, (emu) => ({ access_token: emu.issuePamToken() })],
+	['POST', /^oauth\/authorize$/, (emu, body) => authorize(emu, body)],
+	['POST', /^oauth\/device\/approve$/, (emu, body) => decideDevice(emu, body, 'approved')],
+	['POST', /^oauth\/device\/deny$/, (emu, body) => decideDevice(emu, body, 'denied')],
+	['POST', /^oauth\/device\/expire$/, (emu, body) => ({ expired: emu.store.grants.expireDeviceCodes(body.user_code as string | undefined) })],
 	['POST', /^users$/, (emu, body) => userView(emu, emu.store.createUser({ primaryOrganizationalUnitId: emu.store.rootOrganizationalUnitId, ...body } as unknown as NewUser).userId)],
 	['GET', /^users\/([^/]+)$/, (emu, _b, id) => userView(emu, id)],
 	['PATCH', /^users\/([^/]+)$/, (emu, body, id) => (emu.store.patchUser(id, body as UserPatch), userView(emu, id))],

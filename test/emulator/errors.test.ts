@@ -161,7 +161,7 @@ describe('application, instance and token checks', () => {
 			expect(await h.call('ListUsers', { token })).toMatchObject({ status: 400, body: { code: 'invalid_token', message: 'Access token is not valid' } });
 		}
 		const revoked = h.emu.issueAppToken();
-		await h.call('RevokeToken', { token: null, query: { token: revoked } });
+		await h.call('RevokeToken', { token: null, query: { token: revoked, client_id: h.app.clientId, client_secret: h.app.clientSecret } });
 		expect(await h.call('ListUsers', { token: revoked })).toMatchObject({ status: 400, body: { code: 'invalid_token' } });
 		h.emu.faults.expireTokens();
 		expect(await h.call('ListUsers')).toMatchObject({ status: 400, body: { code: 'invalid_token' } });
