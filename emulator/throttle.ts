@@ -81,6 +81,10 @@ export class RateLimiter {
 
 	/** Replaces the limit (buckets start full); `{}` or `undefined` turns it off. */
 	set(config: RateLimitConfig = {}): void {
+		// A misspelt field must not silently leave the emulator unlimited.
+		const unknown = Object.keys(config).find((key) => !['perSecond', 'burst', 'perAction'].includes(key));
+		if (unknown) throw invalid(unknown, 'A rate limit has perSecond, burst and perAction.');
+		if (config.burst !== undefined && config.perSecond === undefined) throw invalid('perSecond', 'A burst needs a rate.');
 		const instance = config.perSecond !== undefined ? new TokenBucket({ perSecond: config.perSecond, burst: config.burst }) : undefined;
 		const actions = new Map(
 			Object.entries(config.perAction ?? {}).map(([action, value]) => {
@@ -95,10 +99,6 @@ export class RateLimiter {
 
 	get(): RateLimitConfig {
 		return structuredClone(this.config);
-	}
-
-	get enabled(): boolean {
-		return Boolean(this.instance || this.actions.size);
 	}
 
 	/** Takes a token for the request, or throws 429 Throttling saying how long until one is free. */

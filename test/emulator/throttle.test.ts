@@ -82,6 +82,8 @@ describe('the emulator throttles like a gateway', () => {
 		expect((await h.call('ListUsers')).status).toBe(200);
 		expect(await h.control('PUT', 'rateLimit', { perSecond: 0 })).toMatchObject({ status: 400, body: { code: 'InvalidParameter.PerSecond' } });
 		expect(await h.control('PUT', 'rateLimit', { perAction: { ListUser: 5 } })).toMatchObject({ status: 400, body: { code: 'InvalidParameter.PerAction' } });
+		expect(await h.control('PUT', 'rateLimit', { rate: 5 })).toMatchObject({ status: 400, body: { code: 'InvalidParameter.Rate' } });
+		expect(await h.control('PUT', 'rateLimit', { burst: 5 })).toMatchObject({ status: 400, body: { code: 'InvalidParameter.PerSecond' } });
 		// A refused change leaves the limit as it was (off).
 		expect((await h.control('GET', 'rateLimit')).body).toEqual({});
 	});
