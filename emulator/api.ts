@@ -1,11 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'http';
 
 import type { OperationSpec } from '../nodes/AlibabaIdaas/catalog';
-import { appToken, checkAppUsable, checkScope, findApp, findInstance, pamToken, type ScopeSpelling } from './auth';
+import { appToken, checkAppUsable, checkScope, findApp, findInstance, type ScopeSpelling } from './auth';
 import { ApiError, managementBody, oauthBody } from './errors';
 import type { Faults } from './faults';
 import { HANDLERS, type Ctx } from './handlers';
 import { parseBody, readBody, sendJson } from './http';
+import { pamCaller } from './pam/auth';
 import { Router } from './router';
 import type { Stats } from './stats';
 import type { Store } from './store';
@@ -84,8 +85,9 @@ function dispatch(deps: ApiDeps, ctx: Ctx): unknown {
 	findInstance(store, path.instanceId);
 	const handler = HANDLERS[op.action];
 	if (op.auth === 'none' || op.auth === 'userBearer') return handler(ctx);
-	if (op.auth === 'pamBearer') {
-		ctx.token = pamToken(store, req, op);
+	// PAM operations sit under the instance, not an application: the token names the caller.
+	if (op.auth === 'pamBearer' || !op.path.includes('{applicationId}')) {
+		Object.assign(ctx, pamCaller(store, req, op));
 		ctx.input = validateInput(op, path, ctx.query, ctx.body);
 		return handler(ctx);
 	}

@@ -49,15 +49,3 @@ export function checkScope(op: OperationSpec, app: AppRecord, spelling: ScopeSpe
 	const shown = spelling === 'manager_all' ? op.scope.replace(/:manage_all$/, ':manager_all') : op.scope;
 	throw new ApiError(403, 'permission_denied', `Require scopes: [${shown}]`);
 }
-
-/** What Alibaba's PAM client asks the M2M token endpoint for (CIDAAS README); covers every PAM scope. */
-export const PAM_ALL_SCOPE = 'urn:cloud:idaas:pam|.all';
-
-/** ObtainCloudAccountRoleAccessCredential: a live token of this instance carrying the PAM scope. */
-export function pamToken(store: Store, req: IncomingMessage, op: OperationSpec): TokenRecord {
-	const token = store.liveToken(bearerOf(req) ?? '');
-	if (!token || token.instanceId !== store.instanceId) throw invalidToken();
-	const granted = token.scopes.includes(op.scope ?? '') || token.scopes.includes(PAM_ALL_SCOPE);
-	if (op.scope && !granted) throw new ApiError(403, 'permission_denied', `Require scopes: [${op.scope}]`);
-	return token;
-}

@@ -30,6 +30,8 @@ const ROUTES: Array<[method: string, pattern: RegExp, handler: ControlHandler]> 
 	['POST', /^tokens\/expire$/, (emu) => ({ expired: emu.faults.expireTokens() })],
 	['POST', /^tokens\/user$/, (emu, body) => ({ access_token: emu.issueUserToken(body.userId as string, { scopes: body.scopes as string[] | undefined }) })],
 	['POST', /^tokens\/pam$/, (emu) => ({ access_token: emu.issuePamToken() })],
+	// What the person's browser does with a PAM OAuth authorization session: approve or refuse it.
+	['POST', /^pam\/sessions\/([^/]+)$/, (emu, body, id) => emu.store.pam.finishSession(id, body.status === 'failed' ? 'failed' : 'completed')],
 	['POST', /^users$/, (emu, body) => userView(emu, emu.store.createUser({ primaryOrganizationalUnitId: emu.store.rootOrganizationalUnitId, ...body } as unknown as NewUser).userId)],
 	['GET', /^users\/([^/]+)$/, (emu, _b, id) => userView(emu, id)],
 	['PATCH', /^users\/([^/]+)$/, (emu, body, id) => (emu.store.patchUser(id, body as UserPatch), userView(emu, id))],

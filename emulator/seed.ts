@@ -34,6 +34,7 @@ export function applySeed(store: Store, seed: SeedData): Store {
 	const apps = seed.applications?.length ? seed.applications : [{ applicationId: undefined, clientSecret: undefined }];
 	for (const app of apps) store.addApplication({ ...app, scopes: 'scopes' in app && app.scopes ? app.scopes : ALL_SCOPES });
 	for (const role of seed.cloudAccountRoles ?? []) store.cloudAccountRoles.set(role.cloudAccountRoleExternalId, role);
+	store.pam.seed(seed.pam);
 	return store;
 }
 

@@ -1,3 +1,5 @@
+import type { PamSeed } from './pam/types';
+
 /**
  * The emulator's records. User, OU and group records hold the documented fields (idaas-api.md
  * §1.9) plus the relations the store keeps; views.ts turns them into the exact response shapes.
@@ -143,4 +145,5 @@ export interface SeedData {
 		deviceFlowEnabled?: boolean;
 	}>;
 	cloudAccountRoles?: CloudAccountRole[];
+	pam?: PamSeed;
 }

@@ -1,7 +1,7 @@
 import { ApiError } from '../errors';
 import { newToken } from '../ids';
 import { bearerOf, checkAppUsable, findApp } from '../auth';
-import type { AppRecord } from '../types';
+import type { AppRecord, TokenRecord } from '../types';
 import type { Ctx, Handler } from './context';
 
 /**
@@ -10,7 +10,7 @@ import type { Ctx, Handler } from './context';
  */
 
 /** Parameters from the query string (the SDK), the body (form, per the docs; JSON tolerated) and Basic auth. */
-function oauthParams(ctx: Ctx): Record<string, string> {
+export function oauthParams(ctx: Ctx): Record<string, string> {
 	const params: Record<string, string> = {};
 	for (const [key, value] of Object.entries(ctx.body)) if (typeof value === 'string') params[key] = value;
 	for (const [key, value] of ctx.query) params[key] ??= value;
@@ -26,7 +26,7 @@ function oauthParams(ctx: Ctx): Record<string, string> {
 	return params;
 }
 
-const oauthError = (status: number, code: string, message: string) => new ApiError(status, code, message);
+export const oauthError = (status: number, code: string, message: string) => new ApiError(status, code, message);
 
 function pathApp(ctx: Ctx): AppRecord {
 	return findApp(ctx.store, ctx.path.applicationId);
@@ -36,12 +36,29 @@ function checkClientId(app: AppRecord, clientId: string | undefined, code = 'inv
 	if (clientId !== undefined && clientId !== app.clientId) throw oauthError(400, code, 'Invalid client id');
 }
 
+/**
+ * The account's own token. `scope` may hold several space-separated values (SDK 1.8.0); without
+ * it the token gets openid (ASSUMPTION).
+ */
+function passwordGrant(ctx: Ctx, app: AppRecord, params: Record<string, string>): TokenRecord {
+	const userId = params.username ? ctx.store.findUserId('username', params.username) : undefined;
+	const user = userId ? ctx.store.users.get(userId) : undefined;
+	if (!user || user.status !== 'enabled' || !user.password || user.password !== params.password) {
+		throw oauthError(400, 'invalid_grant', 'Invalid username or password');
+	}
+	const scopes = (params.scope ?? 'openid').split(' ').filter(Boolean);
+	return ctx.store.issueToken('user', app.applicationId, { userId: user.userId, scopes });
+}
+
 export const oauthHandlers: Record<string, Handler> = {
 	/**
-	 * client_credentials only. Documented: API access off → 400 invalid_grant "Invalid or not
-	 * supported grant_type: client_credentials" (META-ZH). ASSUMPTIONS: a wrong or missing secret
-	 * → 400 invalid_client; other grants → 400 invalid_grant with the same message pattern;
-	 * no refresh_token / id_token for client credentials (D-M2M).
+	 * client_credentials, and password (SDK 1.8.0 documents the password grant, which the older
+	 * metadata called unsupported). Documented: API access off → 400 invalid_grant "Invalid or not
+	 * supported grant_type: client_credentials" (the zh metadata's error table). ASSUMPTIONS: a
+	 * wrong or missing secret → 400 invalid_client; a wrong username or password, or a disabled
+	 * account → 400 invalid_grant; other grants → 400 invalid_grant with the same message
+	 * pattern; no refresh_token / id_token for client credentials (the M2M token docs,
+	 * https://www.alibabacloud.com/help/en/idaas/eiam/user-guide/m2m-client-token-invocation-example).
 	 */
 	GenerateToken(ctx) {
 		const params = oauthParams(ctx);
@@ -49,18 +66,19 @@ export const oauthHandlers: Record<string, Handler> = {
 		const grant = params.grant_type;
 		if (!grant) throw oauthError(400, 'invalid_request', 'Missing parameter: grant_type');
 		checkClientId(app, params.client_id);
-		if (grant !== 'client_credentials') throw oauthError(400, 'invalid_grant', `Invalid or not supported grant_type: ${grant}`);
+		if (grant !== 'client_credentials' && grant !== 'password') throw oauthError(400, 'invalid_grant', `Invalid or not supported grant_type: ${grant}`);
 		if (!app.enabled) throw new ApiError(403, 'application_disabled', 'Application is disabled');
 		if (!app.apiEnabled) throw oauthError(400, 'invalid_grant', `Invalid or not supported grant_type: ${grant}`);
 		if (!params.client_secret || params.client_secret !== app.clientSecret) {
 			throw oauthError(400, 'invalid_client', 'Client authentication failed');
 		}
-		const token = ctx.store.issueToken('app', app.applicationId);
+		const token = grant === 'password' ? passwordGrant(ctx, app, params) : ctx.store.issueToken('app', app.applicationId);
 		return {
 			token_type: 'Bearer',
 			access_token: token.token,
 			expires_in: Math.round((token.expiresAt - Date.now()) / 1000),
 			expires_at: Math.floor(token.expiresAt / 1000),
+			...(token.kind === 'user' ? { scope: token.scopes.join(' ') } : {}),
 		};
 	},
 

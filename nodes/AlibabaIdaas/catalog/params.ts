@@ -18,7 +18,16 @@ export const SCOPES = {
 	ouRead: 'urn:alibaba:idaas:scope:organizational_unit:read_all',
 	ouManage: 'urn:alibaba:idaas:scope:organizational_unit:manage_all',
 	pamObtainCredential: 'urn:cloud:idaas:pam|cloud_account_role:obtain_access_credential',
+	// The PAM scopes SDK 1.8.0 names in each operation's remark (client.ts).
+	pamCredentialObtain: 'urn:cloud:idaas:pam|credential:obtain',
+	pamCredentialManage: 'urn:cloud:idaas:pam|credential:manage',
+	pamTokenObtain: 'urn:cloud:idaas:pam|authentication_token:obtain',
+	pamTokenRead: 'urn:cloud:idaas:pam|authentication_token:read',
+	pamTokenManage: 'urn:cloud:idaas:pam|authentication_token:manage',
 } as const;
+
+/** The PAM operations sit under the instance, with no application in the path (SDK 1.8.0 client.ts). */
+export const INSTANCE_PREFIX = '/v2/{instanceId}';
 
 const ID_LABEL: Record<IdKind, string> = {
 	user: 'User',

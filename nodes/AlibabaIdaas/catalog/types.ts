@@ -10,7 +10,8 @@ export type ParamLocation = 'path' | 'query' | 'body';
 
 /**
  * `stringList` is a JSON array of strings (e.g. `userIds`); `objectList` an array of objects
- * (e.g. `customFields`); `object` a nested object (e.g. `passwordInitializationConfig`).
+ * (e.g. `customFields`); `object` a nested object (e.g. `passwordInitializationConfig`), or, with
+ * `mapValues` instead of `fields`, a free map of names to values (e.g. a JWT's `customClaims`).
  */
 export type ParamType = 'string' | 'integer' | 'boolean' | 'stringList' | 'objectList' | 'object';
 
@@ -57,6 +58,8 @@ export interface ParamSpec {
 	default?: string | number | boolean;
 	/** Object fields of an `objectList`/`object` parameter. */
 	fields?: readonly ParamSpec[];
+	/** An `object` that is a free map (no `fields`): what its values may be. */
+	mapValues?: 'string' | 'any';
 }
 
 /**
@@ -82,7 +85,10 @@ export type Resource =
 	| 'group'
 	| 'application'
 	| 'token'
-	| 'cloudAccountRole';
+	| 'cloudAccountRole'
+	| 'credential'
+	| 'authenticationToken'
+	| 'oauthAuthorizationSession';
 
 /**
  * What a success response holds:
@@ -126,6 +132,8 @@ export interface OperationSpec {
 	 * Retries after 5xx or a dropped connection only happen for these.
 	 */
 	idempotent: boolean;
+	/** TEMPORARY until the hooks land: response fields holding secrets (dot paths). */
+	secrets?: readonly string[];
 	/** The kind of object the operation returns or acts on, for simplify and error hints. */
 	subject?: 'user' | 'organizationalUnit' | 'group';
 }
