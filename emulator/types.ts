@@ -111,7 +111,8 @@ export interface CloudAccountRole {
 	cloudAccountRoleId: string;
 	cloudAccountRoleName: string;
 	cloudAccountRoleExternalId: string;
-	cloudAccountVendorType: 'alibaba_cloud' | 'aws';
+	/** tencent_cloud: ASSUMPTION, the SDK documents only alibaba_cloud but has a Tencent token object. */
+	cloudAccountVendorType: 'alibaba_cloud' | 'aws' | 'tencent_cloud';
 	/** Longest STS lifetime the role allows (seconds). */
 	maxSessionDurationSeconds: number;
 }

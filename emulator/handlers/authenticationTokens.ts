@@ -101,7 +101,7 @@ export const authenticationTokenHandlers: Record<string, Handler> = {
 			.tokensOf(provider, input.consumerId as string)
 			.filter((t) => input.revoked === undefined || t.revoked === input.revoked)
 			.filter((t) => input.expired === undefined || t.expirationTime <= now === input.expired);
-		const listing = `tokens\n${provider.credentialProviderId}\n${String(input.consumerId)}`;
+		const listing = `tokens:${provider.credentialProviderId}:${String(input.consumerId).replace(/\n/g, ' ')}`;
 		const window = tokenWindow(ctx.op, input, listing);
 		// The list field is `entities` here, not `data` (SDK model).
 		const { data, ...page } = tokenPage(listing, window, tokens.length, slice(tokens, window).map((t) => tokenMetadata(instanceId, t)));

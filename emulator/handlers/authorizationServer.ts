@@ -1,5 +1,5 @@
 import { ApiError } from '../errors';
-import { coversPamScope, isPamScope } from '../pam/auth';
+import { PAM_ALL_SCOPE, coversPamScope, isPamScope } from '../pam/auth';
 import type { AppRecord } from '../types';
 import type { Handler } from './context';
 import { oauthError, oauthParams } from './oauth';
@@ -9,20 +9,19 @@ export const SYSTEM_AUTHORIZATION_SERVER = 'iauths_system';
 
 /**
  * Which scopes a client-credentials token of the authorization server carries: the ones asked
- * for (space-separated; `urn:cloud:idaas:pam|.all` stands for every PAM scope granted), or every
- * PAM scope granted when none is asked for. ASSUMPTION: asking for a scope not granted is
- * 400 invalid_scope, the OAuth 2.0 code (RFC 6749 §5.2).
+ * for (space-separated), where `urn:cloud:idaas:pam|.all` stands for every PAM scope granted to
+ * the client; every PAM scope granted when none is asked for. ASSUMPTION: asking for a scope not
+ * granted (or for .all with none granted) is 400 invalid_scope, the OAuth 2.0 code (RFC 6749 §5.2).
  */
 function grantedScopes(app: AppRecord, requested: string | undefined): string[] {
 	const pamScopes = [...app.scopes].filter(isPamScope);
-	if (!requested) return pamScopes;
-	const scopes = requested.split(' ').filter(Boolean);
-	for (const scope of scopes) {
-		if (!(isPamScope(scope) ? coversPamScope(app.scopes, scope) : app.scopes.has(scope))) {
-			throw oauthError(400, 'invalid_scope', `Scope not granted to the client: ${scope}`);
-		}
+	const scopes = new Set<string>();
+	for (const scope of requested ? requested.split(' ').filter(Boolean) : [PAM_ALL_SCOPE]) {
+		if (scope === PAM_ALL_SCOPE && pamScopes.length > 0) pamScopes.forEach((s) => scopes.add(s));
+		else if (app.scopes.has(scope) || (isPamScope(scope) && coversPamScope(app.scopes, scope))) scopes.add(scope);
+		else throw oauthError(400, 'invalid_scope', `Scope not granted to the client: ${scope}`);
 	}
-	return scopes;
+	return [...scopes];
 }
 
 export const authorizationServerHandlers: Record<string, Handler> = {

@@ -44,7 +44,8 @@ describe('GenerateToken', () => {
 
 	test('unsupported grant, missing grant, API access off, unknown application', async () => {
 		const q = { client_id: h.app.clientId, client_secret: h.app.clientSecret };
-		expect((await h.call('GenerateToken', { token: null, query: { ...q, grant_type: 'password' } })).body).toMatchObject({ error: 'invalid_grant', error_description: 'Invalid or not supported grant_type: password' });
+		// The password grant is supported since SDK 1.8.0 (test/emulator/pam.test.ts); device code is not emulated.
+		expect((await h.call('GenerateToken', { token: null, query: { ...q, grant_type: 'refresh_token' } })).body).toMatchObject({ error: 'invalid_grant', error_description: 'Invalid or not supported grant_type: refresh_token' });
 		expect((await h.call('GenerateToken', { token: null, query: q })).body.error).toBe('invalid_request');
 		h.emu.apps.update(h.app.applicationId, { apiEnabled: false });
 		expect((await h.call('GenerateToken', { token: null, query: { ...q, grant_type: 'client_credentials' } })).body.error).toBe('invalid_grant');
@@ -89,7 +90,9 @@ describe('ObtainCloudAccountRoleAccessCredential', () => {
 	});
 
 	test('needs the PAM scope, a live token, a known role and a valid duration', async () => {
-		expect((await h.call('ObtainCloudAccountRoleAccessCredential', { token: h.emu.issueAppToken(), query: role })).body).toMatchObject({
+		// The demo application is granted the PAM scopes; this one only the directory's.
+		const plain = h.emu.apps.create({ scopes: ['urn:alibaba:idaas:scope:user:read_all'] });
+		expect((await h.call('ObtainCloudAccountRoleAccessCredential', { token: h.emu.issueAppToken(plain.applicationId), query: role })).body).toMatchObject({
 			code: 'permission_denied',
 			message: 'Require scopes: [urn:cloud:idaas:pam|cloud_account_role:obtain_access_credential]',
 		});

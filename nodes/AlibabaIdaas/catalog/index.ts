@@ -11,7 +11,7 @@ import type { OperationSpec, Resource } from './types';
 import { userOperations } from './user';
 
 export * from './types';
-export { SCOPES, SOURCE_TYPES } from './params';
+export { ROOT_OU_ALIAS, SCOPES, SOURCE_TYPES } from './params';
 
 /** Every Developer API operation, in the order the README lists them. */
 export const CATALOG: readonly OperationSpec[] = [

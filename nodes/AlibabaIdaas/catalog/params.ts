@@ -10,6 +10,9 @@ export const APP_PREFIX = '/v2/{instanceId}/{applicationId}';
 
 export const SOURCE_TYPES = ['build_in', 'ding_talk', 'ad', 'ldap'] as const;
 
+/** Stands for the root organizational unit in ListOrganizationalUnits' parentId (SDK 1.8.0 remark). */
+export const ROOT_OU_ALIAS = 'ou_root';
+
 export const SCOPES = {
 	userRead: 'urn:alibaba:idaas:scope:user:read_all',
 	// The console and SetApplicationGrantScope spell it manage_all; some docs print manager_all
