@@ -116,7 +116,7 @@ export class AlibabaIdaasApi implements ICredentialType {
 		if (!clientId || !clientSecret) {
 			throw new Error('The client ID and client secret of the IDaaS credential must both be set');
 		}
-		// The docs' examples send the grant as a form body (CPP, META-ZH); the SDK sends it in the
+		// The docs' examples send the grant as a form body (C++ SDK, zh API metadata); the SDK sends it in the
 		// query string. The body keeps the secret out of URLs, proxies' logs and error messages.
 		const form = new URLSearchParams({
 			grant_type: 'client_credentials',
@@ -160,7 +160,7 @@ export class AlibabaIdaasApi implements ICredentialType {
 	};
 
 	// GetApplicationProvisioningScope needs no granted permission ("has the permission by
-	// default", META-EN), so a working credential always passes.
+	// default", API metadata), so a working credential always passes.
 	test: ICredentialTestRequest = {
 		request: {
 			baseURL:

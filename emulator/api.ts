@@ -26,7 +26,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /**
  * One Developer API request: route (from the catalog) → faults → onRequest hooks → body →
  * authentication, permission, validation → handler → JSON. Errors use the management or the
- * OAuth body depending on the path (idaas-api.md §1.6).
+ * OAuth body depending on the path (the zh API metadata's error tables).
  */
 export async function handleApi(deps: ApiDeps, req: IncomingMessage, res: ServerResponse, url: URL, requestId: string): Promise<void> {
 	let route;

@@ -5,7 +5,7 @@ import { SCOPES } from '../nodes/AlibabaIdaas/catalog';
 import { Store } from './store';
 import type { SeedData } from './types';
 
-/** The four Developer API permissions (idaas-api.md §1.5). */
+/** The four Developer API permissions (https://www.alibabacloud.com/help/en/idaas/eiam/developer-reference/introduction-to-api-integration). */
 export const ALL_SCOPES = [SCOPES.userRead, SCOPES.userManage, SCOPES.ouRead, SCOPES.ouManage];
 
 /**

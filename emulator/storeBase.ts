@@ -69,7 +69,7 @@ export class StoreBase {
 
 	/**
 	 * Documented: a missing OU answers OrganizationUnitIdNotInScopes ("not in scope or does not
-	 * exist", META-ZH), not a ResourceNotFound code.
+	 * exist", zh API metadata), not a ResourceNotFound code.
 	 */
 	ou(ouId: string): OuRecord {
 		const ou = this.ous.get(ouId);

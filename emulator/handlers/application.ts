@@ -20,7 +20,7 @@ function vendorToken(vendor: CloudAccountRole['cloudAccountVendorType'], t: { ke
 }
 
 export const applicationHandlers: Record<string, Handler> = {
-	/** Needs no permission ("has the permission by default", META-EN). */
+	/** Needs no permission ("has the permission by default", API metadata). */
 	GetApplicationProvisioningScope(ctx) {
 		const { provisioningScope } = bearer(ctx).app;
 		return { organizationalUnitIds: [...provisioningScope.organizationalUnitIds], groupIds: [...provisioningScope.groupIds] };

@@ -82,7 +82,7 @@ export const oauthHandlers: Record<string, Handler> = {
 		};
 	},
 
-	/** RFC 7009 style: 200 `{}` whether or not the token was known (ASSUMPTION, idaas-api.md §2.2). */
+	/** RFC 7009 style: 200 `{}` whether or not the token was known (ASSUMPTION, https://www.alibabacloud.com/help/en/idaas/eiam/developer-reference/api-eiam-developerapi-2022-02-25-revoketoken). */
 	RevokeToken(ctx) {
 		const params = oauthParams(ctx);
 		pathApp(ctx);
@@ -112,7 +112,7 @@ export const oauthHandlers: Record<string, Handler> = {
 	},
 
 	/**
-	 * Claims are UNCONFIRMED (idaas-api.md §2.4); these are the standard OIDC ones, filtered by the
+	 * Claims are UNCONFIRMED (https://www.alibabacloud.com/help/en/idaas/eiam/developer-reference/api-eiam-developerapi-2022-02-25-getuserinfo); these are the standard OIDC ones, filtered by the
 	 * token's scopes. A missing/expired/foreign or non-user token: documented 400 invalid_token "Invalid token".
 	 */
 	GetUserInfo(ctx) {

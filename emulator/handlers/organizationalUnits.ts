@@ -48,7 +48,7 @@ export const organizationalUnitHandlers: Record<string, Handler> = {
 		ctx.store.deleteOu(ouId);
 	},
 
-	/** Top level first; only IDs inside the app's scope (META-EN). */
+	/** Top level first; only IDs inside the app's scope (API metadata). */
 	ListOrganizationalUnitParentIds(ctx) {
 		const { vis } = bearer(ctx);
 		const ouId = ctx.input.organizationalUnitId as string;

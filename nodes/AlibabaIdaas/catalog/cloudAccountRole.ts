@@ -3,8 +3,9 @@ import { SCOPES } from './params';
 
 export const cloudAccountRoleOperations: readonly OperationSpec[] = [
 	{
-		// Added in SDK v2.2.0 and not yet in the metadata file; path and fields from the GO SDK
-		// and the D-OCAR docs page (idaas-api.md §2.38). Note: no applicationId in the path.
+		// Not in the API metadata; path and fields from the TypeScript SDK 1.8.0 (client.ts, models/)
+		// and https://www.alibabacloud.com/help/en/idaas/eiam/developer-reference/api-eiam-developerapi-2022-02-25-obtaincloudaccountroleaccesscredential
+		// Note: no applicationId in the path.
 		action: 'ObtainCloudAccountRoleAccessCredential',
 		resource: 'cloudAccountRole',
 		operation: 'obtainAccessCredential',

@@ -16,7 +16,7 @@ export const ROOT_OU_ALIAS = 'ou_root';
 export const SCOPES = {
 	userRead: 'urn:alibaba:idaas:scope:user:read_all',
 	// The console and SetApplicationGrantScope spell it manage_all; some docs print manager_all
-	// (idaas-api.md §1.5). manage_all is canonical; the emulator accepts both spellings.
+	// (https://www.alibabacloud.com/help/en/idaas/eiam/developer-reference/introduction-to-api-integration). manage_all is canonical; the emulator accepts both spellings.
 	userManage: 'urn:alibaba:idaas:scope:user:manage_all',
 	ouRead: 'urn:alibaba:idaas:scope:organizational_unit:read_all',
 	ouManage: 'urn:alibaba:idaas:scope:organizational_unit:manage_all',
@@ -88,7 +88,7 @@ export const PAGE_NUMBER = {
 	defaultPageSize: 20,
 } as const;
 
-// maxResults has no documented upper bound (idaas-api.md §1.7). We use 100, the bound of the
+// maxResults has no documented upper bound (the API metadata). We use 100, the bound of the
 // page-number lists, so a real tenant never rejects our page size.
 export const NEXT_TOKEN = {
 	style: 'nextToken',

@@ -5,7 +5,7 @@ const OAUTH = `${APP_PREFIX}/oauth2`;
 
 /**
  * The OAuth endpoints take no Authorization header. The official SDK sends every parameter in
- * the query string (GO, META-EN `in: query`); docs also show a form body. We follow the SDK.
+ * the query string (Go SDK, API metadata `in: query`); docs also show a form body. We follow the SDK.
  */
 export const tokenOperations: readonly OperationSpec[] = [
 	{
@@ -47,7 +47,7 @@ export const tokenOperations: readonly OperationSpec[] = [
 			{ name: 'username', in: 'query', valueType: 'string', requiredWith: 'grant_type=password', description: 'Username, for the password grant' },
 			{ name: 'password', in: 'query', valueType: 'string', sensitive: true, requiredWith: 'grant_type=password', description: 'Password, for the password grant' },
 			{ name: 'scope', in: 'query', valueType: 'string', description: 'Space-separated scopes: openid, email, phone, profile' },
-			// Semantics undocumented (idaas-api.md §2.1); passed through as given.
+			// Semantics undocumented (https://www.alibabacloud.com/help/en/idaas/eiam/developer-reference/api-eiam-developerapi-2022-02-25-generatetoken); passed through as given.
 			{ name: 'exclusive_tag', in: 'query', valueType: 'string', displayName: 'Exclusive Tag', description: 'Exclusive tag (passed through as given)' },
 		],
 	},

@@ -2,6 +2,18 @@
  * The shape of the operation catalog: the one description of the IDaaS Developer API
  * (Eiam-developerapi 2022-02-25) that the node's pickers and requests, the emulator's router
  * and the README's operation table are all built from.
+ *
+ * Sources that comments across the package name:
+ * - API metadata (en, zh): https://github.com/dew-serverless/acs-metadata, files
+ *   en_us/eiam-developerapi/2022-02-25/api-docs.json and zh_cn/… (the zh one has the error tables);
+ *   their wire facts are kept in test/fixtures/api-operations.json.
+ * - TypeScript SDK 1.8.0: https://github.com/aliyun/alibabacloud-typescript-sdk, folder
+ *   eiam-developerapi-20220225/src (client.ts, models/).
+ * - Go SDK: https://github.com/alibabacloud-go/eiam-developerapi-20220225 (client/client.go, client/*_model.go).
+ * - C++ SDK: https://github.com/aliyun/alibabacloud-cpp-sdk, eiam-developerapi-20220225/include/alibabacloud/EiamDeveloperapi20220225.hpp
+ * - Alibaba's IDaaS client SDKs: https://github.com/cloud-idaas (idaas-java-pam-client-sdk and the core SDKs).
+ * - Docs: https://www.alibabacloud.com/help/en/idaas/eiam/developer-reference/ (one page per
+ *   operation, api-eiam-developerapi-2022-02-25-<operation in lower case>).
  */
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
@@ -125,7 +137,7 @@ export interface OperationSpec {
 	scope?: string;
 	/** Success status code; 200 for every documented operation. */
 	successStatus?: number;
-	/** Not in the current metadata; documented only by older SDKs (see idaas-api.md). */
+	/** In neither the API metadata nor the current SDKs; documented only by Go SDK v1.0.2 (client/client.go). */
 	legacy?: boolean;
 	/**
 	 * Whether repeating the request is harmless (GET, PATCH, DELETE, idempotent actions).

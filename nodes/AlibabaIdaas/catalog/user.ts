@@ -315,7 +315,7 @@ export const userOperations: readonly OperationSpec[] = [
 		method: 'POST',
 		path: `${USER}/actions/updateUserPassword`,
 		auth: 'bearer',
-		// No scope is documented for this operation (idaas-api.md §1.5).
+		// No scope is documented for this operation (https://www.alibabacloud.com/help/en/idaas/eiam/developer-reference/introduction-to-api-integration).
 		idempotent: true,
 		subject: 'user',
 		response: 'none',
@@ -377,7 +377,7 @@ export const userOperations: readonly OperationSpec[] = [
 			description: 'Username of the account',
 		},
 	]),
-	// The action is GetUserIdByUserExternalId but the path says getUserIdByExternalId (GO, META).
+	// The action is GetUserIdByUserExternalId but the path says getUserIdByExternalId (Go SDK, API metadata).
 	lookup('GetUserIdByUserExternalId', 'getIdByExternalId', 'getUserIdByExternalId', 'external ID', [
 		{
 			name: 'userExternalId',
@@ -509,8 +509,8 @@ function lookup(
 		method: 'POST',
 		path: `${USERS}/_/actions/${pathAction}`,
 		auth: 'bearer',
-		// META-ZH's error tables print user:manage_all for the email, phone and external-ID lookups;
-		// GetUserIdByUsername has no table, so no scope is required for it (idaas-api.md §1.5).
+		// zh API metadata's error tables print user:manage_all for the email, phone and external-ID lookups;
+		// GetUserIdByUsername has no table, so no scope is required for it (https://www.alibabacloud.com/help/en/idaas/eiam/developer-reference/introduction-to-api-integration).
 		scope: action === 'GetUserIdByUsername' ? undefined : SCOPES.userManage,
 		idempotent: true,
 		subject: 'user',
