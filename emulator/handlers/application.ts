@@ -41,6 +41,7 @@ export const applicationHandlers: Record<string, Handler> = {
 		const keyId = `STS.${newToken('STS').slice(3, 23)}`;
 		const secret = newToken('STS').slice(3);
 		const session = newToken('STS').slice(3) + newToken('STS').slice(3);
+		ctx.store.pam.stsSecrets.add(secret).add(session);
 		return {
 			cloudAccountId: role.cloudAccountId,
 			cloudAccountRoleId: role.cloudAccountRoleId,

@@ -36,6 +36,8 @@ export class PamStore {
 	readonly providers = new Map<string, CredentialProvider>();
 	readonly tokens = new Map<string, AuthenticationToken>();
 	readonly sessions = new Map<string, AuthorizationSession>();
+	/** Cloud STS secrets handed out (ObtainCloudAccountRoleAccessCredential), for secretValues(). */
+	readonly stsSecrets = new Set<string>();
 	/** JWT signing key of this emulator run. */
 	private readonly key = randomBytes(32);
 
@@ -49,6 +51,15 @@ export class PamStore {
 		this.providers.clear();
 		this.tokens.clear();
 		this.sessions.clear();
+		this.stsSecrets.clear();
+	}
+
+	/** Every secret value this instance holds or handed out: what tests give the leak guard. */
+	secretValues(): string[] {
+		const values = [...this.stsSecrets];
+		for (const c of this.credentials.values()) values.push(c.apiKey ?? '', c.clientSecret ?? '');
+		for (const t of this.tokens.values()) values.push(t.jwtValue ?? '', t.derivedShortToken ?? '', t.accessTokenValue ?? '');
+		return values.filter((value) => value !== '');
 	}
 
 	seed(seed: PamSeed | undefined): void {
