@@ -1,7 +1,7 @@
 import { readFileSync } from 'fs';
 import { join } from 'path';
 
-import { CATALOG, RESOURCES, getOperation, getOperationByAction } from '../../nodes/AlibabaIdaas/catalog';
+import { CATALOG, RESOURCES, getOperation, findOperation } from '../../nodes/AlibabaIdaas/catalog';
 
 /**
  * The catalog against Alibaba's machine-readable API description: every operation there must be
@@ -30,12 +30,12 @@ describe('operation catalog', () => {
 	it('describes the 36 metadata operations plus the two documented elsewhere', () => {
 		expect(metaApis).toHaveLength(36);
 		expect(CATALOG).toHaveLength(38);
-		const extra = CATALOG.map((op) => op.action).filter((action) => !(action in metadata.apis));
+		const extra = CATALOG.map((op) => op.apiName).filter((action) => !(action in metadata.apis));
 		expect(extra.sort()).toEqual(['GetUserPasswordPolicy', 'ObtainCloudAccountRoleAccessCredential']);
 	});
 
 	it('has unique actions and unique resource/operation pairs', () => {
-		expect(new Set(CATALOG.map((op) => op.action)).size).toBe(CATALOG.length);
+		expect(new Set(CATALOG.map((op) => op.apiName)).size).toBe(CATALOG.length);
 		expect(new Set(CATALOG.map((op) => `${op.resource}:${op.operation}`)).size).toBe(CATALOG.length);
 		for (const op of CATALOG) {
 			expect(getOperation(op.resource, op.operation)).toBe(op);
@@ -44,7 +44,7 @@ describe('operation catalog', () => {
 	});
 
 	describe.each(metaApis)('%s', (action, api) => {
-		const op = getOperationByAction(action)!;
+		const op = findOperation(action)!;
 
 		it('is in the catalog with the same method and path', () => {
 			expect(op).toBeDefined();
@@ -85,7 +85,7 @@ describe('operation catalog', () => {
 
 	it('pages the five list operations the documented way', () => {
 		const paging = Object.fromEntries(
-			CATALOG.filter((op) => op.pagination).map((op) => [op.action, op.pagination!.style]),
+			CATALOG.filter((op) => op.pagination).map((op) => [op.apiName, op.pagination!.style]),
 		);
 		expect(paging).toEqual({
 			ListUsers: 'pageNumber',
@@ -102,16 +102,16 @@ describe('operation catalog', () => {
 	});
 
 	it('names the documented permission scopes', () => {
-		expect(getOperationByAction('ListUsers')!.scope).toBe('urn:alibaba:idaas:scope:user:read_all');
-		expect(getOperationByAction('CreateUser')!.scope).toBe('urn:alibaba:idaas:scope:user:manage_all');
-		expect(getOperationByAction('CreateOrganizationalUnit')!.scope).toBe(
+		expect(findOperation('ListUsers')!.scope).toBe('urn:alibaba:idaas:scope:user:read_all');
+		expect(findOperation('CreateUser')!.scope).toBe('urn:alibaba:idaas:scope:user:manage_all');
+		expect(findOperation('CreateOrganizationalUnit')!.scope).toBe(
 			'urn:alibaba:idaas:scope:organizational_unit:manage_all',
 		);
-		expect(getOperationByAction('GetApplicationProvisioningScope')!.scope).toBeUndefined();
+		expect(findOperation('GetApplicationProvisioningScope')!.scope).toBeUndefined();
 	});
 
 	it('only marks reads, patches, deletes and set-like actions as safe to repeat', () => {
-		const unsafe = CATALOG.filter((op) => !op.idempotent).map((op) => op.action).sort();
+		const unsafe = CATALOG.filter((op) => !op.idempotent).map((op) => op.apiName).sort();
 		expect(unsafe).toEqual([
 			'CreateGroup',
 			'CreateOrganizationalUnit',

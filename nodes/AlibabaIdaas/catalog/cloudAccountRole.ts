@@ -5,11 +5,11 @@ export const cloudAccountRoleOperations: readonly OperationSpec[] = [
 	{
 		// Added in SDK v2.2.0 and not yet in the metadata file; path and fields from the GO SDK
 		// and the D-OCAR docs page (idaas-api.md §2.38). Note: no applicationId in the path.
-		action: 'ObtainCloudAccountRoleAccessCredential',
+		apiName: 'ObtainCloudAccountRoleAccessCredential',
 		resource: 'cloudAccountRole',
 		operation: 'obtainAccessCredential',
 		displayName: 'Obtain Access Credential',
-		actionLabel: 'Obtain a cloud account role access credential',
+		panelText: 'Obtain a cloud account role access credential',
 		description:
 			'Get temporary STS credentials for a cloud account role (needs a token with the PAM scope)',
 		method: 'GET',

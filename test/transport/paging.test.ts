@@ -1,4 +1,4 @@
-import { totalCountOf } from '../../nodes/AlibabaIdaas/shared/transport';
+import { totalCountOf } from '../../nodes/AlibabaIdaas/transport/paging';
 
 test('only a stated number is a list total; null, empty and junk mean "not stated" (not 0, which would end a walk after page 1)', () => {
 	expect(totalCountOf({ totalCount: 250 })).toBe(250);

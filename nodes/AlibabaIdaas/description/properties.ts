@@ -1,10 +1,10 @@
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
-import type { OperationSpec, ParamSpec, Resource } from '../catalog/types';
+import type { OperationSpec, ParamSpec, Resource } from '../catalog';
 import { operationsOf } from '../catalog';
-import type { LocatorKind } from './locators';
-import { isLocatorParam, locatorProperty } from './locators';
-import { labelOf } from './validation';
+import { labelOf } from '../request/validation';
+import type { LocatorKind } from './locatorField';
+import { isLocatorParam, locatorProperty } from './locatorField';
 
 /**
  * n8n properties generated from the catalog, so that a new catalog entry shows up in the editor
@@ -17,7 +17,6 @@ import { labelOf } from './validation';
  */
 
 const PAGING = new Set(['pageNumber', 'pageSize', 'nextToken', 'maxResults']);
-const FROM_CREDENTIAL = new Set(['client_id', 'client_secret']);
 
 /** The node field holding the end-user token for operations that act with it (not the app's token). */
 export const BEARER_FIELDS = {
@@ -37,7 +36,7 @@ export type Placement = 'top' | 'collection' | 'skip';
 
 export function placementOf(op: OperationSpec, param: ParamSpec): Placement {
 	if (op.pagination && PAGING.has(param.name)) return 'skip';
-	if (op.auth === 'none' && FROM_CREDENTIAL.has(param.name)) return 'skip';
+	if (param.fromCredential) return 'skip';
 	if (param.required || param.prominent || param.requiredWith?.includes('=')) return 'top';
 	return 'collection';
 }
@@ -156,6 +155,24 @@ export function operationFields(op: OperationSpec): INodeProperties[] {
 	return top;
 }
 
+/** The switch that lets an operation's secret response fields through, and its warning. */
+export function secretsOptIn(op: OperationSpec): INodeProperties[] {
+	const secrets = op.hooks?.secrets;
+	if (!secrets) return [];
+	const { optIn, notice } = secrets;
+	const display = showFor(op);
+	return [
+		{ displayName: optIn.displayName, name: optIn.name, type: 'boolean', default: false, description: optIn.description, displayOptions: display },
+		{
+			displayName: notice.text,
+			name: notice.name,
+			type: 'notice',
+			default: '',
+			displayOptions: { show: { ...display.show, [optIn.name]: [true] } },
+		},
+	];
+}
+
 export function returnAllAndLimit(op: { resource: string; operation: string }): INodeProperties[] {
 	const display = showFor(op);
 	return [
@@ -195,19 +212,18 @@ export function isSimplifiable(op: OperationSpec): boolean {
 	return op.subject !== undefined && (op.response === 'list' || (op.response === 'object' && op.responseKey === undefined));
 }
 
+/** An operation composed of several catalog calls (an upsert): its picker entry and its fields. */
 export interface ExtraOperation {
-	name: string;
-	value: string;
-	description: string;
-	action: string;
+	option: { name: string; value: string; description: string; action: string };
+	fields: readonly INodeProperties[];
 }
 
-/** The operation picker of a resource: catalog operations plus composed ones (e.g. Upsert). */
+/** The operation picker of a resource: catalog operations plus composed ones. */
 export function operationPicker(resource: Resource, extras: readonly ExtraOperation[] = []): INodeProperties {
 	const ops = operationsOf(resource);
 	const options: INodePropertyOptions[] = [
-		...ops.map((op) => ({ name: op.displayName, value: op.operation, description: op.description, action: op.actionLabel })),
-		...extras,
+		...ops.map((op) => ({ name: op.displayName, value: op.operation, description: op.description, action: op.panelText })),
+		...extras.map((extra) => extra.option),
 	].sort((a, b) => a.name.localeCompare(b.name));
 	const firstOperation = ops[0].operation;
 	return {
@@ -221,19 +237,16 @@ export function operationPicker(resource: Resource, extras: readonly ExtraOperat
 	};
 }
 
-/** Everything a resource shows: picker, per-operation fields, paging and Simplify. */
-export function resourceProperties(
-	resource: Resource,
-	extras: readonly ExtraOperation[] = [],
-	extraFields: readonly INodeProperties[] = [],
-): INodeProperties[] {
+/** Everything a resource shows: picker, per-operation fields, paging, secret opt-ins and Simplify. */
+export function resourceProperties(resource: Resource, extras: readonly ExtraOperation[] = []): INodeProperties[] {
 	const ops = operationsOf(resource);
 	const properties: INodeProperties[] = [operationPicker(resource, extras)];
 	for (const op of ops) {
 		properties.push(...operationFields(op));
 		if (op.pagination) properties.push(...returnAllAndLimit(op));
+		properties.push(...secretsOptIn(op));
 	}
-	properties.push(...extraFields);
+	for (const extra of extras) properties.push(...extra.fields);
 	const simplifiable = ops.filter(isSimplifiable);
 	if (simplifiable.length > 0) properties.push(simplifyProperty(simplifiable, resource));
 	return properties;

@@ -1,12 +1,12 @@
-import type { IDataObject, INodeProperties } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 
-import type { OperationSpec, ParamSpec } from '../../catalog/types';
-import type { ExecutionState } from '../../shared/execute';
-import { readValues } from '../../shared/execute';
-import type { ExtraOperation } from '../../shared/properties';
-import { operationFields } from '../../shared/properties';
-import type { UpsertTarget } from '../../shared/upsert';
-import { catalogOp, catalogParam, createOrGet, differingFields, patchChanges, upsertOperation } from '../../shared/upsert';
+import type { OperationSpec, ParamSpec } from '../catalog';
+import { catalogOp } from '../catalog';
+import { operationFields } from '../description/properties';
+import type { ExecutionState } from '../execute';
+import { readValues } from '../request/read';
+import type { ComposedOperation, UpsertTarget } from './upsert';
+import { catalogParam, createOrGet, differingFields, patchChanges, upsertOption } from './upsert';
 
 /**
  * Upsert a user by external ID: the HR-sync step in one node. Looks the user up by
@@ -14,8 +14,6 @@ import { catalogOp, catalogParam, createOrGet, differingFields, patchChanges, up
  * moves it when the primary organizational unit differs. Not a catalog entry: it composes
  * GetUserIdByUserExternalId, GetUser, PatchUser, SetUserPrimaryOrganizationalUnit and CreateUser.
  */
-
-export const upsertUserOperation: ExtraOperation = upsertOperation('a user');
 
 const target: UpsertTarget = {
 	prefix: 'user',
@@ -44,8 +42,6 @@ const upsertSpec: OperationSpec = {
 	],
 };
 
-export const upsertUserFields: INodeProperties[] = operationFields(upsertSpec);
-
 const SIMPLE_FIELDS = ['username', 'displayName', 'email', 'emailVerified', 'phoneRegion', 'phoneNumber', 'phoneNumberVerified'];
 
 /** The PATCH body: only what differs from the stored user, with the flags the API pairs with it. */
@@ -69,7 +65,7 @@ function changesOf(current: IDataObject, wanted: Record<string, unknown>): Recor
 	return changes;
 }
 
-export async function upsertUser(state: ExecutionState, itemIndex: number): Promise<IDataObject[]> {
+async function upsertUser(state: ExecutionState, itemIndex: number): Promise<IDataObject[]> {
 	const { client } = state;
 	const values = await readValues(state, upsertSpec, itemIndex);
 	const match = await createOrGet(client, target, values, itemIndex);
@@ -87,3 +83,10 @@ export async function upsertUser(state: ExecutionState, itemIndex: number): Prom
 	result.primaryOrganizationalUnitId = (to ?? from) as string;
 	return [result];
 }
+
+export const userUpsert: ComposedOperation = {
+	resource: 'user',
+	option: upsertOption('a user'),
+	fields: operationFields(upsertSpec),
+	run: upsertUser,
+};

@@ -1,7 +1,7 @@
-import type { INode, JsonObject } from 'n8n-workflow';
+import type { IDataObject, INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
-import type { OperationSpec } from '../catalog/types';
+import type { OperationSpec } from '../catalog';
 
 /** What an IDaaS error response says, whichever spelling the server used. */
 export interface IdaasErrorInfo {
@@ -58,6 +58,14 @@ export function isServerFault(info: IdaasErrorInfo): boolean {
 	return info.status >= 500;
 }
 
+/** Whether a NodeApiError from the transport says the looked-up object does not exist. */
+export function isNotFound(error: unknown): boolean {
+	if (!(error instanceof NodeApiError)) return false;
+	const code = (error.errorResponse as IDataObject | undefined)?.code;
+	// Look-ups answer 400 ResourceNotFound.UserId (documented), gets 404 ResourceNotFound.User.
+	return typeof code === 'string' && code.startsWith('ResourceNotFound');
+}
+
 /** What to do about the common failures, in the words of the console. */
 export function hintFor(info: IdaasErrorInfo, op?: OperationSpec): string | undefined {
 	switch (info.code) {
@@ -110,7 +118,7 @@ export function toNodeApiError(
 		httpCode: String(info.status),
 		...(info.requestId ? { requestId: info.requestId } : {}),
 	};
-	const message = `${op ? `${op.action} failed: ` : ''}${info.message} [${info.code}]`;
+	const message = `${op ? `${op.apiName} failed: ` : ''}${info.message} [${info.code}]`;
 	const error = new NodeApiError(node, errorResponse, {
 		message,
 		description: details,

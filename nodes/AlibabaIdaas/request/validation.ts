@@ -1,5 +1,9 @@
-import type { IdKind, ParamSpec, TextFormat } from '../catalog/types';
-import { ID_PREFIX } from '../catalog/types';
+import type { INode } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import type { IdKind, ParamSpec, TextFormat } from '../catalog';
+import { ID_NOUN, ID_PREFIX } from '../catalog';
+import { CredentialConfigError } from '../transport/endpoint';
 
 /**
  * Checks parameter values against the catalog before any request is sent, so that bad input
@@ -17,13 +21,32 @@ export class ParameterError extends Error {
 	}
 }
 
-const ID_NAME: Record<IdKind, string> = {
-	user: 'user',
-	organizationalUnit: 'organizational unit',
-	group: 'group',
-	instance: 'instance',
-	application: 'application',
-};
+/**
+ * Runs request preparation (credential and parameter checks), turning its errors into errors the
+ * n8n editor shows well: the message, and which field to fix.
+ */
+export function checked<T>(node: INode, run: () => T, itemIndex?: number): T {
+	let result: T | undefined;
+	let failure: unknown;
+	try {
+		result = run();
+	} catch (error) {
+		failure = error;
+	}
+	if (failure instanceof CredentialConfigError) {
+		throw new NodeOperationError(node, `Credential: ${failure.message}`, {
+			description: `Fix the "${failure.field}" field of the Alibaba Cloud IDaaS credential.`,
+		});
+	}
+	if (failure instanceof ParameterError) {
+		throw new NodeOperationError(node, failure.message, {
+			itemIndex,
+			description: `Check the "${failure.field}" field.`,
+		});
+	}
+	if (failure !== undefined) throw new NodeOperationError(node, failure as Error, { itemIndex });
+	return result as T;
+}
 
 const FORMATS: Record<TextFormat, { pattern: RegExp; hint: string }> = {
 	// Prefix of letters, digits, . _ - (META-ZH); we also accept + as most directories do.
@@ -64,17 +87,17 @@ function describe(value: unknown): string {
 	return text.length > 40 ? `${text.slice(0, 37)}...` : text;
 }
 
-export function checkId(value: string, kind: IdKind, field: string): string {
+function checkId(value: string, kind: IdKind, field: string): string {
 	const id = value.trim();
 	const prefix = ID_PREFIX[kind];
 	if (!id.startsWith(prefix)) {
 		const other = (Object.keys(ID_PREFIX) as IdKind[]).find((k) => id.startsWith(ID_PREFIX[k]));
-		const got = other ? `an ${ID_NAME[other]} ID` : `"${describe(id)}"`;
-		throw new ParameterError(field, `${field} must be a ${ID_NAME[kind]} ID starting with ${prefix}, got ${got}`);
+		const got = other ? `an ${ID_NOUN[other]} ID` : `"${describe(id)}"`;
+		throw new ParameterError(field, `${field} must be a ${ID_NOUN[kind]} ID starting with ${prefix}, got ${got}`);
 	}
 	// IDs go into URL paths: nothing but the documented alphabet may pass.
 	if (!/^[A-Za-z0-9_-]+$/.test(id) || id.length > 128) {
-		throw new ParameterError(field, `${field} "${describe(id)}" is not a valid ${ID_NAME[kind]} ID`);
+		throw new ParameterError(field, `${field} "${describe(id)}" is not a valid ${ID_NOUN[kind]} ID`);
 	}
 	return id;
 }
@@ -202,7 +225,8 @@ export function normalizeValue(param: ParamSpec, value: unknown, field = labelOf
 	}
 }
 
-function requiredWithMet(condition: string, values: Record<string, unknown>): boolean {
+/** Whether a `requiredWith` condition holds: "email" (email is given) or "grant_type=password". */
+export function requiredWithMet(condition: string, values: Record<string, unknown>): boolean {
 	const [name, expected] = condition.split('=');
 	const other = values[name];
 	return expected === undefined ? !isBlank(other) : other === expected;

@@ -1,4 +1,4 @@
-import { Limiter, ReadAhead, mapWithConcurrency } from '../../nodes/AlibabaIdaas/shared/concurrency';
+import { Limiter, ReadAhead, mapWithConcurrency } from '../../nodes/AlibabaIdaas/transport/concurrency';
 
 /** A request the test answers by hand, and a log of when each one started. */
 function manualFetch() {

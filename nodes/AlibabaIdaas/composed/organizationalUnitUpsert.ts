@@ -1,20 +1,18 @@
-import type { IDataObject, INodeProperties } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 
-import type { OperationSpec } from '../../catalog/types';
-import type { ExecutionState } from '../../shared/execute';
-import { readValues } from '../../shared/execute';
-import type { ExtraOperation } from '../../shared/properties';
-import { operationFields } from '../../shared/properties';
-import type { UpsertTarget } from '../../shared/upsert';
-import { catalogOp, catalogParam, createOrGet, differingFields, patchChanges, upsertOperation } from '../../shared/upsert';
+import type { OperationSpec } from '../catalog';
+import { catalogOp } from '../catalog';
+import { operationFields } from '../description/properties';
+import type { ExecutionState } from '../execute';
+import { readValues } from '../request/read';
+import type { ComposedOperation, UpsertTarget } from './upsert';
+import { catalogParam, createOrGet, differingFields, patchChanges, upsertOption } from './upsert';
 
 /**
  * Upsert an organizational unit by external ID: GetOrganizationalUnitIdByExternalId, then
  * PatchOrganizationalUnit with what differs (name, description) or CreateOrganizationalUnit.
  * The API has no way to move a unit, so a different parent is reported, not applied.
  */
-
-export const upsertOrganizationalUnitOperation: ExtraOperation = upsertOperation('an organizational unit');
 
 const target: UpsertTarget = {
 	prefix: 'organizationalUnit',
@@ -38,9 +36,7 @@ const upsertSpec: OperationSpec = {
 	],
 };
 
-export const upsertOrganizationalUnitFields: INodeProperties[] = operationFields(upsertSpec);
-
-export async function upsertOrganizationalUnit(state: ExecutionState, itemIndex: number): Promise<IDataObject[]> {
+async function upsertOrganizationalUnit(state: ExecutionState, itemIndex: number): Promise<IDataObject[]> {
 	const { client } = state;
 	const values = await readValues(state, upsertSpec, itemIndex);
 	const match = await createOrGet(client, target, values, itemIndex);
@@ -55,3 +51,10 @@ export async function upsertOrganizationalUnit(state: ExecutionState, itemIndex:
 	}
 	return [result];
 }
+
+export const organizationalUnitUpsert: ComposedOperation = {
+	resource: 'organizationalUnit',
+	option: upsertOption('an organizational unit'),
+	fields: operationFields(upsertSpec),
+	run: upsertOrganizationalUnit,
+};

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 
-import { TOKEN_OPT_IN, findLeaks } from '../setup/leakGuard';
+import { TOKEN_OPT_IN, findLeaks } from './leakGuard';
 
 describe('leak guard', () => {
 	it('finds a recorded secret inside any recorded output, and nothing when there is none', () => {

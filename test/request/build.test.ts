@@ -1,14 +1,14 @@
-import { getOperationByAction } from '../../nodes/AlibabaIdaas/catalog';
-import { CredentialConfigError, resolveBaseUrl, resolveConnection } from '../../nodes/AlibabaIdaas/shared/endpoint';
-import { buildRequest } from '../../nodes/AlibabaIdaas/shared/request';
-import { ParameterError } from '../../nodes/AlibabaIdaas/shared/validation';
+import { findOperation } from '../../nodes/AlibabaIdaas/catalog';
+import { CredentialConfigError, resolveBaseUrl, resolveConnection } from '../../nodes/AlibabaIdaas/transport/endpoint';
+import { buildRequest } from '../../nodes/AlibabaIdaas/request/build';
+import { ParameterError } from '../../nodes/AlibabaIdaas/request/validation';
 
 const connection = {
 	baseUrl: 'https://eiam-developerapi.cn-hangzhou.aliyuncs.com',
 	instanceId: 'idaas_abc123',
 	applicationId: 'app_def456',
 };
-const op = (action: string) => getOperationByAction(action)!;
+const op = (action: string) => findOperation(action)!;
 
 function parameterError(run: () => unknown): ParameterError {
 	try {
