@@ -9,7 +9,7 @@ import type {
 	Icon,
 } from 'n8n-workflow';
 
-import { CUSTOM_ENDPOINT, REGION_ENDPOINTS, resolveConnection } from '../nodes/AlibabaIdaas/shared/endpoint';
+import { CUSTOM_ENDPOINT, REGION_ENDPOINTS, resolveConnection } from '../nodes/AlibabaIdaas/transport/endpoint';
 
 /**
  * Client-credentials access to the IDaaS Developer API of one application.
@@ -17,7 +17,7 @@ import { CUSTOM_ENDPOINT, REGION_ENDPOINTS, resolveConnection } from '../nodes/A
  * The token lives in the hidden, expirable `accessToken` field. n8n calls preAuthentication when
  * that field is empty or after a 401; the API answers an expired token with 400 invalid_token
  * instead, so the node's transport blanks the field and lets n8n call preAuthentication again
- * (see nodes/AlibabaIdaas/shared/transport.ts).
+ * (see nodes/AlibabaIdaas/transport/tokenRenewal.ts).
  */
 export class AlibabaIdaasApi implements ICredentialType {
 	name = 'alibabaIdaasApi';

@@ -48,10 +48,10 @@ export async function handleApi(deps: ApiDeps, req: IncomingMessage, res: Server
 	}
 	const { op, params } = route;
 	const oauth = op.path.includes('/oauth2/');
-	deps.stats.request(op.action);
+	deps.stats.request(op.apiName);
 	deps.stats.begin();
 	try {
-		const verdict = deps.faults.judge(op.action);
+		const verdict = deps.faults.judge(op.apiName);
 		if (verdict.delayMs) await sleep(verdict.delayMs);
 		if (verdict.throttle) {
 			const seconds = String(verdict.throttle.retryAfterSeconds ?? 1);
@@ -62,19 +62,19 @@ export async function handleApi(deps: ApiDeps, req: IncomingMessage, res: Server
 			throw new ApiError(status, verdict.error.code ?? (status === 503 ? 'ServiceUnavailable' : 'InternalError'), 'Internal Server Error');
 		}
 		if (verdict.drop && !verdict.drop.afterWrite) return drop(deps, req);
-		await deps.faults.runHooks({ action: op.action, method: op.method, path: url.pathname, query: url.searchParams });
+		await deps.faults.runHooks({ action: op.apiName, method: op.method, path: url.pathname, query: url.searchParams });
 		const body = parseBody(await readBody(req), req.headers['content-type']);
 		const result = await dispatch(deps, { op, store: deps.store(), req, path: params, query: url.searchParams, body, input: {} });
 		if (verdict.drop) return drop(deps, req);
-		reply(deps, res, op.action, op.successStatus ?? 200, result ?? {});
+		reply(deps, res, op.apiName, 200, result ?? {});
 	} catch (error) {
 		if (!(error instanceof ApiError)) {
-			console.error(`[emulator] ${op.action} failed:`, error);
+			console.error(`[emulator] ${op.apiName} failed:`, error);
 			error = new ApiError(500, 'Internal Server Error', 'Internal Server Error');
 		}
 		const e = error as ApiError;
 		const headers = e.status === 413 ? { ...e.headers, connection: 'close' } : e.headers;
-		reply(deps, res, op.action, e.status, oauth ? oauthBody(e, requestId) : managementBody(e, requestId), headers);
+		reply(deps, res, op.apiName, e.status, oauth ? oauthBody(e, requestId) : managementBody(e, requestId), headers);
 	} finally {
 		deps.stats.end();
 	}
@@ -83,7 +83,7 @@ export async function handleApi(deps: ApiDeps, req: IncomingMessage, res: Server
 function dispatch(deps: ApiDeps, ctx: Ctx): unknown {
 	const { op, store, req, path } = ctx;
 	findInstance(store, path.instanceId);
-	const handler = HANDLERS[op.action];
+	const handler = HANDLERS[op.apiName];
 	if (op.auth === 'none' || op.auth === 'userBearer') return handler(ctx);
 	// PAM operations sit under the instance, not an application: the token names the caller.
 	if (op.auth === 'pamBearer' || !op.path.includes('{applicationId}')) {

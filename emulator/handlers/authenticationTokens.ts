@@ -12,7 +12,7 @@ import type { Ctx, Handler } from './context';
  */
 
 function caller(ctx: Ctx): PamCaller {
-	if (!ctx.app) throw new Error(`${ctx.op.action} needs an authenticated application`);
+	if (!ctx.app) throw new Error(`${ctx.op.apiName} needs an authenticated application`);
 	return { applicationId: ctx.app.applicationId };
 }
 

@@ -29,6 +29,6 @@ export type Handler = (ctx: Ctx) => unknown;
 
 /** The fields every bearer handler can count on. */
 export function bearer(ctx: Ctx): Ctx & Required<Pick<Ctx, 'app' | 'token' | 'vis'>> {
-	if (!ctx.app || !ctx.token || !ctx.vis) throw new Error(`${ctx.op.action} needs an authenticated application`);
+	if (!ctx.app || !ctx.token || !ctx.vis) throw new Error(`${ctx.op.apiName} needs an authenticated application`);
 	return ctx as Ctx & Required<Pick<Ctx, 'app' | 'token' | 'vis'>>;
 }

@@ -5,7 +5,7 @@ import type { Ctx, Handler } from './context';
 /** PAM credentials (ObtainCredential, CreateUserExclusiveCredential); callers come from pam/auth.ts. */
 
 function callerOf(ctx: Ctx): string {
-	if (!ctx.app) throw new Error(`${ctx.op.action} needs an authenticated application`);
+	if (!ctx.app) throw new Error(`${ctx.op.apiName} needs an authenticated application`);
 	return ctx.app.applicationId;
 }
 

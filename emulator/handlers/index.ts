@@ -25,5 +25,5 @@ export const HANDLERS: Readonly<Record<string, Handler>> = {
 
 /** Catalog operations the emulator cannot answer; startEmulator refuses to start if any. */
 export function missingHandlers(): string[] {
-	return CATALOG.filter((op) => !HANDLERS[op.action]).map((op) => op.action);
+	return CATALOG.filter((op) => !HANDLERS[op.apiName]).map((op) => op.apiName);
 }

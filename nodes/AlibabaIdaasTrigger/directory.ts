@@ -1,8 +1,8 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import type { IdaasClient } from '../AlibabaIdaas/shared/transport';
-import { catalogOp } from '../AlibabaIdaas/shared/upsert';
-import { totalCountOf } from '../AlibabaIdaas/shared/transport';
+import { catalogOp } from '../AlibabaIdaas/catalog';
+import type { IdaasClient } from '../AlibabaIdaas/transport/client';
+import { totalCountOf } from '../AlibabaIdaas/transport/paging';
 import type { Fingerprint, Observed } from './snapshot';
 import { fingerprint } from './snapshot';
 

@@ -1,4 +1,4 @@
-import { CATALOG, RESOURCES, getOperation, getOperationByAction } from '../../nodes/AlibabaIdaas/catalog';
+import { CATALOG, RESOURCES, getOperation, findOperation } from '../../nodes/AlibabaIdaas/catalog';
 import type { ParamSpec } from '../../nodes/AlibabaIdaas/catalog';
 import type { FixtureOperation, FixtureParam } from '../../scripts/api-fixture';
 import fixture from '../fixtures/api-operations.json';
@@ -22,13 +22,13 @@ describe('operation catalog', () => {
 	it('describes the 51 operations of SDK 1.8.0 plus the legacy GetUserPasswordPolicy', () => {
 		expect(apis).toHaveLength(51);
 		expect(CATALOG).toHaveLength(52);
-		const extra = CATALOG.map((op) => op.action).filter((action) => !(action in fixture));
+		const extra = CATALOG.map((op) => op.apiName).filter((action) => !(action in fixture));
 		expect(extra).toEqual(['GetUserPasswordPolicy']);
-		expect(getOperationByAction('GetUserPasswordPolicy')!.legacy).toBe(true);
+		expect(findOperation('GetUserPasswordPolicy')!.legacy).toBe(true);
 	});
 
 	it('has unique actions and unique resource/operation pairs', () => {
-		expect(new Set(CATALOG.map((op) => op.action)).size).toBe(CATALOG.length);
+		expect(new Set(CATALOG.map((op) => op.apiName)).size).toBe(CATALOG.length);
 		expect(new Set(CATALOG.map((op) => `${op.resource}:${op.operation}`)).size).toBe(CATALOG.length);
 		for (const op of CATALOG) {
 			expect(getOperation(op.resource, op.operation)).toBe(op);
@@ -37,7 +37,7 @@ describe('operation catalog', () => {
 	});
 
 	describe.each(apis)('%s', (action, api) => {
-		const op = getOperationByAction(action)!;
+		const op = findOperation(action)!;
 
 		it('is in the catalog with the same method and path', () => {
 			expect(op).toBeDefined();
@@ -78,7 +78,7 @@ describe('operation catalog', () => {
 
 	it('pages the six list operations the documented way', () => {
 		const paging = Object.fromEntries(
-			CATALOG.filter((op) => op.pagination).map((op) => [op.action, [op.pagination!.style, op.responseKey]]),
+			CATALOG.filter((op) => op.pagination).map((op) => [op.apiName, [op.pagination!.style, op.responseKey]]),
 		);
 		expect(paging).toEqual({
 			ListUsers: ['pageNumber', 'data'],
@@ -95,18 +95,18 @@ describe('operation catalog', () => {
 	});
 
 	it('names the documented permission scopes', () => {
-		expect(getOperationByAction('ListUsers')!.scope).toBe('urn:alibaba:idaas:scope:user:read_all');
-		expect(getOperationByAction('CreateUser')!.scope).toBe('urn:alibaba:idaas:scope:user:manage_all');
-		expect(getOperationByAction('CreateOrganizationalUnit')!.scope).toBe(
+		expect(findOperation('ListUsers')!.scope).toBe('urn:alibaba:idaas:scope:user:read_all');
+		expect(findOperation('CreateUser')!.scope).toBe('urn:alibaba:idaas:scope:user:manage_all');
+		expect(findOperation('CreateOrganizationalUnit')!.scope).toBe(
 			'urn:alibaba:idaas:scope:organizational_unit:manage_all',
 		);
-		expect(getOperationByAction('GetApplicationProvisioningScope')!.scope).toBeUndefined();
+		expect(findOperation('GetApplicationProvisioningScope')!.scope).toBeUndefined();
 		// No source names one; we ask for the scope of the operation that starts the session.
-		expect(getOperationByAction('GetOAuthAuthorizationSession')!.scope).toBe('urn:cloud:idaas:pam|authentication_token:obtain');
+		expect(findOperation('GetOAuthAuthorizationSession')!.scope).toBe('urn:cloud:idaas:pam|authentication_token:obtain');
 	});
 
 	it('only marks reads, patches, deletes and set-like actions as safe to repeat', () => {
-		const unsafe = CATALOG.filter((op) => !op.idempotent).map((op) => op.action).sort();
+		const unsafe = CATALOG.filter((op) => !op.idempotent).map((op) => op.apiName).sort();
 		expect(unsafe).toEqual([
 			'CreateGroup',
 			'CreateOrganizationalUnit',

@@ -289,10 +289,10 @@ const SCENARIOS: Record<string, (h: Harness) => Promise<void>> = {
 };
 
 test('every catalog operation has a scenario', () => {
-	expect(CATALOG.map((op) => op.action).filter((action) => !SCENARIOS[action])).toEqual([]);
+	expect(CATALOG.map((op) => op.apiName).filter((action) => !SCENARIOS[action])).toEqual([]);
 });
 
-test.each(CATALOG.map((op) => [op.action]))('%s', async (action) => {
+test.each(CATALOG.map((op) => [op.apiName]))('%s', async (action) => {
 	await SCENARIOS[action](h);
 	expect(h.emu.stats.requests[action]).toBeGreaterThanOrEqual(1);
 });

@@ -18,11 +18,11 @@ afterAll(async () => await env.close());
 beforeEach(() => env.emu.reset());
 
 test('every case names a catalog operation', () => {
-	const actions = new Set(CATALOG.map((op) => op.action));
+	const actions = new Set(CATALOG.map((op) => op.apiName));
 	expect(Object.keys(CASES).filter((action) => !actions.has(action))).toEqual([]);
 });
 
-describe.each(CATALOG.map((op) => [op.action, op] as const))('%s', (action, op) => {
+describe.each(CATALOG.map((op) => [op.apiName, op] as const))('%s', (action, op) => {
 	test(`${op.resource}.${op.operation} runs and changes the emulator as the API would`, async () => {
 		const testCase = CASES[action];
 		expect(testCase).toBeDefined();

@@ -3,11 +3,11 @@ import { APP_PREFIX } from './params';
 
 export const applicationOperations: readonly OperationSpec[] = [
 	{
-		action: 'GetApplicationProvisioningScope',
+		apiName: 'GetApplicationProvisioningScope',
 		resource: 'application',
 		operation: 'getProvisioningScope',
 		displayName: 'Get Provisioning Scope',
-		actionLabel: 'Get the provisioning scope',
+		panelText: 'Get the provisioning scope',
 		description:
 			'Get the organizational units and groups this application may read and change (its synchronization scope)',
 		method: 'GET',

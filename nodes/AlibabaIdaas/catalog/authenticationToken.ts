@@ -1,5 +1,6 @@
 import type { OperationSpec, ParamSpec } from './types';
 import { INSTANCE_PREFIX, NEXT_TOKEN, SCOPES, nextTokenParams } from './params';
+import { secretValues } from './secrets';
 
 const TOKENS = `${INSTANCE_PREFIX}/authenticationTokens`;
 const ACTIONS = `${TOKENS}/_/actions`;
@@ -37,17 +38,17 @@ const tokenValue = (description: string): readonly ParamSpec[] => [
 	{ name: 'token_type_hint', in: 'body', valueType: 'string', displayName: 'Token Type Hint', description: 'Reserved; leave empty' },
 ];
 
-const JWT_SECRETS = ['jwtContent.jwtValue', 'jwtContent.derivedShortToken'];
+const JWT_SECRETS = secretValues(['jwtContent.jwtValue', 'jwtContent.derivedShortToken'], 'the JWT and its short token');
 
 /** Revoke / reinstate one JWT or all of one consumer's; the API answers nothing. */
 function revocation(
-	action: string,
+	apiName: string,
 	segment: string,
-	labels: Pick<OperationSpec, 'operation' | 'displayName' | 'actionLabel' | 'description'>,
+	labels: Pick<OperationSpec, 'operation' | 'displayName' | 'panelText' | 'description'>,
 	byConsumer: boolean,
 ): OperationSpec {
 	return {
-		action,
+		apiName,
 		resource: 'authenticationToken',
 		...labels,
 		method: 'POST',
@@ -62,11 +63,11 @@ function revocation(
 
 export const authenticationTokenOperations: readonly OperationSpec[] = [
 	{
-		action: 'GenerateJwtAuthenticationToken',
+		apiName: 'GenerateJwtAuthenticationToken',
 		resource: 'authenticationToken',
 		operation: 'generateJwt',
 		displayName: 'Generate JWT',
-		actionLabel: 'Generate a JWT',
+		panelText: 'Generate a JWT',
 		description:
 			'Have IDaaS sign a JWT for a subject and audiences. Returns the token ID, consumer and expiry, and the JWT (and short token) when Include Secret Values is on',
 		method: 'POST',
@@ -75,7 +76,7 @@ export const authenticationTokenOperations: readonly OperationSpec[] = [
 		scope: SCOPES.pamTokenObtain,
 		idempotent: false,
 		response: 'object',
-		secrets: JWT_SECRETS,
+		hooks: { secrets: JWT_SECRETS },
 		params: [
 			provider,
 			{ name: 'subject', in: 'body', valueType: 'string', required: true, description: 'The JWT sub claim; becomes the token consumer' },
@@ -106,11 +107,11 @@ export const authenticationTokenOperations: readonly OperationSpec[] = [
 		],
 	},
 	{
-		action: 'ObtainJwtAuthenticationToken',
+		apiName: 'ObtainJwtAuthenticationToken',
 		resource: 'authenticationToken',
 		operation: 'getJwt',
 		displayName: 'Get JWT',
-		actionLabel: 'Get a JWT',
+		panelText: 'Get a JWT',
 		description: 'Read a JWT issued earlier, by its token ID and consumer',
 		method: 'POST',
 		path: `${ACTIONS}/obtainJwt`,
@@ -118,7 +119,7 @@ export const authenticationTokenOperations: readonly OperationSpec[] = [
 		scope: SCOPES.pamTokenObtain,
 		idempotent: true,
 		response: 'object',
-		secrets: JWT_SECRETS,
+		hooks: { secrets: JWT_SECRETS },
 		params: [
 			{
 				name: 'authenticationTokenId',
@@ -133,18 +134,18 @@ export const authenticationTokenOperations: readonly OperationSpec[] = [
 	},
 	{
 		// No Authorization header: the short token is the secret (SDK).
-		action: 'ObtainJwtAuthenticationTokenByDerivedShortToken',
+		apiName: 'ObtainJwtAuthenticationTokenByDerivedShortToken',
 		resource: 'authenticationToken',
 		operation: 'getJwtByShortToken',
 		displayName: 'Get JWT by Short Token',
-		actionLabel: 'Get a JWT by its short token',
+		panelText: 'Get a JWT by its short token',
 		description: 'Exchange a derived short token (sk-…) for its JWT',
 		method: 'POST',
 		path: `${ACTIONS}/obtainJwtByDerivedShortToken`,
 		auth: 'none',
 		idempotent: true,
 		response: 'object',
-		secrets: JWT_SECRETS,
+		hooks: { secrets: JWT_SECRETS },
 		params: [
 			{
 				name: 'derivedShortToken',
@@ -158,11 +159,11 @@ export const authenticationTokenOperations: readonly OperationSpec[] = [
 		],
 	},
 	{
-		action: 'FetchOAuthAuthenticationToken',
+		apiName: 'FetchOAuthAuthenticationToken',
 		resource: 'authenticationToken',
 		operation: 'fetchOAuthToken',
 		displayName: 'Fetch OAuth Token',
-		actionLabel: 'Fetch an OAuth token',
+		panelText: 'Fetch an OAuth token',
 		description:
 			'Get a valid access token of an outside service through an OAuth credential provider, or the authorization session a person must approve first',
 		method: 'POST',
@@ -172,7 +173,7 @@ export const authenticationTokenOperations: readonly OperationSpec[] = [
 		// IDaaS hands out the token it holds while it is valid: asking again is harmless.
 		idempotent: true,
 		response: 'object',
-		secrets: ['oauthAccessTokenContent.accessTokenValue'],
+		hooks: { secrets: secretValues(['oauthAccessTokenContent.accessTokenValue'], 'the access token') },
 		params: [
 			provider,
 			// Alibaba's PAM client README: at most 256 characters.
@@ -193,11 +194,11 @@ export const authenticationTokenOperations: readonly OperationSpec[] = [
 		],
 	},
 	{
-		action: 'ListAuthenticationTokens',
+		apiName: 'ListAuthenticationTokens',
 		resource: 'authenticationToken',
 		operation: 'getAll',
 		displayName: 'Get Many',
-		actionLabel: 'Get many authentication tokens',
+		panelText: 'Get many authentication tokens',
 		description: "List one consumer's tokens under one credential provider (their details, never their values)",
 		method: 'GET',
 		path: TOKENS,
@@ -219,34 +220,34 @@ export const authenticationTokenOperations: readonly OperationSpec[] = [
 	revocation('RevokeAuthenticationToken', 'revoke', {
 		operation: 'revoke',
 		displayName: 'Revoke',
-		actionLabel: 'Revoke a JWT',
+		panelText: 'Revoke a JWT',
 		description: 'Revoke one JWT, given the JWT or its short token',
 	}, false),
 	revocation('ReinstateAuthenticationToken', 'reinstate', {
 		operation: 'reinstate',
 		displayName: 'Reinstate',
-		actionLabel: 'Reinstate a JWT',
+		panelText: 'Reinstate a JWT',
 		description: 'Make a revoked JWT valid again',
 	}, false),
 	revocation('RevokeAuthenticationTokenByConsumer', 'revokeByConsumer', {
 		operation: 'revokeForConsumer',
 		displayName: 'Revoke All for Consumer',
-		actionLabel: "Revoke a consumer's JWTs",
+		panelText: "Revoke a consumer's JWTs",
 		description: 'Revoke every JWT of one consumer under one credential provider',
 	}, true),
 	revocation('ReinstateAuthenticationTokenByConsumer', 'reinstateByConsumer', {
 		operation: 'reinstateForConsumer',
 		displayName: 'Reinstate All for Consumer',
-		actionLabel: "Reinstate a consumer's JWTs",
+		panelText: "Reinstate a consumer's JWTs",
 		description: "Make one consumer's revoked JWTs under one credential provider valid again",
 	}, true),
 	{
 		// No Authorization header: what a service that received a JWT calls (SDK).
-		action: 'ValidateAuthenticationToken',
+		apiName: 'ValidateAuthenticationToken',
 		resource: 'authenticationToken',
 		operation: 'validate',
 		displayName: 'Validate',
-		actionLabel: 'Validate a JWT',
+		panelText: 'Validate a JWT',
 		description: 'Whether a JWT or its short token is valid now (active true or false)',
 		method: 'POST',
 		path: `${ACTIONS}/validate`,

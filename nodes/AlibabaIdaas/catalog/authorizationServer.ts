@@ -1,5 +1,6 @@
 import type { OperationSpec, ParamSpec } from './types';
 import { INSTANCE_PREFIX } from './params';
+import { ISSUED_TOKENS } from './token';
 
 const text = (name: string, description: string, extra: Partial<ParamSpec> = {}): ParamSpec => ({
 	name,
@@ -19,18 +20,19 @@ const text = (name: string, description: string, extra: Partial<ParamSpec> = {})
  */
 export const authorizationServerOperations: readonly OperationSpec[] = [
 	{
-		action: 'GenerateTokenByAuthorizationServer',
+		apiName: 'GenerateTokenByAuthorizationServer',
 		resource: 'token',
 		operation: 'generateByAuthorizationServer',
 		displayName: 'Generate by Authorization Server',
-		actionLabel: 'Generate a token by authorization server',
+		panelText: 'Generate a token by authorization server',
 		description: "Get a token from the instance's authorization server (e.g. one with PAM scopes for machine clients)",
 		method: 'POST',
 		path: `${INSTANCE_PREFIX}/authorizationServer/{authorizationServerId}/oauth2/token`,
 		auth: 'none',
 		idempotent: false,
 		response: 'object',
-		secrets: ['access_token', 'refresh_token', 'id_token'],
+		// The same tokens as GenerateToken's, behind the same switch.
+		hooks: { secrets: ISSUED_TOKENS },
 		params: [
 			{
 				name: 'authorizationServerId',
@@ -48,8 +50,8 @@ export const authorizationServerOperations: readonly OperationSpec[] = [
 				default: 'client_credentials',
 				displayName: 'Grant Type',
 			}),
-			text('client_id', 'Client ID; taken from the credential', { required: true }),
-			text('client_secret', 'Client secret; taken from the credential', { sensitive: true }),
+			text('client_id', 'Client ID; taken from the credential', { required: true, fromCredential: 'clientId' }),
+			text('client_secret', 'Client secret; taken from the credential', { sensitive: true, fromCredential: 'clientSecret' }),
 			text('scope', 'Space-separated scopes, e.g. urn:cloud:idaas:pam|.all for every PAM permission of the client'),
 			text('code', 'Authorization code', { sensitive: true, requiredWith: 'grant_type=authorization_code' }),
 			text('redirect_uri', 'Redirect URI used to obtain the code', { requiredWith: 'grant_type=authorization_code' }),

@@ -1,5 +1,6 @@
 import type { OperationSpec } from './types';
 import { INSTANCE_PREFIX, SCOPES } from './params';
+import { secretValues } from './secrets';
 
 const CREDENTIALS = `${INSTANCE_PREFIX}/credentials/_/actions`;
 
@@ -11,11 +12,11 @@ const CREDENTIALS = `${INSTANCE_PREFIX}/credentials/_/actions`;
  */
 export const credentialOperations: readonly OperationSpec[] = [
 	{
-		action: 'ObtainCredential',
+		apiName: 'ObtainCredential',
 		resource: 'credential',
 		operation: 'obtain',
 		displayName: 'Obtain',
-		actionLabel: 'Obtain a credential',
+		panelText: 'Obtain a credential',
 		description:
 			'Read a stored credential by its identifier: name, type and status, and its secret (API key, or OAuth client ID and secret) when Include Secret Values is on',
 		method: 'GET',
@@ -24,7 +25,12 @@ export const credentialOperations: readonly OperationSpec[] = [
 		scope: SCOPES.pamCredentialObtain,
 		idempotent: true,
 		response: 'object',
-		secrets: ['credentialContent.apiKeyContent.apiKey', 'credentialContent.oauthClientContent.clientSecret'],
+		hooks: {
+			secrets: secretValues(
+				['credentialContent.apiKeyContent.apiKey', 'credentialContent.oauthClientContent.clientSecret'],
+				'the API key or client secret',
+			),
+		},
 		params: [
 			{
 				name: 'credentialIdentifier',
@@ -38,11 +44,11 @@ export const credentialOperations: readonly OperationSpec[] = [
 	{
 		// No user ID in the request: the API takes the owning account from the caller's token
 		// (UNCONFIRMED which tokens it accepts). The SDK model only has content for api_key.
-		action: 'CreateUserExclusiveCredential',
+		apiName: 'CreateUserExclusiveCredential',
 		resource: 'credential',
 		operation: 'createUserExclusive',
 		displayName: 'Create User-Exclusive',
-		actionLabel: 'Create a user-exclusive credential',
+		panelText: 'Create a user-exclusive credential',
 		description: 'Store an API key that belongs to one account',
 		method: 'POST',
 		path: `${CREDENTIALS}/createUserExclusive`,
@@ -51,7 +57,7 @@ export const credentialOperations: readonly OperationSpec[] = [
 		idempotent: false,
 		response: 'object',
 		// Encrypted, with a key the docs do not name: still withheld like the secret it stands for.
-		secrets: ['credentialCiphertext'],
+		hooks: { secrets: secretValues(['credentialCiphertext'], 'the encrypted credential') },
 		params: [
 			{
 				name: 'credentialIdentifier',

@@ -11,6 +11,7 @@ import type { OperationSpec, Resource } from './types';
 import { userOperations } from './user';
 
 export * from './types';
+export * from './ids';
 export { ROOT_OU_ALIAS, SCOPES, SOURCE_TYPES } from './params';
 
 /** Every Developer API operation, in the order the README lists them. */
@@ -39,13 +40,22 @@ export const RESOURCES: ReadonlyArray<{ value: Resource; name: string; descripti
 	{ value: 'oauthAuthorizationSession', name: 'OAuth Authorization Session', description: 'Approvals a person gives in a browser (PAM)' },
 ];
 
-const byAction = new Map(CATALOG.map((op) => [op.action, op]));
+const byApiName = new Map(CATALOG.map((op) => [op.apiName, op]));
 const byResourceOperation = new Map(CATALOG.map((op) => [`${op.resource}:${op.operation}`, op]));
 
-export function getOperationByAction(action: string): OperationSpec | undefined {
-	return byAction.get(action);
+/** The operation the API calls `apiName` (e.g. CreateUser), if the catalog has it. */
+export function findOperation(apiName: string): OperationSpec | undefined {
+	return byApiName.get(apiName);
 }
 
+/** An operation the code relies on by name (a look-up, a list); a missing entry is a catalog bug. */
+export function catalogOp(apiName: string): OperationSpec {
+	const op = byApiName.get(apiName);
+	if (!op) throw new Error(`Catalog error: ${apiName} is missing`);
+	return op;
+}
+
+/** The operation behind the node's Resource and Operation fields. */
 export function getOperation(resource: string, operation: string): OperationSpec | undefined {
 	return byResourceOperation.get(`${resource}:${operation}`);
 }

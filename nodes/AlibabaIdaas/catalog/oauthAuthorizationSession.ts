@@ -8,11 +8,11 @@ import { INSTANCE_PREFIX, SCOPES } from './params';
  */
 export const oauthAuthorizationSessionOperations: readonly OperationSpec[] = [
 	{
-		action: 'GetOAuthAuthorizationSession',
+		apiName: 'GetOAuthAuthorizationSession',
 		resource: 'oauthAuthorizationSession',
 		operation: 'get',
 		displayName: 'Get',
-		actionLabel: 'Get an OAuth authorization session',
+		panelText: 'Get an OAuth authorization session',
 		description: 'Read the status of an authorization session: pending, callback received, completed, failed or expired',
 		method: 'POST',
 		path: `${INSTANCE_PREFIX}/oauthAuthorizationSessions/_/actions/get`,

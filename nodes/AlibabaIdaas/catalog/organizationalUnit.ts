@@ -1,16 +1,33 @@
-import type { OperationSpec } from './types';
+import type { Lookups, OperationSpec } from './types';
 import { APP_PREFIX, PAGE_NUMBER, SCOPES, SOURCE_TYPES, pageNumberParams, pathId } from './params';
 
 const OUS = `${APP_PREFIX}/organizationalUnits`;
 const OU = `${OUS}/{organizationalUnitId}`;
 
+/**
+ * A CreateOrganizationalUnit whose response was lost made the unit if its external ID now
+ * names one; without an external ID there is nothing to find it by.
+ */
+function recoverCreatedUnit(values: Readonly<Record<string, unknown>>, lookups: Lookups) {
+	const externalId = values.organizationalUnitExternalId;
+	if (typeof externalId !== 'string' || externalId === '') return undefined;
+	return async () => {
+		const organizationalUnitId = await lookups.findId('GetOrganizationalUnitIdByExternalId', {
+			organizationalUnitExternalId: externalId,
+			organizationalUnitSourceType: 'build_in',
+			organizationalUnitSourceId: lookups.instanceId,
+		});
+		return organizationalUnitId ? { organizationalUnitId } : undefined;
+	};
+}
+
 export const organizationalUnitOperations: readonly OperationSpec[] = [
 	{
-		action: 'CreateOrganizationalUnit',
+		apiName: 'CreateOrganizationalUnit',
 		resource: 'organizationalUnit',
 		operation: 'create',
 		displayName: 'Create',
-		actionLabel: 'Create an organizational unit',
+		panelText: 'Create an organizational unit',
 		description: 'Create an organizational unit under a parent',
 		method: 'POST',
 		path: OUS,
@@ -20,6 +37,7 @@ export const organizationalUnitOperations: readonly OperationSpec[] = [
 		subject: 'organizationalUnit',
 		response: 'object',
 		responseKey: 'organizationalUnitId',
+		hooks: { recover: recoverCreatedUnit },
 		params: [
 			{
 				name: 'organizationalUnitName',
@@ -49,11 +67,11 @@ export const organizationalUnitOperations: readonly OperationSpec[] = [
 		],
 	},
 	{
-		action: 'GetOrganizationalUnit',
+		apiName: 'GetOrganizationalUnit',
 		resource: 'organizationalUnit',
 		operation: 'get',
 		displayName: 'Get',
-		actionLabel: 'Get an organizational unit',
+		panelText: 'Get an organizational unit',
 		description: 'Get an organizational unit',
 		method: 'GET',
 		path: OU,
@@ -65,11 +83,11 @@ export const organizationalUnitOperations: readonly OperationSpec[] = [
 		params: [pathId('organizationalUnitId', 'organizationalUnit')],
 	},
 	{
-		action: 'ListOrganizationalUnits',
+		apiName: 'ListOrganizationalUnits',
 		resource: 'organizationalUnit',
 		operation: 'getAll',
 		displayName: 'Get Many',
-		actionLabel: 'Get many organizational units',
+		panelText: 'Get many organizational units',
 		description: 'List the direct children of an organizational unit',
 		method: 'GET',
 		path: OUS,
@@ -92,11 +110,11 @@ export const organizationalUnitOperations: readonly OperationSpec[] = [
 		],
 	},
 	{
-		action: 'PatchOrganizationalUnit',
+		apiName: 'PatchOrganizationalUnit',
 		resource: 'organizationalUnit',
 		operation: 'update',
 		displayName: 'Update',
-		actionLabel: 'Update an organizational unit',
+		panelText: 'Update an organizational unit',
 		description: 'Rename an organizational unit or change its description',
 		method: 'PATCH',
 		path: OU,
@@ -125,11 +143,11 @@ export const organizationalUnitOperations: readonly OperationSpec[] = [
 		],
 	},
 	{
-		action: 'DeleteOrganizationalUnit',
+		apiName: 'DeleteOrganizationalUnit',
 		resource: 'organizationalUnit',
 		operation: 'delete',
 		displayName: 'Delete',
-		actionLabel: 'Delete an organizational unit',
+		panelText: 'Delete an organizational unit',
 		description: 'Delete an organizational unit',
 		method: 'DELETE',
 		path: OU,
@@ -141,11 +159,11 @@ export const organizationalUnitOperations: readonly OperationSpec[] = [
 		params: [pathId('organizationalUnitId', 'organizationalUnit')],
 	},
 	{
-		action: 'ListOrganizationalUnitParentIds',
+		apiName: 'ListOrganizationalUnitParentIds',
 		resource: 'organizationalUnit',
 		operation: 'getParentIds',
 		displayName: 'Get Parent IDs',
-		actionLabel: "Get an organizational unit's parent IDs",
+		panelText: "Get an organizational unit's parent IDs",
 		description: 'List the IDs of all parents, from the top level down',
 		method: 'GET',
 		path: `${OU}/parentIds`,
@@ -158,11 +176,11 @@ export const organizationalUnitOperations: readonly OperationSpec[] = [
 		params: [pathId('organizationalUnitId', 'organizationalUnit')],
 	},
 	{
-		action: 'GetOrganizationalUnitIdByExternalId',
+		apiName: 'GetOrganizationalUnitIdByExternalId',
 		resource: 'organizationalUnit',
 		operation: 'getIdByExternalId',
 		displayName: 'Get ID by External ID',
-		actionLabel: 'Get an organizational unit ID by external ID',
+		panelText: 'Get an organizational unit ID by external ID',
 		description: 'Find the ID of the organizational unit with this external ID',
 		method: 'POST',
 		path: `${OUS}/_/actions/getOrganizationalUnitIdByExternalId`,

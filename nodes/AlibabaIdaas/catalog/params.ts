@@ -1,4 +1,6 @@
-import type { IdKind, ParamSpec } from './types';
+import type { IdKind } from './ids';
+import { ID_LABEL } from './ids';
+import type { ParamSpec } from './types';
 
 /**
  * Building blocks shared by the per-resource catalog files, so that a parameter that means the
@@ -7,6 +9,9 @@ import type { IdKind, ParamSpec } from './types';
 
 /** Every Developer API path starts with these two; they come from the credential, not the node. */
 export const APP_PREFIX = '/v2/{instanceId}/{applicationId}';
+
+export const USERS = `${APP_PREFIX}/users`;
+export const USER = `${USERS}/{userId}`;
 
 export const SOURCE_TYPES = ['build_in', 'ding_talk', 'ad', 'ldap'] as const;
 
@@ -32,14 +37,6 @@ export const SCOPES = {
 /** The PAM operations sit under the instance, with no application in the path (SDK 1.8.0 client.ts). */
 export const INSTANCE_PREFIX = '/v2/{instanceId}';
 
-const ID_LABEL: Record<IdKind, string> = {
-	user: 'User',
-	organizationalUnit: 'Organizational Unit',
-	group: 'Group',
-	instance: 'Instance',
-	application: 'Application',
-};
-
 export function pathId(name: string, idKind: IdKind): ParamSpec {
 	return {
 		name,
@@ -50,6 +47,11 @@ export function pathId(name: string, idKind: IdKind): ParamSpec {
 		displayName: ID_LABEL[idKind],
 		description: `The ${ID_LABEL[idKind].toLowerCase()} ID`,
 	};
+}
+
+/** An OU ID carried in a body or query field rather than the path; optional unless said otherwise. */
+export function ouIdField(name: string): ParamSpec {
+	return { ...pathId(name, 'organizationalUnit'), in: 'body', required: false };
 }
 
 export function bodyIdList(name: string, idKind: IdKind, description: string): ParamSpec {

@@ -1,7 +1,22 @@
-import type { OperationSpec } from './types';
+import type { OperationSpec, SecretOutput } from './types';
 import { APP_PREFIX } from './params';
 
 const OAUTH = `${APP_PREFIX}/oauth2`;
+
+/** The tokens GenerateToken issues; shown only when the user asks for them. */
+export const ISSUED_TOKENS: SecretOutput = {
+	fields: ['access_token', 'refresh_token', 'id_token'],
+	optIn: {
+		name: 'includeTokenValues',
+		displayName: 'Include Token Values',
+		description:
+			'Whether to output the issued access, refresh and ID tokens. Off: they are replaced by [redacted] and only their type and lifetime are shown.',
+	},
+	notice: {
+		name: 'tokenNotice',
+		text: "The issued tokens will be stored in the execution data and visible to anyone who can open this workflow's executions. Turn this off unless a later node needs them.",
+	},
+};
 
 /**
  * The OAuth endpoints take no Authorization header. The official SDK sends every parameter in
@@ -9,17 +24,18 @@ const OAUTH = `${APP_PREFIX}/oauth2`;
  */
 export const tokenOperations: readonly OperationSpec[] = [
 	{
-		action: 'GenerateToken',
+		apiName: 'GenerateToken',
 		resource: 'token',
 		operation: 'generate',
 		displayName: 'Generate',
-		actionLabel: 'Generate a token',
+		panelText: 'Generate a token',
 		description: 'Exchange a grant (code, device code, refresh token, password or client credentials) for tokens',
 		method: 'POST',
 		path: `${OAUTH}/token`,
 		auth: 'none',
 		idempotent: false,
 		response: 'object',
+		hooks: { secrets: ISSUED_TOKENS },
 		params: [
 			{
 				name: 'grant_type',
@@ -37,8 +53,8 @@ export const tokenOperations: readonly OperationSpec[] = [
 				displayName: 'Grant Type',
 				description: 'The OAuth 2.0 grant to exchange',
 			},
-			{ name: 'client_id', in: 'query', valueType: 'string', description: 'Client ID (the application ID); taken from the credential' },
-			{ name: 'client_secret', in: 'query', valueType: 'string', sensitive: true, description: 'Client secret; taken from the credential' },
+			{ name: 'client_id', in: 'query', valueType: 'string', fromCredential: 'clientId', description: 'Client ID (the application ID); taken from the credential' },
+			{ name: 'client_secret', in: 'query', valueType: 'string', sensitive: true, fromCredential: 'clientSecret', description: 'Client secret; taken from the credential' },
 			{ name: 'code', in: 'query', valueType: 'string', sensitive: true, requiredWith: 'grant_type=authorization_code', description: 'Authorization code' },
 			{ name: 'redirect_uri', in: 'query', valueType: 'string', requiredWith: 'grant_type=authorization_code', description: 'Redirect URI used to obtain the code' },
 			{ name: 'code_verifier', in: 'query', valueType: 'string', sensitive: true, description: 'PKCE code verifier' },
@@ -52,11 +68,11 @@ export const tokenOperations: readonly OperationSpec[] = [
 		],
 	},
 	{
-		action: 'RevokeToken',
+		apiName: 'RevokeToken',
 		resource: 'token',
 		operation: 'revoke',
 		displayName: 'Revoke',
-		actionLabel: 'Revoke a token',
+		panelText: 'Revoke a token',
 		description: 'Revoke an access token or refresh token',
 		method: 'POST',
 		path: `${OAUTH}/revoke`,
@@ -66,16 +82,16 @@ export const tokenOperations: readonly OperationSpec[] = [
 		params: [
 			{ name: 'token', in: 'query', valueType: 'string', required: true, sensitive: true, description: 'The token to revoke' },
 			{ name: 'token_type_hint', in: 'query', valueType: 'string', enum: ['access_token', 'refresh_token'], displayName: 'Token Type Hint', description: 'What kind of token it is' },
-			{ name: 'client_id', in: 'query', valueType: 'string', description: 'Client ID; taken from the credential' },
-			{ name: 'client_secret', in: 'query', valueType: 'string', sensitive: true, description: 'Client secret; taken from the credential' },
+			{ name: 'client_id', in: 'query', valueType: 'string', fromCredential: 'clientId', description: 'Client ID; taken from the credential' },
+			{ name: 'client_secret', in: 'query', valueType: 'string', sensitive: true, fromCredential: 'clientSecret', description: 'Client secret; taken from the credential' },
 		],
 	},
 	{
-		action: 'GenerateDeviceCode',
+		apiName: 'GenerateDeviceCode',
 		resource: 'token',
 		operation: 'generateDeviceCode',
 		displayName: 'Generate Device Code',
-		actionLabel: 'Generate a device code',
+		panelText: 'Generate a device code',
 		description: 'Start the device authorization flow',
 		method: 'POST',
 		path: `${OAUTH}/device/code`,

@@ -1,3 +1,7 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import type { IdKind } from './ids';
+
 /**
  * The shape of the operation catalog: the one description of the IDaaS Developer API
  * (Eiam-developerapi 2022-02-25) that the node's pickers and requests, the emulator's router
@@ -27,18 +31,7 @@ export type ParamLocation = 'path' | 'query' | 'body';
  */
 export type ParamType = 'string' | 'integer' | 'boolean' | 'stringList' | 'objectList' | 'object';
 
-/** Kinds of IDaaS object IDs; their documented prefixes let us reject a wrong ID before any request. */
-export type IdKind = 'user' | 'organizationalUnit' | 'group' | 'instance' | 'application';
-
-export const ID_PREFIX: Record<IdKind, string> = {
-	user: 'user_',
-	organizationalUnit: 'ou_',
-	group: 'group_',
-	instance: 'idaas_',
-	application: 'app_',
-};
-
-/** Text checks done before a request; see shared/validation.ts. */
+/** Text checks done before a request; see request/validation.ts. */
 export type TextFormat = 'email' | 'phoneNumber' | 'phoneRegion' | 'username';
 
 export interface ParamSpec {
@@ -64,6 +57,11 @@ export interface ParamSpec {
 	max?: number;
 	/** A secret the node must never echo (passwords, client secrets, tokens). */
 	sensitive?: boolean;
+	/**
+	 * Filled from the credential, not shown in the node (the OAuth endpoints take the client ID
+	 * and secret as parameters).
+	 */
+	fromCredential?: 'clientId' | 'clientSecret';
 	/** Shown as a top-level field in the node even though the API marks it optional. */
 	prominent?: boolean;
 	/** Default in the editor. */
@@ -111,15 +109,15 @@ export type Resource =
 export type ResponseKind = 'object' | 'list' | 'none';
 
 export interface OperationSpec {
-	/** API action name, as in the SDKs and the metadata (x-acs-action). */
-	action: string;
+	/** The API's name of the operation, as in the SDKs and the metadata (x-acs-action), e.g. CreateUser. */
+	apiName: string;
 	resource: Resource;
 	/** n8n operation value, unique within the resource. */
 	operation: string;
 	/** Operation picker label. */
 	displayName: string;
-	/** n8n's `action` text, e.g. "Create a user". */
-	actionLabel: string;
+	/** What n8n's nodes panel and AI tools list for the operation (its option's `action`), e.g. "Create a user". */
+	panelText: string;
 	description: string;
 	method: HttpMethod;
 	/** Path template with `{instanceId}`, `{applicationId}` and the operation's own path params. */
@@ -135,8 +133,6 @@ export interface OperationSpec {
 	 * is documented (the emulator then requires none).
 	 */
 	scope?: string;
-	/** Success status code; 200 for every documented operation. */
-	successStatus?: number;
 	/** In neither the API metadata nor the current SDKs; documented only by Go SDK v1.0.2 (client/client.go). */
 	legacy?: boolean;
 	/**
@@ -144,8 +140,46 @@ export interface OperationSpec {
 	 * Retries after 5xx or a dropped connection only happen for these.
 	 */
 	idempotent: boolean;
-	/** TEMPORARY until the hooks land: response fields holding secrets (dot paths). */
-	secrets?: readonly string[];
 	/** The kind of object the operation returns or acts on, for simplify and error hints. */
 	subject?: 'user' | 'organizationalUnit' | 'group';
+	/** What this operation does beyond the generic path; see OperationHooks. */
+	hooks?: OperationHooks;
+}
+
+/**
+ * An operation's own behaviour, kept with its catalog entry so that generic code never asks for
+ * an operation by name.
+ */
+export interface OperationHooks {
+	/**
+	 * For a create whose response was lost (5xx, dropped connection): given the values sent, a
+	 * look-up that finds the object this request made and returns the response the create would
+	 * have given, or undefined to send it again. Undefined when the values name nothing to find.
+	 */
+	recover?: (values: Readonly<Record<string, unknown>>, lookups: Lookups) => (() => Promise<IDataObject | undefined>) | undefined;
+	/** Response fields holding secrets, withheld from the output unless the user opts in. */
+	secrets?: SecretOutput;
+}
+
+/** The requests a hook may make, through the same client and for the same item. */
+export interface Lookups {
+	/** The ID an ID look-up answers, or undefined when no object matches. */
+	findId(apiName: string, values: Record<string, unknown>): Promise<string | undefined>;
+	/** Every record of a list operation. */
+	list(apiName: string, values: Record<string, unknown>): Promise<IDataObject[]>;
+	/** The credential's instance ID: the source ID of objects created in IDaaS itself (build_in). */
+	readonly instanceId: string;
+}
+
+/**
+ * Execution data is stored and shown to anyone who can open the workflow's executions, so
+ * secrets an operation returns are replaced by a marker unless the user switches on `optIn`.
+ */
+export interface SecretOutput {
+	/** Response fields with secret values; a dotted path for a nested one (`credentialContent.apiKeyContent.apiKey`). */
+	fields: readonly string[];
+	/** The node's boolean field that lets them through (only a real `true` does). */
+	optIn: { name: string; displayName: string; description: string };
+	/** The warning shown while it is on. */
+	notice: { name: string; text: string };
 }

@@ -1,18 +1,7 @@
-import type { OperationSpec, ParamSpec } from './types';
-import {
-	APP_PREFIX,
-	NEXT_TOKEN,
-	PAGE_NUMBER,
-	SCOPES,
-	SOURCE_TYPES,
-	bodyIdList,
-	nextTokenParams,
-	pageNumberParams,
-	pathId,
-} from './params';
-
-const USERS = `${APP_PREFIX}/users`;
-const USER = `${USERS}/{userId}`;
+import type { Lookups, OperationSpec, ParamSpec } from './types';
+import { APP_PREFIX, PAGE_NUMBER, SCOPES, USER, USERS, ouIdField, pageNumberParams, pathId } from './params';
+import { userLookupOperations } from './userLookups';
+import { userMembershipOperations } from './userMemberships';
 
 const customFieldParts: readonly ParamSpec[] = [
 	{ name: 'fieldName', in: 'body', valueType: 'string', required: true, description: 'Custom field name' },
@@ -76,13 +65,27 @@ const profileFields: readonly ParamSpec[] = [
 	},
 ];
 
+/**
+ * A CreateUser whose response was lost made the user if the username is now taken: look it up by
+ * username.
+ */
+function recoverCreatedUser(values: Readonly<Record<string, unknown>>, lookups: Lookups) {
+	if (typeof values.username !== 'string' || values.username === '') return undefined;
+	const username = values.username;
+	return async () => {
+		const userId = await lookups.findId('GetUserIdByUsername', { username });
+		return userId ? { userId } : undefined;
+	};
+}
+
+/** In the README's order: the account itself, its ID look-ups, its memberships, then GetUserInfo. */
 export const userOperations: readonly OperationSpec[] = [
 	{
-		action: 'CreateUser',
+		apiName: 'CreateUser',
 		resource: 'user',
 		operation: 'create',
 		displayName: 'Create',
-		actionLabel: 'Create a user',
+		panelText: 'Create a user',
 		description: 'Create an account in an organizational unit',
 		method: 'POST',
 		path: USERS,
@@ -92,6 +95,7 @@ export const userOperations: readonly OperationSpec[] = [
 		subject: 'user',
 		response: 'object',
 		responseKey: 'userId',
+		hooks: { recover: recoverCreatedUser },
 		params: [
 			{
 				name: 'username',
@@ -103,7 +107,7 @@ export const userOperations: readonly OperationSpec[] = [
 				maxLength: 256,
 				description: 'Unique login name: letters, digits, _ . @ -, up to 256 characters',
 			},
-			{ ...pathIdAsBody('primaryOrganizationalUnitId'), required: true },
+			{ ...ouIdField('primaryOrganizationalUnitId'), required: true },
 			...profileFields,
 			{
 				name: 'password',
@@ -173,11 +177,11 @@ export const userOperations: readonly OperationSpec[] = [
 		],
 	},
 	{
-		action: 'GetUser',
+		apiName: 'GetUser',
 		resource: 'user',
 		operation: 'get',
 		displayName: 'Get',
-		actionLabel: 'Get a user',
+		panelText: 'Get a user',
 		description: 'Get the details of an account, with its organizational units and groups',
 		method: 'GET',
 		path: USER,
@@ -189,11 +193,11 @@ export const userOperations: readonly OperationSpec[] = [
 		params: [pathId('userId', 'user')],
 	},
 	{
-		action: 'ListUsers',
+		apiName: 'ListUsers',
 		resource: 'user',
 		operation: 'getAll',
 		displayName: 'Get Many',
-		actionLabel: 'Get many users',
+		panelText: 'Get many users',
 		description: 'List accounts, optionally in one organizational unit',
 		method: 'GET',
 		path: USERS,
@@ -206,7 +210,7 @@ export const userOperations: readonly OperationSpec[] = [
 		pagination: PAGE_NUMBER,
 		params: [
 			{
-				...pathIdAsBody('organizationalUnitId'),
+				...ouIdField('organizationalUnitId'),
 				in: 'query',
 				description: 'Only list accounts of this organizational unit',
 			},
@@ -214,11 +218,11 @@ export const userOperations: readonly OperationSpec[] = [
 		],
 	},
 	{
-		action: 'PatchUser',
+		apiName: 'PatchUser',
 		resource: 'user',
 		operation: 'update',
 		displayName: 'Update',
-		actionLabel: 'Update a user',
+		panelText: 'Update a user',
 		description: 'Change the fields you give; the others stay as they are',
 		method: 'PATCH',
 		path: USER,
@@ -258,11 +262,11 @@ export const userOperations: readonly OperationSpec[] = [
 		],
 	},
 	{
-		action: 'DeleteUser',
+		apiName: 'DeleteUser',
 		resource: 'user',
 		operation: 'delete',
 		displayName: 'Delete',
-		actionLabel: 'Delete a user',
+		panelText: 'Delete a user',
 		description: 'Delete an account',
 		method: 'DELETE',
 		path: USER,
@@ -274,11 +278,11 @@ export const userOperations: readonly OperationSpec[] = [
 		params: [pathId('userId', 'user')],
 	},
 	{
-		action: 'EnableUser',
+		apiName: 'EnableUser',
 		resource: 'user',
 		operation: 'enable',
 		displayName: 'Enable',
-		actionLabel: 'Enable a user',
+		panelText: 'Enable a user',
 		description: 'Enable a disabled account',
 		method: 'POST',
 		path: `${USER}/actions/enable`,
@@ -290,11 +294,11 @@ export const userOperations: readonly OperationSpec[] = [
 		params: [pathId('userId', 'user')],
 	},
 	{
-		action: 'DisableUser',
+		apiName: 'DisableUser',
 		resource: 'user',
 		operation: 'disable',
 		displayName: 'Disable',
-		actionLabel: 'Disable a user',
+		panelText: 'Disable a user',
 		description: 'Disable an account so it can no longer sign in',
 		method: 'POST',
 		path: `${USER}/actions/disable`,
@@ -306,11 +310,11 @@ export const userOperations: readonly OperationSpec[] = [
 		params: [pathId('userId', 'user')],
 	},
 	{
-		action: 'UpdateUserPassword',
+		apiName: 'UpdateUserPassword',
 		resource: 'user',
 		operation: 'updatePassword',
 		displayName: 'Update Password',
-		actionLabel: "Update a user's password",
+		panelText: "Update a user's password",
 		description: 'Set a new password for an account',
 		method: 'POST',
 		path: `${USER}/actions/updateUserPassword`,
@@ -333,11 +337,11 @@ export const userOperations: readonly OperationSpec[] = [
 		],
 	},
 	{
-		action: 'GetUserPasswordPolicy',
+		apiName: 'GetUserPasswordPolicy',
 		resource: 'user',
 		operation: 'getPasswordPolicy',
 		displayName: 'Get Password Policy',
-		actionLabel: 'Get the password policy',
+		panelText: 'Get the password policy',
 		description: 'Get the instance password policy (legacy operation, SDK v1.0.x only)',
 		method: 'POST',
 		path: `${USERS}/_/actions/getUserPasswordPolicy`,
@@ -348,135 +352,14 @@ export const userOperations: readonly OperationSpec[] = [
 		response: 'object',
 		params: [],
 	},
-	lookup('GetUserIdByEmail', 'getIdByEmail', 'getUserIdByEmail', 'email', [
-		{
-			name: 'email',
-			in: 'body',
-			valueType: 'string',
-			required: true,
-			format: 'email',
-			description: 'Email address of the account',
-		},
-	]),
-	lookup('GetUserIdByPhoneNumber', 'getIdByPhoneNumber', 'getUserIdByPhoneNumber', 'phone number', [
-		{
-			name: 'phoneNumber',
-			in: 'body',
-			valueType: 'string',
-			required: true,
-			format: 'phoneNumber',
-			description: 'Mobile number of the account (without country code)',
-		},
-	]),
-	lookup('GetUserIdByUsername', 'getIdByUsername', 'getUserIdByUsername', 'username', [
-		{
-			name: 'username',
-			in: 'body',
-			valueType: 'string',
-			required: true,
-			description: 'Username of the account',
-		},
-	]),
-	// The action is GetUserIdByUserExternalId but the path says getUserIdByExternalId (Go SDK, API metadata).
-	lookup('GetUserIdByUserExternalId', 'getIdByExternalId', 'getUserIdByExternalId', 'external ID', [
-		{
-			name: 'userExternalId',
-			in: 'body',
-			valueType: 'string',
-			required: true,
-			description: 'External ID of the account in its source',
-		},
-		{
-			name: 'userSourceType',
-			in: 'body',
-			valueType: 'string',
-			required: true,
-			enum: SOURCE_TYPES,
-			default: 'build_in',
-			description: 'Where the account comes from',
-		},
-		{
-			name: 'userSourceId',
-			in: 'body',
-			valueType: 'string',
-			required: true,
-			description: 'Source ID: the instance ID for build_in accounts, else e.g. the DingTalk corpId',
-		},
-	]),
+	...userLookupOperations,
+	...userMembershipOperations,
 	{
-		action: 'SetUserPrimaryOrganizationalUnit',
-		resource: 'user',
-		operation: 'setPrimaryOrganizationalUnit',
-		displayName: 'Set Primary Organizational Unit',
-		actionLabel: "Set a user's primary organizational unit",
-		description: 'Move the account: leave the old primary OU and join the new one',
-		method: 'POST',
-		path: `${USER}/actions/setUserPrimaryOrganizationalUnit`,
-		auth: 'bearer',
-		idempotent: true,
-		subject: 'user',
-		response: 'none',
-		params: [pathId('userId', 'user'), { ...pathIdAsBody('organizationalUnitId'), required: true }],
-	},
-	{
-		action: 'AddUserToOrganizationalUnits',
-		resource: 'user',
-		operation: 'addToOrganizationalUnits',
-		displayName: 'Add to Organizational Units',
-		actionLabel: 'Add a user to organizational units',
-		description: 'Add secondary organizational units; units the user is already in are left as they are',
-		method: 'POST',
-		path: `${USER}/actions/addUserToOrganizationalUnits`,
-		auth: 'bearer',
-		idempotent: true,
-		subject: 'user',
-		response: 'none',
-		params: [
-			pathId('userId', 'user'),
-			bodyIdList('organizationalUnitIds', 'organizationalUnit', 'Organizational units to add the user to'),
-		],
-	},
-	{
-		action: 'RemoveUserFromOrganizationalUnits',
-		resource: 'user',
-		operation: 'removeFromOrganizationalUnits',
-		displayName: 'Remove From Organizational Units',
-		actionLabel: 'Remove a user from organizational units',
-		description: 'Remove secondary organizational units; the primary one cannot be removed',
-		method: 'POST',
-		path: `${USER}/actions/removeUserFromOrganizationalUnits`,
-		auth: 'bearer',
-		idempotent: true,
-		subject: 'user',
-		response: 'none',
-		params: [
-			pathId('userId', 'user'),
-			bodyIdList('organizationalUnitIds', 'organizationalUnit', 'Organizational units to remove the user from'),
-		],
-	},
-	{
-		action: 'ListGroupsForUser',
-		resource: 'user',
-		operation: 'getGroups',
-		displayName: 'Get Groups',
-		actionLabel: "Get a user's groups",
-		description: 'List the groups an account belongs to',
-		method: 'GET',
-		path: `${USER}/actions/listGroupsForUser`,
-		auth: 'bearer',
-		idempotent: true,
-		subject: 'group',
-		response: 'list',
-		responseKey: 'data',
-		pagination: NEXT_TOKEN,
-		params: [pathId('userId', 'user'), ...nextTokenParams],
-	},
-	{
-		action: 'GetUserInfo',
+		apiName: 'GetUserInfo',
 		resource: 'user',
 		operation: 'getUserInfo',
 		displayName: 'Get User Info',
-		actionLabel: 'Get user info from a user token',
+		panelText: 'Get user info from a user token',
 		description: "Get the signed-in user's claims, using that user's access token",
 		method: 'GET',
 		path: `${APP_PREFIX}/oauth2/userinfo`,
@@ -486,36 +369,3 @@ export const userOperations: readonly OperationSpec[] = [
 		params: [],
 	},
 ];
-
-/** An OU ID carried in a body or query field rather than the path. */
-function pathIdAsBody(name: string): ParamSpec {
-	return { ...pathId(name, 'organizationalUnit'), in: 'body', required: false };
-}
-
-function lookup(
-	action: string,
-	operation: string,
-	pathAction: string,
-	by: string,
-	params: readonly ParamSpec[],
-): OperationSpec {
-	return {
-		action,
-		resource: 'user',
-		operation,
-		displayName: `Get ID by ${by.replace(/\b\w/g, (c) => c.toUpperCase()).replace('Id', 'ID')}`,
-		actionLabel: `Get a user ID by ${by}`,
-		description: `Find the ID of the account with this ${by}`,
-		method: 'POST',
-		path: `${USERS}/_/actions/${pathAction}`,
-		auth: 'bearer',
-		// zh API metadata's error tables print user:manage_all for the email, phone and external-ID lookups;
-		// GetUserIdByUsername has no table, so no scope is required for it (https://www.alibabacloud.com/help/en/idaas/eiam/developer-reference/introduction-to-api-integration).
-		scope: action === 'GetUserIdByUsername' ? undefined : SCOPES.userManage,
-		idempotent: true,
-		subject: 'user',
-		response: 'object',
-		responseKey: 'userId',
-		params,
-	};
-}
