@@ -212,8 +212,8 @@ export const authenticationTokenOperations: readonly OperationSpec[] = [
 		params: [
 			{ ...consumer, in: 'query' },
 			{ ...provider, in: 'query' },
-			{ name: 'revoked', in: 'query', valueType: 'boolean', description: 'Only revoked (on) or only valid (off) tokens' },
-			{ name: 'expired', in: 'query', valueType: 'boolean', description: 'Only expired (on) or only unexpired (off) tokens' },
+			{ name: 'revoked', in: 'query', valueType: 'boolean', description: 'Whether to list only revoked tokens (on) or only the others (off)' },
+			{ name: 'expired', in: 'query', valueType: 'boolean', description: 'Whether to list only expired tokens (on) or only unexpired ones (off)' },
 			...nextTokenParams,
 		],
 	},
