@@ -1,25 +1,22 @@
-import type { Lookups, OperationSpec } from './types';
-import { APP_PREFIX, PAGE_NUMBER, SCOPES, SOURCE_TYPES, pageNumberParams, pathId } from './params';
+import type { OperationSpec } from './types';
+import { APP_PREFIX, PAGE_NUMBER, SCOPES, SOURCE_TYPES, pageNumberParams, pathId, recoverById } from './params';
 
 const OUS = `${APP_PREFIX}/organizationalUnits`;
 const OU = `${OUS}/{organizationalUnitId}`;
 
 /**
- * A CreateOrganizationalUnit whose response was lost made the unit if its external ID now
- * names one; without an external ID there is nothing to find it by.
+ * A CreateOrganizationalUnit whose response was lost made the unit if its external ID now names
+ * one; without an external ID there is nothing to find it by.
  */
-function recoverCreatedUnit(values: Readonly<Record<string, unknown>>, lookups: Lookups) {
-	const externalId = values.organizationalUnitExternalId;
-	if (typeof externalId !== 'string' || externalId === '') return undefined;
-	return async () => {
-		const organizationalUnitId = await lookups.findId('GetOrganizationalUnitIdByExternalId', {
-			organizationalUnitExternalId: externalId,
-			organizationalUnitSourceType: 'build_in',
-			organizationalUnitSourceId: lookups.instanceId,
-		});
-		return organizationalUnitId ? { organizationalUnitId } : undefined;
-	};
-}
+const recoverCreatedUnit = recoverById('GetOrganizationalUnitIdByExternalId', 'organizationalUnitId', (values, instanceId) =>
+	values.organizationalUnitExternalId
+		? {
+				organizationalUnitExternalId: values.organizationalUnitExternalId,
+				organizationalUnitSourceType: 'build_in',
+				organizationalUnitSourceId: instanceId,
+			}
+		: undefined,
+);
 
 export const organizationalUnitOperations: readonly OperationSpec[] = [
 	{

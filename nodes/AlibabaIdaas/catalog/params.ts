@@ -1,6 +1,6 @@
 import type { IdKind } from './ids';
 import { ID_LABEL } from './ids';
-import type { ParamSpec } from './types';
+import type { OperationHooks, ParamSpec } from './types';
 
 /**
  * Building blocks shared by the per-resource catalog files, so that a parameter that means the
@@ -98,3 +98,22 @@ export const NEXT_TOKEN = {
 	maxPageSize: 100,
 	defaultPageSize: 20,
 } as const;
+
+/**
+ * Create recovery by an ID look-up: `by` turns what the create sent into the look-up's values
+ * (undefined: nothing to find the object by); a match answers as the create would, `{ [idKey]: id }`.
+ */
+export function recoverById(
+	lookupApiName: string,
+	idKey: string,
+	by: (values: Readonly<Record<string, unknown>>, instanceId: string) => Record<string, unknown> | undefined,
+): NonNullable<OperationHooks['recover']> {
+	return (values, lookups) => {
+		const lookupValues = by(values, lookups.instanceId);
+		if (!lookupValues) return undefined;
+		return async () => {
+			const id = await lookups.findId(lookupApiName, lookupValues);
+			return id ? { [idKey]: id } : undefined;
+		};
+	};
+}

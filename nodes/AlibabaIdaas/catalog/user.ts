@@ -1,5 +1,5 @@
-import type { Lookups, OperationSpec, ParamSpec } from './types';
-import { APP_PREFIX, PAGE_NUMBER, SCOPES, USER, USERS, ouIdField, pageNumberParams, pathId } from './params';
+import type { OperationSpec, ParamSpec } from './types';
+import { APP_PREFIX, PAGE_NUMBER, SCOPES, USER, USERS, ouIdField, pageNumberParams, pathId, recoverById } from './params';
 import { userLookupOperations } from './userLookups';
 import { userMembershipOperations } from './userMemberships';
 
@@ -65,18 +65,8 @@ const profileFields: readonly ParamSpec[] = [
 	},
 ];
 
-/**
- * A CreateUser whose response was lost made the user if the username is now taken: look it up by
- * username.
- */
-function recoverCreatedUser(values: Readonly<Record<string, unknown>>, lookups: Lookups) {
-	if (typeof values.username !== 'string' || values.username === '') return undefined;
-	const username = values.username;
-	return async () => {
-		const userId = await lookups.findId('GetUserIdByUsername', { username });
-		return userId ? { userId } : undefined;
-	};
-}
+/** A CreateUser whose response was lost made the user if its username is now taken. */
+const recoverCreatedUser = recoverById('GetUserIdByUsername', 'userId', ({ username }) => (username ? { username } : undefined));
 
 /** In the README's order: the account itself, its ID look-ups, its memberships, then GetUserInfo. */
 export const userOperations: readonly OperationSpec[] = [

@@ -1,6 +1,7 @@
-import type { IDataObject, INodeProperties } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 
 import type { OperationSpec, ParamSpec, Resource } from '../catalog';
+import type { ExtraOperation } from '../description/properties';
 import type { ExecutionState } from '../execute';
 import { publicValues } from '../output/items';
 import type { IdaasClient } from '../transport/client';
@@ -12,11 +13,8 @@ import { isBlank } from '../request/validation';
  * over it.
  */
 
-export interface ComposedOperation {
+export interface ComposedOperation extends ExtraOperation {
 	resource: Resource;
-	/** The entry in the resource's operation picker. */
-	option: { name: string; value: string; description: string; action: string };
-	fields: readonly INodeProperties[];
 	run(state: ExecutionState, itemIndex: number): Promise<IDataObject[]>;
 }
 

@@ -44,23 +44,6 @@ export function locatorProperty(param: ParamSpec, kind: LocatorKind): INodePrope
 		description: param.description,
 	};
 	const listSearch = { searchListMethod: SEARCH_METHOD[kind], searchable: true };
-	if (kind !== 'user') {
-		return {
-			...property,
-			type: 'resourceLocator',
-			default: { mode: 'list', value: '' },
-			modes: [
-				{ displayName: 'From List', name: 'list', type: 'list', typeOptions: listSearch },
-				{
-					displayName: 'By ID',
-					name: 'id',
-					type: 'string',
-					placeholder: ID_EXAMPLE[kind],
-					validation: [{ type: 'regex', properties: byId }],
-				},
-			],
-		};
-	}
 	return {
 		...property,
 		type: 'resourceLocator',
@@ -74,14 +57,19 @@ export function locatorProperty(param: ParamSpec, kind: LocatorKind): INodePrope
 				placeholder: ID_EXAMPLE[kind],
 				validation: [{ type: 'regex', properties: byId }],
 			},
-			{ displayName: 'By Username', name: 'username', type: 'string', placeholder: 'jane.doe' },
-			{
-				displayName: 'By Email',
-				name: 'email',
-				type: 'string',
-				placeholder: 'jane.doe@example.com',
-				validation: [{ type: 'regex', properties: { regex: EMAIL_REGEX, errorMessage: 'Enter an email address' } }],
-			},
+			// Users can also be named the way people know them; these resolve to an ID before the call.
+			...(kind === 'user'
+				? [
+						{ displayName: 'By Username', name: 'username', type: 'string' as const, placeholder: 'jane.doe' },
+						{
+							displayName: 'By Email',
+							name: 'email',
+							type: 'string' as const,
+							placeholder: 'jane.doe@example.com',
+							validation: [{ type: 'regex' as const, properties: { regex: EMAIL_REGEX, errorMessage: 'Enter an email address' } }],
+						},
+					]
+				: []),
 		],
 	};
 }

@@ -6,8 +6,9 @@ import { BEARER_FIELDS, collectionOf, isSimplifiable, placementOf } from '../des
 import { isLocatorParam } from '../description/locatorField';
 import type { IdaasClient } from '../transport/client';
 import type { PreparedRequest } from './build';
+import { prepareRequest } from './build';
 import { resolveLocator } from './locators';
-import { isBlank, requiredWithMet } from './validation';
+import { checked, isBlank, requiredWithMet } from './validation';
 
 /**
  * The first step of every operation: one item's node fields, read once into a checked request
@@ -119,5 +120,6 @@ export async function readRequest(item: ItemContext, op: OperationSpec, itemInde
 	const optIn = op.hooks?.secrets?.optIn;
 	// Only a real `true` shows secrets: an expression giving "false", "no" or 1 must not.
 	const includeSecrets = optIn ? ctx.getNodeParameter(optIn.name, itemIndex, false) === true : false;
-	return { ...client.prepare(op, values, itemIndex, token), limit, simplify, includeSecrets };
+	const request = checked(ctx.getNode(), () => prepareRequest(op, values, client.connection, token), itemIndex);
+	return { ...request, limit, simplify, includeSecrets };
 }

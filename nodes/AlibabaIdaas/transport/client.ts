@@ -66,8 +66,8 @@ export class IdaasClient {
 	}
 
 	/** Checks values against the catalog and builds the request; bad input throws a NodeOperationError naming the field. */
-	prepare(op: OperationSpec, values: Record<string, unknown>, itemIndex?: number, bearerToken?: string): PreparedRequest {
-		return checked(this.node, () => prepareRequest(op, values, this.connection, bearerToken), itemIndex);
+	prepare(op: OperationSpec, values: Record<string, unknown>, itemIndex?: number): PreparedRequest {
+		return checked(this.node, () => prepareRequest(op, values, this.connection), itemIndex);
 	}
 
 	/** Sends a prepared request; returns the response body ({} when empty). */
