@@ -82,7 +82,10 @@ export type Pagination =
 	| { style: 'nextToken'; sizeParam: 'maxResults'; maxPageSize: number; defaultPageSize: number };
 
 /**
- * `bearer`: the application's access token (client credentials).
+ * `bearer`: the application's access token (client credentials). The PAM operations use it too:
+ *   CHOICE (no source says whether a tenant puts PAM permissions in this token; Alibaba's PAM
+ *   client asks the instance's authorization server for `urn:cloud:idaas:pam|.all` instead), so
+ *   that one credential serves every operation; the application must be granted the PAM scopes.
  * `userBearer`: an end user's access token, given as a parameter (GetUserInfo).
  * `pamBearer`: a token with the PAM scope, given as a parameter (ObtainCloudAccountRoleAccessCredential).
  * `none`: no Authorization header (the OAuth endpoints).
