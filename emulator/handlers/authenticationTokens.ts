@@ -1,20 +1,15 @@
 import { invalid, notFound } from '../errors';
 import { slice, tokenPage, tokenWindow } from '../pagination';
-import type { PamCaller } from '../pam/store';
 import { jwtView, oauthTokenView, sessionView, tokenMetadata } from '../pam/views';
 import { validateInput } from '../validate';
 import type { Ctx, Handler } from './context';
+import { pamCallerOf as caller } from './context';
 
 /**
  * PAM authentication tokens and OAuth authorization sessions. The Bearer operations arrive with
  * the caller checked (pam/auth.ts) and the input validated; the two without an Authorization
  * header (the token in the body is the secret) validate here.
  */
-
-function caller(ctx: Ctx): PamCaller {
-	if (!ctx.app) throw new Error(`${ctx.op.apiName} needs an authenticated application`);
-	return { applicationId: ctx.app.applicationId };
-}
 
 const host = (ctx: Ctx) => ctx.req.headers.host ?? '127.0.0.1';
 

@@ -1,18 +1,14 @@
 import { invalid, missing } from '../errors';
 import { credentialView } from '../pam/views';
-import type { Ctx, Handler } from './context';
+import type { Handler } from './context';
+import { pamCallerOf } from './context';
 
 /** PAM credentials (ObtainCredential, CreateUserExclusiveCredential); callers come from pam/auth.ts. */
-
-function callerOf(ctx: Ctx): string {
-	if (!ctx.app) throw new Error(`${ctx.op.apiName} needs an authenticated application`);
-	return ctx.app.applicationId;
-}
 
 export const credentialHandlers: Record<string, Handler> = {
 	/** ASSUMPTION: an unknown identifier is 404 ResourceNotFound.Credential; a disabled one is still returned. */
 	ObtainCredential(ctx) {
-		callerOf(ctx);
+		pamCallerOf(ctx);
 		return credentialView(ctx.store.instanceId, ctx.store.pam.credential(ctx.input.credentialIdentifier as string));
 	},
 
@@ -22,7 +18,7 @@ export const credentialHandlers: Record<string, Handler> = {
 	 * credential cannot be made (the request model has no content for it): 400 InvalidParameter.CredentialType.
 	 */
 	CreateUserExclusiveCredential(ctx) {
-		const applicationId = callerOf(ctx);
+		const { applicationId } = pamCallerOf(ctx);
 		const input = ctx.input;
 		if (input.credentialType !== 'api_key') throw invalid('credentialType', 'Only api_key credentials can be created.');
 		const content = input.credentialContent as { apiKeyContent?: { apiKey?: unknown } };

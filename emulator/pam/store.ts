@@ -16,8 +16,6 @@ export type NewCredential = NonNullable<PamSeed['credentials']>[number];
 /** Who calls: the application whose access token came with the request. */
 export interface PamCaller {
 	applicationId: string;
-	/** Set when the token is an end user's (ASSUMPTION: owner of a user-exclusive credential). */
-	userId?: string;
 }
 
 const b64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
