@@ -1,7 +1,8 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import type { IdKind, ParamSpec } from '../catalog';
+import type { ParamSpec } from '../catalog';
 import { ID_EXAMPLE, ID_NOUN, ID_PREFIX } from '../catalog';
+import { EMAIL_REGEX } from '../request/locators';
 import { labelOf } from '../request/validation';
 
 /**
@@ -12,21 +13,11 @@ import { labelOf } from '../request/validation';
 
 export type LocatorKind = 'user' | 'organizationalUnit' | 'group';
 
-export const LOCATOR_KINDS: readonly IdKind[] = ['user', 'organizationalUnit', 'group'];
-
 const SEARCH_METHOD: Record<LocatorKind, string> = {
 	user: 'getUsers',
 	organizationalUnit: 'getOrganizationalUnits',
 	group: 'getGroups',
 };
-
-// Deliberately loose: the editor hint only catches the obvious mistakes; the same format check
-// as for email fields runs before any request.
-export const EMAIL_REGEX = '^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$';
-
-export function isLocatorParam(param: ParamSpec): boolean {
-	return param.valueType === 'string' && param.idKind !== undefined && LOCATOR_KINDS.includes(param.idKind);
-}
 
 /**
  * The modes are written out inside `modes: [...]`: n8n's lint only recognises mode objects there

@@ -4,7 +4,8 @@ import type { OperationSpec, ParamSpec, Resource } from '../catalog';
 import { operationsOf } from '../catalog';
 import { labelOf } from '../request/validation';
 import type { LocatorKind } from './locatorField';
-import { isLocatorParam, locatorProperty } from './locatorField';
+import { isLocatorParam } from '../request/locators';
+import { locatorProperty } from './locatorField';
 
 /**
  * n8n properties generated from the catalog, so that a new catalog entry shows up in the editor

@@ -2,7 +2,6 @@ import type { IDataObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
 import type { SecretOutput } from '../catalog';
-import { placementOf } from '../description/properties';
 import type { PreparedRequest } from '../request/build';
 import type { ItemRequest } from '../request/read';
 import { simplify } from './simplify';
@@ -19,7 +18,7 @@ export const REDACTED = '[redacted]';
 export function publicValues({ op, values }: PreparedRequest): IDataObject {
 	const out: IDataObject = {};
 	for (const param of op.params) {
-		if (!(param.name in values) || param.sensitive || placementOf(op, param) === 'skip') continue;
+		if (!(param.name in values) || param.sensitive || param.fromCredential) continue;
 		out[param.name] = values[param.name] as IDataObject[keyof IDataObject];
 	}
 	return out;

@@ -1,9 +1,8 @@
 import type { IDataObject } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { ParamSpec } from '../catalog';
+import type { IdKind, ParamSpec } from '../catalog';
 import { catalogOp } from '../catalog';
-import { EMAIL_REGEX } from '../description/locatorField';
 import type { IdaasClient } from '../transport/client';
 import { isBlank, labelOf } from './validation';
 
@@ -11,6 +10,18 @@ import { isBlank, labelOf } from './validation';
  * Resource locator values to IDs. By Username and By Email cost one look-up each
  * (GetUserIdByUsername / GetUserIdByEmail); the other modes carry the ID itself.
  */
+
+/** The ID kinds the editor offers a picker for. */
+const LOCATOR_KINDS: readonly IdKind[] = ['user', 'organizationalUnit', 'group'];
+
+// Deliberately loose: the editor hint only catches the obvious mistakes; the same format check
+// as for email fields runs before any request.
+export const EMAIL_REGEX = '^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$';
+
+/** Whether the node shows this parameter as a resource locator (a single user, OU or group ID). */
+export function isLocatorParam(param: ParamSpec): boolean {
+	return param.valueType === 'string' && param.idKind !== undefined && LOCATOR_KINDS.includes(param.idKind);
+}
 
 interface LocatorValue {
 	mode?: string;

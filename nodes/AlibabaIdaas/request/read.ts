@@ -3,11 +3,10 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import type { OperationSpec, ParamSpec } from '../catalog';
 import { BEARER_FIELDS, collectionOf, isSimplifiable, placementOf } from '../description/properties';
-import { isLocatorParam } from '../description/locatorField';
 import type { IdaasClient } from '../transport/client';
 import type { PreparedRequest } from './build';
 import { prepareRequest } from './build';
-import { resolveLocator } from './locators';
+import { isLocatorParam, resolveLocator } from './locators';
 import { checked, isBlank, requiredWithMet } from './validation';
 
 /**

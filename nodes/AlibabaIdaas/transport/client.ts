@@ -1,7 +1,7 @@
-import type { ICredentialDataDecryptedObject, IDataObject, INode } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IDataObject, IHttpRequestOptions, INode } from 'n8n-workflow';
 
 import type { OperationSpec } from '../catalog';
-import type { PreparedRequest } from '../request/build';
+import type { HttpRequest, PreparedRequest } from '../request/build';
 import { prepareRequest } from '../request/build';
 import { checked } from '../request/validation';
 import { Limiter } from './concurrency';
@@ -10,7 +10,7 @@ import { CREDENTIAL_TYPE } from './context';
 import type { IdaasConnection } from './endpoint';
 import { resolveConnection } from './endpoint';
 import { isNotFound } from './errors';
-import { exchange, httpOptions } from './exchange';
+import { exchange } from './exchange';
 import { walkPages } from './paging';
 import type { RetryPolicy } from './retry';
 import { DEFAULT_RETRY, withRetries } from './retry';
@@ -31,6 +31,20 @@ export interface ListOptions extends CallOptions {
 	limit?: number;
 	/** pageNumber lists: how many pages may be requested at once (default 1). */
 	readAhead?: number;
+}
+
+/** n8n's options for one request: the full response whatever its status, so we map errors ourselves. */
+export function httpOptions(request: HttpRequest): IHttpRequestOptions {
+	return {
+		method: request.method,
+		url: request.url,
+		qs: request.qs,
+		body: request.body,
+		json: true,
+		headers: { accept: 'application/json', ...request.headers },
+		returnFullResponse: true,
+		ignoreHttpStatusErrors: true,
+	};
 }
 
 /**

@@ -1,7 +1,5 @@
-import type { IHttpRequestOptions, INode } from 'n8n-workflow';
+import type { INode } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
-
-import type { HttpRequest } from '../request/build';
 
 /**
  * One HTTP exchange with IDaaS through n8n's helpers, reduced to what the retry loop decides on:
@@ -21,20 +19,6 @@ export interface ConnectionLost {
 }
 
 export type Exchanged = RawResponse | ConnectionLost;
-
-/** n8n's options for one request: the full response whatever its status, so we map errors ourselves. */
-export function httpOptions(request: HttpRequest): IHttpRequestOptions {
-	return {
-		method: request.method,
-		url: request.url,
-		qs: request.qs,
-		body: request.body,
-		json: true,
-		headers: { accept: 'application/json', ...request.headers },
-		returnFullResponse: true,
-		ignoreHttpStatusErrors: true,
-	};
-}
 
 /** Runs one request; turns transport failures into ConnectionLost or a clean NodeApiError. */
 export async function exchange(node: INode, run: () => Promise<unknown>): Promise<Exchanged> {

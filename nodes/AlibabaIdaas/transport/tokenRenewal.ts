@@ -42,7 +42,7 @@ export class TokenSession {
 		private readonly limiter: Limiter,
 	) {
 		const copy: ICredentialDataDecryptedObject = { ...data };
-		const expiresAt = Number(copy.accessTokenExpiresAt);
+		const expiresAt = Number(copy.expiresAt);
 		if (Number.isFinite(expiresAt) && expiresAt > 0 && Date.now() / 1000 > expiresAt - TOKEN_SAFETY_MARGIN_S) {
 			// Known to be stale: renew up front instead of spending a request on a refusal.
 			copy.accessToken = '';
