@@ -1,3 +1,6 @@
+import type { INode } from 'n8n-workflow';
+import { NodeHelpers } from 'n8n-workflow';
+
 import { SCOPES } from '../../nodes/AlibabaIdaas/catalog';
 import type { Env } from './support';
 import { byId, json, node, startEnv } from './support';
@@ -121,12 +124,16 @@ describe('secret values', () => {
 });
 
 test('as an AI agent tool: obtain credential and generate JWT say what they return', () => {
-	const picker = (resource: string) =>
-		node.description.properties.find((p) => p.name === 'operation' && p.displayOptions?.show?.resource?.includes(resource))!;
-	const option = (resource: string, value: string) => (picker(resource).options as Array<{ value: string; description: string; action: string }>).find((o) => o.value === value)!;
+	// The description n8n gives the agent for a node used as a tool, as it builds it.
+	const toolDescription = (resource: string, operation: string) =>
+		NodeHelpers.getToolDescriptionForNode({ parameters: { resource, operation } } as unknown as INode, node);
 	expect(node.description.usableAsTool).toBe(true);
-	expect(option('credential', 'obtain')).toMatchObject({ action: 'Obtain a credential', description: expect.stringMatching(/name, type and status.*secret.*Include Secret Values/) });
-	expect(option('authenticationToken', 'generateJwt')).toMatchObject({ action: 'Generate a JWT', description: expect.stringMatching(/token ID, consumer and expiry.*JWT.*Include Secret Values/) });
+	expect(toolDescription('credential', 'obtain')).toBe(
+		'Obtain a credential (its name, type and status; its secret when Include Secret Values is on) in Alibaba Cloud IDaaS',
+	);
+	expect(toolDescription('authenticationToken', 'generateJwt')).toBe(
+		'Generate a JWT (its token ID, consumer and expiry; the JWT when Include Secret Values is on) in Alibaba Cloud IDaaS',
+	);
 });
 
 describe('older operations as SDK 1.8.0 documents them', () => {
