@@ -26,15 +26,19 @@ export const METADATA_FILES = {
 	additions: 'eiam-developerapi-2022-02-25.additions.json',
 } as const;
 
-interface MetaSchema {
-	type?: string;
-	required?: boolean;
+/** The documented limits of a value, as the metadata spells them and the fixture keeps them. */
+interface Limits {
 	enum?: string[];
 	maxLength?: number;
 	minLength?: number;
 	minimum?: number;
 	maximum?: number;
 	pattern?: string;
+}
+
+interface MetaSchema extends Limits {
+	type?: string;
+	required?: boolean;
 	properties?: Record<string, MetaSchema>;
 	items?: MetaSchema;
 	additionalProperties?: MetaSchema;
@@ -52,17 +56,11 @@ interface Metadata {
 }
 
 /** One parameter as the tests compare it; body fields are listed one by one, as the catalog has them. */
-export interface FixtureParam {
+export interface FixtureParam extends Limits {
 	name: string;
 	in: 'path' | 'query' | 'body';
 	type: string;
 	required: boolean;
-	enum?: string[];
-	maxLength?: number;
-	minLength?: number;
-	minimum?: number;
-	maximum?: number;
-	pattern?: string;
 	/** Element type of an array, value type of a map. */
 	items?: string;
 	values?: string;
@@ -83,11 +81,11 @@ export interface FixtureOperation {
 
 /** Parameters every operation has, which the catalog carries outside its params. */
 const IMPLICIT = new Set(['instanceId', 'applicationId', 'Authorization']);
-const LIMITS = ['enum', 'maxLength', 'minLength', 'minimum', 'maximum', 'pattern'] as const;
+const LIMITS: ReadonlyArray<keyof Limits> = ['enum', 'maxLength', 'minLength', 'minimum', 'maximum', 'pattern'];
 
 function param(name: string, location: FixtureParam['in'], schema: MetaSchema): FixtureParam {
 	const out: FixtureParam = { name, in: location, type: schema.type ?? 'string', required: schema.required === true };
-	for (const key of LIMITS) if (schema[key] !== undefined) (out as unknown as Record<string, unknown>)[key] = schema[key];
+	for (const key of LIMITS) if (schema[key] !== undefined) Object.assign(out, { [key]: schema[key] });
 	if (schema.items?.type) out.items = schema.items.type;
 	if (schema.items?.enum) out.enum = schema.items.enum;
 	if (schema.additionalProperties?.type) out.values = schema.additionalProperties.type;

@@ -3,7 +3,7 @@ import { NodeHelpers } from 'n8n-workflow';
 
 import { SCOPES } from '../../nodes/AlibabaIdaas/catalog';
 import type { Env } from './support';
-import { byId, json, node, startEnv } from './support';
+import { byId, expr, json, node, startEnv } from './support';
 
 /**
  * The PAM operations through n8n-core: bad input refused before any request, API errors with
@@ -11,7 +11,6 @@ import { byId, json, node, startEnv } from './support';
  * operations as SDK 1.8.0 documents them.
  */
 
-const expr = (value: unknown) => `={{ ${JSON.stringify(value)} }}`;
 const JWT = { resource: 'authenticationToken', operation: 'generateJwt', credentialProviderIdentifier: 'demo-jwt-provider', subject: 'agent-1', audiences: 'https://api.example' };
 
 let env: Env;
