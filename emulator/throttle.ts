@@ -1,4 +1,4 @@
-import { getOperationByAction } from '../nodes/AlibabaIdaas/catalog';
+import { findOperation } from '../nodes/AlibabaIdaas/catalog';
 import { ApiError, invalid } from './errors';
 
 /**
@@ -88,7 +88,7 @@ export class RateLimiter {
 		const instance = config.perSecond !== undefined ? new TokenBucket({ perSecond: config.perSecond, burst: config.burst }) : undefined;
 		const actions = new Map(
 			Object.entries(config.perAction ?? {}).map(([action, value]) => {
-				if (!getOperationByAction(action)) throw invalid('perAction', `There is no operation ${action}.`);
+				if (!findOperation(action)) throw invalid('perAction', `There is no operation ${action}.`);
 				return [action, new TokenBucket(spec(value))];
 			}),
 		);
