@@ -185,6 +185,7 @@ describeE2E(`n8n ${VERSION} queue mode: main + 2 workers, PostgreSQL, Redis`, ()
 	afterAll(async () => {
 		for (const t of emulator?.issuedTokens() ?? []) recordSecret(t);
 		if (Object.keys(figures).length) writeFileSync(join(artifactsDir(), 'queue.json'), `${JSON.stringify(figures, null, 2)}\n`);
+		cluster?.saveLogs(artifactsDir());
 		await cluster?.stop();
 		await emulator?.close();
 	});
@@ -240,6 +241,10 @@ describeE2E(`n8n ${VERSION} queue mode: main + 2 workers, PostgreSQL, Redis`, ()
 		expect(list.map((e) => e.status)).toEqual(list.map(() => 'success'));
 		const byWorker = workersOf(list);
 		expect(Object.keys(byWorker).sort()).toEqual(['worker-1', 'worker-2']);
+		// The records agree with the workers' own logs.
+		for (const [i, w] of cluster.workers.entries()) {
+			expect(list.filter((e) => e.worker === `worker-${i + 1}`).map((e) => e.id).sort()).toEqual(cluster.startedBy(w).filter((id) => list.some((e) => e.id === id)).sort());
+		}
 		await expectDirectory(bulk, 'QE');
 		expect(ok('CreateUser', after) - ok('CreateUser', before)).toBe(ROWS);
 		const items = upsertItems(list.map((e) => e.id));
@@ -260,7 +265,7 @@ describeE2E(`n8n ${VERSION} queue mode: main + 2 workers, PostgreSQL, Redis`, ()
 		await startSync('renamed', batches(renamed, EXECUTIONS));
 		// Mid-run: a third of the renames done.
 		await waitFor(async () => ok('PatchUser', await stats()) - ok('PatchUser', before) >= ROWS / 3, { timeoutMs: 10 * 60_000, intervalMs: 200, what: 'a third of the renames' });
-		const running = cluster.executions(hrSync.id).filter((e) => Number(e.id) > lastId && e.status === 'running').length;
+		const running = cluster.executions(hrSync.id).filter((e) => Number(e.id) > lastId && ['new', 'running'].includes(e.status)).length;
 		const atExpiry = await stats();
 		await emulator.expireTokens();
 		const list = await cluster.settled(hrSync.id, EXECUTIONS, { afterId: lastId });
@@ -324,9 +329,8 @@ describeE2E(`n8n ${VERSION} queue mode: main + 2 workers, PostgreSQL, Redis`, ()
 	});
 });
 
-/** The error n8n stored for an execution (message only). */
+/** The error n8n stored for an execution. */
 function errorOf(executionId: string): string {
-	const [[data]] = cluster.pg.query(`SELECT data FROM execution_data WHERE "executionId" = ${Number(executionId)}`);
-	const match = /"message":"([^"]{0,200})/.exec(data);
-	return match ? match[1] : '';
+	const error = cluster.runData(executionId).resultData.error ?? {};
+	return String(error.message ?? error.name ?? '');
 }

@@ -4,6 +4,9 @@
  * of this package, all with one encryption key, database and queue. Each process has E2E_WORKER set to its name
  * (queueWorkflows.ts records it in every execution). Executions are read from the shared database.
  */
+import { writeFileSync } from 'fs';
+import { join } from 'path';
+
 import { ensureQueueServices, Postgres, Redis, startPostgres, startRedis } from './services';
 import { killGroup, N8nPaths, N8nSandbox, requireFromN8n, waitFor } from './n8n';
 import { WORKER_KEY } from './queueWorkflows';
@@ -112,7 +115,9 @@ export class QueueCluster {
 		return await waitFor(
 			() => {
 				const list = this.executions(workflowId).filter((e) => Number(e.id) > afterId);
-				return list.length >= count && list.every((e) => !['new', 'running', 'waiting'].includes(e.status)) ? list : undefined;
+				// A worker saves the execution's custom data just after its status: wait for both.
+				const done = (e: ExecutionRecord) => !['new', 'running', 'waiting'].includes(e.status) && (e.status !== 'success' || e.worker !== '');
+				return list.length >= count && list.every(done) ? list : undefined;
 			},
 			{ timeoutMs, intervalMs: 1000, what: `${count} finished executions of ${workflowId}` },
 		);
@@ -123,12 +128,22 @@ export class QueueCluster {
 		return this.pg.query(`SELECT "executionId" FROM execution_data WHERE data LIKE '%${marker.replace(/'/g, "''")}%'`).map(([id]) => id);
 	}
 
-	/** A node's output items in a stored execution (first run, output 0). */
-	nodeOutput(executionId: string, nodeName: string): any[] {
+	/** The stored run data of an execution (n8n keeps it flatted). */
+	runData(executionId: string): any {
 		const [[data]] = this.pg.query(`SELECT data FROM execution_data WHERE "executionId" = ${Number(executionId)}`);
 		const { parse } = requireFromN8n(this.paths, 'flatted');
-		const runs = parse(data).resultData.runData[nodeName];
+		return parse(data);
+	}
+
+	/** A node's output items in a stored execution (first run, output 0). */
+	nodeOutput(executionId: string, nodeName: string): any[] {
+		const runs = this.runData(executionId).resultData.runData[nodeName];
 		return (runs?.[0]?.data?.main?.[0] ?? []).map((i: any) => i.json);
+	}
+
+	/** Each process's log, for a failed run: test/e2e/.artifacts/queue-<name>.log. */
+	saveLogs(dir: string): void {
+		for (const sb of [this.main, ...this.workers]) if (sb) writeFileSync(join(dir, `${sb.label}.log`), sb.serverLog);
 	}
 
 	async stop(): Promise<void> {
