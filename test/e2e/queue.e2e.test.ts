@@ -116,6 +116,23 @@ async function stats(): Promise<any> {
 
 const ok = (action: string, s: any) => Number(s.byAction?.[action]?.['200'] ?? 0);
 
+/** Waits for a moment inside a run; fails at once should the run end before it (a broken run must not hang). */
+async function midRun(what: string, afterId: number, count: number, reached: () => Promise<boolean>): Promise<void> {
+	await waitFor(
+		async () => {
+			if (await reached()) return true;
+			const list = cluster.executions(hrSync.id).filter((e) => Number(e.id) > afterId);
+			if (list.length >= count && list.every((e) => !['new', 'running'].includes(e.status))) {
+				throw new Error(`the run ended before ${what}: ${JSON.stringify(list.map((e) => `${e.id} ${e.status}`))}`);
+			}
+			return false;
+		},
+		{ timeoutMs: 5 * 60_000, intervalMs: 100, what },
+	).catch((e) => {
+		throw new Error(e.message.replace(/^timed out after \d+ ms waiting for .*?: /, ''));
+	});
+}
+
 /** Every row exactly once, with the row's values. */
 async function expectDirectory(all: Row[], prefix: string): Promise<void> {
 	const dir = await directory(prefix);
@@ -264,7 +281,7 @@ describeE2E(`n8n ${VERSION} queue mode: main + 2 workers, PostgreSQL, Redis`, ()
 		const lastId = Math.max(...cluster.executions(hrSync.id).map((e) => Number(e.id)));
 		await startSync('renamed', batches(renamed, EXECUTIONS));
 		// Mid-run: a third of the renames done.
-		await waitFor(async () => ok('PatchUser', await stats()) - ok('PatchUser', before) >= ROWS / 3, { timeoutMs: 10 * 60_000, intervalMs: 200, what: 'a third of the renames' });
+		await midRun('a third of the renames', lastId, EXECUTIONS, async () => ok('PatchUser', await stats()) - ok('PatchUser', before) >= ROWS / 3);
 		const running = cluster.executions(hrSync.id).filter((e) => Number(e.id) > lastId && ['new', 'running'].includes(e.status)).length;
 		const atExpiry = await stats();
 		await emulator.expireTokens();
@@ -295,10 +312,7 @@ describeE2E(`n8n ${VERSION} queue mode: main + 2 workers, PostgreSQL, Redis`, ()
 		const lastId = Math.max(...cluster.executions(hrSync.id).map((e) => Number(e.id)));
 		const started = await startSync('kill', parts);
 		// Mid-run on worker-1: it has started executions of this run and rows are being created.
-		await waitFor(
-			async () => cluster.startedBy(w1).some((id) => Number(id) > lastId) && ok('CreateUser', await stats()) - ok('CreateUser', before) >= KILL_ROWS / 4,
-			{ timeoutMs: 5 * 60_000, intervalMs: 100, what: 'worker-1 mid-run' },
-		);
+		await midRun('worker-1 mid-run', lastId, KILL_EXECUTIONS, async () => cluster.startedBy(w1).some((id) => Number(id) > lastId) && ok('CreateUser', await stats()) - ok('CreateUser', before) >= KILL_ROWS / 4);
 		await cluster.killWorker(w1);
 		const onKilled = cluster.startedBy(w1).filter((id) => Number(id) > lastId);
 		const createdBeforeKill = ok('CreateUser', await stats()) - ok('CreateUser', before);

@@ -150,6 +150,6 @@ export class QueueCluster {
 		for (const w of this.workers) await w.dispose();
 		await this.main?.dispose();
 		await this.redis.stop();
-		this.pg.stop();
+		await this.pg.stop();
 	}
 }

@@ -11,6 +11,9 @@ import { join } from 'path';
 
 import { freePort, killGroup, ROOT, waitFor } from './n8n';
 
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { watchGroup } = require('../../../scripts/lib/reaper.cjs') as { watchGroup: (pgid: number, owner?: number) => number };
+
 interface Binaries {
 	pgBin: string;
 	redisServer: string;
@@ -37,7 +40,7 @@ export interface Postgres {
 	database: string;
 	/** Runs one SQL statement with psql; rows as arrays of text columns. */
 	query(sql: string): string[][];
-	stop(): void;
+	stop(): Promise<void>;
 }
 
 export async function startPostgres(bin: Binaries, database = 'n8n'): Promise<Postgres> {
@@ -58,18 +61,28 @@ export async function startPostgres(bin: Binaries, database = 'n8n'): Promise<Po
 	const user = 'n8n';
 	// trust on 127.0.0.1 only: the cluster lives for one test run; fsync off, since nothing must survive a crash.
 	pg('initdb', ['-D', data, '-U', user, '-A', 'trust', '-E', 'UTF8', '--no-sync', '--locale=C']);
-	const options = `-c listen_addresses=127.0.0.1 -p ${port} -k ${dir} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=100`;
-	pg('pg_ctl', ['-D', data, '-o', options, '-l', join(dir, 'server.log'), '-w', '-t', '60', 'start']);
+	// The server runs in its own process group (not daemonized by pg_ctl), so that the reaper can end it should
+	// this process be killed before its afterAll.
+	const server = [join(bin.pgBin, 'postgres'), '-D', data, '-c', 'listen_addresses=127.0.0.1', '-p', String(port), '-k', dir];
+	const tuning = ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'max_connections=100'];
+	const cmd = asRoot ? ['runuser', '-u', 'postgres', '--', ...server, ...tuning] : [...server, ...tuning];
+	const p = spawn(cmd[0], cmd.slice(1), { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+	watchGroup(p.pid as number);
+	let log = '';
+	p.stdout!.on('data', (d) => (log = (log + d).slice(-20_000)));
+	p.stderr!.on('data', (d) => (log = (log + d).slice(-20_000)));
+	/** For the 'exit' handler; stop() below waits for the server to end. */
 	const stop = () => {
 		running.delete(stop);
-		try {
-			pg('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
-		} catch {
-			/* already stopped */
-		}
+		// SIGQUIT: PostgreSQL's immediate shutdown, for the server and its backends alike.
+		killGroup(p.pid, 'SIGQUIT');
 		if (process.env.E2E_KEEP_FOLDERS !== '1') rmSync(dir, { recursive: true, force: true });
 	};
 	running.add(stop);
+	await waitFor(() => {
+		if (p.exitCode !== null) throw new Error(`postgres exited ${p.exitCode}:\n${log}`);
+		return /database system is ready to accept connections/.test(log);
+	}, { timeoutMs: 60_000, intervalMs: 100, what: 'PostgreSQL' });
 	const query = (sql: string, db = database): string[][] => {
 		const r = spawnSync(join(bin.pgBin, 'psql'), ['-X', '-q', '-A', '-t', '-F', '\t', '-v', 'ON_ERROR_STOP=1', '-h', '127.0.0.1', '-p', String(port), '-U', user, '-d', db, '-c', sql], {
 			encoding: 'utf8',
@@ -79,7 +92,23 @@ export async function startPostgres(bin: Binaries, database = 'n8n'): Promise<Po
 		return r.stdout.split('\n').filter((l) => l !== '').map((l) => l.split('\t'));
 	};
 	query(`CREATE DATABASE ${database}`, 'postgres');
-	return { host: '127.0.0.1', port, user, database, query, stop };
+	return {
+		host: '127.0.0.1',
+		port,
+		user,
+		database,
+		query,
+		stop: async () => {
+			running.delete(stop);
+			if (p.exitCode === null && p.signalCode === null) {
+				const exited = new Promise((res) => p.once('exit', res));
+				killGroup(p.pid, 'SIGQUIT');
+				await exited;
+			}
+			killGroup(p.pid, 'SIGKILL');
+			if (process.env.E2E_KEEP_FOLDERS !== '1') rmSync(dir, { recursive: true, force: true });
+		},
+	};
 }
 
 export interface Redis {
@@ -99,6 +128,7 @@ export async function startRedis(bin: Binaries): Promise<Redis> {
 	let log = '';
 	p.stdout!.on('data', (d) => (log = (log + d).slice(-20_000)));
 	p.stderr!.on('data', (d) => (log = (log + d).slice(-20_000)));
+	watchGroup(p.pid as number);
 	const kill = () => {
 		running.delete(kill);
 		killGroup(p.pid, 'SIGKILL');
