@@ -96,9 +96,15 @@ export class QueueCluster {
 		worker.server = undefined;
 	}
 
-	/** Execution IDs each worker's log says it started ("Worker started execution 12 (job 9)"). */
+	/** Execution IDs a worker's log says it started ("Worker started execution 12 (job 9)"). */
 	startedBy(worker: N8nSandbox): string[] {
 		return [...worker.serverLog.matchAll(/Worker started execution (\d+)/g)].map((m) => m[1]);
+	}
+
+	/** Execution IDs a worker started and has not finished. */
+	runningOn(worker: N8nSandbox): string[] {
+		const finished = new Set([...worker.serverLog.matchAll(/Worker finished execution (\d+)/g)].map((m) => m[1]));
+		return this.startedBy(worker).filter((id) => !finished.has(id));
 	}
 
 	executions(workflowId: string): ExecutionRecord[] {
