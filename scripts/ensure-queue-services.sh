@@ -8,7 +8,7 @@ pg_bin() {
   # Debian puts the server binaries under /usr/lib/postgresql/<major>/bin, outside PATH.
   ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1
 }
-have_pg() { local d; d=$(pg_bin); [ -n "$d" ] && [ -x "$d/initdb" ] && [ -x "$d/pg_ctl" ]; }
+have_pg() { local d; d=$(pg_bin); [ -n "$d" ] && [ -x "$d/initdb" ] && [ -x "$d/postgres" ] && [ -x "$d/psql" ]; }
 have_redis() { command -v redis-server >/dev/null 2>&1; }
 
 missing=()

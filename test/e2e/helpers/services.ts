@@ -46,27 +46,27 @@ export interface Postgres {
 export async function startPostgres(bin: Binaries, database = 'n8n'): Promise<Postgres> {
 	const dir = mkdtempSync(join(tmpdir(), 'queue-e2e-pg-'));
 	const asRoot = userInfo().uid === 0;
-	const owner = asRoot ? (spawnSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).stdout.trim() || '') : '';
-	if (asRoot && !owner) throw new Error('running as root, but there is no `postgres` user to own the PostgreSQL cluster');
-	if (asRoot) chownSync(dir, Number(owner), Number(spawnSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).stdout.trim()));
-	/** A server command, as the cluster's owner. */
-	const pg = (tool: string, args: string[]) => {
-		const cmd = asRoot ? ['runuser', '-u', 'postgres', '--', join(bin.pgBin, tool), ...args] : [join(bin.pgBin, tool), ...args];
-		const r = spawnSync(cmd[0], cmd.slice(1), { encoding: 'utf8', cwd: dir });
-		if (r.status !== 0) throw new Error(`${tool} ${args.join(' ')} failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
-		return r.stdout;
-	};
+	if (asRoot) {
+		const id = (flag: string) => Number(spawnSync('id', [flag, 'postgres'], { encoding: 'utf8' }).stdout.trim() || NaN);
+		if (Number.isNaN(id('-u'))) throw new Error('running as root, but there is no `postgres` user to own the PostgreSQL cluster');
+		chownSync(dir, id('-u'), id('-g'));
+	}
+	/** A command line run as the cluster's owner. */
+	const asOwner = (tool: string, args: string[]) => (asRoot ? ['runuser', '-u', 'postgres', '--', join(bin.pgBin, tool), ...args] : [join(bin.pgBin, tool), ...args]);
 	const data = join(dir, 'data');
 	const port = await freePort();
 	const user = 'n8n';
 	// trust on 127.0.0.1 only: the cluster lives for one test run; fsync off, since nothing must survive a crash.
-	pg('initdb', ['-D', data, '-U', user, '-A', 'trust', '-E', 'UTF8', '--no-sync', '--locale=C']);
+	const [initdb, ...initArgs] = asOwner('initdb', ['-D', data, '-U', user, '-A', 'trust', '-E', 'UTF8', '--no-sync', '--locale=C']);
+	const init = spawnSync(initdb, initArgs, { encoding: 'utf8', cwd: dir });
+	if (init.status !== 0) throw new Error(`initdb failed (${init.status}):\n${init.stdout}\n${init.stderr}`);
 	// The server runs in its own process group (not daemonized by pg_ctl), so that the reaper can end it should
 	// this process be killed before its afterAll.
-	const server = [join(bin.pgBin, 'postgres'), '-D', data, '-c', 'listen_addresses=127.0.0.1', '-p', String(port), '-k', dir];
-	const tuning = ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'max_connections=100'];
-	const cmd = asRoot ? ['runuser', '-u', 'postgres', '--', ...server, ...tuning] : [...server, ...tuning];
-	const p = spawn(cmd[0], cmd.slice(1), { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+	const [server, ...serverArgs] = asOwner('postgres', [
+		...['-D', data, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=100'],
+		...['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'],
+	]);
+	const p = spawn(server, serverArgs, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
 	watchGroup(p.pid as number);
 	let log = '';
 	p.stdout!.on('data', (d) => (log = (log + d).slice(-20_000)));
