@@ -22,12 +22,12 @@ export function operationsTable(): string {
 		const resource = RESOURCES.find((r) => r.value === op.resource)!.name;
 		const path = op.path.replace('/v2/{instanceId}/{applicationId}', '…');
 		const paging = op.pagination ? op.pagination.style : '';
-		const legacy = op.legacy ? ' (legacy)' : '';
+		const legacy = op.legacy ? ' (older operation)' : '';
 		lines.push(
 			`| ${resource} | ${op.displayName}${legacy} | ${op.apiName} | \`${op.method} ${path}\` | ${paging} | ${SHORT_SCOPE(op.scope)} |`,
 		);
 	}
-	lines.push('', 'Plus **Upsert** (user, organizational unit): creates or updates by external ID in one step.');
+	lines.push('', 'Plus **Create or Update** (user, organizational unit): finds the record by its external ID, then creates it or updates what differs, in one step.');
 	return lines.join('\n');
 }
 

@@ -11,7 +11,7 @@ import { RESOURCES, getOperation } from './catalog';
 import { organizationalUnitUpsert } from './composed/organizationalUnitUpsert';
 import type { ComposedOperation } from './composed/upsert';
 import { userUpsert } from './composed/userUpsert';
-import { resourceProperties } from './description/properties';
+import { PICKER_VERSION, resourceProperties } from './description/properties';
 import { ExecutionState, executeOperation } from './execute';
 import { getGroups } from './listSearch/getGroups';
 import { getOrganizationalUnits } from './listSearch/getOrganizationalUnits';
@@ -29,8 +29,11 @@ export class AlibabaIdaas implements INodeType {
 		name: 'alibabaIdaas',
 		icon: { light: 'file:alibabaIdaas.svg', dark: 'file:alibabaIdaas.dark.svg' },
 		group: ['transform'],
-		version: 1,
-		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		// 1.1: ID-list fields (group members, a user's organizational units) are pickers.
+		version: [1, PICKER_VERSION],
+		defaultVersion: PICKER_VERSION,
+		// The composed upsert is "Create or Update" in the picker, so the canvas says so too (its value stays `upsert`).
+		subtitle: '={{($parameter["operation"] === "upsert" ? "create or update" : $parameter["operation"]) + ": " + $parameter["resource"]}}',
 		description: 'Manage users, organizational units and groups in Alibaba Cloud IDaaS (EIAM)',
 		defaults: { name: 'Alibaba Cloud IDaaS' },
 		usableAsTool: true,

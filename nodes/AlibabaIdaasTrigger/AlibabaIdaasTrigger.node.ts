@@ -55,7 +55,10 @@ export class AlibabaIdaasTrigger implements INodeType {
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{($parameter["events"] || []).join(", ")}}',
-		description: 'Starts the workflow when users are created, changed, enabled, disabled, moved or deleted in Alibaba Cloud IDaaS',
+		// n8n's nodes panel shows one entry for a node and its trigger, with the trigger's description
+		// (editor-ui generateMergedNodesAndActions: `app.description = trigger.description`), so this
+		// text describes both: the actions first, then the trigger.
+		description: 'Manage users, organizational units and groups in Alibaba Cloud IDaaS (EIAM), and start workflows when users are created, changed, moved or deleted',
 		defaults: { name: 'Alibaba Cloud IDaaS Trigger' },
 		polling: true,
 		inputs: [],

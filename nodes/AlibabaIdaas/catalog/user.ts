@@ -332,7 +332,7 @@ export const userOperations: readonly OperationSpec[] = [
 		operation: 'getPasswordPolicy',
 		displayName: 'Get Password Policy',
 		panelText: 'Get the password policy',
-		description: 'Get the instance password policy (legacy operation, SDK v1.0.x only)',
+		description: "Get the instance's password rules (length, required characters, expiry). An older operation: some instances may not answer it",
 		method: 'POST',
 		path: `${USERS}/_/actions/getUserPasswordPolicy`,
 		auth: 'bearer',

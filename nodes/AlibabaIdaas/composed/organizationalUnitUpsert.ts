@@ -6,7 +6,7 @@ import { operationFields } from '../description/properties';
 import type { ExecutionState } from '../execute';
 import { readValues } from '../request/read';
 import type { ComposedOperation, UpsertTarget } from './upsert';
-import { catalogParam, createOrGet, differingFields, patchChanges, upsertOption } from './upsert';
+import { catalogParam, createOrGet, differingFields, patchChanges, upsertItem, upsertOption } from './upsert';
 
 /**
  * Upsert an organizational unit by external ID: GetOrganizationalUnitIdByExternalId, then
@@ -40,13 +40,14 @@ async function upsertOrganizationalUnit(state: ExecutionState, itemIndex: number
 	const { client } = state;
 	const values = await readValues(state, upsertSpec, itemIndex);
 	const match = await createOrGet(client, target, values, itemIndex);
-	if ('created' in match) return [match.created];
+	if ('created' in match) return [upsertItem(target, match, { changedFields: [], previous: {} })];
 
-	const { id, current } = match;
+	const { current } = match;
 	const changes = differingFields(current, values, ['organizationalUnitName', 'description']);
-	const result = await patchChanges(client, target, id, values, changes, itemIndex);
-	result.parentId = current.parentId as string;
+	const result = upsertItem(target, match, await patchChanges(client, target, match, changes, itemIndex));
 	if (typeof current.parentId === 'string' && values.parentId !== current.parentId) {
+		// The item tells where the unit really is.
+		result.parentId = current.parentId;
 		result.warning = `The unit stays under ${current.parentId}: the IDaaS API cannot move an organizational unit to ${String(values.parentId)}`;
 	}
 	return [result];

@@ -53,8 +53,11 @@ export interface UpsertTarget {
 	patch: OperationSpec;
 }
 
-/** A created object's output item, or the existing object for the caller to compare against. */
-export type UpsertMatch = { created: IDataObject } | { id: string; current: IDataObject };
+/**
+ * The object found or made by the first half of an upsert, with `wanted`: the user's values as
+ * checked for the create (secrets left out), which every output item echoes.
+ */
+export type UpsertMatch = { wanted: IDataObject } & ({ created: IDataObject } | { id: string; current: IDataObject });
 
 /**
  * The first half of an upsert by external ID: looks the object up by (external ID, source type,
@@ -79,6 +82,7 @@ export async function createOrGet(
 	// Everything is checked before the look-up, so bad input sends no request at all.
 	const find = client.prepare(lookup, source, itemIndex);
 	const createRequest = client.prepare(create, valuesFor(create, values), itemIndex);
+	const wanted = publicValues(createRequest);
 
 	const findId = async () => await client.findId(find, { itemIndex });
 	const id = await findId();
@@ -91,9 +95,9 @@ export async function createOrGet(
 				return found ? { [idKey]: found } : undefined;
 			},
 		});
-		return { created: { action: 'created', [idKey]: body[idKey], ...publicValues(createRequest) } };
+		return { wanted, created: body };
 	}
-	return { id, current: await client.call(get, { [idKey]: id }, { itemIndex }) };
+	return { wanted, id, current: await client.call(get, { [idKey]: id }, { itemIndex }) };
 }
 
 /** The names among `names` whose wanted value is given and differs from the stored one. */
@@ -105,27 +109,47 @@ export function differingFields(current: IDataObject, wanted: Record<string, unk
 	return changes;
 }
 
+/** What an upsert did: `created`, `updated`, or `unchanged` when nothing differed and nothing was sent. */
+export type UpsertAction = 'created' | 'updated' | 'unchanged';
+
 /**
- * The second half: patches what differs (nothing is sent when nothing does) and returns the
- * "updated" output item for the caller to complete.
+ * The output item of an upsert, one shape whatever happened: the action, the object's ID, the
+ * fields this run set (all of them for a create), their values before (for an update), and the
+ * values the user asked for.
+ */
+export function upsertItem(
+	target: UpsertTarget,
+	match: UpsertMatch,
+	changes: { changedFields: string[]; previous: IDataObject },
+): IDataObject {
+	const idKey = `${target.prefix}Id`;
+	const created = 'created' in match;
+	const action: UpsertAction = created ? 'created' : changes.changedFields.length > 0 ? 'updated' : 'unchanged';
+	return {
+		action,
+		[idKey]: (created ? match.created[idKey] : match.id) as string,
+		changedFields: created ? Object.keys(match.wanted) : changes.changedFields,
+		previous: created ? {} : changes.previous,
+		...match.wanted,
+	};
+}
+
+/**
+ * The second half for an object that exists: patches what differs (nothing is sent when nothing
+ * does) and says which fields changed and what they were.
  */
 export async function patchChanges(
 	client: IdaasClient,
 	target: UpsertTarget,
-	id: string,
-	values: Record<string, unknown>,
+	match: { id: string; current: IDataObject },
 	changes: Record<string, unknown>,
 	itemIndex: number,
-): Promise<IDataObject> {
+): Promise<{ changedFields: string[]; previous: IDataObject }> {
 	const idKey = `${target.prefix}Id`;
-	const externalIdKey = `${target.prefix}ExternalId`;
-	const patch = client.prepare(target.patch, { [idKey]: id, ...changes }, itemIndex);
-	if (Object.keys(changes).length > 0) await client.send(patch, { itemIndex });
-	return {
-		action: 'updated',
-		[idKey]: id,
-		[externalIdKey]: values[externalIdKey] as string,
-		changedFields: Object.keys(changes),
-		...publicValues(patch),
-	};
+	const patch = client.prepare(target.patch, { [idKey]: match.id, ...changes }, itemIndex);
+	const changedFields = Object.keys(publicValues(patch)).filter((name) => name !== idKey);
+	if (changedFields.length > 0) await client.send(patch, { itemIndex });
+	const previous: IDataObject = {};
+	for (const name of changedFields) if (match.current[name] !== undefined) previous[name] = match.current[name];
+	return { changedFields, previous };
 }

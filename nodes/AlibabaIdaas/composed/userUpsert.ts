@@ -1,12 +1,14 @@
 import type { IDataObject } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
 import type { OperationSpec, ParamSpec } from '../catalog';
 import { catalogOp } from '../catalog';
-import { operationFields } from '../description/properties';
+import { collectionOf, operationFields } from '../description/properties';
 import type { ExecutionState } from '../execute';
 import { readValues } from '../request/read';
+import { isBlank, labelOf } from '../request/validation';
 import type { ComposedOperation, UpsertTarget } from './upsert';
-import { catalogParam, createOrGet, differingFields, patchChanges, upsertOption } from './upsert';
+import { catalogParam, createOrGet, differingFields, patchChanges, upsertItem, upsertOption } from './upsert';
 
 /**
  * Upsert a user by external ID: the HR-sync step in one node. Looks the user up by
@@ -30,17 +32,36 @@ const optionalSource = (name: string): ParamSpec => {
 	return { ...param, required: false, description: `${param.description}. Default: build_in and this instance.` };
 };
 
-/** The fields of CreateUser, with the external ID required and the lookup's source fields. */
+/**
+ * CreateUser fields that PatchUser has no counterpart for (its body has no description, password
+ * or password settings): an existing user would silently keep its old values, so the upsert does
+ * not offer them and refuses them before any request.
+ */
+const CREATE_ONLY = ['description', 'password', 'passwordInitializationConfig'];
+
+/** The fields of CreateUser that PatchUser can also set, with the external ID required and the lookup's source fields. */
 const upsertSpec: OperationSpec = {
 	...create,
 	operation: 'upsert',
 	params: [
 		{ ...catalogParam(create, 'userExternalId'), required: true, displayName: 'External ID', description: 'ID of the user in your source system (e.g. the HR employee ID); the user is matched on it' },
-		...create.params.filter((p) => p.name !== 'userExternalId'),
+		...create.params.filter((p) => p.name !== 'userExternalId' && !CREATE_ONLY.includes(p.name)),
 		optionalSource('userSourceType'),
 		optionalSource('userSourceId'),
 	],
 };
+
+/** Refuses create-only fields an older workflow (or an expression) still holds in Additional Fields. */
+function refuseCreateOnly(state: ExecutionState, itemIndex: number): void {
+	const fields = state.ctx.getNodeParameter(collectionOf(upsertSpec).name, itemIndex, {}) as IDataObject;
+	const given = CREATE_ONLY.filter((name) => !isBlank(fields[name]) && !(typeof fields[name] === 'object' && Object.keys(fields[name] as object).length === 0));
+	if (given.length === 0) return;
+	const labels = given.map((name) => labelOf(catalogParam(create, name)));
+	throw new NodeOperationError(state.ctx.getNode(), `Create or Update cannot set ${labels.join(', ')}`, {
+		itemIndex,
+		description: `IDaaS cannot change ${labels.join(', ')} of an existing user (PatchUser has no such fields), so they would be ignored whenever the user exists. Remove them from Additional Fields; set them with User → Create or Update Password.`,
+	});
+}
 
 const SIMPLE_FIELDS = ['username', 'displayName', 'email', 'emailVerified', 'phoneRegion', 'phoneNumber', 'phoneNumberVerified'];
 
@@ -67,21 +88,21 @@ function changesOf(current: IDataObject, wanted: Record<string, unknown>): Recor
 
 async function upsertUser(state: ExecutionState, itemIndex: number): Promise<IDataObject[]> {
 	const { client } = state;
+	refuseCreateOnly(state, itemIndex);
 	const values = await readValues(state, upsertSpec, itemIndex);
 	const match = await createOrGet(client, target, values, itemIndex);
-	if ('created' in match) return [match.created];
+	if ('created' in match) return [upsertItem(target, match, { changedFields: [], previous: {} })];
 
 	const { id: userId, current } = match;
-	const result = await patchChanges(client, target, userId, values, changesOf(current, values), itemIndex);
+	const changes = await patchChanges(client, target, match, changesOf(current, values), itemIndex);
 	const from = current.primaryOrganizationalUnitId;
 	const to = values.primaryOrganizationalUnitId;
 	if (typeof to === 'string' && to !== from) {
 		await client.call(move, { userId, organizationalUnitId: to }, { itemIndex });
-		(result.changedFields as string[]).push('primaryOrganizationalUnitId');
-		result.previousPrimaryOrganizationalUnitId = from as string;
+		changes.changedFields.push('primaryOrganizationalUnitId');
+		if (from !== undefined) changes.previous.primaryOrganizationalUnitId = from;
 	}
-	result.primaryOrganizationalUnitId = (to ?? from) as string;
-	return [result];
+	return [upsertItem(target, match, changes)];
 }
 
 export const userUpsert: ComposedOperation = {

@@ -1,7 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import type { ParamSpec } from '../catalog';
-import { ID_EXAMPLE, ID_NOUN, ID_PREFIX } from '../catalog';
+import { ID_EXAMPLE, ID_LABEL, ID_NOUN, ID_PREFIX } from '../catalog';
 import { EMAIL_REGEX } from '../request/locators';
 import { labelOf } from '../request/validation';
 
@@ -62,5 +62,26 @@ export function locatorProperty(param: ParamSpec, kind: LocatorKind): INodePrope
 					]
 				: []),
 		],
+	};
+}
+
+/**
+ * A list of IDs (a group's users, a user's organizational units) as n8n's own nodes do multi-select
+ * with search: a fixed collection of resource locators, one per entry, each with the same modes
+ * as the single-ID field (From List with search and paging, By ID, for users By Username and
+ * By Email; any of them an expression, which may also give several IDs). Stored as
+ * `{ values: [{ id: { mode, value } }, …] }`; request/locators.ts resolves it to IDs.
+ */
+export function locatorListProperty(param: ParamSpec, kind: LocatorKind): INodeProperties {
+	const entry = locatorProperty({ ...param, name: 'id', displayName: ID_LABEL[kind], description: `A ${ID_NOUN[kind]} to include` }, kind);
+	return {
+		displayName: labelOf(param),
+		name: param.name,
+		description: param.description,
+		type: 'fixedCollection',
+		typeOptions: { multipleValues: true },
+		placeholder: `Add ${ID_LABEL[kind]}`,
+		default: {},
+		options: [{ name: 'values', displayName: ID_LABEL[kind], values: [entry] }],
 	};
 }

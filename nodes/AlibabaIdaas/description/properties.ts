@@ -4,8 +4,9 @@ import type { OperationSpec, ParamSpec, Resource } from '../catalog';
 import { operationsOf } from '../catalog';
 import { labelOf } from '../request/validation';
 import type { LocatorKind } from './locatorField';
-import { isLocatorParam } from '../request/locators';
-import { locatorProperty } from './locatorField';
+import { ID_PREFIX } from '../catalog';
+import { isLocatorListParam, isLocatorParam } from '../request/locators';
+import { locatorListProperty, locatorProperty } from './locatorField';
 
 /**
  * n8n properties generated from the catalog, so that a new catalog entry shows up in the editor
@@ -16,6 +17,9 @@ import { locatorProperty } from './locatorField';
  * lists, Additional Fields otherwise). Paging parameters are replaced by Return All / Limit, and
  * OAuth client credentials come from the credential.
  */
+
+/** The node version whose ID-list fields are pickers (version 1 had comma-separated text). */
+export const PICKER_VERSION = 1.1;
 
 const PAGING = new Set(['pageNumber', 'pageSize', 'nextToken', 'maxResults']);
 
@@ -87,17 +91,29 @@ export function fieldProperty(param: ParamSpec): INodeProperties {
 				...base,
 				type: 'string',
 				default: '',
-				placeholder: param.idKind ? 'e.g. user_abc, user_def' : undefined,
+				placeholder: param.idKind ? `e.g. ${ID_PREFIX[param.idKind]}abc, ${ID_PREFIX[param.idKind]}def` : undefined,
 				description: `${param.description}. Comma-separated, or an array from an expression.`,
 			};
 		case 'object':
-			// A free map is typed as JSON; an object with known fields as a fixed collection.
+			// A free map is typed as JSON. An object of optional settings is a collection, whose fields the
+			// user adds one by one: a fixed collection stores every sub-field with its editor default (the
+			// first option of an enum), which would send choices the user never made. An object with a
+			// required field stays a fixed collection, which shows that field at once.
 			if (param.mapValues) return { ...base, type: 'json', default: '{}' };
+			if ((param.fields ?? []).some((field) => field.required)) {
+				return {
+					...base,
+					type: 'fixedCollection',
+					default: {},
+					options: [{ name: 'values', displayName: labelOf(param), values: (param.fields ?? []).map(fieldProperty) }],
+				};
+			}
 			return {
 				...base,
-				type: 'fixedCollection',
+				type: 'collection',
+				placeholder: 'Add Setting',
 				default: {},
-				options: [{ name: 'values', displayName: labelOf(param), values: (param.fields ?? []).map(fieldProperty) }],
+				options: (param.fields ?? []).map(fieldProperty).sort((a, b) => a.displayName.localeCompare(b.displayName)),
 			};
 		case 'objectList':
 			return {
@@ -140,12 +156,17 @@ export function operationFields(op: OperationSpec): INodeProperties[] {
 			continue;
 		}
 		const [other, value] = param.requiredWith?.includes('=') ? param.requiredWith.split('=') : [];
-		top.push({
-			...field,
-			// `prominent` fields sit at the top because most users fill them, not because the API needs them.
-			required: param.required === true || other !== undefined,
-			displayOptions: other ? { show: { ...display.show, [other]: [value] } } : display,
-		});
+		const shown = other ? { show: { ...display.show, [other]: [value] } } : display;
+		// `prominent` fields sit at the top because most users fill them, not because the API needs them.
+		const required = param.required === true || other !== undefined;
+		if (isLocatorListParam(param)) {
+			// Version 1 took ID lists as comma-separated text; its workflows keep that field.
+			top.push({ ...field, required, displayOptions: { show: { ...shown.show, '@version': [1] } } });
+			const picker = locatorListProperty(param, param.idKind as LocatorKind);
+			top.push({ ...picker, required, displayOptions: { show: { ...shown.show, '@version': [{ _cnd: { gte: PICKER_VERSION } }] } } });
+			continue;
+		}
+		top.push({ ...field, required, displayOptions: shown });
 	}
 	if (optional.length > 0) {
 		const { name, displayName } = collectionOf(op);

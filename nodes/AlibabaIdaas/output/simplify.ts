@@ -9,8 +9,12 @@ import type { IDataObject } from 'n8n-workflow';
 
 export type Subject = 'user' | 'organizationalUnit' | 'group';
 
-function isoTime(value: unknown): string | undefined {
-	const ms = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
+/**
+ * The one time format of simplified output: ISO 8601 in UTC. The API sends epoch milliseconds (a
+ * number, or digits as text); a time already written as a date is normalised to the same form.
+ */
+export function isoTime(value: unknown): string | undefined {
+	const ms = typeof value === 'string' ? (/^\d+$/.test(value) ? Number(value) : Date.parse(value)) : value;
 	if (typeof ms !== 'number' || !Number.isFinite(ms) || ms <= 0) return undefined;
 	return new Date(ms).toISOString();
 }
@@ -64,8 +68,13 @@ export function simplifyOrganizationalUnit(ou: IDataObject): IDataObject {
 	);
 }
 
+/** Where a group record comes without its name (ListGroupsForUser gives only IDs), the item says how to get it. */
+export const GROUP_NAME_NOTE = 'IDaaS lists a user\'s groups without their names: Group → Get with this groupId returns the name';
+
 export function simplifyGroup(group: IDataObject): IDataObject {
-	return withTimes(pick(group, ['groupId', 'groupName', 'groupExternalId', 'description']), group);
+	const out = withTimes(pick(group, ['groupId', 'groupName', 'groupExternalId', 'description']), group);
+	if (out.groupId !== undefined && out.groupName === undefined) out.groupNameNote = GROUP_NAME_NOTE;
+	return out;
 }
 
 const SIMPLIFIERS: Record<Subject, (record: IDataObject) => IDataObject> = {

@@ -23,6 +23,11 @@ export function isLocatorParam(param: ParamSpec): boolean {
 	return param.valueType === 'string' && param.idKind !== undefined && LOCATOR_KINDS.includes(param.idKind);
 }
 
+/** Whether the node shows this parameter as a list of resource locators (several user, OU or group IDs). */
+export function isLocatorListParam(param: ParamSpec): boolean {
+	return param.valueType === 'stringList' && param.idKind !== undefined && LOCATOR_KINDS.includes(param.idKind);
+}
+
 interface LocatorValue {
 	mode?: string;
 	value?: unknown;
@@ -75,4 +80,29 @@ export async function resolveLocator(
 		throw new NodeOperationError(client.node, `No user has the ${mode} "${text}"`, { itemIndex });
 	}
 	return body.userId;
+}
+
+/**
+ * A list of locators (`{ values: [{ id: locator }, …] }`, node version 1.1) to the IDs it names, in
+ * order; By Username / By Email entries cost one look-up each. An entry whose expression gives
+ * several IDs (an array, or comma-separated text) contributes them all. Anything else (the
+ * comma-separated text of version 1, or an array from an expression) is returned as it is, for
+ * the catalog validation to split and check.
+ */
+export async function resolveLocatorList(client: IdaasClient, param: ParamSpec, raw: unknown, itemIndex: number): Promise<unknown> {
+	if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return raw;
+	const entries = (raw as IDataObject).values;
+	if (!Array.isArray(entries)) return [];
+	const one: ParamSpec = { ...param, valueType: 'string' };
+	const ids: unknown[] = [];
+	for (const entry of entries as IDataObject[]) {
+		const locator = asLocator(entry?.id);
+		const several = Array.isArray(locator.value) || (typeof locator.value === 'string' && locator.value.includes(','));
+		if (several && locator.mode !== 'username' && locator.mode !== 'email') {
+			ids.push(...(Array.isArray(locator.value) ? locator.value : String(locator.value).split(',')));
+			continue;
+		}
+		ids.push(await resolveLocator(client, one, entry?.id, itemIndex));
+	}
+	return ids.filter((id) => !isBlank(id));
 }

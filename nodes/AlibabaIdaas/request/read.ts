@@ -6,7 +6,7 @@ import { BEARER_FIELDS, collectionOf, isSimplifiable, placementOf } from '../des
 import type { IdaasClient } from '../transport/client';
 import type { PreparedRequest } from './build';
 import { prepareRequest } from './build';
-import { isLocatorParam, resolveLocator } from './locators';
+import { isLocatorListParam, isLocatorParam, resolveLocator, resolveLocatorList } from './locators';
 import { checked, isBlank, requiredWithMet } from './validation';
 
 /**
@@ -60,7 +60,9 @@ export async function readValues(item: ItemContext, op: OperationSpec, itemIndex
 		if (placement === 'skip') continue;
 		const raw = placement === 'top' ? ctx.getNodeParameter(param.name, itemIndex, '') : collection[param.name];
 		const value = unwrapFixedCollection(param, raw);
-		values[param.name] = isLocatorParam(param) ? await resolveLocator(client, param, value, itemIndex) : value;
+		if (isLocatorParam(param)) values[param.name] = await resolveLocator(client, param, value, itemIndex);
+		else if (isLocatorListParam(param)) values[param.name] = await resolveLocatorList(client, param, value, itemIndex);
+		else values[param.name] = value;
 	}
 	for (const param of op.params) {
 		// "Required when X is set" fields with a catalog default (email/phone verified flags) take the
@@ -120,5 +122,12 @@ export async function readRequest(item: ItemContext, op: OperationSpec, itemInde
 	// Only a real `true` shows secrets: an expression giving "false", "no" or 1 must not.
 	const includeSecrets = optIn ? ctx.getNodeParameter(optIn.name, itemIndex, false) === true : false;
 	const request = checked(ctx.getNode(), () => prepareRequest(op, values, client.connection, token), itemIndex);
+	if (op.method === 'PATCH' && Object.keys(request.http.body ?? {}).length === 0) {
+		// Fields were added but left blank: blank optional values are dropped, so nothing would change.
+		throw new NodeOperationError(ctx.getNode(), 'Update Fields has no value to change: every field added there is empty', {
+			itemIndex,
+			description: 'Fill in at least one field under Update Fields, or remove the empty ones.',
+		});
+	}
 	return { ...request, limit, simplify, includeSecrets };
 }
