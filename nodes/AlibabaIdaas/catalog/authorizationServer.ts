@@ -14,8 +14,8 @@ const text = (name: string, description: string, extra: Partial<ParamSpec> = {})
  * The token endpoint of the instance's authorization server (SDK 1.4.0), under the Token
  * resource next to the application's own endpoint. It takes no Authorization header; the SDK
  * sends every parameter in the query string (client.ts of
- * https://github.com/aliyun/alibabacloud-typescript-sdk, eiam-developerapi-20220225/src), and so
- * do we. Its tokens can carry PAM scopes, e.g. `urn:cloud:idaas:pam|.all` as Alibaba's PAM client
+ * https://github.com/aliyun/alibabacloud-typescript-sdk, eiam-developerapi-20220225/src); we send
+ * them as a form body, as for the application's token endpoint (token.ts). Its tokens can carry PAM scopes, e.g. `urn:cloud:idaas:pam|.all` as Alibaba's PAM client
  * asks for (https://github.com/cloud-idaas/idaas-java-pam-client-sdk).
  */
 export const authorizationServerOperations: readonly OperationSpec[] = [
@@ -29,6 +29,7 @@ export const authorizationServerOperations: readonly OperationSpec[] = [
 		method: 'POST',
 		path: `${INSTANCE_PREFIX}/authorizationServer/{authorizationServerId}/oauth2/token`,
 		auth: 'none',
+		sendAs: 'form',
 		idempotent: false,
 		response: 'object',
 		// The same tokens as GenerateToken's, behind the same switch.

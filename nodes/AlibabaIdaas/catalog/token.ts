@@ -20,7 +20,8 @@ export const ISSUED_TOKENS: SecretOutput = {
 
 /**
  * The OAuth endpoints take no Authorization header. The official SDK sends every parameter in
- * the query string (Go SDK, API metadata `in: query`); docs also show a form body. We follow the SDK.
+ * the query string (Go SDK, API metadata `in: query`); the docs also show a form body, which is
+ * what we send (`sendAs: 'form'`), so that secrets stay out of URLs.
  */
 export const tokenOperations: readonly OperationSpec[] = [
 	{
@@ -33,6 +34,7 @@ export const tokenOperations: readonly OperationSpec[] = [
 		method: 'POST',
 		path: `${OAUTH}/token`,
 		auth: 'none',
+		sendAs: 'form',
 		idempotent: false,
 		response: 'object',
 		hooks: { secrets: ISSUED_TOKENS },
@@ -79,6 +81,7 @@ export const tokenOperations: readonly OperationSpec[] = [
 		method: 'POST',
 		path: `${OAUTH}/revoke`,
 		auth: 'none',
+		sendAs: 'form',
 		idempotent: true,
 		response: 'none',
 		params: [
@@ -98,6 +101,7 @@ export const tokenOperations: readonly OperationSpec[] = [
 		method: 'POST',
 		path: `${OAUTH}/device/code`,
 		auth: 'none',
+		sendAs: 'form',
 		idempotent: false,
 		response: 'object',
 		params: [{ name: 'scope', in: 'query', valueType: 'string', description: 'Space-separated scopes' }],

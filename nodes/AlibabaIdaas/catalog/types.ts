@@ -145,6 +145,14 @@ export interface OperationSpec {
 	idempotent: boolean;
 	/** The kind of object the operation returns or acts on, for simplify and error hints. */
 	subject?: 'user' | 'organizationalUnit' | 'group';
+	/**
+	 * `form`: every parameter except path ones goes in an application/x-www-form-urlencoded body,
+	 * although the metadata and the SDK put them in the query string (`in` keeps saying where the
+	 * metadata puts them). For the OAuth endpoints, whose secrets (client secret, codes, tokens,
+	 * passwords) must not sit in URLs that proxies and logs keep; RFC 6749 (sections 2.3.1, 4.1.3)
+	 * and IDaaS's docs show the token endpoint taking a form body.
+	 */
+	sendAs?: 'form';
 	/** What this operation does beyond the generic path; see OperationHooks. */
 	hooks?: OperationHooks;
 }

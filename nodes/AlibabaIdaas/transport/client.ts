@@ -35,13 +35,14 @@ export interface ListOptions extends CallOptions {
 
 /** n8n's options for one request: the full response whatever its status, so we map errors ourselves. */
 export function httpOptions(request: HttpRequest): IHttpRequestOptions {
+	const form = request.form && { 'content-type': 'application/x-www-form-urlencoded' };
 	return {
 		method: request.method,
 		url: request.url,
 		qs: request.qs,
-		body: request.body,
+		body: request.form ? new URLSearchParams(request.form).toString() : request.body,
 		json: true,
-		headers: { accept: 'application/json', ...request.headers },
+		headers: { accept: 'application/json', ...form, ...request.headers },
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
 	};
