@@ -154,6 +154,35 @@ describe('creates: looked up before any retry, never made twice', () => {
 		expect(sent('CreateGroup')).toBe(1);
 	});
 
+	test('user: a user that was there before the create is not claimed; the conflict is reported', async () => {
+		// 500 before the write: the create failed. alice.chen existed long before this request.
+		env.emu.faults.serverError({ action: 'CreateUser', times: 1 });
+		const result = await env.run(createUser('alice.chen'));
+		expect(outputs(result)).toEqual([]);
+		expect(result.error?.message).toMatch(/^CreateUser failed: .*\[ResourceDuplicated/);
+		expect(usersNamed(env.emu, 'alice.chen')).toHaveLength(1);
+		expect(sent('GetUser')).toBe(1);
+	});
+
+	test('user: a user with the very fields sent but created an hour before the request is not claimed', async () => {
+		const before = env.emu.store.createUser({ username: 'taken.earlier', primaryOrganizationalUnitId: 'ou_demosales01', displayName: 'taken.earlier' });
+		before.createTime = Date.now() - 3_600_000;
+		env.emu.faults.serverError({ action: 'CreateUser', times: 1 });
+		const result = await env.run(createUser('taken.earlier'));
+		expect(result.error?.message).toMatch(/ResourceDuplicated/);
+		expect(JSON.stringify(result.items)).not.toContain(before.userId);
+	});
+
+	test('group: a group of that name from before the request is not claimed', async () => {
+		const [existing] = groupsNamed(env.emu, 'Sales Team');
+		existing.createTime = Date.now() - 3_600_000;
+		env.emu.faults.serverError({ action: 'CreateGroup', times: 1 });
+		const result = await env.run(createGroup('Sales Team'));
+		expect(outputs(result)).toEqual([]);
+		expect(result.error?.message).toMatch(/^CreateGroup failed: .*\[ResourceDuplicated/);
+		expect(groupsNamed(env.emu, 'Sales Team')).toHaveLength(1);
+	});
+
 	test('group: a group whose name only starts with the new name is not taken for it', async () => {
 		env.emu.store.createGroup({ groupName: 'Retry Team Extended' });
 		env.emu.faults.serverError({ action: 'CreateGroup', times: 1 });

@@ -1,20 +1,23 @@
 import type { Lookups, OperationSpec } from './types';
-import { APP_PREFIX, NEXT_TOKEN, bodyIdList, nextTokenParams, pathId } from './params';
+import { APP_PREFIX, NEXT_TOKEN, bodyIdList, createdByRequest, nextTokenParams, pathId } from './params';
 
 const GROUPS = `${APP_PREFIX}/groups`;
 const GROUP = `${GROUPS}/{groupId}`;
 
 /**
- * A CreateGroup whose response was lost made the group if one now has its name. There is no
- * look-up by name: list the groups whose name starts with it and take the exact match.
+ * A CreateGroup whose response was lost made the group if one now has its name (and the external
+ * ID sent), created since the request. There is no look-up by name: list the groups whose name
+ * starts with it and take the exact match.
  */
 function recoverCreatedGroup(values: Readonly<Record<string, unknown>>, lookups: Lookups) {
 	if (typeof values.groupName !== 'string' || values.groupName === '') return undefined;
 	const groupName = values.groupName;
+	const sentAt = Date.now();
 	return async () => {
 		const groups = await lookups.list('ListGroups', { groupNameStartWith: groupName });
 		const match = groups.find((group) => typeof group.groupName === 'string' && group.groupName.trim() === groupName);
-		return typeof match?.groupId === 'string' ? { groupId: match.groupId } : undefined;
+		if (typeof match?.groupId !== 'string' || !createdByRequest(match, values, ['groupExternalId'], sentAt)) return undefined;
+		return { groupId: match.groupId };
 	};
 }
 

@@ -6,7 +6,8 @@ const OU = `${OUS}/{organizationalUnitId}`;
 
 /**
  * A CreateOrganizationalUnit whose response was lost made the unit if its external ID now names
- * one; without an external ID there is nothing to find it by.
+ * one with the sent name and parent, created since the request; without an external ID there is
+ * nothing to find it by.
  */
 const recoverCreatedUnit = recoverById('GetOrganizationalUnitIdByExternalId', 'organizationalUnitId', (values, instanceId) =>
 	values.organizationalUnitExternalId
@@ -16,6 +17,7 @@ const recoverCreatedUnit = recoverById('GetOrganizationalUnitIdByExternalId', 'o
 				organizationalUnitSourceId: instanceId,
 			}
 		: undefined,
+	{ get: 'GetOrganizationalUnit', fields: ['organizationalUnitName', 'parentId'] },
 );
 
 export const organizationalUnitOperations: readonly OperationSpec[] = [

@@ -1,3 +1,5 @@
+import type { IDataObject } from 'n8n-workflow';
+
 import type { IdKind } from './ids';
 import { ID_LABEL } from './ids';
 import type { OperationHooks, ParamSpec } from './types';
@@ -100,20 +102,45 @@ export const NEXT_TOKEN = {
 } as const;
 
 /**
+ * How far IDaaS's clock may be behind ours when a record's createTime is compared with the moment
+ * a create was sent (an assumption: the API documents no clock guarantee).
+ */
+export const CLOCK_SKEW_MS = 5 * 60_000;
+
+/**
+ * Whether a record found after a lost create response is the one that create made, not one that
+ * was there before: every compared field that was sent holds the sent value, and it was created
+ * no earlier than the request (give or take CLOCK_SKEW_MS). A record without a readable
+ * createTime is judged on its fields alone.
+ */
+export function createdByRequest(record: IDataObject, sent: Readonly<Record<string, unknown>>, fields: readonly string[], sentAt: number): boolean {
+	const differs = fields.some((name) => sent[name] !== undefined && String(record[name] ?? '').trim() !== String(sent[name]).trim());
+	if (differs) return false;
+	const created = Number(record.createTime);
+	return !(Number.isFinite(created) && created > 0 && created < sentAt - CLOCK_SKEW_MS);
+}
+
+/**
  * Create recovery by an ID look-up: `by` turns what the create sent into the look-up's values
- * (undefined: nothing to find the object by); a match answers as the create would, `{ [idKey]: id }`.
+ * (undefined: nothing to find the object by). A match is read with `check.get` and taken only if
+ * this request made it (createdByRequest on `check.fields`); then it answers as the create would,
+ * `{ [idKey]: id }`. Otherwise the create is sent again, and IDaaS reports the conflict.
  */
 export function recoverById(
 	lookupApiName: string,
 	idKey: string,
 	by: (values: Readonly<Record<string, unknown>>, instanceId: string) => Record<string, unknown> | undefined,
+	check: { get: string; fields: readonly string[] },
 ): NonNullable<OperationHooks['recover']> {
 	return (values, lookups) => {
 		const lookupValues = by(values, lookups.instanceId);
 		if (!lookupValues) return undefined;
+		const sentAt = Date.now();
 		return async () => {
 			const id = await lookups.findId(lookupApiName, lookupValues);
-			return id ? { [idKey]: id } : undefined;
+			if (!id) return undefined;
+			const record = await lookups.get(check.get, { [idKey]: id });
+			return createdByRequest(record, values, check.fields, sentAt) ? { [idKey]: id } : undefined;
 		};
 	};
 }

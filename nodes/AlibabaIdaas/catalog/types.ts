@@ -166,6 +166,8 @@ export interface OperationHooks {
 	 * For a create whose response was lost (5xx, dropped connection): given the values sent, a
 	 * look-up that finds the object this request made and returns the response the create would
 	 * have given, or undefined to send it again. Undefined when the values name nothing to find.
+	 * Called just before the create is first sent, so the look-up can tell an object this request
+	 * made from one that was there before (which makes the create a conflict, not a success).
 	 */
 	recover?: (values: Readonly<Record<string, unknown>>, lookups: Lookups) => (() => Promise<IDataObject | undefined>) | undefined;
 	/** Response fields holding secrets, withheld from the output unless the user opts in. */
@@ -176,6 +178,8 @@ export interface OperationHooks {
 export interface Lookups {
 	/** The ID an ID look-up answers, or undefined when no object matches. */
 	findId(apiName: string, values: Record<string, unknown>): Promise<string | undefined>;
+	/** The record a get operation answers. */
+	get(apiName: string, values: Record<string, unknown>): Promise<IDataObject>;
 	/** Every record of a list operation. */
 	list(apiName: string, values: Record<string, unknown>): Promise<IDataObject[]>;
 	/** The credential's instance ID: the source ID of objects created in IDaaS itself (build_in). */

@@ -65,8 +65,14 @@ const profileFields: readonly ParamSpec[] = [
 	},
 ];
 
-/** A CreateUser whose response was lost made the user if its username is now taken. */
-const recoverCreatedUser = recoverById('GetUserIdByUsername', 'userId', ({ username }) => (username ? { username } : undefined));
+/**
+ * A CreateUser whose response was lost made the user if its username is now taken by a user with
+ * what was sent, created since the request.
+ */
+const recoverCreatedUser = recoverById('GetUserIdByUsername', 'userId', ({ username }) => (username ? { username } : undefined), {
+	get: 'GetUser',
+	fields: ['primaryOrganizationalUnitId', 'displayName', 'email', 'phoneNumber', 'userExternalId'],
+});
 
 /** In the README's order: the account itself, its ID look-ups, its memberships, then GetUserInfo. */
 export const userOperations: readonly OperationSpec[] = [
