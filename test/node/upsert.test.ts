@@ -28,10 +28,13 @@ test('user upsert updates what differs and moves the user when the OU differs', 
 	expect(out).toEqual({
 		action: 'updated',
 		userId: 'user_demoalicechen01',
-		userExternalId: 'E1001',
 		changedFields: ['displayName', 'primaryOrganizationalUnitId'],
+		previous: { displayName: 'Alice Chen', primaryOrganizationalUnitId: 'ou_demoengineering01' },
+		userExternalId: 'E1001',
+		username: 'alice.chen',
 		displayName: 'Alice Chen-Wu',
-		previousPrimaryOrganizationalUnitId: 'ou_demoengineering01',
+		email: 'alice.chen@acme.example',
+		emailVerified: true,
 		primaryOrganizationalUnitId: 'ou_demosales01',
 	});
 	expect(env.emu.store.user('user_demoalicechen01')).toMatchObject({ displayName: 'Alice Chen-Wu', primaryOrganizationalUnitId: 'ou_demosales01', email: 'alice.chen@acme.example' });
@@ -39,7 +42,7 @@ test('user upsert updates what differs and moves the user when the OU differs', 
 
 test('user upsert of an unchanged user sends no write', async () => {
 	const result = await env.run(upsertUser({ userExternalId: 'E1002', username: 'bob.smith', primaryOrganizationalUnitId: byId('ou_demosales01'), displayName: 'Bob Smith' }));
-	expect(json(result)[0]).toMatchObject({ action: 'updated', changedFields: [] });
+	expect(json(result)[0]).toMatchObject({ action: 'unchanged', changedFields: [], previous: {} });
 	expect(env.requests('PatchUser') + env.requests('SetUserPrimaryOrganizationalUnit')).toBe(0);
 });
 
@@ -58,7 +61,7 @@ test('HR sync: one node run over mixed input creates and updates in input order'
 		}),
 		{ items: rows },
 	);
-	expect(json(result).map((o) => o.action)).toEqual(['updated', 'created', 'updated']);
+	expect(json(result).map((o) => o.action)).toEqual(['unchanged', 'created', 'updated']);
 	expect(result.items.map((i) => i.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
 	expect(env.emu.store.user('user_demobobsmith01').displayName).toBe('Robert Smith');
 	expect(env.emu.store.findUserIdByExternalId('E4001', 'build_in', env.emu.instanceId)).toBe(json(result)[1].userId);

@@ -34,24 +34,31 @@ const optionalSource = (name: string): ParamSpec => {
 
 /**
  * CreateUser fields that PatchUser has no counterpart for (its body has no description, password
- * or password settings): an existing user would silently keep its old values, so the upsert does
- * not offer them and refuses them before any request.
+ * or password settings): an existing user would silently keep its old values, so the upsert
+ * refuses them before any request. They stay declared, described as refused, because n8n drops a
+ * workflow's values for undeclared fields before the node runs, and a value dropped unseen is
+ * exactly what must not happen.
  */
 const CREATE_ONLY = ['description', 'password', 'passwordInitializationConfig'];
 
-/** The fields of CreateUser that PatchUser can also set, with the external ID required and the lookup's source fields. */
+const refusedField = (param: ParamSpec): ParamSpec => ({
+	...param,
+	description: 'Not possible here: IDaaS cannot change it on an existing user, so Create or Update refuses it. Use Create (or Update Password) instead.',
+});
+
+/** The fields of CreateUser, with the external ID required and the lookup's source fields. */
 const upsertSpec: OperationSpec = {
 	...create,
 	operation: 'upsert',
 	params: [
 		{ ...catalogParam(create, 'userExternalId'), required: true, displayName: 'External ID', description: 'ID of the user in your source system (e.g. the HR employee ID); the user is matched on it' },
-		...create.params.filter((p) => p.name !== 'userExternalId' && !CREATE_ONLY.includes(p.name)),
+		...create.params.filter((p) => p.name !== 'userExternalId').map((p) => (CREATE_ONLY.includes(p.name) ? refusedField(p) : p)),
 		optionalSource('userSourceType'),
 		optionalSource('userSourceId'),
 	],
 };
 
-/** Refuses create-only fields an older workflow (or an expression) still holds in Additional Fields. */
+/** Refuses create-only fields given in Additional Fields (by an older workflow, or an expression). */
 function refuseCreateOnly(state: ExecutionState, itemIndex: number): void {
 	const fields = state.ctx.getNodeParameter(collectionOf(upsertSpec).name, itemIndex, {}) as IDataObject;
 	const given = CREATE_ONLY.filter((name) => !isBlank(fields[name]) && !(typeof fields[name] === 'object' && Object.keys(fields[name] as object).length === 0));
