@@ -8,11 +8,28 @@ import type {
 	INodeProperties,
 	Icon,
 } from 'n8n-workflow';
+import { sleep } from 'n8n-workflow';
 
 import { CUSTOM_ENDPOINT, REGION_ENDPOINTS, resolveConnection } from '../nodes/AlibabaIdaas/transport/endpoint';
+import type { TokenRequestFailure } from '../nodes/AlibabaIdaas/transport/errors';
+import { isServerFault, isThrottled, parseErrorResponse } from '../nodes/AlibabaIdaas/transport/errors';
 
 /** GenerateToken's path below the instance and application. */
 const TOKEN_PATH = '/oauth2/token';
+
+/**
+ * GenerateToken answering 429 or 5xx is tried again, as the node does for its own idempotent
+ * requests (a client-credentials grant changes nothing), within these bounds: a throttled token
+ * endpoint would otherwise fail every item waiting for the token at once.
+ */
+const TOKEN_RETRY = { attempts: 4, baseDelayMs: 500, maxDelayMs: 10_000, maxTotalWaitMs: 20_000 };
+
+/** The wait before try `tryNumber + 1`: Retry-After when given, else exponential with jitter. */
+function tokenRetryDelay(tryNumber: number, retryAfter: unknown): number {
+	const seconds = Number(Array.isArray(retryAfter) ? retryAfter[0] : retryAfter);
+	const exponential = TOKEN_RETRY.baseDelayMs * 2 ** (tryNumber - 1);
+	return Math.min(TOKEN_RETRY.maxDelayMs, Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : exponential / 2 + Math.random() * exponential);
+}
 
 /**
  * Client-credentials access to the IDaaS Developer API of one application.
@@ -127,7 +144,7 @@ export class AlibabaIdaasApi implements ICredentialType {
 			client_id: clientId,
 			client_secret: clientSecret,
 		});
-		const response = (await this.helpers.httpRequest({
+		const request: IHttpRequestOptions = {
 			method: 'POST',
 			url: `${baseUrl}/v2/${encodeURIComponent(instanceId)}/${encodeURIComponent(applicationId)}${TOKEN_PATH}`,
 			headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
@@ -135,15 +152,34 @@ export class AlibabaIdaasApi implements ICredentialType {
 			json: true,
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,
-		})) as { statusCode: number; body: IDataObject | string | undefined };
-		const body = typeof response.body === 'object' && response.body !== null ? response.body : {};
-		if (response.statusCode !== 200 || typeof body.access_token !== 'string' || body.access_token === '') {
-			const code = String(body.error ?? body.code ?? body.Code ?? `HTTP ${response.statusCode}`);
-			const detail = String(body.error_description ?? body.message ?? body.Message ?? '');
-			throw new Error(
-				`IDaaS refused to issue an access token (${code}${detail ? `: ${detail}` : ''}). ` +
-					'Check the client ID and client secret, and that the application has the Developer API enabled.',
-			);
+		};
+		let body: IDataObject = {};
+		let waited = 0;
+		for (let tryNumber = 1; ; tryNumber++) {
+			const response = (await this.helpers.httpRequest(request)) as { statusCode: number; headers?: IDataObject; body: IDataObject | string | undefined };
+			body = typeof response.body === 'object' && response.body !== null ? response.body : {};
+			if (response.statusCode === 200 && typeof body.access_token === 'string' && body.access_token !== '') break;
+			const info = parseErrorResponse(response.statusCode, response.body, response.headers ?? {});
+			const delay = tokenRetryDelay(tryNumber, response.headers?.['retry-after']);
+			const retryable = isThrottled(info) || isServerFault(info);
+			if (retryable && tryNumber < TOKEN_RETRY.attempts && waited + delay <= TOKEN_RETRY.maxTotalWaitMs) {
+				waited += delay;
+				await sleep(delay);
+				continue;
+			}
+			// A plain object, not an Error: n8n wraps what preAuthentication throws in a NodeApiError and
+			// keeps only an object's fields (an Error's are dropped), so the node can map it with the
+			// IDaaS code and request ID (transport/exchange.ts).
+			const failure: TokenRequestFailure = {
+				message:
+					`IDaaS refused to issue an access token (${info.code}${info.message ? `: ${info.message}` : ''}). ` +
+					(retryable
+						? `The token endpoint kept failing after ${tryNumber} tries.`
+						: 'Check the client ID and client secret, and that the application has the Developer API enabled.'),
+				idaasTokenError: info,
+			};
+			// eslint-disable-next-line @typescript-eslint/only-throw-error
+			throw failure;
 		}
 		const expiresAt = Number(body.expires_at);
 		const expiresIn = Number(body.expires_in);

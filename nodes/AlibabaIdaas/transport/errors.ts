@@ -46,6 +46,15 @@ export function parseErrorResponse(
 	};
 }
 
+/**
+ * What the credential's preAuthentication throws when GenerateToken fails: n8n wraps it in a
+ * NodeApiError whose errorResponse is this object, and exchange.ts maps it with toNodeApiError.
+ */
+export interface TokenRequestFailure {
+	message: string;
+	idaasTokenError: IdaasErrorInfo;
+}
+
 /** The API answers an expired or revoked token with 400 invalid_token, not 401 (zh API metadata). */
 export function isTokenRejected(info: IdaasErrorInfo): boolean {
 	return info.code === 'invalid_token' || info.status === 401;

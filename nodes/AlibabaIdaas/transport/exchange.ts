@@ -1,6 +1,10 @@
 import type { INode } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
+import { catalogOp } from '../catalog';
+import type { TokenRequestFailure } from './errors';
+import { toNodeApiError } from './errors';
+
 /**
  * One HTTP exchange with IDaaS through n8n's helpers, reduced to what the retry loop decides on:
  * a response of any status, or a connection lost before one arrived. Any other failure becomes a
@@ -39,6 +43,9 @@ export async function exchange(node: INode, run: () => Promise<unknown>): Promis
 }
 
 function transportFailure(node: INode, error: unknown): ConnectionLost {
+	// The credential's GenerateToken failed (preAuthentication): its IDaaS code and request ID.
+	const token = error instanceof NodeApiError ? (error.errorResponse as Partial<TokenRequestFailure> | undefined)?.idaasTokenError : undefined;
+	if (token) throw toNodeApiError(node, token, catalogOp('GenerateToken'));
 	const cause = (error as { cause?: unknown }).cause ?? error;
 	// n8n's httpRequestWithAuthentication wraps a reset socket in a NodeApiError whose code is
 	// only in httpCode ("ECONNRESET") and whose message is n8n's own text.
