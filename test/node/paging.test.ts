@@ -95,6 +95,34 @@ test('OU picker pages through a large tree with its pagination token', async () 
 	expect(new Set(seen).size).toBe(155);
 });
 
+test('OU picker: each call is bounded, and a filter reuses the walk of the opened picker instead of walking again', async () => {
+	// Old: two requests per scope unit before the first result, outside any bound, on every keystroke.
+	const scope = Array.from({ length: 60 }, (_, i) => env.emu.store.createOu({ organizationalUnitName: `Branch ${String(i).padStart(2, '0')}`, parentId: 'ou_demosales01' }).organizationalUnitId);
+	env.emu.store.application.provisioningScope.organizationalUnitIds = scope;
+	// The picker's own requests (the credential's token requests aside).
+	const sent = () => ['GetApplicationProvisioningScope', 'GetOrganizationalUnit', 'ListOrganizationalUnits'].reduce((sum, action) => sum + env.answered(action), 0);
+	let before = sent();
+	const opened = await env.harness.listSearch(node, 'getOrganizationalUnits', {});
+	expect(sent() - before).toBeLessThanOrEqual(40);
+	expect(opened.paginationToken).toBeDefined();
+	let seen = opened.results.length;
+	let token = opened.paginationToken as string | undefined;
+	while (token) {
+		before = sent();
+		const page = await env.harness.listSearch(node, 'getOrganizationalUnits', {}, undefined, token);
+		expect(sent() - before).toBeLessThanOrEqual(40);
+		seen += page.results.length;
+		token = page.paginationToken as string | undefined;
+	}
+	expect(seen).toBe(60);
+	// The whole scope is walked now: filtering is local, with no request at all.
+	before = sent();
+	const branch = await env.harness.listSearch(node, 'getOrganizationalUnits', {}, 'branch 4');
+	expect(branch.results.map((r) => r.name)).toEqual(Array.from({ length: 10 }, (_, i) => `Branch 4${i}`));
+	expect((await env.harness.listSearch(node, 'getOrganizationalUnits', {}, 'branch 07')).results).toHaveLength(1);
+	expect(sent()).toBe(before);
+});
+
 test('Simplify off returns the raw records', async () => {
 	const result = await env.run({ resource: 'user', operation: 'getAll', limit: 1, simplify: false });
 	expect(json(result)[0]).toHaveProperty('userSourceType', 'build_in');
