@@ -178,7 +178,6 @@ export class AlibabaIdaasApi implements ICredentialType {
 						: 'Check the client ID and client secret, and that the application has the Developer API enabled.'),
 				idaasTokenError: info,
 			};
-			// eslint-disable-next-line @typescript-eslint/only-throw-error
 			throw failure;
 		}
 		const expiresAt = Number(body.expires_at);

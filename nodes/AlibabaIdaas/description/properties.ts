@@ -1,10 +1,9 @@
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
 import type { OperationSpec, ParamSpec, Resource } from '../catalog';
-import { operationsOf } from '../catalog';
+import { ID_PREFIX, operationsOf } from '../catalog';
 import { labelOf } from '../request/validation';
 import type { LocatorKind } from './locatorField';
-import { ID_PREFIX } from '../catalog';
 import { isLocatorListParam, isLocatorParam } from '../request/locators';
 import { locatorListProperty, locatorProperty } from './locatorField';
 
