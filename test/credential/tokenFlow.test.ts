@@ -112,8 +112,9 @@ describe('access token', () => {
 		recordSecret(wrong);
 		const harness = new N8nHarness(credentialFor(emulator, { clientSecret: wrong }));
 		const result = await harness.execute(node, { resource: 'application', operation: 'getProvisioningScope' });
-		expect(result.error?.message).toMatch(/IDaaS refused to issue an access token \(invalid_client/);
-		expect(result.error?.message).toContain('Check the client ID and client secret');
+		// A NodeApiError with the IDaaS code (test/credential/tokenFailures.test.ts), and what to check.
+		expect(result.error?.message).toMatch(/^GenerateToken failed: .*\[invalid_client\]$/);
+		expect(result.error?.description).toContain('The client ID or client secret was refused');
 		expect(JSON.stringify(result.error)).not.toContain(wrong);
 		expect(emulator.stats.requests.GetApplicationProvisioningScope).toBeUndefined();
 	});

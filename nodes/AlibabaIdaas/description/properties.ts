@@ -96,10 +96,10 @@ export function fieldProperty(param: ParamSpec): INodeProperties {
 		case 'object':
 			// A free map is typed as JSON. An object of optional settings is a collection, whose fields the
 			// user adds one by one: a fixed collection stores every sub-field with its editor default (the
-			// first option of an enum), which would send choices the user never made. An object with a
-			// required field stays a fixed collection, which shows that field at once.
+			// first option of an enum), which would send choices the user never made. A required object,
+			// or one with a required field, stays a fixed collection, which shows its fields at once.
 			if (param.mapValues) return { ...base, type: 'json', default: '{}' };
-			if ((param.fields ?? []).some((field) => field.required)) {
+			if (param.required || (param.fields ?? []).some((field) => field.required)) {
 				return {
 					...base,
 					type: 'fixedCollection',
