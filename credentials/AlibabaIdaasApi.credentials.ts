@@ -120,7 +120,7 @@ export class AlibabaIdaasApi implements ICredentialType {
 		if (!clientId || !clientSecret) {
 			throw new Error('The client ID and client secret of the IDaaS credential must both be set');
 		}
-		// The docs' examples send the grant as a form body (CPP, META-ZH); the SDK sends it in the
+		// The docs' examples send the grant as a form body (C++ SDK, zh API metadata); the SDK sends it in the
 		// query string. The body keeps the secret out of URLs, proxies' logs and error messages.
 		const form = new URLSearchParams({
 			grant_type: 'client_credentials',

@@ -1,11 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'http';
 
 import type { OperationSpec } from '../nodes/AlibabaIdaas/catalog';
-import { appToken, checkAppUsable, checkScope, findApp, findInstance, pamToken, type ScopeSpelling } from './auth';
+import { appToken, checkAppUsable, checkScope, findApp, findInstance, type ScopeSpelling } from './auth';
 import { ApiError, managementBody, oauthBody } from './errors';
 import type { Faults } from './faults';
 import { HANDLERS, type Ctx } from './handlers';
 import { parseBody, readBody, sendJson } from './http';
+import { pamCaller } from './pam/auth';
 import { Router } from './router';
 import type { Stats } from './stats';
 import type { Store } from './store';
@@ -28,7 +29,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * One Developer API request: route (from the catalog) → rate limit (the gateway refuses before
  * the service sees anything) → faults → onRequest hooks → body →
  * authentication, permission, validation → handler → JSON. Errors use the management or the
- * OAuth body depending on the path (idaas-api.md §1.6).
+ * OAuth body depending on the path (the zh API metadata's error tables).
  */
 export async function handleApi(deps: ApiDeps, req: IncomingMessage, res: ServerResponse, url: URL, requestId: string): Promise<void> {
 	let route;
@@ -85,8 +86,9 @@ function dispatch(deps: ApiDeps, ctx: Ctx): unknown {
 	findInstance(store, path.instanceId);
 	const handler = HANDLERS[op.apiName];
 	if (op.auth === 'none' || op.auth === 'userBearer') return handler(ctx);
-	if (op.auth === 'pamBearer') {
-		ctx.token = pamToken(store, req, op);
+	// PAM operations sit under the instance, not an application: the token names the caller.
+	if (op.auth === 'pamBearer' || !op.path.includes('{applicationId}')) {
+		Object.assign(ctx, pamCaller(store, req, op));
 		ctx.input = validateInput(op, path, ctx.query, ctx.body);
 		return handler(ctx);
 	}

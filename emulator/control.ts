@@ -39,6 +39,8 @@ const ROUTES: Array<[method: string, pattern: RegExp, handler: ControlHandler]> 
 	['POST', /^oauth\/device\/approve$/, (emu, body) => decideDevice(emu, body, 'approved')],
 	['POST', /^oauth\/device\/deny$/, (emu, body) => decideDevice(emu, body, 'denied')],
 	['POST', /^oauth\/device\/expire$/, (emu, body) => ({ expired: emu.store.grants.expireDeviceCodes(body.user_code as string | undefined) })],
+	// What the person's browser does with a PAM OAuth authorization session: approve or refuse it.
+	['POST', /^pam\/sessions\/([^/]+)$/, (emu, body, id) => emu.store.pam.finishSession(id, body.status === 'failed' ? 'failed' : 'completed')],
 	['POST', /^users$/, (emu, body) => userView(emu, emu.store.createUser({ primaryOrganizationalUnitId: emu.store.rootOrganizationalUnitId, ...body } as unknown as NewUser).userId)],
 	['GET', /^users\/([^/]+)$/, (emu, _b, id) => userView(emu, id)],
 	['PATCH', /^users\/([^/]+)$/, (emu, body, id) => (emu.store.patchUser(id, body as UserPatch), userView(emu, id))],

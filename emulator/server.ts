@@ -3,12 +3,12 @@ import type { AddressInfo } from 'net';
 
 import { handleApi } from './api';
 import type { ScopeSpelling } from './auth';
-import { PAM_ALL_SCOPE } from './auth';
 import { handleControl } from './control';
 import { Faults } from './faults';
 import { populate, type GenerateOptions } from './generate';
 import { missingHandlers } from './handlers';
 import { newRequestId } from './ids';
+import { PAM_ALL_SCOPE } from './pam/auth';
 import { applySeed, loadSeed } from './seed';
 import { DEFAULT_TOKEN_LIFETIME_SECONDS, Store, type NewApplication } from './store';
 import { Stats } from './stats';
@@ -65,7 +65,7 @@ export interface Emulator {
 	issueAppToken(applicationId?: string): string;
 	/** An end-user token for GetUserInfo (scopes default openid profile email phone). */
 	issueUserToken(userId: string, options?: { applicationId?: string; scopes?: string[]; lifetimeSeconds?: number }): string;
-	/** A token carrying the PAM scope, for ObtainCloudAccountRoleAccessCredential. */
+	/** A token of the instance's authorization server carrying PAM scopes (default: all of them). */
 	issuePamToken(options?: { scopes?: string[]; lifetimeSeconds?: number }): string;
 	/** CreateGroup the way the API does it: the group joins the first application's scope. */
 	createGroup(input: { groupName: string; groupExternalId?: string; description?: string }): GroupRecord;

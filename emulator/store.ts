@@ -20,7 +20,7 @@ export interface NewApplication {
 	deviceFlowEnabled?: boolean;
 }
 
-/** `…:manager_all` (a spelling some docs print, idaas-api.md §1.5) is stored as `…:manage_all`. */
+/** `…:manager_all` (a spelling some docs print, https://www.alibabacloud.com/help/en/idaas/eiam/developer-reference/introduction-to-api-integration) is stored as `…:manage_all`. */
 export function canonicalScope(scope: string): string {
 	return scope.replace(/:manager_all$/, ':manage_all');
 }
@@ -89,7 +89,7 @@ export class Store extends UserStore {
 		this.changed();
 	}
 
-	/** Idempotent (GO summary); every user must exist, or nothing changes (404 ResourceNotFound.User). */
+	/** Idempotent (Go SDK summary); every user must exist, or nothing changes (404 ResourceNotFound.User). */
 	addUsersToGroup(groupId: string, userIds: readonly string[]): void {
 		const group = this.group(groupId);
 		for (const userId of userIds) this.user(userId);
@@ -100,7 +100,7 @@ export class Store extends UserStore {
 		this.changed();
 	}
 
-	/** Non-members are ignored (GO summary). */
+	/** Non-members are ignored (Go SDK summary). */
 	removeUsersFromGroup(groupId: string, userIds: readonly string[]): void {
 		const group = this.group(groupId);
 		for (const userId of userIds) {

@@ -2,7 +2,7 @@ import type { OperationSpec, ParamSpec, TextFormat } from '../nodes/AlibabaIdaas
 import { ID_PREFIX } from '../nodes/AlibabaIdaas/catalog';
 import { invalid, missing } from './errors';
 
-/** Value formats from META-ZH (idaas-api.md §2.13), the same rules the node checks before sending. */
+/** Value formats from the zh API metadata (CreateUser's field texts), the same rules the node checks before sending. */
 const FORMATS: Record<TextFormat, RegExp> = {
 	email: /^[A-Za-z0-9._+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/,
 	phoneNumber: /^\d{6,15}$/,
@@ -26,7 +26,7 @@ function blank(value: unknown): boolean {
 /**
  * Checks one operation's parameters against the catalog and returns them by name, typed:
  * required → MissingParameter.<Param>; wrong type, enum, min/max, maxLength, ID prefix or
- * format → InvalidParameter.<Param> (the documented code styles, idaas-api.md §1.6).
+ * format → InvalidParameter.<Param> (the documented code styles, the zh API metadata's error tables).
  */
 export function validateInput(op: OperationSpec, path: Record<string, string>, query: URLSearchParams, body: Input): Input {
 	const input: Input = {};
@@ -45,7 +45,7 @@ function checkRequiredWith(params: readonly ParamSpec[], input: Input): void {
 	for (const param of params) {
 		const other = param.requiredWith;
 		if (!other || other.includes('=') || blank(input[other]) || !blank(input[param.name])) continue;
-		// Documented quirk (META-ZH): a missing emailVerified is reported as MissingParameter.Email.
+		// Documented quirk (zh API metadata): a missing emailVerified is reported as MissingParameter.Email.
 		throw missing(param.name === 'emailVerified' ? 'email' : param.name);
 	}
 }

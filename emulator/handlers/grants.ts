@@ -80,6 +80,8 @@ function respond(store: Store, app: AppRecord, access: TokenRecord, refresh?: Re
 		...(refresh && { refresh_token: refresh.token }),
 		expires_in: seconds(access.expiresAt - Date.now()),
 		expires_at: Math.floor(access.expiresAt / 1000),
+		// RFC 6749 §5.1: the granted scope, space-separated (several since SDK 1.8.0).
+		...(access.userId && { scope: access.scopes.join(' ') }),
 		...(access.userId && access.scopes.includes('openid') && { id_token: idToken(store, app, access.userId, access.expiresAt) }),
 	};
 }

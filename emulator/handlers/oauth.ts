@@ -11,7 +11,7 @@ import { authenticateClient, checkClientId, GRANTS, oauthError, userScopes } fro
  */
 
 /** Parameters from the query string (the SDK), the body (form, per the docs; JSON tolerated) and Basic auth. */
-function oauthParams(ctx: Ctx): Record<string, string> {
+export function oauthParams(ctx: Ctx): Record<string, string> {
 	const params: Record<string, string> = {};
 	for (const [key, value] of Object.entries(ctx.body)) if (typeof value === 'string') params[key] = value;
 	for (const [key, value] of ctx.query) params[key] ??= value;

@@ -15,7 +15,7 @@ describe('parameter validation from the catalog', () => {
 		['bad email', user({ email: 'not-an-email', emailVerified: true }), 'InvalidParameter.Email'],
 		['short phone', user({ phoneNumber: '123', phoneRegion: '86', phoneNumberVerified: true }), 'InvalidParameter.PhoneNumber'],
 		['bad username charset', user({ username: 'x user!' }), 'InvalidParameter.Username'],
-		['display name too long', user({ displayName: 'x'.repeat(65) }), 'InvalidParameter.DisplayName'],
+		['display name too long', user({ displayName: 'x'.repeat(129) }), 'InvalidParameter.DisplayName'],
 		['description too long', user({ description: 'x'.repeat(257) }), 'InvalidParameter.Description'],
 		['wrong ID prefix', user({ primaryOrganizationalUnitId: 'group_x' }), 'InvalidParameter.PrimaryOrganizationalUnitId'],
 		['wrong type', user({ emailVerified: 'yes', email: 'x@acme.example' }), 'InvalidParameter.EmailVerified'],

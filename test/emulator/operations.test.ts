@@ -1,5 +1,6 @@
 import { CATALOG } from '../../nodes/AlibabaIdaas/catalog';
 import { DEMO, Harness, useHarness } from './helpers';
+import { PAM_SCENARIOS } from './pamScenarios';
 
 /**
  * Every catalog operation's happy path over real HTTP. The table is keyed by action: a new
@@ -284,6 +285,7 @@ const SCENARIOS: Record<string, (h: Harness) => Promise<void>> = {
 		expect(credential.alibabaCloudStsToken.expiration).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
 		expect(credential).not.toHaveProperty('awsStsToken');
 	},
+	...PAM_SCENARIOS,
 };
 
 test('every catalog operation has a scenario', () => {

@@ -114,7 +114,9 @@ describe('ObtainCloudAccountRoleAccessCredential', () => {
 	});
 
 	test('needs the PAM scope, a live token, a known role and a valid duration', async () => {
-		expect((await h.call('ObtainCloudAccountRoleAccessCredential', { token: h.emu.issueAppToken(), query: role })).body).toMatchObject({
+		// The demo application is granted the PAM scopes; this one only the directory's.
+		const plain = h.emu.apps.create({ scopes: ['urn:alibaba:idaas:scope:user:read_all'] });
+		expect((await h.call('ObtainCloudAccountRoleAccessCredential', { token: h.emu.issueAppToken(plain.applicationId), query: role })).body).toMatchObject({
 			code: 'permission_denied',
 			message: 'Require scopes: [urn:cloud:idaas:pam|cloud_account_role:obtain_access_credential]',
 		});

@@ -49,7 +49,7 @@ export function checked<T>(node: INode, run: () => T, itemIndex?: number): T {
 }
 
 const FORMATS: Record<TextFormat, { pattern: RegExp; hint: string }> = {
-	// Prefix of letters, digits, . _ - (META-ZH); we also accept + as most directories do.
+	// Prefix of letters, digits, . _ - (zh API metadata); we also accept + as most directories do.
 	email: { pattern: /^[A-Za-z0-9._+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/, hint: 'a valid email address such as jane@example.com' },
 	phoneNumber: { pattern: /^\d{6,15}$/, hint: '6 to 15 digits, without the country code' },
 	phoneRegion: { pattern: /^\d{1,4}$/, hint: 'a country code of 1 to 4 digits without + or 00, e.g. 86' },
@@ -165,7 +165,21 @@ function toObject(param: ParamSpec, field: string, value: unknown): Record<strin
 	if (object === null || typeof object !== 'object' || Array.isArray(object)) {
 		throw new ParameterError(field, `${field} must be an object`);
 	}
-	return normalizeObject(param.fields ?? [], field, object as Record<string, unknown>);
+	if (param.mapValues) return toMap(param, field, object as Record<string, unknown>);
+	// A fixed collection inside another arrives in the editor's shape, { values: {…} }.
+	const inner = (object as Record<string, unknown>).values;
+	const fields = param.fields ?? [];
+	const unwrapped = Object.keys(object).length === 1 && inner && typeof inner === 'object' && !fields.some((f) => f.name === 'values') ? inner : object;
+	return normalizeObject(fields, field, unwrapped as Record<string, unknown>);
+}
+
+/** A free map (a JWT's custom claims, extra URL parameters): any names; the values the catalog allows. */
+function toMap(param: ParamSpec, field: string, map: Record<string, unknown>): Record<string, unknown> {
+	if (param.mapValues === 'string') {
+		const bad = Object.entries(map).find(([, v]) => typeof v !== 'string');
+		if (bad) throw new ParameterError(field, `${field}: the value of "${bad[0]}" must be text`);
+	}
+	return map;
 }
 
 function toObjectList(param: ParamSpec, field: string, value: unknown): Array<Record<string, unknown>> {
