@@ -5,10 +5,13 @@ import { handleApi } from './api';
 import type { ScopeSpelling } from './auth';
 import { PAM_ALL_SCOPE } from './auth';
 import { handleControl } from './control';
+import { handleEventsControl } from './events/control';
+import { EventHub, type PushInput } from './events/hub';
 import { Faults } from './faults';
 import { populate, type GenerateOptions } from './generate';
 import { missingHandlers } from './handlers';
 import { newRequestId } from './ids';
+import { sendJson } from './http';
 import { applySeed, loadSeed } from './seed';
 import { DEFAULT_TOKEN_LIFETIME_SECONDS, Store, type NewApplication } from './store';
 import { Stats } from './stats';
@@ -38,6 +41,8 @@ export interface Emulator {
 	store: Store;
 	faults: Faults;
 	stats: Stats;
+	/** Event callbacks to applications' push URLs (emulator/events/). */
+	events: EventHub;
 	/** The first application (the demo one). */
 	readonly application: AppRecord;
 	apps: {
@@ -62,11 +67,19 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 	const missing = missingHandlers();
 	if (missing.length) throw new Error(`The emulator has no handler for: ${missing.join(', ')}`);
 	const store = new Store('', '');
-	const fill = (seed: SeedData | string | { generate: GenerateOptions } | undefined) => {
-		if (seed && typeof seed === 'object' && 'generate' in seed) populate(store, seed.generate);
-		else applySeed(store, typeof seed === 'object' ? seed : loadSeed(seed ?? 'demo'));
-		store.tokenLifetimeSeconds = options.tokenLifetimeSeconds ?? DEFAULT_TOKEN_LIFETIME_SECONDS;
-	};
+	const events = new EventHub(store);
+	const fill = (seed: SeedData | string | { generate: GenerateOptions } | undefined) =>
+		events.quiet(() => {
+			let pushes: PushInput[] = [];
+			if (seed && typeof seed === 'object' && 'generate' in seed) populate(store, seed.generate);
+			else {
+				const data = typeof seed === 'object' ? seed : loadSeed(seed ?? 'demo');
+				applySeed(store, data);
+				pushes = (data as { eventPush?: PushInput[] }).eventPush ?? [];
+			}
+			store.tokenLifetimeSeconds = options.tokenLifetimeSeconds ?? DEFAULT_TOKEN_LIFETIME_SECONDS;
+			events.reset(pushes);
+		});
 	const initial = options.generate ? { generate: options.generate } : options.seed;
 	fill(initial);
 	const faults = new Faults(() => store.expireAllTokens());
@@ -77,9 +90,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 		const requestId = newRequestId();
 		res.setHeader('x-acs-request-id', requestId);
 		const url = new URL(req.url ?? '/', 'http://emulator.invalid');
-		const work = url.pathname.startsWith('/__emulator/')
-			? handleControl(emulator, req, res, url, requestId)
-			: handleApi(deps, req, res, url, requestId);
+		const jwks = req.method === 'GET' ? events.jwks(url.pathname) : undefined;
+		if (jwks) return sendJson(res, 200, jwks);
+		const work = url.pathname.startsWith('/__emulator/events/')
+			? handleEventsControl(events, req, res, url, emulator.url, requestId)
+			: url.pathname.startsWith('/__emulator/')
+				? handleControl(emulator, req, res, url, requestId)
+				: handleApi(deps, req, res, url, requestId);
 		work.catch((error) => {
 			console.error('[emulator] unexpected failure:', error);
 			if (!res.headersSent) res.writeHead(500).end();
@@ -103,6 +120,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 		store,
 		faults,
 		stats,
+		events,
 		get application() {
 			return store.application;
 		},
@@ -135,6 +153,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 		},
 		close: () =>
 			new Promise<void>((resolve) => {
+				events.close();
 				server.closeAllConnections();
 				server.close(() => resolve());
 			}),

@@ -176,9 +176,12 @@ export class AlibabaIdaasEventTrigger implements INodeType {
 		);
 		const answer = emptyAnswer();
 		const chosen = data.events.filter((event) => {
-			const take = wanted(describeCode(event.eventType));
-			if (!take) answer.skippedEvents.push(SKIPPED(event.eventId, 'not selected in the trigger'));
-			return take;
+			const type = describeCode(event.eventType);
+			if (wanted(type)) return true;
+			// The console shows the connection test as passed only for a success (Alibaba's SDK does the same).
+			if (type.kind === 'test') answer.successEvents.push(SUCCESS(event.eventId));
+			else answer.skippedEvents.push(SKIPPED(event.eventId, 'not selected in the trigger'));
+			return false;
 		});
 		const scope = `${this.getWorkflow().id ?? ''}:${this.getNode().id}:${this.getMode()}`;
 		const fresh = claimNew(

@@ -11,11 +11,12 @@ import { EventRejected, parseJson, rsaKey } from './jose';
  * Fetched keys are cached per URL for the process (Alibaba's SDK fetches once and keeps them).
  * A token whose kid is not cached makes one refetch, so a rotated key is picked up at once,
  * but at most one per URL every REFETCH_INTERVAL_MS and one at a time: forged tokens with
- * random kids cannot turn the receiver into a flood of requests to IDaaS. The cache holds at
+ * random kids cannot turn the receiver into a flood of requests to IDaaS (a token refused in
+ * that second is retried by IDaaS and then finds the new key). The cache holds at
  * most MAX_SOURCES key sets.
  */
 
-export const REFETCH_INTERVAL_MS = 10_000;
+export const REFETCH_INTERVAL_MS = 1000;
 const MAX_AGE_MS = 24 * 3600_000;
 const MAX_SOURCES = 50;
 
