@@ -61,8 +61,12 @@ export class EventLog implements DeliveryLog {
 		for (const e of this.events.values()) byOutcome[e.outcome ?? 'pending'] = (byOutcome[e.outcome ?? 'pending'] ?? 0) + 1;
 		const byStatus: Record<string, number> = {};
 		for (const a of this.attempts) byStatus[String(a.status)] = (byStatus[String(a.status)] ?? 0) + 1;
+		const ms = this.attempts.filter((a) => a.status === 200).map((a) => a.ms).sort((a, b) => a - b);
+		const at = (q: number) => (ms.length ? ms[Math.min(ms.length - 1, Math.floor(q * ms.length))] : 0);
 		return {
 			events: this.events.size,
+			/** Time to an HTTP 200, over the kept attempts. */
+			answerMs: { p50: at(0.5), p95: at(0.95), max: ms.at(-1) ?? 0 },
 			byOutcome,
 			requests: this.attemptCount,
 			byStatus,
