@@ -45,6 +45,8 @@ export interface Attempt {
 	eventIds: string[];
 	status: number | 'timeout' | 'error';
 	ms: number;
+	/** The receiver's body, for a 200. */
+	answer?: unknown;
 }
 
 export interface Batch {
@@ -119,13 +121,13 @@ export async function deliver(config: PushConfig, ring: KeyRing, instanceId: str
 			status = (error as Error).name === 'TimeoutError' ? 'timeout' : 'error';
 		}
 		attempts++;
-		log.attempt({ jti, eventIds: batch.events.map((e) => e.eventId), status, ms: Date.now() - started });
+		log.attempt({ jti, eventIds: batch.events.map((e) => e.eventId), status, ms: Date.now() - started, ...(status === 200 ? { answer: body } : {}) });
 		if (status === 200) {
 			if (batch.duplicate) {
 				batch.duplicate = false;
 				const again = tokenFor(config, ring, instanceId, batch.events);
 				const copy = await post(config.url, again.token, config.timeoutMs).catch(() => ({ status: 'error' as const }));
-				log.attempt({ jti: again.jti, eventIds: batch.events.map((e) => e.eventId), status: copy.status, ms: 0 });
+				log.attempt({ jti: again.jti, eventIds: batch.events.map((e) => e.eventId), status: copy.status, ms: 0, answer: 'body' in copy ? copy.body : undefined });
 			}
 			return { again: outcomes(batch, body, log, attempts > config.maxRetries), attempts };
 		}

@@ -148,6 +148,10 @@ describe.each(VERSIONS)('n8n %s', (version) => {
 		expect(JSON.stringify(items)).not.toContain(key);
 		// The duplicates were answered as already processed.
 		expect(settled.byStatus['200'] - answeredBefore).toBe(7);
+		// n8n answered with the trigger's body: each event a success, the second copies as duplicates.
+		const answers = settled.recentAttempts.slice(-7).map((a: any) => a.answer);
+		for (const answer of answers) expect(answer).toMatchObject({ successEvents: [{ eventCode: 'SUCCESS' }], skippedEvents: [], failedEvents: [], retriedEvents: [] });
+		expect(answers.filter((a: any) => a.successEvents[0].eventMessage === 'duplicate')).toHaveLength(2);
 		expect(settled.byOutcome.success).toBeGreaterThanOrEqual(5);
 		expect(Object.keys(settled.byOutcome)).toEqual(['success']);
 	});

@@ -30,6 +30,8 @@ export class Receiver {
 	readonly executions: Execution[] = [];
 	readonly answers: Array<{ status: number; body: unknown }> = [];
 	staticData: IDataObject = {};
+	/** n8n keeps a listening editor's (test webhook's) static data apart from the saved one. */
+	testStaticData: IDataObject = {};
 	parameters: INodeParameters = {};
 	/** Delay before answering, to play a slow receiver. */
 	delayMs = 0;
@@ -111,7 +113,7 @@ export class Receiver {
 			connections: {},
 			active: true,
 			nodeTypes: { getByName: () => trigger, getByNameAndVersion: () => trigger, getKnownTypes: () => ({}) } as never,
-			staticData: JSON.parse(JSON.stringify(this.staticData)) as IDataObject,
+			staticData: JSON.parse(JSON.stringify(mode === 'manual' ? this.testStaticData : this.staticData)) as IDataObject,
 			settings: { executionOrder: 'v1' },
 		});
 		const additionalData = {
@@ -131,7 +133,9 @@ export class Receiver {
 		const context = new WebhookContext(workflow, node, additionalData, mode, webhookData, [], null);
 		const result = await trigger.webhook.call(context);
 		// n8n saves the static data after every webhook call.
-		this.staticData = JSON.parse(JSON.stringify(workflow.staticData)) as IDataObject;
+		const saved = JSON.parse(JSON.stringify(workflow.staticData)) as IDataObject;
+		if (mode === 'manual') this.testStaticData = saved;
+		else this.staticData = saved;
 		const items = (result.workflowData?.[0] ?? []).map((i) => i.json);
 		const optIn = (this.parameters.options as IDataObject | undefined)?.includePasswords === true ? ` ${TOKEN_OPT_IN}` : '';
 		recordOutput(`event trigger${optIn}`, { items, answer: result.webhookResponse ?? res.body });
