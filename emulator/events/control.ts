@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'http';
 
-import { ApiError, managementBody } from '../errors';
-import { parseBody, readBody, sendJson } from '../http';
+import { dispatch } from '../control';
+import { ApiError } from '../errors';
 import type { PushConfig } from './delivery';
 import type { EventHub, PushInput } from './hub';
 import { FORGERIES, type Forgery } from './keys';
@@ -23,19 +23,23 @@ import { FORGERIES, type Forgery } from './keys';
  */
 
 type Body = Record<string, unknown>;
-type Handler = (hub: EventHub, body: Body, appId: string, baseUrl: string) => unknown;
+interface Ctx {
+	hub: EventHub;
+	baseUrl: string;
+}
+type Handler = (ctx: Ctx, body: Body, appId: string) => unknown;
 
 const ROUTES: Array<[string, RegExp, Handler]> = [
-	['PUT', /^apps\/([^/]+)$/, (hub, body, id, base) => view(hub, hub.configure({ ...(body as PushInput), applicationId: id }), base)],
-	['DELETE', /^apps\/([^/]+)$/, (hub, _b, id) => (hub.remove(id), {})],
-	['POST', /^apps\/([^/]+)\/test$/, async (hub, _b, id) => ({ outcome: await hub.sendTest(id) })],
-	['POST', /^apps\/([^/]+)\/push$/, (hub, _b, id) => hub.fullPush(id)],
-	['POST', /^apps\/([^/]+)\/forge$/, (hub, body, id) => hub.forge(id, forgery(body.kind))],
-	['POST', /^apps\/([^/]+)\/replay$/, (hub, body, id) => ({ replayed: hub.replay(id, Number(body.last ?? 1)) })],
-	['POST', /^apps\/([^/]+)\/faults$/, (hub, body, id) => hub.faults(id, body as { duplicate?: number; reorder?: number })],
-	['POST', /^apps\/([^/]+)\/rotate$/, (hub, body, id) => ({ kid: hub.ring(id).rotate(body.dropOld === true) })],
-	['GET', /^log$/, (hub) => hub.log.toJSON()],
-	['POST', /^settle$/, async (hub, body) => ({ settled: await hub.settled(Number(body.timeoutMs ?? 120_000)), ...hub.log.toJSON() })],
+	['PUT', /^apps\/([^/]+)$/, ({ hub, baseUrl }, body, id) => view(hub, hub.configure({ ...(body as PushInput), applicationId: id }), baseUrl)],
+	['DELETE', /^apps\/([^/]+)$/, ({ hub }, _b, id) => (hub.remove(id), {})],
+	['POST', /^apps\/([^/]+)\/test$/, async ({ hub }, _b, id) => ({ outcome: await hub.sendTest(id) })],
+	['POST', /^apps\/([^/]+)\/push$/, ({ hub }, _b, id) => hub.fullPush(id)],
+	['POST', /^apps\/([^/]+)\/forge$/, ({ hub }, body, id) => hub.forge(id, forgery(body.kind))],
+	['POST', /^apps\/([^/]+)\/replay$/, ({ hub }, body, id) => ({ replayed: hub.replay(id, Number(body.last ?? 1)) })],
+	['POST', /^apps\/([^/]+)\/faults$/, ({ hub }, body, id) => hub.faults(id, body as { duplicate?: number; reorder?: number })],
+	['POST', /^apps\/([^/]+)\/rotate$/, ({ hub }, body, id) => ({ kid: hub.ring(id).rotate(body.dropOld === true) })],
+	['GET', /^log$/, ({ hub }) => hub.log.toJSON()],
+	['POST', /^settle$/, async ({ hub }, body) => ({ settled: await hub.settled(Number(body.timeoutMs ?? 120_000)), ...hub.log.toJSON() })],
 ];
 
 function forgery(kind: unknown): Forgery {
@@ -49,15 +53,5 @@ function view(hub: EventHub, config: PushConfig, baseUrl: string) {
 }
 
 export async function handleEventsControl(hub: EventHub, req: IncomingMessage, res: ServerResponse, url: URL, baseUrl: string, requestId: string): Promise<void> {
-	const rest = url.pathname.slice('/__emulator/events/'.length).replace(/\/$/, '');
-	try {
-		const route = ROUTES.map(([method, pattern, handler]) => ({ method, found: pattern.exec(rest), handler })).find((r) => r.found && r.method === req.method);
-		if (!route) throw new ApiError(404, 'ControlEndpointNotFound', `No control endpoint ${req.method} ${url.pathname}`);
-		const body = parseBody(await readBody(req), req.headers['content-type']);
-		const id = route.found![1] ? decodeURIComponent(route.found![1]) : '';
-		sendJson(res, 200, (await route.handler(hub, body, id, baseUrl)) ?? {});
-	} catch (error) {
-		const e = error instanceof ApiError ? error : new ApiError(500, 'InternalError', String(error));
-		sendJson(res, e.status, managementBody(e, requestId));
-	}
+	await dispatch(ROUTES, { hub, baseUrl }, req, res, url, '/__emulator/events/', requestId);
 }

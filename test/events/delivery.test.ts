@@ -1,5 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import { loadSeed } from '../../emulator/seed';
 import { DEMO, useHarness } from '../emulator/helpers';
 import { recordSecret } from '../setup/leakGuard';
 import { Receiver } from './receiver';
@@ -273,4 +274,33 @@ test('a credential for another application or with the wrong key refuses everyth
 	await settle();
 	expect(receiver.executions).toHaveLength(0);
 	expect(receiver.answers.at(-1)).toMatchObject({ status: 401, body: { errorDescription: expect.stringMatching(/decrypted/) } });
+});
+
+test('the control API configures the push, presses the console buttons and reports the log', async () => {
+	await setUp();
+	const app = `events/apps/${h.app.applicationId}`;
+	const put = await h.control('PUT', app, { url: receiver.url, encryptionKey: key, retryDelayMs: 20 });
+	expect(put.body).toMatchObject({ applicationId: h.app.applicationId, encrypt: true, jwksUrl: `${h.emu.url}/v2/${h.emu.instanceId}/${h.app.applicationId}/provisioning/jwks` });
+	expect((await h.control('POST', `${app}/test`)).body).toEqual({ outcome: 'success' });
+	expect((await h.control('POST', `${app}/forge`, { kind: 'nonsense' })).status).toBe(400);
+	expect((await h.control('POST', `${app}/forge`, { kind: 'expired' })).body).toMatchObject({ status: 401 });
+	expect((await h.control('POST', `${app}/push`)).body).toEqual({ organizationalUnits: 5, users: 10, requests: 1 });
+	const settled = (await h.control('POST', 'events/settle', { timeoutMs: 20_000 })).body;
+	expect(settled).toMatchObject({ settled: true, byOutcome: { success: 16 }, forged: [{ kind: 'expired', status: 401 }] });
+	expect((await h.control('PUT', 'events/apps/app_nosuchapp', { url: receiver.url })).status).toBe(404);
+	expect((await h.control('DELETE', app)).status).toBe(200);
+	h.emu.store.createUser({ username: 'push.off', primaryOrganizationalUnitId: DEMO.root });
+	await settle();
+	expect(receiver.executions).toHaveLength(1);
+});
+
+test('a seed can carry the push configuration; loading it sends nothing', async () => {
+	await setUp();
+	h.emu.events.remove(h.app.applicationId);
+	h.emu.reset({ ...loadSeed('demo'), eventPush: [{ url: receiver.url, encryptionKey: key, retryDelayMs: 20 }] } as never);
+	await settle();
+	expect(receiver.answers).toHaveLength(0);
+	h.emu.store.createUser({ username: 'seeded.push', primaryOrganizationalUnitId: DEMO.root });
+	await settle();
+	expect(keys()).toEqual(['user.create']);
 });
