@@ -8,7 +8,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { emptyAnswer, refuse, SKIPPED, SUCCESS } from './answer';
+import { accept, emptyAnswer, refuse, SKIPPED, SUCCESS } from './answer';
 import { describeCode, EVENT_TYPES, type EventType } from './eventTypes';
 import { toItem } from './items';
 import { EventRejected } from './jose';
@@ -45,9 +45,8 @@ export class AlibabaIdaasEventTrigger implements INodeType {
 			{
 				name: 'default',
 				httpMethod: 'POST',
-				// Answered as soon as n8n has created the execution, with webhook()'s body.
+				// webhook() writes the answer itself, before n8n starts the execution (see answer.ts).
 				responseMode: 'onReceived',
-				responseData: '',
 				path: 'idaas-events',
 			},
 		],
@@ -206,8 +205,9 @@ export class AlibabaIdaasEventTrigger implements INodeType {
 			answer.successEvents.push(SUCCESS(event.eventId));
 			items.push(toItem(event, describeCode(event.eventType), ctx));
 		}
-		if (items.length === 0) return { webhookResponse: answer };
-		return { webhookResponse: answer, workflowData: [this.helpers.returnJsonArray(items)] };
+		accept(this, answer);
+		if (items.length === 0) return { noWebhookResponse: true };
+		return { noWebhookResponse: true, workflowData: [this.helpers.returnJsonArray(items)] };
 	}
 }
 

@@ -7,6 +7,13 @@ import type { EventRejected } from './jose';
  * Alibaba's receiver SDK (https://github.com/aliyunidaas/java-push-sdk, SuccessResponseObject):
  * success stops further pushes of an event, as do skipped and failed; retried asks for it again.
  * This trigger never fails or retries an event it accepted: the workflow runs after the answer.
+ *
+ * The trigger writes every answer itself (as n8n's own signature-checking triggers do) rather
+ * than leave the 200 to n8n's onReceived handling, for two reasons: n8n calls its static-data
+ * save before it creates the execution only on this path, so the execution starts from static
+ * data that already holds the new event IDs (on n8n 2.x a task runner hands the execution's copy
+ * back as changed and n8n saves it at the end: a stale copy would erase them); and the status,
+ * headers and body are exactly these on every n8n version.
  */
 
 export interface Outcome {
@@ -28,6 +35,10 @@ export function emptyAnswer(): Answer {
 
 export const SUCCESS = (eventId: string, eventMessage = 'SUCCESS'): Outcome => ({ eventId, eventCode: 'SUCCESS', eventMessage });
 export const SKIPPED = (eventId: string, eventMessage: string): Outcome => ({ eventId, eventCode: 'auto_skipped', eventMessage });
+
+export function accept(ctx: IWebhookFunctions, answer: Answer): void {
+	ctx.getResponseObject().status(200).json(answer);
+}
 
 /**
  * A refused request: 401 for a token that does not verify, 400 for a malformed one, 500 for

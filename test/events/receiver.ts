@@ -138,10 +138,11 @@ export class Receiver {
 		else this.staticData = saved;
 		const items = (result.workflowData?.[0] ?? []).map((i) => i.json);
 		const optIn = (this.parameters.options as IDataObject | undefined)?.includePasswords === true ? ` ${TOKEN_OPT_IN}` : '';
-		recordOutput(`event trigger${optIn}`, { items, answer: result.webhookResponse ?? res.body });
+		recordOutput(`event trigger${optIn}`, { items, answer: res.body });
 		if (result.workflowData) this.executions.push({ items });
-		if (!result.noWebhookResponse) res.status(200).json(result.webhookResponse);
-		return { items, webhookResponse: result.webhookResponse as IDataObject | undefined };
+		// n8n's handler for onReceived nodes: a node that answered itself gets nothing more.
+		if (!result.noWebhookResponse) res.status(200).json(result.webhookResponse ?? { message: 'Workflow was started' });
+		return { items, webhookResponse: res.body as IDataObject | undefined };
 	}
 }
 
