@@ -55,6 +55,7 @@ export async function runEventsBench(args: string[] = process.argv.slice(2)): Pr
 			const config = await control('PUT', `apps/${applicationId}`, { url: receiver.url, encrypt: variant.encrypt, batchSize: batch, concurrency: variant.concurrency });
 			receiver.setCredential({ applicationId, instanceId, keySource: 'endpoint', jwksUrl: config.jwksUrl, encryptionSecret: config.encryptionKey });
 			receiver.parameters = { events: ['*'], fullPush: 'emit', simplify: true, options: {} };
+			await control('DELETE', 'log');
 			const { result, measurement } = await measure(async () => {
 				const pushed = await control('POST', `apps/${applicationId}/push`);
 				const settled = await control('POST', 'settle', { timeoutMs: 600_000 });

@@ -18,7 +18,7 @@ import { FORGERIES, type Forgery } from './keys';
  *   POST   apps/{appId}/replay    {last}: the last N events again (the sync log's re-push; same event IDs)
  *   POST   apps/{appId}/faults    {duplicate, reorder}: the next N deliveries twice / N events reversed
  *   POST   apps/{appId}/rotate    {dropOld}: a new signing key
- *   GET    log                    what was sent and how it was answered
+ *   GET    log                    what was sent and how it was answered (DELETE: forget it)
  *   POST   settle                 {timeoutMs}: waits until nothing is queued or in flight
  */
 
@@ -39,6 +39,7 @@ const ROUTES: Array<[string, RegExp, Handler]> = [
 	['POST', /^apps\/([^/]+)\/faults$/, ({ hub }, body, id) => hub.faults(id, body as { duplicate?: number; reorder?: number })],
 	['POST', /^apps\/([^/]+)\/rotate$/, ({ hub }, body, id) => ({ kid: hub.ring(id).rotate(body.dropOld === true) })],
 	['GET', /^log$/, ({ hub }) => hub.log.toJSON()],
+	['DELETE', /^log$/, ({ hub }) => (hub.log.reset(), {})],
 	['POST', /^settle$/, async ({ hub }, body) => ({ settled: await hub.settled(Number(body.timeoutMs ?? 120_000)), ...hub.log.toJSON() })],
 ];
 

@@ -5,7 +5,7 @@ import type { IDataObject, INode, INodeParameters, IWebhookData, IWorkflowExecut
 import { Workflow } from 'n8n-workflow';
 
 import { AlibabaIdaasEventsApi } from '../../credentials/AlibabaIdaasEventsApi.credentials';
-import { AlibabaIdaasEventTrigger } from '../../nodes/AlibabaIdaasEventTrigger/AlibabaIdaasEventTrigger.node';
+import type { AlibabaIdaasEventTrigger as TriggerClass } from '../../nodes/AlibabaIdaasEventTrigger/AlibabaIdaasEventTrigger.node';
 import { clearKeyCache } from '../../nodes/AlibabaIdaasEventTrigger/jwks';
 import { clearLedgers } from '../../nodes/AlibabaIdaasEventTrigger/ledger';
 import { TestCredentialsHelper } from '../harness/credentialsHelper';
@@ -19,6 +19,9 @@ import { recordOutput, recordSecret, TOKEN_OPT_IN } from '../setup/leakGuard';
  * database; restart() forgets what a restarted n8n process forgets (in-memory caches).
  */
 
+// The explicit .ts: under tsx (the benchmark), `….node` would resolve to the codex .node.json.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { AlibabaIdaasEventTrigger } = require('../../nodes/AlibabaIdaasEventTrigger/AlibabaIdaasEventTrigger.node.ts') as { AlibabaIdaasEventTrigger: typeof TriggerClass };
 const trigger = new AlibabaIdaasEventTrigger();
 const CREDENTIAL_ID = 'cred-events-1';
 
