@@ -8,6 +8,8 @@
  *
  *   --users N         directory size (default 10,000)
  *   --batch N         events per request (default 50; the real batch size is not documented)
+ *   --n8n             also push to the trigger in a real `n8n start` (2.8.4 from the sandbox) and
+ *                     time until every execution has finished
  */
 import { mkdtempSync } from 'fs';
 import { tmpdir } from 'os';
@@ -82,8 +84,83 @@ export async function runEventsBench(args: string[] = process.argv.slice(2)): Pr
 	} finally {
 		await emulator.stop();
 	}
+	if (args.includes('--n8n')) rows.push(await inRealN8n(users, batch));
 	const headers = ['full push', 'records', 'requests', 'until all emitted s', 'records/s', 'answer p50 ms', 'answer p95 ms', 'answer max ms'];
 	process.stdout.write(`\n${table(headers, rows)}\n`);
+}
+
+/**
+ * The same push into a real n8n: the trigger workflow (trigger → No Operation) published, the
+ * emulator in this process pushing to its production URL. "Emitted" here is the last execution
+ * finished (stoppedAt), not only answered.
+ */
+async function inRealN8n(users: number, batch: number): Promise<Array<string | number>> {
+	// Loaded here: the e2e helpers pull in n8n's process management, which the in-process rows do not need.
+	/* eslint-disable @typescript-eslint/no-require-imports */
+	const { ensureBuilt, ensureN8n, N8nSandbox, waitFor } = require('../test/e2e/helpers/n8n') as typeof import('../test/e2e/helpers/n8n');
+	const { startEmulator } = require('../emulator/server') as typeof import('../emulator/server');
+	/* eslint-enable @typescript-eslint/no-require-imports */
+	process.stderr.write('  the same push into n8n 2.8.4 (n8n start)...\n');
+	ensureBuilt();
+	const emulator = await startEmulator({ generate: { users } });
+	const n8n = await N8nSandbox.create(ensureN8n('2.8.4'), 'bench-events');
+	try {
+		const app = emulator.application.applicationId;
+		const key = 'ab'.repeat(32);
+		const workflow = {
+			id: 'idaasBenchEvents1',
+			name: 'bench: IDaaS events',
+			active: false,
+			settings: { executionOrder: 'v1' },
+			nodes: [
+				{
+					id: 'b1e0c1a2-0000-4000-8000-00000000be01',
+					name: 'Events',
+					type: 'n8n-nodes-alibaba-idaas.alibabaIdaasEventTrigger',
+					typeVersion: 1,
+					webhookId: 'b1e0c1a2-0000-4000-8000-00000000be02',
+					position: [0, 0],
+					parameters: { events: ['*'], fullPush: 'emit', simplify: true, options: { rememberedEvents: users + 1000 } },
+					credentials: { alibabaIdaasEventsApi: { id: 'benchEventsCred1', name: 'bench' } },
+				},
+				{ id: 'b1e0c1a2-0000-4000-8000-00000000be03', name: 'Done', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [220, 0], parameters: {} },
+			],
+			connections: { Events: { main: [[{ node: 'Done', type: 'main', index: 0 }]] } },
+		};
+		await n8n.importCredentials([
+			{
+				id: 'benchEventsCred1',
+				name: 'bench',
+				type: 'alibabaIdaasEventsApi',
+				data: { applicationId: app, instanceId: emulator.instanceId, keySource: 'endpoint', jwksUrl: emulator.events.jwksUrl(emulator.url, app), encryptionSecret: key },
+			},
+		]);
+		await n8n.importWorkflows([workflow]);
+		await n8n.publish(workflow.id);
+		await n8n.startServer();
+		await n8n.setupOwner();
+		const url = `${n8n.baseUrl}/webhook/${workflow.nodes[0].webhookId}/idaas-events`;
+		emulator.events.configure({ applicationId: app, url, encryptionKey: key, batchSize: batch, concurrency: 4 });
+		const t0 = Date.now();
+		const pushed = emulator.events.fullPush(app);
+		if (!(await emulator.events.settled(600_000))) throw new Error('the push did not settle');
+		const filter = (status?: string) => encodeURIComponent(JSON.stringify({ workflowId: workflow.id, ...(status ? { status: ['success'] } : {}) }));
+		const done = await waitFor(
+			async () => {
+				const body = await n8n.rest(`/rest/executions?filter=${filter('success')}&limit=1`);
+				return (body.data.count as number) >= pushed.requests ? body.data.results[0] : undefined;
+			},
+			{ timeoutMs: 600_000, intervalMs: 250, what: 'every execution to finish' },
+		);
+		const ms = Math.max(Date.parse(done.stoppedAt) - t0, 1);
+		const { answerMs, byOutcome } = emulator.events.log.toJSON();
+		if (byOutcome.success !== users + pushed.organizationalUnits) throw new Error(`outcomes ${JSON.stringify(byOutcome)}`);
+		const records = pushed.users + pushed.organizationalUnits;
+		return ['encrypted, 4 at a time, into n8n 2.8.4 (until executed)', records.toLocaleString('en'), pushed.requests, (ms / 1000).toFixed(2), Math.round(records / (ms / 1000)).toLocaleString('en'), answerMs.p50, answerMs.p95, answerMs.max];
+	} finally {
+		await n8n.dispose();
+		await emulator.close();
+	}
 }
 
 if (require.main === module) {
