@@ -2,6 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { tokenFor, type PushConfig, type WireEvent } from '../../emulator/events/delivery';
 import { KeyRing } from '../../emulator/events/keys';
+import { recordSecret } from '../setup/leakGuard';
 import { Receiver } from './receiver';
 
 /**
@@ -64,6 +65,7 @@ test('an event type IDaaS adds later is emitted under All Changes with a readabl
 
 test('raw output keeps the record as IDaaS sent it, minus the password', async () => {
 	receiver.parameters.simplify = false;
+	recordSecret('Raw-Secret-99');
 	const e = event('ud:user:create', { bizData: JSON.stringify({ userId: 'user_raw', lastUpdatedTime: '1764590400000', password: 'Raw-Secret-99' }) });
 	const [item] = (await receiver.call(body(e))).items;
 	expect(item.data).toEqual({ userId: 'user_raw', lastUpdatedTime: '1764590400000' });
