@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'crypto';
 
-import { CATALOG } from '../../nodes/AlibabaIdaas/catalog';
+import { catalogOp } from '../../nodes/AlibabaIdaas/catalog';
 import { recordOutput, recordSecret } from '../setup/leakGuard';
 import { DemoEmulator, startDemoEmulator } from './helpers/emulator';
 import { describeE2E, ensureBuilt, ensureN8n, loadExample, N8nPaths, N8nSandbox, requireFromN8n, waitFor } from './helpers/n8n';
@@ -38,7 +38,7 @@ describe.each(VERSIONS)('n8n %s', (version) => {
 
 	/** A Developer API call built from the catalog, as the node builds it. */
 	async function api(action: string, body: Record<string, unknown>, path: Record<string, string> = {}): Promise<any> {
-		const op = CATALOG.find((o) => o.action === action)!;
+		const op = catalogOp(action);
 		const values: Record<string, string> = { instanceId: target.instanceId, applicationId: target.applicationId, ...path };
 		const url = emulator.url + op.path.replace(/\{(\w+)\}/g, (_m, name: string) => values[name]);
 		const r = await fetch(url, { method: op.method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
