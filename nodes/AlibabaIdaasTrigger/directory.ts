@@ -56,7 +56,7 @@ export const OPS = {
 
 /** Knobs for tests and benchmarks; the node always uses the defaults. */
 export const walkSettings = {
-	/** ListUsers page size (the API's maximum is 100). Tests lower it to make paging happen. */
+	/** Page size of the user and group listings (the API's maximum is 100). Tests lower it to make paging happen. */
 	pageSize: 100,
 	/** Parallel requests (OU walks, GetUser look-ups). */
 	concurrency: 8,

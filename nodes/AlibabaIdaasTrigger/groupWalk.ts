@@ -21,8 +21,6 @@ import { GROUP_PREFIX } from './groupState';
  * A member added while the walk runs can be skipped the same way; it is reported by a later poll.
  */
 
-const MAX_RESULTS = 100;
-
 function isGroupNotFound(error: unknown): boolean {
 	return hasCode(error, '404', /ResourceNotFound\.Group\b/);
 }
@@ -40,7 +38,7 @@ async function eachRecord(
 	do {
 		budget.check();
 		counter.requests++;
-		const body = await client.call(op, { ...values, maxResults: MAX_RESULTS, ...(nextToken ? { nextToken } : {}) });
+		const body = await client.call(op, { ...values, maxResults: walkSettings.pageSize, ...(nextToken ? { nextToken } : {}) });
 		const data = Array.isArray(body.data) ? (body.data as IDataObject[]) : [];
 		for (const record of data) found(record);
 		nextToken = typeof body.nextToken === 'string' && body.nextToken !== '' && data.length > 0 ? body.nextToken : undefined;
