@@ -73,7 +73,7 @@ export async function runRandomizedFamilies(options: {
 	};
 	const ouVersions = (): Map<string, string> =>
 		new Map([...store.ous.values()].map((ou) => [ou.organizationalUnitId, JSON.stringify([ou.parentId, ou.organizationalUnitName])]));
-	const snapshot = () => new Map([...[...memberships()].map(([k, v]) => [`m:${k}`, v] as const), ...[...ouVersions()].map(([k, v]) => [`o:${k}`, v] as const)]);
+	const snapshot = (): Map<string, string> => new Map([...[...memberships()].map(([k, v]) => [`m:${k}`, v] as const), ...[...ouVersions()].map(([k, v]) => [`o:${k}`, v] as const)]);
 
 	/** One random change of groups, memberships or OUs; returns whether anything changed. */
 	const mutate = (): boolean => {
