@@ -1,0 +1,192 @@
+/**
+ * End to end, the trigger in a running n8n against the IDaaS emulator, in both of n8n's poll engines:
+ *
+ *  - n8n 2.8.4's default engine, with an interval (2 s) shorter than a poll (every emulator request answers
+ *    after 1 s): n8n starts a poll on every tick while the previous one still runs. The trigger skips the
+ *    overlapping polls, and a new user, a new membership and a new OU each reach exactly one execution.
+ *  - n8n 2.41.1's durable scheduler (N8N_SCHEDULER_ENABLED, N8N_SCHEDULER_POLL_TRIGGERS_ENABLED and
+ *    N8N_POLLER_DURABLE_CURSORS_ENABLED, with the workflow publication service they need): polls run as leased
+ *    tasks and the trigger's state is the fenced cursor stored with the execution. Two changes, one after the
+ *    other, each reach exactly one execution: the state survived the cursor's round trip through the database
+ *    as exactly what the trigger wrote (else it would have logged a fresh baseline and reported nothing).
+ *
+ * E2E_SKIP_LATEST=1 skips the 2.41.1 part (it installs 2.41.1 on first use).
+ */
+import type { Emulator } from '../../emulator/server';
+import { startEmulator } from '../../emulator/server';
+import { emulatorCredential } from '../harness/credential';
+import { recordOutput, recordSecret } from '../setup/leakGuard';
+import { describeE2E, ensureBuilt, ensureN8n, loadExample, N8nPaths, N8nSandbox, requireFromN8n, TRIGGER_TYPE, waitFor } from './helpers/n8n';
+import { credentialRefs } from './helpers/workflows';
+
+jest.setTimeout(240_000);
+
+const EVERY_2_S = `${Array.from({ length: 30 }, (_, i) => i * 2).join(',')} * * * * *`;
+const EVERY_10_S = '0,10,20,30,40,50 * * * * *';
+const DURABLE_FLAGS = {
+	N8N_SCHEDULER_ENABLED: 'true',
+	N8N_SCHEDULER_POLL_TRIGGERS_ENABLED: 'true',
+	N8N_POLLER_DURABLE_CURSORS_ENABLED: 'true',
+	N8N_USE_WORKFLOW_PUBLICATION_SERVICE: 'true',
+};
+const [credential] = credentialRefs(loadExample('welcome'));
+const TRIGGER_NAME = 'IDaaS changes';
+
+/** IDaaS Trigger (users, memberships, OUs) → NoOp, polling on `cron`. */
+function triggerWorkflow(id: string, cron: string): any {
+	return {
+		id,
+		name: `e2e: IDaaS trigger ${id}`,
+		active: false,
+		settings: { executionOrder: 'v1' },
+		connections: { [TRIGGER_NAME]: { main: [[{ node: 'Received', type: 'main', index: 0 }]] } },
+		nodes: [
+			{
+				id: `${id}-trigger`,
+				name: TRIGGER_NAME,
+				type: TRIGGER_TYPE,
+				typeVersion: 1,
+				position: [0, 0],
+				parameters: { pollTimes: { item: [{ mode: 'custom', cronExpression: cron }] }, events: ['created', 'memberAdded', 'ouCreated'], scope: 'all', simplify: true },
+				credentials: { alibabaIdaasApi: { id: credential.id, name: credential.name } },
+			},
+			{ id: `${id}-noop`, name: 'Received', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [240, 0], parameters: {} },
+		],
+	};
+}
+
+/** A sandbox whose every n8n process (CLI and server) gets `extra` in its environment. */
+async function sandbox(paths: N8nPaths, label: string, extra: NodeJS.ProcessEnv = {}): Promise<N8nSandbox> {
+	const n8n = await N8nSandbox.create(paths, label);
+	const base = n8n.env.bind(n8n);
+	n8n.env = (more = {}) => base({ ...extra, ...more });
+	return n8n;
+}
+
+/** The demo emulator in this process (its store is the truth), and its credential for n8n. */
+async function demoEmulator(): Promise<{ emu: Emulator; data: Record<string, string> }> {
+	const emu = await startEmulator({ port: 0, host: '127.0.0.1', seed: 'demo' });
+	const data = emulatorCredential({ url: emu.url, instanceId: emu.instanceId, application: emu.application });
+	recordSecret(data.clientSecret);
+	return { emu, data };
+}
+
+/** A new user, a new member of the first group, a new OU: what the trigger must report once each. */
+function makeChanges(emu: Emulator, n: number): string[] {
+	const { store } = emu;
+	const user = store.createUser({ username: `e2e.trigger${n}`, displayName: `E2E ${n}`, primaryOrganizationalUnitId: store.rootOrganizationalUnitId });
+	const group = [...store.groups.keys()][0];
+	store.addUsersToGroup(group, [user.userId]);
+	const ou = store.createOu({ organizationalUnitName: `E2E unit ${n}`, parentId: store.rootOrganizationalUnitId });
+	return [`created:${user.userId}`, `memberAdded:${user.userId}@${group}`, `ouCreated:${ou.organizationalUnitId}`].sort();
+}
+
+const recordTokens = (emu: Emulator | undefined) => {
+	for (const token of emu?.store.tokens.keys() ?? []) recordSecret(token);
+};
+
+/** The trigger's items of every finished execution of the workflow, oldest first. */
+async function triggerItems(n8n: N8nSandbox, paths: N8nPaths, workflowId: string): Promise<any[][]> {
+	const list = await n8n.rest(`/rest/executions?filter=${encodeURIComponent(JSON.stringify({ workflowId }))}`);
+	const executions = (list.data?.results ?? list.data ?? []) as any[];
+	const { parse } = requireFromN8n(paths, 'flatted');
+	const result: any[][] = [];
+	for (const summary of [...executions].sort((a, b) => Number(a.id) - Number(b.id))) {
+		const full = (await n8n.rest(`/rest/executions/${summary.id}`)).data;
+		if (full.status !== 'success') continue;
+		const runData = parse(full.data).resultData.runData;
+		recordOutput('e2e trigger execution', runData);
+		result.push(runData[TRIGGER_NAME][0].data.main[0].map((item: any) => item.json));
+	}
+	return result;
+}
+
+const keyOf = (item: any) => `${item.event}:${item.userId ?? item.organizationalUnitId}${item.groupId ? `@${item.groupId}` : ''}`;
+
+describeE2E('the trigger in n8n 2.8.4, polls overlapping (interval 2 s, a poll about 8 s)', () => {
+	let paths: N8nPaths;
+	let emu: Emulator;
+	let n8n: N8nSandbox;
+	const workflow = triggerWorkflow('idaasE2eOverlap01', EVERY_2_S);
+
+	beforeAll(async () => {
+		ensureBuilt();
+		paths = ensureN8n('2.8.4');
+		const started = await demoEmulator();
+		emu = started.emu;
+		n8n = await sandbox(paths, 'trigger-overlap');
+		await n8n.importCredentials([{ id: credential.id, name: credential.name, type: 'alibabaIdaasApi', data: started.data }]);
+		await n8n.importWorkflows([workflow]);
+		await n8n.publish(workflow.id);
+		await n8n.startServer();
+		await n8n.setupOwner();
+	}, 20 * 60_000);
+
+	afterAll(async () => {
+		recordTokens(emu);
+		await n8n?.dispose();
+		await emu?.close();
+	});
+
+	test('each change reaches exactly one execution; the overlapping polls are skipped', async () => {
+		await waitFor(() => /Activated workflow/.test(n8n.serverLog), { timeoutMs: 60_000, what: 'the trigger to be activated' });
+		// Let a tick take the baseline, then make every request take 1 s: a poll outlasts the 2 s interval.
+		await waitFor(() => emu.stats.byAction.ListGroups !== undefined, { timeoutMs: 60_000, what: 'a first poll' });
+		emu.faults.latency(1000);
+		const skippedBefore = (n8n.serverLog.match(/this poll is skipped/g) ?? []).length;
+		const expected = makeChanges(emu, 1);
+
+		await waitFor(async () => (await triggerItems(n8n, paths, workflow.id)).length > 0, { timeoutMs: 120_000, intervalMs: 2000, what: 'an execution' });
+		// Several more ticks, each overlapping a running poll, and at least two more polls after the one that reported.
+		await waitFor(() => (n8n.serverLog.match(/this poll is skipped/g) ?? []).length >= skippedBefore + 6, { timeoutMs: 120_000, intervalMs: 1000, what: 'overlapping ticks' });
+		const executions = await triggerItems(n8n, paths, workflow.id);
+		recordTokens(emu);
+		expect(executions).toHaveLength(1);
+		expect(executions[0].map(keyOf).sort()).toEqual(expected);
+		expect(n8n.serverLog).not.toMatch(/stored state is not one this version wrote/);
+	});
+});
+
+const maybe = process.env.E2E_SKIP_LATEST === '1' ? describe.skip : describeE2E;
+
+maybe("the trigger in n8n 2.41.1's durable scheduler with durable cursors", () => {
+	let paths: N8nPaths;
+	let emu: Emulator;
+	let n8n: N8nSandbox;
+	const workflow = triggerWorkflow('idaasE2eDurable01', EVERY_10_S);
+
+	beforeAll(async () => {
+		ensureBuilt();
+		paths = ensureN8n('2.41.1');
+		const started = await demoEmulator();
+		emu = started.emu;
+		n8n = await sandbox(paths, 'trigger-durable', DURABLE_FLAGS);
+		await n8n.importCredentials([{ id: credential.id, name: credential.name, type: 'alibabaIdaasApi', data: started.data }]);
+		await n8n.importWorkflows([workflow]);
+		await n8n.publish(workflow.id);
+		await n8n.startServer();
+		await n8n.setupOwner();
+	}, 20 * 60_000);
+
+	afterAll(async () => {
+		recordTokens(emu);
+		await n8n?.dispose();
+		await emu?.close();
+	});
+
+	test('two rounds of changes each reach exactly one execution; the state is read back from the cursor', async () => {
+		// Two polls done: the first took the baseline, the second ran from the committed cursor.
+		const polls = () => Object.values(emu.stats.byAction.ListGroups ?? {}).reduce((sum, n) => sum + n, 0);
+		await waitFor(() => polls() >= 2, { timeoutMs: 120_000, intervalMs: 1000, what: 'two polls by the durable scheduler' });
+		const first = makeChanges(emu, 1);
+		await waitFor(async () => (await triggerItems(n8n, paths, workflow.id)).length >= 1, { timeoutMs: 120_000, intervalMs: 2000, what: 'a first execution' });
+		const second = makeChanges(emu, 2);
+		await waitFor(async () => (await triggerItems(n8n, paths, workflow.id)).length >= 2, { timeoutMs: 120_000, intervalMs: 2000, what: 'a second execution' });
+		const afterSecond = polls();
+		await waitFor(() => polls() >= afterSecond + 2, { timeoutMs: 120_000, intervalMs: 1000, what: 'two more polls' });
+		const executions = await triggerItems(n8n, paths, workflow.id);
+		recordTokens(emu);
+		expect(executions.map((items) => items.map(keyOf).sort())).toEqual([first, second]);
+		expect(n8n.serverLog).not.toMatch(/stored state is not one this version wrote/);
+	});
+});
