@@ -7,6 +7,10 @@
  * StateFormatError, and the caller takes a fresh baseline instead of diffing against it.
  */
 
+import type { IdKind } from '../AlibabaIdaas/catalog/types';
+import { ID_PREFIX } from '../AlibabaIdaas/catalog/types';
+import { checkId } from '../AlibabaIdaas/shared/validation';
+
 /** JSON-safe printable ASCII: '!' to '~' without '"' and '\\'. The space separates records. */
 export const ALPHABET = (() => {
 	let text = '';
@@ -27,9 +31,21 @@ export class StateFormatError extends Error {
 	}
 }
 
-/** The ID check of the node's requests (validation.ts checkId): prefix, then [A-Za-z0-9_-], at most 128. */
+const KIND_OF = new Map(Object.entries(ID_PREFIX).map(([kind, prefix]) => [prefix, kind as IdKind]));
+
+/**
+ * Whether an ID passes the very check the node's requests apply (checkId: the prefix, then
+ * [A-Za-z0-9_-], at most 128 characters). IDs from the API are held to it before they are
+ * stored, so a stored ID can always be looked up later.
+ */
 export function isValidId(value: unknown, prefix: string): value is string {
-	return typeof value === 'string' && value.length <= 128 && value.startsWith(prefix) && /^[A-Za-z0-9_-]+$/.test(value);
+	const kind = KIND_OF.get(prefix);
+	if (typeof value !== 'string' || kind === undefined) return false;
+	try {
+		return checkId(value, kind, 'ID') === value;
+	} catch {
+		return false;
+	}
 }
 
 /** Canonical order (by ID), so that the same directory always packs to the same text. */
