@@ -177,7 +177,9 @@ maybe("the trigger in n8n 2.41.1's durable scheduler with durable cursors", () =
 	test('two rounds of changes each reach exactly one execution; the state is read back from the cursor', async () => {
 		// Two polls done: the first took the baseline, the second ran from the committed cursor.
 		const polls = () => Object.values(emu.stats.byAction.ListGroups ?? {}).reduce((sum, n) => sum + n, 0);
-		await waitFor(() => polls() >= 2, { timeoutMs: 120_000, intervalMs: 1000, what: 'two polls by the durable scheduler' });
+		await waitFor(() => polls() >= 2, { timeoutMs: 120_000, intervalMs: 1000, what: 'two polls by the durable scheduler' }).catch((error: Error) => {
+			throw new Error(`${error.message}\n--- n8n log ---\n${n8n.serverLog.slice(-6000)}`);
+		});
 		const first = makeChanges(emu, 1);
 		await waitFor(async () => (await triggerItems(n8n, paths, workflow.id)).length >= 1, { timeoutMs: 120_000, intervalMs: 2000, what: 'a first execution' });
 		const second = makeChanges(emu, 2);

@@ -3,6 +3,8 @@ import { randomBytes } from 'crypto';
 import { Indexes } from '../../emulator/indexes';
 import { startEmulator, type Emulator } from '../../emulator/server';
 import type { SeedData, UserRecord } from '../../emulator/types';
+import { walkSettings } from '../../nodes/AlibabaIdaasTrigger/directory';
+import { emulatorCredential, N8nHarness } from '../harness/n8n';
 import { recordSecret } from '../setup/leakGuard';
 
 /**
@@ -128,4 +130,41 @@ export class Directory {
 	touch(userId: string): void {
 		this.store.patchUser(userId, { customFields: [{ fieldName: 'costCenter', fieldValue: `cc-${++this.counter}`, operation: 'replace' }] });
 	}
+}
+
+/**
+ * The emulator a trigger test file shares across its tests: started before them and closed after;
+ * after each test its faults are cleared, its tokens handed to the leak guard and the walk's page
+ * size restored; before each, it is reset to the seed with a fresh harness.
+ */
+export function useTriggerEmulator(): { readonly emu: Emulator; readonly harness: N8nHarness } {
+	let emu: Emulator | undefined;
+	let harness: N8nHarness | undefined;
+	let recordTokens = () => {};
+	beforeAll(async () => {
+		emu = await startTriggerEmulator();
+		recordTokens = tokenRecorder(emu);
+	});
+	afterAll(async () => {
+		recordTokens();
+		await emu?.close();
+	});
+	beforeEach(() => {
+		emu!.reset();
+		harness = new N8nHarness(emulatorCredential(emu!));
+		walkSettings.pageSize = 100;
+	});
+	afterEach(() => {
+		emu!.faults.clear();
+		recordTokens();
+		walkSettings.pageSize = 100;
+	});
+	return {
+		get emu() {
+			return emu!;
+		},
+		get harness() {
+			return harness!;
+		},
+	};
 }

@@ -3,8 +3,7 @@ import type { IDataObject } from 'n8n-workflow';
 import type { Emulator } from '../../emulator/server';
 import { AlibabaIdaasTrigger } from '../../nodes/AlibabaIdaasTrigger/AlibabaIdaasTrigger.node';
 import { walkSettings } from '../../nodes/AlibabaIdaasTrigger/directory';
-import { N8nHarness } from '../harness/n8n';
-import { credentialOf, Directory, startTriggerEmulator, tokenRecorder } from './emulated';
+import { Directory, useTriggerEmulator } from './emulated';
 
 /**
  * The group-membership and organizational-unit event families, through n8n-core against the
@@ -16,35 +15,20 @@ const GROUP_EVENTS = ['memberAdded', 'memberRemoved'];
 const OU_EVENTS = ['ouCreated', 'ouRenamed', 'ouMoved', 'ouDeleted'];
 
 describe('group membership and organizational unit events', () => {
+	const env = useTriggerEmulator();
 	let emu: Emulator;
 	let dir: Directory;
-	let harness: N8nHarness;
 	let staticData: IDataObject;
-	let recordTokens: () => void;
 	const trigger = new AlibabaIdaasTrigger();
 
-	beforeAll(async () => {
-		emu = await startTriggerEmulator();
-		recordTokens = tokenRecorder(emu);
-	});
-	afterAll(async () => {
-		await emu.close();
-	});
 	beforeEach(() => {
-		emu.reset();
+		emu = env.emu;
 		dir = new Directory(emu, 11);
-		harness = new N8nHarness(credentialOf(emu));
 		staticData = {};
-		walkSettings.pageSize = 100;
-	});
-	afterEach(() => {
-		emu.faults.clear();
-		recordTokens();
-		walkSettings.pageSize = 100;
 	});
 
 	async function poll(events: string[], simplify = true) {
-		const { result } = await harness.poll(trigger, { events, simplify }, { staticData });
+		const { result } = await env.harness.poll(trigger, { events, simplify }, { staticData });
 		return (result?.[0] ?? []).map((item) => item.json);
 	}
 

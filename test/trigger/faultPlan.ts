@@ -1,3 +1,5 @@
+import type { IDataObject } from 'n8n-workflow';
+
 import type { FaultRule } from '../../emulator/faults';
 import type { Emulator } from '../../emulator/server';
 import type { Random } from '../support/random';
@@ -6,7 +8,7 @@ import type { Random } from '../support/random';
  * The faults of one randomized poll, shared by both randomized runners: where in the poll's
  * requests (GenerateToken not counted; 0 = before it) a refusal, a transient failure, throttling,
  * token expiry and the mid-poll changes happen, and afterwards which of them the emulator
- * actually answered.
+ * actually answered and whether the poll ended as they demand.
  */
 export class FaultPlan {
 	private readonly midPollAt: number;
@@ -80,14 +82,32 @@ export class FaultPlan {
 		return (this.emu.stats.byAction[action]?.[status] ?? 0) > (counted[action]?.[status] ?? 0);
 	}
 
-	/** After the poll: whether it was refused (must have failed), and how many faults hit a request. */
-	outcome(): { refused: boolean; refusedAction: string | undefined; faults: number } {
+	/**
+	 * Runs the poll and judges how it ended: only a refusal may fail it, a refusal must fail it,
+	 * and a failed poll must leave the stored state (`stateOf`, as text) byte for byte. Returns
+	 * the poll's items (undefined when it failed) and how many faults hit a request.
+	 */
+	async run(
+		poll: () => Promise<IDataObject[]>,
+		stateOf: () => string,
+		fail: (message: string) => never,
+	): Promise<{ items: IDataObject[] | undefined; faults: number }> {
+		const before = stateOf();
+		let items: IDataObject[] | undefined;
+		let failure: unknown;
+		try {
+			items = await poll();
+		} catch (error) {
+			failure = error;
+		}
 		this.emu.faults.clear();
 		const refused = this.hit(this.refuse);
-		return {
-			refused,
-			refusedAction: this.refuse?.action,
-			faults: this.expired + Number(refused) + Number(this.hit(this.transient)) + Number(this.hit(this.throttle)),
-		};
+		if (items === undefined) {
+			if (!refused) fail(`unexpected poll failure: ${(failure as Error).stack}`);
+			if (stateOf() !== before) fail('a failed poll changed the stored state');
+		} else if (refused) {
+			fail(`a refused ${this.refuse?.action} did not fail the poll`);
+		}
+		return { items, faults: this.expired + Number(refused) + Number(this.hit(this.transient)) + Number(this.hit(this.throttle)) };
 	}
 }

@@ -5,8 +5,8 @@ import type { Emulator } from '../../emulator/server';
 import { AlibabaIdaasTrigger } from '../../nodes/AlibabaIdaasTrigger/AlibabaIdaasTrigger.node';
 import { STATE_KEY } from '../../nodes/AlibabaIdaasTrigger/poll';
 import type { StoredState } from '../../nodes/AlibabaIdaasTrigger/state';
-import { N8nHarness } from '../harness/n8n';
-import { credentialOf, Directory, ROOT_OU, startTriggerEmulator, tokenRecorder } from './emulated';
+import type { N8nHarness } from '../harness/n8n';
+import { Directory, ROOT_OU, useTriggerEmulator } from './emulated';
 
 /**
  * Polls that overlap. n8n's default engine starts a poll on every tick even while the previous
@@ -21,26 +21,14 @@ const EVENTS = ['created', 'updated', 'deleted', 'memberAdded', 'ouCreated'];
 const NODE_KEY = 'node:IDaaS';
 
 describe('overlapping polls of one trigger', () => {
+	const env = useTriggerEmulator();
 	let emu: Emulator;
 	let harness: N8nHarness;
-	let recordTokens: () => void;
 	const trigger = new AlibabaIdaasTrigger();
 
-	beforeAll(async () => {
-		emu = await startTriggerEmulator();
-		recordTokens = tokenRecorder(emu);
-	});
-	afterAll(async () => {
-		recordTokens();
-		await emu.close();
-	});
 	beforeEach(() => {
-		emu.reset();
-		harness = new N8nHarness(credentialOf(emu));
-	});
-	afterEach(() => {
-		emu.faults.clear();
-		recordTokens();
+		emu = env.emu;
+		harness = env.harness;
 	});
 
 	/** One Workflow, as n8n keeps for an active workflow, and a poll of it. */

@@ -6,9 +6,8 @@ import { walkSettings } from '../../nodes/AlibabaIdaasTrigger/directory';
 import { STATE_KEY } from '../../nodes/AlibabaIdaasTrigger/poll';
 import type { StoredState } from '../../nodes/AlibabaIdaasTrigger/state';
 import { encodeState, readState } from '../../nodes/AlibabaIdaasTrigger/state';
-import { N8nHarness } from '../harness/n8n';
 import { createRandom, seedFromEnv, type Random } from '../support/random';
-import { credentialOf, Directory, ROOT_OU, startTriggerEmulator, tokenRecorder } from './emulated';
+import { Directory, ROOT_OU, useTriggerEmulator } from './emulated';
 
 /**
  * State it can trust: real states, taken from polls of a directory with users, groups and OUs,
@@ -97,27 +96,16 @@ function mutate(state: StoredState, other: StoredState, random: Random): { state
 }
 
 describe('the trigger trusts only a state this version wrote', () => {
+	const env = useTriggerEmulator();
 	let emu: Emulator;
-	let harness: N8nHarness;
-	let recordTokens: () => void;
 	const trigger = new AlibabaIdaasTrigger();
 
-	beforeAll(async () => {
-		emu = await startTriggerEmulator();
-		recordTokens = tokenRecorder(emu);
-		harness = new N8nHarness(credentialOf(emu));
-	});
-	afterAll(async () => {
-		recordTokens();
-		await emu.close();
-	});
-	afterEach(() => {
-		walkSettings.pageSize = 100;
-		recordTokens();
+	beforeEach(() => {
+		emu = env.emu;
 	});
 
 	async function poll(staticData: IDataObject) {
-		const { result } = await harness.poll(trigger, { events: EVENTS, simplify: true }, { staticData });
+		const { result } = await env.harness.poll(trigger, { events: EVENTS, simplify: true }, { staticData });
 		return (result?.[0] ?? []).map((item) => item.json);
 	}
 
