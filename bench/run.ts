@@ -12,7 +12,7 @@
  * scripts/n8n.mjs); its n8n-workflow and n8n-core are the same versions as ours.
  */
 import { execFileSync } from 'child_process';
-import { existsSync, mkdtempSync } from 'fs';
+import { mkdtempSync } from 'fs';
 import { cpus, tmpdir, totalmem } from 'os';
 import { join } from 'path';
 
@@ -41,11 +41,11 @@ const N_LIST = Math.round(100_000 * scale);
 
 function loadHttpRequestNode(): IVersionedNodeType | undefined {
 	if (skipHttp) return undefined;
-	const file = join(ROOT, '.sandbox/n8n-2.8.4/node_modules/n8n-nodes-base/dist/nodes/HttpRequest/HttpRequest.node.js');
-	if (!existsSync(file)) {
-		process.stderr.write('Installing the n8n sandbox for the HTTP Request node (first run only)...\n');
-		execFileSync(process.execPath, [join(ROOT, 'scripts/n8n.mjs'), 'install', '--version', '2.8.4'], { stdio: 'inherit' });
-	}
+	// scripts/n8n.mjs installs n8n 2.8.4 on the first run (idempotent) and prints where it is.
+	const paths = JSON.parse(
+		execFileSync(process.execPath, [join(ROOT, 'scripts/n8n.mjs'), 'install', '--version', '2.8.4'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }),
+	) as { dir: string };
+	const file = join(paths.dir, 'node_modules/n8n-nodes-base/dist/nodes/HttpRequest/HttpRequest.node.js');
 	// eslint-disable-next-line @typescript-eslint/no-require-imports
 	const { HttpRequest } = require(file) as { HttpRequest: new () => IVersionedNodeType };
 	return new HttpRequest();

@@ -7,9 +7,9 @@
  * StateFormatError, and the caller takes a fresh baseline instead of diffing against it.
  */
 
-import type { IdKind } from '../AlibabaIdaas/catalog/types';
-import { ID_PREFIX } from '../AlibabaIdaas/catalog/types';
-import { checkId } from '../AlibabaIdaas/shared/validation';
+import type { ParamSpec } from '../AlibabaIdaas/catalog';
+import { catalogOp } from '../AlibabaIdaas/catalog';
+import { normalizeValue } from '../AlibabaIdaas/request/validation';
 
 /** JSON-safe printable ASCII: '!' to '~' without '"' and '\\'. The space separates records. */
 export const ALPHABET = (() => {
@@ -31,18 +31,33 @@ export class StateFormatError extends Error {
 	}
 }
 
-const KIND_OF = new Map(Object.entries(ID_PREFIX).map(([kind, prefix]) => [prefix, kind as IdKind]));
+/** The request parameter each kind of stored ID is later sent as (the lookups that confirm deletions). */
+const LOOKUP_PARAM: Record<string, readonly [apiName: string, param: string]> = {
+	user_: ['GetUser', 'userId'],
+	ou_: ['GetOrganizationalUnit', 'organizationalUnitId'],
+	group_: ['GetGroup', 'groupId'],
+};
+const lookupParams = new Map<string, ParamSpec | undefined>();
+
+function lookupParam(prefix: string): ParamSpec | undefined {
+	if (!lookupParams.has(prefix)) {
+		const [apiName, name] = LOOKUP_PARAM[prefix] ?? [];
+		lookupParams.set(prefix, apiName ? catalogOp(apiName).params.find((param) => param.name === name) : undefined);
+	}
+	return lookupParams.get(prefix);
+}
 
 /**
- * Whether an ID passes the very check the node's requests apply (checkId: the prefix, then
+ * Whether an ID passes the very check the node applies to it as a request parameter (the
+ * catalog's ID parameter of GetUser, GetOrganizationalUnit or GetGroup: the prefix, then
  * [A-Za-z0-9_-], at most 128 characters). IDs from the API are held to it before they are
  * stored, so a stored ID can always be looked up later.
  */
 export function isValidId(value: unknown, prefix: string): value is string {
-	const kind = KIND_OF.get(prefix);
-	if (typeof value !== 'string' || kind === undefined) return false;
+	const param = lookupParam(prefix);
+	if (typeof value !== 'string' || param === undefined) return false;
 	try {
-		return checkId(value, kind, 'ID') === value;
+		return normalizeValue(param, value) === value;
 	} catch {
 		return false;
 	}

@@ -1,7 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import type { OperationSpec } from '../AlibabaIdaas/catalog/types';
-import type { IdaasClient } from '../AlibabaIdaas/shared/transport';
+import type { OperationSpec } from '../AlibabaIdaas/catalog';
+import type { IdaasClient } from '../AlibabaIdaas/transport/client';
 import type { Budget, Counter } from './directory';
 import { forEachLimited, hasCode, isUserNotFound, OPS, validId, walkSettings } from './directory';
 import type { GroupsRead, Memberships } from './groupState';

@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import type { IdaasClient } from '../AlibabaIdaas/shared/transport';
+import type { IdaasClient } from '../AlibabaIdaas/transport/client';
 import { isValidId } from './codec';
 import type { Budget, Counter, Tree } from './directory';
 import { forEachLimited, isOuGone, OPS, walkSettings } from './directory';

@@ -17,6 +17,7 @@ import type {
 import { Workflow } from 'n8n-workflow';
 
 import { AlibabaIdaasApi } from '../../credentials/AlibabaIdaasApi.credentials';
+import { getOperation } from '../../nodes/AlibabaIdaas/catalog';
 import { TOKEN_OPT_IN, recordOutput } from '../setup/leakGuard';
 import { TestCredentialsHelper } from './credentialsHelper';
 
@@ -176,10 +177,12 @@ export class N8nHarness {
 		await execute.processRunExecutionData(workflow);
 		const run = await done;
 		const task = run.data.resultData.runData[node.name]?.[0];
-		// Token values a user explicitly asked for (Generate Token's "Include Token Values") are the
-		// one output allowed to hold a token; the leak guard skips outputs labelled so. The field
-		// may be an expression (the fuzz test stores values so): what counts is what it gives.
-		const optIn = resolvesToTrue(workflow, node, parameters.includeTokenValues) ? ` ${TOKEN_OPT_IN}` : '';
+		// Secrets a user explicitly asked for (the operation's opt-in: Generate Token's "Include Token
+		// Values", the PAM operations' "Include Secret Values") are the one output allowed to hold
+		// them; the leak guard skips outputs labelled so. The field may be an expression (the fuzz
+		// test stores values so): what counts is what it gives.
+		const optInName = getOperation(String(parameters.resource), String(parameters.operation))?.hooks?.secrets?.optIn.name;
+		const optIn = optInName && resolvesToTrue(workflow, node, parameters[optInName]) ? ` ${TOKEN_OPT_IN}` : '';
 		recordOutput(`execute ${String(parameters.resource)}.${String(parameters.operation)}${optIn}`, {
 			items: task?.data?.main?.[0],
 			error: task?.error ?? run.data.resultData.error,
@@ -197,7 +200,8 @@ export class N8nHarness {
 	 * `temp` parameter (which makes preAuthentication fetch a fresh token), through n8n-core's
 	 * routing code.
 	 */
-	async testCredential(): Promise<{ ok: boolean; message?: string; response?: unknown }> {
+	/** The Test button: like n8n, it reports success or the error message, never the response (a token). */
+	async testCredential(): Promise<{ ok: boolean; message?: string }> {
 		const test = new AlibabaIdaasApi().test;
 		const tester: INodeType = {
 			description: {
@@ -223,7 +227,7 @@ export class N8nHarness {
 		};
 		const result = await this.execute(tester, { temp: '' }, { typeName: 'credentialTest', keepCredentials: true });
 		if (result.error) return { ok: false, message: result.error.message };
-		return { ok: true, response: result.items[0]?.json };
+		return { ok: true };
 	}
 
 	/** Runs one poll of a polling trigger; the static data object is read and written in place. */
