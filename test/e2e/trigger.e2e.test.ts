@@ -103,34 +103,40 @@ async function triggerItems(n8n: N8nSandbox, paths: N8nPaths, workflowId: string
 	return result;
 }
 
+/**
+ * For one describe block: the emulator, and a running n8n `version` (its processes get `env`) with
+ * the credential and `workflow` imported and published; both stopped after the block.
+ */
+function runningTrigger(version: string, label: string, workflow: any, env: NodeJS.ProcessEnv = {}) {
+	const running = {} as { paths: N8nPaths; emu: Emulator; n8n: N8nSandbox };
+	beforeAll(async () => {
+		ensureBuilt();
+		running.paths = ensureN8n(version);
+		const started = await demoEmulator();
+		running.emu = started.emu;
+		running.n8n = await sandbox(running.paths, label, env);
+		await running.n8n.importCredentials([{ id: credential.id, name: credential.name, type: 'alibabaIdaasApi', data: started.data }]);
+		await running.n8n.importWorkflows([workflow]);
+		await running.n8n.publish(workflow.id);
+		await running.n8n.startServer();
+		await running.n8n.setupOwner();
+	}, 20 * 60_000);
+	afterAll(async () => {
+		recordTokens(running.emu);
+		await running.n8n?.dispose();
+		await running.emu?.close();
+	});
+	return running;
+}
+
 const keyOf = (item: any) => `${item.event}:${item.userId ?? item.organizationalUnitId}${item.groupId ? `@${item.groupId}` : ''}`;
 
 describeE2E('the trigger in n8n 2.8.4, polls overlapping (interval 2 s, a poll about 8 s)', () => {
-	let paths: N8nPaths;
-	let emu: Emulator;
-	let n8n: N8nSandbox;
 	const workflow = triggerWorkflow('idaasE2eOverlap01', EVERY_2_S);
-
-	beforeAll(async () => {
-		ensureBuilt();
-		paths = ensureN8n('2.8.4');
-		const started = await demoEmulator();
-		emu = started.emu;
-		n8n = await sandbox(paths, 'trigger-overlap');
-		await n8n.importCredentials([{ id: credential.id, name: credential.name, type: 'alibabaIdaasApi', data: started.data }]);
-		await n8n.importWorkflows([workflow]);
-		await n8n.publish(workflow.id);
-		await n8n.startServer();
-		await n8n.setupOwner();
-	}, 20 * 60_000);
-
-	afterAll(async () => {
-		recordTokens(emu);
-		await n8n?.dispose();
-		await emu?.close();
-	});
+	const running = runningTrigger('2.8.4', 'trigger-overlap', workflow);
 
 	test('each change reaches exactly one execution; the overlapping polls are skipped', async () => {
+		const { paths, emu, n8n } = running;
 		await waitFor(() => /Activated workflow/.test(n8n.serverLog), { timeoutMs: 60_000, what: 'the trigger to be activated' });
 		// Let a tick take the baseline, then make every request take 1 s: a poll outlasts the 2 s interval.
 		await waitFor(() => emu.stats.byAction.ListGroups !== undefined, { timeoutMs: 60_000, what: 'a first poll' });
@@ -152,31 +158,11 @@ describeE2E('the trigger in n8n 2.8.4, polls overlapping (interval 2 s, a poll a
 const maybe = process.env.E2E_SKIP_LATEST === '1' ? describe.skip : describeE2E;
 
 maybe("the trigger in n8n 2.41.1's durable scheduler with durable cursors", () => {
-	let paths: N8nPaths;
-	let emu: Emulator;
-	let n8n: N8nSandbox;
 	const workflow = triggerWorkflow('idaasE2eDurable01', EVERY_MINUTE);
-
-	beforeAll(async () => {
-		ensureBuilt();
-		paths = ensureN8n('2.41.1');
-		const started = await demoEmulator();
-		emu = started.emu;
-		n8n = await sandbox(paths, 'trigger-durable', DURABLE_FLAGS);
-		await n8n.importCredentials([{ id: credential.id, name: credential.name, type: 'alibabaIdaasApi', data: started.data }]);
-		await n8n.importWorkflows([workflow]);
-		await n8n.publish(workflow.id);
-		await n8n.startServer();
-		await n8n.setupOwner();
-	}, 20 * 60_000);
-
-	afterAll(async () => {
-		recordTokens(emu);
-		await n8n?.dispose();
-		await emu?.close();
-	});
+	const running = runningTrigger('2.41.1', 'trigger-durable', workflow, DURABLE_FLAGS);
 
 	test('two rounds of changes each reach exactly one execution; the state is read back from the cursor', async () => {
+		const { paths, emu, n8n } = running;
 		// Activation runs the poll once to check it; its state is not kept (there is no cursor yet). The first
 		// scheduled poll takes the baseline; each later one (one a minute) runs from the cursor the previous committed.
 		const polls = () => Object.values(emu.stats.byAction.ListGroups ?? {}).reduce((sum, n) => sum + n, 0);
