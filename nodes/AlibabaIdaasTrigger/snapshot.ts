@@ -1,5 +1,6 @@
 /**
- * The trigger's memory of the directory, and the diff between two polls. Pure: no n8n, no HTTP.
+ * The user family's memory of the directory (the `users` section of the state, state.ts), and
+ * the diff between two polls. Pure: no n8n, no HTTP.
  *
  * Budget: n8n keeps a poller's static data in the workflow row (or its cursor table), so the
  * whole directory has to fit in a few megabytes. We keep a fingerprint per user, not the record,
