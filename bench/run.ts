@@ -7,6 +7,7 @@
  *   npm run bench -- --skip-http  without the HTTP Request node (it needs the n8n sandbox)
  *   npm run bench -- --wan 20     also a smaller run with 20 ms added to every request, as a
  *                                 real tenant across a network has (loopback has none)
+ *   npm run bench -- --events     only the Event Trigger's full-push job (bench/events.ts)
  *
  * The HTTP Request node comes from the real n8n the project installs into .sandbox/ (see
  * scripts/n8n.mjs); its n8n-workflow and n8n-core are the same versions as ours.
@@ -24,6 +25,7 @@ import { ATTRIBUTION_LABELS, patchVariant } from './attribution';
 import { startEmulatorProcess } from './emulatorProcess';
 import type { Approach, JobContext } from './jobs';
 import { createUsers, listAllUsers, patchUsers, userIdsOf } from './jobs';
+import { runEventsBench } from './events';
 import { measure, table } from './measure';
 import type { TriggerBenchResult, TriggerRun } from './trigger';
 import { benchTriggerPoll } from './trigger';
@@ -190,6 +192,7 @@ function triggerRows(t: TriggerBenchResult): Row[] {
 }
 
 async function main(): Promise<void> {
+	if (args.includes('--events')) return await runEventsBench(args);
 	// eslint-disable-next-line @typescript-eslint/no-require-imports
 	const { AlibabaIdaas } = require('../nodes/AlibabaIdaas/AlibabaIdaas.node.ts') as { AlibabaIdaas: new () => INodeType };
 	const base = { concurrency: CONCURRENCY, idaasNode: new AlibabaIdaas(), httpRequestNode: loadHttpRequestNode() };

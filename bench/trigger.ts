@@ -6,13 +6,18 @@
  *   each OU's users), at the trigger's concurrency, with nothing done with the answers: the floor;
  * - the trigger's next poll, which also compares every user with its stored state.
  *
+ * And per event family (users, group memberships, OUs) at 100,000 users / 2,000 groups / 1,000
+ * OUs (benchTriggerFamilies): each family alone, its first poll and, after a few changes of
+ * its kind, its next poll, with the requests it sends and its share of the state.
+ *
  *   npx tsx bench/trigger.ts [users]
+ *   npx tsx bench/trigger.ts families [users] [groups] [ous]
  */
 import { mkdtempSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 
-import type { INodeType } from 'n8n-workflow';
+import type { IDataObject, INodeType } from 'n8n-workflow';
 
 import { walkSettings } from '../nodes/AlibabaIdaasTrigger/directory';
 import { N8nHarness } from '../test/harness/n8n';
@@ -133,10 +138,151 @@ export async function benchTriggerPoll(users = 100_000, latencyMs = 0): Promise<
 	}
 }
 
+const FAMILIES = {
+	users: ['created', 'updated', 'deleted', 'enabled', 'disabled', 'moved'],
+	memberships: ['memberAdded', 'memberRemoved'],
+	'organizational units': ['ouCreated', 'ouRenamed', 'ouMoved', 'ouDeleted'],
+} as const;
+
+export interface FamilyBenchRow {
+	family: string;
+	first: TriggerRun;
+	next: TriggerRun & { events: number };
+	stateBytes: number;
+}
+
+export interface FamiliesBenchResult {
+	users: number;
+	groups: number;
+	ous: number;
+	memberships: number;
+	rows: FamilyBenchRow[];
+	bytesPerUser: number;
+	bytesPerMembership: number;
+}
+
+/**
+ * The generated organisation grown to `ous` OUs and `groups` groups through the API (the
+ * emulator's generator makes one OU per 500 users and 10 groups), every user in three groups.
+ */
+async function growDirectory(client: RawClient, rootOu: string, groups: number, ous: number): Promise<number> {
+	const ouIds = await walkTree(client);
+	for (let i = ouIds.length - 1; i < ous; i++) {
+		const parentId = ouIds[1 + (i % Math.max(1, ouIds.length - 1))] ?? rootOu;
+		const body = (await client.json('POST', '/organizationalUnits', { organizationalUnitName: `Bench unit ${i}`, parentId })) as { organizationalUnitId: string };
+		ouIds.push(body.organizationalUnitId);
+	}
+	const groupIds: string[] = [];
+	await client.eachPage<{ groupId: string }>('/groups', (data) => groupIds.push(...data.map((g) => g.groupId)));
+	for (let i = groupIds.length; i < groups; i++) {
+		groupIds.push(((await client.json('POST', '/groups', { groupName: `Bench group ${i}` })) as { groupId: string }).groupId);
+	}
+	const userIds: string[] = [];
+	await client.eachPage<{ userId: string }>('/users', (data) => userIds.push(...data.map((user) => user.userId)));
+	// Two more groups per user (the generator put each in one): three memberships per user.
+	const members = new Map<string, string[]>();
+	userIds.forEach((userId, i) => {
+		for (const g of [(i * 7 + 3) % groups, (i * 13 + 11) % groups]) members.set(groupIds[g], [...(members.get(groupIds[g]) ?? []), userId]);
+	});
+	await mapConcurrent([...members], walkSettings.concurrency, async ([groupId, ids]) => {
+		await client.json('POST', `/groups/${groupId}/actions/addUsersToGroup`, { userIds: ids });
+	});
+	let memberships = 0;
+	await mapConcurrent(groupIds, walkSettings.concurrency, async (groupId) => {
+		for (let token = ''; ; ) {
+			const body = (await client.json('GET', `/groups/${groupId}/actions/listUsersForGroup?maxResults=100${token ? `&nextToken=${token}` : ''}`)) as { data: unknown[]; nextToken?: string };
+			memberships += body.data.length;
+			if (!body.nextToken) break;
+			token = body.nextToken;
+		}
+	});
+	return memberships;
+}
+
+/** A few changes of one family's kind between its first and next poll. */
+async function changeFamily(client: RawClient, family: string, ous: string[], groups: string[]): Promise<void> {
+	if (family === 'memberships') {
+		// 5 new users added to a group each, and 5 members of the first group removed from it.
+		for (let i = 0; i < 5; i++) {
+			const { userId } = (await client.json('POST', '/users', { username: `bench.member${i}`, primaryOrganizationalUnitId: ous[0] })) as { userId: string };
+			await client.json('POST', `/groups/${groups[i * 3]}/actions/addUsersToGroup`, { userIds: [userId] });
+		}
+		const page = (await client.json('GET', `/groups/${groups[0]}/actions/listUsersForGroup?maxResults=5`)) as { data: Array<{ userId: string }> };
+		await client.json('POST', `/groups/${groups[0]}/actions/removeUsersFromGroup`, { userIds: page.data.map((member) => member.userId) });
+	} else if (family === 'organizational units') {
+		for (let i = 0; i < 5; i++) await client.json('POST', '/organizationalUnits', { organizationalUnitName: `Bench new ${i}`, parentId: ous[1] });
+		for (let i = 0; i < 5; i++) await client.json('PATCH', `/organizationalUnits/${ous[i + 2]}`, { organizationalUnitName: `Renamed ${i}` });
+	} else {
+		await makeChanges(client, ous);
+	}
+}
+
+export async function benchTriggerFamilies(users = 100_000, groups = 2_000, ous = 1_000): Promise<FamiliesBenchResult> {
+	process.env.N8N_USER_FOLDER ??= mkdtempSync(join(tmpdir(), 'idaas-bench-'));
+	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	const { AlibabaIdaasTrigger } = require('../nodes/AlibabaIdaasTrigger/AlibabaIdaasTrigger.node.ts') as { AlibabaIdaasTrigger: new () => INodeType };
+	const emulator = await startEmulatorProcess(users);
+	const raw = new RawClient(emulator.target, walkSettings.concurrency);
+	try {
+		await raw.authenticate();
+		const memberships = await growDirectory(raw, emulator.rootOu, groups, ous);
+		const harness = new N8nHarness(credentialFor(emulator.target));
+		const trigger = new AlibabaIdaasTrigger();
+		const rows: FamilyBenchRow[] = [];
+		const sections: Record<string, number> = {};
+		for (const [family, events] of Object.entries(FAMILIES)) {
+			const staticData: IDataObject = {};
+			const parameters = { events: [...events] };
+			const first = await counted(emulator, async () => await harness.poll(trigger, parameters, { staticData }));
+			const stateBytes = JSON.stringify(staticData).length;
+			const state = (staticData['node:IDaaS'] as IDataObject).snapshot as IDataObject;
+			sections[family] = JSON.stringify(state[family === 'users' ? 'users' : family === 'memberships' ? 'groups' : 'ous']).length;
+			const groupIds: string[] = [];
+			await raw.eachPage<{ groupId: string }>('/groups', (data) => groupIds.push(...data.map((g) => g.groupId)));
+			await changeFamily(raw, family, await walkTree(raw), groupIds);
+			const next = await counted(emulator, async () => await harness.poll(trigger, parameters, { staticData }));
+			rows.push({ family, first: first.run, next: { ...next.run, events: next.result.result?.[0]?.length ?? 0 }, stateBytes });
+		}
+		return {
+			users,
+			groups,
+			ous,
+			memberships,
+			rows,
+			bytesPerUser: Math.round((sections.users / users) * 100) / 100,
+			bytesPerMembership: Math.round((sections.memberships / memberships) * 100) / 100,
+		};
+	} finally {
+		await raw.close();
+		await emulator.stop();
+	}
+}
+
+/** Markdown rows of the family benchmark, for the README. */
+export function familyTable(r: FamiliesBenchResult): string {
+	const lines = ['| family | poll | wall s | client CPU s | requests | events | state bytes |', '| --- | --- | --- | --- | --- | --- | --- |'];
+	for (const row of r.rows) {
+		for (const [how, run] of [['first', row.first], ['next', row.next]] as const) {
+			const events = how === 'next' ? String(row.next.events) : '0 (baseline)';
+			lines.push(
+				`| ${row.family} | ${how} | ${(run.measurement.ms / 1000).toFixed(2)} | ${(run.measurement.cpuMs / 1000).toFixed(2)} | ${run.requests.toLocaleString('en')} | ${events} | ${row.stateBytes.toLocaleString('en')} |`,
+			);
+		}
+	}
+	return `${lines.join('\n')}\n\n${r.users.toLocaleString('en')} users, ${r.groups.toLocaleString('en')} groups, ${r.ous.toLocaleString('en')} OUs, ${r.memberships.toLocaleString('en')} memberships: ${r.bytesPerUser} bytes per user, ${r.bytesPerMembership} bytes per membership.\n`;
+}
+
 if (require.main === module) {
-	benchTriggerPoll(Number(process.argv[2]) || 100_000)
-		.then((result) => {
-			process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+	const [first, ...rest] = process.argv.slice(2);
+	const job =
+		first === 'families'
+			? benchTriggerFamilies(Number(rest[0]) || 100_000, Number(rest[1]) || 2_000, Number(rest[2]) || 1_000).then(
+					(result) => `${JSON.stringify(result, null, 2)}\n\n${familyTable(result)}`,
+				)
+			: benchTriggerPoll(Number(first) || 100_000).then((result) => JSON.stringify(result, null, 2));
+	job
+		.then((text) => {
+			process.stdout.write(`${text}\n`);
 			process.exit(0);
 		})
 		.catch((error: Error) => {

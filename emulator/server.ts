@@ -4,10 +4,13 @@ import type { AddressInfo } from 'net';
 import { handleApi } from './api';
 import type { ScopeSpelling } from './auth';
 import { handleControl } from './control';
+import { handleEventsControl } from './events/control';
+import { EventHub, type PushInput } from './events/hub';
 import { Faults } from './faults';
 import { populate, type GenerateOptions } from './generate';
 import { missingHandlers } from './handlers';
 import { newRequestId } from './ids';
+import { sendJson } from './http';
 import { PAM_ALL_SCOPE } from './pam/auth';
 import { applySeed, loadSeed } from './seed';
 import { DEFAULT_TOKEN_LIFETIME_SECONDS, Store, type NewApplication } from './store';
@@ -52,6 +55,8 @@ export interface Emulator {
 	store: Store;
 	faults: Faults;
 	stats: Stats;
+	/** Event callbacks to applications' push URLs (emulator/events/). */
+	events: EventHub;
 	/** The rate limit in force (set at start, changed by tests or `/__emulator/rateLimit`). */
 	rateLimit: RateLimiter;
 	/** The first application (the demo one). */
@@ -78,11 +83,19 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 	const missing = missingHandlers();
 	if (missing.length) throw new Error(`The emulator has no handler for: ${missing.join(', ')}`);
 	const store = new Store('', '');
-	const fill = (seed: SeedData | string | { generate: GenerateOptions } | undefined) => {
-		if (seed && typeof seed === 'object' && 'generate' in seed) populate(store, seed.generate);
-		else applySeed(store, typeof seed === 'object' ? seed : loadSeed(seed ?? 'demo'));
-		store.tokenLifetimeSeconds = options.tokenLifetimeSeconds ?? DEFAULT_TOKEN_LIFETIME_SECONDS;
-	};
+	const events = new EventHub(store);
+	const fill = (seed: SeedData | string | { generate: GenerateOptions } | undefined) =>
+		events.quiet(() => {
+			let pushes: PushInput[] = [];
+			if (seed && typeof seed === 'object' && 'generate' in seed) populate(store, seed.generate);
+			else {
+				const data = typeof seed === 'object' ? seed : loadSeed(seed ?? 'demo');
+				applySeed(store, data);
+				pushes = (data as { eventPush?: PushInput[] }).eventPush ?? [];
+			}
+			store.tokenLifetimeSeconds = options.tokenLifetimeSeconds ?? DEFAULT_TOKEN_LIFETIME_SECONDS;
+			events.reset(pushes);
+		});
 	const initial = options.generate ? { generate: options.generate } : options.seed;
 	fill(initial);
 	const faults = new Faults(() => store.expireAllTokens());
@@ -95,9 +108,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 		const requestId = newRequestId();
 		res.setHeader('x-acs-request-id', requestId);
 		const url = new URL(req.url ?? '/', 'http://emulator.invalid');
-		const work = url.pathname.startsWith('/__emulator/')
-			? handleControl(emulator, req, res, url, requestId)
-			: handleApi(deps, req, res, url, requestId);
+		const jwks = req.method === 'GET' ? events.jwks(url.pathname) : undefined;
+		if (jwks) return sendJson(res, 200, jwks);
+		const work = url.pathname.startsWith('/__emulator/events/')
+			? handleEventsControl(events, req, res, url, emulator.url, requestId)
+			: url.pathname.startsWith('/__emulator/')
+				? handleControl(emulator, req, res, url, requestId)
+				: handleApi(deps, req, res, url, requestId);
 		work.catch((error) => {
 			console.error('[emulator] unexpected failure:', error);
 			if (!res.headersSent) res.writeHead(500).end();
@@ -121,6 +138,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 		store,
 		faults,
 		stats,
+		events,
 		rateLimit,
 		get application() {
 			return store.application;
@@ -155,6 +173,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 		},
 		close: () =>
 			new Promise<void>((resolve) => {
+				events.close();
 				server.closeAllConnections();
 				server.close(() => resolve());
 			}),

@@ -1,5 +1,4 @@
 import type {
-	IDataObject,
 	INodeExecutionData,
 	INodeType,
 	INodeTypeDescription,
@@ -9,43 +8,42 @@ import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { getOrganizationalUnits } from '../AlibabaIdaas/listSearch/getOrganizationalUnits';
 import { IdaasClient } from '../AlibabaIdaas/transport/client';
-import type { Budget } from './directory';
-import { OPS, readDirectory } from './directory';
-import { inScope, scopeOus, toItem } from './items';
-import type { TriggerEvent } from './snapshot';
-import { ALL_EVENTS, diff, hash32, isUsableState, nextState, pack, unpack } from './snapshot';
+import { MEMBERSHIP_EVENTS } from './groupState';
+import { OU_EVENTS } from './ouState';
+import { onePollAtATime } from './overlap';
+import { runPoll } from './poll';
+import { sample } from './sample';
+import { ALL_EVENTS } from './snapshot';
 
 /**
- * Polls the directory and reports user changes by diffing against a compact snapshot kept in
- * the workflow's static data (see snapshot.ts for what it holds and directory.ts for how a poll
- * reads the directory).
+ * Polls the directory and reports changes of users, group memberships and organizational units
+ * by diffing against a compact state kept in the workflow's static data (state.ts says what it
+ * holds, poll.ts how a poll runs, directory.ts / groupWalk.ts / ouWalk.ts how it reads).
  *
  * Guarantees:
- * - the first real poll (and the first after the credential's instance or application changes)
- *   records a baseline and emits nothing; manual runs ("Fetch Test Event") return a sample and
- *   never touch the state;
- * - the state is written only after a poll succeeded end to end; any failure (a page, GetUser,
- *   token, throttling beyond the transport's retries, the poll time budget) throws and leaves
- *   the old state, so the next good poll reports everything in between;
- * - deletions are confirmed with GetUser; a user the walk merely missed is kept and diffed
- *   with its fresh record;
- * - a user the trigger has never seen can be missed by a walk the directory changes under
- *   (pageNumber pages shift when an earlier user leaves the OU; a new user moved into an OU
- *   already read is not listed): its "created" comes with a later poll, never lost.
+ * - the first real poll (and the first after the credential, the workflow or the node changes,
+ *   or after the stored state turns out not to be exactly what this version writes) records a
+ *   baseline and emits nothing; manual runs ("Fetch Test Event") return a sample and never
+ *   touch the state;
+ * - the state is written only after a poll succeeded end to end, only when it changed, and only
+ *   if it is still the state this poll read; any failure (a page, a lookup, token, throttling
+ *   beyond the transport's retries, the poll time budget) throws and leaves the old state, so
+ *   the next good poll reports everything in between;
+ * - deletions (users, OUs, groups, memberships) are confirmed with a lookup first; something the
+ *   walk merely missed is kept and diffed with its fresh record;
+ * - something the trigger has never seen can be missed by a walk the directory changes under
+ *   (pages shift): its creation comes with a later poll, never lost;
+ * - two polls of one trigger never run at once in one process: the second skips.
  *
- * The snapshot always covers the whole directory the application can see; the OU filter and
- * the event selection only choose which events become items. So changing the filter or the
- * events never loses or replays anything, and a move into or out of the watched OU is a move,
- * not a create or delete.
+ * Within a family the state covers the whole directory the application can see; the OU filter
+ * and the event selection only choose which events become items. So changing the filter or
+ * the events of a family never loses or replays anything, and a move into or out of the
+ * watched OU is a move, not a create or delete.
  *
  * Time budget: n8n 2.x (≥ 2.36) tells a poll how long it may run (getPollBudgetMs). A diff
  * needs the whole directory, so there is no useful partial result: when the budget runs out
  * the poll fails cleanly (state untouched) with an error that says so. Older n8n has no budget.
  */
-
-const STATE_KEY = 'snapshot';
-/** Margin kept from n8n's budget for the diff and writing the state. */
-const BUDGET_MARGIN = 0.9;
 
 export class AlibabaIdaasTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -58,7 +56,7 @@ export class AlibabaIdaasTrigger implements INodeType {
 		// n8n's nodes panel shows one entry for a node and its trigger, with the trigger's description
 		// (editor-ui generateMergedNodesAndActions: `app.description = trigger.description`), so this
 		// text describes both: the actions first, then the trigger.
-		description: 'Manage users, organizational units and groups in Alibaba Cloud IDaaS (EIAM), and start workflows when users are created, changed, moved or deleted',
+		description: 'Manage users, organizational units and groups in Alibaba Cloud IDaaS (EIAM), and start workflows when users, group memberships or organizational units change',
 		defaults: { name: 'Alibaba Cloud IDaaS Trigger' },
 		polling: true,
 		inputs: [],
@@ -67,7 +65,7 @@ export class AlibabaIdaasTrigger implements INodeType {
 		properties: [
 			{
 				displayName:
-					'The first poll after activation records the directory and reports nothing; later polls report what changed since the previous poll.',
+					'The first poll after activation records the directory and reports nothing; later polls report what changed since the previous poll. Group and organizational unit events cost requests only when picked.',
 				name: 'baselineNotice',
 				type: 'notice',
 				default: '',
@@ -78,11 +76,21 @@ export class AlibabaIdaasTrigger implements INodeType {
 				type: 'multiOptions',
 				required: true,
 				options: [
+					{ name: 'Organizational Unit Created', value: 'ouCreated' },
+					{ name: 'Organizational Unit Deleted', value: 'ouDeleted', description: 'Confirmed with a lookup before it is reported' },
+					{ name: 'Organizational Unit Moved', value: 'ouMoved', description: 'Its parent changed' },
+					{ name: 'Organizational Unit Renamed', value: 'ouRenamed' },
+					{ name: 'User Added to Group', value: 'memberAdded' },
 					{ name: 'User Created', value: 'created' },
 					{ name: 'User Deleted', value: 'deleted', description: 'Confirmed with a lookup before it is reported' },
 					{ name: 'User Disabled', value: 'disabled' },
 					{ name: 'User Enabled', value: 'enabled' },
 					{ name: 'User Moved', value: 'moved', description: 'The primary organizational unit changed' },
+					{
+						name: 'User Removed From Group',
+						value: 'memberRemoved',
+						description: 'Also when the user or the group was deleted; confirmed with a lookup first',
+					},
 					{
 						name: 'User Updated',
 						value: 'updated',
@@ -94,6 +102,7 @@ export class AlibabaIdaasTrigger implements INodeType {
 			{
 				displayName: 'Users',
 				name: 'scope',
+				description: 'Narrows user and organizational unit events; membership events are not narrowed',
 				type: 'options',
 				noDataExpression: true,
 				options: [
@@ -159,7 +168,7 @@ export class AlibabaIdaasTrigger implements INodeType {
 		const events = new Set((this.getNodeParameter('events', []) as string[]).filter(isEvent));
 		if (events.size === 0) {
 			throw new NodeOperationError(this.getNode(), 'Pick at least one event', {
-				description: 'Choose the user events this trigger should report.',
+				description: 'Choose the events this trigger should report.',
 			});
 		}
 		const simplify = this.getNodeParameter('simplify', true) as boolean;
@@ -175,34 +184,17 @@ export class AlibabaIdaasTrigger implements INodeType {
 		}
 		const client = await IdaasClient.create(this);
 
-		if (this.getMode() === 'manual') return await sample.call(this, client, [...events][0], simplify, watched?.ou);
+		if (this.getMode() === 'manual') return await sample(this, client, [...events][0], simplify, watched?.ou);
 
-		const { baseUrl, instanceId, applicationId } = client.connection;
-		const scopeKey = hash32(`${baseUrl}|${instanceId}|${applicationId}`).toString(36);
-		const staticData = this.getWorkflowStaticData('node');
-		const stored = staticData[STATE_KEY];
-		const hasBaseline = isUsableState(stored, scopeKey);
-		const previous = hasBaseline ? unpack(stored) : new Map();
-
-		const read = await readDirectory(client, previous, pollBudget(this));
-		const deletedSet = read.deleted;
-		const found = diff(previous, read.current, deletedSet);
-		const state = pack(nextState(previous, read.current, deletedSet), scopeKey);
-
-		// Only now, with the whole poll done, does the state change.
-		staticData[STATE_KEY] = state as unknown as IDataObject;
-		if (!hasBaseline) return null;
-
-		const ous = watched ? scopeOus(watched.ou, watched.includeSubUnits, read.parents) : undefined;
-		const ouOf = (userId: string) => read.current.get(userId)?.fp.ou ?? previous.get(userId)?.ou;
-		const items = found
-			.filter((event) => events.has(event.event) && inScope(event, ouOf, ous))
-			.map((event) => {
-				const seen = read.current.get(event.userId);
-				const fp = seen ? { ...seen.fp, ou: ouOf(event.userId) } : undefined;
-				return { json: toItem(event, fp, simplify) };
-			});
-		return items.length > 0 ? [items] : null;
+		const key = `${this.getWorkflow().id ?? ''}|${this.getNode().id}`;
+		return await onePollAtATime(
+			key,
+			() => {
+				this.logger.warn('Alibaba Cloud IDaaS Trigger: the previous poll is still running; this poll is skipped.');
+				return null;
+			},
+			async () => await runPoll(this, client, { events, simplify, watched }),
+		);
 	}
 }
 
@@ -212,48 +204,8 @@ function organizationalUnitId(raw: unknown): string {
 	return typeof value === 'string' ? value.trim() : '';
 }
 
-function isEvent(value: string): value is TriggerEvent {
-	return (ALL_EVENTS as readonly string[]).includes(value);
-}
+const EVENTS: readonly string[] = [...ALL_EVENTS, ...MEMBERSHIP_EVENTS, ...OU_EVENTS];
 
-function pollBudget(ctx: IPollFunctions): Budget {
-	const getBudget = (ctx as IPollFunctions & { getPollBudgetMs?: () => number }).getPollBudgetMs;
-	const budgetMs = typeof getBudget === 'function' ? Number(getBudget.call(ctx)) : NaN;
-	if (!Number.isFinite(budgetMs) || budgetMs <= 0) return { check: () => {} };
-	const deadline = Date.now() + budgetMs * BUDGET_MARGIN;
-	return {
-		check: () => {
-			if (Date.now() > deadline) {
-				throw new NodeOperationError(ctx.getNode(), 'The poll ran out of its time budget; nothing was recorded', {
-					description: `Reading the directory took longer than n8n allows a poll (${Math.round(budgetMs / 1000)} s). The next poll starts over and reports everything since the last complete poll. Raise the poll budget or narrow the application's provisioning scope.`,
-				});
-			}
-		},
-	};
-}
-
-/** "Fetch Test Event": one real user shaped like an item of the first selected event. */
-async function sample(
-	this: IPollFunctions,
-	client: IdaasClient,
-	event: TriggerEvent,
-	simplify: boolean,
-	ou: string | undefined,
-): Promise<INodeExecutionData[][] | null> {
-	const body = await client.call(OPS.listUsers, { pageNumber: 1, pageSize: 1, ...(ou ? { organizationalUnitId: ou } : {}) });
-	const user = Array.isArray(body.data) ? (body.data[0] as IDataObject | undefined) : undefined;
-	if (!user) return null;
-	const item = toItem(
-		{
-			event,
-			userId: String(user.userId),
-			...(event === 'deleted' ? { previous: { status: user.status === 'disabled' ? 'disabled' : 'enabled' } } : { user }),
-			...(event === 'updated' ? { changes: [{ field: 'displayName', new: user.displayName, oldKnown: false }] } : {}),
-			...(event === 'moved' ? { from: ou, to: ou } : {}),
-		},
-		ou ? { userId: String(user.userId), status: 'enabled', booleans: [], ou, stamp: 0, hashes: [] } : undefined,
-		simplify,
-	);
-	item.sample = true;
-	return [this.helpers.returnJsonArray([item])];
+function isEvent(value: string): boolean {
+	return EVENTS.includes(value);
 }

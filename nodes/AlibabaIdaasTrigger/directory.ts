@@ -3,6 +3,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { catalogOp } from '../AlibabaIdaas/catalog';
 import type { IdaasClient } from '../AlibabaIdaas/transport/client';
 import { totalCountOf } from '../AlibabaIdaas/transport/paging';
+import { isValidId } from './codec';
 import type { Fingerprint, Observed } from './snapshot';
 import { fingerprint } from './snapshot';
 
@@ -33,14 +34,29 @@ export const OPS = {
 	get listOus() {
 		return catalogOp('ListOrganizationalUnits');
 	},
+	get getOu() {
+		return catalogOp('GetOrganizationalUnit');
+	},
 	get scope() {
 		return catalogOp('GetApplicationProvisioningScope');
+	},
+	get listGroups() {
+		return catalogOp('ListGroups');
+	},
+	get getGroup() {
+		return catalogOp('GetGroup');
+	},
+	get listUsersForGroup() {
+		return catalogOp('ListUsersForGroup');
+	},
+	get listGroupsForUser() {
+		return catalogOp('ListGroupsForUser');
 	},
 };
 
 /** Knobs for tests and benchmarks; the node always uses the defaults. */
 export const walkSettings = {
-	/** ListUsers page size (the API's maximum is 100). Tests lower it to make paging happen. */
+	/** Page size of the user and group listings (the API's maximum is 100). Tests lower it to make paging happen. */
 	pageSize: 100,
 	/** Parallel requests (OU walks, GetUser look-ups). */
 	concurrency: 8,
@@ -51,14 +67,29 @@ export interface Budget {
 	check(): void;
 }
 
-export interface DirectoryRead {
+/** What a poll's requests have counted so far, shared by the walks of one poll. */
+export interface Counter {
+	requests: number;
+	/** Records skipped because their ID failed the ID check (the poll logs a warning). */
+	invalidIds: number;
+}
+
+export interface Tree {
+	/** Parent of every OU seen (roots map to undefined), in the order read. */
+	parents: Map<string, string | undefined>;
+	/** The listing record of every OU seen below a root. */
+	records: Map<string, IDataObject>;
+	/** The provisioning scope's OUs. */
+	roots: string[];
+	/** OUs listed under two parents (moved during the walk): their parent is looked up. */
+	doubtful: Set<string>;
+}
+
+export interface UsersRead {
 	/** Users established as existing, with their primary OU. */
 	current: Map<string, Observed>;
 	/** Stored users confirmed deleted. */
 	deleted: Set<string>;
-	/** Parent of every OU seen (roots map to undefined). */
-	parents: Map<string, string | undefined>;
-	requests: number;
 }
 
 /**
@@ -81,7 +112,7 @@ export async function forEachLimited<T>(items: readonly T[], limit: number, work
 }
 
 /** Whether a NodeApiError from the transport carries this HTTP status and IDaaS code. */
-function hasCode(error: unknown, status: string, code: RegExp): boolean {
+export function hasCode(error: unknown, status: string, code: RegExp): boolean {
 	// Read the code from the error response, not the message: n8n replaces the message of an
 	// error whose code contains "NotFound" (it matches ENOTFOUND case-insensitively).
 	const e = error as { httpCode?: unknown; errorResponse?: { code?: unknown }; description?: unknown; messages?: unknown };
@@ -107,7 +138,7 @@ export function isOuGone(error: unknown): boolean {
  * to list. Its former users are then simply not seen, and the GetUser check sorts them out
  * (moved elsewhere, or gone), as for any user the walk missed.
  */
-async function unlessOuGone(list: () => Promise<void>): Promise<void> {
+export async function unlessOuGone(list: () => Promise<void>): Promise<void> {
 	await list().catch((error: unknown) => (isOuGone(error) ? undefined : Promise.reject(error)));
 }
 
@@ -119,14 +150,24 @@ export async function getUser(client: IdaasClient, userId: string): Promise<IDat
 		.catch((error: unknown) => (isUserNotFound(error) ? undefined : Promise.reject(error)));
 }
 
+/** Whether an ID from the API passes the ID check; counts the ones that do not. */
+export function validId(value: unknown, prefix: string, counter: Counter): value is string {
+	if (isValidId(value, prefix)) return true;
+	counter.invalidIds++;
+	return false;
+}
+
 /** The OU tree under the application's provisioning scope, breadth first. */
-async function readTree(client: IdaasClient, budget: Budget, counter: { requests: number }) {
+export async function readTree(client: IdaasClient, budget: Budget, counter: Counter): Promise<Tree> {
 	budget.check();
 	counter.requests++;
 	const scope = await client.call(OPS.scope, {});
-	const roots = Array.isArray(scope.organizationalUnitIds) ? (scope.organizationalUnitIds as string[]) : [];
+	const listed: unknown[] = Array.isArray(scope.organizationalUnitIds) ? scope.organizationalUnitIds : [];
 	const parents = new Map<string, string | undefined>();
-	let level = roots.filter((id) => typeof id === 'string' && !parents.has(id));
+	const records = new Map<string, IDataObject>();
+	const doubtful = new Set<string>();
+	const roots = [...new Set(listed.filter((id): id is string => validId(id, 'ou_', counter)))];
+	let level = roots;
 	for (const id of level) parents.set(id, undefined);
 	while (level.length > 0) {
 		const nextLevel: string[] = [];
@@ -139,9 +180,13 @@ async function readTree(client: IdaasClient, budget: Budget, counter: { requests
 					const data = Array.isArray(body.data) ? (body.data as IDataObject[]) : [];
 					for (const ou of data) {
 						const id = ou.organizationalUnitId;
-						if (typeof id === 'string' && !parents.has(id)) {
+						if (!validId(id, 'ou_', counter)) continue;
+						if (!parents.has(id)) {
 							parents.set(id, parentId);
+							records.set(id, ou);
 							nextLevel.push(id);
+						} else if (parents.get(id) !== parentId) {
+							doubtful.add(id);
 						}
 					}
 					const total = totalCountOf(body);
@@ -151,7 +196,7 @@ async function readTree(client: IdaasClient, budget: Budget, counter: { requests
 		});
 		level = nextLevel;
 	}
-	return parents;
+	return { parents, records, roots, doubtful };
 }
 
 /** Every user of one OU, following pageNumber paging (pages may shift; the caller copes). */
@@ -159,8 +204,8 @@ async function readUsersOf(
 	client: IdaasClient,
 	ou: string,
 	budget: Budget,
-	counter: { requests: number },
-	found: (user: IDataObject) => void,
+	counter: Counter,
+	found: (user: IDataObject & { userId: string }) => void,
 ): Promise<void> {
 	const pageSize = walkSettings.pageSize;
 	for (let pageNumber = 1; ; pageNumber++) {
@@ -168,26 +213,26 @@ async function readUsersOf(
 		counter.requests++;
 		const body = await client.call(OPS.listUsers, { organizationalUnitId: ou, pageNumber, pageSize });
 		const data = Array.isArray(body.data) ? (body.data as IDataObject[]) : [];
-		for (const user of data) if (typeof user.userId === 'string') found(user);
+		for (const user of data) if (validId(user.userId, 'user_', counter)) found(user as IDataObject & { userId: string });
 		const total = totalCountOf(body);
 		if (data.length < pageSize || (total !== undefined && pageNumber * pageSize >= total)) return;
 	}
 }
 
-/** One read of the directory; `previous` only says which unseen users to double-check. */
-export async function readDirectory(
+/** The users of the tree; `previous` only says which unseen users to double-check. */
+export async function readUsers(
 	client: IdaasClient,
+	tree: Tree,
 	previous: ReadonlyMap<string, Fingerprint>,
 	budget: Budget,
-): Promise<DirectoryRead> {
-	const counter = { requests: 0 };
-	const parents = await readTree(client, budget, counter);
+	counter: Counter,
+): Promise<UsersRead> {
 	const seen = new Map<string, { user: IDataObject; ou: string; doubtful: boolean }>();
-	await forEachLimited([...parents.keys()], walkSettings.concurrency, async (ou) => {
+	await forEachLimited([...tree.parents.keys()], walkSettings.concurrency, async (ou) => {
 		await unlessOuGone(
 			async () =>
 				await readUsersOf(client, ou, budget, counter, (user) => {
-					const id = user.userId as string;
+					const id = user.userId;
 					const before = seen.get(id);
 					seen.set(id, { user, ou, doubtful: before !== undefined && before.ou !== ou });
 				}),
@@ -212,10 +257,10 @@ export async function readDirectory(
 			if (previous.has(id)) deleted.add(id);
 			return;
 		}
-		const ou = typeof user.primaryOrganizationalUnitId === 'string' ? user.primaryOrganizationalUnitId : undefined;
+		const ou = isValidId(user.primaryOrganizationalUnitId, 'ou_') ? user.primaryOrganizationalUnitId : undefined;
 		current.set(id, { user: summaryOf(user), fp: fingerprint(user, ou) });
 	});
-	return { current, deleted, parents, requests: counter.requests };
+	return { current, deleted };
 }
 
 /** GetUser's record without the parts ListUsers never shows, so items look alike. */

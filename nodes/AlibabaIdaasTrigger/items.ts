@@ -1,5 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import type { MembershipChange } from './groupState';
+import type { OuChange } from './ouState';
 import type { Fingerprint, UserEvent } from './snapshot';
 
 /** The OU and, with sub-units, every OU below it in the tree read by this poll. */
@@ -54,9 +56,20 @@ const SIMPLE_FIELDS = [
 	'updateTime',
 ];
 
+/** Epoch-millisecond fields the API sends; simplified output gives them as ISO 8601, like the action node. */
+const TIME_FIELDS = new Set(['createTime', 'updateTime', 'accountExpireTime', 'lockExpireTime']);
+
+/** An epoch-millisecond time as ISO 8601; anything else (unset, -1 for "never") as sent. */
+export function isoTime(value: unknown): unknown {
+	const ms = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
+	return typeof ms === 'number' && Number.isFinite(ms) && ms > 0 ? new Date(ms).toISOString() : value;
+}
+
 function simplifyUser(user: IDataObject): IDataObject {
 	const simple: IDataObject = {};
-	for (const field of SIMPLE_FIELDS) if (user[field] !== undefined) simple[field] = user[field];
+	for (const field of SIMPLE_FIELDS) {
+		if (user[field] !== undefined) simple[field] = TIME_FIELDS.has(field) ? (isoTime(user[field]) as IDataObject[string]) : user[field];
+	}
 	return simple;
 }
 
@@ -74,7 +87,9 @@ export function toItem(event: UserEvent, current: Fingerprint | undefined, simpl
 	}
 	if (event.changes) {
 		item.changedFields = event.changes.map((c) => c.field);
-		item.changes = event.changes.map((c) => ({ ...c })) as unknown as IDataObject[];
+		item.changes = event.changes.map((c) =>
+			simplify && TIME_FIELDS.has(c.field) ? { ...c, new: isoTime(c.new) } : { ...c },
+		) as unknown as IDataObject[];
 		if (event.changes.some((c) => !c.oldKnown)) {
 			item.note =
 				'Old values are known only for status, the verified/password flags and the organizational unit; the trigger keeps a short hash of the other fields.';
@@ -85,5 +100,36 @@ export function toItem(event: UserEvent, current: Fingerprint | undefined, simpl
 		item.organizationalUnitId = event.to;
 	}
 	if (event.previousStatus) item.previousStatus = event.previousStatus;
+	return item;
+}
+
+/** An item for a membership change; the group name when the group still exists. */
+export function toMembershipItem(change: MembershipChange, groupName: string | undefined): IDataObject {
+	const item: IDataObject = { event: change.event, groupId: change.groupId, userId: change.userId };
+	if (groupName !== undefined) item.groupName = groupName;
+	if (change.groupDeleted) {
+		item.groupDeleted = true;
+		item.note = 'The group was deleted, which ended this membership.';
+	}
+	return item;
+}
+
+/** An item for an OU change; the OU's listing record (raw) or its ID, parent and name (simplified). */
+export function toOuItem(change: OuChange, record: IDataObject | undefined, simplify: boolean): IDataObject {
+	const item: IDataObject = { event: change.event, organizationalUnitId: change.id };
+	const now = change.current;
+	if (now) {
+		item.organizationalUnit =
+			simplify || !record
+				? { organizationalUnitId: now.id, organizationalUnitName: now.name, parentId: now.parentId }
+				: record;
+	}
+	const before = change.previous;
+	if (change.event === 'ouRenamed' && before) item.previousName = before.name;
+	if (change.event === 'ouMoved' && before) item.previousParentId = before.parentId;
+	if (change.event === 'ouDeleted' && before) {
+		item.organizationalUnit = { organizationalUnitId: before.id, organizationalUnitName: before.name, parentId: before.parentId };
+		item.note = 'The organizational unit no longer exists; this is what the trigger last knew about it.';
+	}
 	return item;
 }

@@ -1,5 +1,6 @@
 /**
- * The trigger's memory of the directory, and the diff between two polls. Pure: no n8n, no HTTP.
+ * The user family's memory of the directory (the `users` section of the state, state.ts), and
+ * the diff between two polls. Pure: no n8n, no HTTP.
  *
  * Budget: n8n keeps a poller's static data in the workflow row (or its cursor table), so the
  * whole directory has to fit in a few megabytes. We keep a fingerprint per user, not the record,
@@ -19,18 +20,7 @@
  * - the user ID, compressed: 5 base-36 characters become 4 characters of our 92-character alphabet.
  */
 
-/** JSON-safe printable ASCII: '!' to '~' without '"' and '\\'. The space separates records. */
-const ALPHABET = (() => {
-	let text = '';
-	for (let code = 0x21; code <= 0x7e; code++) {
-		if (code !== 0x22 && code !== 0x5c) text += String.fromCharCode(code);
-	}
-	return text;
-})();
-const BASE = ALPHABET.length; // 92
-const DIGIT: Record<string, number> = {};
-for (let i = 0; i < BASE; i++) DIGIT[ALPHABET[i]] = i;
-const SEPARATOR = ' ';
+import { ALPHABET, BASE, byId, decodeId, decodeNumber, digit, encodeId, encodeNumber, hash32, isValidId, SEPARATOR, StateFormatError, widthFor } from './codec';
 
 const USER_PREFIX = 'user_';
 
@@ -62,8 +52,6 @@ export const BOOLEAN_FIELDS = ['passwordSet', 'phoneNumberVerified', 'emailVerif
 const STAMP_WIDTH = 3;
 const STAMP_RANGE = BASE ** STAMP_WIDTH;
 
-export const FORMAT_VERSION = 1;
-
 export type UserStatus = 'enabled' | 'disabled';
 
 /** What the trigger remembers about one user between polls. */
@@ -80,39 +68,20 @@ export interface Fingerprint {
 	hashes: number[];
 }
 
-/** What the trigger keeps in n8n's static data: JSON primitives only. */
-export interface PackedState {
-	/** Format version; another version means a fresh baseline. */
-	v: number;
-	/** Which users the state covers (credential endpoint + filter); a change means a fresh baseline. */
-	scope: string;
+/** The users section of the trigger's state (state.ts): JSON primitives only. */
+export interface PackedUsers {
 	/** OU dictionary, space separated; index i+1 in a record means ous[i], 0 means unknown. */
 	ous: string;
 	/** Characters per OU index in each record. */
 	ouWidth: number;
 	/** One record per user, space separated. */
-	users: string;
-	/** Number of users, for a quick look in the database. */
+	records: string;
+	/** Number of users, for a quick look in the database (checked on read). */
 	count: number;
 }
 
 // ---------------------------------------------------------------------------------------------
 // Hashing
-
-/** FNV-1a over UTF-16 code units, then murmur3's finalizer so that low bits mix well. */
-export function hash32(text: string, seed = 0): number {
-	let h = 0x811c9dc5 ^ seed;
-	for (let i = 0; i < text.length; i++) {
-		h ^= text.charCodeAt(i);
-		h = Math.imul(h, 0x01000193);
-	}
-	h ^= h >>> 16;
-	h = Math.imul(h, 0x85ebca6b);
-	h ^= h >>> 13;
-	h = Math.imul(h, 0xc2b2ae35);
-	h ^= h >>> 16;
-	return h >>> 0;
-}
 
 /** A field's value as hashed: absent, null and empty are the same ("not set"). */
 function canonical(value: unknown): string {
@@ -145,100 +114,12 @@ export function fingerprint(user: Record<string, unknown>, ou?: string): Fingerp
 }
 
 // ---------------------------------------------------------------------------------------------
-// Number and ID coding
-
-function encodeNumber(value: number, width: number): string {
-	let text = '';
-	for (let i = 0; i < width; i++) {
-		text = ALPHABET[value % BASE] + text;
-		value = Math.floor(value / BASE);
-	}
-	return text;
-}
-
-function decodeNumber(text: string, start: number, width: number): number {
-	let value = 0;
-	for (let i = start; i < start + width; i++) {
-		const digit = DIGIT[text[i]];
-		if (digit === undefined) throw new SnapshotFormatError(`bad character at ${i}`);
-		value = value * BASE + digit;
-	}
-	return value;
-}
-
-/** How an ID is stored: the flags' upper two bits. */
-const enum IdCoding {
-	/** `user_` stripped, rest verbatim (already in the alphabet). */
-	Raw = 0,
-	/** `user_` stripped, base-36 rest packed 5 → 4 characters; last chunk shorter than 4. */
-	Packed = 1,
-	/** encodeURIComponent of the whole ID (any other shape). */
-	Escaped = 2,
-	/** As Packed, but the last chunk holds 4 base-36 characters (also 4 encoded characters). */
-	PackedTail4 = 3,
-}
-
-const BASE36_CHUNK = 5;
-const ENCODED_CHUNK = 4; // 92^4 > 36^5
-/** Encoded width of a trailing chunk of n base-36 characters (n < 5): 36^n ≤ 92^n. */
-const TAIL_WIDTH = [0, 1, 2, 3, 4];
-
-function encodeId(userId: string): { coding: IdCoding; text: string } {
-	if (userId.startsWith(USER_PREFIX)) {
-		const rest = userId.slice(USER_PREFIX.length);
-		if (/^[0-9a-z]+$/.test(rest)) {
-			let text = '';
-			let i = 0;
-			for (; i + BASE36_CHUNK <= rest.length; i += BASE36_CHUNK) {
-				text += encodeNumber(parseInt(rest.slice(i, i + BASE36_CHUNK), 36), ENCODED_CHUNK);
-			}
-			const tail = rest.length - i;
-			if (tail > 0) text += encodeNumber(parseInt(rest.slice(i), 36), TAIL_WIDTH[tail]);
-			return { coding: tail === 4 ? IdCoding.PackedTail4 : IdCoding.Packed, text };
-		}
-		if (/^[!#-[\]-~]+$/.test(rest)) return { coding: IdCoding.Raw, text: rest };
-	}
-	return { coding: IdCoding.Escaped, text: encodeURIComponent(userId) };
-}
-
-function decodeId(coding: IdCoding, text: string): string {
-	if (coding === IdCoding.Raw) return USER_PREFIX + text;
-	if (coding === IdCoding.Escaped) return decodeURIComponent(text);
-	let rest = '';
-	let i = 0;
-	const tailChars = coding === IdCoding.PackedTail4 ? 4 : text.length % ENCODED_CHUNK;
-	const fullChunks = (text.length - tailChars) / ENCODED_CHUNK;
-	if (!Number.isInteger(fullChunks)) throw new SnapshotFormatError('bad packed ID length');
-	for (let c = 0; c < fullChunks; c++, i += ENCODED_CHUNK) {
-		rest += decodeNumber(text, i, ENCODED_CHUNK).toString(36).padStart(BASE36_CHUNK, '0');
-	}
-	if (tailChars > 0) {
-		// A tail of n encoded characters holds n base-36 characters.
-		rest += decodeNumber(text, i, tailChars).toString(36).padStart(tailChars, '0');
-	}
-	return USER_PREFIX + rest;
-}
-
-export class SnapshotFormatError extends Error {
-	constructor(detail: string) {
-		super(`The trigger's stored state is not readable (${detail})`);
-		this.name = 'SnapshotFormatError';
-	}
-}
-
-// ---------------------------------------------------------------------------------------------
 // Pack and unpack
-
-function ouWidthFor(dictionarySize: number): number {
-	let width = 1;
-	while (BASE ** width <= dictionarySize) width++;
-	return width;
-}
 
 const FIXED_WIDTH = 1 + STAMP_WIDTH + HASH_SLOTS.length; // flags + stamp + hashes (+ OU)
 
-export function pack(fingerprints: Iterable<Fingerprint>, scope: string): PackedState {
-	const list = [...fingerprints];
+export function packUsers(fingerprints: Iterable<Fingerprint>): PackedUsers {
+	const list = [...fingerprints].sort((a, b) => byId(a.userId, b.userId));
 	const ouIndex = new Map<string, number>();
 	const ous: string[] = [];
 	for (const fp of list) {
@@ -247,11 +128,11 @@ export function pack(fingerprints: Iterable<Fingerprint>, scope: string): Packed
 			ouIndex.set(fp.ou, ous.length);
 		}
 	}
-	const ouWidth = ouWidthFor(ous.length);
+	const ouWidth = widthFor(ous.length);
 	const records: string[] = new Array(list.length);
 	for (let r = 0; r < list.length; r++) {
 		const fp = list[r];
-		const id = encodeId(fp.userId);
+		const id = encodeId(fp.userId, USER_PREFIX);
 		let flags = fp.status === 'disabled' ? 1 : 0;
 		fp.booleans.forEach((on, i) => {
 			if (on) flags |= 2 << i;
@@ -263,47 +144,38 @@ export function pack(fingerprints: Iterable<Fingerprint>, scope: string): Packed
 		for (const h of fp.hashes) record += ALPHABET[h];
 		records[r] = record + id.text;
 	}
-	return {
-		v: FORMAT_VERSION,
-		scope,
-		ous: ous.join(SEPARATOR),
-		ouWidth,
-		users: records.join(SEPARATOR),
-		count: list.length,
-	};
+	return { ous: ous.join(SEPARATOR), ouWidth, records: records.join(SEPARATOR), count: list.length };
 }
 
-/** Whether static data holds a state this version can read, for this scope. */
-export function isUsableState(data: unknown, scope: string): data is PackedState {
-	if (data === null || typeof data !== 'object') return false;
-	const state = data as Partial<PackedState>;
-	return (
-		state.v === FORMAT_VERSION &&
-		state.scope === scope &&
-		typeof state.users === 'string' &&
-		typeof state.ous === 'string' &&
-		typeof state.ouWidth === 'number'
-	);
-}
+/** The users section's fields, with their types; the state reader checks them before unpacking. */
+export const USERS_SHAPE = { ous: 'string', ouWidth: 'number', records: 'string', count: 'number' } as const;
 
-export function unpack(state: PackedState): Map<string, Fingerprint> {
+/**
+ * The fingerprints back. Throws StateFormatError on anything packUsers would not have written;
+ * the caller also checks that packing the result gives the same text (unused OUs, order).
+ */
+export function unpackUsers(state: PackedUsers): Map<string, Fingerprint> {
 	const ous = state.ous === '' ? [] : state.ous.split(SEPARATOR);
+	if (!ous.every((ou) => isValidId(ou, 'ou_')) || new Set(ous).size !== ous.length) throw new StateFormatError('bad OU list');
+	if (state.ouWidth !== widthFor(ous.length)) throw new StateFormatError('bad OU width');
 	const result = new Map<string, Fingerprint>();
-	if (state.users === '') return result;
+	const records = state.records === '' ? [] : state.records.split(SEPARATOR);
+	if (state.count !== records.length) throw new StateFormatError('count does not match');
 	const width = FIXED_WIDTH + state.ouWidth;
-	for (const record of state.users.split(SEPARATOR)) {
-		if (record.length <= width) throw new SnapshotFormatError('short record');
-		const flags = DIGIT[record[0]];
-		if (flags === undefined || flags > 63) throw new SnapshotFormatError('bad flags');
+	for (const record of records) {
+		if (record.length < width) throw new StateFormatError('short record');
+		const flags = digit(record, 0);
+		if (flags >= 48) throw new StateFormatError('bad flags');
 		let at = 1;
 		const ouNumber = decodeNumber(record, at, state.ouWidth);
 		at += state.ouWidth;
-		if (ouNumber > ous.length) throw new SnapshotFormatError('bad OU index');
+		if (ouNumber > ous.length) throw new StateFormatError('bad OU index');
 		const stamp = decodeNumber(record, at, STAMP_WIDTH);
 		at += STAMP_WIDTH;
 		const hashes: number[] = [];
-		for (let i = 0; i < HASH_SLOTS.length; i++) hashes.push(DIGIT[record[at++]]);
-		const userId = decodeId(((flags >> 4) & 3) as IdCoding, record.slice(at));
+		for (let i = 0; i < HASH_SLOTS.length; i++) hashes.push(digit(record, at++));
+		const userId = decodeId(flags >> 4, record.slice(at), USER_PREFIX);
+		if (result.has(userId)) throw new StateFormatError('user stored twice');
 		result.set(userId, {
 			userId,
 			status: flags & 1 ? 'disabled' : 'enabled',

@@ -1,7 +1,10 @@
 import { randomBytes } from 'crypto';
 
+import { Indexes } from '../../emulator/indexes';
 import { startEmulator, type Emulator } from '../../emulator/server';
 import type { SeedData, UserRecord } from '../../emulator/types';
+import { walkSettings } from '../../nodes/AlibabaIdaasTrigger/directory';
+import { emulatorCredential, N8nHarness } from '../harness/n8n';
 import { recordSecret } from '../setup/leakGuard';
 
 /**
@@ -67,7 +70,7 @@ export class Directory {
 		return this.emu.store;
 	}
 
-	newId(prefix: 'user_' | 'ou_'): string {
+	newId(prefix: 'user_' | 'ou_' | 'group_'): string {
 		let id = prefix;
 		for (let i = 0; i < 26; i++) {
 			this.state = (Math.imul(this.state ^ (this.state >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0;
@@ -95,8 +98,73 @@ export class Directory {
 		});
 	}
 
+	/** A group of the real ID shape, in the trigger application's provisioning scope (as the API's CreateGroup puts it). */
+	addGroup(members: readonly string[] = []): string {
+		const n = ++this.counter;
+		const group = this.store.createGroup({ groupId: this.newId('group_'), groupName: `Group ${n}` });
+		this.store.applications.get(APPLICATION)!.provisioningScope.groupIds.push(group.groupId);
+		if (members.length > 0) this.store.addUsersToGroup(group.groupId, members);
+		return group.groupId;
+	}
+
+	/**
+	 * An OU moved under another parent. The Developer API has no call for it (the console and
+	 * directory sync do it), so the emulator's store has none either: this moves it in the
+	 * store's tree and name index, as the console would.
+	 */
+	moveOu(ouId: string, parentId: string): void {
+		const ou = this.store.ou(ouId);
+		this.store.ou(parentId);
+		if (ouId === parentId || this.store.ancestorIds(parentId).includes(ouId)) throw new Error(`cannot move ${ouId} below itself`);
+		const name = ou.organizationalUnitName;
+		this.store.idx.ouName.move(`${ou.parentId}|${name}`, `${parentId}|${name}`, ouId, name);
+		this.store.idx.childrenOf.get(ou.parentId)?.delete(ouId);
+		Indexes.bucket(this.store.idx.childrenOf, parentId).add(ouId);
+		ou.parentId = parentId;
+		ou.updateTime = this.store.now();
+		// What the store's own changes do (its scoped listings are cached per version).
+		(this.store as unknown as { version: number }).version++;
+	}
+
 	/** Something the trigger cannot see field by field (a custom field): only updateTime moves. */
 	touch(userId: string): void {
 		this.store.patchUser(userId, { customFields: [{ fieldName: 'costCenter', fieldValue: `cc-${++this.counter}`, operation: 'replace' }] });
 	}
+}
+
+/**
+ * The emulator a trigger test file shares across its tests: started before them and closed after;
+ * after each test its faults are cleared, its tokens handed to the leak guard and the walk's page
+ * size restored; before each, it is reset to the seed with a fresh harness.
+ */
+export function useTriggerEmulator(): { readonly emu: Emulator; readonly harness: N8nHarness } {
+	let emu: Emulator | undefined;
+	let harness: N8nHarness | undefined;
+	let recordTokens = () => {};
+	beforeAll(async () => {
+		emu = await startTriggerEmulator();
+		recordTokens = tokenRecorder(emu);
+	});
+	afterAll(async () => {
+		recordTokens();
+		await emu?.close();
+	});
+	beforeEach(() => {
+		emu!.reset();
+		harness = new N8nHarness(emulatorCredential(emu!));
+		walkSettings.pageSize = 100;
+	});
+	afterEach(() => {
+		emu!.faults.clear();
+		recordTokens();
+		walkSettings.pageSize = 100;
+	});
+	return {
+		get emu() {
+			return emu!;
+		},
+		get harness() {
+			return harness!;
+		},
+	};
 }

@@ -1,7 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { ApiError } from '../../emulator/errors';
-import type { FaultRule } from '../../emulator/faults';
 import type { Emulator } from '../../emulator/server';
 import type { UserRecord } from '../../emulator/types';
 import { AlibabaIdaasTrigger } from '../../nodes/AlibabaIdaasTrigger/AlibabaIdaasTrigger.node';
@@ -10,6 +9,7 @@ import { BOOLEAN_FIELDS, HASH_SLOTS, HASHED_FIELDS, slotHash, stampHash } from '
 import { N8nHarness } from '../harness/n8n';
 import { createRandom, seedFromEnv, type Random } from '../support/random';
 import { credentialOf, Directory, ROOT_OU, startTriggerEmulator, tokenRecorder } from './emulated';
+import { FaultPlan } from './faultPlan';
 
 /**
  * Random directory changes interleaved with polls against the emulator, some made while a poll
@@ -206,43 +206,13 @@ export async function runRandomized(options: {
 			const history = new Map<string, Set<Version>>();
 			for (const [id, v] of start) history.set(id, new Set([v]));
 			const touched = new Set<string>();
-			// Where (in API requests of this poll, GenerateToken not counted) things happen; 0 = before it.
-			const midPollAt = random.chance(0.5) ? random.int(1, 12) : -1;
-			const refuseAt = random.chance(0.12) ? random.int(0, 14) : -1;
-			const transientAt = random.chance(0.03) ? random.int(0, 12) : -1;
-			const throttleAt = random.chance(0.1) ? random.int(0, 12) : -1;
-			const expireAt = random.chance(0.08) ? random.int(1, 12) : -1;
-			let refuse: FaultRule | undefined;
-			let transient: FaultRule | undefined;
-			let throttle: FaultRule | undefined;
-			const inject = (at: number) => {
-				// A refusal the transport does not retry: the poll must fail.
-				if (at === refuseAt) refuse = faults.serverError({ action: random.pick(ACTIONS), times: 1, status: 403, code: 'permission_denied' });
-				// Retried by the transport after a backoff (reads are idempotent): the poll must succeed.
-				if (at === transientAt) {
-					transient = random.chance(0.5)
-						? faults.serverError({ action: random.pick(ACTIONS), times: 1, status: random.pick([500, 503]) })
-						: faults.dropConnection({ action: random.pick(ACTIONS), times: 1 });
-				}
-				if (at === throttleAt) throttle = faults.throttle({ action: random.pick(ACTIONS), times: random.int(1, 3), retryAfterSeconds: 0 });
-			};
-			inject(0);
-			let requestNumber = 0;
-			let changedDuringPoll = false;
-			faults.onRequest((request) => {
-				if (request.action === 'GenerateToken') return;
-				requestNumber++;
-				inject(requestNumber);
-				if (requestNumber === expireAt) {
-					faults.expireTokens();
-					result.faults++;
-				}
-				if (requestNumber !== midPollAt) return;
+			const plan = new FaultPlan(emu, random, ACTIONS, () => {
+				let changedAny = false;
 				for (let i = random.int(1, 4); i > 0; i--) {
 					const changed = mutate();
 					if (changed.length > 0) {
 						result.midPollChanges++;
-						changedDuringPoll = true;
+						changedAny = true;
 					}
 					for (const id of changed) {
 						touched.add(id);
@@ -251,43 +221,28 @@ export async function runRandomized(options: {
 						history.set(id, seen);
 					}
 				}
+				return changedAny;
 			});
 
-			// Whether a fault was answered is read from the emulator's counters (403, 5xx and 429 come
-			// only from these rules): a rule's `times` can run out without effect when two rules
-			// match one request (an error rule is used up by a request a throttle rule answers).
-			const statsBefore = JSON.stringify(emu.stats.byAction);
-			const droppedBefore = emu.stats.dropped;
-			const before = JSON.stringify(staticData);
-			let items: IDataObject[] | undefined;
-			let failure: unknown;
-			try {
-				const polled = await harness.poll(trigger, { events: EVENTS, simplify: false }, { staticData });
-				staticData = plain(polled.staticData);
-				items = (polled.result?.[0] ?? []).map((item) => item.json);
-			} catch (error) {
-				failure = error;
-			} finally {
-				faults.clear();
-				recordTokens();
-			}
-			const counted = JSON.parse(statsBefore) as Record<string, Record<string, number>>;
-			const hit = (rule: FaultRule | undefined): boolean => {
-				if (!rule) return false;
-				if (rule.kind === 'drop') return emu.stats.dropped > droppedBefore;
-				const status = rule.kind === 'throttle' ? 429 : (rule.status ?? 500);
-				const action = rule.action ?? '';
-				return (emu.stats.byAction[action]?.[status] ?? 0) > (counted[action]?.[status] ?? 0);
-			};
-			const refused = hit(refuse);
-			result.faults += Number(refused) + Number(hit(transient)) + Number(hit(throttle));
+			const { items, faults: hits } = await plan.run(
+				async () => {
+					try {
+						const polled = await harness.poll(trigger, { events: EVENTS, simplify: false }, { staticData });
+						staticData = plain(polled.staticData);
+						return (polled.result?.[0] ?? []).map((item) => item.json);
+					} finally {
+						recordTokens();
+					}
+				},
+				() => JSON.stringify(staticData),
+				fail,
+			);
+			const changedDuringPoll = plan.changedDuringPoll;
+			result.faults += hits;
 			if (items === undefined) {
-				if (!refused) fail(`unexpected poll failure: ${(failure as Error).stack}`);
-				if (JSON.stringify(staticData) !== before) fail('a failed poll changed the stored state');
 				result.failedPolls++;
 				continue;
 			}
-			if (refused) fail(`a refused ${refuse?.action} did not fail the poll`);
 			result.polls++;
 			result.events += items.length;
 			const end = current();

@@ -87,6 +87,9 @@ function describe(value: unknown): string {
 	return text.length > 40 ? `${text.slice(0, 37)}...` : text;
 }
 
+/** What a value in a URL path may be: one segment of an ID's alphabet, so it can never add a segment. */
+const PATH_VALUE = /^[A-Za-z0-9_-]{1,128}$/;
+
 function checkId(value: string, kind: IdKind, field: string): string {
 	const id = value.trim();
 	const prefix = ID_PREFIX[kind];
@@ -96,7 +99,7 @@ function checkId(value: string, kind: IdKind, field: string): string {
 		throw new ParameterError(field, `${field} must be a ${ID_NOUN[kind]} ID starting with ${prefix}, got ${got}`);
 	}
 	// IDs go into URL paths: nothing but the documented alphabet may pass.
-	if (!/^[A-Za-z0-9_-]+$/.test(id) || id.length > 128) {
+	if (!PATH_VALUE.test(id)) {
 		throw new ParameterError(field, `${field} "${describe(id)}" is not a valid ${ID_NOUN[kind]} ID`);
 	}
 	return id;
@@ -114,6 +117,10 @@ function toStringValue(param: ParamSpec, field: string, value: unknown): string 
 		throw new ParameterError(field, `${field} is too long: at most ${param.maxLength} characters`);
 	}
 	if (param.idKind) return checkId(text, param.idKind, field);
+	// Path values without a known ID kind (an authorization server ID) keep to the same alphabet.
+	if (param.in === 'path' && !PATH_VALUE.test(text)) {
+		throw new ParameterError(field, `${field} "${describe(text)}" is not a valid ID: use letters, digits, _ and - only`);
+	}
 	if (param.format && !FORMATS[param.format].pattern.test(text)) {
 		const shown = param.sensitive ? '' : ` "${describe(text)}"`;
 		throw new ParameterError(field, `${field}${shown} is not valid: use ${FORMATS[param.format].hint}`);

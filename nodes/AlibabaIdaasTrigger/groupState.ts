@@ -1,0 +1,142 @@
+import { ALPHABET, byId, decodeId, decodeNumber, digit, encodeId, encodeNumber, SEPARATOR, StateFormatError, widthFor } from './codec';
+
+/**
+ * The group-membership family's memory and diff. Pure: no n8n, no HTTP.
+ *
+ * A membership costs one fixed-width index (3 characters up to 778,687 distinct members) into a
+ * dictionary of member IDs stored once (about 22 bytes per member at the real ID shape), so
+ * 100,000 users in a few groups each stay within a few megabytes.
+ *
+ * Layout: `members` is the dictionary, space separated, each entry an ID coding character plus
+ * the packed ID. `groups` has one record per group, space separated: the ID coding character,
+ * the packed ID's length in two characters, the packed group ID, then the group's members as
+ * indexes into the dictionary, ascending, `width` characters each. Groups and members are packed
+ * in ID order, the dictionary in order of first use.
+ */
+
+export type MembershipEvent = 'memberAdded' | 'memberRemoved';
+
+export const MEMBERSHIP_EVENTS: readonly MembershipEvent[] = ['memberAdded', 'memberRemoved'];
+
+export const GROUP_PREFIX = 'group_';
+const USER_PREFIX = 'user_';
+const LENGTH_WIDTH = 2;
+
+/** Members per group ID (packed by ID, so the same memberships always give the same text). */
+export type Memberships = Map<string, Set<string>>;
+
+export interface PackedGroups {
+	members: string;
+	width: number;
+	groups: string;
+	/** Memberships, for a quick look in the database (checked on read). */
+	count: number;
+}
+
+export const GROUPS_SHAPE = { members: 'string', width: 'number', groups: 'string', count: 'number' } as const;
+
+export function packGroups(memberships: Memberships): PackedGroups {
+	const index = new Map<string, number>();
+	const dictionary: string[] = [];
+	const lists: number[][] = [];
+	let count = 0;
+	const groupIds = [...memberships.keys()].sort(byId);
+	for (const groupId of groupIds) {
+		const list: number[] = [];
+		for (const userId of [...(memberships.get(groupId) as Set<string>)].sort(byId)) {
+			let i = index.get(userId);
+			if (i === undefined) {
+				i = dictionary.length;
+				index.set(userId, i);
+				const id = encodeId(userId, USER_PREFIX);
+				dictionary.push(ALPHABET[id.coding] + id.text);
+			}
+			list.push(i);
+		}
+		count += list.length;
+		lists.push(list.sort((a, b) => a - b));
+	}
+	const width = widthFor(Math.max(0, dictionary.length - 1));
+	const records: string[] = [];
+	let g = 0;
+	for (const groupId of groupIds) {
+		const id = encodeId(groupId, GROUP_PREFIX);
+		let record = ALPHABET[id.coding] + encodeNumber(id.text.length, LENGTH_WIDTH) + id.text;
+		for (const i of lists[g++]) record += encodeNumber(i, width);
+		records.push(record);
+	}
+	return { members: dictionary.join(SEPARATOR), width, groups: records.join(SEPARATOR), count };
+}
+
+/** The memberships back; throws StateFormatError on anything packGroups would not have written. */
+export function unpackGroups(state: PackedGroups): Memberships {
+	const dictionary = (state.members === '' ? [] : state.members.split(SEPARATOR)).map((entry) =>
+		decodeId(digit(entry, 0), entry.slice(1), USER_PREFIX),
+	);
+	if (new Set(dictionary).size !== dictionary.length) throw new StateFormatError('member stored twice');
+	if (state.width !== widthFor(Math.max(0, dictionary.length - 1))) throw new StateFormatError('bad member width');
+	const result: Memberships = new Map();
+	let count = 0;
+	for (const record of state.groups === '' ? [] : state.groups.split(SEPARATOR)) {
+		const idLength = decodeNumber(record, 1, LENGTH_WIDTH);
+		const start = 1 + LENGTH_WIDTH;
+		if (start + idLength > record.length) throw new StateFormatError('group record cut short');
+		const groupId = decodeId(digit(record, 0), record.slice(start, start + idLength), GROUP_PREFIX);
+		if (result.has(groupId)) throw new StateFormatError('group stored twice');
+		const rest = record.length - start - idLength;
+		if (rest % state.width !== 0) throw new StateFormatError('bad member list');
+		const members = new Set<string>();
+		let last = -1;
+		for (let at = start + idLength; at < record.length; at += state.width) {
+			const i = decodeNumber(record, at, state.width);
+			if (i <= last || i >= dictionary.length) throw new StateFormatError('bad member index');
+			last = i;
+			members.add(dictionary[i]);
+		}
+		count += members.size;
+		result.set(groupId, members);
+	}
+	if (count !== state.count) throw new StateFormatError('count does not match');
+	return result;
+}
+
+export interface MembershipChange {
+	event: MembershipEvent;
+	groupId: string;
+	userId: string;
+	/** For removals: the group itself is gone (confirmed with GetGroup). */
+	groupDeleted?: boolean;
+}
+
+/** What one poll established about the groups (see groupWalk.ts). */
+export interface GroupsRead {
+	/** Groups confirmed to exist, with their members as this poll established them. */
+	current: Memberships;
+	/** Stored groups confirmed gone. */
+	deletedGroups: Set<string>;
+	/** Group names from the listing, for the items. */
+	names: Map<string, string>;
+}
+
+/** Added: listed now, not stored. Removed: stored, and confirmed gone (the group or the membership). */
+export function diffGroups(previous: Memberships, read: GroupsRead): MembershipChange[] {
+	const changes: MembershipChange[] = [];
+	for (const [groupId, members] of read.current) {
+		const before = previous.get(groupId) ?? new Set<string>();
+		for (const userId of members) if (!before.has(userId)) changes.push({ event: 'memberAdded', groupId, userId });
+		for (const userId of before) if (!members.has(userId)) changes.push({ event: 'memberRemoved', groupId, userId });
+	}
+	for (const groupId of read.deletedGroups) {
+		for (const userId of previous.get(groupId) ?? []) changes.push({ event: 'memberRemoved', groupId, userId, groupDeleted: true });
+	}
+	return changes;
+}
+
+/** Groups now, plus stored groups neither listed nor confirmed gone (kept as they were). */
+export function nextGroups(previous: Memberships, read: GroupsRead): Memberships {
+	const result: Memberships = new Map(read.current);
+	for (const [groupId, members] of previous) {
+		if (!result.has(groupId) && !read.deletedGroups.has(groupId)) result.set(groupId, members);
+	}
+	return result;
+}

@@ -1,0 +1,104 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import type { OperationSpec } from '../AlibabaIdaas/catalog';
+import type { IdaasClient } from '../AlibabaIdaas/transport/client';
+import type { Budget, Counter } from './directory';
+import { forEachLimited, hasCode, isUserNotFound, OPS, validId, walkSettings } from './directory';
+import type { GroupsRead, Memberships } from './groupState';
+import { GROUP_PREFIX } from './groupState';
+
+/**
+ * The group memberships of one poll: ListGroups, then ListUsersForGroup for each group. Both are
+ * nextToken lists, whose pages shift when the list changes under the walk, so a member can be
+ * skipped. Nothing is reported removed on a listing's word alone:
+ *
+ * - a stored group the listing did not show is looked up with GetGroup: 404
+ *   ResourceNotFound.Group means deleted (all its memberships end); otherwise it is walked;
+ * - a stored member a group's listing did not show is looked up with ListGroupsForUser: the
+ *   membership ended if the user is gone (404 ResourceNotFound.User) or no longer lists the
+ *   group; otherwise it was only skipped and is kept.
+ *
+ * A member added while the walk runs can be skipped the same way; it is reported by a later poll.
+ */
+
+function isGroupNotFound(error: unknown): boolean {
+	return hasCode(error, '404', /ResourceNotFound\.Group\b/);
+}
+
+/** Every page of a nextToken list, one after the other. */
+async function eachRecord(
+	client: IdaasClient,
+	op: OperationSpec,
+	values: Record<string, unknown>,
+	budget: Budget,
+	counter: Counter,
+	found: (record: IDataObject) => void,
+): Promise<void> {
+	let nextToken: string | undefined;
+	do {
+		budget.check();
+		counter.requests++;
+		const body = await client.call(op, { ...values, maxResults: walkSettings.pageSize, ...(nextToken ? { nextToken } : {}) });
+		const data = Array.isArray(body.data) ? (body.data as IDataObject[]) : [];
+		for (const record of data) found(record);
+		nextToken = typeof body.nextToken === 'string' && body.nextToken !== '' && data.length > 0 ? body.nextToken : undefined;
+	} while (nextToken);
+}
+
+async function membersOf(client: IdaasClient, groupId: string, budget: Budget, counter: Counter): Promise<Set<string>> {
+	const members = new Set<string>();
+	await eachRecord(client, OPS.listUsersForGroup, { groupId }, budget, counter, (record) => {
+		if (validId(record.userId, 'user_', counter)) members.add(record.userId);
+	});
+	return members;
+}
+
+export async function readGroups(client: IdaasClient, previous: Memberships, budget: Budget, counter: Counter): Promise<GroupsRead> {
+	const names = new Map<string, string>();
+	await eachRecord(client, OPS.listGroups, {}, budget, counter, (record) => {
+		if (validId(record.groupId, GROUP_PREFIX, counter)) names.set(record.groupId, typeof record.groupName === 'string' ? record.groupName : '');
+	});
+
+	const deletedGroups = new Set<string>();
+	const unlisted = [...previous.keys()].filter((id) => !names.has(id));
+	await forEachLimited(unlisted, walkSettings.concurrency, async (groupId) => {
+		budget.check();
+		counter.requests++;
+		const group = await client
+			.call(OPS.getGroup, { groupId })
+			.catch((error: unknown) => (isGroupNotFound(error) ? undefined : Promise.reject(error)));
+		if (group) names.set(groupId, typeof group.groupName === 'string' ? group.groupName : '');
+		else deletedGroups.add(groupId);
+	});
+
+	const current: Memberships = new Map();
+	await forEachLimited([...names.keys()], walkSettings.concurrency, async (groupId) => {
+		const members = await membersOf(client, groupId, budget, counter).catch((error: unknown) =>
+			isGroupNotFound(error) ? undefined : Promise.reject(error),
+		);
+		// A 404 from the group's own listing: it was deleted while this poll ran.
+		if (members) current.set(groupId, members);
+		else if (previous.has(groupId)) deletedGroups.add(groupId);
+	});
+
+	// Stored members not listed: was the membership ended, or the member only skipped?
+	const suspects = new Map<string, string[]>();
+	for (const [groupId, members] of current) {
+		for (const userId of previous.get(groupId) ?? []) {
+			if (!members.has(userId)) suspects.set(userId, [...(suspects.get(userId) ?? []), groupId]);
+		}
+	}
+	await forEachLimited([...suspects.keys()], walkSettings.concurrency, async (userId) => {
+		const groups = new Set<string>();
+		const exists = await eachRecord(client, OPS.listGroupsForUser, { userId }, budget, counter, (record) => {
+			if (typeof record.groupId === 'string') groups.add(record.groupId);
+		}).then(
+			() => true,
+			(error: unknown) => (isUserNotFound(error) ? false : Promise.reject(error)),
+		);
+		for (const groupId of suspects.get(userId) ?? []) {
+			if (exists && groups.has(groupId)) current.get(groupId)?.add(userId);
+		}
+	});
+	return { current, deletedGroups, names };
+}
