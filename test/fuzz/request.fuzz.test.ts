@@ -56,9 +56,11 @@ describe(`request fuzzing (seed ${seed}, FUZZ_SEED to replay)`, () => {
 			const names = new Set(op.params.map((p) => p.name));
 			for (const key of Object.keys(request.qs)) expect(names.has(key)).toBe(true);
 			for (const key of Object.keys(request.body ?? {})) expect(names.has(key)).toBe(true);
+			for (const key of Object.keys(request.form ?? {})) expect(names.has(key)).toBe(true);
 			expect(() => JSON.stringify(request.body)).not.toThrow();
 			for (const param of op.params.filter((p) => p.required && p.in !== 'path')) {
-				const where = param.in === 'query' ? request.qs : request.body ?? {};
+				// Operations sent as a form carry every non-path parameter there (sendAs: 'form').
+				const where = op.sendAs === 'form' ? (request.form ?? {}) : param.in === 'query' ? request.qs : request.body ?? {};
 				expect(where[param.name]).toBeDefined();
 			}
 		}
