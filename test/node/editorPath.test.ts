@@ -1,4 +1,4 @@
-import type { INodeProperties, INodePropertyCollection } from 'n8n-workflow';
+import type { INodeParameters, INodeProperties, INodePropertyCollection } from 'n8n-workflow';
 import { NodeHelpers } from 'n8n-workflow';
 
 import { AlibabaIdaasTrigger } from '../../nodes/AlibabaIdaasTrigger/AlibabaIdaasTrigger.node';
@@ -25,7 +25,7 @@ const SALES = 'group_demosales01';
 const properties = node.description.properties;
 const fieldsNamed = (name: string, operation: string) => properties.filter((p) => p.name === name && p.displayOptions?.show?.operation?.includes(operation));
 const v11 = { typeVersion: 1.1 };
-const picked = (...locators: object[]) => ({ values: locators.map((id) => ({ id })) });
+const picked = (...locators: object[]) => ({ values: locators.map((id) => ({ id })) }) as unknown as INodeParameters;
 
 describe('ID lists: pickers from version 1.1, comma-separated text kept for version 1', () => {
 	test.each([
