@@ -70,7 +70,7 @@ describeE2E('the editor walk', () => {
 			expect(await guard.take()).toEqual([]);
 		}
 		const shot = (name: string) =>
-			page.screenshot({ path: join(artifactsDir(), `walk-${version}-${String(++shots).padStart(2, '0')}-${name}.png`) }).catch(() => undefined);
+			page.screenshot({ path: join(artifactsDir(), `walk-${version}-${String(++shots).padStart(2, '0')}-${name}.png`), animations: 'disabled' }).catch(() => undefined);
 
 		beforeAll(async () => {
 			ensureBuilt();
@@ -210,14 +210,16 @@ describeE2E('the editor walk', () => {
 			let asAction = '';
 			await step('nodes-panel-trigger', async () => {
 				await page.goto(`${n8n.baseUrl}/workflow/new`);
-				let creator = await editor.openNodesPanel(page); // empty workflow: "What triggers this workflow?"
+				const creator = await editor.openNodesPanel(page); // empty workflow: "What triggers this workflow?"
 				await editor.searchNodes(creator, 'IDaaS');
 				await editor.creatorItem(creator, 'Alibaba Cloud IDaaS').click();
 				await creator.getByText(/On user created/).first().waitFor();
 				asTrigger = await creator.innerText();
-				await page.keyboard.press('Escape');
+			});
+			await step('add-manual-trigger', async () => {
 				// A manual trigger first, as a person starts a workflow to try an action.
-				creator = await editor.openNodesPanel(page);
+				await page.keyboard.press('Escape');
+				const creator = await editor.openNodesPanel(page);
 				await editor.searchNodes(creator, 'manual');
 				await editor.creatorItem(creator, /Manual Trigger|Trigger manually/).click();
 				await editor.canvasNode(page, "When clicking 'Execute workflow'").or(page.locator(`${testId('canvas-node')}[data-node-type="n8n-nodes-base.manualTrigger"]`)).first().waitFor();
