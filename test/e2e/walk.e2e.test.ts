@@ -39,6 +39,7 @@ const EXAMPLES = ['hr-sync', 'offboarding', 'onboarding', 'welcome'].map((name) 
 	workflow: forSandbox(loadExample(name), 'alibabaIdaasApi').workflow,
 }));
 const [CREDENTIAL] = credentialRefs(EXAMPLES[0].workflow);
+const MANUAL_TRIGGER = `${testId('canvas-node')}[data-node-type="n8n-nodes-base.manualTrigger"]`;
 const WRONG_SECRET = 'wrong-secret-typed-by-hand-4711';
 /** The descriptions the nodes panel should show: each node's own, from the built package. */
 const describedAs = (file: string, cls: string) =>
@@ -60,14 +61,19 @@ describeE2E('the editor walk', () => {
 		/** One walk step: timed, screenshotted (also when it fails), then nothing may have gone wrong on the page. */
 		async function step(name: string, body: () => Promise<void>): Promise<void> {
 			const t0 = Date.now();
+			let failure: Error | undefined;
 			try {
 				await body();
-			} finally {
-				timings.push([name, Date.now() - t0]);
-				process.stderr.write(`[walk ${version}] ${name}: ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
-				await shot(name);
+			} catch (e) {
+				failure = e as Error;
 			}
-			expect(await guard.take()).toEqual([]);
+			timings.push([name, Date.now() - t0]);
+			process.stderr.write(`[walk ${version}] ${name}: ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
+			await shot(name);
+			const problems = await guard.take();
+			if (failure && problems.length) failure.message += `\n\nSeen on the page meanwhile:\n${problems.join('\n')}`;
+			if (failure) throw failure;
+			expect(problems).toEqual([]);
 		}
 		const shot = (name: string) =>
 			page.screenshot({ path: join(artifactsDir(), `walk-${version}-${String(++shots).padStart(2, '0')}-${name}.png`), animations: 'disabled' }).catch(() => undefined);
@@ -222,7 +228,7 @@ describeE2E('the editor walk', () => {
 				const creator = await editor.openNodesPanel(page);
 				await editor.searchNodes(creator, 'manual');
 				await editor.creatorItem(creator, /Manual Trigger|Trigger manually/).click();
-				await editor.canvasNode(page, "When clicking 'Execute workflow'").or(page.locator(`${testId('canvas-node')}[data-node-type="n8n-nodes-base.manualTrigger"]`)).first().waitFor();
+				await page.locator(MANUAL_TRIGGER).waitFor();
 			});
 			await step('nodes-panel-action', async () => {
 				const creator = await editor.openNodesPanel(page); // "What happens next?"
@@ -266,6 +272,8 @@ describeE2E('the editor walk', () => {
 				.slice(0, 2);
 			expect(newcomers).toHaveLength(2);
 			await step('add-users-to-group', async () => {
+				// Off the manual trigger (one item), not after Get Many's users: the node runs once per input item.
+				await page.locator(MANUAL_TRIGGER).click();
 				const creator = await editor.openNodesPanel(page);
 				await editor.searchNodes(creator, 'IDaaS');
 				await editor.creatorItem(creator, 'Alibaba Cloud IDaaS').click();
