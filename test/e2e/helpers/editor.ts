@@ -107,18 +107,12 @@ export async function closeNode(page: Page): Promise<void> {
 /** The output panel's text once it shows items ("N item(s)"), and that count. */
 export async function outputItems(page: Page): Promise<{ text: string; count: number }> {
 	const panel = outputPanel(page);
-	let text = '';
 	await panel.getByText(/^\s*\d+ items?\s*$/).first().waitFor({ timeout: LONG });
-	text = await panel.innerText();
+	// 2.41.1 shows the count a moment before the items (table, JSON or schema view).
+	await panel.locator(`table td, .json-data, ${testId('run-data-schema-item')}`).first().waitFor({ timeout: LONG });
+	const text = await panel.innerText();
 	const m = text.match(/(\d+) items?/);
 	return { text, count: m ? Number(m[1]) : 0 };
-}
-
-/** Shows the output as JSON: every field of every item on the page is in the text, none cut off by a column. */
-export async function outputAsJson(page: Page): Promise<string> {
-	await outputPanel(page).locator(testId('radio-button-json')).click();
-	await outputPanel(page).locator('.json-data, [class*="json"]').first().waitFor({ timeout: LONG });
-	return await outputPanel(page).innerText();
 }
 
 /** Opens the nodes panel: from the canvas "+" on an empty workflow, else from the top-right "+". */
