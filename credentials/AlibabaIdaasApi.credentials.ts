@@ -9,7 +9,7 @@ import type {
 	Icon,
 } from 'n8n-workflow';
 
-import { CUSTOM_ENDPOINT, REGION_ENDPOINTS, resolveConnection } from '../nodes/AlibabaIdaas/shared/endpoint';
+import { CUSTOM_ENDPOINT, REGION_ENDPOINTS, resolveConnection } from '../nodes/AlibabaIdaas/transport/endpoint';
 
 /** GenerateToken's path below the instance and application. */
 const TOKEN_PATH = '/oauth2/token';
@@ -20,7 +20,7 @@ const TOKEN_PATH = '/oauth2/token';
  * The token lives in the hidden, expirable `accessToken` field. n8n calls preAuthentication when
  * that field is empty or after a 401; the API answers an expired token with 400 invalid_token
  * instead, so the node's transport blanks the field and lets n8n call preAuthentication again
- * (see nodes/AlibabaIdaas/shared/transport.ts).
+ * (see nodes/AlibabaIdaas/transport/tokenRenewal.ts).
  */
 export class AlibabaIdaasApi implements ICredentialType {
 	name = 'alibabaIdaasApi';
@@ -120,7 +120,7 @@ export class AlibabaIdaasApi implements ICredentialType {
 		if (!clientId || !clientSecret) {
 			throw new Error('The client ID and client secret of the IDaaS credential must both be set');
 		}
-		// The docs' examples send the grant as a form body (CPP, META-ZH); the SDK sends it in the
+		// The docs' examples send the grant as a form body (C++ SDK, zh API metadata); the SDK sends it in the
 		// query string. The body keeps the secret out of URLs, proxies' logs and error messages.
 		const form = new URLSearchParams({
 			grant_type: 'client_credentials',
@@ -173,7 +173,7 @@ export class AlibabaIdaasApi implements ICredentialType {
 	 * The Test button asks for a fresh token (GenerateToken) with what the form holds. It cannot read an API with
 	 * the stored token: n8n renews a token only when it is empty or after a 401, and IDaaS answers a stale token
 	 * (expired, or issued by the tenant the form pointed at before) with 400 invalid_token. The URL follows
-	 * resolveBaseUrl/resolveConnection (shared/endpoint.ts): a bare custom host gets https://, IDs are trimmed
+	 * resolveBaseUrl/resolveConnection (transport/endpoint.ts): a bare custom host gets https://, IDs are trimmed
 	 * and encoded.
 	 */
 	test: ICredentialTestRequest = {

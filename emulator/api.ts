@@ -1,14 +1,16 @@
 import type { IncomingMessage, ServerResponse } from 'http';
 
 import type { OperationSpec } from '../nodes/AlibabaIdaas/catalog';
-import { appToken, checkAppUsable, checkScope, findApp, findInstance, pamToken, type ScopeSpelling } from './auth';
+import { appToken, checkAppUsable, checkScope, findApp, findInstance, type ScopeSpelling } from './auth';
 import { ApiError, managementBody, oauthBody } from './errors';
 import type { Faults } from './faults';
 import { HANDLERS, type Ctx } from './handlers';
 import { parseBody, readBody, sendJson } from './http';
+import { pamCaller } from './pam/auth';
 import { Router } from './router';
 import type { Stats } from './stats';
 import type { Store } from './store';
+import { throttling, type RateLimiter } from './throttle';
 import { validateInput } from './validate';
 import { Visibility } from './visibility';
 
@@ -16,6 +18,7 @@ export interface ApiDeps {
 	store: () => Store;
 	faults: Faults;
 	stats: Stats;
+	rateLimit: RateLimiter;
 	scopeSpelling: ScopeSpelling;
 }
 
@@ -23,9 +26,10 @@ const router = new Router();
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * One Developer API request: route (from the catalog) → faults → onRequest hooks → body →
+ * One Developer API request: route (from the catalog) → rate limit (the gateway refuses before
+ * the service sees anything) → faults → onRequest hooks → body →
  * authentication, permission, validation → handler → JSON. Errors use the management or the
- * OAuth body depending on the path (idaas-api.md §1.6).
+ * OAuth body depending on the path (the zh API metadata's error tables).
  */
 export async function handleApi(deps: ApiDeps, req: IncomingMessage, res: ServerResponse, url: URL, requestId: string): Promise<void> {
 	let route;
@@ -47,33 +51,31 @@ export async function handleApi(deps: ApiDeps, req: IncomingMessage, res: Server
 	}
 	const { op, params } = route;
 	const oauth = op.path.includes('/oauth2/');
-	deps.stats.request(op.action);
+	deps.stats.request(op.apiName);
 	deps.stats.begin();
 	try {
-		const verdict = deps.faults.judge(op.action);
+		deps.rateLimit.admit(op.apiName);
+		const verdict = deps.faults.judge(op.apiName);
 		if (verdict.delayMs) await sleep(verdict.delayMs);
-		if (verdict.throttle) {
-			const seconds = String(verdict.throttle.retryAfterSeconds ?? 1);
-			throw new ApiError(429, 'Throttling', 'Request was denied due to request throttling.', { 'retry-after': seconds });
-		}
+		if (verdict.throttle) throw throttling((verdict.throttle.retryAfterSeconds ?? 1) * 1000);
 		if (verdict.error) {
 			const status = verdict.error.status ?? 500;
 			throw new ApiError(status, verdict.error.code ?? (status === 503 ? 'ServiceUnavailable' : 'InternalError'), 'Internal Server Error');
 		}
 		if (verdict.drop && !verdict.drop.afterWrite) return drop(deps, req);
-		await deps.faults.runHooks({ action: op.action, method: op.method, path: url.pathname, query: url.searchParams });
+		await deps.faults.runHooks({ action: op.apiName, method: op.method, path: url.pathname, query: url.searchParams });
 		const body = parseBody(await readBody(req), req.headers['content-type']);
 		const result = await dispatch(deps, { op, store: deps.store(), req, path: params, query: url.searchParams, body, input: {} });
 		if (verdict.drop) return drop(deps, req);
-		reply(deps, res, op.action, op.successStatus ?? 200, result ?? {});
+		reply(deps, res, op.apiName, 200, result ?? {});
 	} catch (error) {
 		if (!(error instanceof ApiError)) {
-			console.error(`[emulator] ${op.action} failed:`, error);
+			console.error(`[emulator] ${op.apiName} failed:`, error);
 			error = new ApiError(500, 'Internal Server Error', 'Internal Server Error');
 		}
 		const e = error as ApiError;
 		const headers = e.status === 413 ? { ...e.headers, connection: 'close' } : e.headers;
-		reply(deps, res, op.action, e.status, oauth ? oauthBody(e, requestId) : managementBody(e, requestId), headers);
+		reply(deps, res, op.apiName, e.status, oauth ? oauthBody(e, requestId) : managementBody(e, requestId), headers);
 	} finally {
 		deps.stats.end();
 	}
@@ -82,10 +84,11 @@ export async function handleApi(deps: ApiDeps, req: IncomingMessage, res: Server
 function dispatch(deps: ApiDeps, ctx: Ctx): unknown {
 	const { op, store, req, path } = ctx;
 	findInstance(store, path.instanceId);
-	const handler = HANDLERS[op.action];
+	const handler = HANDLERS[op.apiName];
 	if (op.auth === 'none' || op.auth === 'userBearer') return handler(ctx);
-	if (op.auth === 'pamBearer') {
-		ctx.token = pamToken(store, req, op);
+	// PAM operations sit under the instance, not an application: the token names the caller.
+	if (op.auth === 'pamBearer' || !op.path.includes('{applicationId}')) {
+		Object.assign(ctx, pamCaller(store, req, op));
 		ctx.input = validateInput(op, path, ctx.query, ctx.body);
 		return handler(ctx);
 	}

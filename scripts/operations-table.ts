@@ -24,7 +24,7 @@ export function operationsTable(): string {
 		const paging = op.pagination ? op.pagination.style : '';
 		const legacy = op.legacy ? ' (legacy)' : '';
 		lines.push(
-			`| ${resource} | ${op.displayName}${legacy} | ${op.action} | \`${op.method} ${path}\` | ${paging} | ${SHORT_SCOPE(op.scope)} |`,
+			`| ${resource} | ${op.displayName}${legacy} | ${op.apiName} | \`${op.method} ${path}\` | ${paging} | ${SHORT_SCOPE(op.scope)} |`,
 		);
 	}
 	lines.push('', 'Plus **Upsert** (user, organizational unit): creates or updates by external ID in one step.');

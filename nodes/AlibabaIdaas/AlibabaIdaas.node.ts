@@ -8,29 +8,20 @@ import type {
 import { NodeApiError, NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { RESOURCES, getOperation } from './catalog';
+import { organizationalUnitUpsert } from './composed/organizationalUnitUpsert';
+import type { ComposedOperation } from './composed/upsert';
+import { userUpsert } from './composed/userUpsert';
+import { resourceProperties } from './description/properties';
+import { ExecutionState, executeOperation } from './execute';
 import { getGroups } from './listSearch/getGroups';
 import { getOrganizationalUnits } from './listSearch/getOrganizationalUnits';
 import { getUsers } from './listSearch/getUsers';
-import { applicationProperties } from './resources/application';
-import { cloudAccountRoleProperties } from './resources/cloudAccountRole';
-import { groupProperties } from './resources/group';
-import { organizationalUnitProperties } from './resources/organizationalUnit';
-import { upsertOrganizationalUnit } from './resources/organizationalUnit/upsert';
-import { tokenProperties } from './resources/token';
-import { userProperties } from './resources/user';
-import { upsertUser } from './resources/user/upsert';
-import { mapWithConcurrency } from './shared/concurrency';
-import { ExecutionState, executeOperation } from './shared/execute';
-import { errorJson } from './shared/outputs';
-import { IdaasClient } from './shared/transport';
-
-type Handler = (state: ExecutionState, itemIndex: number) => Promise<IDataObject[]>;
+import { errorJson } from './output/items';
+import { IdaasClient } from './transport/client';
+import { mapWithConcurrency } from './transport/concurrency';
 
 /** Operations composed of several calls; everything else runs straight from the catalog. */
-const CUSTOM: Record<string, Handler> = {
-	'user:upsert': upsertUser,
-	'organizationalUnit:upsert': upsertOrganizationalUnit,
-};
+const COMPOSED: readonly ComposedOperation[] = [userUpsert, organizationalUnitUpsert];
 
 export class AlibabaIdaas implements INodeType {
 	description: INodeTypeDescription = {
@@ -55,12 +46,7 @@ export class AlibabaIdaas implements INodeType {
 				options: RESOURCES.map(({ name, value, description }) => ({ name, value, description })),
 				default: 'user',
 			},
-			...userProperties,
-			...organizationalUnitProperties,
-			...groupProperties,
-			...applicationProperties,
-			...tokenProperties,
-			...cloudAccountRoleProperties,
+			...RESOURCES.flatMap(({ value }) => resourceProperties(value, COMPOSED.filter((c) => c.resource === value))),
 			{
 				displayName: 'Options',
 				name: 'options',
@@ -101,9 +87,9 @@ export class AlibabaIdaas implements INodeType {
 			let data: IDataObject[] = [];
 			let failure: unknown;
 			try {
-				const custom = CUSTOM[`${resource}:${operation}`];
+				const composed = COMPOSED.find((c) => c.resource === resource && c.option.value === operation);
 				const op = getOperation(resource, operation);
-				if (custom) data = await custom(state, i);
+				if (composed) data = await composed.run(state, i);
 				else if (op) data = await executeOperation(state, op, i);
 				else throw new NodeOperationError(this.getNode(), `The operation "${operation}" is not known for "${resource}"`, { itemIndex: i });
 			} catch (error) {

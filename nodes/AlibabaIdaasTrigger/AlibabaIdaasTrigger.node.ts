@@ -8,7 +8,7 @@ import type {
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { getOrganizationalUnits } from '../AlibabaIdaas/listSearch/getOrganizationalUnits';
-import { IdaasClient } from '../AlibabaIdaas/shared/transport';
+import { IdaasClient } from '../AlibabaIdaas/transport/client';
 import type { Budget } from './directory';
 import { OPS, readDirectory } from './directory';
 import { inScope, scopeOus, toItem } from './items';

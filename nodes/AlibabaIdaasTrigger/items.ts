@@ -1,13 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import type { Fingerprint, TriggerEvent, UserEvent } from './snapshot';
-
-/** Which users the node reports on: all, or those whose primary OU is in a set. */
-export interface EventFilter {
-	events: ReadonlySet<TriggerEvent>;
-	/** Undefined: every user. */
-	ous?: ReadonlySet<string>;
-}
+import type { Fingerprint, UserEvent } from './snapshot';
 
 /** The OU and, with sub-units, every OU below it in the tree read by this poll. */
 export function scopeOus(root: string, includeSubUnits: boolean, parents: ReadonlyMap<string, string | undefined>): Set<string> {

@@ -12,6 +12,6 @@ describe('README operation table', () => {
 
 	it('has a row for every catalog operation', () => {
 		const table = operationsTable();
-		for (const op of CATALOG) expect(table).toContain(`| ${op.action} |`);
+		for (const op of CATALOG) expect(table).toContain(`| ${op.apiName} |`);
 	});
 });

@@ -1,4 +1,4 @@
-import { getOperationByAction } from '../../nodes/AlibabaIdaas/catalog';
+import { findOperation } from '../../nodes/AlibabaIdaas/catalog';
 import { startEmulator, type Emulator, type EmulatorOptions } from '../../emulator/server';
 
 export interface Reply {
@@ -36,7 +36,7 @@ export class Harness {
 	}
 
 	url(action: string, options: CallOptions = {}): string {
-		const op = getOperationByAction(action);
+		const op = findOperation(action);
 		if (!op) throw new Error(`no ${action} in the catalog`);
 		const values: Record<string, string> = {
 			instanceId: options.instanceId ?? this.emu.instanceId,
@@ -49,7 +49,7 @@ export class Harness {
 	}
 
 	async call(action: string, options: CallOptions = {}): Promise<Reply> {
-		const op = getOperationByAction(action)!;
+		const op = findOperation(action)!;
 		const headers: Record<string, string> = { ...options.headers };
 		const token = options.token === undefined ? this.token : options.token;
 		if (token) headers.authorization = `Bearer ${token}`;

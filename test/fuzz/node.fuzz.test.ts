@@ -1,6 +1,6 @@
 import type { INodeParameters, INodeProperties } from 'n8n-workflow';
 
-import { getOperation, getOperationByAction } from '../../nodes/AlibabaIdaas/catalog';
+import { getOperation, findOperation } from '../../nodes/AlibabaIdaas/catalog';
 import { AlibabaIdaas } from '../../nodes/AlibabaIdaas/AlibabaIdaas.node';
 import { type Env, startEnv, withLiveToken } from '../faults/support';
 import type { Random } from '../support/random';
@@ -114,7 +114,7 @@ afterAll(async () => {
 });
 
 function checkPath(event: { action: string; path: string }): void {
-	const op = getOperationByAction(event.action);
+	const op = findOperation(event.action);
 	const template = op?.path.split('/') ?? [];
 	const segments = event.path.split('/');
 	const ok =

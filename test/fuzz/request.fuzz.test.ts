@@ -1,6 +1,6 @@
 import { CATALOG } from '../../nodes/AlibabaIdaas/catalog';
-import { buildRequest } from '../../nodes/AlibabaIdaas/shared/request';
-import { ParameterError } from '../../nodes/AlibabaIdaas/shared/validation';
+import { buildRequest } from '../../nodes/AlibabaIdaas/request/build';
+import { ParameterError } from '../../nodes/AlibabaIdaas/request/validation';
 import { createRandom, hostileValue, seedFromEnv } from '../support/random';
 
 /**
@@ -21,8 +21,8 @@ describe(`request fuzzing (seed ${seed}, FUZZ_SEED to replay)`, () => {
 		console.log(`fuzz: ${totals.rejected} rejected with a field error, ${totals.built} valid requests`);
 	});
 
-	it.each(CATALOG.map((op) => [op.action, op] as const))('%s', (_, op) => {
-		const random = createRandom(seed ^ op.action.length * 7919);
+	it.each(CATALOG.map((op) => [op.apiName, op] as const))('%s', (_, op) => {
+		const random = createRandom(seed ^ op.apiName.length * 7919);
 		for (let round = 0; round < ROUNDS_PER_OPERATION; round++) {
 			const values: Record<string, unknown> = {};
 			for (const param of op.params) {

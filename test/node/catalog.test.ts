@@ -1,5 +1,6 @@
 import { CATALOG } from '../../nodes/AlibabaIdaas/catalog';
 import { groupCases, organizationalUnitCases, otherCases } from './cases/others';
+import { pamCases } from './cases/pam';
 import type { OperationCase } from './cases/types';
 import { userCases } from './cases/user';
 import type { Env } from './support';
@@ -10,7 +11,7 @@ import { json, startEnv } from './support';
  * emulator's state afterwards. An operation added to the catalog without a case here fails.
  */
 
-const CASES: Record<string, OperationCase> = { ...userCases, ...organizationalUnitCases, ...groupCases, ...otherCases };
+const CASES: Record<string, OperationCase> = { ...userCases, ...organizationalUnitCases, ...groupCases, ...otherCases, ...pamCases };
 
 let env: Env;
 beforeAll(async () => (env = await startEnv()));
@@ -18,11 +19,11 @@ afterAll(async () => await env.close());
 beforeEach(() => env.emu.reset());
 
 test('every case names a catalog operation', () => {
-	const actions = new Set(CATALOG.map((op) => op.action));
+	const actions = new Set(CATALOG.map((op) => op.apiName));
 	expect(Object.keys(CASES).filter((action) => !actions.has(action))).toEqual([]);
 });
 
-describe.each(CATALOG.map((op) => [op.action, op] as const))('%s', (action, op) => {
+describe.each(CATALOG.map((op) => [op.apiName, op] as const))('%s', (action, op) => {
 	test(`${op.resource}.${op.operation} runs and changes the emulator as the API would`, async () => {
 		const testCase = CASES[action];
 		expect(testCase).toBeDefined();

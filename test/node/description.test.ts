@@ -1,7 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { CATALOG, RESOURCES } from '../../nodes/AlibabaIdaas/catalog';
-import { mapWithConcurrency } from '../../nodes/AlibabaIdaas/shared/concurrency';
+import { mapWithConcurrency } from '../../nodes/AlibabaIdaas/transport/concurrency';
 import { node } from './support';
 
 const properties = node.description.properties;
@@ -11,7 +11,7 @@ test('every catalog operation is in its resource picker with the catalog action 
 	for (const op of CATALOG) {
 		const picker = pickers.find((p) => p.displayOptions?.show?.resource?.includes(op.resource));
 		const option = (picker?.options as Array<{ value: string; action?: string }>).find((o) => o.value === op.operation);
-		expect(option?.action).toBe(op.actionLabel);
+		expect(option?.action).toBe(op.panelText);
 	}
 	expect(pickers.map((p) => p.displayOptions?.show?.resource?.[0])).toEqual(RESOURCES.map((r) => r.value));
 	for (const p of [...pickers, properties[0]]) expect(p.noDataExpression).toBe(true);

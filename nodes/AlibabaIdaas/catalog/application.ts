@@ -3,17 +3,17 @@ import { APP_PREFIX } from './params';
 
 export const applicationOperations: readonly OperationSpec[] = [
 	{
-		action: 'GetApplicationProvisioningScope',
+		apiName: 'GetApplicationProvisioningScope',
 		resource: 'application',
 		operation: 'getProvisioningScope',
 		displayName: 'Get Provisioning Scope',
-		actionLabel: 'Get the provisioning scope',
+		panelText: 'Get the provisioning scope',
 		description:
 			'Get the organizational units and groups this application may read and change (its synchronization scope)',
 		method: 'GET',
 		path: `${APP_PREFIX}/provisioningScope`,
 		auth: 'bearer',
-		// "The application has the permission by default" (META-EN).
+		// "The application has the permission by default" (API metadata).
 		idempotent: true,
 		response: 'object',
 		params: [],

@@ -1,18 +1,32 @@
-import type { OperationSpec } from './types';
+import type { Lookups, OperationSpec } from './types';
 import { APP_PREFIX, NEXT_TOKEN, bodyIdList, nextTokenParams, pathId } from './params';
 
 const GROUPS = `${APP_PREFIX}/groups`;
 const GROUP = `${GROUPS}/{groupId}`;
 
-// No permission scope is documented for any group operation (idaas-api.md §1.5), so none is
+/**
+ * A CreateGroup whose response was lost made the group if one now has its name. There is no
+ * look-up by name: list the groups whose name starts with it and take the exact match.
+ */
+function recoverCreatedGroup(values: Readonly<Record<string, unknown>>, lookups: Lookups) {
+	if (typeof values.groupName !== 'string' || values.groupName === '') return undefined;
+	const groupName = values.groupName;
+	return async () => {
+		const groups = await lookups.list('ListGroups', { groupNameStartWith: groupName });
+		const match = groups.find((group) => typeof group.groupName === 'string' && group.groupName.trim() === groupName);
+		return typeof match?.groupId === 'string' ? { groupId: match.groupId } : undefined;
+	};
+}
+
+// No permission scope is documented for any group operation (https://www.alibabacloud.com/help/en/idaas/eiam/developer-reference/introduction-to-api-integration), so none is
 // required here; the emulator can still be told to require one.
 export const groupOperations: readonly OperationSpec[] = [
 	{
-		action: 'CreateGroup',
+		apiName: 'CreateGroup',
 		resource: 'group',
 		operation: 'create',
 		displayName: 'Create',
-		actionLabel: 'Create a group',
+		panelText: 'Create a group',
 		description: 'Create a group',
 		method: 'POST',
 		path: GROUPS,
@@ -21,6 +35,7 @@ export const groupOperations: readonly OperationSpec[] = [
 		subject: 'group',
 		response: 'object',
 		responseKey: 'groupId',
+		hooks: { recover: recoverCreatedGroup },
 		params: [
 			{
 				name: 'groupName',
@@ -42,11 +57,11 @@ export const groupOperations: readonly OperationSpec[] = [
 		],
 	},
 	{
-		action: 'GetGroup',
+		apiName: 'GetGroup',
 		resource: 'group',
 		operation: 'get',
 		displayName: 'Get',
-		actionLabel: 'Get a group',
+		panelText: 'Get a group',
 		description: 'Get a group',
 		method: 'GET',
 		path: GROUP,
@@ -57,11 +72,11 @@ export const groupOperations: readonly OperationSpec[] = [
 		params: [pathId('groupId', 'group')],
 	},
 	{
-		action: 'ListGroups',
+		apiName: 'ListGroups',
 		resource: 'group',
 		operation: 'getAll',
 		displayName: 'Get Many',
-		actionLabel: 'Get many groups',
+		panelText: 'Get many groups',
 		description: 'List groups, optionally those whose name starts with a prefix',
 		method: 'GET',
 		path: GROUPS,
@@ -83,11 +98,11 @@ export const groupOperations: readonly OperationSpec[] = [
 		],
 	},
 	{
-		action: 'PatchGroup',
+		apiName: 'PatchGroup',
 		resource: 'group',
 		operation: 'update',
 		displayName: 'Update',
-		actionLabel: 'Update a group',
+		panelText: 'Update a group',
 		description: 'Rename a group',
 		method: 'PATCH',
 		path: GROUP,
@@ -108,11 +123,11 @@ export const groupOperations: readonly OperationSpec[] = [
 		],
 	},
 	{
-		action: 'DeleteGroup',
+		apiName: 'DeleteGroup',
 		resource: 'group',
 		operation: 'delete',
 		displayName: 'Delete',
-		actionLabel: 'Delete a group',
+		panelText: 'Delete a group',
 		description: 'Delete a group',
 		method: 'DELETE',
 		path: GROUP,
@@ -123,11 +138,11 @@ export const groupOperations: readonly OperationSpec[] = [
 		params: [pathId('groupId', 'group')],
 	},
 	{
-		action: 'AddUsersToGroup',
+		apiName: 'AddUsersToGroup',
 		resource: 'group',
 		operation: 'addUsers',
 		displayName: 'Add Users',
-		actionLabel: 'Add users to a group',
+		panelText: 'Add users to a group',
 		description: 'Add accounts to a group; members already in it are left as they are',
 		method: 'POST',
 		path: `${GROUP}/actions/addUsersToGroup`,
@@ -138,11 +153,11 @@ export const groupOperations: readonly OperationSpec[] = [
 		params: [pathId('groupId', 'group'), bodyIdList('userIds', 'user', 'Accounts to add')],
 	},
 	{
-		action: 'RemoveUsersFromGroup',
+		apiName: 'RemoveUsersFromGroup',
 		resource: 'group',
 		operation: 'removeUsers',
 		displayName: 'Remove Users',
-		actionLabel: 'Remove users from a group',
+		panelText: 'Remove users from a group',
 		description: 'Remove accounts from a group; non-members are ignored',
 		method: 'POST',
 		path: `${GROUP}/actions/removeUsersFromGroup`,
@@ -153,11 +168,11 @@ export const groupOperations: readonly OperationSpec[] = [
 		params: [pathId('groupId', 'group'), bodyIdList('userIds', 'user', 'Accounts to remove')],
 	},
 	{
-		action: 'ListUsersForGroup',
+		apiName: 'ListUsersForGroup',
 		resource: 'group',
 		operation: 'getUsers',
 		displayName: 'Get Users',
-		actionLabel: 'Get users in a group',
+		panelText: 'Get users in a group',
 		description: 'List the accounts in a group',
 		method: 'GET',
 		path: `${GROUP}/actions/listUsersForGroup`,

@@ -1,16 +1,30 @@
 import type { OperationSpec } from './types';
-import { APP_PREFIX, PAGE_NUMBER, SCOPES, SOURCE_TYPES, pageNumberParams, pathId } from './params';
+import { APP_PREFIX, PAGE_NUMBER, SCOPES, SOURCE_TYPES, pageNumberParams, pathId, recoverById } from './params';
 
 const OUS = `${APP_PREFIX}/organizationalUnits`;
 const OU = `${OUS}/{organizationalUnitId}`;
 
+/**
+ * A CreateOrganizationalUnit whose response was lost made the unit if its external ID now names
+ * one; without an external ID there is nothing to find it by.
+ */
+const recoverCreatedUnit = recoverById('GetOrganizationalUnitIdByExternalId', 'organizationalUnitId', (values, instanceId) =>
+	values.organizationalUnitExternalId
+		? {
+				organizationalUnitExternalId: values.organizationalUnitExternalId,
+				organizationalUnitSourceType: 'build_in',
+				organizationalUnitSourceId: instanceId,
+			}
+		: undefined,
+);
+
 export const organizationalUnitOperations: readonly OperationSpec[] = [
 	{
-		action: 'CreateOrganizationalUnit',
+		apiName: 'CreateOrganizationalUnit',
 		resource: 'organizationalUnit',
 		operation: 'create',
 		displayName: 'Create',
-		actionLabel: 'Create an organizational unit',
+		panelText: 'Create an organizational unit',
 		description: 'Create an organizational unit under a parent',
 		method: 'POST',
 		path: OUS,
@@ -20,6 +34,7 @@ export const organizationalUnitOperations: readonly OperationSpec[] = [
 		subject: 'organizationalUnit',
 		response: 'object',
 		responseKey: 'organizationalUnitId',
+		hooks: { recover: recoverCreatedUnit },
 		params: [
 			{
 				name: 'organizationalUnitName',
@@ -49,11 +64,11 @@ export const organizationalUnitOperations: readonly OperationSpec[] = [
 		],
 	},
 	{
-		action: 'GetOrganizationalUnit',
+		apiName: 'GetOrganizationalUnit',
 		resource: 'organizationalUnit',
 		operation: 'get',
 		displayName: 'Get',
-		actionLabel: 'Get an organizational unit',
+		panelText: 'Get an organizational unit',
 		description: 'Get an organizational unit',
 		method: 'GET',
 		path: OU,
@@ -65,11 +80,11 @@ export const organizationalUnitOperations: readonly OperationSpec[] = [
 		params: [pathId('organizationalUnitId', 'organizationalUnit')],
 	},
 	{
-		action: 'ListOrganizationalUnits',
+		apiName: 'ListOrganizationalUnits',
 		resource: 'organizationalUnit',
 		operation: 'getAll',
 		displayName: 'Get Many',
-		actionLabel: 'Get many organizational units',
+		panelText: 'Get many organizational units',
 		description: 'List the direct children of an organizational unit',
 		method: 'GET',
 		path: OUS,
@@ -85,17 +100,18 @@ export const organizationalUnitOperations: readonly OperationSpec[] = [
 				...pathId('parentId', 'organizationalUnit'),
 				in: 'query',
 				displayName: 'Parent Organizational Unit',
-				description: 'List the children of this organizational unit',
+				// SDK 1.8.0 remark: the root's direct children are listed with the ID ou_root.
+				description: 'List the children of this organizational unit; the ID ou_root lists the top level',
 			},
 			...pageNumberParams,
 		],
 	},
 	{
-		action: 'PatchOrganizationalUnit',
+		apiName: 'PatchOrganizationalUnit',
 		resource: 'organizationalUnit',
 		operation: 'update',
 		displayName: 'Update',
-		actionLabel: 'Update an organizational unit',
+		panelText: 'Update an organizational unit',
 		description: 'Rename an organizational unit or change its description',
 		method: 'PATCH',
 		path: OU,
@@ -124,11 +140,11 @@ export const organizationalUnitOperations: readonly OperationSpec[] = [
 		],
 	},
 	{
-		action: 'DeleteOrganizationalUnit',
+		apiName: 'DeleteOrganizationalUnit',
 		resource: 'organizationalUnit',
 		operation: 'delete',
 		displayName: 'Delete',
-		actionLabel: 'Delete an organizational unit',
+		panelText: 'Delete an organizational unit',
 		description: 'Delete an organizational unit',
 		method: 'DELETE',
 		path: OU,
@@ -140,11 +156,11 @@ export const organizationalUnitOperations: readonly OperationSpec[] = [
 		params: [pathId('organizationalUnitId', 'organizationalUnit')],
 	},
 	{
-		action: 'ListOrganizationalUnitParentIds',
+		apiName: 'ListOrganizationalUnitParentIds',
 		resource: 'organizationalUnit',
 		operation: 'getParentIds',
 		displayName: 'Get Parent IDs',
-		actionLabel: "Get an organizational unit's parent IDs",
+		panelText: "Get an organizational unit's parent IDs",
 		description: 'List the IDs of all parents, from the top level down',
 		method: 'GET',
 		path: `${OU}/parentIds`,
@@ -157,11 +173,11 @@ export const organizationalUnitOperations: readonly OperationSpec[] = [
 		params: [pathId('organizationalUnitId', 'organizationalUnit')],
 	},
 	{
-		action: 'GetOrganizationalUnitIdByExternalId',
+		apiName: 'GetOrganizationalUnitIdByExternalId',
 		resource: 'organizationalUnit',
 		operation: 'getIdByExternalId',
 		displayName: 'Get ID by External ID',
-		actionLabel: 'Get an organizational unit ID by external ID',
+		panelText: 'Get an organizational unit ID by external ID',
 		description: 'Find the ID of the organizational unit with this external ID',
 		method: 'POST',
 		path: `${OUS}/_/actions/getOrganizationalUnitIdByExternalId`,

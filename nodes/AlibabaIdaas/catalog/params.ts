@@ -1,4 +1,6 @@
-import type { IdKind, ParamSpec } from './types';
+import type { IdKind } from './ids';
+import { ID_LABEL } from './ids';
+import type { OperationHooks, ParamSpec } from './types';
 
 /**
  * Building blocks shared by the per-resource catalog files, so that a parameter that means the
@@ -8,25 +10,32 @@ import type { IdKind, ParamSpec } from './types';
 /** Every Developer API path starts with these two; they come from the credential, not the node. */
 export const APP_PREFIX = '/v2/{instanceId}/{applicationId}';
 
+export const USERS = `${APP_PREFIX}/users`;
+export const USER = `${USERS}/{userId}`;
+
 export const SOURCE_TYPES = ['build_in', 'ding_talk', 'ad', 'ldap'] as const;
+
+/** Stands for the root organizational unit in ListOrganizationalUnits' parentId (SDK 1.8.0 remark). */
+export const ROOT_OU_ALIAS = 'ou_root';
 
 export const SCOPES = {
 	userRead: 'urn:alibaba:idaas:scope:user:read_all',
 	// The console and SetApplicationGrantScope spell it manage_all; some docs print manager_all
-	// (idaas-api.md §1.5). manage_all is canonical; the emulator accepts both spellings.
+	// (https://www.alibabacloud.com/help/en/idaas/eiam/developer-reference/introduction-to-api-integration). manage_all is canonical; the emulator accepts both spellings.
 	userManage: 'urn:alibaba:idaas:scope:user:manage_all',
 	ouRead: 'urn:alibaba:idaas:scope:organizational_unit:read_all',
 	ouManage: 'urn:alibaba:idaas:scope:organizational_unit:manage_all',
 	pamObtainCredential: 'urn:cloud:idaas:pam|cloud_account_role:obtain_access_credential',
+	// The PAM scopes SDK 1.8.0 names in each operation's remark (client.ts).
+	pamCredentialObtain: 'urn:cloud:idaas:pam|credential:obtain',
+	pamCredentialManage: 'urn:cloud:idaas:pam|credential:manage',
+	pamTokenObtain: 'urn:cloud:idaas:pam|authentication_token:obtain',
+	pamTokenRead: 'urn:cloud:idaas:pam|authentication_token:read',
+	pamTokenManage: 'urn:cloud:idaas:pam|authentication_token:manage',
 } as const;
 
-const ID_LABEL: Record<IdKind, string> = {
-	user: 'User',
-	organizationalUnit: 'Organizational Unit',
-	group: 'Group',
-	instance: 'Instance',
-	application: 'Application',
-};
+/** The PAM operations sit under the instance, with no application in the path (SDK 1.8.0 client.ts). */
+export const INSTANCE_PREFIX = '/v2/{instanceId}';
 
 export function pathId(name: string, idKind: IdKind): ParamSpec {
 	return {
@@ -38,6 +47,11 @@ export function pathId(name: string, idKind: IdKind): ParamSpec {
 		displayName: ID_LABEL[idKind],
 		description: `The ${ID_LABEL[idKind].toLowerCase()} ID`,
 	};
+}
+
+/** An OU ID carried in a body or query field rather than the path; optional unless said otherwise. */
+export function ouIdField(name: string): ParamSpec {
+	return { ...pathId(name, 'organizationalUnit'), in: 'body', required: false };
 }
 
 export function bodyIdList(name: string, idKind: IdKind, description: string): ParamSpec {
@@ -76,7 +90,7 @@ export const PAGE_NUMBER = {
 	defaultPageSize: 20,
 } as const;
 
-// maxResults has no documented upper bound (idaas-api.md §1.7). We use 100, the bound of the
+// maxResults has no documented upper bound (the API metadata). We use 100, the bound of the
 // page-number lists, so a real tenant never rejects our page size.
 export const NEXT_TOKEN = {
 	style: 'nextToken',
@@ -84,3 +98,22 @@ export const NEXT_TOKEN = {
 	maxPageSize: 100,
 	defaultPageSize: 20,
 } as const;
+
+/**
+ * Create recovery by an ID look-up: `by` turns what the create sent into the look-up's values
+ * (undefined: nothing to find the object by); a match answers as the create would, `{ [idKey]: id }`.
+ */
+export function recoverById(
+	lookupApiName: string,
+	idKey: string,
+	by: (values: Readonly<Record<string, unknown>>, instanceId: string) => Record<string, unknown> | undefined,
+): NonNullable<OperationHooks['recover']> {
+	return (values, lookups) => {
+		const lookupValues = by(values, lookups.instanceId);
+		if (!lookupValues) return undefined;
+		return async () => {
+			const id = await lookups.findId(lookupApiName, lookupValues);
+			return id ? { [idKey]: id } : undefined;
+		};
+	};
+}

@@ -1,25 +1,41 @@
-import type { OperationSpec } from './types';
+import type { OperationSpec, SecretOutput } from './types';
 import { APP_PREFIX } from './params';
 
 const OAUTH = `${APP_PREFIX}/oauth2`;
 
+/** The tokens GenerateToken issues; shown only when the user asks for them. */
+export const ISSUED_TOKENS: SecretOutput = {
+	fields: ['access_token', 'refresh_token', 'id_token'],
+	optIn: {
+		name: 'includeTokenValues',
+		displayName: 'Include Token Values',
+		description:
+			'Whether to output the issued access, refresh and ID tokens. Off: they are replaced by [redacted] and only their type and lifetime are shown.',
+	},
+	notice: {
+		name: 'tokenNotice',
+		text: "The issued tokens will be stored in the execution data and visible to anyone who can open this workflow's executions. Turn this off unless a later node needs them.",
+	},
+};
+
 /**
  * The OAuth endpoints take no Authorization header. The official SDK sends every parameter in
- * the query string (GO, META-EN `in: query`); docs also show a form body. We follow the SDK.
+ * the query string (Go SDK, API metadata `in: query`); docs also show a form body. We follow the SDK.
  */
 export const tokenOperations: readonly OperationSpec[] = [
 	{
-		action: 'GenerateToken',
+		apiName: 'GenerateToken',
 		resource: 'token',
 		operation: 'generate',
 		displayName: 'Generate',
-		actionLabel: 'Generate a token',
+		panelText: 'Generate a token',
 		description: 'Exchange a grant (code, device code, refresh token, password or client credentials) for tokens',
 		method: 'POST',
 		path: `${OAUTH}/token`,
 		auth: 'none',
 		idempotent: false,
 		response: 'object',
+		hooks: { secrets: ISSUED_TOKENS },
 		params: [
 			{
 				name: 'grant_type',
@@ -37,26 +53,28 @@ export const tokenOperations: readonly OperationSpec[] = [
 				displayName: 'Grant Type',
 				description: 'The OAuth 2.0 grant to exchange',
 			},
-			{ name: 'client_id', in: 'query', valueType: 'string', description: 'Client ID (the application ID); taken from the credential' },
-			{ name: 'client_secret', in: 'query', valueType: 'string', sensitive: true, description: 'Client secret; taken from the credential' },
+			{ name: 'client_id', in: 'query', valueType: 'string', fromCredential: 'clientId', description: 'Client ID (the application ID); taken from the credential' },
+			{ name: 'client_secret', in: 'query', valueType: 'string', sensitive: true, fromCredential: 'clientSecret', description: 'Client secret; taken from the credential' },
 			{ name: 'code', in: 'query', valueType: 'string', sensitive: true, requiredWith: 'grant_type=authorization_code', description: 'Authorization code' },
 			{ name: 'redirect_uri', in: 'query', valueType: 'string', requiredWith: 'grant_type=authorization_code', description: 'Redirect URI used to obtain the code' },
 			{ name: 'code_verifier', in: 'query', valueType: 'string', sensitive: true, description: 'PKCE code verifier' },
 			{ name: 'device_code', in: 'query', valueType: 'string', sensitive: true, requiredWith: 'grant_type=urn:ietf:params:oauth:grant-type:device_code', description: 'Device code from Generate Device Code' },
 			{ name: 'refresh_token', in: 'query', valueType: 'string', sensitive: true, requiredWith: 'grant_type=refresh_token', description: 'Refresh token' },
+			// SDK 1.8.0 documents the password grant (the older metadata called it unsupported).
 			{ name: 'username', in: 'query', valueType: 'string', requiredWith: 'grant_type=password', description: 'Username, for the password grant' },
 			{ name: 'password', in: 'query', valueType: 'string', sensitive: true, requiredWith: 'grant_type=password', description: 'Password, for the password grant' },
-			{ name: 'scope', in: 'query', valueType: 'string', description: 'Space-separated scopes: openid, email, phone, profile' },
-			// Semantics undocumented (idaas-api.md §2.1); passed through as given.
+			// SDK 1.8.0: several values, space-separated (the older metadata allowed one).
+			{ name: 'scope', in: 'query', valueType: 'string', description: 'One or more space-separated scopes, e.g. openid profile email phone' },
+			// Semantics undocumented (https://www.alibabacloud.com/help/en/idaas/eiam/developer-reference/api-eiam-developerapi-2022-02-25-generatetoken); passed through as given.
 			{ name: 'exclusive_tag', in: 'query', valueType: 'string', displayName: 'Exclusive Tag', description: 'Exclusive tag (passed through as given)' },
 		],
 	},
 	{
-		action: 'RevokeToken',
+		apiName: 'RevokeToken',
 		resource: 'token',
 		operation: 'revoke',
 		displayName: 'Revoke',
-		actionLabel: 'Revoke a token',
+		panelText: 'Revoke a token',
 		description: 'Revoke an access token or refresh token',
 		method: 'POST',
 		path: `${OAUTH}/revoke`,
@@ -66,16 +84,16 @@ export const tokenOperations: readonly OperationSpec[] = [
 		params: [
 			{ name: 'token', in: 'query', valueType: 'string', required: true, sensitive: true, description: 'The token to revoke' },
 			{ name: 'token_type_hint', in: 'query', valueType: 'string', enum: ['access_token', 'refresh_token'], displayName: 'Token Type Hint', description: 'What kind of token it is' },
-			{ name: 'client_id', in: 'query', valueType: 'string', description: 'Client ID; taken from the credential' },
-			{ name: 'client_secret', in: 'query', valueType: 'string', sensitive: true, description: 'Client secret; taken from the credential' },
+			{ name: 'client_id', in: 'query', valueType: 'string', fromCredential: 'clientId', description: 'Client ID; taken from the credential' },
+			{ name: 'client_secret', in: 'query', valueType: 'string', sensitive: true, fromCredential: 'clientSecret', description: 'Client secret; taken from the credential' },
 		],
 	},
 	{
-		action: 'GenerateDeviceCode',
+		apiName: 'GenerateDeviceCode',
 		resource: 'token',
 		operation: 'generateDeviceCode',
 		displayName: 'Generate Device Code',
-		actionLabel: 'Generate a device code',
+		panelText: 'Generate a device code',
 		description: 'Start the device authorization flow',
 		method: 'POST',
 		path: `${OAUTH}/device/code`,

@@ -1,7 +1,23 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import type { IdKind } from './ids';
+
 /**
  * The shape of the operation catalog: the one description of the IDaaS Developer API
  * (Eiam-developerapi 2022-02-25) that the node's pickers and requests, the emulator's router
  * and the README's operation table are all built from.
+ *
+ * Sources that comments across the package name:
+ * - API metadata (en, zh): https://github.com/dew-serverless/acs-metadata, files
+ *   en_us/eiam-developerapi/2022-02-25/api-docs.json and zh_cn/… (the zh one has the error tables);
+ *   their wire facts are kept in test/fixtures/api-operations.json.
+ * - TypeScript SDK 1.8.0: https://github.com/aliyun/alibabacloud-typescript-sdk, folder
+ *   eiam-developerapi-20220225/src (client.ts, models/).
+ * - Go SDK: https://github.com/alibabacloud-go/eiam-developerapi-20220225 (client/client.go, client/*_model.go).
+ * - C++ SDK: https://github.com/aliyun/alibabacloud-cpp-sdk, eiam-developerapi-20220225/include/alibabacloud/EiamDeveloperapi20220225.hpp
+ * - Alibaba's IDaaS client SDKs: https://github.com/cloud-idaas (idaas-java-pam-client-sdk and the core SDKs).
+ * - Docs: https://www.alibabacloud.com/help/en/idaas/eiam/developer-reference/ (one page per
+ *   operation, api-eiam-developerapi-2022-02-25-<operation in lower case>).
  */
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
@@ -10,22 +26,12 @@ export type ParamLocation = 'path' | 'query' | 'body';
 
 /**
  * `stringList` is a JSON array of strings (e.g. `userIds`); `objectList` an array of objects
- * (e.g. `customFields`); `object` a nested object (e.g. `passwordInitializationConfig`).
+ * (e.g. `customFields`); `object` a nested object (e.g. `passwordInitializationConfig`), or, with
+ * `mapValues` instead of `fields`, a free map of names to values (e.g. a JWT's `customClaims`).
  */
 export type ParamType = 'string' | 'integer' | 'boolean' | 'stringList' | 'objectList' | 'object';
 
-/** Kinds of IDaaS object IDs; their documented prefixes let us reject a wrong ID before any request. */
-export type IdKind = 'user' | 'organizationalUnit' | 'group' | 'instance' | 'application';
-
-export const ID_PREFIX: Record<IdKind, string> = {
-	user: 'user_',
-	organizationalUnit: 'ou_',
-	group: 'group_',
-	instance: 'idaas_',
-	application: 'app_',
-};
-
-/** Text checks done before a request; see shared/validation.ts. */
+/** Text checks done before a request; see request/validation.ts. */
 export type TextFormat = 'email' | 'phoneNumber' | 'phoneRegion' | 'username';
 
 export interface ParamSpec {
@@ -51,12 +57,19 @@ export interface ParamSpec {
 	max?: number;
 	/** A secret the node must never echo (passwords, client secrets, tokens). */
 	sensitive?: boolean;
+	/**
+	 * Filled from the credential, not shown in the node (the OAuth endpoints take the client ID
+	 * and secret as parameters).
+	 */
+	fromCredential?: 'clientId' | 'clientSecret';
 	/** Shown as a top-level field in the node even though the API marks it optional. */
 	prominent?: boolean;
 	/** Default in the editor. */
 	default?: string | number | boolean;
 	/** Object fields of an `objectList`/`object` parameter. */
 	fields?: readonly ParamSpec[];
+	/** An `object` that is a free map (no `fields`): what its values may be. */
+	mapValues?: 'string' | 'any';
 }
 
 /**
@@ -69,7 +82,10 @@ export type Pagination =
 	| { style: 'nextToken'; sizeParam: 'maxResults'; maxPageSize: number; defaultPageSize: number };
 
 /**
- * `bearer`: the application's access token (client credentials).
+ * `bearer`: the application's access token (client credentials). The PAM operations use it too:
+ *   CHOICE (no source says whether a tenant puts PAM permissions in this token; Alibaba's PAM
+ *   client asks the instance's authorization server for `urn:cloud:idaas:pam|.all` instead), so
+ *   that one credential serves every operation; the application must be granted the PAM scopes.
  * `userBearer`: an end user's access token, given as a parameter (GetUserInfo).
  * `pamBearer`: a token with the PAM scope, given as a parameter (ObtainCloudAccountRoleAccessCredential).
  * `none`: no Authorization header (the OAuth endpoints).
@@ -82,7 +98,10 @@ export type Resource =
 	| 'group'
 	| 'application'
 	| 'token'
-	| 'cloudAccountRole';
+	| 'cloudAccountRole'
+	| 'credential'
+	| 'authenticationToken'
+	| 'oauthAuthorizationSession';
 
 /**
  * What a success response holds:
@@ -93,15 +112,15 @@ export type Resource =
 export type ResponseKind = 'object' | 'list' | 'none';
 
 export interface OperationSpec {
-	/** API action name, as in the SDKs and the metadata (x-acs-action). */
-	action: string;
+	/** The API's name of the operation, as in the SDKs and the metadata (x-acs-action), e.g. CreateUser. */
+	apiName: string;
 	resource: Resource;
 	/** n8n operation value, unique within the resource. */
 	operation: string;
 	/** Operation picker label. */
 	displayName: string;
-	/** n8n's `action` text, e.g. "Create a user". */
-	actionLabel: string;
+	/** What n8n's nodes panel and AI tools list for the operation (its option's `action`), e.g. "Create a user". */
+	panelText: string;
 	description: string;
 	method: HttpMethod;
 	/** Path template with `{instanceId}`, `{applicationId}` and the operation's own path params. */
@@ -117,9 +136,7 @@ export interface OperationSpec {
 	 * is documented (the emulator then requires none).
 	 */
 	scope?: string;
-	/** Success status code; 200 for every documented operation. */
-	successStatus?: number;
-	/** Not in the current metadata; documented only by older SDKs (see idaas-api.md). */
+	/** In neither the API metadata nor the current SDKs; documented only by Go SDK v1.0.2 (client/client.go). */
 	legacy?: boolean;
 	/**
 	 * Whether repeating the request is harmless (GET, PATCH, DELETE, idempotent actions).
@@ -128,4 +145,44 @@ export interface OperationSpec {
 	idempotent: boolean;
 	/** The kind of object the operation returns or acts on, for simplify and error hints. */
 	subject?: 'user' | 'organizationalUnit' | 'group';
+	/** What this operation does beyond the generic path; see OperationHooks. */
+	hooks?: OperationHooks;
+}
+
+/**
+ * An operation's own behaviour, kept with its catalog entry so that generic code never asks for
+ * an operation by name.
+ */
+export interface OperationHooks {
+	/**
+	 * For a create whose response was lost (5xx, dropped connection): given the values sent, a
+	 * look-up that finds the object this request made and returns the response the create would
+	 * have given, or undefined to send it again. Undefined when the values name nothing to find.
+	 */
+	recover?: (values: Readonly<Record<string, unknown>>, lookups: Lookups) => (() => Promise<IDataObject | undefined>) | undefined;
+	/** Response fields holding secrets, withheld from the output unless the user opts in. */
+	secrets?: SecretOutput;
+}
+
+/** The requests a hook may make, through the same client and for the same item. */
+export interface Lookups {
+	/** The ID an ID look-up answers, or undefined when no object matches. */
+	findId(apiName: string, values: Record<string, unknown>): Promise<string | undefined>;
+	/** Every record of a list operation. */
+	list(apiName: string, values: Record<string, unknown>): Promise<IDataObject[]>;
+	/** The credential's instance ID: the source ID of objects created in IDaaS itself (build_in). */
+	readonly instanceId: string;
+}
+
+/**
+ * Execution data is stored and shown to anyone who can open the workflow's executions, so
+ * secrets an operation returns are replaced by a marker unless the user switches on `optIn`.
+ */
+export interface SecretOutput {
+	/** Response fields with secret values; a dotted path for a nested one (`credentialContent.apiKeyContent.apiKey`). */
+	fields: readonly string[];
+	/** The node's boolean field that lets them through (only a real `true` does). */
+	optIn: { name: string; displayName: string; description: string };
+	/** The warning shown while it is on. */
+	notice: { name: string; text: string };
 }

@@ -1,41 +1,35 @@
 import type { OperationSpec, ParamSpec } from './types';
-import {
-	APP_PREFIX,
-	NEXT_TOKEN,
-	PAGE_NUMBER,
-	SCOPES,
-	SOURCE_TYPES,
-	bodyIdList,
-	nextTokenParams,
-	pageNumberParams,
-	pathId,
-} from './params';
-
-const USERS = `${APP_PREFIX}/users`;
-const USER = `${USERS}/{userId}`;
+import { APP_PREFIX, PAGE_NUMBER, SCOPES, USER, USERS, ouIdField, pageNumberParams, pathId, recoverById } from './params';
+import { userLookupOperations } from './userLookups';
+import { userMembershipOperations } from './userMemberships';
 
 const customFieldParts: readonly ParamSpec[] = [
 	{ name: 'fieldName', in: 'body', valueType: 'string', required: true, description: 'Custom field name' },
 	{ name: 'fieldValue', in: 'body', valueType: 'string', description: 'Custom field value' },
 ];
 
-/** Profile fields CreateUser and PatchUser share (GO model, META-EN/ZH limits). */
+/**
+ * Profile fields CreateUser and PatchUser share. Limits as SDK 1.8.0 documents them for CreateUser
+ * (models/CreateUserRequest.ts in https://github.com/aliyun/alibabacloud-typescript-sdk,
+ * eiam-developerapi-20220225): display name and email up to 128 characters (the older metadata
+ * said 64). PatchUser sets the same account fields, so it takes the same limits.
+ */
 const profileFields: readonly ParamSpec[] = [
 	{
 		name: 'displayName',
 		in: 'body',
 		valueType: 'string',
-		maxLength: 64,
+		maxLength: 128,
 		prominent: true,
-		description: 'Display name of the account, up to 64 characters',
+		description: 'Display name of the account, up to 128 characters',
 	},
 	{
 		name: 'email',
 		in: 'body',
 		valueType: 'string',
 		format: 'email',
-		maxLength: 64,
-		description: 'Email address of the account',
+		maxLength: 128,
+		description: 'Email address of the account, up to 128 characters',
 	},
 	{
 		name: 'emailVerified',
@@ -58,6 +52,7 @@ const profileFields: readonly ParamSpec[] = [
 		in: 'body',
 		valueType: 'string',
 		format: 'phoneNumber',
+		maxLength: 15,
 		description: 'Mobile number, 6-15 digits',
 	},
 	{
@@ -70,13 +65,17 @@ const profileFields: readonly ParamSpec[] = [
 	},
 ];
 
+/** A CreateUser whose response was lost made the user if its username is now taken. */
+const recoverCreatedUser = recoverById('GetUserIdByUsername', 'userId', ({ username }) => (username ? { username } : undefined));
+
+/** In the README's order: the account itself, its ID look-ups, its memberships, then GetUserInfo. */
 export const userOperations: readonly OperationSpec[] = [
 	{
-		action: 'CreateUser',
+		apiName: 'CreateUser',
 		resource: 'user',
 		operation: 'create',
 		displayName: 'Create',
-		actionLabel: 'Create a user',
+		panelText: 'Create a user',
 		description: 'Create an account in an organizational unit',
 		method: 'POST',
 		path: USERS,
@@ -86,6 +85,7 @@ export const userOperations: readonly OperationSpec[] = [
 		subject: 'user',
 		response: 'object',
 		responseKey: 'userId',
+		hooks: { recover: recoverCreatedUser },
 		params: [
 			{
 				name: 'username',
@@ -93,10 +93,11 @@ export const userOperations: readonly OperationSpec[] = [
 				valueType: 'string',
 				required: true,
 				format: 'username',
-				maxLength: 64,
-				description: 'Unique login name: letters, digits, _ . @ -, up to 64 characters',
+				// SDK 1.8.0: letters, digits and _ . @ -, up to 256 characters (the metadata said 64).
+				maxLength: 256,
+				description: 'Unique login name: letters, digits, _ . @ -, up to 256 characters',
 			},
-			{ ...pathIdAsBody('primaryOrganizationalUnitId'), required: true },
+			{ ...ouIdField('primaryOrganizationalUnitId'), required: true },
 			...profileFields,
 			{
 				name: 'password',
@@ -145,8 +146,9 @@ export const userOperations: readonly OperationSpec[] = [
 				name: 'userExternalId',
 				in: 'body',
 				valueType: 'string',
-				maxLength: 64,
-				description: 'ID of the user in your source system (e.g. the HR system). Defaults to the user ID.',
+				// SDK 1.8.0: up to 128 characters (the metadata said 64).
+				maxLength: 128,
+				description: 'ID of the user in your source system (e.g. the HR system), up to 128 characters. Defaults to the user ID.',
 			},
 			{
 				name: 'description',
@@ -165,11 +167,11 @@ export const userOperations: readonly OperationSpec[] = [
 		],
 	},
 	{
-		action: 'GetUser',
+		apiName: 'GetUser',
 		resource: 'user',
 		operation: 'get',
 		displayName: 'Get',
-		actionLabel: 'Get a user',
+		panelText: 'Get a user',
 		description: 'Get the details of an account, with its organizational units and groups',
 		method: 'GET',
 		path: USER,
@@ -181,11 +183,11 @@ export const userOperations: readonly OperationSpec[] = [
 		params: [pathId('userId', 'user')],
 	},
 	{
-		action: 'ListUsers',
+		apiName: 'ListUsers',
 		resource: 'user',
 		operation: 'getAll',
 		displayName: 'Get Many',
-		actionLabel: 'Get many users',
+		panelText: 'Get many users',
 		description: 'List accounts, optionally in one organizational unit',
 		method: 'GET',
 		path: USERS,
@@ -198,7 +200,7 @@ export const userOperations: readonly OperationSpec[] = [
 		pagination: PAGE_NUMBER,
 		params: [
 			{
-				...pathIdAsBody('organizationalUnitId'),
+				...ouIdField('organizationalUnitId'),
 				in: 'query',
 				description: 'Only list accounts of this organizational unit',
 			},
@@ -206,11 +208,11 @@ export const userOperations: readonly OperationSpec[] = [
 		],
 	},
 	{
-		action: 'PatchUser',
+		apiName: 'PatchUser',
 		resource: 'user',
 		operation: 'update',
 		displayName: 'Update',
-		actionLabel: 'Update a user',
+		panelText: 'Update a user',
 		description: 'Change the fields you give; the others stay as they are',
 		method: 'PATCH',
 		path: USER,
@@ -226,8 +228,8 @@ export const userOperations: readonly OperationSpec[] = [
 				in: 'body',
 				valueType: 'string',
 				format: 'username',
-				maxLength: 64,
-				description: 'New login name',
+				maxLength: 256,
+				description: 'New login name, up to 256 characters',
 			},
 			...profileFields.map((field) => ({ ...field, prominent: false })),
 			{
@@ -250,11 +252,11 @@ export const userOperations: readonly OperationSpec[] = [
 		],
 	},
 	{
-		action: 'DeleteUser',
+		apiName: 'DeleteUser',
 		resource: 'user',
 		operation: 'delete',
 		displayName: 'Delete',
-		actionLabel: 'Delete a user',
+		panelText: 'Delete a user',
 		description: 'Delete an account',
 		method: 'DELETE',
 		path: USER,
@@ -266,11 +268,11 @@ export const userOperations: readonly OperationSpec[] = [
 		params: [pathId('userId', 'user')],
 	},
 	{
-		action: 'EnableUser',
+		apiName: 'EnableUser',
 		resource: 'user',
 		operation: 'enable',
 		displayName: 'Enable',
-		actionLabel: 'Enable a user',
+		panelText: 'Enable a user',
 		description: 'Enable a disabled account',
 		method: 'POST',
 		path: `${USER}/actions/enable`,
@@ -282,11 +284,11 @@ export const userOperations: readonly OperationSpec[] = [
 		params: [pathId('userId', 'user')],
 	},
 	{
-		action: 'DisableUser',
+		apiName: 'DisableUser',
 		resource: 'user',
 		operation: 'disable',
 		displayName: 'Disable',
-		actionLabel: 'Disable a user',
+		panelText: 'Disable a user',
 		description: 'Disable an account so it can no longer sign in',
 		method: 'POST',
 		path: `${USER}/actions/disable`,
@@ -298,16 +300,16 @@ export const userOperations: readonly OperationSpec[] = [
 		params: [pathId('userId', 'user')],
 	},
 	{
-		action: 'UpdateUserPassword',
+		apiName: 'UpdateUserPassword',
 		resource: 'user',
 		operation: 'updatePassword',
 		displayName: 'Update Password',
-		actionLabel: "Update a user's password",
+		panelText: "Update a user's password",
 		description: 'Set a new password for an account',
 		method: 'POST',
 		path: `${USER}/actions/updateUserPassword`,
 		auth: 'bearer',
-		// No scope is documented for this operation (idaas-api.md §1.5).
+		// No scope is documented for this operation (https://www.alibabacloud.com/help/en/idaas/eiam/developer-reference/introduction-to-api-integration).
 		idempotent: true,
 		subject: 'user',
 		response: 'none',
@@ -325,11 +327,11 @@ export const userOperations: readonly OperationSpec[] = [
 		],
 	},
 	{
-		action: 'GetUserPasswordPolicy',
+		apiName: 'GetUserPasswordPolicy',
 		resource: 'user',
 		operation: 'getPasswordPolicy',
 		displayName: 'Get Password Policy',
-		actionLabel: 'Get the password policy',
+		panelText: 'Get the password policy',
 		description: 'Get the instance password policy (legacy operation, SDK v1.0.x only)',
 		method: 'POST',
 		path: `${USERS}/_/actions/getUserPasswordPolicy`,
@@ -340,135 +342,14 @@ export const userOperations: readonly OperationSpec[] = [
 		response: 'object',
 		params: [],
 	},
-	lookup('GetUserIdByEmail', 'getIdByEmail', 'getUserIdByEmail', 'email', [
-		{
-			name: 'email',
-			in: 'body',
-			valueType: 'string',
-			required: true,
-			format: 'email',
-			description: 'Email address of the account',
-		},
-	]),
-	lookup('GetUserIdByPhoneNumber', 'getIdByPhoneNumber', 'getUserIdByPhoneNumber', 'phone number', [
-		{
-			name: 'phoneNumber',
-			in: 'body',
-			valueType: 'string',
-			required: true,
-			format: 'phoneNumber',
-			description: 'Mobile number of the account (without country code)',
-		},
-	]),
-	lookup('GetUserIdByUsername', 'getIdByUsername', 'getUserIdByUsername', 'username', [
-		{
-			name: 'username',
-			in: 'body',
-			valueType: 'string',
-			required: true,
-			description: 'Username of the account',
-		},
-	]),
-	// The action is GetUserIdByUserExternalId but the path says getUserIdByExternalId (GO, META).
-	lookup('GetUserIdByUserExternalId', 'getIdByExternalId', 'getUserIdByExternalId', 'external ID', [
-		{
-			name: 'userExternalId',
-			in: 'body',
-			valueType: 'string',
-			required: true,
-			description: 'External ID of the account in its source',
-		},
-		{
-			name: 'userSourceType',
-			in: 'body',
-			valueType: 'string',
-			required: true,
-			enum: SOURCE_TYPES,
-			default: 'build_in',
-			description: 'Where the account comes from',
-		},
-		{
-			name: 'userSourceId',
-			in: 'body',
-			valueType: 'string',
-			required: true,
-			description: 'Source ID: the instance ID for build_in accounts, else e.g. the DingTalk corpId',
-		},
-	]),
+	...userLookupOperations,
+	...userMembershipOperations,
 	{
-		action: 'SetUserPrimaryOrganizationalUnit',
-		resource: 'user',
-		operation: 'setPrimaryOrganizationalUnit',
-		displayName: 'Set Primary Organizational Unit',
-		actionLabel: "Set a user's primary organizational unit",
-		description: 'Move the account: leave the old primary OU and join the new one',
-		method: 'POST',
-		path: `${USER}/actions/setUserPrimaryOrganizationalUnit`,
-		auth: 'bearer',
-		idempotent: true,
-		subject: 'user',
-		response: 'none',
-		params: [pathId('userId', 'user'), { ...pathIdAsBody('organizationalUnitId'), required: true }],
-	},
-	{
-		action: 'AddUserToOrganizationalUnits',
-		resource: 'user',
-		operation: 'addToOrganizationalUnits',
-		displayName: 'Add to Organizational Units',
-		actionLabel: 'Add a user to organizational units',
-		description: 'Add secondary organizational units; units the user is already in are left as they are',
-		method: 'POST',
-		path: `${USER}/actions/addUserToOrganizationalUnits`,
-		auth: 'bearer',
-		idempotent: true,
-		subject: 'user',
-		response: 'none',
-		params: [
-			pathId('userId', 'user'),
-			bodyIdList('organizationalUnitIds', 'organizationalUnit', 'Organizational units to add the user to'),
-		],
-	},
-	{
-		action: 'RemoveUserFromOrganizationalUnits',
-		resource: 'user',
-		operation: 'removeFromOrganizationalUnits',
-		displayName: 'Remove From Organizational Units',
-		actionLabel: 'Remove a user from organizational units',
-		description: 'Remove secondary organizational units; the primary one cannot be removed',
-		method: 'POST',
-		path: `${USER}/actions/removeUserFromOrganizationalUnits`,
-		auth: 'bearer',
-		idempotent: true,
-		subject: 'user',
-		response: 'none',
-		params: [
-			pathId('userId', 'user'),
-			bodyIdList('organizationalUnitIds', 'organizationalUnit', 'Organizational units to remove the user from'),
-		],
-	},
-	{
-		action: 'ListGroupsForUser',
-		resource: 'user',
-		operation: 'getGroups',
-		displayName: 'Get Groups',
-		actionLabel: "Get a user's groups",
-		description: 'List the groups an account belongs to',
-		method: 'GET',
-		path: `${USER}/actions/listGroupsForUser`,
-		auth: 'bearer',
-		idempotent: true,
-		subject: 'group',
-		response: 'list',
-		responseKey: 'data',
-		pagination: NEXT_TOKEN,
-		params: [pathId('userId', 'user'), ...nextTokenParams],
-	},
-	{
-		action: 'GetUserInfo',
+		apiName: 'GetUserInfo',
 		resource: 'user',
 		operation: 'getUserInfo',
 		displayName: 'Get User Info',
-		actionLabel: 'Get user info from a user token',
+		panelText: 'Get user info from a user token',
 		description: "Get the signed-in user's claims, using that user's access token",
 		method: 'GET',
 		path: `${APP_PREFIX}/oauth2/userinfo`,
@@ -478,36 +359,3 @@ export const userOperations: readonly OperationSpec[] = [
 		params: [],
 	},
 ];
-
-/** An OU ID carried in a body or query field rather than the path. */
-function pathIdAsBody(name: string): ParamSpec {
-	return { ...pathId(name, 'organizationalUnit'), in: 'body', required: false };
-}
-
-function lookup(
-	action: string,
-	operation: string,
-	pathAction: string,
-	by: string,
-	params: readonly ParamSpec[],
-): OperationSpec {
-	return {
-		action,
-		resource: 'user',
-		operation,
-		displayName: `Get ID by ${by.replace(/\b\w/g, (c) => c.toUpperCase()).replace('Id', 'ID')}`,
-		actionLabel: `Get a user ID by ${by}`,
-		description: `Find the ID of the account with this ${by}`,
-		method: 'POST',
-		path: `${USERS}/_/actions/${pathAction}`,
-		auth: 'bearer',
-		// META-ZH's error tables print user:manage_all for the email, phone and external-ID lookups;
-		// GetUserIdByUsername has no table, so no scope is required for it (idaas-api.md §1.5).
-		scope: action === 'GetUserIdByUsername' ? undefined : SCOPES.userManage,
-		idempotent: true,
-		subject: 'user',
-		response: 'object',
-		responseKey: 'userId',
-		params,
-	};
-}

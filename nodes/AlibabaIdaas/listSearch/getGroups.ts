@@ -1,7 +1,7 @@
 import type { IDataObject, ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 
-import { catalogOp } from '../shared/upsert';
-import { IdaasClient } from '../shared/transport';
+import { catalogOp } from '../catalog';
+import { IdaasClient } from '../transport/client';
 
 /** Groups for the From List picker: the filter is ListGroups' own name-prefix filter. */
 export async function getGroups(

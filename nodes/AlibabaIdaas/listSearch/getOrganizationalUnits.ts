@@ -1,7 +1,7 @@
 import type { IDataObject, ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 
-import { catalogOp } from '../shared/upsert';
-import { IdaasClient } from '../shared/transport';
+import { catalogOp } from '../catalog';
+import { IdaasClient } from '../transport/client';
 
 /**
  * Organizational units for the From List picker, labelled with their path ("Acme / Sales / EMEA")
@@ -62,7 +62,7 @@ export async function getOrganizationalUnits(
 		const [id, label] = stack.shift() as Pending;
 		if (matches(label, id)) results.push({ name: label, value: id });
 		const children: IDataObject[] = [];
-		for await (const page of client.pages(list, { parentId: id })) {
+		for await (const page of client.pages(client.prepare(list, { parentId: id }))) {
 			requests++;
 			children.push(...page);
 		}

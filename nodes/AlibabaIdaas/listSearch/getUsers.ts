@@ -1,7 +1,8 @@
 import type { IDataObject, ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 
-import { catalogOp } from '../shared/upsert';
-import { IdaasClient, totalCountOf } from '../shared/transport';
+import { catalogOp } from '../catalog';
+import { IdaasClient } from '../transport/client';
+import { totalCountOf } from '../transport/paging';
 
 /**
  * Users for the From List picker. ListUsers has no name filter, so the filter is applied to each

@@ -1,0 +1,260 @@
+import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+
+import type { OperationSpec, ParamSpec, Resource } from '../catalog';
+import { operationsOf } from '../catalog';
+import { labelOf } from '../request/validation';
+import type { LocatorKind } from './locatorField';
+import { isLocatorParam } from '../request/locators';
+import { locatorProperty } from './locatorField';
+
+/**
+ * n8n properties generated from the catalog, so that a new catalog entry shows up in the editor
+ * with its fields, labels, checks and pickers without a hand-written description.
+ *
+ * Where a parameter goes: required, `prominent` and conditionally required ones (`grant_type=…`)
+ * at the top level; the rest in one collection per operation (Update Fields for PATCH, Filters for
+ * lists, Additional Fields otherwise). Paging parameters are replaced by Return All / Limit, and
+ * OAuth client credentials come from the credential.
+ */
+
+const PAGING = new Set(['pageNumber', 'pageSize', 'nextToken', 'maxResults']);
+
+/** The node field holding the end-user token for operations that act with it (not the app's token). */
+export const BEARER_FIELDS = {
+	userBearer: {
+		name: 'userAccessToken',
+		displayName: 'User Access Token',
+		description: "The signed-in user's access token (from an authorization code or device flow), sent as the bearer token. Map it from an earlier node with an expression.",
+	},
+	pamBearer: {
+		name: 'accessToken',
+		displayName: 'Access Token',
+		description: 'An access token with the PAM scope (cloud account role access), sent as the bearer token. Map it from an earlier node with an expression.',
+	},
+} as const;
+
+export type Placement = 'top' | 'collection' | 'skip';
+
+export function placementOf(op: OperationSpec, param: ParamSpec): Placement {
+	if (op.pagination && PAGING.has(param.name)) return 'skip';
+	if (param.fromCredential) return 'skip';
+	if (param.required || param.prominent || param.requiredWith?.includes('=')) return 'top';
+	return 'collection';
+}
+
+export function collectionOf(op: OperationSpec): { name: string; displayName: string } {
+	if (op.method === 'PATCH') return { name: 'updateFields', displayName: 'Update Fields' };
+	if (op.response === 'list') return { name: 'filters', displayName: 'Filters' };
+	return { name: 'additionalFields', displayName: 'Additional Fields' };
+}
+
+export function showFor(op: { resource: string; operation: string }) {
+	return { show: { resource: [op.resource], operation: [op.operation] } };
+}
+
+/** Words of enum values spelled as people write them (`api_key` → API Key, `llm` → LLM). */
+const WORDS: Record<string, string> = { Ad: 'AD', Api: 'API', Jwt: 'JWT', Ldap: 'LDAP', Llm: 'LLM', Oauth: 'OAuth', Saas: 'SaaS' };
+
+function titleCase(text: string): string {
+	const words = text.replace(/(^|[\s_-])(\w)/g, (_m, sep: string, c: string) => `${sep === '_' || sep === '-' ? ' ' : sep}${c.toUpperCase()}`);
+	return words.replace(/\b[A-Z][a-z]+\b/g, (word) => WORDS[word] ?? word);
+}
+
+function enumOptions(values: readonly string[]): INodePropertyOptions[] {
+	// n8n's lint wants options sorted by name; the API values stay as they are.
+	return values
+		.map((value) => ({ name: titleCase(value.replace(/^urn:ietf:params:oauth:grant-type:/, '')), value }))
+		.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** One catalog parameter as an n8n field (also used inside collections and fixed collections). */
+export function fieldProperty(param: ParamSpec): INodeProperties {
+	const base = { displayName: labelOf(param), name: param.name, description: param.description };
+	if (isLocatorParam(param)) return locatorProperty(param, param.idKind as LocatorKind);
+	switch (param.valueType) {
+		case 'boolean':
+			return { ...base, type: 'boolean', default: param.default ?? false };
+		case 'integer':
+			return {
+				...base,
+				type: 'number',
+				default: param.default ?? param.min ?? 0,
+				typeOptions: { minValue: param.min, maxValue: param.max, numberPrecision: 0 },
+			};
+		case 'stringList':
+			if (param.enum) return { ...base, type: 'multiOptions', options: enumOptions(param.enum), default: [] };
+			return {
+				...base,
+				type: 'string',
+				default: '',
+				placeholder: param.idKind ? 'e.g. user_abc, user_def' : undefined,
+				description: `${param.description}. Comma-separated, or an array from an expression.`,
+			};
+		case 'object':
+			// A free map is typed as JSON; an object with known fields as a fixed collection.
+			if (param.mapValues) return { ...base, type: 'json', default: '{}' };
+			return {
+				...base,
+				type: 'fixedCollection',
+				default: {},
+				options: [{ name: 'values', displayName: labelOf(param), values: (param.fields ?? []).map(fieldProperty) }],
+			};
+		case 'objectList':
+			return {
+				...base,
+				type: 'fixedCollection',
+				typeOptions: { multipleValues: true },
+				placeholder: `Add ${labelOf(param)}`,
+				default: {},
+				options: [{ name: 'values', displayName: labelOf(param), values: (param.fields ?? []).map(fieldProperty) }],
+			};
+		case 'string':
+			if (param.enum) {
+				return { ...base, type: 'options', options: enumOptions(param.enum), default: param.default ?? param.enum[0] };
+			}
+			return {
+				...base,
+				type: 'string',
+				default: param.default ?? '',
+				...(param.sensitive ? { typeOptions: { password: true } } : {}),
+				...(param.format === 'email' ? { placeholder: 'name@email.com' } : {}),
+			};
+	}
+}
+
+/** Top-level fields and the collection of one operation. */
+export function operationFields(op: OperationSpec): INodeProperties[] {
+	const display = showFor(op);
+	const top: INodeProperties[] = [];
+	if (op.auth === 'userBearer' || op.auth === 'pamBearer') {
+		const field = BEARER_FIELDS[op.auth];
+		top.push({ ...field, type: 'string', typeOptions: { password: true }, default: '', required: true, displayOptions: display });
+	}
+	const optional: INodeProperties[] = [];
+	for (const param of op.params) {
+		const placement = placementOf(op, param);
+		if (placement === 'skip') continue;
+		const field = fieldProperty(param);
+		if (placement === 'collection') {
+			optional.push(field);
+			continue;
+		}
+		const [other, value] = param.requiredWith?.includes('=') ? param.requiredWith.split('=') : [];
+		top.push({
+			...field,
+			// `prominent` fields sit at the top because most users fill them, not because the API needs them.
+			required: param.required === true || other !== undefined,
+			displayOptions: other ? { show: { ...display.show, [other]: [value] } } : display,
+		});
+	}
+	if (optional.length > 0) {
+		const { name, displayName } = collectionOf(op);
+		top.push({
+			displayName,
+			name,
+			type: 'collection',
+			placeholder: name === 'filters' ? 'Add Filter' : 'Add Field',
+			default: {},
+			displayOptions: display,
+			options: optional.sort((a, b) => a.displayName.localeCompare(b.displayName)),
+		});
+	}
+	return top;
+}
+
+/** The switch that lets an operation's secret response fields through, and its warning. */
+export function secretsOptIn(op: OperationSpec): INodeProperties[] {
+	const secrets = op.hooks?.secrets;
+	if (!secrets) return [];
+	const { optIn, notice } = secrets;
+	const display = showFor(op);
+	return [
+		{ displayName: optIn.displayName, name: optIn.name, type: 'boolean', default: false, description: optIn.description, displayOptions: display },
+		{
+			displayName: notice.text,
+			name: notice.name,
+			type: 'notice',
+			default: '',
+			displayOptions: { show: { ...display.show, [optIn.name]: [true] } },
+		},
+	];
+}
+
+export function returnAllAndLimit(op: { resource: string; operation: string }): INodeProperties[] {
+	const display = showFor(op);
+	return [
+		{
+			displayName: 'Return All',
+			name: 'returnAll',
+			type: 'boolean',
+			default: false,
+			description: 'Whether to return all results or only up to a given limit',
+			displayOptions: display,
+		},
+		{
+			displayName: 'Limit',
+			name: 'limit',
+			type: 'number',
+			default: 50,
+			typeOptions: { minValue: 1 },
+			description: 'Max number of results to return',
+			displayOptions: { show: { ...display.show, returnAll: [false] } },
+		},
+	];
+}
+
+export function simplifyProperty(ops: ReadonlyArray<{ resource: string; operation: string }>, resource: Resource): INodeProperties {
+	return {
+		displayName: 'Simplify',
+		name: 'simplify',
+		type: 'boolean',
+		default: true,
+		description: 'Whether to return a simplified version of the response instead of the raw data',
+		displayOptions: { show: { resource: [resource], operation: ops.map((op) => op.operation) } },
+	};
+}
+
+/** Whether an operation returns user, OU or group records that Simplify applies to. */
+export function isSimplifiable(op: OperationSpec): boolean {
+	return op.subject !== undefined && (op.response === 'list' || (op.response === 'object' && op.responseKey === undefined));
+}
+
+/** An operation composed of several catalog calls (an upsert): its picker entry and its fields. */
+export interface ExtraOperation {
+	option: { name: string; value: string; description: string; action: string };
+	fields: readonly INodeProperties[];
+}
+
+/** The operation picker of a resource: catalog operations plus composed ones. */
+export function operationPicker(resource: Resource, extras: readonly ExtraOperation[] = []): INodeProperties {
+	const ops = operationsOf(resource);
+	const options: INodePropertyOptions[] = [
+		...ops.map((op) => ({ name: op.displayName, value: op.operation, description: op.description, action: op.panelText })),
+		...extras.map((extra) => extra.option),
+	].sort((a, b) => a.name.localeCompare(b.name));
+	const firstOperation = ops[0].operation;
+	return {
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { resource: [resource] } },
+		options,
+		default: firstOperation,
+	};
+}
+
+/** Everything a resource shows: picker, per-operation fields, paging, secret opt-ins and Simplify. */
+export function resourceProperties(resource: Resource, extras: readonly ExtraOperation[] = []): INodeProperties[] {
+	const ops = operationsOf(resource);
+	const properties: INodeProperties[] = [operationPicker(resource, extras)];
+	for (const op of ops) {
+		properties.push(...operationFields(op));
+		if (op.pagination) properties.push(...returnAllAndLimit(op));
+		properties.push(...secretsOptIn(op));
+	}
+	for (const extra of extras) properties.push(...extra.fields);
+	const simplifiable = ops.filter(isSimplifiable);
+	if (simplifiable.length > 0) properties.push(simplifyProperty(simplifiable, resource));
+	return properties;
+}

@@ -1,0 +1,57 @@
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+
+import type { Lookups, OperationSpec } from './catalog';
+import { catalogOp } from './catalog';
+import { recordItem, responseItem } from './output/items';
+import type { ItemContext } from './request/read';
+import { readRequest } from './request/read';
+import type { IdaasClient } from './transport/client';
+import { CREDENTIAL_TYPE } from './transport/context';
+
+/**
+ * One catalog operation for one item, in one direction: the node's fields are read and checked
+ * into a request (request/read.ts), the client sends it (transport/client.ts), and the answer is
+ * shaped into output items (output/items.ts). What an operation does beyond that is its catalog
+ * entry's `hooks`.
+ */
+
+/** What one execution shares across its items: one client, and the credential read at most once. */
+export class ExecutionState implements ItemContext {
+	private oauthClient?: Promise<Record<'clientId' | 'clientSecret', string>>;
+
+	constructor(
+		readonly ctx: IExecuteFunctions,
+		readonly client: IdaasClient,
+		/** The node's Concurrency option: also how many pages of one Get Many are read at once. */
+		readonly concurrency = 1,
+	) {}
+
+	async clientCredentials(): Promise<Record<'clientId' | 'clientSecret', string>> {
+		this.oauthClient ??= this.ctx.getCredentials(CREDENTIAL_TYPE).then((data) => ({
+			clientId: String(data.clientId ?? '').trim(),
+			clientSecret: String(data.clientSecret ?? ''),
+		}));
+		return await this.oauthClient;
+	}
+}
+
+/** The requests a hook may make, sent by this execution's client on behalf of the item. */
+function lookupsFor(client: IdaasClient, itemIndex: number): Lookups {
+	return {
+		instanceId: client.connection.instanceId,
+		findId: async (apiName, values) => await client.findId(client.prepare(catalogOp(apiName), values, itemIndex), { itemIndex }),
+		list: async (apiName, values) => await client.list(client.prepare(catalogOp(apiName), values, itemIndex), { itemIndex }),
+	};
+}
+
+export async function executeOperation(state: ExecutionState, op: OperationSpec, itemIndex: number): Promise<IDataObject[]> {
+	const { client } = state;
+	const request = await readRequest(state, op, itemIndex);
+	if (op.response === 'list') {
+		const records = await client.list(request, { itemIndex, limit: request.limit, readAhead: state.concurrency });
+		return records.map((record) => recordItem(request, record));
+	}
+	const recover = op.hooks?.recover?.(request.values, lookupsFor(client, itemIndex));
+	const body = await client.send(request, { itemIndex, recover });
+	return [responseItem(request, body)];
+}

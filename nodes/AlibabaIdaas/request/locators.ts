@@ -1,0 +1,78 @@
+import type { IDataObject } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import type { IdKind, ParamSpec } from '../catalog';
+import { catalogOp } from '../catalog';
+import type { IdaasClient } from '../transport/client';
+import { isBlank, labelOf } from './validation';
+
+/**
+ * Resource locator values to IDs. By Username and By Email cost one look-up each
+ * (GetUserIdByUsername / GetUserIdByEmail); the other modes carry the ID itself.
+ */
+
+/** The ID kinds the editor offers a picker for. */
+const LOCATOR_KINDS: readonly IdKind[] = ['user', 'organizationalUnit', 'group'];
+
+// Deliberately loose: the editor hint only catches the obvious mistakes; the same format check
+// as for email fields runs before any request.
+export const EMAIL_REGEX = '^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$';
+
+/** Whether the node shows this parameter as a resource locator (a single user, OU or group ID). */
+export function isLocatorParam(param: ParamSpec): boolean {
+	return param.valueType === 'string' && param.idKind !== undefined && LOCATOR_KINDS.includes(param.idKind);
+}
+
+interface LocatorValue {
+	mode?: string;
+	value?: unknown;
+}
+
+function asLocator(raw: unknown): LocatorValue {
+	if (raw !== null && typeof raw === 'object' && !Array.isArray(raw)) return raw as LocatorValue;
+	// A plain string (from an expression or an older workflow) is an ID.
+	return { mode: 'id', value: raw };
+}
+
+/**
+ * Turns a locator value into an ID. Lookups by username or email cost one request; their input is
+ * checked first so that a malformed email never reaches the API. Returns undefined when blank,
+ * leaving "required" to the catalog validation.
+ */
+export async function resolveLocator(
+	client: IdaasClient,
+	param: ParamSpec,
+	raw: unknown,
+	itemIndex: number,
+): Promise<unknown> {
+	const { mode, value } = asLocator(raw);
+	if (isBlank(value)) return undefined;
+	if (mode !== 'username' && mode !== 'email') return typeof value === 'string' ? value.trim() : value;
+	const field = labelOf(param);
+	if (param.idKind !== 'user') {
+		throw new NodeOperationError(client.node, `${field} cannot be looked up by ${mode}`, {
+			itemIndex,
+			description: `Pick the ${field} from the list or give its ID.`,
+		});
+	}
+	if (typeof value !== 'string' && typeof value !== 'number') {
+		// An expression gave an object or array: never send "[object Object]" as a username.
+		throw new NodeOperationError(client.node, `${field} (By ${mode === 'email' ? 'Email' : 'Username'}) must be text`, {
+			itemIndex,
+			description: `Check the "${field}" field: the expression gave ${Array.isArray(value) ? 'a list' : `a ${typeof value}`}.`,
+		});
+	}
+	const op = catalogOp(mode === 'email' ? 'GetUserIdByEmail' : 'GetUserIdByUsername');
+	const text = String(value).trim();
+	if (mode === 'email' && !new RegExp(EMAIL_REGEX).test(text)) {
+		throw new NodeOperationError(client.node, `${field} (By Email) "${text}" is not a valid email address`, {
+			itemIndex,
+			description: `Check the "${field}" field: give an address such as jane@example.com.`,
+		});
+	}
+	const body: IDataObject = await client.call(op, { [mode]: text }, { itemIndex });
+	if (typeof body.userId !== 'string' || body.userId === '') {
+		throw new NodeOperationError(client.node, `No user has the ${mode} "${text}"`, { itemIndex });
+	}
+	return body.userId;
+}

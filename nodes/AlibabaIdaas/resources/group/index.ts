@@ -1,5 +1,0 @@
-import type { INodeProperties } from 'n8n-workflow';
-
-import { resourceProperties } from '../../shared/properties';
-
-export const groupProperties: INodeProperties[] = resourceProperties('group');

@@ -1,0 +1,95 @@
+import type { IDataObject, INode } from 'n8n-workflow';
+import { sleep } from 'n8n-workflow';
+
+import type { OperationSpec } from '../catalog';
+import type { Exchanged } from './exchange';
+import type { IdaasErrorInfo } from './errors';
+import { isServerFault, isThrottled, parseErrorResponse, toNodeApiError } from './errors';
+
+/**
+ * Sending one request until it has an answer worth returning: backoff on throttling (Retry-After,
+ * else exponential with jitter), bounded in tries and time; retries after 5xx or a lost
+ * connection only for idempotent operations, and for creates only after checking the object was
+ * not created. Whatever fails in the end becomes a NodeApiError with the IDaaS code, message and
+ * request ID.
+ */
+
+export interface RetryPolicy {
+	/** Tries per request, the first included. */
+	maxAttempts: number;
+	/** First backoff step; doubled per try, with jitter. */
+	baseDelayMs: number;
+	/** Longest single wait, Retry-After included. */
+	maxDelayMs: number;
+	/** Total time one request may spend waiting before it gives up. */
+	maxTotalWaitMs: number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = {
+	maxAttempts: 6,
+	baseDelayMs: 250,
+	maxDelayMs: 10_000,
+	maxTotalWaitMs: 60_000,
+};
+
+export interface Attempts {
+	node: INode;
+	op: OperationSpec;
+	policy: RetryPolicy;
+	itemIndex?: number;
+	/** See CallOptions.recover. */
+	recover?: () => Promise<IDataObject | undefined>;
+}
+
+function isObject(value: unknown): value is IDataObject {
+	return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** Runs `attempt` until it succeeds or may not be retried; returns the response body ({} when empty). */
+export async function withRetries(attempt: () => Promise<Exchanged>, tries: Attempts): Promise<IDataObject> {
+	const { node, op, policy, itemIndex, recover } = tries;
+	const fail = (info: IdaasErrorInfo) => toNodeApiError(node, info, op, itemIndex);
+	// A write whose response was lost may have happened: only a recovery may tell, before a resend.
+	const retryable = op.idempotent || recover !== undefined;
+	const recovered = async () => (op.idempotent || !recover ? undefined : await recover());
+	let waited = 0;
+	for (let tryNumber = 1; ; tryNumber++) {
+		const response = await attempt();
+		if ('lost' in response) {
+			const lost: IdaasErrorInfo = { status: 0, code: 'ConnectionLost', message: response.lost };
+			if (!retryable || tryNumber >= policy.maxAttempts) throw fail(lost);
+			const found = await recovered();
+			if (found) return found;
+			waited += await backoff(policy, tryNumber, undefined, waited, () => fail(lost));
+			continue;
+		}
+		if (response.statusCode >= 200 && response.statusCode < 300) {
+			return isObject(response.body) ? response.body : {};
+		}
+		const info = parseErrorResponse(response.statusCode, response.body, response.headers);
+		const serverFault = isServerFault(info) && retryable;
+		if ((isThrottled(info) || serverFault) && tryNumber < policy.maxAttempts) {
+			// A throttled request was not processed, so even a create may be sent again.
+			if (serverFault) {
+				const found = await recovered();
+				if (found) return found;
+			}
+			waited += await backoff(policy, tryNumber, response.headers['retry-after'], waited, () => fail(info));
+			continue;
+		}
+		throw fail(info);
+	}
+}
+
+/** Sleeps before the next try and returns how long; throws when the time budget is spent. */
+async function backoff(policy: RetryPolicy, tryNumber: number, retryAfter: unknown, waitedSoFar: number, fail: () => Error): Promise<number> {
+	const seconds = Number(Array.isArray(retryAfter) ? retryAfter[0] : retryAfter);
+	const exponential = policy.baseDelayMs * 2 ** (tryNumber - 1);
+	const delay = Math.min(
+		policy.maxDelayMs,
+		Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : exponential / 2 + Math.random() * exponential,
+	);
+	if (waitedSoFar + delay > policy.maxTotalWaitMs) throw fail();
+	await sleep(delay);
+	return delay;
+}

@@ -1,0 +1,120 @@
+import type { ICredentialDataDecryptedObject, ICredentialsDecrypted, IHttpRequestOptions } from 'n8n-workflow';
+
+import type { Exchanged } from './exchange';
+import { exchange } from './exchange';
+import { isTokenRejected, parseErrorResponse } from './errors';
+import type { Limiter } from './concurrency';
+import type { IdaasContext } from './context';
+import { CREDENTIAL_TYPE } from './context';
+
+/**
+ * Requests with the application's access token, renewed when IDaaS refuses it. IDaaS answers an
+ * expired or revoked token with `400 invalid_token`, which n8n does not treat as expired (it only
+ * renews on 401). So we hand n8n our copy of the credential with the token blanked; n8n then runs
+ * the credential's preAuthentication, stores the new token in the database and writes it into our
+ * copy. Renewal is single-flight: concurrent items cause one GenerateToken, not many.
+ */
+
+/** Not sent: a token renewal began while the request waited for its turn (see `authenticated`). */
+interface Stale {
+	stale: true;
+}
+
+/** How many times one request may find a renewal under way (and wait for it) before it gives up. */
+const MAX_TOKEN_ROUNDS = 5;
+
+const TOKEN_SAFETY_MARGIN_S = 60;
+
+export class TokenSession {
+	private renewal: Promise<void> | undefined;
+
+	private tokenVersion = 0;
+
+	private readonly credential: ICredentialsDecrypted & { data: ICredentialDataDecryptedObject };
+
+	/**
+	 * @param data the decrypted credential, copied so that blanking the token never touches n8n's own
+	 * @param limiter the client's bound on requests in flight
+	 */
+	constructor(
+		private readonly ctx: IdaasContext,
+		data: ICredentialDataDecryptedObject,
+		private readonly limiter: Limiter,
+	) {
+		const copy: ICredentialDataDecryptedObject = { ...data };
+		const expiresAt = Number(copy.expiresAt);
+		if (Number.isFinite(expiresAt) && expiresAt > 0 && Date.now() / 1000 > expiresAt - TOKEN_SAFETY_MARGIN_S) {
+			// Known to be stale: renew up front instead of spending a request on a refusal.
+			copy.accessToken = '';
+		}
+		const nodeCredential = ctx.getNode().credentials?.[CREDENTIAL_TYPE];
+		this.credential = { id: nodeCredential?.id ?? '', name: nodeCredential?.name ?? '', type: CREDENTIAL_TYPE, data: copy };
+	}
+
+	/** One HTTP exchange with the application's token, with at most one token renewal. */
+	async send(httpOptions: IHttpRequestOptions): Promise<Exchanged> {
+		// A request that found a renewal under way when its turn came (`stale`) comes back here to
+		// wait for the new token. Renewals that keep following one another end it after a few rounds.
+		for (let round = 1; round <= MAX_TOKEN_ROUNDS; round++) {
+			if (this.renewal) await this.renewal;
+			let response: Exchanged | Stale;
+			// No token yet (first use, or known stale): one request fetches it, the others wait.
+			if (this.credential.data.accessToken === '') response = await this.withNewToken(httpOptions);
+			else {
+				const version = this.tokenVersion;
+				response = await this.authenticated(httpOptions);
+				if ('stale' in response) continue;
+				if ('lost' in response || !isTokenRejected(parseErrorResponse(response.statusCode, response.body))) return response;
+				// Someone renewed the token since we sent: try again with the new one.
+				if (this.tokenVersion !== version) continue;
+				response = await this.withNewToken(httpOptions);
+			}
+			if (!('stale' in response)) return response;
+		}
+		return { lost: 'the access token kept being renewed while this request waited' };
+	}
+
+	/**
+	 * Sends the request with a blanked token, so n8n runs the credential's preAuthentication,
+	 * stores the new token and writes it into our copy. Single-flight: while one request does
+	 * this, concurrent ones wait for it and then use the new token.
+	 */
+	private async withNewToken(httpOptions: IHttpRequestOptions): Promise<Exchanged | Stale> {
+		if (this.renewal) {
+			await this.renewal;
+			return await this.authenticated(httpOptions);
+		}
+		let renewed: Exchanged | undefined;
+		this.renewal = (async () => {
+			this.credential.data.accessToken = '';
+			try {
+				renewed = (await this.authenticated(httpOptions, true)) as Exchanged;
+			} finally {
+				this.tokenVersion++;
+			}
+		})();
+		try {
+			await this.renewal;
+		} finally {
+			this.renewal = undefined;
+		}
+		return renewed as Exchanged;
+	}
+
+	/**
+	 * One request with the application's token, in its turn under the client's bound. A request
+	 * that was queued for a slot while a renewal began is not sent (it would find the token
+	 * blanked, and n8n would fetch another one for it): it answers `stale`, and waits for the
+	 * renewal instead. Only the renewer itself sends with the blanked token.
+	 */
+	private async authenticated(httpOptions: IHttpRequestOptions, renewer = false): Promise<Exchanged | Stale> {
+		return await this.limiter.run(async () => {
+			if (!renewer && (this.renewal !== undefined || this.credential.data.accessToken === '')) return { stale: true } as const;
+			return await exchange(this.ctx.getNode(), () =>
+				this.ctx.helpers.httpRequestWithAuthentication.call(this.ctx, CREDENTIAL_TYPE, httpOptions, {
+					credentialsDecrypted: this.credential,
+				}),
+			);
+		});
+	}
+}
