@@ -135,6 +135,13 @@ export function creatorItem(creator: Locator, text: string | RegExp): Locator {
 	return creator.locator(testId('item-iterator-item'), { hasText: text }).first();
 }
 
+/** A node's entry in the nodes panel by its exact name ("Alibaba Cloud IDaaS" also starts the event trigger's). */
+export function nodeEntry(creator: Locator, name: string): Locator {
+	const exact = new RegExp(`^\\s*${name.replace(/[.*+?^$()|[\]\\{}]/g, '\\$&')}\\s*$`);
+	const label = creator.page().locator(testId('node-creator-item-name'), { hasText: exact });
+	return creator.locator(testId('item-iterator-item')).filter({ has: label }).first();
+}
+
 /** Picks an option of an n8n select parameter (resource, region, …) by its visible label. */
 export async function selectOption(page: Page, scope: Locator, parameter: string, label: string | RegExp): Promise<void> {
 	await scope.locator(testId(`parameter-input-${parameter}`)).click();
