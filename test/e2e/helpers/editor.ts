@@ -76,6 +76,8 @@ export function canvasNode(page: Page, name: string): Locator {
 export async function openWorkflow(page: Page, baseUrl: string, id: string): Promise<void> {
 	await page.goto(`${baseUrl}/workflow/${id}`);
 	await page.locator(testId('canvas-node')).first().waitFor({ timeout: LONG });
+	// The canvas can still show its "Loading" overlay over the nodes for a moment.
+	await page.getByText(/^\s*Loading\s*$/).first().waitFor({ state: 'hidden', timeout: LONG });
 }
 
 /** Presses "Execute workflow" and waits until every listed node shows its success mark. */
