@@ -7,7 +7,7 @@
  */
 
 /** How the editor names the credential types the shipped examples use; any other shows its type name. */
-const CREDENTIAL_LABELS = { slackApi: 'Slack', slackOAuth2Api: 'Slack', smtp: 'SMTP' };
+const CREDENTIAL_LABELS = { slackApi: 'Slack', slackOAuth2Api: 'Slack', smtp: 'SMTP', alibabaIdaasEventsApi: 'IDaaS Events', openAiApi: 'OpenAI' };
 
 /**
  * @param {{ nodes?: Array<{ credentials?: Record<string, unknown>, disabled?: boolean, notes?: string, notesInFlow?: boolean }> }} workflow
@@ -22,7 +22,7 @@ function forSandbox(workflow, availableCredentialType) {
 		if (missing.length === 0) continue;
 		node.disabled = true;
 		// The canvas shows a note's first line under the node, cut at about 30 characters: keep it that short.
-		node.notes = `Needs a ${missing.map((type) => CREDENTIAL_LABELS[type] ?? type).join(' or ')} credential\nThe npm start sandbox has only the emulator's credential. Add yours, select it here, then enable this node.`;
+		node.notes = `Needs your ${missing.map((type) => CREDENTIAL_LABELS[type] ?? type).join(' or ')} credential\nThe npm start sandbox has only the emulator's credential. Add yours, select it here, then enable this node.`;
 		node.notesInFlow = true;
 		disabled.push(node.name);
 	}
