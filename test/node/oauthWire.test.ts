@@ -51,9 +51,12 @@ function sentTo(path: string) {
 }
 
 test('Generate Token (password grant): client secret and password in the form body', async () => {
-	const result = await harness.execute(node, { resource: 'token', operation: 'generate', grant_type: 'password', username: 'alice.chen', password: 'Demo-Passw0rd!' });
+	// A grant that succeeds: a failed one's NodeApiError carries the node's parameters (n8n's error shape), password included.
 	recordSecret('Demo-Passw0rd!');
-	expect(result.items.length + (result.error ? 1 : 0)).toBe(1);
+	env.emu.store.setPassword('user_demoalicechen01', 'Demo-Passw0rd!');
+	const result = await harness.execute(node, { resource: 'token', operation: 'generate', grant_type: 'password', username: 'alice.chen', password: 'Demo-Passw0rd!' });
+	expect(result.error).toBeUndefined();
+	expect(result.items).toHaveLength(1);
 	const form = sentTo('/oauth2/token');
 	expect(form).toMatchObject({ grant_type: 'password', username: 'alice.chen', password: 'Demo-Passw0rd!', client_id: env.emu.application.clientId, client_secret: env.emu.application.clientSecret });
 });
