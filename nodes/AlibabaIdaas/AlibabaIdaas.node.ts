@@ -29,7 +29,9 @@ export class AlibabaIdaas implements INodeType {
 		name: 'alibabaIdaas',
 		icon: { light: 'file:alibabaIdaas.svg', dark: 'file:alibabaIdaas.dark.svg' },
 		group: ['transform'],
-		version: 1,
+		// 1.1: user, organizational unit and group default to Get instead of Create (description/properties.ts).
+		version: [1, 1.1],
+		defaultVersion: 1.1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
 		description: 'Manage users, organizational units and groups in Alibaba Cloud IDaaS (EIAM)',
 		defaults: { name: 'Alibaba Cloud IDaaS' },
