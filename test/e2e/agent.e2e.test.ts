@@ -115,11 +115,11 @@ describeE2E('IDaaS as an AI agent tool', () => {
 			const tools = toolsSent(requests);
 			expect(tools.map((t) => t.name).sort()).toEqual(['Create_user', 'Find_user_by_username', 'Get_user']);
 			const byName = Object.fromEntries(tools.map((t) => [t.name, t]));
-			expect(byName.Get_user.description).toBe(
-				"Get a user (User: a user ID, user_…; returns the user's profile: username, display name, email, phone, status, organizational units) in Alibaba Cloud IDaaS",
+			expect(byName.Get_user.description).toBe('Get a user (User: a user ID, user_…; returns the user with its ID) in Alibaba Cloud IDaaS');
+			expect(byName.Find_user_by_username.description).toBe('Get a user ID by username (Username; returns userId (user_…)) in Alibaba Cloud IDaaS');
+			expect(byName.Create_user.description).toBe(
+				'Create a user (Username; Organizational Unit: an organizational unit ID, ou_…; Display Name; returns userId (user_…)) in Alibaba Cloud IDaaS',
 			);
-			expect(byName.Find_user_by_username.description).toMatch(/^Get a user's ID by username \(.*returns userId \(user_…\).*\) in Alibaba Cloud IDaaS$/);
-			expect(byName.Create_user.description).toMatch(/^Create a user \(.*Organizational Unit: an organizational unit ID, ou_….*returns userId \(user_…\)/);
 			// The arguments are the $fromAI keys, all required strings.
 			expect(byName.Create_user.parameters).toMatchObject({
 				type: 'object',
