@@ -116,9 +116,9 @@ describeE2E('IDaaS as an AI agent tool', () => {
 			expect(tools.map((t) => t.name).sort()).toEqual(['Create_user', 'Find_user_by_username', 'Get_user']);
 			const byName = Object.fromEntries(tools.map((t) => [t.name, t]));
 			expect(byName.Get_user.description).toBe('Get a user (User: a user ID, user_…; returns the user with its ID) in Alibaba Cloud IDaaS');
-			expect(byName.Find_user_by_username.description).toBe('Get a user ID by username (Username; returns userId (user_…)) in Alibaba Cloud IDaaS');
+			expect(byName.Find_user_by_username.description).toBe('Get a user ID by username (Username; returns userId: user_…) in Alibaba Cloud IDaaS');
 			expect(byName.Create_user.description).toBe(
-				'Create a user (Username; Organizational Unit: an organizational unit ID, ou_…; Display Name; returns userId (user_…)) in Alibaba Cloud IDaaS',
+				'Create a user (Username; Organizational Unit: an organizational unit ID, ou_…; Display Name; returns userId: user_…) in Alibaba Cloud IDaaS',
 			);
 			// The arguments are the $fromAI keys, all required strings.
 			expect(byName.Create_user.parameters).toMatchObject({
@@ -152,7 +152,7 @@ describeE2E('IDaaS as an AI agent tool', () => {
 				expect(code).toBe(0);
 				const [, second] = model.requestsOf(MALFORMED_CONTINUE);
 				expect(JSON.parse(second.toolResults[0])).toEqual([
-					{ error: expect.stringMatching(/^User \(userId\) must be a user ID starting with user_, got "12345"\. Check the "User" field/) },
+					{ error: 'User (userId) must be a user ID starting with user_, got "12345". Check the "User" field.' },
 				]);
 				expect(agentAnswer(result)).toContain('User (userId) must be a user ID');
 			});
@@ -161,7 +161,8 @@ describeE2E('IDaaS as an AI agent tool', () => {
 				const { code, run: result } = await run(ids.malformed);
 				expect(code).toBe(0);
 				const [, second] = model.requestsOf(MALFORMED);
-				expect(second.toolResults[0]).toMatch(/User \(userId\) must be a user ID starting with user_, got "12345"\. Check the "User" field/);
+				// 2.41 hands the model the node's error as an item, whatever the tool node's On Error says.
+				expect(JSON.parse(second.toolResults[0])).toEqual([{ error: 'User (userId) must be a user ID starting with user_, got "12345". Check the "User" field.' }]);
 				expect(emulator.requestsTo('12345')).toBe(0);
 				expect(agentAnswer(result)).toContain('User (userId) must be a user ID');
 			});

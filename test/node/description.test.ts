@@ -49,9 +49,13 @@ test('n8n describes each operation to a model with its catalog tool text; the ed
 	}
 	const text = (resource: string, operation: string) => optionsOf(toolTexts.find((p) => p.displayOptions?.show?.resource?.[0] === resource)!).find((o) => o.value === operation)?.action;
 	expect(text('user', 'get')).toBe('Get a user (User: a user ID, user_…; returns the user with its ID)');
-	expect(text('user', 'getIdByUsername')).toBe('Get a user ID by username (Username; returns userId (user_…))');
+	expect(text('user', 'getIdByUsername')).toBe('Get a user ID by username (Username; returns userId: user_…)');
 	expect(text('group', 'addUsers')).toBe('Add users to a group (Group: a group ID, group_…; Users: user IDs, user_…; returns success: true)');
-	expect(text('user', 'upsert')).toMatch(/^Create or update a user \(create a new record/);
+	expect(text('user', 'upsert')).toBe('Create or update a user (creates it, or updates the one that already exists)');
+	expect(text('user', 'getAll')).toBe('Get many users (optional Organizational Unit: an organizational unit ID, ou_…; returns a list of users with their IDs)');
+	expect(text('token', 'generate')).toBe(
+		'Generate a token (Grant Type; returns access_token, refresh_token, id_token (withheld as [redacted] unless "Include Token Values" is on in the node))',
+	);
 });
 
 test('n8n conventions: Limit, Return All, Simplify, booleans, metadata', () => {

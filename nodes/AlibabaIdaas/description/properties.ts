@@ -241,7 +241,7 @@ export function operationPickers(resource: Resource, extras: readonly ExtraOpera
 	].sort(byName);
 	const toolTexts = [
 		...ops.map((op) => ({ name: op.displayName, value: op.operation, toolText: toolText(op) })),
-		...extras.map(({ option }) => ({ name: option.name, value: option.value, toolText: `${option.action} (${option.description.charAt(0).toLowerCase()}${option.description.slice(1)})` })),
+		...extras.map(({ option }) => ({ name: option.name, value: option.value, toolText: `${option.action} (creates it, or updates the one that already exists)` })),
 	].sort(byName);
 	const picker = (operation: string, version?: INodeProperties['displayOptions']): INodeProperties => ({
 		displayName: 'Operation',

@@ -24,11 +24,15 @@ function idFormat(kind: IdKind, list: boolean): string {
 	return list ? `${ID_NOUN[kind]} IDs, ${ID_PREFIX[kind]}…` : `${withArticle(ID_NOUN[kind])} ID, ${ID_PREFIX[kind]}…`;
 }
 
-/** The fields the node shows at the top (the ones a workflow author hands to the model), each with its ID format. */
+/**
+ * The fields the node shows at the top (the ones a workflow author hands to the model), each with
+ * its ID format; for lists also the optional ID filters.
+ */
 function inputs(op: OperationSpec): string[] {
-	return op.params
-		.filter((param) => placementOf(op, param) === 'top' && !param.requiredWith?.includes('='))
-		.map((param: ParamSpec) => (param.idKind ? `${labelOf(param)}: ${idFormat(param.idKind, param.valueType === 'stringList')}` : labelOf(param)));
+	const describe = (param: ParamSpec) => (param.idKind ? `${labelOf(param)}: ${idFormat(param.idKind, param.valueType === 'stringList')}` : labelOf(param));
+	const top = op.params.filter((param) => placementOf(op, param) === 'top' && !param.requiredWith?.includes('='));
+	const filters = op.response === 'list' ? op.params.filter((param) => placementOf(op, param) === 'collection' && param.idKind) : [];
+	return [...top.map(describe), ...filters.map((param) => `optional ${describe(param)}`)];
 }
 
 const ID_KEYS: Record<string, IdKind> = { userId: 'user', organizationalUnitId: 'organizationalUnit', groupId: 'group' };
@@ -38,7 +42,7 @@ function returns(op: OperationSpec): string {
 	if (op.response === 'none') return 'returns success: true';
 	if (op.responseKey && op.response !== 'list') {
 		const kind = ID_KEYS[op.responseKey];
-		return `returns ${op.responseKey}${kind ? ` (${ID_PREFIX[kind]}…)` : ''}`;
+		return `returns ${op.responseKey}${kind ? `: ${ID_PREFIX[kind]}…` : ''}`;
 	}
 	if (op.response === 'list') return noun ? `returns a list of ${noun}s with their IDs` : 'returns a list';
 	const secrets = op.hooks?.secrets;
