@@ -11,10 +11,11 @@
  * E2E_SKIP_LATEST=1 skips 2.41.1 (as n8n-latest.e2e.test.ts).
  */
 import { recordOutput, recordSecret } from '../setup/leakGuard';
-import { agentAnswer, agentWorkflow, fromAi, idFromAi, OPENAI_CREDENTIAL, ToolNode } from './helpers/agentWorkflow';
+import { agentAnswer, agentWorkflow, exampleForCli, fromAi, idFromAi, OPENAI_CREDENTIAL, ToolNode } from './helpers/agentWorkflow';
 import { ChatModelStandIn, ModelRequest, startChatModelStandIn } from './helpers/chatModel';
 import { DemoEmulator, startDemoEmulator } from './helpers/emulator';
-import { describeE2E, ensureBuilt, ensureN8n, N8nSandbox } from './helpers/n8n';
+import { describeE2E, ensureBuilt, ensureN8n, loadExample, N8nSandbox } from './helpers/n8n';
+import { credentialRefs } from './helpers/workflows';
 
 jest.setTimeout(240_000);
 
@@ -38,6 +39,7 @@ const CREATE_USER: ToolNode = {
 const MAIN = 'MAIN-SCRIPT';
 const MALFORMED = 'MALFORMED-SCRIPT';
 const MALFORMED_CONTINUE = 'MALFORMED-CONTINUE-SCRIPT';
+const EXAMPLE = 'EXAMPLE-SCRIPT';
 const newUsername = (version: string) => `agent.created.${version.replace(/\./g, '')}`;
 
 function scripts(version: string) {
@@ -52,6 +54,13 @@ function scripts(version: string) {
 		// An ID a model makes up: no user_ prefix.
 		[MALFORMED]: [{ tool: 'Get_user', args: { User: '12345' } }, { answer }],
 		[MALFORMED_CONTINUE]: [{ tool: 'Get_user', args: { User: '12345' } }, { answer }],
+		// The shipped example, asked "who is in Engineering?": scope → its child units → the unit's users.
+		[EXAMPLE]: [
+			{ tool: 'Get_provisioning_scope', args: {} },
+			{ tool: 'List_organizational_units', args: { Parent_Organizational_Unit: 'ou_demoroot01' } },
+			{ tool: 'List_users_in_an_organizational_unit', args: { Organizational_Unit: 'ou_demoengineering01' } },
+			{ answer },
+		],
 	};
 }
 
@@ -79,13 +88,14 @@ describeE2E('IDaaS as an AI agent tool', () => {
 			recordSecret(data.clientSecret);
 			recordSecret(OPENAI_KEY);
 			await n8n.importCredentials([
-				{ ...IDAAS_CREDENTIAL, type: 'alibabaIdaasApi', data },
+				...[IDAAS_CREDENTIAL, ...credentialRefs(loadExample('ask-the-directory'))].map((ref) => ({ ...ref, type: 'alibabaIdaasApi', data })),
 				{ ...OPENAI_CREDENTIAL, type: 'openAiApi', data: { apiKey: OPENAI_KEY, url: model.baseUrl } },
 			]);
 			await n8n.importWorkflows([
 				workflow(ids.main, `${MAIN}: who is alice.chen, and add Agent Created to Engineering`, [GET_USER, FIND_USER, CREATE_USER]),
 				workflow(ids.malformed, `${MALFORMED}: look up user 12345`, [GET_USER]),
 				workflow(ids.continued, `${MALFORMED_CONTINUE}: look up user 12345`, [{ ...GET_USER, onError: 'continueRegularOutput' }]),
+				exampleForCli(loadExample('ask-the-directory'), `${EXAMPLE}: who is in Engineering?`, responsesApi),
 			]);
 		}, 20 * 60_000);
 
@@ -136,6 +146,33 @@ describeE2E('IDaaS as an AI agent tool', () => {
 			expect(created).toMatchObject({ displayName: 'Agent Created', primaryOrganizationalUnitId: 'ou_demoengineering01', status: 'enabled' });
 			expect(results[2]).toEqual([expect.objectContaining({ userId: created!.userId, username: newUsername(version) })]);
 			expect(agentAnswer(result)).toContain(created!.userId);
+		});
+
+		test('the ask-the-directory example answers "who is in Engineering?" through its tools', async () => {
+			const example = loadExample('ask-the-directory');
+			const { code, run: result } = await run(example.id);
+			expect(code).toBe(0);
+			const requests = model.requestsOf(EXAMPLE);
+			expect(toolsSent(requests).map((t) => t.name).sort()).toEqual([
+				'Disable_user',
+				'Find_user_by_username',
+				'Get_provisioning_scope',
+				'Get_user',
+				'List_organizational_units',
+				'List_users_in_an_organizational_unit',
+			]);
+			expect(toolsSent(requests).find((t) => t.name === 'Disable_user')?.description).toBe(
+				'Disable a user (User: a user ID, user_…; returns success: true) in Alibaba Cloud IDaaS',
+			);
+			// The confirmation rule travels in the system message.
+			expect(JSON.stringify(requests[0].body)).toContain('Never disable anyone without that \\"yes\\"');
+			const [scope, units, members] = requests[3].toolResults.map((t) => JSON.parse(t));
+			expect(scope[0].organizationalUnitIds).toEqual(['ou_demoroot01']);
+			expect(units.map((u: any) => u.organizationalUnitName)).toContain('Engineering');
+			expect(members.map((u: any) => u.username)).toContain('alice.chen');
+			expect(members.every((u: any) => typeof u.userId === 'string' && u.userId.startsWith('user_'))).toBe(true);
+			expect(agentAnswer(result)).toContain('alice.chen');
+			expect(emulator.findUser({ username: 'alice.chen' })?.status).toBe('enabled');
 		});
 
 		if (version === '2.8.4') {

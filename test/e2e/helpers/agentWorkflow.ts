@@ -85,3 +85,23 @@ export function agentWorkflow(o: {
 export function agentAnswer(run: any): string | undefined {
 	return run?.data?.resultData?.runData?.['AI Agent']?.[0]?.data?.main?.[0]?.[0]?.json?.output;
 }
+
+/**
+ * A shipped chat example made runnable by `n8n execute`: the chat trigger becomes a manual trigger with the
+ * question as the agent's prompt (there is no chat session, so no memory), and its chat model uses the stand-in.
+ */
+export function exampleForCli(example: any, question: string, responsesApi: boolean): any {
+	const copy = JSON.parse(JSON.stringify(example));
+	const trigger = copy.nodes.find((n: any) => n.type === '@n8n/n8n-nodes-langchain.chatTrigger');
+	const memory = copy.nodes.find((n: any) => n.type.startsWith('@n8n/n8n-nodes-langchain.memory'));
+	const model = copy.nodes.find((n: any) => n.type === '@n8n/n8n-nodes-langchain.lmChatOpenAi');
+	const agent = copy.nodes.find((n: any) => n.type === '@n8n/n8n-nodes-langchain.agent');
+	Object.assign(trigger, { type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, parameters: {} });
+	delete trigger.webhookId;
+	agent.parameters = { ...agent.parameters, promptType: 'define', text: question };
+	model.parameters = { ...model.parameters, model: { __rl: true, mode: 'id', value: 'gpt-4o-mini' }, responsesApiEnabled: responsesApi };
+	model.credentials = { openAiApi: OPENAI_CREDENTIAL };
+	copy.nodes = copy.nodes.filter((n: any) => n !== memory);
+	delete copy.connections[memory.name];
+	return copy;
+}
