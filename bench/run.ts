@@ -7,12 +7,13 @@
  *   npm run bench -- --skip-http  without the HTTP Request node (it needs the n8n sandbox)
  *   npm run bench -- --wan 20     also a smaller run with 20 ms added to every request, as a
  *                                 real tenant across a network has (loopback has none)
+ *   npm run bench -- --events     only the Event Trigger's full-push job (bench/events.ts)
  *
  * The HTTP Request node comes from the real n8n the project installs into .sandbox/ (see
  * scripts/n8n.mjs); its n8n-workflow and n8n-core are the same versions as ours.
  */
 import { execFileSync } from 'child_process';
-import { existsSync, mkdtempSync } from 'fs';
+import { mkdtempSync } from 'fs';
 import { cpus, tmpdir, totalmem } from 'os';
 import { join } from 'path';
 
@@ -24,6 +25,7 @@ import { ATTRIBUTION_LABELS, patchVariant } from './attribution';
 import { startEmulatorProcess } from './emulatorProcess';
 import type { Approach, JobContext } from './jobs';
 import { createUsers, listAllUsers, patchUsers, userIdsOf } from './jobs';
+import { runEventsBench } from './events';
 import { measure, table } from './measure';
 import type { TriggerBenchResult, TriggerRun } from './trigger';
 import { benchTriggerPoll } from './trigger';
@@ -41,11 +43,11 @@ const N_LIST = Math.round(100_000 * scale);
 
 function loadHttpRequestNode(): IVersionedNodeType | undefined {
 	if (skipHttp) return undefined;
-	const file = join(ROOT, '.sandbox/n8n-2.8.4/node_modules/n8n-nodes-base/dist/nodes/HttpRequest/HttpRequest.node.js');
-	if (!existsSync(file)) {
-		process.stderr.write('Installing the n8n sandbox for the HTTP Request node (first run only)...\n');
-		execFileSync(process.execPath, [join(ROOT, 'scripts/n8n.mjs'), 'install', '--version', '2.8.4'], { stdio: 'inherit' });
-	}
+	// scripts/n8n.mjs installs n8n 2.8.4 on the first run (idempotent) and prints where it is.
+	const paths = JSON.parse(
+		execFileSync(process.execPath, [join(ROOT, 'scripts/n8n.mjs'), 'install', '--version', '2.8.4'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }),
+	) as { dir: string };
+	const file = join(paths.dir, 'node_modules/n8n-nodes-base/dist/nodes/HttpRequest/HttpRequest.node.js');
 	// eslint-disable-next-line @typescript-eslint/no-require-imports
 	const { HttpRequest } = require(file) as { HttpRequest: new () => IVersionedNodeType };
 	return new HttpRequest();
@@ -190,6 +192,7 @@ function triggerRows(t: TriggerBenchResult): Row[] {
 }
 
 async function main(): Promise<void> {
+	if (args.includes('--events')) return await runEventsBench(args);
 	// eslint-disable-next-line @typescript-eslint/no-require-imports
 	const { AlibabaIdaas } = require('../nodes/AlibabaIdaas/AlibabaIdaas.node.ts') as { AlibabaIdaas: new () => INodeType };
 	const base = { concurrency: CONCURRENCY, idaasNode: new AlibabaIdaas(), httpRequestNode: loadHttpRequestNode() };

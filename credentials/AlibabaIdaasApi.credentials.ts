@@ -120,7 +120,7 @@ export class AlibabaIdaasApi implements ICredentialType {
 		if (!clientId || !clientSecret) {
 			throw new Error('The client ID and client secret of the IDaaS credential must both be set');
 		}
-		// The docs' examples send the grant as a form body (CPP, META-ZH); the SDK sends it in the
+		// The docs' examples send the grant as a form body (C++ SDK, zh API metadata); the SDK sends it in the
 		// query string. The body keeps the secret out of URLs, proxies' logs and error messages.
 		const form = new URLSearchParams({
 			grant_type: 'client_credentials',
@@ -173,7 +173,7 @@ export class AlibabaIdaasApi implements ICredentialType {
 	 * The Test button asks for a fresh token (GenerateToken) with what the form holds. It cannot read an API with
 	 * the stored token: n8n renews a token only when it is empty or after a 401, and IDaaS answers a stale token
 	 * (expired, or issued by the tenant the form pointed at before) with 400 invalid_token. The URL follows
-	 * resolveBaseUrl/resolveConnection (shared/endpoint.ts): a bare custom host gets https://, IDs are trimmed
+	 * resolveBaseUrl/resolveConnection (transport/endpoint.ts): a bare custom host gets https://, IDs are trimmed
 	 * and encoded.
 	 */
 	test: ICredentialTestRequest = {

@@ -1,14 +1,16 @@
 import type { IncomingMessage, ServerResponse } from 'http';
 
 import type { OperationSpec } from '../nodes/AlibabaIdaas/catalog';
-import { appToken, checkAppUsable, checkScope, findApp, findInstance, pamToken, type ScopeSpelling } from './auth';
+import { appToken, checkAppUsable, checkScope, findApp, findInstance, type ScopeSpelling } from './auth';
 import { ApiError, managementBody, oauthBody } from './errors';
 import type { Faults } from './faults';
 import { HANDLERS, type Ctx } from './handlers';
 import { parseBody, readBody, sendJson } from './http';
+import { pamCaller } from './pam/auth';
 import { Router } from './router';
 import type { Stats } from './stats';
 import type { Store } from './store';
+import { throttling, type RateLimiter } from './throttle';
 import { validateInput } from './validate';
 import { Visibility } from './visibility';
 
@@ -16,6 +18,7 @@ export interface ApiDeps {
 	store: () => Store;
 	faults: Faults;
 	stats: Stats;
+	rateLimit: RateLimiter;
 	scopeSpelling: ScopeSpelling;
 }
 
@@ -23,9 +26,10 @@ const router = new Router();
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * One Developer API request: route (from the catalog) → faults → onRequest hooks → body →
+ * One Developer API request: route (from the catalog) → rate limit (the gateway refuses before
+ * the service sees anything) → faults → onRequest hooks → body →
  * authentication, permission, validation → handler → JSON. Errors use the management or the
- * OAuth body depending on the path (idaas-api.md §1.6).
+ * OAuth body depending on the path (the zh API metadata's error tables).
  */
 export async function handleApi(deps: ApiDeps, req: IncomingMessage, res: ServerResponse, url: URL, requestId: string): Promise<void> {
 	let route;
@@ -50,12 +54,10 @@ export async function handleApi(deps: ApiDeps, req: IncomingMessage, res: Server
 	deps.stats.request(op.apiName);
 	deps.stats.begin();
 	try {
+		deps.rateLimit.admit(op.apiName);
 		const verdict = deps.faults.judge(op.apiName);
 		if (verdict.delayMs) await sleep(verdict.delayMs);
-		if (verdict.throttle) {
-			const seconds = String(verdict.throttle.retryAfterSeconds ?? 1);
-			throw new ApiError(429, 'Throttling', 'Request was denied due to request throttling.', { 'retry-after': seconds });
-		}
+		if (verdict.throttle) throw throttling((verdict.throttle.retryAfterSeconds ?? 1) * 1000);
 		if (verdict.error) {
 			const status = verdict.error.status ?? 500;
 			throw new ApiError(status, verdict.error.code ?? (status === 503 ? 'ServiceUnavailable' : 'InternalError'), 'Internal Server Error');
@@ -84,8 +86,9 @@ function dispatch(deps: ApiDeps, ctx: Ctx): unknown {
 	findInstance(store, path.instanceId);
 	const handler = HANDLERS[op.apiName];
 	if (op.auth === 'none' || op.auth === 'userBearer') return handler(ctx);
-	if (op.auth === 'pamBearer') {
-		ctx.token = pamToken(store, req, op);
+	// PAM operations sit under the instance, not an application: the token names the caller.
+	if (op.auth === 'pamBearer' || !op.path.includes('{applicationId}')) {
+		Object.assign(ctx, pamCaller(store, req, op));
 		ctx.input = validateInput(op, path, ctx.query, ctx.body);
 		return handler(ctx);
 	}

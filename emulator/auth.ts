@@ -6,7 +6,7 @@ import type { Store } from './store';
 import { canonicalScope } from './store';
 import type { AppRecord, TokenRecord } from './types';
 
-/** How permission_denied messages spell the manage scopes; docs print both (idaas-api.md §1.5). */
+/** How permission_denied messages spell the manage scopes; docs print both (https://www.alibabacloud.com/help/en/idaas/eiam/developer-reference/introduction-to-api-integration). */
 export type ScopeSpelling = 'manage_all' | 'manager_all';
 
 export function findInstance(store: Store, instanceId: string): void {
@@ -34,7 +34,7 @@ export function bearerOf(req: IncomingMessage): string | undefined {
 /**
  * The application token of a management call. A missing, unknown, expired or revoked token (or a
  * user/PAM token, ASSUMPTION) answers the documented 400 invalid_token — not 401. A token of
- * another application: 400 invalid_request "Access token application id not match" (META-ZH).
+ * another application: 400 invalid_request "Access token application id not match" (zh API metadata).
  */
 export function appToken(store: Store, req: IncomingMessage, app: AppRecord): TokenRecord {
 	const token = store.liveToken(bearerOf(req) ?? '');
@@ -48,16 +48,4 @@ export function checkScope(op: OperationSpec, app: AppRecord, spelling: ScopeSpe
 	if (!op.scope || app.scopes.has(canonicalScope(op.scope))) return;
 	const shown = spelling === 'manager_all' ? op.scope.replace(/:manage_all$/, ':manager_all') : op.scope;
 	throw new ApiError(403, 'permission_denied', `Require scopes: [${shown}]`);
-}
-
-/** What Alibaba's PAM client asks the M2M token endpoint for (CIDAAS README); covers every PAM scope. */
-export const PAM_ALL_SCOPE = 'urn:cloud:idaas:pam|.all';
-
-/** ObtainCloudAccountRoleAccessCredential: a live token of this instance carrying the PAM scope. */
-export function pamToken(store: Store, req: IncomingMessage, op: OperationSpec): TokenRecord {
-	const token = store.liveToken(bearerOf(req) ?? '');
-	if (!token || token.instanceId !== store.instanceId) throw invalidToken();
-	const granted = token.scopes.includes(op.scope ?? '') || token.scopes.includes(PAM_ALL_SCOPE);
-	if (op.scope && !granted) throw new ApiError(403, 'permission_denied', `Require scopes: [${op.scope}]`);
-	return token;
 }

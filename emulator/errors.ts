@@ -1,6 +1,6 @@
 /**
- * Errors the emulator answers with. Codes and messages follow META-ZH's error tables
- * (idaas-api.md §1.6); codes the sources do not give are marked ASSUMPTION where they are made.
+ * Errors the emulator answers with. Codes and messages follow the zh API metadata's error
+ * tables; codes the sources do not give are marked ASSUMPTION where they are made.
  */
 export class ApiError extends Error {
 	constructor(
@@ -38,18 +38,22 @@ export const notFound = (resource: string, id: string, status = 404) =>
 /**
  * ASSUMPTION: duplicates answer 400 `ResourceDuplicated.<Field>`, the style documented for
  * `ResourceDuplicated.OrganizationalUnitName`; no source gives the codes for username, email,
- * phone or external ID conflicts (idaas-api.md §4.7).
+ * phone or external ID conflicts.
  */
 export const duplicated = (field: string, value: string) =>
 	new ApiError(400, `ResourceDuplicated.${pascal(field)}`, `The specified ${pascal(field)} resource: ${value} already exist!`);
 
-/** Documented: "organizationUnitId : ou_… not in provisioning scope!" (META-ZH). */
+/**
+ * Documented word for word, including `organizationUnitId` (not the API's usual
+ * `organizationalUnitId`): "organizationUnitId : ou_… not in provisioning scope!" (the error
+ * tables of CreateUser and the OU operations).
+ */
 export const ouNotInScope = (ouId: string) =>
-	new ApiError(400, 'OrganizationUnitIdNotInScopes', `organizationalUnitId : ${ouId} not in provisioning scope!`);
+	new ApiError(400, 'OrganizationUnitIdNotInScopes', `organizationUnitId : ${ouId} not in provisioning scope!`);
 
 export const invalidToken = (message = 'Access token is not valid') => new ApiError(400, 'invalid_token', message);
 
-/** Management-op error body: both spellings, since the SDK runtime reads either (OAC). */
+/** Management-op error body: both spellings, since the SDK runtime reads either (@alicloud/openapi-client src/client.ts). */
 export function managementBody(error: ApiError, requestId: string): Record<string, string> {
 	return {
 		code: error.code,
@@ -61,7 +65,7 @@ export function managementBody(error: ApiError, requestId: string): Record<strin
 	};
 }
 
-/** `/oauth2/*` error body: OAuth style, which Alibaba's IDaaS SDKs parse first (CIDAAS), plus the ACS style. */
+/** `/oauth2/*` error body: OAuth style, which Alibaba's IDaaS SDKs parse first (github.com/cloud-idaas client SDKs), plus the ACS style. */
 export function oauthBody(error: ApiError, requestId: string): Record<string, string> {
 	return {
 		error: error.code,

@@ -4,7 +4,7 @@ const ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
 
 /**
  * `prefix` + 26 lowercase alphanumerics, the shape of the documented examples
- * (`user_d6sbsuumeta4h66ec3il7yxxxx`; exact length UNCONFIRMED, idaas-api.md §1.2).
+ * (`user_d6sbsuumeta4h66ec3il7yxxxx`; exact length UNCONFIRMED, examples of the API metadata).
  */
 export function newId(prefix: string, length = 26): string {
 	let id = prefix;
@@ -24,8 +24,8 @@ function randomByte(): number {
 	return pool[next++];
 }
 
-/** Opaque bearer strings: `AT…` access tokens, `RT…` refresh tokens (documented prefixes). */
-export function newToken(prefix: 'AT' | 'RT' | 'DC' | 'STS'): string {
+/** Opaque bearer strings: `AT…` access tokens, `RT…` refresh tokens (documented prefixes); `DC…` device and `CODE…` authorization codes. */
+export function newToken(prefix: 'AT' | 'RT' | 'DC' | 'CODE' | 'STS'): string {
 	return prefix + randomBytes(24).toString('base64url');
 }
 

@@ -66,7 +66,7 @@ export class Indexes {
 	readonly email = new UniqueIndex('Email', lower);
 	/** ASSUMPTION: the phone number alone is unique (GetUserIdByPhoneNumber takes no region). */
 	readonly phoneNumber = new UniqueIndex('PhoneNumber');
-	/** Key `sourceType|sourceId|externalId`: external IDs are unique per source (META-EN). */
+	/** Key `sourceType|sourceId|externalId`: external IDs are unique per source (API metadata). */
 	readonly userExternalId = new UniqueIndex('UserExternalId');
 	readonly ouExternalId = new UniqueIndex('OrganizationalUnitExternalId');
 	/** Key `parentId|name`: sibling OU names are unique (documented ResourceDuplicated.OrganizationalUnitName). */

@@ -64,7 +64,7 @@ export class OuStore extends StoreBase {
 		return ou;
 	}
 
-	/** Only the fields present change (META-EN). */
+	/** Only the fields present change (API metadata). */
 	patchOu(ouId: string, patch: { organizationalUnitName?: string; description?: string }): OuRecord {
 		const ou = this.ou(ouId);
 		if (patch.organizationalUnitName !== undefined && patch.organizationalUnitName !== ou.organizationalUnitName) {
@@ -78,7 +78,7 @@ export class OuStore extends StoreBase {
 	}
 
 	/**
-	 * ASSUMPTION (behaviour UNCONFIRMED, idaas-api.md §2.10): an OU that still has child OUs or
+	 * ASSUMPTION (behaviour UNCONFIRMED, https://www.alibabacloud.com/help/en/idaas/eiam/developer-reference/api-eiam-developerapi-2022-02-25-deleteorganizationalunit): an OU that still has child OUs or
 	 * members (primary or secondary) cannot be deleted: 400 `OrganizationalUnitNotEmpty.Children`
 	 * / `OrganizationalUnitNotEmpty.Users`; the root cannot be deleted: 400 `OperationDenied.RootOrganizationalUnit`.
 	 */

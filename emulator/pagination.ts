@@ -3,7 +3,7 @@ import { invalid } from './errors';
 import type { Input } from './validate';
 
 /**
- * The two documented paging styles (idaas-api.md §1.7). Range checks on pageSize / maxResults /
+ * The two documented paging styles (the API metadata). Range checks on pageSize / maxResults /
  * pageNumber come from the catalog (validate.ts → InvalidParameter.PageSize etc.).
  */
 
@@ -34,7 +34,7 @@ export function tokenWindow(op: OperationSpec, input: Input, listing: string): W
 	return { offset: Number(offsetText), size };
 }
 
-/** `{ totalCount, data, nextToken, maxResults }`; nextToken is '' on the last page (META-ZH). */
+/** `{ totalCount, data, nextToken, maxResults }`; nextToken is '' on the last page (zh API metadata). */
 export function tokenPage<T>(listing: string, window: Window, totalCount: number, data: T[]) {
 	const next = window.offset + window.size;
 	return {

@@ -5,7 +5,7 @@ import { SCOPES } from '../nodes/AlibabaIdaas/catalog';
 import { Store } from './store';
 import type { SeedData } from './types';
 
-/** The four Developer API permissions (idaas-api.md §1.5). */
+/** The four Developer API permissions (https://www.alibabacloud.com/help/en/idaas/eiam/developer-reference/introduction-to-api-integration). */
 export const ALL_SCOPES = [SCOPES.userRead, SCOPES.userManage, SCOPES.ouRead, SCOPES.ouManage];
 
 /**
@@ -34,6 +34,7 @@ export function applySeed(store: Store, seed: SeedData): Store {
 	const apps = seed.applications?.length ? seed.applications : [{ applicationId: undefined, clientSecret: undefined }];
 	for (const app of apps) store.addApplication({ ...app, scopes: 'scopes' in app && app.scopes ? app.scopes : ALL_SCOPES });
 	for (const role of seed.cloudAccountRoles ?? []) store.cloudAccountRoles.set(role.cloudAccountRoleExternalId, role);
+	store.pam.seed(seed.pam);
 	return store;
 }
 

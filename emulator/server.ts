@@ -3,15 +3,19 @@ import type { AddressInfo } from 'net';
 
 import { handleApi } from './api';
 import type { ScopeSpelling } from './auth';
-import { PAM_ALL_SCOPE } from './auth';
 import { handleControl } from './control';
+import { handleEventsControl } from './events/control';
+import { EventHub, type PushInput } from './events/hub';
 import { Faults } from './faults';
 import { populate, type GenerateOptions } from './generate';
 import { missingHandlers } from './handlers';
 import { newRequestId } from './ids';
+import { sendJson } from './http';
+import { PAM_ALL_SCOPE } from './pam/auth';
 import { applySeed, loadSeed } from './seed';
 import { DEFAULT_TOKEN_LIFETIME_SECONDS, Store, type NewApplication } from './store';
 import { Stats } from './stats';
+import { RateLimiter, type RateLimitConfig } from './throttle';
 import type { AppRecord, GroupRecord, SeedData } from './types';
 import { SCOPES } from '../nodes/AlibabaIdaas/catalog';
 
@@ -28,7 +32,20 @@ export interface EmulatorOptions {
 	tokenLifetimeSeconds?: number;
 	/** How permission_denied spells `…:manage_all` (docs print both). Default `manage_all`. */
 	scopeSpelling?: ScopeSpelling;
+	/** A gateway-style rate limit (throttle.ts); none by default. */
+	rateLimit?: RateLimitConfig;
+	/** How long an idle keep-alive socket stays open; default KEEP_ALIVE_TIMEOUT_MS. */
+	keepAliveTimeoutMs?: number;
 }
+
+/**
+ * A client that reuses a pooled socket must never pick one the server is closing at that moment
+ * (Alibaba's SDK got ECONNRESET about 3 s after a call when this was 2 s: Node's 2 s plus its 1 s
+ * buffer). So idle sockets stay open far longer than Node's own 5 s default, and the server says
+ * so in `Keep-Alive: timeout=65`, which Node's http.Agent and undici read to retire a socket
+ * before the server closes it. When the server does close an idle socket, it ends it (FIN).
+ */
+export const KEEP_ALIVE_TIMEOUT_MS = 65_000;
 
 export interface Emulator {
 	url: string;
@@ -38,6 +55,10 @@ export interface Emulator {
 	store: Store;
 	faults: Faults;
 	stats: Stats;
+	/** Event callbacks to applications' push URLs (emulator/events/). */
+	events: EventHub;
+	/** The rate limit in force (set at start, changed by tests or `/__emulator/rateLimit`). */
+	rateLimit: RateLimiter;
 	/** The first application (the demo one). */
 	readonly application: AppRecord;
 	apps: {
@@ -49,11 +70,11 @@ export interface Emulator {
 	issueAppToken(applicationId?: string): string;
 	/** An end-user token for GetUserInfo (scopes default openid profile email phone). */
 	issueUserToken(userId: string, options?: { applicationId?: string; scopes?: string[]; lifetimeSeconds?: number }): string;
-	/** A token carrying the PAM scope, for ObtainCloudAccountRoleAccessCredential. */
+	/** A token of the instance's authorization server carrying PAM scopes (default: all of them). */
 	issuePamToken(options?: { scopes?: string[]; lifetimeSeconds?: number }): string;
 	/** CreateGroup the way the API does it: the group joins the first application's scope. */
 	createGroup(input: { groupName: string; groupExternalId?: string; description?: string }): GroupRecord;
-	/** Refill the store from a seed (default: the one given at start); clears faults and stats. */
+	/** Refill the store from a seed (default: the one given at start); clears faults and stats, restores the start's rate limit. */
 	reset(seed?: SeedData | string | { generate: GenerateOptions }): void;
 	close(): Promise<void>;
 }
@@ -62,30 +83,44 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 	const missing = missingHandlers();
 	if (missing.length) throw new Error(`The emulator has no handler for: ${missing.join(', ')}`);
 	const store = new Store('', '');
-	const fill = (seed: SeedData | string | { generate: GenerateOptions } | undefined) => {
-		if (seed && typeof seed === 'object' && 'generate' in seed) populate(store, seed.generate);
-		else applySeed(store, typeof seed === 'object' ? seed : loadSeed(seed ?? 'demo'));
-		store.tokenLifetimeSeconds = options.tokenLifetimeSeconds ?? DEFAULT_TOKEN_LIFETIME_SECONDS;
-	};
+	const events = new EventHub(store);
+	const fill = (seed: SeedData | string | { generate: GenerateOptions } | undefined) =>
+		events.quiet(() => {
+			let pushes: PushInput[] = [];
+			if (seed && typeof seed === 'object' && 'generate' in seed) populate(store, seed.generate);
+			else {
+				const data = typeof seed === 'object' ? seed : loadSeed(seed ?? 'demo');
+				applySeed(store, data);
+				pushes = (data as { eventPush?: PushInput[] }).eventPush ?? [];
+			}
+			store.tokenLifetimeSeconds = options.tokenLifetimeSeconds ?? DEFAULT_TOKEN_LIFETIME_SECONDS;
+			events.reset(pushes);
+		});
 	const initial = options.generate ? { generate: options.generate } : options.seed;
 	fill(initial);
 	const faults = new Faults(() => store.expireAllTokens());
 	const stats = new Stats();
-	const deps = { store: () => store, faults, stats, scopeSpelling: options.scopeSpelling ?? 'manage_all' };
+	const rateLimit = new RateLimiter();
+	rateLimit.set(options.rateLimit);
+	const deps = { store: () => store, faults, stats, rateLimit, scopeSpelling: options.scopeSpelling ?? 'manage_all' };
 
 	const server: Server = createServer((req, res) => {
 		const requestId = newRequestId();
 		res.setHeader('x-acs-request-id', requestId);
 		const url = new URL(req.url ?? '/', 'http://emulator.invalid');
-		const work = url.pathname.startsWith('/__emulator/')
-			? handleControl(emulator, req, res, url, requestId)
-			: handleApi(deps, req, res, url, requestId);
+		const jwks = req.method === 'GET' ? events.jwks(url.pathname) : undefined;
+		if (jwks) return sendJson(res, 200, jwks);
+		const work = url.pathname.startsWith('/__emulator/events/')
+			? handleEventsControl(events, req, res, url, emulator.url, requestId)
+			: url.pathname.startsWith('/__emulator/')
+				? handleControl(emulator, req, res, url, requestId)
+				: handleApi(deps, req, res, url, requestId);
 		work.catch((error) => {
 			console.error('[emulator] unexpected failure:', error);
 			if (!res.headersSent) res.writeHead(500).end();
 		});
 	});
-	server.keepAliveTimeout = 2000;
+	server.keepAliveTimeout = options.keepAliveTimeoutMs ?? KEEP_ALIVE_TIMEOUT_MS;
 	const host = options.host ?? '127.0.0.1';
 	await new Promise<void>((resolve, reject) => {
 		server.once('error', reject);
@@ -103,6 +138,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 		store,
 		faults,
 		stats,
+		events,
+		rateLimit,
 		get application() {
 			return store.application;
 		},
@@ -132,9 +169,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 			fill(seed ?? initial);
 			faults.clear();
 			stats.reset();
+			rateLimit.set(options.rateLimit);
 		},
 		close: () =>
 			new Promise<void>((resolve) => {
+				events.close();
 				server.closeAllConnections();
 				server.close(() => resolve());
 			}),

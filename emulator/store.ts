@@ -1,4 +1,5 @@
 import { ApiError } from './errors';
+import { Grants } from './grants';
 import { newId, newToken } from './ids';
 import { Indexes } from './indexes';
 import type { AppRecord, GroupRecord, ProvisioningScope, TokenKind, TokenRecord } from './types';
@@ -19,7 +20,7 @@ export interface NewApplication {
 	deviceFlowEnabled?: boolean;
 }
 
-/** `…:manager_all` (a spelling some docs print, idaas-api.md §1.5) is stored as `…:manage_all`. */
+/** `…:manager_all` (a spelling some docs print, https://www.alibabacloud.com/help/en/idaas/eiam/developer-reference/introduction-to-api-integration) is stored as `…:manage_all`. */
 export function canonicalScope(scope: string): string {
 	return scope.replace(/:manager_all$/, ':manage_all');
 }
@@ -31,6 +32,13 @@ export function canonicalScope(scope: string): string {
  */
 export class Store extends UserStore {
 	tokenLifetimeSeconds = DEFAULT_TOKEN_LIFETIME_SECONDS;
+	/** Device codes, authorization codes and refresh tokens (the end-user grants). */
+	readonly grants = new Grants();
+
+	override clearState(): void {
+		super.clearState();
+		this.grants.clear();
+	}
 
 	createGroup(input: { groupName: string; groupExternalId?: string; description?: string; groupId?: string }): GroupRecord {
 		const groupId = input.groupId ?? newId('group_');
@@ -81,7 +89,7 @@ export class Store extends UserStore {
 		this.changed();
 	}
 
-	/** Idempotent (GO summary); every user must exist, or nothing changes (404 ResourceNotFound.User). */
+	/** Idempotent (Go SDK summary); every user must exist, or nothing changes (404 ResourceNotFound.User). */
 	addUsersToGroup(groupId: string, userIds: readonly string[]): void {
 		const group = this.group(groupId);
 		for (const userId of userIds) this.user(userId);
@@ -92,7 +100,7 @@ export class Store extends UserStore {
 		this.changed();
 	}
 
-	/** Non-members are ignored (GO summary). */
+	/** Non-members are ignored (Go SDK summary). */
 	removeUsersFromGroup(groupId: string, userIds: readonly string[]): void {
 		const group = this.group(groupId);
 		for (const userId of userIds) {
@@ -156,7 +164,7 @@ export class Store extends UserStore {
 		return record;
 	}
 
-	/** "Expire all tokens now": every issued token answers invalid_token from here on. */
+	/** "Expire all tokens now": every issued access token answers invalid_token from here on (refresh tokens stay usable). */
 	expireAllTokens(): number {
 		const past = Date.now() - 1;
 		for (const token of this.tokens.values()) token.expiresAt = Math.min(token.expiresAt, past);

@@ -1,5 +1,6 @@
 import { notFound, ouNotInScope } from './errors';
 import { Indexes } from './indexes';
+import { PamStore } from './pam/store';
 import type { AppRecord, CloudAccountRole, GroupRecord, OuRecord, TokenRecord, UserRecord } from './types';
 
 /**
@@ -15,6 +16,8 @@ export class StoreBase {
 	/** Every token ever issued (expired and revoked ones stay, marked). */
 	readonly tokens = new Map<string, TokenRecord>();
 	readonly cloudAccountRoles = new Map<string, CloudAccountRole>();
+	/** Stored credentials, credential providers, authentication tokens and authorization sessions. */
+	readonly pam = new PamStore(() => this.instanceId, () => this.now());
 	idx = new Indexes();
 	version = 0;
 	private lastTime = 0;
@@ -53,6 +56,7 @@ export class StoreBase {
 		this.applications.clear();
 		this.tokens.clear();
 		this.cloudAccountRoles.clear();
+		this.pam.clear();
 		this.idx = new Indexes();
 		this.changed();
 	}
@@ -65,7 +69,7 @@ export class StoreBase {
 
 	/**
 	 * Documented: a missing OU answers OrganizationUnitIdNotInScopes ("not in scope or does not
-	 * exist", META-ZH), not a ResourceNotFound code.
+	 * exist", zh API metadata), not a ResourceNotFound code.
 	 */
 	ou(ouId: string): OuRecord {
 		const ou = this.ous.get(ouId);

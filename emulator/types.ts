@@ -1,6 +1,9 @@
+import type { PamSeed } from './pam/types';
+
 /**
- * The emulator's records. User, OU and group records hold the documented fields (idaas-api.md
- * §1.9) plus the relations the store keeps; views.ts turns them into the exact response shapes.
+ * The emulator's records. User, OU and group records hold the documented fields (the Go SDK's
+ * client/*_model.go) plus the relations the store keeps; views.ts turns them into the exact
+ * response shapes.
  */
 
 export type SourceType = 'build_in' | 'ding_talk' | 'ad' | 'ldap';
@@ -75,7 +78,7 @@ export interface ProvisioningScope {
 
 export interface AppRecord {
 	applicationId: string;
-	/** Equals applicationId (idaas-api.md §1.4: client_id = application ID). */
+	/** Equals applicationId (https://www.alibabacloud.com/help/en/idaas/eiam/developer-reference/api-eiam-developerapi-2022-02-25-generatetoken: client_id = application ID). */
 	clientId: string;
 	clientSecret: string;
 	/** false → 403 application_disabled. */
@@ -109,7 +112,8 @@ export interface CloudAccountRole {
 	cloudAccountRoleId: string;
 	cloudAccountRoleName: string;
 	cloudAccountRoleExternalId: string;
-	cloudAccountVendorType: 'alibaba_cloud' | 'aws';
+	/** tencent_cloud: ASSUMPTION, the SDK documents only alibaba_cloud but has a Tencent token object. */
+	cloudAccountVendorType: 'alibaba_cloud' | 'aws' | 'tencent_cloud';
 	/** Longest STS lifetime the role allows (seconds). */
 	maxSessionDurationSeconds: number;
 }
@@ -143,4 +147,5 @@ export interface SeedData {
 		deviceFlowEnabled?: boolean;
 	}>;
 	cloudAccountRoles?: CloudAccountRole[];
+	pam?: PamSeed;
 }

@@ -28,11 +28,11 @@ export interface CustomFieldChange {
 	fieldName: string;
 	fieldValue?: string;
 	operation?: 'add' | 'replace' | 'remove';
-	/** Deprecated alias of `operation` (META-EN). */
+	/** Deprecated alias of `operation` (API metadata). */
 	operator?: 'add' | 'replace' | 'remove';
 }
 
-/** PatchUser's fields (GO), plus `description` for direct store use. */
+/** PatchUser's fields (Go SDK), plus `description` for direct store use. */
 export interface UserPatch {
 	username?: string;
 	displayName?: string;
@@ -106,7 +106,7 @@ export class UserStore extends OuStore {
 		return user;
 	}
 
-	/** Changes only the fields present (META-EN); returns whether anything changed. */
+	/** Changes only the fields present (API metadata); returns whether anything changed. */
 	patchUser(userId: string, patch: UserPatch): boolean {
 		const user = this.user(userId);
 		this.idx.username.check(patch.username, userId);
@@ -156,7 +156,7 @@ export class UserStore extends OuStore {
 		this.touch(user);
 	}
 
-	/** SetUserPrimaryOrganizationalUnit: leaves the old primary OU, joins the new one (META-ZH). */
+	/** SetUserPrimaryOrganizationalUnit: leaves the old primary OU, joins the new one (zh API metadata). */
 	moveUser(userId: string, ouId: string): void {
 		const user = this.user(userId);
 		this.ou(ouId);
@@ -169,7 +169,7 @@ export class UserStore extends OuStore {
 		this.touch(user);
 	}
 
-	/** Idempotent: OUs the user is already in are left as they are (META-ZH). */
+	/** Idempotent: OUs the user is already in are left as they are (zh API metadata). */
 	addUserToOus(userId: string, ouIds: readonly string[]): void {
 		const user = this.user(userId);
 		for (const ouId of ouIds) this.ou(ouId);
@@ -184,7 +184,7 @@ export class UserStore extends OuStore {
 	}
 
 	/**
-	 * Succeeds for OUs the user is not in (CPP, META-ZH). The primary OU cannot be removed (GO
+	 * Succeeds for OUs the user is not in (C++ SDK, zh API metadata). The primary OU cannot be removed (Go SDK
 	 * summary); the code is an ASSUMPTION: 400 `OperationDenied.PrimaryOrganizationalUnit`.
 	 */
 	removeUserFromOus(userId: string, ouIds: readonly string[]): void {
@@ -227,7 +227,7 @@ export class UserStore extends OuStore {
 	}
 }
 
-/** add/replace set the value ("replace on an empty field acts as add", META-EN); remove deletes it. */
+/** add/replace set the value ("replace on an empty field acts as add", API metadata); remove deletes it. */
 function applyCustomFields(user: UserRecord, changes: readonly CustomFieldChange[]): boolean {
 	let changed = false;
 	for (const change of changes) {

@@ -2,7 +2,7 @@ import type { Visibility } from './visibility';
 import type { GroupRecord, OuRecord, UserRecord } from './types';
 
 /**
- * Response shapes, field for field as documented (idaas-api.md §1.9, GO models). Internal fields
+ * Response shapes, field for field as documented (the Go SDK's client/*_model.go). Internal fields
  * (password, secondary OU list, members) never leave the store.
  */
 

@@ -3,7 +3,7 @@ import type { Store } from './store';
 import type { AppRecord, GroupRecord, OuRecord, UserRecord } from './types';
 
 /**
- * What one application may see: its provisioning ("同步范围") scope (D-APIOPEN). Every read and
+ * What one application may see: its provisioning ("同步范围") scope (https://www.alibabacloud.com/help/zh/idaas/eiam/user-guide/application-developer-apis). Every read and
  * write goes through here.
  *
  * - An OU is visible when it or one of its ancestors is a scope OU (each scope OU brings its subtree).

@@ -1,29 +1,33 @@
 #!/usr/bin/env node
 /**
- * Installs a pinned, real n8n from the npm registry into `.sandbox/n8n-<version>/` (git-ignored), so that
+ * Installs a pinned, real n8n from the npm registry into `~/.cache/n8n-nodes-alibaba-idaas/n8n-<version>/`, so that
  * `npm start` and the end-to-end tests can run the package inside it. n8n is never a dependency of the package.
  *
  *   node scripts/n8n.mjs [install] [--version 2.8.4|2.41.1]   install (idempotent) and print where it is
  *   node scripts/n8n.mjs path [--version X]                    print the paths as JSON, install nothing
  *
- * Supported versions (measured on this machine, see shared/n8n-e2e.md):
+ * Supported versions (measured on this machine):
  *   2.8.4   newest n8n that accepts Node 20; runs on the system Node. Plain `npm install` (sqlite3 compiles).
- *   2.41.1  needs Node >= 24: Node 24 comes from the registry's `node@24` package into `.sandbox/node24/`;
+ *   2.41.1  needs Node >= 24: Node 24 comes from the registry's `node@24` package into `<sandbox>/node24/`;
  *           installed with --ignore-scripts (the Kafka client cannot build offline), then `npm rebuild sqlite3`
  *           against Node 24's headers.
  * Both need the `xlsx` override: n8n-nodes-base points at a tarball outside the registry.
  *
  * A marker file records a finished install, so a second run returns at once. Concurrent callers (parallel test
  * workers, `npm start` next to `npm test`) wait on a lock directory instead of installing twice.
- * `N8N_SANDBOX_DIR` moves the sandbox (e.g. to a cache a CI keeps between runs).
+ * `N8N_SANDBOX_DIR` moves the sandbox; `XDG_CACHE_HOME` moves the default with the other caches.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-export const SANDBOX = resolve(process.env.N8N_SANDBOX_DIR || join(ROOT, '.sandbox'));
+/** Outside the clone, so every clone and every CI run on a machine reuses one install of each version. */
+export const SANDBOX = resolve(
+	process.env.N8N_SANDBOX_DIR || join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'n8n-nodes-alibaba-idaas'),
+);
 export const DEFAULT_VERSION = '2.8.4';
 export const NODE24_SPEC = 'node@24';
 

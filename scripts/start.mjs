@@ -3,7 +3,7 @@
  * `npm start`: a real n8n with this package, talking to the local IDaaS emulator.
  *
  *  1. npm run build                       (SKIP_BUILD=1 skips it)
- *  2. n8n installed into .sandbox/         (N8N_VERSION=2.8.4 default, or 2.41.1 on Node 24; scripts/n8n.mjs)
+ *  2. n8n installed into the n8n cache     (N8N_VERSION=2.8.4 default, or 2.41.1 on Node 24; scripts/n8n.mjs)
  *  3. the emulator with the demo org on 127.0.0.1:8787 (IDAAS_EMULATOR_PORT; a free port if taken)
  *  4. user folder .sandbox/user-<version>/ (N8N_START_USER_FOLDER moves it) with a fixed encryption key; the
  *     package copied into .n8n/nodes
@@ -120,7 +120,7 @@ async function main() {
 	const emu = await startEmulator();
 	say(`emulator on ${emu.url}`);
 
-	const userFolder = process.env.N8N_START_USER_FOLDER ? resolve(process.env.N8N_START_USER_FOLDER) : join(SANDBOX, `user-${version}`);
+	const userFolder = process.env.N8N_START_USER_FOLDER ? resolve(process.env.N8N_START_USER_FOLDER) : join(ROOT, '.sandbox', `user-${version}`);
 	mkdirSync(userFolder, { recursive: true });
 	const port = await freePort(Number(process.env.N8N_PORT || 5678));
 	const brokerPort = await freePort(Number(process.env.N8N_RUNNERS_BROKER_PORT || 5679));
@@ -196,7 +196,9 @@ async function main() {
     Password:  ${OWNER.password}      (owner ${owner === 'created' ? 'created now' : 'from an earlier start'})
 
     Emulator:  ${emu.url}   (demo org; state: ${emu.url}/__emulator/state)
-    Credential "${CREDENTIAL_NAME}" (${CREDENTIAL_ID}) points at the emulator.
+    Credential "${CREDENTIAL_NAME}" (${CREDENTIAL_ID}) points at the emulator. To build one by hand
+    (demo values): Region "Custom Endpoint", Endpoint URL ${emu.url}, Instance ID ${credential.data.instanceId},
+    Application ID ${credential.data.applicationId}, Client ID ${credential.data.clientId}, Client Secret ${credential.data.clientSecret}
     Examples:  ${examples.length ? examples.join(', ') : '(none)'}${
 		disabledSteps.length ? `\n               disabled until you add their credentials: ${disabledSteps.join('; ')}` : ''
 	}

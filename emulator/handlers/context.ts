@@ -27,6 +27,12 @@ export interface Ctx {
 /** What a handler returns: the response body (undefined → `{}`). */
 export type Handler = (ctx: Ctx) => unknown;
 
+/** The caller of a PAM operation (pam/auth.ts put the application on the context). */
+export function pamCallerOf(ctx: Ctx): { applicationId: string } {
+	if (!ctx.app) throw new Error(`${ctx.op.apiName} needs an authenticated application`);
+	return { applicationId: ctx.app.applicationId };
+}
+
 /** The fields every bearer handler can count on. */
 export function bearer(ctx: Ctx): Ctx & Required<Pick<Ctx, 'app' | 'token' | 'vis'>> {
 	if (!ctx.app || !ctx.token || !ctx.vis) throw new Error(`${ctx.op.apiName} needs an authenticated application`);

@@ -57,8 +57,8 @@ export const groupHandlers: Record<string, Handler> = {
 	},
 
 	/**
-	 * Members the app can see, in the order they joined. The special "all groups" ID (META-EN
-	 * `iggroup_all`, META-ZH `igroup_all`; UNCONFIRMED which) is not emulated: it fails the
+	 * Members the app can see, in the order they joined. The special "all groups" ID (API metadata
+	 * `iggroup_all`, zh API metadata `igroup_all`; UNCONFIRMED which) is not emulated: it fails the
 	 * catalog's `group_` prefix check first.
 	 */
 	ListUsersForGroup(ctx) {

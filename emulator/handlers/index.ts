@@ -1,6 +1,9 @@
 import { CATALOG } from '../../nodes/AlibabaIdaas/catalog';
 import { applicationHandlers } from './application';
+import { authenticationTokenHandlers } from './authenticationTokens';
+import { authorizationServerHandlers } from './authorizationServer';
 import type { Handler } from './context';
+import { credentialHandlers } from './credentials';
 import { groupHandlers } from './groups';
 import { oauthHandlers } from './oauth';
 import { organizationalUnitHandlers } from './organizationalUnits';
@@ -15,6 +18,9 @@ export const HANDLERS: Readonly<Record<string, Handler>> = {
 	...groupHandlers,
 	...applicationHandlers,
 	...oauthHandlers,
+	...authorizationServerHandlers,
+	...credentialHandlers,
+	...authenticationTokenHandlers,
 };
 
 /** Catalog operations the emulator cannot answer; startEmulator refuses to start if any. */

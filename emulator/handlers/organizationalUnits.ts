@@ -1,3 +1,4 @@
+import { ROOT_OU_ALIAS } from '../../nodes/AlibabaIdaas/catalog';
 import { notFound } from '../errors';
 import { pageWindow } from '../pagination';
 import { ouView } from '../views';
@@ -19,9 +20,14 @@ export const organizationalUnitHandlers: Record<string, Handler> = {
 
 	GetOrganizationalUnit: (ctx) => ouView(bearer(ctx).vis.requireOu(ctx.input.organizationalUnitId as string)),
 
-	/** Direct children of parentId, creation order. */
+	/**
+	 * Direct children of parentId, creation order. SDK 1.8.0's remark: the root's children are
+	 * listed with the root ID `ou_root`. It names the field parentOrganizationalUnitId, but the
+	 * only query parameter is parentId, so that is where the emulator reads it (ASSUMPTION).
+	 */
 	ListOrganizationalUnits(ctx) {
-		const parentId = ctx.input.parentId as string;
+		const given = ctx.input.parentId as string;
+		const parentId = given === ROOT_OU_ALIAS ? ctx.store.rootOrganizationalUnitId : given;
 		bearer(ctx).vis.requireOu(parentId);
 		const window = pageWindow(ctx.op, ctx.input);
 		return {
@@ -42,7 +48,7 @@ export const organizationalUnitHandlers: Record<string, Handler> = {
 		ctx.store.deleteOu(ouId);
 	},
 
-	/** Top level first; only IDs inside the app's scope (META-EN). */
+	/** Top level first; only IDs inside the app's scope (API metadata). */
 	ListOrganizationalUnitParentIds(ctx) {
 		const { vis } = bearer(ctx);
 		const ouId = ctx.input.organizationalUnitId as string;

@@ -59,7 +59,7 @@ export const userHandlers: Record<string, Handler> = {
 		const ouId = ctx.input.organizationalUnitId as string | undefined;
 		const { store } = ctx;
 		if (ouId !== undefined) {
-			// ASSUMPTION (direct vs recursive UNCONFIRMED, idaas-api.md §2.20): the users whose primary OU it is.
+			// ASSUMPTION (direct vs recursive UNCONFIRMED, https://www.alibabacloud.com/help/en/idaas/eiam/developer-reference/api-eiam-developerapi-2022-02-25-listusers): the users whose primary OU it is.
 			vis.requireOu(ouId);
 			const index = store.idx.usersByPrimaryOu.get(ouId);
 			const data = (index?.page(window.offset, window.size) ?? []).map((id) => userSummary(store.users.get(id)!));
@@ -91,13 +91,19 @@ export const userHandlers: Record<string, Handler> = {
 		ctx.store.setStatus(pathUser(ctx).userId, 'disabled');
 	},
 
+	/**
+	 * `password` is optional in the API (validate.ts). ASSUMPTION: without one the call succeeds
+	 * and changes nothing; no source says what the service does then.
+	 */
 	UpdateUserPassword(ctx) {
 		const user = pathUser(ctx);
-		checkPassword(ctx.input.password);
-		ctx.store.setPassword(user.userId, ctx.input.password as string);
+		const password = ctx.input.password as string | undefined;
+		if (password === undefined) return;
+		checkPassword(password);
+		ctx.store.setPassword(user.userId, password);
 	},
 
-	/** Legacy (GO-OLD shape); values describe the emulator's own simple policy. */
+	/** Legacy (Go SDK v1.0.2 shape); values describe the emulator's own simple policy. */
 	GetUserPasswordPolicy(ctx) {
 		return {
 			instanceId: ctx.store.instanceId,

@@ -95,7 +95,7 @@ export function isUserNotFound(error: unknown): boolean {
 
 /**
  * 400 OrganizationUnitIdNotInScopes: the OU does not exist or is outside the application's scope
- * (idaas-api.md §1.6). For an OU this poll's own tree walk just found, it means the OU was
+ * (the zh API metadata's error tables). For an OU this poll's own tree walk just found, it means the OU was
  * deleted (or left the scope) during the poll.
  */
 export function isOuGone(error: unknown): boolean {

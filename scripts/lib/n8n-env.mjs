@@ -17,7 +17,7 @@ import { cleanEnv, ROOT } from '../n8n.mjs';
 
 export const PACKAGE_NAME = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).name;
 
-/** Env for any n8n process (CLI or server) on one user folder. See shared/n8n-e2e.md §5 and §7. */
+/** Env for any n8n process (CLI or server) on one user folder (https://docs.n8n.io/hosting/configuration/environment-variables/). */
 export function n8nEnv({ paths, userFolder, encryptionKey, port, brokerPort, extra = {} }) {
 	const env = cleanEnv({
 		...n8nSettings({ nodeBinDir: paths.nodeBinDir, userFolder, encryptionKey, port: port ?? 5678, brokerPort: brokerPort ?? 5679 }),

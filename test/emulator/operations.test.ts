@@ -1,5 +1,6 @@
 import { CATALOG } from '../../nodes/AlibabaIdaas/catalog';
 import { DEMO, Harness, useHarness } from './helpers';
+import { PAM_SCENARIOS } from './pamScenarios';
 
 /**
  * Every catalog operation's happy path over real HTTP. The table is keyed by action: a new
@@ -262,7 +263,7 @@ const SCENARIOS: Record<string, (h: Harness) => Promise<void>> = {
 		expect(Math.abs(r.body.expires_at - (Date.now() / 1000 + 1200))).toBeLessThan(3);
 	},
 	async RevokeToken(h) {
-		const r = await h.call('RevokeToken', { token: null, query: { token: h.token } });
+		const r = await h.call('RevokeToken', { token: null, query: { token: h.token, client_id: h.app.clientId, client_secret: h.app.clientSecret } });
 		expect(r).toMatchObject({ status: 200, body: {} });
 		expect((await h.call('GetGroup', { path: { groupId: DEMO.engineers } })).body.code).toBe('invalid_token');
 	},
@@ -284,6 +285,7 @@ const SCENARIOS: Record<string, (h: Harness) => Promise<void>> = {
 		expect(credential.alibabaCloudStsToken.expiration).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
 		expect(credential).not.toHaveProperty('awsStsToken');
 	},
+	...PAM_SCENARIOS,
 };
 
 test('every catalog operation has a scenario', () => {

@@ -35,8 +35,11 @@ export async function startEnv(options: Parameters<typeof startEmulator>[0] = {}
 		harness,
 		async run(parameters, runOptions = {}) {
 			const result = await harness.execute(node, parameters, runOptions);
-			// Tokens the emulator issued so far: none may show up in any output (checked at teardown).
+			// Tokens the emulator issued so far, and the PAM secrets it holds or handed out (API keys,
+			// client secrets, JWTs, outside OAuth tokens, cloud STS keys): none may show up in any
+			// output (checked at teardown).
 			for (const token of emu.store.tokens.keys()) recordSecret(token);
+			for (const secret of emu.store.pam.secretValues()) recordSecret(secret);
 			return result;
 		},
 		requests: (action) =>

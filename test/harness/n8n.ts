@@ -17,6 +17,7 @@ import type {
 import { Workflow } from 'n8n-workflow';
 
 import { AlibabaIdaasApi } from '../../credentials/AlibabaIdaasApi.credentials';
+import { getOperation } from '../../nodes/AlibabaIdaas/catalog';
 import { TOKEN_OPT_IN, recordOutput } from '../setup/leakGuard';
 import { TestCredentialsHelper } from './credentialsHelper';
 
@@ -176,10 +177,12 @@ export class N8nHarness {
 		await execute.processRunExecutionData(workflow);
 		const run = await done;
 		const task = run.data.resultData.runData[node.name]?.[0];
-		// Token values a user explicitly asked for (Generate Token's "Include Token Values") are the
-		// one output allowed to hold a token; the leak guard skips outputs labelled so. The field
-		// may be an expression (the fuzz test stores values so): what counts is what it gives.
-		const optIn = resolvesToTrue(workflow, node, parameters.includeTokenValues) ? ` ${TOKEN_OPT_IN}` : '';
+		// Secrets a user explicitly asked for (the operation's opt-in: Generate Token's "Include Token
+		// Values", the PAM operations' "Include Secret Values") are the one output allowed to hold
+		// them; the leak guard skips outputs labelled so. The field may be an expression (the fuzz
+		// test stores values so): what counts is what it gives.
+		const optInName = getOperation(String(parameters.resource), String(parameters.operation))?.hooks?.secrets?.optIn.name;
+		const optIn = optInName && resolvesToTrue(workflow, node, parameters[optInName]) ? ` ${TOKEN_OPT_IN}` : '';
 		recordOutput(`execute ${String(parameters.resource)}.${String(parameters.operation)}${optIn}`, {
 			items: task?.data?.main?.[0],
 			error: task?.error ?? run.data.resultData.error,

@@ -1,11 +1,9 @@
 import { SCOPES } from '../../nodes/AlibabaIdaas/catalog';
 import { recordSecret } from '../setup/leakGuard';
 import type { Env } from './support';
-import { byId, json, node, startEnv } from './support';
+import { byId, expr, json, node, startEnv } from './support';
 
 const ALICE = 'user_demoalicechen01';
-/** An expression: n8n's own pre-run checks (required, locator regex) skip it, so the node's checks are what answer. */
-const expr = (value: string) => `={{ ${JSON.stringify(value)} }}`;
 const rl = (mode: string, value: string) => ({ __rl: true, mode, value: expr(value) });
 
 let env: Env;

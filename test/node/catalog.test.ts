@@ -1,5 +1,6 @@
 import { CATALOG } from '../../nodes/AlibabaIdaas/catalog';
 import { groupCases, organizationalUnitCases, otherCases } from './cases/others';
+import { pamCases } from './cases/pam';
 import type { OperationCase } from './cases/types';
 import { userCases } from './cases/user';
 import type { Env } from './support';
@@ -10,7 +11,7 @@ import { json, startEnv } from './support';
  * emulator's state afterwards. An operation added to the catalog without a case here fails.
  */
 
-const CASES: Record<string, OperationCase> = { ...userCases, ...organizationalUnitCases, ...groupCases, ...otherCases };
+const CASES: Record<string, OperationCase> = { ...userCases, ...organizationalUnitCases, ...groupCases, ...otherCases, ...pamCases };
 
 let env: Env;
 beforeAll(async () => (env = await startEnv()));

@@ -32,7 +32,18 @@ test('every catalog operation is in its resource picker with the catalog action 
 
 test('a tool dropped onto an agent as it is reads: from version 1.1 user, OU and group default to Get; 1 keeps Create', () => {
 	const defaults = (v: number) => Object.fromEntries(RESOURCES.map((r) => [r.value, resolved({ resource: r.value }, v).parameters.operation]));
-	expect(defaults(1.1)).toEqual({ user: 'get', organizationalUnit: 'get', group: 'get', application: 'getProvisioningScope', token: 'generate', cloudAccountRole: 'obtainAccessCredential' });
+	expect(defaults(1.1)).toEqual({
+		user: 'get',
+		organizationalUnit: 'get',
+		group: 'get',
+		application: 'getProvisioningScope',
+		token: 'generate',
+		cloudAccountRole: 'obtainAccessCredential',
+		// PAM: their first operations write (a credential, a JWT); the defaults read.
+		credential: 'obtain',
+		authenticationToken: 'getAll',
+		oauthAuthorizationSession: 'get',
+	});
 	expect(defaults(1)).toMatchObject({ user: 'create', organizationalUnit: 'create', group: 'create' });
 	expect(node.description).toMatchObject({ version: [1, 1.1], defaultVersion: 1.1 });
 	for (const op of CATALOG.filter((o) => o.method === 'GET')) expect(resolved({ resource: op.resource, operation: op.operation }, 1.1).parameters.operation).toBe(op.operation);
@@ -54,7 +65,7 @@ test('n8n describes each operation to a model with its catalog tool text; the ed
 	expect(text('user', 'upsert')).toBe('Create or update a user (creates it, or updates the one that already exists)');
 	expect(text('user', 'getAll')).toBe('Get many users (optional Organizational Unit: an organizational unit ID, ou_…; returns a list of users with their IDs)');
 	expect(text('token', 'generate')).toBe(
-		'Generate a token (Grant Type; returns access_token, refresh_token, id_token (withheld as [redacted] unless "Include Token Values" is on in the node))',
+		'Generate a token (Grant Type; returns the answer of IDaaS; access_token, refresh_token, id_token read [redacted] unless "Include Token Values" is on in the node)',
 	);
 });
 

@@ -62,6 +62,7 @@ describe('buildRequest', () => {
 		['an ID of the wrong kind', 'GetUser', { userId: 'ou_123' }, 'must be a user ID starting with user_, got an organizational unit ID'],
 		['a path traversal attempt', 'GetUser', { userId: 'user_../../x' }, 'is not a valid user ID'],
 		['a query-string injection', 'GetGroup', { groupId: 'group_1?x=1' }, 'is not a valid group ID'],
+		['a slash in a path value of no ID kind', 'GenerateTokenByAuthorizationServer', { authorizationServerId: 'iauths_a/../b', grant_type: 'client_credentials' }, 'is not a valid ID: use letters, digits, _ and - only'],
 		['an empty list', 'AddUsersToGroup', { groupId: 'group_1', userIds: ' , ' }, 'Users (userIds) is empty: give at least one'],
 		['a value out of range', 'ListUsers', { pageSize: 500 }, 'between 1 and 100'],
 		['a bad enum value', 'GetUserIdByUserExternalId', { userExternalId: 'x', userSourceType: 'okta', userSourceId: 'y' }, 'must be one of build_in, ding_talk, ad, ldap'],

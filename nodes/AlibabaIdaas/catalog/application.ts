@@ -13,7 +13,7 @@ export const applicationOperations: readonly OperationSpec[] = [
 		method: 'GET',
 		path: `${APP_PREFIX}/provisioningScope`,
 		auth: 'bearer',
-		// "The application has the permission by default" (META-EN).
+		// "The application has the permission by default" (API metadata).
 		idempotent: true,
 		response: 'object',
 		params: [],

@@ -1,10 +1,14 @@
 import type { OperationSpec } from './types';
 import { SCOPES } from './params';
+import { secretValues } from './secrets';
+
+const STS = 'cloudAccountRoleAccessCredential';
 
 export const cloudAccountRoleOperations: readonly OperationSpec[] = [
 	{
-		// Added in SDK v2.2.0 and not yet in the metadata file; path and fields from the GO SDK
-		// and the D-OCAR docs page (idaas-api.md §2.38). Note: no applicationId in the path.
+		// Not in the API metadata; path and fields from the TypeScript SDK 1.8.0 (client.ts, models/)
+		// and https://www.alibabacloud.com/help/en/idaas/eiam/developer-reference/api-eiam-developerapi-2022-02-25-obtaincloudaccountroleaccesscredential
+		// Note: no applicationId in the path.
 		apiName: 'ObtainCloudAccountRoleAccessCredential',
 		resource: 'cloudAccountRole',
 		operation: 'obtainAccessCredential',
@@ -18,6 +22,21 @@ export const cloudAccountRoleOperations: readonly OperationSpec[] = [
 		scope: SCOPES.pamObtainCredential,
 		idempotent: true,
 		response: 'object',
+		// Each vendor's secret key and session token; the key IDs and expiry stay visible.
+		hooks: {
+			secrets: secretValues(
+				[
+					`${STS}.alibabaCloudStsToken.accessKeySecret`,
+					`${STS}.alibabaCloudStsToken.securityToken`,
+					`${STS}.awsStsToken.secretAccessKey`,
+					`${STS}.awsStsToken.sessionToken`,
+					// SDK 1.7.2 added Tencent Cloud's temporary credential (tencentCloudStsToken).
+					`${STS}.tencentCloudStsToken.tmpSecretKey`,
+					`${STS}.tencentCloudStsToken.token`,
+				],
+				'the secret keys and session tokens',
+			),
+		},
 		params: [
 			{
 				name: 'cloudAccountRoleExternalId',

@@ -18,7 +18,7 @@ function recoverCreatedGroup(values: Readonly<Record<string, unknown>>, lookups:
 	};
 }
 
-// No permission scope is documented for any group operation (idaas-api.md §1.5), so none is
+// No permission scope is documented for any group operation (https://www.alibabacloud.com/help/en/idaas/eiam/developer-reference/introduction-to-api-integration), so none is
 // required here; the emulator can still be told to require one.
 export const groupOperations: readonly OperationSpec[] = [
 	{

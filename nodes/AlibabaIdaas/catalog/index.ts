@@ -1,6 +1,10 @@
 import { applicationOperations } from './application';
+import { authenticationTokenOperations } from './authenticationToken';
+import { authorizationServerOperations } from './authorizationServer';
 import { cloudAccountRoleOperations } from './cloudAccountRole';
+import { credentialOperations } from './credential';
 import { groupOperations } from './group';
+import { oauthAuthorizationSessionOperations } from './oauthAuthorizationSession';
 import { organizationalUnitOperations } from './organizationalUnit';
 import { tokenOperations } from './token';
 import type { OperationSpec, Resource } from './types';
@@ -8,7 +12,7 @@ import { userOperations } from './user';
 
 export * from './types';
 export * from './ids';
-export { SCOPES, SOURCE_TYPES } from './params';
+export { ROOT_OU_ALIAS, SCOPES, SOURCE_TYPES } from './params';
 
 /** Every Developer API operation, in the order the README lists them. */
 export const CATALOG: readonly OperationSpec[] = [
@@ -17,7 +21,11 @@ export const CATALOG: readonly OperationSpec[] = [
 	...groupOperations,
 	...applicationOperations,
 	...tokenOperations,
+	...authorizationServerOperations,
 	...cloudAccountRoleOperations,
+	...credentialOperations,
+	...authenticationTokenOperations,
+	...oauthAuthorizationSessionOperations,
 ];
 
 export const RESOURCES: ReadonlyArray<{ value: Resource; name: string; description: string }> = [
@@ -27,6 +35,9 @@ export const RESOURCES: ReadonlyArray<{ value: Resource; name: string; descripti
 	{ value: 'application', name: 'Application', description: "This application's provisioning scope" },
 	{ value: 'token', name: 'Token', description: 'OAuth tokens and device codes' },
 	{ value: 'cloudAccountRole', name: 'Cloud Account Role', description: 'Temporary cloud credentials (PAM)' },
+	{ value: 'credential', name: 'Credential', description: 'Stored secrets such as API keys (PAM)' },
+	{ value: 'authenticationToken', name: 'Authentication Token', description: 'JWTs and outside OAuth tokens for machines and agents (PAM)' },
+	{ value: 'oauthAuthorizationSession', name: 'OAuth Authorization Session', description: 'Approvals a person gives in a browser (PAM)' },
 ];
 
 const byApiName = new Map(CATALOG.map((op) => [op.apiName, op]));

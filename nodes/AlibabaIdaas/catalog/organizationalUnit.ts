@@ -100,7 +100,8 @@ export const organizationalUnitOperations: readonly OperationSpec[] = [
 				...pathId('parentId', 'organizationalUnit'),
 				in: 'query',
 				displayName: 'Parent Organizational Unit',
-				description: 'List the children of this organizational unit',
+				// SDK 1.8.0 remark: the root's direct children are listed with the ID ou_root.
+				description: 'List the children of this organizational unit; the ID ou_root lists the top level',
 			},
 			...pageNumberParams,
 		],

@@ -15,15 +15,27 @@ export const USER = `${USERS}/{userId}`;
 
 export const SOURCE_TYPES = ['build_in', 'ding_talk', 'ad', 'ldap'] as const;
 
+/** Stands for the root organizational unit in ListOrganizationalUnits' parentId (SDK 1.8.0 remark). */
+export const ROOT_OU_ALIAS = 'ou_root';
+
 export const SCOPES = {
 	userRead: 'urn:alibaba:idaas:scope:user:read_all',
 	// The console and SetApplicationGrantScope spell it manage_all; some docs print manager_all
-	// (idaas-api.md §1.5). manage_all is canonical; the emulator accepts both spellings.
+	// (https://www.alibabacloud.com/help/en/idaas/eiam/developer-reference/introduction-to-api-integration). manage_all is canonical; the emulator accepts both spellings.
 	userManage: 'urn:alibaba:idaas:scope:user:manage_all',
 	ouRead: 'urn:alibaba:idaas:scope:organizational_unit:read_all',
 	ouManage: 'urn:alibaba:idaas:scope:organizational_unit:manage_all',
 	pamObtainCredential: 'urn:cloud:idaas:pam|cloud_account_role:obtain_access_credential',
+	// The PAM scopes SDK 1.8.0 names in each operation's remark (client.ts).
+	pamCredentialObtain: 'urn:cloud:idaas:pam|credential:obtain',
+	pamCredentialManage: 'urn:cloud:idaas:pam|credential:manage',
+	pamTokenObtain: 'urn:cloud:idaas:pam|authentication_token:obtain',
+	pamTokenRead: 'urn:cloud:idaas:pam|authentication_token:read',
+	pamTokenManage: 'urn:cloud:idaas:pam|authentication_token:manage',
 } as const;
+
+/** The PAM operations sit under the instance, with no application in the path (SDK 1.8.0 client.ts). */
+export const INSTANCE_PREFIX = '/v2/{instanceId}';
 
 export function pathId(name: string, idKind: IdKind): ParamSpec {
 	return {
@@ -78,7 +90,7 @@ export const PAGE_NUMBER = {
 	defaultPageSize: 20,
 } as const;
 
-// maxResults has no documented upper bound (idaas-api.md §1.7). We use 100, the bound of the
+// maxResults has no documented upper bound (the API metadata). We use 100, the bound of the
 // page-number lists, so a real tenant never rejects our page size.
 export const NEXT_TOKEN = {
 	style: 'nextToken',

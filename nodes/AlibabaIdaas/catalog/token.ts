@@ -4,7 +4,7 @@ import { APP_PREFIX } from './params';
 const OAUTH = `${APP_PREFIX}/oauth2`;
 
 /** The tokens GenerateToken issues; shown only when the user asks for them. */
-const ISSUED_TOKENS: SecretOutput = {
+export const ISSUED_TOKENS: SecretOutput = {
 	fields: ['access_token', 'refresh_token', 'id_token'],
 	optIn: {
 		name: 'includeTokenValues',
@@ -20,7 +20,7 @@ const ISSUED_TOKENS: SecretOutput = {
 
 /**
  * The OAuth endpoints take no Authorization header. The official SDK sends every parameter in
- * the query string (GO, META-EN `in: query`); docs also show a form body. We follow the SDK.
+ * the query string (Go SDK, API metadata `in: query`); docs also show a form body. We follow the SDK.
  */
 export const tokenOperations: readonly OperationSpec[] = [
 	{
@@ -60,10 +60,12 @@ export const tokenOperations: readonly OperationSpec[] = [
 			{ name: 'code_verifier', in: 'query', valueType: 'string', sensitive: true, description: 'PKCE code verifier' },
 			{ name: 'device_code', in: 'query', valueType: 'string', sensitive: true, requiredWith: 'grant_type=urn:ietf:params:oauth:grant-type:device_code', description: 'Device code from Generate Device Code' },
 			{ name: 'refresh_token', in: 'query', valueType: 'string', sensitive: true, requiredWith: 'grant_type=refresh_token', description: 'Refresh token' },
+			// SDK 1.8.0 documents the password grant (the older metadata called it unsupported).
 			{ name: 'username', in: 'query', valueType: 'string', requiredWith: 'grant_type=password', description: 'Username, for the password grant' },
 			{ name: 'password', in: 'query', valueType: 'string', sensitive: true, requiredWith: 'grant_type=password', description: 'Password, for the password grant' },
-			{ name: 'scope', in: 'query', valueType: 'string', description: 'Space-separated scopes: openid, email, phone, profile' },
-			// Semantics undocumented (idaas-api.md §2.1); passed through as given.
+			// SDK 1.8.0: several values, space-separated (the older metadata allowed one).
+			{ name: 'scope', in: 'query', valueType: 'string', description: 'One or more space-separated scopes, e.g. openid profile email phone' },
+			// Semantics undocumented (https://www.alibabacloud.com/help/en/idaas/eiam/developer-reference/api-eiam-developerapi-2022-02-25-generatetoken); passed through as given.
 			{ name: 'exclusive_tag', in: 'query', valueType: 'string', displayName: 'Exclusive Tag', description: 'Exclusive tag (passed through as given)' },
 		],
 	},

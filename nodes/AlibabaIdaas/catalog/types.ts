@@ -6,6 +6,18 @@ import type { IdKind } from './ids';
  * The shape of the operation catalog: the one description of the IDaaS Developer API
  * (Eiam-developerapi 2022-02-25) that the node's pickers and requests, the emulator's router
  * and the README's operation table are all built from.
+ *
+ * Sources that comments across the package name:
+ * - API metadata (en, zh): https://github.com/dew-serverless/acs-metadata, files
+ *   en_us/eiam-developerapi/2022-02-25/api-docs.json and zh_cn/… (the zh one has the error tables);
+ *   their wire facts are kept in test/fixtures/api-operations.json.
+ * - TypeScript SDK 1.8.0: https://github.com/aliyun/alibabacloud-typescript-sdk, folder
+ *   eiam-developerapi-20220225/src (client.ts, models/).
+ * - Go SDK: https://github.com/alibabacloud-go/eiam-developerapi-20220225 (client/client.go, client/*_model.go).
+ * - C++ SDK: https://github.com/aliyun/alibabacloud-cpp-sdk, eiam-developerapi-20220225/include/alibabacloud/EiamDeveloperapi20220225.hpp
+ * - Alibaba's IDaaS client SDKs: https://github.com/cloud-idaas (idaas-java-pam-client-sdk and the core SDKs).
+ * - Docs: https://www.alibabacloud.com/help/en/idaas/eiam/developer-reference/ (one page per
+ *   operation, api-eiam-developerapi-2022-02-25-<operation in lower case>).
  */
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
@@ -14,7 +26,8 @@ export type ParamLocation = 'path' | 'query' | 'body';
 
 /**
  * `stringList` is a JSON array of strings (e.g. `userIds`); `objectList` an array of objects
- * (e.g. `customFields`); `object` a nested object (e.g. `passwordInitializationConfig`).
+ * (e.g. `customFields`); `object` a nested object (e.g. `passwordInitializationConfig`), or, with
+ * `mapValues` instead of `fields`, a free map of names to values (e.g. a JWT's `customClaims`).
  */
 export type ParamType = 'string' | 'integer' | 'boolean' | 'stringList' | 'objectList' | 'object';
 
@@ -55,6 +68,8 @@ export interface ParamSpec {
 	default?: string | number | boolean;
 	/** Object fields of an `objectList`/`object` parameter. */
 	fields?: readonly ParamSpec[];
+	/** An `object` that is a free map (no `fields`): what its values may be. */
+	mapValues?: 'string' | 'any';
 }
 
 /**
@@ -67,7 +82,10 @@ export type Pagination =
 	| { style: 'nextToken'; sizeParam: 'maxResults'; maxPageSize: number; defaultPageSize: number };
 
 /**
- * `bearer`: the application's access token (client credentials).
+ * `bearer`: the application's access token (client credentials). The PAM operations use it too:
+ *   CHOICE (no source says whether a tenant puts PAM permissions in this token; Alibaba's PAM
+ *   client asks the instance's authorization server for `urn:cloud:idaas:pam|.all` instead), so
+ *   that one credential serves every operation; the application must be granted the PAM scopes.
  * `userBearer`: an end user's access token, given as a parameter (GetUserInfo).
  * `pamBearer`: a token with the PAM scope, given as a parameter (ObtainCloudAccountRoleAccessCredential).
  * `none`: no Authorization header (the OAuth endpoints).
@@ -80,7 +98,10 @@ export type Resource =
 	| 'group'
 	| 'application'
 	| 'token'
-	| 'cloudAccountRole';
+	| 'cloudAccountRole'
+	| 'credential'
+	| 'authenticationToken'
+	| 'oauthAuthorizationSession';
 
 /**
  * What a success response holds:
@@ -115,7 +136,9 @@ export interface OperationSpec {
 	 * is documented (the emulator then requires none).
 	 */
 	scope?: string;
-	/** Not in the current metadata; documented only by older SDKs (see idaas-api.md). */
+	/** What comes back, in words, for an AI agent's model, where the generic wording would say too little (description/toolText.ts). */
+	toolReturns?: string;
+	/** In neither the API metadata nor the current SDKs; documented only by Go SDK v1.0.2 (client/client.go). */
 	legacy?: boolean;
 	/**
 	 * Whether repeating the request is harmless (GET, PATCH, DELETE, idempotent actions).
@@ -158,7 +181,7 @@ export interface Lookups {
  * secrets an operation returns are replaced by a marker unless the user switches on `optIn`.
  */
 export interface SecretOutput {
-	/** Top-level response fields with secret values. */
+	/** Response fields with secret values; a dotted path for a nested one (`credentialContent.apiKeyContent.apiKey`). */
 	fields: readonly string[];
 	/** The node's boolean field that lets them through (only a real `true` does). */
 	optIn: { name: string; displayName: string; description: string };

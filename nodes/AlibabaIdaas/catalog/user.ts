@@ -8,23 +8,28 @@ const customFieldParts: readonly ParamSpec[] = [
 	{ name: 'fieldValue', in: 'body', valueType: 'string', description: 'Custom field value' },
 ];
 
-/** Profile fields CreateUser and PatchUser share (GO model, META-EN/ZH limits). */
+/**
+ * Profile fields CreateUser and PatchUser share. Limits as SDK 1.8.0 documents them for CreateUser
+ * (models/CreateUserRequest.ts in https://github.com/aliyun/alibabacloud-typescript-sdk,
+ * eiam-developerapi-20220225): display name and email up to 128 characters (the older metadata
+ * said 64). PatchUser sets the same account fields, so it takes the same limits.
+ */
 const profileFields: readonly ParamSpec[] = [
 	{
 		name: 'displayName',
 		in: 'body',
 		valueType: 'string',
-		maxLength: 64,
+		maxLength: 128,
 		prominent: true,
-		description: 'Display name of the account, up to 64 characters',
+		description: 'Display name of the account, up to 128 characters',
 	},
 	{
 		name: 'email',
 		in: 'body',
 		valueType: 'string',
 		format: 'email',
-		maxLength: 64,
-		description: 'Email address of the account',
+		maxLength: 128,
+		description: 'Email address of the account, up to 128 characters',
 	},
 	{
 		name: 'emailVerified',
@@ -47,6 +52,7 @@ const profileFields: readonly ParamSpec[] = [
 		in: 'body',
 		valueType: 'string',
 		format: 'phoneNumber',
+		maxLength: 15,
 		description: 'Mobile number, 6-15 digits',
 	},
 	{
@@ -87,8 +93,9 @@ export const userOperations: readonly OperationSpec[] = [
 				valueType: 'string',
 				required: true,
 				format: 'username',
-				maxLength: 64,
-				description: 'Unique login name: letters, digits, _ . @ -, up to 64 characters',
+				// SDK 1.8.0: letters, digits and _ . @ -, up to 256 characters (the metadata said 64).
+				maxLength: 256,
+				description: 'Unique login name: letters, digits, _ . @ -, up to 256 characters',
 			},
 			{ ...ouIdField('primaryOrganizationalUnitId'), required: true },
 			...profileFields,
@@ -139,8 +146,9 @@ export const userOperations: readonly OperationSpec[] = [
 				name: 'userExternalId',
 				in: 'body',
 				valueType: 'string',
-				maxLength: 64,
-				description: 'ID of the user in your source system (e.g. the HR system). Defaults to the user ID.',
+				// SDK 1.8.0: up to 128 characters (the metadata said 64).
+				maxLength: 128,
+				description: 'ID of the user in your source system (e.g. the HR system), up to 128 characters. Defaults to the user ID.',
 			},
 			{
 				name: 'description',
@@ -220,8 +228,8 @@ export const userOperations: readonly OperationSpec[] = [
 				in: 'body',
 				valueType: 'string',
 				format: 'username',
-				maxLength: 64,
-				description: 'New login name',
+				maxLength: 256,
+				description: 'New login name, up to 256 characters',
 			},
 			...profileFields.map((field) => ({ ...field, prominent: false })),
 			{
@@ -301,7 +309,7 @@ export const userOperations: readonly OperationSpec[] = [
 		method: 'POST',
 		path: `${USER}/actions/updateUserPassword`,
 		auth: 'bearer',
-		// No scope is documented for this operation (idaas-api.md §1.5).
+		// No scope is documented for this operation (https://www.alibabacloud.com/help/en/idaas/eiam/developer-reference/introduction-to-api-integration).
 		idempotent: true,
 		subject: 'user',
 		response: 'none',

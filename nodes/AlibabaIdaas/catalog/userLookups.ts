@@ -2,9 +2,9 @@ import type { OperationSpec, ParamSpec } from './types';
 import { SCOPES, SOURCE_TYPES, USERS } from './params';
 
 /**
- * The user ID look-ups. META-ZH's error tables print user:manage_all for the email, phone and
+ * The user ID look-ups. zh API metadata's error tables print user:manage_all for the email, phone and
  * external-ID look-ups; GetUserIdByUsername has no table, so no scope is required for it
- * (idaas-api.md §1.5).
+ * (https://www.alibabacloud.com/help/en/idaas/eiam/developer-reference/introduction-to-api-integration).
  */
 export const userLookupOperations: readonly OperationSpec[] = [
 	lookup('GetUserIdByEmail', 'getIdByEmail', 'getUserIdByEmail', 'email', SCOPES.userManage, [
@@ -36,7 +36,7 @@ export const userLookupOperations: readonly OperationSpec[] = [
 			description: 'Username of the account',
 		},
 	]),
-	// The action is GetUserIdByUserExternalId but the path says getUserIdByExternalId (GO, META).
+	// The action is GetUserIdByUserExternalId but the path says getUserIdByExternalId (Go SDK, API metadata).
 	lookup('GetUserIdByUserExternalId', 'getIdByExternalId', 'getUserIdByExternalId', 'external ID', SCOPES.userManage, [
 		{
 			name: 'userExternalId',

@@ -53,8 +53,12 @@ export function showFor(op: { resource: string; operation: string }) {
 	return { show: { resource: [op.resource], operation: [op.operation] } };
 }
 
+/** Words of enum values spelled as people write them (`api_key` → API Key, `llm` → LLM). */
+const WORDS: Record<string, string> = { Ad: 'AD', Api: 'API', Jwt: 'JWT', Ldap: 'LDAP', Llm: 'LLM', Oauth: 'OAuth', Saas: 'SaaS' };
+
 function titleCase(text: string): string {
-	return text.replace(/(^|[\s_-])(\w)/g, (_m, sep: string, c: string) => `${sep === '_' || sep === '-' ? ' ' : sep}${c.toUpperCase()}`);
+	const words = text.replace(/(^|[\s_-])(\w)/g, (_m, sep: string, c: string) => `${sep === '_' || sep === '-' ? ' ' : sep}${c.toUpperCase()}`);
+	return words.replace(/\b[A-Z][a-z]+\b/g, (word) => WORDS[word] ?? word);
 }
 
 function enumOptions(values: readonly string[]): INodePropertyOptions[] {
@@ -88,6 +92,8 @@ export function fieldProperty(param: ParamSpec): INodeProperties {
 				description: `${param.description}. Comma-separated, or an array from an expression.`,
 			};
 		case 'object':
+			// A free map is typed as JSON; an object with known fields as a fixed collection.
+			if (param.mapValues) return { ...base, type: 'json', default: '{}' };
 			return {
 				...base,
 				type: 'fixedCollection',

@@ -45,9 +45,12 @@ function returns(op: OperationSpec): string {
 		return `returns ${op.responseKey}${kind ? `: ${ID_PREFIX[kind]}…` : ''}`;
 	}
 	if (op.response === 'list') return noun ? `returns a list of ${noun}s with their IDs` : 'returns a list';
+	const what = `returns ${op.toolReturns ?? (noun ? `the ${noun} with its ID` : 'the answer of IDaaS')}`;
 	const secrets = op.hooks?.secrets;
-	if (secrets) return `returns ${secrets.fields.join(', ')} (withheld as [redacted] unless "${secrets.optIn.displayName}" is on in the node)`;
-	return noun ? `returns the ${noun} with its ID` : 'returns the answer of IDaaS';
+	if (!secrets) return what;
+	// The last segment names a secret well enough (accessKeySecret, jwtValue); the full paths are long.
+	const names = [...new Set(secrets.fields.map((field) => field.split('.').pop()))];
+	return `${what}; ${names.join(', ')} read [redacted] unless "${secrets.optIn.displayName}" is on in the node`;
 }
 
 /** The text a model reads for one catalog operation (before n8n adds " in Alibaba Cloud IDaaS"). */

@@ -24,11 +24,18 @@ export function publicValues({ op, values }: PreparedRequest): IDataObject {
 	return out;
 }
 
+/** `body` with the field at `path` replaced, copying only the objects on the way. */
+function withhold(body: IDataObject, [head, ...rest]: string[]): IDataObject {
+	if (!(head in body)) return body;
+	if (rest.length === 0) return { ...body, [head]: REDACTED };
+	const inner = body[head];
+	if (!inner || typeof inner !== 'object' || Array.isArray(inner)) return body;
+	return { ...body, [head]: withhold(inner as IDataObject, rest) };
+}
+
 /** Replaces secret response fields: the item keeps the field, so it shows where a secret was withheld. */
 export function withholdSecrets(body: IDataObject, secrets: SecretOutput): IDataObject {
-	const out: IDataObject = { ...body };
-	for (const field of secrets.fields) if (field in out) out[field] = REDACTED;
-	return out;
+	return secrets.fields.reduce((out, field) => withhold(out, field.split('.')), body);
 }
 
 /** A user, OU or group record: simplified when asked and the operation returns one of those. */

@@ -35,7 +35,7 @@ export interface ItemRequest extends PreparedRequest {
 
 function unwrapFixedCollection(param: ParamSpec, raw: unknown): unknown {
 	// The editor stores fixed collections as { values: … }; expressions may give the plain value.
-	if ((param.valueType === 'object' || param.valueType === 'objectList') && raw && typeof raw === 'object' && !Array.isArray(raw)) {
+	if ((param.valueType === 'object' || param.valueType === 'objectList') && !param.mapValues && raw && typeof raw === 'object' && !Array.isArray(raw)) {
 		const inner = (raw as IDataObject).values;
 		if (inner !== undefined || Object.keys(raw).length === 0) return inner;
 	}

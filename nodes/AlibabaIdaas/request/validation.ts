@@ -68,7 +68,7 @@ export function checked<T>(node: INode, run: () => T, itemIndex?: number): T {
 }
 
 const FORMATS: Record<TextFormat, { pattern: RegExp; hint: string }> = {
-	// Prefix of letters, digits, . _ - (META-ZH); we also accept + as most directories do.
+	// Prefix of letters, digits, . _ - (zh API metadata); we also accept + as most directories do.
 	email: { pattern: /^[A-Za-z0-9._+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/, hint: 'a valid email address such as jane@example.com' },
 	phoneNumber: { pattern: /^\d{6,15}$/, hint: '6 to 15 digits, without the country code' },
 	phoneRegion: { pattern: /^\d{1,4}$/, hint: 'a country code of 1 to 4 digits without + or 00, e.g. 86' },
@@ -112,6 +112,9 @@ function describe(value: unknown): string {
 	return text.length > 40 ? `${text.slice(0, 37)}...` : text;
 }
 
+/** What a value in a URL path may be: one segment of an ID's alphabet, so it can never add a segment. */
+const PATH_VALUE = /^[A-Za-z0-9_-]{1,128}$/;
+
 function checkId(value: string, kind: IdKind, field: Field | string): string {
 	const id = value.trim();
 	const prefix = ID_PREFIX[kind];
@@ -121,7 +124,7 @@ function checkId(value: string, kind: IdKind, field: Field | string): string {
 		throw new ParameterError(field, `${field} must be a ${ID_NOUN[kind]} ID starting with ${prefix}, got ${got}`);
 	}
 	// IDs go into URL paths: nothing but the documented alphabet may pass.
-	if (!/^[A-Za-z0-9_-]+$/.test(id) || id.length > 128) {
+	if (!PATH_VALUE.test(id)) {
 		throw new ParameterError(field, `${field} "${describe(id)}" is not a valid ${ID_NOUN[kind]} ID`);
 	}
 	return id;
@@ -139,6 +142,10 @@ function toStringValue(param: ParamSpec, field: Field | string, value: unknown):
 		throw new ParameterError(field, `${field} is too long: at most ${param.maxLength} characters`);
 	}
 	if (param.idKind) return checkId(text, param.idKind, field);
+	// Path values without a known ID kind (an authorization server ID) keep to the same alphabet.
+	if (param.in === 'path' && !PATH_VALUE.test(text)) {
+		throw new ParameterError(field, `${field} "${describe(text)}" is not a valid ID: use letters, digits, _ and - only`);
+	}
 	if (param.format && !FORMATS[param.format].pattern.test(text)) {
 		const shown = param.sensitive ? '' : ` "${describe(text)}"`;
 		throw new ParameterError(field, `${field}${shown} is not valid: use ${FORMATS[param.format].hint}`);
@@ -190,7 +197,21 @@ function toObject(param: ParamSpec, field: Field | string, value: unknown): Reco
 	if (object === null || typeof object !== 'object' || Array.isArray(object)) {
 		throw new ParameterError(field, `${field} must be an object`);
 	}
-	return normalizeObject(param.fields ?? [], String(field), object as Record<string, unknown>);
+	if (param.mapValues) return toMap(param, field, object as Record<string, unknown>);
+	// A fixed collection inside another arrives in the editor's shape, { values: {…} }.
+	const inner = (object as Record<string, unknown>).values;
+	const fields = param.fields ?? [];
+	const unwrapped = Object.keys(object).length === 1 && inner && typeof inner === 'object' && !fields.some((f) => f.name === 'values') ? inner : object;
+	return normalizeObject(fields, field, unwrapped as Record<string, unknown>);
+}
+
+/** A free map (a JWT's custom claims, extra URL parameters): any names; the values the catalog allows. */
+function toMap(param: ParamSpec, field: Field | string, map: Record<string, unknown>): Record<string, unknown> {
+	if (param.mapValues === 'string') {
+		const bad = Object.entries(map).find(([, v]) => typeof v !== 'string');
+		if (bad) throw new ParameterError(field, `${field}: the value of "${bad[0]}" must be text`);
+	}
+	return map;
 }
 
 function toObjectList(param: ParamSpec, field: Field | string, value: unknown): Array<Record<string, unknown>> {
@@ -202,7 +223,8 @@ function toObjectList(param: ParamSpec, field: Field | string, value: unknown): 
 		if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) {
 			throw new ParameterError(field, `${field} entry ${index + 1} must be an object`);
 		}
-		return normalizeObject(param.fields ?? [], `${field} entry ${index + 1}`, entry as Record<string, unknown>);
+		const entryField = typeof field === 'string' ? `${field} entry ${index + 1}` : new Field(`${field.label} entry ${index + 1}`, `${field.key}[${index}]`);
+		return normalizeObject(param.fields ?? [], entryField, entry as Record<string, unknown>);
 	});
 }
 
@@ -221,7 +243,7 @@ function parseJson(field: Field | string, text: string): unknown {
 
 function normalizeObject(
 	fields: readonly ParamSpec[],
-	label: string,
+	label: Field | string,
 	object: Record<string, unknown>,
 ): Record<string, unknown> {
 	const known = new Set(fields.map((f) => f.name));
@@ -264,11 +286,17 @@ export function requiredWithMet(condition: string, values: Record<string, unknow
 export function normalizeValues(
 	params: readonly ParamSpec[],
 	values: Record<string, unknown>,
-	prefix?: string,
+	prefix?: Field | string,
 ): Record<string, unknown> {
 	const result: Record<string, unknown> = {};
 	for (const param of params) {
-		const field = new Field(prefix ? `${prefix}: ${labelOf(param)}` : labelOf(param), param.name);
+		// Nested fields: "Credential Content: API Key (credentialContent.apiKey)".
+		const field =
+			prefix === undefined
+				? new Field(labelOf(param), param.name)
+				: typeof prefix === 'string'
+					? new Field(`${prefix}: ${labelOf(param)}`, param.name)
+					: new Field(`${prefix.label}: ${labelOf(param)}`, `${prefix.key}.${param.name}`);
 		const value = values[param.name];
 		const needed = param.required || (param.requiredWith !== undefined && requiredWithMet(param.requiredWith, values));
 		if (isBlank(value)) {

@@ -87,11 +87,13 @@ export class IdaasClient {
 	/** Sends a prepared request; returns the response body ({} when empty). */
 	async send(request: PreparedRequest, options: CallOptions = {}, query: Record<string, string | number> = {}): Promise<IDataObject> {
 		const { op } = request;
-		const http = httpOptions({ ...request.http, qs: { ...request.http.qs, ...query } });
+		const http: HttpRequest = { ...request.http, qs: { ...request.http.qs, ...query } };
+		// Fresh options for every try, as before the split: n8n's helpers change the object they are
+		// given (abortSignal, an empty body removed).
 		const attempt =
 			op.auth === 'bearer'
-				? () => this.session.send(http)
-				: async () => await this.limiter.run(async () => await exchange(this.node, () => this.ctx.helpers.httpRequest(http)));
+				? async () => await this.session.send(httpOptions(http))
+				: async () => await this.limiter.run(async () => await exchange(this.node, () => this.ctx.helpers.httpRequest(httpOptions(http))));
 		return await withRetries(attempt, { node: this.node, op, policy: this.retry, itemIndex: options.itemIndex, recover: options.recover });
 	}
 

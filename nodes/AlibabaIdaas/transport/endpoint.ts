@@ -1,6 +1,6 @@
 /**
  * Where the Developer API lives. It is served on regional Alibaba Cloud endpoints (not on the
- * instance's own domain); the SDK always uses HTTPS (idaas-api.md §1.1).
+ * instance's own domain); the SDK always uses HTTPS (https://www.alibabacloud.com/help/en/idaas/eiam/developer-reference/api-eiam-developerapi-2022-02-25-endpoint).
  */
 
 export const REGION_ENDPOINTS: ReadonlyArray<{ name: string; value: string }> = [
@@ -38,7 +38,7 @@ export class CredentialConfigError extends Error {
 	}
 }
 
-// Documented ID shapes are `idaas_` / `app_` plus lowercase letters and digits (idaas-api.md §1.2);
+// Documented ID shapes are `idaas_` / `app_` plus lowercase letters and digits (examples of the API metadata);
 // the exact alphabet is unconfirmed, so we allow what can never break out of a path segment.
 const INSTANCE_ID = /^idaas_[A-Za-z0-9_-]{1,64}$/;
 const APPLICATION_ID = /^app_[A-Za-z0-9_-]{1,64}$/;

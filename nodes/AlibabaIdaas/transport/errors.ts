@@ -20,9 +20,10 @@ function pick(body: Record<string, unknown>, ...keys: string[]): string | undefi
 }
 
 /**
- * Reads an error body. The sources disagree on field names (idaas-api.md §1.6): the SDK runtime
- * reads code/Code, message/Message, requestId/RequestId; the OAuth endpoints answer
- * error/error_description/request_id. We accept all of them.
+ * Reads an error body. The sources disagree on field names: the SDK runtime
+ * (@alicloud/openapi-client src/client.ts) reads code/Code, message/Message, requestId/RequestId;
+ * the OAuth endpoints answer error/error_description/request_id (github.com/cloud-idaas client
+ * SDKs). We accept all of them.
  */
 export function parseErrorResponse(
 	status: number,
@@ -45,7 +46,7 @@ export function parseErrorResponse(
 	};
 }
 
-/** The API answers an expired or revoked token with 400 invalid_token, not 401 (META-ZH). */
+/** The API answers an expired or revoked token with 400 invalid_token, not 401 (zh API metadata). */
 export function isTokenRejected(info: IdaasErrorInfo): boolean {
 	return info.code === 'invalid_token' || info.status === 401;
 }

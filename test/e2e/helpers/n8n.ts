@@ -210,6 +210,8 @@ export class N8nSandbox {
 	server?: ChildProcess;
 	serverLog = '';
 	cookie = '';
+	/** Added to every process's environment (e.g. queue mode: the shared database and Redis). */
+	extraEnv: NodeJS.ProcessEnv = {};
 
 	private constructor(
 		readonly paths: N8nPaths,
@@ -241,6 +243,7 @@ export class N8nSandbox {
 				port: this.port,
 				brokerPort: this.brokerPort,
 			}),
+			...this.extraEnv,
 			...extra,
 		};
 		// Unlike npm start's, this overrides a module list set in extra or in the parent's environment.
@@ -331,8 +334,12 @@ export class N8nSandbox {
 		await this.cliOk(['publish:workflow', `--id=${workflowId}`]);
 	}
 
-	async startServer({ timeoutMs = 180_000 } = {}): Promise<void> {
-		const p = spawn(this.paths.node, [this.paths.cli, 'start'], {
+	/**
+	 * `n8n start`, or with command 'worker' a queue-mode worker (`args` e.g. --concurrency), which serves no HTTP and
+	 * is ready when it logs so.
+	 */
+	async startServer({ timeoutMs = 180_000, command = 'start' as 'start' | 'worker', args = [] as string[] } = {}): Promise<void> {
+		const p = spawn(this.paths.node, [this.paths.cli, command, ...args], {
 			cwd: this.userFolder,
 			env: this.env(),
 			stdio: ['ignore', 'pipe', 'pipe'],
@@ -340,6 +347,10 @@ export class N8nSandbox {
 		});
 		trackGroup(p);
 		this.server = p;
+		// A restart appends to the log: readiness is read from after this line only.
+		const mark = `\n[e2e] n8n ${command} spawned (pid ${p.pid})\n`;
+		this.serverLog += mark;
+		const sinceStart = () => this.serverLog.slice(this.serverLog.lastIndexOf(mark));
 		const keep = (d: Buffer) => {
 			this.serverLog = (this.serverLog + d.toString()).slice(-200_000);
 		};
@@ -347,12 +358,13 @@ export class N8nSandbox {
 		p.stderr!.on('data', keep);
 		await waitFor(
 			async () => {
-				if (p.exitCode !== null) throw new Error(`n8n start exited ${p.exitCode}:\n${this.serverLog.slice(-5000)}`);
+				if (p.exitCode !== null) throw new Error(`n8n ${command} exited ${p.exitCode}:\n${this.serverLog.slice(-5000)}`);
+				if (command === 'worker') return /n8n worker is now ready/.test(sinceStart());
 				// /healthz answers long before the REST routes and /types exist ("n8n is starting up");
 				// the editor line is logged once everything is served.
-				return /Editor is now accessible via/.test(this.serverLog) && (await fetch(`${this.baseUrl}/rest/settings`)).ok;
+				return /Editor is now accessible via/.test(sinceStart()) && (await fetch(`${this.baseUrl}/rest/settings`)).ok;
 			},
-			{ timeoutMs, intervalMs: 500, what: `n8n ${this.paths.version} readiness` },
+			{ timeoutMs, intervalMs: 500, what: `n8n ${command} ${this.paths.version} readiness` },
 		).catch((e) => {
 			throw new Error(`${e.message}\n--- n8n log ---\n${this.serverLog.slice(-5000)}`);
 		});
