@@ -29,7 +29,8 @@ export class AlibabaIdaas implements INodeType {
 		name: 'alibabaIdaas',
 		icon: { light: 'file:alibabaIdaas.svg', dark: 'file:alibabaIdaas.dark.svg' },
 		group: ['transform'],
-		// 1.1: ID-list fields (group members, a user's organizational units) are pickers.
+		// 1.1: ID-list fields (group members, a user's organizational units) are pickers, and user,
+		// organizational unit and group open on Get instead of Create (description/properties.ts).
 		version: [1, PICKER_VERSION],
 		defaultVersion: PICKER_VERSION,
 		// The composed upsert is "Create or Update" in the picker, so the canvas says so too (its value stays `upsert`).

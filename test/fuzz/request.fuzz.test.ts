@@ -33,7 +33,7 @@ describe(`request fuzzing (seed ${seed}, FUZZ_SEED to replay)`, () => {
 				request = buildRequest(op, values, connection);
 			} catch (error) {
 				expect(error).toBeInstanceOf(ParameterError);
-				expect((error as ParameterError).field.length).toBeGreaterThan(0);
+				expect((error as ParameterError).label.length).toBeGreaterThan(0);
 				totals.rejected++;
 				continue;
 			}

@@ -13,16 +13,16 @@ beforeEach(() => env.emu.reset());
 
 describe('bad input fails before any request, naming the field', () => {
 	const cases: Array<[string, object, RegExp]> = [
-		['missing required field', { resource: 'user', operation: 'create', username: 'x.y', primaryOrganizationalUnitId: rl('id', '') }, /Organizational Unit is required/],
-		['malformed email', { resource: 'user', operation: 'update', userId: byId(ALICE), updateFields: { email: 'not-an-email' } }, /Email "not-an-email" is not valid/],
-		['malformed phone number', { resource: 'user', operation: 'update', userId: byId(ALICE), updateFields: { phoneNumber: '12-34', phoneRegion: '86' } }, /Phone Number "12-34" is not valid/],
-		['phone number without region', { resource: 'user', operation: 'update', userId: byId(ALICE), updateFields: { phoneNumber: '13800000002' } }, /Phone Region is required/],
-		['wrong-kind ID', { resource: 'user', operation: 'get', userId: rl('id', 'group_demosales01') }, /User must be a user ID starting with user_, got an group ID/],
-		['empty ID list', { resource: 'group', operation: 'addUsers', groupId: byId('group_demosales01'), userIds: ' , ' }, /Users is empty/],
-		['wrong-kind ID in a list', { resource: 'group', operation: 'addUsers', groupId: byId('group_demosales01'), userIds: `${ALICE},ou_demohr01` }, /Users must be a user ID/],
+		['missing required field', { resource: 'user', operation: 'create', username: 'x.y', primaryOrganizationalUnitId: rl('id', '') }, /^Organizational Unit \(primaryOrganizationalUnitId\) is required\. Check the "Organizational Unit" field\.$/],
+		['malformed email', { resource: 'user', operation: 'update', userId: byId(ALICE), updateFields: { email: 'not-an-email' } }, /Email \(email\) "not-an-email" is not valid/],
+		['malformed phone number', { resource: 'user', operation: 'update', userId: byId(ALICE), updateFields: { phoneNumber: '12-34', phoneRegion: '86' } }, /Phone Number \(phoneNumber\) "12-34" is not valid/],
+		['phone number without region', { resource: 'user', operation: 'update', userId: byId(ALICE), updateFields: { phoneNumber: '13800000002' } }, /Phone Region \(phoneRegion\) is required/],
+		['wrong-kind ID', { resource: 'user', operation: 'get', userId: rl('id', 'group_demosales01') }, /^User \(userId\) must be a user ID starting with user_, got a group ID\. Check the "User" field\.$/],
+		['empty ID list', { resource: 'group', operation: 'addUsers', groupId: byId('group_demosales01'), userIds: ' , ' }, /Users \(userIds\) is empty/],
+		['wrong-kind ID in a list', { resource: 'group', operation: 'addUsers', groupId: byId('group_demosales01'), userIds: `${ALICE},ou_demohr01` }, /Users \(userIds\) must be a user ID/],
 		['malformed email locator', { resource: 'user', operation: 'get', userId: rl('email', 'bob at acme') }, /By Email\) "bob at acme" is not a valid email/],
 		['empty update', { resource: 'group', operation: 'update', groupId: byId('group_demosales01'), updateFields: {} }, /Update Fields is empty/],
-		['upsert with a bad email', { resource: 'user', operation: 'upsert', userExternalId: 'E9', username: 'e.nine', primaryOrganizationalUnitId: byId('ou_demohr01'), additionalFields: { email: 'e9@' } }, /Email "e9@" is not valid/],
+		['upsert with a bad email', { resource: 'user', operation: 'upsert', userExternalId: 'E9', username: 'e.nine', primaryOrganizationalUnitId: byId('ou_demohr01'), additionalFields: { email: 'e9@' } }, /Email \(email\) "e9@" is not valid/],
 		['missing user token', { resource: 'user', operation: 'getUserInfo', userAccessToken: expr('') }, /User Access Token is required/],
 	];
 	test.each(cases)('%s', async (_name, params, message) => {

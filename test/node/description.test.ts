@@ -1,20 +1,72 @@
 import type { INodeProperties } from 'n8n-workflow';
+import { NodeHelpers } from 'n8n-workflow';
 
 import { CATALOG, RESOURCES } from '../../nodes/AlibabaIdaas/catalog';
+import { toolText } from '../../nodes/AlibabaIdaas/description/toolText';
 import { mapWithConcurrency } from '../../nodes/AlibabaIdaas/transport/concurrency';
 import { node } from './support';
 
 const properties = node.description.properties;
-const pickers = properties.filter((p) => p.name === 'operation');
+const operationProperties = properties.filter((p) => p.name === 'operation');
+/** The holders of the AI tool texts (description/toolText.ts): never displayed, for no node has version 0. */
+const toolTexts = operationProperties.filter((p) => JSON.stringify(p.displayOptions?.show?.['@version']) === '[0]');
+const pickers = operationProperties.filter((p) => !toolTexts.includes(p));
+const optionsOf = (p: INodeProperties) => p.options as Array<{ value: string; action?: string }>;
+
+/** A node of this type as n8n resolves it: its parameters with the defaults of its version. */
+function resolved(parameters: Record<string, unknown>, typeVersion: number, tool = false) {
+	const type = tool ? { ...node.description, name: `${node.description.name}Tool` } : node.description;
+	const n = { id: '1', name: 'IDaaS', type: type.name, typeVersion, position: [0, 0] as [number, number], parameters: {} };
+	return { ...n, parameters: NodeHelpers.getNodeParameters(properties, parameters as never, true, false, n, type) ?? {} };
+}
 
 test('every catalog operation is in its resource picker with the catalog action label', () => {
 	for (const op of CATALOG) {
-		const picker = pickers.find((p) => p.displayOptions?.show?.resource?.includes(op.resource));
-		const option = (picker?.options as Array<{ value: string; action?: string }>).find((o) => o.value === op.operation);
-		expect(option?.action).toBe(op.panelText);
+		for (const picker of pickers.filter((p) => p.displayOptions?.show?.resource?.includes(op.resource))) {
+			expect(optionsOf(picker).find((o) => o.value === op.operation)?.action).toBe(op.panelText);
+		}
 	}
-	expect(pickers.map((p) => p.displayOptions?.show?.resource?.[0])).toEqual(RESOURCES.map((r) => r.value));
-	for (const p of [...pickers, properties[0]]) expect(p.noDataExpression).toBe(true);
+	expect([...new Set(pickers.map((p) => p.displayOptions?.show?.resource?.[0]))]).toEqual(RESOURCES.map((r) => r.value));
+	for (const p of [...operationProperties, properties[0]]) expect(p.noDataExpression).toBe(true);
+});
+
+test('a tool dropped onto an agent as it is reads: from version 1.1 user, OU and group default to Get; 1 keeps Create', () => {
+	const defaults = (v: number) => Object.fromEntries(RESOURCES.map((r) => [r.value, resolved({ resource: r.value }, v).parameters.operation]));
+	expect(defaults(1.1)).toEqual({
+		user: 'get',
+		organizationalUnit: 'get',
+		group: 'get',
+		application: 'getProvisioningScope',
+		token: 'generate',
+		cloudAccountRole: 'obtainAccessCredential',
+		// PAM: their first operations write (a credential, a JWT); the defaults read.
+		credential: 'obtain',
+		authenticationToken: 'getAll',
+		oauthAuthorizationSession: 'get',
+	});
+	expect(defaults(1)).toMatchObject({ user: 'create', organizationalUnit: 'create', group: 'create' });
+	expect(node.description).toMatchObject({ version: [1, 1.1], defaultVersion: 1.1 });
+	for (const op of CATALOG.filter((o) => o.method === 'GET')) expect(resolved({ resource: op.resource, operation: op.operation }, 1.1).parameters.operation).toBe(op.operation);
+});
+
+test('n8n describes each operation to a model with its catalog tool text; the editor never shows that text', () => {
+	// First in the list, so that n8n's makeDescription (which takes the first operation property of the resource) reads it.
+	expect(properties.findIndex((p) => p.name === 'operation')).toBe(properties.indexOf(toolTexts[0]));
+	for (const op of CATALOG) {
+		const tool = resolved({ resource: op.resource, operation: op.operation }, 1.1, true);
+		expect(tool.parameters.operation).toBe(op.operation);
+		expect(NodeHelpers.getToolDescriptionForNode(tool as never, node as never)).toBe(`${toolText(op)} in Alibaba Cloud IDaaS`);
+		for (const holder of toolTexts) expect(NodeHelpers.displayParameter(tool.parameters, holder, tool as never, node.description)).toBe(false);
+	}
+	const text = (resource: string, operation: string) => optionsOf(toolTexts.find((p) => p.displayOptions?.show?.resource?.[0] === resource)!).find((o) => o.value === operation)?.action;
+	expect(text('user', 'get')).toBe('Get a user (User: a user ID, user_…; returns the user with its ID)');
+	expect(text('user', 'getIdByUsername')).toBe('Get a user ID by username (Username; returns userId: user_…)');
+	expect(text('group', 'addUsers')).toBe('Add users to a group (Group: a group ID, group_…; Users: user IDs, user_…; returns success: true)');
+	expect(text('user', 'upsert')).toBe('Create or update a user (creates it, or updates the one that already exists)');
+	expect(text('user', 'getAll')).toBe('Get many users (optional Organizational Unit: an organizational unit ID, ou_…; returns a list of users with their IDs)');
+	expect(text('token', 'generate')).toBe(
+		'Generate a token (Grant Type; returns the answer of IDaaS; access_token, refresh_token, id_token read [redacted] unless "Include Token Values" is on in the node)',
+	);
 });
 
 test('n8n conventions: Limit, Return All, Simplify, booleans, metadata', () => {

@@ -20,18 +20,18 @@ beforeEach(() => env.emu.reset());
 
 describe('bad input fails before any request, naming the field', () => {
 	const cases: Array<[string, object, RegExp]> = [
-		['missing identifier', { resource: 'credential', operation: 'obtain', credentialIdentifier: expr('') }, /Credential Identifier is required/],
-		['custom claims that are not JSON', { ...JWT, additionalFields: { customClaims: '{team: ops}' } }, /Custom Claims is not valid JSON/],
-		['custom claims that are a list', { ...JWT, additionalFields: { customClaims: '[1]' } }, /Custom Claims must be an object/],
-		['no audience', { ...JWT, audiences: ' , ' }, /Audiences is empty/],
-		['a zero lifetime', { ...JWT, additionalFields: { expiration: 0 } }, /Expiration \(Seconds\) must be between 1/],
+		['missing identifier', { resource: 'credential', operation: 'obtain', credentialIdentifier: expr('') }, /Credential Identifier \(credentialIdentifier\) is required/],
+		['custom claims that are not JSON', { ...JWT, additionalFields: { customClaims: '{team: ops}' } }, /Custom Claims \(customClaims\) is not valid JSON/],
+		['custom claims that are a list', { ...JWT, additionalFields: { customClaims: '[1]' } }, /Custom Claims \(customClaims\) must be an object/],
+		['no audience', { ...JWT, audiences: ' , ' }, /Audiences \(audiences\) is empty/],
+		['a zero lifetime', { ...JWT, additionalFields: { expiration: 0 } }, /Expiration \(Seconds\) \(expiration\) must be between 1/],
 		['a URL parameter that is not text', { resource: 'authenticationToken', operation: 'fetchOAuthToken', credentialProviderIdentifier: 'demo-m2m-oauth', additionalFields: { customParameters: '{"prompt":1}' } }, /the value of "prompt" must be text/],
-		['a scope over 256 characters', { resource: 'authenticationToken', operation: 'fetchOAuthToken', credentialProviderIdentifier: 'demo-m2m-oauth', additionalFields: { scope: 'x'.repeat(257) } }, /Scope is too long: at most 256/],
-		['an unknown credential type', { resource: 'credential', operation: 'createUserExclusive', credentialIdentifier: 'k', credentialName: 'K', credentialType: expr('password'), credentialContent: { values: { apiKeyContent: { values: { apiKey: 'sk-x' } } } } }, /Credential Type must be one of api_key, oauth_client/],
-		['no API key in the content', { resource: 'credential', operation: 'createUserExclusive', credentialIdentifier: 'k', credentialName: 'K', credentialType: 'api_key', credentialContent: { values: { apiKeyContent: { values: {} } } } }, /API Key Content: API Key is required/],
-		['a missing short token', { resource: 'authenticationToken', operation: 'getJwtByShortToken', derivedShortToken: expr('') }, /Derived Short Token is required/],
-		['a 129-character display name', { resource: 'user', operation: 'create', username: 'long.name', primaryOrganizationalUnitId: byId('ou_demosales01'), displayName: 'd'.repeat(129) }, /Display Name is too long: at most 128/],
-		['a 257-character username', { resource: 'user', operation: 'create', username: 'u'.repeat(257), primaryOrganizationalUnitId: byId('ou_demosales01') }, /Username is too long: at most 256/],
+		['a scope over 256 characters', { resource: 'authenticationToken', operation: 'fetchOAuthToken', credentialProviderIdentifier: 'demo-m2m-oauth', additionalFields: { scope: 'x'.repeat(257) } }, /Scope \(scope\) is too long: at most 256/],
+		['an unknown credential type', { resource: 'credential', operation: 'createUserExclusive', credentialIdentifier: 'k', credentialName: 'K', credentialType: expr('password'), credentialContent: { values: { apiKeyContent: { values: { apiKey: 'sk-x' } } } } }, /Credential Type \(credentialType\) must be one of api_key, oauth_client/],
+		['no API key in the content', { resource: 'credential', operation: 'createUserExclusive', credentialIdentifier: 'k', credentialName: 'K', credentialType: 'api_key', credentialContent: { values: { apiKeyContent: { values: {} } } } }, /API Key Content: API Key \(credentialContent\.apiKeyContent\.apiKey\) is required/],
+		['a missing short token', { resource: 'authenticationToken', operation: 'getJwtByShortToken', derivedShortToken: expr('') }, /Derived Short Token \(derivedShortToken\) is required/],
+		['a 129-character display name', { resource: 'user', operation: 'create', username: 'long.name', primaryOrganizationalUnitId: byId('ou_demosales01'), displayName: 'd'.repeat(129) }, /Display Name \(displayName\) is too long: at most 128/],
+		['a 257-character username', { resource: 'user', operation: 'create', username: 'u'.repeat(257), primaryOrganizationalUnitId: byId('ou_demosales01') }, /Username \(username\) is too long: at most 256/],
 	];
 	test.each(cases)('%s', async (_name, params, message) => {
 		const result = await env.run(params as never);
@@ -128,10 +128,10 @@ test('as an AI agent tool: obtain credential and generate JWT say what they retu
 		NodeHelpers.getToolDescriptionForNode({ parameters: { resource, operation } } as unknown as INode, node);
 	expect(node.description.usableAsTool).toBe(true);
 	expect(toolDescription('credential', 'obtain')).toBe(
-		'Obtain a credential (its name, type and status; its secret when Include Secret Values is on) in Alibaba Cloud IDaaS',
+		'Obtain a credential (Credential Identifier; returns its name, type and status; apiKey, clientSecret read [redacted] unless "Include Secret Values" is on in the node) in Alibaba Cloud IDaaS',
 	);
 	expect(toolDescription('authenticationToken', 'generateJwt')).toBe(
-		'Generate a JWT (its token ID, consumer and expiry; the JWT when Include Secret Values is on) in Alibaba Cloud IDaaS',
+		'Generate a JWT (Credential Provider Identifier; Subject; Audiences; returns its token ID, consumer and expiry; jwtValue, derivedShortToken read [redacted] unless "Include Secret Values" is on in the node) in Alibaba Cloud IDaaS',
 	);
 });
 

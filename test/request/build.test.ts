@@ -55,15 +55,15 @@ describe('buildRequest', () => {
 	});
 
 	it.each([
-		['a missing required field', 'CreateUser', { primaryOrganizationalUnitId: 'ou_1' }, 'Username is required'],
-		['a conditional field', 'CreateUser', { username: 'a', primaryOrganizationalUnitId: 'ou_1', email: 'a@b.co' }, 'Email Verified is required when email is set'],
+		['a missing required field', 'CreateUser', { primaryOrganizationalUnitId: 'ou_1' }, 'Username (username) is required'],
+		['a conditional field', 'CreateUser', { username: 'a', primaryOrganizationalUnitId: 'ou_1', email: 'a@b.co' }, 'Email Verified (emailVerified) is required when email is set'],
 		['a malformed email', 'GetUserIdByEmail', { email: 'not-an-email' }, 'is not valid: use a valid email address'],
 		['a malformed phone', 'GetUserIdByPhoneNumber', { phoneNumber: '+86 123' }, '6 to 15 digits'],
 		['an ID of the wrong kind', 'GetUser', { userId: 'ou_123' }, 'must be a user ID starting with user_, got an organizational unit ID'],
 		['a path traversal attempt', 'GetUser', { userId: 'user_../../x' }, 'is not a valid user ID'],
 		['a query-string injection', 'GetGroup', { groupId: 'group_1?x=1' }, 'is not a valid group ID'],
 		['a slash in a path value of no ID kind', 'GenerateTokenByAuthorizationServer', { authorizationServerId: 'iauths_a/../b', grant_type: 'client_credentials' }, 'is not a valid ID: use letters, digits, _ and - only'],
-		['an empty list', 'AddUsersToGroup', { groupId: 'group_1', userIds: ' , ' }, 'Users is empty: give at least one'],
+		['an empty list', 'AddUsersToGroup', { groupId: 'group_1', userIds: ' , ' }, 'Users (userIds) is empty: give at least one'],
 		['a value out of range', 'ListUsers', { pageSize: 500 }, 'between 1 and 100'],
 		['a bad enum value', 'GetUserIdByUserExternalId', { userExternalId: 'x', userSourceType: 'okta', userSourceId: 'y' }, 'must be one of build_in, ding_talk, ad, ldap'],
 		['a too-long name', 'CreateGroup', { groupName: 'x'.repeat(65) }, 'too long: at most 64'],
@@ -74,12 +74,12 @@ describe('buildRequest', () => {
 
 	it('never echoes a sensitive value in its error', () => {
 		expect(parameterError(() => buildRequest(op('UpdateUserPassword'), { userId: 'user_1' }, connection)).message).toBe(
-			'Password is required',
+			'Password (password) is required',
 		);
 		const error = parameterError(() =>
 			buildRequest(op('UpdateUserPassword'), { userId: 'user_1', password: ['Sup3r-S3cret!'] }, connection),
 		);
-		expect(error.message).toBe('Password must be text, got object');
+		expect(error.message).toBe('Password (password) must be text, got object');
 	});
 });
 

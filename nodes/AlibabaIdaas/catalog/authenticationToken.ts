@@ -67,8 +67,8 @@ export const authenticationTokenOperations: readonly OperationSpec[] = [
 		resource: 'authenticationToken',
 		operation: 'generateJwt',
 		displayName: 'Generate JWT',
-		// Also an AI agent's tool description ("<panelText> in Alibaba Cloud IDaaS"): say what comes back.
-		panelText: 'Generate a JWT (its token ID, consumer and expiry; the JWT when Include Secret Values is on)',
+		panelText: 'Generate a JWT',
+		toolReturns: 'its token ID, consumer and expiry',
 		description:
 			'Have IDaaS sign a JWT for a subject and audiences. Returns the token ID, consumer and expiry, and the JWT (and short token) when Include Secret Values is on',
 		method: 'POST',

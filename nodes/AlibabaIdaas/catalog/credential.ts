@@ -16,8 +16,8 @@ export const credentialOperations: readonly OperationSpec[] = [
 		resource: 'credential',
 		operation: 'obtain',
 		displayName: 'Obtain',
-		// Also an AI agent's tool description ("<panelText> in Alibaba Cloud IDaaS"): say what comes back.
-		panelText: 'Obtain a credential (its name, type and status; its secret when Include Secret Values is on)',
+		panelText: 'Obtain a credential',
+		toolReturns: 'its name, type and status',
 		description:
 			'Read a stored credential by its identifier: name, type and status, and its secret (API key, or OAuth client ID and secret) when Include Secret Values is on',
 		method: 'GET',

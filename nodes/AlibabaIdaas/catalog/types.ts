@@ -136,6 +136,8 @@ export interface OperationSpec {
 	 * is documented (the emulator then requires none).
 	 */
 	scope?: string;
+	/** What comes back, in words, for an AI agent's model, where the generic wording would say too little (description/toolText.ts). */
+	toolReturns?: string;
 	/** In neither the API metadata nor the current SDKs; documented only by Go SDK v1.0.2 (client/client.go). */
 	legacy?: boolean;
 	/**

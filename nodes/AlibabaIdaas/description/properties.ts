@@ -6,6 +6,7 @@ import { labelOf } from '../request/validation';
 import type { LocatorKind } from './locatorField';
 import { isLocatorListParam, isLocatorParam } from '../request/locators';
 import { locatorListProperty, locatorProperty } from './locatorField';
+import { toolText, toolTextProperty } from './toolText';
 
 /**
  * n8n properties generated from the catalog, so that a new catalog entry shows up in the editor
@@ -17,7 +18,7 @@ import { locatorListProperty, locatorProperty } from './locatorField';
  * OAuth client credentials come from the credential.
  */
 
-/** The node version whose ID-list fields are pickers (version 1 had comma-separated text). */
+/** Node version 1.1: ID-list fields are pickers (1 had comma-separated text) and resources open on a read. */
 export const PICKER_VERSION = 1.1;
 
 const PAGING = new Set(['pageNumber', 'pageSize', 'nextToken', 'maxResults']);
@@ -245,29 +246,51 @@ export interface ExtraOperation {
 	fields: readonly INodeProperties[];
 }
 
-/** The operation picker of a resource: catalog operations plus composed ones. */
-export function operationPicker(resource: Resource, extras: readonly ExtraOperation[] = []): INodeProperties {
+/** Whether an operation only reads (a safe default: a tool dropped onto an agent as it is must not write). */
+function isRead(op: OperationSpec): boolean {
+	return op.method === 'GET';
+}
+
+/**
+ * The operation pickers of a resource: catalog operations plus composed ones, and first the
+ * never-displayed holder of their texts for AI agents (toolText.ts). Node version 1 keeps its first
+ * operation as the default (n8n does not store a parameter left at its default, so saved
+ * workflows rely on it); from 1.1 the default is the resource's first read where the first
+ * operation writes.
+ */
+export function operationPickers(resource: Resource, extras: readonly ExtraOperation[] = []): INodeProperties[] {
 	const ops = operationsOf(resource);
+	const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name);
 	const options: INodePropertyOptions[] = [
 		...ops.map((op) => ({ name: op.displayName, value: op.operation, description: op.description, action: op.panelText })),
 		...extras.map((extra) => extra.option),
-	].sort((a, b) => a.name.localeCompare(b.name));
-	const firstOperation = ops[0].operation;
-	return {
+	].sort(byName);
+	const toolTexts = [
+		...ops.map((op) => ({ name: op.displayName, value: op.operation, toolText: toolText(op) })),
+		...extras.map(({ option }) => ({ name: option.name, value: option.value, toolText: `${option.action} (creates it, or updates the one that already exists)` })),
+	].sort(byName);
+	const picker = (operation: string, version?: INodeProperties['displayOptions']): INodeProperties => ({
 		displayName: 'Operation',
 		name: 'operation',
 		type: 'options',
 		noDataExpression: true,
-		displayOptions: { show: { resource: [resource] } },
+		displayOptions: { show: { resource: [resource], ...version?.show } },
 		options,
-		default: firstOperation,
-	};
+		default: operation,
+	});
+	const first = ops[0];
+	const read = isRead(first) ? first : (ops.find(isRead) ?? first);
+	const pickers =
+		read === first
+			? [picker(first.operation)]
+			: [picker(first.operation, { show: { '@version': [1] } }), picker(read.operation, { show: { '@version': [{ _cnd: { gte: PICKER_VERSION } }] } })];
+	return [toolTextProperty(resource, toolTexts), ...pickers];
 }
 
 /** Everything a resource shows: picker, per-operation fields, paging, secret opt-ins and Simplify. */
 export function resourceProperties(resource: Resource, extras: readonly ExtraOperation[] = []): INodeProperties[] {
 	const ops = operationsOf(resource);
-	const properties: INodeProperties[] = [operationPicker(resource, extras)];
+	const properties: INodeProperties[] = operationPickers(resource, extras);
 	for (const op of ops) {
 		properties.push(...operationFields(op));
 		if (op.pagination) properties.push(...returnAllAndLimit(op));

@@ -10,14 +10,33 @@ import { CredentialConfigError } from '../transport/endpoint';
  * gets an error naming the field instead of a round trip and a terse API code.
  */
 
+/**
+ * A field as errors name it: the editor label and the parameter key, "User (userId)". An AI agent
+ * fills the field under a key of its own (the `$fromAI` key), so its error names both.
+ */
+export class Field {
+	constructor(
+		readonly label: string,
+		readonly key: string,
+	) {}
+
+	toString(): string {
+		return `${this.label} (${this.key})`;
+	}
+}
+
 export class ParameterError extends Error {
 	constructor(
-		/** The editor label of the field. */
-		readonly field: string,
+		readonly field: Field | string,
 		message: string,
 	) {
 		super(message);
 		this.name = 'ParameterError';
+	}
+
+	/** The editor label of the field, for "Check the … field". */
+	get label(): string {
+		return typeof this.field === 'string' ? this.field : this.field.label;
 	}
 }
 
@@ -39,10 +58,10 @@ export function checked<T>(node: INode, run: () => T, itemIndex?: number): T {
 		});
 	}
 	if (failure instanceof ParameterError) {
-		throw new NodeOperationError(node, failure.message, {
-			itemIndex,
-			description: `Check the "${failure.field}" field.`,
-		});
+		// The hint is part of the message: an AI agent's model is handed the message, and n8n 2.8
+		// leaves the description out of it.
+		const hint = `Check the "${failure.label}" field.`;
+		throw new NodeOperationError(node, `${failure.message}. ${hint}`, { itemIndex, description: hint });
 	}
 	if (failure !== undefined) throw new NodeOperationError(node, failure as Error, { itemIndex });
 	return result as T;
@@ -82,6 +101,12 @@ export function isBlank(value: unknown): boolean {
 	);
 }
 
+/** "a group", "an organizational unit". */
+export function withArticle(noun: string): string {
+	// "a user": the u of user sounds like a consonant; the other ID nouns start with a, i or o.
+	return `${/^[aeio]/i.test(noun) ? 'an' : 'a'} ${noun}`;
+}
+
 function describe(value: unknown): string {
 	const text = typeof value === 'string' ? value : JSON.stringify(value);
 	return text.length > 40 ? `${text.slice(0, 37)}...` : text;
@@ -90,12 +115,12 @@ function describe(value: unknown): string {
 /** What a value in a URL path may be: one segment of an ID's alphabet, so it can never add a segment. */
 const PATH_VALUE = /^[A-Za-z0-9_-]{1,128}$/;
 
-function checkId(value: string, kind: IdKind, field: string): string {
+function checkId(value: string, kind: IdKind, field: Field | string): string {
 	const id = value.trim();
 	const prefix = ID_PREFIX[kind];
 	if (!id.startsWith(prefix)) {
 		const other = (Object.keys(ID_PREFIX) as IdKind[]).find((k) => id.startsWith(ID_PREFIX[k]));
-		const got = other ? `an ${ID_NOUN[other]} ID` : `"${describe(id)}"`;
+		const got = other ? `${withArticle(ID_NOUN[other])} ID` : `"${describe(id)}"`;
 		throw new ParameterError(field, `${field} must be a ${ID_NOUN[kind]} ID starting with ${prefix}, got ${got}`);
 	}
 	// IDs go into URL paths: nothing but the documented alphabet may pass.
@@ -105,7 +130,7 @@ function checkId(value: string, kind: IdKind, field: string): string {
 	return id;
 }
 
-function toStringValue(param: ParamSpec, field: string, value: unknown): string {
+function toStringValue(param: ParamSpec, field: Field | string, value: unknown): string {
 	// Spreadsheets and expressions hand over phone numbers and IDs as numbers; the text checks
 	// below apply to them all the same.
 	const raw = typeof value === 'number' && Number.isFinite(value) ? String(value) : value;
@@ -131,7 +156,7 @@ function toStringValue(param: ParamSpec, field: string, value: unknown): string 
 	return text;
 }
 
-function toInteger(param: ParamSpec, field: string, value: unknown): number {
+function toInteger(param: ParamSpec, field: Field | string, value: unknown): number {
 	const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
 	if (typeof number !== 'number' || !Number.isInteger(number)) {
 		throw new ParameterError(field, `${field} must be a whole number, got "${describe(value)}"`);
@@ -142,13 +167,13 @@ function toInteger(param: ParamSpec, field: string, value: unknown): number {
 	return number;
 }
 
-function toBoolean(field: string, value: unknown): boolean {
+function toBoolean(field: Field | string, value: unknown): boolean {
 	if (typeof value === 'boolean') return value;
 	if (value === 'true' || value === 'false') return value === 'true';
 	throw new ParameterError(field, `${field} must be true or false, got "${describe(value)}"`);
 }
 
-function toStringList(param: ParamSpec, field: string, value: unknown): string[] {
+function toStringList(param: ParamSpec, field: Field | string, value: unknown): string[] {
 	// A comma-separated string is what users type or map from a spreadsheet cell.
 	const items = typeof value === 'string' ? value.split(',') : value;
 	if (!Array.isArray(items)) {
@@ -167,7 +192,7 @@ function toStringList(param: ParamSpec, field: string, value: unknown): string[]
 	return [...new Set(list)];
 }
 
-function toObject(param: ParamSpec, field: string, value: unknown): Record<string, unknown> {
+function toObject(param: ParamSpec, field: Field | string, value: unknown): Record<string, unknown> {
 	const object = typeof value === 'string' ? parseJson(field, value) : value;
 	if (object === null || typeof object !== 'object' || Array.isArray(object)) {
 		throw new ParameterError(field, `${field} must be an object`);
@@ -181,7 +206,7 @@ function toObject(param: ParamSpec, field: string, value: unknown): Record<strin
 }
 
 /** A free map (a JWT's custom claims, extra URL parameters): any names; the values the catalog allows. */
-function toMap(param: ParamSpec, field: string, map: Record<string, unknown>): Record<string, unknown> {
+function toMap(param: ParamSpec, field: Field | string, map: Record<string, unknown>): Record<string, unknown> {
 	if (param.mapValues === 'string') {
 		const bad = Object.entries(map).find(([, v]) => typeof v !== 'string');
 		if (bad) throw new ParameterError(field, `${field}: the value of "${bad[0]}" must be text`);
@@ -189,7 +214,7 @@ function toMap(param: ParamSpec, field: string, map: Record<string, unknown>): R
 	return map;
 }
 
-function toObjectList(param: ParamSpec, field: string, value: unknown): Array<Record<string, unknown>> {
+function toObjectList(param: ParamSpec, field: Field | string, value: unknown): Array<Record<string, unknown>> {
 	const list = typeof value === 'string' ? parseJson(field, value) : value;
 	if (!Array.isArray(list)) {
 		throw new ParameterError(field, `${field} must be a list of objects`);
@@ -198,13 +223,14 @@ function toObjectList(param: ParamSpec, field: string, value: unknown): Array<Re
 		if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) {
 			throw new ParameterError(field, `${field} entry ${index + 1} must be an object`);
 		}
-		return normalizeObject(param.fields ?? [], `${field} entry ${index + 1}`, entry as Record<string, unknown>);
+		const entryField = typeof field === 'string' ? `${field} entry ${index + 1}` : new Field(`${field.label} entry ${index + 1}`, `${field.key}[${index}]`);
+		return normalizeObject(param.fields ?? [], entryField, entry as Record<string, unknown>);
 	});
 }
 
 const NOT_JSON = Symbol('not JSON');
 
-function parseJson(field: string, text: string): unknown {
+function parseJson(field: Field | string, text: string): unknown {
 	let parsed: unknown;
 	try {
 		parsed = JSON.parse(text);
@@ -217,7 +243,7 @@ function parseJson(field: string, text: string): unknown {
 
 function normalizeObject(
 	fields: readonly ParamSpec[],
-	label: string,
+	label: Field | string,
 	object: Record<string, unknown>,
 ): Record<string, unknown> {
 	const known = new Set(fields.map((f) => f.name));
@@ -229,7 +255,7 @@ function normalizeObject(
 }
 
 /** Turns one value into what goes on the wire, or throws a ParameterError. */
-export function normalizeValue(param: ParamSpec, value: unknown, field = labelOf(param)): unknown {
+export function normalizeValue(param: ParamSpec, value: unknown, field: Field | string = new Field(labelOf(param), param.name)): unknown {
 	switch (param.valueType) {
 		case 'string':
 			return toStringValue(param, field, value);
@@ -260,11 +286,17 @@ export function requiredWithMet(condition: string, values: Record<string, unknow
 export function normalizeValues(
 	params: readonly ParamSpec[],
 	values: Record<string, unknown>,
-	prefix?: string,
+	prefix?: Field | string,
 ): Record<string, unknown> {
 	const result: Record<string, unknown> = {};
 	for (const param of params) {
-		const field = prefix ? `${prefix}: ${labelOf(param)}` : labelOf(param);
+		// Nested fields: "Credential Content: API Key (credentialContent.apiKey)".
+		const field =
+			prefix === undefined
+				? new Field(labelOf(param), param.name)
+				: typeof prefix === 'string'
+					? new Field(`${prefix}: ${labelOf(param)}`, param.name)
+					: new Field(`${prefix.label}: ${labelOf(param)}`, `${prefix.key}.${param.name}`);
 		const value = values[param.name];
 		const needed = param.required || (param.requiredWith !== undefined && requiredWithMet(param.requiredWith, values));
 		if (isBlank(value)) {
