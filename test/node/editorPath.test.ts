@@ -75,7 +75,7 @@ describe('ID lists: pickers from version 1.1, comma-separated text kept for vers
 
 	test('a wrong kind of ID in a picker entry is refused before any request', async () => {
 		const result = await env.harness.execute(node, { resource: 'group', operation: 'addUsers', groupId: byId(SALES), userIds: picked({ __rl: true, mode: 'id', value: expr('ou_demohr01') }) }, v11);
-		expect(result.error?.message).toBe('Users must be a user ID starting with user_, got an organizational unit ID');
+		expect(result.error?.message).toBe('Users (userIds) must be a user ID starting with user_, got an organizational unit ID. Check the "Users" field.');
 		expect(env.requests('AddUsersToGroup')).toBe(0);
 	});
 });
