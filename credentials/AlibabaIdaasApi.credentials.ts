@@ -1,15 +1,18 @@
 import type {
-	IAuthenticateGeneric,
 	ICredentialDataDecryptedObject,
 	ICredentialTestRequest,
 	ICredentialType,
 	IDataObject,
 	IHttpRequestHelper,
+	IHttpRequestOptions,
 	INodeProperties,
 	Icon,
 } from 'n8n-workflow';
 
 import { CUSTOM_ENDPOINT, REGION_ENDPOINTS, resolveConnection } from '../nodes/AlibabaIdaas/shared/endpoint';
+
+/** GenerateToken's path below the instance and application. */
+const TOKEN_PATH = '/oauth2/token';
 
 /**
  * Client-credentials access to the IDaaS Developer API of one application.
@@ -41,11 +44,12 @@ export class AlibabaIdaasApi implements ICredentialType {
 			default: '',
 		},
 		{
-			// Not a secret, so not password-typed: n8n 2.8.4 masks password-typed values with
-			// `.startsWith`, which throws on the number our earlier releases stored here and left the
-			// credential unopenable. Unmasked, old numbers and the strings written now both load.
+			// When the token expires, in epoch seconds, as text. Not a secret, so not password-typed: release
+			// 0.1.0 kept a number in a password-typed `accessTokenExpiresAt`, and n8n 2.8.4 masks such values
+			// with `.startsWith`, which threw and left the credential unopenable. n8n skips data keys that no
+			// property declares, so credentials saved by 0.1.0 open again without any action.
 			displayName: 'Access Token Expires At',
-			name: 'accessTokenExpiresAt',
+			name: 'expiresAt',
 			type: 'hidden',
 			default: '',
 		},
@@ -125,7 +129,7 @@ export class AlibabaIdaasApi implements ICredentialType {
 		});
 		const response = (await this.helpers.httpRequest({
 			method: 'POST',
-			url: `${baseUrl}/v2/${encodeURIComponent(instanceId)}/${encodeURIComponent(applicationId)}/oauth2/token`,
+			url: `${baseUrl}/v2/${encodeURIComponent(instanceId)}/${encodeURIComponent(applicationId)}${TOKEN_PATH}`,
 			headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
 			body: form.toString(),
 			json: true,
@@ -147,26 +151,61 @@ export class AlibabaIdaasApi implements ICredentialType {
 			? expiresAt
 			: Math.floor(Date.now() / 1000) + (Number.isFinite(expiresIn) ? expiresIn : 0);
 		// Strings only: credential data is shown and masked by the editor as text.
-		return { accessToken: body.access_token, accessTokenExpiresAt: String(expiresAtSeconds) };
+		return { accessToken: body.access_token, expiresAt: String(expiresAtSeconds) };
 	}
 
-	authenticate: IAuthenticateGeneric = {
-		type: 'generic',
-		properties: {
-			headers: {
-				Authorization: '=Bearer {{$credentials.accessToken}}',
-			},
-		},
-	};
+	/**
+	 * The bearer token on every API request, except the token endpoint itself: it authenticates the client by
+	 * the secret in its form body, and the stored token may be stale or another tenant's (the Test button).
+	 */
+	async authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		requestOptions: IHttpRequestOptions,
+	): Promise<IHttpRequestOptions> {
+		if (requestOptions.url.endsWith(TOKEN_PATH)) return requestOptions;
+		return {
+			...requestOptions,
+			headers: { ...requestOptions.headers, Authorization: `Bearer ${String(credentials.accessToken ?? '')}` },
+		};
+	}
 
-	// GetApplicationProvisioningScope needs no granted permission ("has the permission by
-	// default", META-EN), so a working credential always passes.
+	/**
+	 * The Test button asks for a fresh token (GenerateToken) with what the form holds. It cannot read an API with
+	 * the stored token: n8n renews a token only when it is empty or after a 401, and IDaaS answers a stale token
+	 * (expired, or issued by the tenant the form pointed at before) with 400 invalid_token. The URL follows
+	 * resolveBaseUrl/resolveConnection (shared/endpoint.ts): a bare custom host gets https://, IDs are trimmed
+	 * and encoded.
+	 */
 	test: ICredentialTestRequest = {
 		request: {
 			baseURL:
-				'={{$credentials.region === "custom" ? String($credentials.customEndpoint).trim().replace(/\\/+$/, "") : "https://" + $credentials.region}}',
-			url: '=/v2/{{$credentials.instanceId}}/{{$credentials.applicationId}}/provisioningScope',
-			method: 'GET',
+				'={{ $credentials.region === "custom" ? (/^[a-z][a-z0-9+.-]*:\\/\\//i.test(String($credentials.customEndpoint).trim()) ? "" : "https://") + String($credentials.customEndpoint).trim().replace(/\\/+$/, "") : "https://" + $credentials.region }}',
+			url: `=/v2/{{ encodeURIComponent(String($credentials.instanceId).trim()) }}/{{ encodeURIComponent(String($credentials.applicationId).trim()) }}${TOKEN_PATH}`,
+			method: 'POST',
+			headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+			body: {
+				grant_type: 'client_credentials',
+				client_id: '={{ String($credentials.clientId).trim() }}',
+				client_secret: '={{ $credentials.clientSecret }}',
+			},
 		},
+		rules: [
+			{
+				type: 'responseCode',
+				properties: {
+					value: 400,
+					message:
+						'IDaaS refused the client ID or client secret (invalid_client). Copy both again from the application\'s General tab.',
+				},
+			},
+			{
+				type: 'responseCode',
+				properties: {
+					value: 404,
+					message:
+						'No such instance or application at this endpoint: check the region (or endpoint URL), the instance ID and the application ID.',
+				},
+			},
+		],
 	};
 }

@@ -136,14 +136,24 @@ describe('access token', () => {
 });
 
 describe('credential Test button', () => {
-	it('passes with a working credential, always with a fresh token', async () => {
-		const harness = new N8nHarness(credentialFor(emulator));
-		const first = await harness.testCredential();
-		expect(first).toMatchObject({ ok: true, response: { organizationalUnitIds: ['ou_demoroot01'] } });
-		const second = await harness.testCredential();
-		expect(second.ok).toBe(true);
+	it('passes with a working credential by asking for a fresh token, whatever token is stored', async () => {
+		// A token IDaaS no longer knows (expired, or issued by the tenant the form pointed at before): n8n would not
+		// renew it for the test, so the test must not use it.
+		const stale = 'stale-token-from-another-tenant-0001';
+		recordSecret(stale);
+		const harness = new N8nHarness(credentialFor(emulator, { accessToken: stale }));
+		expect(await harness.testCredential()).toEqual({ ok: true });
+		// The harness renews first, as n8n's isTestingCredentials rule reads; the test request asks again. n8n
+		// 2.8.4 does not renew for a test (test/e2e/server.e2e.test.ts counts one call), which is why the test
+		// request itself is GenerateToken.
 		expect(emulator.stats.generateTokenCalls).toBe(2);
-		expect(emulator.stats.requests.GetApplicationProvisioningScope).toBe(2);
+		expect(emulator.stats.requests.GetApplicationProvisioningScope ?? 0).toBe(0);
+		expect(await new N8nHarness(credentialFor(emulator)).testCredential()).toEqual({ ok: true });
+	});
+
+	it('trims the instance ID as the node does', async () => {
+		const harness = new N8nHarness(credentialFor(emulator, { instanceId: ` ${emulator.instanceId} ` }));
+		expect(await harness.testCredential()).toEqual({ ok: true });
 	});
 
 	it('fails with the IDaaS reason and no secret when the secret is wrong', async () => {

@@ -67,8 +67,16 @@ describeE2E(`examples in real n8n ${VERSION} against the emulator`, () => {
 		expect(emulator.primaryOuOf(user!.userId)).toBe(hire.organizationalUnitId);
 		expect(emulator.groupIdsOfUser(user!.userId).sort()).toEqual([...hire.groupIds].sort());
 		// The notification stand-in ran once, after the group step, with the created user's data.
-		expect(nodeItems(r, 'Create user')[0].userId).toBe(user!.userId);
+		expect(nodeItems(r, 'Create or update user')[0].userId).toBe(user!.userId);
 		expect(r.data.resultData.runData['Notify IT on Slack']).toHaveLength(1);
+
+		// A second run (the sandbox's Execute button pressed again) matches the hire on the external ID.
+		const users = emulator.userCount();
+		const again = await run(examples.onboarding);
+		expect(nodeItems(again, 'Create or update user')[0].userId).toBe(user!.userId);
+		expect(nodeItems(again, 'Create or update user')[0].action).not.toBe('created');
+		expect(emulator.userCount()).toBe(users);
+		expect(emulator.groupIdsOfUser(user!.userId).sort()).toEqual([...hire.groupIds].sort());
 	});
 
 	test('offboarding: the leaver is disabled and out of every group', async () => {

@@ -14,7 +14,7 @@ import { launchChromium } from './helpers/browser';
 import { DemoEmulator, startDemoEmulator } from './helpers/emulator';
 import { artifactsDir, describeE2E, ensureBuilt, ensureN8n, loadExample, N8nPaths, N8nSandbox, NODE_TYPE, requireFromN8n, TRIGGER_TYPE, waitFor } from './helpers/n8n';
 import { credentialRefs, pickerWorkflow, withLocalNotifications, withPollTimes } from './helpers/workflows';
-import { openCredential, saveCredential, testCredential, usedByRelease010 } from './helpers/credentialRest';
+import { createCredential, openCredential, saveCredential, testCredential, usedByRelease010 } from './helpers/credentialRest';
 
 const VERSION = '2.8.4';
 jest.setTimeout(180_000);
@@ -115,16 +115,28 @@ describeE2E(`n8n start ${VERSION} with the package`, () => {
 
 	test('(f) after use, the credential opens, tests and saves; one saved by release 0.1.0 opens too', async () => {
 		// Test (c) ran the trigger, which fetched a token and stored it with its expiry in the credential.
-		for (const id of [welcomeCredentialId, LEGACY.id]) {
+		for (const id of [LEGACY.id, welcomeCredentialId]) {
 			const opened = await openCredential(n8n, id);
 			expect(JSON.stringify(opened.data)).not.toContain(clientSecret);
 			expect(JSON.stringify(opened.data)).not.toContain(LEGACY_TOKEN);
-			expect(await testCredential(n8n, opened)).toMatchObject({ status: 'OK' });
+			// The legacy credential's stored token is unknown to the emulator: Test must not depend on it.
+			const tokens = emulator.generateTokenCalls();
+			expect(await testCredential(n8n, opened)).toEqual({ status: 'OK', message: expect.any(String) });
+			expect(emulator.generateTokenCalls()).toBe(tokens + 1);
 			await saveCredential(n8n, opened);
 			await openCredential(n8n, id);
 		}
 		const used = await openCredential(n8n, welcomeCredentialId);
-		expect(used.data.accessTokenExpiresAt).toMatch(/^\d{10}$/);
+		expect(used.data.expiresAt).toMatch(/^\d{10}$/);
+
+		// A credential typed by hand with a wrong secret: a clear answer that names what to check, no secret in it.
+		const wrongSecret = 'wrong-secret-typed-by-hand-0123';
+		recordSecret(wrongSecret);
+		const typed = { ...emulator.credentialData(), clientSecret: wrongSecret };
+		const result = await testCredential(n8n, await createCredential(n8n, 'typed by hand', typed));
+		expect(result.status).toBe('Error');
+		expect(result.message).toMatch(/client ID (and|or) client secret/);
+		expect(result.message).not.toContain(wrongSecret);
 	});
 
 	test('(e) the editor renders the IDaaS node: resource, operation, user picker', async () => {

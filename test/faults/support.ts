@@ -49,7 +49,7 @@ export function withLiveToken(env: Env): void {
 	env.harness.credentials.setCredential(CREDENTIAL_ID, 'alibabaIdaasApi', {
 		...env.harness.storedCredential,
 		accessToken: recorded(env.emu.issueAppToken()),
-		accessTokenExpiresAt: Math.floor(Date.now() / 1000) + 1200,
+		expiresAt: Math.floor(Date.now() / 1000) + 1200,
 	});
 }
 

@@ -197,7 +197,8 @@ export class N8nHarness {
 	 * `temp` parameter (which makes preAuthentication fetch a fresh token), through n8n-core's
 	 * routing code.
 	 */
-	async testCredential(): Promise<{ ok: boolean; message?: string; response?: unknown }> {
+	/** The Test button: like n8n, it reports success or the error message, never the response (a token). */
+	async testCredential(): Promise<{ ok: boolean; message?: string }> {
 		const test = new AlibabaIdaasApi().test;
 		const tester: INodeType = {
 			description: {
@@ -223,7 +224,7 @@ export class N8nHarness {
 		};
 		const result = await this.execute(tester, { temp: '' }, { typeName: 'credentialTest', keepCredentials: true });
 		if (result.error) return { ok: false, message: result.error.message };
-		return { ok: true, response: result.items[0]?.json };
+		return { ok: true };
 	}
 
 	/** Runs one poll of a polling trigger; the static data object is read and written in place. */

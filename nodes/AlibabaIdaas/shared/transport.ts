@@ -126,7 +126,7 @@ export class IdaasClient {
 		const data = (await ctx.getCredentials(CREDENTIAL_TYPE)) as ICredentialDataDecryptedObject;
 		const connection = asNodeError(ctx.getNode(), () => resolveConnection(data));
 		const copy: ICredentialDataDecryptedObject = { ...data };
-		const expiresAt = Number(copy.accessTokenExpiresAt);
+		const expiresAt = Number(copy.expiresAt);
 		if (Number.isFinite(expiresAt) && expiresAt > 0 && Date.now() / 1000 > expiresAt - TOKEN_SAFETY_MARGIN_S) {
 			// Known to be stale: renew up front instead of spending a request on a refusal.
 			copy.accessToken = '';

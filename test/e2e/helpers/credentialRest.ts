@@ -26,6 +26,13 @@ export async function testCredential(n8n: N8nSandbox, opened: OpenedCredential):
 	return (await n8n.rest('/rest/credentials/test', { method: 'POST', body: JSON.stringify(body) })).data;
 }
 
+/** Create as the editor's "Save" on a new credential does (the editor tests a credential once it is saved). */
+export async function createCredential(n8n: N8nSandbox, name: string, data: Record<string, unknown>): Promise<OpenedCredential> {
+	const body = { name, type: 'alibabaIdaasApi', data };
+	const created = (await n8n.rest('/rest/credentials', { method: 'POST', body: JSON.stringify(body) })).data as OpenedCredential;
+	return await openCredential(n8n, created.id);
+}
+
 /** Save with what the editor holds (masked secrets unchanged). */
 export async function saveCredential(n8n: N8nSandbox, opened: OpenedCredential): Promise<void> {
 	const body = { name: opened.name, type: opened.type, data: opened.data };
