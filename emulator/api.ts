@@ -9,6 +9,7 @@ import { parseBody, readBody, sendJson } from './http';
 import { Router } from './router';
 import type { Stats } from './stats';
 import type { Store } from './store';
+import { throttling, type RateLimiter } from './throttle';
 import { validateInput } from './validate';
 import { Visibility } from './visibility';
 
@@ -16,6 +17,7 @@ export interface ApiDeps {
 	store: () => Store;
 	faults: Faults;
 	stats: Stats;
+	rateLimit: RateLimiter;
 	scopeSpelling: ScopeSpelling;
 }
 
@@ -23,7 +25,8 @@ const router = new Router();
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * One Developer API request: route (from the catalog) → faults → onRequest hooks → body →
+ * One Developer API request: route (from the catalog) → rate limit (the gateway refuses before
+ * the service sees anything) → faults → onRequest hooks → body →
  * authentication, permission, validation → handler → JSON. Errors use the management or the
  * OAuth body depending on the path (idaas-api.md §1.6).
  */
@@ -50,12 +53,10 @@ export async function handleApi(deps: ApiDeps, req: IncomingMessage, res: Server
 	deps.stats.request(op.action);
 	deps.stats.begin();
 	try {
+		deps.rateLimit.admit(op.action);
 		const verdict = deps.faults.judge(op.action);
 		if (verdict.delayMs) await sleep(verdict.delayMs);
-		if (verdict.throttle) {
-			const seconds = String(verdict.throttle.retryAfterSeconds ?? 1);
-			throw new ApiError(429, 'Throttling', 'Request was denied due to request throttling.', { 'retry-after': seconds });
-		}
+		if (verdict.throttle) throw throttling((verdict.throttle.retryAfterSeconds ?? 1) * 1000);
 		if (verdict.error) {
 			const status = verdict.error.status ?? 500;
 			throw new ApiError(status, verdict.error.code ?? (status === 503 ? 'ServiceUnavailable' : 'InternalError'), 'Internal Server Error');

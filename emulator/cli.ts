@@ -6,27 +6,22 @@
  *   --seed FILE     a seed JSON instead of the demo organisation
  *   --users N       a generated organisation with N users instead
  *   --token-lifetime S   access token lifetime in seconds (default 1200)
+ *   --rate-limit R       (or IDAAS_EMULATOR_RATE_LIMIT) R requests/s for the instance, then 429 Throttling
+ *   --rate-burst B       (or IDAAS_EMULATOR_RATE_BURST) requests allowed at once (default one second's worth)
+ *   --rate-limit-op A=R[:B],...   (or IDAAS_EMULATOR_RATE_LIMIT_OPS) per-operation rates, e.g. CreateUser=10
  */
-import { startEmulator, type EmulatorOptions } from './server';
+import { cliOptions } from './cliOptions';
+import { startEmulator } from './server';
+import type { RateLimitConfig } from './throttle';
 
-function arg(name: string): string | undefined {
-	const args = process.argv.slice(2);
-	const at = args.indexOf(`--${name}`);
-	if (at >= 0) return args[at + 1];
-	return args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+function describeRate(limit: RateLimitConfig): string {
+	const parts = limit.perSecond ? [`${limit.perSecond} requests/s${limit.burst ? ` (burst ${limit.burst})` : ''}`] : [];
+	for (const [action, rate] of Object.entries(limit.perAction ?? {})) parts.push(`${action} ${typeof rate === 'number' ? rate : rate.perSecond}/s`);
+	return parts.length ? parts.join(', ') : 'none';
 }
 
 async function main(): Promise<void> {
-	const users = arg('users');
-	const lifetime = arg('token-lifetime');
-	const options: EmulatorOptions = {
-		host: arg('host') ?? '127.0.0.1',
-		port: Number(arg('port') ?? process.env.IDAAS_EMULATOR_PORT ?? 8787),
-		seed: arg('seed') ?? 'demo',
-		generate: users ? { users: Number(users) } : undefined,
-		tokenLifetimeSeconds: lifetime ? Number(lifetime) : undefined,
-	};
-	const emu = await startEmulator(options);
+	const emu = await startEmulator(cliOptions(process.argv.slice(2), process.env));
 	const app = emu.application;
 	console.log(`IDaaS emulator listening on ${emu.url}
   Instance ID:     ${emu.instanceId}
@@ -34,6 +29,7 @@ async function main(): Promise<void> {
   Client ID:       ${app.clientId}
   Client secret:   ${app.clientSecret}
   Users:           ${emu.store.users.size}
+  Rate limit:      ${describeRate(emu.rateLimit.get())}
   State:           ${emu.url}/__emulator/state
 Press Ctrl-C to stop.`);
 	const stop = () => {

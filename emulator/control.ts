@@ -1,10 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'http';
 
+import { authorize, decideDevice } from './controlOAuth';
 import { ApiError, managementBody } from './errors';
 import type { FaultInput } from './faults';
 import { parseBody, readBody, sendJson } from './http';
 import type { NewApplication, NewUser, UserPatch } from './store';
 import type { Emulator } from './server';
+import type { RateLimitConfig } from './throttle';
 import type { SeedData } from './types';
 import { groupView, ouView, userDetail } from './views';
 import { Visibility } from './visibility';
@@ -27,9 +29,16 @@ const ROUTES: Array<[method: string, pattern: RegExp, handler: ControlHandler]> 
 	['POST', /^faults$/, (emu, body) => ({ rules: (Array.isArray(body.rules) ? body.rules : [body]).map((r) => emu.faults.add(r as FaultInput)) })],
 	['DELETE', /^faults$/, (emu) => (emu.faults.clear(), { rules: [] })],
 	['DELETE', /^faults\/(\d+)$/, (emu, _b, id) => (emu.faults.remove(Number(id)), { rules: emu.faults.rules })],
+	['GET', /^rateLimit$/, (emu) => emu.rateLimit.get()],
+	['PUT', /^rateLimit$/, (emu, body) => (emu.rateLimit.set(body as RateLimitConfig), emu.rateLimit.get())],
+	['DELETE', /^rateLimit$/, (emu) => (emu.rateLimit.set(), emu.rateLimit.get())],
 	['POST', /^tokens\/expire$/, (emu) => ({ expired: emu.faults.expireTokens() })],
 	['POST', /^tokens\/user$/, (emu, body) => ({ access_token: emu.issueUserToken(body.userId as string, { scopes: body.scopes as string[] | undefined }) })],
 	['POST', /^tokens\/pam$/, (emu) => ({ access_token: emu.issuePamToken() })],
+	['POST', /^oauth\/authorize$/, (emu, body) => authorize(emu, body)],
+	['POST', /^oauth\/device\/approve$/, (emu, body) => decideDevice(emu, body, 'approved')],
+	['POST', /^oauth\/device\/deny$/, (emu, body) => decideDevice(emu, body, 'denied')],
+	['POST', /^oauth\/device\/expire$/, (emu, body) => ({ expired: emu.store.grants.expireDeviceCodes(body.user_code as string | undefined) })],
 	['POST', /^users$/, (emu, body) => userView(emu, emu.store.createUser({ primaryOrganizationalUnitId: emu.store.rootOrganizationalUnitId, ...body } as unknown as NewUser).userId)],
 	['GET', /^users\/([^/]+)$/, (emu, _b, id) => userView(emu, id)],
 	['PATCH', /^users\/([^/]+)$/, (emu, body, id) => (emu.store.patchUser(id, body as UserPatch), userView(emu, id))],
@@ -81,6 +90,7 @@ function summary(emu: Emulator) {
 		counts: store.counts(),
 		applications: [...store.applications.values()].map(appView),
 		faults: emu.faults.rules.length,
+		rateLimit: emu.rateLimit.get(),
 	};
 }
 

@@ -43,9 +43,13 @@ export const notFound = (resource: string, id: string, status = 404) =>
 export const duplicated = (field: string, value: string) =>
 	new ApiError(400, `ResourceDuplicated.${pascal(field)}`, `The specified ${pascal(field)} resource: ${value} already exist!`);
 
-/** Documented: "organizationUnitId : ou_… not in provisioning scope!" (META-ZH). */
+/**
+ * Documented word for word, including `organizationUnitId` (not the API's usual
+ * `organizationalUnitId`): "organizationUnitId : ou_… not in provisioning scope!" (the error
+ * tables of CreateUser and the OU operations).
+ */
 export const ouNotInScope = (ouId: string) =>
-	new ApiError(400, 'OrganizationUnitIdNotInScopes', `organizationalUnitId : ${ouId} not in provisioning scope!`);
+	new ApiError(400, 'OrganizationUnitIdNotInScopes', `organizationUnitId : ${ouId} not in provisioning scope!`);
 
 export const invalidToken = (message = 'Access token is not valid') => new ApiError(400, 'invalid_token', message);
 

@@ -4,6 +4,8 @@
  * they apply to `/v2/...` requests only, never to `/__emulator/` control calls.
  */
 
+import { TokenBucket } from './throttle';
+
 export type FaultKind = 'latency' | 'throttle' | 'error' | 'drop';
 
 export interface FaultRule {
@@ -15,9 +17,9 @@ export interface FaultRule {
 	times?: number;
 	/** latency: delay in ms. */
 	ms?: number;
-	/** throttle: allow this many requests per second and refuse the rest (instead of `times`). */
+	/** throttle: allow this many requests per second (a token bucket, burst = one second's worth) and refuse the rest (instead of `times`). */
 	perSecond?: number;
-	/** throttle: the Retry-After header, seconds (default 1). */
+	/** throttle: the Retry-After header, seconds (default 1; x-acs-retry-after says the same in ms). */
 	retryAfterSeconds?: number;
 	/** error: HTTP status (default 500) and code (default InternalError / ServiceUnavailable for 503). */
 	status?: number;
@@ -49,7 +51,8 @@ export class Faults {
 	rules: FaultRule[] = [];
 	private hooks: RequestHook[] = [];
 	private nextId = 1;
-	private window = { second: 0, count: 0 };
+	/** The token buckets of `perSecond` throttle rules, by rule ID. */
+	private buckets = new Map<number, TokenBucket>();
 
 	constructor(private readonly expire: () => number = () => 0) {}
 
@@ -84,13 +87,14 @@ export class Faults {
 
 	remove(id: number): void {
 		this.rules = this.rules.filter((rule) => rule.id !== id);
+		this.buckets.delete(id);
 	}
 
 	/** Removes all rules and hooks. */
 	clear(): void {
 		this.rules = [];
 		this.hooks = [];
-		this.window = { second: 0, count: 0 };
+		this.buckets.clear();
 	}
 
 	/** Runs before each API request is handled (after faults allowed it); returns an unsubscribe. */
@@ -127,10 +131,11 @@ export class Faults {
 
 	private overLimit(rule: FaultRule): boolean {
 		if (rule.perSecond === undefined) return this.consume(rule);
-		const second = Math.floor(Date.now() / 1000);
-		if (this.window.second !== second) this.window = { second, count: 0 };
-		this.window.count++;
-		return this.window.count > rule.perSecond;
+		let bucket = this.buckets.get(rule.id);
+		if (!bucket) this.buckets.set(rule.id, (bucket = new TokenBucket({ perSecond: rule.perSecond })));
+		if (bucket.wait() > 0) return true;
+		bucket.take();
+		return false;
 	}
 
 	private consume(rule: FaultRule): boolean {

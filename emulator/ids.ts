@@ -24,8 +24,8 @@ function randomByte(): number {
 	return pool[next++];
 }
 
-/** Opaque bearer strings: `AT…` access tokens, `RT…` refresh tokens (documented prefixes). */
-export function newToken(prefix: 'AT' | 'RT' | 'DC' | 'STS'): string {
+/** Opaque bearer strings: `AT…` access tokens, `RT…` refresh tokens (documented prefixes); `DC…` device and `CODE…` authorization codes. */
+export function newToken(prefix: 'AT' | 'RT' | 'DC' | 'CODE' | 'STS'): string {
 	return prefix + randomBytes(24).toString('base64url');
 }
 

@@ -12,6 +12,7 @@ import { newRequestId } from './ids';
 import { applySeed, loadSeed } from './seed';
 import { DEFAULT_TOKEN_LIFETIME_SECONDS, Store, type NewApplication } from './store';
 import { Stats } from './stats';
+import { RateLimiter, type RateLimitConfig } from './throttle';
 import type { AppRecord, GroupRecord, SeedData } from './types';
 import { SCOPES } from '../nodes/AlibabaIdaas/catalog';
 
@@ -28,7 +29,20 @@ export interface EmulatorOptions {
 	tokenLifetimeSeconds?: number;
 	/** How permission_denied spells `…:manage_all` (docs print both). Default `manage_all`. */
 	scopeSpelling?: ScopeSpelling;
+	/** A gateway-style rate limit (throttle.ts); none by default. */
+	rateLimit?: RateLimitConfig;
+	/** How long an idle keep-alive socket stays open; default KEEP_ALIVE_TIMEOUT_MS. */
+	keepAliveTimeoutMs?: number;
 }
+
+/**
+ * A client that reuses a pooled socket must never pick one the server is closing at that moment
+ * (Alibaba's SDK got ECONNRESET about 3 s after a call when this was 2 s: Node's 2 s plus its 1 s
+ * buffer). So idle sockets stay open far longer than Node's own 5 s default, and the server says
+ * so in `Keep-Alive: timeout=65`, which Node's http.Agent and undici read to retire a socket
+ * before the server closes it. When the server does close an idle socket, it ends it (FIN).
+ */
+export const KEEP_ALIVE_TIMEOUT_MS = 65_000;
 
 export interface Emulator {
 	url: string;
@@ -38,6 +52,8 @@ export interface Emulator {
 	store: Store;
 	faults: Faults;
 	stats: Stats;
+	/** The rate limit in force (set at start, changed by tests or `/__emulator/rateLimit`). */
+	rateLimit: RateLimiter;
 	/** The first application (the demo one). */
 	readonly application: AppRecord;
 	apps: {
@@ -53,7 +69,7 @@ export interface Emulator {
 	issuePamToken(options?: { scopes?: string[]; lifetimeSeconds?: number }): string;
 	/** CreateGroup the way the API does it: the group joins the first application's scope. */
 	createGroup(input: { groupName: string; groupExternalId?: string; description?: string }): GroupRecord;
-	/** Refill the store from a seed (default: the one given at start); clears faults and stats. */
+	/** Refill the store from a seed (default: the one given at start); clears faults and stats, restores the start's rate limit. */
 	reset(seed?: SeedData | string | { generate: GenerateOptions }): void;
 	close(): Promise<void>;
 }
@@ -71,7 +87,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 	fill(initial);
 	const faults = new Faults(() => store.expireAllTokens());
 	const stats = new Stats();
-	const deps = { store: () => store, faults, stats, scopeSpelling: options.scopeSpelling ?? 'manage_all' };
+	const rateLimit = new RateLimiter();
+	rateLimit.set(options.rateLimit);
+	const deps = { store: () => store, faults, stats, rateLimit, scopeSpelling: options.scopeSpelling ?? 'manage_all' };
 
 	const server: Server = createServer((req, res) => {
 		const requestId = newRequestId();
@@ -85,7 +103,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 			if (!res.headersSent) res.writeHead(500).end();
 		});
 	});
-	server.keepAliveTimeout = 2000;
+	server.keepAliveTimeout = options.keepAliveTimeoutMs ?? KEEP_ALIVE_TIMEOUT_MS;
 	const host = options.host ?? '127.0.0.1';
 	await new Promise<void>((resolve, reject) => {
 		server.once('error', reject);
@@ -103,6 +121,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 		store,
 		faults,
 		stats,
+		rateLimit,
 		get application() {
 			return store.application;
 		},
@@ -132,6 +151,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 			fill(seed ?? initial);
 			faults.clear();
 			stats.reset();
+			rateLimit.set(options.rateLimit);
 		},
 		close: () =>
 			new Promise<void>((resolve) => {

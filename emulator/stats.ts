@@ -9,6 +9,8 @@ export class Stats {
 	/** GenerateToken calls, and how many of them issued a token. */
 	generateTokenCalls = 0;
 	tokensIssued = 0;
+	/** 429 Throttling answers, from the rate limit or a throttle fault. */
+	throttled = 0;
 	/** Connections the fault injector dropped. */
 	dropped = 0;
 	total = 0;
@@ -36,6 +38,7 @@ export class Stats {
 		const perAction = (this.byAction[action] ??= {});
 		perAction[status] = (perAction[status] ?? 0) + 1;
 		if (action === 'GenerateToken' && status === 200) this.tokensIssued++;
+		if (status === 429) this.throttled++;
 	}
 
 	reset(): void {
@@ -44,6 +47,7 @@ export class Stats {
 		this.byAction = {};
 		this.generateTokenCalls = 0;
 		this.tokensIssued = 0;
+		this.throttled = 0;
 		this.dropped = 0;
 		this.total = 0;
 		// Requests still being handled keep counting in inFlight.
@@ -51,7 +55,7 @@ export class Stats {
 	}
 
 	toJSON() {
-		const { requests, statuses, byAction, generateTokenCalls, tokensIssued, dropped, total, maxInFlight } = this;
-		return { total, requests, statuses, byAction, generateTokenCalls, tokensIssued, dropped, maxInFlight };
+		const { requests, statuses, byAction, generateTokenCalls, tokensIssued, throttled, dropped, total, maxInFlight } = this;
+		return { total, requests, statuses, byAction, generateTokenCalls, tokensIssued, throttled, dropped, maxInFlight };
 	}
 }

@@ -1,4 +1,5 @@
 import { ApiError } from './errors';
+import { Grants } from './grants';
 import { newId, newToken } from './ids';
 import { Indexes } from './indexes';
 import type { AppRecord, GroupRecord, ProvisioningScope, TokenKind, TokenRecord } from './types';
@@ -31,6 +32,13 @@ export function canonicalScope(scope: string): string {
  */
 export class Store extends UserStore {
 	tokenLifetimeSeconds = DEFAULT_TOKEN_LIFETIME_SECONDS;
+	/** Device codes, authorization codes and refresh tokens (the end-user grants). */
+	readonly grants = new Grants();
+
+	override clearState(): void {
+		super.clearState();
+		this.grants.clear();
+	}
 
 	createGroup(input: { groupName: string; groupExternalId?: string; description?: string; groupId?: string }): GroupRecord {
 		const groupId = input.groupId ?? newId('group_');
@@ -156,7 +164,7 @@ export class Store extends UserStore {
 		return record;
 	}
 
-	/** "Expire all tokens now": every issued token answers invalid_token from here on. */
+	/** "Expire all tokens now": every issued access token answers invalid_token from here on (refresh tokens stay usable). */
 	expireAllTokens(): number {
 		const past = Date.now() - 1;
 		for (const token of this.tokens.values()) token.expiresAt = Math.min(token.expiresAt, past);

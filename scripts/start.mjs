@@ -196,7 +196,9 @@ async function main() {
     Password:  ${OWNER.password}      (owner ${owner === 'created' ? 'created now' : 'from an earlier start'})
 
     Emulator:  ${emu.url}   (demo org; state: ${emu.url}/__emulator/state)
-    Credential "${CREDENTIAL_NAME}" (${CREDENTIAL_ID}) points at the emulator.
+    Credential "${CREDENTIAL_NAME}" (${CREDENTIAL_ID}) points at the emulator. To build one by hand
+    (demo values): Region "Custom Endpoint", Endpoint URL ${emu.url}, Instance ID ${credential.data.instanceId},
+    Application ID ${credential.data.applicationId}, Client ID ${credential.data.clientId}, Client Secret ${credential.data.clientSecret}
     Examples:  ${examples.length ? examples.join(', ') : '(none)'}${
 		disabledSteps.length ? `\n               disabled until you add their credentials: ${disabledSteps.join('; ')}` : ''
 	}

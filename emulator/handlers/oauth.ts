@@ -1,8 +1,9 @@
 import { ApiError } from '../errors';
-import { newToken } from '../ids';
 import { bearerOf, checkAppUsable, findApp } from '../auth';
+import { DEVICE_POLL_INTERVAL_SECONDS } from '../grants';
 import type { AppRecord } from '../types';
 import type { Ctx, Handler } from './context';
+import { authenticateClient, checkClientId, GRANTS, oauthError, userScopes } from './grants';
 
 /**
  * The `/oauth2/*` operations. They take no bearer header (GenerateToken, RevokeToken,
@@ -26,70 +27,67 @@ function oauthParams(ctx: Ctx): Record<string, string> {
 	return params;
 }
 
-const oauthError = (status: number, code: string, message: string) => new ApiError(status, code, message);
-
 function pathApp(ctx: Ctx): AppRecord {
 	return findApp(ctx.store, ctx.path.applicationId);
 }
 
-function checkClientId(app: AppRecord, clientId: string | undefined, code = 'invalid_client'): void {
-	if (clientId !== undefined && clientId !== app.clientId) throw oauthError(400, code, 'Invalid client id');
-}
-
 export const oauthHandlers: Record<string, Handler> = {
 	/**
-	 * client_credentials only. Documented: API access off → 400 invalid_grant "Invalid or not
-	 * supported grant_type: client_credentials" (META-ZH). ASSUMPTIONS: a wrong or missing secret
-	 * → 400 invalid_client; other grants → 400 invalid_grant with the same message pattern;
-	 * no refresh_token / id_token for client credentials (D-M2M).
+	 * The five documented grants (grants.ts). ASSUMPTIONS: a wrong client ID → 400 invalid_client;
+	 * a grant outside the five → 400 invalid_grant in the documented message pattern.
 	 */
 	GenerateToken(ctx) {
 		const params = oauthParams(ctx);
 		const app = pathApp(ctx);
 		const grant = params.grant_type;
-		if (!grant) throw oauthError(400, 'invalid_request', 'Missing parameter: grant_type');
-		checkClientId(app, params.client_id);
-		if (grant !== 'client_credentials') throw oauthError(400, 'invalid_grant', `Invalid or not supported grant_type: ${grant}`);
+		if (!grant) throw oauthError('invalid_request', 'Missing parameter: grant_type');
+		checkClientId(app, params);
+		if (!Object.hasOwn(GRANTS, grant)) throw oauthError('invalid_grant', `Invalid or not supported grant_type: ${grant}`);
 		if (!app.enabled) throw new ApiError(403, 'application_disabled', 'Application is disabled');
-		if (!app.apiEnabled) throw oauthError(400, 'invalid_grant', `Invalid or not supported grant_type: ${grant}`);
-		if (!params.client_secret || params.client_secret !== app.clientSecret) {
-			throw oauthError(400, 'invalid_client', 'Client authentication failed');
-		}
-		const token = ctx.store.issueToken('app', app.applicationId);
-		return {
-			token_type: 'Bearer',
-			access_token: token.token,
-			expires_in: Math.round((token.expiresAt - Date.now()) / 1000),
-			expires_at: Math.floor(token.expiresAt / 1000),
-		};
+		return GRANTS[grant](ctx.store, app, params);
 	},
 
-	/** RFC 7009 style: 200 `{}` whether or not the token was known (ASSUMPTION, idaas-api.md §2.2). */
+	/**
+	 * The client authenticates as for GenerateToken (RFC 7009 §2.1; ASSUMPTION: the application is
+	 * a confidential client, so its secret is required), then 200 `{}` whether or not the token was
+	 * known (RFC 7009 §2.2, ASSUMPTION); another application's tokens are left alone. A refresh
+	 * token takes the access tokens issued with it along.
+	 */
 	RevokeToken(ctx) {
 		const params = oauthParams(ctx);
-		pathApp(ctx);
-		if (!params.token) throw oauthError(400, 'invalid_request', 'Missing parameter: token');
-		ctx.store.revokeToken(params.token);
+		const app = pathApp(ctx);
+		authenticateClient(app, params, true);
+		const token = params.token;
+		if (!token) throw oauthError('invalid_request', 'Missing parameter: token');
+		const { store } = ctx;
+		const refresh = store.grants.refreshTokens.get(token);
+		if (refresh?.applicationId === app.applicationId) {
+			refresh.revoked = true;
+			for (const access of refresh.accessTokens) store.revokeToken(access);
+		}
+		if (store.tokens.get(token)?.applicationId === app.applicationId) store.revokeToken(token);
 		return {};
 	},
 
+	/** Documented errors: device flow off, a wrong client ID (both 400 invalid_request). */
 	GenerateDeviceCode(ctx) {
 		const params = oauthParams(ctx);
 		const app = pathApp(ctx);
-		checkClientId(app, params.client_id, 'invalid_request');
-		if (!app.deviceFlowEnabled) throw oauthError(400, 'invalid_request', 'Application is not turn device grant flow on');
-		const expiresIn = 1200;
-		const userCode = newToken('DC').replace(/[^A-Z]/g, '').padEnd(8, 'X').slice(0, 8);
+		checkClientId(app, params, 'invalid_request');
+		if (!app.deviceFlowEnabled) throw oauthError('invalid_request', 'Application is not turn device grant flow on');
+		const record = ctx.store.grants.newDeviceCode(app.applicationId, userScopes(params.scope));
 		// ASSUMPTION: where the user enters the code; the real page lives on the instance domain.
+		// The emulator has no such page: POST /__emulator/oauth/device/approve stands in for it.
 		const verificationUri = `http://${ctx.req.headers.host ?? '127.0.0.1'}/v2/${ctx.store.instanceId}/${app.applicationId}/oauth2/device`;
+		const expiresIn = Math.round((record.expiresAt - Date.now()) / 1000);
 		return {
-			device_code: newToken('DC'),
-			user_code: `${userCode.slice(0, 4)}-${userCode.slice(4)}`,
+			device_code: record.deviceCode,
+			user_code: record.userCode,
 			verification_uri: verificationUri,
-			verification_uri_complete: `${verificationUri}?user_code=${userCode.slice(0, 4)}-${userCode.slice(4)}`,
+			verification_uri_complete: `${verificationUri}?user_code=${record.userCode}`,
 			expires_in: expiresIn,
-			expires_at: Math.floor(Date.now() / 1000) + expiresIn,
-			interval: 5,
+			expires_at: Math.floor(record.expiresAt / 1000),
+			interval: DEVICE_POLL_INTERVAL_SECONDS,
 		};
 	},
 
@@ -103,7 +101,7 @@ export const oauthHandlers: Record<string, Handler> = {
 		const token = ctx.store.liveToken(bearerOf(ctx.req) ?? '');
 		const user = token?.userId ? ctx.store.users.get(token.userId) : undefined;
 		if (!token || token.kind !== 'user' || token.applicationId !== app.applicationId || !user) {
-			throw oauthError(400, 'invalid_token', 'Invalid token');
+			throw oauthError('invalid_token', 'Invalid token');
 		}
 		const has = (scope: string) => token.scopes.includes(scope);
 		return {

@@ -91,10 +91,16 @@ export const userHandlers: Record<string, Handler> = {
 		ctx.store.setStatus(pathUser(ctx).userId, 'disabled');
 	},
 
+	/**
+	 * `password` is optional in the API (validate.ts). ASSUMPTION: without one the call succeeds
+	 * and changes nothing; no source says what the service does then.
+	 */
 	UpdateUserPassword(ctx) {
 		const user = pathUser(ctx);
-		checkPassword(ctx.input.password);
-		ctx.store.setPassword(user.userId, ctx.input.password as string);
+		const password = ctx.input.password as string | undefined;
+		if (password === undefined) return;
+		checkPassword(password);
+		ctx.store.setPassword(user.userId, password);
 	},
 
 	/** Legacy (GO-OLD shape); values describe the emulator's own simple policy. */

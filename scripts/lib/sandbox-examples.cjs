@@ -6,6 +6,9 @@
  * CommonJS so that jest can test it (as n8n-settings.cjs).
  */
 
+/** How the editor names the credential types the shipped examples use; any other shows its type name. */
+const CREDENTIAL_LABELS = { slackApi: 'Slack', slackOAuth2Api: 'Slack', smtp: 'SMTP' };
+
 /**
  * @param {{ nodes?: Array<{ credentials?: Record<string, unknown>, disabled?: boolean, notes?: string, notesInFlow?: boolean }> }} workflow
  * @param {string} availableCredentialType the one credential type the sandbox has
@@ -18,7 +21,8 @@ function forSandbox(workflow, availableCredentialType) {
 		const missing = Object.keys(node.credentials ?? {}).filter((type) => type !== availableCredentialType);
 		if (missing.length === 0) continue;
 		node.disabled = true;
-		node.notes = `Disabled in the npm start sandbox, which has no ${missing.join(' or ')} credential. Add one, select it here, then enable this node.`;
+		// The canvas shows a note's first line under the node, cut at about 30 characters: keep it that short.
+		node.notes = `Needs a ${missing.map((type) => CREDENTIAL_LABELS[type] ?? type).join(' or ')} credential\nThe npm start sandbox has only the emulator's credential. Add yours, select it here, then enable this node.`;
 		node.notesInFlow = true;
 		disabled.push(node.name);
 	}

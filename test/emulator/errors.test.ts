@@ -40,6 +40,15 @@ describe('parameter validation from the catalog', () => {
 	test('UpdateUserPassword enforces the minimum length', async () => {
 		const r = await h.call('UpdateUserPassword', { path: { userId: DEMO.bob }, body: { password: 'short' } });
 		expect(r).toMatchObject({ status: 400, body: { code: 'InvalidParameter.Password' } });
+		expect((await h.call('UpdateUserPassword', { path: { userId: DEMO.bob }, body: { password: '' } })).body.code).toBe('InvalidParameter.Password');
+	});
+
+	test('UpdateUserPassword without a password: the API marks it optional, so 200 and nothing changes', async () => {
+		const before = { ...h.emu.store.users.get(DEMO.bob)! };
+		for (const body of [{}, undefined]) {
+			expect(await h.call('UpdateUserPassword', { path: { userId: DEMO.bob }, body })).toMatchObject({ status: 200, body: {} });
+		}
+		expect(h.emu.store.users.get(DEMO.bob)).toEqual(before);
 	});
 });
 
@@ -152,7 +161,7 @@ describe('application, instance and token checks', () => {
 			expect(await h.call('ListUsers', { token })).toMatchObject({ status: 400, body: { code: 'invalid_token', message: 'Access token is not valid' } });
 		}
 		const revoked = h.emu.issueAppToken();
-		await h.call('RevokeToken', { token: null, query: { token: revoked } });
+		await h.call('RevokeToken', { token: null, query: { token: revoked, client_id: h.app.clientId, client_secret: h.app.clientSecret } });
 		expect(await h.call('ListUsers', { token: revoked })).toMatchObject({ status: 400, body: { code: 'invalid_token' } });
 		h.emu.faults.expireTokens();
 		expect(await h.call('ListUsers')).toMatchObject({ status: 400, body: { code: 'invalid_token' } });
@@ -177,7 +186,7 @@ describe('provisioning scope', () => {
 
 	test('reads outside the scope', async () => {
 		const ou = await h.call('GetOrganizationalUnit', { path: { organizationalUnitId: DEMO.sales } });
-		expect(ou).toMatchObject({ status: 400, body: { code: 'OrganizationUnitIdNotInScopes', message: `organizationalUnitId : ${DEMO.sales} not in provisioning scope!` } });
+		expect(ou).toMatchObject({ status: 400, body: { code: 'OrganizationUnitIdNotInScopes', message: `organizationUnitId : ${DEMO.sales} not in provisioning scope!` } });
 		expect((await h.call('ListUsers', { query: { organizationalUnitId: DEMO.sales } })).body.code).toBe('OrganizationUnitIdNotInScopes');
 		expect((await h.call('ListOrganizationalUnits', { query: { parentId: DEMO.root } })).body.code).toBe('OrganizationUnitIdNotInScopes');
 		expect((await h.call('GetUser', { path: { userId: DEMO.bob } })).body.code).toBe('ResourceNotFound.User');

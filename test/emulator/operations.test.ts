@@ -262,7 +262,7 @@ const SCENARIOS: Record<string, (h: Harness) => Promise<void>> = {
 		expect(Math.abs(r.body.expires_at - (Date.now() / 1000 + 1200))).toBeLessThan(3);
 	},
 	async RevokeToken(h) {
-		const r = await h.call('RevokeToken', { token: null, query: { token: h.token } });
+		const r = await h.call('RevokeToken', { token: null, query: { token: h.token, client_id: h.app.clientId, client_secret: h.app.clientSecret } });
 		expect(r).toMatchObject({ status: 200, body: {} });
 		expect((await h.call('GetGroup', { path: { groupId: DEMO.engineers } })).body.code).toBe('invalid_token');
 	},

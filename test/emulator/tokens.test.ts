@@ -44,7 +44,8 @@ describe('GenerateToken', () => {
 
 	test('unsupported grant, missing grant, API access off, unknown application', async () => {
 		const q = { client_id: h.app.clientId, client_secret: h.app.clientSecret };
-		expect((await h.call('GenerateToken', { token: null, query: { ...q, grant_type: 'password' } })).body).toMatchObject({ error: 'invalid_grant', error_description: 'Invalid or not supported grant_type: password' });
+		const jwtBearer = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
+		expect((await h.call('GenerateToken', { token: null, query: { ...q, grant_type: jwtBearer } })).body).toMatchObject({ error: 'invalid_grant', error_description: `Invalid or not supported grant_type: ${jwtBearer}` });
 		expect((await h.call('GenerateToken', { token: null, query: q })).body.error).toBe('invalid_request');
 		h.emu.apps.update(h.app.applicationId, { apiEnabled: false });
 		expect((await h.call('GenerateToken', { token: null, query: { ...q, grant_type: 'client_credentials' } })).body.error).toBe('invalid_grant');
@@ -53,9 +54,33 @@ describe('GenerateToken', () => {
 	});
 });
 
-test('RevokeToken answers {} for unknown tokens and requires the token parameter', async () => {
-	expect(await h.call('RevokeToken', { token: null, query: { token: 'ATunknown' } })).toMatchObject({ status: 200, body: {} });
-	expect(await h.call('RevokeToken', { token: null })).toMatchObject({ status: 400, body: { error: 'invalid_request' } });
+describe('RevokeToken', () => {
+	const client = () => ({ client_id: h.app.clientId, client_secret: h.app.clientSecret });
+	const revoke = (query: Record<string, string>) => h.call('RevokeToken', { token: null, query });
+
+	test('answers {} for unknown tokens and requires the token parameter', async () => {
+		expect(await revoke({ ...client(), token: 'ATunknown' })).toMatchObject({ status: 200, body: {} });
+		expect(await revoke(client())).toMatchObject({ status: 400, body: { error: 'invalid_request' } });
+	});
+
+	test('authenticates the client as GenerateToken does: a wrong or missing secret revokes nothing', async () => {
+		const token = h.emu.issueAppToken();
+		expect(await revoke({ ...client(), client_secret: 'wrong', token })).toMatchObject({ status: 400, body: { error: 'invalid_client', error_description: 'Client authentication failed' } });
+		expect(await revoke({ client_id: h.app.clientId, token })).toMatchObject({ status: 400, body: { error: 'invalid_client' } });
+		expect(await revoke({ ...client(), client_id: 'app_other', token })).toMatchObject({ status: 400, body: { error: 'invalid_client', error_description: 'Invalid client id' } });
+		await works(token);
+		expect(await revoke({ ...client(), token })).toMatchObject({ status: 200, body: {} });
+		expect((await h.call('ListUsers', { token })).body.code).toBe('invalid_token');
+	});
+
+	test('client_secret_basic; another application’s token is left alone', async () => {
+		const other = h.emu.apps.create({ scopes: ['urn:alibaba:idaas:scope:user:read_all'] });
+		const foreign = h.emu.issueAppToken(other.applicationId);
+		const basic = Buffer.from(`${h.app.clientId}:${h.app.clientSecret}`).toString('base64');
+		const r = await send(`${h.url('RevokeToken')}?token=${foreign}`, { method: 'POST', headers: { authorization: `Basic ${basic}` } });
+		expect(r).toMatchObject({ status: 200, body: {} });
+		expect(h.emu.store.liveToken(foreign)).toBeDefined();
+	});
 });
 
 test('GenerateDeviceCode refuses when the device flow is off', async () => {

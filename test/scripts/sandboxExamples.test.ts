@@ -33,7 +33,7 @@ test('a disabled step says why and how to turn it on; the IDaaS steps and the sh
 	const slack = workflow.nodes.find((n) => n.name === 'Notify IT on Slack')!;
 	expect(slack.disabled).toBe(true);
 	expect(slack.notes).toBe(
-		'Disabled in the npm start sandbox, which has no slackApi credential. Add one, select it here, then enable this node.',
+		"Needs a Slack credential\nThe npm start sandbox has only the emulator's credential. Add yours, select it here, then enable this node.",
 	);
 	const idaas = workflow.nodes.filter((n) => n.type === 'n8n-nodes-alibaba-idaas.alibabaIdaas');
 	expect(idaas.map((n) => n.disabled)).toEqual([undefined, undefined]);
