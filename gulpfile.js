@@ -1,16 +1,53 @@
 /**
- * Copies what tsc does not: the node icons and codex files, into dist/ beside the compiled
- * nodes (the same files `n8n-node build` copies).
+ * Copies what tsc does not into dist/ beside the compiled nodes: the icons, the schemas and the
+ * codex files (the files `n8n-node build` copies).
+ *
+ * The codex's `node` key and its documentation link come from package.json (`name` and
+ * `homepage`), so a fork that publishes under another name or repository changes them once
+ * there. n8n builds a node's Docs link from `resources.primaryDocumentation` when the node sets
+ * no `documentationUrl` (editor-ui NodeSettings), so the link follows `homepage` too.
  */
+const { Transform } = require('node:stream');
 const { src, dest, parallel } = require('gulp');
+const pkg = require('./package.json');
 
 function copyIcons() {
 	return src(['nodes/**/*.{png,svg}', 'credentials/**/*.{png,svg}'], { base: '.', encoding: false }).pipe(dest('dist'));
 }
 
-function copyCodex() {
-	return src(['nodes/**/*.node.json', 'nodes/**/__schema__/**/*.json'], { base: '.' }).pipe(dest('dist'));
+function copySchemas() {
+	return src(['nodes/**/__schema__/**/*.json'], { base: '.', allowEmpty: true }).pipe(dest('dist'));
 }
 
-exports.build = parallel(copyIcons, copyCodex);
+/** AlibabaIdaasTrigger.node.json → alibabaIdaasTrigger, the node's `name` by n8n's convention. */
+function nodeName(file) {
+	const base = file.basename.replace(/\.node\.json$/, '');
+	return base.charAt(0).toLowerCase() + base.slice(1);
+}
+
+function codexFromPackage() {
+	return new Transform({
+		objectMode: true,
+		transform(file, _encoding, done) {
+			const codex = JSON.parse(file.contents.toString());
+			if ('node' in codex || codex.resources?.primaryDocumentation) {
+				done(new Error(`${file.relative}: leave out "node" and "primaryDocumentation"; the build sets them from package.json`));
+				return;
+			}
+			const filled = {
+				node: `${pkg.name}.${nodeName(file)}`,
+				...codex,
+				resources: { ...codex.resources, primaryDocumentation: [{ url: pkg.homepage }] },
+			};
+			file.contents = Buffer.from(JSON.stringify(filled, null, '\t') + '\n');
+			done(null, file);
+		},
+	});
+}
+
+function writeCodex() {
+	return src(['nodes/**/*.node.json'], { base: '.' }).pipe(codexFromPackage()).pipe(dest('dist'));
+}
+
+exports.build = parallel(copyIcons, copySchemas, writeCodex);
 exports.default = exports.build;
