@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- development code: runs in plain Node, not inside n8n, and is not in the package */
 /**
  * `npm run bench -- --events` (only this; or `npx tsx bench/events.ts`): the Event Trigger under
  * a full push. The emulator, in its own process with a generated directory, pushes every OU and
@@ -47,6 +48,7 @@ export async function runEventsBench(args: string[] = process.argv.slice(2)): Pr
 	const { baseUrl, instanceId, applicationId } = emulator.target;
 	const control = async (method: string, path: string, body?: unknown) => {
 		const response = await fetch(`${baseUrl}/__emulator/events/${path}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+		// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each control route answers its own shape
 		return (await response.json()) as any;
 	};
 	const rows: Array<Array<string | number>> = [];

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-dangerous-functions, @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- development code: runs in plain Node, not inside n8n, and is not in the package */
 /**
  * `npm run bench`: this node vs n8n's HTTP Request node vs raw undici, on the emulator over
  * loopback, with the same data; prints a table. Not part of `npm test`.

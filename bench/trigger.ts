@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- development code: runs in plain Node, not inside n8n, and is not in the package */
 /**
  * Trigger benchmark: a generated organisation of N users (emulator `--users`: a two-level OU
  * tree, one OU per 500 users) in the emulator's own process; the trigger's first poll (baseline),

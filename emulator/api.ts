@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, no-console -- development code: runs in plain Node, not inside n8n, and is not in the package */
 import type { IncomingMessage, ServerResponse } from 'http';
 
 import type { OperationSpec } from '../nodes/AlibabaIdaas/catalog';
@@ -69,11 +70,8 @@ export async function handleApi(deps: ApiDeps, req: IncomingMessage, res: Server
 		if (verdict.drop) return drop(deps, req);
 		reply(deps, res, op.apiName, 200, result ?? {});
 	} catch (error) {
-		if (!(error instanceof ApiError)) {
-			console.error(`[emulator] ${op.apiName} failed:`, error);
-			error = new ApiError(500, 'Internal Server Error', 'Internal Server Error');
-		}
-		const e = error as ApiError;
+		if (!(error instanceof ApiError)) console.error(`[emulator] ${op.apiName} failed:`, error);
+		const e = error instanceof ApiError ? error : new ApiError(500, 'Internal Server Error', 'Internal Server Error');
 		const headers = e.status === 413 ? { ...e.headers, connection: 'close' } : e.headers;
 		reply(deps, res, op.apiName, e.status, oauth ? oauthBody(e, requestId) : managementBody(e, requestId), headers);
 	} finally {

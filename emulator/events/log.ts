@@ -71,7 +71,7 @@ export class EventLog implements DeliveryLog {
 			requests: this.attemptCount,
 			byStatus,
 			forged: this.forged,
-			recentEvents: [...this.events.values()].slice(-200).map(({ wire: _wire, ...entry }) => entry),
+			recentEvents: [...this.events.values()].slice(-200).map(({ wire, ...entry }) => (void wire, entry)),
 			recentAttempts: this.attempts.slice(-50),
 		};
 	}

@@ -75,7 +75,8 @@ export const userHandlers: Record<string, Handler> = {
 
 	PatchUser(ctx) {
 		const user = pathUser(ctx);
-		const { userId: _ignored, ...patch } = ctx.input;
+		const patch = { ...ctx.input };
+		delete patch.userId; // the path names the user, the body cannot move the patch to another one
 		ctx.store.patchUser(user.userId, patch as UserPatch);
 	},
 

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals -- development code: runs in plain Node, not inside n8n, and is not in the package */
 import { AlibabaIdaas } from '../../nodes/AlibabaIdaas/AlibabaIdaas.node';
 import type { Emulator } from '../../emulator/server';
 import { startEmulator } from '../../emulator/server';
@@ -10,6 +11,7 @@ import { recordSecret } from '../setup/leakGuard';
  * after the stored expiry, the Test button, and refusals that name the problem without the secret.
  */
 
+// eslint-disable-next-line @n8n/community-nodes/no-hardcoded-secrets -- a made-up value for tests and the emulator, not a real secret
 const SECRET = 'demo-client-secret-0000000000000001';
 const node = new AlibabaIdaas();
 let emulator: Emulator;

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- test code: reads the JSON of n8n and the emulator untyped */
 import { DEMO, useHarness } from './helpers';
 
 const h = useHarness();
@@ -44,7 +45,7 @@ test('response lost after the write: the user exists although the client saw no 
 
 test('latency, per action', async () => {
 	h.emu.faults.latency(150, { action: 'ListGroups' });
-	let t = Date.now();
+	const t = Date.now();
 	await h.call('ListGroups');
 	expect(Date.now() - t).toBeGreaterThanOrEqual(140);
 	// The other action gets no latency rule (checked on the rules, not the clock, which a loaded

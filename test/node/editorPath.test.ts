@@ -1,4 +1,6 @@
+/* eslint-disable @n8n/community-nodes/no-dangerous-functions, @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- development code: runs in plain Node, not inside n8n, and is not in the package */
 import type { INodeParameters, INodeProperties, INodePropertyCollection } from 'n8n-workflow';
+import { readFileSync } from 'fs';
 import { NodeHelpers } from 'n8n-workflow';
 
 import { AlibabaIdaasTrigger } from '../../nodes/AlibabaIdaasTrigger/AlibabaIdaasTrigger.node';
@@ -121,7 +123,7 @@ describe('Create or Update: one name, one item shape', () => {
 		expect((picker.options as Array<{ name: string; value: string }>).find((o) => o.value === 'upsert')?.name).toBe('Create or Update');
 		expect(subtitle({ operation: 'upsert', resource: 'user' })).toBe('create or update: user');
 		expect(subtitle({ operation: 'get', resource: 'user' })).toBe('get: user');
-		const readme = require('fs').readFileSync(`${__dirname}/../../README.md`, 'utf8') as string;
+		const readme = readFileSync(`${__dirname}/../../README.md`, 'utf8');
 		expect(readme).toContain('Plus **Create or Update** (user, organizational unit)');
 		expect(readme).not.toContain('**Upsert**');
 	});

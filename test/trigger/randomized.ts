@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals -- development code: runs in plain Node, not inside n8n, and is not in the package */
 import type { IDataObject } from 'n8n-workflow';
 
 import { ApiError } from '../../emulator/errors';
@@ -151,6 +152,7 @@ export async function runRandomized(options: {
 		} catch (error) {
 			// A duplicate username/email/phone: nothing changed.
 			if (error instanceof ApiError) return [];
+			// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- test code, not node code: NodeApiError and NodeOperationError are for what a node throws
 			throw error;
 		}
 		return changed;

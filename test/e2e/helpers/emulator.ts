@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- test code: reads the JSON of n8n and the emulator untyped */
 /**
  * The IDaaS emulator (emulator/server.ts) started in-process on 127.0.0.1 with the demo org, seen through the few
  * questions the end-to-end tests ask about its state. Everything the tests know about the emulator's internals is

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-dangerous-functions, @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @typescript-eslint/no-explicit-any -- development code: runs in plain Node, not inside n8n, and is not in the package; test code: reads the JSON of n8n and the emulator untyped */
 /**
  * Runs a real n8n (installed by scripts/n8n.mjs into .sandbox/) against this package for the end-to-end tests.
  * Every N8nSandbox has its own mktemp user folder (sqlite DB, encryption key), its own free ports, and is removed
@@ -15,6 +16,7 @@ export const PACKAGE_NAME: string = JSON.parse(readFileSync(join(ROOT, 'package.
 export const NODE_TYPE = `${PACKAGE_NAME}.alibabaIdaas`;
 export const TRIGGER_TYPE = `${PACKAGE_NAME}.alibabaIdaasTrigger`;
 export const ARTIFACTS = join(ROOT, 'test', 'e2e', '.artifacts');
+// eslint-disable-next-line @n8n/community-nodes/no-hardcoded-secrets -- a made-up value for tests and the emulator, not a real secret
 export const ENCRYPTION_KEY = 'e2e-test-encryption-key-0123456789';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -317,7 +319,8 @@ export class N8nSandbox {
 		let run: any;
 		try {
 			run = parseRunOutput(result.stdout);
-		} catch (e) {
+		} catch {
+			// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- test code, not node code: NodeApiError and NodeOperationError are for what a node throws
 			throw new Error(`execute ${id} exited ${result.code} without run JSON:\n${result.stdout.slice(-4000)}\n${result.stderr.slice(-2000)}`);
 		}
 		return { code: result.code, run, result };
@@ -418,6 +421,8 @@ export class N8nSandbox {
 
 /** Reads an n8n module (e.g. flatted) from the installed n8n, for decoding REST execution data. */
 export function requireFromN8n<T = any>(paths: N8nPaths, id: string): T {
+	// A path known only at run time, inside the installed n8n.
+	// eslint-disable-next-line @typescript-eslint/no-require-imports
 	return require(require.resolve(id, { paths: [join(paths.dir, 'node_modules', 'n8n')] }));
 }
 

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports, @typescript-eslint/no-explicit-any -- development code: runs in plain Node, not inside n8n, and is not in the package; test code: reads the JSON of n8n and the emulator untyped */
 /**
  * n8n in queue mode for the end-to-end test: PostgreSQL and Redis (services.ts), one main instance (editor,
  * webhooks, triggers) and N `n8n worker` processes, each an N8nSandbox with its own user folder and its own copy
@@ -34,7 +35,10 @@ export class QueueCluster {
 	 * Starts the services, lets `prepare` import and publish on the main instance's CLI (the database is shared, so
 	 * this is what every process sees), then starts main and the workers.
 	 */
-	static async start(paths: N8nPaths, { workers = 2, concurrency = 3, prepare = async (_main: N8nSandbox) => {} } = {}): Promise<QueueCluster> {
+	static async start(
+		paths: N8nPaths,
+		{ workers = 2, concurrency = 3, prepare = async () => {} }: { workers?: number; concurrency?: number; prepare?: (main: N8nSandbox) => Promise<void> } = {},
+	): Promise<QueueCluster> {
 		const bin = ensureQueueServices();
 		const cluster = new QueueCluster(paths, await startPostgres(bin), await startRedis(bin));
 		try {
@@ -45,6 +49,7 @@ export class QueueCluster {
 			await Promise.all(cluster.workers.map((w) => cluster.startWorker(w, concurrency)));
 		} catch (error) {
 			await cluster.stop();
+			// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- test code, not node code: NodeApiError and NodeOperationError are for what a node throws
 			throw error;
 		}
 		return cluster;
