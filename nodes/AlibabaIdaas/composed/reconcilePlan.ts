@@ -56,8 +56,12 @@ export interface PlanInput {
 	scopeOus: ReadonlySet<string>;
 }
 
-/** Fields compared with the stored account: given in the source and different means changed. */
-export const COMPARED_FIELDS = ['username', 'displayName', 'email', 'phoneRegion', 'phoneNumber', 'userExternalId', 'description'];
+/**
+ * Fields compared with the stored account: given in the source and different means changed. They
+ * are PatchUser's; the API cannot change an account's external ID or description, so those are
+ * only set when the account is created.
+ */
+export const COMPARED_FIELDS = ['username', 'displayName', 'email', 'phoneRegion', 'phoneNumber'];
 
 /** Usernames and e-mails are unique regardless of case; external IDs are compared as given. */
 export function keyOf(matchKey: MatchKey, value: unknown): string {
@@ -80,10 +84,9 @@ function groupBy<T>(list: T[], key: (item: T) => string): Map<string, T[]> {
 }
 
 /** The PATCH body: what differs, with the flags the API pairs with an e-mail or a phone number. */
-function differences(current: IDataObject, wanted: Record<string, unknown>, matchKey: MatchKey): Record<string, unknown> {
+function differences(current: IDataObject, wanted: Record<string, unknown>): Record<string, unknown> {
 	const changes: Record<string, unknown> = {};
 	for (const name of COMPARED_FIELDS) {
-		if (name === 'userExternalId' && matchKey === 'userExternalId') continue;
 		if (!isBlank(wanted[name]) && String(wanted[name]) !== String(current[name] ?? '')) changes[name] = wanted[name];
 	}
 	if ('email' in changes) changes.emailVerified = wanted.emailVerified ?? true;
@@ -99,7 +102,7 @@ export function customFieldChanges(current: IDataObject, wanted: Record<string, 
 		(Array.isArray(current.customFields) ? (current.customFields as IDataObject[]) : []).map((f) => [String(f.fieldName), String(f.fieldValue ?? '')]),
 	);
 	return (Array.isArray(wanted.customFields) ? (wanted.customFields as IDataObject[]) : [])
-		.filter((f) => stored.get(String(f.fieldName)) !== String(f.fieldValue ?? ''))
+		.filter((f) => (stored.get(String(f.fieldName)) ?? '') !== String(f.fieldValue ?? ''))
 		.map((f) => ({ ...f, operation: 'replace' }));
 }
 
@@ -184,7 +187,7 @@ export function planReconcile(input: PlanInput): PlanStep[] {
 			steps.push({ ...base, action: 'created', create: true, changes: person.values, changedFields: Object.keys(person.values) });
 			continue;
 		}
-		const changes = differences(user, person.values, matchKey);
+		const changes = differences(user, person.values);
 		const step: PlanStep = { ...base, userId: user.userId, action: 'unchanged', changes, changedFields: Object.keys(changes).filter((f) => !f.endsWith('Verified')) };
 		if (wantedOu !== user.primaryOrganizationalUnitId) {
 			step.moveTo = wantedOu;
