@@ -20,6 +20,7 @@ test('npm start disables the example steps that need a credential the sandbox la
 			.map((f) => [f, forSandbox(load(f), 'alibabaIdaasApi').disabled]),
 	);
 	expect(disabledByFile).toEqual({
+		'hr-reconcile.json': ['Slack summary'],
 		'hr-sync.json': [],
 		'offboarding.json': ['Notify IT on Slack'],
 		'onboarding.json': ['Notify IT on Slack'],
