@@ -173,6 +173,15 @@ test('custom fields are compared with GetUser and only a differing one is patche
 	expect(env.requests('PatchUser')).toBe(1);
 });
 
+test('Map Automatically takes the fields from the items by their API names', async () => {
+	const items = engineering.slice(0, 3).map((row) => ({ userExternalId: row.id, username: row.login, displayName: row.name, primaryOrganizationalUnitId: row.ou, active: row.login !== 'chloe.martin' }));
+	const out = outputs(await env.run({ resource: 'user', operation: 'reconcile', authorityOrganizationalUnitId: byId(ENG), dryRun: false, maxRemovalPercent: 100, dataMode: 'autoMapInputData' }, { items }));
+	expect(out.map((o) => o.action)).toEqual(['unchanged', 'unchanged', 'disabled', 'disabled']);
+	expect(env.emu.store.user('user_demochloemartin01').status).toBe('disabled');
+	const missing = await env.run({ resource: 'user', operation: 'reconcile', authorityOrganizationalUnitId: byId(ENG), dataMode: 'autoMapInputData' }, { items: [{ username: 'x.y', primaryOrganizationalUnitId: ENG }] });
+	expect(missing.error?.message).toBe('External ID is required: it is the match key');
+});
+
 test('bad input is a NodeOperationError naming the field, before any request', async () => {
 	const missingKey = await env.run(reconcile(), { items: [engineering[0], { login: 'no.key', name: 'No Key', ou: ENG }] });
 	expect(missingKey.error?.message).toBe('External ID is required: it is the match key');
