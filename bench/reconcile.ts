@@ -13,7 +13,7 @@ import { RawClient } from './undiciRunner';
  * worth of JavaScript computes the changes, and one HTTP Request run per kind of change sends them.
  */
 
-export type ReconcileWay = 'node' | 'httpRequest';
+export type ReconcileWay = 'node' | 'nodeAutoMap' | 'httpRequest';
 
 interface Person extends IDataObject {
 	id: string;
@@ -67,10 +67,12 @@ export async function reconcileSource(ctx: JobContext): Promise<ReconcileData> {
 	}
 }
 
-async function reconcileNode(ctx: JobContext, data: ReconcileData): Promise<number> {
+async function reconcileNode(ctx: JobContext, data: ReconcileData, autoMap: boolean): Promise<number> {
+	const mapped = { dataMode: 'autoMapInputData' };
+	const items = autoMap ? data.rows.map((r) => ({ userExternalId: r.id, username: r.login, displayName: r.name, email: r.mail, primaryOrganizationalUnitId: r.ou })) : data.rows;
 	const result = await harnessFor(ctx).execute(
 		ctx.idaasNode,
-		{
+		autoMap ? { resource: 'user', operation: 'reconcile', authorityOrganizationalUnitId: { __rl: true, mode: 'id', value: ctx.emulator.rootOu }, dryRun: false, maxRemovals: 1000, ...mapped, options: { concurrency: ctx.concurrency } } : {
 			resource: 'user',
 			operation: 'reconcile',
 			authorityOrganizationalUnitId: { __rl: true, mode: 'id', value: ctx.emulator.rootOu },
@@ -83,7 +85,7 @@ async function reconcileNode(ctx: JobContext, data: ReconcileData): Promise<numb
 			additionalFields: { email: '={{ $json.mail }}' },
 			options: { concurrency: ctx.concurrency },
 		},
-		{ items: data.rows },
+		{ items },
 	);
 	if (result.error) throw new Error(`node: ${result.error.message}`);
 	const changed = result.items.filter((item) => item.json.applied === true).length;
@@ -171,5 +173,5 @@ async function reconcileHttpRequest(ctx: JobContext, data: ReconcileData): Promi
 }
 
 export async function reconcileJob(ctx: JobContext, way: ReconcileWay, data: ReconcileData): Promise<number> {
-	return way === 'node' ? await reconcileNode(ctx, data) : await reconcileHttpRequest(ctx, data);
+	return way === 'httpRequest' ? await reconcileHttpRequest(ctx, data) : await reconcileNode(ctx, data, way === 'nodeAutoMap');
 }

@@ -198,6 +198,7 @@ function triggerRows(t: TriggerBenchResult): Row[] {
 async function reconcileRows(base: Omit<JobContext, 'emulator'>, people: number): Promise<Row[]> {
 	const ways: Array<{ variant: ReconcileWay; how: string; floor?: boolean }> = [
 		{ variant: 'node', how: 'this node, Reconcile', floor: true },
+		{ variant: 'nodeAutoMap', how: 'this node, Reconcile, Map Automatically' },
 		...(base.httpRequestNode ? [{ variant: 'httpRequest' as const, how: 'HTTP Request node + Code diff' }] : []),
 	];
 	let data: ReconcileData = { rows: [], changes: 0 };

@@ -8,7 +8,7 @@ import { fieldProperty, operationFields } from '../description/properties';
 import type { ExecutionState } from '../execute';
 import type { PreparedRequest } from '../request/build';
 import { readValues } from '../request/read';
-import { checked, isBlank, labelOf, normalizeValue } from '../request/validation';
+import { checked, isBlank, labelOf, normalizeValue, requiredWithMet } from '../request/validation';
 import { mapWithConcurrency } from '../transport/concurrency';
 import { applyPlan } from './reconcileApply';
 import { readDirectory } from './reconcileDirectory';
@@ -149,7 +149,12 @@ const PERSON_FIELDS = [...personSpec.params.map((p) => p.name), 'active'];
 /** Map Automatically: the person's fields straight from the item's JSON, by their API names. */
 function mappedValues(state: ExecutionState, itemIndex: number): Record<string, unknown> {
 	const json = state.ctx.getInputData()[itemIndex]?.json ?? {};
-	return Object.fromEntries(PERSON_FIELDS.filter((name) => name in json).map((name) => [name, json[name]]));
+	const values: Record<string, unknown> = Object.fromEntries(PERSON_FIELDS.filter((name) => name in json).map((name) => [name, json[name]]));
+	// As readValues does: the verified flags take their catalog default when an e-mail or phone is given.
+	for (const param of personSpec.params) {
+		if (param.requiredWith && param.default !== undefined && isBlank(values[param.name]) && requiredWithMet(param.requiredWith, values)) values[param.name] = param.default;
+	}
+	return values;
 }
 
 /** Every row read and checked (a NodeOperationError naming the field and item), before any request. */
