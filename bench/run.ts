@@ -9,6 +9,8 @@
  *   npm run bench -- --wan 20     also a smaller run with 20 ms added to every request, as a
  *                                 real tenant across a network has (loopback has none)
  *   npm run bench -- --events     only the Event Trigger's full-push job (bench/events.ts)
+ *   npm run bench -- --reconcile  only User → Reconcile of 10,000 people with 2% changes, beside
+ *                                 the HTTP Request node and a Code-node diff (bench/reconcile.ts)
  *
  * The HTTP Request node comes from the real n8n the project installs into .sandbox/ (see
  * scripts/n8n.mjs); its n8n-workflow and n8n-core are the same versions as ours.
@@ -28,6 +30,8 @@ import type { Approach, JobContext } from './jobs';
 import { createUsers, listAllUsers, patchUsers, userIdsOf } from './jobs';
 import { runEventsBench } from './events';
 import { measure, table } from './measure';
+import type { ReconcileData, ReconcileWay } from './reconcile';
+import { reconcileJob, reconcileSource } from './reconcile';
 import type { TriggerBenchResult, TriggerRun } from './trigger';
 import { benchTriggerPoll } from './trigger';
 
@@ -38,6 +42,7 @@ const args = process.argv.slice(2);
 const scale = Number(args[args.indexOf('--scale') + 1] ?? 1) || 1;
 const skipHttp = args.includes('--skip-http');
 const wanMs = args.includes('--wan') ? Number(args[args.indexOf('--wan') + 1]) || 20 : 0;
+const reconcileOnly = args.includes('--reconcile');
 const CONCURRENCY = 5;
 const N_WRITE = Math.round(10_000 * scale);
 const N_LIST = Math.round(100_000 * scale);
@@ -192,11 +197,34 @@ function triggerRows(t: TriggerBenchResult): Row[] {
 	];
 }
 
+/** Reconcile `people` against an HR source with 2% changes, by the node and by the HTTP Request node. */
+async function reconcileRows(base: Omit<JobContext, 'emulator'>, people: number): Promise<Row[]> {
+	const ways: Array<{ variant: ReconcileWay; how: string; floor?: boolean }> = [
+		{ variant: 'node', how: 'this node, Reconcile', floor: true },
+		{ variant: 'nodeAutoMap', how: 'this node, Reconcile, Map Automatically' },
+		...(base.httpRequestNode ? [{ variant: 'httpRequest' as const, how: 'HTTP Request node + Code diff' }] : []),
+	];
+	let data: ReconcileData = { rows: [], changes: 0 };
+	const rows = await runJob(`reconcile ${people.toLocaleString('en')} people, 2% changes`, people, 0, ways, base, (ctx, way) => reconcileJob(ctx, way, data), async (ctx) => {
+		data = await reconcileSource(ctx);
+	});
+	for (const row of rows) row.note ??= `${data.changes} changes`;
+	return rows;
+}
+
 async function main(): Promise<void> {
 	if (args.includes('--events')) return await runEventsBench(args);
 	// eslint-disable-next-line @typescript-eslint/no-require-imports
 	const { AlibabaIdaas } = require('../nodes/AlibabaIdaas/AlibabaIdaas.node.ts') as { AlibabaIdaas: new () => INodeType };
 	const base = { concurrency: CONCURRENCY, idaasNode: new AlibabaIdaas(), httpRequestNode: loadHttpRequestNode() };
+	if (reconcileOnly) {
+		// Warm the JIT of this process once, as the full suite does.
+		await reconcileRows(base, 200);
+		const rows = await reconcileRows(base, N_WRITE);
+		const requests = rows.map((r) => `${r.how}: ${r.requests} requests`).join('; ');
+		process.stdout.write(`\nReconcile (loopback; the ratio column is against this node):\n\n${table(HEADERS, render(rows))}\n${requests}\n`);
+		return;
+	}
 	// Warm the JIT of this process once, so the first measured approach is not penalized.
 	await suite(base, 200, 2000, 0);
 

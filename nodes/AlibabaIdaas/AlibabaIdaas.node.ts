@@ -10,7 +10,10 @@ import { NodeApiError, NodeConnectionTypes, NodeOperationError } from 'n8n-workf
 import { RESOURCES, getOperation } from './catalog';
 import { organizationalUnitUpsert } from './composed/organizationalUnitUpsert';
 import type { ComposedOperation } from './composed/upsert';
+import { userReconcile } from './composed/userReconcile';
 import { userUpsert } from './composed/userUpsert';
+import { groupSetMembers } from './composed/groupSetMembers';
+import type { WholeInputOperation } from './composed/wholeInput';
 import { PICKER_VERSION, resourceProperties } from './description/properties';
 import { ExecutionState, executeOperation } from './execute';
 import { getGroups } from './listSearch/getGroups';
@@ -22,6 +25,8 @@ import { mapWithConcurrency } from './transport/concurrency';
 
 /** Operations composed of several calls; everything else runs straight from the catalog. */
 const COMPOSED: readonly ComposedOperation[] = [userUpsert, organizationalUnitUpsert];
+/** Operations that take all items at once as a desired state (composed/wholeInput.ts). */
+const WHOLE_INPUT: readonly WholeInputOperation[] = [userReconcile, groupSetMembers];
 
 export class AlibabaIdaas implements INodeType {
 	description: INodeTypeDescription = {
@@ -50,7 +55,7 @@ export class AlibabaIdaas implements INodeType {
 				options: RESOURCES.map(({ name, value, description }) => ({ name, value, description })),
 				default: 'user',
 			},
-			...RESOURCES.flatMap(({ value }) => resourceProperties(value, COMPOSED.filter((c) => c.resource === value))),
+			...RESOURCES.flatMap(({ value }) => resourceProperties(value, [...COMPOSED, ...WHOLE_INPUT].filter((c) => c.resource === value))),
 			{
 				displayName: 'Options',
 				name: 'options',
@@ -84,6 +89,10 @@ export class AlibabaIdaas implements INodeType {
 		// One client for the whole run: the credential is read once, the token is shared by all
 		// items, and Concurrency bounds its requests in flight, from items and list pages alike.
 		const state = new ExecutionState(this, await IdaasClient.create(this, {}, concurrency), concurrency);
+		const resource = this.getNodeParameter('resource', 0) as string;
+		const operation = this.getNodeParameter('operation', 0) as string;
+		const wholeInput = WHOLE_INPUT.find((w) => w.resource === resource && w.option.value === operation);
+		if (wholeInput) return [await wholeInput.runAll(state, items.length)];
 
 		const perItem = await mapWithConcurrency(items.length, concurrency, async (i) => {
 			const resource = this.getNodeParameter('resource', i) as string;

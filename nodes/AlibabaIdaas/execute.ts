@@ -36,7 +36,7 @@ export class ExecutionState implements ItemContext {
 }
 
 /** The requests a hook may make, sent by this execution's client on behalf of the item. */
-function lookupsFor(client: IdaasClient, itemIndex: number): Lookups {
+export function lookupsFor(client: IdaasClient, itemIndex: number): Lookups {
 	return {
 		instanceId: client.connection.instanceId,
 		findId: async (apiName, values) => await client.findId(client.prepare(catalogOp(apiName), values, itemIndex), { itemIndex }),

@@ -21,6 +21,7 @@ const examples = {
 	onboarding: withLocalNotifications(loadExample('onboarding')),
 	offboarding: withLocalNotifications(loadExample('offboarding')),
 	hrSync: withLocalNotifications(loadExample('hr-sync')),
+	hrReconcile: withLocalNotifications(loadExample('hr-reconcile')),
 };
 
 
@@ -53,6 +54,42 @@ describeE2E(`examples in real n8n ${VERSION} against the emulator`, () => {
 		await emulator?.close();
 	});
 
+
+	// First, while Engineering holds only the demo's four people (the other examples add to it).
+	test('HR reconcile: dry run, approval, apply, Slack summary; a second run plans nothing', async () => {
+		const hr = JSON.parse(examples.hrReconcile.nodes.find((n: any) => n.name === 'HR export').parameters.jsonOutput);
+		expect(emulator.findUser({ userExternalId: 'E3001' })).toBeUndefined();
+
+		const r = await run(examples.hrReconcile);
+
+		const plan = nodeItems(r, 'Reconcile (dry run)');
+		expect(plan.map((o: any) => [o.action, o.dryRun, o.applied])).toEqual([
+			['updated', true, false],
+			['moved', true, false],
+			['unchanged', true, false],
+			['created', true, false],
+			['disabled', true, false],
+		]);
+		const applied = nodeItems(r, 'Reconcile (apply)');
+		expect(applied.map((o: any) => [o.action, o.applied])).toEqual([
+			['updated', true],
+			['moved', true],
+			['unchanged', false],
+			['created', true],
+			['disabled', true],
+		]);
+		expect(emulator.findUser({ userExternalId: 'E1001' })!.displayName).toBe(hr.rows[0].displayName);
+		expect(emulator.primaryOuOf(emulator.findUser({ userExternalId: 'E1007' })!.userId)).toBe('ou_demoplatform01');
+		expect(emulator.findUser({ userExternalId: 'E3001' })).toMatchObject({ username: 'hugo.tran', status: 'enabled' });
+		expect(emulator.findUser({ username: 'daniel.kim' })!.status).toBe('disabled');
+		// Outside Engineering nobody is touched.
+		expect(emulator.findUser({ username: 'bob.smith' })!.status).toBe('enabled');
+		const [summary] = nodeItems(r, 'Slack summary');
+		expect(summary.text).toBe(':busts_in_silhouette: HR reconcile of Engineering applied: created 1, updated 1, moved 1, enabled 0, disabled 1, deleted 0; conflicts 0, failed 0.');
+
+		const again = await run(examples.hrReconcile);
+		expect(nodeItems(again, 'Reconcile (apply)').map((o: any) => o.action)).toEqual(['unchanged', 'unchanged', 'unchanged', 'unchanged']);
+	});
 
 	test('onboarding: the new hire exists in the right OU and groups', async () => {
 		const hire = JSON.parse(examples.onboarding.nodes.find((n: any) => n.name === 'New hire').parameters.jsonOutput);

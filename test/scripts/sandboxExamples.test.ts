@@ -23,6 +23,7 @@ test('npm start disables the example steps that need a credential the sandbox la
 	expect(disabledByFile).toEqual({
 		// The chat model is the user's to choose (and credential); the IDaaS tools stay on.
 		'ask-the-directory.json': ['Chat model (choose yours)'],
+		'hr-reconcile.json': ['Slack summary'],
 		'hr-sync.json': [],
 		'offboarding.json': ['Notify IT on Slack'],
 		'onboarding.json': ['Notify IT on Slack'],

@@ -1,0 +1,246 @@
+import type { IDataObject, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import type { OperationSpec, ParamSpec } from '../catalog';
+import { catalogOp } from '../catalog';
+import { ouIdField } from '../catalog/params';
+import { fieldProperty, operationFields } from '../description/properties';
+import type { ExecutionState } from '../execute';
+import type { PreparedRequest } from '../request/build';
+import { readValues } from '../request/read';
+import { checked, isBlank, labelOf, normalizeValue, requiredWithMet } from '../request/validation';
+import { mapWithConcurrency } from '../transport/concurrency';
+import { applyPlan } from './reconcileApply';
+import { readDirectory } from './reconcileDirectory';
+import type { AbsentPolicy, MatchKey, PlanStep, SourcePerson } from './reconcilePlan';
+import { customFieldChanges, planReconcile, removalsOf } from './reconcilePlan';
+import { catalogParam } from './upsert';
+import type { WholeInputOperation } from './wholeInput';
+import { guardReason, planFields, readPlanSettings, resultItem } from './wholeInput';
+
+/**
+ * User → Reconcile: the input items are the desired state of the accounts in one organizational
+ * unit (an HR export), the node makes IDaaS match it. Read once (reconcileDirectory.ts), plan
+ * without a request (reconcilePlan.ts), then output the plan (dry run) or apply it
+ * (reconcileApply.ts). Accounts outside the authority unit are never read or touched.
+ */
+
+const create = catalogOp('CreateUser');
+const getUser = catalogOp('GetUser');
+const show = { resource: ['user'], operation: ['reconcile'] };
+
+/** A person's fields: CreateUser's, without the password ones (a sync does not set passwords). */
+const personSpec: OperationSpec = {
+	...create,
+	operation: 'reconcile',
+	params: [
+		catalogParam(create, 'username'),
+		{ ...catalogParam(create, 'primaryOrganizationalUnitId'), description: 'The unit the person belongs in; it must be the authority unit or one of its sub-units' },
+		catalogParam(create, 'displayName'),
+		{ ...catalogParam(create, 'userExternalId'), prominent: true, displayName: 'External ID', description: 'ID of the person in the source (e.g. the HR employee ID): the match key by default' },
+		...create.params.filter((p) => ['email', 'emailVerified', 'phoneRegion', 'phoneNumber', 'phoneNumberVerified', 'description', 'customFields'].includes(p.name)),
+	],
+};
+
+const authorityParam: ParamSpec = {
+	...ouIdField('authorityOrganizationalUnitId'),
+	required: true,
+	displayName: 'Authority Organizational Unit',
+	description: 'The unit the source is the truth for: accounts outside it are never touched',
+};
+const authoritySpec: OperationSpec = { ...create, operation: 'reconcile', params: [authorityParam] };
+
+const MATCH_LABELS: Record<MatchKey, string> = { userExternalId: 'External ID', username: 'Username', email: 'Email' };
+
+const settingsFields: INodeProperties[] = [
+	{ ...fieldProperty(authorityParam), required: true, displayOptions: { show } },
+	{
+		displayName: 'Include Sub-Units',
+		name: 'includeSubUnits',
+		type: 'boolean',
+		default: true,
+		description: 'Whether the authority covers the sub-units of the unit too',
+		displayOptions: { show },
+	},
+	{
+		displayName: 'Match On',
+		name: 'matchKey',
+		type: 'options',
+		options: [
+			{ name: 'Email', value: 'email' },
+			{ name: 'External ID', value: 'userExternalId' },
+			{ name: 'Username', value: 'username' },
+		],
+		default: 'userExternalId',
+		description: 'The field that says which account a source row is',
+		displayOptions: { show },
+	},
+	{
+		displayName: 'Accounts Missing From the Source',
+		name: 'absentUsers',
+		type: 'options',
+		options: [
+			{ name: 'Delete', value: 'delete' },
+			{ name: 'Disable', value: 'disable' },
+			{ name: 'Leave As They Are', value: 'nothing' },
+		],
+		default: 'disable',
+		description: 'What happens to accounts in scope that no source row names (leavers)',
+		displayOptions: { show },
+	},
+	{
+		displayName: 'Person Fields',
+		name: 'dataMode',
+		type: 'options',
+		options: [
+			{ name: 'Map Each Field Below', value: 'defineBelow', description: 'Set each field, usually with an expression on the input item' },
+			{ name: 'Map Automatically', value: 'autoMapInputData', description: 'Take the fields from input fields of the same name: username, primaryOrganizationalUnitId, displayName, userExternalId, email, phoneRegion, phoneNumber, description, customFields, active' },
+		],
+		default: 'defineBelow',
+		description: 'How each input item gives the person: Map Automatically skips evaluating expressions for every item, which counts in sources of thousands of people',
+		displayOptions: { show },
+	},
+	{
+		displayName: 'Active',
+		name: 'active',
+		type: 'boolean',
+		default: true,
+		description: 'Whether the person is active in the source; an inactive person\'s account is disabled',
+		displayOptions: { show: { ...show, dataMode: ['defineBelow'] } },
+	},
+	...planFields(show, 'Disables and Deletes'),
+];
+
+interface Settings {
+	authority: string;
+	includeSubUnits: boolean;
+	matchKey: MatchKey;
+	absent: AbsentPolicy;
+}
+
+function readSettings(state: ExecutionState, authority: unknown): Settings {
+	const { ctx } = state;
+	const node = ctx.getNode();
+	const get = (name: string, fallback: unknown) => ctx.getNodeParameter(name, 0, fallback) as unknown;
+	const choice = <T extends string>(name: string, label: string, allowed: readonly T[], fallback: T): T => {
+		const value = get(name, fallback);
+		if (!allowed.includes(value as T)) {
+			throw new NodeOperationError(node, `${label} must be one of ${allowed.join(', ')}, got ${JSON.stringify(value)}`, { itemIndex: 0, description: `Check the "${label}" field.` });
+		}
+		return value as T;
+	};
+	const includeSubUnits = get('includeSubUnits', true);
+	if (typeof includeSubUnits !== 'boolean') {
+		throw new NodeOperationError(node, `Include Sub-Units must be true or false, got ${JSON.stringify(includeSubUnits)}`, { itemIndex: 0, description: 'Check the "Include Sub-Units" field.' });
+	}
+	if (isBlank(authority)) {
+		throw new NodeOperationError(node, `${labelOf(authorityParam)} is required`, { itemIndex: 0, description: `Check the "${labelOf(authorityParam)}" field.` });
+	}
+	return {
+		authority: checked(node, () => normalizeValue(authorityParam, authority) as string, 0),
+		includeSubUnits,
+		matchKey: choice('matchKey', 'Match On', ['userExternalId', 'username', 'email'] as const, 'userExternalId'),
+		absent: choice('absentUsers', 'Accounts Missing From the Source', ['nothing', 'disable', 'delete'] as const, 'disable'),
+	};
+}
+
+const PERSON_FIELDS = [...personSpec.params.map((p) => p.name), 'active'];
+
+/** Map Automatically: the person's fields straight from the item's JSON, by their API names. */
+function mappedValues(state: ExecutionState, itemIndex: number): Record<string, unknown> {
+	const json = state.ctx.getInputData()[itemIndex]?.json ?? {};
+	const values: Record<string, unknown> = Object.fromEntries(PERSON_FIELDS.filter((name) => name in json).map((name) => [name, json[name]]));
+	// As readValues does: the verified flags take their catalog default when an e-mail or phone is given.
+	for (const param of personSpec.params) {
+		if (param.requiredWith && param.default !== undefined && isBlank(values[param.name]) && requiredWithMet(param.requiredWith, values)) values[param.name] = param.default;
+	}
+	return values;
+}
+
+/** Every row read and checked (a NodeOperationError naming the field and item), before any request. */
+async function readPeople(state: ExecutionState, itemCount: number, matchKey: MatchKey) {
+	const { client, ctx } = state;
+	const people: SourcePerson[] = [];
+	const creates = new Map<number, PreparedRequest>();
+	const automatic = ctx.getNodeParameter('dataMode', 0, 'defineBelow') === 'autoMapInputData';
+	for (let i = 0; i < itemCount; i++) {
+		const { active: mappedActive = true, ...values } = automatic ? mappedValues(state, i) : await readValues(state, personSpec, i);
+		const request = client.prepare(create, Object.fromEntries(Object.entries(values).filter(([, v]) => !isBlank(v))), i);
+		if (isBlank(request.values[matchKey])) {
+			const label = MATCH_LABELS[matchKey];
+			throw new NodeOperationError(ctx.getNode(), `${label} is required: it is the match key`, { itemIndex: i, description: `Check the "${label}" field, or change Match On.` });
+		}
+		const active = automatic ? mappedActive : (ctx.getNodeParameter('active', i, true) as unknown);
+		if (typeof active !== 'boolean') {
+			throw new NodeOperationError(ctx.getNode(), `Active must be true or false, got ${JSON.stringify(active)}`, { itemIndex: i, description: 'Check the "Active" field.' });
+		}
+		people.push({ itemIndex: i, values: request.values, active });
+		creates.set(i, request);
+	}
+	return { people, creates };
+}
+
+/** Custom fields are not in ListUsers: matched accounts whose row sets some are read with GetUser. */
+async function addCustomFieldChanges(state: ExecutionState, steps: PlanStep[], people: SourcePerson[]): Promise<void> {
+	const byItem = new Map(people.map((p) => [p.itemIndex, p]));
+	const due = steps.filter((s) => s.userId && s.action !== 'conflict' && !s.remove && Array.isArray(byItem.get(s.itemIndex ?? -1)?.values.customFields));
+	await mapWithConcurrency(due.length, state.concurrency, async (n) => {
+		const step = due[n];
+		const current = await state.client.call(getUser, { userId: step.userId }, { itemIndex: step.itemIndex });
+		const custom = customFieldChanges(current, byItem.get(step.itemIndex as number)!.values);
+		if (custom.length === 0) return;
+		step.changes.customFields = custom;
+		step.changedFields.push('customFields');
+		if (step.action === 'unchanged') step.action = 'updated';
+	});
+}
+
+async function reconcileUsers(state: ExecutionState, itemCount: number): Promise<INodeExecutionData[]> {
+	const [authority] = Object.values(await readValues(state, authoritySpec, 0));
+	const settings = readSettings(state, authority);
+	const plan = readPlanSettings(state, 'Disables and Deletes');
+	const { people, creates } = await readPeople(state, itemCount, settings.matchKey);
+
+	const directory = await readDirectory(state, settings.authority, settings.includeSubUnits);
+	const steps = planReconcile({ people, directory: directory.users, matchKey: settings.matchKey, absent: settings.absent, scopeOus: directory.ous });
+	await addCustomFieldChanges(state, steps, people);
+
+	const blocked = guardReason(plan, removalsOf(steps), directory.users.length, 'disables or deletes');
+	const apply = !plan.dryRun && blocked === undefined;
+	const outcomes: IDataObject[] = apply ? await applyPlan(state, steps, creates) : steps.map(() => ({}));
+	return steps.map((step, i) => {
+		const outcome = outcomes[i];
+		const failed = outcome.action !== undefined;
+		const json = {
+			action: step.action,
+			applied: apply && !failed && step.action !== 'conflict' && step.action !== 'unchanged',
+			...(plan.dryRun ? { dryRun: true } : {}),
+			userId: step.userId,
+			username: step.username,
+			[settings.matchKey]: step.key,
+			changedFields: step.changedFields,
+			...(step.previousPrimaryOrganizationalUnitId ? { previousPrimaryOrganizationalUnitId: step.previousPrimaryOrganizationalUnitId, primaryOrganizationalUnitId: step.moveTo } : {}),
+			...(step.reason ? { reason: step.reason } : {}),
+			...(blocked && !plan.dryRun ? { blocked } : {}),
+			...(plan.dryRun && blocked ? { warning: blocked.replace('Nothing applied', 'Would not be applied') } : {}),
+			...outcome,
+		};
+		if (json.userId === undefined) delete json.userId;
+		return resultItem(json, step.itemIndex);
+	});
+}
+
+export const userReconcile: WholeInputOperation = {
+	resource: 'user',
+	option: {
+		name: 'Reconcile',
+		value: 'reconcile',
+		description: 'Make the accounts of an organizational unit match the input items (an HR export): create, update, move, enable, disable or delete',
+		action: 'Reconcile users with a source',
+	},
+	fields: [
+		...settingsFields,
+		...operationFields(personSpec).map((field) => ({ ...field, displayOptions: { show: { ...show, dataMode: ['defineBelow'] } } })),
+	],
+	runAll: reconcileUsers,
+};
