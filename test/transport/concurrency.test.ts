@@ -1,4 +1,5 @@
-import { Limiter, ReadAhead, mapWithConcurrency } from '../../nodes/AlibabaIdaas/transport/concurrency';
+import { ReadAhead, mapWithConcurrency } from '../../nodes/AlibabaIdaas/transport/concurrency';
+import { Limiter } from '../../nodes/AlibabaIdaas/transport/limiter';
 
 /** A request the test answers by hand, and a log of when each one started. */
 function manualFetch() {
