@@ -45,8 +45,10 @@ export class Limiter {
 	/** Below this the automatic bound grows by one per answer; above it, by one per round. */
 	private slowStartUntil = CONCURRENCY_CAP;
 
-	/** When the bound last shrank: a request started before it cannot shrink it again. */
-	private lastCut = -Infinity;
+	/** Requests started so far, and how many had started when the bound last shrank: those cannot shrink it again. */
+	private starts = 0;
+
+	private startsAtCut = 0;
 
 	/** No request starts before this (a 429's wait). */
 	private closedUntil = 0;
@@ -77,11 +79,12 @@ export class Limiter {
 
 	async run<T>(task: () => Promise<T>): Promise<T> {
 		await this.acquire();
-		const started = Date.now();
+		const ticket = ++this.starts;
+		const started = performance.now();
 		let hold = 0;
 		try {
 			const result = await task();
-			hold = this.learn(this.judge(result), started);
+			hold = this.learn(this.judge(result), ticket, performance.now() - started);
 			return result;
 		} finally {
 			if (hold > 0) setTimeout(() => this.release(), hold);
@@ -125,27 +128,25 @@ export class Limiter {
 	}
 
 	/** Adjusts the bound after one answer; returns how long its slot stays taken. */
-	private learn(verdict: Verdict, started: number): number {
-		const now = Date.now();
+	private learn(verdict: Verdict, ticket: number, ms: number): number {
 		if (verdict === 'neutral') return 0;
 		if (verdict !== 'healthy') {
 			const wait = verdict.throttledMs > 0 ? verdict.throttledMs : DEFAULT_THROTTLE_HOLD_MS;
-			this.closedUntil = Math.max(this.closedUntil, now + wait);
-			this.cut(0.5, started, now);
+			this.closedUntil = Math.max(this.closedUntil, Date.now() + wait);
+			this.cut(0.5, ticket);
 			return wait;
 		}
 		if (!this.auto) return 0;
-		const ms = now - started;
 		const latency = (this.latency ??= { best: ms, smooth: ms });
 		latency.smooth += (ms - latency.smooth) * 0.2;
 		// The best lets go slowly, so a server that got slower for good does not pin the bound down.
 		latency.best = Math.min(latency.smooth, latency.best + (latency.smooth - latency.best) * 0.01);
 		if (latency.smooth > latency.best * LATENCY_RATIO + LATENCY_SLACK_MS) {
-			this.cut(0.75, started, now);
+			this.cut(0.75, ticket);
 			return 0;
 		}
 		// After several rounds without trouble (the limit was lifted), grow quickly again.
-		if (++this.streak > 4 * this.bound) this.slowStartUntil = CONCURRENCY_CAP;
+		if (++this.streak > 10 * this.bound) this.slowStartUntil = CONCURRENCY_CAP;
 		// Grow only while requests are waiting for a slot: an idle bound proves nothing.
 		if (this.waiting.length > 0 && this.running >= Math.floor(this.bound)) {
 			this.bound = Math.min(CONCURRENCY_CAP, this.bound + (this.bound < this.slowStartUntil ? 1 : 1 / this.bound));
@@ -153,11 +154,11 @@ export class Limiter {
 		return 0;
 	}
 
-	private cut(factor: number, started: number, now: number): void {
-		if (!this.auto || started < this.lastCut) return;
+	private cut(factor: number, ticket: number): void {
+		if (!this.auto || ticket <= this.startsAtCut) return;
 		this.bound = Math.max(1, this.bound * factor);
 		this.slowStartUntil = this.bound;
-		this.lastCut = now;
+		this.startsAtCut = this.starts;
 		this.streak = 0;
 	}
 }
