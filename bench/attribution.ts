@@ -1,5 +1,5 @@
 import type { JobContext } from './jobs';
-import { assertRun, harnessFor, patchUsers } from './jobs';
+import { assertRun, harnessFor, nodeOptions, patchUsers } from './jobs';
 
 /**
  * Where the node's time goes on loopback, beyond raw undici: the patch job run by the node
@@ -57,7 +57,7 @@ export async function patchVariant(ctx: JobContext, variant: AttributionVariant,
 				operation: 'update',
 				userId: { __rl: true, mode: 'id', value: userIds[0] },
 				updateFields: { displayName: 'Patched with fixed parameters' },
-				options: { concurrency: ctx.concurrency },
+				options: nodeOptions(ctx),
 			},
 			{ items: rows },
 		);

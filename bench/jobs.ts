@@ -18,7 +18,8 @@ export type Approach = 'node' | 'httpRequest' | 'undici';
 
 export interface JobContext {
 	emulator: EmulatorProcess;
-	concurrency: number;
+	/** Requests in flight for raw undici, and the node's fixed Concurrency; 'auto' leaves the node on its default. */
+	concurrency: number | 'auto';
 	idaasNode: INodeType;
 	httpRequestNode?: IVersionedNodeType;
 }
@@ -87,8 +88,18 @@ async function httpRequestRun(
 	return result.items.length;
 }
 
+/** The node's Options: a fixed Concurrency, or none (its automatic default). */
+export function nodeOptions(ctx: JobContext): IDataObject {
+	return ctx.concurrency === 'auto' ? {} : { concurrency: ctx.concurrency };
+}
+
+/** Raw undici's requests in flight: the fixed number, or the automatic mode's cap. */
+export function rawWidth(ctx: JobContext): number {
+	return ctx.concurrency === 'auto' ? 50 : ctx.concurrency;
+}
+
 async function rawClient(ctx: JobContext): Promise<RawClient> {
-	const client = new RawClient(ctx.emulator.target, ctx.concurrency);
+	const client = new RawClient(ctx.emulator.target, rawWidth(ctx));
 	await client.authenticate();
 	return client;
 }
@@ -109,7 +120,7 @@ export async function createUsers(ctx: JobContext, approach: Approach, count: nu
 				primaryOrganizationalUnitId: { __rl: true, mode: 'id', value: ou },
 				displayName: '={{ $json.displayName }}',
 				additionalFields: {},
-				options: { concurrency: ctx.concurrency },
+				options: nodeOptions(ctx),
 			},
 			{ items: rows },
 		);
@@ -125,7 +136,7 @@ export async function createUsers(ctx: JobContext, approach: Approach, count: nu
 	}
 	const client = await rawClient(ctx);
 	try {
-		await mapConcurrent(rows, ctx.concurrency, (row) =>
+		await mapConcurrent(rows, rawWidth(ctx), (row) =>
 			client.json('POST', '/users', { ...row, primaryOrganizationalUnitId: ou }),
 		);
 	} finally {
@@ -144,7 +155,7 @@ export async function patchUsers(ctx: JobContext, approach: Approach, userIds: s
 				operation: 'update',
 				userId: { __rl: true, mode: 'id', value: '={{ $json.userId }}' },
 				updateFields: { displayName: '={{ $json.displayName }}' },
-				options: { concurrency: ctx.concurrency },
+				options: nodeOptions(ctx),
 			},
 			{ items: rows },
 		);
@@ -160,7 +171,7 @@ export async function patchUsers(ctx: JobContext, approach: Approach, userIds: s
 	}
 	const client = await rawClient(ctx);
 	try {
-		await mapConcurrent(rows, ctx.concurrency, (row) =>
+		await mapConcurrent(rows, rawWidth(ctx), (row) =>
 			client.json('PATCH', `/users/${row.userId}`, { displayName: row.displayName }),
 		);
 	} finally {
@@ -222,7 +233,7 @@ export async function listAllUsers(ctx: JobContext, approach: Approach, expected
 		const page = async (n: number) => (await client.json('GET', `/users?pageNumber=${n}&pageSize=100`)) as { data: unknown[]; totalCount: number };
 		const first = await page(1);
 		const rest = Array.from({ length: Math.max(0, Math.ceil(first.totalCount / 100) - 1) }, (_, i) => i + 2);
-		const pages = [first, ...(await mapConcurrent(rest, ctx.concurrency, page))];
+		const pages = [first, ...(await mapConcurrent(rest, rawWidth(ctx), page))];
 		total = pages.reduce((sum, body) => sum + body.data.length, 0);
 	} finally {
 		await client.close();

@@ -86,8 +86,8 @@ export class AlibabaIdaas implements INodeType {
 		const state = new ExecutionState(this, await IdaasClient.create(this, {}, concurrency), width);
 
 		const perItem = await mapWithConcurrency(items.length, width, async (i) => {
-			const resource = this.getNodeParameter('resource', i) as string;
-			const operation = this.getNodeParameter('operation', i) as string;
+			const resource = state.parameters.get('resource', i) as string;
+			const operation = state.parameters.get('operation', i) as string;
 			let data: IDataObject[] = [];
 			let failure: unknown;
 			try {

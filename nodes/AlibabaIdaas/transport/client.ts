@@ -58,6 +58,8 @@ export function httpOptions(request: HttpRequest): IHttpRequestOptions {
 export class IdaasClient {
 	private constructor(
 		private readonly ctx: IdaasContext,
+		/** The node, read once: n8n's getNode() hands out a deep copy each time. */
+		readonly node: INode,
 		readonly connection: IdaasConnection,
 		private readonly session: TokenSession,
 		private readonly retry: RetryPolicy,
@@ -71,13 +73,10 @@ export class IdaasClient {
 	 */
 	static async create(ctx: IdaasContext, retry: Partial<RetryPolicy> = {}, concurrency: ConcurrencySetting = Infinity): Promise<IdaasClient> {
 		const data = (await ctx.getCredentials(CREDENTIAL_TYPE)) as ICredentialDataDecryptedObject;
-		const connection = checked(ctx.getNode(), () => resolveConnection(data));
+		const node = ctx.getNode();
+		const connection = checked(node, () => resolveConnection(data));
 		const limiter = new Limiter(concurrency, verdictOf);
-		return new IdaasClient(ctx, connection, new TokenSession(ctx, data, limiter), { ...DEFAULT_RETRY, ...retry }, limiter);
-	}
-
-	get node(): INode {
-		return this.ctx.getNode();
+		return new IdaasClient(ctx, node, connection, new TokenSession(ctx, node, data, limiter), { ...DEFAULT_RETRY, ...retry }, limiter);
 	}
 
 	/** Checks values against the catalog and builds the request; bad input throws a NodeOperationError naming the field. */

@@ -1,4 +1,4 @@
-import type { ICredentialDataDecryptedObject, ICredentialsDecrypted, IHttpRequestOptions } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, ICredentialsDecrypted, IHttpRequestOptions, INode } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
 import type { Exchanged } from './exchange';
@@ -61,6 +61,7 @@ export class TokenSession {
 	 */
 	constructor(
 		private readonly ctx: IdaasContext,
+		private readonly node: INode,
 		data: ICredentialDataDecryptedObject,
 		private readonly limiter: Limiter,
 	) {
@@ -69,7 +70,7 @@ export class TokenSession {
 			// Known to be stale: renew up front instead of spending a request on a refusal.
 			copy.accessToken = '';
 		}
-		const nodeCredential = ctx.getNode().credentials?.[CREDENTIAL_TYPE];
+		const nodeCredential = node.credentials?.[CREDENTIAL_TYPE];
 		this.credential = { id: nodeCredential?.id ?? '', name: nodeCredential?.name ?? '', type: CREDENTIAL_TYPE, data: copy };
 	}
 
@@ -150,7 +151,7 @@ export class TokenSession {
 	private async authenticated(httpOptions: IHttpRequestOptions, renewer = false): Promise<Exchanged | Stale> {
 		return await this.limiter.run(async () => {
 			if (!renewer && (this.renewal !== undefined || this.credential.data.accessToken === '')) return { stale: true } as const;
-			return await exchange(this.ctx.getNode(), () =>
+			return await exchange(this.node, () =>
 				this.ctx.helpers.httpRequestWithAuthentication.call(this.ctx, CREDENTIAL_TYPE, httpOptions, {
 					credentialsDecrypted: this.credential,
 				}),
