@@ -1,4 +1,4 @@
-import type { IDataObject, INodeType, IVersionedNodeType } from 'n8n-workflow';
+import type { IDataObject, INodeParameters, INodeType, IVersionedNodeType } from 'n8n-workflow';
 
 import { emulatorCredential } from '../test/harness/credential';
 import { N8nHarness } from '../test/harness/n8n';
@@ -38,11 +38,20 @@ export function assertRun(result: { error?: Error; items: unknown[] }, expected:
 	if (result.items.length !== expected) throw new Error(`${what}: ${result.items.length} items, expected ${expected}`);
 }
 
-/** n8n's HTTP Request node: one run for the token, then one run over all items. */
-async function httpRequestRun(
+/** How a careful user sets the HTTP Request node up for a tenant limit: batches, and items that fail kept. */
+export interface HttpRequestSetup {
+	/** The node's Batching option: this many items, then a pause of `interval` ms. */
+	batching?: { size: number; interval: number };
+	/** On Error: Continue, so a failed item is counted instead of stopping the run. */
+	continueOnFail?: boolean;
+}
+
+/** n8n's HTTP Request node: one run for the token, then one run over all items; returns the items that failed. */
+export async function httpRequestRun(
 	ctx: JobContext,
 	items: IDataObject[],
 	request: { method: string; path: string; jsonBody?: string },
+	setup: HttpRequestSetup = {},
 ): Promise<number> {
 	const node = ctx.httpRequestNode;
 	if (!node) throw new Error('n8n HTTP Request node not available');
@@ -80,16 +89,21 @@ async function httpRequestRun(
 			...(request.jsonBody
 				? { sendBody: true, contentType: 'json', specifyBody: 'json', jsonBody: request.jsonBody }
 				: {}),
-			options: {},
+			options: setup.batching ? { batching: { batch: { batchSize: setup.batching.size, batchInterval: setup.batching.interval } } } : {},
 		},
-		{ typeName: 'httpRequest', typeVersion: 4.2, items: withToken },
+		{ typeName: 'httpRequest', typeVersion: 4.2, items: withToken, continueOnFail: setup.continueOnFail },
 	);
 	assertRun(result, items.length, 'HTTP Request node');
-	return result.items.length;
+	return failedItems(result.items);
+}
+
+/** Output items that carry an error (On Error: Continue). */
+export function failedItems(items: Array<{ json: IDataObject }>): number {
+	return items.filter((item) => item.json.error !== undefined).length;
 }
 
 /** The node's Options: a fixed Concurrency, or none (its automatic default). */
-export function nodeOptions(ctx: JobContext): IDataObject {
+export function nodeOptions(ctx: JobContext): INodeParameters {
 	return ctx.concurrency === 'auto' ? {} : { concurrency: ctx.concurrency };
 }
 
@@ -104,7 +118,8 @@ async function rawClient(ctx: JobContext): Promise<RawClient> {
 	return client;
 }
 
-export async function createUsers(ctx: JobContext, approach: Approach, count: number): Promise<number> {
+/** Creates `count` users; returns how many items failed (only with `setup.continueOnFail`, else a failure throws). */
+export async function createUsers(ctx: JobContext, approach: Approach, count: number, setup: HttpRequestSetup = {}): Promise<number> {
 	const rows = Array.from({ length: count }, (_, i) => ({
 		username: `bench.${approach}.${i}`,
 		displayName: `Bench ${approach} ${i}`,
@@ -122,17 +137,22 @@ export async function createUsers(ctx: JobContext, approach: Approach, count: nu
 				additionalFields: {},
 				options: nodeOptions(ctx),
 			},
-			{ items: rows },
+			{ items: rows, continueOnFail: setup.continueOnFail },
 		);
 		assertRun(result, count, 'node');
-		return count;
+		return failedItems(result.items);
 	}
 	if (approach === 'httpRequest') {
-		return await httpRequestRun(ctx, rows, {
-			method: 'POST',
-			path: '/users',
-			jsonBody: `={{ JSON.stringify({ username: $json.username, displayName: $json.displayName, primaryOrganizationalUnitId: "${ou}" }) }}`,
-		});
+		return await httpRequestRun(
+			ctx,
+			rows,
+			{
+				method: 'POST',
+				path: '/users',
+				jsonBody: `={{ JSON.stringify({ username: $json.username, displayName: $json.displayName, primaryOrganizationalUnitId: "${ou}" }) }}`,
+			},
+			setup,
+		);
 	}
 	const client = await rawClient(ctx);
 	try {
@@ -142,7 +162,7 @@ export async function createUsers(ctx: JobContext, approach: Approach, count: nu
 	} finally {
 		await client.close();
 	}
-	return count;
+	return 0;
 }
 
 export async function patchUsers(ctx: JobContext, approach: Approach, userIds: string[]): Promise<number> {
@@ -163,11 +183,12 @@ export async function patchUsers(ctx: JobContext, approach: Approach, userIds: s
 		return rows.length;
 	}
 	if (approach === 'httpRequest') {
-		return await httpRequestRun(ctx, rows, {
+		await httpRequestRun(ctx, rows, {
 			method: 'PATCH',
 			path: '/users/{{ $json.userId }}',
 			jsonBody: '={{ JSON.stringify({ displayName: $json.displayName }) }}',
 		});
+		return rows.length;
 	}
 	const client = await rawClient(ctx);
 	try {
