@@ -1,6 +1,6 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-imports -- development code: runs in plain Node, not inside n8n, and is not in the package */
 import type { JobContext } from './jobs';
-import { assertRun, harnessFor, patchUsers } from './jobs';
+import { assertRun, harnessFor, nodeOptions, patchUsers } from './jobs';
 
 /**
  * Where the node's time goes on loopback, beyond raw undici: the patch job run by the node
@@ -58,7 +58,7 @@ export async function patchVariant(ctx: JobContext, variant: AttributionVariant,
 				operation: 'update',
 				userId: { __rl: true, mode: 'id', value: userIds[0] },
 				updateFields: { displayName: 'Patched with fixed parameters' },
-				options: { concurrency: ctx.concurrency },
+				options: nodeOptions(ctx),
 			},
 			{ items: rows },
 		);

@@ -12,7 +12,9 @@ import type { Target } from './undiciRunner';
 export interface EmulatorProcess {
 	target: Target;
 	rootOu: string;
-	stats(): Promise<{ total: number; generateTokenCalls: number; requests: Record<string, number> }>;
+	stats(): Promise<{ total: number; generateTokenCalls: number; throttled: number; requests: Record<string, number> }>;
+	/** Sets the gateway-style rate limit (emulator/throttle.ts), requests per second. */
+	rateLimit(perSecond: number): Promise<void>;
 	resetStats(): Promise<void>;
 	stop(): Promise<void>;
 }
@@ -58,6 +60,9 @@ export async function startEmulatorProcess(users: number, latencyMs = 0): Promis
 		},
 		rootOu: GENERATED.rootOrganizationalUnitId,
 		stats: async () => await control('stats'),
+		rateLimit: async (perSecond) => {
+			await fetch(`${url}/__emulator/rateLimit`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ perSecond }) });
+		},
 		resetStats: async () => {
 			await control('stats/reset', 'POST');
 		},

@@ -1,4 +1,4 @@
-import type { IDataObject, INodeType, IVersionedNodeType } from 'n8n-workflow';
+import type { IDataObject, INodeParameters, INodeType, IVersionedNodeType } from 'n8n-workflow';
 
 import { emulatorCredential } from '../test/harness/credential';
 import { N8nHarness } from '../test/harness/n8n';
@@ -18,7 +18,8 @@ export type Approach = 'node' | 'httpRequest' | 'undici';
 
 export interface JobContext {
 	emulator: EmulatorProcess;
-	concurrency: number;
+	/** Requests in flight for raw undici, and the node's fixed Concurrency; 'auto' leaves the node on its default. */
+	concurrency: number | 'auto';
 	idaasNode: INodeType;
 	httpRequestNode?: IVersionedNodeType;
 }
@@ -37,11 +38,20 @@ export function assertRun(result: { error?: Error; items: unknown[] }, expected:
 	if (result.items.length !== expected) throw new Error(`${what}: ${result.items.length} items, expected ${expected}`);
 }
 
-/** n8n's HTTP Request node: one run for the token, then one run over all items. */
-async function httpRequestRun(
+/** How a careful user sets the HTTP Request node up for a tenant limit: batches, and items that fail kept. */
+export interface HttpRequestSetup {
+	/** The node's Batching option: this many items, then a pause of `interval` ms. */
+	batching?: { size: number; interval: number };
+	/** On Error: Continue, so a failed item is counted instead of stopping the run. */
+	continueOnFail?: boolean;
+}
+
+/** n8n's HTTP Request node: one run for the token, then one run over all items; returns the items that failed. */
+export async function httpRequestRun(
 	ctx: JobContext,
 	items: IDataObject[],
 	request: { method: string; path: string; jsonBody?: string },
+	setup: HttpRequestSetup = {},
 ): Promise<number> {
 	const node = ctx.httpRequestNode;
 	if (!node) throw new Error('n8n HTTP Request node not available');
@@ -79,21 +89,37 @@ async function httpRequestRun(
 			...(request.jsonBody
 				? { sendBody: true, contentType: 'json', specifyBody: 'json', jsonBody: request.jsonBody }
 				: {}),
-			options: {},
+			options: setup.batching ? { batching: { batch: { batchSize: setup.batching.size, batchInterval: setup.batching.interval } } } : {},
 		},
-		{ typeName: 'httpRequest', typeVersion: 4.2, items: withToken },
+		{ typeName: 'httpRequest', typeVersion: 4.2, items: withToken, continueOnFail: setup.continueOnFail },
 	);
 	assertRun(result, items.length, 'HTTP Request node');
-	return result.items.length;
+	return failedItems(result.items);
+}
+
+/** Output items that carry an error (On Error: Continue). */
+export function failedItems(items: Array<{ json: IDataObject }>): number {
+	return items.filter((item) => item.json.error !== undefined).length;
+}
+
+/** The node's Options: a fixed Concurrency, or none (its automatic default). */
+export function nodeOptions(ctx: JobContext): INodeParameters {
+	return ctx.concurrency === 'auto' ? {} : { concurrency: ctx.concurrency };
+}
+
+/** Raw undici's requests in flight: the fixed number, or the automatic mode's cap. */
+export function rawWidth(ctx: JobContext): number {
+	return ctx.concurrency === 'auto' ? 50 : ctx.concurrency;
 }
 
 async function rawClient(ctx: JobContext): Promise<RawClient> {
-	const client = new RawClient(ctx.emulator.target, ctx.concurrency);
+	const client = new RawClient(ctx.emulator.target, rawWidth(ctx));
 	await client.authenticate();
 	return client;
 }
 
-export async function createUsers(ctx: JobContext, approach: Approach, count: number): Promise<number> {
+/** Creates `count` users; returns how many items failed (only with `setup.continueOnFail`, else a failure throws). */
+export async function createUsers(ctx: JobContext, approach: Approach, count: number, setup: HttpRequestSetup = {}): Promise<number> {
 	const rows = Array.from({ length: count }, (_, i) => ({
 		username: `bench.${approach}.${i}`,
 		displayName: `Bench ${approach} ${i}`,
@@ -109,29 +135,34 @@ export async function createUsers(ctx: JobContext, approach: Approach, count: nu
 				primaryOrganizationalUnitId: { __rl: true, mode: 'id', value: ou },
 				displayName: '={{ $json.displayName }}',
 				additionalFields: {},
-				options: { concurrency: ctx.concurrency },
+				options: nodeOptions(ctx),
 			},
-			{ items: rows },
+			{ items: rows, continueOnFail: setup.continueOnFail },
 		);
 		assertRun(result, count, 'node');
-		return count;
+		return failedItems(result.items);
 	}
 	if (approach === 'httpRequest') {
-		return await httpRequestRun(ctx, rows, {
-			method: 'POST',
-			path: '/users',
-			jsonBody: `={{ JSON.stringify({ username: $json.username, displayName: $json.displayName, primaryOrganizationalUnitId: "${ou}" }) }}`,
-		});
+		return await httpRequestRun(
+			ctx,
+			rows,
+			{
+				method: 'POST',
+				path: '/users',
+				jsonBody: `={{ JSON.stringify({ username: $json.username, displayName: $json.displayName, primaryOrganizationalUnitId: "${ou}" }) }}`,
+			},
+			setup,
+		);
 	}
 	const client = await rawClient(ctx);
 	try {
-		await mapConcurrent(rows, ctx.concurrency, (row) =>
+		await mapConcurrent(rows, rawWidth(ctx), (row) =>
 			client.json('POST', '/users', { ...row, primaryOrganizationalUnitId: ou }),
 		);
 	} finally {
 		await client.close();
 	}
-	return count;
+	return 0;
 }
 
 export async function patchUsers(ctx: JobContext, approach: Approach, userIds: string[]): Promise<number> {
@@ -144,7 +175,7 @@ export async function patchUsers(ctx: JobContext, approach: Approach, userIds: s
 				operation: 'update',
 				userId: { __rl: true, mode: 'id', value: '={{ $json.userId }}' },
 				updateFields: { displayName: '={{ $json.displayName }}' },
-				options: { concurrency: ctx.concurrency },
+				options: nodeOptions(ctx),
 			},
 			{ items: rows },
 		);
@@ -152,15 +183,16 @@ export async function patchUsers(ctx: JobContext, approach: Approach, userIds: s
 		return rows.length;
 	}
 	if (approach === 'httpRequest') {
-		return await httpRequestRun(ctx, rows, {
+		await httpRequestRun(ctx, rows, {
 			method: 'PATCH',
 			path: '/users/{{ $json.userId }}',
 			jsonBody: '={{ JSON.stringify({ displayName: $json.displayName }) }}',
 		});
+		return rows.length;
 	}
 	const client = await rawClient(ctx);
 	try {
-		await mapConcurrent(rows, ctx.concurrency, (row) =>
+		await mapConcurrent(rows, rawWidth(ctx), (row) =>
 			client.json('PATCH', `/users/${row.userId}`, { displayName: row.displayName }),
 		);
 	} finally {
@@ -222,7 +254,7 @@ export async function listAllUsers(ctx: JobContext, approach: Approach, expected
 		const page = async (n: number) => (await client.json('GET', `/users?pageNumber=${n}&pageSize=100`)) as { data: unknown[]; totalCount: number };
 		const first = await page(1);
 		const rest = Array.from({ length: Math.max(0, Math.ceil(first.totalCount / 100) - 1) }, (_, i) => i + 2);
-		const pages = [first, ...(await mapConcurrent(rest, ctx.concurrency, page))];
+		const pages = [first, ...(await mapConcurrent(rest, rawWidth(ctx), page))];
 		total = pages.reduce((sum, body) => sum + body.data.length, 0);
 	} finally {
 		await client.close();

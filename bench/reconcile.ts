@@ -2,7 +2,7 @@ import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { N8nHarness } from '../test/harness/n8n';
 import type { JobContext } from './jobs';
-import { assertRun, harnessFor } from './jobs';
+import { assertRun, harnessFor, rawWidth } from './jobs';
 import { RawClient } from './undiciRunner';
 
 /**
@@ -30,7 +30,7 @@ export interface ReconcileData {
 
 /** The directory as it is (read raw, not measured), and the HR rows: it with every 50th person changed. */
 export async function reconcileSource(ctx: JobContext): Promise<ReconcileData> {
-	const client = new RawClient(ctx.emulator.target, ctx.concurrency);
+	const client = new RawClient(ctx.emulator.target, rawWidth(ctx));
 	await client.authenticate();
 	const people: Person[] = [];
 	try {

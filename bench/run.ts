@@ -11,6 +11,11 @@
  *   npm run bench -- --events     only the Event Trigger's full-push job (bench/events.ts)
  *   npm run bench -- --reconcile  only User → Reconcile of 10,000 people with 2% changes, beside
  *                                 the HTTP Request node and a Code-node diff (bench/reconcile.ts)
+ *   npm run bench -- --throughput only the throughput jobs (bench/throughput.ts): 2,000 creates
+ *                                 across 20 ms unlimited and against 50 requests/s, and the
+ *                                 loopback CPU per item, each node on its defaults
+ *   npm run bench -- --throttled  only the 50 requests/s job; its last line reads
+ *                                 `throttled: <achieved> of <limit> requests/s, <failed> failed items, <n> answered 429`
  *
  * The HTTP Request node comes from the real n8n the project installs into .sandbox/ (see
  * scripts/n8n.mjs); its n8n-workflow and n8n-core are the same versions as ours.
@@ -32,6 +37,7 @@ import { runEventsBench } from './events';
 import { measure, table } from './measure';
 import type { ReconcileData, ReconcileWay } from './reconcile';
 import { reconcileJob, reconcileSource } from './reconcile';
+import { cpuJob, renderCpu, renderThroughput, throttledJob, throttledLine, unlimitedJob } from './throughput';
 import type { TriggerBenchResult, TriggerRun } from './trigger';
 import { benchTriggerPoll } from './trigger';
 
@@ -43,6 +49,8 @@ const scale = Number(args[args.indexOf('--scale') + 1] ?? 1) || 1;
 const skipHttp = args.includes('--skip-http');
 const wanMs = args.includes('--wan') ? Number(args[args.indexOf('--wan') + 1]) || 20 : 0;
 const reconcileOnly = args.includes('--reconcile');
+const onlyThrottled = args.includes('--throttled');
+const onlyThroughput = args.includes('--throughput');
 const CONCURRENCY = 5;
 const N_WRITE = Math.round(10_000 * scale);
 const N_LIST = Math.round(100_000 * scale);
@@ -212,6 +220,23 @@ async function reconcileRows(base: Omit<JobContext, 'emulator'>, people: number)
 	return rows;
 }
 
+function machine(): string {
+	const cpu = cpus()[0]?.model ?? 'unknown CPU';
+	return `${cpus().length} × ${cpu}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
+}
+
+/** The throughput jobs (bench/throughput.ts); with `throttledOnly` the 50 requests/s job alone, ending on its line. */
+async function throughput(base: Omit<JobContext, 'emulator'>, throttledOnly: boolean): Promise<string> {
+	const throttled = await throttledJob(base);
+	if (throttledOnly) return `\nMachine: ${machine()}\n\n${renderThroughput(throttled)}\n\n${throttledLine(throttled)}\n`;
+	const unlimited = await unlimitedJob(base);
+	const cpu = await cpuJob(base);
+	return (
+		`\nAt the tenant's limit (each node on its defaults; ${machine()}):\n\n${renderThroughput([...unlimited, ...throttled])}\n\n` +
+		`Client CPU per item on loopback, defaults:\n\n${renderCpu(cpu)}\n\n${throttledLine(throttled)}\n`
+	);
+}
+
 async function main(): Promise<void> {
 	if (args.includes('--events')) return await runEventsBench(args);
 	// eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -227,15 +252,18 @@ async function main(): Promise<void> {
 	}
 	// Warm the JIT of this process once, so the first measured approach is not penalized.
 	await suite(base, 200, 2000, 0);
+	if (onlyThrottled || onlyThroughput) {
+		process.stdout.write(await throughput(base, onlyThrottled));
+		return;
+	}
 
 	const loopbackRows = await suite(base, N_WRITE, N_LIST, 0);
 	process.stderr.write(`  trigger poll over ${N_LIST.toLocaleString('en')} users...\n`);
 	const t = await benchTriggerPoll(N_LIST);
 	loopbackRows.push(...triggerRows(t));
 	const attributionRows = await attribution(base, N_WRITE);
-	const cpu = cpus()[0]?.model ?? 'unknown CPU';
 	let out =
-		`\nMachine: ${cpus().length} × ${cpu}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}; concurrency ${CONCURRENCY} (trigger: ${walkSettings.concurrency})\n\n` +
+		`\nMachine: ${machine()}; concurrency ${CONCURRENCY} (trigger: ${walkSettings.concurrency})\n\n` +
 		`Loopback (no network latency):\n\n${table(HEADERS, render(loopbackRows))}\n\n` +
 		`Trigger state: ${t.stateBytes.toLocaleString('en')} bytes = ${t.bytesPerUser} bytes per user; the next poll found ${t.poll.events} of the 15 changes; the raw walk saw ${t.floor.usersSeen.toLocaleString('en')} users.\n\n` +
 		`Where the node's time goes (the patch job again, n8n's per-item costs taken out one by one; diagnostic only):\n\n${table(HEADERS, render(attributionRows))}\n`;
@@ -245,6 +273,7 @@ async function main(): Promise<void> {
 		const wan = render(wanRows);
 		out += `\nWith ${wanMs} ms added to every request (a tenant across a network):\n\n${table(HEADERS, wan)}\n`;
 	}
+	out += await throughput(base, false);
 	process.stdout.write(out);
 }
 

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals -- development code: runs in plain Node, not inside n8n, and is not in the package */
 import { Pool } from 'undici';
 
 /**
@@ -45,7 +46,16 @@ export class RawClient {
 		this.token = json.access_token;
 	}
 
+	/** One request; a 429 is sent again after the x-acs-retry-after it gives (ms), as Alibaba's SDK runtime does. */
 	async json(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<unknown> {
+		for (;;) {
+			const answer = await this.once(method, path, body);
+			if (answer.status !== 429) return answer.json;
+			await new Promise((resolve) => setTimeout(resolve, Number(answer.retryAfterMs) || 100));
+		}
+	}
+
+	private async once(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<{ status: number; json?: unknown; retryAfterMs?: unknown }> {
 		const response = await this.pool.request({
 			method,
 			path: `${this.prefix}${path}`,
@@ -57,8 +67,9 @@ export class RawClient {
 			body: body === undefined ? undefined : JSON.stringify(body),
 		});
 		const text = await response.body.text();
+		if (response.statusCode === 429) return { status: 429, retryAfterMs: response.headers['x-acs-retry-after'] };
 		if (response.statusCode >= 300) throw new Error(`HTTP ${response.statusCode}: ${text.slice(0, 200)}`);
-		return text ? JSON.parse(text) : {};
+		return { status: response.statusCode, json: text ? JSON.parse(text) : {} };
 	}
 
 	/** Every page of one pageNumber listing at the largest page size (100), one after the other. */

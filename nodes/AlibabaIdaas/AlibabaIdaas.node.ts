@@ -22,6 +22,7 @@ import { getUsers } from './listSearch/getUsers';
 import { errorJson } from './output/items';
 import { IdaasClient } from './transport/client';
 import { mapWithConcurrency } from './transport/concurrency';
+import { CONCURRENCY_CAP } from './transport/limiter';
 
 /** Operations composed of several calls; everything else runs straight from the catalog. */
 const COMPOSED: readonly ComposedOperation[] = [userUpsert, organizationalUnitUpsert];
@@ -68,8 +69,8 @@ export class AlibabaIdaas implements INodeType {
 						name: 'concurrency',
 						type: 'number',
 						default: 5,
-						typeOptions: { minValue: 1, maxValue: 20, numberPrecision: 0 },
-						description: 'How many requests to send at the same time (1-20): for several input items at once, or for the pages of one Get Many. Output order always follows the input.',
+						typeOptions: { minValue: 1, maxValue: CONCURRENCY_CAP, numberPrecision: 0 },
+						description: `A fixed number of requests to send at the same time (1-${CONCURRENCY_CAP}), for several input items at once or the pages of one Get Many. Without this option the node finds the number itself: it sends more while IDaaS answers quickly, and fewer when it throttles or slows down. Output order always follows the input.`,
 					},
 				],
 			},
@@ -82,21 +83,24 @@ export class AlibabaIdaas implements INodeType {
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const items = this.getInputData();
-		const concurrency = Number((this.getNodeParameter('options', 0, {}) as IDataObject).concurrency ?? 5);
-		if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 20) {
-			throw new NodeOperationError(this.getNode(), `Concurrency must be a whole number from 1 to 20, got ${concurrency}`);
+		const fixed = (this.getNodeParameter('options', 0, {}) as IDataObject).concurrency;
+		const concurrency = fixed === undefined ? 'auto' : Number(fixed);
+		if (concurrency !== 'auto' && (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > CONCURRENCY_CAP)) {
+			throw new NodeOperationError(this.getNode(), `Concurrency must be a whole number from 1 to ${CONCURRENCY_CAP}, got ${String(fixed)}`);
 		}
 		// One client for the whole run: the credential is read once, the token is shared by all
-		// items, and Concurrency bounds its requests in flight, from items and list pages alike.
-		const state = new ExecutionState(this, await IdaasClient.create(this, {}, concurrency), concurrency);
+		// items, and its limiter bounds the requests in flight, from items and list pages alike.
+		// Items and pages may run ahead as far as the bound could ever go; the limiter holds them.
+		const width = concurrency === 'auto' ? CONCURRENCY_CAP : concurrency;
+		const state = new ExecutionState(this, await IdaasClient.create(this, {}, concurrency), width);
 		const resource = this.getNodeParameter('resource', 0) as string;
 		const operation = this.getNodeParameter('operation', 0) as string;
 		const wholeInput = WHOLE_INPUT.find((w) => w.resource === resource && w.option.value === operation);
 		if (wholeInput) return [await wholeInput.runAll(state, items.length)];
 
-		const perItem = await mapWithConcurrency(items.length, concurrency, async (i) => {
-			const resource = this.getNodeParameter('resource', i) as string;
-			const operation = this.getNodeParameter('operation', i) as string;
+		const perItem = await mapWithConcurrency(items.length, width, async (i) => {
+			const resource = state.parameters.get('resource', i) as string;
+			const operation = state.parameters.get('operation', i) as string;
 			let data: IDataObject[] = [];
 			let failure: unknown;
 			try {

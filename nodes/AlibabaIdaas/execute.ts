@@ -3,6 +3,7 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import type { Lookups, OperationSpec } from './catalog';
 import { catalogOp } from './catalog';
 import { recordItem, responseItem } from './output/items';
+import { NodeParameters } from './request/parameters';
 import type { ItemContext } from './request/read';
 import { readRequest } from './request/read';
 import type { IdaasClient } from './transport/client';
@@ -19,12 +20,16 @@ import { CREDENTIAL_TYPE } from './transport/context';
 export class ExecutionState implements ItemContext {
 	private oauthClient?: Promise<Record<'clientId' | 'clientSecret', string>>;
 
+	readonly parameters: NodeParameters;
+
 	constructor(
 		readonly ctx: IExecuteFunctions,
 		readonly client: IdaasClient,
-		/** The node's Concurrency option: also how many pages of one Get Many are read at once. */
+		/** How many items, and pages of one Get Many, may be under way at once (the client's limiter bounds their requests). */
 		readonly concurrency = 1,
-	) {}
+	) {
+		this.parameters = new NodeParameters(ctx);
+	}
 
 	async clientCredentials(): Promise<Record<'clientId' | 'clientSecret', string>> {
 		this.oauthClient ??= this.ctx.getCredentials(CREDENTIAL_TYPE).then((data) => ({

@@ -85,7 +85,7 @@ test('n8n conventions: Limit, Return All, Simplify, booleans, metadata', () => {
 	const limited = flat.filter((p) => p.name === 'limit').map((p) => `${p.displayOptions?.show?.resource}:${p.displayOptions?.show?.operation}`);
 	expect(limited.sort()).toEqual(lists.sort());
 	const concurrency = flat.find((p) => p.name === 'concurrency');
-	expect(concurrency).toMatchObject({ default: 5, typeOptions: { minValue: 1, maxValue: 20 } });
+	expect(concurrency).toMatchObject({ default: 5, typeOptions: { minValue: 1, maxValue: 50 } });
 });
 
 test('user, OU and group fields are resource locators; users also by username and email', () => {

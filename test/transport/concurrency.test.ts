@@ -1,5 +1,6 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-globals -- development code: runs in plain Node, not inside n8n, and is not in the package */
-import { Limiter, ReadAhead, mapWithConcurrency } from '../../nodes/AlibabaIdaas/transport/concurrency';
+import { ReadAhead, mapWithConcurrency } from '../../nodes/AlibabaIdaas/transport/concurrency';
+import { Limiter } from '../../nodes/AlibabaIdaas/transport/limiter';
 
 /** A request the test answers by hand, and a log of when each one started. */
 function manualFetch() {

@@ -7,6 +7,7 @@ import type { IdaasClient } from '../transport/client';
 import type { PreparedRequest } from './build';
 import { prepareRequest } from './build';
 import { isLocatorListParam, isLocatorParam, resolveLocator, resolveLocatorList } from './locators';
+import type { NodeParameters } from './parameters';
 import { checked, isBlank, requiredWithMet } from './validation';
 
 /**
@@ -19,6 +20,8 @@ import { checked, isBlank, requiredWithMet } from './validation';
 export interface ItemContext {
 	readonly ctx: IExecuteFunctions;
 	readonly client: IdaasClient;
+	/** The node's parameters, those without expressions read once for all items. */
+	readonly parameters: NodeParameters;
 	/** The credential's client ID and secret, for the OAuth endpoints (which take them as parameters). */
 	clientCredentials(): Promise<Record<'clientId' | 'clientSecret', string>>;
 }
@@ -42,36 +45,59 @@ function unwrapFixedCollection(param: ParamSpec, raw: unknown): unknown {
 	return raw;
 }
 
+/** Where each of an operation's fields is read from: worked out once per operation, not per item. */
+interface ReadPlan {
+	/** The Additional Fields / Update Fields / Filters collection, if the operation has one. */
+	collection?: string;
+	fields: Array<{ param: ParamSpec; top: boolean; locator: 'one' | 'list' | undefined }>;
+	/** "Required when X is set" fields with a catalog default. */
+	defaults: ParamSpec[];
+	fromCredential: ParamSpec[];
+}
+
+const plans = new WeakMap<OperationSpec, ReadPlan>();
+
+function planOf(op: OperationSpec): ReadPlan {
+	let plan = plans.get(op);
+	if (!plan) {
+		const placed = op.params.map((param) => ({ param, placement: placementOf(op, param) })).filter(({ placement }) => placement !== 'skip');
+		plan = {
+			collection: placed.some(({ placement }) => placement === 'collection') ? collectionOf(op).name : undefined,
+			fields: placed.map(({ param, placement }) => ({ param, top: placement === 'top', locator: isLocatorParam(param) ? 'one' : isLocatorListParam(param) ? 'list' : undefined })),
+			defaults: op.params.filter((param) => param.requiredWith && param.default !== undefined),
+			fromCredential: op.params.filter((param) => param.fromCredential),
+		};
+		plans.set(op, plan);
+	}
+	return plan;
+}
+
 /** The operation's values by wire name, as the node's fields hold them for this item (not yet checked). */
 export async function readValues(item: ItemContext, op: OperationSpec, itemIndex: number): Promise<Record<string, unknown>> {
-	const { ctx, client } = item;
-	const collectionName = collectionOf(op).name;
-	const hasCollection = op.params.some((param) => placementOf(op, param) === 'collection');
-	const collection = hasCollection ? (ctx.getNodeParameter(collectionName, itemIndex, {}) as IDataObject) : {};
+	const { client, parameters } = item;
+	const plan = planOf(op);
+	const collection = plan.collection ? (parameters.get(plan.collection, itemIndex, {}) as IDataObject) : {};
 	if (op.method === 'PATCH' && Object.keys(collection).length === 0) {
-		throw new NodeOperationError(ctx.getNode(), 'Update Fields is empty: add at least one field to change', {
+		throw new NodeOperationError(client.node, 'Update Fields is empty: add at least one field to change', {
 			itemIndex,
 			description: 'Nothing would change. Add a field under Update Fields.',
 		});
 	}
 	const values: Record<string, unknown> = {};
-	for (const param of op.params) {
-		const placement = placementOf(op, param);
-		if (placement === 'skip') continue;
-		const raw = placement === 'top' ? ctx.getNodeParameter(param.name, itemIndex, '') : collection[param.name];
-		const value = unwrapFixedCollection(param, raw);
-		if (isLocatorParam(param)) values[param.name] = await resolveLocator(client, param, value, itemIndex);
-		else if (isLocatorListParam(param)) values[param.name] = await resolveLocatorList(client, param, value, itemIndex);
+	for (const { param, top, locator } of plan.fields) {
+		const value = unwrapFixedCollection(param, top ? parameters.get(param.name, itemIndex, '') : collection[param.name]);
+		if (locator === 'one') values[param.name] = await resolveLocator(client, param, value, itemIndex);
+		else if (locator === 'list') values[param.name] = await resolveLocatorList(client, param, value, itemIndex);
 		else values[param.name] = value;
 	}
-	for (const param of op.params) {
+	for (const param of plan.defaults) {
 		// "Required when X is set" fields with a catalog default (email/phone verified flags) take the
 		// default, so adding an email does not also demand the flag.
-		if (param.requiredWith && param.default !== undefined && isBlank(values[param.name]) && requiredWithMet(param.requiredWith, values)) {
+		if (isBlank(values[param.name]) && requiredWithMet(param.requiredWith as string, values)) {
 			values[param.name] = param.default;
 		}
 	}
-	const fromCredential = op.params.filter((param) => param.fromCredential);
+	const { fromCredential } = plan;
 	if (fromCredential.length > 0) {
 		const credentials = await item.clientCredentials();
 		for (const param of fromCredential) values[param.name] = credentials[param.fromCredential as 'clientId' | 'clientSecret'];
@@ -82,11 +108,11 @@ export async function readValues(item: ItemContext, op: OperationSpec, itemIndex
 /** The token given in the node for operations that act with it instead of the application's token. */
 function bearerToken(item: ItemContext, op: OperationSpec, itemIndex: number): string | undefined {
 	if (op.auth !== 'userBearer' && op.auth !== 'pamBearer') return undefined;
-	const { ctx } = item;
+	const node = item.client.node;
 	const field = BEARER_FIELDS[op.auth];
-	const token = String(ctx.getNodeParameter(field.name, itemIndex, '') ?? '').trim();
+	const token = String(item.parameters.get(field.name, itemIndex, '') ?? '').trim();
 	if (!token) {
-		throw new NodeOperationError(ctx.getNode(), `${field.displayName} is required`, {
+		throw new NodeOperationError(node, `${field.displayName} is required`, {
 			itemIndex,
 			description: `Check the "${field.displayName}" field.`,
 		});
@@ -94,7 +120,7 @@ function bearerToken(item: ItemContext, op: OperationSpec, itemIndex: number): s
 	// An access token is a b64token (RFC 6750); anything else would fail in the HTTP client (bad
 	// header characters) or at the server (oversized header) with a confusing error.
 	if (token.length > 4096 || !/^[A-Za-z0-9\-._~+/]+=*$/.test(token)) {
-		throw new NodeOperationError(ctx.getNode(), `${field.displayName} is not a valid access token`, {
+		throw new NodeOperationError(node, `${field.displayName} is not a valid access token`, {
 			itemIndex,
 			description: `Check the "${field.displayName}" field: an access token has only letters, digits and - . _ ~ + / =, and no spaces.`,
 		});
@@ -102,29 +128,30 @@ function bearerToken(item: ItemContext, op: OperationSpec, itemIndex: number): s
 	return token;
 }
 
-function readLimit(ctx: IExecuteFunctions, itemIndex: number): number | undefined {
-	if (ctx.getNodeParameter('returnAll', itemIndex, false) as boolean) return undefined;
-	const limit = ctx.getNodeParameter('limit', itemIndex, 50) as number;
+function readLimit(item: ItemContext, itemIndex: number): number | undefined {
+	const { parameters } = item;
+	if (parameters.get('returnAll', itemIndex, false) as boolean) return undefined;
+	const limit = parameters.get('limit', itemIndex, 50) as number;
 	if (!Number.isInteger(limit) || limit < 1) {
-		throw new NodeOperationError(ctx.getNode(), `Limit must be a whole number of at least 1, got ${JSON.stringify(limit) ?? String(limit)}`, { itemIndex });
+		throw new NodeOperationError(item.client.node, `Limit must be a whole number of at least 1, got ${JSON.stringify(limit) ?? String(limit)}`, { itemIndex });
 	}
 	return limit;
 }
 
 /** Reads and checks everything one item's operation needs, before any request of its own. */
 export async function readRequest(item: ItemContext, op: OperationSpec, itemIndex: number): Promise<ItemRequest> {
-	const { ctx, client } = item;
+	const { client, parameters } = item;
 	const token = bearerToken(item, op, itemIndex);
 	const values = await readValues(item, op, itemIndex);
-	const simplify = isSimplifiable(op) ? (ctx.getNodeParameter('simplify', itemIndex, true) as boolean) : false;
-	const limit = op.response === 'list' ? readLimit(ctx, itemIndex) : undefined;
+	const simplify = isSimplifiable(op) ? (parameters.get('simplify', itemIndex, true) as boolean) : false;
+	const limit = op.response === 'list' ? readLimit(item, itemIndex) : undefined;
 	const optIn = op.hooks?.secrets?.optIn;
 	// Only a real `true` shows secrets: an expression giving "false", "no" or 1 must not.
-	const includeSecrets = optIn ? ctx.getNodeParameter(optIn.name, itemIndex, false) === true : false;
-	const request = checked(ctx.getNode(), () => prepareRequest(op, values, client.connection, token), itemIndex);
+	const includeSecrets = optIn ? parameters.get(optIn.name, itemIndex, false) === true : false;
+	const request = checked(client.node, () => prepareRequest(op, values, client.connection, token), itemIndex);
 	if (op.method === 'PATCH' && Object.keys(request.http.body ?? {}).length === 0) {
 		// Fields were added but left blank: blank optional values are dropped, so nothing would change.
-		throw new NodeOperationError(ctx.getNode(), 'Update Fields has no value to change: every field added there is empty', {
+		throw new NodeOperationError(client.node, 'Update Fields has no value to change: every field added there is empty', {
 			itemIndex,
 			description: 'Fill in at least one field under Update Fields, or remove the empty ones.',
 		});

@@ -4,16 +4,17 @@ import type { OperationSpec } from '../catalog';
 import type { HttpRequest, PreparedRequest } from '../request/build';
 import { prepareRequest } from '../request/build';
 import { checked } from '../request/validation';
-import { Limiter } from './concurrency';
 import type { IdaasContext } from './context';
 import { CREDENTIAL_TYPE } from './context';
 import type { IdaasConnection } from './endpoint';
+import type { ConcurrencySetting } from './limiter';
+import { Limiter } from './limiter';
 import { resolveConnection } from './endpoint';
 import { isNotFound } from './errors';
 import { exchange } from './exchange';
 import { walkPages } from './paging';
 import type { RetryPolicy } from './retry';
-import { DEFAULT_RETRY, withRetries } from './retry';
+import { DEFAULT_RETRY, verdictOf, withRetries } from './retry';
 import { TokenSession } from './tokenRenewal';
 
 export interface CallOptions {
@@ -58,26 +59,25 @@ export function httpOptions(request: HttpRequest): IHttpRequestOptions {
 export class IdaasClient {
 	private constructor(
 		private readonly ctx: IdaasContext,
+		/** The node, read once: n8n's getNode() hands out a deep copy each time. */
+		readonly node: INode,
 		readonly connection: IdaasConnection,
 		private readonly session: TokenSession,
 		private readonly retry: RetryPolicy,
-		/** Bounds the HTTP requests this client has in flight at once (retries wait outside it). */
+		/** Bounds the HTTP requests this client has in flight at once, and slows them all on 429 (limiter.ts). */
 		private readonly limiter: Limiter,
 	) {}
 
 	/**
-	 * @param maxInFlight the most requests this client sends at once, across items and pages;
-	 * unbounded when absent (the trigger and list searches bound their own walks).
+	 * @param concurrency the most requests this client sends at once, across items and pages, or
+	 * 'auto'; unbounded when absent (the trigger and list searches bound their own walks)
 	 */
-	static async create(ctx: IdaasContext, retry: Partial<RetryPolicy> = {}, maxInFlight?: number): Promise<IdaasClient> {
+	static async create(ctx: IdaasContext, retry: Partial<RetryPolicy> = {}, concurrency: ConcurrencySetting = Infinity): Promise<IdaasClient> {
 		const data = (await ctx.getCredentials(CREDENTIAL_TYPE)) as ICredentialDataDecryptedObject;
-		const connection = checked(ctx.getNode(), () => resolveConnection(data));
-		const limiter = new Limiter(maxInFlight ?? Infinity);
-		return new IdaasClient(ctx, connection, new TokenSession(ctx, data, limiter), { ...DEFAULT_RETRY, ...retry }, limiter);
-	}
-
-	get node(): INode {
-		return this.ctx.getNode();
+		const node = ctx.getNode();
+		const connection = checked(node, () => resolveConnection(data));
+		const limiter = new Limiter(concurrency, verdictOf);
+		return new IdaasClient(ctx, node, connection, new TokenSession(ctx, node, data, limiter), { ...DEFAULT_RETRY, ...retry }, limiter);
 	}
 
 	/** Checks values against the catalog and builds the request; bad input throws a NodeOperationError naming the field. */

@@ -32,37 +32,6 @@ export async function mapWithConcurrency<T>(
 }
 
 /**
- * At most `max` tasks running at once; the others wait their turn, first come first served.
- * The node's Concurrency option bounds the requests in flight with this, whether they come from
- * several items at once or from the pages of one Get Many read ahead.
- */
-export class Limiter {
-	private running = 0;
-
-	private readonly waiting: Array<() => void> = [];
-
-	private readonly max: number;
-
-	constructor(max: number) {
-		// A bound below 1 would never run anything.
-		this.max = Math.max(1, Math.floor(max) || 1);
-	}
-
-	async run<T>(task: () => Promise<T>): Promise<T> {
-		if (this.running >= this.max) await new Promise<void>((resolve) => this.waiting.push(resolve));
-		else this.running++;
-		try {
-			return await task();
-		} finally {
-			// Hand the slot straight to the next waiter, so a newcomer cannot overtake it.
-			const next = this.waiting.shift();
-			if (next) next();
-			else this.running--;
-		}
-	}
-}
-
-/**
  * Pages 2, 3, … of a pageNumber list, handed out in order: at most `width` are requested and
  * not yet handed out (the page being waited for included). Pages up to `planned` are requested
  * ahead; a page past it only once it is asked for. `take` must be called for pages 2, 3, … in

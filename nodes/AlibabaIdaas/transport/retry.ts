@@ -5,6 +5,7 @@ import type { OperationSpec } from '../catalog';
 import type { Exchanged } from './exchange';
 import type { IdaasErrorInfo } from './errors';
 import { isServerFault, isThrottled, parseErrorResponse, toNodeApiError } from './errors';
+import type { Verdict } from './limiter';
 
 /**
  * Sending one request until it has an answer worth returning: backoff on throttling (Retry-After,
@@ -74,21 +75,48 @@ export async function withRetries(attempt: () => Promise<Exchanged>, tries: Atte
 				const found = await recovered();
 				if (found) return found;
 			}
-			waited += await backoff(policy, tryNumber, response.headers['retry-after'], waited, () => fail(info));
+			waited += await backoff(policy, tryNumber, retryAfterMs(response.headers), waited, () => fail(info));
 			continue;
 		}
 		throw fail(info);
 	}
 }
 
+function header(headers: Record<string, unknown>, name: string): string | undefined {
+	const value = headers[name];
+	const first = Array.isArray(value) ? value[0] : value;
+	return typeof first === 'string' || typeof first === 'number' ? String(first).trim() : undefined;
+}
+
+/**
+ * How long a 429 asks us to wait, in ms, if it says. `x-acs-retry-after` first: Alibaba's OpenAPI
+ * runtime reads it as whole milliseconds and ignores values of 0 or less (getThrottlingTimeLeft
+ * in https://github.com/aliyun/darabonba-openapi/blob/master/ts/src/utils.ts). Then `Retry-After`
+ * (RFC 9110 10.2.3): delay-seconds, or an HTTP date.
+ */
+export function retryAfterMs(headers: Record<string, unknown>, now = Date.now()): number | undefined {
+	const acs = header(headers, 'x-acs-retry-after');
+	if (acs && /^\d+$/.test(acs) && Number(acs) > 0) return Number(acs);
+	const standard = header(headers, 'retry-after');
+	if (!standard) return undefined;
+	if (/^\d+$/.test(standard)) return Number(standard) * 1000;
+	const date = Date.parse(standard);
+	return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+/** What an exchange tells the client's limiter: throttled (and for how long), healthy, or neither. */
+export function verdictOf(result: unknown): Verdict {
+	if (!result || typeof result !== 'object' || !('statusCode' in result)) return 'neutral';
+	const { statusCode, headers, body } = result as Exclude<Exchanged, { lost: string }>;
+	if (statusCode < 400) return 'healthy';
+	if (isThrottled(parseErrorResponse(statusCode, body, headers))) return { throttledMs: retryAfterMs(headers) ?? 0 };
+	return statusCode < 500 ? 'healthy' : 'neutral';
+}
+
 /** Sleeps before the next try and returns how long; throws when the time budget is spent. */
-async function backoff(policy: RetryPolicy, tryNumber: number, retryAfter: unknown, waitedSoFar: number, fail: () => Error): Promise<number> {
-	const seconds = Number(Array.isArray(retryAfter) ? retryAfter[0] : retryAfter);
+async function backoff(policy: RetryPolicy, tryNumber: number, retryAfter: number | undefined, waitedSoFar: number, fail: () => Error): Promise<number> {
 	const exponential = policy.baseDelayMs * 2 ** (tryNumber - 1);
-	const delay = Math.min(
-		policy.maxDelayMs,
-		Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : exponential / 2 + Math.random() * exponential,
-	);
+	const delay = Math.min(policy.maxDelayMs, retryAfter ?? exponential / 2 + Math.random() * exponential);
 	if (waitedSoFar + delay > policy.maxTotalWaitMs) throw fail();
 	await sleep(delay);
 	return delay;

@@ -1,9 +1,10 @@
-import type { ICredentialDataDecryptedObject, ICredentialsDecrypted, IHttpRequestOptions } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, ICredentialsDecrypted, IHttpRequestOptions, INode } from 'n8n-workflow';
+import { sleep } from 'n8n-workflow';
 
 import type { Exchanged } from './exchange';
 import { exchange } from './exchange';
 import { isTokenRejected, parseErrorResponse } from './errors';
-import type { Limiter } from './concurrency';
+import type { Limiter } from './limiter';
 import type { IdaasContext } from './context';
 import { CREDENTIAL_TYPE } from './context';
 
@@ -13,6 +14,11 @@ import { CREDENTIAL_TYPE } from './context';
  * renews on 401). So we hand n8n our copy of the credential with the token blanked; n8n then runs
  * the credential's preAuthentication, stores the new token in the database and writes it into our
  * copy. Renewal is single-flight: concurrent items cause one GenerateToken, not many.
+ *
+ * Across executions (n8n queue mode: several workers, one database) each execution has its own
+ * copy, so before renewing we read the stored credential again (n8n reads it from the database
+ * each time): when another execution has stored a newer token, we take that one instead of
+ * asking for yet another.
  */
 
 /** Not sent: a token renewal began while the request waited for its turn (see `authenticated`). */
@@ -25,10 +31,27 @@ const MAX_TOKEN_ROUNDS = 5;
 
 const TOKEN_SAFETY_MARGIN_S = 60;
 
+/**
+ * A token refused after this long in use may have expired for every execution at once; those
+ * that meet it wait a random moment (up to RENEWAL_JITTER_MS) before reading the stored
+ * credential again, so that one of them renews and the others find its token. A token refused
+ * sooner was just fetched or read, and nobody else is likely to have renewed it yet.
+ */
+const JITTER_AFTER_MS = 3000;
+const RENEWAL_JITTER_MS = 1500;
+
+function isFresh(data: ICredentialDataDecryptedObject, now = Date.now()): boolean {
+	const expiresAt = Number(data.expiresAt);
+	return !(Number.isFinite(expiresAt) && expiresAt > 0 && now / 1000 > expiresAt - TOKEN_SAFETY_MARGIN_S);
+}
+
 export class TokenSession {
 	private renewal: Promise<void> | undefined;
 
 	private tokenVersion = 0;
+
+	/** When this session started using its current token. */
+	private tokenSince = Date.now();
 
 	private readonly credential: ICredentialsDecrypted & { data: ICredentialDataDecryptedObject };
 
@@ -38,16 +61,16 @@ export class TokenSession {
 	 */
 	constructor(
 		private readonly ctx: IdaasContext,
+		private readonly node: INode,
 		data: ICredentialDataDecryptedObject,
 		private readonly limiter: Limiter,
 	) {
 		const copy: ICredentialDataDecryptedObject = { ...data };
-		const expiresAt = Number(copy.expiresAt);
-		if (Number.isFinite(expiresAt) && expiresAt > 0 && Date.now() / 1000 > expiresAt - TOKEN_SAFETY_MARGIN_S) {
+		if (!isFresh(copy)) {
 			// Known to be stale: renew up front instead of spending a request on a refusal.
 			copy.accessToken = '';
 		}
-		const nodeCredential = ctx.getNode().credentials?.[CREDENTIAL_TYPE];
+		const nodeCredential = node.credentials?.[CREDENTIAL_TYPE];
 		this.credential = { id: nodeCredential?.id ?? '', name: nodeCredential?.name ?? '', type: CREDENTIAL_TYPE, data: copy };
 	}
 
@@ -84,13 +107,17 @@ export class TokenSession {
 			await this.renewal;
 			return await this.authenticated(httpOptions);
 		}
-		let renewed: Exchanged | undefined;
+		let renewed: Exchanged | Stale = { stale: true };
 		this.renewal = (async () => {
-			this.credential.data.accessToken = '';
+			const refused = String(this.credential.data.accessToken ?? '');
 			try {
+				// Another execution's token: the caller goes round again and sends with it.
+				if (await this.adoptStoredToken(refused)) return;
+				this.credential.data.accessToken = '';
 				renewed = (await this.authenticated(httpOptions, true)) as Exchanged;
 			} finally {
 				this.tokenVersion++;
+				this.tokenSince = Date.now();
 			}
 		})();
 		try {
@@ -98,7 +125,21 @@ export class TokenSession {
 		} finally {
 			this.renewal = undefined;
 		}
-		return renewed as Exchanged;
+		return renewed;
+	}
+
+	/**
+	 * Takes the stored credential's token if another execution renewed it meanwhile: non-empty,
+	 * not the one refused, and not near its stored expiry. Returns whether it did.
+	 */
+	private async adoptStoredToken(refused: string): Promise<boolean> {
+		if (refused !== '' && Date.now() - this.tokenSince > JITTER_AFTER_MS) await sleep(Math.random() * RENEWAL_JITTER_MS);
+		const stored = (await this.ctx.getCredentials(CREDENTIAL_TYPE)) as ICredentialDataDecryptedObject;
+		const token = typeof stored.accessToken === 'string' ? stored.accessToken : '';
+		if (token === '' || token === refused || !isFresh(stored)) return false;
+		this.credential.data.accessToken = token;
+		this.credential.data.expiresAt = stored.expiresAt;
+		return true;
 	}
 
 	/**
@@ -110,7 +151,7 @@ export class TokenSession {
 	private async authenticated(httpOptions: IHttpRequestOptions, renewer = false): Promise<Exchanged | Stale> {
 		return await this.limiter.run(async () => {
 			if (!renewer && (this.renewal !== undefined || this.credential.data.accessToken === '')) return { stale: true } as const;
-			return await exchange(this.ctx.getNode(), () =>
+			return await exchange(this.node, () =>
 				this.ctx.helpers.httpRequestWithAuthentication.call(this.ctx, CREDENTIAL_TYPE, httpOptions, {
 					credentialsDecrypted: this.credential,
 				}),

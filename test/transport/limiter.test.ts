@@ -1,0 +1,183 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals -- development code: runs in plain Node, not inside n8n, and is not in the package */
+import { CONCURRENCY_CAP, Limiter } from '../../nodes/AlibabaIdaas/transport/limiter';
+import { retryAfterMs, verdictOf } from '../../nodes/AlibabaIdaas/transport/retry';
+
+/**
+ * The client's limiter against a simulated server that answers in a few event-loop turns and
+ * throttles whatever is beyond its capacity (the requests it holds at once): what the automatic
+ * bound converges to, how it recovers, the cap, and that a 429 slows the whole client.
+ */
+
+const tick = async () => await new Promise((resolve) => setImmediate(resolve));
+
+const ok = { statusCode: 200, headers: {}, body: {} };
+const throttled = (ms: number) => ({ statusCode: 429, headers: { 'x-acs-retry-after': String(ms) }, body: { code: 'Throttling' } });
+
+/** A server holding `capacity()` requests at once; each answer takes two turns of the event loop. */
+function server(capacity: () => number) {
+	let inFlight = 0;
+	const log = { answers: 0, refused: 0, maxInFlight: 0, inFlightSeen: [] as number[], refusedSeen: [] as boolean[] };
+	const request = async () => {
+		inFlight++;
+		log.maxInFlight = Math.max(log.maxInFlight, inFlight);
+		log.inFlightSeen.push(inFlight);
+		const over = inFlight > capacity();
+		try {
+			await tick();
+			await tick();
+			log.answers++;
+			if (over) log.refused++;
+			log.refusedSeen.push(over);
+			return over ? throttled(1) : ok;
+		} finally {
+			inFlight--;
+		}
+	};
+	return { request, log };
+}
+
+async function runAll(limiter: Limiter, count: number, request: () => Promise<unknown>, onEach?: (i: number) => void): Promise<void> {
+	await Promise.all(
+		Array.from({ length: count }, async (_, i) => {
+			onEach?.(i);
+			await limiter.run(request);
+		}),
+	);
+}
+
+describe('automatic concurrency', () => {
+	test('grows while answers are healthy, up to the cap and never beyond it', async () => {
+		const limiter = new Limiter('auto', verdictOf);
+		expect(limiter.limit).toBe(8);
+		const { request, log } = server(() => Infinity);
+		await runAll(limiter, 1000, request);
+		expect(limiter.limit).toBe(CONCURRENCY_CAP);
+		expect(log.maxInFlight).toBe(CONCURRENCY_CAP);
+	});
+
+	test('converges under a limit: the bound settles near the capacity, refusing far fewer than a fixed bound', async () => {
+		const limiter = new Limiter('auto', verdictOf);
+		const { request, log } = server(() => 6);
+		await runAll(limiter, 1500, request);
+		const lateInFlight = log.inFlightSeen.slice(750);
+		// After the first few rounds the client stays close to what the server holds.
+		expect(Math.max(...lateInFlight)).toBeLessThanOrEqual(12);
+		expect(limiter.limit).toBeGreaterThanOrEqual(2);
+		expect(limiter.limit).toBeLessThanOrEqual(12);
+		// Each cycle of growth ends in one round of requests sent over the capacity: those are refused.
+		const lateRefused = log.refusedSeen.slice(750).filter(Boolean).length;
+		expect(lateRefused / 750).toBeLessThan(0.3);
+		const fixed = server(() => 6);
+		await runAll(new Limiter(20, verdictOf), 1500, fixed.request);
+		expect(fixed.log.refused / fixed.log.answers).toBeGreaterThan(0.6);
+	});
+
+	test('recovers when the limit lifts: back at the cap', async () => {
+		const limiter = new Limiter('auto', verdictOf);
+		let capacity = 3;
+		const { request, log } = server(() => capacity);
+		await runAll(limiter, 600, request);
+		expect(limiter.limit).toBeLessThanOrEqual(6);
+		const refusedUnderLimit = log.refused;
+		expect(refusedUnderLimit).toBeGreaterThan(0);
+		capacity = Infinity;
+		await runAll(limiter, 3000, request);
+		expect(limiter.limit).toBe(CONCURRENCY_CAP);
+		expect(log.refused).toBe(refusedUnderLimit);
+	});
+
+	test('never goes below 1', async () => {
+		const limiter = new Limiter('auto', verdictOf);
+		const { request } = server(() => 0);
+		await runAll(limiter, 200, request);
+		expect(limiter.limit).toBe(1);
+	});
+});
+
+describe('a 429 slows the whole client', () => {
+	afterEach(() => jest.useRealTimers());
+
+	test('the gate stays closed for the wait it was given, and the refused request keeps its slot', async () => {
+		jest.useFakeTimers();
+		const limiter = new Limiter(3, verdictOf);
+		const started: string[] = [];
+		let refuse: (value: unknown) => void = () => {};
+		const first = limiter.run(async () => {
+			started.push('a');
+			return await new Promise((resolve) => (refuse = resolve));
+		});
+		const others = ['b', 'c', 'd'].map(async (name) => {
+			await Promise.resolve();
+			return await limiter.run(async () => {
+				started.push(name);
+				return await new Promise(() => undefined);
+			});
+		});
+		await jest.advanceTimersByTimeAsync(0);
+		expect(started).toEqual(['a', 'b', 'c']);
+		refuse(throttled(1000));
+		await first;
+		// 'a' answered 429 with a wait of 1,000 ms: its slot is not free yet, so 'd' waits.
+		await jest.advanceTimersByTimeAsync(999);
+		expect(started).toEqual(['a', 'b', 'c']);
+		await jest.advanceTimersByTimeAsync(1);
+		expect(started).toEqual(['a', 'b', 'c', 'd']);
+		void others;
+	});
+
+	test('no request starts while the gate is closed, even with free slots', async () => {
+		jest.useFakeTimers();
+		const limiter = new Limiter(10, verdictOf);
+		await limiter.run(async () => await Promise.resolve(throttled(500)));
+		const started: number[] = [];
+		const waiting = [1, 2].map(async (n) => await limiter.run(async () => started.push(n)));
+		await jest.advanceTimersByTimeAsync(499);
+		expect(started).toEqual([]);
+		await jest.advanceTimersByTimeAsync(1);
+		await Promise.all(waiting);
+		expect(started).toEqual([1, 2]);
+	});
+
+	test('a fixed bound stays fixed: healthy answers do not grow it, a 429 does not shrink it', async () => {
+		const limiter = new Limiter(5, verdictOf);
+		const { request, log } = server(() => Infinity);
+		await runAll(limiter, 300, request);
+		expect(limiter.limit).toBe(5);
+		expect(log.maxInFlight).toBe(5);
+		await limiter.run(async () => await Promise.resolve(throttled(1)));
+		expect(limiter.limit).toBe(5);
+	});
+});
+
+describe('retryAfterMs', () => {
+	const now = Date.parse('2026-12-01T12:00:00Z');
+
+	test('x-acs-retry-after is milliseconds and wins over Retry-After', () => {
+		expect(retryAfterMs({ 'x-acs-retry-after': '350', 'retry-after': '1' }, now)).toBe(350);
+	});
+
+	test('x-acs-retry-after of 0 or less, or not a number, is ignored as Alibaba\'s runtime does', () => {
+		expect(retryAfterMs({ 'x-acs-retry-after': '0', 'retry-after': '2' }, now)).toBe(2000);
+		expect(retryAfterMs({ 'x-acs-retry-after': '-5' }, now)).toBeUndefined();
+		expect(retryAfterMs({ 'x-acs-retry-after': 'soon' }, now)).toBeUndefined();
+	});
+
+	test('Retry-After in seconds, or as an HTTP date', () => {
+		expect(retryAfterMs({ 'retry-after': '3' }, now)).toBe(3000);
+		expect(retryAfterMs({ 'retry-after': '0' }, now)).toBe(0);
+		expect(retryAfterMs({ 'retry-after': 'Tue, 01 Dec 2026 12:00:05 GMT' }, now)).toBe(5000);
+		expect(retryAfterMs({ 'retry-after': 'Tue, 01 Dec 2026 11:59:00 GMT' }, now)).toBe(0);
+		expect(retryAfterMs({ 'retry-after': ['4'] }, now)).toBe(4000);
+		expect(retryAfterMs({ 'retry-after': 'whenever' }, now)).toBeUndefined();
+		expect(retryAfterMs({}, now)).toBeUndefined();
+	});
+
+	test('the limiter reads a 429, or a Throttling code, as throttled; other answers as healthy or neither', () => {
+		expect(verdictOf(throttled(20))).toEqual({ throttledMs: 20 });
+		expect(verdictOf({ statusCode: 400, headers: {}, body: { code: 'Throttling.User' } })).toEqual({ throttledMs: 0 });
+		expect(verdictOf({ statusCode: 404, headers: {}, body: { code: 'ResourceNotFound.User' } })).toBe('healthy');
+		expect(verdictOf({ statusCode: 503, headers: {}, body: {} })).toBe('neutral');
+		expect(verdictOf({ lost: 'reset' })).toBe('neutral');
+		expect(verdictOf({ stale: true })).toBe('neutral');
+	});
+});
