@@ -95,7 +95,14 @@ export class IdaasClient {
 			op.auth === 'bearer'
 				? async () => await this.session.send(httpOptions(http))
 				: async () => await this.limiter.run(async () => await exchange(this.node, () => this.ctx.helpers.httpRequest(httpOptions(http))));
-		return await withRetries(attempt, { node: this.node, op, policy: this.retry, itemIndex: options.itemIndex, recover: options.recover });
+		return await withRetries(attempt, {
+			node: this.node,
+			op,
+			policy: this.retry,
+			itemIndex: options.itemIndex,
+			recover: options.recover,
+			healthyAnswers: () => this.limiter.healthyAnswers,
+		});
 	}
 
 	/** Prepares and sends one operation. */

@@ -131,9 +131,13 @@ export class Limiter {
 		}
 	}
 
+	/** Healthy answers so far: a throttled request whose client still gets answers is being paced, not refused. */
+	healthyAnswers = 0;
+
 	/** Adjusts the bound after one answer; returns how long its slot stays taken. */
 	private learn(verdict: Verdict, ticket: number, ms: number): number {
 		if (verdict === 'neutral') return 0;
+		if (verdict === 'healthy') this.healthyAnswers++;
 		if (verdict !== 'healthy') {
 			const wait = verdict.throttledMs > 0 ? verdict.throttledMs : DEFAULT_THROTTLE_HOLD_MS;
 			this.closedUntil = Math.max(this.closedUntil, Date.now() + wait);

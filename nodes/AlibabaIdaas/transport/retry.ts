@@ -40,6 +40,8 @@ export interface Attempts {
 	itemIndex?: number;
 	/** See CallOptions.recover. */
 	recover?: () => Promise<IDataObject | undefined>;
+	/** The client's healthy answers so far (limiter.ts): progress between two throttled tries. */
+	healthyAnswers?: () => number;
 }
 
 function isObject(value: unknown): value is IDataObject {
@@ -48,14 +50,17 @@ function isObject(value: unknown): value is IDataObject {
 
 /** Runs `attempt` until it succeeds or may not be retried; returns the response body ({} when empty). */
 export async function withRetries(attempt: () => Promise<Exchanged>, tries: Attempts): Promise<IDataObject> {
-	const { node, op, policy, itemIndex, recover } = tries;
+	const { node, op, policy, itemIndex, recover, healthyAnswers = () => 0 } = tries;
 	const fail = (info: IdaasErrorInfo) => toNodeApiError(node, info, op, itemIndex);
 	// A write whose response was lost may have happened: only a recovery may tell, before a resend.
 	const retryable = op.idempotent || recover !== undefined;
 	const recovered = async () => (op.idempotent || !recover ? undefined : await recover());
 	let waited = 0;
-	for (let tryNumber = 1; ; tryNumber++) {
+	let tryNumber = 0;
+	for (;;) {
+		const progressBefore = healthyAnswers();
 		const response = await attempt();
+		tryNumber++;
 		if ('lost' in response) {
 			const lost: IdaasErrorInfo = { status: 0, code: 'ConnectionLost', message: response.lost };
 			if (!retryable || tryNumber >= policy.maxAttempts) throw fail(lost);
@@ -68,6 +73,10 @@ export async function withRetries(attempt: () => Promise<Exchanged>, tries: Atte
 			return isObject(response.body) ? response.body : {};
 		}
 		const info = parseErrorResponse(response.statusCode, response.body, response.headers);
+		// Throttled while the tenant kept answering this client's other requests: the gateway is pacing
+		// a bulk run at its rate, so the try is not counted (the wait budget still bounds it). A 429
+		// that meets no progress counts, and a permanent one ends after maxAttempts.
+		if (isThrottled(info) && healthyAnswers() > progressBefore) tryNumber--;
 		const serverFault = isServerFault(info) && retryable;
 		if ((isThrottled(info) || serverFault) && tryNumber < policy.maxAttempts) {
 			// A throttled request was not processed, so even a create may be sent again.
