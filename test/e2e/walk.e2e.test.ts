@@ -249,10 +249,10 @@ describeE2E('the editor walk', () => {
 				await editor.creatorItem(creator, 'Get many users').waitFor();
 				asAction = await creator.innerText();
 			});
+			// n8n copies the trigger's description onto the action's entry, so both start with what the nodes do.
 			expect(asTrigger).toContain(triggerText);
-			// Fails until the node fix lands: today the action view shows the trigger's "Starts the workflow when…".
 			expect(asAction).toContain(actionText);
-			expect(asAction).not.toContain(triggerText);
+			for (const text of [asTrigger, asAction]) expect(text).not.toMatch(/Starts the workflow when/);
 		});
 
 		test('6 Get Many users with Return All returns every user of the emulator', async () => {
@@ -275,7 +275,7 @@ describeE2E('the editor walk', () => {
 			await editor.closeNode(page).catch(() => undefined);
 		});
 
-		test('7 add users to a group: the group from the picker, the users by ID', async () => {
+		test('7 add users to a group: the group and each user from a picker', async () => {
 			const group = { id: 'group_demosales01', label: 'Sales Team' };
 			const members = emulator.memberIdsOfGroup(group.id);
 			const newcomers = ['alice.chen', 'daniel.kim', 'grace.lee', 'jack.taylor']
@@ -293,7 +293,7 @@ describeE2E('the editor walk', () => {
 				await editor.ndv(page).waitFor();
 				await editor.selectCredential(page, CREDENTIAL.name);
 				await editor.pickFromList(page, 'groupId', group.label, () => shot('group-picker'));
-				await enterUserIds(page, newcomers);
+				await enterUserIds(page, newcomers, emulator, shot);
 				await editor.executeStep(page);
 				const { text } = await editor.outputItems(page);
 				for (const v of [group.id, ...newcomers]) expect(text).toContain(v);
@@ -324,13 +324,21 @@ describeE2E('the editor walk', () => {
 });
 
 /**
- * The "Users" field of Add Users, as it is on main: a text field taking comma-separated user IDs. When the
- * multi-ID picker lands, this is the one function to change: open the picker, pick each user by its label
- * ("Display Name (username)") from the list, and keep the assertion on the output and the emulator as it is.
+ * The "Users" field of Add Users on version 1.1 (what the nodes panel adds): a list of user pickers. Per user, the
+ * add button makes an entry; its "From list" picker is searched by username and the user picked by the label the
+ * list shows ("Display Name (username)"); a screenshot shows the entries.
  */
-async function enterUserIds(page: Page, userIds: string[]): Promise<void> {
-	await editor.fillParameter(editor.ndv(page), 'userIds', userIds.join(','));
-	await waitFor(async () => (await editor.ndv(page).locator(`${testId('parameter-input-userIds')} input`).first().inputValue()) === userIds.join(','), {
-		what: 'the user IDs to be in the field',
-	});
+async function enterUserIds(page: Page, userIds: string[], emulator: DemoEmulator, shoot: (name: string) => Promise<unknown>): Promise<void> {
+	const ndv = editor.ndv(page);
+	for (const [i, userId] of userIds.entries()) {
+		const user = emulator.findUser({ userId })!;
+		await ndv.locator(testId('fixed-collection-add')).last().click();
+		const picker = ndv.locator(testId('resource-locator-id')).nth(i);
+		await picker.waitFor();
+		await picker.locator(testId('rlc-input')).click();
+		await page.keyboard.type(user.username);
+		await page.locator(`${testId('rlc-item')}:visible`, { hasText: `(${user.username})` }).first().click();
+	}
+	await waitFor(async () => (await ndv.locator(testId('resource-locator-id')).count()) === userIds.length, { what: 'one picker per user' });
+	await shoot('user-pickers');
 }
