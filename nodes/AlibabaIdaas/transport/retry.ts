@@ -73,10 +73,12 @@ export async function withRetries(attempt: () => Promise<Exchanged>, tries: Atte
 			return isObject(response.body) ? response.body : {};
 		}
 		const info = parseErrorResponse(response.statusCode, response.body, response.headers);
-		// Throttled while the tenant kept answering this client's other requests: the gateway is pacing
-		// a bulk run at its rate, so the try is not counted (the wait budget still bounds it). A 429
-		// that meets no progress counts, and a permanent one ends after maxAttempts.
-		if (isThrottled(info) && healthyAnswers() > progressBefore) tryNumber--;
+		// Throttled with a wait to keep, while the tenant kept answering this client's other requests: the
+		// gateway is pacing a bulk run at its rate, so the try is not counted (the wait budget still
+		// bounds it). A 429 without a wait, or one that meets no progress, counts: a permanent one ends
+		// after maxAttempts.
+		const wait = retryAfterMs(response.headers);
+		if (isThrottled(info) && wait !== undefined && wait > 0 && healthyAnswers() > progressBefore) tryNumber--;
 		const serverFault = isServerFault(info) && retryable;
 		if ((isThrottled(info) || serverFault) && tryNumber < policy.maxAttempts) {
 			// A throttled request was not processed, so even a create may be sent again.
@@ -84,7 +86,7 @@ export async function withRetries(attempt: () => Promise<Exchanged>, tries: Atte
 				const found = await recovered();
 				if (found) return found;
 			}
-			waited += await backoff(policy, tryNumber, retryAfterMs(response.headers), waited, () => fail(info));
+			waited += await backoff(policy, Math.max(1, tryNumber), wait, waited, () => fail(info));
 			continue;
 		}
 		throw fail(info);
