@@ -6,7 +6,7 @@
  * script; the script `exec`s node, so that shell does not die on them and orphan start.mjs.
  */
 import { ChildProcess, execFileSync, spawn } from 'child_process';
-import { mkdtempSync, rmSync } from 'fs';
+import { mkdtempSync, readFileSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 
@@ -19,6 +19,14 @@ interface Proc {
 	pid: number;
 	ppid: number;
 	args: string;
+}
+
+/** The demo application's client secret, as the seed holds it (the only app with a secret of that prefix). */
+function demoClientSecret(): string {
+	const seed = readFileSync(join(ROOT, 'emulator', 'seeds', 'demo.json'), 'utf8');
+	const secret = /"clientSecret":\s*"(demo-client-secret-[^"]+)"/.exec(seed)?.[1];
+	if (!secret) throw new Error('emulator/seeds/demo.json has no demo application secret');
+	return secret;
 }
 
 function processes(): Proc[] {
@@ -91,6 +99,9 @@ describeE2E('npm start stops on a signal to its PID', () => {
 			expect(before.some((p) => /n8n\/bin\/n8n start|n8n start/.test(p.args))).toBe(true);
 			expect(survivors.map((p) => `${p.pid} ${p.args}`)).toEqual([]);
 			expect(output).toMatch(/stopped/);
+			// The banner names where the demo secret is, never the secret itself.
+			expect(output).toMatch(/Client ID /);
+			expect(output).not.toContain(demoClientSecret());
 		});
 	}
 });
