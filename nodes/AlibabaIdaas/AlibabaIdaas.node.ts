@@ -14,7 +14,8 @@ import { userReconcile } from './composed/userReconcile';
 import { userUpsert } from './composed/userUpsert';
 import { groupSetMembers } from './composed/groupSetMembers';
 import type { WholeInputOperation } from './composed/wholeInput';
-import { PICKER_VERSION, resourceProperties } from './description/properties';
+import { PICKER_VERSION, resourceProperties, toolTexts } from './description/properties';
+import { toolDescriptionProperties } from './description/toolText';
 import { ExecutionState, executeOperation } from './execute';
 import { getGroups } from './listSearch/getGroups';
 import { getOrganizationalUnits } from './listSearch/getOrganizationalUnits';
@@ -28,6 +29,10 @@ import { CONCURRENCY_CAP } from './transport/limiter';
 const COMPOSED: readonly ComposedOperation[] = [userUpsert, organizationalUnitUpsert];
 /** Operations that take all items at once as a desired state (composed/wholeInput.ts). */
 const WHOLE_INPUT: readonly WholeInputOperation[] = [userReconcile, groupSetMembers];
+
+function extrasOf(resource: string) {
+	return [...COMPOSED, ...WHOLE_INPUT].filter((c) => c.resource === resource);
+}
 
 export class AlibabaIdaas implements INodeType {
 	description: INodeTypeDescription = {
@@ -48,6 +53,7 @@ export class AlibabaIdaas implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'alibabaIdaasApi', required: true }],
 		properties: [
+			...toolDescriptionProperties(RESOURCES.flatMap(({ value }) => toolTexts(value, extrasOf(value)))),
 			{
 				displayName: 'Resource',
 				name: 'resource',
@@ -56,7 +62,7 @@ export class AlibabaIdaas implements INodeType {
 				options: RESOURCES.map(({ name, value, description }) => ({ name, value, description })),
 				default: 'user',
 			},
-			...RESOURCES.flatMap(({ value }) => resourceProperties(value, [...COMPOSED, ...WHOLE_INPUT].filter((c) => c.resource === value))),
+			...RESOURCES.flatMap(({ value }) => resourceProperties(value, extrasOf(value))),
 			{
 				displayName: 'Options',
 				name: 'options',

@@ -1,6 +1,6 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-globals -- development code: runs in plain Node, not inside n8n, and is not in the package */
 import type { INodeProperties } from 'n8n-workflow';
-import { NodeHelpers } from 'n8n-workflow';
+import { NodeConnectionTypes, NodeHelpers, nodeNameToToolName } from 'n8n-workflow';
 
 import { CATALOG, RESOURCES } from '../../nodes/AlibabaIdaas/catalog';
 import { toolText } from '../../nodes/AlibabaIdaas/description/toolText';
@@ -9,9 +9,7 @@ import { node } from './support';
 
 const properties = node.description.properties;
 const operationProperties = properties.filter((p) => p.name === 'operation');
-/** The holders of the AI tool texts (description/toolText.ts): never displayed, for no node has version 0. */
-const toolTexts = operationProperties.filter((p) => JSON.stringify(p.displayOptions?.show?.['@version']) === '[0]');
-const pickers = operationProperties.filter((p) => !toolTexts.includes(p));
+const pickers = operationProperties;
 const optionsOf = (p: INodeProperties) => p.options as Array<{ value: string; action?: string }>;
 
 /** A node of this type as n8n resolves it: its parameters with the defaults of its version. */
@@ -28,7 +26,7 @@ test('every catalog operation is in its resource picker with the catalog action 
 		}
 	}
 	expect([...new Set(pickers.map((p) => p.displayOptions?.show?.resource?.[0]))]).toEqual(RESOURCES.map((r) => r.value));
-	for (const p of [...operationProperties, properties[0]]) expect(p.noDataExpression).toBe(true);
+	for (const p of [...operationProperties, properties.find((q) => q.name === 'resource')!]) expect(p.noDataExpression).toBe(true);
 });
 
 test('a tool dropped onto an agent as it is reads: from version 1.1 user, OU and group default to Get; 1 keeps Create', () => {
@@ -50,24 +48,46 @@ test('a tool dropped onto an agent as it is reads: from version 1.1 user, OU and
 	for (const op of CATALOG.filter((o) => o.method === 'GET')) expect(resolved({ resource: op.resource, operation: op.operation }, 1.1).parameters.operation).toBe(op.operation);
 });
 
-test('n8n describes each operation to a model with its catalog tool text; the editor never shows that text', () => {
-	// First in the list, so that n8n's makeDescription (which takes the first operation property of the resource) reads it.
-	expect(properties.findIndex((p) => p.name === 'operation')).toBe(properties.indexOf(toolTexts[0]));
+/** The AI tool variant n8n derives from the node (cli convertNodeToAiTool): same properties, name ending in Tool. */
+const toolType = { ...node.description, name: `${node.description.name}Tool`, inputs: [], outputs: [NodeConnectionTypes.AiTool] };
+
+test('n8n describes each operation to a model with its catalog tool text, and names nodes with the short panel text', () => {
 	for (const op of CATALOG) {
-		const tool = resolved({ resource: op.resource, operation: op.operation }, 1.1, true);
+		const parameters = { resource: op.resource, operation: op.operation };
+		const tool = resolved(parameters, 1.1, true);
 		expect(tool.parameters.operation).toBe(op.operation);
-		expect(NodeHelpers.getToolDescriptionForNode(tool as never, node as never)).toBe(`${toolText(op)} in Alibaba Cloud IDaaS`);
-		for (const holder of toolTexts) expect(NodeHelpers.displayParameter(tool.parameters, holder, tool as never, node.description)).toBe(false);
+		expect(NodeHelpers.getToolDescriptionForNode(tool as never, { description: toolType } as never)).toBe(toolText(op));
+		// A node added from the nodes panel is named after the action; as a tool, that name is the tool's name (OpenAI: at most 64 characters).
+		expect(NodeHelpers.makeNodeName(parameters, node.description)).toBe(op.panelText);
+		const toolName = nodeNameToToolName(NodeHelpers.makeNodeName(parameters, toolType));
+		expect(toolName).toBe(nodeNameToToolName(`${op.panelText} in Alibaba Cloud IDaaS`));
+		expect(toolName.length).toBeLessThanOrEqual(64);
+		// The plain node carries none of it.
+		const plain = resolved(parameters, 1.1).parameters;
+		expect([plain.descriptionType, plain.toolDescription]).toEqual([undefined, undefined]);
 	}
-	const text = (resource: string, operation: string) => optionsOf(toolTexts.find((p) => p.displayOptions?.show?.resource?.[0] === resource)!).find((o) => o.value === operation)?.action;
-	expect(text('user', 'get')).toBe('Get a user (User: a user ID, user_…; returns the user with its ID)');
-	expect(text('user', 'getIdByUsername')).toBe('Get a user ID by username (Username; returns userId: user_…)');
-	expect(text('group', 'addUsers')).toBe('Add users to a group (Group: a group ID, group_…; Users: user IDs, user_…; returns success: true)');
-	expect(text('user', 'upsert')).toBe('Create or update a user (creates it, or updates the one that already exists)');
-	expect(text('user', 'getAll')).toBe('Get many users (optional Organizational Unit: an organizational unit ID, ou_…; returns a list of users with their IDs)');
+	const text = (resource: string, operation: string) => NodeHelpers.getToolDescriptionForNode(resolved({ resource, operation }, 1.1, true) as never, { description: toolType } as never);
+	expect(text('user', 'get')).toBe('Get a user (User: a user ID, user_…; returns the user with its ID) in Alibaba Cloud IDaaS');
+	expect(text('user', 'getIdByUsername')).toBe('Get a user ID by username (Username; returns userId: user_…) in Alibaba Cloud IDaaS');
+	expect(text('group', 'addUsers')).toBe('Add users to a group (Group: a group ID, group_…; Users: user IDs, user_…; returns success: true) in Alibaba Cloud IDaaS');
+	expect(text('user', 'upsert')).toBe('Create or update a user (creates it, or updates the one that already exists) in Alibaba Cloud IDaaS');
+	expect(text('user', 'getAll')).toBe('Get many users (optional Organizational Unit: an organizational unit ID, ou_…; returns a list of users with their IDs) in Alibaba Cloud IDaaS');
 	expect(text('token', 'generate')).toBe(
-		'Generate a token (Grant Type; returns the answer of IDaaS; access_token, refresh_token, id_token read [redacted] unless "Include Token Values" is on in the node)',
+		'Generate a token (Grant Type; returns the answer of IDaaS; access_token, refresh_token, id_token read [redacted] unless "Include Token Values" is on in the node) in Alibaba Cloud IDaaS',
 	);
+});
+
+test('Tool Description "Set Manually" starts from the operation\'s text and keeps what the user wrote', () => {
+	const manual = resolved({ resource: 'user', operation: 'get', descriptionType: 'manual' }, 1.1, true);
+	expect(manual.parameters.toolDescription).toBe('Get a user (User: a user ID, user_…; returns the user with its ID) in Alibaba Cloud IDaaS');
+	const own = resolved({ resource: 'user', operation: 'get', descriptionType: 'manual', toolDescription: 'Look a person up' }, 1.1, true);
+	expect(NodeHelpers.getToolDescriptionForNode(own as never, { description: toolType } as never)).toBe('Look a person up');
+	// The editor shows the manual text only on the tool, and only when chosen.
+	const shown = (p: Record<string, unknown>, tool: boolean) =>
+		properties.filter((q) => q.name === 'toolDescription' && q.type !== 'hidden' && NodeHelpers.displayParameter(p as never, q, resolved(p, 1.1, tool) as never, tool ? toolType : node.description));
+	expect(shown({ resource: 'user', operation: 'get', descriptionType: 'manual' }, true)).toHaveLength(1);
+	expect(shown({ resource: 'user', operation: 'get', descriptionType: 'manual' }, false)).toHaveLength(0);
+	expect(shown({ resource: 'user', operation: 'get' }, true)).toHaveLength(0);
 });
 
 test('n8n conventions: Limit, Return All, Simplify, booleans, metadata', () => {

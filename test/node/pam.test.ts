@@ -125,8 +125,12 @@ describe('secret values', () => {
 
 test('as an AI agent tool: obtain credential and generate JWT say what they return', () => {
 	// The description n8n gives the agent for a node used as a tool, as it builds it.
-	const toolDescription = (resource: string, operation: string) =>
-		NodeHelpers.getToolDescriptionForNode({ parameters: { resource, operation } } as unknown as INode, node);
+	const toolType = { ...node.description, name: `${node.description.name}Tool` };
+	const toolDescription = (resource: string, operation: string) => {
+		const tool = { name: 'IDaaS', type: toolType.name, typeVersion: 1.1, parameters: {} } as unknown as INode;
+		tool.parameters = NodeHelpers.getNodeParameters(toolType.properties, { resource, operation }, true, false, tool, toolType) ?? {};
+		return NodeHelpers.getToolDescriptionForNode(tool, { description: toolType } as never);
+	};
 	expect(node.description.usableAsTool).toBe(true);
 	expect(toolDescription('credential', 'obtain')).toBe(
 		'Obtain a credential (Credential Identifier; returns its name, type and status; apiKey, clientSecret read [redacted] unless "Include Secret Values" is on in the node) in Alibaba Cloud IDaaS',

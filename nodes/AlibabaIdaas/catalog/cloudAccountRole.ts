@@ -13,7 +13,7 @@ export const cloudAccountRoleOperations: readonly OperationSpec[] = [
 		resource: 'cloudAccountRole',
 		operation: 'obtainAccessCredential',
 		displayName: 'Obtain Access Credential',
-		panelText: 'Obtain a cloud account role access credential',
+		panelText: 'Obtain cloud account role credentials',
 		description:
 			'Get temporary STS credentials for a cloud account role (needs a token with the PAM scope)',
 		method: 'GET',

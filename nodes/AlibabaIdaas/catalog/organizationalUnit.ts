@@ -179,7 +179,7 @@ export const organizationalUnitOperations: readonly OperationSpec[] = [
 		resource: 'organizationalUnit',
 		operation: 'getIdByExternalId',
 		displayName: 'Get ID by External ID',
-		panelText: 'Get an organizational unit ID by external ID',
+		panelText: 'Get an organizational unit by external ID',
 		description: 'Find the ID of the organizational unit with this external ID',
 		method: 'POST',
 		path: `${OUS}/_/actions/getOrganizationalUnitIdByExternalId`,

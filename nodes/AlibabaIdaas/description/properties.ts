@@ -6,7 +6,8 @@ import { labelOf } from '../request/validation';
 import type { LocatorKind } from './locatorField';
 import { isLocatorListParam, isLocatorParam } from '../request/locators';
 import { locatorListProperty, locatorProperty } from './locatorField';
-import { toolText, toolTextProperty } from './toolText';
+import type { ToolText } from './toolText';
+import { describedIn, toolText } from './toolText';
 
 /**
  * n8n properties generated from the catalog, so that a new catalog entry shows up in the editor
@@ -252,23 +253,17 @@ function isRead(op: OperationSpec): boolean {
 }
 
 /**
- * The operation pickers of a resource: catalog operations plus composed ones, and first the
- * never-displayed holder of their texts for AI agents (toolText.ts). Node version 1 keeps its first
- * operation as the default (n8n does not store a parameter left at its default, so saved
+ * The operation pickers of a resource: catalog operations plus composed ones. Node version 1 keeps
+ * its first operation as the default (n8n does not store a parameter left at its default, so saved
  * workflows rely on it); from 1.1 the default is the resource's first read where the first
  * operation writes.
  */
 export function operationPickers(resource: Resource, extras: readonly ExtraOperation[] = []): INodeProperties[] {
 	const ops = operationsOf(resource);
-	const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name);
 	const options: INodePropertyOptions[] = [
 		...ops.map((op) => ({ name: op.displayName, value: op.operation, description: op.description, action: op.panelText })),
 		...extras.map((extra) => extra.option),
-	].sort(byName);
-	const toolTexts = [
-		...ops.map((op) => ({ name: op.displayName, value: op.operation, toolText: toolText(op) })),
-		...extras.map(({ option }) => ({ name: option.name, value: option.value, toolText: `${option.action} (creates it, or updates the one that already exists)` })),
-	].sort(byName);
+	].sort((a, b) => a.name.localeCompare(b.name));
 	const picker = (operation: string, version?: INodeProperties['displayOptions']): INodeProperties => ({
 		displayName: 'Operation',
 		name: 'operation',
@@ -280,11 +275,17 @@ export function operationPickers(resource: Resource, extras: readonly ExtraOpera
 	});
 	const first = ops[0];
 	const read = isRead(first) ? first : (ops.find(isRead) ?? first);
-	const pickers =
-		read === first
-			? [picker(first.operation)]
-			: [picker(first.operation, { show: { '@version': [1] } }), picker(read.operation, { show: { '@version': [{ _cnd: { gte: PICKER_VERSION } }] } })];
-	return [toolTextProperty(resource, toolTexts), ...pickers];
+	return read === first
+		? [picker(first.operation)]
+		: [picker(first.operation, { show: { '@version': [1] } }), picker(read.operation, { show: { '@version': [{ _cnd: { gte: PICKER_VERSION } }] } })];
+}
+
+/** What a model reads about each operation of a resource, composed ones included (toolText.ts). */
+export function toolTexts(resource: Resource, extras: readonly ExtraOperation[] = []): ToolText[] {
+	return [
+		...operationsOf(resource).map((op) => ({ resource, operation: op.operation, text: toolText(op) })),
+		...extras.map(({ option }) => ({ resource, operation: option.value, text: describedIn(`${option.action} (creates it, or updates the one that already exists)`) })),
+	];
 }
 
 /** Everything a resource shows: picker, per-operation fields, paging, secret opt-ins and Simplify. */

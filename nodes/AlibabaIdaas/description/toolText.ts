@@ -1,4 +1,4 @@
-import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+import type { INodeProperties } from 'n8n-workflow';
 
 import type { IdKind, OperationSpec, ParamSpec, Resource } from '../catalog';
 import { ID_NOUN, ID_PREFIX } from '../catalog';
@@ -8,16 +8,21 @@ import { placementOf } from './properties';
 /**
  * What an AI agent's model reads about each operation, written from the catalog in this one place.
  *
- * n8n describes a node used as a tool (Tool Description "Set Automatically") as
- * `${option.action} in ${defaults.name}`, taking `action` from the first `operation` property whose
- * displayOptions name the resource (n8n-workflow node-helpers `makeDescription` /
- * `resolveResourceAndOperation`, the same in 2.8 and 2.41:
- * https://github.com/n8n-io/n8n/blob/master/packages/workflow/src/node-helpers.ts). That `action` is
- * also the nodes panel's text for the operation, which must stay short. So each resource gets one
- * more `operation` property, first in the list and never displayed (no node has version 0): the
- * nodes panel and the editor skip it (they check `@version`), n8n's tool description reads it.
- * Should n8n ever check displayOptions there too, models get the short panel text instead.
+ * n8n's own "Set Automatically" describes a tool as `${option.action} in ${defaults.name}`, and
+ * names a node added from the nodes panel after the same `action` (n8n-workflow node-helpers
+ * `makeDescription`, `makeNodeName`, both through `resolveResourceAndOperation`:
+ * https://github.com/n8n-io/n8n/blob/master/packages/workflow/src/node-helpers.ts). `action` must
+ * stay short: it names nodes, and a node's name is the tool's name, which OpenAI caps at 64
+ * characters. So `action` stays the panel text, and the tool variant (`@tool` in displayOptions)
+ * brings its own Tool Description: n8n adds no descriptionType/toolDescription pair to a node that
+ * has a `toolDescription` (cli `convertNodeToAiTool`), and `getToolDescriptionForNode` hands the
+ * model `toolDescription` unless descriptionType is n8n's 'auto'. One `toolDescription` per
+ * operation, each defaulting to that operation's text: a default n8n resolves per operation and
+ * never stores, so the text follows the operation the user picks.
  */
+
+/** The automatic choice; any value but n8n's 'auto', which would describe the tool from `action` alone. */
+const FROM_OPERATION = 'operation';
 
 /** How the model is told to write an ID. */
 function idFormat(kind: IdKind, list: boolean): string {
@@ -53,24 +58,52 @@ function returns(op: OperationSpec): string {
 	return `${what}; ${names.join(', ')} read [redacted] unless "${secrets.optIn.displayName}" is on in the node`;
 }
 
-/** The text a model reads for one catalog operation (before n8n adds " in Alibaba Cloud IDaaS"). */
+/** The text a model reads for one catalog operation. */
 export function toolText(op: OperationSpec): string {
-	return `${op.panelText} (${[...inputs(op), returns(op)].join('; ')})`;
+	return describedIn(`${op.panelText} (${[...inputs(op), returns(op)].join('; ')})`);
 }
 
-/**
- * The never-displayed `operation` property holding the model's texts of one resource's options
- * (catalog operations, and composed ones with theirs).
- */
-export function toolTextProperty(resource: Resource, options: ReadonlyArray<INodePropertyOptions & { toolText: string }>): INodeProperties {
-	return {
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: { show: { resource: [resource], '@version': [0] } },
-		options: options.map(({ name, value, toolText: text }) => ({ name, value, action: text })),
-		// Never displayed, so never resolved: no default applies.
-		default: '',
-	};
+/** Where, as n8n's own tool descriptions end. */
+export function describedIn(text: string): string {
+	return `${text} in Alibaba Cloud IDaaS`;
+}
+
+export interface ToolText {
+	resource: Resource;
+	operation: string;
+	text: string;
+}
+
+/** The tool variant's Tool Description: automatic (the operation's text) or the user's own, prefilled with it. */
+export function toolDescriptionProperties(texts: readonly ToolText[]): INodeProperties[] {
+	const onTool = { '@tool': [true] };
+	const perOperation = (mode: string, field: Omit<INodeProperties, 'name' | 'default' | 'displayOptions'>) =>
+		texts.map(({ resource, operation, text }): INodeProperties => ({
+			...field,
+			name: 'toolDescription',
+			default: text,
+			displayOptions: { show: { ...onTool, descriptionType: [mode], resource: [resource], operation: [operation] } },
+		}));
+	return [
+		{
+			displayName: 'Tool Description',
+			name: 'descriptionType',
+			type: 'options',
+			noDataExpression: true,
+			displayOptions: { show: onTool },
+			options: [
+				{ name: 'Set Automatically', value: FROM_OPERATION, description: 'What the operation does, the IDs it takes and what it returns' },
+				{ name: 'Set Manually', value: 'manual', description: 'Write the description yourself, starting from the automatic one' },
+			],
+			default: FROM_OPERATION,
+		},
+		...perOperation(FROM_OPERATION, { displayName: 'Description', type: 'hidden' }),
+		...perOperation('manual', {
+			displayName: 'Description',
+			type: 'string',
+			typeOptions: { rows: 3 },
+			required: true,
+			description: 'Explain to the model what this tool does: a specific description makes it call the tool the right way more often',
+		}),
+	];
 }
