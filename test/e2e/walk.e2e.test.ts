@@ -275,6 +275,8 @@ describeE2E('the editor walk', () => {
 				expect(count).toBe(emulator.userCount());
 			});
 			await editor.closeNode(page).catch(() => undefined);
+			// n8n names a node added from the panel after the operation's action: the short panel text.
+			expect(await canvasNodeNames(page)).toContain('Get many users');
 		});
 
 		test('7 add users to a group: the group and each user from a picker', async () => {
@@ -302,6 +304,8 @@ describeE2E('the editor walk', () => {
 				expect(emulator.memberIdsOfGroup(group.id)).toEqual(expect.arrayContaining(newcomers));
 			});
 			await editor.closeNode(page).catch(() => undefined);
+			expect(await canvasNodeNames(page)).toContain('Add users to a group');
+			await shot('canvas-node-names');
 		});
 
 		test('8 the trigger fetches a test event', async () => {
@@ -324,6 +328,11 @@ describeE2E('the editor walk', () => {
 		});
 	});
 });
+
+/** The names of the nodes on the canvas, as n8n gave them. */
+async function canvasNodeNames(page: Page): Promise<string[]> {
+	return page.locator(testId('canvas-node')).evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-node-name') ?? ''));
+}
 
 /**
  * The "Users" field of Add Users on version 1.1 (what the nodes panel adds): a list of user pickers. Per user, the
