@@ -1,6 +1,7 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-globals -- development code: runs in plain Node, not inside n8n, and is not in the package */
 import { ReadAhead, mapWithConcurrency } from '../../nodes/AlibabaIdaas/transport/concurrency';
 import { Limiter } from '../../nodes/AlibabaIdaas/transport/limiter';
+import { inTurn } from './inTurn';
 
 /** A request the test answers by hand, and a log of when each one started. */
 function manualFetch() {
@@ -104,7 +105,7 @@ describe('Limiter', () => {
 	test('runs at most `max` tasks at once, first come first served', async () => {
 		const limiter = new Limiter(2);
 		const requests = manualFetch();
-		const results = [1, 2, 3, 4, 5].map(async (n) => await limiter.run(async () => await requests.fetch(n)));
+		const results = [1, 2, 3, 4, 5].map(async (n) => await inTurn(limiter, async () => await requests.fetch(n)));
 		await tick();
 		expect(requests.started).toEqual([1, 2]);
 		requests.answer(2);
@@ -121,8 +122,8 @@ describe('Limiter', () => {
 
 	test('a failing task frees its slot', async () => {
 		const limiter = new Limiter(1);
-		await expect(limiter.run(async () => await Promise.reject(new Error('boom')))).rejects.toThrow('boom');
-		await expect(limiter.run(async () => await Promise.resolve('next'))).resolves.toBe('next');
+		await expect(inTurn(limiter, async () => await Promise.reject(new Error('boom')))).rejects.toThrow('boom');
+		await expect(inTurn(limiter, async () => await Promise.resolve('next'))).resolves.toBe('next');
 	});
 });
 

@@ -1,6 +1,8 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-globals -- development code: runs in plain Node, not inside n8n, and is not in the package */
 import { CONCURRENCY_CAP, Limiter } from '../../nodes/AlibabaIdaas/transport/limiter';
-import { retryAfterMs, verdictOf } from '../../nodes/AlibabaIdaas/transport/retry';
+import { retryAfterMs } from '../../nodes/AlibabaIdaas/transport/errors';
+import { verdictOf } from '../../nodes/AlibabaIdaas/transport/exchange';
+import { inTurn } from './inTurn';
 
 /**
  * The client's limiter against a simulated server that answers in a few event-loop turns and
@@ -40,14 +42,14 @@ async function runAll(limiter: Limiter, count: number, request: () => Promise<un
 	await Promise.all(
 		Array.from({ length: count }, async (_, i) => {
 			onEach?.(i);
-			await limiter.run(request);
+			await inTurn(limiter, request);
 		}),
 	);
 }
 
 describe('automatic concurrency', () => {
 	test('grows while answers are healthy, up to the cap and never beyond it', async () => {
-		const limiter = new Limiter('auto', verdictOf);
+		const limiter = new Limiter('auto');
 		expect(limiter.limit).toBe(8);
 		const { request, log } = server(() => Infinity);
 		await runAll(limiter, 1000, request);
@@ -56,7 +58,7 @@ describe('automatic concurrency', () => {
 	});
 
 	test('converges under a limit: the bound settles near the capacity, refusing far fewer than a fixed bound', async () => {
-		const limiter = new Limiter('auto', verdictOf);
+		const limiter = new Limiter('auto');
 		const { request, log } = server(() => 6);
 		await runAll(limiter, 1500, request);
 		const lateInFlight = log.inFlightSeen.slice(750);
@@ -68,12 +70,12 @@ describe('automatic concurrency', () => {
 		const lateRefused = log.refusedSeen.slice(750).filter(Boolean).length;
 		expect(lateRefused / 750).toBeLessThan(0.3);
 		const fixed = server(() => 6);
-		await runAll(new Limiter(20, verdictOf), 1500, fixed.request);
+		await runAll(new Limiter(20), 1500, fixed.request);
 		expect(fixed.log.refused / fixed.log.answers).toBeGreaterThan(0.6);
 	});
 
 	test('recovers when the limit lifts: back at the cap', async () => {
-		const limiter = new Limiter('auto', verdictOf);
+		const limiter = new Limiter('auto');
 		let capacity = 3;
 		const { request, log } = server(() => capacity);
 		await runAll(limiter, 600, request);
@@ -87,7 +89,7 @@ describe('automatic concurrency', () => {
 	});
 
 	test('never goes below 1', async () => {
-		const limiter = new Limiter('auto', verdictOf);
+		const limiter = new Limiter('auto');
 		const { request } = server(() => 0);
 		await runAll(limiter, 200, request);
 		expect(limiter.limit).toBe(1);
@@ -99,16 +101,16 @@ describe('a 429 slows the whole client', () => {
 
 	test('the gate stays closed for the wait it was given, and the refused request keeps its slot', async () => {
 		jest.useFakeTimers();
-		const limiter = new Limiter(3, verdictOf);
+		const limiter = new Limiter(3);
 		const started: string[] = [];
 		let refuse: (value: unknown) => void = () => {};
-		const first = limiter.run(async () => {
+		const first = inTurn(limiter, async () => {
 			started.push('a');
 			return await new Promise((resolve) => (refuse = resolve));
 		});
 		const others = ['b', 'c', 'd'].map(async (name) => {
 			await Promise.resolve();
-			return await limiter.run(async () => {
+			return await inTurn(limiter, async () => {
 				started.push(name);
 				return await new Promise(() => undefined);
 			});
@@ -127,10 +129,10 @@ describe('a 429 slows the whole client', () => {
 
 	test('no request starts while the gate is closed, even with free slots', async () => {
 		jest.useFakeTimers();
-		const limiter = new Limiter(10, verdictOf);
-		await limiter.run(async () => await Promise.resolve(throttled(500)));
+		const limiter = new Limiter(10);
+		await inTurn(limiter, async () => await Promise.resolve(throttled(500)));
 		const started: number[] = [];
-		const waiting = [1, 2].map(async (n) => await limiter.run(async () => started.push(n)));
+		const waiting = [1, 2].map(async (n) => await inTurn(limiter, async () => started.push(n)));
 		await jest.advanceTimersByTimeAsync(499);
 		expect(started).toEqual([]);
 		await jest.advanceTimersByTimeAsync(1);
@@ -139,12 +141,12 @@ describe('a 429 slows the whole client', () => {
 	});
 
 	test('a fixed bound stays fixed: healthy answers do not grow it, a 429 does not shrink it', async () => {
-		const limiter = new Limiter(5, verdictOf);
+		const limiter = new Limiter(5);
 		const { request, log } = server(() => Infinity);
 		await runAll(limiter, 300, request);
 		expect(limiter.limit).toBe(5);
 		expect(log.maxInFlight).toBe(5);
-		await limiter.run(async () => await Promise.resolve(throttled(1)));
+		await inTurn(limiter, async () => await Promise.resolve(throttled(1)));
 		expect(limiter.limit).toBe(5);
 	});
 });

@@ -1,4 +1,4 @@
-import type { ICredentialDataDecryptedObject, IDataObject, IHttpRequestOptions, INode } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IDataObject, INode } from 'n8n-workflow';
 
 import type { OperationSpec } from '../catalog';
 import type { HttpRequest, PreparedRequest } from '../request/build';
@@ -11,10 +11,10 @@ import type { ConcurrencySetting } from './limiter';
 import { Limiter } from './limiter';
 import { resolveConnection } from './endpoint';
 import { isNotFound } from './errors';
-import { exchange } from './exchange';
+import { Exchanges } from './exchange';
 import { walkPages } from './paging';
 import type { RetryPolicy } from './retry';
-import { DEFAULT_RETRY, verdictOf, withRetries } from './retry';
+import { DEFAULT_RETRY, withRetries } from './retry';
 import { TokenSession } from './tokenRenewal';
 
 export interface CallOptions {
@@ -34,38 +34,23 @@ export interface ListOptions extends CallOptions {
 	readAhead?: number;
 }
 
-/** n8n's options for one request: the full response whatever its status, so we map errors ourselves. */
-export function httpOptions(request: HttpRequest): IHttpRequestOptions {
-	const form = request.form && { 'content-type': 'application/x-www-form-urlencoded' };
-	return {
-		method: request.method,
-		url: request.url,
-		qs: request.qs,
-		body: request.form ? new URLSearchParams(request.form).toString() : request.body,
-		json: true,
-		headers: { accept: 'application/json', ...form, ...request.headers },
-		returnFullResponse: true,
-		ignoreHttpStatusErrors: true,
-	};
-}
-
 /**
  * The one way this package talks to IDaaS. One client per execution (or poll, or list search):
- * it reads the credential once and sends every request through n8n's helpers
- * (`httpRequestWithAuthentication` for the application's token, so proxies, n8n's token handling
- * and SSRF rules apply), renewing the token (tokenRenewal.ts), retrying (retry.ts) and mapping
- * every failure to a NodeApiError with no part of the request (errors.ts).
+ * it reads the credential once; a request goes down one path, each file once: the retry loop
+ * (retry.ts), the token session for requests with the application's token (tokenRenewal.ts), and
+ * the exchange through n8n's helpers, in its turn under the client's bound (exchange.ts;
+ * `httpRequestWithAuthentication`, so proxies, n8n's token handling and SSRF rules apply). Every
+ * failure becomes a NodeApiError with no part of the request (errors.ts).
  */
 export class IdaasClient {
 	private constructor(
-		private readonly ctx: IdaasContext,
 		/** The node, read once: n8n's getNode() hands out a deep copy each time. */
 		readonly node: INode,
 		readonly connection: IdaasConnection,
+		/** Every request this client sends, under its bound on requests in flight (slowed by 429s: limiter.ts). */
+		private readonly exchanges: Exchanges,
 		private readonly session: TokenSession,
 		private readonly retry: RetryPolicy,
-		/** Bounds the HTTP requests this client has in flight at once, and slows them all on 429 (limiter.ts). */
-		private readonly limiter: Limiter,
 	) {}
 
 	/**
@@ -76,8 +61,8 @@ export class IdaasClient {
 		const data = (await ctx.getCredentials(CREDENTIAL_TYPE)) as ICredentialDataDecryptedObject;
 		const node = ctx.getNode();
 		const connection = checked(node, () => resolveConnection(data));
-		const limiter = new Limiter(concurrency, verdictOf);
-		return new IdaasClient(ctx, node, connection, new TokenSession(ctx, node, data, limiter), { ...DEFAULT_RETRY, ...retry }, limiter);
+		const exchanges = new Exchanges(ctx, node, new Limiter(concurrency));
+		return new IdaasClient(node, connection, exchanges, new TokenSession(ctx, node, data, exchanges), { ...DEFAULT_RETRY, ...retry });
 	}
 
 	/** Checks values against the catalog and builds the request; bad input throws a NodeOperationError naming the field. */
@@ -89,19 +74,13 @@ export class IdaasClient {
 	async send(request: PreparedRequest, options: CallOptions = {}, query: Record<string, string | number> = {}): Promise<IDataObject> {
 		const { op } = request;
 		const http: HttpRequest = { ...request.http, qs: { ...request.http.qs, ...query } };
-		// Fresh options for every try, as before the split: n8n's helpers change the object they are
-		// given (abortSignal, an empty body removed).
-		const attempt =
-			op.auth === 'bearer'
-				? async () => await this.session.send(httpOptions(http))
-				: async () => await this.limiter.run(async () => await exchange(this.node, () => this.ctx.helpers.httpRequest(httpOptions(http))));
-		return await withRetries(attempt, {
+		return await withRetries(op.auth === 'bearer' ? this.session : this.exchanges, http, {
 			node: this.node,
 			op,
 			policy: this.retry,
 			itemIndex: options.itemIndex,
 			recover: options.recover,
-			healthyAnswers: () => this.limiter.healthyAnswers,
+			healthyAnswers: () => this.exchanges.limiter.healthyAnswers,
 		});
 	}
 

@@ -140,3 +140,25 @@ export function toNodeApiError(
 	error.message = message;
 	return error;
 }
+
+function header(headers: Record<string, unknown>, name: string): string | undefined {
+	const value = headers[name];
+	const first = Array.isArray(value) ? value[0] : value;
+	return typeof first === 'string' || typeof first === 'number' ? String(first).trim() : undefined;
+}
+
+/**
+ * How long a 429 asks us to wait, in ms, if it says. `x-acs-retry-after` first: Alibaba's OpenAPI
+ * runtime reads it as whole milliseconds and ignores values of 0 or less (getThrottlingTimeLeft
+ * in https://github.com/aliyun/darabonba-openapi/blob/master/ts/src/utils.ts). Then `Retry-After`
+ * (RFC 9110 10.2.3): delay-seconds, or an HTTP date.
+ */
+export function retryAfterMs(headers: Record<string, unknown>, now = Date.now()): number | undefined {
+	const acs = header(headers, 'x-acs-retry-after');
+	if (acs && /^\d+$/.test(acs) && Number(acs) > 0) return Number(acs);
+	const standard = header(headers, 'retry-after');
+	if (!standard) return undefined;
+	if (/^\d+$/.test(standard)) return Number(standard) * 1000;
+	const date = Date.parse(standard);
+	return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}

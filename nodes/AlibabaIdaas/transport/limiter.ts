@@ -34,6 +34,12 @@ export type Verdict = { throttledMs: number } | 'healthy' | 'neutral';
 
 export type ConcurrencySetting = number | 'auto';
 
+/** One slot taken: which start it was and when, for what its answer teaches. */
+export interface Turn {
+	ticket: number;
+	started: number;
+}
+
 export class Limiter {
 	private running = 0;
 
@@ -63,14 +69,8 @@ export class Limiter {
 	/** Healthy answers since the last cut; a long run of them goes back to slow start. */
 	private streak = 0;
 
-	/**
-	 * @param setting a fixed bound (below 1 counts as 1; Infinity for none), or 'auto'
-	 * @param judge reads a task's result: a 429 with its wait, a healthy answer, or neither
-	 */
-	constructor(
-		setting: ConcurrencySetting,
-		private readonly judge: (result: unknown) => Verdict = () => 'neutral',
-	) {
+	/** @param setting a fixed bound (below 1 counts as 1; Infinity for none), or 'auto' */
+	constructor(setting: ConcurrencySetting) {
 		this.auto = setting === 'auto';
 		this.bound = setting === 'auto' ? START : Math.max(1, Math.floor(setting) || 1);
 	}
@@ -80,22 +80,20 @@ export class Limiter {
 		return Math.floor(this.bound);
 	}
 
-	async run<T>(task: () => Promise<T>): Promise<T> {
-		await this.acquire();
-		const ticket = ++this.starts;
-		const started = performance.now();
-		let hold = 0;
-		try {
-			const result = await task();
-			hold = this.learn(this.judge(result), ticket, performance.now() - started);
-			return result;
-		} finally {
-			if (hold > 0) void sleep(hold).then(() => this.release());
-			else this.release();
-		}
+	/** Waits for a slot (first come, first served); the caller hands it back with `release`. */
+	async acquire(): Promise<Turn> {
+		await this.slot();
+		return { ticket: ++this.starts, started: performance.now() };
 	}
 
-	private async acquire(): Promise<void> {
+	/** Hands a slot back with what its answer said; after a 429 the slot stays taken for the wait. */
+	release(turn: Turn, verdict: Verdict): void {
+		const hold = this.learn(verdict, turn.ticket, performance.now() - turn.started);
+		if (hold > 0) void sleep(hold).then(() => this.free());
+		else this.free();
+	}
+
+	private async slot(): Promise<void> {
 		if (this.waiting.length === 0 && this.canStart()) {
 			this.running++;
 			return;
@@ -110,7 +108,7 @@ export class Limiter {
 		return this.running < Math.floor(this.bound) && Date.now() >= this.closedUntil;
 	}
 
-	private release(): void {
+	private free(): void {
 		this.running--;
 		this.pump();
 	}

@@ -2,10 +2,10 @@ import type { IDataObject, INode } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
 import type { OperationSpec } from '../catalog';
-import type { Exchanged } from './exchange';
+import type { HttpRequest } from '../request/build';
+import type { Sender } from './exchange';
 import type { IdaasErrorInfo } from './errors';
-import { isServerFault, isThrottled, parseErrorResponse, toNodeApiError } from './errors';
-import type { Verdict } from './limiter';
+import { isServerFault, isThrottled, parseErrorResponse, retryAfterMs, toNodeApiError } from './errors';
 
 /**
  * Sending one request until it has an answer worth returning: backoff on throttling (Retry-After,
@@ -48,8 +48,8 @@ function isObject(value: unknown): value is IDataObject {
 	return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
-/** Runs `attempt` until it succeeds or may not be retried; returns the response body ({} when empty). */
-export async function withRetries(attempt: () => Promise<Exchanged>, tries: Attempts): Promise<IDataObject> {
+/** Sends `request` until it succeeds or may not be retried; returns the response body ({} when empty). */
+export async function withRetries(sender: Sender, request: HttpRequest, tries: Attempts): Promise<IDataObject> {
 	const { node, op, policy, itemIndex, recover, healthyAnswers = () => 0 } = tries;
 	const fail = (info: IdaasErrorInfo) => toNodeApiError(node, info, op, itemIndex);
 	// A write whose response was lost may have happened: only a recovery may tell, before a resend.
@@ -59,7 +59,7 @@ export async function withRetries(attempt: () => Promise<Exchanged>, tries: Atte
 	let tryNumber = 0;
 	for (;;) {
 		const progressBefore = healthyAnswers();
-		const response = await attempt();
+		const response = await sender.send(request);
 		tryNumber++;
 		if ('lost' in response) {
 			const lost: IdaasErrorInfo = { status: 0, code: 'ConnectionLost', message: response.lost };
@@ -91,37 +91,6 @@ export async function withRetries(attempt: () => Promise<Exchanged>, tries: Atte
 		}
 		throw fail(info);
 	}
-}
-
-function header(headers: Record<string, unknown>, name: string): string | undefined {
-	const value = headers[name];
-	const first = Array.isArray(value) ? value[0] : value;
-	return typeof first === 'string' || typeof first === 'number' ? String(first).trim() : undefined;
-}
-
-/**
- * How long a 429 asks us to wait, in ms, if it says. `x-acs-retry-after` first: Alibaba's OpenAPI
- * runtime reads it as whole milliseconds and ignores values of 0 or less (getThrottlingTimeLeft
- * in https://github.com/aliyun/darabonba-openapi/blob/master/ts/src/utils.ts). Then `Retry-After`
- * (RFC 9110 10.2.3): delay-seconds, or an HTTP date.
- */
-export function retryAfterMs(headers: Record<string, unknown>, now = Date.now()): number | undefined {
-	const acs = header(headers, 'x-acs-retry-after');
-	if (acs && /^\d+$/.test(acs) && Number(acs) > 0) return Number(acs);
-	const standard = header(headers, 'retry-after');
-	if (!standard) return undefined;
-	if (/^\d+$/.test(standard)) return Number(standard) * 1000;
-	const date = Date.parse(standard);
-	return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
-
-/** What an exchange tells the client's limiter: throttled (and for how long), healthy, or neither. */
-export function verdictOf(result: unknown): Verdict {
-	if (!result || typeof result !== 'object' || !('statusCode' in result)) return 'neutral';
-	const { statusCode, headers, body } = result as Exclude<Exchanged, { lost: string }>;
-	if (statusCode < 400) return 'healthy';
-	if (isThrottled(parseErrorResponse(statusCode, body, headers))) return { throttledMs: retryAfterMs(headers) ?? 0 };
-	return statusCode < 500 ? 'healthy' : 'neutral';
 }
 
 /** Sleeps before the next try and returns how long; throws when the time budget is spent. */

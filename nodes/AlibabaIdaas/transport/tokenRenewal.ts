@@ -1,10 +1,9 @@
-import type { ICredentialDataDecryptedObject, ICredentialsDecrypted, IHttpRequestOptions, INode } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, ICredentialsDecrypted, INode } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
-import type { Exchanged } from './exchange';
-import { exchange } from './exchange';
+import type { HttpRequest } from '../request/build';
+import type { Exchanged, Exchanges, NotSent, Sender } from './exchange';
 import { isTokenRejected, parseErrorResponse } from './errors';
-import type { Limiter } from './limiter';
 import type { IdaasContext } from './context';
 import { CREDENTIAL_TYPE } from './context';
 
@@ -20,11 +19,6 @@ import { CREDENTIAL_TYPE } from './context';
  * each time): when another execution has stored a newer token, we take that one instead of
  * asking for yet another.
  */
-
-/** Not sent: a token renewal began while the request waited for its turn (see `authenticated`). */
-interface Stale {
-	stale: true;
-}
 
 /** How many times one request may find a renewal under way (and wait for it) before it gives up. */
 const MAX_TOKEN_ROUNDS = 5;
@@ -45,7 +39,7 @@ function isFresh(data: ICredentialDataDecryptedObject, now = Date.now()): boolea
 	return !(Number.isFinite(expiresAt) && expiresAt > 0 && now / 1000 > expiresAt - TOKEN_SAFETY_MARGIN_S);
 }
 
-export class TokenSession {
+export class TokenSession implements Sender {
 	private renewal: Promise<void> | undefined;
 
 	private tokenVersion = 0;
@@ -57,13 +51,13 @@ export class TokenSession {
 
 	/**
 	 * @param data the decrypted credential, copied so that blanking the token never touches n8n's own
-	 * @param limiter the client's bound on requests in flight
+	 * @param exchanges the client's exchanges, under its bound on requests in flight
 	 */
 	constructor(
 		private readonly ctx: IdaasContext,
-		private readonly node: INode,
+		node: INode,
 		data: ICredentialDataDecryptedObject,
-		private readonly limiter: Limiter,
+		private readonly exchanges: Exchanges,
 	) {
 		const copy: ICredentialDataDecryptedObject = { ...data };
 		if (!isFresh(copy)) {
@@ -75,22 +69,22 @@ export class TokenSession {
 	}
 
 	/** One HTTP exchange with the application's token, with at most one token renewal. */
-	async send(httpOptions: IHttpRequestOptions): Promise<Exchanged> {
+	async send(request: HttpRequest): Promise<Exchanged> {
 		// A request that found a renewal under way when its turn came (`stale`) comes back here to
 		// wait for the new token. Renewals that keep following one another end it after a few rounds.
 		for (let round = 1; round <= MAX_TOKEN_ROUNDS; round++) {
 			if (this.renewal) await this.renewal;
-			let response: Exchanged | Stale;
+			let response: Exchanged | NotSent;
 			// No token yet (first use, or known stale): one request fetches it, the others wait.
-			if (this.credential.data.accessToken === '') response = await this.withNewToken(httpOptions);
+			if (this.credential.data.accessToken === '') response = await this.withNewToken(request);
 			else {
 				const version = this.tokenVersion;
-				response = await this.authenticated(httpOptions);
+				response = await this.authenticated(request);
 				if ('stale' in response) continue;
 				if ('lost' in response || !isTokenRejected(parseErrorResponse(response.statusCode, response.body))) return response;
 				// Someone renewed the token since we sent: try again with the new one.
 				if (this.tokenVersion !== version) continue;
-				response = await this.withNewToken(httpOptions);
+				response = await this.withNewToken(request);
 			}
 			if (!('stale' in response)) return response;
 		}
@@ -102,19 +96,19 @@ export class TokenSession {
 	 * stores the new token and writes it into our copy. Single-flight: while one request does
 	 * this, concurrent ones wait for it and then use the new token.
 	 */
-	private async withNewToken(httpOptions: IHttpRequestOptions): Promise<Exchanged | Stale> {
+	private async withNewToken(request: HttpRequest): Promise<Exchanged | NotSent> {
 		if (this.renewal) {
 			await this.renewal;
-			return await this.authenticated(httpOptions);
+			return await this.authenticated(request);
 		}
-		let renewed: Exchanged | Stale = { stale: true };
+		let renewed: Exchanged | NotSent = { stale: true };
 		this.renewal = (async () => {
 			const refused = String(this.credential.data.accessToken ?? '');
 			try {
 				// Another execution's token: the caller goes round again and sends with it.
 				if (await this.adoptStoredToken(refused)) return;
 				this.credential.data.accessToken = '';
-				renewed = (await this.authenticated(httpOptions, true)) as Exchanged;
+				renewed = (await this.authenticated(request, true)) as Exchanged;
 			} finally {
 				this.tokenVersion++;
 				this.tokenSince = Date.now();
@@ -148,14 +142,8 @@ export class TokenSession {
 	 * blanked, and n8n would fetch another one for it): it answers `stale`, and waits for the
 	 * renewal instead. Only the renewer itself sends with the blanked token.
 	 */
-	private async authenticated(httpOptions: IHttpRequestOptions, renewer = false): Promise<Exchanged | Stale> {
-		return await this.limiter.run(async () => {
-			if (!renewer && (this.renewal !== undefined || this.credential.data.accessToken === '')) return { stale: true } as const;
-			return await exchange(this.node, () =>
-				this.ctx.helpers.httpRequestWithAuthentication.call(this.ctx, CREDENTIAL_TYPE, httpOptions, {
-					credentialsDecrypted: this.credential,
-				}),
-			);
-		});
+	private async authenticated(request: HttpRequest, renewer = false): Promise<Exchanged | NotSent> {
+		const renewing = () => !renewer && (this.renewal !== undefined || this.credential.data.accessToken === '');
+		return await this.exchanges.authenticated(request, this.credential, renewing);
 	}
 }
