@@ -10,7 +10,8 @@ import { isThrottled, parseErrorResponse, retryAfterMs, toNodeApiError } from '.
 import type { Limiter, Verdict } from './limiter';
 
 /**
- * The one place this package calls n8n's HTTP helpers: one exchange with IDaaS, in its turn under
+ * Where the node, the polling trigger and the list searches call n8n's HTTP helpers (the
+ * credential's own GenerateToken and the Event Trigger's key fetch aside): one exchange with IDaaS, in its turn under
  * the client's bound (limiter.ts), reduced to what the retry loop decides on: a response of any
  * status, or a connection lost before one arrived. Any other failure becomes a NodeApiError that
  * keeps the message and drops the request (which holds the token).
