@@ -27,7 +27,7 @@ import { join } from 'path';
 
 import type { INodeType, IVersionedNodeType } from 'n8n-workflow';
 
-import { walkSettings } from '../nodes/AlibabaIdaasTrigger/directory';
+import { WALK_CONCURRENCY } from '../nodes/AlibabaIdaasTrigger/directory';
 import type { AttributionVariant } from './attribution';
 import { ATTRIBUTION_LABELS, patchVariant } from './attribution';
 import { startEmulatorProcess } from './emulatorProcess';
@@ -263,7 +263,7 @@ async function main(): Promise<void> {
 	loopbackRows.push(...triggerRows(t));
 	const attributionRows = await attribution(base, N_WRITE);
 	let out =
-		`\nMachine: ${machine()}; concurrency ${CONCURRENCY} (trigger: ${walkSettings.concurrency})\n\n` +
+		`\nMachine: ${machine()}; concurrency ${CONCURRENCY} (trigger: ${WALK_CONCURRENCY})\n\n` +
 		`Loopback (no network latency):\n\n${table(HEADERS, render(loopbackRows))}\n\n` +
 		`Trigger state: ${t.stateBytes.toLocaleString('en')} bytes = ${t.bytesPerUser} bytes per user; the next poll found ${t.poll.events} of the 15 changes; the raw walk saw ${t.floor.usersSeen.toLocaleString('en')} users.\n\n` +
 		`Where the node's time goes (the patch job again, n8n's per-item costs taken out one by one; diagnostic only):\n\n${table(HEADERS, render(attributionRows))}\n`;

@@ -20,7 +20,7 @@ import { join } from 'path';
 
 import type { IDataObject, INodeType } from 'n8n-workflow';
 
-import { walkSettings } from '../nodes/AlibabaIdaasTrigger/directory';
+import { WALK_CONCURRENCY } from '../nodes/AlibabaIdaasTrigger/directory';
 import { N8nHarness } from '../test/harness/n8n';
 import type { EmulatorProcess } from './emulatorProcess';
 import { startEmulatorProcess } from './emulatorProcess';
@@ -52,7 +52,7 @@ async function walkTree(client: RawClient): Promise<string[]> {
 	let level = all;
 	while (level.length > 0) {
 		const next: string[] = [];
-		await mapConcurrent(level, walkSettings.concurrency, async (parentId) => {
+		await mapConcurrent(level, WALK_CONCURRENCY, async (parentId) => {
 			await client.eachPage<{ organizationalUnitId: string }>(`/organizationalUnits?parentId=${parentId}`, (data) => {
 				for (const ou of data) next.push(ou.organizationalUnitId);
 			});
@@ -67,7 +67,7 @@ async function walkTree(client: RawClient): Promise<string[]> {
 async function rawWalk(client: RawClient): Promise<number> {
 	let users = 0;
 	const ous = await walkTree(client);
-	await mapConcurrent(ous, walkSettings.concurrency, async (ou) => {
+	await mapConcurrent(ous, WALK_CONCURRENCY, async (ou) => {
 		await client.eachPage(`/users?organizationalUnitId=${ou}`, (data) => {
 			users += data.length;
 		});
@@ -102,7 +102,7 @@ export async function benchTriggerPoll(users = 100_000, latencyMs = 0): Promise<
 	// eslint-disable-next-line @typescript-eslint/no-require-imports
 	const { AlibabaIdaasTrigger } = require('../nodes/AlibabaIdaasTrigger/AlibabaIdaasTrigger.node.ts') as { AlibabaIdaasTrigger: new () => INodeType };
 	const emulator = await startEmulatorProcess(users, latencyMs);
-	const raw = new RawClient(emulator.target, walkSettings.concurrency);
+	const raw = new RawClient(emulator.target, WALK_CONCURRENCY);
 	try {
 		const { target } = emulator;
 		const harness = new N8nHarness(credentialFor(target));
@@ -116,7 +116,7 @@ export async function benchTriggerPoll(users = 100_000, latencyMs = 0): Promise<
 		await makeChanges(raw, await walkTree(raw));
 		const floor = await counted(emulator, async () => {
 			// A fresh client with its own GenerateToken, as the trigger's poll may fetch one.
-			const client = new RawClient(target, walkSettings.concurrency);
+			const client = new RawClient(target, WALK_CONCURRENCY);
 			try {
 				await client.authenticate();
 				return await rawWalk(client);
@@ -185,11 +185,11 @@ async function growDirectory(client: RawClient, rootOu: string, groups: number, 
 	userIds.forEach((userId, i) => {
 		for (const g of [(i * 7 + 3) % groups, (i * 13 + 11) % groups]) members.set(groupIds[g], [...(members.get(groupIds[g]) ?? []), userId]);
 	});
-	await mapConcurrent([...members], walkSettings.concurrency, async ([groupId, ids]) => {
+	await mapConcurrent([...members], WALK_CONCURRENCY, async ([groupId, ids]) => {
 		await client.json('POST', `/groups/${groupId}/actions/addUsersToGroup`, { userIds: ids });
 	});
 	let memberships = 0;
-	await mapConcurrent(groupIds, walkSettings.concurrency, async (groupId) => {
+	await mapConcurrent(groupIds, WALK_CONCURRENCY, async (groupId) => {
 		for (let token = ''; ; ) {
 			const body = (await client.json('GET', `/groups/${groupId}/actions/listUsersForGroup?maxResults=100${token ? `&nextToken=${token}` : ''}`)) as { data: unknown[]; nextToken?: string };
 			memberships += body.data.length;
@@ -223,7 +223,7 @@ export async function benchTriggerFamilies(users = 100_000, groups = 2_000, ous 
 	// eslint-disable-next-line @typescript-eslint/no-require-imports
 	const { AlibabaIdaasTrigger } = require('../nodes/AlibabaIdaasTrigger/AlibabaIdaasTrigger.node.ts') as { AlibabaIdaasTrigger: new () => INodeType };
 	const emulator = await startEmulatorProcess(users);
-	const raw = new RawClient(emulator.target, walkSettings.concurrency);
+	const raw = new RawClient(emulator.target, WALK_CONCURRENCY);
 	try {
 		await raw.authenticate();
 		const memberships = await growDirectory(raw, emulator.rootOu, groups, ous);

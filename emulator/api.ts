@@ -7,6 +7,7 @@ import { ApiError, managementBody, oauthBody } from './errors';
 import type { Faults } from './faults';
 import { HANDLERS, type Ctx } from './handlers';
 import { parseBody, readBody, sendJson } from './http';
+import type { PageCap } from './pagination';
 import { pamCaller } from './pam/auth';
 import { Router } from './router';
 import type { Stats } from './stats';
@@ -20,6 +21,7 @@ export interface ApiDeps {
 	faults: Faults;
 	stats: Stats;
 	rateLimit: RateLimiter;
+	paging: PageCap;
 	scopeSpelling: ScopeSpelling;
 }
 
@@ -28,8 +30,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * One Developer API request: route (from the catalog) → rate limit (the gateway refuses before
- * the service sees anything) → faults → onRequest hooks → body →
- * authentication, permission, validation → handler → JSON. Errors use the management or the
+ * the service sees anything) → faults → onRequest hooks → body → authentication, permission,
+ * validation → page cap → handler → JSON → onResponse hooks. Errors use the management or the
  * OAuth body depending on the path (the zh API metadata's error tables).
  */
 export async function handleApi(deps: ApiDeps, req: IncomingMessage, res: ServerResponse, url: URL, requestId: string): Promise<void> {
@@ -52,6 +54,7 @@ export async function handleApi(deps: ApiDeps, req: IncomingMessage, res: Server
 	}
 	const { op, params } = route;
 	const oauth = op.path.includes('/oauth2/');
+	const event = { action: op.apiName, method: op.method, path: url.pathname, query: url.searchParams };
 	deps.stats.request(op.apiName);
 	deps.stats.begin();
 	try {
@@ -64,7 +67,7 @@ export async function handleApi(deps: ApiDeps, req: IncomingMessage, res: Server
 			throw new ApiError(status, verdict.error.code ?? (status === 503 ? 'ServiceUnavailable' : 'InternalError'), 'Internal Server Error');
 		}
 		if (verdict.drop && !verdict.drop.afterWrite) return drop(deps, req);
-		await deps.faults.runHooks({ action: op.apiName, method: op.method, path: url.pathname, query: url.searchParams });
+		await deps.faults.runHooks(event);
 		const body = parseBody(await readBody(req), req.headers['content-type']);
 		const result = await dispatch(deps, { op, store: deps.store(), req, path: params, query: url.searchParams, body, input: {} });
 		if (verdict.drop) return drop(deps, req);
@@ -76,6 +79,7 @@ export async function handleApi(deps: ApiDeps, req: IncomingMessage, res: Server
 		reply(deps, res, op.apiName, e.status, oauth ? oauthBody(e, requestId) : managementBody(e, requestId), headers);
 	} finally {
 		deps.stats.end();
+		await deps.faults.runResponseHooks({ ...event, status: res.headersSent ? res.statusCode : undefined });
 	}
 }
 
@@ -87,14 +91,14 @@ function dispatch(deps: ApiDeps, ctx: Ctx): unknown {
 	// PAM operations sit under the instance, not an application: the token names the caller.
 	if (op.auth === 'pamBearer' || !op.path.includes('{applicationId}')) {
 		Object.assign(ctx, pamCaller(store, req, op));
-		ctx.input = validateInput(op, path, ctx.query, ctx.body);
+		ctx.input = deps.paging.serve(op, validateInput(op, path, ctx.query, ctx.body));
 		return handler(ctx);
 	}
 	const app = findApp(store, path.applicationId);
 	checkAppUsable(app);
 	ctx.token = appToken(store, req, app);
 	checkScope(op as OperationSpec, app, deps.scopeSpelling);
-	ctx.input = validateInput(op, path, ctx.query, ctx.body);
+	ctx.input = deps.paging.serve(op, validateInput(op, path, ctx.query, ctx.body));
 	ctx.app = app;
 	ctx.vis = new Visibility(store, app);
 	return handler(ctx);

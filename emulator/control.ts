@@ -33,6 +33,9 @@ const ROUTES: Array<[method: string, pattern: RegExp, handler: ControlHandler]> 
 	['GET', /^rateLimit$/, (emu) => emu.rateLimit.get()],
 	['PUT', /^rateLimit$/, (emu, body) => (emu.rateLimit.set(body as RateLimitConfig), emu.rateLimit.get())],
 	['DELETE', /^rateLimit$/, (emu) => (emu.rateLimit.set(), emu.rateLimit.get())],
+	['GET', /^paging$/, (emu) => pagingView(emu)],
+	['PUT', /^paging$/, (emu, body) => (emu.paging.set(body.maxPageSize as number | undefined), pagingView(emu))],
+	['DELETE', /^paging$/, (emu) => (emu.paging.set(), pagingView(emu))],
 	['POST', /^tokens\/expire$/, (emu) => ({ expired: emu.faults.expireTokens() })],
 	['POST', /^tokens\/user$/, (emu, body) => ({ access_token: emu.issueUserToken(body.userId as string, { scopes: body.scopes as string[] | undefined }) })],
 	['POST', /^tokens\/pam$/, (emu) => ({ access_token: emu.issuePamToken() })],
@@ -81,6 +84,10 @@ export async function dispatch<C>(
 	}
 }
 
+function pagingView(emu: Emulator) {
+	return { maxPageSize: emu.paging.maxPageSize ?? null };
+}
+
 function userView(emu: Emulator, userId: string) {
 	return userDetail(emu.store.user(userId), Visibility.all(emu.store));
 }
@@ -107,6 +114,7 @@ function summary(emu: Emulator) {
 		applications: [...store.applications.values()].map(appView),
 		faults: emu.faults.rules.length,
 		rateLimit: emu.rateLimit.get(),
+		paging: pagingView(emu),
 	};
 }
 

@@ -39,6 +39,13 @@ export interface RequestEvent {
 
 export type RequestHook = (event: RequestEvent) => void | Promise<void>;
 
+/** A request the server has answered: its status, or undefined when the connection was dropped instead. */
+export interface ResponseEvent extends RequestEvent {
+	status: number | undefined;
+}
+
+export type ResponseHook = (event: ResponseEvent) => void | Promise<void>;
+
 /** What the server must do with one request before (or instead of) handling it. */
 export interface Verdict {
 	delayMs: number;
@@ -50,6 +57,7 @@ export interface Verdict {
 export class Faults {
 	rules: FaultRule[] = [];
 	private hooks: RequestHook[] = [];
+	private responseHooks: ResponseHook[] = [];
 	private nextId = 1;
 	/** The token buckets of `perSecond` throttle rules, by rule ID. */
 	private buckets = new Map<number, TokenBucket>();
@@ -94,6 +102,7 @@ export class Faults {
 	clear(): void {
 		this.rules = [];
 		this.hooks = [];
+		this.responseHooks = [];
 		this.buckets.clear();
 	}
 
@@ -107,6 +116,21 @@ export class Faults {
 
 	async runHooks(event: RequestEvent): Promise<void> {
 		for (const hook of [...this.hooks]) await hook(event);
+	}
+
+	/**
+	 * Runs after each API request was answered (whatever the status, faults included) or dropped,
+	 * e.g. to hold another request until this one's answer is out; returns an unsubscribe.
+	 */
+	onResponse(hook: ResponseHook): () => void {
+		this.responseHooks.push(hook);
+		return () => {
+			this.responseHooks = this.responseHooks.filter((h) => h !== hook);
+		};
+	}
+
+	async runResponseHooks(event: ResponseEvent): Promise<void> {
+		for (const hook of [...this.responseHooks]) await hook(event);
 	}
 
 	/** Consumes the matching rules for one request. */

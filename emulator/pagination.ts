@@ -1,11 +1,35 @@
 import type { OperationSpec } from '../nodes/AlibabaIdaas/catalog';
-import { invalid } from './errors';
+import { ApiError, invalid } from './errors';
 import type { Input } from './validate';
 
 /**
  * The two documented paging styles (the API metadata). Range checks on pageSize / maxResults /
  * pageNumber come from the catalog (validate.ts → InvalidParameter.PageSize etc.).
  */
+
+/**
+ * A gateway-style page cap (none by default): a listing serves at most `maxPageSize` records per
+ * page, whatever page size the client asked for. The served size is the window's size, so
+ * consecutive pageNumber pages stay contiguous and a nextToken answer's maxResults says it.
+ */
+export class PageCap {
+	maxPageSize: number | undefined;
+
+	set(maxPageSize?: number): void {
+		if (maxPageSize !== undefined && !(Number.isInteger(maxPageSize) && maxPageSize >= 1)) {
+			throw new ApiError(400, 'InvalidParameter.MaxPageSize', `maxPageSize must be a positive integer, not ${String(maxPageSize)}.`);
+		}
+		this.maxPageSize = maxPageSize;
+	}
+
+	/** The checked input, with the page size this server serves in place of the one asked for. */
+	serve(op: OperationSpec, input: Input): Input {
+		const pagination = op.pagination;
+		if (this.maxPageSize === undefined || !pagination) return input;
+		const asked = (input[pagination.sizeParam] as number | undefined) ?? pagination.defaultPageSize;
+		return { ...input, [pagination.sizeParam]: Math.min(asked, this.maxPageSize) };
+	}
+}
 
 export interface Window {
 	offset: number;

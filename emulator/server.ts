@@ -10,6 +10,7 @@ import { EventHub, type PushInput } from './events/hub';
 import { Faults } from './faults';
 import { populate, type GenerateOptions } from './generate';
 import { missingHandlers } from './handlers';
+import { PageCap } from './pagination';
 import { newRequestId } from './ids';
 import { sendJson } from './http';
 import { PAM_ALL_SCOPE } from './pam/auth';
@@ -60,6 +61,8 @@ export interface Emulator {
 	events: EventHub;
 	/** The rate limit in force (set at start, changed by tests or `/__emulator/rateLimit`). */
 	rateLimit: RateLimiter;
+	/** A gateway-style page cap (`paging.set(7)` or `/__emulator/paging`); none by default. */
+	paging: PageCap;
 	/** The first application (the demo one). */
 	readonly application: AppRecord;
 	apps: {
@@ -75,7 +78,7 @@ export interface Emulator {
 	issuePamToken(options?: { scopes?: string[]; lifetimeSeconds?: number }): string;
 	/** CreateGroup the way the API does it: the group joins the first application's scope. */
 	createGroup(input: { groupName: string; groupExternalId?: string; description?: string }): GroupRecord;
-	/** Refill the store from a seed (default: the one given at start); clears faults and stats, restores the start's rate limit. */
+	/** Refill the store from a seed (default: the one given at start); clears faults, stats and the page cap, restores the start's rate limit. */
 	reset(seed?: SeedData | string | { generate: GenerateOptions }): void;
 	close(): Promise<void>;
 }
@@ -103,7 +106,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 	const stats = new Stats();
 	const rateLimit = new RateLimiter();
 	rateLimit.set(options.rateLimit);
-	const deps = { store: () => store, faults, stats, rateLimit, scopeSpelling: options.scopeSpelling ?? 'manage_all' };
+	const paging = new PageCap();
+	const deps = { store: () => store, faults, stats, rateLimit, paging, scopeSpelling: options.scopeSpelling ?? 'manage_all' };
 
 	const server: Server = createServer((req, res) => {
 		const requestId = newRequestId();
@@ -141,6 +145,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 		stats,
 		events,
 		rateLimit,
+		paging,
 		get application() {
 			return store.application;
 		},
@@ -170,6 +175,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 			fill(seed ?? initial);
 			faults.clear();
 			stats.reset();
+			paging.set();
 			rateLimit.set(options.rateLimit);
 		},
 		close: () =>

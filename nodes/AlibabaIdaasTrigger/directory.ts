@@ -1,6 +1,8 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import type { OperationSpec } from '../AlibabaIdaas/catalog';
 import { catalogOp } from '../AlibabaIdaas/catalog';
+import { PAGE_NUMBER } from '../AlibabaIdaas/catalog/params';
 import type { IdaasClient } from '../AlibabaIdaas/transport/client';
 import { totalCountOf } from '../AlibabaIdaas/transport/paging';
 import { isValidId } from './codec';
@@ -54,13 +56,15 @@ export const OPS = {
 	},
 };
 
-/** Knobs for tests and benchmarks; the node always uses the defaults. */
-export const walkSettings = {
-	/** Page size of the user and group listings (the API's maximum is 100). Tests lower it to make paging happen. */
-	pageSize: 100,
-	/** Parallel requests (OU walks, GetUser look-ups). */
-	concurrency: 8,
-};
+/** Page size of the pageNumber listings: the catalog's maximum (100), so a walk takes the fewest requests. */
+const PAGE_SIZE = PAGE_NUMBER.maxPageSize;
+
+/**
+ * Requests a walk runs at once (OU listings, look-ups); the poll's client has no bound of its own. 8
+ * overlaps the round trips of a walk over many OUs, and leaves room in a tenant's rate limit
+ * (IDaaS publishes none) for the workflows that run beside the poll.
+ */
+export const WALK_CONCURRENCY = 8;
 
 export interface Budget {
 	/** Throws when the poll ran out of time. */
@@ -171,16 +175,12 @@ export async function readTree(client: IdaasClient, budget: Budget, counter: Cou
 	for (const id of level) parents.set(id, undefined);
 	while (level.length > 0) {
 		const nextLevel: string[] = [];
-		await forEachLimited(level, walkSettings.concurrency, async (parentId) => {
-			await unlessOuGone(async () => {
-				for (let pageNumber = 1; ; pageNumber++) {
-					budget.check();
-					counter.requests++;
-					const body = await client.call(OPS.listOus, { parentId, pageNumber, pageSize: 100 });
-					const data = Array.isArray(body.data) ? (body.data as IDataObject[]) : [];
-					for (const ou of data) {
+		await forEachLimited(level, WALK_CONCURRENCY, async (parentId) => {
+			await unlessOuGone(
+				async () =>
+					await eachPagedRecord(client, OPS.listOus, { parentId }, budget, counter, (ou) => {
 						const id = ou.organizationalUnitId;
-						if (!validId(id, 'ou_', counter)) continue;
+						if (!validId(id, 'ou_', counter)) return;
 						if (!parents.has(id)) {
 							parents.set(id, parentId);
 							records.set(id, ou);
@@ -188,18 +188,42 @@ export async function readTree(client: IdaasClient, budget: Budget, counter: Cou
 						} else if (parents.get(id) !== parentId) {
 							doubtful.add(id);
 						}
-					}
-					const total = totalCountOf(body);
-					if (data.length < 100 || (total !== undefined && pageNumber * 100 >= total)) break;
-				}
-			});
+					}),
+			);
 		});
 		level = nextLevel;
 	}
 	return { parents, records, roots, doubtful };
 }
 
-/** Every user of one OU, following pageNumber paging (pages may shift; the caller copes). */
+/**
+ * Every record of a pageNumber listing, one page after the other (pages may shift; the caller
+ * copes). A gateway may serve fewer records than asked, so with a totalCount a short page is not
+ * the end: the listing ends on an empty page or once the records read reach the total. Only an
+ * answer without a totalCount ends on a short page.
+ */
+async function eachPagedRecord(
+	client: IdaasClient,
+	op: OperationSpec,
+	values: Record<string, unknown>,
+	budget: Budget,
+	counter: Counter,
+	found: (record: IDataObject) => void,
+): Promise<void> {
+	let read = 0;
+	for (let pageNumber = 1; ; pageNumber++) {
+		budget.check();
+		counter.requests++;
+		const body = await client.call(op, { ...values, pageNumber, pageSize: PAGE_SIZE });
+		const data = Array.isArray(body.data) ? (body.data as IDataObject[]) : [];
+		for (const record of data) found(record);
+		read += data.length;
+		const total = totalCountOf(body);
+		if (data.length === 0 || (total === undefined ? data.length < PAGE_SIZE : read >= total)) return;
+	}
+}
+
+/** Every user of one OU. */
 async function readUsersOf(
 	client: IdaasClient,
 	ou: string,
@@ -207,16 +231,9 @@ async function readUsersOf(
 	counter: Counter,
 	found: (user: IDataObject & { userId: string }) => void,
 ): Promise<void> {
-	const pageSize = walkSettings.pageSize;
-	for (let pageNumber = 1; ; pageNumber++) {
-		budget.check();
-		counter.requests++;
-		const body = await client.call(OPS.listUsers, { organizationalUnitId: ou, pageNumber, pageSize });
-		const data = Array.isArray(body.data) ? (body.data as IDataObject[]) : [];
-		for (const user of data) if (validId(user.userId, 'user_', counter)) found(user as IDataObject & { userId: string });
-		const total = totalCountOf(body);
-		if (data.length < pageSize || (total !== undefined && pageNumber * pageSize >= total)) return;
-	}
+	await eachPagedRecord(client, OPS.listUsers, { organizationalUnitId: ou }, budget, counter, (user) => {
+		if (validId(user.userId, 'user_', counter)) found(user as IDataObject & { userId: string });
+	});
 }
 
 /** The users of the tree; `previous` only says which unseen users to double-check. */
@@ -228,7 +245,7 @@ export async function readUsers(
 	counter: Counter,
 ): Promise<UsersRead> {
 	const seen = new Map<string, { user: IDataObject; ou: string; doubtful: boolean }>();
-	await forEachLimited([...tree.parents.keys()], walkSettings.concurrency, async (ou) => {
+	await forEachLimited([...tree.parents.keys()], WALK_CONCURRENCY, async (ou) => {
 		await unlessOuGone(
 			async () =>
 				await readUsersOf(client, ou, budget, counter, (user) => {
@@ -248,7 +265,7 @@ export async function readUsers(
 	for (const id of previous.keys()) if (!seen.has(id)) lookups.push(id);
 
 	const deleted = new Set<string>();
-	await forEachLimited(lookups, walkSettings.concurrency, async (id) => {
+	await forEachLimited(lookups, WALK_CONCURRENCY, async (id) => {
 		budget.check();
 		counter.requests++;
 		const user = await getUser(client, id);

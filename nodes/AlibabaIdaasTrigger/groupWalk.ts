@@ -1,9 +1,10 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import type { OperationSpec } from '../AlibabaIdaas/catalog';
+import { NEXT_TOKEN } from '../AlibabaIdaas/catalog/params';
 import type { IdaasClient } from '../AlibabaIdaas/transport/client';
 import type { Budget, Counter } from './directory';
-import { forEachLimited, hasCode, isUserNotFound, OPS, validId, walkSettings } from './directory';
+import { forEachLimited, hasCode, isUserNotFound, OPS, validId, WALK_CONCURRENCY } from './directory';
 import type { GroupsRead, Memberships } from './groupState';
 import { GROUP_PREFIX } from './groupState';
 
@@ -25,7 +26,10 @@ function isGroupNotFound(error: unknown): boolean {
 	return hasCode(error, '404', /ResourceNotFound\.Group\b/);
 }
 
-/** Every page of a nextToken list, one after the other. */
+/** Page size of the nextToken listings: the catalog's maximum (100), so a walk takes the fewest requests. */
+const MAX_RESULTS = NEXT_TOKEN.maxPageSize;
+
+/** Every page of a nextToken list, one after the other, until an empty nextToken or page: whatever size the server serves. */
 async function eachRecord(
 	client: IdaasClient,
 	op: OperationSpec,
@@ -38,7 +42,7 @@ async function eachRecord(
 	do {
 		budget.check();
 		counter.requests++;
-		const body = await client.call(op, { ...values, maxResults: walkSettings.pageSize, ...(nextToken ? { nextToken } : {}) });
+		const body = await client.call(op, { ...values, maxResults: MAX_RESULTS, ...(nextToken ? { nextToken } : {}) });
 		const data = Array.isArray(body.data) ? (body.data as IDataObject[]) : [];
 		for (const record of data) found(record);
 		nextToken = typeof body.nextToken === 'string' && body.nextToken !== '' && data.length > 0 ? body.nextToken : undefined;
@@ -61,7 +65,7 @@ export async function readGroups(client: IdaasClient, previous: Memberships, bud
 
 	const deletedGroups = new Set<string>();
 	const unlisted = [...previous.keys()].filter((id) => !names.has(id));
-	await forEachLimited(unlisted, walkSettings.concurrency, async (groupId) => {
+	await forEachLimited(unlisted, WALK_CONCURRENCY, async (groupId) => {
 		budget.check();
 		counter.requests++;
 		const group = await client
@@ -72,7 +76,7 @@ export async function readGroups(client: IdaasClient, previous: Memberships, bud
 	});
 
 	const current: Memberships = new Map();
-	await forEachLimited([...names.keys()], walkSettings.concurrency, async (groupId) => {
+	await forEachLimited([...names.keys()], WALK_CONCURRENCY, async (groupId) => {
 		const members = await membersOf(client, groupId, budget, counter).catch((error: unknown) =>
 			isGroupNotFound(error) ? undefined : Promise.reject(error),
 		);
@@ -88,7 +92,7 @@ export async function readGroups(client: IdaasClient, previous: Memberships, bud
 			if (!members.has(userId)) suspects.set(userId, [...(suspects.get(userId) ?? []), groupId]);
 		}
 	}
-	await forEachLimited([...suspects.keys()], walkSettings.concurrency, async (userId) => {
+	await forEachLimited([...suspects.keys()], WALK_CONCURRENCY, async (userId) => {
 		const groups = new Set<string>();
 		const exists = await eachRecord(client, OPS.listGroupsForUser, { userId }, budget, counter, (record) => {
 			if (typeof record.groupId === 'string') groups.add(record.groupId);

@@ -3,7 +3,7 @@ import type { IDataObject } from 'n8n-workflow';
 import type { IdaasClient } from '../AlibabaIdaas/transport/client';
 import { isValidId } from './codec';
 import type { Budget, Counter, Tree } from './directory';
-import { forEachLimited, isOuGone, OPS, walkSettings } from './directory';
+import { forEachLimited, isOuGone, OPS, WALK_CONCURRENCY } from './directory';
 import type { OuFacts } from './ouState';
 
 /**
@@ -49,7 +49,7 @@ export async function readOus(
 	for (const id of previous.keys()) if (!tree.parents.has(id)) lookups.add(id);
 
 	const deleted = new Set<string>();
-	await forEachLimited([...lookups], walkSettings.concurrency, async (id) => {
+	await forEachLimited([...lookups], WALK_CONCURRENCY, async (id) => {
 		budget.check();
 		counter.requests++;
 		const record = await client

@@ -77,6 +77,23 @@ test('onRequest runs before each request and can change state between pages', as
 	expect(second.body.data.map((u: any) => u.username)).toEqual(['grace.lee', 'henry.wang', 'isabel.garcia', 'jack.taylor']);
 });
 
+test('onResponse runs after each request was answered, faults and dropped connections included', async () => {
+	const seen: Array<[string, number | undefined]> = [];
+	const off = h.emu.faults.onResponse(({ action, status }) => void seen.push([action, status]));
+	h.emu.faults.serverError({ action: 'ListUsers', times: 1, status: 503 });
+	h.emu.faults.dropConnection({ action: 'GetGroup', times: 1 });
+	await h.call('ListUsers');
+	await h.call('ListUsers');
+	await expect(h.call('GetGroup', { path: { groupId: DEMO.engineers } })).rejects.toThrow();
+	off();
+	await h.call('ListUsers');
+	expect(seen).toEqual([
+		['ListUsers', 503],
+		['ListUsers', 200],
+		['GetGroup', undefined],
+	]);
+});
+
 test('faults over HTTP control endpoints', async () => {
 	const added = await h.control('POST', 'faults', { kind: 'error', action: 'ListUsers', times: 1, status: 502, code: 'BadGateway' });
 	expect(added.body.rules[0]).toMatchObject({ id: expect.any(Number), kind: 'error' });

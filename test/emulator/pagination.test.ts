@@ -82,3 +82,59 @@ describe('nextToken / maxResults', () => {
 		expect((await h.call('ListGroups', { query: { maxResults: 101 } })).body.code).toBe('InvalidParameter.MaxResults');
 	});
 });
+
+describe('a gateway page cap', () => {
+	afterEach(() => h.emu.paging.set());
+
+	test('pageNumber pages serve at most the cap and stay contiguous at the served size', async () => {
+		h.emu.paging.set(3);
+		const pages: string[][] = [];
+		for (let pageNumber = 1; pageNumber <= 5; pageNumber++) {
+			const r = await h.call('ListUsers', { query: { pageSize: 100, pageNumber } });
+			expect(r.body.totalCount).toBe(10);
+			pages.push(names(r));
+		}
+		expect(pages.map((page) => page.length)).toEqual([3, 3, 3, 1, 0]);
+		// A page smaller than the cap is served as asked; no cap, no limit.
+		expect(names(await h.call('ListUsers', { query: { pageSize: 2 } }))).toEqual(pages[0].slice(0, 2));
+		h.emu.paging.set();
+		expect(pages.flat()).toEqual(names(await h.call('ListUsers', { query: { pageSize: 100 } })));
+	});
+
+	test('nextToken answers say the served size in maxResults', async () => {
+		h.emu.paging.set(4);
+		const ids: string[] = [];
+		let nextToken = '';
+		let pages = 0;
+		do {
+			const r = await h.call('ListUsersForGroup', { path: { groupId: DEMO.allStaff }, query: { maxResults: 100, ...(nextToken && { nextToken }) } });
+			expect(r.body).toMatchObject({ totalCount: 9, maxResults: 4 });
+			ids.push(...r.body.data.map((m: any) => m.userId));
+			nextToken = r.body.nextToken;
+			pages++;
+		} while (nextToken);
+		expect(pages).toBe(3);
+		expect(ids).toEqual([...h.emu.store.groups.get(DEMO.allStaff)!.members]);
+	});
+
+	test('the cap applies to the default page size too, and the client is still checked against the API bounds', async () => {
+		h.emu.paging.set(5);
+		expect((await h.call('ListUsers')).body.data).toHaveLength(5);
+		expect((await h.call('ListUsers', { query: { pageSize: 101 } })).body.code).toBe('InvalidParameter.PageSize');
+	});
+
+	test('over HTTP: PUT sets it, GET shows it, DELETE and reset lift it', async () => {
+		expect((await h.control('GET', 'paging')).body).toEqual({ maxPageSize: null });
+		expect((await h.control('PUT', 'paging', { maxPageSize: 2 })).body).toEqual({ maxPageSize: 2 });
+		expect((await h.control('GET', 'state')).body.paging).toEqual({ maxPageSize: 2 });
+		expect((await h.call('ListGroups', { query: { maxResults: 100 } })).body).toMatchObject({ maxResults: 2, data: [{}, {}] });
+		expect((await h.control('PUT', 'paging', { maxPageSize: 0 })).body.code).toBe('InvalidParameter.MaxPageSize');
+		expect((await h.control('DELETE', 'paging')).body).toEqual({ maxPageSize: null });
+		expect((await h.call('ListGroups', { query: { maxResults: 100 } })).body.data).toHaveLength(3);
+		h.emu.paging.set(1);
+		h.emu.reset();
+		h.token = h.emu.issueAppToken();
+		expect(h.emu.paging.maxPageSize).toBeUndefined();
+		expect((await h.call('ListGroups', { query: { maxResults: 100 } })).body.data).toHaveLength(3);
+	});
+});

@@ -3,7 +3,6 @@ import { randomBytes } from 'crypto';
 import { Indexes } from '../../emulator/indexes';
 import { startEmulator, type Emulator } from '../../emulator/server';
 import type { SeedData, UserRecord } from '../../emulator/types';
-import { walkSettings } from '../../nodes/AlibabaIdaasTrigger/directory';
 import { emulatorCredential, N8nHarness } from '../harness/n8n';
 import { recordSecret } from '../setup/leakGuard';
 
@@ -134,8 +133,8 @@ export class Directory {
 
 /**
  * The emulator a trigger test file shares across its tests: started before them and closed after;
- * after each test its faults are cleared, its tokens handed to the leak guard and the walk's page
- * size restored; before each, it is reset to the seed with a fresh harness.
+ * after each test its faults are cleared and its tokens handed to the leak guard; before each, it
+ * is reset to the seed (which lifts a page cap) with a fresh harness.
  */
 export function useTriggerEmulator(): { readonly emu: Emulator; readonly harness: N8nHarness } {
 	let emu: Emulator | undefined;
@@ -152,12 +151,10 @@ export function useTriggerEmulator(): { readonly emu: Emulator; readonly harness
 	beforeEach(() => {
 		emu!.reset();
 		harness = new N8nHarness(emulatorCredential(emu!));
-		walkSettings.pageSize = 100;
 	});
 	afterEach(() => {
 		emu!.faults.clear();
 		recordTokens();
-		walkSettings.pageSize = 100;
 	});
 	return {
 		get emu() {

@@ -2,7 +2,6 @@ import type { IDataObject } from 'n8n-workflow';
 
 import type { Emulator } from '../../emulator/server';
 import { AlibabaIdaasTrigger } from '../../nodes/AlibabaIdaasTrigger/AlibabaIdaasTrigger.node';
-import { walkSettings } from '../../nodes/AlibabaIdaasTrigger/directory';
 import { Directory, useTriggerEmulator } from './emulated';
 
 /**
@@ -91,7 +90,7 @@ describe('group membership and organizational unit events', () => {
 	it('does not report a member skipped by shifting pages as removed: removals are confirmed first', async () => {
 		const users = Array.from({ length: 12 }, () => dir.addUser().userId);
 		const group = dir.addGroup(users);
-		walkSettings.pageSize = 4;
+		emu.paging.set(4);
 		await poll(GROUP_EVENTS);
 		// While the walk is between pages, a member of page 1 leaves: page 2 shifts, one member is never listed.
 		let done = false;

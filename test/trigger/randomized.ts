@@ -5,7 +5,6 @@ import { ApiError } from '../../emulator/errors';
 import type { Emulator } from '../../emulator/server';
 import type { UserRecord } from '../../emulator/types';
 import { AlibabaIdaasTrigger } from '../../nodes/AlibabaIdaasTrigger/AlibabaIdaasTrigger.node';
-import { walkSettings } from '../../nodes/AlibabaIdaasTrigger/directory';
 import { BOOLEAN_FIELDS, HASH_SLOTS, HASHED_FIELDS, slotHash, stampHash } from '../../nodes/AlibabaIdaasTrigger/snapshot';
 import { N8nHarness } from '../harness/n8n';
 import { createRandom, seedFromEnv, type Random } from '../support/random';
@@ -191,7 +190,7 @@ export async function runRandomized(options: {
 
 	try {
 		// Baseline.
-		walkSettings.pageSize = 100;
+		emu.paging.set();
 		staticData = plain((await harness.poll(trigger, { events: EVENTS, simplify: false }, { staticData })).staticData);
 		for (const [id, user] of store.users) {
 			reported.set(id, JSON.parse(version(user)) as Record<string, unknown>);
@@ -201,7 +200,8 @@ export async function runRandomized(options: {
 		for (let round = 0; round < options.rounds; round++) {
 			result.rounds = round + 1;
 			for (let i = random.int(0, 3); i > 0; i--) mutate();
-			walkSettings.pageSize = random.pick([4, 7, 100, 100, 100]);
+			// Pages served at most 4 or 7 records long, or not capped (the trigger asks 100).
+			emu.paging.set(random.pick([4, 7, 100, 100, 100]));
 
 			// Versions each user had during the poll (the start version, then every change).
 			const start = current();
@@ -338,7 +338,6 @@ export async function runRandomized(options: {
 		}
 	} finally {
 		result.requests = emu.stats.total;
-		walkSettings.pageSize = 100;
 		faults.clear();
 		recordTokens();
 		if (!options.emulator) await emu.close();

@@ -3,7 +3,6 @@ import type { IDataObject } from 'n8n-workflow';
 import { ApiError } from '../../emulator/errors';
 import type { Emulator } from '../../emulator/server';
 import { AlibabaIdaasTrigger } from '../../nodes/AlibabaIdaasTrigger/AlibabaIdaasTrigger.node';
-import { walkSettings } from '../../nodes/AlibabaIdaasTrigger/directory';
 import { N8nHarness } from '../harness/n8n';
 import { createRandom } from '../support/random';
 import { credentialOf, Directory, ROOT_OU, startTriggerEmulator, tokenRecorder } from './emulated';
@@ -133,14 +132,15 @@ export async function runRandomizedFamilies(options: {
 	const reported = new Map<string, string>();
 
 	try {
-		walkSettings.pageSize = 100;
+		emu.paging.set();
 		staticData = JSON.parse(JSON.stringify((await harness.poll(trigger, { events: EVENTS, simplify: true }, { staticData })).staticData)) as IDataObject;
 		for (const [key, value] of snapshot()) reported.set(key, value);
 
 		for (let round = 0; round < options.rounds; round++) {
 			result.rounds = round + 1;
 			for (let i = random.int(0, 3); i > 0; i--) mutate();
-			walkSettings.pageSize = random.pick([4, 7, 100, 100, 100]);
+			// Pages served at most 4 or 7 records long, or not capped (the trigger asks 100).
+			emu.paging.set(random.pick([4, 7, 100, 100, 100]));
 			const start = snapshot();
 			const history = new Map<string, Set<string>>();
 			for (const [key, value] of start) history.set(key, new Set([value]));
@@ -249,7 +249,6 @@ export async function runRandomizedFamilies(options: {
 		}
 	} finally {
 		result.requests = emu.stats.total;
-		walkSettings.pageSize = 100;
 		emu.faults.clear();
 		recordTokens();
 		if (!options.emulator) await emu.close();

@@ -2,7 +2,6 @@ import type { IDataObject } from 'n8n-workflow';
 
 import type { Emulator } from '../../emulator/server';
 import { AlibabaIdaasTrigger } from '../../nodes/AlibabaIdaasTrigger/AlibabaIdaasTrigger.node';
-import { walkSettings } from '../../nodes/AlibabaIdaasTrigger/directory';
 import { STATE_KEY } from '../../nodes/AlibabaIdaasTrigger/poll';
 import type { StoredState } from '../../nodes/AlibabaIdaasTrigger/state';
 import { encodeState, readState } from '../../nodes/AlibabaIdaasTrigger/state';
@@ -192,7 +191,7 @@ describe('the trigger trusts only a state this version wrote', () => {
 		await poll(staticData);
 		const first = stateOf(staticData);
 		expect(first.gen).toBe(1);
-		walkSettings.pageSize = 7; // another walk order, the same directory
+		emu.paging.set(7); // another walk order, the same directory
 		expect(await poll(staticData)).toEqual([]);
 		expect(stateOf(staticData)).toEqual(first);
 		dir.touch([...emu.store.users.keys()][0]);

@@ -4,7 +4,6 @@ import { OrderedIndex } from '../../emulator/orderedIndex';
 import type { Emulator } from '../../emulator/server';
 import type { Store } from '../../emulator/store';
 import { AlibabaIdaasTrigger } from '../../nodes/AlibabaIdaasTrigger/AlibabaIdaasTrigger.node';
-import { walkSettings } from '../../nodes/AlibabaIdaasTrigger/directory';
 import { N8nHarness } from '../harness/n8n';
 import { credentialOf, Directory, ROOT_OU, startTriggerEmulator, tokenRecorder } from './emulated';
 
@@ -44,13 +43,11 @@ describe('Alibaba Cloud IDaaS Trigger (polls through n8n-core against the emulat
 		dir = new Directory(emu);
 		harness = new N8nHarness(credentialOf(emu));
 		staticData = {};
-		walkSettings.pageSize = 100;
 	});
 
 	afterEach(() => {
 		emu.faults.clear();
 		recordTokens();
-		walkSettings.pageSize = 100;
 	});
 
 	async function poll(parameters: INodeParameters = {}, mode: 'trigger' | 'manual' = 'trigger') {
@@ -202,7 +199,7 @@ describe('Alibaba Cloud IDaaS Trigger (polls through n8n-core against the emulat
 	});
 
 	it('keeps a user skipped by shifting pages, and does not report a user seen twice twice', async () => {
-		walkSettings.pageSize = 3;
+		emu.paging.set(3);
 		const users = Array.from({ length: 10 }, () => dir.addUser());
 		await poll();
 		// Between page 1 and page 2: delete a user of page 1 (everything shifts left: one user is
@@ -237,27 +234,49 @@ describe('Alibaba Cloud IDaaS Trigger (polls through n8n-core against the emulat
 		expect(await poll()).toEqual([]);
 	});
 
+	it('reads every user when the server serves shorter pages than the trigger asks for', async () => {
+		const ou = dir.addOu();
+		await poll();
+		const users = Array.from({ length: 30 }, () => dir.addUser(ou).userId);
+		// The trigger asks for 100 a page; a gateway serves 7: a short page is not the last one.
+		emu.paging.set(7);
+		const items = await poll();
+		expect(items.map((item) => item.userId).sort()).toEqual([...users].sort());
+		expect(items.every((item) => item.event === 'created')).toBe(true);
+		expect(emu.stats.requests.ListUsers).toBe(2 + 1 + 5); // the baseline (root, ou), then root and ou in pages of 7, 7, 7, 7, 2
+		expect(await poll()).toEqual([]);
+	});
+
 	it('sorts out a user moved during the walk from an OU not yet read into one already read', async () => {
 		const first = dir.addOu();
 		const second = dir.addOu();
 		const mover = dir.addUser(second);
 		for (let i = 0; i < 3; i++) dir.addUser(first);
 		await poll();
+		// The walk lists OUs in parallel: the second OU's listing is held until the first one's
+		// has been answered, then the mover goes from the second into the first.
+		let firstAnswered!: () => void;
+		const firstRead = new Promise<void>((resolve) => (firstAnswered = resolve));
 		let moved = false;
-		const unsubscribe = emu.faults.onRequest((request) => {
+		const unanswered = emu.faults.onResponse((response) => {
+			if (response.action === 'ListUsers' && response.query.get('organizationalUnitId') === first) firstAnswered();
+		});
+		const unsubscribe = emu.faults.onRequest(async (request) => {
 			if (request.action === 'ListUsers' && request.query.get('organizationalUnitId') === second && !moved) {
+				await firstRead;
 				moved = true;
 				emu.store.moveUser(mover.userId, first);
 			}
 		});
-		walkSettings.concurrency = 1;
 		try {
 			expect(pairs(await poll())).toEqual([`moved:${mover.userId}`]);
 		} finally {
-			walkSettings.concurrency = 8;
+			unanswered();
 			unsubscribe();
 		}
 		expect(moved).toBe(true);
+		// Listed under neither OU: GetUser found it in the first.
+		expect(emu.stats.requests.GetUser).toBe(1);
 		expect(await poll()).toEqual([]);
 	});
 
@@ -267,7 +286,9 @@ describe('Alibaba Cloud IDaaS Trigger (polls through n8n-core against the emulat
 		const leaving = dir.addUser(doomed);
 		dir.addUser(later);
 		await poll();
-		// After the tree is read and before the doomed OU's users are listed: empty it, delete it.
+		// After the tree is read and before any OU's users are listed: empty the doomed OU, delete
+		// it. The first ListUsers to arrive does it in its hook, before the server handles any of
+		// the walk's parallel listings, so the doomed OU's listing is always refused.
 		let deleted = false;
 		const unsubscribe = emu.faults.onRequest((request) => {
 			if (request.action === 'ListUsers' && !deleted) {
@@ -276,11 +297,9 @@ describe('Alibaba Cloud IDaaS Trigger (polls through n8n-core against the emulat
 				emu.store.deleteOu(doomed);
 			}
 		});
-		walkSettings.concurrency = 1;
 		try {
 			expect(pairs(await poll())).toEqual([`moved:${leaving.userId}`]);
 		} finally {
-			walkSettings.concurrency = 8;
 			unsubscribe();
 		}
 		expect(emu.stats.byAction.ListUsers['400']).toBe(1);
@@ -288,7 +307,7 @@ describe('Alibaba Cloud IDaaS Trigger (polls through n8n-core against the emulat
 	});
 
 	it('leaves the state unchanged when a poll fails part-way, and the next poll catches up', async () => {
-		walkSettings.pageSize = 2;
+		emu.paging.set(2);
 		const users = Array.from({ length: 6 }, () => dir.addUser());
 		await poll();
 		const before = JSON.stringify(staticData);
@@ -317,7 +336,7 @@ describe('Alibaba Cloud IDaaS Trigger (polls through n8n-core against the emulat
 	}, 60_000);
 
 	it('rides out a 5xx on a page and a short throttle within one poll', async () => {
-		walkSettings.pageSize = 2;
+		emu.paging.set(2);
 		const users = Array.from({ length: 6 }, () => dir.addUser());
 		await poll();
 		emu.store.patchUser(users[2].userId, { email: 'new@example.com' });
@@ -330,7 +349,7 @@ describe('Alibaba Cloud IDaaS Trigger (polls through n8n-core against the emulat
 	}, 30_000);
 
 	it('retries a page whose connection was dropped', async () => {
-		walkSettings.pageSize = 2;
+		emu.paging.set(2);
 		const users = Array.from({ length: 6 }, () => dir.addUser());
 		await poll();
 		emu.store.setStatus(users[4].userId, 'disabled');
@@ -340,7 +359,7 @@ describe('Alibaba Cloud IDaaS Trigger (polls through n8n-core against the emulat
 	}, 30_000);
 
 	it('renews a token refused in the middle of a poll', async () => {
-		walkSettings.pageSize = 2;
+		emu.paging.set(2);
 		for (let i = 0; i < 7; i++) dir.addUser();
 		await poll();
 		const tokensBefore = emu.stats.generateTokenCalls;
