@@ -22,6 +22,15 @@ test('Return All walks every page at the largest page size', async () => {
 	expect(env.answered('ListUsers')).toBe(3);
 });
 
+test('a gateway serving fewer records than asked: Return All still gets every user, pages read ahead by the served size', async () => {
+	env.emu.paging.set(7);
+	const result = await env.run({ resource: 'user', operation: 'getAll', returnAll: true, options: { concurrency: 4 } });
+	expect(json(result).map((u) => u.userId)).toEqual([...env.emu.store.users.keys()]);
+	expect(env.answered('ListUsers')).toBe(Math.ceil(240 / 7));
+	const limited = await env.run({ resource: 'user', operation: 'getAll', limit: 20 });
+	expect(json(limited).map((u) => u.userId)).toEqual([...env.emu.store.users.keys()].slice(0, 20));
+});
+
 test('Limit ending inside a page returns exactly that many', async () => {
 	const result = await env.run({ resource: 'user', operation: 'getAll', limit: 130 });
 	expect(json(result).map((u) => u.userId)).toEqual([...env.emu.store.users.keys()].slice(0, 130));

@@ -66,8 +66,12 @@ export async function* walkPages(
 
 	const first = await fetch({ pageNumber: 1 });
 	const total = totalCountOf(first);
+	// A gateway may serve fewer records than asked: a short first page of a longer list is the
+	// page size in force, and later pages are numbered by it.
+	const firstCount = Array.isArray(first[responseKey]) ? (first[responseKey] as unknown[]).length : 0;
+	const served = total !== undefined && firstCount > 0 && firstCount < Math.min(pageSize, total) ? firstCount : pageSize;
 	// The pages the first answer promises; past them (the directory grew) we go one at a time.
-	const planned = total === undefined ? 1 : Math.ceil(Math.min(total, limit) / pageSize);
+	const planned = total === undefined ? 1 : Math.ceil(Math.min(total, limit) / served);
 	const ahead = new ReadAhead((pageNumber) => fetch({ pageNumber }), Math.max(1, walk.readAhead ?? 1));
 	try {
 		let body = first;
@@ -76,8 +80,9 @@ export async function* walkPages(
 			const { records, page } = newRecords(body);
 			if (page.length > 0) yield page;
 			if (returned >= limit) return;
+			// With a totalCount, a short page may only mean pages shifted: the count says when to stop.
 			const pageTotal = totalCountOf(body);
-			if (records.length < pageSize || (pageTotal !== undefined && pageNumber * pageSize >= pageTotal)) return;
+			if (records.length === 0 || (pageTotal === undefined ? records.length < served : pageNumber * served >= pageTotal)) return;
 		}
 	} finally {
 		// Pages requested ahead but not needed (limit reached, an error, the consumer stopped):
