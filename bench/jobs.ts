@@ -210,6 +210,8 @@ export async function listAllUsers(ctx: JobContext, approach: Approach, expected
 			returnAll: true,
 			simplify: false,
 			filters: {},
+			// The same bound as raw undici's pages (the writes do the same).
+			options: nodeOptions(ctx),
 		});
 		assertRun(result, expected, 'node');
 		return expected;
