@@ -198,8 +198,8 @@ async function main() {
     Emulator:  ${emu.url}   (demo org; state: ${emu.url}/__emulator/state)
     Credential "${CREDENTIAL_NAME}" (${CREDENTIAL_ID}) points at the emulator. To build one by hand
     (demo values): Region "Custom Endpoint", Endpoint URL ${emu.url}, Instance ID ${credential.data.instanceId},
-    Application ID ${credential.data.applicationId}, Client ID ${credential.data.clientId}, Client Secret: the
-    application's clientSecret in emulator/seeds/demo.json (never printed: a log line holds no secret)
+    Application ID ${credential.data.applicationId}, Client ID ${credential.data.clientId},
+    Client Secret ${credential.data.clientSecret}   (the emulator's demo value, emulator/seeds/demo.json; not a real secret)
     Examples:  ${examples.length ? examples.join(', ') : '(none)'}${
 		disabledSteps.length ? `\n               disabled until you add their credentials: ${disabledSteps.join('; ')}` : ''
 	}
