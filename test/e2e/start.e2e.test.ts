@@ -10,7 +10,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 
-import { recordOutput } from '../setup/leakGuard';
+import { recordOutput, recordSecret } from '../setup/leakGuard';
 import { describeE2E, ensureBuilt, ensureN8n, freePort, killGroup, ROOT, waitFor } from './helpers/n8n';
 
 jest.setTimeout(10 * 60_000);
@@ -95,6 +95,7 @@ describeE2E('npm start stops on a signal to its PID', () => {
 			// The banner prints the emulator's demo secret on purpose, on one line, so a person can type a credential
 			// by hand; everything else npm start printed goes to the leak guard.
 			const secret = demoClientSecret();
+			recordSecret(secret); // so the guard knows it when this file runs alone too
 			const lines = output.split('\n');
 			expect(lines.filter((line) => line.includes(secret))).toEqual([expect.stringMatching(/Client Secret .*demo value/)]);
 			recordOutput(`npm start ${signal}`, lines.filter((line) => !line.includes(secret)).join('\n'));
