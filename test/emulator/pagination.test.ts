@@ -5,6 +5,22 @@ const h = useHarness(false);
 
 const names = (r: any) => r.body.data.map((u: any) => u.username);
 
+/** The All Staff group's members, page by page with nextToken, each page checked to say `served` as its maxResults. */
+async function walkAllStaff(maxResults: number, served: number): Promise<{ ids: string[]; pages: number }> {
+	const ids: string[] = [];
+	let nextToken = '';
+	let pages = 0;
+	do {
+		const r = await h.call('ListUsersForGroup', { path: { groupId: DEMO.allStaff }, query: { maxResults, ...(nextToken && { nextToken }) } });
+		expect(r.status).toBe(200);
+		expect(r.body).toMatchObject({ totalCount: 9, maxResults: served });
+		ids.push(...r.body.data.map((m: any) => m.userId));
+		nextToken = r.body.nextToken;
+		pages++;
+	} while (nextToken);
+	return { ids, pages };
+}
+
 describe('pageNumber / pageSize', () => {
 	test('exactly one page, last partial page, page past the end', async () => {
 		const all = await h.call('ListUsers', { query: { pageSize: 10 } });
@@ -50,17 +66,7 @@ describe('pageNumber / pageSize', () => {
 
 describe('nextToken / maxResults', () => {
 	test('walk to the end; the last page has an empty nextToken', async () => {
-		const ids: string[] = [];
-		let nextToken = '';
-		let pages = 0;
-		do {
-			const r = await h.call('ListUsersForGroup', { path: { groupId: DEMO.allStaff }, query: { maxResults: 4, ...(nextToken && { nextToken }) } });
-			expect(r.status).toBe(200);
-			expect(r.body).toMatchObject({ totalCount: 9, maxResults: 4 });
-			ids.push(...r.body.data.map((m: any) => m.userId));
-			nextToken = r.body.nextToken;
-			pages++;
-		} while (nextToken);
+		const { ids, pages } = await walkAllStaff(4, 4);
 		expect(pages).toBe(3);
 		expect(ids).toEqual([...h.emu.store.groups.get(DEMO.allStaff)!.members]);
 	});
@@ -103,16 +109,7 @@ describe('a gateway page cap', () => {
 
 	test('nextToken answers say the served size in maxResults', async () => {
 		h.emu.paging.set(4);
-		const ids: string[] = [];
-		let nextToken = '';
-		let pages = 0;
-		do {
-			const r = await h.call('ListUsersForGroup', { path: { groupId: DEMO.allStaff }, query: { maxResults: 100, ...(nextToken && { nextToken }) } });
-			expect(r.body).toMatchObject({ totalCount: 9, maxResults: 4 });
-			ids.push(...r.body.data.map((m: any) => m.userId));
-			nextToken = r.body.nextToken;
-			pages++;
-		} while (nextToken);
+		const { ids, pages } = await walkAllStaff(100, 4);
 		expect(pages).toBe(3);
 		expect(ids).toEqual([...h.emu.store.groups.get(DEMO.allStaff)!.members]);
 	});
