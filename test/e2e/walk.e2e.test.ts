@@ -326,6 +326,23 @@ describeE2E('the editor walk', () => {
 				expect(text).toMatch(/user_/);
 			});
 		});
+
+		test("9 an agent's IDaaS tool shows what the model reads, and Set Manually starts from it", async () => {
+			await step('tool-description', async () => {
+				await editor.openWorkflow(page, n8n.baseUrl, example('ask-the-directory').id);
+				const ndv = await editor.openNode(page, 'Get user');
+				const mode = ndv.locator(`${testId('parameter-input-descriptionType')} input`).first();
+				await mode.waitFor({ timeout: LONG });
+				expect(await mode.inputValue()).toBe('Set Automatically');
+				// The hidden automatic text is not shown; choosing Set Manually shows it, ready to edit.
+				expect(await ndv.locator(testId('parameter-input-toolDescription')).count()).toBe(0);
+				await editor.selectOption(page, ndv, 'descriptionType', 'Set Manually');
+				const text = ndv.locator(`${testId('parameter-input-toolDescription')} textarea`).first();
+				await text.waitFor({ timeout: LONG });
+				expect(await text.inputValue()).toBe('Get a user (User: a user ID, user_…; returns the user with its ID) in Alibaba Cloud IDaaS');
+			});
+			await editor.closeNode(page).catch(() => undefined);
+		});
 	});
 });
 
