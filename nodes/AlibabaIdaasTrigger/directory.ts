@@ -2,9 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import type { OperationSpec } from '../AlibabaIdaas/catalog';
 import { catalogOp } from '../AlibabaIdaas/catalog';
-import { PAGE_NUMBER } from '../AlibabaIdaas/catalog/params';
 import type { IdaasClient } from '../AlibabaIdaas/transport/client';
-import { totalCountOf } from '../AlibabaIdaas/transport/paging';
 import { isValidId } from './codec';
 import type { Fingerprint, Observed } from './snapshot';
 import { fingerprint } from './snapshot';
@@ -56,9 +54,6 @@ export const OPS = {
 	},
 };
 
-/** Page size of the pageNumber listings: the catalog's maximum (100), so a walk takes the fewest requests. */
-const PAGE_SIZE = PAGE_NUMBER.maxPageSize;
-
 /**
  * Requests a walk runs at once (OU listings, look-ups); the poll's client has no bound of its own. 8
  * overlaps the round trips of a walk over many OUs, and leaves room in a tenant's rate limit
@@ -71,9 +66,8 @@ export interface Budget {
 	check(): void;
 }
 
-/** What a poll's requests have counted so far, shared by the walks of one poll. */
+/** What the walks of one poll have counted so far. */
 export interface Counter {
-	requests: number;
 	/** Records skipped because their ID failed the ID check (the poll logs a warning). */
 	invalidIds: number;
 }
@@ -164,7 +158,6 @@ export function validId(value: unknown, prefix: string, counter: Counter): value
 /** The OU tree under the application's provisioning scope, breadth first. */
 export async function readTree(client: IdaasClient, budget: Budget, counter: Counter): Promise<Tree> {
 	budget.check();
-	counter.requests++;
 	const scope = await client.call(OPS.scope, {});
 	const listed: unknown[] = Array.isArray(scope.organizationalUnitIds) ? scope.organizationalUnitIds : [];
 	const parents = new Map<string, string | undefined>();
@@ -178,7 +171,7 @@ export async function readTree(client: IdaasClient, budget: Budget, counter: Cou
 		await forEachLimited(level, WALK_CONCURRENCY, async (parentId) => {
 			await unlessOuGone(
 				async () =>
-					await eachPagedRecord(client, OPS.listOus, { parentId }, budget, counter, (ou) => {
+					await eachRecord(client, OPS.listOus, { parentId }, budget, (ou) => {
 						const id = ou.organizationalUnitId;
 						if (!validId(id, 'ou_', counter)) return;
 						if (!parents.has(id)) {
@@ -197,29 +190,21 @@ export async function readTree(client: IdaasClient, budget: Budget, counter: Cou
 }
 
 /**
- * Every record of a pageNumber listing, one page after the other (pages may shift; the caller
- * copes). A gateway may serve fewer records than asked, so with a totalCount a short page is not
- * the end: the listing ends on an empty page or once the records read reach the total. Only an
- * answer without a totalCount ends on a short page.
+ * Every record of a list operation, page by page through the client's own paging
+ * (transport/paging.ts: the largest page size, pages in order, a gateway's shorter pages lost
+ * none of), with the poll's time budget checked before each page is requested.
  */
-async function eachPagedRecord(
+export async function eachRecord(
 	client: IdaasClient,
 	op: OperationSpec,
 	values: Record<string, unknown>,
 	budget: Budget,
-	counter: Counter,
 	found: (record: IDataObject) => void,
 ): Promise<void> {
-	let read = 0;
-	for (let pageNumber = 1; ; pageNumber++) {
+	budget.check();
+	for await (const page of client.pages(client.prepare(op, values))) {
+		for (const record of page) found(record);
 		budget.check();
-		counter.requests++;
-		const body = await client.call(op, { ...values, pageNumber, pageSize: PAGE_SIZE });
-		const data = Array.isArray(body.data) ? (body.data as IDataObject[]) : [];
-		for (const record of data) found(record);
-		read += data.length;
-		const total = totalCountOf(body);
-		if (data.length === 0 || (total === undefined ? data.length < PAGE_SIZE : read >= total)) return;
 	}
 }
 
@@ -231,7 +216,7 @@ async function readUsersOf(
 	counter: Counter,
 	found: (user: IDataObject & { userId: string }) => void,
 ): Promise<void> {
-	await eachPagedRecord(client, OPS.listUsers, { organizationalUnitId: ou }, budget, counter, (user) => {
+	await eachRecord(client, OPS.listUsers, { organizationalUnitId: ou }, budget, (user) => {
 		if (validId(user.userId, 'user_', counter)) found(user as IDataObject & { userId: string });
 	});
 }
@@ -267,7 +252,6 @@ export async function readUsers(
 	const deleted = new Set<string>();
 	await forEachLimited(lookups, WALK_CONCURRENCY, async (id) => {
 		budget.check();
-		counter.requests++;
 		const user = await getUser(client, id);
 		if (!user) {
 			// Gone. If it was never stored (created and deleted during this poll) nothing is owed.

@@ -1,10 +1,6 @@
-import type { IDataObject } from 'n8n-workflow';
-
-import type { OperationSpec } from '../AlibabaIdaas/catalog';
-import { NEXT_TOKEN } from '../AlibabaIdaas/catalog/params';
 import type { IdaasClient } from '../AlibabaIdaas/transport/client';
 import type { Budget, Counter } from './directory';
-import { forEachLimited, hasCode, isUserNotFound, OPS, validId, WALK_CONCURRENCY } from './directory';
+import { eachRecord, forEachLimited, hasCode, isUserNotFound, OPS, validId, WALK_CONCURRENCY } from './directory';
 import type { GroupsRead, Memberships } from './groupState';
 import { GROUP_PREFIX } from './groupState';
 
@@ -26,32 +22,9 @@ function isGroupNotFound(error: unknown): boolean {
 	return hasCode(error, '404', /ResourceNotFound\.Group\b/);
 }
 
-/** Page size of the nextToken listings: the catalog's maximum (100), so a walk takes the fewest requests. */
-const MAX_RESULTS = NEXT_TOKEN.maxPageSize;
-
-/** Every page of a nextToken list, one after the other, until an empty nextToken or page: whatever size the server serves. */
-async function eachRecord(
-	client: IdaasClient,
-	op: OperationSpec,
-	values: Record<string, unknown>,
-	budget: Budget,
-	counter: Counter,
-	found: (record: IDataObject) => void,
-): Promise<void> {
-	let nextToken: string | undefined;
-	do {
-		budget.check();
-		counter.requests++;
-		const body = await client.call(op, { ...values, maxResults: MAX_RESULTS, ...(nextToken ? { nextToken } : {}) });
-		const data = Array.isArray(body.data) ? (body.data as IDataObject[]) : [];
-		for (const record of data) found(record);
-		nextToken = typeof body.nextToken === 'string' && body.nextToken !== '' && data.length > 0 ? body.nextToken : undefined;
-	} while (nextToken);
-}
-
 async function membersOf(client: IdaasClient, groupId: string, budget: Budget, counter: Counter): Promise<Set<string>> {
 	const members = new Set<string>();
-	await eachRecord(client, OPS.listUsersForGroup, { groupId }, budget, counter, (record) => {
+	await eachRecord(client, OPS.listUsersForGroup, { groupId }, budget, (record) => {
 		if (validId(record.userId, 'user_', counter)) members.add(record.userId);
 	});
 	return members;
@@ -59,7 +32,7 @@ async function membersOf(client: IdaasClient, groupId: string, budget: Budget, c
 
 export async function readGroups(client: IdaasClient, previous: Memberships, budget: Budget, counter: Counter): Promise<GroupsRead> {
 	const names = new Map<string, string>();
-	await eachRecord(client, OPS.listGroups, {}, budget, counter, (record) => {
+	await eachRecord(client, OPS.listGroups, {}, budget, (record) => {
 		if (validId(record.groupId, GROUP_PREFIX, counter)) names.set(record.groupId, typeof record.groupName === 'string' ? record.groupName : '');
 	});
 
@@ -67,7 +40,6 @@ export async function readGroups(client: IdaasClient, previous: Memberships, bud
 	const unlisted = [...previous.keys()].filter((id) => !names.has(id));
 	await forEachLimited(unlisted, WALK_CONCURRENCY, async (groupId) => {
 		budget.check();
-		counter.requests++;
 		const group = await client
 			.call(OPS.getGroup, { groupId })
 			.catch((error: unknown) => (isGroupNotFound(error) ? undefined : Promise.reject(error)));
@@ -94,7 +66,7 @@ export async function readGroups(client: IdaasClient, previous: Memberships, bud
 	}
 	await forEachLimited([...suspects.keys()], WALK_CONCURRENCY, async (userId) => {
 		const groups = new Set<string>();
-		const exists = await eachRecord(client, OPS.listGroupsForUser, { userId }, budget, counter, (record) => {
+		const exists = await eachRecord(client, OPS.listGroupsForUser, { userId }, budget, (record) => {
 			if (typeof record.groupId === 'string') groups.add(record.groupId);
 		}).then(
 			() => true,

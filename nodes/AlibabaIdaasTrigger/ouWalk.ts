@@ -2,7 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import type { IdaasClient } from '../AlibabaIdaas/transport/client';
 import { isValidId } from './codec';
-import type { Budget, Counter, Tree } from './directory';
+import type { Budget, Tree } from './directory';
 import { forEachLimited, isOuGone, OPS, WALK_CONCURRENCY } from './directory';
 import type { OuFacts } from './ouState';
 
@@ -38,7 +38,6 @@ export async function readOus(
 	tree: Tree,
 	previous: ReadonlyMap<string, OuFacts>,
 	budget: Budget,
-	counter: Counter,
 ): Promise<OusRead> {
 	const current = new Map<string, OuFacts>();
 	const lookups = new Set<string>([...tree.roots, ...tree.doubtful]);
@@ -51,7 +50,6 @@ export async function readOus(
 	const deleted = new Set<string>();
 	await forEachLimited([...lookups], WALK_CONCURRENCY, async (id) => {
 		budget.check();
-		counter.requests++;
 		const record = await client
 			.call(OPS.getOu, { organizationalUnitId: id })
 			.catch((error: unknown) => (isOuGone(error) ? undefined : Promise.reject(error)));

@@ -79,7 +79,7 @@ export async function runPoll(ctx: IPollFunctions, client: IdaasClient, settings
 	const before: Partial<DecodedState> = read.state ?? {};
 
 	const budget = pollBudget(ctx);
-	const counter: Counter = { requests: 0, invalidIds: 0 };
+	const counter: Counter = { invalidIds: 0 };
 	const tree: Tree | undefined = wantsUsers || wantsOus ? await readTree(client, budget, counter) : undefined;
 	const next: DecodedState = { gen: (before.gen ?? 0) + 1 };
 	const items: IDataObject[] = [];
@@ -87,7 +87,7 @@ export async function runPoll(ctx: IPollFunctions, client: IdaasClient, settings
 
 	if (wantsOus && tree) {
 		const previous = before.ous ?? new Map();
-		const ous = await readOus(client, tree, previous, budget, counter);
+		const ous = await readOus(client, tree, previous, budget);
 		next.ous = new Map(nextOus(previous, ous.current, ous.deleted).map((ou) => [ou.id, ou]));
 		if (before.ous) {
 			const concerns = (change: OuChange) =>
