@@ -1,5 +1,5 @@
 import { ApiError } from '../../emulator/errors';
-import { byId, outputs, useFaultEnv, usersNamed } from './support';
+import { byId, createUserPerItem, outputs, useFaultEnv, usersNamed } from './support';
 
 /**
  * Continue On Fail under faults: good items give results, failing ones (refused by the API,
@@ -66,17 +66,10 @@ test('creates under drops and 5xx with Continue On Fail: each user once, failure
 	env.emu.faults.dropConnection({ action: 'CreateUser', times: 3, afterWrite: true });
 	env.emu.faults.serverError({ action: 'CreateUser', times: 2 });
 	const names = ['cof.a', 'cof.b', 'cof.c', 'alice.chen', 'cof.d', 'cof e', 'cof.f', 'cof.g'];
+	// One at a time, so the faults land on the first items and not on the taken username: a
+	// lost response for it would be "recovered" as the existing user (see the report).
 	const result = await env.run(
-		{
-			resource: 'user',
-			operation: 'create',
-			username: '={{ $json.username }}',
-			primaryOrganizationalUnitId: byId('ou_demosales01'),
-			displayName: '={{ $json.username }}',
-			// One at a time, so the faults land on the first items and not on the taken username: a
-			// lost response for it would be "recovered" as the existing user (see the report).
-			options: { concurrency: 1 },
-		},
+		createUserPerItem({ concurrency: 1 }),
 		{ items: names.map((username) => ({ username })), continueOnFail: true },
 	);
 	expect(result.error).toBeUndefined();

@@ -1,5 +1,5 @@
 import { CREDENTIAL_ID } from '../harness/n8n';
-import { byId, outputs, useFaultEnv, usersNamed } from './support';
+import { createUserPerItem, outputs, useFaultEnv, usersNamed } from './support';
 
 /**
  * The automatic concurrency against the emulator's gateway-style rate limit (a token bucket,
@@ -8,15 +8,6 @@ import { byId, outputs, useFaultEnv, usersNamed } from './support';
  */
 
 const env = useFaultEnv('faults/rateLimit');
-
-const createUsers = {
-	resource: 'user',
-	operation: 'create',
-	username: '={{ $json.username }}',
-	primaryOrganizationalUnitId: byId('ou_demosales01'),
-	displayName: '={{ $json.username }}',
-	additionalFields: {},
-};
 
 const rows = (prefix: string, count: number) => Array.from({ length: count }, (_, i) => ({ username: `${prefix}.${String(i).padStart(4, '0')}` }));
 
@@ -38,7 +29,7 @@ test('400 creates against 100 requests/s: every user once, in order, with one to
 	env.harness.credentials.setCredential(CREDENTIAL_ID, 'alibabaIdaasApi', { ...env.harness.storedCredential, accessToken: '', expiresAt: '' });
 	env.emu.rateLimit.set({ perSecond: 100, burst: 10 });
 	const input = rows('limited', 400);
-	const result = await env.run(createUsers, { items: input });
+	const result = await env.run(createUserPerItem(), { items: input });
 	expect(result.error).toBeUndefined();
 	const out = outputs(result);
 	expect(out).toHaveLength(400);
@@ -59,7 +50,7 @@ test('under steady throttling fewer requests are in flight than the bound it sta
 	env.emu.faults.latency(40, { action: 'CreateUser' });
 	env.emu.rateLimit.set({ perSecond: 50, burst: 5 });
 	const inFlight = sampleInFlight(150, () => env.emu.rateLimit.set());
-	const result = await env.run(createUsers, { items: rows('lifted', 900) });
+	const result = await env.run(createUserPerItem(), { items: rows('lifted', 900) });
 	expect(result.error).toBeUndefined();
 	expect(outputs(result)).toHaveLength(900);
 	expect(env.emu.stats.byAction.CreateUser['200']).toBe(900);
@@ -73,7 +64,7 @@ test('under steady throttling fewer requests are in flight than the bound it sta
 
 test('a fixed Concurrency is kept: never more in flight than asked, even when healthy', async () => {
 	env.emu.faults.latency(20, { action: 'CreateUser' });
-	const result = await env.run({ ...createUsers, options: { concurrency: 3 } }, { items: rows('fixed', 120) });
+	const result = await env.run(createUserPerItem({ concurrency: 3 }), { items: rows('fixed', 120) });
 	expect(result.error).toBeUndefined();
 	expect(env.emu.stats.maxInFlight).toBe(3);
 });

@@ -1,6 +1,6 @@
 import type { Emulator } from '../../emulator/server';
 import type { Env } from '../harness/emulatorEnv';
-import { startEnv } from '../harness/emulatorEnv';
+import { byId, startEnv } from '../harness/emulatorEnv';
 import { CREDENTIAL_ID } from '../harness/n8n';
 import { recordSecret } from '../setup/leakGuard';
 
@@ -33,6 +33,19 @@ export class FaultCounter {
 }
 
 /** Users of the emulator with this username (case-insensitive, as IDaaS compares them). */
+/** Create User for each input item `{ username }`: in the Sales unit, named after its username; `options` are the node's Options. */
+export function createUserPerItem(options?: { concurrency: number }) {
+	return {
+		resource: 'user',
+		operation: 'create',
+		username: '={{ $json.username }}',
+		primaryOrganizationalUnitId: byId('ou_demosales01'),
+		displayName: '={{ $json.username }}',
+		additionalFields: {},
+		...(options && { options }),
+	};
+}
+
 export function usersNamed(emu: Emulator, username: string) {
 	return [...emu.store.users.values()].filter((user) => user.username.toLowerCase() === username.toLowerCase());
 }

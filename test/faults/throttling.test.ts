@@ -1,4 +1,4 @@
-import { byId, outputs, useFaultEnv, usersNamed } from './support';
+import { byId, createUserPerItem, outputs, useFaultEnv, usersNamed } from './support';
 
 /**
  * 429 Throttling through n8n's WorkflowExecute: the node waits (Retry-After), retries a bounded
@@ -7,22 +7,13 @@ import { byId, outputs, useFaultEnv, usersNamed } from './support';
 
 const env = useFaultEnv('faults/throttling');
 
-const createUsers = (concurrency: number) => ({
-	resource: 'user',
-	operation: 'create',
-	username: '={{ $json.username }}',
-	primaryOrganizationalUnitId: byId('ou_demosales01'),
-	displayName: '={{ $json.username }}',
-	additionalFields: {},
-	options: { concurrency },
-});
 
 test('a 300-item create run under a burst limit with Retry-After completes, each user exactly once', async () => {
 	const usernames = Array.from({ length: 300 }, (_, i) => `throttled.${String(i).padStart(3, '0')}`);
 	env.emu.faults.throttle({ perSecond: 60, retryAfterSeconds: 1 });
 	const before = env.emu.store.users.size;
 	const started = Date.now();
-	const result = await env.run(createUsers(10), { items: usernames.map((username) => ({ username })) });
+	const result = await env.run(createUserPerItem({ concurrency: 10 }), { items: usernames.map((username) => ({ username })) });
 	const elapsed = Date.now() - started;
 	expect(result.error).toBeUndefined();
 	const out = outputs(result);
@@ -72,7 +63,7 @@ test('with Retry-After: 0 the try bound alone ends a permanent 429, at once', as
 test('a throttled burst of creates with Continue On Fail: every item retried and created once', async () => {
 	env.emu.faults.throttle({ action: 'CreateUser', times: 3, retryAfterSeconds: 0 });
 	const usernames = ['burst.a', 'burst.b', 'burst.c', 'burst.d'];
-	const result = await env.run(createUsers(4), { items: usernames.map((username) => ({ username })), continueOnFail: true });
+	const result = await env.run(createUserPerItem({ concurrency: 4 }), { items: usernames.map((username) => ({ username })), continueOnFail: true });
 	expect(result.error).toBeUndefined();
 	expect(outputs(result).map((o) => o.username)).toEqual(usernames);
 	for (const username of usernames) expect(usersNamed(env.emu, username)).toHaveLength(1);

@@ -1,4 +1,4 @@
-import { byId, type Env, FaultCounter, outputs, startEnv, withLiveToken } from './support';
+import { byId, createUserPerItem, type Env, FaultCounter, outputs, startEnv, withLiveToken } from './support';
 
 /**
  * Every token expires in the middle of a 10,000-item run (and of a 1,000-item one): the node renews it once (one extra
@@ -39,14 +39,7 @@ test(`create ${COUNT} users with every token expiring halfway: one renewal, ${CO
 	const expiry = expireAfter('CreateUser', COUNT / 2);
 	const usernames = Array.from({ length: COUNT }, (_, i) => `bulk.${String(i).padStart(5, '0')}`);
 	const result = await env.run(
-		{
-			resource: 'user',
-			operation: 'create',
-			username: '={{ $json.username }}',
-			primaryOrganizationalUnitId: byId('ou_demosales01'),
-			displayName: '={{ $json.username }}',
-			options: { concurrency: 20 },
-		},
+		createUserPerItem({ concurrency: 20 }),
 		{ items: usernames.map((username) => ({ username })) },
 	);
 	expect(result.error).toBeUndefined();
