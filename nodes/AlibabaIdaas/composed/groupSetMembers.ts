@@ -83,7 +83,7 @@ function readMembers(state: ExecutionState, itemCount: number): Member[] {
 		throw new NodeOperationError(ctx.getNode(), `Members Given By must be userId, username, email or userExternalId, got ${JSON.stringify(identifier)}`, { itemIndex: 0, description: 'Check the "Members Given By" field.' });
 	}
 	return Array.from({ length: itemCount }, (_, itemIndex) => {
-		const raw = ctx.getNodeParameter('member', itemIndex, '') as unknown;
+		const raw = state.parameters.get('member', itemIndex, '');
 		if (isBlank(raw) || typeof raw === 'object') {
 			throw new NodeOperationError(ctx.getNode(), `Member is required: the ${identifier} of a user, got ${JSON.stringify(raw ?? '')}`, { itemIndex, description: 'Check the "Member" field.' });
 		}

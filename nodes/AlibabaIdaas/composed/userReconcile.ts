@@ -170,7 +170,7 @@ async function readPeople(state: ExecutionState, itemCount: number, matchKey: Ma
 			const label = MATCH_LABELS[matchKey];
 			throw new NodeOperationError(ctx.getNode(), `${label} is required: it is the match key`, { itemIndex: i, description: `Check the "${label}" field, or change Match On.` });
 		}
-		const active = automatic ? mappedActive : (ctx.getNodeParameter('active', i, true) as unknown);
+		const active = automatic ? mappedActive : state.parameters.get('active', i, true);
 		if (typeof active !== 'boolean') {
 			throw new NodeOperationError(ctx.getNode(), `Active must be true or false, got ${JSON.stringify(active)}`, { itemIndex: i, description: 'Check the "Active" field.' });
 		}

@@ -60,7 +60,7 @@ const upsertSpec: OperationSpec = {
 
 /** Refuses create-only fields given in Additional Fields (by an older workflow, or an expression). */
 function refuseCreateOnly(state: ExecutionState, itemIndex: number): void {
-	const fields = state.ctx.getNodeParameter(collectionOf(upsertSpec).name, itemIndex, {}) as IDataObject;
+	const fields = state.parameters.get(collectionOf(upsertSpec).name, itemIndex, {}) as IDataObject;
 	const given = CREATE_ONLY.filter((name) => !isBlank(fields[name]) && !(typeof fields[name] === 'object' && Object.keys(fields[name] as object).length === 0));
 	if (given.length === 0) return;
 	const labels = given.map((name) => labelOf(catalogParam(create, name)));
