@@ -4,23 +4,27 @@ import { assertRun, harnessFor, nodeOptions, patchUsers } from './jobs';
 
 /**
  * Where the node's time goes on loopback, beyond raw undici: the patch job run by the node
- * three ways, each removing one of n8n's own per-item costs, so the rest is what this package
- * adds. Diagnostic only: the package never does either of these things.
+ * four ways, each taking out one more per-item cost, so the rest is what this package adds.
+ * Diagnostic only.
  *
- * - "as a workflow runs it": userId and displayName are expressions (`{{ $json.… }}`), as in
- *   the main table; n8n evaluates each for each item.
- * - "fixed parameters": the same requests with literal parameters, so no expression is
- *   evaluated (every item patches the same user).
+ * - "expressions n8n evaluates": userId and displayName are computed expressions
+ *   (`{{ String($json.…) }}`), which n8n's expression engine evaluates for each item.
+ * - "as a workflow runs it": the fields mapped from the item (`{{ $json.… }}`), as in the main
+ *   table and as dragging a field onto the node writes them; the node reads those from the item
+ *   (request/mappedField.ts).
+ * - "fixed parameters": the same requests with literal parameters, so no expression at all
+ *   (every item patches the same user).
  * - "fixed, shared keep-alive agent": n8n-core's request helper builds a new http.Agent for
  *   every request (so every request opens a new connection, and over https would do a new TLS
  *   handshake); here the benchmark swaps n8n-core's agent factory for one keep-alive agent
- *   while the job runs, and puts it back after.
+ *   while the job runs, and puts it back after. The package never does this.
  */
 
-export type AttributionVariant = 'workflow' | 'fixed' | 'fixedKeepAlive';
+export type AttributionVariant = 'evaluated' | 'workflow' | 'fixed' | 'fixedKeepAlive';
 
 export const ATTRIBUTION_LABELS: Record<AttributionVariant, string> = {
-	workflow: 'this node, as a workflow runs it',
+	evaluated: 'this node, expressions n8n evaluates',
+	workflow: 'this node, as a workflow runs it (mapped fields)',
 	fixed: 'this node, fixed parameters (no expressions)',
 	fixedKeepAlive: 'this node, fixed, one keep-alive agent',
 };
@@ -49,6 +53,7 @@ async function withSharedKeepAliveAgent<T>(work: () => Promise<T>): Promise<T> {
 
 export async function patchVariant(ctx: JobContext, variant: AttributionVariant, userIds: string[]): Promise<number> {
 	if (variant === 'workflow') return await patchUsers(ctx, 'node', userIds);
+	if (variant === 'evaluated') return await patchUsers(ctx, 'node', userIds, 'String');
 	const run = async () => {
 		const rows = userIds.map(() => ({}));
 		const result = await harnessFor(ctx).execute(

@@ -165,16 +165,18 @@ export async function createUsers(ctx: JobContext, approach: Approach, count: nu
 	return 0;
 }
 
-export async function patchUsers(ctx: JobContext, approach: Approach, userIds: string[]): Promise<number> {
+/** `wrap` names a function the node's expressions call on each field (bench/attribution.ts), so n8n must evaluate them. */
+export async function patchUsers(ctx: JobContext, approach: Approach, userIds: string[], wrap = ''): Promise<number> {
 	const rows = userIds.map((userId, i) => ({ userId, displayName: `Patched ${approach} ${i}` }));
 	if (approach === 'node') {
+		const field = (name: string) => (wrap ? `={{ ${wrap}($json.${name}) }}` : `={{ $json.${name} }}`);
 		const result = await harnessFor(ctx).execute(
 			ctx.idaasNode,
 			{
 				resource: 'user',
 				operation: 'update',
-				userId: { __rl: true, mode: 'id', value: '={{ $json.userId }}' },
-				updateFields: { displayName: '={{ $json.displayName }}' },
+				userId: { __rl: true, mode: 'id', value: field('userId') },
+				updateFields: { displayName: field('displayName') },
 				options: nodeOptions(ctx),
 			},
 			{ items: rows },
