@@ -37,7 +37,7 @@ import { runEventsBench } from './events';
 import { measure, table } from './measure';
 import type { ReconcileData, ReconcileWay } from './reconcile';
 import { reconcileJob, reconcileSource } from './reconcile';
-import { cpuJob, renderCpu, renderThroughput, throttledJob, throttledLine, unlimitedJob } from './throughput';
+import { CPU_ROUNDS, cpuJob, renderCpu, renderThroughput, throttledJob, throttledLine, unlimitedJob } from './throughput';
 import type { TriggerBenchResult, TriggerRun } from './trigger';
 import { benchTriggerPoll } from './trigger';
 
@@ -233,7 +233,7 @@ async function throughput(base: Omit<JobContext, 'emulator'>, throttledOnly: boo
 	const cpu = await cpuJob(base);
 	return (
 		`\nAt the tenant's limit (each node on its defaults; ${machine()}):\n\n${renderThroughput([...unlimited, ...throttled])}\n\n` +
-		`Client CPU per item on loopback, defaults:\n\n${renderCpu(cpu)}\n\n${throttledLine(throttled)}\n`
+		`Client CPU per item on loopback, defaults (the median of ${CPU_ROUNDS} rounds):\n\n${renderCpu(cpu)}\n\n${throttledLine(throttled)}\n`
 	);
 }
 
