@@ -127,11 +127,6 @@ export interface CpuRow {
 /** Rounds of the CPU job: each node runs first in some of them, so neither gains from the other warming up the shared n8n code. */
 export const CPU_ROUNDS = 3;
 
-function median(values: number[]): number {
-	const sorted = [...values].sort((a, b) => a - b);
-	return sorted[Math.floor(sorted.length / 2)];
-}
-
 /**
  * Loopback creates and patches, defaults on both nodes: the client's CPU per item. On 2 cores
  * the emulator's own work shares the machine, so one run of each moves by a tenth or more;
@@ -159,7 +154,7 @@ export async function cpuJob(base: Omit<JobContext, 'emulator'>, count = 2000): 
 		}
 		for (const [approach, how] of approaches) {
 			const measured = runs.get(approach)!;
-			const middle = measured.find((run) => run.cpuMs === median(measured.map((m) => m.cpuMs)))!;
+			const middle = [...measured].sort((a, b) => a.cpuMs - b.cpuMs)[Math.floor(measured.length / 2)];
 			rows.push({ job: `${kind} ${count.toLocaleString('en')} users, loopback`, how, cpuMs: middle.cpuMs, ms: middle.ms, items: count, rounds: measured.map((run) => run.cpuMs / count) });
 		}
 	}
