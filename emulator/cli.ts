@@ -10,6 +10,8 @@
  *   --rate-limit R       (or IDAAS_EMULATOR_RATE_LIMIT) R requests/s for the instance, then 429 Throttling
  *   --rate-burst B       (or IDAAS_EMULATOR_RATE_BURST) requests allowed at once (default one second's worth)
  *   --rate-limit-op A=R[:B],...   (or IDAAS_EMULATOR_RATE_LIMIT_OPS) per-operation rates, e.g. CreateUser=10
+ *   --app-token-pam      (or IDAAS_EMULATOR_APP_TOKEN_PAM=1) the application's Developer-API token carries its PAM grants too
+ *                        (off: only tokens of the authorization server do, as Alibaba's PAM client gets them)
  */
 import { cliOptions } from './cliOptions';
 import { startEmulator } from './server';

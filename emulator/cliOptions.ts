@@ -52,5 +52,6 @@ export function cliOptions(args: readonly string[], env: Env = {}): EmulatorOpti
 		generate: users ? { users: Number(users) } : undefined,
 		tokenLifetimeSeconds: lifetime ? Number(lifetime) : undefined,
 		rateLimit: rateLimit(args, env),
+		...((args.includes('--app-token-pam') || env.IDAAS_EMULATOR_APP_TOKEN_PAM === '1') && { appTokenCarriesPam: true }),
 	};
 }

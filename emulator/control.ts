@@ -44,6 +44,8 @@ const ROUTES: Array<[method: string, pattern: RegExp, handler: ControlHandler]> 
 	['POST', /^oauth\/device\/deny$/, (emu, body) => decideDevice(emu, body, 'denied')],
 	['POST', /^oauth\/device\/expire$/, (emu, body) => ({ expired: emu.store.grants.expireDeviceCodes(body.user_code as string | undefined) })],
 	// What the person's browser does with a PAM OAuth authorization session: approve or refuse it.
+	// Whether Developer-API tokens carry the application's PAM grants (off unless the emulator was started so).
+	['PUT', /^pam\/appToken$/, (emu, body) => ({ carriesPam: (emu.store.appTokenCarriesPam = body.carriesPam === true) })],
 	['POST', /^pam\/sessions\/([^/]+)$/, (emu, body, id) => emu.store.pam.finishSession(id, body.status === 'failed' ? 'failed' : 'completed')],
 	['POST', /^users$/, (emu, body) => userView(emu, emu.store.createUser({ primaryOrganizationalUnitId: emu.store.rootOrganizationalUnitId, ...body } as unknown as NewUser).userId)],
 	['GET', /^users\/([^/]+)$/, (emu, _b, id) => userView(emu, id)],
@@ -115,6 +117,7 @@ function summary(emu: Emulator) {
 		faults: emu.faults.rules.length,
 		rateLimit: emu.rateLimit.get(),
 		paging: pagingView(emu),
+		appTokenCarriesPam: store.appTokenCarriesPam,
 	};
 }
 

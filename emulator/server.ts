@@ -38,6 +38,8 @@ export interface EmulatorOptions {
 	rateLimit?: RateLimitConfig;
 	/** How long an idle keep-alive socket stays open; default KEEP_ALIVE_TIMEOUT_MS. */
 	keepAliveTimeoutMs?: number;
+	/** Developer-API tokens carry the application's PAM grants too (pam/auth.ts); off by default. */
+	appTokenCarriesPam?: boolean;
 }
 
 /**
@@ -98,6 +100,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 				pushes = (data as { eventPush?: PushInput[] }).eventPush ?? [];
 			}
 			store.tokenLifetimeSeconds = options.tokenLifetimeSeconds ?? DEFAULT_TOKEN_LIFETIME_SECONDS;
+			store.appTokenCarriesPam = options.appTokenCarriesPam ?? false;
 			events.reset(pushes);
 		});
 	const initial = options.generate ? { generate: options.generate } : options.seed;

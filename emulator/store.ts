@@ -32,6 +32,8 @@ export function canonicalScope(scope: string): string {
  */
 export class Store extends UserStore {
 	tokenLifetimeSeconds = DEFAULT_TOKEN_LIFETIME_SECONDS;
+	/** Whether Developer-API tokens carry the application's PAM grants (pam/auth.ts); off as no source says they do. */
+	appTokenCarriesPam = false;
 	/** Device codes, authorization codes and refresh tokens (the end-user grants). */
 	readonly grants = new Grants();
 

@@ -20,11 +20,13 @@ export function coversPamScope(granted: { has(scope: string): boolean } | readon
 
 /**
  * The caller of a PAM operation (instance-level paths, no application in them). Two tokens pass:
- * - an application's Developer API token (client credentials): it carries the PAM scopes granted
- *   to the application. CHOICE: the sources do not say whether a real tenant puts PAM scopes in
- *   this token; this is what lets the node's one credential call the PAM operations.
- * - a token of the instance's authorization server (GenerateTokenByAuthorizationServer, kind
- *   `pam`): it carries the scopes it was issued with, as Alibaba's PAM client uses.
+ * - a token of the instance's authorization server (GenerateTokenByAuthorizationServer, kind `pam`):
+ *   it carries the PAM scopes it was issued with, as Alibaba's PAM client uses it (its client asks
+ *   for `urn:cloud:idaas:pam|.all` as an M2M client, https://github.com/cloud-idaas/idaas-java-pam-client-sdk);
+ * - an application's Developer API token (client credentials) carries no PAM scope: no source says a
+ *   tenant puts them there. The store's `appTokenCarriesPam` switch (emulator option, or
+ *   `PUT /__emulator/pam/appToken`) makes it carry the application's PAM grants, so that tests can
+ *   exercise the node's "Application's Token" choice on purpose.
  * Anything else is 400 invalid_token; a token without the operation's scope is 403
  * permission_denied "Require scopes: [<scope>]", as the older operations answer.
  */
@@ -33,7 +35,7 @@ export function pamCaller(store: Store, req: IncomingMessage, op: OperationSpec)
 	if (!token || token.instanceId !== store.instanceId || (token.kind !== 'app' && token.kind !== 'pam')) throw invalidToken();
 	const app = findApp(store, token.applicationId);
 	checkAppUsable(app);
-	const granted = token.kind === 'app' ? app.scopes : token.scopes;
+	const granted = token.kind === 'pam' ? token.scopes : store.appTokenCarriesPam ? app.scopes : [];
 	if (op.scope && !coversPamScope(granted, op.scope)) throw new ApiError(403, 'permission_denied', `Require scopes: [${op.scope}]`);
 	return { app, token };
 }

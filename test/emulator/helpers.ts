@@ -1,5 +1,5 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- test code: reads the JSON of n8n and the emulator untyped */
-import { findOperation } from '../../nodes/AlibabaIdaas/catalog';
+import { findOperation, isPamOperation } from '../../nodes/AlibabaIdaas/catalog';
 import { startEmulator, type Emulator, type EmulatorOptions } from '../../emulator/server';
 
 export interface Reply {
@@ -13,7 +13,10 @@ export interface CallOptions {
 	path?: Record<string, string>;
 	query?: Record<string, string | number>;
 	body?: unknown;
-	/** Bearer token; defaults to the harness's app token. `null` sends no Authorization header. */
+	/**
+	 * Bearer token; defaults to the harness's app token, and for PAM operations to its authorization-server
+	 * token (the documented path). `null` sends no Authorization header.
+	 */
 	token?: string | null;
 	instanceId?: string;
 	applicationId?: string;
@@ -23,12 +26,15 @@ export interface CallOptions {
 /** A running emulator plus a client that builds requests from the catalog, as the node does. */
 export class Harness {
 	token = '';
+	/** A token of the authorization server with every PAM scope, as Alibaba's PAM client gets one. */
+	pamToken = '';
 	emu!: Emulator;
 
 	static async start(options: EmulatorOptions = {}): Promise<Harness> {
 		const harness = new Harness();
 		harness.emu = await startEmulator({ host: '127.0.0.1', port: 0, ...options });
 		harness.token = harness.emu.issueAppToken();
+		harness.pamToken = harness.emu.issuePamToken();
 		return harness;
 	}
 
@@ -52,7 +58,7 @@ export class Harness {
 	async call(action: string, options: CallOptions = {}): Promise<Reply> {
 		const op = findOperation(action)!;
 		const headers: Record<string, string> = { ...options.headers };
-		const token = options.token === undefined ? this.token : options.token;
+		const token = options.token === undefined ? (isPamOperation(op) ? this.pamToken : this.token) : options.token;
 		if (token) headers.authorization = `Bearer ${token}`;
 		let body: string | undefined;
 		if (options.body !== undefined) {
@@ -98,12 +104,14 @@ export function useHarness(resetEach = true, options: EmulatorOptions = {}): Har
 		const started = await Harness.start(options);
 		h.emu = started.emu;
 		h.token = started.token;
+		h.pamToken = started.pamToken;
 	});
 	afterAll(() => h.close());
 	if (resetEach) {
 		beforeEach(() => {
 			h.emu.reset();
 			h.token = h.emu.issueAppToken();
+			h.pamToken = h.emu.issuePamToken();
 		});
 	}
 	return h;

@@ -10,18 +10,42 @@ const h = useHarness();
 
 const obtain = (token?: string) => h.call('ObtainCredential', { token, query: { credentialIdentifier: PAM_DEMO.apiKeyCredential } });
 
+/** A client-credentials token of the built-in authorization server, over HTTP as the node asks for it. */
+async function m2mToken(client: { clientId: string; clientSecret: string }, scope = 'urn:cloud:idaas:pam|.all') {
+	const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: client.clientId, client_secret: client.clientSecret, scope });
+	const r = await h.call('GenerateTokenByAuthorizationServer', {
+		path: { authorizationServerId: 'iauths_system' },
+		token: null,
+		body: form.toString(),
+		headers: { 'content-type': 'application/x-www-form-urlencoded' },
+	});
+	return r;
+}
+
 describe('PAM callers and scopes', () => {
-	test('an application without the PAM scope gets 403 naming it, like the directory scopes', async () => {
+	test('a client without the PAM scope gets 403 naming it, like the directory scopes', async () => {
 		const plain = h.emu.apps.create({ scopes: ['urn:cloud:idaas:pam|authentication_token:read'] });
-		const r = await obtain(h.emu.issueAppToken(plain.applicationId));
+		const r = await obtain((await m2mToken(plain)).body.access_token);
 		expect(r.status).toBe(403);
 		expect(r.body).toMatchObject({ code: 'permission_denied', message: 'Require scopes: [urn:cloud:idaas:pam|credential:obtain]' });
 		expect(r.body.requestId).toBe(r.headers.get('x-acs-request-id'));
 	});
 
-	test('pam|.all granted to the application covers every PAM scope', async () => {
+	test('pam|.all granted to the client covers every PAM scope', async () => {
 		const all = h.emu.apps.create({ scopes: ['urn:cloud:idaas:pam|.all'] });
-		expect((await obtain(h.emu.issueAppToken(all.applicationId))).status).toBe(200);
+		expect((await obtain((await m2mToken(all)).body.access_token)).status).toBe(200);
+	});
+
+	test("the application's Developer-API token carries no PAM scope unless the emulator switch grants it", async () => {
+		const appToken = h.emu.issueAppToken();
+		const refused = await obtain(appToken);
+		expect(refused.status).toBe(403);
+		expect(refused.body.message).toBe('Require scopes: [urn:cloud:idaas:pam|credential:obtain]');
+		expect((await obtain((await m2mToken(h.app)).body.access_token)).status).toBe(200);
+		expect((await h.control('PUT', 'pam/appToken', { carriesPam: true })).body).toEqual({ carriesPam: true });
+		expect((await obtain(appToken)).status).toBe(200);
+		h.emu.reset();
+		expect(h.emu.store.appTokenCarriesPam).toBe(false);
 	});
 
 	test('an authorization-server token carries only the scopes it was issued with', async () => {

@@ -105,6 +105,7 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 		if (output[expirable.name] === undefined) return undefined;
 		this.tokenFetches++;
 		recordSecret(output[expirable.name]);
+		recordSecret(output.pamAccessToken);
 		const id = node.credentials?.[typeName]?.id;
 		if (id) {
 			const row = this.rows.get(id);

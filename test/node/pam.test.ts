@@ -69,11 +69,11 @@ describe('API errors keep their code and request ID', () => {
 });
 
 describe('secret values', () => {
-	test('withheld by default, each field replaced where it was, with one app token for the run', async () => {
+	test('withheld by default, each field replaced where it was, with one PAM client token for the run', async () => {
 		const [credential] = json(await env.run({ resource: 'credential', operation: 'obtain', credentialIdentifier: 'demo-saas-client' }));
 		expect(credential.credentialContent).toEqual({ oauthClientContent: { clientId: 'demo-saas-client-id', clientSecret: '[redacted]' } });
-		// The credential's own client-credentials token carried the PAM scope.
-		expect([...env.emu.store.tokens.values()].map((t) => t.kind)).toEqual(['app']);
+		// The credential's PAM client token (authorization server, client credentials) carried the PAM scope.
+		expect([...env.emu.store.tokens.values()].map((t) => t.kind)).toEqual(['pam']);
 		const roles = ['acs:ram::1234567890123456:role/demo-readonly', 'arn:aws:iam::123456789012:role/demo-admin', 'qcs::cam::uin/100000000001:roleName/demo-ops'];
 		const stsOutputs = [];
 		for (const role of roles) {

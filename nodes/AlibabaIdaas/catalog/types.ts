@@ -82,15 +82,42 @@ export type Pagination =
 	| { style: 'nextToken'; sizeParam: 'maxResults'; maxPageSize: number; defaultPageSize: number };
 
 /**
- * `bearer`: the application's access token (client credentials). The PAM operations use it too:
- *   CHOICE (no source says whether a tenant puts PAM permissions in this token; Alibaba's PAM
- *   client asks the instance's authorization server for `urn:cloud:idaas:pam|.all` instead), so
- *   that one credential serves every operation; the application must be granted the PAM scopes.
+ * `bearer`: the application's access token (client credentials).
  * `userBearer`: an end user's access token, given as a parameter (GetUserInfo).
- * `pamBearer`: a token with the PAM scope, given as a parameter (ObtainCloudAccountRoleAccessCredential).
+ * `pamBearer`: a token with the PAM scope, given as a parameter (ObtainCloudAccountRoleAccessCredential,
+ *   as released in 0.1.0).
  * `none`: no Authorization header (the OAuth endpoints).
+ *
+ * An operation with a PAM scope (`urn:cloud:idaas:pam|…`) lets the user choose its token (PamTokenSource),
+ * whatever its `auth`: `auth` then only says what node version 1 sent (pamTokenDefault).
  */
 export type AuthKind = 'bearer' | 'userBearer' | 'pamBearer' | 'none';
+
+/**
+ * The token a PAM operation sends. `pamClient`: the credential's PAM client token, as Alibaba's PAM client
+ * gets it (transport/pamToken.ts). `application`: the application's Developer-API token (what these
+ * operations sent before there was a choice). `field`: a token given in the node (an expression, e.g. from an
+ * earlier Generate by Authorization Server step).
+ */
+export type PamTokenSource = 'pamClient' | 'application' | 'field';
+
+/** The scope prefix of the PAM operations (SDK 1.8.0 remarks). */
+export const PAM_SCOPE_PREFIX = 'urn:cloud:idaas:pam|';
+
+/** Whether an operation is a PAM one, whose token the user chooses. */
+export function isPamOperation(op: Pick<OperationSpec, 'scope' | 'auth'>): boolean {
+	return op.auth !== 'none' && op.auth !== 'userBearer' && (op.scope?.startsWith(PAM_SCOPE_PREFIX) ?? false);
+}
+
+/**
+ * A PAM operation's token when the node does not say: the PAM client token, except for node version 1 of
+ * Obtain Access Credential, the one PAM operation of release 0.1.0, whose saved workflows keep sending the
+ * token of their Access Token field. (The other PAM operations came after 0.1.0: no released workflow has
+ * them.)
+ */
+export function pamTokenDefault(op: Pick<OperationSpec, 'auth'>, nodeVersion: number): PamTokenSource {
+	return nodeVersion <= 1 && op.auth === 'pamBearer' ? 'field' : 'pamClient';
+}
 
 export type Resource =
 	| 'user'

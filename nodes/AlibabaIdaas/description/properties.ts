@@ -1,7 +1,7 @@
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
 import type { OperationSpec, ParamSpec, Resource } from '../catalog';
-import { ID_PREFIX, operationsOf } from '../catalog';
+import { ID_PREFIX, isPamOperation, operationsOf, pamTokenDefault } from '../catalog';
 import { labelOf } from '../request/validation';
 import type { LocatorKind } from './locatorField';
 import { isLocatorListParam, isLocatorParam } from '../request/locators';
@@ -34,9 +34,53 @@ export const BEARER_FIELDS = {
 	pamBearer: {
 		name: 'accessToken',
 		displayName: 'Access Token',
-		description: 'An access token with the PAM scope (cloud account role access), sent as the bearer token. Map it from an earlier node with an expression.',
+		description: "An access token with the operation's PAM scope, sent as the bearer token. Map it from an earlier node with an expression (e.g. a Generate by Authorization Server step).",
 	},
 } as const;
+
+/** A PAM operation's Token choice (catalog PamTokenSource). */
+export const PAM_TOKEN_SOURCE = { name: 'tokenSource', displayName: 'Token' } as const;
+
+const PAM_TOKEN_OPTIONS: INodePropertyOptions[] = [
+	{
+		name: 'PAM Client Token',
+		value: 'pamClient',
+		description: "The credential's PAM client token: client credentials at the instance's authorization server, scope urn:cloud:idaas:pam|.all (as Alibaba's PAM client gets it)",
+	},
+	{
+		name: "Application's Token",
+		value: 'application',
+		description: "The application's Developer API token; works only where the tenant grants PAM permissions to it",
+	},
+	{ name: 'Token From a Field', value: 'field', description: 'An access token given below, e.g. mapped from an earlier step' },
+];
+
+/** The Token choice of a PAM operation and its token field; version 1 keeps what it sent (catalog pamTokenDefault). */
+function pamTokenFields(op: OperationSpec): INodeProperties[] {
+	const display = showFor(op);
+	const choice = (versions: Array<number | { _cnd: { gte: number } }>, nodeVersion: number): INodeProperties => ({
+		displayName: PAM_TOKEN_SOURCE.displayName,
+		name: PAM_TOKEN_SOURCE.name,
+		type: 'options',
+		options: PAM_TOKEN_OPTIONS,
+		default: pamTokenDefault(op, nodeVersion),
+		description: 'Which access token the request carries. What to grant in the IDaaS console for each is in the README.',
+		displayOptions: { show: { ...display.show, '@version': versions } },
+	});
+	const field = BEARER_FIELDS.pamBearer;
+	return [
+		choice([1], 1),
+		choice([{ _cnd: { gte: PICKER_VERSION } }], PICKER_VERSION),
+		{
+			...field,
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			required: true,
+			displayOptions: { show: { ...display.show, [PAM_TOKEN_SOURCE.name]: ['field'] } },
+		},
+	];
+}
 
 export type Placement = 'top' | 'collection' | 'skip';
 
@@ -143,7 +187,8 @@ export function fieldProperty(param: ParamSpec): INodeProperties {
 export function operationFields(op: OperationSpec): INodeProperties[] {
 	const display = showFor(op);
 	const top: INodeProperties[] = [];
-	if (op.auth === 'userBearer' || op.auth === 'pamBearer') {
+	if (isPamOperation(op)) top.push(...pamTokenFields(op));
+	else if (op.auth === 'userBearer' || op.auth === 'pamBearer') {
 		const field = BEARER_FIELDS[op.auth];
 		top.push({ ...field, type: 'string', typeOptions: { password: true }, default: '', required: true, displayOptions: display });
 	}

@@ -1,4 +1,4 @@
-import type { HttpMethod, OperationSpec } from '../catalog';
+import type { HttpMethod, OperationSpec, PamTokenSource } from '../catalog';
 import type { IdaasConnection } from '../transport/endpoint';
 import { normalizeValues } from './validation';
 
@@ -21,6 +21,8 @@ export interface PreparedRequest {
 	/** Normalized values by wire name; blank optional ones dropped. */
 	values: Record<string, unknown>;
 	http: HttpRequest;
+	/** A PAM operation's token (catalog PamTokenSource); `field` puts it in `http.headers`. */
+	tokenSource?: PamTokenSource;
 }
 
 /**
@@ -32,9 +34,10 @@ export function prepareRequest(
 	values: Record<string, unknown>,
 	connection: IdaasConnection,
 	bearerToken?: string,
+	tokenSource?: PamTokenSource,
 ): PreparedRequest {
 	const normalized = normalizeValues(op.params, values);
-	return { op, values: normalized, http: toHttpRequest(op, normalized, connection, bearerToken) };
+	return { op, values: normalized, http: toHttpRequest(op, normalized, connection, bearerToken), tokenSource };
 }
 
 /** The HTTP request alone, for callers that do not echo values. */

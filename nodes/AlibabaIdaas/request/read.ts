@@ -1,8 +1,9 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { OperationSpec, ParamSpec } from '../catalog';
-import { BEARER_FIELDS, collectionOf, isSimplifiable, placementOf } from '../description/properties';
+import type { OperationSpec, ParamSpec, PamTokenSource } from '../catalog';
+import { isPamOperation, pamTokenDefault } from '../catalog';
+import { BEARER_FIELDS, PAM_TOKEN_SOURCE, collectionOf, isSimplifiable, placementOf } from '../description/properties';
 import type { IdaasClient } from '../transport/client';
 import type { PreparedRequest } from './build';
 import { prepareRequest } from './build';
@@ -105,11 +106,28 @@ export async function readValues(item: ItemContext, op: OperationSpec, itemIndex
 	return values;
 }
 
-/** The token given in the node for operations that act with it instead of the application's token. */
-function bearerToken(item: ItemContext, op: OperationSpec, itemIndex: number): string | undefined {
-	if (op.auth !== 'userBearer' && op.auth !== 'pamBearer') return undefined;
+const PAM_TOKEN_SOURCES: readonly PamTokenSource[] = ['pamClient', 'application', 'field'];
+
+/** A PAM operation's Token choice for this item (undefined for other operations). */
+export function readTokenSource(item: Pick<ItemContext, 'client' | 'parameters'>, op: OperationSpec, itemIndex: number): PamTokenSource | undefined {
+	if (!isPamOperation(op)) return undefined;
 	const node = item.client.node;
-	const field = BEARER_FIELDS[op.auth];
+	const source = item.parameters.get(PAM_TOKEN_SOURCE.name, itemIndex, pamTokenDefault(op, node.typeVersion));
+	if (!PAM_TOKEN_SOURCES.includes(source as PamTokenSource)) {
+		throw new NodeOperationError(node, `${PAM_TOKEN_SOURCE.displayName} must be one of ${PAM_TOKEN_SOURCES.join(', ')}, got ${JSON.stringify(source) ?? String(source)}`, {
+			itemIndex,
+			description: `Check the "${PAM_TOKEN_SOURCE.displayName}" field.`,
+		});
+	}
+	return source as PamTokenSource;
+}
+
+/** The token given in the node for operations that act with it instead of a token of the credential. */
+function bearerToken(item: ItemContext, op: OperationSpec, itemIndex: number, source: PamTokenSource | undefined): string | undefined {
+	const kind = source === undefined ? op.auth : source === 'field' ? 'pamBearer' : undefined;
+	if (kind !== 'userBearer' && kind !== 'pamBearer') return undefined;
+	const node = item.client.node;
+	const field = BEARER_FIELDS[kind];
 	const token = String(item.parameters.get(field.name, itemIndex, '') ?? '').trim();
 	if (!token) {
 		throw new NodeOperationError(node, `${field.displayName} is required`, {
@@ -141,14 +159,15 @@ function readLimit(item: ItemContext, itemIndex: number): number | undefined {
 /** Reads and checks everything one item's operation needs, before any request of its own. */
 export async function readRequest(item: ItemContext, op: OperationSpec, itemIndex: number): Promise<ItemRequest> {
 	const { client, parameters } = item;
-	const token = bearerToken(item, op, itemIndex);
+	const tokenSource = readTokenSource(item, op, itemIndex);
+	const token = bearerToken(item, op, itemIndex, tokenSource);
 	const values = await readValues(item, op, itemIndex);
 	const simplify = isSimplifiable(op) ? (parameters.get('simplify', itemIndex, true) as boolean) : false;
 	const limit = op.response === 'list' ? readLimit(item, itemIndex) : undefined;
 	const optIn = op.hooks?.secrets?.optIn;
 	// Only a real `true` shows secrets: an expression giving "false", "no" or 1 must not.
 	const includeSecrets = optIn ? parameters.get(optIn.name, itemIndex, false) === true : false;
-	const request = checked(client.node, () => prepareRequest(op, values, client.connection, token), itemIndex);
+	const request = checked(client.node, () => prepareRequest(op, values, client.connection, token, tokenSource), itemIndex);
 	if (op.method === 'PATCH' && Object.keys(request.http.body ?? {}).length === 0) {
 		// Fields were added but left blank: blank optional values are dropped, so nothing would change.
 		throw new NodeOperationError(client.node, 'Update Fields has no value to change: every field added there is empty', {

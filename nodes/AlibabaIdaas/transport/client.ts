@@ -15,7 +15,8 @@ import { Exchanges } from './exchange';
 import { walkPages } from './paging';
 import type { RetryPolicy } from './retry';
 import { DEFAULT_RETRY, withRetries } from './retry';
-import { TokenSession } from './tokenRenewal';
+import type { Sender } from './exchange';
+import { TokenSession, pamTokenUse } from './tokenRenewal';
 
 export interface CallOptions {
 	itemIndex?: number;
@@ -51,7 +52,13 @@ export class IdaasClient {
 		private readonly exchanges: Exchanges,
 		private readonly session: TokenSession,
 		private readonly retry: RetryPolicy,
+		/** The credential as read, for the PAM token session made on first use. */
+		private readonly data: ICredentialDataDecryptedObject,
+		private readonly ctx: IdaasContext,
 	) {}
+
+	/** Requests with the PAM client's token (pamToken.ts), renewed like the application's. */
+	private pamSession?: TokenSession;
 
 	/**
 	 * @param concurrency the most requests this client sends at once, across items and pages, or
@@ -62,19 +69,37 @@ export class IdaasClient {
 		const node = ctx.getNode();
 		const connection = checked(node, () => resolveConnection(data));
 		const exchanges = new Exchanges(ctx, node, new Limiter(concurrency));
-		return new IdaasClient(node, connection, exchanges, new TokenSession(ctx, node, data, exchanges), { ...DEFAULT_RETRY, ...retry });
+		return new IdaasClient(node, connection, exchanges, new TokenSession(ctx, node, data, exchanges), { ...DEFAULT_RETRY, ...retry }, data, ctx);
+	}
+
+	/**
+	 * Who sends a request: the token session of the token it carries (a PAM operation's Token choice, else
+	 * the catalog's `auth`), or the exchanges alone for a token given in the node or no token.
+	 */
+	private senderOf(request: PreparedRequest): Sender {
+		switch (request.tokenSource) {
+			case 'pamClient':
+				this.pamSession ??= new TokenSession(this.ctx, this.node, this.data, this.exchanges, pamTokenUse(this.connection, this.data));
+				return this.pamSession;
+			case 'application':
+				return this.session;
+			case 'field':
+				return this.exchanges;
+			default:
+				return request.op.auth === 'bearer' ? this.session : this.exchanges;
+		}
 	}
 
 	/** Checks values against the catalog and builds the request; bad input throws a NodeOperationError naming the field. */
-	prepare(op: OperationSpec, values: Record<string, unknown>, itemIndex?: number): PreparedRequest {
-		return checked(this.node, () => prepareRequest(op, values, this.connection), itemIndex);
+	prepare(op: OperationSpec, values: Record<string, unknown>, itemIndex?: number, token?: Pick<PreparedRequest, 'tokenSource'> & { bearer?: string }): PreparedRequest {
+		return checked(this.node, () => prepareRequest(op, values, this.connection, token?.bearer, token?.tokenSource), itemIndex);
 	}
 
 	/** Sends a prepared request; returns the response body ({} when empty). */
 	async send(request: PreparedRequest, options: CallOptions = {}, query: Record<string, string | number> = {}): Promise<IDataObject> {
 		const { op } = request;
 		const http: HttpRequest = { ...request.http, qs: { ...request.http.qs, ...query } };
-		return await withRetries(op.auth === 'bearer' ? this.session : this.exchanges, http, {
+		return await withRetries(this.senderOf(request), http, {
 			node: this.node,
 			op,
 			policy: this.retry,

@@ -53,6 +53,17 @@ export function parseErrorResponse(
 export interface TokenRequestFailure {
 	message: string;
 	idaasTokenError: IdaasErrorInfo;
+	/** The token operation that failed (GenerateToken, or GenerateTokenByAuthorizationServer for the PAM token). */
+	idaasTokenOperation?: string;
+}
+
+/**
+ * An OAuth endpoint saying it found no value for a required parameter (400 invalid_request "Missing
+ * parameter: …", the wording of IDaaS's token endpoints): what a server that reads the query string
+ * only would answer a form body. The message names the parameter, never its value.
+ */
+export function isMissingParameter(info: IdaasErrorInfo): boolean {
+	return info.status === 400 && info.code === 'invalid_request' && /missing (required )?parameter/i.test(info.message);
 }
 
 /** The API answers an expired or revoked token with 400 invalid_token, not 401 (zh API metadata). */

@@ -131,9 +131,9 @@ async function exchange(node: INode, run: () => Promise<unknown>): Promise<Excha
 }
 
 function transportFailure(node: INode, error: unknown): ConnectionLost {
-	// The credential's GenerateToken failed (preAuthentication): its IDaaS code and request ID.
-	const token = error instanceof NodeApiError ? (error.errorResponse as Partial<TokenRequestFailure> | undefined)?.idaasTokenError : undefined;
-	if (token) throw toNodeApiError(node, token, catalogOp('GenerateToken'));
+	// The credential's GenerateToken (or PAM token request) failed in preAuthentication: its IDaaS code and request ID.
+	const failure = error instanceof NodeApiError ? (error.errorResponse as Partial<TokenRequestFailure> | undefined) : undefined;
+	if (failure?.idaasTokenError) throw toNodeApiError(node, failure.idaasTokenError, catalogOp(failure.idaasTokenOperation ?? 'GenerateToken'));
 	const cause = (error as { cause?: unknown }).cause ?? error;
 	// n8n's httpRequestWithAuthentication wraps a reset socket in a NodeApiError whose code is
 	// only in httpCode ("ECONNRESET") and whose message is n8n's own text.

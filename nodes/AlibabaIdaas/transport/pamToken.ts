@@ -1,0 +1,77 @@
+import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
+
+import type { IdaasConnection } from './endpoint';
+
+/**
+ * The token the PAM operations send by default, obtained the way Alibaba's own PAM client obtains
+ * it: as a machine-to-machine client of the instance's authorization server, client credentials,
+ * scope `urn:cloud:idaas:pam|.all` (PamClientConstants.SCOPE of
+ * https://github.com/cloud-idaas/idaas-java-pam-client-sdk). We ask the Developer API host's
+ * GenerateTokenByAuthorizationServer for it (SDK 1.4.0), whose documented example server is the
+ * built-in `iauths_system`.
+ *
+ * The token is kept in the credential next to the Developer-API token (hidden fields `pamAccessToken`,
+ * `pamExpiresAt`, `pamTokenFor`), so that every execution and worker shares it and renews it once
+ * per expiry, as for the Developer-API token (tokenRenewal.ts).
+ */
+
+export const PAM_DEFAULT_SCOPE = 'urn:cloud:idaas:pam|.all';
+export const PAM_DEFAULT_AUTHORIZATION_SERVER = 'iauths_system';
+
+/** The credential fields of the PAM section; blank ones fall back to the application's client and the defaults. */
+export const PAM_FIELDS = {
+	toggle: 'customizePamClient',
+	clientId: 'pamClientId',
+	clientSecret: 'pamClientSecret',
+	authorizationServerId: 'pamAuthorizationServerId',
+	scope: 'pamScope',
+} as const;
+
+/** Hidden fields holding the PAM token, its expiry (epoch seconds, as text) and what it was issued for. */
+export const PAM_TOKEN_FIELDS = { token: 'pamAccessToken', expiresAt: 'pamExpiresAt', issuedFor: 'pamTokenFor' } as const;
+
+/**
+ * Marks the copy of the credential a request for the PAM token goes out with (never stored by this
+ * package; n8n may store the whole copy, which is harmless: every copy sets it explicitly).
+ */
+export const TOKEN_USE_FIELD = 'tokenUse';
+
+/** Where that copy keeps the Developer-API token aside, for preAuthentication to hand back unchanged. */
+export const KEPT_FIELDS = { accessToken: 'keptAccessToken', expiresAt: 'keptExpiresAt' } as const;
+
+export interface PamClientSettings {
+	clientId: string;
+	clientSecret: string;
+	authorizationServerId: string;
+	scope: string;
+	/** Whether the user filled the PAM section (the credential's Test then checks the PAM token too). */
+	customized: boolean;
+}
+
+const text = (value: unknown) => (typeof value === 'string' ? value.trim() : '');
+
+/** The PAM client: the section's values where the user set them, else the application's client and the defaults. */
+export function pamClientSettings(data: ICredentialDataDecryptedObject): PamClientSettings {
+	const customized = data[PAM_FIELDS.toggle] === true;
+	const own = (field: string) => (customized ? text(data[field]) : '');
+	return {
+		clientId: own(PAM_FIELDS.clientId) || text(data.clientId),
+		clientSecret: (customized && typeof data[PAM_FIELDS.clientSecret] === 'string' && data[PAM_FIELDS.clientSecret] !== '' ? String(data[PAM_FIELDS.clientSecret]) : '') || String(data.clientSecret ?? ''),
+		authorizationServerId: own(PAM_FIELDS.authorizationServerId) || PAM_DEFAULT_AUTHORIZATION_SERVER,
+		scope: own(PAM_FIELDS.scope).replace(/\s+/g, ' ') || PAM_DEFAULT_SCOPE,
+		customized,
+	};
+}
+
+/** GenerateTokenByAuthorizationServer's URL for these settings. */
+export function pamTokenUrl(connection: IdaasConnection, settings: PamClientSettings): string {
+	return `${connection.baseUrl}/v2/${encodeURIComponent(connection.instanceId)}/authorizationServer/${encodeURIComponent(settings.authorizationServerId)}/oauth2/token`;
+}
+
+/**
+ * What a stored PAM token was issued for (endpoint, instance, server, client, scope; no secret): a
+ * token for other settings is not used, so that editing the PAM section takes effect at once.
+ */
+export function pamTokenIssuedFor(connection: IdaasConnection, settings: PamClientSettings): string {
+	return [pamTokenUrl(connection, settings), settings.clientId, settings.scope].join(' ');
+}
