@@ -226,8 +226,14 @@ export class N8nHarness {
 			},
 		};
 		const result = await this.execute(tester, { temp: '' }, { typeName: 'credentialTest', keepCredentials: true });
-		if (result.error) return { ok: false, message: result.error.message };
-		return { ok: true };
+		if (!result.error) return { ok: true };
+		// n8n's CredentialsTester: an HTTP answer of the test request itself is matched against the
+		// responseCode rules; anything else (preAuthentication's failure) shows the error's message.
+		// (The run data keeps no `cause`: an error that carries preAuthentication's failure object is told apart by it.)
+		const error = result.error as ExecuteResult['error'] & { errorResponse?: { idaasTokenError?: unknown } };
+		const status = error?.errorResponse?.idaasTokenError ? undefined : Number(error?.httpCode);
+		const rule = test.rules?.find((r) => r.type === 'responseCode' && r.properties.value === status);
+		return { ok: false, message: rule ? (rule.properties as { message: string }).message : error?.message };
 	}
 
 	/** Runs one poll of a polling trigger; the static data object is read and written in place. */
