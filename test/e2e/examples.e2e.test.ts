@@ -22,6 +22,7 @@ const examples = {
 	offboarding: withLocalNotifications(loadExample('offboarding')),
 	hrSync: withLocalNotifications(loadExample('hr-sync')),
 	hrReconcile: withLocalNotifications(loadExample('hr-reconcile')),
+	agentSecrets: loadExample('agent-secrets'),
 };
 
 
@@ -54,6 +55,20 @@ describeE2E(`examples in real n8n ${VERSION} against the emulator`, () => {
 		await emulator?.close();
 	});
 
+
+	test("agent secrets (PAM): the PAM client token by default, the key withheld, a JWT for the agent", async () => {
+		const pamBefore = emulator.requestsTo('GenerateTokenByAuthorizationServer');
+		const r = await run(examples.agentSecrets);
+		const [key] = nodeItems(r, 'Read the LLM API key');
+		expect(key.credentialContent).toEqual({ apiKeyContent: { apiKey: '[redacted]' } });
+		const [jwt] = nodeItems(r, 'Issue a JWT for the agent');
+		expect(jwt).toMatchObject({ consumerId: 'support-agent-1', authenticationTokenId: expect.any(String) });
+		expect(nodeItems(r, "List the agent's tokens").map((t) => t.authenticationTokenId)).toContain(jwt.authenticationTokenId);
+		// One token of the authorization server (the default path) for the three PAM steps, stored in the credential.
+		expect(emulator.requestsTo('GenerateTokenByAuthorizationServer')).toBe(pamBefore + 1);
+		const [stored] = (await n8n.exportCredentialsDecrypted()).filter((c) => c.type === 'alibabaIdaasApi');
+		expect(emulator.issuedTokens()).toContain(stored.data.pamAccessToken);
+	});
 
 	// First, while Engineering holds only the demo's four people (the other examples add to it).
 	test('HR reconcile: dry run, approval, apply, Slack summary; a second run plans nothing', async () => {

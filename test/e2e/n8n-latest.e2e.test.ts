@@ -8,7 +8,7 @@
  */
 import { recordOutput, recordSecret } from '../setup/leakGuard';
 import { DemoEmulator, startDemoEmulator } from './helpers/emulator';
-import { describeE2E, ensureBuilt, ensureN8n, loadExample, N8nSandbox, NODE_TYPE, TRIGGER_TYPE } from './helpers/n8n';
+import { describeE2E, nodeItems, ensureBuilt, ensureN8n, loadExample, N8nSandbox, NODE_TYPE, TRIGGER_TYPE } from './helpers/n8n';
 import { credentialRefs, withLocalNotifications } from './helpers/workflows';
 import { openCredential, testCredential } from './helpers/credentialRest';
 
@@ -21,6 +21,7 @@ let emulator: DemoEmulator;
 let n8n: N8nSandbox;
 let credentialId: string;
 const onboarding = withLocalNotifications(loadExample('onboarding'));
+const agentSecrets = loadExample('agent-secrets');
 
 maybe(`n8n ${VERSION} on Node 24`, () => {
 	beforeAll(async () => {
@@ -33,7 +34,7 @@ maybe(`n8n ${VERSION} on Node 24`, () => {
 		recordSecret(data.clientSecret);
 		credentialId = ref.id;
 		await n8n.importCredentials([{ id: ref.id, name: ref.name, type: 'alibabaIdaasApi', data }]);
-		await n8n.importWorkflows([onboarding]);
+		await n8n.importWorkflows([onboarding, agentSecrets]);
 	}, 20 * 60_000);
 
 	afterAll(async () => {
@@ -61,6 +62,16 @@ maybe(`n8n ${VERSION} on Node 24`, () => {
 		expect(user).toBeDefined();
 		expect(emulator.groupIdsOfUser(user!.userId).sort()).toEqual([...hire.groupIds].sort());
 
+	});
+
+	test('runs the PAM example (agent secrets) with the PAM client token, the default path', async () => {
+		const { code, run, result } = await n8n.execute(agentSecrets.id);
+		recordOutput('e2e 2.41 agent secrets', result.stdout);
+		for (const t of emulator.issuedTokens()) recordSecret(t);
+		expect(code).toBe(0);
+		expect(run.status).toBe('success');
+		expect(nodeItems(run, 'Issue a JWT for the agent')[0]).toMatchObject({ consumerId: 'support-agent-1' });
+		expect(emulator.requestsTo('GenerateTokenByAuthorizationServer')).toBe(1);
 	});
 
 	test('serves both node types and the credential type to the editor', async () => {

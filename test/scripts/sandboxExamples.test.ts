@@ -22,6 +22,7 @@ test('npm start disables the example steps that need a credential the sandbox la
 	);
 	expect(disabledByFile).toEqual({
 		// The chat model is the user's to choose (and credential); the IDaaS tools stay on.
+		'agent-secrets.json': [],
 		'ask-the-directory.json': ['Chat model (choose yours)'],
 		'hr-reconcile.json': ['Slack summary'],
 		'hr-sync.json': [],
