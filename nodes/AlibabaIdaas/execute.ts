@@ -1,12 +1,15 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import type { Lookups, OperationSpec } from './catalog';
-import { catalogOp } from './catalog';
+import type { FollowUpCalls, Lookups, OperationSpec } from './catalog';
+import { OperationOutcomeError, catalogOp } from './catalog';
 import { recordItem, responseItem } from './output/items';
 import { NodeParameters } from './request/parameters';
 import type { ItemContext } from './request/read';
 import { readRequest } from './request/read';
+import type { ItemRequest } from './request/read';
 import type { IdaasClient } from './transport/client';
+import { clock } from './transport/clock';
 import { CREDENTIAL_TYPE } from './transport/context';
 
 /**
@@ -57,7 +60,35 @@ export async function executeOperation(state: ExecutionState, op: OperationSpec,
 		const records = await client.list(request, { itemIndex, limit: request.limit, readAhead: state.concurrency });
 		return records.map((record) => recordItem(request, record));
 	}
+	const followUp = op.hooks?.followUp;
+	const options: Record<string, unknown> = {};
+	for (const field of followUp?.fields ?? []) options[field.name] = state.parameters.get(field.name, itemIndex, field.default);
+	const problem = followUp?.check(options);
+	if (problem) throw new NodeOperationError(client.node, problem, { itemIndex });
 	const recover = op.hooks?.recover?.(request.values, lookupsFor(client, itemIndex));
-	const body = await client.send(request, { itemIndex, recover });
+	let body = await client.send(request, { itemIndex, recover });
+	if (followUp) body = await followUpWith(client, request, itemIndex, async (calls) => await followUp.run(body, options, calls));
 	return [responseItem(request, body)];
+}
+
+/** Runs a follow-up with the item's client and token; an outcome IDaaS reported becomes a NodeApiError with its code. */
+async function followUpWith(client: IdaasClient, request: ItemRequest, itemIndex: number, run: (calls: FollowUpCalls) => Promise<IDataObject>): Promise<IDataObject> {
+	const bearer = request.http.headers?.Authorization?.replace(/^Bearer /, '');
+	const token = { tokenSource: request.tokenSource, bearer };
+	const calls: FollowUpCalls = {
+		again: async () => await client.send(request, { itemIndex }),
+		call: async (apiName, values) => await client.send(client.prepare(catalogOp(apiName), values, itemIndex, token), { itemIndex }),
+		now: () => clock.now(),
+		wait: async (ms) => await clock.wait(ms),
+	};
+	try {
+		return await run(calls);
+	} catch (error) {
+		if (!(error instanceof OperationOutcomeError)) throw error;
+		throw new NodeApiError(
+			client.node,
+			{ code: error.code, message: error.message },
+			{ message: `${error.message} [${error.code}]`, description: error.description, itemIndex },
+		);
+	}
 }

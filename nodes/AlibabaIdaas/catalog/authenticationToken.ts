@@ -1,5 +1,6 @@
 import type { OperationSpec, ParamSpec } from './types';
 import { INSTANCE_PREFIX, NEXT_TOKEN, SCOPES, nextTokenParams } from './params';
+import { awaitAuthorization } from './oauthAuthorizationWait';
 import { secretValues } from './secrets';
 
 const TOKENS = `${INSTANCE_PREFIX}/authenticationTokens`;
@@ -174,7 +175,7 @@ export const authenticationTokenOperations: readonly OperationSpec[] = [
 		// IDaaS hands out the token it holds while it is valid: asking again is harmless.
 		idempotent: true,
 		response: 'object',
-		hooks: { secrets: secretValues(['oauthAccessTokenContent.accessTokenValue'], 'the access token') },
+		hooks: { secrets: secretValues(['oauthAccessTokenContent.accessTokenValue'], 'the access token'), followUp: awaitAuthorization },
 		params: [
 			provider,
 			// Alibaba's PAM client README: at most 256 characters.

@@ -1,4 +1,4 @@
-import type { IDataObject } from 'n8n-workflow';
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
 import type { IdKind } from './ids';
 
@@ -201,6 +201,44 @@ export interface OperationHooks {
 	recover?: (values: Readonly<Record<string, unknown>>, lookups: Lookups) => (() => Promise<IDataObject | undefined>) | undefined;
 	/** Response fields holding secrets, withheld from the output unless the user opts in. */
 	secrets?: SecretOutput;
+	/** Node fields beyond the wire parameters, and what they make the operation do once IDaaS has answered. */
+	followUp?: FollowUp;
+}
+
+/**
+ * What an operation may do after its answer (e.g. wait for a person's approval and fetch again), driven by
+ * node fields of its own. Runs in the same item, with the same client and token.
+ */
+export interface FollowUp {
+	/** Top-level node fields, shown for this operation only (the description adds displayOptions). */
+	fields: readonly INodeProperties[];
+	/** The fields' values checked before any request: a message naming the field, or undefined. */
+	check(options: Readonly<Record<string, unknown>>): string | undefined;
+	/** The item's final answer, given the first one and the fields' values. */
+	run(answer: IDataObject, options: Readonly<Record<string, unknown>>, calls: FollowUpCalls): Promise<IDataObject>;
+}
+
+/** The requests and the clock a follow-up uses (tests give a fake clock). */
+export interface FollowUpCalls {
+	/** The operation again, with the values it was first sent with. */
+	again(): Promise<IDataObject>;
+	/** Another operation, with the same token. */
+	call(apiName: string, values: Record<string, unknown>): Promise<IDataObject>;
+	/** Milliseconds since some fixed moment. */
+	now(): number;
+	wait(ms: number): Promise<void>;
+}
+
+/** An outcome IDaaS reported inside a successful answer (a refused approval, a session that expired), or a time limit. */
+export class OperationOutcomeError extends Error {
+	constructor(
+		readonly code: string,
+		message: string,
+		readonly description?: string,
+	) {
+		super(message);
+		this.name = 'OperationOutcomeError';
+	}
 }
 
 /** The requests a hook may make, through the same client and for the same item. */

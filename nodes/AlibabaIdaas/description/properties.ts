@@ -214,6 +214,9 @@ export function operationFields(op: OperationSpec): INodeProperties[] {
 		}
 		top.push({ ...field, required, displayOptions: shown });
 	}
+	for (const field of op.hooks?.followUp?.fields ?? []) {
+		top.push({ ...field, displayOptions: { show: { ...display.show, ...field.displayOptions?.show } } });
+	}
 	if (optional.length > 0) {
 		const { name, displayName } = collectionOf(op);
 		top.push({
