@@ -64,7 +64,7 @@ export async function handleApi(deps: ApiDeps, req: IncomingMessage, res: Server
 		if (verdict.throttle) throw throttling((verdict.throttle.retryAfterSeconds ?? 1) * 1000);
 		if (verdict.error) {
 			const status = verdict.error.status ?? 500;
-			throw new ApiError(status, verdict.error.code ?? (status === 503 ? 'ServiceUnavailable' : 'InternalError'), 'Internal Server Error');
+			throw new ApiError(status, verdict.error.code ?? (status === 503 ? 'ServiceUnavailable' : 'InternalError'), verdict.error.message ?? 'Internal Server Error');
 		}
 		if (verdict.drop && !verdict.drop.afterWrite) return drop(deps, req);
 		await deps.faults.runHooks(event);

@@ -45,6 +45,8 @@ const ROUTES: Array<[method: string, pattern: RegExp, handler: ControlHandler]> 
 	['POST', /^oauth\/device\/expire$/, (emu, body) => ({ expired: emu.store.grants.expireDeviceCodes(body.user_code as string | undefined) })],
 	// What the person's browser does with a PAM OAuth authorization session: approve or refuse it.
 	// Whether Developer-API tokens carry the application's PAM grants (off unless the emulator was started so).
+	// Whether the OAuth endpoints ignore form bodies (a server that reads the query string only).
+	['PUT', /^oauth\/queryOnly$/, (emu, body) => ({ queryOnly: (emu.store.oauthQueryOnly = body.queryOnly === true) })],
 	['PUT', /^pam\/appToken$/, (emu, body) => ({ carriesPam: (emu.store.appTokenCarriesPam = body.carriesPam === true) })],
 	['POST', /^pam\/sessions\/([^/]+)$/, (emu, body, id) => emu.store.pam.finishSession(id, body.status === 'failed' ? 'failed' : 'completed')],
 	['POST', /^users$/, (emu, body) => userView(emu, emu.store.createUser({ primaryOrganizationalUnitId: emu.store.rootOrganizationalUnitId, ...body } as unknown as NewUser).userId)],
@@ -118,6 +120,7 @@ function summary(emu: Emulator) {
 		rateLimit: emu.rateLimit.get(),
 		paging: pagingView(emu),
 		appTokenCarriesPam: store.appTokenCarriesPam,
+		oauthQueryOnly: store.oauthQueryOnly,
 	};
 }
 

@@ -24,6 +24,8 @@ export interface FaultRule {
 	/** error: HTTP status (default 500) and code (default InternalError / ServiceUnavailable for 503). */
 	status?: number;
 	code?: string;
+	/** error: the message (default Internal Server Error). */
+	message?: string;
 	/** drop: run the request first, then drop the connection instead of answering ("response lost"). */
 	afterWrite?: boolean;
 }

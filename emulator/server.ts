@@ -40,6 +40,8 @@ export interface EmulatorOptions {
 	keepAliveTimeoutMs?: number;
 	/** Developer-API tokens carry the application's PAM grants too (pam/auth.ts); off by default. */
 	appTokenCarriesPam?: boolean;
+	/** The OAuth endpoints read the query string only, as the SDK and metadata place their parameters; off by default. */
+	oauthQueryOnly?: boolean;
 }
 
 /**
@@ -101,6 +103,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 			}
 			store.tokenLifetimeSeconds = options.tokenLifetimeSeconds ?? DEFAULT_TOKEN_LIFETIME_SECONDS;
 			store.appTokenCarriesPam = options.appTokenCarriesPam ?? false;
+			store.oauthQueryOnly = options.oauthQueryOnly ?? false;
 			events.reset(pushes);
 		});
 	const initial = options.generate ? { generate: options.generate } : options.seed;

@@ -34,6 +34,8 @@ export class Store extends UserStore {
 	tokenLifetimeSeconds = DEFAULT_TOKEN_LIFETIME_SECONDS;
 	/** Whether Developer-API tokens carry the application's PAM grants (pam/auth.ts); off as no source says they do. */
 	appTokenCarriesPam = false;
+	/** Whether the OAuth endpoints ignore a form body and read the query string only (handlers/oauth.ts); off by default. */
+	oauthQueryOnly = false;
 	/** Device codes, authorization codes and refresh tokens (the end-user grants). */
 	readonly grants = new Grants();
 

@@ -13,7 +13,12 @@ import { authenticateClient, checkClientId, GRANTS, oauthError, userScopes } fro
 /** Parameters from the query string (the SDK), the body (form, per the docs; JSON tolerated) and Basic auth. */
 export function oauthParams(ctx: Ctx): Record<string, string> {
 	const params: Record<string, string> = {};
-	for (const [key, value] of Object.entries(ctx.body)) if (typeof value === 'string') params[key] = value;
+	// A server that reads the query string only (where the SDK and the metadata put the parameters): the
+	// emulator's `oauthQueryOnly` switch, for the node's form-then-query fallback (transport/formFallback.ts).
+	if (ctx.store.oauthQueryOnly) {
+		// What such a server answers a form body: the first parameter it looks for is missing (every OAuth endpoint names its client).
+		if ([...ctx.query.keys()].length === 0) throw oauthError('invalid_request', 'Missing parameter: client_id');
+	} else for (const [key, value] of Object.entries(ctx.body)) if (typeof value === 'string') params[key] = value;
 	for (const [key, value] of ctx.query) params[key] ??= value;
 	const basic = /^Basic\s+(\S+)$/i.exec(ctx.req.headers.authorization ?? '')?.[1];
 	if (basic) {

@@ -59,8 +59,8 @@ describe(`request fuzzing (seed ${seed}, FUZZ_SEED to replay)`, () => {
 			for (const key of Object.keys(request.form ?? {})) expect(names.has(key)).toBe(true);
 			expect(() => JSON.stringify(request.body)).not.toThrow();
 			for (const param of op.params.filter((p) => p.required && p.in !== 'path')) {
-				// Operations sent as a form carry every non-path parameter there (sendAs: 'form').
-				const where = op.sendAs === 'form' ? (request.form ?? {}) : param.in === 'query' ? request.qs : request.body ?? {};
+				// Operations sent as a form carry every non-path parameter there (sendAs).
+				const where = op.sendAs ? (request.form ?? {}) : param.in === 'query' ? request.qs : request.body ?? {};
 				expect(where[param.name]).toBeDefined();
 			}
 		}

@@ -27,17 +27,20 @@ afterAll(async () => {
 });
 beforeEach(() => (wire.requests.length = 0));
 
-const FORM_SENT = ['GenerateToken', 'RevokeToken', 'GenerateDeviceCode', 'GenerateTokenByAuthorizationServer'];
+/** Per operation: a form body where IDaaS documents one, form then query where a secret would otherwise sit in a URL. */
+const SENT_AS = { GenerateToken: 'form', RevokeToken: 'formOrQuery', GenerateTokenByAuthorizationServer: 'formOrQuery', GenerateDeviceCode: undefined } as const;
 
-test('the metadata puts the OAuth parameters in the query; the catalog says so and sends them as a form', () => {
-	for (const apiName of FORM_SENT) {
+test('the metadata puts the OAuth parameters in the query; the catalog says so and decides per operation', () => {
+	for (const [apiName, sendAs] of Object.entries(SENT_AS)) {
 		const op = CATALOG.find((o) => o.apiName === apiName)!;
 		const wireParams = (fixture as Record<string, { params: Array<{ name: string; in: string }> }>)[apiName].params;
 		expect(wireParams.filter((p) => p.in !== 'path').every((p) => p.in === 'query')).toBe(true);
 		expect(op.params.filter((p) => p.in !== 'path').every((p) => p.in === 'query')).toBe(true);
-		expect(op.sendAs).toBe('form');
+		expect(op.sendAs).toBe(sendAs);
+		// A secret never goes in a URL first.
+		if (op.params.some((p) => p.sensitive)) expect(op.sendAs).toBeDefined();
 	}
-	expect(CATALOG.filter((op) => op.sendAs === 'form').map((op) => op.apiName).sort()).toEqual([...FORM_SENT].sort());
+	expect(CATALOG.filter((op) => op.sendAs).map((op) => op.apiName).sort()).toEqual(Object.keys(SENT_AS).filter((k) => SENT_AS[k as keyof typeof SENT_AS]).sort());
 });
 
 /** The one request a run sent to `path`; its URL must carry no query string at all. */
@@ -83,7 +86,66 @@ test('Revoke Token: the token and client secret in the body', async () => {
 	expect(sentTo('/oauth2/revoke')).toMatchObject({ token, client_secret: env.emu.application.clientSecret });
 });
 
-test('Generate Device Code: a form body too', async () => {
+test('Generate Device Code: the query string, as the SDK sends it (its scope is no secret)', async () => {
 	await harness.execute(node, { resource: 'token', operation: 'generateDeviceCode', additionalFields: { scope: 'openid' } });
-	expect(sentTo('/oauth2/device/code')).toMatchObject({ scope: 'openid' });
+	const sent = wire.requests.filter((r) => r.url.split('?')[0].endsWith('/oauth2/device/code'));
+	expect(sent).toHaveLength(1);
+	expect(new URL(sent[0].url, 'http://x').searchParams.get('scope')).toBe('openid');
+	expect(sent[0].body).toBe('');
+});
+
+describe('form body, then the query string when the server reads only that', () => {
+	const warn = jest.fn();
+	beforeAll(() => {
+		// n8n-core's execution contexts log through the Logger in its own copy of n8n's container.
+		const core = require.resolve('n8n-core');
+		const { Container } = require(require.resolve('@n8n/di', { paths: [core] })) as typeof import('@n8n/di');
+		const { Logger } = require(require.resolve('@n8n/backend-common', { paths: [core] })) as typeof import('@n8n/backend-common');
+		jest.spyOn(Container.get(Logger), 'warn').mockImplementation(warn);
+	});
+	beforeEach(() => {
+		warn.mockClear();
+		env.emu.store.oauthQueryOnly = false;
+	});
+	afterAll(() => (env.emu.store.oauthQueryOnly = false));
+
+	const cases = [
+		['Revoke Token', '/oauth2/revoke', () => ({ resource: 'token', operation: 'revoke', token: env.emu.issueAppToken() })],
+		['Generate by Authorization Server', '/authorizationServer/iauths_system/oauth2/token', () => ({ resource: 'token', operation: 'generateByAuthorizationServer', grant_type: 'client_credentials' })],
+	] as const;
+
+	test.each(cases)('%s: a server that reads the form gets one request, no query string', async (_name, path, parameters) => {
+		const params = parameters();
+		if ('token' in params) recordSecret(params.token);
+		const result = await harness.execute(node, params);
+		expect(result.error).toBeUndefined();
+		expect(sentTo(path)).toMatchObject({ client_secret: env.emu.application.clientSecret });
+		expect(warn).not.toHaveBeenCalled();
+	});
+
+	test.each(cases)('%s: a server that reads the query only gets one more request the SDK way, logged without values', async (_name, path, parameters) => {
+		env.emu.store.oauthQueryOnly = true;
+		const params = parameters();
+		if ('token' in params) recordSecret(params.token);
+		const result = await harness.execute(node, params);
+		expect(result.error).toBeUndefined();
+		const sent = wire.requests.filter((r) => r.url.split('?')[0].endsWith(path));
+		expect(sent).toHaveLength(2);
+		expect(sent[0].url).not.toContain('?');
+		expect(new URL(sent[1].url, 'http://x').searchParams.get('client_secret')).toBe(env.emu.application.clientSecret);
+		expect(warn).toHaveBeenCalledTimes(1);
+		const line = String(warn.mock.calls[0][0]);
+		expect(line).toContain('client_secret');
+		expect(line).not.toContain(env.emu.application.clientSecret);
+		if ('token' in params) expect(line).not.toContain(params.token);
+	});
+
+	test('a server that still finds a parameter missing gets one retry only, and its answer is the error', async () => {
+		env.emu.faults.add({ kind: 'error', action: 'GenerateTokenByAuthorizationServer', status: 400, code: 'invalid_request', message: 'Missing parameter: client_id' });
+		const result = await harness.execute(node, { resource: 'token', operation: 'generateByAuthorizationServer', grant_type: 'client_credentials' });
+		env.emu.faults.clear();
+		expect(result.error?.message).toContain('invalid_request');
+		expect(wire.requests.filter((r) => r.url.includes('/authorizationServer/'))).toHaveLength(2);
+		expect(warn).toHaveBeenCalledTimes(1);
+	});
 });

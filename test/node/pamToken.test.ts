@@ -80,6 +80,15 @@ describe('the PAM client token (the default)', () => {
 		expect(tokens('pam').at(-1)?.applicationId).toBe(m2m.applicationId);
 	});
 
+	test('asks once more with the parameters in the query string when the server reads no form body', async () => {
+		env.emu.store.oauthQueryOnly = true;
+		const result = await env.run(OBTAIN);
+		env.emu.store.oauthQueryOnly = false;
+		expect(result.error).toBeUndefined();
+		expect(env.requests('GenerateTokenByAuthorizationServer')).toBe(2);
+		expect(env.answered('GenerateTokenByAuthorizationServer')).toBe(1);
+	});
+
 	test('a refused PAM token request says it was the PAM token, with the IDaaS code and no secret', async () => {
 		Object.assign(env.harness.storedCredential, { customizePamClient: true, pamClientSecret: 'wrong-secret-value-123' });
 		const result = await env.run(OBTAIN);

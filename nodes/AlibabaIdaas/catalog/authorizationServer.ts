@@ -12,11 +12,10 @@ const text = (name: string, description: string, extra: Partial<ParamSpec> = {})
 
 /**
  * The token endpoint of the instance's authorization server (SDK 1.4.0), under the Token
- * resource next to the application's own endpoint. It takes no Authorization header; the SDK
- * sends every parameter in the query string (client.ts of
- * https://github.com/aliyun/alibabacloud-typescript-sdk, eiam-developerapi-20220225/src); we send
- * them as a form body, as for the application's token endpoint (token.ts). Its tokens can carry PAM scopes, e.g. `urn:cloud:idaas:pam|.all` as Alibaba's PAM client
- * asks for (https://github.com/cloud-idaas/idaas-java-pam-client-sdk).
+ * resource next to the application's own endpoint. It takes no Authorization header. Its tokens can
+ * carry PAM scopes, e.g. `urn:cloud:idaas:pam|.all` as Alibaba's PAM client asks for
+ * (https://github.com/cloud-idaas/idaas-java-pam-client-sdk); the credential's PAM token comes from here
+ * (transport/pamToken.ts).
  */
 export const authorizationServerOperations: readonly OperationSpec[] = [
 	{
@@ -29,7 +28,12 @@ export const authorizationServerOperations: readonly OperationSpec[] = [
 		method: 'POST',
 		path: `${INSTANCE_PREFIX}/authorizationServer/{authorizationServerId}/oauth2/token`,
 		auth: 'none',
-		sendAs: 'form',
+		// Form body with the SDK's query string as fallback: it carries the client secret (and codes, passwords,
+		// assertions), which must not sit in a URL, and OAuth token endpoints take form posts (RFC 6749 section
+		// 3.2), as IDaaS documents for GenerateToken; but the SDK sends every parameter in the query string
+		// (client.ts of https://github.com/aliyun/alibabacloud-typescript-sdk, eiam-developerapi-20220225/src)
+		// and no IDaaS source shows a form here, so a server that reads the query only gets a second try.
+		sendAs: 'formOrQuery',
 		idempotent: false,
 		response: 'object',
 		// The same tokens as GenerateToken's, behind the same switch.

@@ -19,9 +19,9 @@ export const ISSUED_TOKENS: SecretOutput = {
 };
 
 /**
- * The OAuth endpoints take no Authorization header. The official SDK sends every parameter in
- * the query string (Go SDK, API metadata `in: query`); the docs also show a form body, which is
- * what we send (`sendAs: 'form'`), so that secrets stay out of URLs.
+ * The OAuth endpoints take no Authorization header. The official SDK sends every parameter in the query
+ * string (Go SDK, TypeScript SDK client.ts, API metadata `in: query`). Where each entry's parameters go,
+ * and why, is in its `sendAs` comment.
  */
 export const tokenOperations: readonly OperationSpec[] = [
 	{
@@ -34,6 +34,8 @@ export const tokenOperations: readonly OperationSpec[] = [
 		method: 'POST',
 		path: `${OAUTH}/token`,
 		auth: 'none',
+		// Form body: IDaaS documents one for this endpoint (TS SDK 1.7.2's remarks show every grant form-encoded;
+		// C++ SDK and zh API metadata examples), and it carries the client secret, codes and passwords.
 		sendAs: 'form',
 		idempotent: false,
 		response: 'object',
@@ -81,7 +83,10 @@ export const tokenOperations: readonly OperationSpec[] = [
 		method: 'POST',
 		path: `${OAUTH}/revoke`,
 		auth: 'none',
-		sendAs: 'form',
+		// Form body with the SDK's query string as fallback: the token and the client secret must not sit in a
+		// URL, and RFC 7009 section 2.1 defines a form post; but no IDaaS source shows a form for this endpoint
+		// (SDK and metadata: query), so a server that reads the query only gets a second try the SDK's way.
+		sendAs: 'formOrQuery',
 		idempotent: true,
 		response: 'none',
 		params: [
@@ -101,7 +106,8 @@ export const tokenOperations: readonly OperationSpec[] = [
 		method: 'POST',
 		path: `${OAUTH}/device/code`,
 		auth: 'none',
-		sendAs: 'form',
+		// Query string, as the SDK and the metadata send it: no IDaaS source shows a form for this endpoint
+		// (RFC 8628 section 3.1 does), and its only parameter, the scope, is no secret.
 		idempotent: false,
 		response: 'object',
 		params: [{ name: 'scope', in: 'query', valueType: 'string', description: 'Space-separated scopes' }],

@@ -175,13 +175,18 @@ export interface OperationSpec {
 	/** The kind of object the operation returns or acts on, for simplify and error hints. */
 	subject?: 'user' | 'organizationalUnit' | 'group';
 	/**
-	 * `form`: every parameter except path ones goes in an application/x-www-form-urlencoded body,
-	 * although the metadata and the SDK put them in the query string (`in` keeps saying where the
-	 * metadata puts them). For the OAuth endpoints, whose secrets (client secret, codes, tokens,
-	 * passwords) must not sit in URLs that proxies and logs keep; RFC 6749 (sections 2.3.1, 4.1.3)
-	 * and IDaaS's docs show the token endpoint taking a form body.
+	 * Where the parameters go when the metadata and the SDK put them in the query string but a secret
+	 * (client secret, code, token, password) would then sit in URLs that proxies and logs keep (RFC 6749
+	 * sections 2.3.1 and 4.1.3, RFC 7009 section 2.1 define form posts). `in` keeps saying where the metadata
+	 * puts them; each entry gives its evidence.
+	 * `form`: every parameter except path ones in an application/x-www-form-urlencoded body (documented by
+	 *   IDaaS for the operation).
+	 * `formOrQuery`: a form body, undocumented by IDaaS for the operation; should the server answer that a
+	 *   parameter is missing (it read the query string only), the request is sent once more the SDK's way,
+	 *   parameters in the query string, and the fallback is logged without values (transport/formFallback.ts).
+	 * Absent: as the metadata says.
 	 */
-	sendAs?: 'form';
+	sendAs?: 'form' | 'formOrQuery';
 	/** What this operation does beyond the generic path; see OperationHooks. */
 	hooks?: OperationHooks;
 }

@@ -9,7 +9,7 @@ export interface HttpRequest {
 	url: string;
 	qs: Record<string, string | number | boolean>;
 	body?: Record<string, unknown>;
-	/** Sent as an application/x-www-form-urlencoded body instead of `body` (operations with `sendAs: 'form'`). */
+	/** Sent as an application/x-www-form-urlencoded body instead of `body` (operations with `sendAs`). */
 	form?: Record<string, string>;
 	/** Only for operations that send a token given in the node (userBearer, pamBearer). */
 	headers?: Record<string, string>;
@@ -63,7 +63,7 @@ function toHttpRequest(
 		if (!(param.name in normalized)) continue;
 		const value = normalized[param.name];
 		if (param.in === 'path') pathValues[param.name] = String(value);
-		else if (op.sendAs === 'form') (form ??= {})[param.name] = String(value);
+		else if (op.sendAs) (form ??= {})[param.name] = String(value);
 		else if (param.in === 'query') qs[param.name] = value as string | number | boolean;
 		else (body ??= {})[param.name] = value;
 	}
@@ -80,7 +80,7 @@ function toHttpRequest(
 		qs,
 		body: body ?? (hasBodyParams ? {} : undefined),
 	};
-	if (op.sendAs === 'form') request.form = form ?? {};
+	if (op.sendAs) request.form = form ?? {};
 	if (bearerToken !== undefined) request.headers = { Authorization: `Bearer ${bearerToken}` };
 	return request;
 }

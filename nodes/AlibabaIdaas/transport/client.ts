@@ -12,6 +12,7 @@ import { Limiter } from './limiter';
 import { resolveConnection } from './endpoint';
 import { isNotFound } from './errors';
 import { Exchanges } from './exchange';
+import { QueryFallback } from './formFallback';
 import { walkPages } from './paging';
 import type { RetryPolicy } from './retry';
 import { DEFAULT_RETRY, withRetries } from './retry';
@@ -77,6 +78,11 @@ export class IdaasClient {
 	 * the catalog's `auth`), or the exchanges alone for a token given in the node or no token.
 	 */
 	private senderOf(request: PreparedRequest): Sender {
+		const sender = this.tokenSenderOf(request);
+		return request.op.sendAs === 'formOrQuery' ? new QueryFallback(sender, request.op, this.ctx.logger) : sender;
+	}
+
+	private tokenSenderOf(request: PreparedRequest): Sender {
 		switch (request.tokenSource) {
 			case 'pamClient':
 				this.pamSession ??= new TokenSession(this.ctx, this.node, this.data, this.exchanges, pamTokenUse(this.connection, this.data));
