@@ -72,6 +72,32 @@ describe('the PAM client token (the default)', () => {
 		expect(stored.accessToken).toBe(developerToken);
 	});
 
+	test('two executions meeting the same expired token renew it once: the later one adopts the stored token', async () => {
+		await env.run(OBTAIN);
+		env.emu.store.expireAllTokens();
+		// Execution B's request (with the expired token) is held at the emulator until execution A has renewed.
+		let held!: () => void;
+		const bHeld = new Promise<void>((resolve) => (held = resolve));
+		let release!: () => void;
+		const aDone = new Promise<void>((resolve) => (release = resolve));
+		let first = true;
+		env.emu.faults.onRequest(async (event) => {
+			if (event.action !== 'ListAuthenticationTokens' || !first) return;
+			first = false;
+			held();
+			await aDone;
+		});
+		const b = env.run({ resource: 'authenticationToken', operation: 'getAll', consumerId: 'agent-1', credentialProviderIdentifier: 'demo-jwt-provider', returnAll: true });
+		await bHeld;
+		const a = await env.run(OBTAIN);
+		release();
+		expect(a.error).toBeUndefined();
+		expect((await b).error).toBeUndefined();
+		// One renewal for both: B was refused once with the old token, then sent A's.
+		expect(env.requests('GenerateTokenByAuthorizationServer')).toBe(2);
+		expect(env.emu.stats.byAction.ListAuthenticationTokens).toEqual({ 200: 1, 400: 1 });
+	});
+
 	test('a token issued for other PAM settings is not used: editing the section takes effect at once', async () => {
 		await env.run(OBTAIN);
 		const m2m = env.emu.apps.create({ scopes: ['urn:cloud:idaas:pam|.all'] });
