@@ -54,9 +54,11 @@ const text = (value: unknown) => (typeof value === 'string' ? value.trim() : '')
 export function pamClientSettings(data: ICredentialDataDecryptedObject): PamClientSettings {
 	const customized = data[PAM_FIELDS.toggle] === true;
 	const own = (field: string) => (customized ? text(data[field]) : '');
+	// A secret is taken as typed (not trimmed), as the application's is.
+	const ownSecret = customized && typeof data[PAM_FIELDS.clientSecret] === 'string' ? (data[PAM_FIELDS.clientSecret] as string) : '';
 	return {
 		clientId: own(PAM_FIELDS.clientId) || text(data.clientId),
-		clientSecret: (customized && typeof data[PAM_FIELDS.clientSecret] === 'string' && data[PAM_FIELDS.clientSecret] !== '' ? String(data[PAM_FIELDS.clientSecret]) : '') || String(data.clientSecret ?? ''),
+		clientSecret: ownSecret || String(data.clientSecret ?? ''),
 		authorizationServerId: own(PAM_FIELDS.authorizationServerId) || PAM_DEFAULT_AUTHORIZATION_SERVER,
 		scope: own(PAM_FIELDS.scope).replace(/\s+/g, ' ') || PAM_DEFAULT_SCOPE,
 		customized,
