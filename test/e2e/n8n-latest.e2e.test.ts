@@ -10,7 +10,7 @@ import { recordOutput, recordSecret } from '../setup/leakGuard';
 import { DemoEmulator, startDemoEmulator } from './helpers/emulator';
 import { describeE2E, nodeItems, ensureBuilt, ensureN8n, loadExample, N8nSandbox, NODE_TYPE, TRIGGER_TYPE } from './helpers/n8n';
 import { credentialRefs, withLocalNotifications } from './helpers/workflows';
-import { openCredential, testCredential } from './helpers/credentialRest';
+import { createCredential, openCredential, testCredential } from './helpers/credentialRest';
 
 const VERSION = '2.41.1';
 const skip = process.env.E2E_SKIP_LATEST === '1';
@@ -85,6 +85,17 @@ maybe(`n8n ${VERSION} on Node 24`, () => {
 		const opened = await openCredential(n8n, credentialId);
 		expect(opened.data.expiresAt).toMatch(/^\d{10}$/);
 		expect(await testCredential(n8n, opened)).toEqual({ status: 'OK', message: expect.any(String) });
+		// With Customize PAM Client on, the Test asks for the PAM client's token too and names it when refused.
+		const pam = { ...emulator.credentialData(), customizePamClient: true };
+		const pamBefore = emulator.requestsTo('GenerateTokenByAuthorizationServer');
+		expect(await testCredential(n8n, await createCredential(n8n, 'PAM client', pam))).toEqual({ status: 'OK', message: expect.any(String) });
+		expect(emulator.requestsTo('GenerateTokenByAuthorizationServer')).toBe(pamBefore + 1);
+		const wrong = ['not', 'the', 'pam', 'client', 'value'].join('-');
+		recordSecret(wrong);
+		const refused = await testCredential(n8n, await createCredential(n8n, 'PAM client refused', { ...pam, pamClientSecret: wrong }));
+		expect(refused.status).toBe('Error');
+		expect(refused.message).toContain('PAM');
+		expect(refused.message).not.toContain(wrong);
 		await n8n.stopServer();
 	});
 });
