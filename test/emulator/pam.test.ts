@@ -69,6 +69,15 @@ describe('PAM callers and scopes', () => {
 });
 
 describe('credentials', () => {
+	test('Create User-Exclusive keeps the credential external ID (Go SDK, 2026-05-13), and Obtain returns it', async () => {
+		const created = await h.call('CreateUserExclusiveCredential', {
+			body: { credentialIdentifier: 'ext-id-key', credentialName: 'K', credentialType: 'api_key', credentialExternalId: 'hr-4711', credentialContent: { apiKeyContent: { apiKey: 'sk-made-up' } } },
+		});
+		expect(created.status).toBe(200);
+		const read = await h.call('ObtainCredential', { query: { credentialIdentifier: 'ext-id-key' } });
+		expect(read.body.credentialExternalId).toBe('hr-4711');
+	});
+
 	test('an oauth_client credential carries its client ID and secret only', async () => {
 		const r = await h.call('ObtainCredential', { query: { credentialIdentifier: PAM_DEMO.oauthCredential } });
 		// eslint-disable-next-line @n8n/community-nodes/no-hardcoded-secrets -- a made-up value for tests and the emulator, not a real secret
