@@ -75,8 +75,8 @@ export class AlibabaIdaasEventTrigger implements INodeType {
 				name: 'fullPush',
 				type: 'options',
 				options: [
-					{ name: 'Emit Each Record', value: 'emit', description: 'One item per user and organizational unit (events user.push and organizationalUnit.push)' },
 					{ name: 'Acknowledge and Skip', value: 'skip' },
+					{ name: 'Emit Each Record', value: 'emit', description: 'One item per user and organizational unit (events user.push and organizationalUnit.push)' },
 				],
 				default: 'emit',
 				description: 'What to do with the records of a one-click full push from the console',
