@@ -385,7 +385,9 @@ describe('Alibaba Cloud IDaaS Trigger (polls through n8n-core against the emulat
 		dir.addUser();
 		const { PollContext } = await import('n8n-core');
 		const proto = PollContext.prototype as unknown as { getPollBudgetMs?: () => number };
-		proto.getPollBudgetMs = () => 1;
+		// An accessor, not a value: n8n-core 2.41 assigns the budget in PollContext's constructor, which a setter
+		// that ignores it survives (2.8 has no budget at all).
+		Object.defineProperty(proto, 'getPollBudgetMs', { get: () => () => 1, set: () => undefined, configurable: true });
 		try {
 			emu.faults.latency(5);
 			await expect(harness.poll(trigger, { events: ALL }, { staticData })).rejects.toThrow(/time budget/);
