@@ -65,7 +65,8 @@ export class AlibabaIdaasEventTrigger implements INodeType {
 				required: true,
 				options: [
 					{ name: 'All Changes', value: ALL, description: 'Every user, organizational unit and group change, including event types added to IDaaS later' },
-					...CHANGE_EVENTS.map((t) => ({ name: t.name, value: t.key })),
+					// Alphabetical after All Changes, as n8n's UI guidelines ask (https://docs.n8n.io/integrations/creating-nodes/plan/node-ui-design/#lists).
+					...CHANGE_EVENTS.map((t) => ({ name: t.name, value: t.key })).sort((a, b) => a.name.localeCompare(b.name)),
 				],
 				default: [ALL],
 				description: 'Changes to start the workflow for; the others are acknowledged to IDaaS as skipped',
