@@ -2,6 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import type { EventType } from './eventTypes';
 import type { RawEvent } from './payload';
+import { MAX_TIME_MS } from '../AlibabaIdaas/output/simplify';
 
 /**
  * One output item per event. Records keep the names IDaaS sent unless simplified; simplifying
@@ -18,10 +19,14 @@ export interface ItemContext {
 
 const TIME_FIELDS = ['createTime', 'updateTime', 'lastUpdatedTime', 'registerTime', 'accountExpireTime', 'lockExpireTime'];
 
-/** Epoch ms (number or numeric string) as ISO; -1 ("never") and blanks as null. */
-export function isoTime(value: unknown): string | null {
+/**
+ * Epoch ms (number or numeric string) as ISO; -1 ("never") and blanks as null; a number beyond
+ * what a Date holds (Long.MAX_VALUE for "never") as sent.
+ */
+export function isoTime(value: unknown): string | number | null {
 	const ms = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
 	if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) return null;
+	if (ms > MAX_TIME_MS) return typeof value === 'number' ? value : String(value);
 	return new Date(ms).toISOString();
 }
 
