@@ -39,8 +39,27 @@ function compact(record: Record<string, unknown>): IDataObject {
 	return Object.fromEntries(Object.entries(record).filter(([, v]) => v !== undefined)) as IDataObject;
 }
 
+/** Thrown for a record whose shape the simplified item cannot be read from; the event is answered failed. */
+export class RecordShapeError extends Error {
+	constructor(message: string) {
+		super(message);
+		this.name = 'RecordShapeError';
+	}
+}
+
+/** The user's organizational units: a list of objects, or absent; anything else is not what IDaaS documents. */
+function organizationalUnits(u: IDataObject): IDataObject[] {
+	const name = u.userOrganizationalUnits !== undefined ? 'userOrganizationalUnits' : 'organizationalUnits';
+	const ous = pick(u, name);
+	if (ous === undefined || ous === null) return [];
+	if (!Array.isArray(ous) || !ous.every((ou) => ou !== null && typeof ou === 'object' && !Array.isArray(ou))) {
+		throw new RecordShapeError(`The user record's ${name} is not a list of organizational units`);
+	}
+	return ous as IDataObject[];
+}
+
 function simpleUser(u: IDataObject): IDataObject {
-	const ous = (pick(u, 'userOrganizationalUnits', 'organizationalUnits') as IDataObject[] | undefined) ?? [];
+	const ous = organizationalUnits(u);
 	const primary = ous.find((ou) => ou.primary === true);
 	return compact({
 		userId: u.userId,

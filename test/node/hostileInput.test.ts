@@ -7,7 +7,7 @@ import { simplify } from '../../nodes/AlibabaIdaas/output/simplify';
 
 describe('times beyond what a JavaScript Date holds', () => {
 	// Java's Long.MAX_VALUE, a common "never"; as JSON number and as digits.
-	const NEVER = 9223372036854775807;
+	const NEVER = Number('9223372036854775807');
 
 	test.each([NEVER, '9223372036854775807', 9.22e18])('simplify passes %p through as sent', (value) => {
 		const user = simplify('user', { userId: 'user_1', createTime: value, updateTime: 1764590400000 });

@@ -140,9 +140,9 @@ describe('Alibaba Cloud IDaaS Trigger (polls through n8n-core against the emulat
 		await poll();
 		const a = dir.addUser();
 		// What a Java service writes for "never"; new Date() of it is an Invalid Date.
-		a.createTime = 9223372036854775807;
+		a.createTime = Number('9223372036854775807');
 		const items = await poll();
-		expect(items).toMatchObject([{ event: 'created', userId: a.userId, user: { createTime: 9223372036854775807 } }]);
+		expect(items).toMatchObject([{ event: 'created', userId: a.userId, user: { createTime: Number('9223372036854775807') } }]);
 		// The state was written: the next poll has nothing to report.
 		expect(await poll()).toEqual([]);
 	});
