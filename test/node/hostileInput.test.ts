@@ -1,4 +1,9 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import { catalogOp } from '../../nodes/AlibabaIdaas/catalog';
+import { responseItem } from '../../nodes/AlibabaIdaas/output/items';
 import { simplify } from '../../nodes/AlibabaIdaas/output/simplify';
+import type { ItemRequest } from '../../nodes/AlibabaIdaas/request/read';
 
 /**
  * Odd values the API or a user may hand the node: each must give a clear result, never a crash
@@ -13,5 +18,79 @@ describe('times beyond what a JavaScript Date holds', () => {
 		const user = simplify('user', { userId: 'user_1', createTime: value, updateTime: 1764590400000 });
 		expect(user).toEqual({ userId: 'user_1', createTime: value, updateTime: '2025-12-01T12:00:00.000Z' });
 		expect(simplify('group', { groupId: 'group_1', groupName: 'G', updateTime: value })).toMatchObject({ updateTime: value });
+	});
+});
+
+describe('operations that return secrets output an allowlist of fields', () => {
+	const SECRET = 'sk-live-0123456789abcdef';
+	const output = (apiName: string, body: IDataObject, includeSecrets = false) =>
+		responseItem({ op: catalogOp(apiName), values: {}, simplify: true, includeSecrets } as unknown as ItemRequest, body);
+	const leaks = (item: unknown) => JSON.stringify(item).includes(SECRET);
+
+	test('a secret under a list, in a JSON text, in another letter case or in a new credential type is withheld', () => {
+		const item = output('ObtainCredential', {
+			credentialIdentifier: 'llm-key',
+			credentialType: 'future_type',
+			status: 'enabled',
+			credentialContent: {
+				apiKeyContent: { apiKey: SECRET, ApiKey: SECRET },
+				apiKeyContents: [{ apiKey: SECRET }],
+				certificateContent: { privateKey: SECRET },
+				oauthClientContent: { clientId: 'client-1', clientSecret: SECRET, extra: JSON.stringify({ clientSecret: SECRET }) },
+			},
+			// A field IDaaS may add at the top, holding a secret in JSON text.
+			rawContent: JSON.stringify({ apiKey: SECRET }),
+		});
+		expect(leaks(item)).toBe(false);
+		expect(item).toEqual({
+			credentialIdentifier: 'llm-key',
+			credentialType: 'future_type',
+			status: 'enabled',
+			credentialContent: {
+				apiKeyContent: { apiKey: '[redacted]', ApiKey: '[redacted]' },
+				apiKeyContents: [{ apiKey: '[redacted]' }],
+				certificateContent: { privateKey: '[redacted]' },
+				oauthClientContent: { clientId: 'client-1', clientSecret: '[redacted]', extra: '[redacted]' },
+			},
+			rawContent: '[redacted]',
+		});
+		expect(output('ObtainCredential', { credentialContent: { apiKeyContent: { apiKey: SECRET } } }, true)).toEqual({ credentialContent: { apiKeyContent: { apiKey: SECRET } } });
+	});
+
+	test('a known-safe field holding JSON text is withheld too', () => {
+		expect(output('ObtainCredential', { description: JSON.stringify({ apiKey: SECRET }) })).toEqual({ description: '[redacted]' });
+	});
+
+	test('STS keys of a vendor added later, and in another letter case, are withheld; key IDs and expiry stay', () => {
+		const item = output('ObtainCloudAccountRoleAccessCredential', {
+			cloudAccountRoleName: 'ops',
+			cloudAccountRoleAccessCredential: {
+				accessCredentialExpiresAt: 1764590400,
+				alibabaCloudStsToken: { accessKeyId: 'STS.abc', AccessKeySecret: SECRET, expiration: '2025-12-01T12:00:00Z' },
+				googleCloudStsToken: { accessToken: SECRET },
+			},
+		});
+		expect(leaks(item)).toBe(false);
+		expect(item).toMatchObject({
+			cloudAccountRoleName: 'ops',
+			cloudAccountRoleAccessCredential: { accessCredentialExpiresAt: 1764590400, alibabaCloudStsToken: { accessKeyId: 'STS.abc', expiration: '2025-12-01T12:00:00Z' } },
+		});
+	});
+
+	test('Generate Device Code withholds the device code and shows what the user is to be told', () => {
+		const item = output('GenerateDeviceCode', {
+			device_code: SECRET,
+			user_code: 'ABCD-EFGH',
+			verification_uri: 'https://example.com/device',
+			expires_in: 1200,
+			interval: 5,
+		});
+		expect(item).toEqual({ device_code: '[redacted]', user_code: 'ABCD-EFGH', verification_uri: 'https://example.com/device', expires_in: 1200, interval: 5 });
+		expect(output('GenerateDeviceCode', { device_code: SECRET }, true)).toEqual({ device_code: SECRET });
+	});
+
+	test('issued tokens: only type, lifetime and scope are shown', () => {
+		const item = output('GenerateToken', { token_type: 'Bearer', access_token: SECRET, Refresh_Token: SECRET, expires_in: 7200, scope: 'openid', session: [SECRET] });
+		expect(item).toEqual({ token_type: 'Bearer', access_token: '[redacted]', Refresh_Token: '[redacted]', expires_in: 7200, scope: 'openid', session: ['[redacted]'] });
 	});
 });
