@@ -22,10 +22,10 @@ describe('times beyond what a JavaScript Date holds', () => {
 });
 
 describe('operations that return secrets output an allowlist of fields', () => {
-	const SECRET = 'sk-live-0123456789abcdef';
+	const PLANTED = 'planted-value-0123456789';
 	const output = (apiName: string, body: IDataObject, includeSecrets = false) =>
 		responseItem({ op: catalogOp(apiName), values: {}, simplify: true, includeSecrets } as unknown as ItemRequest, body);
-	const leaks = (item: unknown) => JSON.stringify(item).includes(SECRET);
+	const leaks = (item: unknown) => JSON.stringify(item).includes(PLANTED);
 
 	test('a secret under a list, in a JSON text, in another letter case or in a new credential type is withheld', () => {
 		const item = output('ObtainCredential', {
@@ -33,13 +33,13 @@ describe('operations that return secrets output an allowlist of fields', () => {
 			credentialType: 'future_type',
 			status: 'enabled',
 			credentialContent: {
-				apiKeyContent: { apiKey: SECRET, ApiKey: SECRET },
-				apiKeyContents: [{ apiKey: SECRET }],
-				certificateContent: { privateKey: SECRET },
-				oauthClientContent: { clientId: 'client-1', clientSecret: SECRET, extra: JSON.stringify({ clientSecret: SECRET }) },
+				apiKeyContent: { apiKey: PLANTED, ApiKey: PLANTED },
+				apiKeyContents: [{ apiKey: PLANTED }],
+				certificateContent: { privateKey: PLANTED },
+				oauthClientContent: { clientId: 'client-1', clientSecret: PLANTED, extra: JSON.stringify({ clientSecret: PLANTED }) },
 			},
 			// A field IDaaS may add at the top, holding a secret in JSON text.
-			rawContent: JSON.stringify({ apiKey: SECRET }),
+			rawContent: JSON.stringify({ apiKey: PLANTED }),
 		});
 		expect(leaks(item)).toBe(false);
 		expect(item).toEqual({
@@ -54,11 +54,11 @@ describe('operations that return secrets output an allowlist of fields', () => {
 			},
 			rawContent: '[redacted]',
 		});
-		expect(output('ObtainCredential', { credentialContent: { apiKeyContent: { apiKey: SECRET } } }, true)).toEqual({ credentialContent: { apiKeyContent: { apiKey: SECRET } } });
+		expect(output('ObtainCredential', { credentialContent: { apiKeyContent: { apiKey: PLANTED } } }, true)).toEqual({ credentialContent: { apiKeyContent: { apiKey: PLANTED } } });
 	});
 
 	test('a known-safe field holding JSON text is withheld too', () => {
-		expect(output('ObtainCredential', { description: JSON.stringify({ apiKey: SECRET }) })).toEqual({ description: '[redacted]' });
+		expect(output('ObtainCredential', { description: JSON.stringify({ apiKey: PLANTED }) })).toEqual({ description: '[redacted]' });
 	});
 
 	test('STS keys of a vendor added later, and in another letter case, are withheld; key IDs and expiry stay', () => {
@@ -66,8 +66,8 @@ describe('operations that return secrets output an allowlist of fields', () => {
 			cloudAccountRoleName: 'ops',
 			cloudAccountRoleAccessCredential: {
 				accessCredentialExpiresAt: 1764590400,
-				alibabaCloudStsToken: { accessKeyId: 'STS.abc', AccessKeySecret: SECRET, expiration: '2025-12-01T12:00:00Z' },
-				googleCloudStsToken: { accessToken: SECRET },
+				alibabaCloudStsToken: { accessKeyId: 'STS.abc', AccessKeySecret: PLANTED, expiration: '2025-12-01T12:00:00Z' },
+				googleCloudStsToken: { accessToken: PLANTED },
 			},
 		});
 		expect(leaks(item)).toBe(false);
@@ -79,18 +79,18 @@ describe('operations that return secrets output an allowlist of fields', () => {
 
 	test('Generate Device Code withholds the device code and shows what the user is to be told', () => {
 		const item = output('GenerateDeviceCode', {
-			device_code: SECRET,
+			device_code: PLANTED,
 			user_code: 'ABCD-EFGH',
 			verification_uri: 'https://example.com/device',
 			expires_in: 1200,
 			interval: 5,
 		});
 		expect(item).toEqual({ device_code: '[redacted]', user_code: 'ABCD-EFGH', verification_uri: 'https://example.com/device', expires_in: 1200, interval: 5 });
-		expect(output('GenerateDeviceCode', { device_code: SECRET }, true)).toEqual({ device_code: SECRET });
+		expect(output('GenerateDeviceCode', { device_code: PLANTED }, true)).toEqual({ device_code: PLANTED });
 	});
 
 	test('issued tokens: only type, lifetime and scope are shown', () => {
-		const item = output('GenerateToken', { token_type: 'Bearer', access_token: SECRET, Refresh_Token: SECRET, expires_in: 7200, scope: 'openid', session: [SECRET] });
+		const item = output('GenerateToken', { token_type: 'Bearer', access_token: PLANTED, Refresh_Token: PLANTED, expires_in: 7200, scope: 'openid', session: [PLANTED] });
 		expect(item).toEqual({ token_type: 'Bearer', access_token: '[redacted]', Refresh_Token: '[redacted]', expires_in: 7200, scope: 'openid', session: ['[redacted]'] });
 	});
 });
