@@ -4,6 +4,7 @@ import { catalogOp } from '../../nodes/AlibabaIdaas/catalog';
 import { responseItem } from '../../nodes/AlibabaIdaas/output/items';
 import { simplify } from '../../nodes/AlibabaIdaas/output/simplify';
 import type { ItemRequest } from '../../nodes/AlibabaIdaas/request/read';
+import { normalizeValue } from '../../nodes/AlibabaIdaas/request/validation';
 
 /**
  * Odd values the API or a user may hand the node: each must give a clear result, never a crash
@@ -92,5 +93,32 @@ describe('operations that return secrets output an allowlist of fields', () => {
 	test('issued tokens: only type, lifetime and scope are shown', () => {
 		const item = output('GenerateToken', { token_type: 'Bearer', access_token: PLANTED, Refresh_Token: PLANTED, expires_in: 7200, scope: 'openid', session: [PLANTED] });
 		expect(item).toEqual({ token_type: 'Bearer', access_token: '[redacted]', Refresh_Token: '[redacted]', expires_in: 7200, scope: 'openid', session: ['[redacted]'] });
+	});
+});
+
+describe('input the node must refuse, naming the field', () => {
+	const param = (apiName: string, name: string) => catalogOp(apiName).params.find((p) => p.name === name)!;
+	const duration = param('ObtainCloudAccountRoleAccessCredential', 'durationSeconds');
+	const expiration = param('GenerateJwtAuthenticationToken', 'expiration');
+
+	test.each([['0x384'], [' 1e3 '], ['1e3'], ['0b1110000100'], ['900.0'], ['']])('an integer given as %p is refused', (value) => {
+		expect(() => normalizeValue(duration, value)).toThrow(/Duration \(Seconds\) \(durationSeconds\) must be a whole number/);
+	});
+
+	test.each([[1e21], [2 ** 53], ['9007199254740993']])('an integer beyond the exact range (%p) is refused', (value) => {
+		expect(() => normalizeValue(expiration, value)).toThrow(/Expiration \(Seconds\) \(expiration\) must be a whole number/);
+	});
+
+	test('decimal digits, also with spaces around and from a number, are read', () => {
+		expect(normalizeValue(duration, ' 900 ')).toBe(900);
+		expect(normalizeValue(duration, 3600)).toBe(3600);
+	});
+
+	test.each([['urn:cloud:idaas'], ['urn:cloud:idaas:pam'], ['URN:Cloud:IDaaS:x'], [['https://api.example.com', 'urn:cloud:idaas:pam']]])('the audience %p is refused', (value) => {
+		expect(() => normalizeValue(param('GenerateJwtAuthenticationToken', 'audiences'), value)).toThrow(/Audiences \(audiences\) "[^"]*" is not allowed: values starting with urn:cloud:idaas are reserved/);
+	});
+
+	test('other audiences pass', () => {
+		expect(normalizeValue(param('GenerateJwtAuthenticationToken', 'audiences'), 'https://api.example.com, urn:example:cloud:idaas')).toEqual(['https://api.example.com', 'urn:example:cloud:idaas']);
 	});
 });

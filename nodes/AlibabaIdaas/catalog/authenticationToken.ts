@@ -87,6 +87,7 @@ export const authenticationTokenOperations: readonly OperationSpec[] = [
 				valueType: 'stringList',
 				required: true,
 				description: 'The JWT aud claim; must not start with urn:cloud:idaas',
+				reservedPrefix: 'urn:cloud:idaas',
 			},
 			{ name: 'issuer', in: 'body', valueType: 'string', description: "The JWT iss claim; defaults to the provider's issuer" },
 			{

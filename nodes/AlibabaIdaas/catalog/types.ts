@@ -53,6 +53,8 @@ export interface ParamSpec {
 	idKind?: IdKind;
 	format?: TextFormat;
 	maxLength?: number;
+	/** A beginning the API reserves (compared in any letter case): a value starting with it is refused. */
+	reservedPrefix?: string;
 	min?: number;
 	max?: number;
 	/** A secret the node must never echo (passwords, client secrets, tokens). */
