@@ -70,7 +70,7 @@ describe('one malformed event in a delivery', () => {
 			{ eventId: good.eventId, eventCode: 'SUCCESS', eventMessage: 'duplicate' },
 			{ eventId: never.eventId, eventCode: 'SUCCESS', eventMessage: 'duplicate' },
 		]);
-		expect(retry.webhookResponse!.failedEvents.map((e: { eventId: string }) => e.eventId)).toEqual([asText.eventId, holdsNull.eventId]);
+		expect((retry.webhookResponse!.failedEvents as Array<{ eventId: string }>).map((e) => e.eventId)).toEqual([asText.eventId, holdsNull.eventId]);
 		expect(receiver.items().map((i) => i.eventId)).toEqual([good.eventId, never.eventId]);
 	});
 
