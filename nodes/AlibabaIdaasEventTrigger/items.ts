@@ -1,8 +1,8 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import { MAX_TIME_MS } from '../AlibabaIdaas/output/simplify';
 import type { EventType } from './eventTypes';
 import type { RawEvent } from './payload';
-import { MAX_TIME_MS } from '../AlibabaIdaas/output/simplify';
 
 /**
  * One output item per event. Records keep the names IDaaS sent unless simplified; simplifying
