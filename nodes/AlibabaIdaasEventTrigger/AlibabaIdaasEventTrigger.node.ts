@@ -227,6 +227,7 @@ export class AlibabaIdaasEventTrigger implements INodeType {
 
 /** The event's item, or why it could not be built (the record does not have the documented shape). */
 function buildItem(event: RawEvent, ctx: ItemContext): IDataObject | Error {
+	if (event.problem) return new Error(event.problem);
 	try {
 		return toItem(event, describeCode(event.eventType), ctx);
 	} catch (error) {

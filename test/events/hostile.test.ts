@@ -74,6 +74,15 @@ describe('one malformed event in a delivery', () => {
 		expect(receiver.items().map((i) => i.eventId)).toEqual([good.eventId, never.eventId]);
 	});
 
+	test('a record that is not JSON fails only its own event', async () => {
+		const good = event({ userId: 'user_fine' });
+		const broken = { ...event({}), bizData: '{"userId": "user_cut' };
+		const result = await receiver.call(body(broken, good));
+		expect(result.status).toBe(200);
+		expect(result.items.map((i) => i.eventId)).toEqual([good.eventId]);
+		expect(result.webhookResponse!.failedEvents).toEqual([{ eventId: broken.eventId, eventCode: 'failed', eventMessage: 'The bizData is not JSON' }]);
+	});
+
 	test('a bad event is not recorded as seen: once its sender fixes it, the same ID is emitted', async () => {
 		const bad = event({ userId: 'user_fixed', userOrganizationalUnits: '[]' });
 		expect((await receiver.call(body(bad))).items).toEqual([]);
