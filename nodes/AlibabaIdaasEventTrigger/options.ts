@@ -12,8 +12,8 @@ import { DEFAULT_LIMIT } from './ledger';
 
 export const MAX_CLOCK_SKEW = 600;
 export const MIN_REMEMBERED = 100;
-/** Each ID takes 13 characters of the workflow's static data. */
-export const MAX_REMEMBERED = 100_000;
+/** Each ID takes 13 characters of the workflow's static data: the most is 13 MB. */
+export const MAX_REMEMBERED = 1_000_000;
 
 export interface TriggerOptions {
 	skewSeconds: number;

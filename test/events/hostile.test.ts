@@ -118,7 +118,7 @@ describe('number options an expression set to nonsense refuse the delivery', () 
 		expect((await receiver.call(body(e))).items).toHaveLength(1);
 		receiver.parameters.options = { rememberedEvents };
 		expect(await receiver.call(body(e))).toMatchObject({ status: 500, items: [] });
-		expect(receiver.logs.at(-1)).toMatch(/Remembered Event IDs must be a whole number from 100 to 100000/);
+		expect(receiver.logs.at(-1)).toMatch(/Remembered Event IDs must be a whole number from 100 to 1000000/);
 		receiver.parameters.options = {};
 		expect((await receiver.call(body(e))).items).toEqual([]);
 		expect(receiver.items()).toHaveLength(1);
