@@ -17,4 +17,12 @@ module.exports = {
 	// Fails the run when a secret or token shows up in anything a node produced (leakGuard.ts).
 	globalSetup: '<rootDir>/test/setup/globalSetup.ts',
 	globalTeardown: '<rootDir>/test/setup/globalTeardown.ts',
+	// scripts/newest-n8n-libs.mjs: the same tests against the newest n8n-workflow and n8n-core on the registry,
+	// installed outside the package's dependencies. End-to-end files run whole n8n releases instead.
+	...(process.env.NEWEST_N8N_LIBS
+		? {
+				moduleNameMapper: { '^(n8n-workflow|n8n-core)(/.*)?$': `${process.env.NEWEST_N8N_LIBS}/$1$2` },
+				testPathIgnorePatterns: ['/node_modules/', '/test/e2e/'],
+			}
+		: {}),
 };

@@ -114,6 +114,19 @@ async function requestToken(
 }
 
 /**
+ * The Test button's endpoint, as resolveBaseUrl (transport/endpoint.ts) gives it: a bare custom host
+ * gets https://. What resolveBaseUrl refuses (plain http other than to loopback, user info, a query
+ * or fragment) becomes a URL with the made-up scheme `https-required:`, which n8n's HTTP client
+ * rejects ("Unsupported protocol https-required:") before it connects: the client secret in the
+ * test's body is never sent in clear text. The test request is an expression, so it cannot call
+ * resolveBaseUrl itself.
+ */
+const CUSTOM_BASE =
+	'((/^[a-z][a-z0-9+.-]*:\\/\\//i.test(String($credentials.customEndpoint).trim()) ? "" : "https://") + String($credentials.customEndpoint).trim().replace(/\\/+$/, ""))';
+const ALLOWED_BASE = '/^(https:\\/\\/[^\\/?#@\\s]+|http:\\/\\/(localhost|127(\\.\\d{1,3}){3}|\\[::1\\])(:\\d+)?)(\\/[^?#@\\s]*)?$/i';
+const TEST_BASE_URL = `={{ $credentials.region === "custom" ? (${ALLOWED_BASE}.test(${CUSTOM_BASE}) ? ${CUSTOM_BASE} : "https-required://" + ${CUSTOM_BASE}.replace(/^[a-z][a-z0-9+.-]*:\\/\\//i, "")) : "https://" + $credentials.region }}`;
+
+/**
  * Client-credentials access to the IDaaS Developer API of one application.
  *
  * The token lives in the hidden, expirable `accessToken` field. n8n calls preAuthentication when
@@ -335,8 +348,7 @@ export class AlibabaIdaasApi implements ICredentialType {
 	 */
 	test: ICredentialTestRequest = {
 		request: {
-			baseURL:
-				'={{ $credentials.region === "custom" ? (/^[a-z][a-z0-9+.-]*:\\/\\//i.test(String($credentials.customEndpoint).trim()) ? "" : "https://") + String($credentials.customEndpoint).trim().replace(/\\/+$/, "") : "https://" + $credentials.region }}',
+			baseURL: TEST_BASE_URL,
 			url: `=/v2/{{ encodeURIComponent(String($credentials.instanceId).trim()) }}/{{ $credentials.${PAM_FIELDS.toggle} === true ? "authorizationServer/" + encodeURIComponent(String($credentials.${PAM_FIELDS.authorizationServerId} ?? "").trim() || "${PAM_DEFAULT_AUTHORIZATION_SERVER}") : encodeURIComponent(String($credentials.applicationId).trim()) }}${TOKEN_PATH}`,
 			method: 'POST',
 			headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },

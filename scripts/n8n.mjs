@@ -16,6 +16,10 @@
  * A marker file records a finished install, so a second run returns at once. Concurrent callers (parallel test
  * workers, `npm start` next to `npm test`) wait on a lock directory instead of installing twice.
  * `N8N_SANDBOX_DIR` moves the sandbox; `XDG_CACHE_HOME` moves the default with the other caches.
+ *
+ * `N8N_EXTERNAL_PREFIX=<dir>` uses an n8n installed elsewhere instead, `<dir>/node_modules/n8n`, run on the Node that
+ * runs this script, whatever version is asked for: the official Docker image has n8n in /usr/local/lib, and n8n 3
+ * publishes no runnable npm package (.github/workflows/n8n3.yml).
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -150,8 +154,20 @@ export async function ensureNode24() {
 	});
 }
 
+/** An n8n installed outside the sandbox (N8N_EXTERNAL_PREFIX), or undefined. */
+function externalPaths(version) {
+	const prefix = process.env.N8N_EXTERNAL_PREFIX;
+	if (!prefix) return undefined;
+	const dir = resolve(prefix);
+	const cli = join(dir, 'node_modules', 'n8n', 'bin', 'n8n');
+	const node = process.execPath;
+	return { version, dir, node, nodeBinDir: dirname(node), nodeHome: undefined, cli, installed: existsSync(cli) };
+}
+
 /** Where a version lives; `node` is the executable to run its CLI with. */
 export function n8nPaths(version = DEFAULT_VERSION) {
+	const external = externalPaths(version);
+	if (external) return external;
 	const recipe = VERSIONS[version];
 	if (!recipe) throw new Error(`n8n ${version} is not supported here; choose one of ${Object.keys(VERSIONS).join(', ')}`);
 	const dir = join(SANDBOX, `n8n-${version}`);
@@ -172,6 +188,11 @@ export function n8nPaths(version = DEFAULT_VERSION) {
 
 /** Installs n8n `version` unless the marker says it is there; returns n8nPaths(). */
 export async function ensureN8n(version = DEFAULT_VERSION) {
+	const external = externalPaths(version);
+	if (external) {
+		if (!external.installed) throw new Error(`N8N_EXTERNAL_PREFIX: no n8n at ${external.cli}`);
+		return external;
+	}
 	const p = n8nPaths(version);
 	const recipe = VERSIONS[version];
 	if (readMarker(p.dir) && existsSync(p.cli) && existsSync(p.node)) return { ...p, installed: true };

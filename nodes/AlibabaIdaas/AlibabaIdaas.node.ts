@@ -59,7 +59,8 @@ export class AlibabaIdaas implements INodeType {
 				name: 'resource',
 				type: 'options',
 				noDataExpression: true,
-				options: RESOURCES.map(({ name, value, description }) => ({ name, value, description })),
+				// Alphabetical, as n8n's UI guidelines ask (https://docs.n8n.io/integrations/creating-nodes/plan/node-ui-design/#lists).
+				options: RESOURCES.map(({ name, value, description }) => ({ name, value, description })).sort((a, b) => a.name.localeCompare(b.name)),
 				default: 'user',
 			},
 			...RESOURCES.flatMap(({ value }) => resourceProperties(value, extrasOf(value))),

@@ -8,11 +8,13 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { accept, emptyAnswer, refuse, SKIPPED, SUCCESS } from './answer';
+import { accept, emptyAnswer, FAILED, refuse, SKIPPED, SUCCESS } from './answer';
 import { describeCode, EVENT_TYPES, type EventType } from './eventTypes';
-import { toItem } from './items';
+import { type ItemContext, toItem } from './items';
 import { EventRejected } from './jose';
 import { claimNew, DEFAULT_LIMIT } from './ledger';
+import { MAX_CLOCK_SKEW, MAX_REMEMBERED, MIN_REMEMBERED, readOptions } from './options';
+import type { RawEvent } from './payload';
 import { receive } from './receive';
 
 /**
@@ -65,7 +67,8 @@ export class AlibabaIdaasEventTrigger implements INodeType {
 				required: true,
 				options: [
 					{ name: 'All Changes', value: ALL, description: 'Every user, organizational unit and group change, including event types added to IDaaS later' },
-					...CHANGE_EVENTS.map((t) => ({ name: t.name, value: t.key })),
+					// Alphabetical after All Changes, as n8n's UI guidelines ask (https://docs.n8n.io/integrations/creating-nodes/plan/node-ui-design/#lists).
+					...CHANGE_EVENTS.map((t) => ({ name: t.name, value: t.key })).sort((a, b) => a.name.localeCompare(b.name)),
 				],
 				default: [ALL],
 				description: 'Changes to start the workflow for; the others are acknowledged to IDaaS as skipped',
@@ -75,8 +78,8 @@ export class AlibabaIdaasEventTrigger implements INodeType {
 				name: 'fullPush',
 				type: 'options',
 				options: [
-					{ name: 'Emit Each Record', value: 'emit', description: 'One item per user and organizational unit (events user.push and organizationalUnit.push)' },
 					{ name: 'Acknowledge and Skip', value: 'skip' },
+					{ name: 'Emit Each Record', value: 'emit', description: 'One item per user and organizational unit (events user.push and organizationalUnit.push)' },
 				],
 				default: 'emit',
 				description: 'What to do with the records of a one-click full push from the console',
@@ -106,9 +109,9 @@ export class AlibabaIdaasEventTrigger implements INodeType {
 						displayName: 'Clock Skew (Seconds)',
 						name: 'clockSkew',
 						type: 'number',
-						typeOptions: { minValue: 0, maxValue: 600 },
+						typeOptions: { minValue: 0, maxValue: MAX_CLOCK_SKEW },
 						default: 60,
-						description: 'How far the token\'s issue and expiry times may be off this server\'s clock',
+						description: `How far the token's issue and expiry times may be off this server's clock (0 to ${MAX_CLOCK_SKEW} seconds)`,
 					},
 					{
 						displayName: 'Include Passwords',
@@ -122,9 +125,9 @@ export class AlibabaIdaasEventTrigger implements INodeType {
 						displayName: 'Remembered Event IDs',
 						name: 'rememberedEvents',
 						type: 'number',
-						typeOptions: { minValue: 100 },
+						typeOptions: { minValue: MIN_REMEMBERED, maxValue: MAX_REMEMBERED },
 						default: DEFAULT_LIMIT,
-						description: 'How many recent event IDs are kept to drop repeated deliveries',
+						description: `How many recent event IDs are kept to drop repeated deliveries (${MIN_REMEMBERED} to ${MAX_REMEMBERED})`,
 					},
 					{
 						displayName: 'Require Encryption',
@@ -155,13 +158,14 @@ export class AlibabaIdaasEventTrigger implements INodeType {
 	};
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-		const options = this.getNodeParameter('options', {}) as IDataObject;
-		const credentials = await this.getCredentials('alibabaIdaasEventsApi');
+		let options;
 		let received;
 		try {
+			options = readOptions(this.getNodeParameter('options', {}) as IDataObject);
+			const credentials = await this.getCredentials('alibabaIdaasEventsApi');
 			received = await receive.call(this, credentials, {
-				skewSeconds: Number(options.clockSkew ?? 60),
-				requireEncryption: options.requireEncryption === true,
+				skewSeconds: options.skewSeconds,
+				requireEncryption: options.requireEncryption,
 			});
 		} catch (error) {
 			// Whatever went wrong, IDaaS gets an answer it retries on (500) or a refusal, and nothing starts.
@@ -182,32 +186,53 @@ export class AlibabaIdaasEventTrigger implements INodeType {
 			else answer.skippedEvents.push(SKIPPED(event.eventId, 'not selected in the trigger'));
 			return false;
 		});
-		const scope = `${this.getWorkflow().id ?? ''}:${this.getNode().id}:${this.getMode()}`;
-		const fresh = claimNew(
-			scope,
-			this.getWorkflowStaticData('node'),
-			chosen.map((e) => e.eventId),
-			Number(options.rememberedEvents ?? DEFAULT_LIMIT),
-		);
 		const ctx = {
 			applicationId: received.applicationId,
 			instanceId: data.instanceId || received.instanceId,
 			simplify: this.getNodeParameter('simplify', true) as boolean,
-			includePasswords: options.includePasswords === true,
+			includePasswords: options.includePasswords,
 		};
+		// Items first, IDs after: an event recorded as seen but never emitted would be lost for
+		// good (the retry is answered duplicate). An event whose item cannot be built is answered
+		// failed and not recorded; the others go ahead.
+		const built = new Map<RawEvent, IDataObject | Error>();
+		for (const event of chosen) built.set(event, buildItem(event, ctx));
+		const scope = `${this.getWorkflow().id ?? ''}:${this.getNode().id}:${this.getMode()}`;
+		const fresh = claimNew(
+			scope,
+			this.getWorkflowStaticData('node'),
+			chosen.filter((event) => !(built.get(event) instanceof Error)).map((e) => e.eventId),
+			options.rememberedEvents,
+		);
 		const items: IDataObject[] = [];
 		for (const event of chosen) {
+			const item = built.get(event)!;
+			if (item instanceof Error) {
+				this.logger.warn(`Alibaba Cloud IDaaS Event Trigger: event ${event.eventId.slice(0, 64)} answered failed: ${item.message}`);
+				answer.failedEvents.push(FAILED(event.eventId, item.message.slice(0, 200)));
+				continue;
+			}
 			// Repeated IDs, in this request or from before, were processed: success, so IDaaS stops.
 			if (!fresh.delete(event.eventId)) {
 				answer.successEvents.push(SUCCESS(event.eventId, 'duplicate'));
 				continue;
 			}
 			answer.successEvents.push(SUCCESS(event.eventId));
-			items.push(toItem(event, describeCode(event.eventType), ctx));
+			items.push(item);
 		}
 		accept(this, answer);
 		if (items.length === 0) return { noWebhookResponse: true };
 		return { noWebhookResponse: true, workflowData: [this.helpers.returnJsonArray(items)] };
+	}
+}
+
+/** The event's item, or why it could not be built (the record does not have the documented shape). */
+function buildItem(event: RawEvent, ctx: ItemContext): IDataObject | Error {
+	if (event.problem) return new Error(event.problem);
+	try {
+		return toItem(event, describeCode(event.eventType), ctx);
+	} catch (error) {
+		return error instanceof Error ? error : new Error(String(error));
 	}
 }
 

@@ -35,21 +35,29 @@ export function emptyAnswer(): Answer {
 
 export const SUCCESS = (eventId: string, eventMessage = 'SUCCESS'): Outcome => ({ eventId, eventCode: 'SUCCESS', eventMessage });
 export const SKIPPED = (eventId: string, eventMessage: string): Outcome => ({ eventId, eventCode: 'auto_skipped', eventMessage });
+export const FAILED = (eventId: string, eventMessage: string): Outcome => ({ eventId, eventCode: 'failed', eventMessage });
 
 export function accept(ctx: IWebhookFunctions, answer: Answer): void {
 	ctx.getResponseObject().status(200).json(answer);
 }
 
+/** The bodies of refusals: the same few words whatever the check, so a caller learns nothing from them. */
+export const REFUSED = { error: 'bad_request', errorDescription: 'The event was refused' } as const;
+export const NOT_PROCESSED = { error: 'internal_error', errorDescription: 'The event could not be processed' } as const;
+
 /**
  * A refused request: 401 for a token that does not verify, 400 for a malformed one, 500 for
- * the receiver's own problem (keys unreachable, key misconfigured), which IDaaS retries. The
- * body is the SDK's error shape; nothing starts.
+ * the receiver's own problem (keys unreachable, key or option misconfigured), which IDaaS
+ * retries. The body is the SDK's error shape and says only refused or not processed: whoever
+ * sent the request may not be IDaaS, and which check failed would help them forge the next one
+ * (OWASP, https://cheatsheetseries.owasp.org/cheatsheets/Error_Handling_Cheat_Sheet.html).
+ * The reason goes to n8n's log for the admin. Nothing starts.
  */
 export function refuse(ctx: IWebhookFunctions, rejected: EventRejected): IWebhookResponseData {
-	const res = ctx.getResponseObject();
-	res.status(rejected.status).json({
-		error: rejected.status === 500 ? 'internal_error' : 'bad_request',
-		errorDescription: rejected.message,
+	ctx.logger.warn(`Alibaba Cloud IDaaS Event Trigger: refused a request (${rejected.status}): ${rejected.message}`, {
+		node: ctx.getNode().name,
+		workflowId: ctx.getWorkflow().id,
 	});
+	ctx.getResponseObject().status(rejected.status).json(rejected.status === 500 ? NOT_PROCESSED : REFUSED);
 	return { noWebhookResponse: true };
 }

@@ -1,5 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import { MAX_TIME_MS } from '../AlibabaIdaas/output/simplify';
 import type { EventType } from './eventTypes';
 import type { RawEvent } from './payload';
 
@@ -18,10 +19,14 @@ export interface ItemContext {
 
 const TIME_FIELDS = ['createTime', 'updateTime', 'lastUpdatedTime', 'registerTime', 'accountExpireTime', 'lockExpireTime'];
 
-/** Epoch ms (number or numeric string) as ISO; -1 ("never") and blanks as null. */
-export function isoTime(value: unknown): string | null {
+/**
+ * Epoch ms (number or numeric string) as ISO; -1 ("never") and blanks as null; a number beyond
+ * what a Date holds (Long.MAX_VALUE for "never") as sent.
+ */
+export function isoTime(value: unknown): string | number | null {
 	const ms = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
 	if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) return null;
+	if (ms > MAX_TIME_MS) return typeof value === 'number' ? value : String(value);
 	return new Date(ms).toISOString();
 }
 
@@ -34,8 +39,27 @@ function compact(record: Record<string, unknown>): IDataObject {
 	return Object.fromEntries(Object.entries(record).filter(([, v]) => v !== undefined)) as IDataObject;
 }
 
+/** Thrown for a record whose shape the simplified item cannot be read from; the event is answered failed. */
+export class RecordShapeError extends Error {
+	constructor(message: string) {
+		super(message);
+		this.name = 'RecordShapeError';
+	}
+}
+
+/** The user's organizational units: a list of objects, or absent; anything else is not what IDaaS documents. */
+function organizationalUnits(u: IDataObject): IDataObject[] {
+	const name = u.userOrganizationalUnits !== undefined ? 'userOrganizationalUnits' : 'organizationalUnits';
+	const ous = pick(u, name);
+	if (ous === undefined || ous === null) return [];
+	if (!Array.isArray(ous) || !ous.every((ou) => ou !== null && typeof ou === 'object' && !Array.isArray(ou))) {
+		throw new RecordShapeError(`The user record's ${name} is not a list of organizational units`);
+	}
+	return ous as IDataObject[];
+}
+
 function simpleUser(u: IDataObject): IDataObject {
-	const ous = (pick(u, 'userOrganizationalUnits', 'organizationalUnits') as IDataObject[] | undefined) ?? [];
+	const ous = organizationalUnits(u);
 	const primary = ous.find((ou) => ou.primary === true);
 	return compact({
 		userId: u.userId,

@@ -65,7 +65,8 @@ export function parseJws(token: unknown): Jws {
 	const parts = token.split('.');
 	if (parts.length !== 3) throw new EventRejected('The event token is not a compact JWS', 400);
 	const header = jsonObject(segment(parts[0], 'token header'), 'token header');
-	if (header.alg !== 'RS256') throw new EventRejected(`The token algorithm "${String(header.alg)}" is not RS256`);
+	// The caller's alg goes to n8n's log: a few characters are enough to recognise it.
+	if (header.alg !== 'RS256') throw new EventRejected(`The token algorithm ${String(JSON.stringify(header.alg)).slice(0, 24)} is not RS256`);
 	if (header.crit !== undefined) throw new EventRejected('The token has critical header parameters');
 	if (typeof header.kid !== 'string' || !header.kid) throw new EventRejected('The token header has no key ID (kid)');
 	const claims = jsonObject(segment(parts[1], 'token payload'), 'token payload');
@@ -107,6 +108,10 @@ export interface ClaimRules {
 
 /** The claim checks of Alibaba's SDK (iss, aud, iat and exp present, exp not past), plus iat not in the future and sub. */
 export function checkClaims(claims: Record<string, unknown>, rules: ClaimRules): void {
+	// A skew that is not a sane number would make the expiry checks pass whatever the token says.
+	if (!Number.isFinite(rules.skewSeconds) || rules.skewSeconds < 0 || rules.skewSeconds > 600 || !Number.isFinite(rules.nowSeconds)) {
+		throw new EventRejected('The clock skew is not a number from 0 to 600', 500);
+	}
 	if (claims.iss !== ISSUER) throw new EventRejected('The token issuer is not IDaaS events');
 	const aud = claims.aud;
 	const audiences = Array.isArray(aud) ? aud : [aud];
@@ -137,7 +142,7 @@ export function decryptJwe(token: unknown, key: Buffer): string {
 	const [protectedHeader, encryptedKey, ivPart, cipherPart, tagPart] = parts;
 	const header = jsonObject(segment(protectedHeader, 'encryption header'), 'encryption header');
 	if (header.alg !== 'dir' || header.enc !== 'A256GCM') {
-		throw new EventRejected(`The encryption "${String(header.alg)}/${String(header.enc)}" is not dir/A256GCM`, 400);
+		throw new EventRejected(`The encryption ${String(JSON.stringify([header.alg, header.enc])).slice(0, 40)} is not dir/A256GCM`, 400);
 	}
 	if (header.zip !== undefined || header.crit !== undefined) throw new EventRejected('The encryption header asks for unsupported features', 400);
 	if (encryptedKey !== '') throw new EventRejected('A dir JWE must not carry an encrypted key', 400);

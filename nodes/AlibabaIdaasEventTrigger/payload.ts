@@ -15,6 +15,8 @@ export interface RawEvent {
 	eventTime: number;
 	bizId: string;
 	bizData: Record<string, unknown>;
+	/** Why the record could not be read; the event is answered failed, the others go ahead. */
+	problem?: string;
 }
 
 export interface BusinessData {
@@ -47,14 +49,14 @@ export function businessData(raw: unknown): BusinessData {
 		const eventId = text(e.eventId);
 		const eventType = text(e.eventType);
 		if (!eventId || !eventType) throw new EventRejected(`Event ${index + 1} has no eventId or eventType`, 400);
-		const biz = parsed(e.bizData, `bizData of event ${eventId}`) ?? {};
-		return {
-			eventId,
-			eventType,
-			eventTime: Number(e.eventTime) || 0,
-			bizId: text(e.bizId),
-			bizData: biz && typeof biz === 'object' && !Array.isArray(biz) ? (biz as Record<string, unknown>) : { value: biz },
-		};
+		const event = { eventId, eventType, eventTime: Number(e.eventTime) || 0, bizId: text(e.bizId) };
+		let biz: unknown;
+		try {
+			biz = parsed(e.bizData, 'bizData') ?? {};
+		} catch (error) {
+			return { ...event, bizData: {}, problem: (error as Error).message };
+		}
+		return { ...event, bizData: biz && typeof biz === 'object' && !Array.isArray(biz) ? (biz as Record<string, unknown>) : { value: biz } };
 	});
 	return { instanceId: text(body.instanceId), aliUid: text(body.aliUid), eventVersion: text(body.eventVersion), events };
 }

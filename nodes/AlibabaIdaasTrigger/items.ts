@@ -1,5 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import { MAX_TIME_MS } from '../AlibabaIdaas/output/simplify';
 import type { MembershipChange } from './groupState';
 import type { OuChange } from './ouState';
 import type { Fingerprint, UserEvent } from './snapshot';
@@ -59,10 +60,13 @@ const SIMPLE_FIELDS = [
 /** Epoch-millisecond fields the API sends; simplified output gives them as ISO 8601, like the action node. */
 const TIME_FIELDS = new Set(['createTime', 'updateTime', 'accountExpireTime', 'lockExpireTime']);
 
-/** An epoch-millisecond time as ISO 8601; anything else (unset, -1 for "never") as sent. */
+/**
+ * An epoch-millisecond time as ISO 8601; anything else (unset, -1 or Long.MAX_VALUE for "never",
+ * beyond what a Date holds) as sent.
+ */
 export function isoTime(value: unknown): unknown {
 	const ms = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
-	return typeof ms === 'number' && Number.isFinite(ms) && ms > 0 ? new Date(ms).toISOString() : value;
+	return typeof ms === 'number' && Number.isFinite(ms) && ms > 0 && ms <= MAX_TIME_MS ? new Date(ms).toISOString() : value;
 }
 
 function simplifyUser(user: IDataObject): IDataObject {

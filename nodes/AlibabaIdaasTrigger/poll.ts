@@ -63,6 +63,17 @@ export function pollBudget(ctx: IPollFunctions): Budget {
 	};
 }
 
+/** The item a poll emits when it could not use the stored state and started over. */
+export function baselineItem(problem: string): IDataObject {
+	return {
+		event: 'baselineTaken',
+		baselineTakenAt: new Date().toISOString(),
+		reason: problem,
+		message:
+			'The trigger could not use its stored state and took a fresh baseline: changes made since its last successful poll are not reported. Check the directory by hand (or run a reconcile) if they matter.',
+	};
+}
+
 export async function runPoll(ctx: IPollFunctions, client: IdaasClient, settings: PollSettings): Promise<INodeExecutionData[][] | null> {
 	const { events } = settings;
 	const wantsUsers = ALL_EVENTS.some((event) => events.has(event));
@@ -77,12 +88,14 @@ export async function runPoll(ctx: IPollFunctions, client: IdaasClient, settings
 	const read = readState(raw, scope);
 	if (read.problem) ctx.logger.warn(`Alibaba Cloud IDaaS Trigger: ${read.problem}. Taking a fresh baseline; this poll reports nothing.`);
 	const before: Partial<DecodedState> = read.state ?? {};
+	// A state that was there but cannot be used loses the changes since the last poll: the
+	// workflow hears of it (and can alert) instead of only n8n's log.
+	const items: IDataObject[] = read.problem ? [baselineItem(read.problem)] : [];
 
 	const budget = pollBudget(ctx);
 	const counter: Counter = { invalidIds: 0 };
 	const tree: Tree | undefined = wantsUsers || wantsOus ? await readTree(client, budget, counter) : undefined;
 	const next: DecodedState = { gen: (before.gen ?? 0) + 1 };
-	const items: IDataObject[] = [];
 	const watchedOus = settings.watched && tree ? scopeOus(settings.watched.ou, settings.watched.includeSubUnits, tree.parents) : undefined;
 
 	if (wantsOus && tree) {

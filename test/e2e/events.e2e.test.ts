@@ -173,6 +173,45 @@ describe.each(VERSIONS)('n8n %s', (version) => {
 		expect(items.filter((i) => i.event === 'user.update_info')).toHaveLength(2);
 		expect(new Set(items.map((i) => i.eventId)).size).toBe(items.length);
 	});
+
+	test('one malformed event in a delivery is answered failed, the others start one execution; the retry starts nothing and loses nothing', async () => {
+		const before = (await executions()).length;
+		const event = (n: number, record: Record<string, unknown>) => ({
+			eventId: `evnt_e2emalformed${version.replace(/\./g, '')}${String(n).padStart(20, '0')}`,
+			eventType: 'urn:alibaba:idaas:app:event:ud:user:update_info',
+			eventTime: String(Date.now()),
+			bizId: String(record.userId),
+			bizData: JSON.stringify(record),
+		});
+		const good = event(1, { userId: 'user_e2egood1', username: 'e2e.good.one' });
+		// userOrganizationalUnits as JSON text instead of a list: the item cannot be built.
+		const bad = event(2, { userId: 'user_e2ebad', userOrganizationalUnits: JSON.stringify([{ organizationalUnitId: 'ou_demoroot01' }]) });
+		const alsoGood = event(3, { userId: 'user_e2egood2', username: 'e2e.good.two', accountExpireTime: '9223372036854775807' });
+		const deliver = async () => {
+			const r = await fetch(webhookUrl(), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(emulator.signedDelivery(target.applicationId, [good, bad, alsoGood])) });
+			return { status: r.status, body: (await r.json()) as any };
+		};
+		const first = await deliver();
+		expect(first.status).toBe(200);
+		expect(first.body.successEvents).toEqual([
+			{ eventId: good.eventId, eventCode: 'SUCCESS', eventMessage: 'SUCCESS' },
+			{ eventId: alsoGood.eventId, eventCode: 'SUCCESS', eventMessage: 'SUCCESS' },
+		]);
+		expect(first.body.failedEvents).toEqual([{ eventId: bad.eventId, eventCode: 'failed', eventMessage: expect.stringContaining('userOrganizationalUnits') }]);
+		await waitFor(async () => ((await executions()).filter((e) => e.finished || e.status === 'success').length > before ? true : undefined), { timeoutMs: 60_000, what: 'the execution' });
+
+		// IDaaS sends the same delivery again (an answer it did not get): duplicates, the bad one failed again.
+		const retry = await deliver();
+		expect(retry.status).toBe(200);
+		expect(retry.body.successEvents.map((e: any) => e.eventMessage)).toEqual(['duplicate', 'duplicate']);
+		expect(retry.body.failedEvents.map((e: any) => e.eventId)).toEqual([bad.eventId]);
+		// Give a wrongly started execution the time to show up before counting.
+		await new Promise((resolve) => setTimeout(resolve, 3000));
+		expect((await executions()).length).toBe(before + 1);
+		const mine = (await triggerItems()).filter((i) => [good.eventId, bad.eventId, alsoGood.eventId].includes(i.eventId));
+		expect(mine.map((i) => i.eventId).sort()).toEqual([good.eventId, alsoGood.eventId].sort());
+		expect(mine.find((i) => i.eventId === alsoGood.eventId).data).toMatchObject({ userId: 'user_e2egood2', accountExpireTime: '9223372036854775807' });
+	});
 });
 
 describeE2E('event trigger e2e prerequisites', () => {

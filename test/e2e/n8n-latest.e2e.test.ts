@@ -5,6 +5,8 @@
  * IDaaS), and `n8n start` serves both node types and the credential type.
  *
  * A fresh machine installs 2.41.1 first (~4-7 min, 2.9 GB in .sandbox/); E2E_SKIP_LATEST=1 skips this file.
+ * E2E_LATEST_VERSION names another version, with N8N_EXTERNAL_PREFIX pointing at where it is installed: the n8n 3
+ * job (.github/workflows/n8n3.yml) runs this file inside the official Docker image that way.
  */
 import { recordOutput, recordSecret } from '../setup/leakGuard';
 import { DemoEmulator, startDemoEmulator } from './helpers/emulator';
@@ -12,7 +14,7 @@ import { describeE2E, nodeItems, ensureBuilt, ensureN8n, loadExample, N8nSandbox
 import { credentialRefs, withLocalNotifications } from './helpers/workflows';
 import { createCredential, openCredential, testCredential } from './helpers/credentialRest';
 
-const VERSION = '2.41.1';
+const VERSION = process.env.E2E_LATEST_VERSION || '2.41.1';
 const skip = process.env.E2E_SKIP_LATEST === '1';
 const maybe = skip ? describe.skip : describeE2E;
 jest.setTimeout(180_000);

@@ -260,7 +260,8 @@ test('unencrypted pushes verify too; Require Encryption refuses them', async () 
 	h.emu.store.createUser({ username: 'plain.two', primaryOrganizationalUnitId: DEMO.root });
 	await settle();
 	expect(receiver.executions).toHaveLength(1);
-	expect(receiver.answers.at(-1)).toMatchObject({ status: 401, body: { errorDescription: expect.stringMatching(/not encrypted/) } });
+	expect(receiver.answers.at(-1)).toMatchObject({ status: 401, body: { error: 'bad_request', errorDescription: 'The event was refused' } });
+	expect(receiver.logs.at(-1)).toMatch(/not encrypted/);
 	expect(h.emu.events.log.toJSON().byOutcome).toMatchObject({ undelivered: 1 });
 });
 
@@ -275,7 +276,8 @@ test('a credential for another application or with the wrong key refuses everyth
 	h.emu.store.createUser({ username: 'wrong.key', primaryOrganizationalUnitId: DEMO.root });
 	await settle();
 	expect(receiver.executions).toHaveLength(0);
-	expect(receiver.answers.at(-1)).toMatchObject({ status: 401, body: { errorDescription: expect.stringMatching(/decrypted/) } });
+	expect(receiver.answers.at(-1)).toMatchObject({ status: 401, body: { error: 'bad_request', errorDescription: 'The event was refused' } });
+	expect(receiver.logs.at(-1)).toMatch(/decrypted/);
 });
 
 test('the control API configures the push, presses the console buttons and reports the log', async () => {

@@ -33,6 +33,8 @@ export interface Execution {
 export class Receiver {
 	readonly executions: Execution[] = [];
 	readonly answers: Array<{ status: number; body: unknown }> = [];
+	/** What the trigger wrote to n8n's log (warnings and above). */
+	readonly logs: string[] = [];
 	staticData: IDataObject = {};
 	/** n8n keeps a listening editor's (test webhook's) static data apart from the saved one. */
 	testStaticData: IDataObject = {};
@@ -135,6 +137,8 @@ export class Receiver {
 		} as unknown as IWorkflowExecuteAdditionalData;
 		const webhookData = { httpMethod: 'POST', node: node.name, path: 'idaas-events', webhookDescription: trigger.description.webhooks![0], workflowId: 'wf-events', workflowExecuteAdditionalData: additionalData } as IWebhookData;
 		const context = new WebhookContext(workflow, node, additionalData, mode, webhookData, [], null);
+		const log = (message: string) => this.logs.push(message);
+		Object.defineProperty(context, 'logger', { value: { debug: () => {}, info: () => {}, warn: log, error: log } });
 		const result = await trigger.webhook.call(context);
 		// n8n saves the static data after every webhook call.
 		const saved = JSON.parse(JSON.stringify(workflow.staticData)) as IDataObject;

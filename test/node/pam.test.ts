@@ -117,6 +117,7 @@ describe('secret values', () => {
 			'cloudAccountRole:obtainAccessCredential',
 			'credential:createUserExclusive',
 			'credential:obtain',
+			'token:generateDeviceCode',
 		]);
 		for (const option of options) expect(option.default).toBe(false);
 		expect(node.description.properties.filter((p) => p.name === 'secretValuesNotice')).toHaveLength(options.length);

@@ -136,6 +136,38 @@ describe('Alibaba Cloud IDaaS Trigger (polls through n8n-core against the emulat
 		expect(await poll()).toEqual([]);
 	});
 
+	it('passes a time beyond the date range (Long.MAX_VALUE for "never") through as sent, and keeps polling', async () => {
+		await poll();
+		const a = dir.addUser();
+		// What a Java service writes for "never"; new Date() of it is an Invalid Date.
+		a.createTime = Number('9223372036854775807');
+		const items = await poll();
+		expect(items).toMatchObject([{ event: 'created', userId: a.userId, user: { createTime: Number('9223372036854775807') } }]);
+		// The state was written: the next poll has nothing to report.
+		expect(await poll()).toEqual([]);
+	});
+
+	it('says so in an item when it could not use its stored state and took a fresh baseline', async () => {
+		const a = dir.addUser();
+		await poll();
+		const stored = staticData['node:IDaaS'] as IDataObject;
+		(stored.snapshot as IDataObject).scope = 'another-node';
+		emu.store.patchUser(a.userId, { displayName: 'Changed meanwhile' });
+		const items = await poll();
+		expect(items).toEqual([
+			{
+				event: 'baselineTaken',
+				baselineTakenAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+				reason: expect.stringContaining('written for another credential, workflow or node'),
+				message: expect.stringContaining('changes made since its last successful poll are not reported'),
+			},
+		]);
+		// Once: the baseline is stored and the next poll diffs against it.
+		expect(await poll()).toEqual([]);
+		(staticData['node:IDaaS'] as IDataObject).snapshot = '{not a state';
+		expect((await poll()).map((i) => i.event)).toEqual(['baselineTaken']);
+	});
+
 	it('reports only the selected events, and raw records without Simplify', async () => {
 		const a = dir.addUser();
 		await poll();
@@ -385,7 +417,9 @@ describe('Alibaba Cloud IDaaS Trigger (polls through n8n-core against the emulat
 		dir.addUser();
 		const { PollContext } = await import('n8n-core');
 		const proto = PollContext.prototype as unknown as { getPollBudgetMs?: () => number };
-		proto.getPollBudgetMs = () => 1;
+		// An accessor, not a value: n8n-core 2.41 assigns the budget in PollContext's constructor, which a setter
+		// that ignores it survives (2.8 has no budget at all).
+		Object.defineProperty(proto, 'getPollBudgetMs', { get: () => () => 1, set: () => undefined, configurable: true });
 		try {
 			emu.faults.latency(5);
 			await expect(harness.poll(trigger, { events: ALL }, { staticData })).rejects.toThrow(/time budget/);

@@ -1,7 +1,7 @@
 import type { OperationSpec, ParamSpec } from './types';
 import { INSTANCE_PREFIX, NEXT_TOKEN, SCOPES, nextTokenParams } from './params';
 import { awaitAuthorization } from './oauthAuthorizationWait';
-import { secretValues } from './secrets';
+import { secretValues, TOKEN_METADATA } from './secrets';
 
 const TOKENS = `${INSTANCE_PREFIX}/authenticationTokens`;
 const ACTIONS = `${TOKENS}/_/actions`;
@@ -39,7 +39,7 @@ const tokenValue = (description: string): readonly ParamSpec[] => [
 	{ name: 'token_type_hint', in: 'body', valueType: 'string', displayName: 'Token Type Hint', description: 'Reserved; leave empty' },
 ];
 
-const JWT_SECRETS = secretValues(['jwtContent.jwtValue', 'jwtContent.derivedShortToken'], 'the JWT and its short token');
+const JWT_SECRETS = secretValues(['jwtContent.jwtValue', 'jwtContent.derivedShortToken'], 'the JWT and its short token', TOKEN_METADATA);
 
 /** Revoke / reinstate one JWT or all of one consumer's; the API answers nothing. */
 function revocation(
@@ -88,6 +88,7 @@ export const authenticationTokenOperations: readonly OperationSpec[] = [
 				valueType: 'stringList',
 				required: true,
 				description: 'The JWT aud claim; must not start with urn:cloud:idaas',
+				reservedPrefix: 'urn:cloud:idaas',
 			},
 			{ name: 'issuer', in: 'body', valueType: 'string', description: "The JWT iss claim; defaults to the provider's issuer" },
 			{
@@ -175,7 +176,19 @@ export const authenticationTokenOperations: readonly OperationSpec[] = [
 		// IDaaS hands out the token it holds while it is valid: asking again is harmless.
 		idempotent: true,
 		response: 'object',
-		hooks: { secrets: secretValues(['oauthAccessTokenContent.accessTokenValue'], 'the access token'), followUp: awaitAuthorization },
+		hooks: {
+			secrets: secretValues(['oauthAccessTokenContent.accessTokenValue'], 'the access token', [
+				...TOKEN_METADATA,
+				'oauthAccessTokenContent.tokenType',
+				'oauthAccessTokenContent.scope',
+				// The session a person must approve: its URL is what to send them, its URI what to wait on.
+				'oauthAuthorizationSession.sessionId',
+				'oauthAuthorizationSession.sessionUri',
+				'oauthAuthorizationSession.sessionStatus',
+				'oauthAuthorizationSession.authorizationUrl',
+			]),
+			followUp: awaitAuthorization,
+		},
 		params: [
 			provider,
 			// Alibaba's PAM client README: at most 256 characters.

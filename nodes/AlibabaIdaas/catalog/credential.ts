@@ -1,6 +1,6 @@
 import type { OperationSpec } from './types';
 import { INSTANCE_PREFIX, SCOPES } from './params';
-import { secretValues } from './secrets';
+import { CREDENTIAL_METADATA, secretValues } from './secrets';
 
 const CREDENTIALS = `${INSTANCE_PREFIX}/credentials/_/actions`;
 
@@ -30,6 +30,8 @@ export const credentialOperations: readonly OperationSpec[] = [
 			secrets: secretValues(
 				['credentialContent.apiKeyContent.apiKey', 'credentialContent.oauthClientContent.clientSecret'],
 				'the API key or client secret',
+				// Of the content only the OAuth client's ID: any other content type is withheld whole.
+				[...CREDENTIAL_METADATA, 'credentialContent.oauthClientContent.clientId'],
 			),
 		},
 		params: [
@@ -58,7 +60,7 @@ export const credentialOperations: readonly OperationSpec[] = [
 		idempotent: false,
 		response: 'object',
 		// Encrypted, with a key the docs do not name: still withheld like the secret it stands for.
-		hooks: { secrets: secretValues(['credentialCiphertext'], 'the encrypted credential') },
+		hooks: { secrets: secretValues(['credentialCiphertext'], 'the encrypted credential', CREDENTIAL_METADATA) },
 		params: [
 			{
 				name: 'credentialIdentifier',

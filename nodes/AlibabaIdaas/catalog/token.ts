@@ -1,11 +1,14 @@
 import type { OperationSpec, SecretOutput } from './types';
 import { APP_PREFIX } from './params';
+import { secretValues } from './secrets';
 
 const OAUTH = `${APP_PREFIX}/oauth2`;
 
 /** The tokens GenerateToken issues; shown only when the user asks for them. */
 export const ISSUED_TOKENS: SecretOutput = {
 	fields: ['access_token', 'refresh_token', 'id_token'],
+	// RFC 6749 §5.1 and the SDK's GenerateToken model.
+	shown: ['token_type', 'expires_in', 'expires_at', 'scope'],
 	optIn: {
 		name: 'includeTokenValues',
 		displayName: 'Include Token Values',
@@ -110,6 +113,18 @@ export const tokenOperations: readonly OperationSpec[] = [
 		// (RFC 8628 section 3.1 does), and its only parameter, the scope, is no secret.
 		idempotent: false,
 		response: 'object',
+		// The device code lets whoever holds it collect the user's tokens (RFC 8628 §3.2); the user
+		// code and verification URI are what the user is shown.
+		hooks: {
+			secrets: secretValues(['device_code'], 'the device code', [
+				'user_code',
+				'verification_uri',
+				'verification_uri_complete',
+				'expires_in',
+				'expires_at',
+				'interval',
+			]),
+		},
 		params: [{ name: 'scope', in: 'query', valueType: 'string', description: 'Space-separated scopes' }],
 	},
 ];

@@ -53,6 +53,8 @@ export interface ParamSpec {
 	idKind?: IdKind;
 	format?: TextFormat;
 	maxLength?: number;
+	/** A beginning the API reserves (compared in any letter case): a value starting with it is refused. */
+	reservedPrefix?: string;
 	min?: number;
 	max?: number;
 	/** A secret the node must never echo (passwords, client secrets, tokens). */
@@ -263,8 +265,14 @@ export interface Lookups {
  * secrets an operation returns are replaced by a marker unless the user switches on `optIn`.
  */
 export interface SecretOutput {
-	/** Response fields with secret values; a dotted path for a nested one (`credentialContent.apiKeyContent.apiKey`). */
+	/** The documented secret fields, named in the node's texts; a dotted path for a nested one (`credentialContent.apiKeyContent.apiKey`). */
 	fields: readonly string[];
+	/**
+	 * The only response fields output as they are (dotted paths; a list's elements share its
+	 * path). Every other value is replaced by the marker: a secret under a field name IDaaS adds
+	 * later, in another letter case, in a list or in a new credential type stays withheld.
+	 */
+	shown: readonly string[];
 	/** The node's boolean field that lets them through (only a real `true` does). */
 	optIn: { name: string; displayName: string; description: string };
 	/** The warning shown while it is on. */

@@ -93,8 +93,8 @@ const settingsFields: INodeProperties[] = [
 		name: 'dataMode',
 		type: 'options',
 		options: [
-			{ name: 'Map Each Field Below', value: 'defineBelow', description: 'Set each field, usually with an expression on the input item' },
 			{ name: 'Map Automatically', value: 'autoMapInputData', description: 'Take the fields from input fields of the same name: username, primaryOrganizationalUnitId, displayName, userExternalId, email, phoneRegion, phoneNumber, description, customFields, active' },
+			{ name: 'Map Each Field Below', value: 'defineBelow', description: 'Set each field, usually with an expression on the input item' },
 		],
 		default: 'defineBelow',
 		description: 'How each input item gives the person: Map Automatically skips evaluating expressions for every item, which counts in sources of thousands of people',

@@ -41,16 +41,17 @@ export const BEARER_FIELDS = {
 /** A PAM operation's Token choice (catalog PamTokenSource). */
 export const PAM_TOKEN_SOURCE = { name: 'tokenSource', displayName: 'Token' } as const;
 
+// In alphabetical order, as n8n's UI guidelines ask; the default is the PAM client token.
 const PAM_TOKEN_OPTIONS: INodePropertyOptions[] = [
-	{
-		name: 'PAM Client Token',
-		value: 'pamClient',
-		description: "The credential's PAM client token: client credentials at the instance's authorization server, scope urn:cloud:idaas:pam|.all (as Alibaba's PAM client gets it)",
-	},
 	{
 		name: "Application's Token",
 		value: 'application',
 		description: "The application's Developer API token; works only where the tenant grants PAM permissions to it",
+	},
+	{
+		name: 'PAM Client Token',
+		value: 'pamClient',
+		description: "The credential's PAM client token: client credentials at the instance's authorization server, scope urn:cloud:idaas:pam|.all (as Alibaba's PAM client gets it)",
 	},
 	{ name: 'Token From a Field', value: 'field', description: 'An access token given below, e.g. mapped from an earlier step' },
 ];

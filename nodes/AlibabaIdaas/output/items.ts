@@ -24,18 +24,27 @@ export function publicValues({ op, values }: PreparedRequest): IDataObject {
 	return out;
 }
 
-/** `body` with the field at `path` replaced, copying only the objects on the way. */
-function withhold(body: IDataObject, [head, ...rest]: string[]): IDataObject {
-	if (!(head in body)) return body;
-	if (rest.length === 0) return { ...body, [head]: REDACTED };
-	const inner = body[head];
-	if (!inner || typeof inner !== 'object' || Array.isArray(inner)) return body;
-	return { ...body, [head]: withhold(inner as IDataObject, rest) };
+/** Text that may be JSON holding more than a plain value: never shown, even in a shown field. */
+const JSON_TEXT = /^\s*[[{]/;
+
+/** `value` with every value not at a shown path replaced; objects and lists keep their shape. */
+function allowOnly(value: unknown, path: string, shown: ReadonlySet<string>): unknown {
+	if (Array.isArray(value)) return value.map((entry) => allowOnly(entry, path, shown));
+	if (value !== null && typeof value === 'object') {
+		return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, allowOnly(inner, path ? `${path}.${key}` : key, shown)]));
+	}
+	if (value === null || value === undefined) return value;
+	if (shown.has(path) && !(typeof value === 'string' && JSON_TEXT.test(value))) return value;
+	return REDACTED;
 }
 
-/** Replaces secret response fields: the item keeps the field, so it shows where a secret was withheld. */
+/**
+ * The answer of an operation that returns secrets, by allowlist: only the fields known to be
+ * safe come out as they are, everything else reads [redacted] where it was, so the item shows
+ * where a value was withheld. The request ID helps support and is never secret.
+ */
 export function withholdSecrets(body: IDataObject, secrets: SecretOutput): IDataObject {
-	return secrets.fields.reduce((out, field) => withhold(out, field.split('.')), body);
+	return allowOnly(body, '', new Set(['requestId', ...secrets.shown])) as IDataObject;
 }
 
 /** A user, OU or group record: simplified when asked and the operation returns one of those. */

@@ -10,12 +10,20 @@ import type { IDataObject } from 'n8n-workflow';
 export type Subject = 'user' | 'organizationalUnit' | 'group';
 
 /**
+ * The largest time a JavaScript Date holds, in ms either side of 1970 (ECMA-262 §21.4.1.22,
+ * https://tc39.es/ecma262/#sec-time-values-and-time-range). Beyond it toISOString throws a
+ * RangeError; Java services write Long.MAX_VALUE (9223372036854775807) for "never".
+ */
+export const MAX_TIME_MS = 8.64e15;
+
+/**
  * The one time format of simplified output: ISO 8601 in UTC. The API sends epoch milliseconds (a
  * number, or digits as text); a time already written as a date is normalised to the same form.
+ * Undefined when the value is no time a Date can hold.
  */
 export function isoTime(value: unknown): string | undefined {
 	const ms = typeof value === 'string' ? (/^\d+$/.test(value) ? Number(value) : Date.parse(value)) : value;
-	if (typeof ms !== 'number' || !Number.isFinite(ms) || ms <= 0) return undefined;
+	if (typeof ms !== 'number' || !Number.isFinite(ms) || ms <= 0 || ms > MAX_TIME_MS) return undefined;
 	return new Date(ms).toISOString();
 }
 
@@ -32,6 +40,8 @@ function withTimes(out: IDataObject, record: IDataObject): IDataObject {
 	for (const key of ['createTime', 'updateTime'] as const) {
 		const time = isoTime(record[key]);
 		if (time) out[key] = time;
+		// Beyond the date range ("never" as Long.MAX_VALUE): as sent, rather than dropped.
+		else if (Number(record[key]) > MAX_TIME_MS) out[key] = record[key];
 	}
 	return out;
 }

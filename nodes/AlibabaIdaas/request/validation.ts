@@ -142,6 +142,9 @@ function toStringValue(param: ParamSpec, field: Field | string, value: unknown):
 		throw new ParameterError(field, `${field} is too long: at most ${param.maxLength} characters`);
 	}
 	if (param.idKind) return checkId(text, param.idKind, field);
+	if (param.reservedPrefix && text.toLowerCase().startsWith(param.reservedPrefix.toLowerCase())) {
+		throw new ParameterError(field, `${field} "${describe(text)}" is not allowed: values starting with ${param.reservedPrefix} are reserved by IDaaS`);
+	}
 	// Path values without a known ID kind (an authorization server ID) keep to the same alphabet.
 	if (param.in === 'path' && !PATH_VALUE.test(text)) {
 		throw new ParameterError(field, `${field} "${describe(text)}" is not a valid ID: use letters, digits, _ and - only`);
@@ -156,9 +159,13 @@ function toStringValue(param: ParamSpec, field: Field | string, value: unknown):
 	return text;
 }
 
+/** Decimal digits only: Number() would also read "0x384", "1e3" and "0b1" as whole numbers. */
+const INTEGER_TEXT = /^-?\d+$/;
+
 function toInteger(param: ParamSpec, field: Field | string, value: unknown): number {
-	const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
-	if (typeof number !== 'number' || !Number.isInteger(number)) {
+	const number = typeof value === 'string' && INTEGER_TEXT.test(value.trim()) ? Number(value.trim()) : value;
+	// Beyond 2^53 a number is no longer exact (1e21 prints as "1e+21" in a URL).
+	if (typeof number !== 'number' || !Number.isSafeInteger(number)) {
 		throw new ParameterError(field, `${field} must be a whole number, got "${describe(value)}"`);
 	}
 	if ((param.min !== undefined && number < param.min) || (param.max !== undefined && number > param.max)) {

@@ -33,6 +33,8 @@ export interface DemoEmulator {
 	requestsTo(pathPart: string): number;
 	expireTokens(): Promise<void>;
 	createUser(user: { username: string; displayName?: string; email?: string }): Promise<EmulatorUser>;
+	/** A request body as the application's push sends it, carrying exactly these events (signed and encrypted afresh). */
+	signedDelivery(applicationId: string, events: Array<{ eventId: string; eventType: string; eventTime: string; bizId: string; bizData: string }>): { event: string };
 	close(): Promise<void>;
 }
 
@@ -73,6 +75,11 @@ export async function startDemoEmulator(): Promise<DemoEmulator> {
 			});
 			if (!r.ok) throw new Error(`create user: ${r.status} ${await r.text()}`);
 			return (await r.json()) as EmulatorUser;
+		},
+		signedDelivery: (applicationId, events) => {
+			// eslint-disable-next-line @typescript-eslint/no-require-imports
+			const { tokenFor } = require('../../../emulator/events/delivery');
+			return { event: tokenFor(emu.events.config(applicationId), emu.events.ring(applicationId), emu.instanceId, events).token };
 		},
 		close: () => emu.close(),
 	};
