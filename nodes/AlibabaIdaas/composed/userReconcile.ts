@@ -11,9 +11,9 @@ import { readValues } from '../request/read';
 import { checked, isBlank, labelOf, normalizeValue, requiredWithMet } from '../request/validation';
 import { mapWithConcurrency } from '../transport/concurrency';
 import { applyPlan } from './reconcileApply';
-import { readDirectory } from './reconcileDirectory';
-import type { AbsentPolicy, MatchKey, PlanStep, SourcePerson } from './reconcilePlan';
-import { customFieldChanges, planReconcile, removalsOf } from './reconcilePlan';
+import { readDirectory, verifyPrimaryUnits } from './reconcileDirectory';
+import type { AbsentPolicy, DirectoryUser, MatchKey, PlanStep, SourcePerson } from './reconcilePlan';
+import { customFieldChanges, keyDriftsOf, planReconcile, removalsOf, verificationDue } from './reconcilePlan';
 import { catalogParam } from './upsert';
 import type { WholeInputOperation } from './wholeInput';
 import { guardReason, planFields, readPlanSettings, resultItem } from './wholeInput';
@@ -29,6 +29,13 @@ const create = catalogOp('CreateUser');
 const getUser = catalogOp('GetUser');
 const show = { resource: ['user'], operation: ['reconcile'] };
 
+const VERIFIED_TEXT = 'Whether this row\'s address is verified. Unset: verified on a new account (as Create does), and on a changed one as Mark Changed Contacts Verified says.';
+/** The flags a row may leave unset: filled for a create, decided by the setting for a change. */
+const VERIFIED_FLAGS = [
+	['emailVerified', 'email'],
+	['phoneNumberVerified', 'phoneNumber'],
+] as const;
+
 /** A person's fields: CreateUser's, without the password ones (a sync does not set passwords). */
 const personSpec: OperationSpec = {
 	...create,
@@ -38,7 +45,9 @@ const personSpec: OperationSpec = {
 		{ ...catalogParam(create, 'primaryOrganizationalUnitId'), description: 'The unit the person belongs in; it must be the authority unit or one of its sub-units' },
 		catalogParam(create, 'displayName'),
 		{ ...catalogParam(create, 'userExternalId'), prominent: true, displayName: 'External ID', description: 'ID of the person in the source (e.g. the HR employee ID): the match key by default' },
-		...create.params.filter((p) => ['email', 'emailVerified', 'phoneRegion', 'phoneNumber', 'phoneNumberVerified', 'description', 'customFields'].includes(p.name)),
+		...create.params
+			.filter((p) => ['email', 'emailVerified', 'phoneRegion', 'phoneNumber', 'phoneNumberVerified', 'description', 'customFields'].includes(p.name))
+			.map((p) => (p.name.endsWith('Verified') ? { ...p, default: undefined, description: VERIFIED_TEXT } : p)),
 	],
 };
 
@@ -89,6 +98,15 @@ const settingsFields: INodeProperties[] = [
 		displayOptions: { show },
 	},
 	{
+		displayName: 'Mark Changed Contacts Verified',
+		name: 'markContactsVerified',
+		type: 'boolean',
+		default: false,
+		description:
+			'Whether an e-mail or phone number a row changes on an existing account is marked verified (unless the row says). Off: nobody has verified an address just typed in HR, and IDaaS sends sign-in codes and password resets to verified addresses.',
+		displayOptions: { show },
+	},
+	{
 		displayName: 'Person Fields',
 		name: 'dataMode',
 		type: 'options',
@@ -116,6 +134,7 @@ interface Settings {
 	includeSubUnits: boolean;
 	matchKey: MatchKey;
 	absent: AbsentPolicy;
+	markVerified: boolean;
 }
 
 function readSettings(state: ExecutionState, authority: unknown): Settings {
@@ -129,10 +148,15 @@ function readSettings(state: ExecutionState, authority: unknown): Settings {
 		}
 		return value as T;
 	};
-	const includeSubUnits = get('includeSubUnits', true);
-	if (typeof includeSubUnits !== 'boolean') {
-		throw new NodeOperationError(node, `Include Sub-Units must be true or false, got ${JSON.stringify(includeSubUnits)}`, { itemIndex: 0, description: 'Check the "Include Sub-Units" field.' });
-	}
+	const flag = (name: string, label: string, fallback: boolean): boolean => {
+		const value = get(name, fallback);
+		if (typeof value !== 'boolean') {
+			throw new NodeOperationError(node, `${label} must be true or false, got ${JSON.stringify(value)}`, { itemIndex: 0, description: `Check the "${label}" field.` });
+		}
+		return value;
+	};
+	const includeSubUnits = flag('includeSubUnits', 'Include Sub-Units', true);
+	const markVerified = flag('markContactsVerified', 'Mark Changed Contacts Verified', false);
 	if (isBlank(authority)) {
 		throw new NodeOperationError(node, `${labelOf(authorityParam)} is required`, { itemIndex: 0, description: `Check the "${labelOf(authorityParam)}" field.` });
 	}
@@ -141,6 +165,7 @@ function readSettings(state: ExecutionState, authority: unknown): Settings {
 		includeSubUnits,
 		matchKey: choice('matchKey', 'Match On', ['userExternalId', 'username', 'email'] as const, 'userExternalId'),
 		absent: choice('absentUsers', 'Accounts Missing From the Source', ['nothing', 'disable', 'delete'] as const, 'disable'),
+		markVerified,
 	};
 }
 
@@ -149,12 +174,7 @@ const PERSON_FIELDS = [...personSpec.params.map((p) => p.name), 'active'];
 /** Map Automatically: the person's fields straight from the item's JSON, by their API names. */
 function mappedValues(state: ExecutionState, itemIndex: number): Record<string, unknown> {
 	const json = state.ctx.getInputData()[itemIndex]?.json ?? {};
-	const values: Record<string, unknown> = Object.fromEntries(PERSON_FIELDS.filter((name) => name in json).map((name) => [name, json[name]]));
-	// As readValues does: the verified flags take their catalog default when an e-mail or phone is given.
-	for (const param of personSpec.params) {
-		if (param.requiredWith && param.default !== undefined && isBlank(values[param.name]) && requiredWithMet(param.requiredWith, values)) values[param.name] = param.default;
-	}
-	return values;
+	return Object.fromEntries(PERSON_FIELDS.filter((name) => name in json).map((name) => [name, json[name]]));
 }
 
 /** Every row read and checked (a NodeOperationError naming the field and item), before any request. */
@@ -165,6 +185,9 @@ async function readPeople(state: ExecutionState, itemCount: number, matchKey: Ma
 	const automatic = ctx.getNodeParameter('dataMode', 0, 'defineBelow') === 'autoMapInputData';
 	for (let i = 0; i < itemCount; i++) {
 		const { active: mappedActive = true, ...values } = automatic ? mappedValues(state, i) : await readValues(state, personSpec, i);
+		// A flag the row leaves unset is true on a create, as Create's own default; the plan decides it for a change.
+		const unset = VERIFIED_FLAGS.filter(([flag, field]) => isBlank(values[flag]) && requiredWithMet(field, values)).map(([flag]) => flag);
+		for (const flag of unset) values[flag] = true;
 		const request = client.prepare(create, Object.fromEntries(Object.entries(values).filter(([, v]) => !isBlank(v))), i);
 		if (isBlank(request.values[matchKey])) {
 			const label = MATCH_LABELS[matchKey];
@@ -174,7 +197,9 @@ async function readPeople(state: ExecutionState, itemCount: number, matchKey: Ma
 		if (typeof active !== 'boolean') {
 			throw new NodeOperationError(ctx.getNode(), `Active must be true or false, got ${JSON.stringify(active)}`, { itemIndex: i, description: 'Check the "Active" field.' });
 		}
-		people.push({ itemIndex: i, values: request.values, active });
+		const planned = { ...request.values };
+		for (const flag of unset) delete planned[flag];
+		people.push({ itemIndex: i, values: planned, active });
 		creates.set(i, request);
 	}
 	return { people, creates };
@@ -201,11 +226,25 @@ async function reconcileUsers(state: ExecutionState, itemCount: number): Promise
 	const plan = readPlanSettings(state, 'Disables and Deletes');
 	const { people, creates } = await readPeople(state, itemCount, settings.matchKey);
 
-	const directory = await readDirectory(state, settings.authority, settings.includeSubUnits);
-	const steps = planReconcile({ people, directory: directory.users, matchKey: settings.matchKey, absent: settings.absent, scopeOus: directory.ous });
+	let directory = await readDirectory(state, settings.authority, settings.includeSubUnits);
+	const planWith = (users: DirectoryUser[]) =>
+		planReconcile({ people, directory: users, matchKey: settings.matchKey, absent: settings.absent, scopeOus: directory.ous, markVerified: settings.markVerified });
+	// Disables, deletes and moves act only on accounts whose primary unit GetUser places in the
+	// authority; an account listed under two units is read too (its tag is a guess). Reading one
+	// can change the plan, so plan again until every account it acts on has been read.
+	const verified = new Set<string>();
+	let steps = planWith(directory.users);
+	for (;;) {
+		const due = [...verificationDue(steps), ...directory.users.filter((u) => (u.listings as number) > 1).map((u) => u.userId)].filter((id) => !verified.has(id));
+		if (due.length === 0) break;
+		directory = await verifyPrimaryUnits(state, directory, due, verified);
+		steps = planWith(directory.users);
+	}
 	await addCustomFieldChanges(state, steps, people);
 
-	const blocked = guardReason(plan, removalsOf(steps), directory.users.length, 'disables or deletes');
+	const drifted = keyDriftsOf(steps);
+	const guard = guardReason(plan, removalsOf(steps), directory.users.length, 'disables or deletes');
+	const blocked = guard && drifted > 0 ? `${guard} (besides ${drifted} key drift${drifted === 1 ? '' : 's'}, updated in place and not counted)` : guard;
 	const apply = !plan.dryRun && blocked === undefined;
 	const outcomes: IDataObject[] = apply ? await applyPlan(state, steps, creates) : steps.map(() => ({}));
 	return steps.map((step, i) => {
@@ -219,6 +258,7 @@ async function reconcileUsers(state: ExecutionState, itemCount: number): Promise
 			username: step.username,
 			[settings.matchKey]: step.key,
 			changedFields: step.changedFields,
+			...(step.keyDrift ? { keyDrift: true } : {}),
 			...(step.previousPrimaryOrganizationalUnitId ? { previousPrimaryOrganizationalUnitId: step.previousPrimaryOrganizationalUnitId, primaryOrganizationalUnitId: step.moveTo } : {}),
 			...(step.reason ? { reason: step.reason } : {}),
 			...(blocked && !plan.dryRun ? { blocked } : {}),
