@@ -329,7 +329,11 @@ export function keyDriftsOf(steps: PlanStep[]): number {
 	return steps.filter((s) => s.keyDrift).length;
 }
 
-/** The accounts whose primary unit must be read before acting: those a step disables, deletes or moves. */
+/**
+ * The accounts whose primary unit must be read before acting: every account a step writes to
+ * (disables, deletes, moves, and patches too: an account listed under the authority as a secondary
+ * member is outside it, and a row naming it must not change it).
+ */
 export function verificationDue(steps: PlanStep[]): string[] {
-	return steps.flatMap((s) => (s.userId && s.action !== 'conflict' && (s.remove || s.status === 'disabled' || s.moveTo) ? [s.userId] : []));
+	return steps.flatMap((s) => (s.userId && s.action !== 'conflict' && s.action !== 'unchanged' ? [s.userId] : []));
 }

@@ -22,7 +22,7 @@ import { guardReason, planFields, readPlanSettings, resultItem } from './wholeIn
  * User → Reconcile: the input items are the desired state of the accounts in one organizational
  * unit (an HR export), the node makes IDaaS match it. Read once (reconcileDirectory.ts), plan
  * without a request (reconcilePlan.ts), then output the plan (dry run) or apply it
- * (reconcileApply.ts). Accounts outside the authority unit are never read or touched.
+ * (reconcileApply.ts). Accounts whose primary unit is outside the authority are never changed.
  */
 
 const create = catalogOp('CreateUser');
@@ -205,13 +205,22 @@ async function readPeople(state: ExecutionState, itemCount: number, matchKey: Ma
 	return { people, creates };
 }
 
-/** Custom fields are not in ListUsers: matched accounts whose row sets some are read with GetUser. */
-async function addCustomFieldChanges(state: ExecutionState, steps: PlanStep[], people: SourcePerson[]): Promise<void> {
+const outsideReason = (unit: string) => `The account's primary organizational unit ${unit} is outside the authority (it is listed here as a secondary member)`;
+
+/**
+ * Custom fields are not in ListUsers: matched accounts whose row sets some are read with GetUser.
+ * That read gives the primary unit too: an account outside the authority is left as it is.
+ */
+async function addCustomFieldChanges(state: ExecutionState, steps: PlanStep[], people: SourcePerson[], scopeOus: ReadonlySet<string>): Promise<void> {
 	const byItem = new Map(people.map((p) => [p.itemIndex, p]));
 	const due = steps.filter((s) => s.userId && s.action !== 'conflict' && !s.remove && Array.isArray(byItem.get(s.itemIndex ?? -1)?.values.customFields));
 	await mapWithConcurrency(due.length, state.concurrency, async (n) => {
 		const step = due[n];
 		const current = await state.client.call(getUser, { userId: step.userId }, { itemIndex: step.itemIndex });
+		if (!scopeOus.has(String(current.primaryOrganizationalUnitId))) {
+			Object.assign(step, { action: 'conflict', reason: outsideReason(String(current.primaryOrganizationalUnitId)), changes: {}, changedFields: [], moveTo: undefined, status: undefined });
+			return;
+		}
 		const custom = customFieldChanges(current, byItem.get(step.itemIndex as number)!.values);
 		if (custom.length === 0) return;
 		step.changes.customFields = custom;
@@ -229,9 +238,9 @@ async function reconcileUsers(state: ExecutionState, itemCount: number): Promise
 	let directory = await readDirectory(state, settings.authority, settings.includeSubUnits);
 	const planWith = (users: DirectoryUser[]) =>
 		planReconcile({ people, directory: users, matchKey: settings.matchKey, absent: settings.absent, scopeOus: directory.ous, markVerified: settings.markVerified });
-	// Disables, deletes and moves act only on accounts whose primary unit GetUser places in the
-	// authority; an account listed under two units is read too (its tag is a guess). Reading one
-	// can change the plan, so plan again until every account it acts on has been read.
+	// Writes act only on accounts whose primary unit GetUser places in the authority; an account
+	// listed under two units is read too (its tag is a guess). Reading one can change the plan, so
+	// plan again until every account it writes to has been read.
 	const verified = new Set<string>();
 	let steps = planWith(directory.users);
 	for (;;) {
@@ -240,7 +249,7 @@ async function reconcileUsers(state: ExecutionState, itemCount: number): Promise
 		directory = await verifyPrimaryUnits(state, directory, due, verified);
 		steps = planWith(directory.users);
 	}
-	await addCustomFieldChanges(state, steps, people);
+	await addCustomFieldChanges(state, steps, people, directory.ous);
 
 	const drifted = keyDriftsOf(steps);
 	const guard = guardReason(plan, removalsOf(steps), directory.users.length, 'disables or deletes');
