@@ -10,6 +10,7 @@ import { NodeApiError, NodeConnectionTypes, NodeOperationError } from 'n8n-workf
 import { RESOURCES, getOperation } from './catalog';
 import { organizationalUnitUpsert } from './composed/organizationalUnitUpsert';
 import type { ComposedOperation } from './composed/upsert';
+import { userOffboard } from './composed/userOffboard';
 import { userReconcile } from './composed/userReconcile';
 import { userUpsert } from './composed/userUpsert';
 import { groupSetMembers } from './composed/groupSetMembers';
@@ -28,7 +29,7 @@ import { CONCURRENCY_CAP } from './transport/limiter';
 /** Operations composed of several calls; everything else runs straight from the catalog. */
 const COMPOSED: readonly ComposedOperation[] = [userUpsert, organizationalUnitUpsert];
 /** Operations that take all items at once as a desired state (composed/wholeInput.ts). */
-const WHOLE_INPUT: readonly WholeInputOperation[] = [userReconcile, groupSetMembers];
+const WHOLE_INPUT: readonly WholeInputOperation[] = [userReconcile, groupSetMembers, userOffboard];
 
 function extrasOf(resource: string) {
 	return [...COMPOSED, ...WHOLE_INPUT].filter((c) => c.resource === resource);
