@@ -127,12 +127,7 @@ describeE2E('the editor walk', () => {
 			// Per example, the IDaaS steps and what their output panel must show (read after the run).
 			const expected: Record<string, Record<string, () => string[]>> = {
 				'hr-sync': { 'Upsert user': () => rows.map((r) => userIdOf({ userExternalId: r.employeeId })) },
-				offboarding: {
-					'Find user': () => [leaver.userId],
-					'Disable user': () => [leaver.userId],
-					"Get user's groups": () => leaverGroups,
-					'Remove from group': () => [leaver.userId, ...leaverGroups],
-				},
+				offboarding: { 'Offboard leaver': () => [leaver.userId, ...leaverGroups] },
 				onboarding: {
 					'Create or update user': () => [userIdOf({ username: hire.username }), hire.employeeId],
 					'Add to group': () => [userIdOf({ username: hire.username }), ...hire.groupIds],

@@ -29,15 +29,10 @@ export function wantsChangeReport(state: ExecutionState): boolean {
 	return value;
 }
 
-/** One change: who (a username or the value the item named), what, and the value before and after. */
-export interface Change extends IDataObject {
-	who: string;
-	what: string;
-	before: string;
-	after: string;
-}
-
-/** The report item: counts of the items' actions, and the changes. */
+/**
+ * The report item: counts of the items' actions, and the changes, each `{ who, userId, what,
+ * before, after }` (who: a username or the value the item named).
+ */
 export function changeReportItem(operation: string, items: IDataObject[], changes: IDataObject[], common: IDataObject): INodeExecutionData {
 	const counts: Record<string, number> = {};
 	for (const item of items) counts[String(item.action)] = (counts[String(item.action)] ?? 0) + 1;

@@ -43,6 +43,8 @@ export interface PlanStep {
 	key: string;
 	/** The PatchUser fields that differ, or the CreateUser values. */
 	changes: Record<string, unknown>;
+	/** The account's values before, for the changed fields (the change report's "before"). */
+	previous?: Record<string, unknown>;
 	changedFields: string[];
 	create?: boolean;
 	moveTo?: string;
@@ -272,6 +274,7 @@ export function planReconcile(input: PlanInput): PlanStep[] {
 			step.changedFields.push('status');
 		}
 		step.action = primaryAction(step);
+		step.previous = Object.fromEntries(step.changedFields.map((field) => [field, user[field] ?? '']));
 		if ('username' in changes) freed.set(lower(user.username), step);
 		if ('email' in changes) freed.set(lower(user.email), step);
 		steps.push(step);
@@ -286,7 +289,7 @@ export function planReconcile(input: PlanInput): PlanStep[] {
 			freed.set(lower(user.username), step);
 			if (lower(user.email)) freed.set(lower(user.email), step);
 		} else if (absent === 'disable' && user.status !== 'disabled') {
-			steps.push({ ...base, action: 'disabled', remove: 'disable', status: 'disabled', changedFields: ['status'] });
+			steps.push({ ...base, action: 'disabled', remove: 'disable', status: 'disabled', changedFields: ['status'], previous: { status: user.status } });
 		}
 	}
 

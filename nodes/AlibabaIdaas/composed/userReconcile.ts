@@ -10,6 +10,7 @@ import type { PreparedRequest } from '../request/build';
 import { readValues } from '../request/read';
 import { checked, isBlank, labelOf, normalizeValue, requiredWithMet } from '../request/validation';
 import { mapWithConcurrency } from '../transport/concurrency';
+import { changeReportField, changeReportItem, wantsChangeReport } from './changeReport';
 import { applyPlan } from './reconcileApply';
 import { readDirectory, verifyPrimaryUnits } from './reconcileDirectory';
 import type { AbsentPolicy, DirectoryUser, MatchKey, PlanStep, SourcePerson } from './reconcilePlan';
@@ -127,6 +128,7 @@ const settingsFields: INodeProperties[] = [
 		displayOptions: { show: { ...show, dataMode: ['defineBelow'] } },
 	},
 	...planFields(show, 'Disables and Deletes'),
+	changeReportField(show),
 ];
 
 interface Settings {
@@ -233,6 +235,7 @@ async function reconcileUsers(state: ExecutionState, itemCount: number): Promise
 	const [authority] = Object.values(await readValues(state, authoritySpec, 0));
 	const settings = readSettings(state, authority);
 	const plan = readPlanSettings(state, 'Disables and Deletes');
+	const report = wantsChangeReport(state);
 	const { people, creates } = await readPeople(state, itemCount, settings.matchKey);
 
 	let directory = await readDirectory(state, settings.authority, settings.includeSubUnits);
@@ -256,7 +259,7 @@ async function reconcileUsers(state: ExecutionState, itemCount: number): Promise
 	const blocked = guard && drifted > 0 ? `${guard} (besides ${drifted} key drift${drifted === 1 ? '' : 's'}, updated in place and not counted)` : guard;
 	const apply = !plan.dryRun && blocked === undefined;
 	const outcomes: IDataObject[] = apply ? await applyPlan(state, steps, creates) : steps.map(() => ({}));
-	return steps.map((step, i) => {
+	const items = steps.map((step, i) => {
 		const outcome = outcomes[i];
 		const failed = outcome.action !== undefined;
 		const json = {
@@ -276,6 +279,27 @@ async function reconcileUsers(state: ExecutionState, itemCount: number): Promise
 		};
 		if (json.userId === undefined) delete json.userId;
 		return resultItem(json, step.itemIndex);
+	});
+	if (report) {
+		const common = { ...(plan.dryRun ? { dryRun: true } : {}), ...(blocked ? { blocked } : {}), keyDrift: drifted };
+		items.push(changeReportItem('reconcile', items.map((i) => i.json), reconcileChanges(steps, items.map((i) => i.json)), common));
+	}
+	return items;
+}
+
+/** The change report's rows: one per changed field of each account, one per create, delete or failure. */
+function reconcileChanges(steps: PlanStep[], results: IDataObject[]): IDataObject[] {
+	const text = (value: unknown) => (value === undefined || value === null ? '' : String(value));
+	return steps.flatMap((step, i) => {
+		const result = results[i];
+		const who = step.username;
+		const userId = result.userId;
+		if (result.action === 'failed') return [{ who, userId, what: `${text(result.plannedAction)} failed`, before: '', after: text(result.error) }];
+		if (step.action === 'unchanged' || step.action === 'conflict' || result.action === 'conflict') return [];
+		if (step.action === 'created') return [{ who, userId, what: 'created', before: '', after: text(userId) }];
+		if (step.action === 'deleted') return [{ who, userId, what: 'deleted', before: 'exists', after: '' }];
+		const after: Record<string, unknown> = { ...step.changes, primaryOrganizationalUnitId: step.moveTo, status: step.status };
+		return step.changedFields.map((field) => ({ who, userId, what: field, before: text(step.previous?.[field]), after: field === 'customFields' ? JSON.stringify(after[field]) : text(after[field]) }));
 	});
 }
 
