@@ -66,7 +66,7 @@ async function offboardNode(ctx: JobContext, data: OffboardData): Promise<void> 
 /** The same job from single-operation nodes, one execution per node over every person. */
 async function singleNodes(ctx: JobContext, data: OffboardData): Promise<void> {
 	const people = data.userIds.map((userId) => ({ userId }));
-	const details = await run(ctx, { resource: 'user', operation: 'get', userId: user }, people);
+	const details = await run(ctx, { resource: 'user', operation: 'get', userId: user, simplify: false }, people);
 	assertRun({ items: details }, people.length, 'Get user');
 	await run(ctx, { resource: 'user', operation: 'disable', userId: user }, people);
 	const groups = await run(ctx, { resource: 'user', operation: 'getGroups', userId: user, returnAll: true }, people);
@@ -78,6 +78,7 @@ async function singleNodes(ctx: JobContext, data: OffboardData): Promise<void> {
 		userId: item.json.userId,
 		units: ((item.json.organizationalUnits as IDataObject[]) ?? []).filter((ou) => ou.primary !== true).map((ou) => ou.organizationalUnitId),
 	}));
+	if (secondary.some((s) => s.units.length === 0)) throw new Error('Get user gave a person without a secondary unit');
 	await run(ctx, { resource: 'user', operation: 'removeFromOrganizationalUnits', userId: user, organizationalUnitIds: '={{ $json.units.join(",") }}' }, secondary);
 }
 

@@ -85,27 +85,43 @@ export async function offboardPerson(state: ExecutionState, user: IDataObject, s
 	if (user.status === 'disabled') outcome.alreadySo.push('disable');
 	else await step('disable', async () => void (await client.call(ops.disable, { userId }, options)));
 
+	// Groups and secondary units are independent of each other: their requests go out together
+	// (the client's limiter bounds them), and their outcomes are told in a fixed order.
+	const leaving = units.filter((u) => u.id !== settings.leaversUnit);
+	const removeGroups = async (): Promise<IDataObject[]> =>
+		(
+			await Promise.all(
+				groups.map(async (group) => {
+					try {
+						if (apply) await client.call(ops.removeFromGroup, { groupId: group.id, userIds: [userId] }, options);
+						return undefined;
+					} catch (error) {
+						return failure('removeFromGroups', error, { groupId: group.id, groupName: group.name });
+					}
+				}),
+			)
+		).filter((f): f is IDataObject => f !== undefined);
+	const removeUnits = async (): Promise<IDataObject | undefined> => {
+		try {
+			if (apply) await client.call(ops.removeFromUnits, { userId, organizationalUnitIds: leaving.map((u) => u.id) }, options);
+			return undefined;
+		} catch (error) {
+			return failure('removeFromUnits', error);
+		}
+	};
+	const [failedGroups, failedUnits] = await Promise.all([removeGroups(), leaving.length > 0 ? removeUnits() : Promise.resolve(undefined)]);
+
+	// One request per group (the API removes users from one group at a time); each tried.
 	outcome.details.groups = named(groups, 'groupId', 'groupName');
 	if (groups.length === 0) outcome.alreadySo.push('removeFromGroups');
-	else {
-		// One request per group (the API removes users from one group at a time); each tried.
-		const failedGroups: IDataObject[] = [];
-		for (const group of groups) {
-			try {
-				if (apply) await client.call(ops.removeFromGroup, { groupId: group.id, userIds: [userId] }, options);
-			} catch (error) {
-				failedGroups.push(failure('removeFromGroups', error, { groupId: group.id, groupName: group.name }));
-			}
-		}
-		if (failedGroups.length < groups.length) outcome.done.push('removeFromGroups');
-		outcome.failed.push(...failedGroups);
-	}
+	else if (failedGroups.length < groups.length) outcome.done.push('removeFromGroups');
+	outcome.failed.push(...failedGroups);
 
 	// The Leavers unit stays (it becomes the primary one below), every other secondary unit goes.
-	const leaving = units.filter((u) => u.id !== settings.leaversUnit);
 	outcome.details.secondaryUnits = named(leaving, 'organizationalUnitId', 'organizationalUnitName');
 	if (leaving.length === 0) outcome.alreadySo.push('removeFromUnits');
-	else await step('removeFromUnits', async () => void (await client.call(ops.removeFromUnits, { userId, organizationalUnitIds: leaving.map((u) => u.id) }, options)));
+	else if (failedUnits) outcome.failed.push(failedUnits);
+	else outcome.done.push('removeFromUnits');
 
 	if (settings.leaversUnit !== undefined) {
 		outcome.details.previousPrimaryOrganizationalUnit = { organizationalUnitId: primary.id, organizationalUnitName: primary.name };
