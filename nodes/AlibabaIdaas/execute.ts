@@ -1,4 +1,5 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import { NodeApiError } from 'n8n-workflow';
 
 import type { Lookups, OperationSpec } from './catalog';
 import { catalogOp } from './catalog';
@@ -58,6 +59,24 @@ export async function executeOperation(state: ExecutionState, op: OperationSpec,
 		return records.map((record) => recordItem(request, record));
 	}
 	const recover = op.hooks?.recover?.(request.values, lookupsFor(client, itemIndex));
-	const body = await client.send(request, { itemIndex, recover });
+	let body: IDataObject;
+	try {
+		body = await client.send(request, { itemIndex, recover });
+	} catch (error) {
+		throw await explained(client, op, request.values, error, itemIndex);
+	}
 	return [responseItem(request, body)];
+}
+
+/** An API error with what the operation's explainFailure hook adds; the error as it was when the hook has nothing (or fails). */
+async function explained(client: IdaasClient, op: OperationSpec, values: Record<string, unknown>, error: unknown, itemIndex: number): Promise<unknown> {
+	const explain = op.hooks?.explainFailure;
+	const code = error instanceof NodeApiError ? (error.errorResponse as IDataObject | undefined)?.code : undefined;
+	if (!explain || typeof code !== 'string') return error;
+	const more = await explain(code, values, lookupsFor(client, itemIndex)).catch(() => undefined);
+	if (!more) return error;
+	const apiError = error as NodeApiError;
+	apiError.message = `${apiError.message}: ${more.message}`;
+	apiError.description = [more.description, apiError.description].filter(Boolean).join(' ');
+	return apiError;
 }

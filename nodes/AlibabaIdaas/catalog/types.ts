@@ -174,6 +174,17 @@ export interface OperationHooks {
 	recover?: (values: Readonly<Record<string, unknown>>, lookups: Lookups) => (() => Promise<IDataObject | undefined>) | undefined;
 	/** Response fields holding secrets, withheld from the output unless the user opts in. */
 	secrets?: SecretOutput;
+	/**
+	 * For a request IDaaS refused with `code`: what the error should add, from look-ups (who already
+	 * holds a duplicate username), or undefined to leave it as it is.
+	 */
+	explainFailure?: (code: string, values: Readonly<Record<string, unknown>>, lookups: Lookups) => Promise<FailureExplanation | undefined>;
+}
+
+/** Words added to an API error: after its message, and before its description. */
+export interface FailureExplanation {
+	message: string;
+	description: string;
 }
 
 /** The requests a hook may make, through the same client and for the same item. */
