@@ -14,7 +14,7 @@ import { userReconcile } from './composed/userReconcile';
 import { userUpsert } from './composed/userUpsert';
 import { groupSetMembers } from './composed/groupSetMembers';
 import type { WholeInputOperation } from './composed/wholeInput';
-import { PICKER_VERSION, resourceProperties, toolTexts } from './description/properties';
+import { NAMES_VERSION, PICKER_VERSION, resourceProperties, toolTexts } from './description/properties';
 import { toolDescriptionProperties } from './description/toolText';
 import { ExecutionState, executeOperation } from './execute';
 import { getGroups } from './listSearch/getGroups';
@@ -42,8 +42,9 @@ export class AlibabaIdaas implements INodeType {
 		group: ['transform'],
 		// 1.1: ID-list fields (group members, a user's organizational units) are pickers, and user,
 		// organizational unit and group open on Get instead of Create (description/properties.ts).
-		version: [1, PICKER_VERSION],
-		defaultVersion: PICKER_VERSION,
+		// 1.2: Add Users and Remove Users give one item per user, with names (output/names.ts).
+		version: [1, PICKER_VERSION, NAMES_VERSION],
+		defaultVersion: NAMES_VERSION,
 		// The composed upsert is "Create or Update" in the picker, so the canvas says so too (its value stays `upsert`).
 		subtitle: '={{($parameter["operation"] === "upsert" ? "create or update" : $parameter["operation"]) + ": " + $parameter["resource"]}}',
 		description: 'Manage users, organizational units and groups in Alibaba Cloud IDaaS (EIAM)',

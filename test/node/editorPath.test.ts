@@ -33,12 +33,12 @@ describe('ID lists: pickers from version 1.1, comma-separated text kept for vers
 	test.each([
 		['userIds', 'addUsers', 'user', ['list', 'id', 'username', 'email']],
 		['userIds', 'removeUsers', 'user', ['list', 'id', 'username', 'email']],
-		['organizationalUnitIds', 'addToOrganizationalUnits', 'ou', ['list', 'id']],
-		['organizationalUnitIds', 'removeFromOrganizationalUnits', 'ou', ['list', 'id']],
+		['organizationalUnitIds', 'addToOrganizationalUnits', 'ou', ['list', 'name', 'id']],
+		['organizationalUnitIds', 'removeFromOrganizationalUnits', 'ou', ['list', 'name', 'id']],
 	])('%s of %s', (name, operation, prefix, modes) => {
 		const [legacy, picker] = fieldsNamed(name, operation);
-		expect(node.description.version).toEqual([1, 1.1]);
-		expect(node.description.defaultVersion).toBe(1.1);
+		expect(node.description.version).toEqual([1, 1.1, 1.2]);
+		expect(node.description.defaultVersion).toBe(1.2);
 		expect(legacy).toMatchObject({ type: 'string', placeholder: `e.g. ${prefix}_abc, ${prefix}_def`, displayOptions: { show: { '@version': [1] } } });
 		expect(picker).toMatchObject({ type: 'fixedCollection', typeOptions: { multipleValues: true }, displayOptions: { show: { '@version': [{ _cnd: { gte: 1.1 } }] } } });
 		const [entry] = (picker.options as INodePropertyCollection[])[0].values;
@@ -99,10 +99,13 @@ test('simplified times are ISO 8601 whether the API sends epoch milliseconds, di
 	expect(typeof raw.createTime).toBe('number');
 });
 
-test("Get Groups of a user: the simplified item says how to get a group's name, which the API does not list", async () => {
+test("Get Groups of a user: each item has the group's name, which the API does not list, from one ListGroups read", async () => {
 	const groups = json(await env.run({ resource: 'user', operation: 'getGroups', userId: byId(ALICE), returnAll: true }));
-	expect(groups.length).toBeGreaterThan(0);
-	for (const group of groups) expect(group).toEqual({ groupId: expect.stringMatching(/^group_/), groupNameNote: GROUP_NAME_NOTE });
+	expect(groups.length).toBeGreaterThan(1);
+	for (const group of groups) expect(group).toEqual({ groupId: expect.stringMatching(/^group_/), groupName: env.emu.store.group(String(group.groupId)).groupName });
+	expect(env.answered('ListGroups')).toBe(1);
+	// A group the list does not show (outside the application's scope) keeps the note on how to get its name.
+	expect(simplify('group', { groupId: SALES })).toEqual({ groupId: SALES, groupNameNote: GROUP_NAME_NOTE });
 	expect(simplify('group', { groupId: SALES, groupName: 'Sales Team' })).toEqual({ groupId: SALES, groupName: 'Sales Team' });
 });
 

@@ -1,5 +1,7 @@
+import type { INodeParameters } from 'n8n-workflow';
+
 import type { Env } from './support';
-import { byId, json, startEnv } from './support';
+import { byId, json, node, startEnv } from './support';
 
 /**
  * What an onboarding or offboarding workflow reads from the node: errors that say what to do
@@ -36,5 +38,79 @@ describe("Create's duplicate username or email", () => {
 		const [out] = json(result);
 		expect(out.code).toBe('ResourceDuplicated.Email');
 		expect(out.error).toContain('the email "bob.smith@acme.example" belongs to user_demobobsmith01 ("Bob Smith"');
+	});
+});
+
+describe('outputs that carry names', () => {
+	const ALICE = 'user_demoalicechen01';
+	const BOB = 'user_demobobsmith01';
+	const entries = (...locators: object[]) => ({ values: locators.map((id) => ({ id })) }) as unknown as INodeParameters;
+	const v12 = { typeVersion: 1.2 } as never;
+
+	test('Add Users (version 1.2): one item per user with ID, username, display name and email, and the group name beside its ID', async () => {
+		const result = await env.harness.execute(
+			node,
+			{ resource: 'group', operation: 'addUsers', groupId: { __rl: true, mode: 'name', value: 'Sales Team' }, userIds: entries(byId(ALICE), { __rl: true, mode: 'username', value: 'bob.smith' }) },
+			v12,
+		);
+		expect(result.error).toBeUndefined();
+		expect(json(result)).toEqual([
+			{ success: true, operation: 'addUsers', groupId: 'group_demosales01', groupName: 'Sales Team', userId: ALICE, username: 'alice.chen', displayName: 'Alice Chen', email: 'alice.chen@acme.example' },
+			{ success: true, operation: 'addUsers', groupId: 'group_demosales01', groupName: 'Sales Team', userId: BOB, username: 'bob.smith', displayName: 'Bob Smith', email: 'bob.smith@acme.example' },
+		]);
+		expect(result.items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 0 }]);
+		// The group was resolved by name: its name needs no other read.
+		expect(env.requests('GetGroup')).toBe(0);
+	});
+
+	test('the input item carries the user (the output of Create): no read of that user', async () => {
+		const input = { userId: ALICE, username: 'alice.chen', displayName: 'Alice Chen', email: 'alice.chen@acme.example' };
+		const result = await env.harness.execute(
+			node,
+			{ resource: 'group', operation: 'removeUsers', groupId: byId('group_demoengineers01'), userIds: entries({ __rl: true, mode: 'id', value: '={{ $json.userId }}' }) },
+			{ ...(v12 as object), items: [input] } as never,
+		);
+		expect(result.error).toBeUndefined();
+		expect(json(result)).toEqual([{ success: true, operation: 'removeUsers', groupId: 'group_demoengineers01', groupName: 'Engineers', ...input }]);
+		expect(env.requests('GetUser')).toBe(0);
+	});
+
+	test('Add to Organizational Units: the user named and each unit name beside its ID, units by name too', async () => {
+		const result = await env.run({
+			resource: 'user',
+			operation: 'addToOrganizationalUnits',
+			userId: byId(BOB),
+			organizationalUnitIds: entries({ __rl: true, mode: 'name', value: 'HR' }, byId('ou_demoplatform01')),
+		}, { items: [{}] });
+		expect(json(result)).toEqual([
+			{
+				success: true,
+				operation: 'addToOrganizationalUnits',
+				userId: BOB,
+				organizationalUnitIds: ['ou_demohr01', 'ou_demoplatform01'],
+				organizationalUnitNames: ['HR', 'Platform'],
+				username: 'bob.smith',
+				displayName: 'Bob Smith',
+				email: 'bob.smith@acme.example',
+			},
+		]);
+	});
+
+	test("Get a user's groups: each group's name, ListGroups read once for all items", async () => {
+		const result = await env.run({ resource: 'user', operation: 'getGroups', userId: { __rl: true, mode: 'id', value: '={{ $json.id }}' }, returnAll: true }, { items: [{ id: ALICE }, { id: BOB }, { id: ALICE }] });
+		const out = json(result);
+		expect(out.length).toBeGreaterThan(3);
+		for (const group of out) expect(group.groupName).toBe(env.emu.store.group(String(group.groupId)).groupName);
+		expect(out.some((group) => 'groupNameNote' in group)).toBe(false);
+		expect(env.answered('ListGroups')).toBe(1);
+	});
+
+	test('Disable, Enable, Delete: the username and display name the node knows, without another read', async () => {
+		const input = { userId: BOB, username: 'bob.smith', displayName: 'Bob Smith' };
+		const result = await env.run({ resource: 'user', operation: 'disable', userId: { __rl: true, mode: 'id', value: '={{ $json.userId }}' } }, { items: [input] });
+		expect(json(result)).toEqual([{ success: true, operation: 'disable', ...input }]);
+		const byUsername = await env.run({ resource: 'user', operation: 'enable', userId: { __rl: true, mode: 'username', value: 'bob.smith' } });
+		expect(json(byUsername)).toEqual([{ success: true, operation: 'enable', userId: BOB, username: 'bob.smith' }]);
+		expect(env.requests('GetUser')).toBe(0);
 	});
 });

@@ -290,6 +290,7 @@ export const userOperations: readonly OperationSpec[] = [
 		idempotent: true,
 		subject: 'user',
 		response: 'none',
+		hooks: { names: { user: 'userId' } },
 		params: [pathId('userId', 'user')],
 	},
 	{
@@ -306,6 +307,7 @@ export const userOperations: readonly OperationSpec[] = [
 		idempotent: true,
 		subject: 'user',
 		response: 'none',
+		hooks: { names: { user: 'userId' } },
 		params: [pathId('userId', 'user')],
 	},
 	{
@@ -322,6 +324,7 @@ export const userOperations: readonly OperationSpec[] = [
 		idempotent: true,
 		subject: 'user',
 		response: 'none',
+		hooks: { names: { user: 'userId' } },
 		params: [pathId('userId', 'user')],
 	},
 	{

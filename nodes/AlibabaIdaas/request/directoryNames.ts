@@ -38,6 +38,14 @@ export interface NamedGroup {
 	externalId?: string;
 }
 
+/** What outputs say about a user beside its ID, as far as known. */
+export interface NamedUser {
+	id: string;
+	username?: string;
+	displayName?: string;
+	email?: string;
+}
+
 /** How many close names a "no match" error offers. */
 const NEAREST = 5;
 
@@ -82,6 +90,10 @@ export class DirectoryNames {
 	private readonly groupMatches = new Map<string, Promise<NamedGroup[]>>();
 	/** Groups met so far (resolved by name, or listed), by ID. */
 	private readonly knownGroups = new Map<string, NamedGroup>();
+	private readonly users = new Map<string, NamedUser>();
+	private readonly userReads = new Map<string, Promise<NamedUser>>();
+	private readonly unitReads = new Map<string, Promise<NamedUnit | undefined>>();
+	private readonly groupReads = new Map<string, Promise<NamedGroup | undefined>>();
 
 	constructor(private readonly client: IdaasClient) {}
 
@@ -160,6 +172,64 @@ export class DirectoryNames {
 	/** A group already met this execution, without any request. */
 	knownGroup(id: string): NamedGroup | undefined {
 		return this.knownGroups.get(id);
+	}
+
+	/**
+	 * A unit's name by ID for an output: from the tree when it is read or being read, else from
+	 * GetOrganizationalUnit, once per ID per execution (naming two units must not read a large tree).
+	 * Its `path` is the name alone then. Undefined when the unit cannot be read.
+	 */
+	async unitName(id: string): Promise<NamedUnit | undefined> {
+		if (this.tree) return await this.unit(id);
+		return await this.readOnce(this.unitReads, id, async () => {
+			const record = await this.client.call(catalogOp('GetOrganizationalUnit'), { organizationalUnitId: id });
+			const name = String(record.organizationalUnitName ?? id);
+			return { id, name, path: name };
+		});
+	}
+
+	/** A group's name by ID for an output: one met already, the group list when read, else GetGroup once per ID per execution. */
+	async groupName(id: string): Promise<NamedGroup | undefined> {
+		const known = this.knownGroups.get(id);
+		if (known) return known;
+		if (this.allGroups) return await this.group(id);
+		return await this.readOnce(this.groupReads, id, async () => this.groupOf(await this.client.call(catalogOp('GetGroup'), { groupId: id })));
+	}
+
+	/** Adds what is known about a user (from a look-up by username or email, a read, or the input item). */
+	rememberUser(user: NamedUser): void {
+		const known = this.users.get(user.id) ?? { id: user.id };
+		for (const key of ['username', 'displayName', 'email'] as const) {
+			const value = user[key];
+			if (typeof value === 'string' && value !== '' && known[key] === undefined) known[key] = value;
+		}
+		this.users.set(user.id, known);
+	}
+
+	/** What this execution knows about a user so far, without any request. */
+	knownUser(id: string): NamedUser | undefined {
+		return this.users.get(id);
+	}
+
+	/** A user's username, display name and email: GetUser once per ID per execution. */
+	async user(id: string): Promise<NamedUser> {
+		const read = await this.readOnce(this.userReads, id, async () => {
+			const record = await this.client.call(catalogOp('GetUser'), { userId: id });
+			const user: NamedUser = { id };
+			for (const key of ['username', 'displayName', 'email'] as const) if (typeof record[key] === 'string') user[key] = record[key] as string;
+			return user;
+		});
+		this.rememberUser(read);
+		return this.users.get(id) as NamedUser;
+	}
+
+	private async readOnce<T>(cache: Map<string, Promise<T>>, id: string, read: () => Promise<T>): Promise<T> {
+		let pending = cache.get(id);
+		if (!pending) {
+			pending = read();
+			this.remember(cache, id, pending);
+		}
+		return await pending;
 	}
 
 	private text(field: string, mode: string, value: unknown, itemIndex?: number): string {

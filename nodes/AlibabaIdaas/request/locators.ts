@@ -87,6 +87,8 @@ export async function resolveLocator(
 	if (typeof body.userId !== 'string' || body.userId === '') {
 		throw new NodeOperationError(client.node, `No user has the ${mode} "${text}"`, { itemIndex });
 	}
+	// Outputs can name the user by what it was looked up with (output/names.ts).
+	directoryNames(client).rememberUser({ id: body.userId, [mode]: text });
 	return body.userId;
 }
 
