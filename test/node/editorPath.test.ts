@@ -124,8 +124,17 @@ describe('Create or Update: one name, one item shape', () => {
 	test('picker, canvas subtitle and README say Create or Update', () => {
 		const picker = properties.find((p) => p.name === 'operation' && p.displayOptions?.show?.resource?.includes('user'))!;
 		expect((picker.options as Array<{ name: string; value: string }>).find((o) => o.value === 'upsert')?.name).toBe('Create or Update');
-		expect(subtitle({ operation: 'upsert', resource: 'user' })).toBe('create or update: user');
-		expect(subtitle({ operation: 'get', resource: 'user' })).toBe('get: user');
+		expect(subtitle({ operation: 'upsert', resource: 'user' })).toBe('Create or Update: User');
+		expect(subtitle({ operation: 'get', resource: 'user' })).toBe('Get: User');
+		// In words, as the pickers say them, never the internal values.
+		expect(subtitle({ operation: 'create', resource: 'user' })).toBe('Create: User');
+		expect(subtitle({ operation: 'addUsers', resource: 'group' })).toBe('Add Users: Group');
+		expect(subtitle({ operation: 'getAll', resource: 'organizationalUnit' })).toBe('Get Many: Organizational Unit');
+		expect(subtitle({ operation: 'setMembers', resource: 'group' })).toBe('Set Members: Group');
+		expect(String(node.description.subtitle)).not.toMatch(/\}\}.*\}\}/);
+		const triggerSubtitle = String(new AlibabaIdaasTrigger().description.subtitle);
+		const events = new Function('$parameter', `return ${triggerSubtitle.slice(3, -2)}`)({ events: ['created', 'memberAdded'] }) as string;
+		expect(events).toBe('User Created, User Added to Group');
 		const readme = readFileSync(`${__dirname}/../../README.md`, 'utf8');
 		expect(readme).toContain('Plus **Create or Update** (user, organizational unit)');
 		expect(readme).not.toContain('**Upsert**');

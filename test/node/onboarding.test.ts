@@ -114,3 +114,11 @@ describe('outputs that carry names', () => {
 		expect(env.requests('GetUser')).toBe(0);
 	});
 });
+
+test("Create's fields show what to type: username, display name and email placeholders", () => {
+	const shownFor = (name: string) => node.description.properties.find((p) => p.name === name && p.displayOptions?.show?.operation?.includes('create') && p.displayOptions.show.resource?.includes('user'));
+	expect(shownFor('username')?.placeholder).toBe('e.g. jane.doe');
+	expect(shownFor('displayName')?.placeholder).toBe('e.g. Jane Doe');
+	const email = (shownFor('additionalFields')?.options as Array<{ name: string; placeholder?: string }>).find((o) => o.name === 'email');
+	expect(email?.placeholder).toBe('e.g. jane.doe@example.com');
+});

@@ -66,6 +66,8 @@ export interface ParamSpec {
 	prominent?: boolean;
 	/** Default in the editor. */
 	default?: string | number | boolean;
+	/** Example shown in the empty field in the editor ("e.g. jane.doe"). */
+	placeholder?: string;
 	/** Object fields of an `objectList`/`object` parameter. */
 	fields?: readonly ParamSpec[];
 	/** An `object` that is a free map (no `fields`): what its values may be. */

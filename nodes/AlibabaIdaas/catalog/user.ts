@@ -21,6 +21,7 @@ const profileFields: readonly ParamSpec[] = [
 		valueType: 'string',
 		maxLength: 128,
 		prominent: true,
+		placeholder: 'e.g. Jane Doe',
 		description: 'Display name of the account, up to 128 characters',
 	},
 	{
@@ -29,6 +30,7 @@ const profileFields: readonly ParamSpec[] = [
 		valueType: 'string',
 		format: 'email',
 		maxLength: 128,
+		placeholder: 'e.g. jane.doe@example.com',
 		description: 'Email address of the account, up to 128 characters',
 	},
 	{
@@ -66,10 +68,6 @@ const profileFields: readonly ParamSpec[] = [
 ];
 
 /**
- * A CreateUser whose response was lost made the user if its username is now taken by a user with
- * what was sent, created since the request.
- */
-/**
  * A create refused because the username or email is taken (400 ResourceDuplicated.Username or
  * .Email) names the account that holds it, and how to update that account instead.
  */
@@ -88,6 +86,10 @@ async function explainDuplicateUser(code: string, values: Readonly<Record<string
 	};
 }
 
+/**
+ * A CreateUser whose response was lost made the user if its username is now taken by a user with
+ * what was sent, created since the request.
+ */
 const recoverCreatedUser = recoverById('GetUserIdByUsername', 'userId', ({ username }) => (username ? { username } : undefined), {
 	get: 'GetUser',
 	fields: ['primaryOrganizationalUnitId', 'displayName', 'email', 'phoneNumber', 'userExternalId'],
@@ -120,6 +122,7 @@ export const userOperations: readonly OperationSpec[] = [
 				format: 'username',
 				// SDK 1.8.0: letters, digits and _ . @ -, up to 256 characters (the metadata said 64).
 				maxLength: 256,
+				placeholder: 'e.g. jane.doe',
 				description: 'Unique login name: letters, digits, _ . @ -, up to 256 characters',
 			},
 			{ ...ouIdField('primaryOrganizationalUnitId'), required: true },

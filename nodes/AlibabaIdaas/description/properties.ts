@@ -137,7 +137,7 @@ export function fieldProperty(param: ParamSpec): INodeProperties {
 				type: 'string',
 				default: param.default ?? '',
 				...(param.sensitive ? { typeOptions: { password: true } } : {}),
-				...(param.format === 'email' ? { placeholder: 'name@email.com' } : {}),
+				...(param.placeholder ? { placeholder: param.placeholder } : param.format === 'email' ? { placeholder: 'name@email.com' } : {}),
 			};
 	}
 }
