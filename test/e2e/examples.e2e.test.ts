@@ -102,8 +102,10 @@ describeE2E(`examples in real n8n ${VERSION} against the emulator`, () => {
 		expect(user!.displayName).toBe(hire.displayName);
 		expect(user!.email).toBe(hire.email);
 		expect(user!.userExternalId).toBe(hire.employeeId);
-		expect(emulator.primaryOuOf(user!.userId)).toBe(hire.organizationalUnitId);
-		expect(emulator.groupIdsOfUser(user!.userId).sort()).toEqual([...hire.groupIds].sort());
+		// The row names its unit and groups; the node found them by name.
+		const groupIds = (hire.groups as string[]).map((name) => emulator.groupNamed(name));
+		expect(emulator.primaryOuOf(user!.userId)).toBe(emulator.ouNamed(hire.department));
+		expect(emulator.groupIdsOfUser(user!.userId).sort()).toEqual([...groupIds].sort());
 		// The notification stand-in ran once, after the group step, with the created user's data.
 		expect(nodeItems(r, 'Create or update user')[0].userId).toBe(user!.userId);
 		expect(r.data.resultData.runData['Notify IT on Slack']).toHaveLength(1);
@@ -114,7 +116,7 @@ describeE2E(`examples in real n8n ${VERSION} against the emulator`, () => {
 		expect(nodeItems(again, 'Create or update user')[0].userId).toBe(user!.userId);
 		expect(nodeItems(again, 'Create or update user')[0].action).not.toBe('created');
 		expect(emulator.userCount()).toBe(users);
-		expect(emulator.groupIdsOfUser(user!.userId).sort()).toEqual([...hire.groupIds].sort());
+		expect(emulator.groupIdsOfUser(user!.userId).sort()).toEqual([...groupIds].sort());
 	});
 
 	test('offboarding: one Offboard node disables the leaver and takes them out of every group; a rerun changes nothing', async () => {

@@ -130,7 +130,8 @@ describeE2E('the editor walk', () => {
 				offboarding: { 'Offboard leaver': () => [leaver.userId, ...leaverGroups] },
 				onboarding: {
 					'Create or update user': () => [userIdOf({ username: hire.username }), hire.employeeId],
-					'Add to group': () => [userIdOf({ username: hire.username }), ...hire.groupIds],
+					// The row names the groups; the output has each group's ID and name beside the user.
+					'Add to group': () => [userIdOf({ username: hire.username }), ...hire.groups, ...hire.groups.map((name: string) => emulator.groupNamed(name)!)],
 				},
 				welcome: { 'New IDaaS user': () => ['user_'] },
 			};

@@ -44,7 +44,7 @@ test('a tool dropped onto an agent as it is reads: from version 1.1 user, OU and
 		oauthAuthorizationSession: 'get',
 	});
 	expect(defaults(1)).toMatchObject({ user: 'create', organizationalUnit: 'create', group: 'create' });
-	expect(node.description).toMatchObject({ version: [1, 1.1], defaultVersion: 1.1 });
+	expect(node.description).toMatchObject({ version: [1, 1.1, 1.2], defaultVersion: 1.2 });
 	for (const op of CATALOG.filter((o) => o.method === 'GET')) expect(resolved({ resource: op.resource, operation: op.operation }, 1.1).parameters.operation).toBe(op.operation);
 });
 
