@@ -7,6 +7,7 @@ import { collectionOf, operationFields, showFor } from '../description/propertie
 import type { ExecutionState } from '../execute';
 import { readValues } from '../request/read';
 import { isBlank, labelOf } from '../request/validation';
+import { accessOf, accessRulesField, applyGroupChanges, groupChanges, readRules } from './accessRules';
 import type { ComposedOperation, UpsertTarget } from './upsert';
 import { catalogParam, createOrGet, differingFields, patchChanges, upsertItem, upsertOption } from './upsert';
 
@@ -100,7 +101,7 @@ function upsertFields(): INodeProperties[] {
 		displayOptions: show(['username', 'email']),
 	};
 	fields.splice(at, 1, { ...byExternalId, displayOptions: show(['userExternalId']) }, optional);
-	return [matchOnField, ...fields];
+	return [matchOnField, ...fields, accessRulesField(display.show)];
 }
 
 /** The key this item matches on, checked, and its look-up; undefined for the external ID (createOrGet's own). */
@@ -160,13 +161,26 @@ async function upsertUser(state: ExecutionState, itemIndex: number): Promise<IDa
 	refuseCreateOnly(state, itemIndex);
 	const values = await readValues(state, upsertSpec, itemIndex);
 	const { key, find } = matchKeyOf(state, values, itemIndex);
+	// Access rules: a matched rule's unit is the primary unit; its groups are set after the user is.
+	const rules = await readRules(state, itemIndex);
+	const access = rules.length > 0 ? accessOf(state, rules, itemIndex) : undefined;
+	if (access?.unit) values.primaryOrganizationalUnitId = access.unit.id;
 	const match = await createOrGet(client, target, values, itemIndex, find);
-	// Which key found the user (null: none did, so it was created), beside what changed.
-	const item = (changes: { changedFields: string[]; previous: IDataObject }) => {
-		const { action, ...rest } = upsertItem(target, match, changes);
-		return { action, matchedOn: 'created' in match ? null : key, ...rest };
+	/** The managed groups the person joins or leaves (a joiner has none yet; a mover's are GetUser's). */
+	const withAccess = async (json: IDataObject): Promise<IDataObject> => {
+		if (!access) return json;
+		const current = 'created' in match ? [] : ((match.current.groups as IDataObject[] | undefined) ?? []).map((g) => String(g.groupId));
+		const changes = groupChanges(access, new Set(current));
+		const accessRules = await applyGroupChanges(state, String(json.userId), access, changes, itemIndex, true);
+		const changed = changes.add.length + changes.remove.length > 0;
+		return { ...json, ...(changed && json.action === 'unchanged' ? { action: 'updated' } : {}), accessRules };
 	};
-	if ('created' in match) return [item({ changedFields: [], previous: {} })];
+	// Which key found the user (null: none did, so it was created), beside what changed.
+	const item = async (changes: { changedFields: string[]; previous: IDataObject }) => {
+		const { action, ...rest } = upsertItem(target, match, changes);
+		return await withAccess({ action, matchedOn: 'created' in match ? null : key, ...rest });
+	};
+	if ('created' in match) return [await item({ changedFields: [], previous: {} })];
 
 	const { id: userId, current } = match;
 	const changes = await patchChanges(client, target, match, changesOf(current, values), itemIndex);
@@ -177,7 +191,7 @@ async function upsertUser(state: ExecutionState, itemIndex: number): Promise<IDa
 		changes.changedFields.push('primaryOrganizationalUnitId');
 		if (from !== undefined) changes.previous.primaryOrganizationalUnitId = from;
 	}
-	return [item(changes)];
+	return [await item(changes)];
 }
 
 export const userUpsert: ComposedOperation = {

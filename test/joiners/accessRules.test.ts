@@ -1,0 +1,90 @@
+import type { INodeParameters } from 'n8n-workflow';
+
+import type { Env } from '../harness/emulatorEnv';
+import { byId, outputs, startEnv } from '../harness/emulatorEnv';
+
+/**
+ * Access rules on Create or Update: joiners get the groups (and unit) of the rules their item
+ * matches; movers get the difference, only in the groups the rules manage. Demo directory: groups
+ * All Staff, Engineers, Sales Team; units Engineering, Platform, Sales, HR.
+ */
+
+let env: Env;
+beforeAll(async () => (env = await startEnv()));
+afterAll(async () => await env.close());
+beforeEach(() => env.emu.reset());
+
+const RULES = {
+	rule: [
+		{ field: 'department', operator: 'equals', value: 'Sales', groups: 'Sales Team', unit: 'Sales' },
+		{ field: 'department', operator: 'equals', value: 'Engineering', groups: 'group_demoengineers01', unit: 'ou_demoengineering01' },
+		{ field: 'title', operator: 'matches', value: '^Head of', groups: 'All Staff' },
+	],
+};
+
+function upsert(extra: INodeParameters = {}): INodeParameters {
+	return {
+		resource: 'user',
+		operation: 'upsert',
+		userExternalId: '={{ $json.id }}',
+		username: '={{ $json.login }}',
+		primaryOrganizationalUnitId: byId('ou_demohr01'),
+		displayName: '={{ $json.login }}',
+		accessRules: RULES,
+		...extra,
+	};
+}
+
+const groupsOf = (userId: string) => [...env.emu.store.groupIdsOf(userId)].sort();
+
+test('a joiner gets the groups and unit of the rules their item matches, by name or ID', async () => {
+	const [item] = outputs(await env.run(upsert(), { items: [{ id: 'E9001', login: 'new.seller', department: 'Sales' }] }));
+	expect(item).toMatchObject({
+		action: 'created',
+		accessRules: { rules: ['department equals Sales'], groupsAdded: [{ groupId: 'group_demosales01', groupName: 'Sales Team' }], groupsRemoved: [], organizationalUnit: { organizationalUnitId: 'ou_demosales01' } },
+	});
+	const userId = String(item.userId);
+	expect(groupsOf(userId)).toEqual(['group_demosales01']);
+	expect(env.emu.store.user(userId).primaryOrganizationalUnitId).toBe('ou_demosales01');
+});
+
+test('a mover gets the difference in the managed groups only; groups no rule names stay', async () => {
+	// Bob: Sales, in All Staff and Sales Team. He moves to Engineering; All Staff is managed only by the title rule.
+	const bob = env.emu.store.user('user_demobobsmith01');
+	const before = groupsOf(bob.userId);
+	expect(before).toEqual(['group_demoallstaff01', 'group_demosales01']);
+	const rules = { rule: RULES.rule.slice(0, 2) };
+	const [item] = outputs(await env.run(upsert({ accessRules: rules }), { items: [{ id: bob.userExternalId, login: 'bob.smith', department: 'Engineering' }] }));
+	expect(item).toMatchObject({
+		action: 'updated',
+		accessRules: {
+			rules: ['department equals Engineering'],
+			groupsAdded: [{ groupId: 'group_demoengineers01', groupName: 'Engineers' }],
+			groupsRemoved: [{ groupId: 'group_demosales01', groupName: 'Sales Team' }],
+		},
+	});
+	// All Staff is no rule's group: untouched.
+	expect(groupsOf(bob.userId)).toEqual(['group_demoallstaff01', 'group_demoengineers01']);
+	expect(env.emu.store.user(bob.userId).primaryOrganizationalUnitId).toBe('ou_demoengineering01');
+
+	// Run again: nothing left to change, no group request.
+	env.emu.stats.reset();
+	const [again] = outputs(await env.run(upsert({ accessRules: rules }), { items: [{ id: bob.userExternalId, login: 'bob.smith', department: 'Engineering' }] }));
+	expect(again).toMatchObject({ action: 'unchanged', accessRules: { groupsAdded: [], groupsRemoved: [] } });
+	expect(env.requests('AddUsersToGroup') + env.requests('RemoveUsersFromGroup')).toBe(0);
+});
+
+test('a person matching no rule leaves the managed groups, keeps the others', async () => {
+	const bob = env.emu.store.user('user_demobobsmith01');
+	const [item] = outputs(await env.run(upsert({ accessRules: { rule: RULES.rule.slice(0, 2) } }), { items: [{ id: bob.userExternalId, login: 'bob.smith', department: 'Finance' }] }));
+	expect(item.accessRules).toMatchObject({ rules: [], groupsAdded: [], groupsRemoved: [{ groupId: 'group_demosales01' }] });
+	expect(groupsOf(bob.userId)).toEqual(['group_demoallstaff01']);
+});
+
+test('a bad rule is a NodeOperationError naming the field, before any write', async () => {
+	const bad = await env.run(upsert({ accessRules: { rule: [{ field: 'department', operator: 'matches', value: '(', groups: 'Sales Team' }] } }), { items: [{ id: 'E9002', login: 'x.y', department: 'Sales' }] });
+	expect(bad.error?.message).toMatch(/^Access Rules: rule 1's pattern "\(" is not a regular expression/);
+	const unknown = await env.run(upsert({ accessRules: { rule: [{ field: 'department', value: 'Sales', groups: 'Sales Tim' }] } }), { items: [{ id: 'E9003', login: 'x.z', department: 'Sales' }] });
+	expect(unknown.error?.message).toMatch(/no group is named "Sales Tim"/);
+	expect(env.requests('CreateUser') + env.requests('AddUsersToGroup')).toBe(0);
+});
