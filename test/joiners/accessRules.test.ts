@@ -88,3 +88,54 @@ test('a bad rule is a NodeOperationError naming the field, before any write', as
 	expect(unknown.error?.message).toMatch(/no group is named "Sales Tim"/);
 	expect(env.requests('CreateUser') + env.requests('AddUsersToGroup')).toBe(0);
 });
+
+describe('on Reconcile', () => {
+	const ENG = 'ou_demoengineering01';
+	const PLATFORM = 'ou_demoplatform01';
+	const rows = [
+		{ id: 'E1001', login: 'alice.chen', name: 'Alice Chen', ou: ENG, team: 'sales' },
+		{ id: 'E1007', login: 'grace.lee', name: 'Grace Lee', ou: ENG, team: 'platform' },
+		{ id: 'E1003', login: 'chloe.martin', name: 'Chloe Martin', ou: PLATFORM, team: 'platform' },
+		{ id: 'E1004', login: 'daniel.kim', name: 'Daniel Kim', ou: PLATFORM, team: 'platform' },
+		{ id: 'E2001', login: 'new.seller', name: 'New Seller', ou: ENG, team: 'sales' },
+	];
+	const reconcile = (dryRun: boolean): INodeParameters => ({
+		resource: 'user',
+		operation: 'reconcile',
+		authorityOrganizationalUnitId: byId(ENG),
+		dryRun,
+		maxRemovalPercent: 100,
+		userExternalId: '={{ $json.id }}',
+		username: '={{ $json.login }}',
+		displayName: '={{ $json.name }}',
+		primaryOrganizationalUnitId: { __rl: true, mode: 'id', value: '={{ $json.ou }}' },
+		accessRules: {
+			rule: [
+				{ field: 'team', operator: 'equals', value: 'platform', groups: 'Engineers', unit: 'Platform' },
+				{ field: 'team', operator: 'equals', value: 'sales', groups: 'Sales Team' },
+			],
+		},
+	});
+
+	test('the dry run shows each person\'s rules and group changes, and sends no write', async () => {
+		const out = outputs(await env.run(reconcile(true), { items: rows }));
+		expect(out.map((o) => o.action)).toEqual(['updated', 'moved', 'unchanged', 'unchanged', 'created']);
+		expect(out[0].accessRules).toEqual({
+			rules: ['team equals sales'],
+			groupsAdded: [{ groupId: 'group_demosales01', groupName: 'Sales Team' }],
+			groupsRemoved: [{ groupId: 'group_demoengineers01', groupName: 'Engineers' }],
+		});
+		expect(out[1]).toMatchObject({ primaryOrganizationalUnitId: PLATFORM, accessRules: { rules: ['team equals platform'], groupsAdded: [], groupsRemoved: [] } });
+		expect(out[4].accessRules).toMatchObject({ groupsAdded: [{ groupId: 'group_demosales01' }] });
+		expect(env.requests('AddUsersToGroup') + env.requests('RemoveUsersFromGroup') + env.requests('SetUserPrimaryOrganizationalUnit') + env.requests('CreateUser')).toBe(0);
+	});
+
+	test('applied: movers change only managed groups, joiners get theirs, the rule unit moves', async () => {
+		const out = outputs(await env.run(reconcile(false), { items: rows }));
+		expect(groupsOf('user_demoalicechen01')).toEqual(['group_demoallstaff01', 'group_demosales01']);
+		expect(env.emu.store.user('user_demogracelee01').primaryOrganizationalUnitId).toBe(PLATFORM);
+		expect(groupsOf(String(out[4].userId))).toEqual(['group_demosales01']);
+		const again = outputs(await env.run(reconcile(false), { items: rows }));
+		expect(again.map((o) => o.action)).toEqual(['unchanged', 'unchanged', 'unchanged', 'unchanged', 'unchanged']);
+	});
+});

@@ -142,8 +142,14 @@ export function accessOf(state: ExecutionState, rules: Rule[], itemIndex: number
 	};
 }
 
+/** The managed groups a person joins and leaves. */
+export interface GroupChanges {
+	add: NamedGroup[];
+	remove: NamedGroup[];
+}
+
 /** The managed groups to add and to remove, given the person's current groups. */
-export function groupChanges(access: Access, current: ReadonlySet<string>): { add: NamedGroup[]; remove: NamedGroup[] } {
+export function groupChanges(access: Access, current: ReadonlySet<string>): GroupChanges {
 	const wanted = new Set(access.groups.map((g) => g.id));
 	return {
 		add: access.groups.filter((g) => !current.has(g.id)),
@@ -157,7 +163,7 @@ const named = (groups: NamedGroup[]) => groups.map((g) => ({ groupId: g.id, grou
  * Sends the group changes (unless `apply` is off) and says what they were: the rules matched,
  * groups added and removed by name, and each failure with its error (the others still sent).
  */
-export async function applyGroupChanges(state: ExecutionState, userId: string, access: Access, changes: { add: NamedGroup[]; remove: NamedGroup[] }, itemIndex: number, apply: boolean): Promise<IDataObject> {
+export async function applyGroupChanges(state: ExecutionState, userId: string, access: Access, changes: GroupChanges, itemIndex: number, apply: boolean): Promise<IDataObject> {
 	const failed: IDataObject[] = [];
 	const send = async (op: typeof addUsers, group: NamedGroup, what: string) => {
 		try {

@@ -10,6 +10,8 @@ import type { PreparedRequest } from '../request/build';
 import { readValues } from '../request/read';
 import { checked, isBlank, labelOf, normalizeValue, requiredWithMet } from '../request/validation';
 import { mapWithConcurrency } from '../transport/concurrency';
+import type { Access, GroupChanges, Rule } from './accessRules';
+import { accessOf, accessRulesField, applyGroupChanges, groupChanges, readRules } from './accessRules';
 import { changeReportField, changeReportItem, wantsChangeReport } from './changeReport';
 import { applyPlan } from './reconcileApply';
 import { readDirectory, verifyPrimaryUnits } from './reconcileDirectory';
@@ -28,6 +30,7 @@ import { guardReason, planFields, readPlanSettings, resultItem } from './wholeIn
 
 const create = catalogOp('CreateUser');
 const getUser = catalogOp('GetUser');
+const listMembers = catalogOp('ListUsersForGroup');
 const show = { resource: ['user'], operation: ['reconcile'] };
 
 const VERIFIED_TEXT = 'Whether this row\'s address is verified. Unset: verified on a new account (as Create does), and on a changed one as Mark Changed Contacts Verified says.';
@@ -127,6 +130,7 @@ const settingsFields: INodeProperties[] = [
 		description: 'Whether the person is active in the source; an inactive person\'s account is disabled',
 		displayOptions: { show: { ...show, dataMode: ['defineBelow'] } },
 	},
+	accessRulesField(show),
 	...planFields(show, 'Disables and Deletes'),
 	changeReportField(show),
 ];
@@ -180,16 +184,23 @@ function mappedValues(state: ExecutionState, itemIndex: number): Record<string, 
 }
 
 /** Every row read and checked (a NodeOperationError naming the field and item), before any request. */
-async function readPeople(state: ExecutionState, itemCount: number, matchKey: MatchKey) {
+async function readPeople(state: ExecutionState, itemCount: number, matchKey: MatchKey, rules: Rule[]) {
 	const { client, ctx } = state;
 	const people: SourcePerson[] = [];
 	const creates = new Map<number, PreparedRequest>();
+	const access = new Map<number, Access>();
 	const automatic = ctx.getNodeParameter('dataMode', 0, 'defineBelow') === 'autoMapInputData';
 	for (let i = 0; i < itemCount; i++) {
 		const { active: mappedActive = true, ...values } = automatic ? mappedValues(state, i) : await readValues(state, personSpec, i);
 		// A flag the row leaves unset is true on a create, as Create's own default; the plan decides it for a change.
 		const unset = VERIFIED_FLAGS.filter(([flag, field]) => isBlank(values[flag]) && requiredWithMet(field, values)).map(([flag]) => flag);
 		for (const flag of unset) values[flag] = true;
+		if (rules.length > 0) {
+			// A matched rule's unit is where the person belongs: it plans the create or the move.
+			const given = accessOf(state, rules, i);
+			if (given.unit) values.primaryOrganizationalUnitId = given.unit.id;
+			access.set(i, given);
+		}
 		const request = client.prepare(create, Object.fromEntries(Object.entries(values).filter(([, v]) => !isBlank(v))), i);
 		if (isBlank(request.values[matchKey])) {
 			const label = MATCH_LABELS[matchKey];
@@ -204,7 +215,33 @@ async function readPeople(state: ExecutionState, itemCount: number, matchKey: Ma
 		people.push({ itemIndex: i, values: planned, active });
 		creates.set(i, request);
 	}
-	return { people, creates };
+	return { people, creates, access };
+}
+
+/**
+ * The group changes the access rules make, per step: the members of every managed group are read
+ * once (ListUsersForGroup), and each person's difference is planned in the step (`changedFields`
+ * gets `groups`, an unchanged account becomes updated).
+ */
+async function planGroupChanges(state: ExecutionState, steps: PlanStep[], access: Map<number, Access>): Promise<Map<PlanStep, GroupChanges>> {
+	const planned = new Map<PlanStep, GroupChanges>();
+	const managed = [...access.values()][0]?.managed ?? [];
+	const members = await mapWithConcurrency(managed.length, state.concurrency, async (i) => {
+		const records = await state.client.list(state.client.prepare(listMembers, { groupId: managed[i].id }, 0), { itemIndex: 0 });
+		return new Set(records.map((r) => String(r.userId)));
+	});
+	for (const step of steps) {
+		const given = step.itemIndex === undefined ? undefined : access.get(step.itemIndex);
+		if (!given || step.action === 'conflict' || step.remove || (!step.userId && !step.create)) continue;
+		const current = new Set(step.userId ? managed.filter((_, i) => members[i].has(step.userId as string)).map((g) => g.id) : []);
+		const changes = groupChanges(given, current);
+		planned.set(step, changes);
+		if (changes.add.length + changes.remove.length === 0 || step.create) continue;
+		step.changedFields.push('groups');
+		step.previous = { ...step.previous, groups: changes.remove.map((g) => g.name || g.id).join(', ') };
+		if (step.action === 'unchanged') step.action = 'updated';
+	}
+	return planned;
 }
 
 const outsideReason = (unit: string) => `The account's primary organizational unit ${unit} is outside the authority (it is listed here as a secondary member)`;
@@ -236,7 +273,8 @@ async function reconcileUsers(state: ExecutionState, itemCount: number): Promise
 	const settings = readSettings(state, authority);
 	const plan = readPlanSettings(state, 'Disables and Deletes');
 	const report = wantsChangeReport(state);
-	const { people, creates } = await readPeople(state, itemCount, settings.matchKey);
+	const rules = await readRules(state, 0);
+	const { people, creates, access } = await readPeople(state, itemCount, settings.matchKey, rules);
 
 	let directory = await readDirectory(state, settings.authority, settings.includeSubUnits);
 	const planWith = (users: DirectoryUser[]) =>
@@ -254,11 +292,22 @@ async function reconcileUsers(state: ExecutionState, itemCount: number): Promise
 	}
 	await addCustomFieldChanges(state, steps, people, directory.ous);
 
+	const groupPlan = rules.length > 0 ? await planGroupChanges(state, steps, access) : new Map<PlanStep, GroupChanges>();
+
 	const drifted = keyDriftsOf(steps);
 	const guard = guardReason(plan, removalsOf(steps), directory.users.length, 'disables or deletes');
 	const blocked = guard && drifted > 0 ? `${guard} (besides ${drifted} key drift${drifted === 1 ? '' : 's'}, updated in place and not counted)` : guard;
 	const apply = !plan.dryRun && blocked === undefined;
 	const outcomes: IDataObject[] = apply ? await applyPlan(state, steps, creates) : steps.map(() => ({}));
+	// The rules' groups, once the account exists (a failed step's are not sent); in a dry run, what would be.
+	const accessItems = new Map<PlanStep, IDataObject>();
+	await mapWithConcurrency(steps.length, state.concurrency, async (i) => {
+		const step = steps[i];
+		const changes = groupPlan.get(step);
+		if (!changes || outcomes[i].action !== undefined) return;
+		const userId = String(step.userId ?? outcomes[i].userId ?? '');
+		accessItems.set(step, await applyGroupChanges(state, userId, access.get(step.itemIndex as number) as Access, changes, step.itemIndex as number, apply));
+	});
 	const items = steps.map((step, i) => {
 		const outcome = outcomes[i];
 		const failed = outcome.action !== undefined;
@@ -271,6 +320,7 @@ async function reconcileUsers(state: ExecutionState, itemCount: number): Promise
 			[settings.matchKey]: step.key,
 			changedFields: step.changedFields,
 			...(step.keyDrift ? { keyDrift: true } : {}),
+			...(accessItems.has(step) ? { accessRules: accessItems.get(step) } : {}),
 			...(step.previousPrimaryOrganizationalUnitId ? { previousPrimaryOrganizationalUnitId: step.previousPrimaryOrganizationalUnitId, primaryOrganizationalUnitId: step.moveTo } : {}),
 			...(step.reason ? { reason: step.reason } : {}),
 			...(blocked && !plan.dryRun ? { blocked } : {}),
@@ -298,7 +348,8 @@ function reconcileChanges(steps: PlanStep[], results: IDataObject[]): IDataObjec
 		if (step.action === 'unchanged' || step.action === 'conflict' || result.action === 'conflict') return [];
 		if (step.action === 'created') return [{ who, userId, what: 'created', before: '', after: text(userId) }];
 		if (step.action === 'deleted') return [{ who, userId, what: 'deleted', before: 'exists', after: '' }];
-		const after: Record<string, unknown> = { ...step.changes, primaryOrganizationalUnitId: step.moveTo, status: step.status };
+		const groups = result.accessRules as IDataObject | undefined;
+		const after: Record<string, unknown> = { ...step.changes, primaryOrganizationalUnitId: step.moveTo, status: step.status, groups: ((groups?.groupsAdded as IDataObject[] | undefined) ?? []).map((g) => g.groupName || g.groupId).join(', ') };
 		return step.changedFields.map((field) => ({ who, userId, what: field, before: text(step.previous?.[field]), after: field === 'customFields' ? JSON.stringify(after[field]) : text(after[field]) }));
 	});
 }
