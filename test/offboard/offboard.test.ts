@@ -29,7 +29,7 @@ function offboard(extra: INodeParameters = {}): INodeParameters {
 		person: '={{ $json.email }}',
 		dryRun: false,
 		leaversOrganizationalUnitId: byId(LEAVERS),
-		tokenProviders: PROVIDER,
+		jwtProviders: PROVIDER,
 		...extra,
 	};
 }
@@ -134,7 +134,7 @@ test.each([
 });
 
 test('people by user ID, username and external ID; without a Leavers unit or providers those steps are not taken', async () => {
-	const byUserId = outputs(await env.run(offboard({ personIdentifier: 'userId', person: 'user_demoalicechen01', leaversOrganizationalUnitId: '', tokenProviders: '' }), { items: [{}] }));
+	const byUserId = outputs(await env.run(offboard({ personIdentifier: 'userId', person: 'user_demoalicechen01', leaversOrganizationalUnitId: '', jwtProviders: '' }), { items: [{}] }));
 	expect(byUserId[0]).toMatchObject({ action: 'offboarded', done: ['disable', 'removeFromGroups'], alreadySo: ['removeFromUnits'] });
 	expect(env.emu.store.user('user_demoalicechen01').primaryOrganizationalUnitId).toBe('ou_demoengineering01');
 	const byUsername = outputs(await env.run(offboard({ personIdentifier: 'username', person: 'grace.lee' }), { items: [{}] }));

@@ -35,7 +35,6 @@ export function accessRulesField(show: NonNullable<INodeProperties['displayOptio
 				displayName: 'Rule',
 				name: 'rule',
 				values: [
-					{ displayName: 'Input Field', name: 'field', type: 'string', default: '', placeholder: 'e.g. department', description: 'The field of the input item the rule reads (a dotted path for a nested one)' },
 					{
 						displayName: 'Condition',
 						name: 'operator',
@@ -47,9 +46,10 @@ export function accessRulesField(show: NonNullable<INodeProperties['displayOptio
 						default: 'equals',
 						description: 'Equals: the same text. Matches Pattern: a regular expression, e.g. ^Sales.',
 					},
-					{ displayName: 'Value', name: 'value', type: 'string', default: '', description: 'The text, or the regular expression' },
 					{ displayName: 'Groups', name: 'groups', type: 'string', default: '', placeholder: 'e.g. Sales Team, group_abc123', description: 'Groups the person then belongs to, by name or ID, separated by commas' },
+					{ displayName: 'Input Field', name: 'field', type: 'string', default: '', placeholder: 'e.g. department', description: 'The field of the input item the rule reads (a dotted path for a nested one)' },
 					{ displayName: 'Organizational Unit', name: 'unit', type: 'string', default: '', placeholder: 'e.g. Acme / Sales or ou_abc123', description: 'Optional: the primary unit the person then belongs in, by name, path or ID' },
+					{ displayName: 'Value', name: 'value', type: 'string', default: '', description: 'The text, or the regular expression' },
 				],
 			},
 		],

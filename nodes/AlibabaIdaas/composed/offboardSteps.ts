@@ -1,5 +1,5 @@
 import type { IDataObject } from 'n8n-workflow';
-import { NodeApiError } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { catalogOp } from '../catalog';
 import type { ExecutionState } from '../execute';
@@ -29,7 +29,7 @@ export interface OffboardSettings {
 	dryRun: boolean;
 	leaversUnit?: string;
 	/** Credential providers whose JWTs issued to the person are revoked. */
-	tokenProviders: string[];
+	jwtProviders: string[];
 	/** Which of the person's keys their JWTs name as consumer (the JWT subject). */
 	tokenConsumer: 'userId' | 'username' | 'email' | 'userExternalId';
 	deleteAfter: boolean;
@@ -129,12 +129,12 @@ export async function offboardPerson(state: ExecutionState, user: IDataObject, s
 		else await step('moveToLeavers', async () => void (await client.call(ops.move, { userId, organizationalUnitId: settings.leaversUnit }, options)));
 	}
 
-	if (settings.tokenProviders.length > 0) {
+	if (settings.jwtProviders.length > 0) {
 		const consumerId = String(user[settings.tokenConsumer] ?? '');
 		const tokens: IDataObject[] = [];
 		let any = false;
 		let failed = false;
-		for (const provider of settings.tokenProviders) {
+		for (const provider of settings.jwtProviders) {
 			try {
 				// The live tokens first: a person with none has nothing to revoke (and a rerun says so).
 				const request = client.prepare(ops.listTokens, { consumerId, credentialProviderIdentifier: provider, revoked: false, expired: false }, itemIndex);
@@ -163,10 +163,13 @@ export async function offboardPerson(state: ExecutionState, user: IDataObject, s
 
 /** The person as GetUser gives it, or undefined when the account does not exist (404). */
 export async function readPerson(state: ExecutionState, userId: string, itemIndex: number): Promise<IDataObject | undefined> {
+	let failure: unknown;
 	try {
 		return await state.client.call(ops.get, { userId }, { itemIndex });
 	} catch (error) {
-		if (error instanceof NodeApiError && String(error.httpCode) === '404') return undefined;
-		throw error;
+		failure = error;
 	}
+	if (failure instanceof NodeApiError && String(failure.httpCode) === '404') return undefined;
+	if (failure instanceof NodeApiError || failure instanceof NodeOperationError) throw failure;
+	throw new NodeOperationError(state.ctx.getNode(), failure as Error, { itemIndex });
 }

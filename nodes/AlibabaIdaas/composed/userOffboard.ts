@@ -82,8 +82,8 @@ const fields: INodeProperties[] = [
 	},
 	{ ...fieldProperty(leaversParam), displayOptions },
 	{
-		displayName: 'Token Credential Providers',
-		name: 'tokenProviders',
+		displayName: 'JWT Credential Providers',
+		name: 'jwtProviders',
 		type: 'string',
 		default: '',
 		placeholder: 'e.g. hr-jwt-provider, agents-jwt',
@@ -136,15 +136,15 @@ function choice<T extends string>(state: ExecutionState, name: string, label: st
 /** The settings, read from the first item as the other whole-input operations do. */
 async function readSettings(state: ExecutionState): Promise<OffboardSettings> {
 	const { leaversOrganizationalUnitId } = await readValues(state, leaversSpec, 0);
-	const providers = state.ctx.getNodeParameter('tokenProviders', 0, '') as unknown;
+	const providers = state.ctx.getNodeParameter('jwtProviders', 0, '') as unknown;
 	if (typeof providers !== 'string') {
-		throw new NodeOperationError(state.ctx.getNode(), `Token Credential Providers must be text, got ${JSON.stringify(providers)}`, { itemIndex: 0, description: 'Check the "Token Credential Providers" field.' });
+		throw new NodeOperationError(state.ctx.getNode(), `JWT Credential Providers must be text, got ${JSON.stringify(providers)}`, { itemIndex: 0, description: 'Check the "JWT Credential Providers" field.' });
 	}
 	const values = IDENTIFIERS.map((i) => i.value);
 	return {
 		dryRun: flag(state, 'dryRun', 'Dry Run', true),
 		leaversUnit: isBlank(leaversOrganizationalUnitId) ? undefined : String(leaversOrganizationalUnitId),
-		tokenProviders: [...new Set(providers.split(',').map((p) => p.trim()).filter((p) => p !== ''))],
+		jwtProviders: [...new Set(providers.split(',').map((p) => p.trim()).filter((p) => p !== ''))],
 		tokenConsumer: choice(state, 'tokenConsumer', 'Token Consumer', values, 'userId'),
 		deleteAfter: flag(state, 'deleteAfter', 'Delete After', false),
 	};
