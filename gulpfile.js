@@ -25,6 +25,20 @@ function nodeName(file) {
 	return base.charAt(0).toLowerCase() + base.slice(1);
 }
 
+/**
+ * n8n 2.8.4's nodes panel shows a search result's description only when the node's codex has a
+ * subcategory under "Core Nodes": a search result's subcategory is
+ * `codex.subcategories["Core Nodes"][0] ?? "*"`, and NodeItem leaves the description out for "*"
+ * (editor-ui src/components/Node/NodeCreator/utils.ts transformNodeType and ItemTypes/NodeItem.vue,
+ * https://github.com/n8n-io/n8n/tree/n8n%402.8.4/packages/frontend/editor-ui). The key is read for
+ * that alone: "Core Nodes" is not among the node's categories, so the panel does not list it with
+ * n8n's core nodes. Later versions show a community node's description in search anyway.
+ */
+function withSearchSubcategory(subcategories = {}) {
+	const own = Object.values(subcategories).flat()[0];
+	return own && !subcategories['Core Nodes'] ? { ...subcategories, 'Core Nodes': [own] } : subcategories;
+}
+
 function codexFromPackage() {
 	return new Transform({
 		objectMode: true,
@@ -37,6 +51,7 @@ function codexFromPackage() {
 			const filled = {
 				node: `${pkg.name}.${nodeName(file)}`,
 				...codex,
+				subcategories: withSearchSubcategory(codex.subcategories),
 				resources: { ...codex.resources, primaryDocumentation: [{ url: pkg.homepage }] },
 			};
 			file.contents = Buffer.from(JSON.stringify(filled, null, '\t') + '\n');

@@ -11,6 +11,8 @@
  *   npm run bench -- --events     only the Event Trigger's full-push job (bench/events.ts)
  *   npm run bench -- --reconcile  only User → Reconcile of 10,000 people with 2% changes, beside
  *                                 the HTTP Request node and a Code-node diff (bench/reconcile.ts)
+ *   npm run bench -- --offboard   only User → Offboard of 1,000 people with 3 groups and 1 secondary
+ *                                 unit each, beside the same job from single-operation nodes (bench/offboard.ts)
  *   npm run bench -- --throughput only the throughput jobs (bench/throughput.ts): 2,000 creates
  *                                 across 20 ms unlimited and against 50 requests/s, and the
  *                                 loopback CPU per item, each node on its defaults
@@ -35,6 +37,8 @@ import type { Approach, JobContext } from './jobs';
 import { createUsers, listAllUsers, patchUsers, userIdsOf } from './jobs';
 import { runEventsBench } from './events';
 import { measure, table } from './measure';
+import type { OffboardData, OffboardWay } from './offboard';
+import { offboardJob, offboardSource } from './offboard';
 import type { ReconcileData, ReconcileWay } from './reconcile';
 import { reconcileJob, reconcileSource } from './reconcile';
 import { CPU_ROUNDS, cpuJob, renderCpu, renderThroughput, throttledJob, throttledLine, unlimitedJob } from './throughput';
@@ -49,6 +53,7 @@ const scale = Number(args[args.indexOf('--scale') + 1] ?? 1) || 1;
 const skipHttp = args.includes('--skip-http');
 const wanMs = args.includes('--wan') ? Number(args[args.indexOf('--wan') + 1]) || 20 : 0;
 const reconcileOnly = args.includes('--reconcile');
+const offboardOnly = args.includes('--offboard');
 const onlyThrottled = args.includes('--throttled');
 const onlyThroughput = args.includes('--throughput');
 const CONCURRENCY = 5;
@@ -220,6 +225,18 @@ async function reconcileRows(base: Omit<JobContext, 'emulator'>, people: number)
 	return rows;
 }
 
+/** Offboard `people` (3 groups and 1 secondary unit each) by one Offboard node and by single-operation nodes. */
+async function offboardRows(base: Omit<JobContext, 'emulator'>, people: number): Promise<Row[]> {
+	const ways: Array<{ variant: OffboardWay; how: string; floor?: boolean }> = [
+		{ variant: 'offboard', how: 'this node, Offboard', floor: true },
+		{ variant: 'singleNodes', how: 'this node, single operations (5 nodes)' },
+	];
+	let data: OffboardData = { userIds: [] };
+	return await runJob(`offboard ${people.toLocaleString('en')} people, 3 groups + 1 unit each`, people, 0, ways, base, (ctx, way) => offboardJob(ctx, way, data), async (ctx) => {
+		data = await offboardSource(ctx, people);
+	});
+}
+
 function machine(): string {
 	const cpu = cpus()[0]?.model ?? 'unknown CPU';
 	return `${cpus().length} × ${cpu}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
@@ -242,6 +259,15 @@ async function main(): Promise<void> {
 	// eslint-disable-next-line @typescript-eslint/no-require-imports
 	const { AlibabaIdaas } = require('../nodes/AlibabaIdaas/AlibabaIdaas.node.ts') as { AlibabaIdaas: new () => INodeType };
 	const base = { concurrency: CONCURRENCY, idaasNode: new AlibabaIdaas(), httpRequestNode: loadHttpRequestNode() };
+	if (offboardOnly) {
+		await offboardRows(base, 50);
+		const rows = await offboardRows(base, Math.round(1000 * scale));
+		const perPerson = rows.map((r) => `${r.how}: ${r.requests} requests, ${(r.requests / Math.round(1000 * scale)).toFixed(2)} per person`).join('; ');
+		process.stdout.write(
+			`\nOffboard (loopback; ${machine()}; the ratio column is against Offboard). Floor per person: 1 disable + 3 groups + 1 secondary-unit call = 5 (+1 token revoke per credential provider, not in this job):\n\n${table(HEADERS, render(rows))}\n${perPerson}\n`,
+		);
+		return;
+	}
 	if (reconcileOnly) {
 		// Warm the JIT of this process once, as the full suite does.
 		await reconcileRows(base, 200);

@@ -20,6 +20,12 @@ export class StoreBase {
 	readonly pam = new PamStore(() => this.instanceId, () => this.now());
 	idx = new Indexes();
 	version = 0;
+	/**
+	 * Whether ListUsers filtered on a unit also lists the unit's secondary members. Off: the
+	 * emulator's ASSUMPTION (handlers/users.ts). On: the other reading of the docs, which the trigger
+	 * makes, so tests can prove a caller safe under both. A seed load turns it off.
+	 */
+	listSecondaryMembers = false;
 	private lastTime = 0;
 
 	constructor(
@@ -58,6 +64,7 @@ export class StoreBase {
 		this.cloudAccountRoles.clear();
 		this.pam.clear();
 		this.idx = new Indexes();
+		this.listSecondaryMembers = false;
 		this.changed();
 	}
 

@@ -28,10 +28,11 @@ export function operationsTable(): string {
 			`| ${resource} | ${op.displayName}${legacy} | ${op.apiName} | \`${op.method} ${path}\` | ${paging} | ${SHORT_SCOPE(op.scope)} |`,
 		);
 	}
-	lines.push('', 'Plus **Create or Update** (user, organizational unit): finds the record by its external ID, then creates it or updates what differs, in one step.');
+	lines.push('', 'Plus **Create or Update** (user, organizational unit): finds the record by its external ID (a user also by username or email), then creates it or updates what differs, in one step.');
 	lines.push('', '| Resource | Operation | What it does | Requests |', '| --- | --- | --- | --- |');
 	lines.push('| User | Reconcile | Makes an organizational unit (with or without its sub-units) match the input items: create, update, move, enable, disable or delete; dry run and guard rails | ListOrganizationalUnits, ListUsers, then only the changes |');
 	lines.push('| Group | Set Members | Makes a group\'s members exactly the users the items name (ID, username, email or external ID) | the look-ups, ListUsersForGroup, then one add and one remove per 100 users |');
+	lines.push('| User | Offboard | A leaver in one step: disable, remove from every group and secondary unit, move to a Leavers unit, revoke their JWTs, optionally delete; dry run by default | a look-up, GetUser, then per person only what is not already so |');
 	return lines.join('\n');
 }
 

@@ -62,6 +62,10 @@ export const userHandlers: Record<string, Handler> = {
 			// ASSUMPTION (direct vs recursive UNCONFIRMED, https://www.alibabacloud.com/help/en/idaas/eiam/developer-reference/api-eiam-developerapi-2022-02-25-listusers): the users whose primary OU it is.
 			vis.requireOu(ouId);
 			const index = store.idx.usersByPrimaryOu.get(ouId);
+			if (store.listSecondaryMembers) {
+				const ids = [...(index?.page(0, index.size) ?? []), ...(store.idx.secondaryMembers.get(ouId) ?? [])];
+				return { totalCount: ids.length, data: slice(ids, window).map((id) => userSummary(store.users.get(id)!)) };
+			}
 			const data = (index?.page(window.offset, window.size) ?? []).map((id) => userSummary(store.users.get(id)!));
 			return { totalCount: index?.size ?? 0, data };
 		}

@@ -7,14 +7,15 @@ import type {
 } from 'n8n-workflow';
 import { NodeApiError, NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
-import { RESOURCES, getOperation } from './catalog';
+import { RESOURCES, getOperation, operationsOf } from './catalog';
 import { organizationalUnitUpsert } from './composed/organizationalUnitUpsert';
 import type { ComposedOperation } from './composed/upsert';
+import { userOffboard } from './composed/userOffboard';
 import { userReconcile } from './composed/userReconcile';
 import { userUpsert } from './composed/userUpsert';
 import { groupSetMembers } from './composed/groupSetMembers';
 import type { WholeInputOperation } from './composed/wholeInput';
-import { PICKER_VERSION, resourceProperties, toolTexts } from './description/properties';
+import { NAMES_VERSION, PICKER_VERSION, resourceProperties, toolTexts } from './description/properties';
 import { toolDescriptionProperties } from './description/toolText';
 import { ExecutionState, executeOperation } from './execute';
 import { getGroups } from './listSearch/getGroups';
@@ -28,10 +29,24 @@ import { CONCURRENCY_CAP } from './transport/limiter';
 /** Operations composed of several calls; everything else runs straight from the catalog. */
 const COMPOSED: readonly ComposedOperation[] = [userUpsert, organizationalUnitUpsert];
 /** Operations that take all items at once as a desired state (composed/wholeInput.ts). */
-const WHOLE_INPUT: readonly WholeInputOperation[] = [userReconcile, groupSetMembers];
+const WHOLE_INPUT: readonly WholeInputOperation[] = [userReconcile, groupSetMembers, userOffboard];
 
 function extrasOf(resource: string) {
 	return [...COMPOSED, ...WHOLE_INPUT].filter((c) => c.resource === resource);
+}
+
+/**
+ * The canvas line under the node's name, in the words of the pickers ("Create: User", "Add Users:
+ * Group", "Create or Update: User"), never the internal values. n8n evaluates it as an expression
+ * over $parameter; the labels are written into it as one flat map (no "}}" inside the expression).
+ */
+function canvasSubtitle(): string {
+	const labels: Record<string, string> = {};
+	for (const { name, value } of RESOURCES) {
+		for (const op of operationsOf(value)) labels[`${value}:${op.operation}`] = `${op.displayName}: ${name}`;
+		for (const extra of extrasOf(value)) labels[`${value}:${extra.option.value}`] = `${extra.option.name}: ${name}`;
+	}
+	return `={{ (${JSON.stringify(labels)})[$parameter["resource"] + ":" + $parameter["operation"]] || $parameter["operation"] + ": " + $parameter["resource"] }}`;
 }
 
 export class AlibabaIdaas implements INodeType {
@@ -42,10 +57,10 @@ export class AlibabaIdaas implements INodeType {
 		group: ['transform'],
 		// 1.1: ID-list fields (group members, a user's organizational units) are pickers, and user,
 		// organizational unit and group open on Get instead of Create (description/properties.ts).
-		version: [1, PICKER_VERSION],
-		defaultVersion: PICKER_VERSION,
-		// The composed upsert is "Create or Update" in the picker, so the canvas says so too (its value stays `upsert`).
-		subtitle: '={{($parameter["operation"] === "upsert" ? "create or update" : $parameter["operation"]) + ": " + $parameter["resource"]}}',
+		// 1.2: Add Users and Remove Users give one item per user, with names (output/names.ts).
+		version: [1, PICKER_VERSION, NAMES_VERSION],
+		defaultVersion: NAMES_VERSION,
+		subtitle: canvasSubtitle(),
 		description: 'Manage users, organizational units and groups in Alibaba Cloud IDaaS (EIAM)',
 		defaults: { name: 'Alibaba Cloud IDaaS' },
 		usableAsTool: true,

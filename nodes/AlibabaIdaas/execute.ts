@@ -3,7 +3,10 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import type { FollowUpCalls, Lookups, OperationSpec } from './catalog';
 import { OperationOutcomeError, catalogOp } from './catalog';
+import { NAMES_VERSION } from './description/properties';
 import { recordItem, responseItem } from './output/items';
+import { namedRecords, namedWriteItems } from './output/names';
+import { directoryNames } from './request/directoryNames';
 import { NodeParameters } from './request/parameters';
 import type { ItemContext, ItemRequest } from './request/read';
 import { readRequest } from './request/read';
@@ -55,9 +58,11 @@ export function lookupsFor(client: IdaasClient, itemIndex: number): Lookups {
 export async function executeOperation(state: ExecutionState, op: OperationSpec, itemIndex: number): Promise<IDataObject[]> {
 	const { client } = state;
 	const request = await readRequest(state, op, itemIndex);
+	const names = op.hooks?.names;
 	if (op.response === 'list') {
 		const records = await client.list(request, { itemIndex, limit: request.limit, readAhead: state.concurrency });
-		return records.map((record) => recordItem(request, record));
+		const named = names ? await namedRecords(names, records, directoryNames(client)) : records;
+		return named.map((record) => recordItem(request, record));
 	}
 	const followUp = op.hooks?.followUp;
 	const options: Record<string, unknown> = {};
@@ -65,9 +70,30 @@ export async function executeOperation(state: ExecutionState, op: OperationSpec,
 	const problem = followUp?.check(options);
 	if (problem) throw new NodeOperationError(client.node, problem, { itemIndex });
 	const recover = op.hooks?.recover?.(request.values, lookupsFor(client, itemIndex));
-	let body = await client.send(request, { itemIndex, recover });
+	let body: IDataObject;
+	try {
+		body = await client.send(request, { itemIndex, recover });
+	} catch (error) {
+		throw await explained(client, op, request.values, error, itemIndex);
+	}
 	if (followUp) body = await followUpWith(client, request, itemIndex, async (calls) => await followUp.run(body, options, calls));
-	return [responseItem(request, body)];
+	const item = responseItem(request, body);
+	if (!names) return [item];
+	const input = state.ctx.getInputData()[itemIndex]?.json ?? {};
+	return await namedWriteItems(names, item, { names: directoryNames(client), input, itemPerUser: client.node.typeVersion >= NAMES_VERSION });
+}
+
+/** An API error with what the operation's explainFailure hook adds; the error as it was when the hook has nothing (or fails). */
+async function explained(client: IdaasClient, op: OperationSpec, values: Record<string, unknown>, error: unknown, itemIndex: number): Promise<unknown> {
+	const explain = op.hooks?.explainFailure;
+	const code = error instanceof NodeApiError ? (error.errorResponse as IDataObject | undefined)?.code : undefined;
+	if (!explain || typeof code !== 'string') return error;
+	const more = await explain(code, values, lookupsFor(client, itemIndex)).catch(() => undefined);
+	if (!more) return error;
+	const apiError = error as NodeApiError;
+	apiError.message = `${apiError.message}: ${more.message}`;
+	apiError.description = [more.description, apiError.description].filter(Boolean).join(' ');
+	return apiError;
 }
 
 /** Runs a follow-up with the item's client and token; an outcome IDaaS reported becomes a NodeApiError with its code. */

@@ -45,6 +45,33 @@ import { ALL_EVENTS } from './snapshot';
  * the poll fails cleanly (state untouched) with an error that says so. Older n8n has no budget.
  */
 
+/** The events, in the order n8n's lint wants (by name). */
+const EVENT_OPTIONS = [
+	{ name: 'Organizational Unit Created', value: 'ouCreated' },
+	{ name: 'Organizational Unit Deleted', value: 'ouDeleted', description: 'Confirmed with a lookup before it is reported' },
+	{ name: 'Organizational Unit Moved', value: 'ouMoved', description: 'Its parent changed' },
+	{ name: 'Organizational Unit Renamed', value: 'ouRenamed' },
+	{ name: 'User Added to Group', value: 'memberAdded' },
+	{ name: 'User Created', value: 'created' },
+	{ name: 'User Deleted', value: 'deleted', description: 'Confirmed with a lookup before it is reported' },
+	{ name: 'User Disabled', value: 'disabled' },
+	{ name: 'User Enabled', value: 'enabled' },
+	{ name: 'User Moved', value: 'moved', description: 'The primary organizational unit changed' },
+	{
+		name: 'User Removed From Group',
+		value: 'memberRemoved',
+		description: 'Also when the user or the group was deleted; confirmed with a lookup first',
+	},
+	{
+		name: 'User Updated',
+		value: 'updated',
+		description: 'Any other change; the item lists the changed fields',
+	},
+];
+
+/** The canvas line under the node's name: the chosen events in words ("User Created, User Deleted"), not their values. */
+const EVENT_NAMES = Object.fromEntries(EVENT_OPTIONS.map(({ name, value }) => [value, name]));
+
 export class AlibabaIdaasTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Alibaba Cloud IDaaS Trigger',
@@ -52,7 +79,7 @@ export class AlibabaIdaasTrigger implements INodeType {
 		icon: { light: 'file:../AlibabaIdaas/alibabaIdaas.svg', dark: 'file:../AlibabaIdaas/alibabaIdaas.dark.svg' },
 		group: ['trigger'],
 		version: 1,
-		subtitle: '={{($parameter["events"] || []).join(", ")}}',
+		subtitle: `={{ ($parameter["events"] || []).map((event) => (${JSON.stringify(EVENT_NAMES)})[event] || event).join(", ") }}`,
 		// n8n's nodes panel shows one entry for a node and its trigger, with the trigger's description
 		// (editor-ui generateMergedNodesAndActions: `app.description = trigger.description`), so this
 		// text describes both: the actions first, then the trigger.
@@ -75,28 +102,7 @@ export class AlibabaIdaasTrigger implements INodeType {
 				name: 'events',
 				type: 'multiOptions',
 				required: true,
-				options: [
-					{ name: 'Organizational Unit Created', value: 'ouCreated' },
-					{ name: 'Organizational Unit Deleted', value: 'ouDeleted', description: 'Confirmed with a lookup before it is reported' },
-					{ name: 'Organizational Unit Moved', value: 'ouMoved', description: 'Its parent changed' },
-					{ name: 'Organizational Unit Renamed', value: 'ouRenamed' },
-					{ name: 'User Added to Group', value: 'memberAdded' },
-					{ name: 'User Created', value: 'created' },
-					{ name: 'User Deleted', value: 'deleted', description: 'Confirmed with a lookup before it is reported' },
-					{ name: 'User Disabled', value: 'disabled' },
-					{ name: 'User Enabled', value: 'enabled' },
-					{ name: 'User Moved', value: 'moved', description: 'The primary organizational unit changed' },
-					{
-						name: 'User Removed From Group',
-						value: 'memberRemoved',
-						description: 'Also when the user or the group was deleted; confirmed with a lookup first',
-					},
-					{
-						name: 'User Updated',
-						value: 'updated',
-						description: 'Any other change; the item lists the changed fields',
-					},
-				],
+				options: EVENT_OPTIONS,
 				default: ['created', 'updated', 'deleted'],
 			},
 			{

@@ -117,8 +117,10 @@ describeE2E(`examples in real n8n ${VERSION} against the emulator`, () => {
 		expect(user!.displayName).toBe(hire.displayName);
 		expect(user!.email).toBe(hire.email);
 		expect(user!.userExternalId).toBe(hire.employeeId);
-		expect(emulator.primaryOuOf(user!.userId)).toBe(hire.organizationalUnitId);
-		expect(emulator.groupIdsOfUser(user!.userId).sort()).toEqual([...hire.groupIds].sort());
+		// The row names its unit and groups; the node found them by name.
+		const groupIds = (hire.groups as string[]).map((name) => emulator.groupNamed(name));
+		expect(emulator.primaryOuOf(user!.userId)).toBe(emulator.ouNamed(hire.department));
+		expect(emulator.groupIdsOfUser(user!.userId).sort()).toEqual([...groupIds].sort());
 		// The notification stand-in ran once, after the group step, with the created user's data.
 		expect(nodeItems(r, 'Create or update user')[0].userId).toBe(user!.userId);
 		expect(r.data.resultData.runData['Notify IT on Slack']).toHaveLength(1);
@@ -129,10 +131,10 @@ describeE2E(`examples in real n8n ${VERSION} against the emulator`, () => {
 		expect(nodeItems(again, 'Create or update user')[0].userId).toBe(user!.userId);
 		expect(nodeItems(again, 'Create or update user')[0].action).not.toBe('created');
 		expect(emulator.userCount()).toBe(users);
-		expect(emulator.groupIdsOfUser(user!.userId).sort()).toEqual([...hire.groupIds].sort());
+		expect(emulator.groupIdsOfUser(user!.userId).sort()).toEqual([...groupIds].sort());
 	});
 
-	test('offboarding: the leaver is disabled and out of every group', async () => {
+	test('offboarding: one Offboard node disables the leaver and takes them out of every group; a rerun changes nothing', async () => {
 		const leaver = JSON.parse(examples.offboarding.nodes.find((n: any) => n.name === 'Leaver').parameters.jsonOutput);
 		const before = emulator.findUser({ username: leaver.username });
 		expect(before).toBeDefined();
@@ -140,13 +142,22 @@ describeE2E(`examples in real n8n ${VERSION} against the emulator`, () => {
 		const groupsBefore = emulator.groupIdsOfUser(before!.userId);
 		expect(groupsBefore.length).toBeGreaterThan(0);
 
-		await run(examples.offboarding);
+		const first = await run(examples.offboarding);
+		const [person, report] = nodeItems(first, 'Offboard leaver');
+		expect(person).toMatchObject({ action: 'offboarded', applied: true, userId: before!.userId, failed: [] });
+		expect(person.done).toEqual(expect.arrayContaining(['disable', 'removeFromGroups']));
+		expect(person.groups.map((g: any) => g.groupId).sort()).toEqual([...groupsBefore].sort());
+		expect(report).toMatchObject({ changeReport: 'offboard', counts: { offboarded: 1 } });
 
 		const after = emulator.findUser({ username: leaver.username })!;
 		expect(after.status).toBe('disabled');
 		expect(emulator.groupIdsOfUser(after.userId)).toEqual([]);
 		// Other members of those groups stay.
 		for (const g of groupsBefore) expect(emulator.memberIdsOfGroup(g)).not.toContain(after.userId);
+
+		// Pressed again: nothing left to do, and the item says so.
+		const again = await run(examples.offboarding);
+		expect(nodeItems(again, 'Offboard leaver')[0]).toMatchObject({ action: 'unchanged', applied: false, done: [] });
 	});
 
 	test('HR sync: rows are upserted by external ID (create, then update, no duplicates)', async () => {

@@ -62,7 +62,8 @@ maybe(`n8n ${VERSION} on Node 24`, () => {
 		const hire = JSON.parse(onboarding.nodes.find((n: any) => n.name === 'New hire').parameters.jsonOutput);
 		const user = emulator.findUser({ username: hire.username });
 		expect(user).toBeDefined();
-		expect(emulator.groupIdsOfUser(user!.userId).sort()).toEqual([...hire.groupIds].sort());
+		expect(emulator.primaryOuOf(user!.userId)).toBe(emulator.ouNamed(hire.department));
+		expect(emulator.groupIdsOfUser(user!.userId).sort()).toEqual((hire.groups as string[]).map((name) => emulator.groupNamed(name)).sort());
 
 	});
 

@@ -5,8 +5,8 @@
  *      emulator; a user created in the emulator starts the workflow, and the execution read back through the REST
  *      API carries the event. The shipped example polls every minute; the test uses a custom cron every 10 s
  *      (n8n refuses a `*` in the seconds field, a list of seconds is accepted).
- *  (e) Debian's Chromium (playwright-core) logs into the editor, opens the offboarding example, opens its "Disable user" IDaaS node
- *      and checks that resource, operation and the user picker render, and that the picker lists the demo users. Screenshots: test/e2e/.artifacts/.
+ *  (e) Debian's Chromium (playwright-core) logs into the editor, opens the offboarding example, opens its "Offboard leaver" IDaaS node
+ *      and checks that resource, operation and its Leavers Unit picker render; a one-node workflow's user picker lists the demo users. Screenshots: test/e2e/.artifacts/.
  */
 import { join } from 'path';
 
@@ -155,7 +155,7 @@ describeE2E(`n8n start ${VERSION} with the package`, () => {
 			await page.waitForURL(/\/(home|workflows)/, { timeout: 60_000 });
 
 			await page.goto(`${n8n.baseUrl}/workflow/${offboarding.id}`);
-			const canvasNode = page.locator('[data-test-id="canvas-node"]', { hasText: 'Disable user' }).first();
+			const canvasNode = page.locator('[data-test-id="canvas-node"]', { hasText: 'Offboard leaver' }).first();
 			await canvasNode.waitFor({ timeout: 60_000 });
 			await page.screenshot({ path: join(out, 'editor-workflow.png') });
 			await canvasNode.dblclick();
@@ -166,8 +166,8 @@ describeE2E(`n8n start ${VERSION} with the package`, () => {
 			const operation = ndv.locator('[data-test-id="parameter-input-operation"]');
 			await resource.waitFor({ timeout: 30_000 });
 			await expectValue(resource, /User/);
-			await expectValue(operation, /Disable/);
-			const picker = ndv.locator('[data-test-id="resource-locator-userId"]');
+			await expectValue(operation, /Offboard/);
+			const picker = ndv.locator('[data-test-id="resource-locator-leaversOrganizationalUnitId"]');
 			await picker.waitFor({ timeout: 30_000 });
 			await page.screenshot({ path: join(out, 'editor-idaas-node.png') });
 			expect(await picker.isVisible()).toBe(true);

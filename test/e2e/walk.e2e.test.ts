@@ -127,15 +127,11 @@ describeE2E('the editor walk', () => {
 			// Per example, the IDaaS steps and what their output panel must show (read after the run).
 			const expected: Record<string, Record<string, () => string[]>> = {
 				'hr-sync': { 'Upsert user': () => rows.map((r) => userIdOf({ userExternalId: r.employeeId })) },
-				offboarding: {
-					'Find user': () => [leaver.userId],
-					'Disable user': () => [leaver.userId],
-					"Get user's groups": () => leaverGroups,
-					'Remove from group': () => [leaver.userId, ...leaverGroups],
-				},
+				offboarding: { 'Offboard leaver': () => [leaver.userId, ...leaverGroups] },
 				onboarding: {
 					'Create or update user': () => [userIdOf({ username: hire.username }), hire.employeeId],
-					'Add to group': () => [userIdOf({ username: hire.username }), ...hire.groupIds],
+					// The row names the groups; the output has each group's ID and name beside the user.
+					'Add to group': () => [userIdOf({ username: hire.username }), ...hire.groups, ...hire.groups.map((name: string) => emulator.groupNamed(name)!)],
 				},
 				welcome: { 'New IDaaS user': () => ['user_'] },
 			};

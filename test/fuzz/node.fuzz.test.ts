@@ -127,8 +127,8 @@ function checkPath(event: { action: string; path: string }): void {
 test('the node found the operations to fuzz', () => {
 	expect(TARGETS.length).toBeGreaterThanOrEqual(25);
 	for (const target of TARGETS) {
-		// Composed operations (upsert, reconcile, set members) are not catalog entries.
-		const custom = ['upsert', 'reconcile', 'setMembers'].includes(target.operation);
+		// Composed operations (upsert, reconcile, set members, offboard) are not catalog entries.
+		const custom = ['upsert', 'reconcile', 'setMembers', 'offboard'].includes(target.operation);
 		expect(custom || getOperation(target.resource, target.operation) !== undefined).toBe(true);
 	}
 });

@@ -44,7 +44,7 @@ test('a tool dropped onto an agent as it is reads: from version 1.1 user, OU and
 		oauthAuthorizationSession: 'get',
 	});
 	expect(defaults(1)).toMatchObject({ user: 'create', organizationalUnit: 'create', group: 'create' });
-	expect(node.description).toMatchObject({ version: [1, 1.1], defaultVersion: 1.1 });
+	expect(node.description).toMatchObject({ version: [1, 1.1, 1.2], defaultVersion: 1.2 });
 	for (const op of CATALOG.filter((o) => o.method === 'GET')) expect(resolved({ resource: op.resource, operation: op.operation }, 1.1).parameters.operation).toBe(op.operation);
 });
 
@@ -110,7 +110,7 @@ test('n8n conventions: Limit, Return All, Simplify, booleans, metadata', () => {
 
 test('user, OU and group fields are resource locators; users also by username and email', () => {
 	const locators = properties.filter((p) => p.type === 'resourceLocator');
-	expect(new Set(locators.map((p) => p.name))).toEqual(new Set(['userId', 'organizationalUnitId', 'groupId', 'primaryOrganizationalUnitId', 'parentId', 'authorityOrganizationalUnitId']));
+	expect(new Set(locators.map((p) => p.name))).toEqual(new Set(['userId', 'organizationalUnitId', 'groupId', 'primaryOrganizationalUnitId', 'parentId', 'authorityOrganizationalUnitId', 'leaversOrganizationalUnitId']));
 	const user = locators.find((p) => p.name === 'userId');
 	expect(user?.modes?.map((m) => m.name)).toEqual(['list', 'id', 'username', 'email']);
 	expect(user?.modes?.[1].validation?.[0]).toMatchObject({ properties: { regex: '^user_[A-Za-z0-9_-]+$' } });

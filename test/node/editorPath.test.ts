@@ -33,12 +33,12 @@ describe('ID lists: pickers from version 1.1, comma-separated text kept for vers
 	test.each([
 		['userIds', 'addUsers', 'user', ['list', 'id', 'username', 'email']],
 		['userIds', 'removeUsers', 'user', ['list', 'id', 'username', 'email']],
-		['organizationalUnitIds', 'addToOrganizationalUnits', 'ou', ['list', 'id']],
-		['organizationalUnitIds', 'removeFromOrganizationalUnits', 'ou', ['list', 'id']],
+		['organizationalUnitIds', 'addToOrganizationalUnits', 'ou', ['list', 'name', 'id']],
+		['organizationalUnitIds', 'removeFromOrganizationalUnits', 'ou', ['list', 'name', 'id']],
 	])('%s of %s', (name, operation, prefix, modes) => {
 		const [legacy, picker] = fieldsNamed(name, operation);
-		expect(node.description.version).toEqual([1, 1.1]);
-		expect(node.description.defaultVersion).toBe(1.1);
+		expect(node.description.version).toEqual([1, 1.1, 1.2]);
+		expect(node.description.defaultVersion).toBe(1.2);
 		expect(legacy).toMatchObject({ type: 'string', placeholder: `e.g. ${prefix}_abc, ${prefix}_def`, displayOptions: { show: { '@version': [1] } } });
 		expect(picker).toMatchObject({ type: 'fixedCollection', typeOptions: { multipleValues: true }, displayOptions: { show: { '@version': [{ _cnd: { gte: 1.1 } }] } } });
 		const [entry] = (picker.options as INodePropertyCollection[])[0].values;
@@ -99,10 +99,13 @@ test('simplified times are ISO 8601 whether the API sends epoch milliseconds, di
 	expect(typeof raw.createTime).toBe('number');
 });
 
-test("Get Groups of a user: the simplified item says how to get a group's name, which the API does not list", async () => {
+test("Get Groups of a user: each item has the group's name, which the API does not list, from one ListGroups read", async () => {
 	const groups = json(await env.run({ resource: 'user', operation: 'getGroups', userId: byId(ALICE), returnAll: true }));
-	expect(groups.length).toBeGreaterThan(0);
-	for (const group of groups) expect(group).toEqual({ groupId: expect.stringMatching(/^group_/), groupNameNote: GROUP_NAME_NOTE });
+	expect(groups.length).toBeGreaterThan(1);
+	for (const group of groups) expect(group).toEqual({ groupId: expect.stringMatching(/^group_/), groupName: env.emu.store.group(String(group.groupId)).groupName });
+	expect(env.answered('ListGroups')).toBe(1);
+	// A group the list does not show (outside the application's scope) keeps the note on how to get its name.
+	expect(simplify('group', { groupId: SALES })).toEqual({ groupId: SALES, groupNameNote: GROUP_NAME_NOTE });
 	expect(simplify('group', { groupId: SALES, groupName: 'Sales Team' })).toEqual({ groupId: SALES, groupName: 'Sales Team' });
 });
 
@@ -121,8 +124,17 @@ describe('Create or Update: one name, one item shape', () => {
 	test('picker, canvas subtitle and README say Create or Update', () => {
 		const picker = properties.find((p) => p.name === 'operation' && p.displayOptions?.show?.resource?.includes('user'))!;
 		expect((picker.options as Array<{ name: string; value: string }>).find((o) => o.value === 'upsert')?.name).toBe('Create or Update');
-		expect(subtitle({ operation: 'upsert', resource: 'user' })).toBe('create or update: user');
-		expect(subtitle({ operation: 'get', resource: 'user' })).toBe('get: user');
+		expect(subtitle({ operation: 'upsert', resource: 'user' })).toBe('Create or Update: User');
+		expect(subtitle({ operation: 'get', resource: 'user' })).toBe('Get: User');
+		// In words, as the pickers say them, never the internal values.
+		expect(subtitle({ operation: 'create', resource: 'user' })).toBe('Create: User');
+		expect(subtitle({ operation: 'addUsers', resource: 'group' })).toBe('Add Users: Group');
+		expect(subtitle({ operation: 'getAll', resource: 'organizationalUnit' })).toBe('Get Many: Organizational Unit');
+		expect(subtitle({ operation: 'setMembers', resource: 'group' })).toBe('Set Members: Group');
+		expect(String(node.description.subtitle)).not.toMatch(/\}\}.*\}\}/);
+		const triggerSubtitle = String(new AlibabaIdaasTrigger().description.subtitle);
+		const events = new Function('$parameter', `return ${triggerSubtitle.slice(3, -2)}`)({ events: ['created', 'memberAdded'] }) as string;
+		expect(events).toBe('User Created, User Added to Group');
 		const readme = readFileSync(`${__dirname}/../../README.md`, 'utf8');
 		expect(readme).toContain('Plus **Create or Update** (user, organizational unit)');
 		expect(readme).not.toContain('**Upsert**');

@@ -1,5 +1,5 @@
 import type { Env } from './support';
-import { byId, json, startEnv } from './support';
+import { byId, json, node, startEnv } from './support';
 
 let env: Env;
 beforeAll(async () => (env = await startEnv()));
@@ -27,6 +27,7 @@ test('user upsert updates what differs and moves the user when the OU differs', 
 	const [out] = json(result);
 	expect(out).toEqual({
 		action: 'updated',
+		matchedOn: 'userExternalId',
 		userId: 'user_demoalicechen01',
 		changedFields: ['displayName', 'primaryOrganizationalUnitId'],
 		previous: { displayName: 'Alice Chen', primaryOrganizationalUnitId: 'ou_demoengineering01' },
@@ -44,6 +45,57 @@ test('user upsert of an unchanged user sends no write', async () => {
 	const result = await env.run(upsertUser({ userExternalId: 'E1002', username: 'bob.smith', primaryOrganizationalUnitId: byId('ou_demosales01'), displayName: 'Bob Smith' }));
 	expect(json(result)[0]).toMatchObject({ action: 'unchanged', changedFields: [], previous: {} });
 	expect(env.requests('PatchUser') + env.requests('SetUserPrimaryOrganizationalUnit')).toBe(0);
+});
+
+describe('Match On', () => {
+	test('Username: the user with that username is updated, no external ID needed; the output says which key matched', async () => {
+		const result = await env.run(upsertUser({ matchOn: 'username', username: 'bob.smith', primaryOrganizationalUnitId: byId('ou_demosales01'), displayName: 'Robert Smith' }));
+		expect(result.error).toBeUndefined();
+		expect(json(result)[0]).toMatchObject({
+			action: 'updated',
+			matchedOn: 'username',
+			userId: 'user_demobobsmith01',
+			changedFields: ['displayName'],
+			previous: { displayName: 'Bob Smith' },
+		});
+		expect(env.requests('GetUserIdByUserExternalId')).toBe(0);
+		expect(env.emu.store.user('user_demobobsmith01').displayName).toBe('Robert Smith');
+	});
+
+	test('Email: the user with that email is updated, its username too when the sheet has another', async () => {
+		const result = await env.run(
+			upsertUser({ matchOn: 'email', username: 'alice.wu', primaryOrganizationalUnitId: byId('ou_demoengineering01'), displayName: 'Alice Chen', additionalFields: { email: 'alice.chen@acme.example' } }),
+		);
+		expect(result.error).toBeUndefined();
+		expect(json(result)[0]).toMatchObject({ action: 'updated', matchedOn: 'email', userId: 'user_demoalicechen01', changedFields: ['username'], previous: { username: 'alice.chen' } });
+		expect(env.emu.store.user('user_demoalicechen01').username).toBe('alice.wu');
+		expect(env.requests('GetUserIdByEmail')).toBeGreaterThan(0);
+	});
+
+	test('no user has the key: one is created, matchedOn is null, and the external ID given is set on it', async () => {
+		const result = await env.run(
+			upsertUser({ matchOn: 'username', username: 'new.person', userExternalId: 'E7001', primaryOrganizationalUnitId: byId('ou_demohr01'), displayName: 'New Person' }),
+		);
+		const [out] = json(result);
+		expect(out).toMatchObject({ action: 'created', matchedOn: null, username: 'new.person', userExternalId: 'E7001' });
+		expect(env.emu.store.user(String(out.userId))).toMatchObject({ username: 'new.person', userExternalId: 'E7001', primaryOrganizationalUnitId: 'ou_demohr01' });
+	});
+
+	test('Email without an email: an error naming the field before any request', async () => {
+		const result = await env.run(upsertUser({ matchOn: 'email', username: 'x.y', primaryOrganizationalUnitId: byId('ou_demohr01'), displayName: 'X Y' }));
+		expect(result.error?.message).toBe('Email is required when Match On is Email');
+		expect(env.requests()).toBe(0);
+	});
+
+	test('the editor: Match On defaults to External ID, which is required only when it is the key', () => {
+		const { properties } = node.description;
+		const shownFor = (name: string) => properties.filter((p) => p.name === name && p.displayOptions?.show?.operation?.includes('upsert') && p.displayOptions.show.resource?.includes('user'));
+		expect(shownFor('matchOn')[0]).toMatchObject({ default: 'userExternalId' });
+		expect(shownFor('userExternalId').map((p) => [p.required, p.displayOptions?.show?.matchOn])).toEqual([
+			[true, ['userExternalId']],
+			[false, ['username', 'email']],
+		]);
+	});
 });
 
 test('HR sync: one node run over mixed input creates and updates in input order', async () => {

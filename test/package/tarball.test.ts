@@ -120,6 +120,10 @@ describe('installed into an empty ~/.n8n/nodes', () => {
 		for (const node of loaded.filter((l: { kind: string }) => l.kind === 'nodes')) {
 			expect(node.codex.node).toBe(`${pkg.name}.${node.name}`);
 			expect(node.codex.resources.primaryDocumentation).toEqual([{ url: pkg.homepage }]);
+			// n8n 2.8.4 shows a search result's description only with a "Core Nodes" subcategory (gulpfile.js);
+			// without "Core Nodes" among the categories, the node is not listed with n8n's core nodes.
+			expect(node.codex.subcategories['Core Nodes']).toEqual(['Identity & Access']);
+			expect(node.codex.categories).not.toContain('Core Nodes');
 		}
 	}, 60_000);
 });

@@ -153,6 +153,7 @@ export const groupOperations: readonly OperationSpec[] = [
 		idempotent: true,
 		subject: 'group',
 		response: 'none',
+		hooks: { names: { user: 'userIds', readUser: true, itemPerUser: true, group: 'groupId' } },
 		params: [pathId('groupId', 'group'), bodyIdList('userIds', 'user', 'Accounts to add')],
 	},
 	{
@@ -168,6 +169,7 @@ export const groupOperations: readonly OperationSpec[] = [
 		idempotent: true,
 		subject: 'group',
 		response: 'none',
+		hooks: { names: { user: 'userIds', readUser: true, itemPerUser: true, group: 'groupId' } },
 		params: [pathId('groupId', 'group'), bodyIdList('userIds', 'user', 'Accounts to remove')],
 	},
 	{

@@ -68,6 +68,8 @@ export interface ParamSpec {
 	prominent?: boolean;
 	/** Default in the editor. */
 	default?: string | number | boolean;
+	/** Example shown in the empty field in the editor ("e.g. jane.doe"). */
+	placeholder?: string;
 	/** Object fields of an `objectList`/`object` parameter. */
 	fields?: readonly ParamSpec[];
 	/** An `object` that is a free map (no `fields`): what its values may be. */
@@ -210,6 +212,13 @@ export interface OperationHooks {
 	secrets?: SecretOutput;
 	/** Node fields beyond the wire parameters, and what they make the operation do once IDaaS has answered. */
 	followUp?: FollowUp;
+	/**
+	 * For a request IDaaS refused with `code`: what the error should add, from look-ups (who already
+	 * holds a duplicate username), or undefined to leave it as it is.
+	 */
+	explainFailure?: (code: string, values: Readonly<Record<string, unknown>>, lookups: Lookups) => Promise<FailureExplanation | undefined>;
+	/** Names the output carries beside the IDs it echoes, for the next Slack or e-mail step (output/names.ts). */
+	names?: OutputNames;
 }
 
 /**
@@ -246,6 +255,29 @@ export class OperationOutcomeError extends Error {
 		super(message);
 		this.name = 'OperationOutcomeError';
 	}
+}
+
+/** Where an operation's output has IDs to name: parameters for a write, record fields for a list. */
+export interface OutputNames {
+	/** A user ID, or a list of them: each user's username, display name and email go beside it. */
+	user?: string;
+	/**
+	 * Read a user (GetUser, once per user per execution) whom neither the request nor the input
+	 * item names; otherwise only what the node already knows is added.
+	 */
+	readUser?: boolean;
+	/** From node version 1.2, one output item per user of a list (`user`) instead of one for all. */
+	itemPerUser?: boolean;
+	/** A group ID: its name goes beside it (`groupName`). */
+	group?: string;
+	/** An organizational unit ID, or a list: their names go beside them (`organizationalUnitName(s)`). */
+	units?: string;
+}
+
+/** Words added to an API error: after its message, and before its description. */
+export interface FailureExplanation {
+	message: string;
+	description: string;
 }
 
 /** The requests a hook may make, through the same client and for the same item. */

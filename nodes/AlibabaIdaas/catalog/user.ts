@@ -1,4 +1,4 @@
-import type { OperationSpec, ParamSpec } from './types';
+import type { FailureExplanation, Lookups, OperationSpec, ParamSpec } from './types';
 import { APP_PREFIX, PAGE_NUMBER, SCOPES, USER, USERS, ouIdField, pageNumberParams, pathId, recoverById } from './params';
 import { userLookupOperations } from './userLookups';
 import { userMembershipOperations } from './userMemberships';
@@ -21,6 +21,7 @@ const profileFields: readonly ParamSpec[] = [
 		valueType: 'string',
 		maxLength: 128,
 		prominent: true,
+		placeholder: 'e.g. Jane Doe',
 		description: 'Display name of the account, up to 128 characters',
 	},
 	{
@@ -29,6 +30,7 @@ const profileFields: readonly ParamSpec[] = [
 		valueType: 'string',
 		format: 'email',
 		maxLength: 128,
+		placeholder: 'e.g. jane.doe@example.com',
 		description: 'Email address of the account, up to 128 characters',
 	},
 	{
@@ -66,6 +68,25 @@ const profileFields: readonly ParamSpec[] = [
 ];
 
 /**
+ * A create refused because the username or email is taken (400 ResourceDuplicated.Username or
+ * .Email) names the account that holds it, and how to update that account instead.
+ */
+async function explainDuplicateUser(code: string, values: Readonly<Record<string, unknown>>, lookups: Lookups): Promise<FailureExplanation | undefined> {
+	const key = code === 'ResourceDuplicated.Username' ? 'username' : code === 'ResourceDuplicated.Email' ? 'email' : undefined;
+	if (!key || typeof values[key] !== 'string') return undefined;
+	const userId = await lookups.findId(key === 'username' ? 'GetUserIdByUsername' : 'GetUserIdByEmail', { [key]: values[key] });
+	if (!userId) return undefined;
+	const user = await lookups.get('GetUser', { userId });
+	const externalId = typeof user.userExternalId === 'string' && user.userExternalId !== '' ? user.userExternalId : undefined;
+	const known = [typeof user.displayName === 'string' && user.displayName ? `"${user.displayName}"` : undefined, externalId ? `external ID ${externalId}` : undefined].filter(Boolean);
+	const label = key === 'username' ? 'Username' : 'Email';
+	return {
+		message: `the ${key} "${String(values[key])}" belongs to ${userId}${known.length ? ` (${known.join(', ')})` : ''}`,
+		description: `To update that account instead of creating one, use User → Create or Update with Match On: ${label}${externalId ? ` (or External ID, ${externalId})` : ''}.`,
+	};
+}
+
+/**
  * A CreateUser whose response was lost made the user if its username is now taken by a user with
  * what was sent, created since the request.
  */
@@ -91,7 +112,7 @@ export const userOperations: readonly OperationSpec[] = [
 		subject: 'user',
 		response: 'object',
 		responseKey: 'userId',
-		hooks: { recover: recoverCreatedUser },
+		hooks: { recover: recoverCreatedUser, explainFailure: explainDuplicateUser },
 		params: [
 			{
 				name: 'username',
@@ -101,6 +122,7 @@ export const userOperations: readonly OperationSpec[] = [
 				format: 'username',
 				// SDK 1.8.0: letters, digits and _ . @ -, up to 256 characters (the metadata said 64).
 				maxLength: 256,
+				placeholder: 'e.g. jane.doe',
 				description: 'Unique login name: letters, digits, _ . @ -, up to 256 characters',
 			},
 			{ ...ouIdField('primaryOrganizationalUnitId'), required: true },
@@ -271,6 +293,7 @@ export const userOperations: readonly OperationSpec[] = [
 		idempotent: true,
 		subject: 'user',
 		response: 'none',
+		hooks: { names: { user: 'userId' } },
 		params: [pathId('userId', 'user')],
 	},
 	{
@@ -287,6 +310,7 @@ export const userOperations: readonly OperationSpec[] = [
 		idempotent: true,
 		subject: 'user',
 		response: 'none',
+		hooks: { names: { user: 'userId' } },
 		params: [pathId('userId', 'user')],
 	},
 	{
@@ -303,6 +327,7 @@ export const userOperations: readonly OperationSpec[] = [
 		idempotent: true,
 		subject: 'user',
 		response: 'none',
+		hooks: { names: { user: 'userId' } },
 		params: [pathId('userId', 'user')],
 	},
 	{

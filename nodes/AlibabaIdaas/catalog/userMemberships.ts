@@ -16,6 +16,7 @@ export const userMembershipOperations: readonly OperationSpec[] = [
 		idempotent: true,
 		subject: 'user',
 		response: 'none',
+		hooks: { names: { user: 'userId', readUser: true, units: 'organizationalUnitId' } },
 		params: [pathId('userId', 'user'), { ...ouIdField('organizationalUnitId'), required: true }],
 	},
 	{
@@ -31,6 +32,7 @@ export const userMembershipOperations: readonly OperationSpec[] = [
 		idempotent: true,
 		subject: 'user',
 		response: 'none',
+		hooks: { names: { user: 'userId', readUser: true, units: 'organizationalUnitIds' } },
 		params: [
 			pathId('userId', 'user'),
 			bodyIdList('organizationalUnitIds', 'organizationalUnit', 'Organizational units to add the user to'),
@@ -49,6 +51,7 @@ export const userMembershipOperations: readonly OperationSpec[] = [
 		idempotent: true,
 		subject: 'user',
 		response: 'none',
+		hooks: { names: { user: 'userId', readUser: true, units: 'organizationalUnitIds' } },
 		params: [
 			pathId('userId', 'user'),
 			bodyIdList('organizationalUnitIds', 'organizationalUnit', 'Organizational units to remove the user from'),
@@ -67,6 +70,7 @@ export const userMembershipOperations: readonly OperationSpec[] = [
 		idempotent: true,
 		subject: 'group',
 		response: 'list',
+		hooks: { names: { group: 'groupId' } },
 		responseKey: 'data',
 		pagination: NEXT_TOKEN,
 		params: [pathId('userId', 'user'), ...nextTokenParams],

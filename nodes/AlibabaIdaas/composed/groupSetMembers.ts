@@ -10,6 +10,7 @@ import type { PreparedRequest } from '../request/build';
 import { readValues } from '../request/read';
 import { checked, isBlank, normalizeValue } from '../request/validation';
 import { mapWithConcurrency } from '../transport/concurrency';
+import { changeReportField, changeReportItem, wantsChangeReport } from './changeReport';
 import { catalogParam } from './upsert';
 import type { WholeInputOperation } from './wholeInput';
 import { guardReason, planFields, readPlanSettings, resultItem } from './wholeInput';
@@ -65,6 +66,7 @@ const fields: INodeProperties[] = [
 		displayOptions: { show },
 	},
 	...planFields(show, 'Removals'),
+	changeReportField(show),
 ];
 
 interface Member {
@@ -114,6 +116,7 @@ async function setMembers(state: ExecutionState, itemCount: number): Promise<INo
 	const { groupId } = (await readValues(state, groupSpec, 0)) as { groupId: string };
 	const group = client.prepare(listMembers, { groupId }, 0);
 	const plan = readPlanSettings(state, 'Removals');
+	const report = wantsChangeReport(state);
 	const members = readMembers(state, itemCount);
 
 	await mapWithConcurrency(members.length, state.concurrency, async (i) => {
@@ -143,6 +146,17 @@ async function setMembers(state: ExecutionState, itemCount: number): Promise<INo
 	for (const userId of removes) {
 		const failure = removeFailed.get(userId);
 		out.push(resultItem({ action: failure ? 'failed' : 'removed', applied: apply && !failure, userId, ...common, ...(failure ? { plannedAction: 'removed', ...failure } : {}) }, undefined));
+	}
+	if (report) {
+		const results = out.map((item) => item.json);
+		const changes = results.flatMap((r) => {
+			const who = String(r.member ?? r.userId ?? '');
+			if (r.action === 'failed') return [{ who, userId: r.userId, what: `${String(r.plannedAction ?? 'look-up')} failed`, before: '', after: String(r.error ?? r.reason ?? '') }];
+			if (r.action === 'added') return [{ who, userId: r.userId, what: 'added', before: 'not a member', after: 'member' }];
+			if (r.action === 'removed') return [{ who, userId: r.userId, what: 'removed', before: 'member', after: 'not a member' }];
+			return [];
+		});
+		out.push(changeReportItem('setMembers', results, changes, { groupId, ...common }));
 	}
 	return out;
 }

@@ -60,8 +60,8 @@ export interface UpsertTarget {
 export type UpsertMatch = { wanted: IDataObject } & ({ created: IDataObject } | { id: string; current: IDataObject });
 
 /**
- * The first half of an upsert by external ID: looks the object up by (external ID, source type,
- * source ID) and creates it when absent, else reads it. The source defaults to build_in and this
+ * The first half of an upsert: looks the object up by (external ID, source type, source ID), or
+ * by `key`, and creates it when absent, else reads it. The source defaults to build_in and this
  * instance, as IDaaS's own lookup does for objects created without a source.
  */
 export async function createOrGet(
@@ -69,6 +69,8 @@ export async function createOrGet(
 	target: UpsertTarget,
 	values: Record<string, unknown>,
 	itemIndex: number,
+	/** Another look-up to match on (a user's username or email); the external ID when absent. */
+	key?: { lookup: OperationSpec; values: Record<string, unknown> },
 ): Promise<UpsertMatch> {
 	const { prefix, create, lookup, get } = target;
 	const idKey = `${prefix}Id`;
@@ -80,7 +82,7 @@ export async function createOrGet(
 		[`${prefix}SourceId`]: isBlank(sourceId) ? client.connection.instanceId : sourceId,
 	};
 	// Everything is checked before the look-up, so bad input sends no request at all.
-	const find = client.prepare(lookup, source, itemIndex);
+	const find = key ? client.prepare(key.lookup, key.values, itemIndex) : client.prepare(lookup, source, itemIndex);
 	const createRequest = client.prepare(create, valuesFor(create, values), itemIndex);
 	const wanted = publicValues(createRequest);
 

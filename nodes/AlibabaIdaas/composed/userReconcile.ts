@@ -10,10 +10,13 @@ import type { PreparedRequest } from '../request/build';
 import { readValues } from '../request/read';
 import { checked, isBlank, labelOf, normalizeValue, requiredWithMet } from '../request/validation';
 import { mapWithConcurrency } from '../transport/concurrency';
+import type { Access, GroupChanges, Rule } from './accessRules';
+import { accessOf, accessRulesField, applyGroupChanges, groupChanges, readRules } from './accessRules';
+import { changeReportField, changeReportItem, wantsChangeReport } from './changeReport';
 import { applyPlan } from './reconcileApply';
-import { readDirectory } from './reconcileDirectory';
-import type { AbsentPolicy, MatchKey, PlanStep, SourcePerson } from './reconcilePlan';
-import { customFieldChanges, planReconcile, removalsOf } from './reconcilePlan';
+import { readDirectory, verifyPrimaryUnits } from './reconcileDirectory';
+import type { AbsentPolicy, DirectoryUser, MatchKey, PlanStep, SourcePerson } from './reconcilePlan';
+import { customFieldChanges, keyDriftsOf, planReconcile, removalsOf, verificationDue } from './reconcilePlan';
 import { catalogParam } from './upsert';
 import type { WholeInputOperation } from './wholeInput';
 import { guardReason, planFields, readPlanSettings, resultItem } from './wholeInput';
@@ -22,12 +25,20 @@ import { guardReason, planFields, readPlanSettings, resultItem } from './wholeIn
  * User → Reconcile: the input items are the desired state of the accounts in one organizational
  * unit (an HR export), the node makes IDaaS match it. Read once (reconcileDirectory.ts), plan
  * without a request (reconcilePlan.ts), then output the plan (dry run) or apply it
- * (reconcileApply.ts). Accounts outside the authority unit are never read or touched.
+ * (reconcileApply.ts). Accounts whose primary unit is outside the authority are never changed.
  */
 
 const create = catalogOp('CreateUser');
 const getUser = catalogOp('GetUser');
+const listMembers = catalogOp('ListUsersForGroup');
 const show = { resource: ['user'], operation: ['reconcile'] };
+
+const VERIFIED_TEXT = 'Whether this row\'s address is verified. Unset: verified on a new account (as Create does), and on a changed one as Mark Changed Contacts Verified says.';
+/** The flags a row may leave unset: filled for a create, decided by the setting for a change. */
+const VERIFIED_FLAGS = [
+	['emailVerified', 'email'],
+	['phoneNumberVerified', 'phoneNumber'],
+] as const;
 
 /** A person's fields: CreateUser's, without the password ones (a sync does not set passwords). */
 const personSpec: OperationSpec = {
@@ -38,7 +49,9 @@ const personSpec: OperationSpec = {
 		{ ...catalogParam(create, 'primaryOrganizationalUnitId'), description: 'The unit the person belongs in; it must be the authority unit or one of its sub-units' },
 		catalogParam(create, 'displayName'),
 		{ ...catalogParam(create, 'userExternalId'), prominent: true, displayName: 'External ID', description: 'ID of the person in the source (e.g. the HR employee ID): the match key by default' },
-		...create.params.filter((p) => ['email', 'emailVerified', 'phoneRegion', 'phoneNumber', 'phoneNumberVerified', 'description', 'customFields'].includes(p.name)),
+		...create.params
+			.filter((p) => ['email', 'emailVerified', 'phoneRegion', 'phoneNumber', 'phoneNumberVerified', 'description', 'customFields'].includes(p.name))
+			.map((p) => (p.name.endsWith('Verified') ? { ...p, default: undefined, description: VERIFIED_TEXT } : p)),
 	],
 };
 
@@ -89,6 +102,15 @@ const settingsFields: INodeProperties[] = [
 		displayOptions: { show },
 	},
 	{
+		displayName: 'Mark Changed Contacts Verified',
+		name: 'markContactsVerified',
+		type: 'boolean',
+		default: false,
+		description:
+			'Whether an e-mail or phone number a row changes on an existing account is marked verified (unless the row says). Off: nobody has verified an address just typed in HR, and IDaaS sends sign-in codes and password resets to verified addresses.',
+		displayOptions: { show },
+	},
+	{
 		displayName: 'Person Fields',
 		name: 'dataMode',
 		type: 'options',
@@ -108,7 +130,9 @@ const settingsFields: INodeProperties[] = [
 		description: 'Whether the person is active in the source; an inactive person\'s account is disabled',
 		displayOptions: { show: { ...show, dataMode: ['defineBelow'] } },
 	},
+	accessRulesField(show),
 	...planFields(show, 'Disables and Deletes'),
+	changeReportField(show),
 ];
 
 interface Settings {
@@ -116,6 +140,7 @@ interface Settings {
 	includeSubUnits: boolean;
 	matchKey: MatchKey;
 	absent: AbsentPolicy;
+	markVerified: boolean;
 }
 
 function readSettings(state: ExecutionState, authority: unknown): Settings {
@@ -129,10 +154,15 @@ function readSettings(state: ExecutionState, authority: unknown): Settings {
 		}
 		return value as T;
 	};
-	const includeSubUnits = get('includeSubUnits', true);
-	if (typeof includeSubUnits !== 'boolean') {
-		throw new NodeOperationError(node, `Include Sub-Units must be true or false, got ${JSON.stringify(includeSubUnits)}`, { itemIndex: 0, description: 'Check the "Include Sub-Units" field.' });
-	}
+	const flag = (name: string, label: string, fallback: boolean): boolean => {
+		const value = get(name, fallback);
+		if (typeof value !== 'boolean') {
+			throw new NodeOperationError(node, `${label} must be true or false, got ${JSON.stringify(value)}`, { itemIndex: 0, description: `Check the "${label}" field.` });
+		}
+		return value;
+	};
+	const includeSubUnits = flag('includeSubUnits', 'Include Sub-Units', true);
+	const markVerified = flag('markContactsVerified', 'Mark Changed Contacts Verified', false);
 	if (isBlank(authority)) {
 		throw new NodeOperationError(node, `${labelOf(authorityParam)} is required`, { itemIndex: 0, description: `Check the "${labelOf(authorityParam)}" field.` });
 	}
@@ -141,6 +171,7 @@ function readSettings(state: ExecutionState, authority: unknown): Settings {
 		includeSubUnits,
 		matchKey: choice('matchKey', 'Match On', ['userExternalId', 'username', 'email'] as const, 'userExternalId'),
 		absent: choice('absentUsers', 'Accounts Missing From the Source', ['nothing', 'disable', 'delete'] as const, 'disable'),
+		markVerified,
 	};
 }
 
@@ -149,22 +180,27 @@ const PERSON_FIELDS = [...personSpec.params.map((p) => p.name), 'active'];
 /** Map Automatically: the person's fields straight from the item's JSON, by their API names. */
 function mappedValues(state: ExecutionState, itemIndex: number): Record<string, unknown> {
 	const json = state.ctx.getInputData()[itemIndex]?.json ?? {};
-	const values: Record<string, unknown> = Object.fromEntries(PERSON_FIELDS.filter((name) => name in json).map((name) => [name, json[name]]));
-	// As readValues does: the verified flags take their catalog default when an e-mail or phone is given.
-	for (const param of personSpec.params) {
-		if (param.requiredWith && param.default !== undefined && isBlank(values[param.name]) && requiredWithMet(param.requiredWith, values)) values[param.name] = param.default;
-	}
-	return values;
+	return Object.fromEntries(PERSON_FIELDS.filter((name) => name in json).map((name) => [name, json[name]]));
 }
 
 /** Every row read and checked (a NodeOperationError naming the field and item), before any request. */
-async function readPeople(state: ExecutionState, itemCount: number, matchKey: MatchKey) {
+async function readPeople(state: ExecutionState, itemCount: number, matchKey: MatchKey, rules: Rule[]) {
 	const { client, ctx } = state;
 	const people: SourcePerson[] = [];
 	const creates = new Map<number, PreparedRequest>();
+	const access = new Map<number, Access>();
 	const automatic = ctx.getNodeParameter('dataMode', 0, 'defineBelow') === 'autoMapInputData';
 	for (let i = 0; i < itemCount; i++) {
 		const { active: mappedActive = true, ...values } = automatic ? mappedValues(state, i) : await readValues(state, personSpec, i);
+		// A flag the row leaves unset is true on a create, as Create's own default; the plan decides it for a change.
+		const unset = VERIFIED_FLAGS.filter(([flag, field]) => isBlank(values[flag]) && requiredWithMet(field, values)).map(([flag]) => flag);
+		for (const flag of unset) values[flag] = true;
+		if (rules.length > 0) {
+			// A matched rule's unit is where the person belongs: it plans the create or the move.
+			const given = accessOf(state, rules, i);
+			if (given.unit) values.primaryOrganizationalUnitId = given.unit.id;
+			access.set(i, given);
+		}
 		const request = client.prepare(create, Object.fromEntries(Object.entries(values).filter(([, v]) => !isBlank(v))), i);
 		if (isBlank(request.values[matchKey])) {
 			const label = MATCH_LABELS[matchKey];
@@ -174,19 +210,56 @@ async function readPeople(state: ExecutionState, itemCount: number, matchKey: Ma
 		if (typeof active !== 'boolean') {
 			throw new NodeOperationError(ctx.getNode(), `Active must be true or false, got ${JSON.stringify(active)}`, { itemIndex: i, description: 'Check the "Active" field.' });
 		}
-		people.push({ itemIndex: i, values: request.values, active });
+		const planned = { ...request.values };
+		for (const flag of unset) delete planned[flag];
+		people.push({ itemIndex: i, values: planned, active });
 		creates.set(i, request);
 	}
-	return { people, creates };
+	return { people, creates, access };
 }
 
-/** Custom fields are not in ListUsers: matched accounts whose row sets some are read with GetUser. */
-async function addCustomFieldChanges(state: ExecutionState, steps: PlanStep[], people: SourcePerson[]): Promise<void> {
+/**
+ * The group changes the access rules make, per step: the members of every managed group are read
+ * once (ListUsersForGroup), and each person's difference is planned in the step (`changedFields`
+ * gets `groups`, an unchanged account becomes updated).
+ */
+async function planGroupChanges(state: ExecutionState, steps: PlanStep[], access: Map<number, Access>): Promise<Map<PlanStep, GroupChanges>> {
+	const planned = new Map<PlanStep, GroupChanges>();
+	const managed = [...access.values()][0]?.managed ?? [];
+	const members = await mapWithConcurrency(managed.length, state.concurrency, async (i) => {
+		const records = await state.client.list(state.client.prepare(listMembers, { groupId: managed[i].id }, 0), { itemIndex: 0 });
+		return new Set(records.map((r) => String(r.userId)));
+	});
+	for (const step of steps) {
+		const given = step.itemIndex === undefined ? undefined : access.get(step.itemIndex);
+		if (!given || step.action === 'conflict' || step.remove || (!step.userId && !step.create)) continue;
+		const current = new Set(step.userId ? managed.filter((_, i) => members[i].has(step.userId as string)).map((g) => g.id) : []);
+		const changes = groupChanges(given, current);
+		planned.set(step, changes);
+		if (changes.add.length + changes.remove.length === 0 || step.create) continue;
+		step.changedFields.push('groups');
+		step.previous = { ...step.previous, groups: changes.remove.map((g) => g.name || g.id).join(', ') };
+		if (step.action === 'unchanged') step.action = 'updated';
+	}
+	return planned;
+}
+
+const outsideReason = (unit: string) => `The account's primary organizational unit ${unit} is outside the authority (it is listed here as a secondary member)`;
+
+/**
+ * Custom fields are not in ListUsers: matched accounts whose row sets some are read with GetUser.
+ * That read gives the primary unit too: an account outside the authority is left as it is.
+ */
+async function addCustomFieldChanges(state: ExecutionState, steps: PlanStep[], people: SourcePerson[], scopeOus: ReadonlySet<string>): Promise<void> {
 	const byItem = new Map(people.map((p) => [p.itemIndex, p]));
 	const due = steps.filter((s) => s.userId && s.action !== 'conflict' && !s.remove && Array.isArray(byItem.get(s.itemIndex ?? -1)?.values.customFields));
 	await mapWithConcurrency(due.length, state.concurrency, async (n) => {
 		const step = due[n];
 		const current = await state.client.call(getUser, { userId: step.userId }, { itemIndex: step.itemIndex });
+		if (!scopeOus.has(String(current.primaryOrganizationalUnitId))) {
+			Object.assign(step, { action: 'conflict', reason: outsideReason(String(current.primaryOrganizationalUnitId)), changes: {}, changedFields: [], moveTo: undefined, status: undefined });
+			return;
+		}
 		const custom = customFieldChanges(current, byItem.get(step.itemIndex as number)!.values);
 		if (custom.length === 0) return;
 		step.changes.customFields = custom;
@@ -199,16 +272,43 @@ async function reconcileUsers(state: ExecutionState, itemCount: number): Promise
 	const [authority] = Object.values(await readValues(state, authoritySpec, 0));
 	const settings = readSettings(state, authority);
 	const plan = readPlanSettings(state, 'Disables and Deletes');
-	const { people, creates } = await readPeople(state, itemCount, settings.matchKey);
+	const report = wantsChangeReport(state);
+	const rules = await readRules(state, 0);
+	const { people, creates, access } = await readPeople(state, itemCount, settings.matchKey, rules);
 
-	const directory = await readDirectory(state, settings.authority, settings.includeSubUnits);
-	const steps = planReconcile({ people, directory: directory.users, matchKey: settings.matchKey, absent: settings.absent, scopeOus: directory.ous });
-	await addCustomFieldChanges(state, steps, people);
+	let directory = await readDirectory(state, settings.authority, settings.includeSubUnits);
+	const planWith = (users: DirectoryUser[]) =>
+		planReconcile({ people, directory: users, matchKey: settings.matchKey, absent: settings.absent, scopeOus: directory.ous, markVerified: settings.markVerified });
+	// Writes act only on accounts whose primary unit GetUser places in the authority; an account
+	// listed under two units is read too (its tag is a guess). Reading one can change the plan, so
+	// plan again until every account it writes to has been read.
+	const verified = new Set<string>();
+	let steps = planWith(directory.users);
+	for (;;) {
+		const due = [...verificationDue(steps), ...directory.users.filter((u) => (u.listings as number) > 1).map((u) => u.userId)].filter((id) => !verified.has(id));
+		if (due.length === 0) break;
+		directory = await verifyPrimaryUnits(state, directory, due, verified);
+		steps = planWith(directory.users);
+	}
+	await addCustomFieldChanges(state, steps, people, directory.ous);
 
-	const blocked = guardReason(plan, removalsOf(steps), directory.users.length, 'disables or deletes');
+	const groupPlan = rules.length > 0 ? await planGroupChanges(state, steps, access) : new Map<PlanStep, GroupChanges>();
+
+	const drifted = keyDriftsOf(steps);
+	const guard = guardReason(plan, removalsOf(steps), directory.users.length, 'disables or deletes');
+	const blocked = guard && drifted > 0 ? `${guard} (besides ${drifted} key drift${drifted === 1 ? '' : 's'}, updated in place and not counted)` : guard;
 	const apply = !plan.dryRun && blocked === undefined;
 	const outcomes: IDataObject[] = apply ? await applyPlan(state, steps, creates) : steps.map(() => ({}));
-	return steps.map((step, i) => {
+	// The rules' groups, once the account exists (a failed step's are not sent); in a dry run, what would be.
+	const accessItems = new Map<PlanStep, IDataObject>();
+	await mapWithConcurrency(steps.length, state.concurrency, async (i) => {
+		const step = steps[i];
+		const changes = groupPlan.get(step);
+		if (!changes || outcomes[i].action !== undefined) return;
+		const userId = String(step.userId ?? outcomes[i].userId ?? '');
+		accessItems.set(step, await applyGroupChanges(state, userId, access.get(step.itemIndex as number) as Access, changes, step.itemIndex as number, apply));
+	});
+	const items = steps.map((step, i) => {
 		const outcome = outcomes[i];
 		const failed = outcome.action !== undefined;
 		const json = {
@@ -219,6 +319,8 @@ async function reconcileUsers(state: ExecutionState, itemCount: number): Promise
 			username: step.username,
 			[settings.matchKey]: step.key,
 			changedFields: step.changedFields,
+			...(step.keyDrift ? { keyDrift: true } : {}),
+			...(accessItems.has(step) ? { accessRules: accessItems.get(step) } : {}),
 			...(step.previousPrimaryOrganizationalUnitId ? { previousPrimaryOrganizationalUnitId: step.previousPrimaryOrganizationalUnitId, primaryOrganizationalUnitId: step.moveTo } : {}),
 			...(step.reason ? { reason: step.reason } : {}),
 			...(blocked && !plan.dryRun ? { blocked } : {}),
@@ -227,6 +329,28 @@ async function reconcileUsers(state: ExecutionState, itemCount: number): Promise
 		};
 		if (json.userId === undefined) delete json.userId;
 		return resultItem(json, step.itemIndex);
+	});
+	if (report) {
+		const common = { ...(plan.dryRun ? { dryRun: true } : {}), ...(blocked ? { blocked } : {}), keyDrift: drifted };
+		items.push(changeReportItem('reconcile', items.map((i) => i.json), reconcileChanges(steps, items.map((i) => i.json)), common));
+	}
+	return items;
+}
+
+/** The change report's rows: one per changed field of each account, one per create, delete or failure. */
+function reconcileChanges(steps: PlanStep[], results: IDataObject[]): IDataObject[] {
+	const text = (value: unknown) => (value === undefined || value === null ? '' : String(value));
+	return steps.flatMap((step, i) => {
+		const result = results[i];
+		const who = step.username;
+		const userId = result.userId;
+		if (result.action === 'failed') return [{ who, userId, what: `${text(result.plannedAction)} failed`, before: '', after: text(result.error) }];
+		if (step.action === 'unchanged' || step.action === 'conflict' || result.action === 'conflict') return [];
+		if (step.action === 'created') return [{ who, userId, what: 'created', before: '', after: text(userId) }];
+		if (step.action === 'deleted') return [{ who, userId, what: 'deleted', before: 'exists', after: '' }];
+		const groups = result.accessRules as IDataObject | undefined;
+		const after: Record<string, unknown> = { ...step.changes, primaryOrganizationalUnitId: step.moveTo, status: step.status, groups: ((groups?.groupsAdded as IDataObject[] | undefined) ?? []).map((g) => g.groupName || g.groupId).join(', ') };
+		return step.changedFields.map((field) => ({ who, userId, what: field, before: text(step.previous?.[field]), after: field === 'customFields' ? JSON.stringify(after[field]) : text(after[field]) }));
 	});
 }
 

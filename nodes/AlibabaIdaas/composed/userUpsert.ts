@@ -1,20 +1,22 @@
-import type { IDataObject } from 'n8n-workflow';
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { OperationSpec, ParamSpec } from '../catalog';
 import { catalogOp } from '../catalog';
-import { collectionOf, operationFields } from '../description/properties';
+import { collectionOf, operationFields, showFor } from '../description/properties';
 import type { ExecutionState } from '../execute';
 import { readValues } from '../request/read';
 import { isBlank, labelOf } from '../request/validation';
+import { accessOf, accessRulesField, applyGroupChanges, groupChanges, readRules } from './accessRules';
 import type { ComposedOperation, UpsertTarget } from './upsert';
 import { catalogParam, createOrGet, differingFields, patchChanges, upsertItem, upsertOption } from './upsert';
 
 /**
- * Upsert a user by external ID: the HR-sync step in one node. Looks the user up by
- * (external ID, source type, source ID); creates it when absent, else patches what differs and
- * moves it when the primary organizational unit differs. Not a catalog entry: it composes
- * GetUserIdByUserExternalId, GetUser, PatchUser, SetUserPrimaryOrganizationalUnit and CreateUser.
+ * Upsert a user: the HR-sync step in one node. Looks the user up by what Match On says the sheet
+ * has: (external ID, source type, source ID), the username or the email; creates it when absent,
+ * else patches what differs and moves it when the primary organizational unit differs. Not a
+ * catalog entry: it composes GetUserIdByUserExternalId (or GetUserIdByUsername, GetUserIdByEmail),
+ * GetUser, PatchUser, SetUserPrimaryOrganizationalUnit and CreateUser.
  */
 
 const target: UpsertTarget = {
@@ -58,6 +60,67 @@ const upsertSpec: OperationSpec = {
 	],
 };
 
+/** What a user can be matched on, and the look-up that finds it by that. */
+const MATCH_KEYS = {
+	userExternalId: { label: 'External ID', lookup: 'GetUserIdByUserExternalId' },
+	username: { label: 'Username', lookup: 'GetUserIdByUsername' },
+	email: { label: 'Email', lookup: 'GetUserIdByEmail' },
+} as const;
+type MatchKey = keyof typeof MATCH_KEYS;
+
+const display = showFor(upsertSpec);
+
+const matchOnField: INodeProperties = {
+	displayName: 'Match On',
+	name: 'matchOn',
+	type: 'options',
+	// Sorted by name, as n8n's lint wants; External ID stays the default, so saved workflows match as before.
+	options: [
+		{ name: 'Email', value: 'email', description: 'The user with this email (set under Additional Fields) is updated' },
+		{ name: 'External ID', value: 'userExternalId', description: 'The user with this external ID (e.g. the HR employee ID) is updated' },
+		{ name: 'Username', value: 'username', description: 'The user with this username is updated' },
+	],
+	default: 'userExternalId',
+	description: 'Which value tells whether the user exists already; when no user has it, one is created',
+	displayOptions: display,
+};
+
+/**
+ * The fields: Match On first; External ID required when it is the key, else an optional value set
+ * on a new user (two declarations under one name, each shown for its keys, as n8n's own nodes do).
+ */
+function upsertFields(): INodeProperties[] {
+	const fields = operationFields(upsertSpec);
+	const at = fields.findIndex((field) => field.name === 'userExternalId');
+	const byExternalId = fields[at];
+	const show = (keys: MatchKey[]) => ({ show: { ...display.show, matchOn: keys } });
+	const optional: INodeProperties = {
+		...byExternalId,
+		required: false,
+		description: 'ID of the user in your source system, set on a new user; the user is matched on Match On instead',
+		displayOptions: show(['username', 'email']),
+	};
+	fields.splice(at, 1, { ...byExternalId, displayOptions: show(['userExternalId']) }, optional);
+	return [matchOnField, ...fields, accessRulesField(display.show)];
+}
+
+/** The key this item matches on, checked, and its look-up; undefined for the external ID (createOrGet's own). */
+function matchKeyOf(state: ExecutionState, values: Record<string, unknown>, itemIndex: number): { key: MatchKey; find?: { lookup: OperationSpec; values: Record<string, unknown> } } {
+	const key = state.parameters.get('matchOn', itemIndex, 'userExternalId') as MatchKey;
+	if (!Object.prototype.hasOwnProperty.call(MATCH_KEYS, key)) {
+		throw new NodeOperationError(state.client.node, `Match On must be External ID, Username or Email, got ${JSON.stringify(key)}`, { itemIndex });
+	}
+	if (key === 'userExternalId') return { key };
+	const { label, lookup } = MATCH_KEYS[key];
+	if (isBlank(values[key])) {
+		throw new NodeOperationError(state.client.node, `${label} is required when Match On is ${label}`, {
+			itemIndex,
+			description: key === 'email' ? 'Add Email under Additional Fields (for example {{ $json.email }}): the user is matched on it.' : `Fill in "${label}": the user is matched on it.`,
+		});
+	}
+	return { key, find: { lookup: catalogOp(lookup), values: { [key]: values[key] } } };
+}
+
 /** Refuses create-only fields given in Additional Fields (by an older workflow, or an expression). */
 function refuseCreateOnly(state: ExecutionState, itemIndex: number): void {
 	const fields = state.parameters.get(collectionOf(upsertSpec).name, itemIndex, {}) as IDataObject;
@@ -97,8 +160,27 @@ async function upsertUser(state: ExecutionState, itemIndex: number): Promise<IDa
 	const { client } = state;
 	refuseCreateOnly(state, itemIndex);
 	const values = await readValues(state, upsertSpec, itemIndex);
-	const match = await createOrGet(client, target, values, itemIndex);
-	if ('created' in match) return [upsertItem(target, match, { changedFields: [], previous: {} })];
+	const { key, find } = matchKeyOf(state, values, itemIndex);
+	// Access rules: a matched rule's unit is the primary unit; its groups are set after the user is.
+	const rules = await readRules(state, itemIndex);
+	const access = rules.length > 0 ? accessOf(state, rules, itemIndex) : undefined;
+	if (access?.unit) values.primaryOrganizationalUnitId = access.unit.id;
+	const match = await createOrGet(client, target, values, itemIndex, find);
+	/** The managed groups the person joins or leaves (a joiner has none yet; a mover's are GetUser's). */
+	const withAccess = async (json: IDataObject): Promise<IDataObject> => {
+		if (!access) return json;
+		const current = 'created' in match ? [] : ((match.current.groups as IDataObject[] | undefined) ?? []).map((g) => String(g.groupId));
+		const changes = groupChanges(access, new Set(current));
+		const accessRules = await applyGroupChanges(state, String(json.userId), access, changes, itemIndex, true);
+		const changed = changes.add.length + changes.remove.length > 0;
+		return { ...json, ...(changed && json.action === 'unchanged' ? { action: 'updated' } : {}), accessRules };
+	};
+	// Which key found the user (null: none did, so it was created), beside what changed.
+	const item = async (changes: { changedFields: string[]; previous: IDataObject }) => {
+		const { action, ...rest } = upsertItem(target, match, changes);
+		return await withAccess({ action, matchedOn: 'created' in match ? null : key, ...rest });
+	};
+	if ('created' in match) return [await item({ changedFields: [], previous: {} })];
 
 	const { id: userId, current } = match;
 	const changes = await patchChanges(client, target, match, changesOf(current, values), itemIndex);
@@ -109,12 +191,12 @@ async function upsertUser(state: ExecutionState, itemIndex: number): Promise<IDa
 		changes.changedFields.push('primaryOrganizationalUnitId');
 		if (from !== undefined) changes.previous.primaryOrganizationalUnitId = from;
 	}
-	return [upsertItem(target, match, changes)];
+	return [await item(changes)];
 }
 
 export const userUpsert: ComposedOperation = {
 	resource: 'user',
 	option: upsertOption('a user'),
-	fields: operationFields(upsertSpec),
+	fields: upsertFields(),
 	run: upsertUser,
 };

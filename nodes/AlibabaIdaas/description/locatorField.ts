@@ -2,13 +2,15 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import type { ParamSpec } from '../catalog';
 import { ID_EXAMPLE, ID_LABEL, ID_NOUN, ID_PREFIX } from '../catalog';
-import { EMAIL_REGEX } from '../request/locators';
+import { PATH_SEPARATOR } from '../request/directoryNames';
+import { EMAIL_REGEX, NAME_MODE } from '../request/locators';
 import { labelOf } from '../request/validation';
 
 /**
  * Resource locators for the three object kinds the editor can pick: From List (searchable, paged),
- * By ID (prefix-checked in the editor and again before the request), and for users By Username
- * and By Email, resolved to an ID before the call (request/locators.ts).
+ * By ID (prefix-checked in the editor and again before the request), for units By Name or Path,
+ * for groups By Name, and for users By Username and By Email, resolved to an ID before the call
+ * (request/locators.ts).
  */
 
 export type LocatorKind = 'user' | 'organizationalUnit' | 'group';
@@ -41,6 +43,12 @@ export function locatorProperty(param: ParamSpec, kind: LocatorKind): INodePrope
 		default: { mode: 'list', value: '' },
 		modes: [
 			{ displayName: 'From List', name: 'list', type: 'list', typeOptions: listSearch },
+			// Units and groups by the name an HR sheet has, resolved to an ID before the call
+			// (request/directoryNames.ts); a unit also by its path, as the list shows it.
+			...(kind === 'organizationalUnit'
+				? [{ displayName: 'By Name or Path', name: NAME_MODE, type: 'string' as const, placeholder: `e.g. Sales or Acme${PATH_SEPARATOR}Sales${PATH_SEPARATOR}EMEA` }]
+				: []),
+			...(kind === 'group' ? [{ displayName: 'By Name', name: NAME_MODE, type: 'string' as const, placeholder: 'e.g. Sales Team' }] : []),
 			{
 				displayName: 'By ID',
 				name: 'id',

@@ -22,6 +22,9 @@ import { describedIn, toolText } from './toolText';
 /** Node version 1.1: ID-list fields are pickers (1 had comma-separated text) and resources open on a read. */
 export const PICKER_VERSION = 1.1;
 
+/** Node version 1.2: Add Users and Remove Users give one item per user, with the user's and the group's names. */
+export const NAMES_VERSION = 1.2;
+
 const PAGING = new Set(['pageNumber', 'pageSize', 'nextToken', 'maxResults']);
 
 /** The node field holding the end-user token for operations that act with it (not the app's token). */
@@ -179,7 +182,7 @@ export function fieldProperty(param: ParamSpec): INodeProperties {
 				type: 'string',
 				default: param.default ?? '',
 				...(param.sensitive ? { typeOptions: { password: true } } : {}),
-				...(param.format === 'email' ? { placeholder: 'name@email.com' } : {}),
+				...(param.placeholder ? { placeholder: param.placeholder } : param.format === 'email' ? { placeholder: 'name@email.com' } : {}),
 			};
 	}
 }

@@ -4,12 +4,18 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { IdKind, ParamSpec } from '../catalog';
 import { catalogOp } from '../catalog';
 import type { IdaasClient } from '../transport/client';
+import { directoryNames } from './directoryNames';
 import { isBlank, labelOf } from './validation';
 
 /**
  * Resource locator values to IDs. By Username and By Email cost one look-up each
- * (GetUserIdByUsername / GetUserIdByEmail); the other modes carry the ID itself.
+ * (GetUserIdByUsername / GetUserIdByEmail); By Name (groups) and By Name or Path (organizational
+ * units) are resolved once per distinct value per execution (directoryNames.ts); the other modes
+ * carry the ID itself.
  */
+
+/** The mode of organizational unit and group locators that names the object instead of giving its ID. */
+export const NAME_MODE = 'name';
 
 /** The ID kinds the editor offers a picker for. */
 const LOCATOR_KINDS: readonly IdKind[] = ['user', 'organizationalUnit', 'group'];
@@ -52,8 +58,10 @@ export async function resolveLocator(
 ): Promise<unknown> {
 	const { mode, value } = asLocator(raw);
 	if (isBlank(value)) return undefined;
-	if (mode !== 'username' && mode !== 'email') return typeof value === 'string' ? value.trim() : value;
 	const field = labelOf(param);
+	if (mode === NAME_MODE && param.idKind === 'organizationalUnit') return (await directoryNames(client).unitByNameOrPath(field, value, itemIndex)).id;
+	if (mode === NAME_MODE && param.idKind === 'group') return (await directoryNames(client).groupByName(field, value, itemIndex)).id;
+	if (mode !== 'username' && mode !== 'email') return typeof value === 'string' ? value.trim() : value;
 	if (param.idKind !== 'user') {
 		throw new NodeOperationError(client.node, `${field} cannot be looked up by ${mode}`, {
 			itemIndex,
@@ -79,6 +87,8 @@ export async function resolveLocator(
 	if (typeof body.userId !== 'string' || body.userId === '') {
 		throw new NodeOperationError(client.node, `No user has the ${mode} "${text}"`, { itemIndex });
 	}
+	// Outputs can name the user by what it was looked up with (output/names.ts).
+	directoryNames(client).rememberUser({ id: body.userId, [mode]: text });
 	return body.userId;
 }
 
@@ -98,7 +108,7 @@ export async function resolveLocatorList(client: IdaasClient, param: ParamSpec, 
 	for (const entry of entries as IDataObject[]) {
 		const locator = asLocator(entry?.id);
 		const several = Array.isArray(locator.value) || (typeof locator.value === 'string' && locator.value.includes(','));
-		if (several && locator.mode !== 'username' && locator.mode !== 'email') {
+		if (several && (locator.mode === 'id' || locator.mode === 'list' || locator.mode === undefined)) {
 			ids.push(...(Array.isArray(locator.value) ? locator.value : String(locator.value).split(',')));
 			continue;
 		}

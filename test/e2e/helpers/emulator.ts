@@ -24,6 +24,9 @@ export interface DemoEmulator {
 	primaryOuOf(userId: string): string | undefined;
 	groupIdsOfUser(userId: string): string[];
 	memberIdsOfGroup(groupId: string): string[];
+	/** The ID of the organizational unit, or group, with this name (the demo org's names are unique). */
+	ouNamed(name: string): string | undefined;
+	groupNamed(name: string): string | undefined;
 	tokensIssued(): number;
 	/** GenerateToken requests, answered or not. */
 	generateTokenCalls(): number;
@@ -55,6 +58,8 @@ export async function startDemoEmulator(): Promise<DemoEmulator> {
 		primaryOuOf: (userId) => (users().find((u) => u.userId === userId) as any)?.primaryOrganizationalUnitId,
 		groupIdsOfUser: (userId) => [...(store.groups?.values?.() ?? [])].filter((g: any) => g.members?.has?.(userId)).map((g: any) => g.groupId),
 		memberIdsOfGroup: (groupId) => [...(store.groups?.get?.(groupId)?.members ?? [])],
+		ouNamed: (name) => [...(store.ous?.values?.() ?? [])].find((ou: any) => ou.organizationalUnitName === name)?.organizationalUnitId,
+		groupNamed: (name) => [...(store.groups?.values?.() ?? [])].find((g: any) => g.groupName === name)?.groupId,
 		tokensIssued: () => emu.stats.tokensIssued,
 		generateTokenCalls: () => emu.stats.generateTokenCalls,
 		badRequestAnswers: () =>
