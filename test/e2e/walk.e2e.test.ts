@@ -237,6 +237,7 @@ describeE2E('the editor walk', () => {
 				// The search list describes each entry, on 2.8.4 too (the codex's Core Nodes subcategory, gulpfile.js).
 				await editor.nodeEntry(creator, 'Alibaba Cloud IDaaS').waitFor();
 				listed = await creator.innerText();
+				await shot('nodes-panel-search');
 				await editor.nodeEntry(creator, 'Alibaba Cloud IDaaS').click();
 				await creator.getByText(/On user created/).first().waitFor();
 				asTrigger = await creator.innerText();
@@ -365,15 +366,21 @@ describeE2E('the editor walk', () => {
 				creator = await editor.openNodesPanel(page);
 				await editor.searchNodes(creator, 'Code');
 				await editor.nodeEntry(creator, 'Code').click();
+				// The Code node lists its two languages as actions; JavaScript is the one a person picks here.
+				const javascript = editor.creatorItem(creator, 'Code in JavaScript');
+				await javascript.or(editor.ndv(page)).first().waitFor();
+				if (await javascript.isVisible()) await javascript.click();
 				await editor.ndv(page).waitFor();
 				await editor.ndv(page).locator('.cm-content').first().click();
 				await page.keyboard.press('ControlOrMeta+A');
 				await page.keyboard.insertText(code);
 				await shot('onboarding-code');
 				await editor.closeNode(page);
+				// n8n names the node after the action picked ("Code in JavaScript" on 2.8.4).
+				const codeNode = (await canvasNodeNames(page)).find((name) => name.startsWith('Code'))!;
 
 				// Create a user: username and display name from the row, the unit By Name or Path from its department.
-				await editor.canvasNode(page, 'Code').click();
+				await editor.canvasNode(page, codeNode).click();
 				await addNode(page, 'IDaaS', 'Alibaba Cloud IDaaS', 'Create a user');
 				await editor.selectCredential(page, CREDENTIAL.name);
 				await setExpression(page, 'username', '{{ $json.username }}');
@@ -390,11 +397,12 @@ describeE2E('the editor walk', () => {
 				await chooseMode(page, 'groupId', 'By Name');
 				await editor.ndv(page).locator(`${testId('resource-locator-groupId')} ${testId('rlc-input')}`).first().fill(HIRE_GROUP);
 				await editor.ndv(page).locator(testId('fixed-collection-add')).last().click();
+				await chooseMode(page, 'id', 'By ID');
 				await setExpression(page, 'id', '{{ $json.userId }}');
 				await shot('onboarding-add-to-group');
 				await editor.closeNode(page);
 
-				await editor.executeWorkflow(page, ['Code', 'Create a user', 'Add users to a group']);
+				await editor.executeWorkflow(page, [codeNode, 'Create a user', 'Add users to a group']);
 				await editor.openNode(page, 'Add users to a group');
 				const { text, count } = await editor.outputItems(page);
 				recordOutput(`walk ${version} onboarding from scratch`, text);
