@@ -447,7 +447,9 @@ async function setExpression(page: Page, parameter: string, expression: string):
 	await page.keyboard.press('ControlOrMeta+A');
 	// insertText: no key events, so the editor's bracket closing does not add a second "}}".
 	await page.keyboard.insertText(expression);
-	await ndv.locator(testId('node-parameters')).first().click({ position: { x: 5, y: 5 } }).catch(() => undefined);
+	// Leaving the editor hands its value to the node at once (2.41.1 otherwise waits, and closing the node drops it).
+	await ndv.getByText('Parameters', { exact: true }).first().click();
+	await ndv.locator(`${testId(`parameter-input-${parameter}`)}, ${testId(`resource-locator-${parameter}`)}`).first().getByText(expression).first().waitFor();
 }
 
 /** Chooses a resource locator's mode ("By Name or Path", "By Name", …) by its label. */
@@ -466,15 +468,17 @@ async function addNode(page: Page, search: string, entry: string, action?: strin
 	await editor.ndv(page).waitFor();
 }
 
-/** Reads users through the emulator's Developer API, as any client would: a client-credentials token, then ListUsers. */
+/** Reads users through the emulator's Developer API, as any client would: a client-credentials token, ListUsers, GetUser. */
 async function usersByApi(emulator: DemoEmulator): Promise<Array<Record<string, any>>> {
 	const data = emulator.credentialData();
 	const base = `${data.customEndpoint}/v2/${data.instanceId}/${data.applicationId}`;
 	const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: data.clientId, client_secret: data.clientSecret });
 	const token: any = await (await fetch(`${base}/oauth2/token`, { method: 'POST', body: form })).json();
 	recordSecret(token.access_token);
-	const users: any = await (await fetch(`${base}/users?pageSize=100`, { headers: { authorization: `Bearer ${token.access_token}` } })).json();
-	return users.data;
+	const headers = { authorization: `Bearer ${token.access_token}` };
+	const users: any = await (await fetch(`${base}/users?pageSize=100`, { headers })).json();
+	// ListUsers leaves out the primary unit; GetUser has it.
+	return await Promise.all(users.data.map(async (user: any) => await (await fetch(`${base}/users/${user.userId}`, { headers })).json()));
 }
 
 /** The names of the nodes on the canvas, as n8n gave them. */
