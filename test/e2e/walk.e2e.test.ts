@@ -383,10 +383,11 @@ describeE2E('the editor walk', () => {
 				await editor.canvasNode(page, codeNode).click();
 				await addNode(page, 'IDaaS', 'Alibaba Cloud IDaaS', 'Create a user');
 				await editor.selectCredential(page, CREDENTIAL.name);
-				await setExpression(page, 'username', '{{ $json.username }}');
-				await setExpression(page, 'displayName', '{{ $json.displayName }}');
+				// The unit first: 2.41.1 settles a locator's mode change and its expression a moment after they are made.
 				await chooseMode(page, 'primaryOrganizationalUnitId', 'By Name or Path');
 				await setExpression(page, 'primaryOrganizationalUnitId', '{{ $json.department }}');
+				await setExpression(page, 'username', '{{ $json.username }}');
+				await setExpression(page, 'displayName', '{{ $json.displayName }}');
 				await shot('onboarding-create-user');
 				await editor.closeNode(page);
 
