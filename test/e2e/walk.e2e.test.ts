@@ -7,7 +7,9 @@
  *  1 sign in · 2 run every example with "Execute workflow" and read its IDaaS steps' output panels · 3 open the
  *  used credential from the Credentials page and Test it · 4 a credential typed by hand with a wrong secret: a clear
  *  error, no secret on the page · 5 the nodes panel: search "IDaaS", both nodes described as themselves · 6 Get
- *  Many users with Return All · 7 add users to a group, the group from the picker · 8 the trigger's Fetch Test Event
+ *  Many users with Return All · 7 add users to a group, the group from the picker · 8 the trigger's Fetch Test Event ·
+ *  9 an agent tool's description · 10 onboarding built from scratch: a Code node with two HR rows, Create a user with
+ *  the unit By Name or Path from {{ $json.department }}, Add users to a group By Name; the users read back by API
  *
  * Each step is a test, so a failing step does not hide the later ones; each saves a screenshot as
  * test/e2e/.artifacts/walk-<version>-<nn>-<step>.png, prints its time, and fails on an error toast or a REST call
@@ -222,10 +224,15 @@ describeE2E('the editor walk', () => {
 			const actionText = describedAs('AlibabaIdaas/AlibabaIdaas.node.js', 'AlibabaIdaas');
 			let asTrigger = '';
 			let asAction = '';
+			let listed = '';
 			await step('nodes-panel-trigger', async () => {
 				await page.goto(`${n8n.baseUrl}/workflow/new`);
 				const creator = await editor.openNodesPanel(page); // empty workflow: "What triggers this workflow?"
 				await editor.searchNodes(creator, 'IDaaS');
+				// The search list describes each entry, on 2.8.4 too (the codex's Core Nodes subcategory, gulpfile.js).
+				await editor.nodeEntry(creator, 'Alibaba Cloud IDaaS').waitFor();
+				listed = await creator.innerText();
+				await shot('nodes-panel-search');
 				await editor.nodeEntry(creator, 'Alibaba Cloud IDaaS').click();
 				await creator.getByText(/On user created/).first().waitFor();
 				asTrigger = await creator.innerText();
@@ -248,6 +255,7 @@ describeE2E('the editor walk', () => {
 			// n8n copies the trigger's description onto the action's entry, so both start with what the nodes do.
 			expect(asTrigger).toContain(triggerText);
 			expect(asAction).toContain(actionText);
+			expect(listed).toContain(triggerText.slice(0, 60));
 			// The bug was the action node's own entry ("Alibaba Cloud IDaaS", then its text) reading as a trigger. The
 			// Event Trigger's entry ("Alibaba Cloud IDaaS Event") is a trigger and rightly says so, on 2.41.1 in the same list.
 			for (const text of [asTrigger, asAction]) expect(text).not.toMatch(/Alibaba Cloud IDaaS\s*\n\s*Starts the workflow when/);
@@ -339,8 +347,135 @@ describeE2E('the editor walk', () => {
 			});
 			await editor.closeNode(page).catch(() => undefined);
 		});
+
+		test('10 onboarding from scratch: two HR rows, the unit from the department column, the group by name', async () => {
+			const code = `return ${JSON.stringify(HIRES.map((json) => ({ json })), null, 1)};`;
+			await step('onboarding-from-scratch', async () => {
+				await page.goto(`${n8n.baseUrl}/workflow/new`);
+				let creator = await editor.openNodesPanel(page);
+				await editor.searchNodes(creator, 'manual');
+				await editor.creatorItem(creator, /Manual Trigger|Trigger manually/).click();
+				await page.locator(MANUAL_TRIGGER).waitFor();
+
+				// A Code node with the two rows, typed into its editor.
+				creator = await editor.openNodesPanel(page);
+				await editor.searchNodes(creator, 'Code');
+				await editor.nodeEntry(creator, 'Code').click();
+				// The Code node lists its two languages as actions; JavaScript is the one a person picks here.
+				const javascript = editor.creatorItem(creator, 'Code in JavaScript');
+				await javascript.or(editor.ndv(page)).first().waitFor();
+				if (await javascript.isVisible()) await javascript.click();
+				await editor.ndv(page).waitFor();
+				await editor.ndv(page).locator('.cm-content').first().click();
+				await page.keyboard.press('ControlOrMeta+A');
+				await page.keyboard.insertText(code);
+				await shot('onboarding-code');
+				await editor.closeNode(page);
+				// n8n names the node after the action picked ("Code in JavaScript" on 2.8.4).
+				const codeNode = (await canvasNodeNames(page)).find((name) => name.startsWith('Code'))!;
+
+				// Create a user: username and display name from the row, the unit By Name or Path from its department.
+				await editor.canvasNode(page, codeNode).click();
+				await addNode(page, 'IDaaS', 'Alibaba Cloud IDaaS', 'Create a user');
+				await editor.selectCredential(page, CREDENTIAL.name);
+				// The unit first: 2.41.1 settles a locator's mode change and its expression a moment after they are made.
+				await chooseMode(page, 'primaryOrganizationalUnitId', 'By Name or Path');
+				await setExpression(page, 'primaryOrganizationalUnitId', '{{ $json.department }}');
+				await setExpression(page, 'username', '{{ $json.username }}');
+				await setExpression(page, 'displayName', '{{ $json.displayName }}');
+				await shot('onboarding-create-user');
+				await editor.closeNode(page);
+
+				// Add users to a group: the group By Name, the user By ID from the created user.
+				await editor.canvasNode(page, 'Create a user').click();
+				await addNode(page, 'IDaaS', 'Alibaba Cloud IDaaS', 'Add users to a group');
+				await editor.selectCredential(page, CREDENTIAL.name);
+				await chooseMode(page, 'groupId', 'By Name');
+				await editor.ndv(page).locator(`${testId('resource-locator-groupId')} ${testId('rlc-input')}`).first().fill(HIRE_GROUP);
+				await editor.ndv(page).locator(testId('fixed-collection-add')).last().click();
+				await chooseMode(page, 'id', 'By ID');
+				await setExpression(page, 'id', '{{ $json.userId }}');
+				await shot('onboarding-add-to-group');
+				await editor.closeNode(page);
+
+				await editor.executeWorkflow(page, [codeNode, 'Create a user', 'Add users to a group']);
+				await editor.openNode(page, 'Add users to a group');
+				const { text, count } = await editor.outputItems(page);
+				recordOutput(`walk ${version} onboarding from scratch`, text);
+				// One item per user, with the names a Slack step needs.
+				expect(count).toBe(2);
+				for (const hire of HIRES) for (const v of [hire.username, hire.displayName, HIRE_GROUP]) expect(text).toContain(v);
+				await shot('onboarding-output');
+				await editor.closeNode(page);
+			});
+			// Read back through the API: each hire in the unit their department names, and in the group.
+			const users = await usersByApi(emulator);
+			for (const hire of HIRES) {
+				const user = users.find((u) => u.username === hire.username);
+				expect(user).toMatchObject({ displayName: hire.displayName, primaryOrganizationalUnitId: emulator.ouNamed(hire.department) });
+				expect(emulator.memberIdsOfGroup(emulator.groupNamed(HIRE_GROUP)!)).toContain(user!.userId);
+			}
+			// The canvas says what each IDaaS node does in words.
+			const subtitles = await page.locator(`${testId('canvas-node')}[data-node-name="Create a user"]`).innerText();
+			expect(subtitles).toContain('Create: User');
+		});
 	});
 });
+
+/** Two new hires as an HR sheet has them: names, e-mails and departments, no IDs. */
+const HIRES = [
+	{ username: 'ivy.chan', displayName: 'Ivy Chan', email: 'ivy.chan@acme.example', department: 'Sales' },
+	{ username: 'omar.haddad', displayName: 'Omar Haddad', email: 'omar.haddad@acme.example', department: 'HR' },
+];
+const HIRE_GROUP = 'All Staff';
+
+/**
+ * Turns a parameter into an expression with the "Fixed / Expression" switch a person uses (it shows on the focused
+ * parameter), and types the expression into the inline expression editor.
+ */
+async function setExpression(page: Page, parameter: string, expression: string): Promise<void> {
+	const ndv = editor.ndv(page);
+	const input = ndv.locator(`${testId(`parameter-input-${parameter}`)}, ${testId(`resource-locator-${parameter}`)}`).first();
+	await input.click();
+	await ndv.locator(testId(`${parameter}-parameter-input-options-container`)).first().locator(testId('radio-button-expression')).click();
+	const code = ndv.locator(`${testId(`parameter-input-${parameter}`)} .cm-content, ${testId(`resource-locator-${parameter}`)} .cm-content`).first();
+	await code.click();
+	await page.keyboard.press('ControlOrMeta+A');
+	// insertText: no key events, so the editor's bracket closing does not add a second "}}".
+	await page.keyboard.insertText(expression);
+	// Leaving the editor hands its value to the node at once (2.41.1 otherwise waits, and closing the node drops it).
+	await ndv.getByText('Parameters', { exact: true }).first().click();
+	await ndv.locator(`${testId(`parameter-input-${parameter}`)}, ${testId(`resource-locator-${parameter}`)}`).first().getByText(expression).first().waitFor();
+}
+
+/** Chooses a resource locator's mode ("By Name or Path", "By Name", …) by its label. */
+async function chooseMode(page: Page, parameter: string, label: string): Promise<void> {
+	const locator = editor.ndv(page).locator(testId(`resource-locator-${parameter}`)).first();
+	await locator.locator(testId('rlc-mode-selector')).click();
+	await page.locator('.el-select-dropdown__item:visible', { hasText: label }).first().click();
+}
+
+/** Adds a node from the nodes panel after the selected one: the node's entry, then the action, if any. */
+async function addNode(page: Page, search: string, entry: string, action?: string): Promise<void> {
+	const creator = await editor.openNodesPanel(page);
+	await editor.searchNodes(creator, search);
+	await editor.nodeEntry(creator, entry).click();
+	if (action) await editor.creatorItem(creator, action).click();
+	await editor.ndv(page).waitFor();
+}
+
+/** Reads users through the emulator's Developer API, as any client would: a client-credentials token, ListUsers, GetUser. */
+async function usersByApi(emulator: DemoEmulator): Promise<Array<Record<string, any>>> {
+	const data = emulator.credentialData();
+	const base = `${data.customEndpoint}/v2/${data.instanceId}/${data.applicationId}`;
+	const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: data.clientId, client_secret: data.clientSecret });
+	const token: any = await (await fetch(`${base}/oauth2/token`, { method: 'POST', body: form })).json();
+	recordSecret(token.access_token);
+	const headers = { authorization: `Bearer ${token.access_token}` };
+	const users: any = await (await fetch(`${base}/users?pageSize=100`, { headers })).json();
+	// ListUsers leaves out the primary unit; GetUser has it.
+	return await Promise.all(users.data.map(async (user: any) => await (await fetch(`${base}/users/${user.userId}`, { headers })).json()));
+}
 
 /** The names of the nodes on the canvas, as n8n gave them. */
 async function canvasNodeNames(page: Page): Promise<string[]> {

@@ -161,7 +161,9 @@ describe('creates: looked up before any retry, never made twice', () => {
 		expect(outputs(result)).toEqual([]);
 		expect(result.error?.message).toMatch(/^CreateUser failed: .*\[ResourceDuplicated/);
 		expect(usersNamed(env.emu, 'alice.chen')).toHaveLength(1);
-		expect(sent('GetUser')).toBe(1);
+		// One read to decide the user is not this request's, one to name the account in the error.
+		expect(result.error?.message).toContain('belongs to user_demoalicechen01');
+		expect(sent('GetUser')).toBe(2);
 	});
 
 	test('user: a user with the very fields sent but created an hour before the request is not claimed', async () => {
