@@ -1,0 +1,303 @@
+import type { ICredentialDataDecryptedObject, ICredentialsDecrypted, INode } from 'n8n-workflow';
+import * as workflow from 'n8n-workflow';
+
+import type { HttpRequest } from '../../nodes/AlibabaIdaas/request/build';
+import type { IdaasContext } from '../../nodes/AlibabaIdaas/transport/context';
+import type { Exchanged, Exchanges, NotSent } from '../../nodes/AlibabaIdaas/transport/exchange';
+import { TokenSession } from '../../nodes/AlibabaIdaas/transport/tokenRenewal';
+
+/**
+ * The token session on its own, in front of a fake n8n: like httpRequestWithAuthentication, it
+ * runs the credential's preAuthentication (a GenerateToken, counted) when the token it is given is
+ * blank, stores the new token and writes it into the session's copy; the API refuses any token it
+ * did not issue or revoked with 400 invalid_token. Clock, sleep and jitter are the test's.
+ */
+
+type Credential = ICredentialsDecrypted & { data: ICredentialDataDecryptedObject };
+
+const node: INode = {
+	id: 'n',
+	name: 'IDaaS',
+	type: 'alibabaIdaas',
+	typeVersion: 1,
+	position: [0, 0],
+	parameters: {},
+	credentials: { alibabaIdaasApi: { id: 'cred-1', name: 'My tenant' } },
+};
+const request: HttpRequest = { method: 'GET', url: 'https://example.test/v2/users', qs: {} };
+
+let now: number;
+let sleeps: number[];
+beforeEach(() => {
+	now = 1_800_000_000_000;
+	sleeps = [];
+	jest.spyOn(Date, 'now').mockImplementation(() => now);
+	jest.spyOn(Math, 'random').mockReturnValue(0.5);
+	jest.spyOn(workflow, 'sleep').mockImplementation(async (ms: number) => {
+		sleeps.push(ms);
+	});
+});
+afterEach(() => jest.restoreAllMocks());
+
+const tick = async () => await new Promise((resolve) => setImmediate(resolve));
+
+function fakeN8n(initial: ICredentialDataDecryptedObject) {
+	const world = {
+		/** The credential as stored in n8n's database. */
+		stored: { ...initial } as ICredentialDataDecryptedObject,
+		/** Tokens the API accepts. */
+		valid: new Set<string>(typeof initial.accessToken === 'string' && initial.accessToken ? [initial.accessToken] : []),
+		generated: 0,
+		storeReads: 0,
+		/** Tokens each sent request carried. */
+		sentWith: [] as string[],
+		credentialsSeen: [] as Credential[],
+		/** What the API answers a request with an accepted token. */
+		answer: (): Exchanged => ({ statusCode: 200, headers: {}, body: { ok: true } }),
+		/** Requests wait here until released, when set. */
+		gate: undefined as Promise<void> | undefined,
+		refuseWith: { statusCode: 400, headers: {}, body: { error: 'invalid_token', error_description: 'expired' } } as Exchanged,
+	};
+	const ctx = {
+		async getCredentials() {
+			world.storeReads++;
+			return { ...world.stored };
+		},
+	} as unknown as IdaasContext;
+	const exchanges = {
+		async authenticated(_request: HttpRequest, credential: Credential, unwanted: () => boolean = () => false): Promise<Exchanged | NotSent> {
+			world.credentialsSeen.push(credential);
+			await tick();
+			if (unwanted()) return { stale: true };
+			if (credential.data.accessToken === '') {
+				world.generated++;
+				const token = `T${world.generated}`;
+				world.valid.add(token);
+				world.stored = { ...world.stored, accessToken: token, expiresAt: String(now / 1000 + 3600) };
+				credential.data.accessToken = token;
+				credential.data.expiresAt = world.stored.expiresAt;
+			}
+			const token = String(credential.data.accessToken);
+			world.sentWith.push(token);
+			if (world.gate) await world.gate;
+			return world.valid.has(token) ? world.answer() : world.refuseWith;
+		},
+	} as unknown as Exchanges;
+	return { world, ctx, exchanges };
+}
+
+const fresh = (token = 'T0', expiresAt: number | string = 1_800_000_000 + 3600): ICredentialDataDecryptedObject => ({
+	clientId: 'c',
+	accessToken: token,
+	expiresAt: String(expiresAt),
+});
+
+describe('TokenSession', () => {
+	test('sends with the stored token while the API accepts it: no renewal, no store read', async () => {
+		const { world, ctx, exchanges } = fakeN8n(fresh());
+		const session = new TokenSession(ctx, node, fresh(), exchanges);
+		expect(await session.send(request)).toEqual({ statusCode: 200, headers: {}, body: { ok: true } });
+		expect(await session.send(request)).toMatchObject({ statusCode: 200 });
+		expect(world.sentWith).toEqual(['T0', 'T0']);
+		expect(world.generated).toBe(0);
+		expect(world.storeReads).toBe(0);
+	});
+
+	test('hands n8n a copy named after the node credential, never n8n\'s own object', async () => {
+		const data = fresh('T0', 1);
+		const { world, ctx, exchanges } = fakeN8n(fresh());
+		const session = new TokenSession(ctx, node, data, exchanges);
+		await session.send(request);
+		expect(world.credentialsSeen[0]).toMatchObject({ id: 'cred-1', name: 'My tenant', type: 'alibabaIdaasApi' });
+		expect(world.credentialsSeen[0].data).not.toBe(data);
+		expect(data.accessToken).toBe('T0');
+
+		const anonymous = new TokenSession(ctx, { ...node, credentials: undefined }, fresh(), exchanges);
+		await anonymous.send(request);
+		expect(world.credentialsSeen[1]).toMatchObject({ id: '', name: '', type: 'alibabaIdaasApi' });
+	});
+
+	test('a 400 invalid_token renews once and sends again with the new token', async () => {
+		const { world, ctx, exchanges } = fakeN8n(fresh());
+		world.valid.clear();
+		const session = new TokenSession(ctx, node, fresh(), exchanges);
+		expect(await session.send(request)).toMatchObject({ statusCode: 200 });
+		expect(world.generated).toBe(1);
+		expect(world.sentWith).toEqual(['T0', 'T1']);
+		// The renewed token is used from then on.
+		await session.send(request);
+		expect(world.sentWith).toEqual(['T0', 'T1', 'T1']);
+	});
+
+	test('a 401 renews too; other refusals and lost connections are returned as they are', async () => {
+		const { world, ctx, exchanges } = fakeN8n(fresh());
+		world.valid.clear();
+		world.refuseWith = { statusCode: 401, headers: {}, body: {} };
+		const session = new TokenSession(ctx, node, fresh(), exchanges);
+		expect(await session.send(request)).toMatchObject({ statusCode: 200 });
+		expect(world.generated).toBe(1);
+
+		world.answer = () => ({ statusCode: 404, headers: {}, body: { code: 'ResourceNotFound.User' } });
+		expect(await session.send(request)).toMatchObject({ statusCode: 404 });
+		world.answer = () => ({ statusCode: 403, headers: {}, body: { code: 'permission_denied' } });
+		expect(await session.send(request)).toMatchObject({ statusCode: 403 });
+		world.answer = () => ({ lost: 'reset' }) as Exchanged;
+		expect(await session.send(request)).toEqual({ lost: 'reset' });
+		expect(world.generated).toBe(1);
+	});
+
+	test('a token still refused after renewing is returned refused, with one renewal only', async () => {
+		const { world, ctx, exchanges } = fakeN8n(fresh());
+		world.valid.clear();
+		const session = new TokenSession(ctx, node, fresh(), exchanges);
+		// The API refuses even the new token (a revoked application).
+		const add = world.valid.add.bind(world.valid);
+		world.valid.add = (() => world.valid) as typeof world.valid.add;
+		expect(await session.send(request)).toMatchObject({ statusCode: 400, body: { error: 'invalid_token' } });
+		expect(world.generated).toBe(1);
+		world.valid.add = add;
+	});
+
+	test('a token known to expire within a minute is renewed before the first request; one that expires later is used', async () => {
+		const nowS = now / 1000;
+		for (const [expiresAt, renewed] of [
+			[nowS + 59, true],
+			[nowS + 60, false],
+			[nowS - 10, true],
+			[0, false], // unknown expiry: try it
+			['not a number', false],
+		] as const) {
+			const { world, ctx, exchanges } = fakeN8n(fresh('T0', expiresAt));
+			const session = new TokenSession(ctx, node, fresh('T0', expiresAt), exchanges);
+			await session.send(request);
+			expect({ expiresAt, generated: world.generated, sentWith: world.sentWith }).toEqual({
+				expiresAt,
+				generated: renewed ? 1 : 0,
+				sentWith: renewed ? ['T1'] : ['T0'],
+			});
+		}
+	});
+
+	test('concurrent requests refused together cause one GenerateToken, and all succeed with the new token', async () => {
+		const { world, ctx, exchanges } = fakeN8n(fresh());
+		world.valid.clear();
+		const session = new TokenSession(ctx, node, fresh(), exchanges);
+		const answers = await Promise.all(Array.from({ length: 5 }, async () => await session.send(request)));
+		expect(answers.every((a) => 'statusCode' in a && a.statusCode === 200)).toBe(true);
+		expect(world.generated).toBe(1);
+		expect(world.sentWith.filter((t) => t === 'T1')).toHaveLength(5);
+	});
+
+	test('a first use with no token fetches one for the first request while the others wait for it', async () => {
+		const { world, ctx, exchanges } = fakeN8n(fresh(''));
+		const session = new TokenSession(ctx, node, fresh(''), exchanges);
+		const answers = await Promise.all(Array.from({ length: 4 }, async () => await session.send(request)));
+		expect(answers.every((a) => 'statusCode' in a && a.statusCode === 200)).toBe(true);
+		expect(world.generated).toBe(1);
+		expect(world.sentWith).toEqual(['T1', 'T1', 'T1', 'T1']);
+		// No refused token: no wait before reading the stored credential.
+		expect(sleeps).toEqual([]);
+	});
+
+	test('takes a newer token another execution stored instead of asking for another', async () => {
+		const { world, ctx, exchanges } = fakeN8n(fresh());
+		world.valid.clear();
+		world.valid.add('OTHER');
+		world.stored = fresh('OTHER', now / 1000 + 7200);
+		const session = new TokenSession(ctx, node, fresh(), exchanges);
+		expect(await session.send(request)).toMatchObject({ statusCode: 200 });
+		expect(world.generated).toBe(0);
+		expect(world.storeReads).toBe(1);
+		expect(world.sentWith).toEqual(['T0', 'OTHER']);
+		// Its expiry comes with it.
+		expect(world.credentialsSeen[1].data.expiresAt).toBe(String(now / 1000 + 7200));
+	});
+
+	test('renews when the stored token is the refused one, blank, not a string, or about to expire', async () => {
+		for (const stored of [fresh('T0'), fresh(''), { accessToken: 42, expiresAt: String(now / 1000 + 7200) }, fresh('OTHER', now / 1000 + 30)]) {
+			const { world, ctx, exchanges } = fakeN8n(fresh());
+			world.valid.clear();
+			world.valid.add('OTHER');
+			world.stored = stored as ICredentialDataDecryptedObject;
+			const session = new TokenSession(ctx, node, fresh(), exchanges);
+			expect(await session.send(request)).toMatchObject({ statusCode: 200 });
+			expect({ stored, generated: world.generated, sentWith: world.sentWith }).toEqual({ stored, generated: 1, sentWith: ['T0', 'T1'] });
+		}
+	});
+
+	test('a token refused after more than 3 s in use waits a random moment (up to 1.5 s) before reading the store; one refused sooner does not', async () => {
+		const { world, ctx, exchanges } = fakeN8n(fresh());
+		world.valid.clear();
+		const session = new TokenSession(ctx, node, fresh(), exchanges);
+		now += 3000;
+		await session.send(request);
+		expect(sleeps).toEqual([]);
+		expect(world.generated).toBe(1);
+
+		world.valid.clear();
+		now += 3001;
+		await session.send(request);
+		expect(sleeps).toEqual([750]);
+		expect(world.generated).toBe(2);
+
+		// The renewal restarted the clock of the token in use.
+		world.valid.clear();
+		now += 3000;
+		await session.send(request);
+		expect(sleeps).toEqual([750]);
+	});
+
+	test('a request refused with a token someone renewed meanwhile sends again with the new one, without renewing', async () => {
+		const { world, ctx, exchanges } = fakeN8n(fresh());
+		world.valid.clear();
+		const session = new TokenSession(ctx, node, fresh(), exchanges);
+		let release!: () => void;
+		world.gate = new Promise((resolve) => (release = resolve));
+		// Both are sent with T0 and held; the first refusal renews, the second finds it done.
+		const both = Promise.all([session.send(request), session.send(request)]);
+		await tick();
+		await tick();
+		world.gate = undefined;
+		release();
+		const answers = await both;
+		expect(answers.map((a) => 'statusCode' in a && a.statusCode)).toEqual([200, 200]);
+		expect(world.generated).toBe(1);
+		expect(world.sentWith).toEqual(['T0', 'T0', 'T1', 'T1']);
+	});
+
+	test('gives up after five rounds of finding a renewal under way', async () => {
+		const { world, ctx, exchanges } = fakeN8n(fresh());
+		let calls = 0;
+		const stale = {
+			async authenticated(): Promise<NotSent> {
+				calls++;
+				return { stale: true };
+			},
+		} as unknown as Exchanges;
+		const session = new TokenSession(ctx, node, fresh(), stale);
+		expect(await session.send(request)).toEqual({ lost: 'the access token kept being renewed while this request waited' });
+		expect(calls).toBe(5);
+		expect(world.generated).toBe(0);
+	});
+
+	test('a renewal whose turn came stale goes round again and sends with the token it finds', async () => {
+		const { world, ctx, exchanges } = fakeN8n(fresh(''));
+		let first = true;
+		const flaky = {
+			async authenticated(r: HttpRequest, credential: Credential, unwanted?: () => boolean): Promise<Exchanged | NotSent> {
+				if (first) {
+					first = false;
+					// Another execution stored a token while this one's GenerateToken was queued.
+					world.valid.add('OTHER');
+					world.stored = fresh('OTHER', now / 1000 + 7200);
+					return { stale: true };
+				}
+				return await (exchanges as unknown as typeof flaky).authenticated(r, credential, unwanted);
+			},
+		} as unknown as Exchanges;
+		const session = new TokenSession(ctx, node, fresh(''), flaky);
+		expect(await session.send(request)).toMatchObject({ statusCode: 200 });
+		expect(world.sentWith).toEqual(['OTHER']);
+		expect(world.generated).toBe(0);
+	});
+});
