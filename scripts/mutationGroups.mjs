@@ -18,7 +18,7 @@ export const GROUPS = [
 	{ name: 'jose', mutate: [`${EVENTS}/jose.ts`], tests: ['test/events/jose.test.ts'] },
 	{ name: 'receive', mutate: [`${EVENTS}/receive.ts`], tests: ['test/events/jose.test.ts', 'test/events/receive.test.ts'] },
 	{ name: 'ledger', mutate: [`${EVENTS}/ledger.ts`], tests: ['test/events/ledger.test.ts'] },
-	{ name: 'build', mutate: [`${NODE}/request/build.ts`], tests: ['test/request/build.test.ts', 'test/fuzz/request.fuzz.test.ts'] },
+	{ name: 'build', mutate: [`${NODE}/request/build.ts`], tests: ['test/request/build.test.ts', 'test/request/placement.test.ts', 'test/fuzz/request.fuzz.test.ts'] },
 	{ name: 'validation', mutate: [`${NODE}/request/validation.ts`], tests: ['test/request/build.test.ts', 'test/fuzz/request.fuzz.test.ts'] },
 	{ name: 'simplify', mutate: [`${NODE}/output/simplify.ts`], tests: ['test/output/simplify.test.ts'] },
 	{ name: 'items', mutate: [`${NODE}/output/items.ts`], tests: ['test/output/items.test.ts'] },
