@@ -43,6 +43,6 @@ export default {
 	htmlReporter: { fileName: `${out}/mutation.html` },
 	clearTextReporter: { allowColor: false, logTests: false, reportScoreTable: true, reportMutants: true },
 	tempDirName: `.stryker-tmp/${group.name}`,
-	ignorePatterns: ['dist', '.sandbox', 'coverage', 'bench/results', 'test/e2e', 'reports', '*.tgz'],
+	ignorePatterns: ['.stryker-tmp', 'dist', '.sandbox', 'coverage', 'bench/results', 'test/e2e', 'reports', '*.tgz'],
 	timeoutMS: 10000,
 };
