@@ -56,6 +56,9 @@ function fakeN8n(initial: ICredentialDataDecryptedObject) {
 		answer: (): Exchanged => ({ statusCode: 200, headers: {}, body: { ok: true } }),
 		/** Requests wait here until released, when set. */
 		gate: undefined as Promise<void> | undefined,
+		/** When on, each request sent waits for its own release (in `held`) before it is answered. */
+		hold: false,
+		held: [] as Array<() => void>,
 		refuseWith: { statusCode: 400, headers: {}, body: { error: 'invalid_token', error_description: 'expired' } } as Exchanged,
 	};
 	const ctx = {
@@ -80,6 +83,7 @@ function fakeN8n(initial: ICredentialDataDecryptedObject) {
 			const token = String(credential.data.accessToken);
 			world.sentWith.push(token);
 			if (world.gate) await world.gate;
+			if (world.hold) await new Promise<void>((resolve) => world.held.push(resolve));
 			return world.valid.has(token) ? world.answer() : world.refuseWith;
 		},
 	} as unknown as Exchanges;
@@ -265,6 +269,24 @@ describe('TokenSession', () => {
 		expect(world.sentWith).toEqual(['T0', 'T0', 'T1', 'T1']);
 	});
 
+	test('a refusal that arrives after another request renewed sends again with the new token, without renewing', async () => {
+		const { world, ctx, exchanges } = fakeN8n(fresh());
+		world.valid.clear();
+		const session = new TokenSession(ctx, node, fresh(), exchanges);
+		world.hold = true;
+		const a = session.send(request);
+		const b = session.send(request);
+		while (world.held.length < 2) await tick();
+		world.hold = false;
+		world.held[0](); // A refused: renews, and is answered
+		expect(await a).toMatchObject({ statusCode: 200 });
+		world.held[1](); // only now B's refusal of T0 arrives
+		expect(await b).toMatchObject({ statusCode: 200 });
+		expect(world.sentWith).toEqual(['T0', 'T0', 'T1', 'T1']);
+		expect(world.generated).toBe(1);
+		expect(world.storeReads).toBe(1);
+	});
+
 	test('gives up after five rounds of finding a renewal under way', async () => {
 		const { world, ctx, exchanges } = fakeN8n(fresh());
 		let calls = 0;
@@ -299,5 +321,136 @@ describe('TokenSession', () => {
 		expect(await session.send(request)).toMatchObject({ statusCode: 200 });
 		expect(world.sentWith).toEqual(['OTHER']);
 		expect(world.generated).toBe(0);
+	});
+});
+
+/**
+ * Turn by turn: every exchange waits for the test to let it go, as a request waits for its turn
+ * under the client's bound; `go(n)` lets the n-th exchange (from 0) take its turn and answer.
+ */
+function stepped(initialToken: string) {
+	const world = { stored: fresh(initialToken), valid: new Set([initialToken]), generated: 0, storeReads: 0, failGenerate: false };
+	const calls: Array<{ given: string; go: () => void; outcome?: string }> = [];
+	const ctx = {
+		async getCredentials() {
+			world.storeReads++;
+			return { ...world.stored };
+		},
+	} as unknown as IdaasContext;
+	const exchanges = {
+		async authenticated(_request: HttpRequest, credential: Credential, unwanted: () => boolean = () => false): Promise<Exchanged | NotSent> {
+			const call = { given: String(credential.data.accessToken), go: () => {} } as (typeof calls)[number];
+			const turn = new Promise<void>((resolve) => (call.go = resolve));
+			calls.push(call);
+			await turn;
+			if (unwanted()) {
+				call.outcome = 'stale';
+				return { stale: true };
+			}
+			if (credential.data.accessToken === '') {
+				if (world.failGenerate) {
+					call.outcome = 'generate failed';
+					throw new Error('GenerateToken failed');
+				}
+				world.generated++;
+				const token = `T${world.generated}`;
+				world.valid.add(token);
+				world.stored = fresh(token, now / 1000 + 3600);
+				credential.data.accessToken = token;
+			}
+			const token = String(credential.data.accessToken);
+			call.outcome = `sent ${token}`;
+			return world.valid.has(token) ? { statusCode: 200, headers: {}, body: {} } : { statusCode: 400, headers: {}, body: { error: 'invalid_token' } };
+		},
+	} as unknown as Exchanges;
+	/** Lets exchange n go, then lets everything it starts run up to the next turn. */
+	const go = async (n: number) => {
+		for (let i = 0; calls.length <= n; i++) {
+			if (i > 50) throw new Error(`exchange ${n} never came; outcomes so far: ${calls.map((c) => c.outcome).join(', ')}`);
+			await tick();
+		}
+		calls[n].go();
+		for (let i = 0; i < 5; i++) await tick();
+	};
+	return { world, calls, ctx, exchanges, go };
+}
+
+describe('TokenSession, turn by turn', () => {
+	test('a request whose turn comes after a renewal began is not sent, waits for the new token, and no second token is fetched', async () => {
+		const { world, calls, ctx, exchanges, go } = stepped('T0');
+		world.valid.clear();
+		const session = new TokenSession(ctx, node, fresh(), exchanges);
+		const a = session.send(request);
+		const b = session.send(request);
+		await go(0); // A: refused, renewal begins and waits for its turn (exchange 2)
+		await go(1); // B's turn, during the renewal: not sent
+		await go(2); // the renewal fetches T1
+		await go(3); // B, with T1
+		expect([await a, await b].map((r) => 'statusCode' in r && r.statusCode)).toEqual([200, 200]);
+		expect(calls.map((c) => c.outcome)).toEqual(['sent T0', 'stale', 'sent T1', 'sent T1']);
+		expect(world.generated).toBe(1);
+	});
+
+	test('a request that comes while a renewal is under way waits for it instead of going round', async () => {
+		const { world, calls, ctx, exchanges, go } = stepped('T0');
+		world.valid.clear();
+		const session = new TokenSession(ctx, node, fresh(), exchanges);
+		const a = session.send(request);
+		await go(0); // A refused; the renewal's exchange is waiting for its turn
+		const b = session.send(request);
+		await go(1); // the renewal fetches T1
+		await go(2); // B, with T1
+		expect([await a, await b].map((r) => 'statusCode' in r && r.statusCode)).toEqual([200, 200]);
+		expect(calls.map((c) => c.outcome)).toEqual(['sent T0', 'sent T1', 'sent T1']);
+	});
+
+	test('after a failed token fetch, requests that were waiting for their turn renew once between them', async () => {
+		const { world, calls, ctx, exchanges, go } = stepped('T0');
+		world.valid.clear();
+		// The stored token has expired too: nothing to take from the store.
+		world.stored = fresh('T0', now / 1000 - 1);
+		const session = new TokenSession(ctx, node, fresh(), exchanges);
+		const a = session.send(request).catch((error: Error) => error);
+		const b = session.send(request);
+		const c = session.send(request);
+		await go(0); // A refused; its renewal waits for its turn (exchange 3)
+		world.failGenerate = true;
+		await go(3); // GenerateToken fails: A fails, the token stays blank, no renewal runs
+		world.failGenerate = false;
+		expect(await a).toEqual(new Error('GenerateToken failed'));
+		await go(1); // B's turn: the token is blank, so B does not send with it
+		await go(2); // C's turn: likewise
+		for (let n = 4; n < calls.length; n++) await go(n);
+		expect([await b, await c].map((r) => 'statusCode' in r && r.statusCode)).toEqual([200, 200]);
+		expect(calls.slice(0, 3).map((call) => call.outcome)).toEqual(['sent T0', 'stale', 'stale']);
+		expect(world.generated).toBe(1);
+	});
+
+	test('a blank stored token is not taken: the store is read once and a new token fetched', async () => {
+		const { world, ctx, exchanges, go } = stepped('T0');
+		world.valid.clear();
+		world.stored = fresh('');
+		const session = new TokenSession(ctx, node, fresh(), exchanges);
+		const a = session.send(request);
+		await go(0);
+		await go(1);
+		expect(await a).toMatchObject({ statusCode: 200 });
+		expect(world.storeReads).toBe(1);
+		expect(world.generated).toBe(1);
+	});
+
+	test('no wait before the first token, however long the session has existed; a credential without any token field counts as blank', async () => {
+		for (const data of [fresh(''), { clientId: 'c' }]) {
+			sleeps = [];
+			const { world, ctx, exchanges, go } = stepped('');
+			const session = new TokenSession(ctx, node, data, exchanges);
+			now += 10_000;
+			const a = session.send(request);
+			await go(0);
+			if (!('accessToken' in data)) await go(1);
+			expect(await a).toMatchObject({ statusCode: 200 });
+			expect(sleeps).toEqual([]);
+			expect(world.generated).toBe(1);
+		}
 	});
 });
