@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals -- development code: runs in plain Node, not inside n8n, and is not in the package */
 import type { ICredentialDataDecryptedObject, ICredentialsDecrypted, INode } from 'n8n-workflow';
 import * as workflow from 'n8n-workflow';
 
@@ -288,7 +289,7 @@ describe('TokenSession', () => {
 	});
 
 	test('gives up after five rounds of finding a renewal under way', async () => {
-		const { world, ctx, exchanges } = fakeN8n(fresh());
+		const { world, ctx } = fakeN8n(fresh());
 		let calls = 0;
 		const stale = {
 			async authenticated(): Promise<NotSent> {
