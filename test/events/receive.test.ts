@@ -29,13 +29,13 @@ function webhook(body: unknown, jwks: unknown = JSON.parse(JWK_JSON)) {
 	return { ctx, fetched };
 }
 
-const pasted = (extra: ICredentialDataDecryptedObject = {}): ICredentialDataDecryptedObject => ({
+const pasted = (extra: Record<string, unknown> = {}): ICredentialDataDecryptedObject => ({
 	keySource: 'pasted',
 	jwks: JWK_JSON,
 	applicationId: ` ${APP_ID} `,
 	instanceId: '',
 	encryptionSecret: ENCRYPT_KEY,
-	...extra,
+	...(extra as ICredentialDataDecryptedObject),
 });
 
 async function rejection(promise: Promise<unknown>): Promise<EventRejected> {

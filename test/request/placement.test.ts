@@ -65,7 +65,7 @@ describe('bodies', () => {
 		const bodyOp: OperationSpec = {
 			...op('CreateGroup'),
 			apiName: 'Touch',
-			params: [{ name: 'note', in: 'body', valueType: 'string' }],
+			params: [{ name: 'note', in: 'body', valueType: 'string', description: 'test field' }],
 		};
 		expect(buildRequest(bodyOp, {}, connection).body).toEqual({});
 		expect(buildRequest(bodyOp, { note: 'n' }, connection).body).toEqual({ note: 'n' });
@@ -76,8 +76,8 @@ describe('bodies', () => {
 			...op('CreateGroup'),
 			apiName: 'Mixed',
 			params: [
-				{ name: 'dryRun', in: 'query', valueType: 'boolean' },
-				{ name: 'note', in: 'body', valueType: 'string' },
+				{ name: 'dryRun', in: 'query', valueType: 'boolean', description: 'test field' },
+				{ name: 'note', in: 'body', valueType: 'string', description: 'test field' },
 			],
 		};
 		const request = buildRequest(mixed, { dryRun: true, note: 'n' }, connection);
@@ -90,7 +90,7 @@ describe('bodies', () => {
 		const formOp: OperationSpec = {
 			...op('GenerateToken'),
 			apiName: 'FormOnly',
-			params: [{ name: 'scope', in: 'query', valueType: 'string' }],
+			params: [{ name: 'scope', in: 'query', valueType: 'string', description: 'test field' }],
 		};
 		expect(buildRequest(formOp, {}, connection)).toEqual({ method: 'POST', url: 'https://eiam.example/v2/idaas_1/app_1/oauth2/token', qs: {}, body: undefined, form: {} });
 		expect(buildRequest(formOp, { scope: 7 }, connection).form).toEqual({ scope: '7' });
