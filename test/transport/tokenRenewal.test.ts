@@ -71,9 +71,11 @@ function fakeN8n(initial: ICredentialDataDecryptedObject) {
 	const exchanges = {
 		async authenticated(_request: HttpRequest, credential: Credential, unwanted: () => boolean = () => false): Promise<Exchanged | NotSent> {
 			world.credentialsSeen.push(credential);
+			// n8n reads the credential as the request starts: a blank token means a GenerateToken.
+			const blank = credential.data.accessToken === '';
 			await tick();
 			if (unwanted()) return { stale: true };
-			if (credential.data.accessToken === '') {
+			if (blank) {
 				world.generated++;
 				const token = `T${world.generated}`;
 				world.valid.add(token);
@@ -330,11 +332,20 @@ describe('TokenSession', () => {
  * under the client's bound; `go(n)` lets the n-th exchange (from 0) take its turn and answer.
  */
 function stepped(initialToken: string) {
-	const world = { stored: fresh(initialToken), valid: new Set([initialToken]), generated: 0, storeReads: 0, failGenerate: false };
+	const world = {
+		stored: fresh(initialToken),
+		valid: new Set([initialToken]),
+		generated: 0,
+		storeReads: 0,
+		failGenerate: false,
+		/** When set, reading the stored credential waits for it (a slow database). */
+		storeGate: undefined as Promise<void> | undefined,
+	};
 	const calls: Array<{ given: string; go: () => void; outcome?: string }> = [];
 	const ctx = {
 		async getCredentials() {
 			world.storeReads++;
+			if (world.storeGate) await world.storeGate;
 			return { ...world.stored };
 		},
 	} as unknown as IdaasContext;
@@ -425,6 +436,26 @@ describe('TokenSession, turn by turn', () => {
 		expect([await b, await c].map((r) => 'statusCode' in r && r.statusCode)).toEqual([200, 200]);
 		expect(calls.slice(0, 3).map((call) => call.outcome)).toEqual(['sent T0', 'stale', 'stale']);
 		expect(world.generated).toBe(1);
+	});
+
+	test('while a renewal reads the stored credential, a queued request is not sent with the old token and a new one waits', async () => {
+		const { world, calls, ctx, exchanges, go } = stepped('T0');
+		world.valid = new Set(['OTHER']);
+		let openStore!: () => void;
+		world.storeGate = new Promise((resolve) => (openStore = resolve));
+		world.stored = fresh('OTHER', now / 1000 + 7200);
+		const session = new TokenSession(ctx, node, fresh(), exchanges);
+		const a = session.send(request);
+		const b = session.send(request);
+		await go(0); // A refused: its renewal reads the store, which is slow
+		await go(1); // B's turn comes meanwhile: the token is not blank yet, but a renewal runs
+		const c = session.send(request); // C arrives during the renewal
+		for (let i = 0; i < 5; i++) await tick();
+		openStore(); // another execution's token: taken, no GenerateToken
+		for (let n = 2; n < 5; n++) await go(n);
+		expect([await a, await b, await c].map((r) => 'statusCode' in r && r.statusCode)).toEqual([200, 200, 200]);
+		expect(calls.map((call) => call.outcome)).toEqual(['sent T0', 'stale', 'sent OTHER', 'sent OTHER', 'sent OTHER']);
+		expect(world.generated).toBe(0);
 	});
 
 	test('a blank stored token is not taken: the store is read once and a new token fetched', async () => {
