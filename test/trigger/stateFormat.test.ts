@@ -73,6 +73,10 @@ describe('encodeState / readState', () => {
 		expect(readState(stored, SCOPE).state).toEqual({ gen: 1, ous: new Map() });
 	});
 
+	test('keeps the checksum earlier polls stored for a state without sections', () => {
+		expect(encodeState(SCOPE, { gen: 1 }).check).toBe('1qlzfmb.d7ltym');
+	});
+
 	test('no state yet is not a problem', () => {
 		expect(readState(undefined, SCOPE)).toEqual({});
 		expect(readState(null, SCOPE)).toEqual({});
@@ -90,7 +94,7 @@ describe('readState refuses, saying why', () => {
 		expect(problem({ ...good(), v: 1 })).toMatch(/format 1, this version writes 2/);
 		expect(problem({ ...good(), v: '2' })).toMatch(/format 2, this version writes 2/);
 		expect(problem(good(), `${SCOPE}x`)).toMatch(/another credential, workflow or node/);
-		expect(problem({ ...good(), extra: 1 })).toMatch(/unknown fields/);
+		expect(problem({ ...good(), extra: 1 })).toBe("The trigger's stored state is not one this version wrote (unknown fields)");
 	});
 
 	test('a bad envelope: generation not a positive safe integer, or no checksum', () => {
@@ -104,7 +108,9 @@ describe('readState refuses, saying why', () => {
 	test('a section of the wrong shape', () => {
 		const users = good().users as Record<string, unknown>;
 		const groups = good().groups as Record<string, unknown>;
-		for (const bad of [null, 'x', [], { ...users, extra: '' }, { ...users, count: '2' }, { ...users, count: 1.5 }, { ous: users.ous, ouWidth: 1, records: users.records }, { ...users, ouWidth: undefined }]) {
+		const threeKeys = { ...users };
+		delete threeKeys.count;
+		for (const bad of [null, 'x', [], { ...threeKeys, extra: 1 }, { ...users, records: 5 }, { ...users, extra: '' }, { ...users, count: '2' }, { ...users, count: 1.5 }, { ous: users.ous, ouWidth: 1, records: users.records }, { ...users, ouWidth: undefined }]) {
 			expect(problem({ ...good(), users: bad })).toMatch(/bad users section/);
 		}
 		for (const bad of [null, 7, { ...groups, width: '1' }, { ...groups, extra: 1 }, { ...groups, count: Infinity }]) {
