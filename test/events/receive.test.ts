@@ -125,6 +125,23 @@ describe('receive', () => {
 		expect(refused.status).toBe(401);
 	});
 
+	test('a token whose signature does not verify is refused before its claims are read', async () => {
+		const [header, payload, signature] = EVENT1.split('.');
+		const bytes = Buffer.from(signature, 'base64url');
+		bytes[0] ^= 0x01;
+		const { ctx } = webhook({ event: `${header}.${payload}.${bytes.toString('base64url')}` });
+		const error = await rejection(receive.call(ctx, pasted(), { skewSeconds: 60, requireEncryption: true, ...VECTOR_TIME }));
+		expect(error.message).toBe('The token signature is not valid');
+		expect(error.status).toBe(401);
+	});
+
+	test('a credential without an instance field takes the token\'s', async () => {
+		const credentials = pasted();
+		delete credentials.instanceId;
+		const received = await receive.call(webhook({ event: EVENT1 }).ctx, credentials, { skewSeconds: 60, requireEncryption: true, ...VECTOR_TIME });
+		expect(received.instanceId).toBe(INSTANCE);
+	});
+
 	test('a body without an event token, or a token no key verifies, is refused', async () => {
 		for (const body of [undefined, null, {}, { event: '' }]) {
 			const error = await rejection(receive.call(webhook(body).ctx, pasted(), { skewSeconds: 60, requireEncryption: false, ...VECTOR_TIME }));
@@ -146,7 +163,7 @@ describe('jwksEndpoint', () => {
 	});
 
 	test('refuses anything else, as a credential problem (500)', () => {
-		for (const bad of ['http://keys.example/jwks', 'http://10.0.0.1/x', 'http://localhost.evil/x', 'http://x127.0.0.1.example/x', 'http://127.0.0.1.evil/x', 'ftp://keys.example/x', 'https://user:pw@keys.example/x', 'https://user@keys.example/x', 'https://:pw@keys.example/x']) {
+		for (const bad of ['http://keys.example/jwks', 'http://notlocalhost/x', 'ftp://localhost/x', 'ws://127.0.0.1/x', 'http://10.0.0.1/x', 'http://localhost.evil/x', 'http://x127.0.0.1.example/x', 'http://127.0.0.1.evil/x', 'ftp://keys.example/x', 'https://user:pw@keys.example/x', 'https://user@keys.example/x', 'https://:pw@keys.example/x']) {
 			const call = () => jwksEndpoint(bad);
 			expect(call).toThrow(EventRejected);
 			expect(call).toThrow("The credential's public key endpoint must be an https:// URL");
