@@ -79,6 +79,11 @@ describe('withholdSecrets', () => {
 		expect(body).toEqual({ a: { b: 'secret', keep: 1 }, c: 'secret', d: [1] });
 		expect(out.d).toBe(body.d);
 	});
+
+	test('a path through something that is not an object is left as it is, without failing', () => {
+		const body = { a: null, c: 'text', e: 0 };
+		expect(withholdSecrets(body, { fields: ['a.b', 'c.x', 'e.y'] } as never)).toEqual({ a: null, c: 'text', e: 0 });
+	});
 });
 
 describe('errorJson', () => {
