@@ -15,7 +15,7 @@ export const GROUPS = [
 	{ name: 'codec', mutate: [`${TRIGGER}/codec.ts`], tests: ['test/trigger/snapshot.test.ts', 'test/trigger/codec.test.ts'] },
 	{ name: 'state', mutate: [`${TRIGGER}/state.ts`], tests: ['test/trigger/snapshot.test.ts', 'test/trigger/stateFormat.test.ts'] },
 	{ name: 'snapshot', mutate: [`${TRIGGER}/snapshot.ts`], tests: ['test/trigger/snapshot.test.ts'] },
-	{ name: 'jose', mutate: [`${EVENTS}/jose.ts`], tests: ['test/events/jose.test.ts'] },
+	{ name: 'jose', mutate: [`${EVENTS}/jose.ts`], tests: ['test/events/jose.test.ts', 'test/events/joseRefusals.test.ts'] },
 	{ name: 'receive', mutate: [`${EVENTS}/receive.ts`], tests: ['test/events/jose.test.ts', 'test/events/receive.test.ts'] },
 	{ name: 'ledger', mutate: [`${EVENTS}/ledger.ts`], tests: ['test/events/ledger.test.ts'] },
 	{ name: 'build', mutate: [`${NODE}/request/build.ts`], tests: ['test/request/build.test.ts', 'test/request/placement.test.ts', 'test/fuzz/request.fuzz.test.ts'] },
