@@ -25,6 +25,21 @@ describe('claimNew', () => {
 		expect(storedOf(data)).toHaveLength(3);
 	});
 
+	test('a request with nothing new does not write the static data at all', () => {
+		const writes: string[] = [];
+		const data = new Proxy({} as IDataObject, {
+			set(target, key, value) {
+				writes.push(String(key));
+				return Reflect.set(target, key, value);
+			},
+		});
+		claimNew('wf/node', data, ['a']);
+		expect(writes).toEqual(['seenEventIds']);
+		claimNew('wf/node', data, ['a']);
+		claimNew('wf/node', data, []);
+		expect(writes).toEqual(['seenEventIds']);
+	});
+
 	test('a restarted n8n (memory cleared) still knows the IDs from the static data', () => {
 		const data: IDataObject = {};
 		claimNew('wf/node', data, ['a', 'b']);
