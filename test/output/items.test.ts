@@ -72,17 +72,17 @@ describe('responseItem', () => {
 });
 
 describe('withholdSecrets', () => {
-	test('replaces each listed field, copying only the objects on the way', () => {
-		const body = { a: { b: 'secret', keep: 1 }, c: 'secret', d: [1] };
-		const out = withholdSecrets(body, { fields: ['a.b', 'c', 'd.x', 'missing.y'] } as never);
-		expect(out).toEqual({ a: { b: REDACTED, keep: 1 }, c: REDACTED, d: [1] });
-		expect(body).toEqual({ a: { b: 'secret', keep: 1 }, c: 'secret', d: [1] });
-		expect(out.d).toBe(body.d);
+	test('keeps only the shown paths (and the request ID); every other value reads [redacted] where it was', () => {
+		const body = { requestId: 'R', a: { b: 'secret', keep: 1 }, c: 'secret', d: [{ x: 'in a list' }], e: 'shown' };
+		const out = withholdSecrets(body, { shown: ['a.keep', 'e'] } as never);
+		expect(out).toEqual({ requestId: 'R', a: { b: REDACTED, keep: 1 }, c: REDACTED, d: [{ x: REDACTED }], e: 'shown' });
+		// The answer itself is left as it was.
+		expect(body).toEqual({ requestId: 'R', a: { b: 'secret', keep: 1 }, c: 'secret', d: [{ x: 'in a list' }], e: 'shown' });
 	});
 
-	test('a path through something that is not an object is left as it is, without failing', () => {
-		const body = { a: null, c: 'text', e: 0 };
-		expect(withholdSecrets(body, { fields: ['a.b', 'c.x', 'e.y'] } as never)).toEqual({ a: null, c: 'text', e: 0 });
+	test('a shown field holding JSON text is withheld too; empty values stay empty', () => {
+		const body = { a: '{"oauthAccessTokenContent":"AT-1"}', b: ' [1]', c: null, e: 0 };
+		expect(withholdSecrets(body, { shown: ['a', 'b', 'c', 'e'] } as never)).toEqual({ a: REDACTED, b: REDACTED, c: null, e: 0 });
 	});
 });
 
