@@ -32,11 +32,14 @@ function nodeName(file) {
  * (editor-ui src/components/Node/NodeCreator/utils.ts transformNodeType and ItemTypes/NodeItem.vue,
  * https://github.com/n8n-io/n8n/tree/n8n%402.8.4/packages/frontend/editor-ui). The key is read for
  * that alone: "Core Nodes" is not among the node's categories, so the panel does not list it with
- * n8n's core nodes. Later versions show a community node's description in search anyway.
+ * n8n's core nodes. Later versions show a community node's description in search anyway. The value is
+ * one of n8n's own subcategories ("Other Trigger Nodes" for a trigger, "Helpers" otherwise), the only
+ * ones n8n's codex-taxonomy check accepts (@n8n/eslint-plugin-community-nodes, valid-codex-categories:
+ * https://github.com/n8n-io/n8n/blob/master/packages/%40n8n/eslint-plugin-community-nodes/src/utils/codex-taxonomy.ts).
  */
-function withSearchSubcategory(subcategories = {}) {
-	const own = Object.values(subcategories).flat()[0];
-	return own && !subcategories['Core Nodes'] ? { ...subcategories, 'Core Nodes': [own] } : subcategories;
+function withSearchSubcategory(file, subcategories = {}) {
+	if (subcategories['Core Nodes']) return subcategories;
+	return { ...subcategories, 'Core Nodes': [/Trigger\.node\.json$/.test(file.relative) ? 'Other Trigger Nodes' : 'Helpers'] };
 }
 
 function codexFromPackage() {
@@ -51,7 +54,7 @@ function codexFromPackage() {
 			const filled = {
 				node: `${pkg.name}.${nodeName(file)}`,
 				...codex,
-				subcategories: withSearchSubcategory(codex.subcategories),
+				subcategories: withSearchSubcategory(file, codex.subcategories),
 				resources: { ...codex.resources, primaryDocumentation: [{ url: pkg.homepage }] },
 			};
 			file.contents = Buffer.from(JSON.stringify(filled, null, '\t') + '\n');

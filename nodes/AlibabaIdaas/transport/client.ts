@@ -1,6 +1,7 @@
 import type { ICredentialDataDecryptedObject, IDataObject, INode } from 'n8n-workflow';
 
 import type { OperationSpec } from '../catalog';
+import { isPamOperation } from '../catalog';
 import type { HttpRequest, PreparedRequest } from '../request/build';
 import { prepareRequest } from '../request/build';
 import { checked } from '../request/validation';
@@ -96,9 +97,14 @@ export class IdaasClient {
 		}
 	}
 
-	/** Checks values against the catalog and builds the request; bad input throws a NodeOperationError naming the field. */
+	/**
+	 * Checks values against the catalog and builds the request; bad input throws a NodeOperationError naming the
+	 * field. A PAM operation sent without a Token choice (a step of a composed operation, such as Offboard's token
+	 * revocation) carries the PAM client token, as the PAM operations do by default.
+	 */
 	prepare(op: OperationSpec, values: Record<string, unknown>, itemIndex?: number, token?: Pick<PreparedRequest, 'tokenSource'> & { bearer?: string }): PreparedRequest {
-		return checked(this.node, () => prepareRequest(op, values, this.connection, token?.bearer, token?.tokenSource), itemIndex);
+		const tokenSource = token?.tokenSource ?? (op.auth === 'bearer' && isPamOperation(op) ? 'pamClient' : undefined);
+		return checked(this.node, () => prepareRequest(op, values, this.connection, token?.bearer, tokenSource), itemIndex);
 	}
 
 	/** Sends a prepared request; returns the response body ({} when empty). */
