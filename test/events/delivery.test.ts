@@ -161,7 +161,8 @@ test('a slow receiver is retried until it answers in time, and the retries start
 	await setUp({ timeoutMs: 300, retryDelayMs: 10 });
 	receiver.delayMs = 600;
 	h.emu.store.createUser({ username: 'slow.one', primaryOrganizationalUnitId: DEMO.root });
-	await new Promise((resolve) => setTimeout(resolve, 800));
+	// Until the emulator has logged a timed-out delivery (an event, however long the machine takes).
+	while (!h.emu.events.log.toJSON().byStatus.timeout) await new Promise((resolve) => setTimeout(resolve, 20));
 	receiver.delayMs = 0;
 	await settle();
 	const log = h.emu.events.log.toJSON();
