@@ -44,8 +44,10 @@ const shared = {
 
 /** @type {import('jest').Config} */
 module.exports = {
-	// A timeout only catches a hang: no verdict may depend on how fast the machine is.
-	testTimeout: 120000,
+	// A timeout only catches a hang: no verdict may depend on how fast the machine is, so it is long
+	// enough for the slowest file on a loaded 2-core machine, and tests set none of their own
+	// (test/e2e's files set theirs for n8n's start-ups).
+	testTimeout: 15 * 60_000,
 	// Fails the run when a secret or token shows up in anything a node produced (leakGuard.ts), in
 	// any tier: set up once for the whole run, checked once at its end.
 	globalSetup: '<rootDir>/test/setup/globalSetup.ts',
