@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @typescript-eslint/no-explicit-any -- development code: runs in plain Node, not inside n8n, and is not in the package; test code: reads the JSON of n8n and the emulator untyped */
+/* eslint-disable @typescript-eslint/no-explicit-any -- test code: reads the JSON of n8n and the emulator untyped */
 import { SCOPES } from '../../nodes/AlibabaIdaas/catalog';
 import { DEMO, Harness, useHarness, send } from './helpers';
 
