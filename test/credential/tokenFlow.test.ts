@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals -- development code: runs in plain Node, not inside n8n, and is not in the package */
 import { AlibabaIdaas } from '../../nodes/AlibabaIdaas/AlibabaIdaas.node';
 import type { Emulator } from '../../emulator/server';
 import { startEmulator } from '../../emulator/server';
@@ -98,9 +97,11 @@ describe('access token', () => {
 			const harness = new N8nHarness(credentialFor(short));
 			await harness.execute(node, { resource: 'application', operation: 'getProvisioningScope' });
 			expect(short.stats.generateTokenCalls).toBe(1);
-			// The stored expiry is within the client's 60 s safety margin a second later.
-			await new Promise((resolve) => setTimeout(resolve, 1100));
-			const result = await harness.execute(node, { resource: 'application', operation: 'getProvisioningScope' });
+			// The stored expiry is within the client's 60 s safety margin two seconds later (the clock
+			// moved forward instead of waiting; the emulator's token, 61 s, is still live).
+			const now = Date.now.bind(Date);
+			jest.spyOn(Date, 'now').mockImplementation(() => now() + 2_000);
+			const result = await harness.execute(node, { resource: 'application', operation: 'getProvisioningScope' }).finally(() => jest.restoreAllMocks());
 			expect(result.error).toBeUndefined();
 			expect(short.stats.generateTokenCalls).toBe(2);
 			expect(short.stats.statuses['400']).toBeUndefined();

@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @typescript-eslint/no-explicit-any -- development code: runs in plain Node, not inside n8n, and is not in the package; test code: reads the JSON of n8n and the emulator untyped */
+/* eslint-disable @typescript-eslint/no-explicit-any -- test code: reads the JSON of n8n and the emulator untyped */
 import { SCOPES } from '../../nodes/AlibabaIdaas/catalog';
 import { DEMO, Harness, useHarness, send } from './helpers';
 
@@ -174,9 +174,13 @@ describe('application, instance and token checks', () => {
 			const token = await short.call('GenerateToken', { token: null, query: { grant_type: 'client_credentials', client_id: short.app.clientId, client_secret: short.app.clientSecret } });
 			expect(token.body.expires_in).toBe(1);
 			expect((await short.call('ListUsers', { token: token.body.access_token })).status).toBe(200);
-			await new Promise((r) => setTimeout(r, 1100));
+			// The emulator's clock moved past the lifetime instead of waiting it out.
+			const now = Date.now.bind(Date);
+			jest.spyOn(Date, 'now').mockImplementation(() => now() + 1_001);
 			expect(await short.call('ListUsers', { token: token.body.access_token })).toMatchObject({ status: 400, body: { code: 'invalid_token' } });
+			jest.restoreAllMocks();
 		} finally {
+			jest.restoreAllMocks();
 			await short.close();
 		}
 	});

@@ -72,7 +72,7 @@ describe('reads and idempotent writes are retried', () => {
 		expect(result.error?.name).toBe('NodeApiError');
 		expect(result.error?.message).toContain('[ServiceUnavailable]');
 		expect(env.emu.stats.byAction.GetGroup).toEqual({ 503: 6 });
-	}, 20_000);
+	});
 });
 
 describe('creates: looked up before any retry, never made twice', () => {

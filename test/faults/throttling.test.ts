@@ -1,27 +1,43 @@
+import { systemClock } from '../../nodes/AlibabaIdaas/transport/clock';
 import { byId, createUserPerItem, outputs, useFaultEnv, usersNamed } from './support';
 
 /**
  * 429 Throttling through n8n's WorkflowExecute: the node waits (Retry-After), retries a bounded
- * number of times, never creates anything twice, and gives up with the throttling hint.
+ * number of times, never creates anything twice, and gives up with the throttling hint. The waits
+ * are counted where the transport sleeps (its clock), not measured on the wall clock, so a loaded
+ * machine cannot change a verdict.
  */
 
 const env = useFaultEnv('faults/throttling');
 
+/** Every wait the transport asked for: a 429's hold of its slot (limiter.ts) and each retry's backoff (retry.ts). */
+let waits: number[];
+beforeEach(() => {
+	waits = [];
+	const sleep = systemClock.sleep.bind(systemClock);
+	jest.spyOn(systemClock, 'sleep').mockImplementation(async (ms) => {
+		waits.push(ms);
+		await sleep(ms);
+	});
+});
+afterEach(() => jest.restoreAllMocks());
 
-test('a 300-item create run under a burst limit with Retry-After completes, each user exactly once', async () => {
+const count = (ms: number) => waits.filter((wait) => wait === ms).length;
+
+
+test('a 300-item create run with a burst of 429s with Retry-After completes, each user exactly once', async () => {
 	const usernames = Array.from({ length: 300 }, (_, i) => `throttled.${String(i).padStart(3, '0')}`);
-	env.emu.faults.throttle({ perSecond: 60, retryAfterSeconds: 1 });
+	// The first 15 creates are refused, however fast or slow the machine sends them (a rate would depend on its speed).
+	env.emu.faults.throttle({ action: 'CreateUser', times: 15, retryAfterSeconds: 1 });
 	const before = env.emu.store.users.size;
-	const started = Date.now();
 	const result = await env.run(createUserPerItem({ concurrency: 10 }), { items: usernames.map((username) => ({ username })) });
-	const elapsed = Date.now() - started;
 	expect(result.error).toBeUndefined();
 	const out = outputs(result);
 	expect(out).toHaveLength(300);
 	const throttled = env.emu.stats.byAction.CreateUser['429'] ?? 0;
 	expect(throttled).toBeGreaterThan(0);
-	// Each refused create waited the server's Retry-After (1 s) before trying again.
-	expect(elapsed).toBeGreaterThanOrEqual(1000);
+	// Each refused create held its slot for the server's Retry-After (1 s) and waited as long before trying again.
+	expect(count(1000)).toBe(2 * throttled);
 	expect(env.emu.store.users.size).toBe(before + 300);
 	usernames.forEach((username, i) => {
 		const matches = usersNamed(env.emu, username);
@@ -38,26 +54,25 @@ test('a 300-item create run under a burst limit with Retry-After completes, each
 
 test('a permanent 429 ends in a NodeApiError with the throttling hint after the bounded tries', async () => {
 	env.emu.faults.throttle({ action: 'GetUser', retryAfterSeconds: 1 });
-	const started = Date.now();
 	const result = await env.run({ resource: 'user', operation: 'get', userId: byId('user_demoalicechen01') });
-	const elapsed = Date.now() - started;
 	expect(result.error?.name).toBe('NodeApiError');
 	expect(result.error?.message).toBe('GetUser failed: Request was denied due to request throttling. [Throttling]');
 	expect(result.error?.description).toContain('IDaaS is throttling requests');
 	expect(result.error?.httpCode).toBe('429');
 	// Six tries (the first included), five waits of the server's Retry-After.
 	expect(env.emu.stats.byAction.GetUser).toEqual({ 429: 6 });
-	expect(elapsed).toBeGreaterThanOrEqual(5000);
-	expect(elapsed).toBeLessThan(8000);
+	// Six holds of the slot, five retry waits: each the server's Retry-After, nothing longer.
+	expect(waits).toEqual(Array(11).fill(1000));
 });
 
 test('with Retry-After: 0 the try bound alone ends a permanent 429, at once', async () => {
 	env.emu.faults.throttle({ action: 'GetGroup', retryAfterSeconds: 0 });
-	const started = Date.now();
 	const result = await env.run({ resource: 'group', operation: 'get', groupId: byId('group_demoengineers01') });
 	expect(result.error?.name).toBe('NodeApiError');
 	expect(env.emu.stats.byAction.GetGroup).toEqual({ 429: 6 });
-	expect(Date.now() - started).toBeLessThan(2000);
+	// Retry-After: 0 is kept (no backoff of its own between tries); only the limiter holds each slot its short default.
+	expect(waits.filter((ms) => ms > 0).every((ms) => ms === 250)).toBe(true);
+	expect(count(0)).toBe(5);
 });
 
 test('a throttled burst of creates with Continue On Fail: every item retried and created once', async () => {

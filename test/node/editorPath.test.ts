@@ -155,7 +155,8 @@ describe('Create or Update: one name, one item shape', () => {
 	test('fields PatchUser cannot set are described as refused, and refused by name before any request', async () => {
 		const collection = properties.find((p) => p.name === 'additionalFields' && p.displayOptions?.show?.operation?.includes('upsert') && p.displayOptions.show.resource?.includes('user'))!;
 		const createOnly = (collection.options as INodeProperties[]).filter((o) => ['description', 'password', 'passwordInitializationConfig'].includes(o.name));
-		expect(createOnly).toHaveLength(3);
+		// Password Initialization Config twice: node version 1's fixed collection and 1.1's collection.
+		expect(new Set(createOnly.map((o) => o.name)).size).toBe(3);
 		for (const field of createOnly) expect(field.description).toMatch(/^Not possible here: IDaaS cannot change it on an existing user/);
 		const before = env.requests();
 		const result = await env.run(upsert({ additionalFields: { description: 'Sales lead', password: 'S3cret!pass' } }));

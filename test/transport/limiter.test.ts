@@ -2,21 +2,31 @@
 import { CONCURRENCY_CAP, Limiter } from '../../nodes/AlibabaIdaas/transport/limiter';
 import { retryAfterMs } from '../../nodes/AlibabaIdaas/transport/errors';
 import { verdictOf } from '../../nodes/AlibabaIdaas/transport/exchange';
+import type { Clock } from '../../nodes/AlibabaIdaas/transport/clock';
 import { inTurn } from './inTurn';
 
 /**
- * The client's limiter against a simulated server that answers in a few event-loop turns and
- * throttles whatever is beyond its capacity (the requests it holds at once): what the automatic
- * bound converges to, how it recovers, the cap, and that a 429 slows the whole client.
+ * The client's limiter against a simulated server on a fake clock: each answer takes a set number
+ * of virtual milliseconds, and the server throttles whatever is beyond its capacity (the requests
+ * it holds at once). What the automatic bound converges to, how it recovers, the cap, that a
+ * rising latency cuts it, and that a 429 slows the whole client. Jest's fake timers drive the
+ * clock, so the machine's speed or load never reaches a verdict.
  */
-
-const tick = async () => await new Promise((resolve) => setImmediate(resolve));
 
 const ok = { statusCode: 200, headers: {}, body: {} };
 const throttled = (ms: number) => ({ statusCode: 429, headers: { 'x-acs-retry-after': String(ms) }, body: { code: 'Throttling' } });
 
-/** A server holding `capacity()` requests at once; each answer takes two turns of the event loop. */
-function server(capacity: () => number) {
+/** Jest's fake Date.now and setTimeout as the limiter's clock. */
+const fakeClock: Clock = {
+	now: () => Date.now(),
+	sleep: async (ms) => await new Promise((resolve) => setTimeout(resolve, ms)),
+};
+
+/**
+ * A server holding `capacity()` requests at once; each answer takes `latencyMs(inFlight)` of the
+ * fake clock (10 ms unless told).
+ */
+function server(capacity: () => number, latencyMs: (inFlight: number) => number = () => 10) {
 	let inFlight = 0;
 	const log = { answers: 0, refused: 0, maxInFlight: 0, inFlightSeen: [] as number[], refusedSeen: [] as boolean[] };
 	const request = async () => {
@@ -25,8 +35,7 @@ function server(capacity: () => number) {
 		log.inFlightSeen.push(inFlight);
 		const over = inFlight > capacity();
 		try {
-			await tick();
-			await tick();
+			await fakeClock.sleep(latencyMs(inFlight));
 			log.answers++;
 			if (over) log.refused++;
 			log.refusedSeen.push(over);
@@ -38,18 +47,21 @@ function server(capacity: () => number) {
 	return { request, log };
 }
 
-async function runAll(limiter: Limiter, count: number, request: () => Promise<unknown>, onEach?: (i: number) => void): Promise<void> {
-	await Promise.all(
-		Array.from({ length: count }, async (_, i) => {
-			onEach?.(i);
-			await inTurn(limiter, request);
-		}),
-	);
+/** Runs `count` tasks at once under the limiter, the fake clock advancing until all are done. */
+async function runAll(limiter: Limiter, count: number, request: () => Promise<unknown>): Promise<void> {
+	const all = Promise.all(Array.from({ length: count }, async () => await inTurn(limiter, request)));
+	await jest.runAllTimersAsync();
+	await all;
 }
+
+const auto = () => new Limiter('auto', fakeClock);
+
+beforeEach(() => jest.useFakeTimers());
+afterEach(() => jest.useRealTimers());
 
 describe('automatic concurrency', () => {
 	test('grows while answers are healthy, up to the cap and never beyond it', async () => {
-		const limiter = new Limiter('auto');
+		const limiter = auto();
 		expect(limiter.limit).toBe(8);
 		const { request, log } = server(() => Infinity);
 		await runAll(limiter, 1000, request);
@@ -57,8 +69,26 @@ describe('automatic concurrency', () => {
 		expect(log.maxInFlight).toBe(CONCURRENCY_CAP);
 	});
 
+	test('cuts when latency climbs (the server queues), with nothing refused; a steady latency never cuts', async () => {
+		const cuts = async (latencyMs: (inFlight: number) => number) => {
+			const limiter = auto();
+			const limits: number[] = [];
+			const { request, log } = server(() => Infinity, latencyMs);
+			await runAll(limiter, 500, async () => {
+				limits.push(limiter.limit);
+				return await request();
+			});
+			expect(log.refused).toBe(0);
+			return limits.filter((limit, i) => i > 0 && limit < limits[i - 1]).length;
+		};
+		// Up to 12 at once each answer takes 10 ms; each request beyond that adds 10 ms (the server queues them).
+		expect(await cuts((inFlight) => 10 + 10 * Math.max(0, inFlight - 12))).toBeGreaterThan(0);
+		expect(await cuts(() => 10)).toBe(0);
+		expect(await cuts(() => 200)).toBe(0);
+	});
+
 	test('converges under a limit: the bound settles near the capacity, refusing far fewer than a fixed bound', async () => {
-		const limiter = new Limiter('auto');
+		const limiter = auto();
 		const { request, log } = server(() => 6);
 		await runAll(limiter, 1500, request);
 		const lateInFlight = log.inFlightSeen.slice(750);
@@ -70,12 +100,12 @@ describe('automatic concurrency', () => {
 		const lateRefused = log.refusedSeen.slice(750).filter(Boolean).length;
 		expect(lateRefused / 750).toBeLessThan(0.3);
 		const fixed = server(() => 6);
-		await runAll(new Limiter(20), 1500, fixed.request);
+		await runAll(new Limiter(20, fakeClock), 1500, fixed.request);
 		expect(fixed.log.refused / fixed.log.answers).toBeGreaterThan(0.6);
 	});
 
 	test('recovers when the limit lifts: back at the cap', async () => {
-		const limiter = new Limiter('auto');
+		const limiter = auto();
 		let capacity = 3;
 		const { request, log } = server(() => capacity);
 		await runAll(limiter, 600, request);
@@ -89,7 +119,7 @@ describe('automatic concurrency', () => {
 	});
 
 	test('never goes below 1', async () => {
-		const limiter = new Limiter('auto');
+		const limiter = auto();
 		const { request } = server(() => 0);
 		await runAll(limiter, 200, request);
 		expect(limiter.limit).toBe(1);
@@ -97,10 +127,7 @@ describe('automatic concurrency', () => {
 });
 
 describe('a 429 slows the whole client', () => {
-	afterEach(() => jest.useRealTimers());
-
 	test('the gate stays closed for the wait it was given, and the refused request keeps its slot', async () => {
-		jest.useFakeTimers();
 		const limiter = new Limiter(3);
 		const started: string[] = [];
 		let refuse: (value: unknown) => void = () => {};
@@ -128,7 +155,6 @@ describe('a 429 slows the whole client', () => {
 	});
 
 	test('no request starts while the gate is closed, even with free slots', async () => {
-		jest.useFakeTimers();
 		const limiter = new Limiter(10);
 		await inTurn(limiter, async () => await Promise.resolve(throttled(500)));
 		const started: number[] = [];
@@ -141,12 +167,14 @@ describe('a 429 slows the whole client', () => {
 	});
 
 	test('a fixed bound stays fixed: healthy answers do not grow it, a 429 does not shrink it', async () => {
-		const limiter = new Limiter(5);
+		const limiter = new Limiter(5, fakeClock);
 		const { request, log } = server(() => Infinity);
 		await runAll(limiter, 300, request);
 		expect(limiter.limit).toBe(5);
 		expect(log.maxInFlight).toBe(5);
-		await inTurn(limiter, async () => await Promise.resolve(throttled(1)));
+		const refused = inTurn(limiter, async () => await Promise.resolve(throttled(1)));
+		await jest.runAllTimersAsync();
+		await refused;
 		expect(limiter.limit).toBe(5);
 	});
 });

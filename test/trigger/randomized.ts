@@ -378,6 +378,6 @@ export function randomizedSuite(part: 'a' | 'b'): void {
 			expect(result.rounds).toBe(roundsPerFile);
 			expect(result.polls + result.failedPolls).toBe(roundsPerFile);
 			expect(result.events).toBeGreaterThan(roundsPerFile / 2);
-		}, 180_000);
+		});
 	});
 }

@@ -183,7 +183,7 @@ describe('the trigger trusts only a state this version wrote', () => {
 			emu.store.deleteOu(ou);
 			expect((await poll(staticData)).map((item) => item.event).sort()).toEqual(['deleted', 'memberRemoved', 'ouDeleted']);
 		}
-	}, 120_000);
+	});
 
 	it('writes the state only when it changed', async () => {
 		const dir = build(seed);

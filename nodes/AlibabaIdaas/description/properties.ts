@@ -120,6 +120,34 @@ function enumOptions(values: readonly string[]): INodePropertyOptions[] {
 		.sort((a, b) => a.name.localeCompare(b.name));
 }
 
+/** An object with known fields as a fixed collection: the editor stores it as `{ values: { … } }`. */
+function fixedCollectionOf(param: ParamSpec): INodeProperties {
+	return {
+		displayName: labelOf(param),
+		name: param.name,
+		description: param.description,
+		type: 'fixedCollection',
+		default: {},
+		options: [{ name: 'values', displayName: labelOf(param), values: (param.fields ?? []).map(fieldProperty) }],
+	};
+}
+
+/**
+ * A field of an Additional Fields collection, as each node version shows it. Version 1 (release
+ * 0.1.0) had every object of optional settings (Password Initialization Config) as a fixed
+ * collection, saved as `{ values: { … } }`. When n8n loads a workflow it keeps only the values a
+ * field's type declares, so a collection in its place would drop those saved settings without a
+ * word: version 1 keeps the fixed collection (read.ts unwraps `values`), later versions have the
+ * collection.
+ */
+function collectionFieldVersions(param: ParamSpec, field: INodeProperties): INodeProperties[] {
+	if (param.valueType !== 'object' || field.type !== 'collection') return [field];
+	return [
+		{ ...fixedCollectionOf(param), displayOptions: { show: { '@version': [1] } } },
+		{ ...field, displayOptions: { show: { '@version': [{ _cnd: { gte: PICKER_VERSION } }] } } },
+	];
+}
+
 /** One catalog parameter as an n8n field (also used inside collections and fixed collections). */
 export function fieldProperty(param: ParamSpec): INodeProperties {
 	const base = { displayName: labelOf(param), name: param.name, description: param.description };
@@ -149,14 +177,7 @@ export function fieldProperty(param: ParamSpec): INodeProperties {
 			// first option of an enum), which would send choices the user never made. A required object,
 			// or one with a required field, stays a fixed collection, which shows its fields at once.
 			if (param.mapValues) return { ...base, type: 'json', default: '{}' };
-			if (param.required || (param.fields ?? []).some((field) => field.required)) {
-				return {
-					...base,
-					type: 'fixedCollection',
-					default: {},
-					options: [{ name: 'values', displayName: labelOf(param), values: (param.fields ?? []).map(fieldProperty) }],
-				};
-			}
+			if (param.required || (param.fields ?? []).some((field) => field.required)) return fixedCollectionOf(param);
 			return {
 				...base,
 				type: 'collection',
@@ -202,7 +223,7 @@ export function operationFields(op: OperationSpec): INodeProperties[] {
 		if (placement === 'skip') continue;
 		const field = fieldProperty(param);
 		if (placement === 'collection') {
-			optional.push(field);
+			optional.push(...collectionFieldVersions(param, field));
 			continue;
 		}
 		const [other, value] = param.requiredWith?.includes('=') ? param.requiredWith.split('=') : [];

@@ -1,4 +1,5 @@
-import { sleep } from 'n8n-workflow';
+import type { Clock } from './clock';
+import { systemClock } from './clock';
 
 /**
  * The client's bound on requests in flight, across items and pages: fixed, or automatic (the
@@ -58,19 +59,22 @@ export class Limiter {
 
 	private startsAtCut = 0;
 
-	/** No request starts before this (a 429's wait). */
-	private closedUntil = 0;
-
-	/** A reopening is scheduled (a sleep until `closedUntil`). */
-	private reopen = false;
+	/** 429 waits not over yet: no request starts while one is. */
+	private closers = 0;
 
 	private latency?: { best: number; smooth: number };
 
 	/** Healthy answers since the last cut; a long run of them goes back to slow start. */
 	private streak = 0;
 
-	/** @param setting a fixed bound (below 1 counts as 1; Infinity for none), or 'auto' */
-	constructor(setting: ConcurrencySetting) {
+	/**
+	 * @param setting a fixed bound (below 1 counts as 1; Infinity for none), or 'auto'
+	 * @param clock what latency is read on and holds wait on (tests drive a fake one)
+	 */
+	constructor(
+		setting: ConcurrencySetting,
+		private readonly clock: Clock = systemClock,
+	) {
 		this.auto = setting === 'auto';
 		this.bound = setting === 'auto' ? START : Math.max(1, Math.floor(setting) || 1);
 	}
@@ -83,14 +87,20 @@ export class Limiter {
 	/** Waits for a slot (first come, first served); the caller hands it back with `release`. */
 	async acquire(): Promise<Turn> {
 		await this.slot();
-		return { ticket: ++this.starts, started: performance.now() };
+		return { ticket: ++this.starts, started: this.clock.now() };
 	}
 
 	/** Hands a slot back with what its answer said; after a 429 the slot stays taken for the wait. */
 	release(turn: Turn, verdict: Verdict): void {
-		const hold = this.learn(verdict, turn.ticket, performance.now() - turn.started);
-		if (hold > 0) void sleep(hold).then(() => this.free());
-		else this.free();
+		const hold = this.learn(verdict, turn.ticket, this.clock.now() - turn.started);
+		if (hold > 0) {
+			// The gate closes for the same wait as the slot: it reopens when the last hold ends.
+			this.closers++;
+			void this.clock.sleep(hold).then(() => {
+				this.closers--;
+				this.free();
+			});
+		} else this.free();
 	}
 
 	private async slot(): Promise<void> {
@@ -105,7 +115,7 @@ export class Limiter {
 	}
 
 	private canStart(): boolean {
-		return this.running < Math.floor(this.bound) && Date.now() >= this.closedUntil;
+		return this.running < Math.floor(this.bound) && this.closers === 0;
 	}
 
 	private free(): void {
@@ -113,19 +123,11 @@ export class Limiter {
 		this.pump();
 	}
 
-	/** Starts waiting tasks while there is room, or comes back when the gate reopens. */
+	/** Starts waiting tasks while there is room (a hold ending frees its slot and pumps again). */
 	private pump(): void {
 		while (this.waiting.length > 0 && this.canStart()) {
 			this.running++;
 			this.waiting.shift()!();
-		}
-		const wait = this.closedUntil - Date.now();
-		if (this.waiting.length > 0 && wait > 0 && !this.reopen) {
-			this.reopen = true;
-			void sleep(wait).then(() => {
-				this.reopen = false;
-				this.pump();
-			});
 		}
 	}
 
@@ -137,10 +139,8 @@ export class Limiter {
 		if (verdict === 'neutral') return 0;
 		if (verdict === 'healthy') this.healthyAnswers++;
 		if (verdict !== 'healthy') {
-			const wait = verdict.throttledMs > 0 ? verdict.throttledMs : DEFAULT_THROTTLE_HOLD_MS;
-			this.closedUntil = Math.max(this.closedUntil, Date.now() + wait);
 			this.cut(0.5, ticket);
-			return wait;
+			return verdict.throttledMs > 0 ? verdict.throttledMs : DEFAULT_THROTTLE_HOLD_MS;
 		}
 		if (!this.auto) return 0;
 		const latency = (this.latency ??= { best: ms, smooth: ms });

@@ -1,8 +1,8 @@
 import type { IDataObject, INode } from 'n8n-workflow';
-import { sleep } from 'n8n-workflow';
 
 import type { OperationSpec } from '../catalog';
 import type { HttpRequest } from '../request/build';
+import { systemClock } from './clock';
 import type { Sender } from './exchange';
 import type { IdaasErrorInfo } from './errors';
 import { isServerFault, isThrottled, parseErrorResponse, retryAfterMs, toNodeApiError } from './errors';
@@ -98,6 +98,6 @@ async function backoff(policy: RetryPolicy, tryNumber: number, retryAfter: numbe
 	const exponential = policy.baseDelayMs * 2 ** (tryNumber - 1);
 	const delay = Math.min(policy.maxDelayMs, retryAfter ?? exponential / 2 + Math.random() * exponential);
 	if (waitedSoFar + delay > policy.maxTotalWaitMs) throw fail();
-	await sleep(delay);
+	await systemClock.sleep(delay);
 	return delay;
 }
