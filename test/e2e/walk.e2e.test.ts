@@ -460,7 +460,8 @@ async function addNode(page: Page, search: string, entry: string, action?: strin
 	const creator = await editor.openNodesPanel(page);
 	await editor.searchNodes(creator, search);
 	await editor.nodeEntry(creator, entry).click();
-	if (action) await editor.creatorItem(creator, action).click();
+	// The action by its whole name: "Create a user" must not pick "Create a user-exclusive credential".
+	if (action) await editor.creatorItem(creator, new RegExp(`${action.replace(/[.*+?^$()|[\]\\{}]/g, '\\$&')}(?![\\w-])`)).click();
 	await editor.ndv(page).waitFor();
 }
 
