@@ -230,8 +230,9 @@ describe(`node fuzzing (seed ${seed}, FUZZ_SEED to replay)`, () => {
 			expect({ label, name: error.name }).toEqual({ label, name: expect.stringMatching(/^Node(Operation|Api)Error$/) });
 			if (requests > 0) expect({ label, message: error.message }).not.toEqual({ label, message: expect.stringMatching(STRINGIFIED) });
 			if (error.name === 'NodeOperationError') {
-				// Before any request, but for "No user has the username X", which takes the lookup.
-				if (!/^No user has the /.test(error.message)) expect({ label, message: error.message, requests }).toEqual({ label, message: error.message, requests: 0 });
+				// Before any request, but for what takes a look-up: "No user has the username X", and a unit or group
+				// given by name that no one (or more than one) has.
+				if (!/^No user has the |: (no organizational unit is named|\d+ organizational units are named|no group is named|\d+ groups are named) /.test(error.message)) expect({ label, message: error.message, requests }).toEqual({ label, message: error.message, requests: 0 });
 				// The error names the field to fix (its label or key).
 				expect({ label, message: error.message, namesField: names.some((n) => error.message.includes(n)) }).toEqual({ label, message: error.message, namesField: true });
 				totals.rejectedByNode++;
