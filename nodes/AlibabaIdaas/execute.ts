@@ -58,7 +58,8 @@ export function lookupsFor(client: IdaasClient, itemIndex: number): Lookups {
 export async function executeOperation(state: ExecutionState, op: OperationSpec, itemIndex: number): Promise<IDataObject[]> {
 	const { client } = state;
 	const request = await readRequest(state, op, itemIndex);
-	const names = op.hooks?.names;
+	// Names are read from node version 1.2 on: a workflow saved by an earlier version sends the requests it sent.
+	const names = client.node.typeVersion >= NAMES_VERSION ? op.hooks?.names : undefined;
 	if (op.response === 'list') {
 		const records = await client.list(request, { itemIndex, limit: request.limit, readAhead: state.concurrency });
 		const named = names ? await namedRecords(names, records, directoryNames(client)) : records;
@@ -80,7 +81,7 @@ export async function executeOperation(state: ExecutionState, op: OperationSpec,
 	const item = responseItem(request, body);
 	if (!names) return [item];
 	const input = state.ctx.getInputData()[itemIndex]?.json ?? {};
-	return await namedWriteItems(names, item, { names: directoryNames(client), input, itemPerUser: client.node.typeVersion >= NAMES_VERSION });
+	return await namedWriteItems(names, item, { names: directoryNames(client), input, itemPerUser: true });
 }
 
 /** An API error with what the operation's explainFailure hook adds; the error as it was when the hook has nothing (or fails). */

@@ -81,7 +81,7 @@ describe('outputs that carry names', () => {
 			operation: 'addToOrganizationalUnits',
 			userId: byId(BOB),
 			organizationalUnitIds: entries({ __rl: true, mode: 'name', value: 'HR' }, byId('ou_demoplatform01')),
-		}, { items: [{}] });
+		}, { ...(v12 as object), items: [{}] } as never);
 		expect(json(result)).toEqual([
 			{
 				success: true,
@@ -96,8 +96,13 @@ describe('outputs that carry names', () => {
 		]);
 	});
 
+	test('a workflow saved by an earlier node version reads no names: it sends what it sent', async () => {
+		await env.run({ resource: 'user', operation: 'addToOrganizationalUnits', userId: byId(BOB), organizationalUnitIds: entries(byId('ou_demohr01')) }, { items: [{}] });
+		expect(env.requests('GetUser') + env.requests('GetOrganizationalUnit') + env.requests('ListOrganizationalUnits')).toBe(0);
+	});
+
 	test("Get a user's groups: each group's name, ListGroups read once for all items", async () => {
-		const result = await env.run({ resource: 'user', operation: 'getGroups', userId: { __rl: true, mode: 'id', value: '={{ $json.id }}' }, returnAll: true }, { items: [{ id: ALICE }, { id: BOB }, { id: ALICE }] });
+		const result = await env.run({ resource: 'user', operation: 'getGroups', userId: { __rl: true, mode: 'id', value: '={{ $json.id }}' }, returnAll: true }, { ...(v12 as object), items: [{ id: ALICE }, { id: BOB }, { id: ALICE }] } as never);
 		const out = json(result);
 		expect(out.length).toBeGreaterThan(3);
 		for (const group of out) expect(group.groupName).toBe(env.emu.store.group(String(group.groupId)).groupName);
@@ -107,9 +112,9 @@ describe('outputs that carry names', () => {
 
 	test('Disable, Enable, Delete: the username and display name the node knows, without another read', async () => {
 		const input = { userId: BOB, username: 'bob.smith', displayName: 'Bob Smith' };
-		const result = await env.run({ resource: 'user', operation: 'disable', userId: { __rl: true, mode: 'id', value: '={{ $json.userId }}' } }, { items: [input] });
+		const result = await env.run({ resource: 'user', operation: 'disable', userId: { __rl: true, mode: 'id', value: '={{ $json.userId }}' } }, { ...(v12 as object), items: [input] } as never);
 		expect(json(result)).toEqual([{ success: true, operation: 'disable', ...input }]);
-		const byUsername = await env.run({ resource: 'user', operation: 'enable', userId: { __rl: true, mode: 'username', value: 'bob.smith' } });
+		const byUsername = await env.run({ resource: 'user', operation: 'enable', userId: { __rl: true, mode: 'username', value: 'bob.smith' } }, v12);
 		expect(json(byUsername)).toEqual([{ success: true, operation: 'enable', userId: BOB, username: 'bob.smith' }]);
 		expect(env.requests('GetUser')).toBe(0);
 	});
