@@ -390,16 +390,20 @@ describeE2E('the editor walk', () => {
 				await editor.canvasNode(page, 'Create a user').click();
 				await addNode(page, 'IDaaS', 'Alibaba Cloud IDaaS', 'Add users to a group');
 				await editor.selectCredential(page, CREDENTIAL.name);
-				await chooseMode(page, 'groupId', 'By Name');
-				await editor.ndv(page).locator(`${testId('resource-locator-groupId')} ${testId('rlc-input')}`).first().fill(HIRE_GROUP);
+				// The user entry first, as with the unit above: the group's plain text field, filled last, gives the
+				// entry's expression time to settle before the node closes.
 				await editor.ndv(page).locator(testId('fixed-collection-add')).last().click();
 				await chooseMode(page, 'id', 'By ID');
 				await setExpression(page, 'id', '{{ $json.userId }}');
+				await chooseMode(page, 'groupId', 'By Name');
+				await editor.ndv(page).locator(`${testId('resource-locator-groupId')} ${testId('rlc-input')}`).first().fill(HIRE_GROUP);
 				await shot('onboarding-add-to-group');
 				await editor.closeNode(page);
 
 				await editor.executeWorkflow(page, [codeNode, 'Create a user', 'Add users to a group']);
 				await editor.openNode(page, 'Add users to a group');
+				// The JSON view shows every value (the schema view, which n8n may open on, elides them).
+				await editor.outputPanel(page).getByText('JSON', { exact: true }).first().click();
 				const { text, count } = await editor.outputItems(page);
 				recordOutput(`walk ${version} onboarding from scratch`, text);
 				// One item per user, with the names a Slack step needs.
