@@ -1,13 +1,15 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { MAX_TIME_MS } from '../AlibabaIdaas/output/simplify';
+import { shapedValue, simpleGroup, simpleOrganizationalUnit, simpleUser } from '../AlibabaIdaas/output/shapes';
+import { isoTime } from '../AlibabaIdaas/output/time';
 import type { EventType } from './eventTypes';
 import type { RawEvent } from './payload';
 
 /**
  * One output item per event. Records keep the names IDaaS sent unless simplified; simplifying
  * reads both the V1.0 names of Alibaba's 2022 samples and the SDK v1.1.0 names (which set IDaaS
- * sends today is not documented) into the Developer API's names, with times as ISO strings.
+ * sends today is not documented) into the Developer API's names, and gives the user, unit and
+ * group shapes the other two nodes give (AlibabaIdaas/output/shapes.ts).
  */
 
 export interface ItemContext {
@@ -17,22 +19,35 @@ export interface ItemContext {
 	includePasswords: boolean;
 }
 
-const TIME_FIELDS = ['createTime', 'updateTime', 'lastUpdatedTime', 'registerTime', 'accountExpireTime', 'lockExpireTime'];
+/** The V1.0 name (Alibaba's 2022 samples) of a field the shapes give under its Developer API name. */
+const V1_NAMES: Record<'user' | 'organizationalUnit' | 'group', Record<string, string>> = {
+	user: {
+		phoneNumberVerified: 'phoneVerified',
+		userExternalId: 'externalId',
+		userSourceType: 'sourceType',
+		userSourceId: 'sourceId',
+		updateTime: 'lastUpdatedTime',
+		organizationalUnits: 'userOrganizationalUnits',
+	},
+	organizationalUnit: {
+		organizationalUnitName: 'name',
+		organizationalUnitExternalId: 'externalId',
+		organizationalUnitSourceType: 'sourceType',
+		updateTime: 'lastUpdatedTime',
+	},
+	group: { updateTime: 'lastUpdatedTime' },
+};
 
-/**
- * Epoch ms (number or numeric string) as ISO; -1 ("never") and blanks as null; a number beyond
- * what a Date holds (Long.MAX_VALUE for "never") as sent.
- */
-export function isoTime(value: unknown): string | number | null {
-	const ms = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
-	if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) return null;
-	if (ms > MAX_TIME_MS) return typeof value === 'number' ? value : String(value);
-	return new Date(ms).toISOString();
-}
+/** Times under V1.0 names that no shape has: kept under their name, as ISO. */
+const V1_TIME_FIELDS: ReadonlySet<string> = new Set(['lastUpdatedTime', 'registerTime']);
 
-function pick(record: IDataObject, ...names: string[]): unknown {
-	for (const name of names) if (record[name] !== undefined && record[name] !== '') return record[name];
-	return undefined;
+const blank = (value: unknown) => value === undefined || value === '';
+
+/** The record under the Developer API's names: a V1.0 name fills in where that name is absent or blank. */
+function developerApiNames(record: IDataObject, names: Record<string, string>): IDataObject {
+	const out = { ...record };
+	for (const [name, v1] of Object.entries(names)) if (blank(out[name]) && !blank(record[v1])) out[name] = record[v1];
+	return out;
 }
 
 function compact(record: Record<string, unknown>): IDataObject {
@@ -47,63 +62,32 @@ export class RecordShapeError extends Error {
 	}
 }
 
-/** The user's organizational units: a list of objects, or absent; anything else is not what IDaaS documents. */
-function organizationalUnits(u: IDataObject): IDataObject[] {
-	const name = u.userOrganizationalUnits !== undefined ? 'userOrganizationalUnits' : 'organizationalUnits';
-	const ous = pick(u, name);
-	if (ous === undefined || ous === null) return [];
+/** The user's organizational units must be a list of objects, or absent; anything else is not what IDaaS documents. */
+function checkOrganizationalUnits(record: IDataObject): void {
+	const name = record.userOrganizationalUnits !== undefined ? 'userOrganizationalUnits' : 'organizationalUnits';
+	const ous = record[name];
+	if (ous === undefined || ous === null || ous === '') return;
 	if (!Array.isArray(ous) || !ous.every((ou) => ou !== null && typeof ou === 'object' && !Array.isArray(ou))) {
 		throw new RecordShapeError(`The user record's ${name} is not a list of organizational units`);
 	}
-	return ous as IDataObject[];
 }
 
-function simpleUser(u: IDataObject): IDataObject {
-	const ous = organizationalUnits(u);
-	const primary = ous.find((ou) => ou.primary === true);
-	return compact({
-		userId: u.userId,
-		username: u.username,
-		displayName: u.displayName,
-		email: u.email,
-		emailVerified: u.emailVerified,
-		phoneRegion: u.phoneRegion,
-		phoneNumber: u.phoneNumber,
-		phoneNumberVerified: pick(u, 'phoneNumberVerified', 'phoneVerified'),
-		status: u.status,
-		userExternalId: pick(u, 'userExternalId', 'externalId'),
-		userSourceType: pick(u, 'userSourceType', 'sourceType'),
-		userSourceId: pick(u, 'userSourceId', 'sourceId'),
-		primaryOrganizationalUnitId: pick(u, 'primaryOrganizationalUnitId') ?? primary?.organizationalUnitId,
-		organizationalUnitIds: ous.length ? ous.map((ou) => ou.organizationalUnitId) : undefined,
-		passwordSet: u.passwordSet,
-		description: u.description,
-		createTime: u.createTime !== undefined ? isoTime(u.createTime) : undefined,
-		updateTime: pick(u, 'updateTime', 'lastUpdatedTime') !== undefined ? isoTime(pick(u, 'updateTime', 'lastUpdatedTime')) : undefined,
-		accountExpireTime: u.accountExpireTime !== undefined ? isoTime(u.accountExpireTime) : undefined,
-		lockExpireTime: u.lockExpireTime !== undefined ? isoTime(u.lockExpireTime) : undefined,
-	});
-}
-
-function simpleOu(o: IDataObject): IDataObject {
-	return compact({
-		organizationalUnitId: o.organizationalUnitId,
-		organizationalUnitName: pick(o, 'organizationalUnitName', 'name'),
-		parentId: o.parentId,
-		organizationalUnitExternalId: pick(o, 'organizationalUnitExternalId', 'externalId'),
-		organizationalUnitSourceType: pick(o, 'organizationalUnitSourceType', 'sourceType'),
-		description: o.description,
-		createTime: o.createTime !== undefined ? isoTime(o.createTime) : undefined,
-		updateTime: pick(o, 'updateTime', 'lastUpdatedTime') !== undefined ? isoTime(pick(o, 'updateTime', 'lastUpdatedTime')) : undefined,
-		userId: o.userId,
-	});
-}
-
-/** Group records are not documented: every field is kept, times become ISO. */
-function simpleOther(r: IDataObject): IDataObject {
-	const out: IDataObject = { ...r };
-	for (const field of TIME_FIELDS) if (out[field] !== undefined) out[field] = isoTime(out[field]);
-	return out;
+function simpleRecord(record: IDataObject, object: EventType['object']): IDataObject {
+	if (object === 'user') {
+		checkOrganizationalUnits(record);
+		return simpleUser(developerApiNames(record, V1_NAMES.user));
+	}
+	if (object === 'organizationalUnit') {
+		const ou = simpleOrganizationalUnit(developerApiNames(record, V1_NAMES.organizationalUnit));
+		// A membership event's unit record names the user it concerns.
+		if (record.userId !== undefined) ou.userId = record.userId;
+		return ou;
+	}
+	// Group records (and those of objects IDaaS may add) are not documented: every field as sent,
+	// times as ISO, under the group shape's names where a V1.0 name stands for one.
+	const all: IDataObject = {};
+	for (const [field, value] of Object.entries(record)) all[field] = (V1_TIME_FIELDS.has(field) ? isoTime(value) : shapedValue(field, value)) as IDataObject[string];
+	return object === 'group' ? { ...all, ...simpleGroup(developerApiNames(record, V1_NAMES.group)) } : all;
 }
 
 export function toItem(event: RawEvent, type: EventType, ctx: ItemContext): IDataObject {
@@ -113,7 +97,7 @@ export function toItem(event: RawEvent, type: EventType, ctx: ItemContext): IDat
 	if (hadPassword && !ctx.includePasswords) delete record.password;
 	let data = record;
 	if (ctx.simplify) {
-		data = type.object === 'user' ? simpleUser(record) : type.object === 'organizationalUnit' ? simpleOu(record) : simpleOther(record);
+		data = simpleRecord(record, type.object);
 		if (hadPassword && ctx.includePasswords) data.password = record.password;
 	}
 	return compact({

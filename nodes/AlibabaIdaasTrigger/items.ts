@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { MAX_TIME_MS } from '../AlibabaIdaas/output/simplify';
+import { shapedValue, simpleOrganizationalUnit, simpleUser } from '../AlibabaIdaas/output/shapes';
 import type { MembershipChange } from './groupState';
 import type { OuChange } from './ouState';
 import type { Fingerprint, UserEvent } from './snapshot';
@@ -39,51 +39,13 @@ export function inScope(event: UserEvent, ouOf: (userId: string) => string | und
 	return ous.has(ouOf(event.userId) ?? '');
 }
 
-const SIMPLE_FIELDS = [
-	'userId',
-	'username',
-	'displayName',
-	'email',
-	'emailVerified',
-	'phoneRegion',
-	'phoneNumber',
-	'phoneNumberVerified',
-	'status',
-	'primaryOrganizationalUnitId',
-	'userExternalId',
-	'userSourceType',
-	'description',
-	'createTime',
-	'updateTime',
-];
-
-/** Epoch-millisecond fields the API sends; simplified output gives them as ISO 8601, like the action node. */
-const TIME_FIELDS = new Set(['createTime', 'updateTime', 'accountExpireTime', 'lockExpireTime']);
-
-/**
- * An epoch-millisecond time as ISO 8601; anything else (unset, -1 or Long.MAX_VALUE for "never",
- * beyond what a Date holds) as sent.
- */
-export function isoTime(value: unknown): unknown {
-	const ms = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
-	return typeof ms === 'number' && Number.isFinite(ms) && ms > 0 && ms <= MAX_TIME_MS ? new Date(ms).toISOString() : value;
-}
-
-function simplifyUser(user: IDataObject): IDataObject {
-	const simple: IDataObject = {};
-	for (const field of SIMPLE_FIELDS) {
-		if (user[field] !== undefined) simple[field] = TIME_FIELDS.has(field) ? (isoTime(user[field]) as IDataObject[string]) : user[field];
-	}
-	return simple;
-}
-
 /** An n8n item for one event. */
 export function toItem(event: UserEvent, current: Fingerprint | undefined, simplify: boolean): IDataObject {
 	const item: IDataObject = { event: event.event, userId: event.userId };
 	if (event.user) {
 		const user: IDataObject = { ...(event.user as IDataObject) };
 		if (current?.ou !== undefined) user.primaryOrganizationalUnitId = current.ou;
-		item.user = simplify ? simplifyUser(user) : user;
+		item.user = simplify ? simpleUser(user) : user;
 	}
 	if (event.previous) {
 		item.user = { userId: event.userId, ...event.previous };
@@ -91,9 +53,7 @@ export function toItem(event: UserEvent, current: Fingerprint | undefined, simpl
 	}
 	if (event.changes) {
 		item.changedFields = event.changes.map((c) => c.field);
-		item.changes = event.changes.map((c) =>
-			simplify && TIME_FIELDS.has(c.field) ? { ...c, new: isoTime(c.new) } : { ...c },
-		) as unknown as IDataObject[];
+		item.changes = event.changes.map((c) => (simplify ? { ...c, new: shapedValue(c.field, c.new) } : { ...c })) as unknown as IDataObject[];
 		if (event.changes.some((c) => !c.oldKnown)) {
 			item.note =
 				'Old values are known only for status, the verified/password flags and the organizational unit; the trigger keeps a short hash of the other fields.';
@@ -118,14 +78,17 @@ export function toMembershipItem(change: MembershipChange, groupName: string | u
 	return item;
 }
 
-/** An item for an OU change; the OU's listing record (raw) or its ID, parent and name (simplified). */
+/**
+ * An item for an OU change; the OU's listing record (raw) or its simplified shape, with the ID,
+ * name and parent this poll read (simplified).
+ */
 export function toOuItem(change: OuChange, record: IDataObject | undefined, simplify: boolean): IDataObject {
 	const item: IDataObject = { event: change.event, organizationalUnitId: change.id };
 	const now = change.current;
 	if (now) {
 		item.organizationalUnit =
 			simplify || !record
-				? { organizationalUnitId: now.id, organizationalUnitName: now.name, parentId: now.parentId }
+				? { ...simpleOrganizationalUnit(record ?? {}), organizationalUnitId: now.id, organizationalUnitName: now.name, parentId: now.parentId }
 				: record;
 	}
 	const before = change.previous;

@@ -62,9 +62,9 @@ describe('responseItem', () => {
 
 	test('a record is simplified only when asked and the operation returns users, OUs or groups', () => {
 		const user = { userId: 'user_1', instanceId: 'idaas_1', createTime: 0 };
-		expect(responseItem(request('GetUser', { userId: 'user_1' }, { simplify: true }), user)).toEqual({ userId: 'user_1' });
+		expect(responseItem(request('GetUser', { userId: 'user_1' }, { simplify: true }), user)).toEqual({ userId: 'user_1', createTime: 0 });
 		expect(responseItem(request('GetUser', { userId: 'user_1' }), user)).toBe(user);
-		expect(recordItem(request('ListUsers', {}, { simplify: true }), user)).toEqual({ userId: 'user_1' });
+		expect(recordItem(request('ListUsers', {}, { simplify: true }), user)).toEqual({ userId: 'user_1', createTime: 0 });
 		expect(recordItem(request('ListUsers', {}), user)).toBe(user);
 		const entity = { tokenId: 't', instanceId: 'idaas_1' };
 		expect(recordItem(request('ListAuthenticationTokens', {}, { simplify: true }), entity)).toBe(entity);
