@@ -8,11 +8,11 @@ import type {
 	INodeProperties,
 	Icon,
 } from 'n8n-workflow';
-import { sleep } from 'n8n-workflow';
 
+import { clock } from '../nodes/AlibabaIdaas/transport/clock';
 import { CUSTOM_ENDPOINT, REGION_ENDPOINTS, resolveConnection } from '../nodes/AlibabaIdaas/transport/endpoint';
 import type { TokenRequestFailure } from '../nodes/AlibabaIdaas/transport/errors';
-import { isMissingParameter, isServerFault, isThrottled, parseErrorResponse } from '../nodes/AlibabaIdaas/transport/errors';
+import { isMissingParameter, isServerFault, isThrottled, parseErrorResponse, retryAfterMs } from '../nodes/AlibabaIdaas/transport/errors';
 import {
 	KEPT_FIELDS,
 	PAM_DEFAULT_AUTHORIZATION_SERVER,
@@ -24,23 +24,10 @@ import {
 	pamTokenIssuedFor,
 	pamTokenUrl,
 } from '../nodes/AlibabaIdaas/transport/pamToken';
+import { DEFAULT_RETRY, retryWait } from '../nodes/AlibabaIdaas/transport/retryPolicy';
 
 /** GenerateToken's path below the instance and application. */
 const TOKEN_PATH = '/oauth2/token';
-
-/**
- * GenerateToken answering 429 or 5xx is tried again, as the node does for its own idempotent
- * requests (a client-credentials grant changes nothing), within these bounds: a throttled token
- * endpoint would otherwise fail every item waiting for the token at once.
- */
-const TOKEN_RETRY = { attempts: 4, baseDelayMs: 500, maxDelayMs: 10_000, maxTotalWaitMs: 20_000 };
-
-/** The wait before try `tryNumber + 1`: Retry-After when given, else exponential with jitter. */
-function tokenRetryDelay(tryNumber: number, retryAfter: unknown): number {
-	const seconds = Number(Array.isArray(retryAfter) ? retryAfter[0] : retryAfter);
-	const exponential = TOKEN_RETRY.baseDelayMs * 2 ** (tryNumber - 1);
-	return Math.min(TOKEN_RETRY.maxDelayMs, Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : exponential / 2 + Math.random() * exponential);
-}
 
 /** Expiry in epoch seconds, as text: `expires_at` when given, else now plus `expires_in`. */
 function expiresAtOf(body: IDataObject): string {
@@ -55,7 +42,10 @@ const HINTS = {
 } as const;
 
 /**
- * One client-credentials grant, tried again on 429 or 5xx. The grant goes as a form body: the docs' examples
+ * One client-credentials grant, tried again on 429 or 5xx by the node's retry policy
+ * (transport/retryPolicy.ts): a client-credentials grant changes nothing, like the node's
+ * idempotent requests, and a throttled token endpoint would otherwise fail every item waiting for
+ * the token at once. The grant goes as a form body: the docs' examples
  * send GenerateToken's that way (C++ SDK, zh API metadata) and a body keeps the secret out of URLs, proxies'
  * logs and error messages. The SDK sends GenerateTokenByAuthorizationServer's in the query string; should the
  * server answer that a parameter is missing (it read none of the body), the PAM grant is sent once more the
@@ -91,11 +81,11 @@ async function requestToken(
 			request = { method: 'POST', url, qs: grant, headers: { accept: 'application/json' }, json: true, returnFullResponse: true, ignoreHttpStatusErrors: true };
 			continue;
 		}
-		const delay = tokenRetryDelay(tryNumber, response.headers?.['retry-after']);
 		const retryable = isThrottled(info) || isServerFault(info);
-		if (retryable && tryNumber < TOKEN_RETRY.attempts && waited + delay <= TOKEN_RETRY.maxTotalWaitMs) {
+		const delay = retryable ? retryWait(DEFAULT_RETRY, tryNumber, retryAfterMs(response.headers ?? {}), waited) : undefined;
+		if (delay !== undefined) {
 			waited += delay;
-			await sleep(delay);
+			await clock.wait(delay);
 			continue;
 		}
 		// A plain object, not an Error: n8n wraps what preAuthentication throws in a NodeApiError and

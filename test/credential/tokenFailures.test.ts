@@ -1,17 +1,29 @@
+import { clock } from '../../nodes/AlibabaIdaas/transport/clock';
+import { DEFAULT_RETRY } from '../../nodes/AlibabaIdaas/transport/retryPolicy';
 import { byId, outputs, startEnv } from '../harness/emulatorEnv';
 import type { Env } from '../harness/emulatorEnv';
 import { CREDENTIAL_ID } from '../harness/n8n';
 
 /**
- * Issue 16: GenerateToken (the credential's own token request) answering 429 or 5xx is tried again
- * within a bound, and a failure that remains is a NodeApiError with the IDaaS code and request ID,
- * for every item waiting for the token.
+ * GenerateToken (the credential's own token request) answering 429 or 5xx is tried again by the
+ * node's retry policy (transport/retryPolicy.ts), and a failure that remains is a NodeApiError with
+ * the IDaaS code and request ID, for every item waiting for the token. The waits are counted on the
+ * package's clock, not slept.
  */
 
 let env: Env;
+let waits: number[];
 beforeAll(async () => (env = await startEnv()));
 afterAll(async () => await env.close());
-beforeEach(() => env.emu.reset());
+beforeEach(() => {
+	env.emu.reset();
+	waits = [];
+	jest.spyOn(Math, 'random').mockReturnValue(0);
+	jest.spyOn(clock, 'wait').mockImplementation(async (ms) => {
+		waits.push(ms);
+	});
+});
+afterEach(() => jest.restoreAllMocks());
 
 const getAlice = { resource: 'user', operation: 'get', userId: byId('user_demoalicechen01') };
 
@@ -24,6 +36,8 @@ test.each([
 	expect(result.error).toBeUndefined();
 	expect(outputs(result)[0]).toMatchObject({ userId: 'user_demoalicechen01' });
 	expect(env.emu.stats.byAction.GenerateToken).toMatchObject({ [status]: 2, 200: 1 });
+	// Retry-After 0 is kept; otherwise the policy's first steps (Math.random() = 0: half of each).
+	expect(waits).toEqual(status === '429' ? [0, 0] : [DEFAULT_RETRY.baseDelayMs / 2, DEFAULT_RETRY.baseDelayMs]);
 });
 
 test('GenerateToken failing every time: bounded tries, then a NodeApiError with code and request ID', async () => {
@@ -32,7 +46,8 @@ test('GenerateToken failing every time: bounded tries, then a NodeApiError with 
 	const [item] = outputs(result);
 	expect(item).toMatchObject({ code: 'ServiceUnavailable', requestId: expect.any(String) });
 	expect(item.error).toMatch(/^GenerateToken failed: .*\[ServiceUnavailable\]$/);
-	expect(env.emu.stats.byAction.GenerateToken).toEqual({ 503: 4 });
+	expect(env.emu.stats.byAction.GenerateToken).toEqual({ 503: DEFAULT_RETRY.maxAttempts });
+	expect(waits).toHaveLength(DEFAULT_RETRY.maxAttempts - 1);
 	expect(env.answered('GetUser')).toBe(0);
 });
 
@@ -41,4 +56,5 @@ test('a refused client secret is not retried: one GenerateToken, the OAuth code 
 	const result = await env.run(getAlice, { continueOnFail: true });
 	expect(outputs(result)[0]).toMatchObject({ code: 'invalid_client' });
 	expect(env.emu.stats.byAction.GenerateToken).toEqual({ 400: 1 });
+	expect(waits).toEqual([]);
 });

@@ -1,4 +1,4 @@
-import { systemClock } from '../../nodes/AlibabaIdaas/transport/clock';
+import { clock } from '../../nodes/AlibabaIdaas/transport/clock';
 import { CREDENTIAL_ID } from '../harness/n8n';
 import { createUserPerItem, outputs, useFaultEnv, usersNamed } from './support';
 
@@ -13,7 +13,7 @@ const env = useFaultEnv('faults/rateLimit');
 // These tests are about 429s. The limiter also cuts on latency, which on a loaded machine is the
 // machine's, not the gateway's: its latency clock stands still here (every answer takes 0 ms), so
 // only throttling moves the bound. test/transport/limiter.test.ts drives the latency cut on a fake clock.
-beforeEach(() => jest.spyOn(systemClock, 'now').mockReturnValue(0));
+beforeEach(() => jest.spyOn(clock, 'now').mockReturnValue(0));
 afterEach(() => jest.restoreAllMocks());
 
 const rows = (prefix: string, count: number) => Array.from({ length: count }, (_, i) => ({ username: `${prefix}.${String(i).padStart(4, '0')}` }));

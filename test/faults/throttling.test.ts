@@ -1,4 +1,4 @@
-import { systemClock } from '../../nodes/AlibabaIdaas/transport/clock';
+import { clock } from '../../nodes/AlibabaIdaas/transport/clock';
 import { byId, createUserPerItem, outputs, useFaultEnv, usersNamed } from './support';
 
 /**
@@ -14,8 +14,8 @@ const env = useFaultEnv('faults/throttling');
 let waits: number[];
 beforeEach(() => {
 	waits = [];
-	const sleep = systemClock.sleep.bind(systemClock);
-	jest.spyOn(systemClock, 'sleep').mockImplementation(async (ms) => {
+	const sleep = clock.wait.bind(clock);
+	jest.spyOn(clock, 'wait').mockImplementation(async (ms) => {
 		waits.push(ms);
 		await sleep(ms);
 	});

@@ -19,7 +19,7 @@ const throttled = (ms: number) => ({ statusCode: 429, headers: { 'x-acs-retry-af
 /** Jest's fake Date.now and setTimeout as the limiter's clock. */
 const fakeClock: Clock = {
 	now: () => Date.now(),
-	sleep: async (ms) => await new Promise((resolve) => setTimeout(resolve, ms)),
+	wait: async (ms) => await new Promise((resolve) => setTimeout(resolve, ms)),
 };
 
 /**
@@ -35,7 +35,7 @@ function server(capacity: () => number, latencyMs: (inFlight: number) => number 
 		log.inFlightSeen.push(inFlight);
 		const over = inFlight > capacity();
 		try {
-			await fakeClock.sleep(latencyMs(inFlight));
+			await fakeClock.wait(latencyMs(inFlight));
 			log.answers++;
 			if (over) log.refused++;
 			log.refusedSeen.push(over);

@@ -5,8 +5,9 @@ import { NodeApiError } from 'n8n-workflow';
 import { catalogOp } from '../../nodes/AlibabaIdaas/catalog';
 import type { HttpRequest } from '../../nodes/AlibabaIdaas/request/build';
 import type { Exchanged, Sender } from '../../nodes/AlibabaIdaas/transport/exchange';
-import type { RetryPolicy } from '../../nodes/AlibabaIdaas/transport/retry';
-import { DEFAULT_RETRY, withRetries } from '../../nodes/AlibabaIdaas/transport/retry';
+import { withRetries } from '../../nodes/AlibabaIdaas/transport/retry';
+import type { RetryPolicy } from '../../nodes/AlibabaIdaas/transport/retryPolicy';
+import { DEFAULT_RETRY } from '../../nodes/AlibabaIdaas/transport/retryPolicy';
 
 /**
  * The retry loop on its own: a sender that answers from a script, and n8n's sleep replaced by a

@@ -1,8 +1,8 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-globals -- development code: runs in plain Node, not inside n8n, and is not in the package */
 import type { ICredentialDataDecryptedObject, ICredentialsDecrypted, INode } from 'n8n-workflow';
-import * as workflow from 'n8n-workflow';
 
 import type { HttpRequest } from '../../nodes/AlibabaIdaas/request/build';
+import { clock } from '../../nodes/AlibabaIdaas/transport/clock';
 import type { IdaasContext } from '../../nodes/AlibabaIdaas/transport/context';
 import type { Exchanged, Exchanges, NotSent } from '../../nodes/AlibabaIdaas/transport/exchange';
 import { TokenSession } from '../../nodes/AlibabaIdaas/transport/tokenRenewal';
@@ -33,8 +33,9 @@ beforeEach(() => {
 	now = 1_800_000_000_000;
 	sleeps = [];
 	jest.spyOn(Date, 'now').mockImplementation(() => now);
+	jest.spyOn(clock, 'now').mockImplementation(() => now);
 	jest.spyOn(Math, 'random').mockReturnValue(0.5);
-	jest.spyOn(workflow, 'sleep').mockImplementation(async (ms: number) => {
+	jest.spyOn(clock, 'wait').mockImplementation(async (ms: number) => {
 		sleeps.push(ms);
 	});
 });

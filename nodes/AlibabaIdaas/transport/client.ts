@@ -15,8 +15,9 @@ import { isNotFound } from './errors';
 import { Exchanges } from './exchange';
 import { QueryFallback } from './formFallback';
 import { walkPages } from './paging';
-import type { RetryPolicy } from './retry';
-import { DEFAULT_RETRY, withRetries } from './retry';
+import type { RetryPolicy } from './retryPolicy';
+import { withRetries } from './retry';
+import { DEFAULT_RETRY } from './retryPolicy';
 import type { Sender } from './exchange';
 import { TokenSession, pamTokenUse } from './tokenRenewal';
 

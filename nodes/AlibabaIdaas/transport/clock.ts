@@ -1,26 +1,23 @@
 import { sleep } from 'n8n-workflow';
 
 /**
- * Where the transport reads time and waits: how long an answer took (the limiter's latency
- * signal), a 429's hold, a retry's backoff. One small object, so tests can drive a fake clock or
- * count the waits instead of letting the machine's speed decide a verdict.
+ * Where the package reads time and waits: how long an answer took (the limiter's latency signal),
+ * a 429's hold, a retry's backoff, a token renewal's jitter, Fetch OAuth Token's Wait for
+ * Authorization. One object, so that tests replace its methods with a fake clock, or count the
+ * waits, instead of letting the machine's speed decide a verdict.
+ *
+ * Only differences of `now` are read, so it is monotonic (performance.now,
+ * https://nodejs.org/api/perf_hooks.html#performancenow): a wall-clock step (NTP, a suspended VM)
+ * neither cuts a wait short nor stretches it. Times compared with what a server wrote (a token's
+ * expiry) are read on the wall clock where they are compared.
  */
 export interface Clock {
-	/** Milliseconds on a monotonic clock (only differences are read). */
+	/** Milliseconds since some fixed moment. */
 	now(): number;
-	sleep(ms: number): Promise<void>;
+	wait(ms: number): Promise<void>;
 }
 
-export const systemClock: Clock = {
+export const clock: Clock = {
 	now: () => performance.now(),
-	sleep: async (ms) => await sleep(ms),
-};
-
-/**
- * The clock of waits that last seconds (Fetch OAuth Token's Wait for Authorization), read against
- * wall time. One object, so that tests replace it with a fake clock and count the polls instead of waiting.
- */
-export const clock = {
-	now: (): number => Date.now(),
-	wait: async (ms: number): Promise<void> => await sleep(ms),
+	wait: async (ms) => await sleep(ms),
 };

@@ -1,5 +1,5 @@
 import type { Clock } from './clock';
-import { systemClock } from './clock';
+import { clock as defaultClock } from './clock';
 
 /**
  * The client's bound on requests in flight, across items and pages: fixed, or automatic (the
@@ -73,7 +73,7 @@ export class Limiter {
 	 */
 	constructor(
 		setting: ConcurrencySetting,
-		private readonly clock: Clock = systemClock,
+		private readonly clock: Clock = defaultClock,
 	) {
 		this.auto = setting === 'auto';
 		this.bound = setting === 'auto' ? START : Math.max(1, Math.floor(setting) || 1);
@@ -96,7 +96,7 @@ export class Limiter {
 		if (hold > 0) {
 			// The gate closes for the same wait as the slot: it reopens when the last hold ends.
 			this.closers++;
-			void this.clock.sleep(hold).then(() => {
+			void this.clock.wait(hold).then(() => {
 				this.closers--;
 				this.free();
 			});

@@ -2,36 +2,20 @@ import type { IDataObject, INode } from 'n8n-workflow';
 
 import type { OperationSpec } from '../catalog';
 import type { HttpRequest } from '../request/build';
-import { systemClock } from './clock';
+import { clock } from './clock';
 import type { Sender } from './exchange';
 import type { IdaasErrorInfo } from './errors';
 import { isServerFault, isThrottled, parseErrorResponse, retryAfterMs, toNodeApiError } from './errors';
+import type { RetryPolicy } from './retryPolicy';
+import { retryWait } from './retryPolicy';
 
 /**
- * Sending one request until it has an answer worth returning: backoff on throttling (Retry-After,
- * else exponential with jitter), bounded in tries and time; retries after 5xx or a lost
+ * Sending one request until it has an answer worth returning: backoff on throttling by the retry
+ * policy (retryPolicy.ts); retries after 5xx or a lost
  * connection only for idempotent operations, and for creates only after checking the object was
  * not created. Whatever fails in the end becomes a NodeApiError with the IDaaS code, message and
  * request ID.
  */
-
-export interface RetryPolicy {
-	/** Tries per request, the first included. */
-	maxAttempts: number;
-	/** First backoff step; doubled per try, with jitter. */
-	baseDelayMs: number;
-	/** Longest single wait, Retry-After included. */
-	maxDelayMs: number;
-	/** Total time one request may spend waiting before it gives up. */
-	maxTotalWaitMs: number;
-}
-
-export const DEFAULT_RETRY: RetryPolicy = {
-	maxAttempts: 6,
-	baseDelayMs: 250,
-	maxDelayMs: 10_000,
-	maxTotalWaitMs: 60_000,
-};
 
 export interface Attempts {
 	node: INode;
@@ -93,11 +77,10 @@ export async function withRetries(sender: Sender, request: HttpRequest, tries: A
 	}
 }
 
-/** Sleeps before the next try and returns how long; throws when the time budget is spent. */
+/** Waits before the next try and returns how long; throws when the time budget is spent. */
 async function backoff(policy: RetryPolicy, tryNumber: number, retryAfter: number | undefined, waitedSoFar: number, fail: () => Error): Promise<number> {
-	const exponential = policy.baseDelayMs * 2 ** (tryNumber - 1);
-	const delay = Math.min(policy.maxDelayMs, retryAfter ?? exponential / 2 + Math.random() * exponential);
-	if (waitedSoFar + delay > policy.maxTotalWaitMs) throw fail();
-	await systemClock.sleep(delay);
+	const delay = retryWait(policy, tryNumber, retryAfter, waitedSoFar);
+	if (delay === undefined) throw fail();
+	await clock.wait(delay);
 	return delay;
 }

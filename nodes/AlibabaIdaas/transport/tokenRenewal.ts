@@ -1,7 +1,7 @@
 import type { ICredentialDataDecryptedObject, ICredentialsDecrypted, INode } from 'n8n-workflow';
-import { sleep } from 'n8n-workflow';
 
 import type { HttpRequest } from '../request/build';
+import { clock } from './clock';
 import type { Exchanged, Exchanges, NotSent, Sender } from './exchange';
 import { isTokenRejected, parseErrorResponse } from './errors';
 import type { IdaasContext } from './context';
@@ -133,8 +133,8 @@ export class TokenSession implements Sender {
 
 	private tokenVersion = 0;
 
-	/** When this session started using its current token. */
-	private tokenSince = Date.now();
+	/** When this session started using its current token (clock.ts). */
+	private tokenSince = clock.now();
 
 	private readonly credential: ICredentialsDecrypted & { data: ICredentialDataDecryptedObject };
 
@@ -198,7 +198,7 @@ export class TokenSession implements Sender {
 				this.use.renewed(this.credential.data);
 			} finally {
 				this.tokenVersion++;
-				this.tokenSince = Date.now();
+				this.tokenSince = clock.now();
 			}
 		})();
 		try {
@@ -215,7 +215,7 @@ export class TokenSession implements Sender {
 	 * settings). Returns whether it did.
 	 */
 	private async adoptStoredToken(refused: string): Promise<boolean> {
-		if (refused !== '' && Date.now() - this.tokenSince > JITTER_AFTER_MS) await sleep(Math.random() * RENEWAL_JITTER_MS);
+		if (refused !== '' && clock.now() - this.tokenSince > JITTER_AFTER_MS) await clock.wait(Math.random() * RENEWAL_JITTER_MS);
 		const stored = this.use.stored((await this.ctx.getCredentials(CREDENTIAL_TYPE)) as ICredentialDataDecryptedObject);
 		if (!stored || stored.token === refused) return false;
 		Object.assign(this.credential.data, stored.fields);
