@@ -25,6 +25,7 @@ export const organizationalUnitCases: Record<string, OperationCase> = {
 				organizationalUnitName: 'Engineering',
 				parentId: ROOT,
 				organizationalUnitExternalId: 'DEP-ENG',
+				organizationalUnitSourceType: eng.organizationalUnitSourceType,
 				description: eng.description,
 				createTime: new Date(eng.createTime).toISOString(),
 				updateTime: new Date(eng.updateTime).toISOString(),
