@@ -18,6 +18,8 @@ const UNIT = [
 	'test/events/jose.test.ts',
 	'test/fuzz/request.fuzz.test.ts',
 	'test/node/description.test.ts',
+	'test/output/shapes.test.ts',
+	'test/output/time.test.ts',
 	'test/scripts/',
 	'test/setup/leakGuard.test.ts',
 	'test/trigger/snapshot.test.ts',

@@ -10,7 +10,7 @@ const EVENTS = 'nodes/AlibabaIdaasEventTrigger';
 const NODE = 'nodes/AlibabaIdaas';
 
 export const GROUPS = [
-	{ name: 'retry', mutate: [`${NODE}/transport/retry.ts`], tests: ['test/transport/retry.test.ts'] },
+	{ name: 'retry', mutate: [`${NODE}/transport/retry.ts`, `${NODE}/transport/retryPolicy.ts`], tests: ['test/transport/retry.test.ts', 'test/transport/retryPolicy.test.ts'] },
 	{ name: 'tokenRenewal', mutate: [`${NODE}/transport/tokenRenewal.ts`], tests: ['test/transport/tokenRenewal.test.ts'] },
 	{ name: 'codec', mutate: [`${TRIGGER}/codec.ts`], tests: ['test/trigger/snapshot.test.ts', 'test/trigger/codec.test.ts'] },
 	{ name: 'state', mutate: [`${TRIGGER}/state.ts`], tests: ['test/trigger/snapshot.test.ts', 'test/trigger/stateFormat.test.ts'] },
@@ -20,7 +20,11 @@ export const GROUPS = [
 	{ name: 'ledger', mutate: [`${EVENTS}/ledger.ts`], tests: ['test/events/ledger.test.ts'] },
 	{ name: 'build', mutate: [`${NODE}/request/build.ts`], tests: ['test/request/build.test.ts', 'test/request/placement.test.ts', 'test/fuzz/request.fuzz.test.ts'] },
 	{ name: 'validation', mutate: [`${NODE}/request/validation.ts`], tests: ['test/request/build.test.ts', 'test/fuzz/request.fuzz.test.ts'] },
-	{ name: 'simplify', mutate: [`${NODE}/output/simplify.ts`], tests: ['test/output/simplify.test.ts'] },
+	{
+		name: 'simplify',
+		mutate: [`${NODE}/output/simplify.ts`, `${NODE}/output/shapes.ts`, `${NODE}/output/time.ts`],
+		tests: ['test/output/simplify.test.ts', 'test/output/shapes.test.ts', 'test/output/time.test.ts'],
+	},
 	{ name: 'items', mutate: [`${NODE}/output/items.ts`], tests: ['test/output/items.test.ts'] },
 	{ name: 'reconcilePlan', mutate: [`${NODE}/composed/reconcilePlan.ts`], tests: ['test/reconcile/reconcile.test.ts'] },
 ];
