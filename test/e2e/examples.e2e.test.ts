@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-explicit-any -- test code: reads the JSON of n8n and the emulator untyped */
 /**
  * End to end, group (a) and (b): the shipped example workflows run in a real n8n 2.8.4 (its CLI: import:credentials,
  * import:workflow, execute --id) against the IDaaS emulator on 127.0.0.1, and the emulator's state is checked

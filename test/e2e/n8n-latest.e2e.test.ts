@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @typescript-eslint/no-explicit-any -- development code: runs in plain Node, not inside n8n, and is not in the package; test code: reads the JSON of n8n and the emulator untyped */
 /**
  * End to end, group (d): the package in the newest n8n that installs here, 2.41.1 on Node 24 (from the registry's
  * node@24 package). Smoke: the onboarding example runs through its CLI against the emulator (the user ends up in

@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @typescript-eslint/no-explicit-any -- development code: runs in plain Node, not inside n8n, and is not in the package; test code: reads the JSON of n8n and the emulator untyped */
 /**
  * The package in n8n queue mode (issue #15): PostgreSQL, Redis, one main instance and two `n8n worker` processes of
  * n8n 2.8.4, each with this package installed, against the IDaaS emulator; all on 127.0.0.1, started and stopped

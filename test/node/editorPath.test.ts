@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-dangerous-functions, @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- development code: runs in plain Node, not inside n8n, and is not in the package */
 import type { INodeParameters, INodeProperties, INodePropertyCollection } from 'n8n-workflow';
 import { readFileSync } from 'fs';
 import { NodeHelpers } from 'n8n-workflow';
