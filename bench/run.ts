@@ -18,7 +18,7 @@
  *   npm run bench -- --throttled  only the 50 requests/s job; its last line reads
  *                                 `throttled: <achieved> of <limit> requests/s, <failed> failed items, <n> answered 429`
  *
- * The HTTP Request node comes from the real n8n the project installs into .sandbox/ (see
+ * The HTTP Request node comes from the real n8n the project installs into ~/.cache/n8n-nodes-alibaba-idaas/ (see
  * scripts/n8n.mjs); its n8n-workflow and n8n-core are the same versions as ours.
  */
 import { execFileSync } from 'child_process';

@@ -5,7 +5,7 @@ import { createUsers, patchUsers, userIdsOf } from './jobs';
 import { measure, table } from './measure';
 
 /**
- * Throughput at the tenant's limit (issue #14), each run against the emulator in its own process:
+ * Throughput at the tenant's limit, each run against the emulator in its own process:
  * this node with its defaults (automatic concurrency), n8n's HTTP Request node with its defaults
  * (every item at once) and with batching set the way a careful user would for a 50 requests/s
  * tenant, and raw undici that waits out each 429's x-acs-retry-after.

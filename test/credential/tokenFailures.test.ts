@@ -3,7 +3,7 @@ import type { Env } from '../harness/emulatorEnv';
 import { CREDENTIAL_ID } from '../harness/n8n';
 
 /**
- * Issue 16: GenerateToken (the credential's own token request) answering 429 or 5xx is tried again
+ * GenerateToken (the credential's own token request) answering 429 or 5xx is tried again
  * within a bound, and a failure that remains is a NodeApiError with the IDaaS code and request ID,
  * for every item waiting for the token.
  */

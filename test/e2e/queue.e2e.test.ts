@@ -1,5 +1,5 @@
 /**
- * The package in n8n queue mode (issue #15): PostgreSQL, Redis, one main instance and two `n8n worker` processes of
+ * The package in n8n queue mode: PostgreSQL, Redis, one main instance and two `n8n worker` processes of
  * n8n 2.8.4, each with this package installed, against the IDaaS emulator; all on 127.0.0.1, started and stopped
  * here (scripts/ensure-queue-services.sh installs Debian's postgresql and redis-server when missing).
  *

@@ -1,5 +1,5 @@
 /**
- * End to end, groups (c) and (e), on one running `n8n start` (2.8.4) against the IDaaS emulator:
+ * End to end, two parts, on one running `n8n start` (2.8.4) against the IDaaS emulator:
  *  (c) the published welcome example (IDaaS Trigger → e-mail; the e-mail is a NoOp stand-in here) polls the
  *      emulator; a user created in the emulator starts the workflow, and the execution read back through the REST
  *      API carries the event. The shipped example polls every minute; the test uses a custom cron every 10 s

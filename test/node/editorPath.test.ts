@@ -9,7 +9,7 @@ import type { Env } from './support';
 import { byEmail, byId, byUsername, expr, fromList, json, node, startEnv } from './support';
 
 /**
- * What a person meets in the editor (issue 10): multi-ID pickers, placeholders, the nodes panel
+ * What a person meets in the editor: multi-ID pickers, placeholders, the nodes panel
  * text, one time format, the upsert's name and items, password settings sent only as set, and
  * updates that would change nothing refused before any request.
  */

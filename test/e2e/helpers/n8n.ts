@@ -1,5 +1,5 @@
 /**
- * Runs a real n8n (installed by scripts/n8n.mjs into .sandbox/) against this package for the end-to-end tests.
+ * Runs a real n8n (installed by scripts/n8n.mjs into ~/.cache/n8n-nodes-alibaba-idaas/, N8N_SANDBOX_DIR moves it) against this package for the end-to-end tests.
  * Every N8nSandbox has its own mktemp user folder (sqlite DB, encryption key), its own free ports, and is removed
  * by dispose(). Servers listen on 127.0.0.1 only. The JS twin for `npm start` is scripts/lib/n8n-env.mjs; both take
  * n8n's settings from scripts/lib/n8n-settings.cjs.
