@@ -256,7 +256,7 @@ export async function benchTriggerFamilies(users = 100_000, groups = 2_000, ous 
 	}
 }
 
-/** Markdown rows of the family benchmark, for the README. */
+/** Markdown rows of the family benchmark, for docs/benchmarks.md. */
 export function familyTable(r: FamiliesBenchResult): string {
 	const lines = ['| family | poll | wall s | client CPU s | requests | events | state bytes |', '| --- | --- | --- | --- | --- | --- | --- |'];
 	for (const row of r.rows) {

@@ -264,7 +264,7 @@ describeE2E(`n8n ${VERSION} queue mode: main + 2 workers, PostgreSQL, Redis`, ()
 		expect(items).toHaveLength(ROWS);
 		expect(items.filter((i) => i.action === 'created')).toHaveLength(ROWS);
 		const tokens = after.generateTokenCalls - before.generateTokenCalls;
-		// A blank stored token, found by every execution at once: each one renews (see the README).
+		// A blank stored token, found by every execution at once: each one renews (see docs/scale.md).
 		expect(tokens).toBeGreaterThanOrEqual(1);
 		expect(tokens).toBeLessThanOrEqual(EXECUTIONS);
 		note('bulk', { rows: ROWS, executions: list.length, byWorker, generateToken: tokens, requests: after.total - before.total, wallS: Math.round(wallS) });
