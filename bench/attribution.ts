@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports -- development code: runs in plain Node, not inside n8n, and is not in the package */
 import type { JobContext } from './jobs';
 import { assertRun, harnessFor, nodeOptions, patchUsers } from './jobs';
 
@@ -34,9 +33,7 @@ interface HttpProxyModule {
 }
 
 async function withSharedKeepAliveAgent<T>(work: () => Promise<T>): Promise<T> {
-	// eslint-disable-next-line @typescript-eslint/no-require-imports
 	const http = require('http') as typeof import('http');
-	// eslint-disable-next-line @typescript-eslint/no-require-imports
 	const proxies = require('n8n-core/dist/http-proxy.js') as HttpProxyModule;
 	const original = proxies.createHttpProxyAgent;
 	const shared = new http.Agent({ keepAlive: true });

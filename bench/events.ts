@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- development code: runs in plain Node, not inside n8n, and is not in the package */
 /**
  * `npm run bench -- --events` (only this; or `npx tsx bench/events.ts`): the Event Trigger under
  * a full push. The emulator, in its own process with a generated directory, pushes every OU and
@@ -48,7 +47,6 @@ export async function runEventsBench(args: string[] = process.argv.slice(2)): Pr
 	const { baseUrl, instanceId, applicationId } = emulator.target;
 	const control = async (method: string, path: string, body?: unknown) => {
 		const response = await fetch(`${baseUrl}/__emulator/events/${path}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
-		// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each control route answers its own shape
 		return (await response.json()) as any;
 	};
 	const rows: Array<Array<string | number>> = [];
@@ -98,10 +96,8 @@ export async function runEventsBench(args: string[] = process.argv.slice(2)): Pr
  */
 async function inRealN8n(users: number, batch: number): Promise<Array<string | number>> {
 	// Loaded here: the e2e helpers pull in n8n's process management, which the in-process rows do not need.
-	/* eslint-disable @typescript-eslint/no-require-imports */
 	const { ensureBuilt, ensureN8n, N8nSandbox, waitFor } = require('../test/e2e/helpers/n8n') as typeof import('../test/e2e/helpers/n8n');
 	const { startEmulator } = require('../emulator/server') as typeof import('../emulator/server');
-	/* eslint-enable @typescript-eslint/no-require-imports */
 	process.stderr.write('  the same push into n8n 2.8.4 (n8n start)...\n');
 	ensureBuilt();
 	const emulator = await startEmulator({ generate: { users } });

@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals -- development code: runs in plain Node, not inside n8n, and is not in the package */
 /** Wall time and peak memory of one benchmark job, measured in this process. */
 export interface Measurement {
 	ms: number;

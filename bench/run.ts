@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-dangerous-functions, @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- development code: runs in plain Node, not inside n8n, and is not in the package */
 /**
  * `npm run bench`: this node vs n8n's HTTP Request node vs raw undici, on the emulator over
  * loopback, with the same data; prints a table. Not part of `npm test`.
@@ -19,7 +18,7 @@
  *   npm run bench -- --throttled  only the 50 requests/s job; its last line reads
  *                                 `throttled: <achieved> of <limit> requests/s, <failed> failed items, <n> answered 429`
  *
- * The HTTP Request node comes from the real n8n the project installs into .sandbox/ (see
+ * The HTTP Request node comes from the real n8n the project installs into ~/.cache/n8n-nodes-alibaba-idaas/ (see
  * scripts/n8n.mjs); its n8n-workflow and n8n-core are the same versions as ours.
  */
 import { execFileSync } from 'child_process';
@@ -67,7 +66,6 @@ function loadHttpRequestNode(): IVersionedNodeType | undefined {
 		execFileSync(process.execPath, [join(ROOT, 'scripts/n8n.mjs'), 'install', '--version', '2.8.4'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }),
 	) as { dir: string };
 	const file = join(paths.dir, 'node_modules/n8n-nodes-base/dist/nodes/HttpRequest/HttpRequest.node.js');
-	// eslint-disable-next-line @typescript-eslint/no-require-imports
 	const { HttpRequest } = require(file) as { HttpRequest: new () => IVersionedNodeType };
 	return new HttpRequest();
 }
@@ -256,7 +254,6 @@ async function throughput(base: Omit<JobContext, 'emulator'>, throttledOnly: boo
 
 async function main(): Promise<void> {
 	if (args.includes('--events')) return await runEventsBench(args);
-	// eslint-disable-next-line @typescript-eslint/no-require-imports
 	const { AlibabaIdaas } = require('../nodes/AlibabaIdaas/AlibabaIdaas.node.ts') as { AlibabaIdaas: new () => INodeType };
 	const base = { concurrency: CONCURRENCY, idaasNode: new AlibabaIdaas(), httpRequestNode: loadHttpRequestNode() };
 	if (offboardOnly) {

@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals -- development code: runs in plain Node, not inside n8n, and is not in the package */
 import type { EmulatorProcess } from './emulatorProcess';
 import { startEmulatorProcess } from './emulatorProcess';
 import type { Approach, HttpRequestSetup, JobContext } from './jobs';
@@ -6,7 +5,7 @@ import { createUsers, patchUsers, userIdsOf } from './jobs';
 import { measure, table } from './measure';
 
 /**
- * Throughput at the tenant's limit (issue #14), each run against the emulator in its own process:
+ * Throughput at the tenant's limit, each run against the emulator in its own process:
  * this node with its defaults (automatic concurrency), n8n's HTTP Request node with its defaults
  * (every item at once) and with batching set the way a careful user would for a 50 requests/s
  * tenant, and raw undici that waits out each 429's x-acs-retry-after.

@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- development code: runs in plain Node, not inside n8n, and is not in the package */
 /**
  * Trigger benchmark: a generated organisation of N users (emulator `--users`: a two-level OU
  * tree, one OU per 500 users) in the emulator's own process; the trigger's first poll (baseline),
@@ -99,7 +98,6 @@ export async function benchTriggerPoll(users = 100_000, latencyMs = 0): Promise<
 	// n8n-core keeps its instance settings (an encryption key) in the user folder.
 	process.env.N8N_USER_FOLDER ??= mkdtempSync(join(tmpdir(), 'idaas-bench-'));
 	// The explicit .ts: under tsx, `AlibabaIdaasTrigger.node` would resolve to the codex .node.json.
-	// eslint-disable-next-line @typescript-eslint/no-require-imports
 	const { AlibabaIdaasTrigger } = require('../nodes/AlibabaIdaasTrigger/AlibabaIdaasTrigger.node.ts') as { AlibabaIdaasTrigger: new () => INodeType };
 	const emulator = await startEmulatorProcess(users, latencyMs);
 	const raw = new RawClient(emulator.target, WALK_CONCURRENCY);
@@ -220,7 +218,6 @@ async function changeFamily(client: RawClient, family: string, ous: string[], gr
 
 export async function benchTriggerFamilies(users = 100_000, groups = 2_000, ous = 1_000): Promise<FamiliesBenchResult> {
 	process.env.N8N_USER_FOLDER ??= mkdtempSync(join(tmpdir(), 'idaas-bench-'));
-	// eslint-disable-next-line @typescript-eslint/no-require-imports
 	const { AlibabaIdaasTrigger } = require('../nodes/AlibabaIdaasTrigger/AlibabaIdaasTrigger.node.ts') as { AlibabaIdaasTrigger: new () => INodeType };
 	const emulator = await startEmulatorProcess(users);
 	const raw = new RawClient(emulator.target, WALK_CONCURRENCY);
@@ -259,7 +256,7 @@ export async function benchTriggerFamilies(users = 100_000, groups = 2_000, ous 
 	}
 }
 
-/** Markdown rows of the family benchmark, for the README. */
+/** Markdown rows of the family benchmark, for docs/benchmarks.md. */
 export function familyTable(r: FamiliesBenchResult): string {
 	const lines = ['| family | poll | wall s | client CPU s | requests | events | state bytes |', '| --- | --- | --- | --- | --- | --- | --- |'];
 	for (const row of r.rows) {

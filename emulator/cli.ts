@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, no-console -- development code: runs in plain Node, not inside n8n, and is not in the package */
 /**
  * `npm run emulator` (= `npx tsx emulator/cli.ts`): the IDaaS emulator on 127.0.0.1.
  *

@@ -15,7 +15,6 @@ export const GENERATED = {
 	instanceId: 'idaas_generated01',
 	rootOrganizationalUnitId: 'ou_generatedroot01',
 	applicationId: 'app_generated01',
-	// eslint-disable-next-line @n8n/community-nodes/no-hardcoded-secrets -- a made-up value for tests and the emulator, not a real secret
 	clientSecret: 'generated-client-secret-0000000001',
 };
 

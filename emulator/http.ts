@@ -1,9 +1,8 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports -- development code: runs in plain Node, not inside n8n, and is not in the package */
 import type { IncomingMessage, ServerResponse } from 'http';
 
 import { ApiError, invalid } from './errors';
 
-/** Bodies above this size answer 413 (the brief's 1 MiB; Alibaba's gateway limit is not documented). */
+/** Bodies above this size answer 413 (1 MiB, the emulator's choice: Alibaba's gateway limit is not documented). */
 export const MAX_BODY_BYTES = 1024 * 1024;
 
 /** Reads the whole body, or throws 413 as soon as it grows past the limit (without buffering the rest). */

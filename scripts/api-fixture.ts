@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, no-console -- development code: runs in plain Node, not inside n8n, and is not in the package */
 /**
  * Writes test/fixtures/api-operations.json: the wire facts of every Developer API operation
  * (method, path, parameters with location, type, required flag, enum and documented limits,

@@ -6,7 +6,7 @@
  *   node scripts/n8n.mjs [install] [--version 2.8.4|2.41.1]   install (idempotent) and print where it is
  *   node scripts/n8n.mjs path [--version X]                    print the paths as JSON, install nothing
  *
- * Supported versions (measured on this machine):
+ * Supported versions (measured on a 2-core machine, Node 20):
  *   2.8.4   newest n8n that accepts Node 20; runs on the system Node. Plain `npm install` (sqlite3 compiles).
  *   2.41.1  needs Node >= 24: Node 24 comes from the registry's `node@24` package into `<sandbox>/node24/`;
  *           installed with --ignore-scripts (the Kafka client cannot build offline), then `npm rebuild sqlite3`

@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- development code: runs in plain Node, not inside n8n, and is not in the package */
 /**
  * Writes the README's operation table from the catalog (`npx tsx scripts/operations-table.ts`).
  * test/catalog/readme.test.ts fails when the README is out of date.

@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- development code: runs in plain Node, not inside n8n, and is not in the package */
 /**
  * Soak run of the trigger's randomized tests against the shared emulator (one started on
  * 127.0.0.1, any free port, and closed at the end): 10,000 rounds of each by default, the user
@@ -14,18 +13,14 @@ if (!process.env.N8N_USER_FOLDER) process.env.N8N_USER_FOLDER = mkdtempSync(join
 
 async function main(): Promise<void> {
 	// Required here, not imported: n8n-core reads N8N_USER_FOLDER when it loads (set above).
-	// eslint-disable-next-line @typescript-eslint/no-require-imports
 	const { seedFromEnv } = require('../test/support/random') as typeof import('../test/support/random');
-	// eslint-disable-next-line @typescript-eslint/no-require-imports
 	const { describeResult, runRandomized } = require('../test/trigger/randomized') as typeof import('../test/trigger/randomized');
-	// eslint-disable-next-line @typescript-eslint/no-require-imports
 	const { describeFamilies, runRandomizedFamilies } = require('../test/trigger/randomizedFamilies') as typeof import('../test/trigger/randomizedFamilies');
 	const seed = seedFromEnv('TRIGGER_SEED');
 	const rounds = Number(process.argv[2]) || 10_000;
 	const only = process.argv[3];
 	process.stdout.write(`trigger soak: seed ${seed}, ${rounds} rounds${only ? ` (${only} only)` : ''}\n`);
 	// The explicit .ts: under tsx, `AlibabaIdaasTrigger.node` would resolve to the codex .node.json.
-	// eslint-disable-next-line @typescript-eslint/no-require-imports
 	const { AlibabaIdaasTrigger } = require('../nodes/AlibabaIdaasTrigger/AlibabaIdaasTrigger.node.ts') as typeof import('../nodes/AlibabaIdaasTrigger/AlibabaIdaasTrigger.node');
 	if (only !== 'families') {
 		const started = Date.now();

@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports -- development code: runs in plain Node, not inside n8n, and is not in the package */
 import type { IncomingMessage } from 'http';
 
 import type { OperationSpec } from '../../nodes/AlibabaIdaas/catalog';

@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports -- test code: a local server counts connections */
 import axios from 'axios';
 import { createServer } from 'http';
 import type { AddressInfo } from 'net';

@@ -10,7 +10,6 @@ import { recordSecret } from '../setup/leakGuard';
  * after the stored expiry, the Test button, and refusals that name the problem without the secret.
  */
 
-// eslint-disable-next-line @n8n/community-nodes/no-hardcoded-secrets -- a made-up value for tests and the emulator, not a real secret
 const SECRET = 'demo-client-secret-0000000000000001';
 const node = new AlibabaIdaas();
 let emulator: Emulator;

@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @typescript-eslint/no-explicit-any -- development code: runs in plain Node, not inside n8n, and is not in the package; test code: reads the JSON of n8n and the emulator untyped */
 /**
  * End to end: the IDaaS node as an AI agent's tool, in real n8n 2.8.4 (Node 20) and 2.41.1 (Node 24).
  *
@@ -21,7 +20,6 @@ import { credentialRefs } from './helpers/workflows';
 jest.setTimeout(240_000);
 
 const IDAAS_CREDENTIAL = { id: 'agentE2eIdaas001', name: 'IDaaS (emulator)' };
-// eslint-disable-next-line @n8n/community-nodes/no-hardcoded-secrets -- a made-up value for tests and the emulator, not a real secret
 const OPENAI_KEY = 'sk-standin-agent-e2e-0000000000000000';
 
 /** The four tools, as a user attaches them: a read, a lookup by username, a create. */

@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @typescript-eslint/no-explicit-any -- development code: runs in plain Node, not inside n8n, and is not in the package; test code: reads the JSON of n8n and the emulator untyped */
 /**
  * End to end, the Event Trigger in a real `n8n start` (2.8.4, and 2.41.1 on Node 24 unless E2E_SKIP_LATEST=1): the
  * welcome-events example (set to all events) is published, the emulator pushes to its production webhook URL, and

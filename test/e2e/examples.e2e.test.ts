@@ -1,10 +1,9 @@
-/* eslint-disable @typescript-eslint/no-explicit-any -- test code: reads the JSON of n8n and the emulator untyped */
 /**
- * End to end, group (a) and (b): the shipped example workflows run in a real n8n 2.8.4 (its CLI: import:credentials,
+ * End to end: the shipped example workflows run in a real n8n 2.8.4 (its CLI: import:credentials,
  * import:workflow, execute --id) against the IDaaS emulator on 127.0.0.1, and the emulator's state is checked
  * afterwards. Then token expiry between two executions: n8n must fetch exactly one new token and store it.
  *
- * Slow on a fresh machine: the first run installs n8n into .sandbox/ (~4-7 min); later runs take ~1 min.
+ * Slow on a fresh machine: the first run installs n8n into the n8n cache, ~/.cache/n8n-nodes-alibaba-idaas/ (~4-7 min); later runs take ~1 min.
  */
 import { recordOutput, recordSecret } from '../setup/leakGuard';
 import { DemoEmulator, startDemoEmulator } from './helpers/emulator';

@@ -1,10 +1,9 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @typescript-eslint/no-explicit-any -- development code: runs in plain Node, not inside n8n, and is not in the package; test code: reads the JSON of n8n and the emulator untyped */
 /**
- * End to end, group (d): the package in the newest n8n that installs here, 2.41.1 on Node 24 (from the registry's
+ * End to end: the package in the newest n8n the tests install, 2.41.1 on Node 24 (from the registry's
  * node@24 package). Smoke: the onboarding example runs through its CLI against the emulator (the user ends up in
  * IDaaS), and `n8n start` serves both node types and the credential type.
  *
- * A fresh machine installs 2.41.1 first (~4-7 min, 2.9 GB in .sandbox/); E2E_SKIP_LATEST=1 skips this file.
+ * A fresh machine installs 2.41.1 first (~4-7 min, 2.9 GB in the n8n cache, ~/.cache/n8n-nodes-alibaba-idaas/); E2E_SKIP_LATEST=1 skips this file.
  * E2E_LATEST_VERSION names another version, with N8N_EXTERNAL_PREFIX pointing at where it is installed: the n8n 3
  * job (.github/workflows/n8n3.yml) runs this file inside the official Docker image that way.
  */

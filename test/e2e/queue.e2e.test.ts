@@ -1,6 +1,5 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @typescript-eslint/no-explicit-any -- development code: runs in plain Node, not inside n8n, and is not in the package; test code: reads the JSON of n8n and the emulator untyped */
 /**
- * The package in n8n queue mode (issue #15): PostgreSQL, Redis, one main instance and two `n8n worker` processes of
+ * The package in n8n queue mode: PostgreSQL, Redis, one main instance and two `n8n worker` processes of
  * n8n 2.8.4, each with this package installed, against the IDaaS emulator; all on 127.0.0.1, started and stopped
  * here (scripts/ensure-queue-services.sh installs Debian's postgresql and redis-server when missing).
  *
@@ -265,7 +264,7 @@ describeE2E(`n8n ${VERSION} queue mode: main + 2 workers, PostgreSQL, Redis`, ()
 		expect(items).toHaveLength(ROWS);
 		expect(items.filter((i) => i.action === 'created')).toHaveLength(ROWS);
 		const tokens = after.generateTokenCalls - before.generateTokenCalls;
-		// A blank stored token, found by every execution at once: each one renews (see the README).
+		// A blank stored token, found by every execution at once: each one renews (see docs/scale.md).
 		expect(tokens).toBeGreaterThanOrEqual(1);
 		expect(tokens).toBeLessThanOrEqual(EXECUTIONS);
 		note('bulk', { rows: ROWS, executions: list.length, byWorker, generateToken: tokens, requests: after.total - before.total, wallS: Math.round(wallS) });

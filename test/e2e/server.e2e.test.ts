@@ -1,6 +1,5 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @typescript-eslint/no-explicit-any -- development code: runs in plain Node, not inside n8n, and is not in the package; test code: reads the JSON of n8n and the emulator untyped */
 /**
- * End to end, groups (c) and (e), on one running `n8n start` (2.8.4) against the IDaaS emulator:
+ * End to end, two parts, on one running `n8n start` (2.8.4) against the IDaaS emulator:
  *  (c) the published welcome example (IDaaS Trigger → e-mail; the e-mail is a NoOp stand-in here) polls the
  *      emulator; a user created in the emulator starts the workflow, and the execution read back through the REST
  *      API carries the event. The shipped example polls every minute; the test uses a custom cron every 10 s
@@ -30,7 +29,6 @@ const welcome = withPollTimes(withLocalNotifications(loadExample('welcome')), {
 });
 const offboarding = loadExample('offboarding'); // shipped as is: the editor must render it, Slack node included
 const LEGACY = { id: 'idaasLegacyCred01', name: 'IDaaS saved by 0.1.0' };
-// eslint-disable-next-line @n8n/community-nodes/no-hardcoded-secrets -- a made-up value for tests and the emulator, not a real secret
 const LEGACY_TOKEN = 'legacy-access-token-0123456789abcdef';
 let welcomeCredentialId: string;
 let clientSecret: string;
@@ -132,7 +130,6 @@ describeE2E(`n8n start ${VERSION} with the package`, () => {
 		expect(used.data.expiresAt).toMatch(/^\d{10}$/);
 
 		// A credential typed by hand with a wrong secret: a clear answer that names what to check, no secret in it.
-		// eslint-disable-next-line @n8n/community-nodes/no-hardcoded-secrets -- a made-up value for tests and the emulator, not a real secret
 		const wrongSecret = 'wrong-secret-typed-by-hand-0123';
 		recordSecret(wrongSecret);
 		const typed = { ...emulator.credentialData(), clientSecret: wrongSecret };
@@ -189,7 +186,6 @@ describeE2E(`n8n start ${VERSION} with the package`, () => {
 			await page.screenshot({ path: join(out, 'editor-user-picker.png') });
 		} catch (e) {
 			await page.screenshot({ path: join(out, 'editor-failure.png') }).catch(() => undefined);
-			// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- test code, not node code: NodeApiError and NodeOperationError are for what a node throws
 			throw e;
 		} finally {
 			await close();

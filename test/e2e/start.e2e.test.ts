@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-dangerous-functions, @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- development code: runs in plain Node, not inside n8n, and is not in the package */
 /**
  * `npm start` as a supervisor or a script treats it: started, used, then stopped by a signal sent to the PID of
  * `npm start` alone (not to its process group, as Ctrl-C in a terminal would). Each signal must stop n8n, its task

@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @typescript-eslint/no-explicit-any -- development code: runs in plain Node, not inside n8n, and is not in the package; test code: reads the JSON of n8n and the emulator untyped */
 /**
  * The path a person walks in the editor, in Debian's Chromium (playwright-core), on n8n 2.8.4 and 2.41.1 in turn,
  * each set up as `npm start` sets it up: the emulator with the demo org, its credential, the examples as the
@@ -27,7 +26,6 @@ import * as editor from './helpers/editor';
 import { artifactsDir, describeE2E, ensureBuilt, ensureN8n, loadExample, N8nSandbox, ROOT, waitFor } from './helpers/n8n';
 import { credentialRefs } from './helpers/workflows';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { forSandbox } = require('../../scripts/lib/sandbox-examples.cjs');
 
 const { LONG, testId } = editor;
@@ -45,11 +43,9 @@ const EXAMPLES = readdirSync(join(ROOT, 'examples')).filter((f) => f.endsWith('.
 }));
 const [CREDENTIAL] = credentialRefs(EXAMPLES[0].workflow);
 const MANUAL_TRIGGER = `${testId('canvas-node')}[data-node-type="n8n-nodes-base.manualTrigger"]`;
-// eslint-disable-next-line @n8n/community-nodes/no-hardcoded-secrets -- a made-up value for tests and the emulator, not a real secret
 const WRONG_SECRET = 'wrong-secret-typed-by-hand-4711';
 /** The descriptions the nodes panel should show: each node's own, from the built package. */
 const describedAs = (file: string, cls: string) =>
-	// eslint-disable-next-line @typescript-eslint/no-require-imports -- the built node, as n8n loads it
 	new (require(join(ROOT, 'dist', 'nodes', file))[cls])().description.description as string;
 const example = (name: string) => EXAMPLES.find((e) => e.name === name)!.workflow;
 const jsonOf = (name: string, node: string) => JSON.parse(example(name).nodes.find((n: any) => n.name === node).parameters.jsonOutput);

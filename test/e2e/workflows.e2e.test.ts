@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-explicit-any -- test code: reads the JSON of n8n untyped */
 /**
  * Old workflows keep working, in a real n8n 2.8.4: the workflow release 0.1.0 saved
  * (test/fixtures/workflows/0.1.0.json, node version 1, every kind of field of that release) is

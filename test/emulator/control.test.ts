@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-explicit-any -- test code: reads the JSON of n8n and the emulator untyped */
 import { DEMO, useHarness } from './helpers';
 
 const h = useHarness();

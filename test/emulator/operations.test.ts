@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-explicit-any -- test code: reads the JSON of n8n and the emulator untyped */
 import { CATALOG } from '../../nodes/AlibabaIdaas/catalog';
 import { DEMO, Harness, useHarness } from './helpers';
 import { PAM_SCENARIOS } from './pamScenarios';

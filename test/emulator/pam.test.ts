@@ -80,7 +80,6 @@ describe('credentials', () => {
 
 	test('an oauth_client credential carries its client ID and secret only', async () => {
 		const r = await h.call('ObtainCredential', { query: { credentialIdentifier: PAM_DEMO.oauthCredential } });
-		// eslint-disable-next-line @n8n/community-nodes/no-hardcoded-secrets -- a made-up value for tests and the emulator, not a real secret
 		expect(r.body.credentialContent).toEqual({ oauthClientContent: { clientId: 'demo-saas-client-id', clientSecret: 'demo-saas-client-secret-0000000001' } });
 	});
 

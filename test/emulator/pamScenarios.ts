@@ -3,7 +3,6 @@ import type { Harness } from './helpers';
 /** The demo seed's PAM objects (emulator/seeds/demo.json). */
 export const PAM_DEMO = {
 	apiKeyCredential: 'demo-llm-api-key',
-	// eslint-disable-next-line @n8n/community-nodes/no-hardcoded-secrets -- a made-up value for tests and the emulator, not a real secret
 	apiKey: 'sk-demo-llm-key-0000000000000001',
 	oauthCredential: 'demo-saas-client',
 	jwtProvider: 'demo-jwt-provider',

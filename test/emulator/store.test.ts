@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-explicit-any -- test code: reads the JSON of n8n and the emulator untyped */
 import { generateStore } from '../../emulator/generate';
 import { OrderedIndex } from '../../emulator/orderedIndex';
 import { createStore } from '../../emulator/seed';

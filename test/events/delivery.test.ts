@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals -- development code: runs in plain Node, not inside n8n, and is not in the package */
 import type { IDataObject } from 'n8n-workflow';
 
 import { loadSeed } from '../../emulator/seed';
@@ -240,7 +239,6 @@ test('event filter: unselected changes are acknowledged as skipped', async () =>
 });
 
 test('with password sync, the password is withheld unless Include Passwords is on', async () => {
-	// eslint-disable-next-line @n8n/community-nodes/no-hardcoded-secrets -- a made-up value for tests and the emulator, not a real secret
 	const password = 'Pushed-Passw0rd-1';
 	recordSecret(password);
 	await setUp({ passwordSync: true });

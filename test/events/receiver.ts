@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- development code: runs in plain Node, not inside n8n, and is not in the package */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'http';
 import type { AddressInfo } from 'net';
 import { WebhookContext } from 'n8n-core';
@@ -21,7 +20,6 @@ import { recordOutput, recordSecret, TOKEN_OPT_IN } from '../setup/leakGuard';
  */
 
 // The explicit .ts: under tsx (the benchmark), `….node` would resolve to the codex .node.json.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { AlibabaIdaasEventTrigger } = require('../../nodes/AlibabaIdaasEventTrigger/AlibabaIdaasEventTrigger.node.ts') as { AlibabaIdaasEventTrigger: typeof TriggerClass };
 const trigger = new AlibabaIdaasEventTrigger();
 const CREDENTIAL_ID = 'cred-events-1';

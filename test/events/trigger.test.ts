@@ -105,7 +105,6 @@ test('a missing or non-hex encryption key answers 500 (IDaaS retries) and names 
 	receiver.setCredential({ applicationId: APP, keySource: 'pasted', jwks: JSON.stringify(ring.jwks()), encryptionSecret: '' });
 	expect(await receiver.call(body(event('ud:user:create')))).toMatchObject({ status: 500, body: { error: 'internal_error', errorDescription: 'The event could not be processed' } });
 	expect(receiver.logs.at(-1)).toContain('The event data is encrypted and the credential has no encryption key');
-	// eslint-disable-next-line @n8n/community-nodes/no-hardcoded-secrets -- a made-up value for tests and the emulator, not a real secret
 	receiver.setCredential({ applicationId: APP, keySource: 'pasted', jwks: JSON.stringify(ring.jwks()), encryptionSecret: 'not-hex-at-all-0000' });
 	const answer = await receiver.call(body(event('ud:user:create')));
 	expect(answer).toMatchObject({ status: 500 });

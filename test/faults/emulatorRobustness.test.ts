@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- development code: runs in plain Node, not inside n8n, and is not in the package */
 import { request } from 'http';
 import { connect } from 'net';
 
@@ -14,7 +13,6 @@ const h = useHarness();
 let faults = 0;
 
 afterAll(() => {
-	// eslint-disable-next-line no-console
 	console.log(`faults/emulatorRobustness: ${faults} malformed requests sent`);
 });
 

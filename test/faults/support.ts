@@ -27,7 +27,6 @@ export class FaultCounter {
 	}
 
 	print(extra = ''): void {
-		// eslint-disable-next-line no-console
 		console.log(`${this.file}: ${this.faults} faults injected over ${this.cases} runs${extra ? `; ${extra}` : ''}`);
 	}
 }

@@ -146,7 +146,6 @@ beforeAll(async () => {
 	env.emu.faults.onRequest(checkPath);
 });
 afterAll(async () => {
-	// eslint-disable-next-line no-console
 	console.log(
 		`node fuzz (seed ${seed}, FUZZ_SEED to replay): ${totals.cases} cases over ${TARGETS.length} operations; ` +
 			`${totals.rejectedByNode} NodeOperationError before any request, ${totals.rejectedByN8n} refused by n8n's own parameter checks, ` +

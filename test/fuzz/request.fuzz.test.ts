@@ -168,7 +168,6 @@ describe(`request fuzzing (seed ${seed}, FUZZ_SEED to replay)`, () => {
 
 	afterAll(() => {
 		const rows = [...counts].map(([name, c]) => `${name}: ${c.valid} valid, ${c.broken} broken (${[...c.rules].sort().join(', ')}), hostile ${c.hostileBuilt} built / ${c.hostileRefused} refused`);
-		// eslint-disable-next-line no-console
 		console.log(`request fuzz, ${ROUNDS_PER_OPERATION} rounds per operation and kind:\n${rows.join('\n')}`);
 	});
 

@@ -254,7 +254,6 @@ export class N8nHarness {
 			result = await nodeType.poll!.call(context);
 		} catch (error) {
 			recordOutput('poll error', error);
-			// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- test code, not node code: NodeApiError and NodeOperationError are for what a node throws
 			throw error;
 		}
 		recordOutput('poll', result);
@@ -283,7 +282,6 @@ export class N8nHarness {
 			return result;
 		} catch (error) {
 			recordOutput(`listSearch ${method} error`, error);
-			// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- test code, not node code: NodeApiError and NodeOperationError are for what a node throws
 			throw error;
 		}
 	}

@@ -80,7 +80,6 @@ describe('Token output', () => {
 			await env.run({ resource: 'token', operation: 'generate', grant_type: 'client_credentials' }),
 			await env.run({ resource: 'token', operation: 'revoke', token: '={{ $json.token }}' }, { items }),
 			await env.run({ resource: 'user', operation: 'getUserInfo', userAccessToken: '={{ $json.token }}' }, { items }),
-			// eslint-disable-next-line @n8n/community-nodes/no-hardcoded-secrets -- a made-up value for tests and the emulator, not a real secret
 			await env.run({ resource: 'user', operation: 'updatePassword', userId: byId(ALICE), password: 'Alice-Secret-Passw0rd' }),
 		];
 		recordSecret('Alice-Secret-Passw0rd');

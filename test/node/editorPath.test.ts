@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-dangerous-functions, @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- development code: runs in plain Node, not inside n8n, and is not in the package */
 import type { INodeParameters, INodeProperties, INodePropertyCollection } from 'n8n-workflow';
 import { readFileSync } from 'fs';
 import { NodeHelpers } from 'n8n-workflow';
@@ -10,7 +9,7 @@ import type { Env } from './support';
 import { byEmail, byId, byUsername, expr, fromList, json, node, startEnv } from './support';
 
 /**
- * What a person meets in the editor (issue 10): multi-ID pickers, placeholders, the nodes panel
+ * What a person meets in the editor: multi-ID pickers, placeholders, the nodes panel
  * text, one time format, the upsert's name and items, password settings sent only as set, and
  * updates that would change nothing refused before any request.
  */

@@ -99,9 +99,7 @@ describe('form body, then the query string when the server reads only that', () 
 	beforeAll(async () => {
 		// n8n-core's execution contexts log through the Logger in its own copy of n8n's container.
 		const core = require.resolve('n8n-core');
-		// eslint-disable-next-line @n8n/community-nodes/no-restricted-imports -- test code: n8n's own logger, to see what the node logs
 		const di = (await import(require.resolve('@n8n/di', { paths: [core] }))) as { Container: { get(type: unknown): { warn(...args: unknown[]): void } } };
-		// eslint-disable-next-line @n8n/community-nodes/no-restricted-imports -- test code, as above
 		const common = (await import(require.resolve('@n8n/backend-common', { paths: [core] }))) as { Logger: unknown };
 		jest.spyOn(di.Container.get(common.Logger), 'warn').mockImplementation(warn);
 	});

@@ -88,7 +88,6 @@ describe('secret values', () => {
 
 	test('Include Secret Values outputs them, and they work', async () => {
 		const [credential] = json(await env.run({ resource: 'credential', operation: 'obtain', credentialIdentifier: 'demo-llm-api-key', includeSecretValues: true }));
-		// eslint-disable-next-line @n8n/community-nodes/no-hardcoded-secrets -- a made-up value for tests and the emulator, not a real secret
 		expect(credential.credentialContent).toEqual({ apiKeyContent: { apiKey: 'sk-demo-llm-key-0000000000000001' } });
 		const [jwt] = json(await env.run({ ...JWT, includeSecretValues: true, additionalFields: { includeDerivedShortToken: true } }));
 		const { jwtValue, derivedShortToken } = jwt.jwtContent as { jwtValue: string; derivedShortToken: string };

@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- development code: runs in plain Node, not inside n8n, and is not in the package */
 /**
  * n8n's node UI guidelines that its community-nodes lint rules check after the release the package lints with
  * (@n8n/eslint-plugin-community-nodes 0.32.0): on the descriptions as n8n loads them, so lists built from the

@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-dangerous-functions, @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- development code: runs in plain Node, not inside n8n, and is not in the package */
 /**
  * The package as npm ships it. Packs it the way `npm publish` does and checks what n8n's
  * verification checks before anyone looks at the code: the scanner's rules on the source and on

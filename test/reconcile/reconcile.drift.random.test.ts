@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, no-console -- development code: runs in plain Node, not inside n8n, and is not in the package */
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import type { Env } from '../harness/emulatorEnv';

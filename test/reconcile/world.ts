@@ -19,7 +19,6 @@ export const AUTHORITY = 'ou_reconauth01';
 export const SUB_UNITS = ['ou_reconsub01', 'ou_reconsub02', 'ou_reconsubsub01'];
 export const OUTSIDE = 'ou_reconoutside01';
 // The demo seed's instance and application: the test harness's credential is made for them.
-// eslint-disable-next-line @n8n/community-nodes/no-hardcoded-secrets -- a made-up value for tests and the emulator, not a real secret
 export const APP = { applicationId: 'app_demoapplication01', clientId: 'app_demoapplication01', clientSecret: 'demo-client-secret-0000000000000001' };
 
 export interface Row extends IDataObject {

@@ -15,7 +15,6 @@ function parameterError(run: () => unknown): ParameterError {
 		run();
 	} catch (error) {
 		if (error instanceof ParameterError) return error;
-		// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- test code, not node code: NodeApiError and NodeOperationError are for what a node throws
 		throw error;
 	}
 	throw new Error('expected a ParameterError');

@@ -1,8 +1,6 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- development code: runs in plain Node, not inside n8n, and is not in the package */
 import { readFileSync, readdirSync } from 'fs';
 import { join } from 'path';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { forSandbox } = require('../../scripts/lib/sandbox-examples.cjs') as {
 	forSandbox: (workflow: Workflow, type: string) => { workflow: Workflow; disabled: string[] };
 };

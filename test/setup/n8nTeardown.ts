@@ -5,9 +5,7 @@
 afterAll(() => {
 	// n8n-core's own @n8n/di (nested under n8n-core, or hoisted beside it in another install of it).
 	const core = require.resolve('n8n-core/package.json').replace(/package\.json$/, '');
-	// eslint-disable-next-line @typescript-eslint/no-require-imports, @n8n/community-nodes/no-restricted-imports -- test setup, not in the package
 	const { Container } = require(require.resolve('@n8n/di', { paths: [core] })) as typeof import('@n8n/di');
-	// eslint-disable-next-line @typescript-eslint/no-require-imports
 	const { SSHClientsManager } = require('n8n-core/dist/execution-engine/ssh-clients-manager') as {
 		SSHClientsManager: new (...args: unknown[]) => { onShutdown(): void };
 	};

@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals -- development code: runs in plain Node, not inside n8n, and is not in the package */
 /** A small seeded PRNG (mulberry32), so randomized tests print a seed and can be replayed. */
 export function createRandom(seed: number) {
 	let state = seed >>> 0;

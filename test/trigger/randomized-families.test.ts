@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals -- development code: runs in plain Node, not inside n8n, and is not in the package */
 import type { Emulator } from '../../emulator/server';
 import { seedFromEnv } from '../support/random';
 import { startTriggerEmulator } from './emulated';
@@ -22,7 +21,6 @@ describe(`trigger randomized, group memberships and OUs (seed ${seed})`, () => {
 
 	it(`${rounds} rounds: never loses, repeats or invents a membership or OU event`, async () => {
 		const result = await runRandomizedFamilies({ seed, rounds, emulator });
-		// eslint-disable-next-line no-console
 		console.log(describeFamilies(result));
 		expect(result.rounds).toBe(rounds);
 		expect(result.polls + result.failedPolls).toBe(rounds);

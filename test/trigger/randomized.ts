@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals -- development code: runs in plain Node, not inside n8n, and is not in the package */
 import type { IDataObject } from 'n8n-workflow';
 
 import { ApiError } from '../../emulator/errors';
@@ -151,7 +150,6 @@ export async function runRandomized(options: {
 		} catch (error) {
 			// A duplicate username/email/phone: nothing changed.
 			if (error instanceof ApiError) return [];
-			// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- test code, not node code: NodeApiError and NodeOperationError are for what a node throws
 			throw error;
 		}
 		return changed;
@@ -373,7 +371,6 @@ export function randomizedSuite(part: 'a' | 'b'): void {
 
 		it(`${roundsPerFile} rounds: never loses, repeats or invents an event`, async () => {
 			const result = await runRandomized({ seed: partSeed, rounds: roundsPerFile, emulator });
-			// eslint-disable-next-line no-console
 			console.log(describeResult(result));
 			expect(result.rounds).toBe(roundsPerFile);
 			expect(result.polls + result.failedPolls).toBe(roundsPerFile);

@@ -121,7 +121,6 @@ export async function runRandomizedFamilies(options: {
 		} catch (error) {
 			// A duplicate name (OU names are unique under a parent): nothing changed.
 			if (error instanceof ApiError) return false;
-			// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- test code, not node code: NodeApiError and NodeOperationError are for what a node throws
 			throw error;
 		}
 		return true;

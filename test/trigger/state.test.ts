@@ -154,7 +154,6 @@ describe('the trigger trusts only a state this version wrote', () => {
 				kinds[kind] = (kinds[kind] ?? 0) + 1;
 			}
 		}
-		// eslint-disable-next-line no-console
 		console.log(`state mutations: ${rejected} of ${MUTATIONS} rejected, the rest changed nothing; by kind ${JSON.stringify(kinds)}`);
 		expect(rejected).toBeGreaterThan(MUTATIONS * 0.9);
 

@@ -121,7 +121,6 @@ describe('Alibaba Cloud IDaaS Trigger (polls through n8n-core against the emulat
 		const other = dir.addOu();
 		const a = dir.addUser();
 		const b = dir.addUser();
-		// eslint-disable-next-line @n8n/community-nodes/no-hardcoded-secrets -- a made-up value for tests and the emulator, not a real secret
 		const c = dir.addUser(ROOT_OU, { password: 'initial-Passw0rd' });
 		await poll();
 		dir.touch(a.userId);

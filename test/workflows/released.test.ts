@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- development code: runs in plain Node, not inside n8n, and is not in the package */
 import { readFileSync } from 'fs';
 import type { INode } from 'n8n-workflow';
 import { join } from 'path';

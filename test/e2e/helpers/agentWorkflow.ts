@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-explicit-any -- test code: reads the JSON of n8n and the emulator untyped */
 /**
  * n8n AI Agent workflows for the end-to-end tests: Manual Trigger → AI Agent (3.1) with an OpenAI Chat Model
  * (its credential's Base URL points at the stand-in, helpers/chatModel.ts) and IDaaS tool nodes attached, as a user

@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-dangerous-functions, @n8n/community-nodes/no-restricted-imports -- development code: runs in plain Node, not inside n8n, and is not in the package */
 /**
  * Debian's Chromium driven by playwright-core (Playwright's own browser download cannot reach its CDN here).
  * scripts/ensure-chromium.sh installs it with apt when /usr/bin/chromium is missing.

@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports, @typescript-eslint/no-explicit-any -- development code: runs in plain Node, not inside n8n, and is not in the package; test code: reads the JSON of n8n and the emulator untyped */
 /**
  * A stand-in for OpenAI's Chat Completions and Responses APIs on 127.0.0.1, for n8n's OpenAI Chat Model node
  * (credential Base URL pointed here). It answers with scripted tool calls instead of thinking, and keeps every

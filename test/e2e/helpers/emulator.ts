@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-explicit-any -- test code: reads the JSON of n8n and the emulator untyped */
 /**
  * The IDaaS emulator (emulator/server.ts) started in-process on 127.0.0.1 with the demo org, seen through the few
  * questions the end-to-end tests ask about its state. Everything the tests know about the emulator's internals is
@@ -43,7 +42,6 @@ export interface DemoEmulator {
 
 export async function startDemoEmulator(): Promise<DemoEmulator> {
 	// Loaded lazily so that this helper compiles while the emulator is not in the tree (see e2eReady()).
-	// eslint-disable-next-line @typescript-eslint/no-require-imports
 	const { startEmulator } = require('../../../emulator/server');
 	const emu: any = await startEmulator({ port: 0, host: '127.0.0.1', seed: 'demo' });
 	const store: any = emu.store;
@@ -82,7 +80,6 @@ export async function startDemoEmulator(): Promise<DemoEmulator> {
 			return (await r.json()) as EmulatorUser;
 		},
 		signedDelivery: (applicationId, events) => {
-			// eslint-disable-next-line @typescript-eslint/no-require-imports
 			const { tokenFor } = require('../../../emulator/events/delivery');
 			return { event: tokenFor(emu.events.config(applicationId), emu.events.ring(applicationId), emu.instanceId, events).token };
 		},

@@ -1,6 +1,5 @@
-/* eslint-disable @n8n/community-nodes/no-dangerous-functions, @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @typescript-eslint/no-explicit-any -- development code: runs in plain Node, not inside n8n, and is not in the package; test code: reads the JSON of n8n and the emulator untyped */
 /**
- * Runs a real n8n (installed by scripts/n8n.mjs into .sandbox/) against this package for the end-to-end tests.
+ * Runs a real n8n (installed by scripts/n8n.mjs into ~/.cache/n8n-nodes-alibaba-idaas/, N8N_SANDBOX_DIR moves it) against this package for the end-to-end tests.
  * Every N8nSandbox has its own mktemp user folder (sqlite DB, encryption key), its own free ports, and is removed
  * by dispose(). Servers listen on 127.0.0.1 only. The JS twin for `npm start` is scripts/lib/n8n-env.mjs; both take
  * n8n's settings from scripts/lib/n8n-settings.cjs.
@@ -16,13 +15,10 @@ export const PACKAGE_NAME: string = JSON.parse(readFileSync(join(ROOT, 'package.
 export const NODE_TYPE = `${PACKAGE_NAME}.alibabaIdaas`;
 export const TRIGGER_TYPE = `${PACKAGE_NAME}.alibabaIdaasTrigger`;
 export const ARTIFACTS = join(ROOT, 'test', 'e2e', '.artifacts');
-// eslint-disable-next-line @n8n/community-nodes/no-hardcoded-secrets -- a made-up value for tests and the emulator, not a real secret
 export const ENCRYPTION_KEY = 'e2e-test-encryption-key-0123456789';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { watchGroup } = require('../../../scripts/lib/reaper.cjs') as { watchGroup: (pgid: number, owner?: number) => number };
 /** The n8n settings `npm start` uses too (a .cjs: jest cannot load the ES module scripts/lib/n8n-env.mjs). */
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { n8nSettings, disabledModules } = require('../../../scripts/lib/n8n-settings.cjs') as {
 	n8nSettings: (o: { nodeBinDir: string; userFolder: string; encryptionKey: string; port: number; brokerPort: number }) => NodeJS.ProcessEnv;
 	disabledModules: (version: string) => string | undefined;
@@ -320,7 +316,6 @@ export class N8nSandbox {
 		try {
 			run = parseRunOutput(result.stdout);
 		} catch {
-			// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- test code, not node code: NodeApiError and NodeOperationError are for what a node throws
 			throw new Error(`execute ${id} exited ${result.code} without run JSON:\n${result.stdout.slice(-4000)}\n${result.stderr.slice(-2000)}`);
 		}
 		return { code: result.code, run, result };
@@ -422,7 +417,6 @@ export class N8nSandbox {
 /** Reads an n8n module (e.g. flatted) from the installed n8n, for decoding REST execution data. */
 export function requireFromN8n<T = any>(paths: N8nPaths, id: string): T {
 	// A path known only at run time, inside the installed n8n.
-	// eslint-disable-next-line @typescript-eslint/no-require-imports
 	return require(require.resolve(id, { paths: [join(paths.dir, 'node_modules', 'n8n')] }));
 }
 

@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports, @typescript-eslint/no-explicit-any -- development code: runs in plain Node, not inside n8n, and is not in the package; test code: reads the JSON of n8n and the emulator untyped */
 /**
  * n8n in queue mode for the end-to-end test: PostgreSQL and Redis (services.ts), one main instance (editor,
  * webhooks, triggers) and N `n8n worker` processes, each an N8nSandbox with its own user folder and its own copy
@@ -49,7 +48,6 @@ export class QueueCluster {
 			await Promise.all(cluster.workers.map((w) => cluster.startWorker(w, concurrency)));
 		} catch (error) {
 			await cluster.stop();
-			// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- test code, not node code: NodeApiError and NodeOperationError are for what a node throws
 			throw error;
 		}
 		return cluster;

@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-explicit-any -- test code: reads the JSON of n8n and the emulator untyped */
 /**
  * The shipped examples as the queue-mode test runs them. Two test-only changes, nothing else:
  * - each workflow records which process ran it: an Execution Data node right after the trigger saves the

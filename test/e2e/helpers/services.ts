@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-dangerous-functions, @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- development code: runs in plain Node, not inside n8n, and is not in the package */
 /**
  * Throw-away PostgreSQL and Redis servers for the queue-mode end-to-end test, on 127.0.0.1 and free ports, in temp
  * folders that stop() removes. Debian's packages provide them; scripts/ensure-queue-services.sh installs them when
@@ -12,7 +11,6 @@ import { join } from 'path';
 
 import { freePort, killGroup, ROOT, waitFor } from './n8n';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { watchGroup } = require('../../../scripts/lib/reaper.cjs') as { watchGroup: (pgid: number, owner?: number) => number };
 
 interface Binaries {

@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-explicit-any -- test code: reads the JSON of n8n and the emulator untyped */
 /**
  * Turns the shipped examples into what an end-to-end run can execute here. Notification nodes (Slack, Send Email)
  * need accounts on the internet, so each becomes a Set node with the same name, position, connections and

@@ -41,12 +41,10 @@ export const pamCases: Record<string, OperationCase> = {
 			credentialIdentifier: 'agent-openai',
 			credentialName: 'Agent OpenAI key',
 			credentialType: 'api_key',
-			// eslint-disable-next-line @n8n/community-nodes/no-hardcoded-secrets -- a made-up value for tests and the emulator, not a real secret
 			credentialContent: { values: { apiKeyContent: { values: { apiKey: 'sk-agent-openai-0001' } } } },
 			additionalFields: { credentialScenarioLabel: 'llm', returnCiphertext: true },
 		}),
 		check(emu, [out]) {
-			// eslint-disable-next-line @n8n/community-nodes/no-hardcoded-secrets -- a made-up value for tests and the emulator, not a real secret
 			expect(emu.store.pam.credential('agent-openai')).toMatchObject({ apiKey: 'sk-agent-openai-0001', credentialName: 'Agent OpenAI key', credentialScenarioLabel: 'llm' });
 			expect(out).toMatchObject({ credentialIdentifier: 'agent-openai', credentialCiphertext: REDACTED });
 			expect(out.credentialId).toMatch(/^cred_/);
