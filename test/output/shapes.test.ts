@@ -1,6 +1,11 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { simpleGroup, simpleOrganizationalUnit, simpleUser, USER_FIELDS } from '../../nodes/AlibabaIdaas/output/shapes';
+import {
+	simpleGroup,
+	simpleOrganizationalUnit,
+	simpleUser,
+	USER_FIELDS,
+} from '../../nodes/AlibabaIdaas/output/shapes';
 import { simplify } from '../../nodes/AlibabaIdaas/output/simplify';
 import { toItem as eventItem } from '../../nodes/AlibabaIdaasEventTrigger/items';
 import { describeCode } from '../../nodes/AlibabaIdaasEventTrigger/eventTypes';
@@ -33,7 +38,10 @@ const USER: IDataObject = {
 	updateTime: String(T + 1000),
 	accountExpireTime: -1,
 	lockExpireTime: Number('9223372036854775807'),
-	organizationalUnits: [{ organizationalUnitId: 'ou_1', primary: true }, { organizationalUnitId: 'ou_2' }],
+	organizationalUnits: [
+		{ organizationalUnitId: 'ou_1', primary: true },
+		{ organizationalUnitId: 'ou_2' },
+	],
 	groups: [{ groupId: 'group_1' }],
 };
 
@@ -61,8 +69,19 @@ const SIMPLE_USER = {
 	groupIds: ['group_1'],
 };
 
-const context = { applicationId: 'app_1', instanceId: 'idaas_x', simplify: true, includePasswords: false };
-const event = (bizData: IDataObject) => ({ eventId: 'e1', eventType: 'urn:alibaba:idaas:app:event:ud:user:update_info', eventTime: T, bizId: 'x', bizData });
+const context = {
+	applicationId: 'app_1',
+	instanceId: 'idaas_x',
+	simplify: true,
+	includePasswords: false,
+};
+const event = (bizData: IDataObject) => ({
+	eventId: 'e1',
+	eventType: 'urn:alibaba:idaas:app:event:ud:user:update_info',
+	eventTime: T,
+	bizId: 'x',
+	bizData,
+});
 
 describe('the user shape', () => {
 	test('keeps who, where and state; memberships as IDs; times as ISO, "never" as sent', () => {
@@ -72,7 +91,9 @@ describe('the user shape', () => {
 	test('is the same in the IDaaS node, the IDaaS Trigger and the Event Trigger', () => {
 		const type = describeCode('urn:alibaba:idaas:app:event:ud:user:update_info');
 		expect(simplify('user', USER)).toStrictEqual(SIMPLE_USER);
-		expect(triggerItem({ event: 'created', userId: 'user_1', user: USER }, undefined, true).user).toStrictEqual(SIMPLE_USER);
+		expect(
+			triggerItem({ event: 'created', userId: 'user_1', user: USER }, undefined, true).user,
+		).toStrictEqual(SIMPLE_USER);
 		expect(eventItem(event(USER), type, context).data).toStrictEqual(SIMPLE_USER);
 	});
 
@@ -94,18 +115,30 @@ describe('the user shape', () => {
 			organizationalUnits: undefined,
 			userOrganizationalUnits: USER.organizationalUnits,
 		};
-		expect(eventItem(event(JSON.parse(JSON.stringify(v1)) as IDataObject), type, context).data).toStrictEqual(SIMPLE_USER);
+		expect(
+			eventItem(event(JSON.parse(JSON.stringify(v1)) as IDataObject), type, context).data,
+		).toStrictEqual(SIMPLE_USER);
 	});
 
 	test('keeps what the record has, blank and null included, and leaves out what it has not', () => {
-		expect(simpleUser({ userId: 'user_1', email: '', phoneNumber: null, displayName: undefined, createTime: 0 })).toStrictEqual({
+		expect(
+			simpleUser({
+				userId: 'user_1',
+				email: '',
+				phoneNumber: null,
+				displayName: undefined,
+				createTime: 0,
+			}),
+		).toStrictEqual({
 			userId: 'user_1',
 			email: '',
 			phoneNumber: null,
 			createTime: 0,
 		});
 		// Memberships given as something other than a list are not guessed at; an empty list is kept.
-		expect(simpleUser({ userId: 'user_1', organizationalUnits: 'ou_1', groups: [] })).toStrictEqual({ userId: 'user_1', groupIds: [] });
+		expect(simpleUser({ userId: 'user_1', organizationalUnits: 'ou_1', groups: [] })).toStrictEqual(
+			{ userId: 'user_1', groupIds: [] },
+		);
 	});
 
 	test('names every field once', () => {
@@ -141,19 +174,39 @@ describe('the organizational unit shape', () => {
 		expect(simpleOrganizationalUnit(OU)).toStrictEqual(SIMPLE_OU);
 		expect(simplify('organizationalUnit', OU)).toStrictEqual(SIMPLE_OU);
 		const current = { id: 'ou_2', name: 'Sales', parentId: 'ou_1' };
-		expect(toOuItem({ event: 'ouCreated', id: 'ou_2', current }, OU, true).organizationalUnit).toStrictEqual(SIMPLE_OU);
+		expect(
+			toOuItem({ event: 'ouCreated', id: 'ou_2', current }, OU, true).organizationalUnit,
+		).toStrictEqual(SIMPLE_OU);
 		const type = describeCode('urn:alibaba:idaas:app:event:ud:organizational_unit:update');
-		expect(eventItem({ ...event(OU), eventType: type.code }, type, context).data).toStrictEqual(SIMPLE_OU);
+		expect(eventItem({ ...event(OU), eventType: type.code }, type, context).data).toStrictEqual(
+			SIMPLE_OU,
+		);
 	});
 });
 
 describe('the group shape', () => {
 	test('is the same in the IDaaS node and the Event Trigger, which keeps the other fields too', () => {
-		const group = { groupId: 'group_1', groupName: 'Admins', groupExternalId: 'g', description: 'd', createTime: T, updateTime: T };
-		const SIMPLE_GROUP = { groupId: 'group_1', groupName: 'Admins', groupExternalId: 'g', description: 'd', createTime: ISO, updateTime: ISO };
+		const group = {
+			groupId: 'group_1',
+			groupName: 'Admins',
+			groupExternalId: 'g',
+			description: 'd',
+			createTime: T,
+			updateTime: T,
+		};
+		const SIMPLE_GROUP = {
+			groupId: 'group_1',
+			groupName: 'Admins',
+			groupExternalId: 'g',
+			description: 'd',
+			createTime: ISO,
+			updateTime: ISO,
+		};
 		expect(simpleGroup({ ...group, instanceId: 'x' })).toStrictEqual(SIMPLE_GROUP);
 		expect(simplify('group', group)).toStrictEqual(SIMPLE_GROUP);
 		const type = describeCode('urn:alibaba:idaas:app:event:ud:group:update');
-		expect(eventItem({ ...event(group), eventType: type.code }, type, context).data).toStrictEqual(SIMPLE_GROUP);
+		expect(eventItem({ ...event(group), eventType: type.code }, type, context).data).toStrictEqual(
+			SIMPLE_GROUP,
+		);
 	});
 });

@@ -17,10 +17,29 @@ test('reads epoch milliseconds as a number or as digits, and an ISO 8601 date', 
 
 test('gives back what is not a time exactly as sent', () => {
 	const NEVER = Number('9223372036854775807');
-	const notTimes = [0, -1, -5, NaN, Infinity, MAX_TIME_MS + 1, NEVER, '9223372036854775807', '', ' ', 'soon', '12a', 'May 5', null, undefined, true, {}, [T]];
+	const notTimes = [
+		0,
+		-1,
+		-5,
+		NaN,
+		Infinity,
+		MAX_TIME_MS + 1,
+		NEVER,
+		'9223372036854775807',
+		'',
+		' ',
+		'soon',
+		'12a',
+		'May 5',
+		null,
+		undefined,
+		true,
+		{},
+		[T],
+	];
 	for (const value of notTimes) expect(isoTime(value)).toBe(value);
 });
 
-test('leaves a date and time without an offset as sent: Date.parse would read it in the machine\'s time zone', () => {
+test("leaves a date and time without an offset as sent: Date.parse would read it in the machine's time zone", () => {
 	expect(isoTime('2023-11-14T22:13:20')).toBe('2023-11-14T22:13:20');
 });

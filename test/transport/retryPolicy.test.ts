@@ -3,7 +3,12 @@ import { retryWait } from '../../nodes/AlibabaIdaas/transport/retryPolicy';
 
 /** The one retry policy's decision on its own: how long to wait before the next try, or to give up. */
 
-const policy: RetryPolicy = { maxAttempts: 4, baseDelayMs: 100, maxDelayMs: 1000, maxTotalWaitMs: 5000 };
+const policy: RetryPolicy = {
+	maxAttempts: 4,
+	baseDelayMs: 100,
+	maxDelayMs: 1000,
+	maxTotalWaitMs: 5000,
+};
 
 afterEach(() => jest.restoreAllMocks());
 

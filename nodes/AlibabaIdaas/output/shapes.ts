@@ -47,10 +47,22 @@ export const ORGANIZATIONAL_UNIT_FIELDS = [
 	'updateTime',
 ] as const;
 
-export const GROUP_FIELDS = ['groupId', 'groupName', 'groupExternalId', 'description', 'createTime', 'updateTime'] as const;
+export const GROUP_FIELDS = [
+	'groupId',
+	'groupName',
+	'groupExternalId',
+	'description',
+	'createTime',
+	'updateTime',
+] as const;
 
 /** The fields of the three shapes that hold epoch-millisecond times. */
-export const TIME_FIELDS: ReadonlySet<string> = new Set(['createTime', 'updateTime', 'accountExpireTime', 'lockExpireTime']);
+export const TIME_FIELDS: ReadonlySet<string> = new Set([
+	'createTime',
+	'updateTime',
+	'accountExpireTime',
+	'lockExpireTime',
+]);
 
 /** A field's value as the shapes give it: a time as ISO 8601, anything else as sent. */
 export function shapedValue(field: string, value: unknown): unknown {
@@ -60,7 +72,8 @@ export function shapedValue(field: string, value: unknown): unknown {
 function shaped(record: IDataObject, fields: readonly string[]): IDataObject {
 	const out: IDataObject = {};
 	for (const field of fields) {
-		if (record[field] !== undefined) out[field] = shapedValue(field, record[field]) as IDataObject[string];
+		if (record[field] !== undefined)
+			out[field] = shapedValue(field, record[field]) as IDataObject[string];
 	}
 	return out;
 }
@@ -68,7 +81,9 @@ function shaped(record: IDataObject, fields: readonly string[]): IDataObject {
 /** The IDs of a membership list (GetUser's organizationalUnits and groups are lists of objects). */
 function ids(list: unknown, key: string): string[] | undefined {
 	if (!Array.isArray(list)) return undefined;
-	return list.map((entry) => (entry as IDataObject)?.[key]).filter((id): id is string => typeof id === 'string');
+	return list
+		.map((entry) => (entry as IDataObject)?.[key])
+		.filter((id): id is string => typeof id === 'string');
 }
 
 export function simpleUser(user: IDataObject): IDataObject {
@@ -81,7 +96,8 @@ export function simpleUser(user: IDataObject): IDataObject {
 	// A record that marks its primary unit in the list instead of naming it (IDaaS's events do).
 	if (out.primaryOrganizationalUnitId === undefined && Array.isArray(user.organizationalUnits)) {
 		const primary = (user.organizationalUnits as IDataObject[]).find((ou) => ou?.primary === true);
-		if (typeof primary?.organizationalUnitId === 'string') out.primaryOrganizationalUnitId = primary.organizationalUnitId;
+		if (typeof primary?.organizationalUnitId === 'string')
+			out.primaryOrganizationalUnitId = primary.organizationalUnitId;
 	}
 	return out;
 }

@@ -30,7 +30,14 @@ const ISO_DATE = /^\d{4}-\d\d-\d\d(T\d\d:\d\d(:\d\d(\.\d{1,3})?)?(Z|[+-]\d\d:\d\
  * missing from the item.
  */
 export function isoTime<T>(value: T): T | string {
-	const ms = typeof value === 'string' ? (/^\d+$/.test(value) ? Number(value) : ISO_DATE.test(value) ? Date.parse(value) : NaN) : value;
+	const ms =
+		typeof value === 'string'
+			? /^\d+$/.test(value)
+				? Number(value)
+				: ISO_DATE.test(value)
+					? Date.parse(value)
+					: NaN
+			: value;
 	if (typeof ms !== 'number' || !Number.isFinite(ms) || ms <= 0 || ms > MAX_TIME_MS) return value;
 	return new Date(ms).toISOString();
 }

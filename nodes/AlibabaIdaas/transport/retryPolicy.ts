@@ -30,9 +30,17 @@ export const DEFAULT_RETRY: RetryPolicy = {
  * @param retryAfter what the server asked for, in ms (errors.ts retryAfterMs), if it did
  * @param waitedSoFar what this request has waited already
  */
-export function retryWait(policy: RetryPolicy, tryNumber: number, retryAfter: number | undefined, waitedSoFar: number): number | undefined {
+export function retryWait(
+	policy: RetryPolicy,
+	tryNumber: number,
+	retryAfter: number | undefined,
+	waitedSoFar: number,
+): number | undefined {
 	if (tryNumber >= policy.maxAttempts) return undefined;
 	const exponential = policy.baseDelayMs * 2 ** (tryNumber - 1);
-	const delay = Math.min(policy.maxDelayMs, retryAfter ?? exponential / 2 + Math.random() * exponential);
+	const delay = Math.min(
+		policy.maxDelayMs,
+		retryAfter ?? exponential / 2 + Math.random() * exponential,
+	);
 	return waitedSoFar + delay > policy.maxTotalWaitMs ? undefined : delay;
 }
