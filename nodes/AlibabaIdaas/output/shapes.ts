@@ -14,6 +14,9 @@ import { isoTime } from './time';
  * changed). Times go through isoTime (time.ts).
  */
 
+/** What every record of the three has: its description and when it was created and last changed. */
+const RECORD_FIELDS = ['description', 'createTime', 'updateTime'] as const;
+
 export const USER_FIELDS = [
 	'userId',
 	'username',
@@ -29,9 +32,7 @@ export const USER_FIELDS = [
 	'userSourceId',
 	'primaryOrganizationalUnitId',
 	'passwordSet',
-	'description',
-	'createTime',
-	'updateTime',
+	...RECORD_FIELDS,
 	'accountExpireTime',
 	'lockExpireTime',
 ] as const;
@@ -42,19 +43,10 @@ export const ORGANIZATIONAL_UNIT_FIELDS = [
 	'parentId',
 	'organizationalUnitExternalId',
 	'organizationalUnitSourceType',
-	'description',
-	'createTime',
-	'updateTime',
+	...RECORD_FIELDS,
 ] as const;
 
-export const GROUP_FIELDS = [
-	'groupId',
-	'groupName',
-	'groupExternalId',
-	'description',
-	'createTime',
-	'updateTime',
-] as const;
+export const GROUP_FIELDS = ['groupId', 'groupName', 'groupExternalId', ...RECORD_FIELDS] as const;
 
 /** The fields of the three shapes that hold epoch-millisecond times. */
 export const TIME_FIELDS: ReadonlySet<string> = new Set([
