@@ -95,6 +95,8 @@ function route(method: string, rest: string): { description: IWebhookDescription
 export class Provider {
 	/** The workflow's static data as the database holds it. */
 	stored = '{}';
+	/** n8n keeps a listening editor's (test webhook's) static data apart from the saved one. */
+	storedTest = '{}';
 	parameters: INodeParameters = { events: ['*'], respond: 'onReceived', options: {} };
 	readonly executions: IDataObject[][] = [];
 	readonly logs: string[] = [];
@@ -166,7 +168,7 @@ export class Provider {
 			active: true,
 			nodeTypes: { getByName: () => trigger, getByNameAndVersion: () => trigger, getKnownTypes: () => ({}) } as never,
 			// Loaded from the database when the request comes.
-			staticData: JSON.parse(this.stored) as IDataObject,
+			staticData: JSON.parse(mode === 'manual' ? this.storedTest : this.stored) as IDataObject,
 			settings: { executionOrder: 'v1' },
 		});
 		const httpRequest = { ...request, method, params: found.params, path: `${BASE_PATH}/${rest}` };
@@ -197,7 +199,9 @@ export class Provider {
 		const result = await trigger.webhook.call(context);
 		// n8n saves the static data after the webhook call, serialized as its database column is.
 		const save = () => {
-			if ((workflow.staticData as IDataObject).__dataChanged === true) this.stored = JSON.stringify(workflow.staticData);
+			if ((workflow.staticData as IDataObject).__dataChanged !== true) return;
+			if (mode === 'manual') this.storedTest = JSON.stringify(workflow.staticData);
+			else this.stored = JSON.stringify(workflow.staticData);
 		};
 		if (this.holdSaves) this.heldSaves.push(save);
 		else save();
