@@ -117,3 +117,10 @@ it('a group member that must be an object with a value', () => {
 it('answers 405 for a method the endpoint does not have', () => {
 	expect(errorOf(() => call('DELETE', 'Users'))).toMatchObject({ status: '405', detail: 'DELETE is not supported here' });
 });
+
+it('a full push that sends the same user again, keys in another order, changes nothing', () => {
+	const alice = createUser({ userName: 'alice', name: { givenName: 'A', familyName: 'L' }, emails: [{ type: 'work', value: 'a@x', primary: true }] });
+	const again = call('PUT', 'Users', { id: String(alice.id), body: { emails: [{ primary: true, value: 'a@x', type: 'work' }], name: { familyName: 'L', givenName: 'A' }, userName: 'alice', id: alice.id } });
+	expect(again.changes).toEqual([]);
+	expect(again.answer.body).toBe(directory.users.get(String(alice.id)));
+});
