@@ -17,7 +17,7 @@ import { EVENTS, toItem } from './items';
 import { authorized, credentialProblem, readCredential, tokenAnswer } from './scim/auth';
 import { resourceTypes, schemas, serviceProviderConfig } from './scim/discovery';
 import { ScimError, unauthorized } from './scim/errors';
-import { directoryFor, persist } from './scim/idMap';
+import { directoryFor, persist, persistIfBehind } from './scim/idMap';
 import { readBody, readForm, send, sendScim } from './scim/http';
 import { type Collection, handle } from './scim/routes';
 
@@ -242,6 +242,7 @@ export class AlibabaIdaasScimTrigger implements INodeType {
 				newId: randomUUID,
 			});
 			if (method !== 'GET') persist(staticData, directory);
+			else persistIfBehind(staticData, directory);
 			const events = new Set(this.getNodeParameter('events', [ALL]) as string[]);
 			const options = this.getNodeParameter('options', {}) as IDataObject;
 			const context = { method, receivedAt: now.toISOString(), includePasswords: options.includePasswords === true };

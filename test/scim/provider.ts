@@ -197,19 +197,33 @@ export class Provider {
 		const log = (message: string) => this.logs.push(message);
 		Object.defineProperty(context, 'logger', { value: { debug: () => {}, info: () => {}, warn: log, error: log } });
 		const result = await trigger.webhook.call(context);
-		// n8n saves the static data after the webhook call, serialized as its database column is.
+		// n8n saves the static data after the webhook call: whether it does is decided when it is called
+		// (the changed flag), the column is serialized when the write reaches the database (held saves).
 		const save = () => {
 			if ((workflow.staticData as IDataObject).__dataChanged !== true) return;
-			if (mode === 'manual') this.storedTest = JSON.stringify(workflow.staticData);
-			else this.stored = JSON.stringify(workflow.staticData);
+			const write = () => {
+				if (mode === 'manual') this.storedTest = JSON.stringify(workflow.staticData);
+				else this.stored = JSON.stringify(workflow.staticData);
+			};
+			if (this.holdSaves) this.heldSaves.push(write);
+			else write();
 		};
-		if (this.holdSaves) this.heldSaves.push(save);
-		else save();
+		// n8n's WorkflowRunner builds a Workflow of its own on the same static data object before the
+		// execution (packages/cli/src/workflow-runner.ts, establishContextForPersistence), wrapping it in
+		// observable proxies again, which resets its changed flag. A node that answered itself has had its
+		// static data saved before that (webhook-helpers.ts calls the response callback first); when n8n
+		// answers after the workflow, the save comes after it.
+		const startExecution = () => {
+			if (result.workflowData) new Workflow({ id: 'wf-scim', nodes: [node], connections: {}, active: true, nodeTypes: workflow.nodeTypes, staticData: workflow.staticData });
+		};
+		const deferred = !result.noWebhookResponse;
+		if (deferred) startExecution();
+		save();
+		if (!deferred) startExecution();
 		const items = (result.workflowData?.[0] ?? []).map((i) => i.json);
 		const optIn = (this.parameters.options as IDataObject | undefined)?.includePasswords === true ? ` ${TOKEN_OPT_IN}` : '';
 		recordOutput(`scim trigger${optIn}`, { items, answer: res.text });
 		if (result.workflowData) this.executions.push(items);
-		const deferred = !result.noWebhookResponse;
 		return {
 			status: res.statusCode,
 			headers: res.headers,

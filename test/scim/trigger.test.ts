@@ -172,6 +172,17 @@ describe('respond modes', () => {
 		expect(await provider.call({ method: 'PUT', path: `/Users/${id}`, body: { userName: 'frank' } })).toMatchObject({ deferred: false, status: 200, items: [] });
 	});
 
+	it.each(['lastNode', 'responseNode'])('%s: n8n does not save what a deferred change put into static data; the next look-up does', async (respond) => {
+		provider.parameters.respond = respond;
+		await post('/Users', { userName: 'kate' });
+		expect(provider.storedDirectory().users).toEqual([]);
+		await provider.call({ method: 'GET', path: '/Users?filter=userName%20eq%20%22liam%22' });
+		await post('/Users', { userName: 'liam' });
+		expect(provider.storedDirectory().users.map((u) => u.userName)).toEqual(['kate']);
+		provider.restart();
+		expect((await provider.call({ method: 'GET', path: '/Users' })).body).toMatchObject({ totalResults: 1 });
+	});
+
 	it('the webhook descriptions hand the mode to n8n from the parameter', () => {
 		expect(new Set(trigger.description.webhooks!.map((w) => w.responseMode))).toEqual(new Set(['={{$parameter["respond"] || "onReceived"}}']));
 	});

@@ -59,19 +59,33 @@ export class Directory {
 const directories = new Map<string, Directory>();
 const MAX_DIRECTORIES = 200;
 
-function storedRevision(value: unknown): number {
-	if (value instanceof Holder) return value.directory.revision;
-	const revision = (value as IDataObject | undefined)?.revision;
-	return typeof revision === 'number' ? revision : -1;
+/** Where a holder keeps its directory: a symbol, so that nothing iterating static data sees it. */
+const LIVE = Symbol('scimDirectory');
+
+/**
+ * What sits in static data: an object whose only members are non-enumerable, a `toJSON` that
+ * serializes the live directory whenever n8n writes static data (JSON.stringify, and n8n-workflow's
+ * deepCopy, which calls toJSON), and the directory under a symbol. Non-enumerable because n8n wraps
+ * static data in ObservableObject proxies in place, recursing into every enumerable object
+ * (packages/workflow/src/observable-object.ts); it must never reach the directory's Maps.
+ */
+function holder(directory: Directory): IDataObject {
+	const value = {};
+	Object.defineProperty(value, 'toJSON', { value: () => directory.toJSON(), enumerable: false });
+	Object.defineProperty(value, LIVE, { value: directory, enumerable: false });
+	return value as IDataObject;
 }
 
-/** What sits in static data: serializes the live directory whenever n8n writes it. */
-class Holder {
-	constructor(readonly directory: Directory) {}
+function liveDirectory(value: unknown): Directory | undefined {
+	const live = value !== null && typeof value === 'object' ? (value as Record<symbol, unknown>)[LIVE] : undefined;
+	return live instanceof Directory ? live : undefined;
+}
 
-	toJSON(): IDataObject {
-		return this.directory.toJSON();
-	}
+function storedRevision(value: unknown): number {
+	const live = liveDirectory(value);
+	if (live) return live.revision;
+	const revision = (value as IDataObject | undefined)?.revision;
+	return typeof revision === 'number' ? revision : -1;
 }
 
 /**
@@ -82,7 +96,7 @@ export function directoryFor(scope: string, staticData: IDataObject): Directory 
 	const stored = staticData[STATE_KEY];
 	let directory = directories.get(scope);
 	if (!directory || storedRevision(stored) > directory.revision) {
-		directory = stored instanceof Holder ? stored.directory : Directory.fromJSON(stored);
+		directory = liveDirectory(stored) ?? Directory.fromJSON(stored);
 		directories.set(scope, directory);
 		if (directories.size > MAX_DIRECTORIES) directories.delete(directories.keys().next().value as string);
 	}
@@ -92,7 +106,19 @@ export function directoryFor(scope: string, staticData: IDataObject): Directory 
 /** After a change: static data holds the live directory, and n8n sees it as changed and saves it. */
 export function persist(staticData: IDataObject, directory: Directory): void {
 	directory.revision++;
-	staticData[STATE_KEY] = new Holder(directory) as unknown as IDataObject;
+	staticData[STATE_KEY] = holder(directory);
+}
+
+/**
+ * Puts the live directory into static data again when what n8n loaded is older than it, so that
+ * the next save writes it. For requests n8n answers after the workflow ("When Last Node Finishes",
+ * Respond to Webhook), n8n does not save the static data the node changed: before the execution
+ * starts it wraps the same static data object in a new Workflow, which clears its changed flag
+ * (packages/cli/src/workflow-runner.ts, run → establishContextForPersistence), and only then
+ * saves, if changed. The next request the trigger answers itself (any look-up) saves it.
+ */
+export function persistIfBehind(staticData: IDataObject, directory: Directory): void {
+	if (storedRevision(staticData[STATE_KEY]) < directory.revision) staticData[STATE_KEY] = holder(directory);
 }
 
 /** Tests: forget every directory in memory (as a restarted n8n would). */
