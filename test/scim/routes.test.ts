@@ -17,13 +17,14 @@ const call = (method: string, collection: Collection, extra: Partial<ScimRequest
 	handle(directory, { method, collection, query: {}, now: '2026-12-07T08:00:00.000Z', baseUrl: 'https://n8n.example/webhook/w/w', newId: () => `id-${++ids}`, ...extra });
 const createUser = (body: IDataObject) => call('POST', 'Users', { body }).answer.body!;
 const errorOf = (fn: () => unknown) => {
+	let caught: unknown;
 	try {
 		fn();
 	} catch (e) {
-		if (e instanceof ScimError) return e.body();
-		throw e;
+		caught = e;
 	}
-	throw new Error('did not throw');
+	expect(caught).toBeInstanceOf(ScimError);
+	return (caught as ScimError).body();
 };
 const PATCH = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 

@@ -1,3 +1,4 @@
+import { randomBytes } from 'crypto';
 import type { IDataObject } from 'n8n-workflow';
 
 import { BEARER, Provider, trigger } from './provider';
@@ -48,13 +49,14 @@ describe('authentication', () => {
 	});
 
 	it('client credentials: the token endpoint\'s token opens /Users, a wrong secret gets none', async () => {
-		provider.setCredential({ bearerToken: '', clientId: 'idaas', clientSecret: 'client-secret-0123456789abcdef0123456789' });
+		const secret = randomBytes(20).toString('hex');
+		provider.setCredential({ bearerToken: '', clientId: 'idaas', clientSecret: secret });
 		const refused = await provider.call({ method: 'POST', path: '/token', raw: 'grant_type=client_credentials&client_id=idaas&client_secret=wrong', contentType: 'application/x-www-form-urlencoded', authorization: null });
 		expect(refused).toMatchObject({ status: 401, body: { error: 'invalid_client' } });
 		const issued = await provider.call({
 			method: 'POST',
 			path: '/token',
-			raw: 'grant_type=client_credentials&client_id=idaas&client_secret=client-secret-0123456789abcdef0123456789',
+			raw: `grant_type=client_credentials&client_id=idaas&client_secret=${secret}`,
 			contentType: 'application/x-www-form-urlencoded',
 			authorization: null,
 		});
