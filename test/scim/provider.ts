@@ -100,6 +100,8 @@ export class Provider {
 	parameters: INodeParameters = { events: ['*'], respond: 'onReceived', options: {} };
 	readonly executions: IDataObject[][] = [];
 	readonly logs: string[] = [];
+	/** Per call: whether webhook() left static data marked changed (n8n then writes it to the database). */
+	readonly changedFlags: boolean[] = [];
 	/** When true, saves wait in `heldSaves` until the test lands them. */
 	holdSaves = false;
 	readonly heldSaves: Array<() => void> = [];
@@ -128,8 +130,8 @@ export class Provider {
 
 	storedDirectory(): { users: IDataObject[]; groups: IDataObject[] } {
 		const data = JSON.parse(this.stored) as IDataObject;
-		const node = (data['node:SCIM'] ?? {}) as IDataObject;
-		return (node.scimDirectory ?? { users: [], groups: [] }) as { users: IDataObject[]; groups: IDataObject[] };
+		const global = (data.global ?? {}) as IDataObject;
+		return (global['scimDirectory:node-scim-trigger'] ?? { users: [], groups: [] }) as { users: IDataObject[]; groups: IDataObject[] };
 	}
 
 	async call(call: Call): Promise<Answer> {
@@ -197,6 +199,7 @@ export class Provider {
 		const log = (message: string) => this.logs.push(message);
 		Object.defineProperty(context, 'logger', { value: { debug: () => {}, info: () => {}, warn: log, error: log } });
 		const result = await trigger.webhook.call(context);
+		this.changedFlags.push((workflow.staticData as IDataObject).__dataChanged === true);
 		// n8n saves the static data after the webhook call: whether it does is decided when it is called
 		// (the changed flag), the column is serialized when the write reaches the database (held saves).
 		const save = () => {

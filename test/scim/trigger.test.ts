@@ -174,15 +174,30 @@ describe('respond modes', () => {
 		expect(await provider.call({ method: 'PUT', path: `/Users/${id}`, body: { userName: 'frank' } })).toMatchObject({ deferred: false, status: 200, items: [] });
 	});
 
-	it.each(['lastNode', 'responseNode'])('%s: n8n does not save what a deferred change put into static data; the next look-up does', async (respond) => {
+	it.each(['lastNode', 'responseNode'])('%s: a change the workflow answers leaves static data unchanged; the next request the trigger answers saves it', async (respond) => {
 		provider.parameters.respond = respond;
+		await provider.call({ method: 'GET', path: '/ServiceProviderConfig' });
+		await provider.call({ method: 'GET', path: '/Users' });
+		// n8n 2.8 would write changed static data before the Respond to Webhook node answers, and end the response empty.
 		await post('/Users', { userName: 'kate' });
+		expect(provider.changedFlags.slice(-1)).toEqual([false]);
 		expect(provider.storedDirectory().users).toEqual([]);
 		await provider.call({ method: 'GET', path: '/Users?filter=userName%20eq%20%22liam%22' });
-		await post('/Users', { userName: 'liam' });
 		expect(provider.storedDirectory().users.map((u) => u.userName)).toEqual(['kate']);
+		await post('/Users', { userName: 'liam' });
 		provider.restart();
+		// Saved up to the look-up: liam's create, answered by the workflow, had not been saved yet.
 		expect((await provider.call({ method: 'GET', path: '/Users' })).body).toMatchObject({ totalResults: 1 });
+	});
+
+	it('a look-up that finds the directory as stored changes no static data (n8n writes nothing)', async () => {
+		await post('/Users', { userName: 'mia' });
+		const stored = provider.stored;
+		provider.restart();
+		await provider.call({ method: 'GET', path: '/Users' });
+		expect((await provider.call({ method: 'GET', path: '/Users' })).body).toMatchObject({ totalResults: 1 });
+		expect(provider.changedFlags.slice(-2)).toEqual([false, false]);
+		expect(provider.stored).toBe(stored);
 	});
 
 	it('the webhook descriptions hand the mode to n8n from the parameter', () => {
@@ -226,8 +241,8 @@ describe('the ID map', () => {
 		await post('/Users', { userName: 'henry' });
 		// Another process added a user and saved a higher revision.
 		const data = JSON.parse(provider.stored);
-		data['node:SCIM'].scimDirectory.revision += 5;
-		data['node:SCIM'].scimDirectory.users.push({ id: 'elsewhere', userName: 'ivy', schemas: [], meta: {} });
+		data.global['scimDirectory:node-scim-trigger'].revision += 5;
+		data.global['scimDirectory:node-scim-trigger'].users.push({ id: 'elsewhere', userName: 'ivy', schemas: [], meta: {} });
 		provider.stored = JSON.stringify(data);
 		expect((await provider.call({ method: 'GET', path: '/Users' })).body).toMatchObject({ totalResults: 2 });
 	});

@@ -27,8 +27,6 @@ import type { IDataObject } from 'n8n-workflow';
 
 export type Kind = 'User' | 'Group';
 
-const STATE_KEY = 'scimDirectory';
-
 export class Directory {
 	readonly users = new Map<string, IDataObject>();
 	readonly groups = new Map<string, IDataObject>();
@@ -88,12 +86,19 @@ function storedRevision(value: unknown): number {
 	return typeof revision === 'number' ? revision : -1;
 }
 
+/** The static data key of one node's directory: by node ID, so that renaming the node keeps it. */
+export function stateKey(nodeId: string): string {
+	return `scimDirectory:${nodeId}`;
+}
+
 /**
  * The directory for `scope` (workflow, node, mode): the one in memory, or the stored one when
- * this process has none or the stored one is newer (another process changed it).
+ * this process has none or the stored one is newer (another process changed it). `staticData` is
+ * the workflow's global static data: reading it creates nothing, so a request that changes nothing
+ * leaves it unchanged, and n8n writes nothing.
  */
-export function directoryFor(scope: string, staticData: IDataObject): Directory {
-	const stored = staticData[STATE_KEY];
+export function directoryFor(scope: string, staticData: IDataObject, key: string): Directory {
+	const stored = staticData[key];
 	let directory = directories.get(scope);
 	if (!directory || storedRevision(stored) > directory.revision) {
 		directory = liveDirectory(stored) ?? Directory.fromJSON(stored);
@@ -103,22 +108,25 @@ export function directoryFor(scope: string, staticData: IDataObject): Directory 
 	return directory;
 }
 
-/** After a change: static data holds the live directory, and n8n sees it as changed and saves it. */
-export function persist(staticData: IDataObject, directory: Directory): void {
+/** After a change: the directory is newer than any stored copy. */
+export function changed(directory: Directory): void {
 	directory.revision++;
-	staticData[STATE_KEY] = holder(directory);
 }
 
 /**
- * Puts the live directory into static data again when what n8n loaded is older than it, so that
- * the next save writes it. For requests n8n answers after the workflow ("When Last Node Finishes",
- * Respond to Webhook), n8n does not save the static data the node changed: before the execution
- * starts it wraps the same static data object in a new Workflow, which clears its changed flag
- * (packages/cli/src/workflow-runner.ts, run → establishContextForPersistence), and only then
- * saves, if changed. The next request the trigger answers itself (any look-up) saves it.
+ * Puts the live directory into static data when what n8n loaded is older than it; n8n then sees
+ * static data as changed and saves it after the node answered. Called for every request the
+ * trigger answers itself, and not for changes the workflow answers ("When Last Node Finishes",
+ * Respond to Webhook): n8n saves their static data only after the workflow, which loses it on n8n
+ * 2.41 (run → establishContextForPersistence wraps the same static data in a new Workflow first,
+ * clearing its changed flag: packages/cli/src/workflow-runner.ts), and on 2.8 the slow save makes
+ * n8n end the response before the Respond to Webhook node's answer is written
+ * (packages/cli/src/webhooks/webhook-helpers.ts, setupResponseNodePromise). Those changes are
+ * saved with the next request the trigger answers itself, such as the look-up a SCIM client sends
+ * before its next create.
  */
-export function persistIfBehind(staticData: IDataObject, directory: Directory): void {
-	if (storedRevision(staticData[STATE_KEY]) < directory.revision) staticData[STATE_KEY] = holder(directory);
+export function save(staticData: IDataObject, key: string, directory: Directory): void {
+	if (storedRevision(staticData[key]) < directory.revision) staticData[key] = holder(directory);
 }
 
 /** Tests: forget every directory in memory (as a restarted n8n would). */
