@@ -103,7 +103,7 @@ describe('items', () => {
 				user: {
 					userId: id,
 					username: 'alice@example.com',
-					externalId: 'user_alice',
+					userExternalId: 'user_alice',
 					displayName: 'Alice Liddell',
 					givenName: 'Alice',
 					familyName: 'Liddell',
