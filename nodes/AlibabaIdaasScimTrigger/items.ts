@@ -106,7 +106,8 @@ export function toItem(change: Change, directory: Directory, ctx: ItemContext): 
 		if (change.event === 'group.renamed' && change.previous) item.previousGroupName = getAttr(change.previous, 'displayName') as string;
 		if (change.members) item.members = memberRefs(change.members, directory);
 	}
-	item.resource = change.resource;
+	// A copy: the workflow's nodes may change their items in place, and the directory must not change with them.
+	item.resource = JSON.parse(JSON.stringify(change.resource)) as IDataObject;
 	item.request = { method: ctx.method, receivedAt: ctx.receivedAt };
 	return item;
 }

@@ -123,6 +123,12 @@ describe('items', () => {
 		expect(provider.executions.map((e) => e.length)).toEqual([1, 2, 1]);
 	});
 
+	it('a node that changes its item in place does not change the directory', async () => {
+		const created = await post('/Users', { userName: 'nina' });
+		(created.items[0].resource as IDataObject).userName = 'changed-by-a-node';
+		expect((await provider.call({ method: 'GET', path: `/Users/${String(created.body!.id)}` })).body).toMatchObject({ userName: 'nina' });
+	});
+
 	it('group items name the members', async () => {
 		const bob = await post('/Users', { userName: 'bob', displayName: 'Bob' });
 		const group = await post('/Groups', { displayName: 'Eng' });
