@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { simplifyGroup, simplifyUser } from '../AlibabaIdaas/output/simplify';
+import { simpleGroup, simpleUser } from '../AlibabaIdaas/output/shapes';
 import { getAttr, isObject } from './scim/filter';
 import type { Directory } from './scim/idMap';
 import { isActive, memberIds } from './scim/resources';
@@ -49,14 +49,14 @@ function compact(record: Record<string, unknown>): IDataObject {
 }
 
 /**
- * The user in the IDaaS node's simplified shape (simplifyUser: userId, username, displayName,
+ * The user in the IDaaS node's simplified shape (simpleUser in output/shapes.ts: userId, username, displayName,
  * email, phoneNumber, status, userExternalId), plus what SCIM adds (names, title, department,
  * employee number, active).
  */
 export function normalizedUser(user: IDataObject): IDataObject {
 	const name = getAttr(user, 'name');
 	const enterprise = getAttr(user, 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User');
-	const shared = simplifyUser(
+	const shared = simpleUser(
 		compact({
 			userId: user.id,
 			username: getAttr(user, 'userName'),
@@ -85,9 +85,9 @@ function memberRefs(ids: string[], directory: Directory): IDataObject[] {
 	});
 }
 
-/** The group in the IDaaS node's simplified shape (simplifyGroup: groupId, groupName, groupExternalId), with its member IDs. */
+/** The group in the IDaaS node's simplified shape (simpleGroup in output/shapes.ts: groupId, groupName, groupExternalId), with its member IDs. */
 export function normalizedGroup(group: IDataObject): IDataObject {
-	const shared = simplifyGroup(compact({ groupId: group.id, groupName: getAttr(group, 'displayName'), groupExternalId: getAttr(group, 'externalId') }));
+	const shared = simpleGroup(compact({ groupId: group.id, groupName: getAttr(group, 'displayName'), groupExternalId: getAttr(group, 'externalId') }));
 	return { ...shared, memberIds: memberIds(group) };
 }
 
