@@ -29,7 +29,7 @@ const event = (): WireEvent => ({
 const token = (...events: WireEvent[]) => tokenFor(config, ring, INSTANCE, events).token;
 const credential = { applicationId: APP, instanceId: INSTANCE, keySource: 'pasted', jwks: JSON.stringify(ring.jwks()), encryptionSecret: KEY };
 const recorded = (r: Receiver) => String((r.staticData['node:IDaaS Events'] as IDataObject | undefined)?.seenEventIds ?? '').split(',').filter(Boolean);
-const parameters = (options: IDataObject = {}) => ({ events: ['*'], fullPush: 'emit', emitTestEvents: false, simplify: true, options });
+const parameters = (options: Record<string, string> = {}) => ({ events: ['*'], fullPush: 'emit', emitTestEvents: false, simplify: true, options });
 
 let authority: Receiver;
 let processor: Receiver;

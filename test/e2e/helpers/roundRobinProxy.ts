@@ -1,0 +1,47 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports -- development code: runs in plain Node, not inside n8n, and is not in the package */
+/**
+ * The load balancer in front of n8n's webhook processors, as small as it can be: an HTTP proxy on 127.0.0.1 (a free
+ * port) that hands each request to the next target in turn, and counts what each target got. Two requests sent at
+ * once therefore reach two different processors.
+ */
+import { createServer, request, type Server } from 'http';
+import type { AddressInfo } from 'net';
+
+export class RoundRobinProxy {
+	url = '';
+	/** Requests handed to each target, by target URL. */
+	readonly counts = new Map<string, number>();
+	private next = 0;
+	private server?: Server;
+
+	constructor(private readonly targets: string[]) {
+		for (const t of targets) this.counts.set(t, 0);
+	}
+
+	async start(): Promise<this> {
+		this.server = createServer((req, res) => {
+			const target = new URL(this.targets[this.next++ % this.targets.length]);
+			this.counts.set(target.origin, (this.counts.get(target.origin) ?? 0) + 1);
+			const upstream = request(
+				{ host: target.hostname, port: target.port, method: req.method, path: req.url, headers: { ...req.headers, host: target.host } },
+				(answer) => {
+					res.writeHead(answer.statusCode ?? 502, answer.headers);
+					answer.pipe(res);
+				},
+			);
+			upstream.on('error', () => {
+				if (!res.headersSent) res.writeHead(502);
+				res.end();
+			});
+			req.pipe(upstream);
+		});
+		await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+		this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+		return this;
+	}
+
+	async close(): Promise<void> {
+		this.server?.closeAllConnections();
+		await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+	}
+}
