@@ -1,3 +1,4 @@
+import { createHash } from 'crypto';
 import type { IDataObject, IWebhookFunctions } from 'n8n-workflow';
 
 import { EventRejected } from './jose';
@@ -51,25 +52,53 @@ export function claimUrlOf(options: IDataObject): string | undefined {
 	return url.toString();
 }
 
+/**
+ * Answers already given, per delivery token: a processor whose question timed out asks again with
+ * the same token and gets the same answer, instead of "duplicate" for events it was granted but
+ * never heard about (which would lose them). Bounded, oldest forgotten first.
+ */
+const answered = new Map<string, string[]>();
+const MAX_ANSWERS = 10_000;
+
 /** The deciding instance: the claimed IDs that belong to the verified token and were not seen before. */
 export function answerClaim(scope: string, staticData: IDataObject, request: ClaimRequest, tokenEventIds: readonly string[], limit: number): ClaimAnswer {
+	const key = `${scope}:${createHash('sha256').update(request.event).digest('base64url')}`;
+	const earlier = answered.get(key);
+	if (earlier) return { fresh: earlier };
 	const inToken = new Set(tokenEventIds);
 	const asked = request.claim.filter((id): id is string => typeof id === 'string' && inToken.has(id));
-	return { fresh: [...claimNew(scope, staticData, asked, limit)] };
+	const fresh = [...claimNew(scope, staticData, asked, limit)];
+	answered.set(key, fresh);
+	if (answered.size > MAX_ANSWERS) answered.delete(answered.keys().next().value as string);
+	return { fresh };
 }
 
+/** Tests: forget the answers given (as a restarted n8n would). */
+export function clearClaimAnswers(): void {
+	answered.clear();
+}
+
+/** IDaaS waits 10 s for an answer: two questions of at most 4 s each leave time to answer it. */
+const ATTEMPTS = 2;
+const ATTEMPT_TIMEOUT_MS = 4000;
+
 /**
- * A processor: asks the deciding instance which of `eventIds` are new. Any failure (unreachable,
- * timeout, an answer of the wrong shape) refuses the delivery with 500, which IDaaS retries:
- * nothing starts that was not decided.
+ * A processor: asks the deciding instance which of `eventIds` are new, a second time with the
+ * same token if the first question got no answer. Any failure after that (unreachable, timeout,
+ * an answer of the wrong shape) refuses the delivery with 500, which IDaaS retries: nothing
+ * starts that was not decided.
  */
 export async function claimRemotely(this: IWebhookFunctions, url: string, token: string, eventIds: readonly string[]): Promise<Set<string>> {
 	if (eventIds.length === 0) return new Set();
 	let answer: unknown;
-	try {
-		answer = await this.helpers.httpRequest({ method: 'POST', url, body: { event: token, claim: eventIds }, json: true, timeout: 5000 });
-	} catch (error) {
-		throw new EventRejected(`The Claim URL did not answer: ${(error as Error).message}`.slice(0, 300), 500);
+	for (let attempt = 1; ; attempt++) {
+		try {
+			answer = await this.helpers.httpRequest({ method: 'POST', url, body: { event: token, claim: eventIds }, json: true, timeout: ATTEMPT_TIMEOUT_MS });
+			break;
+		} catch (error) {
+			if (attempt < ATTEMPTS) continue;
+			throw new EventRejected(`The Claim URL did not answer: ${(error as Error).message}`.slice(0, 300), 500);
+		}
 	}
 	const fresh = (answer as Partial<ClaimAnswer> | undefined)?.fresh;
 	if (!Array.isArray(fresh)) throw new EventRejected('The Claim URL answered without a list of fresh event IDs', 500);

@@ -2,7 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { tokenFor, type PushConfig, type WireEvent } from '../../emulator/events/delivery';
 import { KeyRing } from '../../emulator/events/keys';
-import { claimUrlOf } from '../../nodes/AlibabaIdaasEventTrigger/claim';
+import { answerClaim, claimRemotely, claimUrlOf } from '../../nodes/AlibabaIdaasEventTrigger/claim';
 import { Receiver } from './receiver';
 
 /**
@@ -94,4 +94,33 @@ test('the Claim URL option: empty for a single n8n, otherwise http(s) without us
 	for (const bad of ['n8n-main:5678', 'ftp://n8n-main/x', 'https://user:pw@n8n-main/x']) {
 		expect(() => claimUrlOf({ claimUrl: bad })).toThrow(/Claim URL must be an http/);
 	}
+});
+
+test('a question asked again with the same token gets the same answer; another token for the same event gets none', () => {
+	const a = event();
+	const first = token(a);
+	const data: IDataObject = {};
+	expect(answerClaim('wf:node:webhook', data, { event: first, claim: [a.eventId] }, [a.eventId], 100)).toEqual({ fresh: [a.eventId] });
+	// The processor's first question timed out after the decision: asking again must not turn a grant into a duplicate.
+	expect(answerClaim('wf:node:webhook', data, { event: first, claim: [a.eventId] }, [a.eventId], 100)).toEqual({ fresh: [a.eventId] });
+	// IDaaS's own retry carries a new token: the event is a duplicate.
+	expect(answerClaim('wf:node:webhook', data, { event: token(a), claim: [a.eventId] }, [a.eventId], 100)).toEqual({ fresh: [] });
+});
+
+test('a processor asks a second time with the same token when the first question fails, then gives up with 500', async () => {
+	const bodies: unknown[] = [];
+	let failures = 1;
+	const ctx = {
+		helpers: {
+			httpRequest: async (options: IDataObject) => {
+				bodies.push(options.body);
+				if (failures-- > 0) throw new Error('timeout of 4000ms exceeded');
+				return { fresh: ['x', 'not-asked'] };
+			},
+		},
+	} as never;
+	expect([...(await claimRemotely.call(ctx, 'http://main/x', 'tok', ['x', 'y']))]).toEqual(['x']);
+	expect(bodies).toEqual([{ event: 'tok', claim: ['x', 'y'] }, { event: 'tok', claim: ['x', 'y'] }]);
+	failures = 2;
+	await expect(claimRemotely.call(ctx, 'http://main/x', 'tok', ['x'])).rejects.toMatchObject({ status: 500, message: expect.stringContaining('did not answer') });
 });

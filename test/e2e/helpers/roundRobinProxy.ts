@@ -1,8 +1,9 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-imports -- development code: runs in plain Node, not inside n8n, and is not in the package */
 /**
  * The load balancer in front of n8n's webhook processors, as small as it can be: an HTTP proxy on 127.0.0.1 (a free
- * port) that hands each request to the next target in turn, and counts what each target got. Two requests sent at
- * once therefore reach two different processors.
+ * port) that hands each request to the next target in turn, and counts what each target got. A request with the
+ * header x-e2e-target: <index> goes to that target instead: the test's two copies of one event sent at once reach
+ * two different processors however many other requests are in flight.
  */
 import { createServer, request, type Server } from 'http';
 import type { AddressInfo } from 'net';
@@ -20,7 +21,9 @@ export class RoundRobinProxy {
 
 	async start(): Promise<this> {
 		this.server = createServer((req, res) => {
-			const target = new URL(this.targets[this.next++ % this.targets.length]);
+			const pinned = Number(req.headers['x-e2e-target']);
+			const index = Number.isInteger(pinned) && pinned >= 0 ? pinned % this.targets.length : this.next++ % this.targets.length;
+			const target = new URL(this.targets[index]);
 			this.counts.set(target.origin, (this.counts.get(target.origin) ?? 0) + 1);
 			const upstream = request(
 				{ host: target.hostname, port: target.port, method: req.method, path: req.url, headers: { ...req.headers, host: target.host } },
