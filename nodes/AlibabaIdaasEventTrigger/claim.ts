@@ -91,15 +91,17 @@ const ATTEMPT_TIMEOUT_MS = 4000;
 export async function claimRemotely(this: IWebhookFunctions, url: string, token: string, eventIds: readonly string[]): Promise<Set<string>> {
 	if (eventIds.length === 0) return new Set();
 	let answer: unknown;
-	for (let attempt = 1; ; attempt++) {
+	let failure: unknown;
+	for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
 		try {
 			answer = await this.helpers.httpRequest({ method: 'POST', url, body: { event: token, claim: eventIds }, json: true, timeout: ATTEMPT_TIMEOUT_MS });
+			failure = undefined;
 			break;
 		} catch (error) {
-			if (attempt < ATTEMPTS) continue;
-			throw new EventRejected(`The Claim URL did not answer: ${(error as Error).message}`.slice(0, 300), 500);
+			failure = error;
 		}
 	}
+	if (failure !== undefined) throw new EventRejected(`The Claim URL did not answer: ${String((failure as Error)?.message ?? failure)}`.slice(0, 300), 500);
 	const fresh = (answer as Partial<ClaimAnswer> | undefined)?.fresh;
 	if (!Array.isArray(fresh)) throw new EventRejected('The Claim URL answered without a list of fresh event IDs', 500);
 	const asked = new Set(eventIds);
