@@ -78,9 +78,15 @@ export function clearClaimAnswers(): void {
 	answered.clear();
 }
 
-/** IDaaS waits 10 s for an answer: two questions of at most 4 s each leave time to answer it. */
+/**
+ * How long a processor waits for the decision: far longer than the 10 s IDaaS waits for its
+ * answer, on purpose. A decision the processor stopped waiting for may have granted the event,
+ * and IDaaS's retry would then be answered duplicate: the event lost. Waiting instead, the
+ * processor starts the event late; IDaaS, having given up on that answer, retries, and the retry
+ * is answered duplicate. A second question with the same token gets the same answer (answerClaim).
+ */
 const ATTEMPTS = 2;
-const ATTEMPT_TIMEOUT_MS = 4000;
+const ATTEMPT_TIMEOUT_MS = 30_000;
 
 /**
  * A processor: asks the deciding instance which of `eventIds` are new, a second time with the
