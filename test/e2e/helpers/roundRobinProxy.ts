@@ -12,6 +12,13 @@ export class RoundRobinProxy {
 	url = '';
 	/** Requests handed to each target, by target URL. */
 	readonly counts = new Map<string, number>();
+	/**
+	 * Every answer a target gave, read to the end even when the client stopped waiting for it (as IDaaS does after
+	 * 10 s): what the processors decided, whoever heard it.
+	 */
+	readonly answers: Array<{ target: string; status: number; body: string }> = [];
+	/** Requests handed on and not yet answered. */
+	inFlight = 0;
 	private next = 0;
 	private server?: Server;
 
@@ -25,15 +32,27 @@ export class RoundRobinProxy {
 			const index = Number.isInteger(pinned) && pinned >= 0 ? pinned % this.targets.length : this.next++ % this.targets.length;
 			const target = new URL(this.targets[index]);
 			this.counts.set(target.origin, (this.counts.get(target.origin) ?? 0) + 1);
+			this.inFlight++;
+			let done = false;
+			const finish = (status: number, body: string) => {
+				if (done) return;
+				done = true;
+				this.inFlight--;
+				this.answers.push({ target: target.origin, status, body });
+			};
 			const upstream = request(
 				{ host: target.hostname, port: target.port, method: req.method, path: req.url, headers: { ...req.headers, host: target.host } },
 				(answer) => {
-					res.writeHead(answer.statusCode ?? 502, answer.headers);
+					const chunks: Buffer[] = [];
+					answer.on('data', (c: Buffer) => chunks.push(c));
+					answer.on('end', () => finish(answer.statusCode ?? 502, Buffer.concat(chunks).toString('utf8')));
+					if (!res.destroyed) res.writeHead(answer.statusCode ?? 502, answer.headers);
 					answer.pipe(res);
 				},
 			);
 			upstream.on('error', () => {
-				if (!res.headersSent) res.writeHead(502);
+				finish(502, '');
+				if (!res.headersSent && !res.destroyed) res.writeHead(502);
 				res.end();
 			});
 			req.pipe(upstream);
