@@ -9,6 +9,7 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { accept, emptyAnswer, FAILED, refuse, SKIPPED, SUCCESS } from './answer';
+import { answerClaim, claimRemotely, claimUrlOf, isClaimRequest } from './claim';
 import { describeCode, EVENT_TYPES, type EventType } from './eventTypes';
 import { type ItemContext, toItem } from './items';
 import { EventRejected } from './jose';
@@ -106,6 +107,15 @@ export class AlibabaIdaasEventTrigger implements INodeType {
 				default: {},
 				options: [
 					{
+						displayName: 'Claim URL',
+						name: 'claimUrl',
+						type: 'string',
+						default: '',
+						placeholder: 'http://n8n-main:5678/webhook/…/idaas-events',
+						description:
+							'Only for queue mode with several webhook processors: this trigger\'s Production URL on the main instance, as the processors reach it. Every processor asks it which events are new, so that no event starts twice. Leave empty for a single n8n.',
+					},
+					{
 						displayName: 'Clock Skew (Seconds)',
 						name: 'clockSkew',
 						type: 'number',
@@ -159,9 +169,14 @@ export class AlibabaIdaasEventTrigger implements INodeType {
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		let options;
+		let claimUrl;
 		let received;
+		const body = this.getBodyData();
+		const scope = `${this.getWorkflow().id ?? ''}:${this.getNode().id}:${this.getMode()}`;
 		try {
-			options = readOptions(this.getNodeParameter('options', {}) as IDataObject);
+			const raw = this.getNodeParameter('options', {}) as IDataObject;
+			options = readOptions(raw);
+			claimUrl = claimUrlOf(raw);
 			const credentials = await this.getCredentials('alibabaIdaasEventsApi');
 			received = await receive.call(this, credentials, {
 				skewSeconds: options.skewSeconds,
@@ -172,6 +187,12 @@ export class AlibabaIdaasEventTrigger implements INodeType {
 			return refuse(this, error instanceof EventRejected ? error : new EventRejected('The event could not be processed', 500));
 		}
 		const { data } = received;
+		if (isClaimRequest(body)) {
+			// Another processor asks which of this verified delivery's events are new: decided here, nothing starts here.
+			const ids = data.events.map((e) => e.eventId);
+			this.getResponseObject().status(200).json(answerClaim(scope, this.getWorkflowStaticData('node'), body, ids, options.rememberedEvents));
+			return { noWebhookResponse: true };
+		}
 		const wanted = wantedBy(
 			this.getNodeParameter('events', [ALL]) as string[],
 			this.getNodeParameter('fullPush', 'emit') === 'emit',
@@ -197,13 +218,15 @@ export class AlibabaIdaasEventTrigger implements INodeType {
 		// failed and not recorded; the others go ahead.
 		const built = new Map<RawEvent, IDataObject | Error>();
 		for (const event of chosen) built.set(event, buildItem(event, ctx));
-		const scope = `${this.getWorkflow().id ?? ''}:${this.getNode().id}:${this.getMode()}`;
-		const fresh = claimNew(
-			scope,
-			this.getWorkflowStaticData('node'),
-			chosen.filter((event) => !(built.get(event) instanceof Error)).map((e) => e.eventId),
-			options.rememberedEvents,
-		);
+		const claimable = chosen.filter((event) => !(built.get(event) instanceof Error)).map((e) => e.eventId);
+		let fresh: Set<string>;
+		try {
+			fresh = claimUrl
+				? await claimRemotely.call(this, claimUrl, String((body as IDataObject).event), claimable)
+				: claimNew(scope, this.getWorkflowStaticData('node'), claimable, options.rememberedEvents);
+		} catch (error) {
+			return refuse(this, error instanceof EventRejected ? error : new EventRejected('The event could not be processed', 500));
+		}
 		const items: IDataObject[] = [];
 		for (const event of chosen) {
 			const item = built.get(event)!;

@@ -14,8 +14,9 @@ import type { IDataObject } from 'n8n-workflow';
  *   concurrent requests do not erase each other's IDs.
  *
  * Bounded: the newest `limit` IDs are kept, each as a 12-character hash (72 bits), oldest
- * forgotten first. Across several webhook processes (queue mode with webhook workers) each
- * keeps its own memory, and duplicates are caught only once their static data was saved.
+ * forgotten first. Across several webhook processes (queue mode with webhook processors) each
+ * keeps its own memory and static data cannot decide between them: the Claim URL option has one
+ * instance keep the ledger for all of them (claim.ts).
  */
 
 export const DEFAULT_LIMIT = 10_000;

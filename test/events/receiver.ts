@@ -6,6 +6,7 @@ import { Workflow } from 'n8n-workflow';
 
 import { AlibabaIdaasEventsApi } from '../../credentials/AlibabaIdaasEventsApi.credentials';
 import type { AlibabaIdaasEventTrigger as TriggerClass } from '../../nodes/AlibabaIdaasEventTrigger/AlibabaIdaasEventTrigger.node';
+import { clearClaimAnswers } from '../../nodes/AlibabaIdaasEventTrigger/claim';
 import { clearKeyCache } from '../../nodes/AlibabaIdaasEventTrigger/jwks';
 import { clearLedgers } from '../../nodes/AlibabaIdaasEventTrigger/ledger';
 import { TestCredentialsHelper } from '../harness/credentialsHelper';
@@ -62,6 +63,7 @@ export class Receiver {
 	restart(): void {
 		clearLedgers();
 		clearKeyCache();
+		clearClaimAnswers();
 	}
 
 	items(): IDataObject[] {

@@ -334,9 +334,9 @@ export class N8nSandbox {
 
 	/**
 	 * `n8n start`, or with command 'worker' a queue-mode worker (`args` e.g. --concurrency), which serves no HTTP and
-	 * is ready when it logs so.
+	 * is ready when it logs so, or with 'webhook' a queue-mode webhook processor (production webhooks only).
 	 */
-	async startServer({ timeoutMs = 180_000, command = 'start' as 'start' | 'worker', args = [] as string[] } = {}): Promise<void> {
+	async startServer({ timeoutMs = 180_000, command = 'start' as 'start' | 'worker' | 'webhook', args = [] as string[] } = {}): Promise<void> {
 		const p = spawn(this.paths.node, [this.paths.cli, command, ...args], {
 			cwd: this.userFolder,
 			env: this.env(),
@@ -358,6 +358,7 @@ export class N8nSandbox {
 			async () => {
 				if (p.exitCode !== null) throw new Error(`n8n ${command} exited ${p.exitCode}:\n${this.serverLog.slice(-5000)}`);
 				if (command === 'worker') return /n8n worker is now ready/.test(sinceStart());
+				if (command === 'webhook') return /Webhook listener waiting for requests/.test(sinceStart()) && (await fetch(`${this.baseUrl}/healthz`)).ok;
 				// /healthz answers long before the REST routes and /types exist ("n8n is starting up");
 				// the editor line is logged once everything is served.
 				return /Editor is now accessible via/.test(sinceStart()) && (await fetch(`${this.baseUrl}/rest/settings`)).ok;

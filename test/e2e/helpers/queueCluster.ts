@@ -22,6 +22,8 @@ export interface ExecutionRecord {
 
 export class QueueCluster {
 	readonly workers: N8nSandbox[] = [];
+	/** `n8n webhook` processes: production webhooks only, their executions queued for the workers. */
+	readonly webhookProcessors: N8nSandbox[] = [];
 	main!: N8nSandbox;
 
 	private constructor(
@@ -36,7 +38,12 @@ export class QueueCluster {
 	 */
 	static async start(
 		paths: N8nPaths,
-		{ workers = 2, concurrency = 3, prepare = async () => {} }: { workers?: number; concurrency?: number; prepare?: (main: N8nSandbox) => Promise<void> } = {},
+		{
+			workers = 2,
+			concurrency = 3,
+			webhookProcessors = 0,
+			prepare = async () => {},
+		}: { workers?: number; concurrency?: number; webhookProcessors?: number; prepare?: (main: N8nSandbox) => Promise<void> } = {},
 	): Promise<QueueCluster> {
 		const bin = ensureQueueServices();
 		const cluster = new QueueCluster(paths, await startPostgres(bin), await startRedis(bin));
@@ -46,6 +53,8 @@ export class QueueCluster {
 			await cluster.main.startServer();
 			for (let i = 1; i <= workers; i++) cluster.workers.push(await cluster.sandbox(`worker-${i}`));
 			await Promise.all(cluster.workers.map((w) => cluster.startWorker(w, concurrency)));
+			for (let i = 1; i <= webhookProcessors; i++) cluster.webhookProcessors.push(await cluster.sandbox(`webhook-${i}`));
+			await Promise.all(cluster.webhookProcessors.map((w) => w.startServer({ command: 'webhook' })));
 		} catch (error) {
 			await cluster.stop();
 			throw error;
@@ -152,10 +161,11 @@ export class QueueCluster {
 
 	/** Each process's log, for a failed run: test/e2e/.artifacts/queue-<name>.log. */
 	saveLogs(dir: string): void {
-		for (const sb of [this.main, ...this.workers]) if (sb) writeFileSync(join(dir, `${sb.label}.log`), sb.serverLog);
+		for (const sb of [this.main, ...this.workers, ...this.webhookProcessors]) if (sb) writeFileSync(join(dir, `${sb.label}.log`), sb.serverLog);
 	}
 
 	async stop(): Promise<void> {
+		for (const w of this.webhookProcessors) await w.dispose();
 		for (const w of this.workers) await w.dispose();
 		await this.main?.dispose();
 		await this.redis.stop();

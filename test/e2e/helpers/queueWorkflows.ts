@@ -12,7 +12,7 @@ export const WORKER_KEY = 'worker';
 const RECORD_WORKER = 'Record worker';
 
 /** Inserts the Execution Data node between `after` and what `after` fed. */
-function withWorkerRecord(workflow: any, after: string): any {
+export function withWorkerRecord(workflow: any, after: string): any {
 	const copy = JSON.parse(JSON.stringify(workflow));
 	const from = copy.nodes.find((n: any) => n.name === after);
 	copy.nodes.push({
