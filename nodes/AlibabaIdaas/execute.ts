@@ -3,7 +3,7 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import type { FollowUpCalls, Lookups, OperationSpec } from './catalog';
 import { OperationOutcomeError, catalogOp } from './catalog';
-import { NAMES_VERSION } from './description/properties';
+import { NAMES_VERSION } from './catalog';
 import { recordItem, responseItem } from './output/items';
 import { namedRecords, namedWriteItems } from './output/names';
 import { directoryNames } from './request/directoryNames';

@@ -14,7 +14,7 @@ import { byEmail, byId, byUsername, expr, fromList, json, node, startEnv } from 
  * text, one time format, the upsert's name and items, password settings sent only as set, and
  * updates that would change nothing refused before any request.
  */
-import { NAMES_VERSION } from '../../nodes/AlibabaIdaas/description/properties';
+import { NAMES_VERSION } from '../../nodes/AlibabaIdaas/catalog';
 
 let env: Env;
 beforeAll(async () => (env = await startEnv()));

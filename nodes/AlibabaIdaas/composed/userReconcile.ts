@@ -2,13 +2,13 @@ import type { IDataObject, INodeExecutionData, INodeProperties } from 'n8n-workf
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { OperationSpec, ParamSpec } from '../catalog';
-import { catalogOp } from '../catalog';
+import { catalogOp, labelOf } from '../catalog';
 import { ouIdField } from '../catalog/params';
 import { fieldProperty, operationFields } from '../description/properties';
 import type { ExecutionState } from '../execute';
 import type { PreparedRequest } from '../request/build';
 import { readValues } from '../request/read';
-import { checked, isBlank, labelOf, normalizeValue, requiredWithMet } from '../request/validation';
+import { checked, isBlank, normalizeValue, requiredWithMet } from '../request/validation';
 import { mapWithConcurrency } from '../transport/concurrency';
 import type { Access, GroupChanges, Rule } from './accessRules';
 import { accessOf, accessRulesField, applyGroupChanges, groupChanges, readRules } from './accessRules';

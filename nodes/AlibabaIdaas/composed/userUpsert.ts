@@ -2,11 +2,11 @@ import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { OperationSpec, ParamSpec } from '../catalog';
-import { catalogOp } from '../catalog';
-import { collectionOf, operationFields, showFor } from '../description/properties';
+import { catalogOp, collectionOf, labelOf } from '../catalog';
+import { operationFields, showFor } from '../description/properties';
 import type { ExecutionState } from '../execute';
 import { readValues } from '../request/read';
-import { isBlank, labelOf } from '../request/validation';
+import { isBlank } from '../request/validation';
 import { accessOf, accessRulesField, applyGroupChanges, groupChanges, readRules } from './accessRules';
 import type { ComposedOperation, UpsertTarget } from './upsert';
 import { catalogParam, createOrGet, differingFields, patchChanges, upsertItem, upsertOption } from './upsert';

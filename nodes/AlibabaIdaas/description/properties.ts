@@ -1,48 +1,31 @@
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
 import type { OperationSpec, ParamSpec, Resource } from '../catalog';
-import { ID_PREFIX, isPamOperation, operationsOf, pamTokenDefault } from '../catalog';
-import { labelOf } from '../request/validation';
+import {
+	BEARER_FIELDS,
+	ID_PREFIX,
+	PAM_TOKEN_SOURCE,
+	PICKER_VERSION,
+	collectionOf,
+	isLocatorListParam,
+	isLocatorParam,
+	isPamOperation,
+	isSimplifiable,
+	labelOf,
+	operationsOf,
+	pamTokenDefault,
+	placementOf,
+} from '../catalog';
 import type { LocatorKind } from './locatorField';
-import { isLocatorListParam, isLocatorParam } from '../request/locators';
 import { locatorListProperty, locatorProperty } from './locatorField';
 import type { ToolText } from './toolText';
 import { describedIn, toolText } from './toolText';
 
 /**
  * n8n properties generated from the catalog, so that a new catalog entry shows up in the editor
- * with its fields, labels, checks and pickers without a hand-written description.
- *
- * Where a parameter goes: required, `prominent` and conditionally required ones (`grant_type=…`)
- * at the top level; the rest in one collection per operation (Update Fields for PATCH, Filters for
- * lists, Additional Fields otherwise). Paging parameters are replaced by Return All / Limit, and
- * OAuth client credentials come from the credential.
+ * with its fields, labels, checks and pickers without a hand-written description. Where each
+ * parameter goes is the catalog's placement (catalog/placement.ts).
  */
-
-/** Node version 1.1: ID-list fields are pickers (1 had comma-separated text) and resources open on a read. */
-export const PICKER_VERSION = 1.1;
-
-/** Node version 1.2: Add Users and Remove Users give one item per user, with the user's and the group's names. */
-export const NAMES_VERSION = 1.2;
-
-const PAGING = new Set(['pageNumber', 'pageSize', 'nextToken', 'maxResults']);
-
-/** The node field holding the end-user token for operations that act with it (not the app's token). */
-export const BEARER_FIELDS = {
-	userBearer: {
-		name: 'userAccessToken',
-		displayName: 'User Access Token',
-		description: "The signed-in user's access token (from an authorization code or device flow), sent as the bearer token. Map it from an earlier node with an expression.",
-	},
-	pamBearer: {
-		name: 'accessToken',
-		displayName: 'Access Token',
-		description: "An access token with the operation's PAM scope, sent as the bearer token. Map it from an earlier node with an expression (e.g. a Generate by Authorization Server step).",
-	},
-} as const;
-
-/** A PAM operation's Token choice (catalog PamTokenSource). */
-export const PAM_TOKEN_SOURCE = { name: 'tokenSource', displayName: 'Token' } as const;
 
 // In alphabetical order, as n8n's UI guidelines ask; the default is the PAM client token.
 const PAM_TOKEN_OPTIONS: INodePropertyOptions[] = [
@@ -84,21 +67,6 @@ function pamTokenFields(op: OperationSpec): INodeProperties[] {
 			displayOptions: { show: { ...display.show, [PAM_TOKEN_SOURCE.name]: ['field'] } },
 		},
 	];
-}
-
-export type Placement = 'top' | 'collection' | 'skip';
-
-export function placementOf(op: OperationSpec, param: ParamSpec): Placement {
-	if (op.pagination && PAGING.has(param.name)) return 'skip';
-	if (param.fromCredential) return 'skip';
-	if (param.required || param.prominent || param.requiredWith?.includes('=')) return 'top';
-	return 'collection';
-}
-
-export function collectionOf(op: OperationSpec): { name: string; displayName: string } {
-	if (op.method === 'PATCH') return { name: 'updateFields', displayName: 'Update Fields' };
-	if (op.response === 'list') return { name: 'filters', displayName: 'Filters' };
-	return { name: 'additionalFields', displayName: 'Additional Fields' };
 }
 
 export function showFor(op: { resource: string; operation: string }) {
@@ -307,11 +275,6 @@ export function simplifyProperty(ops: ReadonlyArray<{ resource: string; operatio
 		description: 'Whether to return a simplified version of the response instead of the raw data',
 		displayOptions: { show: { resource: [resource], operation: ops.map((op) => op.operation) } },
 	};
-}
-
-/** Whether an operation returns user, OU or group records that Simplify applies to. */
-export function isSimplifiable(op: OperationSpec): boolean {
-	return op.subject !== undefined && (op.response === 'list' || (op.response === 'object' && op.responseKey === undefined));
 }
 
 /** An operation composed of several catalog calls (an upsert): its picker entry and its fields. */

@@ -1,9 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import type { IdKind, OperationSpec, ParamSpec, Resource } from '../catalog';
-import { ID_NOUN, ID_PREFIX } from '../catalog';
-import { labelOf, withArticle } from '../request/validation';
-import { placementOf } from './properties';
+import { ID_NOUN, ID_PREFIX, labelOf, placementOf, withArticle } from '../catalog';
 
 /**
  * What an AI agent's model reads about each operation, written from the catalog in this one place.

@@ -2,7 +2,7 @@ import type { INode } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { IdKind, ParamSpec, TextFormat } from '../catalog';
-import { ID_NOUN, ID_PREFIX } from '../catalog';
+import { ID_NOUN, ID_PREFIX, labelOf, withArticle } from '../catalog';
 import { CredentialConfigError } from '../transport/endpoint';
 
 /**
@@ -75,22 +75,6 @@ const FORMATS: Record<TextFormat, { pattern: RegExp; hint: string }> = {
 	username: { pattern: /^[A-Za-z0-9_.@-]+$/, hint: 'letters, digits and _ . @ - only' },
 };
 
-const labels = new WeakMap<ParamSpec, string>();
-
-/** The editor label of a parameter; cached, as it is asked for every value of every item. */
-export function labelOf(param: ParamSpec): string {
-	let label = labels.get(param);
-	if (label === undefined) {
-		const words = (param.displayName ?? param.name)
-			.replace(/_/g, ' ')
-			.replace(/([a-z])([A-Z])/g, '$1 $2')
-			.replace(/\bId\b/g, 'ID');
-		label = param.displayName ?? words.charAt(0).toUpperCase() + words.slice(1);
-		labels.set(param, label);
-	}
-	return label;
-}
-
 /** Whether a value counts as "not given" (n8n leaves empty strings for untouched fields). */
 export function isBlank(value: unknown): boolean {
 	return (
@@ -99,12 +83,6 @@ export function isBlank(value: unknown): boolean {
 		(typeof value === 'string' && value.trim() === '') ||
 		(Array.isArray(value) && value.length === 0)
 	);
-}
-
-/** "a group", "an organizational unit". */
-export function withArticle(noun: string): string {
-	// "a user": the u of user sounds like a consonant; the other ID nouns start with a, i or o.
-	return `${/^[aeio]/i.test(noun) ? 'an' : 'a'} ${noun}`;
 }
 
 function describe(value: unknown): string {
