@@ -23,7 +23,7 @@ import { getGroups } from './listSearch/getGroups';
 import { getOrganizationalUnits } from './listSearch/getOrganizationalUnits';
 import { getUsers } from './listSearch/getUsers';
 import { errorJson } from './output/items';
-import { IdaasClient } from './transport/client';
+import { IdaasClient } from './request/client';
 import { mapWithConcurrency } from './transport/concurrency';
 import { CONCURRENCY_CAP } from './transport/limiter';
 

@@ -10,7 +10,7 @@ import { directoryNames } from './request/directoryNames';
 import { NodeParameters } from './request/parameters';
 import type { ItemContext, ItemRequest } from './request/read';
 import { readRequest } from './request/read';
-import type { IdaasClient } from './transport/client';
+import type { IdaasClient } from './request/client';
 import { clock } from './transport/clock';
 import { CREDENTIAL_TYPE } from './transport/context';
 

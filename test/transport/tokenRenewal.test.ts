@@ -2,7 +2,7 @@
 import type { ICredentialDataDecryptedObject, ICredentialsDecrypted, INode } from 'n8n-workflow';
 import * as workflow from 'n8n-workflow';
 
-import type { HttpRequest } from '../../nodes/AlibabaIdaas/request/build';
+import type { HttpRequest } from '../../nodes/AlibabaIdaas/transport/request';
 import type { IdaasContext } from '../../nodes/AlibabaIdaas/transport/context';
 import type { Exchanged, Exchanges, NotSent } from '../../nodes/AlibabaIdaas/transport/exchange';
 import { TokenSession } from '../../nodes/AlibabaIdaas/transport/tokenRenewal';

@@ -4,7 +4,7 @@ import type { OperationSpec, ParamSpec, Resource } from '../catalog';
 import type { ExtraOperation } from '../description/properties';
 import type { ExecutionState } from '../execute';
 import { publicValues } from '../output/items';
-import type { IdaasClient } from '../transport/client';
+import type { IdaasClient } from '../request/client';
 import { isBlank } from '../request/validation';
 
 /**

@@ -2,7 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { PATH_SEPARATOR, catalogOp } from '../catalog';
-import type { IdaasClient } from '../transport/client';
+import type { IdaasClient } from './client';
 
 /**
  * Organizational units and groups named the way an HR sheet names them ("Sales",

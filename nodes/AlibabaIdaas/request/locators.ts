@@ -3,7 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import type { ParamSpec } from '../catalog';
 import { EMAIL_REGEX, NAME_MODE, catalogOp, labelOf } from '../catalog';
-import type { IdaasClient } from '../transport/client';
+import type { IdaasClient } from './client';
 import { directoryNames } from './directoryNames';
 import { isBlank } from './validation';
 

@@ -13,7 +13,7 @@ import {
 	pamTokenDefault,
 	placementOf,
 } from '../catalog';
-import type { IdaasClient } from '../transport/client';
+import type { IdaasClient } from './client';
 import type { PreparedRequest } from './build';
 import { prepareRequest } from './build';
 import { resolveLocator, resolveLocatorList } from './locators';

@@ -1,7 +1,7 @@
 import type { ICredentialDataDecryptedObject, ICredentialsDecrypted, INode } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
-import type { HttpRequest } from '../request/build';
+import type { HttpRequest } from './request';
 import type { Exchanged, Exchanges, NotSent, Sender } from './exchange';
 import { isTokenRejected, parseErrorResponse } from './errors';
 import type { IdaasContext } from './context';
