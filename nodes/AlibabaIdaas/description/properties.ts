@@ -12,14 +12,11 @@ import {
 	isPamOperation,
 	isSimplifiable,
 	labelOf,
-	operationsOf,
 	pamTokenDefault,
 	placementOf,
 } from '../catalog';
 import type { LocatorKind } from './locatorField';
 import { locatorListProperty, locatorProperty } from './locatorField';
-import type { ToolText } from './toolText';
-import { describedIn, toolText } from './toolText';
 
 /**
  * n8n properties generated from the catalog, so that a new catalog entry shows up in the editor
@@ -277,10 +274,21 @@ export function simplifyProperty(ops: ReadonlyArray<{ resource: string; operatio
 	};
 }
 
-/** An operation composed of several catalog calls (an upsert): its picker entry and its fields. */
-export interface ExtraOperation {
+/**
+ * An operation as the editor shows it: its picker entry, its fields (with their displayOptions) and
+ * what an AI agent's model reads about it; `api` when it is one catalog operation.
+ */
+export interface DescribedOperation {
+	resource: Resource;
 	option: { name: string; value: string; description: string; action: string };
 	fields: readonly INodeProperties[];
+	toolText: string;
+	api?: OperationSpec;
+}
+
+/** Everything one catalog operation shows: its fields, Return All and Limit for a list, its secrets' opt-in. */
+export function apiOperationFields(op: OperationSpec): INodeProperties[] {
+	return [...operationFields(op), ...(op.pagination ? returnAllAndLimit(op) : []), ...secretsOptIn(op)];
 }
 
 /** Whether an operation only reads (a safe default: a tool dropped onto an agent as it is must not write). */
@@ -288,18 +296,19 @@ function isRead(op: OperationSpec): boolean {
 	return op.method === 'GET';
 }
 
+/** The catalog operations among a resource's operations. */
+function apiOperationsOf(operations: readonly DescribedOperation[]): OperationSpec[] {
+	return operations.flatMap(({ api }) => (api ? [api] : []));
+}
+
 /**
- * The operation pickers of a resource: catalog operations plus composed ones. Node version 1 keeps
- * its first operation as the default (n8n does not store a parameter left at its default, so saved
- * workflows rely on it); from 1.1 the default is the resource's first read where the first
- * operation writes.
+ * The operation pickers of a resource, from its operations. Node version 1 keeps its first catalog
+ * operation as the default (n8n does not store a parameter left at its default, so saved workflows
+ * rely on it); from 1.1 the default is the resource's first read where the first operation writes.
  */
-export function operationPickers(resource: Resource, extras: readonly ExtraOperation[] = []): INodeProperties[] {
-	const ops = operationsOf(resource);
-	const options: INodePropertyOptions[] = [
-		...ops.map((op) => ({ name: op.displayName, value: op.operation, description: op.description, action: op.panelText })),
-		...extras.map((extra) => extra.option),
-	].sort((a, b) => a.name.localeCompare(b.name));
+export function operationPickers(resource: Resource, operations: readonly DescribedOperation[]): INodeProperties[] {
+	const ops = apiOperationsOf(operations);
+	const options: INodePropertyOptions[] = operations.map(({ option }) => option).sort((a, b) => a.name.localeCompare(b.name));
 	const picker = (operation: string, version?: INodeProperties['displayOptions']): INodeProperties => ({
 		displayName: 'Operation',
 		name: 'operation',
@@ -316,25 +325,11 @@ export function operationPickers(resource: Resource, extras: readonly ExtraOpera
 		: [picker(first.operation, { show: { '@version': [1] } }), picker(read.operation, { show: { '@version': [{ _cnd: { gte: PICKER_VERSION } }] } })];
 }
 
-/** What a model reads about each operation of a resource, composed ones included (toolText.ts). */
-export function toolTexts(resource: Resource, extras: readonly ExtraOperation[] = []): ToolText[] {
-	return [
-		...operationsOf(resource).map((op) => ({ resource, operation: op.operation, text: toolText(op) })),
-		...extras.map(({ option }) => ({ resource, operation: option.value, text: describedIn(`${option.action} (creates it, or updates the one that already exists)`) })),
-	];
-}
-
-/** Everything a resource shows: picker, per-operation fields, paging, secret opt-ins and Simplify. */
-export function resourceProperties(resource: Resource, extras: readonly ExtraOperation[] = []): INodeProperties[] {
-	const ops = operationsOf(resource);
-	const properties: INodeProperties[] = operationPickers(resource, extras);
-	for (const op of ops) {
-		properties.push(...operationFields(op));
-		if (op.pagination) properties.push(...returnAllAndLimit(op));
-		properties.push(...secretsOptIn(op));
-	}
-	for (const extra of extras) properties.push(...extra.fields);
-	const simplifiable = ops.filter(isSimplifiable);
+/** Everything a resource shows: picker, each operation's fields, and Simplify. */
+export function resourceProperties(resource: Resource, operations: readonly DescribedOperation[]): INodeProperties[] {
+	const properties: INodeProperties[] = operationPickers(resource, operations);
+	for (const { fields } of operations) properties.push(...fields);
+	const simplifiable = apiOperationsOf(operations).filter(isSimplifiable);
 	if (simplifiable.length > 0) properties.push(simplifyProperty(simplifiable, resource));
 	return properties;
 }

@@ -2,8 +2,8 @@ import type { IDataObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
 import { catalogOp } from '../catalog';
-import type { ExecutionState } from '../execute';
-import { lookupsFor } from '../execute';
+import type { ExecutionState } from './executionState';
+import { lookupsFor } from './lookups';
 import type { PreparedRequest } from '../request/build';
 import { mapWithConcurrency } from '../transport/concurrency';
 import type { PlanStep } from './reconcilePlan';
