@@ -22,5 +22,5 @@ export const GROUPS = [
 	{ name: 'validation', mutate: [`${NODE}/request/validation.ts`], tests: ['test/request/build.test.ts', 'test/fuzz/request.fuzz.test.ts'] },
 	{ name: 'simplify', mutate: [`${NODE}/output/simplify.ts`], tests: ['test/output/simplify.test.ts'] },
 	{ name: 'items', mutate: [`${NODE}/output/items.ts`], tests: ['test/output/items.test.ts'] },
-	{ name: 'reconcilePlan', mutate: [`${NODE}/composed/reconcilePlan.ts`], tests: ['test/reconcile/reconcile.test.ts'] },
+	{ name: 'reconcilePlan', mutate: [`${NODE}/operations/reconcilePlan.ts`], tests: ['test/reconcile/reconcile.test.ts'] },
 ];

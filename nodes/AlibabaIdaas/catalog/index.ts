@@ -12,10 +12,7 @@ import { userOperations } from './user';
 
 export * from './types';
 export * from './ids';
-export * from './labels';
-export * from './locators';
-export * from './placement';
-export * from './versions';
+export * from './fields';
 export { ROOT_OU_ALIAS, SCOPES, SOURCE_TYPES } from './params';
 
 /** Every Developer API operation, in the order the README lists them. */

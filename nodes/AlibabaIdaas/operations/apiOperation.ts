@@ -13,9 +13,8 @@ import type { ItemRequest } from '../request/read';
 import { readRequest } from '../request/read';
 import { clock } from '../transport/clock';
 import type { ExecutionState } from './executionState';
-import { lookupsFor } from './lookups';
+import { perItem } from './executionState';
 import type { NodeOperation } from './operation';
-import { perItem } from './perItem';
 
 /**
  * The registry entry of one catalog operation, and its run: the generic request path every
@@ -51,7 +50,7 @@ async function executeOperation(state: ExecutionState, op: OperationSpec, itemIn
 	for (const field of followUp?.fields ?? []) options[field.name] = state.parameters.get(field.name, itemIndex, field.default);
 	const problem = followUp?.check(options);
 	if (problem) throw new NodeOperationError(client.node, problem, { itemIndex });
-	const recover = op.hooks?.recover?.(request.values, lookupsFor(client, itemIndex));
+	const recover = op.hooks?.recover?.(request.values, client.lookups(itemIndex));
 	let body: IDataObject;
 	try {
 		body = await client.send(request, { itemIndex, recover });
@@ -70,7 +69,7 @@ async function explained(client: IdaasClient, op: OperationSpec, values: Record<
 	const explain = op.hooks?.explainFailure;
 	const code = error instanceof NodeApiError ? (error.errorResponse as IDataObject | undefined)?.code : undefined;
 	if (!explain || typeof code !== 'string') return error;
-	const more = await explain(code, values, lookupsFor(client, itemIndex)).catch(() => undefined);
+	const more = await explain(code, values, client.lookups(itemIndex)).catch(() => undefined);
 	if (!more) return error;
 	const apiError = error as NodeApiError;
 	apiError.message = `${apiError.message}: ${more.message}`;

@@ -6,8 +6,8 @@ import { publicValues } from '../output/items';
 import type { IdaasClient } from '../request/client';
 import { isBlank } from '../request/validation';
 import type { ExecutionState } from './executionState';
+import { perItem } from './executionState';
 import type { NodeOperation } from './operation';
-import { perItem } from './perItem';
 
 /**
  * The steps the user and the OU upsert (by external ID) share, and the registry entry they both

@@ -1,7 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import type { OperationSpec } from '../catalog';
-import { isPamOperation } from '../catalog';
+import type { Lookups, OperationSpec } from '../catalog';
+import { catalogOp, isPamOperation } from '../catalog';
 import type { IdaasContext } from '../transport/context';
 import type { CallOptions } from '../transport/client';
 import { Transport } from '../transport/client';
@@ -38,5 +38,15 @@ export class IdaasClient extends Transport {
 	/** Prepares and sends one operation. */
 	async call(op: OperationSpec, values: Record<string, unknown>, options: CallOptions = {}): Promise<IDataObject> {
 		return await this.send(this.prepare(op, values, options.itemIndex), options);
+	}
+
+	/** The look-ups an operation's hooks may make (catalog Lookups), sent by this client on behalf of the item. */
+	lookups(itemIndex: number): Lookups {
+		return {
+			instanceId: this.connection.instanceId,
+			findId: async (apiName, values) => await this.findId(this.prepare(catalogOp(apiName), values, itemIndex), { itemIndex }),
+			get: async (apiName, values) => await this.call(catalogOp(apiName), values, { itemIndex }),
+			list: async (apiName, values) => await this.list(this.prepare(catalogOp(apiName), values, itemIndex), { itemIndex }),
+		};
 	}
 }

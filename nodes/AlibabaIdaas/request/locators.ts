@@ -38,10 +38,11 @@ export async function resolveLocator(
 ): Promise<unknown> {
 	const { mode, value } = asLocator(raw);
 	if (isBlank(value)) return undefined;
+	const named = mode === NAME_MODE && (param.idKind === 'organizationalUnit' || param.idKind === 'group');
+	if (!named && mode !== 'username' && mode !== 'email') return typeof value === 'string' ? value.trim() : value;
 	const field = labelOf(param);
-	if (mode === NAME_MODE && param.idKind === 'organizationalUnit') return (await directoryNames(client).unitByNameOrPath(field, value, itemIndex)).id;
-	if (mode === NAME_MODE && param.idKind === 'group') return (await directoryNames(client).groupByName(field, value, itemIndex)).id;
-	if (mode !== 'username' && mode !== 'email') return typeof value === 'string' ? value.trim() : value;
+	if (named && param.idKind === 'organizationalUnit') return (await directoryNames(client).unitByNameOrPath(field, value, itemIndex)).id;
+	if (named) return (await directoryNames(client).groupByName(field, value, itemIndex)).id;
 	if (param.idKind !== 'user') {
 		throw new NodeOperationError(client.node, `${field} cannot be looked up by ${mode}`, {
 			itemIndex,

@@ -15,10 +15,18 @@ import { CredentialConfigError } from '../transport/endpoint';
  * fills the field under a key of its own (the `$fromAI` key), so its error names both.
  */
 export class Field {
+	private text?: string;
+
 	constructor(
-		readonly label: string,
+		/** The label, or how to make it: made only when an error needs it, as most values pass. */
+		private readonly labelText: string | (() => string),
 		readonly key: string,
 	) {}
+
+	get label(): string {
+		this.text ??= typeof this.labelText === 'string' ? this.labelText : this.labelText();
+		return this.text;
+	}
 
 	toString(): string {
 		return `${this.label} (${this.key})`;
@@ -240,7 +248,7 @@ function normalizeObject(
 }
 
 /** Turns one value into what goes on the wire, or throws a ParameterError. */
-export function normalizeValue(param: ParamSpec, value: unknown, field: Field | string = new Field(labelOf(param), param.name)): unknown {
+export function normalizeValue(param: ParamSpec, value: unknown, field: Field | string = new Field(() => labelOf(param), param.name)): unknown {
 	switch (param.valueType) {
 		case 'string':
 			return toStringValue(param, field, value);
@@ -278,10 +286,10 @@ export function normalizeValues(
 		// Nested fields: "Credential Content: API Key (credentialContent.apiKey)".
 		const field =
 			prefix === undefined
-				? new Field(labelOf(param), param.name)
+				? new Field(() => labelOf(param), param.name)
 				: typeof prefix === 'string'
-					? new Field(`${prefix}: ${labelOf(param)}`, param.name)
-					: new Field(`${prefix.label}: ${labelOf(param)}`, `${prefix.key}.${param.name}`);
+					? new Field(() => `${prefix}: ${labelOf(param)}`, param.name)
+					: new Field(() => `${prefix.label}: ${labelOf(param)}`, `${prefix.key}.${param.name}`);
 		const value = values[param.name];
 		const needed = param.required || (param.requiredWith !== undefined && requiredWithMet(param.requiredWith, values));
 		if (isBlank(value)) {

@@ -47,14 +47,20 @@ export interface TransportParts {
 
 /** The credential's endpoint and IDs, or a NodeOperationError naming the credential field to fix. */
 function connectionOf(node: INode, data: ICredentialDataDecryptedObject): IdaasConnection {
+	let connection: IdaasConnection | undefined;
+	let failure: unknown;
 	try {
-		return resolveConnection(data);
+		connection = resolveConnection(data);
 	} catch (error) {
-		if (!(error instanceof CredentialConfigError)) throw error;
-		throw new NodeOperationError(node, `Credential: ${error.message}`, {
-			description: `Fix the "${error.field}" field of the Alibaba Cloud IDaaS credential.`,
+		failure = error;
+	}
+	if (failure instanceof CredentialConfigError) {
+		throw new NodeOperationError(node, `Credential: ${failure.message}`, {
+			description: `Fix the "${failure.field}" field of the Alibaba Cloud IDaaS credential.`,
 		});
 	}
+	if (failure !== undefined) throw new NodeOperationError(node, failure as Error);
+	return connection as IdaasConnection;
 }
 
 /**
