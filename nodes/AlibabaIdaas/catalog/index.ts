@@ -60,7 +60,3 @@ export function catalogOp(apiName: string): OperationSpec {
 export function getOperation(resource: string, operation: string): OperationSpec | undefined {
 	return byResourceOperation.get(`${resource}:${operation}`);
 }
-
-export function operationsOf(resource: Resource): OperationSpec[] {
-	return CATALOG.filter((op) => op.resource === resource);
-}

@@ -21,7 +21,7 @@ import { locatorListProperty, locatorProperty } from './locatorField';
 /**
  * n8n properties generated from the catalog, so that a new catalog entry shows up in the editor
  * with its fields, labels, checks and pickers without a hand-written description. Where each
- * parameter goes is the catalog's placement (catalog/placement.ts).
+ * parameter goes is the catalog's placement (catalog/fields.ts).
  */
 
 // In alphabetical order, as n8n's UI guidelines ask; the default is the PAM client token.
