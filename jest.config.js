@@ -12,6 +12,8 @@
 
 /** Test files (or folders) that start no server and run no workflow. */
 const UNIT = [
+	'test/architecture/layers.test.ts',
+	'test/architecture/registry.test.ts',
 	'test/catalog/',
 	'test/transport/',
 	'test/request/build.test.ts',

@@ -26,5 +26,5 @@ export const GROUPS = [
 		tests: ['test/output/simplify.test.ts', 'test/output/shapes.test.ts', 'test/output/time.test.ts'],
 	},
 	{ name: 'items', mutate: [`${NODE}/output/items.ts`], tests: ['test/output/items.test.ts'] },
-	{ name: 'reconcilePlan', mutate: [`${NODE}/composed/reconcilePlan.ts`], tests: ['test/reconcile/reconcile.test.ts'] },
+	{ name: 'reconcilePlan', mutate: [`${NODE}/operations/reconcilePlan.ts`], tests: ['test/reconcile/reconcile.test.ts'] },
 ];

@@ -7,7 +7,7 @@ import type {
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { getOrganizationalUnits } from '../AlibabaIdaas/listSearch/getOrganizationalUnits';
-import { IdaasClient } from '../AlibabaIdaas/transport/client';
+import { IdaasClient } from '../AlibabaIdaas/request/client';
 import { MEMBERSHIP_EVENTS } from './groupState';
 import { OU_EVENTS } from './ouState';
 import { onePollAtATime } from './overlap';

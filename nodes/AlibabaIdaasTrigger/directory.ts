@@ -2,7 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import type { OperationSpec } from '../AlibabaIdaas/catalog';
 import { catalogOp } from '../AlibabaIdaas/catalog';
-import type { IdaasClient } from '../AlibabaIdaas/transport/client';
+import type { IdaasClient } from '../AlibabaIdaas/request/client';
 import { isValidId } from './codec';
 import type { Fingerprint, Observed } from './snapshot';
 import { fingerprint } from './snapshot';

@@ -1,4 +1,4 @@
-import type { IdaasClient } from '../AlibabaIdaas/transport/client';
+import type { IdaasClient } from '../AlibabaIdaas/request/client';
 import type { Budget, Counter } from './directory';
 import { eachRecord, forEachLimited, hasCode, isUserNotFound, OPS, validId, WALK_CONCURRENCY } from './directory';
 import type { GroupsRead, Memberships } from './groupState';

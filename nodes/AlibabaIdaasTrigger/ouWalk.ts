@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import type { IdaasClient } from '../AlibabaIdaas/transport/client';
+import type { IdaasClient } from '../AlibabaIdaas/request/client';
 import { isValidId } from './codec';
 import type { Budget, Tree } from './directory';
 import { forEachLimited, isOuGone, OPS, WALK_CONCURRENCY } from './directory';

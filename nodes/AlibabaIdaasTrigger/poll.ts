@@ -1,7 +1,7 @@
 import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { IdaasClient } from '../AlibabaIdaas/transport/client';
+import type { IdaasClient } from '../AlibabaIdaas/request/client';
 import { hash32 } from './codec';
 import type { Budget, Counter, Tree } from './directory';
 import { readTree, readUsers } from './directory';

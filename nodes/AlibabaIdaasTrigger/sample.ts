@@ -1,6 +1,6 @@
 import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workflow';
 
-import type { IdaasClient } from '../AlibabaIdaas/transport/client';
+import type { IdaasClient } from '../AlibabaIdaas/request/client';
 import { OPS } from './directory';
 import type { MembershipEvent } from './groupState';
 import { toItem, toMembershipItem, toOuItem } from './items';

@@ -1,7 +1,7 @@
 import type { OperationSpec, ParamSpec } from '../../nodes/AlibabaIdaas/catalog';
-import { CATALOG, ID_PREFIX } from '../../nodes/AlibabaIdaas/catalog';
+import { CATALOG, ID_PREFIX, labelOf } from '../../nodes/AlibabaIdaas/catalog';
 import { buildRequest } from '../../nodes/AlibabaIdaas/request/build';
-import { Field, labelOf, ParameterError, requiredWithMet } from '../../nodes/AlibabaIdaas/request/validation';
+import { Field, ParameterError, requiredWithMet } from '../../nodes/AlibabaIdaas/request/validation';
 import type { Random } from '../support/random';
 import { createRandom, hostileValue, seedFromEnv } from '../support/random';
 

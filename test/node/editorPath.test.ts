@@ -3,7 +3,7 @@ import { readFileSync } from 'fs';
 import { NodeHelpers } from 'n8n-workflow';
 
 import { AlibabaIdaasTrigger } from '../../nodes/AlibabaIdaasTrigger/AlibabaIdaasTrigger.node';
-import { findOperation } from '../../nodes/AlibabaIdaas/catalog';
+import { NAMES_VERSION, findOperation } from '../../nodes/AlibabaIdaas/catalog';
 import { GROUP_NAME_NOTE, simplify } from '../../nodes/AlibabaIdaas/output/simplify';
 import type { Env } from './support';
 import { byEmail, byId, byUsername, expr, fromList, json, node, startEnv } from './support';
@@ -13,7 +13,6 @@ import { byEmail, byId, byUsername, expr, fromList, json, node, startEnv } from 
  * text, one time format, the upsert's name and items, password settings sent only as set, and
  * updates that would change nothing refused before any request.
  */
-import { NAMES_VERSION } from '../../nodes/AlibabaIdaas/description/properties';
 
 let env: Env;
 beforeAll(async () => (env = await startEnv()));

@@ -3,7 +3,7 @@ import * as workflow from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
 import { catalogOp } from '../../nodes/AlibabaIdaas/catalog';
-import type { HttpRequest } from '../../nodes/AlibabaIdaas/request/build';
+import type { HttpRequest } from '../../nodes/AlibabaIdaas/transport/request';
 import type { Exchanged, Sender } from '../../nodes/AlibabaIdaas/transport/exchange';
 import { withRetries } from '../../nodes/AlibabaIdaas/transport/retry';
 import type { RetryPolicy } from '../../nodes/AlibabaIdaas/transport/retryPolicy';

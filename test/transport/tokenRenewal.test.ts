@@ -1,6 +1,6 @@
 import type { ICredentialDataDecryptedObject, ICredentialsDecrypted, INode } from 'n8n-workflow';
 
-import type { HttpRequest } from '../../nodes/AlibabaIdaas/request/build';
+import type { HttpRequest } from '../../nodes/AlibabaIdaas/transport/request';
 import { clock } from '../../nodes/AlibabaIdaas/transport/clock';
 import type { IdaasContext } from '../../nodes/AlibabaIdaas/transport/context';
 import type { Exchanged, Exchanges, NotSent } from '../../nodes/AlibabaIdaas/transport/exchange';

@@ -12,6 +12,7 @@ import { userOperations } from './user';
 
 export * from './types';
 export * from './ids';
+export * from './fields';
 export { ROOT_OU_ALIAS, SCOPES, SOURCE_TYPES } from './params';
 
 /** Every Developer API operation, in the order the README lists them. */
@@ -58,8 +59,4 @@ export function catalogOp(apiName: string): OperationSpec {
 /** The operation behind the node's Resource and Operation fields. */
 export function getOperation(resource: string, operation: string): OperationSpec | undefined {
 	return byResourceOperation.get(`${resource}:${operation}`);
-}
-
-export function operationsOf(resource: Resource): OperationSpec[] {
-	return CATALOG.filter((op) => op.resource === resource);
 }

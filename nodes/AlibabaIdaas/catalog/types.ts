@@ -105,24 +105,6 @@ export type AuthKind = 'bearer' | 'userBearer' | 'pamBearer' | 'none';
  */
 export type PamTokenSource = 'pamClient' | 'application' | 'field';
 
-/** The scope prefix of the PAM operations (SDK 1.8.0 remarks). */
-export const PAM_SCOPE_PREFIX = 'urn:cloud:idaas:pam|';
-
-/** Whether an operation is a PAM one, whose token the user chooses. */
-export function isPamOperation(op: Pick<OperationSpec, 'scope' | 'auth'>): boolean {
-	return op.auth !== 'none' && op.auth !== 'userBearer' && (op.scope?.startsWith(PAM_SCOPE_PREFIX) ?? false);
-}
-
-/**
- * A PAM operation's token when the node does not say: the PAM client token, except for node version 1 of
- * Obtain Access Credential, the one PAM operation of release 0.1.0, whose saved workflows keep sending the
- * token of their Access Token field. (The other PAM operations came after 0.1.0: no released workflow has
- * them.)
- */
-export function pamTokenDefault(op: Pick<OperationSpec, 'auth'>, nodeVersion: number): PamTokenSource {
-	return nodeVersion <= 1 && op.auth === 'pamBearer' ? 'field' : 'pamClient';
-}
-
 export type Resource =
 	| 'user'
 	| 'organizationalUnit'

@@ -1,10 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import type { ParamSpec } from '../catalog';
-import { ID_EXAMPLE, ID_LABEL, ID_NOUN, ID_PREFIX } from '../catalog';
-import { PATH_SEPARATOR } from '../request/directoryNames';
-import { EMAIL_REGEX, NAME_MODE } from '../request/locators';
-import { labelOf } from '../request/validation';
+import { EMAIL_REGEX, ID_EXAMPLE, ID_LABEL, ID_NOUN, ID_PREFIX, NAME_MODE, PATH_SEPARATOR, labelOf } from '../catalog';
 
 /**
  * Resource locators for the three object kinds the editor can pick: From List (searchable, paged),

@@ -1,48 +1,28 @@
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
 import type { OperationSpec, ParamSpec, Resource } from '../catalog';
-import { ID_PREFIX, isPamOperation, operationsOf, pamTokenDefault } from '../catalog';
-import { labelOf } from '../request/validation';
+import {
+	BEARER_FIELDS,
+	ID_PREFIX,
+	PAM_TOKEN_SOURCE,
+	PICKER_VERSION,
+	collectionOf,
+	isLocatorListParam,
+	isLocatorParam,
+	isPamOperation,
+	isSimplifiable,
+	labelOf,
+	pamTokenDefault,
+	placementOf,
+} from '../catalog';
 import type { LocatorKind } from './locatorField';
-import { isLocatorListParam, isLocatorParam } from '../request/locators';
 import { locatorListProperty, locatorProperty } from './locatorField';
-import type { ToolText } from './toolText';
-import { describedIn, toolText } from './toolText';
 
 /**
  * n8n properties generated from the catalog, so that a new catalog entry shows up in the editor
- * with its fields, labels, checks and pickers without a hand-written description.
- *
- * Where a parameter goes: required, `prominent` and conditionally required ones (`grant_type=…`)
- * at the top level; the rest in one collection per operation (Update Fields for PATCH, Filters for
- * lists, Additional Fields otherwise). Paging parameters are replaced by Return All / Limit, and
- * OAuth client credentials come from the credential.
+ * with its fields, labels, checks and pickers without a hand-written description. Where each
+ * parameter goes is the catalog's placement (catalog/fields.ts).
  */
-
-/** Node version 1.1: ID-list fields are pickers (1 had comma-separated text) and resources open on a read. */
-export const PICKER_VERSION = 1.1;
-
-/** Node version 1.2: Add Users and Remove Users give one item per user, with the user's and the group's names. */
-export const NAMES_VERSION = 1.2;
-
-const PAGING = new Set(['pageNumber', 'pageSize', 'nextToken', 'maxResults']);
-
-/** The node field holding the end-user token for operations that act with it (not the app's token). */
-export const BEARER_FIELDS = {
-	userBearer: {
-		name: 'userAccessToken',
-		displayName: 'User Access Token',
-		description: "The signed-in user's access token (from an authorization code or device flow), sent as the bearer token. Map it from an earlier node with an expression.",
-	},
-	pamBearer: {
-		name: 'accessToken',
-		displayName: 'Access Token',
-		description: "An access token with the operation's PAM scope, sent as the bearer token. Map it from an earlier node with an expression (e.g. a Generate by Authorization Server step).",
-	},
-} as const;
-
-/** A PAM operation's Token choice (catalog PamTokenSource). */
-export const PAM_TOKEN_SOURCE = { name: 'tokenSource', displayName: 'Token' } as const;
 
 // In alphabetical order, as n8n's UI guidelines ask; the default is the PAM client token.
 const PAM_TOKEN_OPTIONS: INodePropertyOptions[] = [
@@ -84,21 +64,6 @@ function pamTokenFields(op: OperationSpec): INodeProperties[] {
 			displayOptions: { show: { ...display.show, [PAM_TOKEN_SOURCE.name]: ['field'] } },
 		},
 	];
-}
-
-export type Placement = 'top' | 'collection' | 'skip';
-
-export function placementOf(op: OperationSpec, param: ParamSpec): Placement {
-	if (op.pagination && PAGING.has(param.name)) return 'skip';
-	if (param.fromCredential) return 'skip';
-	if (param.required || param.prominent || param.requiredWith?.includes('=')) return 'top';
-	return 'collection';
-}
-
-export function collectionOf(op: OperationSpec): { name: string; displayName: string } {
-	if (op.method === 'PATCH') return { name: 'updateFields', displayName: 'Update Fields' };
-	if (op.response === 'list') return { name: 'filters', displayName: 'Filters' };
-	return { name: 'additionalFields', displayName: 'Additional Fields' };
 }
 
 export function showFor(op: { resource: string; operation: string }) {
@@ -309,15 +274,21 @@ export function simplifyProperty(ops: ReadonlyArray<{ resource: string; operatio
 	};
 }
 
-/** Whether an operation returns user, OU or group records that Simplify applies to. */
-export function isSimplifiable(op: OperationSpec): boolean {
-	return op.subject !== undefined && (op.response === 'list' || (op.response === 'object' && op.responseKey === undefined));
-}
-
-/** An operation composed of several catalog calls (an upsert): its picker entry and its fields. */
-export interface ExtraOperation {
+/**
+ * An operation as the editor shows it: its picker entry, its fields (with their displayOptions) and
+ * what an AI agent's model reads about it; `api` when it is one catalog operation.
+ */
+export interface DescribedOperation {
+	resource: Resource;
 	option: { name: string; value: string; description: string; action: string };
 	fields: readonly INodeProperties[];
+	toolText: string;
+	api?: OperationSpec;
+}
+
+/** Everything one catalog operation shows: its fields, Return All and Limit for a list, its secrets' opt-in. */
+export function apiOperationFields(op: OperationSpec): INodeProperties[] {
+	return [...operationFields(op), ...(op.pagination ? returnAllAndLimit(op) : []), ...secretsOptIn(op)];
 }
 
 /** Whether an operation only reads (a safe default: a tool dropped onto an agent as it is must not write). */
@@ -325,18 +296,19 @@ function isRead(op: OperationSpec): boolean {
 	return op.method === 'GET';
 }
 
+/** The catalog operations among a resource's operations. */
+function apiOperationsOf(operations: readonly DescribedOperation[]): OperationSpec[] {
+	return operations.flatMap(({ api }) => (api ? [api] : []));
+}
+
 /**
- * The operation pickers of a resource: catalog operations plus composed ones. Node version 1 keeps
- * its first operation as the default (n8n does not store a parameter left at its default, so saved
- * workflows rely on it); from 1.1 the default is the resource's first read where the first
- * operation writes.
+ * The operation pickers of a resource, from its operations. Node version 1 keeps its first catalog
+ * operation as the default (n8n does not store a parameter left at its default, so saved workflows
+ * rely on it); from 1.1 the default is the resource's first read where the first operation writes.
  */
-export function operationPickers(resource: Resource, extras: readonly ExtraOperation[] = []): INodeProperties[] {
-	const ops = operationsOf(resource);
-	const options: INodePropertyOptions[] = [
-		...ops.map((op) => ({ name: op.displayName, value: op.operation, description: op.description, action: op.panelText })),
-		...extras.map((extra) => extra.option),
-	].sort((a, b) => a.name.localeCompare(b.name));
+export function operationPickers(resource: Resource, operations: readonly DescribedOperation[]): INodeProperties[] {
+	const ops = apiOperationsOf(operations);
+	const options: INodePropertyOptions[] = operations.map(({ option }) => option).sort((a, b) => a.name.localeCompare(b.name));
 	const picker = (operation: string, version?: INodeProperties['displayOptions']): INodeProperties => ({
 		displayName: 'Operation',
 		name: 'operation',
@@ -353,25 +325,11 @@ export function operationPickers(resource: Resource, extras: readonly ExtraOpera
 		: [picker(first.operation, { show: { '@version': [1] } }), picker(read.operation, { show: { '@version': [{ _cnd: { gte: PICKER_VERSION } }] } })];
 }
 
-/** What a model reads about each operation of a resource, composed ones included (toolText.ts). */
-export function toolTexts(resource: Resource, extras: readonly ExtraOperation[] = []): ToolText[] {
-	return [
-		...operationsOf(resource).map((op) => ({ resource, operation: op.operation, text: toolText(op) })),
-		...extras.map(({ option }) => ({ resource, operation: option.value, text: describedIn(`${option.action} (creates it, or updates the one that already exists)`) })),
-	];
-}
-
-/** Everything a resource shows: picker, per-operation fields, paging, secret opt-ins and Simplify. */
-export function resourceProperties(resource: Resource, extras: readonly ExtraOperation[] = []): INodeProperties[] {
-	const ops = operationsOf(resource);
-	const properties: INodeProperties[] = operationPickers(resource, extras);
-	for (const op of ops) {
-		properties.push(...operationFields(op));
-		if (op.pagination) properties.push(...returnAllAndLimit(op));
-		properties.push(...secretsOptIn(op));
-	}
-	for (const extra of extras) properties.push(...extra.fields);
-	const simplifiable = ops.filter(isSimplifiable);
+/** Everything a resource shows: picker, each operation's fields, and Simplify. */
+export function resourceProperties(resource: Resource, operations: readonly DescribedOperation[]): INodeProperties[] {
+	const properties: INodeProperties[] = operationPickers(resource, operations);
+	for (const { fields } of operations) properties.push(...fields);
+	const simplifiable = apiOperationsOf(operations).filter(isSimplifiable);
 	if (simplifiable.length > 0) properties.push(simplifyProperty(simplifiable, resource));
 	return properties;
 }

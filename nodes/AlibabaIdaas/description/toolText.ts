@@ -1,9 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import type { IdKind, OperationSpec, ParamSpec, Resource } from '../catalog';
-import { ID_NOUN, ID_PREFIX } from '../catalog';
-import { labelOf, withArticle } from '../request/validation';
-import { placementOf } from './properties';
+import { ID_NOUN, ID_PREFIX, labelOf, placementOf, withArticle } from '../catalog';
 
 /**
  * What an AI agent's model reads about each operation, written from the catalog in this one place.
@@ -63,8 +61,13 @@ export function toolText(op: OperationSpec): string {
 	return describedIn(`${op.panelText} (${[...inputs(op), returns(op)].join('; ')})`);
 }
 
+/** The text a model reads for an operation composed of several calls, from its panel text. */
+export function composedToolText(action: string): string {
+	return describedIn(`${action} (creates it, or updates the one that already exists)`);
+}
+
 /** Where, as n8n's own tool descriptions end. */
-export function describedIn(text: string): string {
+function describedIn(text: string): string {
 	return `${text} in Alibaba Cloud IDaaS`;
 }
 

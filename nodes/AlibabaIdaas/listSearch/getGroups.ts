@@ -1,7 +1,7 @@
 import type { IDataObject, ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 
 import { catalogOp } from '../catalog';
-import { IdaasClient } from '../transport/client';
+import { IdaasClient } from '../request/client';
 
 /** Groups for the From List picker: the filter is ListGroups' own name-prefix filter. */
 export async function getGroups(

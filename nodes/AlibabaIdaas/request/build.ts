@@ -1,28 +1,12 @@
-import type { HttpMethod, OperationSpec, PamTokenSource } from '../catalog';
+import type { OperationSpec, PamTokenSource } from '../catalog';
 import type { IdaasConnection } from '../transport/endpoint';
+import type { BuiltRequest, HttpRequest } from '../transport/request';
 import { normalizeValues } from './validation';
 
-/** A request ready for n8n's HTTP helper: validated, with every path segment escaped. */
-export interface HttpRequest {
-	method: HttpMethod;
-	/** Absolute URL without query string. */
-	url: string;
-	qs: Record<string, string | number | boolean>;
-	body?: Record<string, unknown>;
-	/** Sent as an application/x-www-form-urlencoded body instead of `body` (operations with `sendAs`). */
-	form?: Record<string, string>;
-	/** Only for operations that send a token given in the node (userBearer, pamBearer). */
-	headers?: Record<string, string>;
-}
-
 /** One operation's request, checked once: the values as sent (what an output may echo) and the HTTP request. */
-export interface PreparedRequest {
-	op: OperationSpec;
+export interface PreparedRequest extends BuiltRequest {
 	/** Normalized values by wire name; blank optional ones dropped. */
 	values: Record<string, unknown>;
-	http: HttpRequest;
-	/** A PAM operation's token (catalog PamTokenSource); `field` puts it in `http.headers`. */
-	tokenSource?: PamTokenSource;
 }
 
 /**

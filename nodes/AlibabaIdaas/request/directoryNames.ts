@@ -1,8 +1,8 @@
 import type { IDataObject } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { catalogOp } from '../catalog';
-import type { IdaasClient } from '../transport/client';
+import { PATH_SEPARATOR, catalogOp } from '../catalog';
+import type { IdaasClient } from './client';
 
 /**
  * Organizational units and groups named the way an HR sheet names them ("Sales",
@@ -21,9 +21,6 @@ import type { IdaasClient } from '../transport/client';
  * No match, or several, is a NodeOperationError for that item naming the field and the value:
  * with the nearest names that exist, or with every candidate's path and ID. Never a silent pick.
  */
-
-/** What separates the names in a unit's path, in the picker and here. */
-export const PATH_SEPARATOR = ' / ';
 
 export interface NamedUnit {
 	id: string;

@@ -1,11 +1,11 @@
 import type { IDataObject } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { IdKind, ParamSpec } from '../catalog';
-import { catalogOp } from '../catalog';
-import type { IdaasClient } from '../transport/client';
+import type { ParamSpec } from '../catalog';
+import { EMAIL_REGEX, NAME_MODE, catalogOp, labelOf } from '../catalog';
+import type { IdaasClient } from './client';
 import { directoryNames } from './directoryNames';
-import { isBlank, labelOf } from './validation';
+import { isBlank } from './validation';
 
 /**
  * Resource locator values to IDs. By Username and By Email cost one look-up each
@@ -13,26 +13,6 @@ import { isBlank, labelOf } from './validation';
  * units) are resolved once per distinct value per execution (directoryNames.ts); the other modes
  * carry the ID itself.
  */
-
-/** The mode of organizational unit and group locators that names the object instead of giving its ID. */
-export const NAME_MODE = 'name';
-
-/** The ID kinds the editor offers a picker for. */
-const LOCATOR_KINDS: readonly IdKind[] = ['user', 'organizationalUnit', 'group'];
-
-// Deliberately loose: the editor hint only catches the obvious mistakes; the same format check
-// as for email fields runs before any request.
-export const EMAIL_REGEX = '^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$';
-
-/** Whether the node shows this parameter as a resource locator (a single user, OU or group ID). */
-export function isLocatorParam(param: ParamSpec): boolean {
-	return param.valueType === 'string' && param.idKind !== undefined && LOCATOR_KINDS.includes(param.idKind);
-}
-
-/** Whether the node shows this parameter as a list of resource locators (several user, OU or group IDs). */
-export function isLocatorListParam(param: ParamSpec): boolean {
-	return param.valueType === 'stringList' && param.idKind !== undefined && LOCATOR_KINDS.includes(param.idKind);
-}
 
 interface LocatorValue {
 	mode?: string;
@@ -58,10 +38,11 @@ export async function resolveLocator(
 ): Promise<unknown> {
 	const { mode, value } = asLocator(raw);
 	if (isBlank(value)) return undefined;
+	const named = mode === NAME_MODE && (param.idKind === 'organizationalUnit' || param.idKind === 'group');
+	if (!named && mode !== 'username' && mode !== 'email') return typeof value === 'string' ? value.trim() : value;
 	const field = labelOf(param);
-	if (mode === NAME_MODE && param.idKind === 'organizationalUnit') return (await directoryNames(client).unitByNameOrPath(field, value, itemIndex)).id;
-	if (mode === NAME_MODE && param.idKind === 'group') return (await directoryNames(client).groupByName(field, value, itemIndex)).id;
-	if (mode !== 'username' && mode !== 'email') return typeof value === 'string' ? value.trim() : value;
+	if (named && param.idKind === 'organizationalUnit') return (await directoryNames(client).unitByNameOrPath(field, value, itemIndex)).id;
+	if (named) return (await directoryNames(client).groupByName(field, value, itemIndex)).id;
 	if (param.idKind !== 'user') {
 		throw new NodeOperationError(client.node, `${field} cannot be looked up by ${mode}`, {
 			itemIndex,

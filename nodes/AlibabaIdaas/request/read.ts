@@ -2,12 +2,21 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { OperationSpec, ParamSpec, PamTokenSource } from '../catalog';
-import { isPamOperation, pamTokenDefault } from '../catalog';
-import { BEARER_FIELDS, PAM_TOKEN_SOURCE, collectionOf, isSimplifiable, placementOf } from '../description/properties';
-import type { IdaasClient } from '../transport/client';
+import {
+	BEARER_FIELDS,
+	PAM_TOKEN_SOURCE,
+	collectionOf,
+	isLocatorListParam,
+	isLocatorParam,
+	isPamOperation,
+	isSimplifiable,
+	pamTokenDefault,
+	placementOf,
+} from '../catalog';
+import type { IdaasClient } from './client';
 import type { PreparedRequest } from './build';
 import { prepareRequest } from './build';
-import { isLocatorListParam, isLocatorParam, resolveLocator, resolveLocatorList } from './locators';
+import { resolveLocator, resolveLocatorList } from './locators';
 import type { NodeParameters } from './parameters';
 import { checked, isBlank, requiredWithMet } from './validation';
 

@@ -2,7 +2,7 @@ import type { INode } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { IdKind, ParamSpec, TextFormat } from '../catalog';
-import { ID_NOUN, ID_PREFIX } from '../catalog';
+import { ID_NOUN, ID_PREFIX, labelOf, withArticle } from '../catalog';
 import { CredentialConfigError } from '../transport/endpoint';
 
 /**
@@ -15,10 +15,18 @@ import { CredentialConfigError } from '../transport/endpoint';
  * fills the field under a key of its own (the `$fromAI` key), so its error names both.
  */
 export class Field {
+	private text?: string;
+
 	constructor(
-		readonly label: string,
+		/** The label, or how to make it: made only when an error needs it, as most values pass. */
+		private readonly labelText: string | (() => string),
 		readonly key: string,
 	) {}
+
+	get label(): string {
+		this.text ??= typeof this.labelText === 'string' ? this.labelText : this.labelText();
+		return this.text;
+	}
 
 	toString(): string {
 		return `${this.label} (${this.key})`;
@@ -75,22 +83,6 @@ const FORMATS: Record<TextFormat, { pattern: RegExp; hint: string }> = {
 	username: { pattern: /^[A-Za-z0-9_.@-]+$/, hint: 'letters, digits and _ . @ - only' },
 };
 
-const labels = new WeakMap<ParamSpec, string>();
-
-/** The editor label of a parameter; cached, as it is asked for every value of every item. */
-export function labelOf(param: ParamSpec): string {
-	let label = labels.get(param);
-	if (label === undefined) {
-		const words = (param.displayName ?? param.name)
-			.replace(/_/g, ' ')
-			.replace(/([a-z])([A-Z])/g, '$1 $2')
-			.replace(/\bId\b/g, 'ID');
-		label = param.displayName ?? words.charAt(0).toUpperCase() + words.slice(1);
-		labels.set(param, label);
-	}
-	return label;
-}
-
 /** Whether a value counts as "not given" (n8n leaves empty strings for untouched fields). */
 export function isBlank(value: unknown): boolean {
 	return (
@@ -99,12 +91,6 @@ export function isBlank(value: unknown): boolean {
 		(typeof value === 'string' && value.trim() === '') ||
 		(Array.isArray(value) && value.length === 0)
 	);
-}
-
-/** "a group", "an organizational unit". */
-export function withArticle(noun: string): string {
-	// "a user": the u of user sounds like a consonant; the other ID nouns start with a, i or o.
-	return `${/^[aeio]/i.test(noun) ? 'an' : 'a'} ${noun}`;
 }
 
 function describe(value: unknown): string {
@@ -262,7 +248,7 @@ function normalizeObject(
 }
 
 /** Turns one value into what goes on the wire, or throws a ParameterError. */
-export function normalizeValue(param: ParamSpec, value: unknown, field: Field | string = new Field(labelOf(param), param.name)): unknown {
+export function normalizeValue(param: ParamSpec, value: unknown, field: Field | string = new Field(() => labelOf(param), param.name)): unknown {
 	switch (param.valueType) {
 		case 'string':
 			return toStringValue(param, field, value);
@@ -300,10 +286,10 @@ export function normalizeValues(
 		// Nested fields: "Credential Content: API Key (credentialContent.apiKey)".
 		const field =
 			prefix === undefined
-				? new Field(labelOf(param), param.name)
+				? new Field(() => labelOf(param), param.name)
 				: typeof prefix === 'string'
-					? new Field(`${prefix}: ${labelOf(param)}`, param.name)
-					: new Field(`${prefix.label}: ${labelOf(param)}`, `${prefix.key}.${param.name}`);
+					? new Field(() => `${prefix}: ${labelOf(param)}`, param.name)
+					: new Field(() => `${prefix.label}: ${labelOf(param)}`, `${prefix.key}.${param.name}`);
 		const value = values[param.name];
 		const needed = param.required || (param.requiredWith !== undefined && requiredWithMet(param.requiredWith, values));
 		if (isBlank(value)) {

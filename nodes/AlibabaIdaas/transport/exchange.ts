@@ -2,7 +2,7 @@ import type { ICredentialDataDecryptedObject, ICredentialsDecrypted, IHttpReques
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { catalogOp } from '../catalog';
-import type { HttpRequest } from '../request/build';
+import type { HttpRequest } from './request';
 import type { IdaasContext } from './context';
 import { CREDENTIAL_TYPE } from './context';
 import type { TokenRequestFailure } from './errors';

@@ -1,7 +1,7 @@
 import type { Logger } from 'n8n-workflow';
 
 import type { OperationSpec } from '../catalog';
-import type { HttpRequest } from '../request/build';
+import type { HttpRequest } from './request';
 import { isMissingParameter, parseErrorResponse } from './errors';
 import type { Exchanged, Sender } from './exchange';
 

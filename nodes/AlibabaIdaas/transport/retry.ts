@@ -1,7 +1,7 @@
 import type { IDataObject, INode } from 'n8n-workflow';
 
 import type { OperationSpec } from '../catalog';
-import type { HttpRequest } from '../request/build';
+import type { HttpRequest } from './request';
 import { clock } from './clock';
 import type { Sender } from './exchange';
 import type { IdaasErrorInfo } from './errors';

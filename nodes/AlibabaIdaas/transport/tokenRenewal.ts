@@ -1,6 +1,6 @@
 import type { ICredentialDataDecryptedObject, ICredentialsDecrypted, INode } from 'n8n-workflow';
 
-import type { HttpRequest } from '../request/build';
+import type { HttpRequest } from './request';
 import { clock } from './clock';
 import type { Exchanged, Exchanges, NotSent, Sender } from './exchange';
 import { isTokenRejected, parseErrorResponse } from './errors';

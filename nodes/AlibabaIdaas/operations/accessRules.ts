@@ -2,7 +2,7 @@ import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { catalogOp } from '../catalog';
-import type { ExecutionState } from '../execute';
+import type { ExecutionState } from './executionState';
 import type { NamedGroup, NamedUnit } from '../request/directoryNames';
 import { directoryNames } from '../request/directoryNames';
 import { isBlank } from '../request/validation';

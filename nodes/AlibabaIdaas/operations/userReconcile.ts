@@ -2,13 +2,13 @@ import type { IDataObject, INodeExecutionData, INodeProperties } from 'n8n-workf
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { OperationSpec, ParamSpec } from '../catalog';
-import { catalogOp } from '../catalog';
+import { catalogOp, labelOf } from '../catalog';
 import { ouIdField } from '../catalog/params';
 import { fieldProperty, operationFields } from '../description/properties';
-import type { ExecutionState } from '../execute';
+import type { ExecutionState } from './executionState';
 import type { PreparedRequest } from '../request/build';
 import { readValues } from '../request/read';
-import { checked, isBlank, labelOf, normalizeValue, requiredWithMet } from '../request/validation';
+import { checked, isBlank, normalizeValue, requiredWithMet } from '../request/validation';
 import { mapWithConcurrency } from '../transport/concurrency';
 import type { Access, GroupChanges, Rule } from './accessRules';
 import { accessOf, accessRulesField, applyGroupChanges, groupChanges, readRules } from './accessRules';
@@ -18,8 +18,7 @@ import { readDirectory, verifyPrimaryUnits } from './reconcileDirectory';
 import type { AbsentPolicy, DirectoryUser, MatchKey, PlanStep, SourcePerson } from './reconcilePlan';
 import { customFieldChanges, keyDriftsOf, planReconcile, removalsOf, verificationDue } from './reconcilePlan';
 import { catalogParam } from './upsert';
-import type { WholeInputOperation } from './wholeInput';
-import { guardReason, planFields, readPlanSettings, resultItem } from './wholeInput';
+import { guardReason, planFields, readPlanSettings, resultItem, wholeInputOperation } from './wholeInput';
 
 /**
  * User → Reconcile: the input items are the desired state of the accounts in one organizational
@@ -354,7 +353,7 @@ function reconcileChanges(steps: PlanStep[], results: IDataObject[]): IDataObjec
 	});
 }
 
-export const userReconcile: WholeInputOperation = {
+export const userReconcile = wholeInputOperation({
 	resource: 'user',
 	option: {
 		name: 'Reconcile',
@@ -366,5 +365,9 @@ export const userReconcile: WholeInputOperation = {
 		...settingsFields,
 		...operationFields(personSpec).map((field) => ({ ...field, displayOptions: { show: { ...show, dataMode: ['defineBelow'] } } })),
 	],
+	readme: {
+		does: 'Makes an organizational unit (with or without its sub-units) match the input items: create, update, move, enable, disable or delete; dry run and guard rails',
+		requests: 'ListOrganizationalUnits, ListUsers, then only the changes',
+	},
 	runAll: reconcileUsers,
-};
+});

@@ -5,7 +5,7 @@ import type { OperationSpec, ParamSpec } from '../catalog';
 import { catalogOp } from '../catalog';
 import { ouIdField } from '../catalog/params';
 import { fieldProperty } from '../description/properties';
-import type { ExecutionState } from '../execute';
+import type { ExecutionState } from './executionState';
 import type { PreparedRequest } from '../request/build';
 import { readValues } from '../request/read';
 import { isBlank } from '../request/validation';
@@ -13,8 +13,7 @@ import { mapWithConcurrency } from '../transport/concurrency';
 import { changeReportField, changeReportItem, wantsChangeReport } from './changeReport';
 import type { OffboardSettings } from './offboardSteps';
 import { offboardPerson, readPerson } from './offboardSteps';
-import type { WholeInputOperation } from './wholeInput';
-import { resultItem } from './wholeInput';
+import { resultItem, wholeInputOperation } from './wholeInput';
 
 /**
  * User → Offboard: a leaver in one node. For each input item (a person by user ID, username,
@@ -249,7 +248,7 @@ function beforeAfter(step: string, r: IDataObject): { before: string; after: str
 	}
 }
 
-export const userOffboard: WholeInputOperation = {
+export const userOffboard = wholeInputOperation({
 	resource: 'user',
 	option: {
 		name: 'Offboard',
@@ -258,5 +257,9 @@ export const userOffboard: WholeInputOperation = {
 		action: 'Offboard a user',
 	},
 	fields,
+	readme: {
+		does: 'A leaver in one step: disable, remove from every group and secondary unit, move to a Leavers unit, revoke their JWTs, optionally delete; dry run by default',
+		requests: 'a look-up, GetUser, then per person only what is not already so',
+	},
 	runAll: offboard,
-};
+});

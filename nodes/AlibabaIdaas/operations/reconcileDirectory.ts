@@ -1,5 +1,5 @@
 import { catalogOp } from '../catalog';
-import type { ExecutionState } from '../execute';
+import type { ExecutionState } from './executionState';
 import { mapWithConcurrency } from '../transport/concurrency';
 import type { DirectoryUser } from './reconcilePlan';
 

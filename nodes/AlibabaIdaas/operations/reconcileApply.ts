@@ -2,8 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
 import { catalogOp } from '../catalog';
-import type { ExecutionState } from '../execute';
-import { lookupsFor } from '../execute';
+import type { ExecutionState } from './executionState';
 import type { PreparedRequest } from '../request/build';
 import { mapWithConcurrency } from '../transport/concurrency';
 import type { PlanStep } from './reconcilePlan';
@@ -38,7 +37,7 @@ async function applyStep(state: ExecutionState, step: PlanStep, creates: Map<num
 	const options = { itemIndex };
 	if (step.create) {
 		const request = creates.get(itemIndex) as PreparedRequest;
-		const recover = request.op.hooks?.recover?.(request.values, lookupsFor(client, itemIndex));
+		const recover = request.op.hooks?.recover?.(request.values, client.lookups(itemIndex));
 		const body = await client.send(request, { itemIndex, recover });
 		return { userId: body.userId as string };
 	}

@@ -5,15 +5,14 @@ import type { OperationSpec } from '../catalog';
 import { catalogOp } from '../catalog';
 import { pathId } from '../catalog/params';
 import { operationFields } from '../description/properties';
-import type { ExecutionState } from '../execute';
+import type { ExecutionState } from './executionState';
 import type { PreparedRequest } from '../request/build';
 import { readValues } from '../request/read';
 import { checked, isBlank, normalizeValue } from '../request/validation';
 import { mapWithConcurrency } from '../transport/concurrency';
 import { changeReportField, changeReportItem, wantsChangeReport } from './changeReport';
 import { catalogParam } from './upsert';
-import type { WholeInputOperation } from './wholeInput';
-import { guardReason, planFields, readPlanSettings, resultItem } from './wholeInput';
+import { guardReason, planFields, readPlanSettings, resultItem, wholeInputOperation } from './wholeInput';
 
 /**
  * Group → Set Members: the group's members become exactly the users the input items name (by ID,
@@ -161,7 +160,7 @@ async function setMembers(state: ExecutionState, itemCount: number): Promise<INo
 	return out;
 }
 
-export const groupSetMembers: WholeInputOperation = {
+export const groupSetMembers = wholeInputOperation({
 	resource: 'group',
 	option: {
 		name: 'Set Members',
@@ -170,5 +169,9 @@ export const groupSetMembers: WholeInputOperation = {
 		action: 'Set the members of a group',
 	},
 	fields,
+	readme: {
+		does: "Makes a group's members exactly the users the items name (ID, username, email or external ID)",
+		requests: 'the look-ups, ListUsersForGroup, then one add and one remove per 100 users',
+	},
 	runAll: setMembers,
-};
+});

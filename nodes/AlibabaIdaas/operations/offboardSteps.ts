@@ -2,7 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { catalogOp } from '../catalog';
-import type { ExecutionState } from '../execute';
+import type { ExecutionState } from './executionState';
 
 /**
  * The steps of User → Offboard for one person, each one idempotent and each one tried whatever

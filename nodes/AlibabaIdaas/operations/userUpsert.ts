@@ -2,14 +2,14 @@ import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { OperationSpec, ParamSpec } from '../catalog';
-import { catalogOp } from '../catalog';
-import { collectionOf, operationFields, showFor } from '../description/properties';
-import type { ExecutionState } from '../execute';
+import { catalogOp, collectionOf, labelOf } from '../catalog';
+import { operationFields, showFor } from '../description/properties';
+import type { ExecutionState } from './executionState';
 import { readValues } from '../request/read';
-import { isBlank, labelOf } from '../request/validation';
+import { isBlank } from '../request/validation';
 import { accessOf, accessRulesField, applyGroupChanges, groupChanges, readRules } from './accessRules';
-import type { ComposedOperation, UpsertTarget } from './upsert';
-import { catalogParam, createOrGet, differingFields, patchChanges, upsertItem, upsertOption } from './upsert';
+import type { UpsertTarget } from './upsert';
+import { catalogParam, createOrGet, differingFields, patchChanges, upsertItem, upsertOperation } from './upsert';
 
 /**
  * Upsert a user: the HR-sync step in one node. Looks the user up by what Match On says the sheet
@@ -194,9 +194,4 @@ async function upsertUser(state: ExecutionState, itemIndex: number): Promise<IDa
 	return [await item(changes)];
 }
 
-export const userUpsert: ComposedOperation = {
-	resource: 'user',
-	option: upsertOption('a user'),
-	fields: upsertFields(),
-	run: upsertUser,
-};
+export const userUpsert = upsertOperation('user', 'a user', upsertFields(), upsertUser);

@@ -1,61 +1,41 @@
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import type { FollowUpCalls, Lookups, OperationSpec } from './catalog';
-import { OperationOutcomeError, catalogOp } from './catalog';
-import { NAMES_VERSION } from './description/properties';
-import { recordItem, responseItem } from './output/items';
-import { namedRecords, namedWriteItems } from './output/names';
-import { directoryNames } from './request/directoryNames';
-import { NodeParameters } from './request/parameters';
-import type { ItemContext, ItemRequest } from './request/read';
-import { readRequest } from './request/read';
-import type { IdaasClient } from './transport/client';
-import { clock } from './transport/clock';
-import { CREDENTIAL_TYPE } from './transport/context';
+import type { FollowUpCalls, OperationSpec } from '../catalog';
+import { NAMES_VERSION, OperationOutcomeError, catalogOp } from '../catalog';
+import { apiOperationFields } from '../description/properties';
+import { toolText } from '../description/toolText';
+import { recordItem, responseItem } from '../output/items';
+import { namedRecords, namedWriteItems } from '../output/names';
+import type { IdaasClient } from '../request/client';
+import { directoryNames } from '../request/directoryNames';
+import type { ItemRequest } from '../request/read';
+import { readRequest } from '../request/read';
+import { clock } from '../transport/clock';
+import type { ExecutionState } from './executionState';
+import { perItem } from './executionState';
+import type { NodeOperation } from './operation';
 
 /**
- * One catalog operation for one item, in one direction: the node's fields are read and checked
+ * The registry entry of one catalog operation, and its run: the generic request path every
+ * catalog operation takes, for each item, in one direction. The node's fields are read and checked
  * into a request (request/read.ts), the client sends it (transport/client.ts), and the answer is
  * shaped into output items (output/items.ts). What an operation does beyond that is its catalog
  * entry's `hooks`.
  */
 
-/** What one execution shares across its items: one client, and the credential read at most once. */
-export class ExecutionState implements ItemContext {
-	private oauthClient?: Promise<Record<'clientId' | 'clientSecret', string>>;
-
-	readonly parameters: NodeParameters;
-
-	constructor(
-		readonly ctx: IExecuteFunctions,
-		readonly client: IdaasClient,
-		/** How many items, and pages of one Get Many, may be under way at once (the client's limiter bounds their requests). */
-		readonly concurrency = 1,
-	) {
-		this.parameters = new NodeParameters(ctx);
-	}
-
-	async clientCredentials(): Promise<Record<'clientId' | 'clientSecret', string>> {
-		this.oauthClient ??= this.ctx.getCredentials(CREDENTIAL_TYPE).then((data) => ({
-			clientId: String(data.clientId ?? '').trim(),
-			clientSecret: String(data.clientSecret ?? ''),
-		}));
-		return await this.oauthClient;
-	}
-}
-
-/** The requests a hook may make, sent by this execution's client on behalf of the item. */
-export function lookupsFor(client: IdaasClient, itemIndex: number): Lookups {
+export function apiOperation(op: OperationSpec): NodeOperation {
 	return {
-		instanceId: client.connection.instanceId,
-		findId: async (apiName, values) => await client.findId(client.prepare(catalogOp(apiName), values, itemIndex), { itemIndex }),
-		get: async (apiName, values) => await client.call(catalogOp(apiName), values, { itemIndex }),
-		list: async (apiName, values) => await client.list(client.prepare(catalogOp(apiName), values, itemIndex), { itemIndex }),
+		resource: op.resource,
+		option: { name: op.displayName, value: op.operation, description: op.description, action: op.panelText },
+		fields: apiOperationFields(op),
+		toolText: toolText(op),
+		api: op,
+		run: perItem(async (state, itemIndex) => await executeOperation(state, op, itemIndex)),
 	};
 }
 
-export async function executeOperation(state: ExecutionState, op: OperationSpec, itemIndex: number): Promise<IDataObject[]> {
+async function executeOperation(state: ExecutionState, op: OperationSpec, itemIndex: number): Promise<IDataObject[]> {
 	const { client } = state;
 	const request = await readRequest(state, op, itemIndex);
 	// Names are read from node version 1.2 on: a workflow saved by an earlier version sends the requests it sent.
@@ -70,7 +50,7 @@ export async function executeOperation(state: ExecutionState, op: OperationSpec,
 	for (const field of followUp?.fields ?? []) options[field.name] = state.parameters.get(field.name, itemIndex, field.default);
 	const problem = followUp?.check(options);
 	if (problem) throw new NodeOperationError(client.node, problem, { itemIndex });
-	const recover = op.hooks?.recover?.(request.values, lookupsFor(client, itemIndex));
+	const recover = op.hooks?.recover?.(request.values, client.lookups(itemIndex));
 	let body: IDataObject;
 	try {
 		body = await client.send(request, { itemIndex, recover });
@@ -89,7 +69,7 @@ async function explained(client: IdaasClient, op: OperationSpec, values: Record<
 	const explain = op.hooks?.explainFailure;
 	const code = error instanceof NodeApiError ? (error.errorResponse as IDataObject | undefined)?.code : undefined;
 	if (!explain || typeof code !== 'string') return error;
-	const more = await explain(code, values, lookupsFor(client, itemIndex)).catch(() => undefined);
+	const more = await explain(code, values, client.lookups(itemIndex)).catch(() => undefined);
 	if (!more) return error;
 	const apiError = error as NodeApiError;
 	apiError.message = `${apiError.message}: ${more.message}`;

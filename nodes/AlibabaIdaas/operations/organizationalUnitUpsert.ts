@@ -3,10 +3,10 @@ import type { IDataObject } from 'n8n-workflow';
 import type { OperationSpec } from '../catalog';
 import { catalogOp } from '../catalog';
 import { operationFields } from '../description/properties';
-import type { ExecutionState } from '../execute';
+import type { ExecutionState } from './executionState';
 import { readValues } from '../request/read';
-import type { ComposedOperation, UpsertTarget } from './upsert';
-import { catalogParam, createOrGet, differingFields, patchChanges, upsertItem, upsertOption } from './upsert';
+import type { UpsertTarget } from './upsert';
+import { catalogParam, createOrGet, differingFields, patchChanges, upsertItem, upsertOperation } from './upsert';
 
 /**
  * Upsert an organizational unit by external ID: GetOrganizationalUnitIdByExternalId, then
@@ -53,9 +53,4 @@ async function upsertOrganizationalUnit(state: ExecutionState, itemIndex: number
 	return [result];
 }
 
-export const organizationalUnitUpsert: ComposedOperation = {
-	resource: 'organizationalUnit',
-	option: upsertOption('an organizational unit'),
-	fields: operationFields(upsertSpec),
-	run: upsertOrganizationalUnit,
-};
+export const organizationalUnitUpsert = upsertOperation('organizationalUnit', 'an organizational unit', operationFields(upsertSpec), upsertOrganizationalUnit);

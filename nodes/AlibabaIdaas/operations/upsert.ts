@@ -1,30 +1,42 @@
-import type { IDataObject } from 'n8n-workflow';
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
 import type { OperationSpec, ParamSpec, Resource } from '../catalog';
-import type { ExtraOperation } from '../description/properties';
-import type { ExecutionState } from '../execute';
+import { composedToolText } from '../description/toolText';
 import { publicValues } from '../output/items';
-import type { IdaasClient } from '../transport/client';
+import type { IdaasClient } from '../request/client';
 import { isBlank } from '../request/validation';
+import type { ExecutionState } from './executionState';
+import { perItem } from './executionState';
+import type { NodeOperation } from './operation';
 
 /**
- * Operations composed of several catalog calls, and the steps the user and the OU upsert (by
- * external ID) share. They are not catalog entries: the catalog is the API, these are recipes
- * over it.
+ * The steps the user and the OU upsert (by external ID) share, and the registry entry they both
+ * make: composed of several catalog calls, one item at a time.
  */
 
-export interface ComposedOperation extends ExtraOperation {
-	resource: Resource;
-	run(state: ExecutionState, itemIndex: number): Promise<IDataObject[]>;
-}
-
-/** The picker entry of a composed upsert, in n8n's standard wording for it ("Create or Update"). */
-export function upsertOption(noun: string): ComposedOperation['option'] {
-	return {
+/**
+ * The registry entry of an upsert: its picker entry in n8n's standard wording for it ("Create or
+ * Update"), and one shared sentence in the README.
+ */
+export function upsertOperation(
+	resource: Resource,
+	noun: string,
+	fields: readonly INodeProperties[],
+	run: (state: ExecutionState, itemIndex: number) => Promise<IDataObject[]>,
+): NodeOperation {
+	const option = {
 		name: 'Create or Update',
 		value: 'upsert',
 		description: 'Create a new record, or update the current one if it already exists (upsert)',
 		action: `Create or update ${noun}`,
+	};
+	return {
+		resource,
+		option,
+		fields,
+		toolText: composedToolText(option.action),
+		readme: { sentence: 'finds the record by its external ID (a user also by username or email), then creates it or updates what differs, in one step' },
+		run: perItem(run),
 	};
 }
 

@@ -1,19 +1,28 @@
 import type { IDataObject, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { Resource } from '../catalog';
-import type { ExtraOperation } from '../description/properties';
-import type { ExecutionState } from '../execute';
+import { composedToolText } from '../description/toolText';
+import type { ExecutionState } from './executionState';
+import type { NodeOperation } from './operation';
 
 /**
  * Operations that take all input items at once as a desired state (User → Reconcile, Group → Set
- * Members): they read what exists once, plan the difference, and either output the plan (dry run)
- * or apply it. Their settings (dry run, guard rails) are read from the first item, as n8n's
- * "execute once" settings are; the items are the people.
+ * Members, User → Offboard): they read what exists once, plan the difference, and either output
+ * the plan (dry run) or apply it. Their settings (dry run, guard rails) are read from the first
+ * item, as n8n's "execute once" settings are; the items are the people.
  */
-export interface WholeInputOperation extends ExtraOperation {
-	resource: Resource;
-	runAll(state: ExecutionState, itemCount: number): Promise<INodeExecutionData[]>;
+export function wholeInputOperation(
+	entry: Pick<NodeOperation, 'resource' | 'option' | 'fields'> & {
+		readme: { does: string; requests: string };
+		runAll(state: ExecutionState, itemCount: number): Promise<INodeExecutionData[]>;
+	},
+): NodeOperation {
+	const { runAll, ...described } = entry;
+	return {
+		...described,
+		toolText: composedToolText(entry.option.action),
+		run: async (state) => await runAll(state, state.ctx.getInputData().length),
+	};
 }
 
 /** Dry run and the removal guard, shared by both operations' editor fields. */
