@@ -6,7 +6,7 @@ import type { IdaasContext } from '../transport/context';
 import type { CallOptions } from '../transport/client';
 import { Transport } from '../transport/client';
 import type { ConcurrencySetting } from '../transport/limiter';
-import type { RetryPolicy } from '../transport/retry';
+import type { RetryPolicy } from '../transport/retryPolicy';
 import type { PreparedRequest } from './build';
 import { prepareRequest } from './build';
 import { checked } from './validation';
