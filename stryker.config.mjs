@@ -4,6 +4,7 @@
  * Options: https://stryker-mutator.io/docs/stryker-js/configuration/
  */
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 
 import { GROUPS } from './scripts/mutationGroups.mjs';
 
@@ -12,6 +13,13 @@ if (!group) throw new Error(`MUTATION_GROUP must be one of: ${GROUPS.map((g) => 
 const tests = group.tests.filter((t) => existsSync(t));
 const out = `reports/mutation/${group.name}`;
 
+// jest.config.js holds three projects (unit, integration, e2e), and a `testMatch` given beside `projects` is
+// ignored: every mutant would run every tier, e2e included, and Stryker's per-test coverage (set on the top
+// level) would reach none of them. Each mutant run is one flat project instead: the settings every tier shares
+// (transform, setup files, environment), taken from the unit project, and the group's test files.
+const { projects, ...jestGlobal } = createRequire(import.meta.url)('./jest.config.js');
+const { displayName, testMatch, ...tier } = projects.find((p) => p.displayName === 'unit');
+
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
 	testRunner: 'jest',
@@ -19,6 +27,9 @@ export default {
 		projectType: 'custom',
 		configFile: 'jest.config.js',
 		config: {
+			...jestGlobal,
+			...tier,
+			projects: undefined,
 			testMatch: tests.map((t) => `<rootDir>/${t}`),
 			// Each mutant is one jest run: leave out what only the whole suite needs (the leak guard's
 			// files, n8n-core's shutdown), which costs seconds per run.
