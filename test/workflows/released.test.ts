@@ -49,7 +49,7 @@ test('the fixture covers every kind of field 0.1.0 had', () => {
 	expect(fixture.triggers.some((saved) => Object.keys(saved.workflow.nodes[0].parameters).length === 0)).toBe(true);
 
 	const saved = JSON.stringify(ours.map((saved) => saved.parameters));
-	for (const shape of ['"mode":"id"', '"mode":"list"', '"mode":"username"', '"mode":"email"', '"customFields":{"values":[', '"passwordInitializationConfig":{"values":{', '"options":{"concurrency"', '"returnAll":true', '"limit":']) {
+	for (const shape of ['"mode":"id"', '"mode":"list"', '"mode":"username"', '"mode":"email"', '"customFields":{"values":[', '"passwordInitializationConfig":{"values":{', '"options":{"concurrency"', '"returnAll":true', '"limit":', '"durationSeconds":1800', '"resource":"token"', '"resource":"cloudAccountRole"']) {
 		expect(saved).toContain(shape);
 	}
 	expect(ours).toHaveLength(Object.keys(fixture.requests).length);
