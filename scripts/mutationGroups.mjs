@@ -19,7 +19,10 @@ export const GROUPS = [
 	{ name: 'receive', mutate: [`${EVENTS}/receive.ts`], tests: ['test/events/jose.test.ts', 'test/events/receive.test.ts'] },
 	{ name: 'ledger', mutate: [`${EVENTS}/ledger.ts`], tests: ['test/events/ledger.test.ts'] },
 	{ name: 'build', mutate: [`${NODE}/request/build.ts`], tests: ['test/request/build.test.ts', 'test/request/placement.test.ts', 'test/fuzz/request.fuzz.test.ts'] },
-	{ name: 'validation', mutate: [`${NODE}/request/validation.ts`], tests: ['test/request/build.test.ts', 'test/request/validation.test.ts', 'test/fuzz/request.fuzz.test.ts'] },
+	// The request fuzz reaches every line of validation.ts from every operation, and one run of it takes seconds:
+	// with it in the group a run took over 90 minutes on the shared machine. The group's score is the unit tests';
+	// validationFuzz below shows the fuzz killing the checks it is there for.
+	{ name: 'validation', mutate: [`${NODE}/request/validation.ts`], tests: ['test/request/build.test.ts', 'test/request/validation.test.ts'] },
 	// Evidence, not a score: the format and range checks of validation.ts (the formats, the format test, whole
 	// numbers and their range; Stryker's `file:lines` ranges) against the request fuzz alone, which must kill them
 	// without the unit tests' help. Run only when named: `npm run mutation -- validationFuzz`.
