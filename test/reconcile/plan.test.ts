@@ -189,6 +189,28 @@ describe('conflicts in the source and the directory', () => {
 		]);
 	});
 
+	it('rows wanting one e-mail in another case or with spaces around it: both conflict', () => {
+		const steps = plan([row(0, 'ann', { email: ' X@acme.example' }), row(1, 'cat', { email: 'x@acme.example ' })], []);
+		expect(steps.map((s) => s.action)).toEqual(['conflict', 'conflict']);
+	});
+
+	it('two rows with one key and no account: both conflict, naming no account', () => {
+		const steps = plan([row(0, 'ann'), row(1, 'ann', { username: 'anne', email: 'anne@acme.example' })], []);
+		expect(steps.map((s) => [s.action, s.userId, s.reason])).toEqual([
+			['conflict', undefined, 'Duplicate in the source: 2 rows have userExternalId "Xann"'],
+			['conflict', undefined, 'Duplicate in the source: 2 rows have userExternalId "Xann"'],
+		]);
+	});
+
+	it('rows without a match key are not duplicates of each other', () => {
+		const steps = plan([row(0, 'ann', { userExternalId: '' }), row(1, 'cat', { userExternalId: ' ' })], [account('dan', { userExternalId: '' })], { absent: 'delete' });
+		expect(steps.map((s) => [s.action, s.key])).toEqual([
+			['created', ''],
+			['created', ''],
+			['deleted', ''],
+		]);
+	});
+
 	it('rows without an e-mail do not share one', () => {
 		const steps = plan([row(0, 'ann', { email: '' }), row(1, 'cat', { email: '' })], []);
 		expect(steps.map((s) => s.action)).toEqual(['created', 'created']);
@@ -318,6 +340,23 @@ describe('a username or e-mail another account holds', () => {
 		]);
 	});
 
+	it('is a conflict when its holder keeps it (the holder row gives no e-mail)', () => {
+		const steps = plan([row(0, 'bob', { email: '' }), row(1, 'ann', { email: 'bob@acme.example' })], [account('bob')]);
+		expect(steps.map((s) => [s.action, s.wave, s.reason])).toEqual([
+			['unchanged', 1, undefined],
+			['conflict', 1, 'The email "bob@acme.example" belongs to user_bob (external ID Xbob)'],
+		]);
+	});
+
+	it('is a conflict when the account freeing it turns out to conflict', () => {
+		// bob wants dan's username, which nothing frees: bob conflicts, so his own name stays his.
+		const steps = plan([row(0, 'bob', { username: 'dan' }), row(1, 'ann', { username: 'bob' })], [account('bob'), account('dan')]);
+		expect(steps.map((s) => [s.action, s.wave, s.reason])).toEqual([
+			['conflict', 1, 'The username "dan" belongs to user_dan (external ID Xdan)'],
+			['conflict', 1, 'The username "bob" belongs to user_bob (external ID Xbob)'],
+		]);
+	});
+
 	it('is kept by the account holding it, whatever the case', () => {
 		const steps = plan([row(0, 'bob', { username: 'BOB' })], [account('bob')]);
 		expect(steps[0]).toMatchObject({ action: 'updated', wave: 1, changes: { username: 'BOB' } });
@@ -354,6 +393,12 @@ describe('key drift', () => {
 		const steps = plan([row(0, 'bob', { userExternalId: '', email: 'robert@acme.example' })], [account('bob')], { matchKey: 'email', absent: 'delete' });
 		expect(steps).toHaveLength(1);
 		expect(steps[0]).toMatchObject({ action: 'updated', keyDrift: true, userId: 'user_bob' });
+	});
+
+	it('follows the e-mail alone', () => {
+		const steps = plan([row(0, 'bobby', { userExternalId: '' })], [account('bob', { email: 'bobby@acme.example' })], { matchKey: 'username', absent: 'delete' });
+		expect(steps).toHaveLength(1);
+		expect(steps[0]).toMatchObject({ action: 'updated', keyDrift: true, userId: 'user_bob', changes: { username: 'bobby' } });
 	});
 
 	it('takes no account another row matches', () => {
