@@ -13,12 +13,15 @@ if (!group) throw new Error(`MUTATION_GROUP must be one of: ${GROUPS.map((g) => 
 const tests = group.tests.filter((t) => existsSync(t));
 const out = `reports/mutation/${group.name}`;
 
-// jest.config.js holds three projects (unit, integration, e2e), and a `testMatch` given beside `projects` is
-// ignored: every mutant would run every tier, e2e included, and Stryker's per-test coverage (set on the top
-// level) would reach none of them. Each mutant run is one flat project instead: the settings every tier shares
-// (transform, setup files, environment), taken from the unit project, and the group's test files.
+// jest.config.js holds three projects (unit, integration, e2e): merged with the group's testMatch, jest ran the
+// group's file in two of them, each with its own settings, out of reach of what Stryker sets on the top level
+// (its test environment, which records per-test coverage). Each mutant run is one flat project instead: the
+// settings every tier shares (transform, setup files, environment), taken from the unit project, and the
+// group's test files.
 const { projects, ...jestGlobal } = createRequire(import.meta.url)('./jest.config.js');
-const { displayName, testMatch, ...tier } = projects.find((p) => p.displayName === 'unit');
+// rootDir stays out: jest.config.js sets it to its own folder, and Stryker reads that file again inside its
+// sandbox, where the mutated copy is; this file is read in the worktree, whose code is not mutated.
+const { displayName, testMatch, rootDir, ...tier } = projects.find((p) => p.displayName === 'unit');
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
