@@ -327,6 +327,9 @@ describe('objects', () => {
 		expect(refusal(() => normalizeValue(object, { values: null }))).toBe('Password (password) has unknown field(s): values');
 		const named = spec({ name: 'wrapper', valueType: 'object', fields: [spec({ name: 'values', valueType: 'object', fields })] });
 		expect(normalizeValue(named, { values: { fieldName: 'a' } })).toEqual({ values: { fieldName: 'a' } });
+		// A field named values among others is that field, not the editor's wrapper.
+		const among = spec({ name: 'wrapper', valueType: 'object', fields: [spec({ name: 'values', valueType: 'object', fields }), spec({ name: 'note' })] });
+		expect(normalizeValue(among, { values: { fieldName: 'a' } })).toEqual({ values: { fieldName: 'a' } });
 	});
 
 	it('names a nested field by its path', () => {
@@ -365,6 +368,10 @@ describe('lists of objects', () => {
 		expect(refusal(() => normalizeValue(list, [null]))).toBe('Custom Fields (customFields) entry 1 must be an object');
 		expect(refusal(() => normalizeValue(list, [[]]))).toBe('Custom Fields (customFields) entry 1 must be an object');
 		expect(refusal(() => normalizeValue(list, [{ fieldValue: 'b' }], 'Row'))).toBe('Row entry 1: Field Name (fieldName) is required');
+	});
+
+	it('gives entries of a list without fields no values', () => {
+		expect(normalizeValue(spec({ valueType: 'objectList' }), [{ a: 1 }, {}])).toEqual([{}, {}]);
 	});
 
 	it('refuses what is not a list', () => {
