@@ -17,6 +17,8 @@ const UNIT = [
 	'test/catalog/',
 	'test/transport/',
 	'test/request/build.test.ts',
+	'test/request/validation.test.ts',
+	'test/reconcile/plan.test.ts',
 	'test/events/jose.test.ts',
 	'test/fuzz/request.fuzz.test.ts',
 	'test/node/description.test.ts',

@@ -4,6 +4,7 @@
  * Options: https://stryker-mutator.io/docs/stryker-js/configuration/
  */
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 
 import { GROUPS } from './scripts/mutationGroups.mjs';
 
@@ -12,6 +13,16 @@ if (!group) throw new Error(`MUTATION_GROUP must be one of: ${GROUPS.map((g) => 
 const tests = group.tests.filter((t) => existsSync(t));
 const out = `reports/mutation/${group.name}`;
 
+// jest.config.js holds three projects (unit, integration, e2e): merged with the group's testMatch, jest ran the
+// group's file in two of them, each with its own settings, out of reach of what Stryker sets on the top level
+// (its test environment, which records per-test coverage). Each mutant run is one flat project instead: the
+// settings every tier shares (transform, setup files, environment), taken from the unit project, and the
+// group's test files.
+const { projects, ...jestGlobal } = createRequire(import.meta.url)('./jest.config.js');
+// rootDir stays out: jest.config.js sets it to its own folder, and Stryker reads that file again inside its
+// sandbox, where the mutated copy is; this file is read in the worktree, whose code is not mutated.
+const { displayName, testMatch, rootDir, ...tier } = projects.find((p) => p.displayName === 'unit');
+
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
 	testRunner: 'jest',
@@ -19,6 +30,9 @@ export default {
 		projectType: 'custom',
 		configFile: 'jest.config.js',
 		config: {
+			...jestGlobal,
+			...tier,
+			projects: undefined,
 			testMatch: tests.map((t) => `<rootDir>/${t}`),
 			// Each mutant is one jest run: leave out what only the whole suite needs (the leak guard's
 			// files, n8n-core's shutdown), which costs seconds per run.

@@ -25,7 +25,10 @@ const firstOption = args.findIndex((a) => a.startsWith('-'));
 const names = firstOption === -1 ? args : args.slice(0, firstOption);
 const strykerArgs = firstOption === -1 ? [] : args.slice(firstOption);
 
-const chosen = names.length === 0 ? GROUPS : GROUPS.filter((g) => names.some((n) => g.name === n || g.mutate.some((f) => f.includes(n))));
+const chosen =
+	names.length === 0
+		? GROUPS.filter((g) => !g.onlyWhenNamed)
+		: GROUPS.filter((g) => names.some((n) => g.name === n || (!g.onlyWhenNamed && g.mutate.some((f) => f.includes(n)))));
 if (chosen.length === 0) {
 	console.error(`No group matches ${names.join(' ')}; groups: ${GROUPS.map((g) => g.name).join(', ')}`);
 	process.exit(2);
@@ -57,10 +60,12 @@ for (const group of GROUPS) {
 		const caught = count('Killed', 'Timeout');
 		const valid = caught + count('Survived', 'NoCoverage');
 		rows.push({
+			group: group.name,
 			file: relative(ROOT, join(ROOT, path)),
-			killed: caught,
+			killed: count('Killed'),
 			survived: count('Survived'),
 			'no coverage': count('NoCoverage'),
+			timeout: count('Timeout'),
 			score: valid === 0 ? '-' : `${((100 * caught) / valid).toFixed(1)}%`,
 		});
 	}
