@@ -1,4 +1,4 @@
-import type { EmulatorOptions } from './server';
+import type { EmulatorOptions } from './emulator';
 import type { RateLimitConfig, RateSpec } from './throttle';
 
 type Env = Record<string, string | undefined>;

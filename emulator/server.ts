@@ -3,8 +3,8 @@ import { createServer, type Server } from 'http';
 import type { AddressInfo } from 'net';
 
 import { handleApi } from './api';
-import type { ScopeSpelling } from './auth';
 import { handleControl } from './control';
+import type { Emulator, EmulatorOptions } from './emulator';
 import { handleEventsControl } from './events/control';
 import { EventHub, type PushInput } from './events/hub';
 import { Faults } from './faults';
@@ -15,34 +15,13 @@ import { newRequestId } from './ids';
 import { sendJson } from './http';
 import { PAM_ALL_SCOPE } from './pam/auth';
 import { applySeed, loadSeed } from './seed';
-import { DEFAULT_TOKEN_LIFETIME_SECONDS, Store, type NewApplication } from './store';
+import { DEFAULT_TOKEN_LIFETIME_SECONDS, Store } from './store';
 import { Stats } from './stats';
-import { RateLimiter, type RateLimitConfig } from './throttle';
-import type { AppRecord, GroupRecord, SeedData } from './types';
+import { RateLimiter } from './throttle';
+import type { SeedData } from './types';
 import { SCOPES } from '../nodes/AlibabaIdaas/catalog';
 
-export interface EmulatorOptions {
-	/** Default 127.0.0.1: the emulator never listens beyond loopback unless told to. */
-	host?: string;
-	/** 0 = any free port (default). */
-	port?: number;
-	/** Seed data, or a seed name (`demo`) / JSON file path. Default: the demo organisation. */
-	seed?: SeedData | string;
-	/** Generate a synthetic organisation instead of a seed (benchmarks). */
-	generate?: GenerateOptions;
-	/** Access token lifetime; default 1200 s (the documented example). */
-	tokenLifetimeSeconds?: number;
-	/** How permission_denied spells `…:manage_all` (docs print both). Default `manage_all`. */
-	scopeSpelling?: ScopeSpelling;
-	/** A gateway-style rate limit (throttle.ts); none by default. */
-	rateLimit?: RateLimitConfig;
-	/** How long an idle keep-alive socket stays open; default KEEP_ALIVE_TIMEOUT_MS. */
-	keepAliveTimeoutMs?: number;
-	/** Developer-API tokens carry the application's PAM grants too (pam/auth.ts); off by default. */
-	appTokenCarriesPam?: boolean;
-	/** The OAuth endpoints read the query string only, as the SDK and metadata place their parameters; off by default. */
-	oauthQueryOnly?: boolean;
-}
+export type { Emulator, EmulatorOptions } from './emulator';
 
 /**
  * A client that reuses a pooled socket must never pick one the server is closing at that moment
@@ -52,40 +31,6 @@ export interface EmulatorOptions {
  * before the server closes it. When the server does close an idle socket, it ends it (FIN).
  */
 export const KEEP_ALIVE_TIMEOUT_MS = 65_000;
-
-export interface Emulator {
-	url: string;
-	port: number;
-	readonly instanceId: string;
-	/** The state; the same object for the emulator's whole life (reset refills it). */
-	store: Store;
-	faults: Faults;
-	stats: Stats;
-	/** Event callbacks to applications' push URLs (emulator/events/). */
-	events: EventHub;
-	/** The rate limit in force (set at start, changed by tests or `/__emulator/rateLimit`). */
-	rateLimit: RateLimiter;
-	/** A gateway-style page cap (`paging.set(7)` or `/__emulator/paging`); none by default. */
-	paging: PageCap;
-	/** The first application (the demo one). */
-	readonly application: AppRecord;
-	apps: {
-		get(applicationId: string): AppRecord | undefined;
-		create(input?: NewApplication): AppRecord;
-		update(applicationId: string, patch: NewApplication): AppRecord;
-	};
-	/** An application access token without a GenerateToken round trip (default: the first app). */
-	issueAppToken(applicationId?: string): string;
-	/** An end-user token for GetUserInfo (scopes default openid profile email phone). */
-	issueUserToken(userId: string, options?: { applicationId?: string; scopes?: string[]; lifetimeSeconds?: number }): string;
-	/** A token of the instance's authorization server carrying PAM scopes (default: all of them). */
-	issuePamToken(options?: { scopes?: string[]; lifetimeSeconds?: number }): string;
-	/** CreateGroup the way the API does it: the group joins the first application's scope. */
-	createGroup(input: { groupName: string; groupExternalId?: string; description?: string }): GroupRecord;
-	/** Refill the store from a seed (default: the one given at start); clears faults, stats and the page cap, restores the start's rate limit. */
-	reset(seed?: SeedData | string | { generate: GenerateOptions }): void;
-	close(): Promise<void>;
-}
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
 	const missing = missingHandlers();

@@ -1,7 +1,7 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-imports -- development code: runs in plain Node, not inside n8n, and is not in the package */
 import type { IncomingMessage, ServerResponse } from 'http';
 
-import { dispatch } from '../control';
+import { dispatch } from '../controlDispatch';
 import { ApiError } from '../errors';
 import type { PushConfig } from './delivery';
 import type { EventHub, PushInput } from './hub';
