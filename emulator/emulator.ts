@@ -3,6 +3,7 @@ import type { EventHub } from './events/hub';
 import type { Faults } from './faults';
 import type { GenerateOptions } from './generate';
 import type { PageCap } from './pagination';
+import type { ScimHub, ScimPushSeed } from './scim/hub';
 import type { Stats } from './stats';
 import type { NewApplication, Store } from './store';
 import type { RateLimitConfig, RateLimiter } from './throttle';
@@ -35,6 +36,8 @@ export interface EmulatorOptions {
 	appTokenCarriesPam?: boolean;
 	/** The OAuth endpoints read the query string only, as the SDK and metadata place their parameters; off by default. */
 	oauthQueryOnly?: boolean;
+	/** SCIM push configurations (emulator/scim/), set again at each reset; a seed's `scimPush` adds to them. */
+	scimPush?: ScimPushSeed[];
 }
 
 export interface Emulator {
@@ -47,6 +50,8 @@ export interface Emulator {
 	stats: Stats;
 	/** Event callbacks to applications' push URLs (emulator/events/). */
 	events: EventHub;
+	/** SCIM pushes to applications' SCIM base URLs (emulator/scim/). */
+	scim: ScimHub;
 	/** The rate limit in force (set at start, changed by tests or `/__emulator/rateLimit`). */
 	rateLimit: RateLimiter;
 	/** A gateway-style page cap (`paging.set(7)` or `/__emulator/paging`); none by default. */

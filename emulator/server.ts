@@ -17,6 +17,8 @@ import { PAM_ALL_SCOPE } from './pam/auth';
 import { applySeed, loadSeed } from './seed';
 import { DEFAULT_TOKEN_LIFETIME_SECONDS, Store } from './store';
 import { Stats } from './stats';
+import { handleScimControl } from './scim/control';
+import { ScimHub, type ScimPushSeed } from './scim/hub';
 import { RateLimiter } from './throttle';
 import type { SeedData } from './types';
 import { SCOPES } from '../nodes/AlibabaIdaas/catalog';
@@ -37,20 +39,26 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 	if (missing.length) throw new Error(`The emulator has no handler for: ${missing.join(', ')}`);
 	const store = new Store('', '');
 	const events = new EventHub(store);
-	const fill = (seed: SeedData | string | { generate: GenerateOptions } | undefined) =>
-		events.quiet(() => {
-			let pushes: PushInput[] = [];
-			if (seed && typeof seed === 'object' && 'generate' in seed) populate(store, seed.generate);
-			else {
-				const data = typeof seed === 'object' ? seed : loadSeed(seed ?? 'demo');
-				applySeed(store, data);
-				pushes = (data as { eventPush?: PushInput[] }).eventPush ?? [];
-			}
-			store.tokenLifetimeSeconds = options.tokenLifetimeSeconds ?? DEFAULT_TOKEN_LIFETIME_SECONDS;
-			store.appTokenCarriesPam = options.appTokenCarriesPam ?? false;
-			store.oauthQueryOnly = options.oauthQueryOnly ?? false;
-			events.reset(pushes);
-		});
+	const scim = new ScimHub(store);
+	// Seeding changes the store without pushing events or SCIM requests.
+	const load = (seed: SeedData | string | { generate: GenerateOptions } | undefined) => {
+		let pushes: PushInput[] = [];
+		let scimPushes: ScimPushSeed[] = options.scimPush ?? [];
+		if (seed && typeof seed === 'object' && 'generate' in seed) populate(store, seed.generate);
+		else {
+			const data = typeof seed === 'object' ? seed : loadSeed(seed ?? 'demo');
+			applySeed(store, data);
+			pushes = (data as { eventPush?: PushInput[] }).eventPush ?? [];
+			scimPushes = [...scimPushes, ...((data as { scimPush?: ScimPushSeed[] }).scimPush ?? [])];
+		}
+		store.tokenLifetimeSeconds = options.tokenLifetimeSeconds ?? DEFAULT_TOKEN_LIFETIME_SECONDS;
+		store.appTokenCarriesPam = options.appTokenCarriesPam ?? false;
+		store.oauthQueryOnly = options.oauthQueryOnly ?? false;
+		events.reset(pushes);
+		scim.reset(scimPushes);
+	};
+	const fill = (seed: SeedData | string | { generate: GenerateOptions } | undefined) => scim.quiet(() => events.quiet(() => load(seed)));
+
 	const initial = options.generate ? { generate: options.generate } : options.seed;
 	fill(initial);
 	const faults = new Faults(() => store.expireAllTokens());
@@ -68,7 +76,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 		if (jwks) return sendJson(res, 200, jwks);
 		const work = url.pathname.startsWith('/__emulator/events/')
 			? handleEventsControl(events, req, res, url, emulator.url, requestId)
-			: url.pathname.startsWith('/__emulator/')
+			: url.pathname.startsWith('/__emulator/scim/')
+				? handleScimControl(scim, req, res, url, requestId)
+				: url.pathname.startsWith('/__emulator/')
 				? handleControl(emulator, req, res, url, requestId)
 				: handleApi(deps, req, res, url, requestId);
 		work.catch((error) => {
@@ -95,6 +105,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 		faults,
 		stats,
 		events,
+		scim,
 		rateLimit,
 		paging,
 		get application() {
@@ -132,6 +143,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 		close: () =>
 			new Promise<void>((resolve) => {
 				events.close();
+				scim.close();
 				server.closeAllConnections();
 				server.close(() => resolve());
 			}),
