@@ -146,7 +146,8 @@ export class ScimHub {
 		const userId = change.bizId;
 		if (kind === 'user:update_password') return; // passwords are not pushed
 		if (!this.inScope(target.config.applicationId, change.ouIds ?? [])) return;
-		if (kind === 'user:delete') return this.enqueue(target, [`user:${userId}`], () => removeUser(target, userId));
+		// After every queued change of the groups it may be in: a soft delete also removes its memberships.
+		if (kind === 'user:delete') return this.enqueue(target, [`user:${userId}`, ...[...target.groups.keys()].map((g) => `group:${g}`)], () => removeUser(target, userId));
 		const snapshot = scimUser(this.store.user(userId));
 		this.enqueue(target, [`user:${userId}`], () => pushUser(target, userId, snapshot));
 	}

@@ -117,8 +117,12 @@ export async function removeUser(target: Target, userId: string): Promise<void> 
 			inactive && target.config.update === 'put' && target.config.deactivate === 'update'
 				? await target.client.send('PUT', `/Users/${known.id}`, inactive)
 				: await target.client.send('PATCH', `/Users/${known.id}`, patchBody(activeOps(false, target.config)));
-		if (ok(answer.status)) known.sent = inactive;
-		else target.failure(`deactivate deleted user ${userId}`, `${answer.status} ${brief(answer.body)}`);
+		if (!ok(answer.status)) return target.failure(`deactivate deleted user ${userId}`, `${answer.status} ${brief(answer.body)}`);
+		known.sent = inactive;
+		// IDaaS drops a deleted user's group memberships; the account stays, so its memberships go by request.
+		for (const [groupId, group] of target.groups) {
+			if (group.members.has(userId)) await setMembership(target, groupId, userId, false, { displayName: group.displayName ?? '', memberIds: [] });
+		}
 		return;
 	}
 	const answer = await target.client.send('DELETE', `/Users/${known.id}`);
