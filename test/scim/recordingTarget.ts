@@ -37,7 +37,7 @@ export class RecordingTarget {
 	groups = new Map<string, Group>();
 	events: TargetEvent[] = [];
 	/** Method and path of every request, with its status. */
-	requests: Array<{ method: string; path: string; status: number; contentType?: string }> = [];
+	requests: Array<{ method: string; path: string; status: number; contentType?: string; body?: any }> = [];
 	/** Answer the next N SCIM requests with 503. */
 	failNext = 0;
 	tokenRequests: Array<{ basic: boolean }> = [];
@@ -68,7 +68,12 @@ export class RecordingTarget {
 		this.requests = [];
 		this.tokenRequests = [];
 		this.failNext = 0;
-		if (revoke) this.issued.clear();
+		if (revoke) this.revokeTokens();
+	}
+
+	/** Access tokens from the token endpoint stop working (as when they expire). */
+	revokeTokens(): void {
+		this.issued.clear();
 	}
 
 	userByName(userName: string): Record<string, any> | undefined {
@@ -87,7 +92,8 @@ export class RecordingTarget {
 		const text = Buffer.concat(chunks).toString('utf8');
 		const url = new URL(req.url ?? '/', 'http://target.invalid');
 		const send = (status: number, body?: unknown) => {
-			this.requests.push({ method: req.method!, path: url.pathname + url.search, status, contentType: req.headers['content-type'] });
+			const sent = url.pathname !== '/token' && text ? parseOr(text) : undefined;
+			this.requests.push({ method: req.method!, path: url.pathname + url.search, status, contentType: req.headers['content-type'], ...(sent && { body: sent }) });
 			res.writeHead(status, body === undefined ? {} : { 'content-type': 'application/scim+json' }).end(body === undefined ? undefined : JSON.stringify(body));
 		};
 		if (url.pathname === '/token') return this.token(req, text, send);
@@ -229,6 +235,14 @@ function patchUser(before: Record<string, any>, operations: any[]): Record<strin
 		else after[operation.path] = operation.value;
 	}
 	return after;
+}
+
+function parseOr(text: string): unknown {
+	try {
+		return JSON.parse(text);
+	} catch {
+		return text;
+	}
 }
 
 function listResponse(resources: unknown[]) {
