@@ -1,0 +1,99 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import { getAttr, isObject } from './scim/filter';
+import type { Directory } from './scim/idMap';
+import { isActive, memberIds } from './scim/resources';
+import type { Change, ChangeEvent } from './scim/routes';
+
+/**
+ * One item per change, in the words of the package's other nodes (username, displayName, email,
+ * status enabled/disabled, as the IDaaS node's simplified users), with the SCIM resource as the
+ * client sent it under `resource`, so a workflow can read either.
+ */
+
+export interface EventOption {
+	name: string;
+	value: ChangeEvent;
+	description: string;
+}
+
+export const EVENTS: EventOption[] = [
+	{ name: 'Group Created', value: 'group.created', description: 'A group was created' },
+	{ name: 'Group Deleted', value: 'group.deleted', description: 'A group was deleted' },
+	{ name: 'Group Members Added', value: 'group.membersAdded', description: 'Users were added to a group (also when a group is created with members)' },
+	{ name: 'Group Members Removed', value: 'group.membersRemoved', description: 'Users were removed from a group' },
+	{ name: 'Group Renamed', value: 'group.renamed', description: "A group's display name changed" },
+	{ name: 'User Created', value: 'user.created', description: 'A user was created' },
+	{ name: 'User Deactivated', value: 'user.deactivated', description: 'A user was set inactive (active: false), by PUT or PATCH' },
+	{ name: 'User Deleted', value: 'user.deleted', description: 'A user was deleted' },
+	{ name: 'User Reactivated', value: 'user.reactivated', description: 'An inactive user was set active again' },
+	{ name: 'User Updated', value: 'user.updated', description: 'Attributes of a user other than active changed' },
+];
+
+export interface ItemContext {
+	method: string;
+	/** The ISO time the request came. */
+	receivedAt: string;
+	includePasswords: boolean;
+}
+
+function primaryOf(list: unknown, preferType: string): IDataObject | undefined {
+	if (!Array.isArray(list)) return undefined;
+	const entries = list.filter(isObject);
+	return entries.find((e) => e.primary === true) ?? entries.find((e) => String(e.type ?? '').toLowerCase() === preferType) ?? entries[0];
+}
+
+function compact(record: Record<string, unknown>): IDataObject {
+	return Object.fromEntries(Object.entries(record).filter(([, v]) => v !== undefined && v !== null && v !== '')) as IDataObject;
+}
+
+export function normalizedUser(user: IDataObject): IDataObject {
+	const name = getAttr(user, 'name');
+	const enterprise = getAttr(user, 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User');
+	return compact({
+		userId: user.id,
+		username: getAttr(user, 'userName'),
+		externalId: getAttr(user, 'externalId'),
+		displayName: getAttr(user, 'displayName'),
+		givenName: isObject(name) ? getAttr(name, 'givenName') : undefined,
+		familyName: isObject(name) ? getAttr(name, 'familyName') : undefined,
+		email: primaryOf(getAttr(user, 'emails'), 'work')?.value,
+		phoneNumber: primaryOf(getAttr(user, 'phoneNumbers'), 'work')?.value,
+		title: getAttr(user, 'title'),
+		department: isObject(enterprise) ? getAttr(enterprise, 'department') : undefined,
+		employeeNumber: isObject(enterprise) ? getAttr(enterprise, 'employeeNumber') : undefined,
+		active: isActive(user),
+		status: isActive(user) ? 'enabled' : 'disabled',
+	});
+}
+
+function memberRefs(ids: string[], directory: Directory): IDataObject[] {
+	return ids.map((id) => {
+		const user = directory.users.get(id);
+		return compact({ userId: id, username: user ? getAttr(user, 'userName') : undefined, displayName: user ? getAttr(user, 'displayName') : undefined });
+	});
+}
+
+export function normalizedGroup(group: IDataObject): IDataObject {
+	return compact({ groupId: group.id, groupName: getAttr(group, 'displayName'), externalId: getAttr(group, 'externalId'), memberIds: memberIds(group) });
+}
+
+export function toItem(change: Change, directory: Directory, ctx: ItemContext): IDataObject {
+	const item: IDataObject = { event: change.event, objectType: change.kind === 'User' ? 'user' : 'group' };
+	if (change.kind === 'User') {
+		item.user = normalizedUser(change.resource);
+		if (change.changed) item.changedAttributes = change.changed;
+		if (change.previous && change.event === 'user.updated') item.previous = normalizedUser(change.previous);
+		if (change.password !== undefined) {
+			if (ctx.includePasswords) item.password = change.password;
+			else item.passwordWithheld = true;
+		}
+	} else {
+		item.group = normalizedGroup(change.resource);
+		if (change.event === 'group.renamed' && change.previous) item.previousGroupName = getAttr(change.previous, 'displayName') as string;
+		if (change.members) item.members = memberRefs(change.members, directory);
+	}
+	item.resource = change.resource;
+	item.request = { method: ctx.method, receivedAt: ctx.receivedAt };
+	return item;
+}
