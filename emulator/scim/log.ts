@@ -41,7 +41,7 @@ export class ScimLog {
 			byStatus: { ...this.byStatus },
 			byMethod: this.requests.reduce<Record<string, number>>((n, r) => ((n[r.method] = (n[r.method] ?? 0) + 1), n), {}),
 			failures: this.failures,
-			recentRequests: this.requests.slice(-recent).map(({ body: _body, ...rest }) => rest),
+			recentRequests: this.requests.slice(-recent).map(({ applicationId, method, path, status, attempt }) => ({ applicationId, method, path, status, attempt })),
 		};
 	}
 }

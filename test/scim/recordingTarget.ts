@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @typescript-eslint/no-explicit-any -- test code: a SCIM server in plain Node, reading SCIM JSON untyped */
+/* eslint-disable @n8n/community-nodes/no-restricted-imports, @typescript-eslint/no-explicit-any -- test code: a SCIM server in plain Node, reading SCIM JSON untyped */
 import { randomBytes } from 'crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'http';
 import type { AddressInfo } from 'net';
@@ -93,7 +93,7 @@ export class RecordingTarget {
 		const url = new URL(req.url ?? '/', 'http://target.invalid');
 		const send = (status: number, body?: unknown) => {
 			const sent = url.pathname !== '/token' && text ? parseOr(text) : undefined;
-			this.requests.push({ method: req.method!, path: url.pathname + url.search, status, contentType: req.headers['content-type'], ...(sent && { body: sent }) });
+			this.requests.push({ method: req.method!, path: url.pathname + url.search, status, contentType: req.headers['content-type'], body: sent });
 			res.writeHead(status, body === undefined ? {} : { 'content-type': 'application/scim+json' }).end(body === undefined ? undefined : JSON.stringify(body));
 		};
 		if (url.pathname === '/token') return this.token(req, text, send);
