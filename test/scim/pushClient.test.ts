@@ -6,7 +6,7 @@
  */
 import { cliOptions } from '../../emulator/cliOptions';
 import { startEmulator, type Emulator } from '../../emulator/server';
-import { RecordingTarget } from './recordingTarget';
+import { RecordingTarget } from './pushTarget';
 
 let emu: Emulator;
 let target: RecordingTarget;
