@@ -23,7 +23,11 @@ import { describeE2E, ensureBuilt, ensureN8n, loadExample, N8nPaths, N8nSandbox,
 jest.setTimeout(10 * 60_000);
 
 const SCIM_TRIGGER = 'n8n-nodes-alibaba-idaas.alibabaIdaasScimTrigger';
-const VERSIONS = process.env.E2E_SKIP_LATEST === '1' ? ['2.8.4'] : ['2.8.4', '2.41.1'];
+/** E2E_SCIM_VERSIONS=2.41.1 runs one version only (as E2E_WALK_VERSIONS does for the walk). */
+const VERSIONS = (process.env.E2E_SCIM_VERSIONS ?? '2.8.4,2.41.1')
+	.split(',')
+	.map((v) => v.trim())
+	.filter((v) => v && !(v !== '2.8.4' && process.env.E2E_SKIP_LATEST === '1'));
 
 /** The example's "accounts.example.com": records what the workflow asks of it, refusing calls without its API key. */
 class StandInApp {
@@ -76,16 +80,21 @@ describeE2E('SCIM push into the SCIM Trigger', () => {
 		/** Execution ID → its trigger items, for every finished execution read so far. */
 		const read = new Map<string, any[]>();
 
-		/** Every execution of the workflow, 100 a page (n8n's cap), newest first: a range query, ids below lastId. */
+		/**
+		 * Every execution of the workflow, 100 a page (n8n's cap), newest first. n8n 2.8.4 pages by ID (firstId, lastId);
+		 * later versions refuse those and hand out a `nextCursor` instead.
+		 */
 		async function executions(): Promise<any[]> {
-			const all: any[] = [];
-			const filter = encodeURIComponent(JSON.stringify({ workflowId: workflow.id }));
-			for (let lastId = Number.MAX_SAFE_INTEGER; ; ) {
-				const body = await n8n.rest(`/rest/executions?filter=${filter}&limit=100&firstId=0&lastId=${lastId}`);
-				const page: any[] = body.data.results ?? body.data;
-				all.push(...page);
-				if (page.length < 100) return all;
-				lastId = Math.min(...page.map((e) => Number(e.id)));
+			const byId = new Map<string, any>();
+			const filter = `filter=${encodeURIComponent(JSON.stringify({ workflowId: workflow.id }))}&limit=100`;
+			const byCursor = version !== '2.8.4';
+			let next = byCursor ? '' : `&firstId=0&lastId=${Number.MAX_SAFE_INTEGER}`;
+			for (;;) {
+				const body = (await n8n.rest(`/rest/executions?${filter}${next}`)).data;
+				const page: any[] = body.results ?? body;
+				for (const e of page) byId.set(String(e.id), e);
+				if (byCursor ? !body.nextCursor : page.length < 100) return [...byId.values()];
+				next = byCursor ? `&cursor=${body.nextCursor}` : `&firstId=0&lastId=${Math.min(...page.map((e) => Number(e.id)))}`;
 			}
 		}
 
