@@ -17,7 +17,7 @@ import { EVENTS, toItem } from './items';
 import { authorized, credentialProblem, readCredential, tokenAnswer } from './scim/auth';
 import { resourceTypes, schemas, serviceProviderConfig } from './scim/discovery';
 import { ScimError, unauthorized } from './scim/errors';
-import { directoryFor, persist } from './scim/idMap';
+import { changed, directoryFor, save, stateKey } from './scim/idMap';
 import { readBody, readForm, send, sendScim } from './scim/http';
 import { type Collection, handle } from './scim/routes';
 
@@ -227,10 +227,11 @@ export class AlibabaIdaasScimTrigger implements INodeType {
 				return { noWebhookResponse: true };
 			}
 			const body = ['POST', 'PUT', 'PATCH'].includes(method) ? await readBody(request) : undefined;
-			// From here to persist(), nothing awaits: no other request can change the directory in between (idMap.ts).
+			// From here to the answer, nothing awaits: no other request can change the directory in between (idMap.ts).
 			const mode = this.getMode() === 'manual' ? 'test' : 'production';
-			const staticData = this.getWorkflowStaticData('node');
-			const directory = directoryFor(`${this.getWorkflow().id ?? ''}:${this.getNode().id}:${mode}`, staticData);
+			const staticData = this.getWorkflowStaticData('global');
+			const key = stateKey(this.getNode().id);
+			const directory = directoryFor(`${this.getWorkflow().id ?? ''}:${this.getNode().id}:${mode}`, staticData, key);
 			const handled = handle(directory, {
 				method,
 				collection: target.collection,
@@ -241,7 +242,7 @@ export class AlibabaIdaasScimTrigger implements INodeType {
 				baseUrl,
 				newId: randomUUID,
 			});
-			if (method !== 'GET') persist(staticData, directory);
+			if (method !== 'GET') changed(directory);
 			const events = new Set(this.getNodeParameter('events', [ALL]) as string[]);
 			const options = this.getNodeParameter('options', {}) as IDataObject;
 			const context = { method, receivedAt: now.toISOString(), includePasswords: options.includePasswords === true };
@@ -251,6 +252,7 @@ export class AlibabaIdaasScimTrigger implements INodeType {
 			const respond = this.getNodeParameter('respond', 'onReceived') as string;
 			// The workflow answers: n8n writes the response of the Respond to Webhook node or the last node.
 			if (items.length > 0 && respond !== 'onReceived') return { workflowData: [this.helpers.returnJsonArray(items)] };
+			save(staticData, key, directory);
 			const { answer } = handled;
 			sendScim(this.getResponseObject(), answer.status, answer.body, answer.location ? { Location: answer.location } : {});
 			if (items.length === 0) return { noWebhookResponse: true };

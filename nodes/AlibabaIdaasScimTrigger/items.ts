@@ -1,5 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import { simplifyGroup, simplifyUser } from '../AlibabaIdaas/output/simplify';
 import { getAttr, isObject } from './scim/filter';
 import type { Directory } from './scim/idMap';
 import { isActive, memberIds } from './scim/resources';
@@ -47,23 +48,33 @@ function compact(record: Record<string, unknown>): IDataObject {
 	return Object.fromEntries(Object.entries(record).filter(([, v]) => v !== undefined && v !== null && v !== '')) as IDataObject;
 }
 
+/**
+ * The user in the IDaaS node's simplified shape (simplifyUser: userId, username, displayName,
+ * email, phoneNumber, status, userExternalId), plus what SCIM adds (names, title, department,
+ * employee number, active).
+ */
 export function normalizedUser(user: IDataObject): IDataObject {
 	const name = getAttr(user, 'name');
 	const enterprise = getAttr(user, 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User');
+	const shared = simplifyUser(
+		compact({
+			userId: user.id,
+			username: getAttr(user, 'userName'),
+			displayName: getAttr(user, 'displayName'),
+			email: primaryOf(getAttr(user, 'emails'), 'work')?.value,
+			phoneNumber: primaryOf(getAttr(user, 'phoneNumbers'), 'work')?.value,
+			status: isActive(user) ? 'enabled' : 'disabled',
+			userExternalId: getAttr(user, 'externalId'),
+		}),
+	);
 	return compact({
-		userId: user.id,
-		username: getAttr(user, 'userName'),
-		externalId: getAttr(user, 'externalId'),
-		displayName: getAttr(user, 'displayName'),
+		...shared,
 		givenName: isObject(name) ? getAttr(name, 'givenName') : undefined,
 		familyName: isObject(name) ? getAttr(name, 'familyName') : undefined,
-		email: primaryOf(getAttr(user, 'emails'), 'work')?.value,
-		phoneNumber: primaryOf(getAttr(user, 'phoneNumbers'), 'work')?.value,
 		title: getAttr(user, 'title'),
 		department: isObject(enterprise) ? getAttr(enterprise, 'department') : undefined,
 		employeeNumber: isObject(enterprise) ? getAttr(enterprise, 'employeeNumber') : undefined,
 		active: isActive(user),
-		status: isActive(user) ? 'enabled' : 'disabled',
 	});
 }
 
@@ -74,8 +85,10 @@ function memberRefs(ids: string[], directory: Directory): IDataObject[] {
 	});
 }
 
+/** The group in the IDaaS node's simplified shape (simplifyGroup: groupId, groupName, groupExternalId), with its member IDs. */
 export function normalizedGroup(group: IDataObject): IDataObject {
-	return compact({ groupId: group.id, groupName: getAttr(group, 'displayName'), externalId: getAttr(group, 'externalId'), memberIds: memberIds(group) });
+	const shared = simplifyGroup(compact({ groupId: group.id, groupName: getAttr(group, 'displayName'), groupExternalId: getAttr(group, 'externalId') }));
+	return { ...shared, memberIds: memberIds(group) };
 }
 
 export function toItem(change: Change, directory: Directory, ctx: ItemContext): IDataObject {
@@ -93,7 +106,8 @@ export function toItem(change: Change, directory: Directory, ctx: ItemContext): 
 		if (change.event === 'group.renamed' && change.previous) item.previousGroupName = getAttr(change.previous, 'displayName') as string;
 		if (change.members) item.members = memberRefs(change.members, directory);
 	}
-	item.resource = change.resource;
+	// A copy: the workflow's nodes may change their items in place, and the directory must not change with them.
+	item.resource = JSON.parse(JSON.stringify(change.resource)) as IDataObject;
 	item.request = { method: ctx.method, receivedAt: ctx.receivedAt };
 	return item;
 }

@@ -10,12 +10,14 @@ import type { INodeProperties, INodeTypeDescription } from 'n8n-workflow';
 
 import { AlibabaIdaas } from '../../nodes/AlibabaIdaas/AlibabaIdaas.node';
 import { AlibabaIdaasEventTrigger } from '../../nodes/AlibabaIdaasEventTrigger/AlibabaIdaasEventTrigger.node';
+import { AlibabaIdaasScimTrigger } from '../../nodes/AlibabaIdaasScimTrigger/AlibabaIdaasScimTrigger.node';
 import { AlibabaIdaasTrigger } from '../../nodes/AlibabaIdaasTrigger/AlibabaIdaasTrigger.node';
 
 const NODES: Array<[string, INodeTypeDescription]> = [
 	['AlibabaIdaas', new AlibabaIdaas().description],
 	['AlibabaIdaasTrigger', new AlibabaIdaasTrigger().description],
 	['AlibabaIdaasEventTrigger', new AlibabaIdaasEventTrigger().description],
+	['AlibabaIdaasScimTrigger', new AlibabaIdaasScimTrigger().description],
 ];
 
 /** The node panel's top-level categories (https://docs.n8n.io/integrations/creating-nodes/build/reference/node-codex-files/). */

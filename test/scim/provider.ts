@@ -95,9 +95,13 @@ function route(method: string, rest: string): { description: IWebhookDescription
 export class Provider {
 	/** The workflow's static data as the database holds it. */
 	stored = '{}';
+	/** n8n keeps a listening editor's (test webhook's) static data apart from the saved one. */
+	storedTest = '{}';
 	parameters: INodeParameters = { events: ['*'], respond: 'onReceived', options: {} };
 	readonly executions: IDataObject[][] = [];
 	readonly logs: string[] = [];
+	/** Per call: whether webhook() left static data marked changed (n8n then writes it to the database). */
+	readonly changedFlags: boolean[] = [];
 	/** When true, saves wait in `heldSaves` until the test lands them. */
 	holdSaves = false;
 	readonly heldSaves: Array<() => void> = [];
@@ -126,8 +130,8 @@ export class Provider {
 
 	storedDirectory(): { users: IDataObject[]; groups: IDataObject[] } {
 		const data = JSON.parse(this.stored) as IDataObject;
-		const node = (data['node:SCIM'] ?? {}) as IDataObject;
-		return (node.scimDirectory ?? { users: [], groups: [] }) as { users: IDataObject[]; groups: IDataObject[] };
+		const global = (data.global ?? {}) as IDataObject;
+		return (global['scimDirectory:node-scim-trigger'] ?? { users: [], groups: [] }) as { users: IDataObject[]; groups: IDataObject[] };
 	}
 
 	async call(call: Call): Promise<Answer> {
@@ -166,7 +170,7 @@ export class Provider {
 			active: true,
 			nodeTypes: { getByName: () => trigger, getByNameAndVersion: () => trigger, getKnownTypes: () => ({}) } as never,
 			// Loaded from the database when the request comes.
-			staticData: JSON.parse(this.stored) as IDataObject,
+			staticData: JSON.parse(mode === 'manual' ? this.storedTest : this.stored) as IDataObject,
 			settings: { executionOrder: 'v1' },
 		});
 		const httpRequest = { ...request, method, params: found.params, path: `${BASE_PATH}/${rest}` };
@@ -195,17 +199,34 @@ export class Provider {
 		const log = (message: string) => this.logs.push(message);
 		Object.defineProperty(context, 'logger', { value: { debug: () => {}, info: () => {}, warn: log, error: log } });
 		const result = await trigger.webhook.call(context);
-		// n8n saves the static data after the webhook call, serialized as its database column is.
+		this.changedFlags.push((workflow.staticData as IDataObject).__dataChanged === true);
+		// n8n saves the static data after the webhook call: whether it does is decided when it is called
+		// (the changed flag), the column is serialized when the write reaches the database (held saves).
 		const save = () => {
-			if ((workflow.staticData as IDataObject).__dataChanged === true) this.stored = JSON.stringify(workflow.staticData);
+			if ((workflow.staticData as IDataObject).__dataChanged !== true) return;
+			const write = () => {
+				if (mode === 'manual') this.storedTest = JSON.stringify(workflow.staticData);
+				else this.stored = JSON.stringify(workflow.staticData);
+			};
+			if (this.holdSaves) this.heldSaves.push(write);
+			else write();
 		};
-		if (this.holdSaves) this.heldSaves.push(save);
-		else save();
+		// n8n's WorkflowRunner builds a Workflow of its own on the same static data object before the
+		// execution (packages/cli/src/workflow-runner.ts, establishContextForPersistence), wrapping it in
+		// observable proxies again, which resets its changed flag. A node that answered itself has had its
+		// static data saved before that (webhook-helpers.ts calls the response callback first); when n8n
+		// answers after the workflow, the save comes after it.
+		const startExecution = () => {
+			if (result.workflowData) new Workflow({ id: 'wf-scim', nodes: [node], connections: {}, active: true, nodeTypes: workflow.nodeTypes, staticData: workflow.staticData });
+		};
+		const deferred = !result.noWebhookResponse;
+		if (deferred) startExecution();
+		save();
+		if (!deferred) startExecution();
 		const items = (result.workflowData?.[0] ?? []).map((i) => i.json);
 		const optIn = (this.parameters.options as IDataObject | undefined)?.includePasswords === true ? ` ${TOKEN_OPT_IN}` : '';
 		recordOutput(`scim trigger${optIn}`, { items, answer: res.text });
 		if (result.workflowData) this.executions.push(items);
-		const deferred = !result.noWebhookResponse;
 		return {
 			status: res.statusCode,
 			headers: res.headers,

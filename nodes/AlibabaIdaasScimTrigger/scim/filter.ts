@@ -126,6 +126,11 @@ class Parser {
 
 	private comparison(): Filter {
 		const path = this.attrPath();
+		// A value path on its own (`members[value eq "…"]`) is a filter too: some element matches (RFC 7644 Figure 1, valuePath).
+		const next = this.tokens[this.i];
+		if (path.valueFilter && !path.sub && !(next?.t === 'word' && (COMPARE_OPS.has(next.v.toLowerCase()) || next.v.toLowerCase() === 'pr'))) {
+			return { kind: 'present', path };
+		}
 		const opToken = this.tokens[this.i++];
 		const op = opToken?.t === 'word' ? opToken.v.toLowerCase() : '';
 		if (op === 'pr') return { kind: 'present', path };

@@ -27,8 +27,6 @@ import type { IDataObject } from 'n8n-workflow';
 
 export type Kind = 'User' | 'Group';
 
-const STATE_KEY = 'scimDirectory';
-
 export class Directory {
 	readonly users = new Map<string, IDataObject>();
 	readonly groups = new Map<string, IDataObject>();
@@ -59,40 +57,76 @@ export class Directory {
 const directories = new Map<string, Directory>();
 const MAX_DIRECTORIES = 200;
 
+/** Where a holder keeps its directory: a symbol, so that nothing iterating static data sees it. */
+const LIVE = Symbol('scimDirectory');
+
+/**
+ * What sits in static data: an object whose only members are non-enumerable, a `toJSON` that
+ * serializes the live directory whenever n8n writes static data (JSON.stringify, and n8n-workflow's
+ * deepCopy, which calls toJSON), and the directory under a symbol. Non-enumerable because n8n wraps
+ * static data in ObservableObject proxies in place, recursing into every enumerable object
+ * (packages/workflow/src/observable-object.ts); it must never reach the directory's Maps.
+ */
+function holder(directory: Directory): IDataObject {
+	const value = {};
+	Object.defineProperty(value, 'toJSON', { value: () => directory.toJSON(), enumerable: false });
+	Object.defineProperty(value, LIVE, { value: directory, enumerable: false });
+	return value as IDataObject;
+}
+
+function liveDirectory(value: unknown): Directory | undefined {
+	const live = value !== null && typeof value === 'object' ? (value as Record<symbol, unknown>)[LIVE] : undefined;
+	return live instanceof Directory ? live : undefined;
+}
+
 function storedRevision(value: unknown): number {
-	if (value instanceof Holder) return value.directory.revision;
+	const live = liveDirectory(value);
+	if (live) return live.revision;
 	const revision = (value as IDataObject | undefined)?.revision;
 	return typeof revision === 'number' ? revision : -1;
 }
 
-/** What sits in static data: serializes the live directory whenever n8n writes it. */
-class Holder {
-	constructor(readonly directory: Directory) {}
-
-	toJSON(): IDataObject {
-		return this.directory.toJSON();
-	}
+/** The static data key of one node's directory: by node ID, so that renaming the node keeps it. */
+export function stateKey(nodeId: string): string {
+	return `scimDirectory:${nodeId}`;
 }
 
 /**
  * The directory for `scope` (workflow, node, mode): the one in memory, or the stored one when
- * this process has none or the stored one is newer (another process changed it).
+ * this process has none or the stored one is newer (another process changed it). `staticData` is
+ * the workflow's global static data: reading it creates nothing, so a request that changes nothing
+ * leaves it unchanged, and n8n writes nothing.
  */
-export function directoryFor(scope: string, staticData: IDataObject): Directory {
-	const stored = staticData[STATE_KEY];
+export function directoryFor(scope: string, staticData: IDataObject, key: string): Directory {
+	const stored = staticData[key];
 	let directory = directories.get(scope);
 	if (!directory || storedRevision(stored) > directory.revision) {
-		directory = stored instanceof Holder ? stored.directory : Directory.fromJSON(stored);
+		directory = liveDirectory(stored) ?? Directory.fromJSON(stored);
 		directories.set(scope, directory);
 		if (directories.size > MAX_DIRECTORIES) directories.delete(directories.keys().next().value as string);
 	}
 	return directory;
 }
 
-/** After a change: static data holds the live directory, and n8n sees it as changed and saves it. */
-export function persist(staticData: IDataObject, directory: Directory): void {
+/** After a change: the directory is newer than any stored copy. */
+export function changed(directory: Directory): void {
 	directory.revision++;
-	staticData[STATE_KEY] = new Holder(directory) as unknown as IDataObject;
+}
+
+/**
+ * Puts the live directory into static data when what n8n loaded is older than it; n8n then sees
+ * static data as changed and saves it after the node answered. Called for every request the
+ * trigger answers itself, and not for changes the workflow answers ("When Last Node Finishes",
+ * Respond to Webhook): n8n saves their static data only after the workflow, which loses it on n8n
+ * 2.41 (run → establishContextForPersistence wraps the same static data in a new Workflow first,
+ * clearing its changed flag: packages/cli/src/workflow-runner.ts), and on 2.8 the slow save makes
+ * n8n end the response before the Respond to Webhook node's answer is written
+ * (packages/cli/src/webhooks/webhook-helpers.ts, setupResponseNodePromise). Those changes are
+ * saved with the next request the trigger answers itself, such as the look-up a SCIM client sends
+ * before its next create.
+ */
+export function save(staticData: IDataObject, key: string, directory: Directory): void {
+	if (storedRevision(staticData[key]) < directory.revision) staticData[key] = holder(directory);
 }
 
 /** Tests: forget every directory in memory (as a restarted n8n would). */

@@ -64,8 +64,9 @@ function applyWithoutPath(resource: IDataObject, operation: PatchOperation): voi
 	if (!isObject(operation.value)) throw badRequest(`An ${operation.op} without a path needs an object as its value`, 'invalidValue');
 	for (const [name, value] of Object.entries(operation.value)) {
 		if (READ_ONLY.has(name.toLowerCase())) continue;
-		// An extension's attributes come nested under its URN.
-		if (name.toLowerCase().startsWith('urn:') && isObject(value) && !name.includes('.')) {
+		// An extension's attributes come nested under its URN. A URN ending in a schema name
+		// (`…:2.0:User`, capitalised) is the schema; one ending in an attribute (`…:User:department`) is a path.
+		if (/^urn:.*:[A-Z][A-Za-z]*$/i.test(name) && /:[A-Z][^:]*$/.test(name) && isObject(value)) {
 			for (const [inner, innerValue] of Object.entries(value)) applyAtPath(resource, { op: operation.op, path: { schema: name, attr: inner }, value: innerValue });
 			continue;
 		}

@@ -62,6 +62,16 @@ export function memberIds(group: IDataObject): string[] {
 	return Array.isArray(members) ? members.filter(isObject).map((m) => String(m.value)) : [];
 }
 
+/** JSON with object keys sorted: the same value sent with its keys in another order compares equal. */
+function canonical(value: unknown): string {
+	if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+	if (value !== null && typeof value === 'object') {
+		const entries = Object.entries(value as IDataObject).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+		return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+	}
+	return JSON.stringify(value) ?? 'undefined';
+}
+
 /** Top-level attributes whose values differ, by their names in `after` (or `before` when removed). */
 export function changedAttributes(before: IDataObject, after: IDataObject): string[] {
 	const names = new Map<string, string>();
@@ -69,7 +79,7 @@ export function changedAttributes(before: IDataObject, after: IDataObject): stri
 	const changed: string[] = [];
 	for (const [lower, name] of names) {
 		if (['id', 'meta', 'schemas'].includes(lower)) continue;
-		if (JSON.stringify(getAttr(before, name)) !== JSON.stringify(getAttr(after, name))) changed.push(name);
+		if (canonical(getAttr(before, name)) !== canonical(getAttr(after, name))) changed.push(name);
 	}
 	return changed;
 }
