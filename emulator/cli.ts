@@ -11,15 +11,29 @@
  *   --rate-limit-op A=R[:B],...   (or IDAAS_EMULATOR_RATE_LIMIT_OPS) per-operation rates, e.g. CreateUser=10
  *   --app-token-pam      (or IDAAS_EMULATOR_APP_TOKEN_PAM=1) the application's Developer-API token carries its PAM grants too
  *                        (off: only tokens of the authorization server do, as Alibaba's PAM client gets them)
+ *   --scim-url URL       (or IDAAS_EMULATOR_SCIM_URL) push the first application's users and groups to this SCIM base URL
+ *   --scim-preset P      (or IDAAS_EMULATOR_SCIM_PRESET) idaas (default), okta or entra: the requests' shape (docs/scim-push.md)
+ *   --scim-token T       (or IDAAS_EMULATOR_SCIM_TOKEN) the bearer token the target expects
+ *   --scim-token-url U --scim-client-id I --scim-client-secret S   (or IDAAS_EMULATOR_SCIM_TOKEN_URL, _CLIENT_ID,
+ *                        _CLIENT_SECRET) client-credentials mode instead: a token from the target's token endpoint
  */
 import { cliOptions } from './cliOptions';
-import { startEmulator } from './server';
+import { startEmulator, type Emulator } from './server';
 import type { RateLimitConfig } from './throttle';
 
 function describeRate(limit: RateLimitConfig): string {
 	const parts = limit.perSecond ? [`${limit.perSecond} requests/s${limit.burst ? ` (burst ${limit.burst})` : ''}`] : [];
 	for (const [action, rate] of Object.entries(limit.perAction ?? {})) parts.push(`${action} ${typeof rate === 'number' ? rate : rate.perSecond}/s`);
 	return parts.length ? parts.join(', ') : 'none';
+}
+
+function describeScim(emu: Emulator): string {
+	try {
+		const config = emu.scim.config(emu.application.applicationId);
+		return `\n  SCIM push:       ${config.url} (${config.preset}, ${config.auth.mode}; one-click push: POST ${emu.url}/__emulator/scim/apps/${config.applicationId}/push)`;
+	} catch {
+		return '';
+	}
 }
 
 async function main(): Promise<void> {
@@ -32,7 +46,7 @@ async function main(): Promise<void> {
   Client secret:   ${app.clientSecret}
   Users:           ${emu.store.users.size}
   Rate limit:      ${describeRate(emu.rateLimit.get())}
-  State:           ${emu.url}/__emulator/state
+  State:           ${emu.url}/__emulator/state${describeScim(emu)}
 Press Ctrl-C to stop.`);
 	const stop = () => {
 		emu.close().then(() => process.exit(0));

@@ -1,4 +1,5 @@
-import type { EmulatorOptions } from './server';
+import type { EmulatorOptions } from './emulator';
+import type { ScimPushSeed } from './scim/hub';
 import type { RateLimitConfig, RateSpec } from './throttle';
 
 type Env = Record<string, string | undefined>;
@@ -41,6 +42,18 @@ function rateLimit(args: readonly string[], env: Env): RateLimitConfig | undefin
 	};
 }
 
+/** A SCIM push to the first application from `--scim-*` flags, else the environment; none without a URL. */
+function scimPush(args: readonly string[], env: Env): ScimPushSeed[] | undefined {
+	const option = (name: string) => arg(args, `scim-${name}`) ?? env[`IDAAS_EMULATOR_SCIM_${name.toUpperCase().replace(/-/g, '_')}`];
+	const url = option('url');
+	if (!url) return undefined;
+	const tokenUrl = option('token-url');
+	const auth = tokenUrl
+		? { mode: 'client_credentials' as const, tokenUrl, clientId: option('client-id'), clientSecret: option('client-secret') }
+		: { mode: 'bearer' as const, token: option('token') };
+	return [{ url, preset: option('preset') as ScimPushSeed['preset'], auth }];
+}
+
 /** What `npm run emulator` starts, from its command line and environment (cli.ts lists them). */
 export function cliOptions(args: readonly string[], env: Env = {}): EmulatorOptions {
 	const users = arg(args, 'users');
@@ -52,6 +65,7 @@ export function cliOptions(args: readonly string[], env: Env = {}): EmulatorOpti
 		generate: users ? { users: Number(users) } : undefined,
 		tokenLifetimeSeconds: lifetime ? Number(lifetime) : undefined,
 		rateLimit: rateLimit(args, env),
+		scimPush: scimPush(args, env),
 		...((args.includes('--app-token-pam') || env.IDAAS_EMULATOR_APP_TOKEN_PAM === '1') && { appTokenCarriesPam: true }),
 	};
 }

@@ -1,11 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'http';
 
 import { authorize, decideDevice } from './controlOAuth';
-import { ApiError, managementBody } from './errors';
+import { dispatch } from './controlDispatch';
+import type { Emulator } from './emulator';
 import type { FaultInput } from './faults';
-import { parseBody, readBody, sendJson } from './http';
 import type { NewApplication, NewUser, UserPatch } from './store';
-import type { Emulator } from './server';
 import type { RateLimitConfig } from './throttle';
 import type { SeedData } from './types';
 import { groupView, ouView, userDetail } from './views';
@@ -62,29 +61,6 @@ const ROUTES: Array<[method: string, pattern: RegExp, handler: ControlHandler]> 
 
 export async function handleControl(emu: Emulator, req: IncomingMessage, res: ServerResponse, url: URL, requestId: string): Promise<void> {
 	await dispatch(ROUTES, emu, req, res, url, '/__emulator/', requestId);
-}
-
-/** Routes one control request under `prefix` to the first matching [method, pattern, handler]; errors in the management body. */
-export async function dispatch<C>(
-	routes: ReadonlyArray<[string, RegExp, (ctx: C, body: Body, id: string) => unknown]>,
-	ctx: C,
-	req: IncomingMessage,
-	res: ServerResponse,
-	url: URL,
-	prefix: string,
-	requestId: string,
-): Promise<void> {
-	const rest = url.pathname.slice(prefix.length).replace(/\/$/, '');
-	try {
-		const route = routes.map(([method, pattern, handler]) => ({ method, found: pattern.exec(rest), handler })).find((r) => r.found && r.method === req.method);
-		if (!route) throw new ApiError(404, 'ControlEndpointNotFound', `No control endpoint ${req.method} ${url.pathname}`);
-		const body = parseBody(await readBody(req), req.headers['content-type']);
-		const id = route.found![1] ? decodeURIComponent(route.found![1]) : '';
-		sendJson(res, 200, (await route.handler(ctx, body, id)) ?? {});
-	} catch (error) {
-		const e = error instanceof ApiError ? error : new ApiError(500, 'InternalError', String(error));
-		sendJson(res, e.status, managementBody(e, requestId));
-	}
 }
 
 function pagingView(emu: Emulator) {

@@ -1,7 +1,7 @@
 import { findApp } from './auth';
 import { ApiError, invalid } from './errors';
 import { userScopes } from './handlers/grants';
-import type { Emulator } from './server';
+import type { Emulator } from './emulator';
 import type { UserRecord } from './types';
 
 /**

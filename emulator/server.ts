@@ -2,8 +2,8 @@ import { createServer, type Server } from 'http';
 import type { AddressInfo } from 'net';
 
 import { handleApi } from './api';
-import type { ScopeSpelling } from './auth';
 import { handleControl } from './control';
+import type { Emulator, EmulatorOptions } from './emulator';
 import { handleEventsControl } from './events/control';
 import { EventHub, type PushInput } from './events/hub';
 import { Faults } from './faults';
@@ -14,34 +14,15 @@ import { newRequestId } from './ids';
 import { sendJson } from './http';
 import { PAM_ALL_SCOPE } from './pam/auth';
 import { applySeed, loadSeed } from './seed';
-import { DEFAULT_TOKEN_LIFETIME_SECONDS, Store, type NewApplication } from './store';
+import { DEFAULT_TOKEN_LIFETIME_SECONDS, Store } from './store';
 import { Stats } from './stats';
-import { RateLimiter, type RateLimitConfig } from './throttle';
-import type { AppRecord, GroupRecord, SeedData } from './types';
+import { handleScimControl } from './scim/control';
+import { ScimHub, type ScimPushSeed } from './scim/hub';
+import { RateLimiter } from './throttle';
+import type { SeedData } from './types';
 import { SCOPES } from '../nodes/AlibabaIdaas/catalog';
 
-export interface EmulatorOptions {
-	/** Default 127.0.0.1: the emulator never listens beyond loopback unless told to. */
-	host?: string;
-	/** 0 = any free port (default). */
-	port?: number;
-	/** Seed data, or a seed name (`demo`) / JSON file path. Default: the demo organisation. */
-	seed?: SeedData | string;
-	/** Generate a synthetic organisation instead of a seed (benchmarks). */
-	generate?: GenerateOptions;
-	/** Access token lifetime; default 1200 s (the documented example). */
-	tokenLifetimeSeconds?: number;
-	/** How permission_denied spells `…:manage_all` (docs print both). Default `manage_all`. */
-	scopeSpelling?: ScopeSpelling;
-	/** A gateway-style rate limit (throttle.ts); none by default. */
-	rateLimit?: RateLimitConfig;
-	/** How long an idle keep-alive socket stays open; default KEEP_ALIVE_TIMEOUT_MS. */
-	keepAliveTimeoutMs?: number;
-	/** Developer-API tokens carry the application's PAM grants too (pam/auth.ts); off by default. */
-	appTokenCarriesPam?: boolean;
-	/** The OAuth endpoints read the query string only, as the SDK and metadata place their parameters; off by default. */
-	oauthQueryOnly?: boolean;
-}
+export type { Emulator, EmulatorOptions } from './emulator';
 
 /**
  * A client that reuses a pooled socket must never pick one the server is closing at that moment
@@ -52,59 +33,31 @@ export interface EmulatorOptions {
  */
 export const KEEP_ALIVE_TIMEOUT_MS = 65_000;
 
-export interface Emulator {
-	url: string;
-	port: number;
-	readonly instanceId: string;
-	/** The state; the same object for the emulator's whole life (reset refills it). */
-	store: Store;
-	faults: Faults;
-	stats: Stats;
-	/** Event callbacks to applications' push URLs (emulator/events/). */
-	events: EventHub;
-	/** The rate limit in force (set at start, changed by tests or `/__emulator/rateLimit`). */
-	rateLimit: RateLimiter;
-	/** A gateway-style page cap (`paging.set(7)` or `/__emulator/paging`); none by default. */
-	paging: PageCap;
-	/** The first application (the demo one). */
-	readonly application: AppRecord;
-	apps: {
-		get(applicationId: string): AppRecord | undefined;
-		create(input?: NewApplication): AppRecord;
-		update(applicationId: string, patch: NewApplication): AppRecord;
-	};
-	/** An application access token without a GenerateToken round trip (default: the first app). */
-	issueAppToken(applicationId?: string): string;
-	/** An end-user token for GetUserInfo (scopes default openid profile email phone). */
-	issueUserToken(userId: string, options?: { applicationId?: string; scopes?: string[]; lifetimeSeconds?: number }): string;
-	/** A token of the instance's authorization server carrying PAM scopes (default: all of them). */
-	issuePamToken(options?: { scopes?: string[]; lifetimeSeconds?: number }): string;
-	/** CreateGroup the way the API does it: the group joins the first application's scope. */
-	createGroup(input: { groupName: string; groupExternalId?: string; description?: string }): GroupRecord;
-	/** Refill the store from a seed (default: the one given at start); clears faults, stats and the page cap, restores the start's rate limit. */
-	reset(seed?: SeedData | string | { generate: GenerateOptions }): void;
-	close(): Promise<void>;
-}
-
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
 	const missing = missingHandlers();
 	if (missing.length) throw new Error(`The emulator has no handler for: ${missing.join(', ')}`);
 	const store = new Store('', '');
 	const events = new EventHub(store);
-	const fill = (seed: SeedData | string | { generate: GenerateOptions } | undefined) =>
-		events.quiet(() => {
-			let pushes: PushInput[] = [];
-			if (seed && typeof seed === 'object' && 'generate' in seed) populate(store, seed.generate);
-			else {
-				const data = typeof seed === 'object' ? seed : loadSeed(seed ?? 'demo');
-				applySeed(store, data);
-				pushes = (data as { eventPush?: PushInput[] }).eventPush ?? [];
-			}
-			store.tokenLifetimeSeconds = options.tokenLifetimeSeconds ?? DEFAULT_TOKEN_LIFETIME_SECONDS;
-			store.appTokenCarriesPam = options.appTokenCarriesPam ?? false;
-			store.oauthQueryOnly = options.oauthQueryOnly ?? false;
-			events.reset(pushes);
-		});
+	const scim = new ScimHub(store);
+	// Seeding changes the store without pushing events or SCIM requests.
+	const load = (seed: SeedData | string | { generate: GenerateOptions } | undefined) => {
+		let pushes: PushInput[] = [];
+		let scimPushes: ScimPushSeed[] = options.scimPush ?? [];
+		if (seed && typeof seed === 'object' && 'generate' in seed) populate(store, seed.generate);
+		else {
+			const data = typeof seed === 'object' ? seed : loadSeed(seed ?? 'demo');
+			applySeed(store, data);
+			pushes = (data as { eventPush?: PushInput[] }).eventPush ?? [];
+			scimPushes = [...scimPushes, ...((data as { scimPush?: ScimPushSeed[] }).scimPush ?? [])];
+		}
+		store.tokenLifetimeSeconds = options.tokenLifetimeSeconds ?? DEFAULT_TOKEN_LIFETIME_SECONDS;
+		store.appTokenCarriesPam = options.appTokenCarriesPam ?? false;
+		store.oauthQueryOnly = options.oauthQueryOnly ?? false;
+		events.reset(pushes);
+		scim.reset(scimPushes);
+	};
+	const fill = (seed: SeedData | string | { generate: GenerateOptions } | undefined) => scim.quiet(() => events.quiet(() => load(seed)));
+
 	const initial = options.generate ? { generate: options.generate } : options.seed;
 	fill(initial);
 	const faults = new Faults(() => store.expireAllTokens());
@@ -122,7 +75,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 		if (jwks) return sendJson(res, 200, jwks);
 		const work = url.pathname.startsWith('/__emulator/events/')
 			? handleEventsControl(events, req, res, url, emulator.url, requestId)
-			: url.pathname.startsWith('/__emulator/')
+			: url.pathname.startsWith('/__emulator/scim/')
+				? handleScimControl(scim, req, res, url, requestId)
+				: url.pathname.startsWith('/__emulator/')
 				? handleControl(emulator, req, res, url, requestId)
 				: handleApi(deps, req, res, url, requestId);
 		work.catch((error) => {
@@ -149,6 +104,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 		faults,
 		stats,
 		events,
+		scim,
 		rateLimit,
 		paging,
 		get application() {
@@ -186,6 +142,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 		close: () =>
 			new Promise<void>((resolve) => {
 				events.close();
+				scim.close();
 				server.closeAllConnections();
 				server.close(() => resolve());
 			}),

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'http';
 
-import { dispatch } from '../control';
+import { dispatch } from '../controlDispatch';
 import { ApiError } from '../errors';
 import type { PushConfig } from './delivery';
 import type { EventHub, PushInput } from './hub';

@@ -7,7 +7,7 @@
  */
 
 /** How the editor names the credential types the shipped examples use; any other shows its type name. */
-const CREDENTIAL_LABELS = { slackApi: 'Slack', slackOAuth2Api: 'Slack', smtp: 'SMTP', alibabaIdaasEventsApi: 'IDaaS Events', openAiApi: 'OpenAI' };
+const CREDENTIAL_LABELS = { slackApi: 'Slack', slackOAuth2Api: 'Slack', smtp: 'SMTP', alibabaIdaasEventsApi: 'IDaaS Events', alibabaIdaasScimApi: 'IDaaS SCIM', httpHeaderAuth: 'Header Auth', openAiApi: 'OpenAI' };
 
 /**
  * @param {{ nodes?: Array<{ credentials?: Record<string, unknown>, disabled?: boolean, notes?: string, notesInFlow?: boolean }> }} workflow

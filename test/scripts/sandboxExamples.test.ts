@@ -26,6 +26,7 @@ test('npm start disables the example steps that need a credential the sandbox la
 		'hr-sync.json': [],
 		'offboarding.json': ['Notify IT on Slack'],
 		'onboarding.json': ['Notify IT on Slack'],
+		'scim-provisioning.json': ['IDaaS SCIM', 'Create the account', 'Deactivate the account'],
 		'welcome-events.json': ['IDaaS user created', 'Send welcome message'],
 		'welcome.json': ['Send welcome e-mail'],
 	});
