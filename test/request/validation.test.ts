@@ -2,17 +2,16 @@ import type { INode } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { ParamSpec } from '../../nodes/AlibabaIdaas/catalog';
+import { labelOf, withArticle } from '../../nodes/AlibabaIdaas/catalog';
 import { CredentialConfigError } from '../../nodes/AlibabaIdaas/transport/endpoint';
 import {
 	checked,
 	Field,
 	isBlank,
-	labelOf,
 	normalizeValue,
 	normalizeValues,
 	ParameterError,
 	requiredWithMet,
-	withArticle,
 } from '../../nodes/AlibabaIdaas/request/validation';
 
 /**
