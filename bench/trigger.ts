@@ -20,7 +20,7 @@ import { join } from 'path';
 
 import type { IDataObject, INodeType } from 'n8n-workflow';
 
-import { WALK_CONCURRENCY } from '../nodes/AlibabaIdaasTrigger/directory';
+import { WALK_CONCURRENCY } from '../nodes/AlibabaIdaasTrigger/walk';
 import { N8nHarness } from '../test/harness/n8n';
 import type { EmulatorProcess } from './emulatorProcess';
 import { startEmulatorProcess } from './emulatorProcess';

@@ -1,10 +1,10 @@
 import { checksum, StateFormatError } from './codec';
-import type { Memberships, PackedGroups } from './groupState';
-import { GROUPS_SHAPE, packGroups, unpackGroups } from './groupState';
-import type { OuFacts, PackedOus } from './ouState';
-import { packOus, unpackOus } from './ouState';
-import type { Fingerprint, PackedUsers } from './snapshot';
-import { packUsers, unpackUsers, USERS_SHAPE } from './snapshot';
+import type { Memberships, PackedGroups } from './groups/state';
+import { GROUPS_SHAPE, packGroups, unpackGroups } from './groups/state';
+import type { OuFacts, PackedOus } from './units/state';
+import { packOus, unpackOus } from './units/state';
+import type { PackedUsers, UserTable } from './users/state';
+import { packUsers, unpackUsers, USERS_SHAPE } from './users/state';
 
 /**
  * The trigger's state in n8n's static data: one section per event family the trigger watches
@@ -26,7 +26,7 @@ export const FORMAT_VERSION = 2;
 
 export interface DecodedState {
 	gen: number;
-	users?: Map<string, Fingerprint>;
+	users?: UserTable;
 	groups?: Memberships;
 	ous?: Map<string, OuFacts>;
 }
@@ -56,7 +56,7 @@ function parts(state: Omit<StoredState, 'check'>): string[] {
 
 export function encodeState(scope: string, decoded: DecodedState): StoredState {
 	const state: Omit<StoredState, 'check'> = { v: FORMAT_VERSION, scope, gen: decoded.gen };
-	if (decoded.users) state.users = packUsers(decoded.users.values());
+	if (decoded.users) state.users = packUsers(decoded.users);
 	if (decoded.groups) state.groups = packGroups(decoded.groups);
 	if (decoded.ous) state.ous = packOus(decoded.ous.values());
 	return { ...state, check: checksum(parts(state)) };

@@ -1,17 +1,17 @@
+import { hash32 } from '../../nodes/AlibabaIdaasTrigger/codec';
+import { ALL_EVENTS, completeUsers, diff } from '../../nodes/AlibabaIdaasTrigger/users/diff';
 import {
-	ALL_EVENTS,
 	BOOLEAN_FIELDS,
 	HASHED_FIELDS,
 	type Fingerprint,
-	type Observed,
-	diff,
 	slotHash,
 	fingerprint,
-	nextState,
 	packUsers,
+	tableOf,
 	unpackUsers,
-} from '../../nodes/AlibabaIdaasTrigger/snapshot';
-import { hash32 } from '../../nodes/AlibabaIdaasTrigger/codec';
+	UserTable,
+	userMark,
+} from '../../nodes/AlibabaIdaasTrigger/users/state';
 import { createRandom } from '../support/random';
 
 function user(id: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
@@ -30,8 +30,20 @@ function user(id: string, extra: Record<string, unknown> = {}): Record<string, u
 	};
 }
 
-function observed(record: Record<string, unknown>, ou?: string): Observed {
-	return { user: record, fp: fingerprint(record, ou) };
+/** What a poll hands the diff: the users it saw (marks in a table sharing the stored one's OU numbers) and their records. */
+function seen(previous: UserTable, ...users: Array<[Record<string, unknown>, string | undefined]>) {
+	const current = new UserTable(previous);
+	const records = new Map<string, Record<string, unknown>>();
+	for (const [record, ou] of users) {
+		current.marks.set(String(record.userId), userMark(record, current.ouNumber(ou)));
+		records.set(String(record.userId), record);
+	}
+	return { current, records };
+}
+
+function events(previous: UserTable, users: Array<[Record<string, unknown>, string | undefined]>, deleted: string[] = []) {
+	const { current, records } = seen(previous, ...users);
+	return diff(previous, current, records, deleted);
 }
 
 const REAL_ID = 'user_d6sbsuumeta4h66ec3il7yxxxx';
@@ -82,10 +94,10 @@ describe('pack / unpack', () => {
 				i % 4 === 0 ? undefined : `ou_${i % 3}`,
 			),
 		);
-		const state = packUsers(fps);
+		const state = packUsers(tableOf(fps));
 		expect(state.count).toBe(ids.length);
 		const back = unpackUsers(JSON.parse(JSON.stringify(state)));
-		expect([...back.keys()]).toEqual([...ids].sort());
+		expect([...back.marks.keys()]).toEqual([...ids].sort());
 		for (const fp of fps) expect(back.get(fp.userId)).toEqual(fp);
 	});
 
@@ -98,58 +110,71 @@ describe('pack / unpack', () => {
 			for (let c = 0; c < 26; c++) id += chars[random.int(0, 35)];
 			fps.push(fingerprint(user(id, { displayName: `n${i}` }), `ou_wovwffm62xifdziem7an7${String(i % 300).padStart(5, '0')}`));
 		}
-		const bytes = JSON.stringify({ node: packUsers(fps) }).length;
+		const bytes = JSON.stringify({ node: packUsers(tableOf(fps)) }).length;
 		expect(bytes / fps.length).toBeLessThan(40);
-		expect(unpackUsers(packUsers(fps)).size).toBe(5000);
+		expect(unpackUsers(packUsers(tableOf(fps))).size).toBe(5000);
 	});
 
 	it('widens OU indexes past 91 OUs and round-trips them', () => {
 		const fps = Array.from({ length: 9000 }, (_, i) => fingerprint(user(`user_${i.toString(36)}`), `ou_${i}`));
-		const state = packUsers(fps);
+		const state = packUsers(tableOf(fps));
 		expect(state.ouWidth).toBe(3);
 		const back = unpackUsers(state);
 		expect(back.get('user_' + (8999).toString(36))?.ou).toBe('ou_8999');
 	});
 
 	it('holds only JSON without escapes', () => {
-		const state = packUsers([fingerprint(user(REAL_ID), 'ou_1')]);
+		const state = packUsers(tableOf([fingerprint(user(REAL_ID), 'ou_1')]));
 		expect(JSON.stringify(state.records)).toBe(`"${state.records}"`);
 	});
 
 	it('refuses a damaged section instead of decoding it as something else', () => {
-		const state = packUsers([fingerprint(user(REAL_ID), 'ou_1')]);
+		const state = packUsers(tableOf([fingerprint(user(REAL_ID), 'ou_1')]));
 		expect(() => unpackUsers({ ...state, records: 'x' })).toThrow(/not one this version wrote/);
 		expect(() => unpackUsers({ ...state, ouWidth: 0 })).toThrow(/OU width/);
 		expect(() => unpackUsers({ ...state, count: 2 })).toThrow(/count/);
 		expect(() => unpackUsers({ ...state, records: state.records.slice(0, -3) })).toThrow(/not one this version wrote/);
-		expect(unpackUsers({ ...state, records: '', count: 0 }).size).toBe(0);
+		expect(unpackUsers({ ous: '', ouWidth: 1, records: '', count: 0 }).size).toBe(0);
+		// What packUsers never writes: an OU no user has, users out of ID order or twice, OUs out of their order of first use.
+		expect(() => unpackUsers({ ...state, records: '', count: 0 })).toThrow(/an OU no user has/);
+		const two = packUsers(tableOf([fingerprint(user('user_a'), 'ou_1'), fingerprint(user('user_b'), 'ou_2')]));
+		const [first, second] = two.records.split(' ');
+		const same = packUsers(tableOf([fingerprint(user('user_a'), 'ou_1'), fingerprint(user('user_b'), 'ou_1')]));
+		const [a, b] = same.records.split(' ');
+		expect(() => unpackUsers({ ...same, records: `${b} ${a}` })).toThrow(/out of order or stored twice/);
+		expect(() => unpackUsers({ ...same, records: `${a} ${a}` })).toThrow(/out of order or stored twice/);
+		expect(() => unpackUsers({ ...two, ous: 'ou_2 ou_1' })).not.toThrow();
+		const swapped = `${first[0]}${second[1]}${first.slice(2)} ${second[0]}${first[1]}${second.slice(2)}`;
+		expect(() => unpackUsers({ ...two, records: swapped })).toThrow(/bad OU index/);
+		expect(() => unpackUsers({ ...two, records: `${first} ${second[0]}%${second.slice(2)}` })).toThrow(/bad OU index/);
 	});
 });
 
 describe('diff', () => {
 	const base = user(REAL_ID);
-	const previous = new Map([[REAL_ID, fingerprint(base, 'ou_a')]]);
+	const previous = tableOf([fingerprint(base, 'ou_a')]);
 
 	it('reports nothing when nothing changed', () => {
-		expect(diff(previous, new Map([[REAL_ID, observed(base, 'ou_a')]]), [])).toEqual([]);
+		expect(events(previous, [[base, 'ou_a']])).toEqual([]);
 	});
 
 	it('reports created and confirmed deletions only', () => {
 		const fresh = user('user_new');
-		const events = diff(previous, new Map([['user_new', observed(fresh, 'ou_b')]]), [REAL_ID]);
-		expect(events).toEqual([
+		expect(events(previous, [[fresh, 'ou_b']], [REAL_ID])).toEqual([
 			{ event: 'created', userId: 'user_new', user: fresh },
 			{ event: 'deleted', userId: REAL_ID, previous: { status: 'enabled', primaryOrganizationalUnitId: 'ou_a' } },
 		]);
 		// Not listed, not confirmed deleted: no event, and the state keeps it.
-		expect(diff(previous, new Map(), [])).toEqual([]);
-		expect(nextState(previous, new Map(), new Set()).map((fp) => fp.userId)).toEqual([REAL_ID]);
+		expect(events(previous, [])).toEqual([]);
+		const { current } = seen(previous);
+		completeUsers(previous, current, new Set());
+		expect([...current.marks.keys()]).toEqual([REAL_ID]);
+		expect(current.get(REAL_ID)).toEqual(previous.get(REAL_ID));
 	});
 
 	it('names changed fields, with old values where known', () => {
 		const changed = { ...base, displayName: 'Other', emailVerified: false, updateTime: 1 };
-		const events = diff(previous, new Map([[REAL_ID, observed(changed, 'ou_a')]]), []);
-		expect(events).toEqual([
+		expect(events(previous, [[changed, 'ou_a']])).toEqual([
 			{
 				event: 'updated',
 				userId: REAL_ID,
@@ -164,28 +189,29 @@ describe('diff', () => {
 
 	it('reports every field of a shared slot', () => {
 		const changed = { ...base, userExternalId: 'ext-2' };
-		const [event] = diff(previous, new Map([[REAL_ID, observed(changed, 'ou_a')]]), []);
+		const [event] = events(previous, [[changed, 'ou_a']]);
 		expect(event.changes?.map((c) => c.field)).toEqual(['userExternalId', 'userSourceType', 'userSourceId']);
 	});
 
 	it('reports an updateTime-only change as an update of unseen fields', () => {
 		const changed = { ...base, updateTime: 2 };
-		const [event] = diff(previous, new Map([[REAL_ID, observed(changed, 'ou_a')]]), []);
+		const [event] = events(previous, [[changed, 'ou_a']]);
 		expect(event.changes).toEqual([{ field: 'updateTime', new: 2, oldKnown: false }]);
 	});
 
 	it('reports status and moves as their own events', () => {
 		const changed = { ...base, status: 'disabled' };
-		const events = diff(previous, new Map([[REAL_ID, observed(changed, 'ou_b')]]), []);
-		expect(events.map((e) => e.event)).toEqual(['disabled', 'moved']);
-		expect(events[0].previousStatus).toBe('enabled');
-		expect(events[1]).toMatchObject({ from: 'ou_a', to: 'ou_b' });
+		const found = events(previous, [[changed, 'ou_b']]);
+		expect(found.map((e) => e.event)).toEqual(['disabled', 'moved']);
+		expect(found[0].previousStatus).toBe('enabled');
+		expect(found[1]).toMatchObject({ from: 'ou_a', to: 'ou_b' });
 	});
 
 	it('does not report a move when the old or new OU is unknown, and keeps the known OU', () => {
-		expect(diff(previous, new Map([[REAL_ID, observed(base)]]), [])).toEqual([]);
-		const next = nextState(previous, new Map([[REAL_ID, observed(base)]]), new Set());
-		expect(next[0].ou).toBe('ou_a');
+		expect(events(previous, [[base, undefined]])).toEqual([]);
+		const { current } = seen(previous, [base, undefined]);
+		completeUsers(previous, current, new Set());
+		expect(current.get(REAL_ID)?.ou).toBe('ou_a');
 	});
 
 	it('covers every event name and field list', () => {
