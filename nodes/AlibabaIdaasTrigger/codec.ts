@@ -71,13 +71,27 @@ export function byId(a: string, b: string): number {
 // ---------------------------------------------------------------------------------------------
 // Hashing
 
-/** FNV-1a over UTF-16 code units, then murmur3's finalizer so that low bits mix well. */
+/**
+ * FNV-1a over UTF-16 code units, then murmur3's finalizer so that low bits mix well. In steps
+ * (hashStart, hashText, hashEnd), so that a text made of parts is hashed without building it.
+ */
 export function hash32(text: string, seed = 0): number {
-	let h = 0x811c9dc5 ^ seed;
+	return hashEnd(hashText(hashStart(seed), text));
+}
+
+export function hashStart(seed: number): number {
+	return 0x811c9dc5 ^ seed;
+}
+
+export function hashText(h: number, text: string): number {
 	for (let i = 0; i < text.length; i++) {
 		h ^= text.charCodeAt(i);
 		h = Math.imul(h, 0x01000193);
 	}
+	return h;
+}
+
+export function hashEnd(h: number): number {
 	h ^= h >>> 16;
 	h = Math.imul(h, 0x85ebca6b);
 	h ^= h >>> 13;

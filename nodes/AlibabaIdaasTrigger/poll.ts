@@ -115,7 +115,7 @@ export async function runPoll(ctx: IPollFunctions, client: IdaasClient, settings
 
 	if (wantsUsers && tree) {
 		const previous = before.users ?? new UserTable();
-		const { current, records, deleted } = await readUsers(client, tree, previous, budget, counter);
+		const { current, records, deleted } = await readUsers(client, tree, previous, budget, counter, before.users !== undefined);
 		const changes = before.users ? diff(previous, current, records, deleted) : [];
 		records.clear();
 		// The state after this poll; a user's OU in it is the one its items name.

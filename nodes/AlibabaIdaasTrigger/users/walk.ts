@@ -49,15 +49,25 @@ function summaryOf(user: IDataObject): IDataObject {
 	return summary;
 }
 
-/** The users of the tree; `previous` says which unseen users to double-check, and which records to keep. */
-export async function readUsers(client: IdaasClient, tree: Tree, previous: UserTable, budget: Budget, counter: Counter): Promise<UsersRead> {
+/**
+ * The users of the tree; `previous` says which unseen users to double-check, and which records to
+ * keep (none when `keepRecords` is false: a baseline has no events).
+ */
+export async function readUsers(
+	client: IdaasClient,
+	tree: Tree,
+	previous: UserTable,
+	budget: Budget,
+	counter: Counter,
+	keepRecords: boolean,
+): Promise<UsersRead> {
 	const current = new UserTable(previous);
 	const records = new Map<string, IDataObject>();
 	/** Keeps a user's record only while its latest mark differs from the stored one. */
 	const note = (userId: string, mark: string, user: IDataObject) => {
 		current.marks.set(userId, mark);
-		if (previous.marks.get(userId) === mark) records.delete(userId);
-		else records.set(userId, user);
+		if (keepRecords && previous.marks.get(userId) !== mark) records.set(userId, user);
+		else records.delete(userId);
 	};
 	// Users seen under another OU than the one they were last seen under.
 	const doubtful = new Set<string>();
