@@ -43,14 +43,16 @@ export interface StoredState {
 
 const SECTIONS = ['users', 'groups', 'ous'] as const;
 
-function parts(state: Omit<StoredState, 'check'>): string[] {
+/** The parts the checksum covers; a section is its fields (the part's text is them joined by newlines). */
+function parts(state: Omit<StoredState, 'check'>): string[][] {
+	const { users, groups, ous } = state;
 	return [
-		String(state.v),
-		state.scope,
-		String(state.gen),
-		state.users ? `${state.users.ous}\n${state.users.ouWidth}\n${state.users.records}\n${state.users.count}` : '-',
-		state.groups ? `${state.groups.members}\n${state.groups.width}\n${state.groups.groups}\n${state.groups.count}` : '-',
-		state.ous ? JSON.stringify(state.ous) : '-',
+		[String(state.v)],
+		[state.scope],
+		[String(state.gen)],
+		users ? [users.ous, String(users.ouWidth), users.records, String(users.count)] : ['-'],
+		groups ? [groups.members, String(groups.width), groups.groups, String(groups.count)] : ['-'],
+		[ous ? JSON.stringify(ous) : '-'],
 	];
 }
 
@@ -66,7 +68,7 @@ export function encodeState(scope: string, decoded: DecodedState): StoredState {
 export function sameContent(a: StoredState, b: StoredState): boolean {
 	const x = parts(a);
 	const y = parts(b);
-	return x.every((part, i) => i === 2 || part === y[i]);
+	return x.every((part, i) => i === 2 || (part.length === y[i].length && part.every((piece, j) => piece === y[i][j])));
 }
 
 function hasShape(value: unknown, shape: Record<string, 'string' | 'number'>): boolean {

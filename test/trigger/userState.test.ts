@@ -214,6 +214,73 @@ describe('diff', () => {
 		expect(current.get(REAL_ID)?.ou).toBe('ou_a');
 	});
 
+	it('lists updateTime alone only when nothing else explains the new stamp', () => {
+		const stamped = { ...base, updateTime: 3 };
+		// A status change or a move carries its own stamp: no update beside it.
+		expect(events(previous, [[{ ...stamped, status: 'disabled' }, 'ou_a']]).map((e) => e.event)).toEqual(['disabled']);
+		expect(events(previous, [[stamped, 'ou_b']]).map((e) => e.event)).toEqual(['moved']);
+		// An OU not known on either side is no move: the stamp is an update of unseen fields.
+		const unknownOu = tableOf([fingerprint(base)]);
+		for (const [table, ou] of [
+			[unknownOu, 'ou_b'],
+			[previous, undefined],
+		] as const) {
+			expect(events(table, [[stamped, ou]])).toEqual([
+				{ event: 'updated', userId: REAL_ID, user: stamped, changes: [{ field: 'updateTime', new: 3, oldKnown: false }] },
+			]);
+		}
+		// A named field explains the stamp.
+		expect(events(previous, [[{ ...stamped, email: 'new@example.com' }, 'ou_a']])[0].changes).toEqual([
+			{ field: 'email', new: 'new@example.com', oldKnown: false },
+		]);
+	});
+
+	it('reports each flag with its old and new value, and an enable with the status before', () => {
+		const disabled = tableOf([fingerprint({ ...base, status: 'disabled' }, 'ou_a')]);
+		const changed = { ...base, passwordSet: false, phoneNumberVerified: true };
+		expect(events(disabled, [[changed, 'ou_a']])).toEqual([
+			{ event: 'enabled', userId: REAL_ID, user: changed, previousStatus: 'disabled' },
+			{
+				event: 'updated',
+				userId: REAL_ID,
+				user: changed,
+				changes: [
+					{ field: 'passwordSet', old: true, new: false, oldKnown: true },
+					{ field: 'phoneNumberVerified', old: false, new: true, oldKnown: true },
+				],
+			},
+		]);
+	});
+
+	it('reports a deletion with what was known, and nothing for an ID it never stored', () => {
+		const noOu = tableOf([fingerprint({ ...base, status: 'disabled' })]);
+		// Strict: no primaryOrganizationalUnitId key at all when the OU was never known.
+		expect(events(noOu, [], [REAL_ID, 'user_never'])).toStrictEqual([{ event: 'deleted', userId: REAL_ID, previous: { status: 'disabled' } }]);
+		expect(events(previous, [], ['user_never'])).toEqual([]);
+	});
+
+	it('reports users in the order the poll established them, from the record of each', () => {
+		const a = user('user_a');
+		const b = user('user_b');
+		const { current, records } = seen(previous, [b, 'ou_a'], [{ ...base, displayName: 'x' }, 'ou_a'], [a, 'ou_a']);
+		expect(diff(previous, current, records, []).map((e) => [e.event, e.userId, e.user])).toEqual([
+			['created', 'user_b', b],
+			['updated', REAL_ID, { ...base, displayName: 'x' }],
+			['created', 'user_a', a],
+		]);
+	});
+
+	it('keeps the state of users neither seen nor deleted, drops the deleted, and fills a missing OU', () => {
+		const stored = tableOf([fingerprint(base, 'ou_a'), fingerprint(user('user_b')), fingerprint(user('user_c'), 'ou_c')]);
+		const renamed = user('user_b', { displayName: 'Renamed' });
+		const { current } = seen(stored, [renamed, undefined], [user('user_d'), 'ou_d']);
+		completeUsers(stored, current, new Set(['user_c']));
+		expect([...current.marks.keys()]).toEqual(['user_b', 'user_d', REAL_ID]);
+		expect(current.get('user_b')).toEqual(fingerprint(renamed));
+		expect(current.get('user_d')?.ou).toBe('ou_d');
+		expect(current.get(REAL_ID)).toEqual(stored.get(REAL_ID));
+	});
+
 	it('covers every event name and field list', () => {
 		expect(ALL_EVENTS).toHaveLength(6);
 		expect(HASHED_FIELDS.length + BOOLEAN_FIELDS.length).toBe(14);

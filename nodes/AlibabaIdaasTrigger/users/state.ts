@@ -255,22 +255,30 @@ export function packUsers(table: UserTable): PackedUsers {
 	const packedOu = new Map<number, number>();
 	const ous: string[] = [];
 	for (const id of ids) {
-		const n = ouNumberOf(table.marks.get(id) as string);
+		const mark = table.marks.get(id) as string;
+		const n = ouNumberOf(mark);
 		if (n !== 0 && !packedOu.has(n)) {
 			packedOu.set(n, packedOu.size + 1);
-			ous.push(table.ouOf(table.marks.get(id) as string) as string);
+			ous.push(table.ouOf(mark) as string);
 		}
 	}
 	const ouWidth = widthFor(ous.length);
-	const records: string[] = new Array(ids.length);
-	for (let r = 0; r < ids.length; r++) {
-		const mark = table.marks.get(ids[r]) as string;
-		const id = encodeId(ids[r], USER_PREFIX);
-		const flags = digit(mark, 0) | (id.coding << 4);
-		records[r] = ALPHABET[flags] + encodeNumber(packedOu.get(ouNumberOf(mark)) ?? 0, ouWidth) + mark.slice(1, MARK_FIXED) + id.text;
+	// Joined a thousand at a time: 100,000 small strings held until the end would outgrow the text.
+	const chunks: string[] = [];
+	for (let start = 0; start < ids.length; start += PACK_CHUNK) {
+		const records: string[] = [];
+		for (const userId of ids.slice(start, start + PACK_CHUNK)) {
+			const mark = table.marks.get(userId) as string;
+			const id = encodeId(userId, USER_PREFIX);
+			const flags = digit(mark, 0) | (id.coding << 4);
+			records.push(ALPHABET[flags] + encodeNumber(packedOu.get(ouNumberOf(mark)) ?? 0, ouWidth) + mark.slice(1, MARK_FIXED) + id.text);
+		}
+		chunks.push(records.join(SEPARATOR));
 	}
-	return { ous: ous.join(SEPARATOR), ouWidth, records: records.join(SEPARATOR), count: ids.length };
+	return { ous: ous.join(SEPARATOR), ouWidth, records: chunks.join(SEPARATOR), count: ids.length };
 }
+
+const PACK_CHUNK = 1000;
 
 /** The users section's fields, with their types; the state reader checks them before unpacking. */
 export const USERS_SHAPE = { ous: 'string', ouWidth: 'number', records: 'string', count: 'number' } as const;
@@ -286,12 +294,14 @@ export function unpackUsers(state: PackedUsers): UserTable {
 	if (state.ouWidth !== widthFor(ous.length)) throw new StateFormatError('bad OU width');
 	const table = new UserTable();
 	for (const ou of ous) table.ouNumber(ou);
-	const records = state.records === '' ? [] : state.records.split(SEPARATOR);
-	if (state.count !== records.length) throw new StateFormatError('count does not match');
 	const width = MARK_FIXED + state.ouWidth;
 	let last = '';
 	let ousUsed = 0;
-	for (const record of records) {
+	// Record by record, without splitting the text into 100,000 strings at once.
+	for (let start = 0, end = 0; state.records !== '' && end < state.records.length; start = end + 1) {
+		end = state.records.indexOf(SEPARATOR, start);
+		if (end === -1) end = state.records.length;
+		const record = state.records.slice(start, end);
 		if (record.length < width) throw new StateFormatError('short record');
 		const flags = digit(record, 0);
 		if (flags >= 48) throw new StateFormatError('bad flags');
@@ -307,6 +317,7 @@ export function unpackUsers(state: PackedUsers): UserTable {
 		last = userId;
 		table.marks.set(userId, markOf(digits));
 	}
+	if (state.count !== table.size) throw new StateFormatError('count does not match');
 	if (ousUsed !== ous.length) throw new StateFormatError('an OU no user has');
 	return table;
 }

@@ -69,9 +69,8 @@ export async function readUsers(
 		if (keepRecords && previous.marks.get(userId) !== mark) records.set(userId, user);
 		else records.delete(userId);
 	};
-	// Users seen under another OU than the one they were last seen under.
+	// Users seen under another OU than the one they were last seen under (a mark holds the OU it was listed under).
 	const doubtful = new Set<string>();
-	const lastOu = new Map<string, number>();
 	await forEachLimited([...tree.parents.keys()], async (ou) => {
 		const ouNumber = current.ouNumber(ou);
 		await unlessOuGone(
@@ -79,18 +78,16 @@ export async function readUsers(
 				await eachRecord(client, OPS.listUsers, { organizationalUnitId: ou }, budget, (user) => {
 					const id = user.userId;
 					if (!validId(id, 'user_', counter)) return;
-					const before = lastOu.get(id);
-					if (before !== undefined && before !== ouNumber) doubtful.add(id);
+					const before = current.marks.get(id);
+					if (before !== undefined && current.ouOf(before) !== ou) doubtful.add(id);
 					else doubtful.delete(id);
-					lastOu.set(id, ouNumber);
 					note(id, userMark(user, ouNumber), user);
 				}),
 		);
 	});
 
 	const lookups = [...doubtful];
-	for (const id of previous.marks.keys()) if (!lastOu.has(id)) lookups.push(id);
-	lastOu.clear();
+	for (const id of previous.marks.keys()) if (!current.marks.has(id)) lookups.push(id);
 	for (const id of doubtful) {
 		current.marks.delete(id);
 		records.delete(id);
