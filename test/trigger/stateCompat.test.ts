@@ -1,6 +1,3 @@
-import { readFileSync } from 'fs';
-import { join } from 'path';
-
 import type { IDataObject } from 'n8n-workflow';
 
 import { AlibabaIdaasTrigger } from '../../nodes/AlibabaIdaasTrigger/AlibabaIdaasTrigger.node';
@@ -8,6 +5,9 @@ import { checksum } from '../../nodes/AlibabaIdaasTrigger/codec';
 import { STATE_KEY } from '../../nodes/AlibabaIdaasTrigger/poll';
 import type { StoredState } from '../../nodes/AlibabaIdaasTrigger/state';
 import { sameContent } from '../../nodes/AlibabaIdaasTrigger/state';
+import EVENTS_RAW from '../fixtures/trigger/events-format-2.json';
+import EVENTS_SIMPLIFIED from '../fixtures/trigger/events-format-2-simplified.json';
+import STATE from '../fixtures/trigger/state-format-2.json';
 import { useTriggerEmulator } from './emulated';
 import { buildFixtureDirectory, changeFixtureDirectory } from './stateFixture';
 
@@ -22,10 +22,7 @@ import { buildFixtureDirectory, changeFixtureDirectory } from './stateFixture';
 
 const EVENTS = ['created', 'updated', 'deleted', 'enabled', 'disabled', 'moved', 'memberAdded', 'memberRemoved', 'ouCreated', 'ouRenamed', 'ouMoved', 'ouDeleted'];
 const NODE_KEY = 'node:IDaaS';
-const fixture = (name: string): unknown => JSON.parse(readFileSync(join(__dirname, '../fixtures/trigger', name), 'utf8'));
-const FIXTURE = fixture('state-format-2.json') as StoredState;
-const EVENTS_RAW = fixture('events-format-2.json');
-const EVENTS_SIMPLIFIED = fixture('events-format-2-simplified.json');
+const FIXTURE = STATE as StoredState;
 
 function stateOf(data: IDataObject): StoredState {
 	return (data[NODE_KEY] as IDataObject)[STATE_KEY] as unknown as StoredState;
