@@ -271,11 +271,13 @@ describe('diff', () => {
 	});
 
 	it('keeps the state of users neither seen nor deleted, drops the deleted, and fills a missing OU', () => {
-		const stored = tableOf([fingerprint(base, 'ou_a'), fingerprint(user('user_b')), fingerprint(user('user_c'), 'ou_c')]);
+		const stored = tableOf([fingerprint(base, 'ou_a'), fingerprint(user('user_b')), fingerprint(user('user_c'), 'ou_c'), fingerprint(user('user_e'), 'ou_a')]);
 		const renamed = user('user_b', { displayName: 'Renamed' });
-		const { current } = seen(stored, [renamed, undefined], [user('user_d'), 'ou_d']);
+		const { current } = seen(stored, [renamed, undefined], [user('user_d'), 'ou_d'], [user('user_e'), 'ou_e']);
 		completeUsers(stored, current, new Set(['user_c']));
-		expect([...current.marks.keys()]).toEqual(['user_b', 'user_d', REAL_ID]);
+		expect([...current.marks.keys()]).toEqual(['user_b', 'user_d', 'user_e', REAL_ID]);
+		// A known OU is this poll's, not the stored one.
+		expect(current.get('user_e')?.ou).toBe('ou_e');
 		expect(current.get('user_b')).toEqual(fingerprint(renamed));
 		expect(current.get('user_d')?.ou).toBe('ou_d');
 		expect(current.get(REAL_ID)).toEqual(stored.get(REAL_ID));
