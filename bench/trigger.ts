@@ -165,16 +165,22 @@ export interface FamilyBenchRow {
 	stateBytes: number;
 }
 
-/** The group family's listings: every group, then each group's members (nextToken lists). */
+/** Every page of a nextToken list. */
+async function eachTokenPage<T>(client: RawClient, path: string, onPage: (data: T[]) => void): Promise<void> {
+	for (let token = ''; ; ) {
+		const body = (await client.json('GET', `${path}?maxResults=100${token ? `&nextToken=${token}` : ''}`)) as { data: T[]; nextToken?: string };
+		onPage(body.data);
+		if (!body.nextToken || body.data.length === 0) return;
+		token = body.nextToken;
+	}
+}
+
+/** The group family's listings: every group, then each group's members (both nextToken lists). */
 async function rawGroupWalk(client: RawClient): Promise<void> {
 	const groupIds: string[] = [];
-	await client.eachPage<{ groupId: string }>('/groups', (data) => groupIds.push(...data.map((g) => g.groupId)));
+	await eachTokenPage<{ groupId: string }>(client, '/groups', (data) => groupIds.push(...data.map((g) => g.groupId)));
 	await mapConcurrent(groupIds, WALK_CONCURRENCY, async (groupId) => {
-		for (let token = ''; ; ) {
-			const body = (await client.json('GET', `/groups/${groupId}/actions/listUsersForGroup?maxResults=100${token ? `&nextToken=${token}` : ''}`)) as { data: unknown[]; nextToken?: string };
-			if (!body.nextToken || body.data.length === 0) break;
-			token = body.nextToken;
-		}
+		await eachTokenPage(client, `/groups/${groupId}/actions/listUsersForGroup`, () => {});
 	});
 }
 
