@@ -8,7 +8,11 @@
  *
  * And per event family (users, group memberships, OUs) at 100,000 users / 2,000 groups / 1,000
  * OUs (benchTriggerFamilies): each family alone, its first poll and, after a few changes of
- * its kind, its next poll, with the requests it sends and its share of the state.
+ * its kind, the raw walk of that family's listings and its next poll, with the requests it sends
+ * and its share of the state.
+ *
+ * Memory is the peak resident set during the job minus the resident set before it, taken after
+ * a full garbage collection (so what the previous job left behind is not counted).
  *
  *   npx tsx bench/trigger.ts [users]
  *   npx tsx bench/trigger.ts families [users] [groups] [ous]
@@ -16,10 +20,12 @@
 import { mkdtempSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
+import { setFlagsFromString } from 'v8';
+import { runInNewContext } from 'vm';
 
 import type { IDataObject, INodeType } from 'n8n-workflow';
 
-import { WALK_CONCURRENCY } from '../nodes/AlibabaIdaasTrigger/directory';
+import { WALK_CONCURRENCY } from '../nodes/AlibabaIdaasTrigger/walk';
 import { N8nHarness } from '../test/harness/n8n';
 import type { EmulatorProcess } from './emulatorProcess';
 import { startEmulatorProcess } from './emulatorProcess';
@@ -87,8 +93,13 @@ async function makeChanges(client: RawClient, ous: string[]): Promise<void> {
 	for (let i = 1; i <= 3; i++) await client.json('DELETE', `/users/${ids[i * 101]}`);
 }
 
+/** V8's full collection, without starting Node with --expose-gc (https://nodejs.org/api/v8.html#v8setflagsfromstringflags). */
+setFlagsFromString('--expose-gc');
+const collectGarbage = runInNewContext('gc') as () => void;
+
 async function counted<T>(emulator: EmulatorProcess, job: () => Promise<T>): Promise<{ result: T; run: TriggerRun }> {
 	await emulator.resetStats();
+	collectGarbage();
 	const { result, measurement } = await measure(job);
 	const stats = await emulator.stats();
 	return { result, run: { measurement, requests: stats.total, generateTokenCalls: stats.generateTokenCalls } };
@@ -146,8 +157,40 @@ const FAMILIES = {
 export interface FamilyBenchRow {
 	family: string;
 	first: TriggerRun;
+	/** The family's listings by raw undici, after the changes: the floor. */
+	floor: TriggerRun;
 	next: TriggerRun & { events: number };
 	stateBytes: number;
+}
+
+/** Every page of a nextToken list. */
+async function eachTokenPage<T>(client: RawClient, path: string, onPage: (data: T[]) => void): Promise<void> {
+	for (let token = ''; ; ) {
+		const body = (await client.json('GET', `${path}?maxResults=100${token ? `&nextToken=${token}` : ''}`)) as { data: T[]; nextToken?: string };
+		onPage(body.data);
+		if (!body.nextToken || body.data.length === 0) return;
+		token = body.nextToken;
+	}
+}
+
+/** The group family's listings: every group, then each group's members (both nextToken lists). */
+async function rawGroupWalk(client: RawClient): Promise<void> {
+	const groupIds: string[] = [];
+	await eachTokenPage<{ groupId: string }>(client, '/groups', (data) => groupIds.push(...data.map((g) => g.groupId)));
+	await mapConcurrent(groupIds, WALK_CONCURRENCY, async (groupId) => {
+		await eachTokenPage(client, `/groups/${groupId}/actions/listUsersForGroup`, () => {});
+	});
+}
+
+/** A fresh raw client (with its own GenerateToken, as a poll may fetch one) running one walk. */
+async function rawRun(target: EmulatorProcess['target'], walk: (client: RawClient) => Promise<unknown>): Promise<void> {
+	const client = new RawClient(target, WALK_CONCURRENCY);
+	try {
+		await client.authenticate();
+		await walk(client);
+	} finally {
+		await client.close();
+	}
 }
 
 export interface FamiliesBenchResult {
@@ -238,8 +281,11 @@ export async function benchTriggerFamilies(users = 100_000, groups = 2_000, ous 
 			const groupIds: string[] = [];
 			await raw.eachPage<{ groupId: string }>('/groups', (data) => groupIds.push(...data.map((g) => g.groupId)));
 			await changeFamily(raw, family, await walkTree(raw), groupIds);
+			const floor = await counted(emulator, async () =>
+				await rawRun(emulator.target, family === 'users' ? rawWalk : family === 'memberships' ? rawGroupWalk : walkTree),
+			);
 			const next = await counted(emulator, async () => await harness.poll(trigger, parameters, { staticData }));
-			rows.push({ family, first: first.run, next: { ...next.run, events: next.result.result?.[0]?.length ?? 0 }, stateBytes });
+			rows.push({ family, first: first.run, floor: floor.run, next: { ...next.run, events: next.result.result?.[0]?.length ?? 0 }, stateBytes });
 		}
 		return {
 			users,
@@ -256,18 +302,33 @@ export async function benchTriggerFamilies(users = 100_000, groups = 2_000, ous 
 	}
 }
 
-/** Markdown rows of the family benchmark, for docs/benchmarks.md. */
+/** Markdown rows of the family benchmark, for docs/polling-scale.md. */
 export function familyTable(r: FamiliesBenchResult): string {
-	const lines = ['| family | poll | wall s | client CPU s | requests | events | state bytes |', '| --- | --- | --- | --- | --- | --- | --- |'];
+	const lines = [
+		'| family | poll | wall s | vs raw walk | client CPU s | peak MB | requests | events | state bytes |',
+		'| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+	];
 	for (const row of r.rows) {
-		for (const [how, run] of [['first', row.first], ['next', row.next]] as const) {
-			const events = how === 'next' ? String(row.next.events) : '0 (baseline)';
+		for (const [how, run] of [['raw walk', row.floor], ['next', row.next], ['first', row.first]] as const) {
+			const events = how === 'next' ? String(row.next.events) : how === 'first' ? '0 (baseline)' : '';
 			lines.push(
-				`| ${row.family} | ${how} | ${(run.measurement.ms / 1000).toFixed(2)} | ${(run.measurement.cpuMs / 1000).toFixed(2)} | ${run.requests.toLocaleString('en')} | ${events} | ${row.stateBytes.toLocaleString('en')} |`,
+				`| ${row.family} | ${how} | ${(run.measurement.ms / 1000).toFixed(2)} | ${(run.measurement.ms / row.floor.measurement.ms).toFixed(2)}× | ${(run.measurement.cpuMs / 1000).toFixed(2)} | ${run.measurement.peakRssDeltaMb.toFixed(0)} | ${run.requests.toLocaleString('en')} | ${events} | ${how === 'raw walk' ? '' : row.stateBytes.toLocaleString('en')} |`,
 			);
 		}
 	}
 	return `${lines.join('\n')}\n\n${r.users.toLocaleString('en')} users, ${r.groups.toLocaleString('en')} groups, ${r.ous.toLocaleString('en')} OUs, ${r.memberships.toLocaleString('en')} memberships: ${r.bytesPerUser} bytes per user, ${r.bytesPerMembership} bytes per membership.\n`;
+}
+
+/** A markdown row of the user poll benchmark, for docs/polling-scale.md. */
+export function pollTable(r: TriggerBenchResult): string {
+	const lines = ['| users | poll | wall s | vs raw walk | client CPU s | peak MB | requests | events | state bytes |', '| --- | --- | --- | --- | --- | --- | --- | --- | --- |'];
+	for (const [how, run] of [['raw walk', r.floor], ['next', r.poll], ['first', r.baseline]] as const) {
+		const events = how === 'next' ? String(r.poll.events) : how === 'first' ? '0 (baseline)' : '';
+		lines.push(
+			`| ${r.users.toLocaleString('en')} | ${how} | ${(run.measurement.ms / 1000).toFixed(2)} | ${(run.measurement.ms / r.floor.measurement.ms).toFixed(2)}× | ${(run.measurement.cpuMs / 1000).toFixed(2)} | ${run.measurement.peakRssDeltaMb.toFixed(0)} | ${run.requests.toLocaleString('en')} | ${events} | ${how === 'raw walk' ? '' : r.stateBytes.toLocaleString('en')} |`,
+		);
+	}
+	return lines.join('\n');
 }
 
 if (require.main === module) {
@@ -277,7 +338,7 @@ if (require.main === module) {
 			? benchTriggerFamilies(Number(rest[0]) || 100_000, Number(rest[1]) || 2_000, Number(rest[2]) || 1_000).then(
 					(result) => `${JSON.stringify(result, null, 2)}\n\n${familyTable(result)}`,
 				)
-			: benchTriggerPoll(Number(first) || 100_000).then((result) => JSON.stringify(result, null, 2));
+			: benchTriggerPoll(Number(first) || 100_000).then((result) => `${JSON.stringify(result, null, 2)}\n\n${pollTable(result)}\n`);
 	job
 		.then((text) => {
 			process.stdout.write(`${text}\n`);

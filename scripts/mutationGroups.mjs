@@ -12,9 +12,10 @@ const NODE = 'nodes/AlibabaIdaas';
 export const GROUPS = [
 	{ name: 'retry', mutate: [`${NODE}/transport/retry.ts`, `${NODE}/transport/retryPolicy.ts`], tests: ['test/transport/retry.test.ts', 'test/transport/retryPolicy.test.ts'] },
 	{ name: 'tokenRenewal', mutate: [`${NODE}/transport/tokenRenewal.ts`], tests: ['test/transport/tokenRenewal.test.ts'] },
-	{ name: 'codec', mutate: [`${TRIGGER}/codec.ts`], tests: ['test/trigger/snapshot.test.ts', 'test/trigger/codec.test.ts'] },
-	{ name: 'state', mutate: [`${TRIGGER}/state.ts`], tests: ['test/trigger/snapshot.test.ts', 'test/trigger/stateFormat.test.ts'] },
-	{ name: 'snapshot', mutate: [`${TRIGGER}/snapshot.ts`], tests: ['test/trigger/snapshot.test.ts'] },
+	{ name: 'codec', mutate: [`${TRIGGER}/codec.ts`], tests: ['test/trigger/userState.test.ts', 'test/trigger/codec.test.ts'] },
+	{ name: 'state', mutate: [`${TRIGGER}/state.ts`], tests: ['test/trigger/userState.test.ts', 'test/trigger/stateFormat.test.ts'] },
+	{ name: 'userState', mutate: [`${TRIGGER}/users/state.ts`], tests: ['test/trigger/userState.test.ts'] },
+	{ name: 'userDiff', mutate: [`${TRIGGER}/users/diff.ts`], tests: ['test/trigger/userState.test.ts'] },
 	{ name: 'jose', mutate: [`${EVENTS}/jose.ts`], tests: ['test/events/jose.test.ts', 'test/events/joseRefusals.test.ts'] },
 	{ name: 'receive', mutate: [`${EVENTS}/receive.ts`], tests: ['test/events/jose.test.ts', 'test/events/receive.test.ts'] },
 	{ name: 'ledger', mutate: [`${EVENTS}/ledger.ts`], tests: ['test/events/ledger.test.ts'] },

@@ -8,17 +8,18 @@ import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { getOrganizationalUnits } from '../AlibabaIdaas/listSearch/getOrganizationalUnits';
 import { IdaasClient } from '../AlibabaIdaas/request/client';
-import { MEMBERSHIP_EVENTS } from './groupState';
-import { OU_EVENTS } from './ouState';
+import { MEMBERSHIP_EVENTS } from './groups/state';
 import { onePollAtATime } from './overlap';
 import { runPoll } from './poll';
 import { sample } from './sample';
-import { ALL_EVENTS } from './snapshot';
+import { OU_EVENTS } from './units/state';
+import { ALL_EVENTS } from './users/diff';
 
 /**
  * Polls the directory and reports changes of users, group memberships and organizational units
  * by diffing against a compact state kept in the workflow's static data (state.ts says what it
- * holds, poll.ts how a poll runs, directory.ts / groupWalk.ts / ouWalk.ts how it reads).
+ * holds, poll.ts how a poll runs, users/, groups/ and units/ each family's walk and state, walk.ts
+ * what the walks share).
  *
  * Guarantees:
  * - the first real poll (and the first after the credential, the workflow or the node changes,

@@ -71,13 +71,27 @@ export function byId(a: string, b: string): number {
 // ---------------------------------------------------------------------------------------------
 // Hashing
 
-/** FNV-1a over UTF-16 code units, then murmur3's finalizer so that low bits mix well. */
+/**
+ * FNV-1a over UTF-16 code units, then murmur3's finalizer so that low bits mix well. In steps
+ * (hashStart, hashText, hashEnd), so that a text made of parts is hashed without building it.
+ */
 export function hash32(text: string, seed = 0): number {
-	let h = 0x811c9dc5 ^ seed;
+	return hashEnd(hashText(hashStart(seed), text));
+}
+
+export function hashStart(seed: number): number {
+	return 0x811c9dc5 ^ seed;
+}
+
+export function hashText(h: number, text: string): number {
 	for (let i = 0; i < text.length; i++) {
 		h ^= text.charCodeAt(i);
 		h = Math.imul(h, 0x01000193);
 	}
+	return h;
+}
+
+export function hashEnd(h: number): number {
 	h ^= h >>> 16;
 	h = Math.imul(h, 0x85ebca6b);
 	h ^= h >>> 13;
@@ -86,10 +100,25 @@ export function hash32(text: string, seed = 0): number {
 	return h >>> 0;
 }
 
-/** 64 bits of checksum over the parts, as text: any change to a stored state shows. */
-export function checksum(parts: readonly string[]): string {
-	const text = parts.map((part) => `${part.length}:${part}`).join('|');
-	return `${hash32(text, 0x2545f491).toString(36)}.${hash32(text, 0x6a09e667).toString(36)}`;
+/**
+ * 64 bits of checksum over the parts, as text: any change to a stored state shows. It hashes
+ * `length:part` for each part, joined by '|'; a part given as pieces is its pieces joined by
+ * newlines, hashed without building it (a users section is megabytes).
+ */
+export function checksum(parts: ReadonlyArray<string | readonly string[]>): string {
+	const hashOf = (seed: number) => {
+		let h = hashStart(seed);
+		parts.forEach((part, i) => {
+			const pieces = typeof part === 'string' ? [part] : part;
+			const length = pieces.reduce((sum, piece) => sum + piece.length, pieces.length - 1);
+			h = hashText(h, `${i === 0 ? '' : '|'}${length}:`);
+			pieces.forEach((piece, j) => {
+				h = hashText(j === 0 ? h : hashText(h, '\n'), piece);
+			});
+		});
+		return hashEnd(h);
+	};
+	return `${hashOf(0x2545f491).toString(36)}.${hashOf(0x6a09e667).toString(36)}`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -168,13 +197,14 @@ export function decodeId(coding: number, text: string, prefix: string): string {
 		const tailChars = coding === IdCoding.PackedTail4 ? 4 : text.length % ENCODED_CHUNK;
 		const fullChunks = (text.length - tailChars) / ENCODED_CHUNK;
 		if (!Number.isInteger(fullChunks) || fullChunks < 0) throw new StateFormatError('bad packed ID length');
-		let rest = '';
+		// Joined, not added up: a stored ID is kept for the whole poll, and one string is smaller than a chain of pieces.
+		const parts = [prefix];
 		let i = 0;
 		for (let c = 0; c < fullChunks; c++, i += ENCODED_CHUNK) {
-			rest += decodeNumber(text, i, ENCODED_CHUNK).toString(36).padStart(BASE36_CHUNK, '0');
+			parts.push(decodeNumber(text, i, ENCODED_CHUNK).toString(36).padStart(BASE36_CHUNK, '0'));
 		}
-		if (tailChars > 0) rest += decodeNumber(text, i, tailChars).toString(36).padStart(tailChars, '0');
-		id = prefix + rest;
+		if (tailChars > 0) parts.push(decodeNumber(text, i, tailChars).toString(36).padStart(tailChars, '0'));
+		id = parts.join('');
 	} else {
 		throw new StateFormatError('bad ID coding');
 	}

@@ -1,9 +1,10 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { shapedValue, simpleOrganizationalUnit, simpleUser } from '../AlibabaIdaas/output/shapes';
-import type { MembershipChange } from './groupState';
-import type { OuChange } from './ouState';
-import type { Fingerprint, UserEvent } from './snapshot';
+import type { MembershipChange } from './groups/state';
+import type { OuChange } from './units/state';
+import type { UserEvent } from './users/diff';
+import type { Fingerprint } from './users/state';
 
 /** The OU and, with sub-units, every OU below it in the tree read by this poll. */
 export function scopeOus(root: string, includeSubUnits: boolean, parents: ReadonlyMap<string, string | undefined>): Set<string> {

@@ -3,17 +3,19 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import type { IdaasClient } from '../AlibabaIdaas/request/client';
 import { hash32 } from './codec';
-import type { Budget, Counter, Tree } from './directory';
-import { readTree, readUsers } from './directory';
-import { diffGroups, MEMBERSHIP_EVENTS, nextGroups } from './groupState';
-import { readGroups } from './groupWalk';
+import { diffGroups, MEMBERSHIP_EVENTS, nextGroups } from './groups/state';
+import { readGroups } from './groups/walk';
 import { inScope, scopeOus, toItem, toMembershipItem, toOuItem } from './items';
-import type { OuChange } from './ouState';
-import { diffOus, nextOus, OU_EVENTS } from './ouState';
-import { readOus } from './ouWalk';
-import { ALL_EVENTS, diff, nextState } from './snapshot';
 import type { DecodedState, StoredState } from './state';
 import { encodeState, readState, sameContent } from './state';
+import type { OuChange } from './units/state';
+import { diffOus, nextOus, OU_EVENTS } from './units/state';
+import { readOus } from './units/walk';
+import { ALL_EVENTS, completeUsers, diff } from './users/diff';
+import { UserTable } from './users/state';
+import { readUsers } from './users/walk';
+import type { Budget, Counter, Tree } from './walk';
+import { readTree } from './walk';
 
 /**
  * One real poll: read the state, walk what the picked event families need, diff, and write the
@@ -112,16 +114,16 @@ export async function runPoll(ctx: IPollFunctions, client: IdaasClient, settings
 	}
 
 	if (wantsUsers && tree) {
-		const previous = before.users ?? new Map();
-		const users = await readUsers(client, tree, previous, budget, counter);
-		next.users = new Map(nextState(previous, users.current, users.deleted).map((fp) => [fp.userId, fp]));
-		if (before.users) {
-			const ouOf = (userId: string) => users.current.get(userId)?.fp.ou ?? previous.get(userId)?.ou;
-			for (const event of diff(previous, users.current, users.deleted)) {
-				if (!events.has(event.event) || !inScope(event, ouOf, watchedOus)) continue;
-				const seen = users.current.get(event.userId);
-				items.push(toItem(event, seen ? { ...seen.fp, ou: ouOf(event.userId) } : undefined, settings.simplify));
-			}
+		const previous = before.users ?? new UserTable();
+		const { current, records, deleted } = await readUsers(client, tree, previous, budget, counter, before.users !== undefined);
+		const changes = before.users ? diff(previous, current, records, deleted) : [];
+		records.clear();
+		// The state after this poll; a user's OU in it is the one its items name.
+		completeUsers(previous, current, deleted);
+		next.users = current;
+		for (const event of changes) {
+			if (!events.has(event.event) || !inScope(event, (userId) => current.get(userId)?.ou, watchedOus)) continue;
+			items.push(toItem(event, event.event === 'deleted' ? undefined : current.get(event.userId), settings.simplify));
 		}
 	}
 

@@ -1,11 +1,11 @@
 import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workflow';
 
 import type { IdaasClient } from '../AlibabaIdaas/request/client';
-import { OPS } from './directory';
-import type { MembershipEvent } from './groupState';
+import type { MembershipEvent } from './groups/state';
 import { toItem, toMembershipItem, toOuItem } from './items';
-import type { OuEvent } from './ouState';
-import type { TriggerEvent } from './snapshot';
+import type { OuEvent } from './units/state';
+import type { TriggerEvent } from './users/diff';
+import { OPS } from './walk';
 
 /**
  * "Fetch Test Event": one real record shaped like an item of the first selected event, with

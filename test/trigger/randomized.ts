@@ -4,7 +4,7 @@ import { ApiError } from '../../emulator/errors';
 import type { Emulator } from '../../emulator/server';
 import type { UserRecord } from '../../emulator/types';
 import { AlibabaIdaasTrigger } from '../../nodes/AlibabaIdaasTrigger/AlibabaIdaasTrigger.node';
-import { BOOLEAN_FIELDS, HASH_SLOTS, HASHED_FIELDS, slotHash, stampHash } from '../../nodes/AlibabaIdaasTrigger/snapshot';
+import { BOOLEAN_FIELDS, HASH_SLOTS, HASHED_FIELDS, slotHash, stampHash } from '../../nodes/AlibabaIdaasTrigger/users/state';
 import { N8nHarness } from '../harness/n8n';
 import { createRandom, seedFromEnv, type Random } from '../support/random';
 import { credentialOf, Directory, ROOT_OU, startTriggerEmulator, tokenRecorder } from './emulated';

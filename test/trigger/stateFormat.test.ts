@@ -1,8 +1,8 @@
 import { checksum } from '../../nodes/AlibabaIdaasTrigger/codec';
-import type { OuFacts } from '../../nodes/AlibabaIdaasTrigger/ouState';
-import { fingerprint } from '../../nodes/AlibabaIdaasTrigger/snapshot';
 import type { DecodedState, StoredState } from '../../nodes/AlibabaIdaasTrigger/state';
 import { encodeState, FORMAT_VERSION, readState, sameContent } from '../../nodes/AlibabaIdaasTrigger/state';
+import type { OuFacts } from '../../nodes/AlibabaIdaasTrigger/units/state';
+import { fingerprint, tableOf, UserTable } from '../../nodes/AlibabaIdaasTrigger/users/state';
 
 /**
  * The trigger's state envelope without a server: what encodeState writes, readState takes back
@@ -12,11 +12,10 @@ import { encodeState, FORMAT_VERSION, readState, sameContent } from '../../nodes
 const SCOPE = 'https://eiam.example|idaas_1|app_1|wf_1|node_1';
 
 function decoded(gen = 3): DecodedState {
-	const users = new Map(
-		['user_abcde', 'user_Mixed-1'].map((id, i) => [
-			id,
+	const users = tableOf(
+		['user_abcde', 'user_Mixed-1'].map((id, i) =>
 			fingerprint({ userId: id, username: `u${i}`, status: i ? 'disabled' : 'enabled', updateTime: 1_700_000_000_000 + i }, 'ou_1'),
-		]),
+		),
 	);
 	const groups = new Map([
 		['group_a', new Set(['user_abcde', 'user_Mixed-1'])],
@@ -156,7 +155,7 @@ describe('sameContent', () => {
 		expect(sameContent(a, encodeState(`${SCOPE}x`, decoded(1)))).toBe(false);
 		expect(sameContent(a, encodeState(SCOPE, { ...decoded(1), ous: undefined }))).toBe(false);
 		expect(sameContent(a, encodeState(SCOPE, { ...decoded(1), groups: new Map() }))).toBe(false);
-		expect(sameContent(a, encodeState(SCOPE, { ...decoded(1), users: new Map() }))).toBe(false);
+		expect(sameContent(a, encodeState(SCOPE, { ...decoded(1), users: new UserTable() }))).toBe(false);
 		expect(sameContent(a, { ...a, v: 3 })).toBe(false);
 	});
 });

@@ -1,4 +1,4 @@
-import { ALPHABET, byId, decodeId, decodeNumber, digit, encodeId, encodeNumber, SEPARATOR, StateFormatError, widthFor } from './codec';
+import { ALPHABET, byId, decodeId, decodeNumber, digit, encodeId, encodeNumber, SEPARATOR, StateFormatError, widthFor } from '../codec';
 
 /**
  * The group-membership family's memory and diff. Pure: no n8n, no HTTP.
@@ -108,7 +108,7 @@ export interface MembershipChange {
 	groupDeleted?: boolean;
 }
 
-/** What one poll established about the groups (see groupWalk.ts). */
+/** What one poll established about the groups (see walk.ts). */
 export interface GroupsRead {
 	/** Groups confirmed to exist, with their members as this poll established them. */
 	current: Memberships;

@@ -3,23 +3,13 @@ import type { IDataObject } from 'n8n-workflow';
 import type { OperationSpec } from '../AlibabaIdaas/catalog';
 import { catalogOp } from '../AlibabaIdaas/catalog';
 import type { IdaasClient } from '../AlibabaIdaas/request/client';
+import { mapWithConcurrency } from '../AlibabaIdaas/transport/concurrency';
 import { isValidId } from './codec';
-import type { Fingerprint, Observed } from './snapshot';
-import { fingerprint } from './snapshot';
 
 /**
- * Reads the directory for one poll: the OU tree, then each OU's users.
- *
- * Why per OU: ListUsers' records (UserSummary) carry no OU, and "moved" needs the primary OU.
- * ListUsers filtered by `organizationalUnitId` lists the users whose primary OU it is, so walking
- * the tree OU by OU yields every user with its primary OU, for the price of one request per OU
- * more than a flat walk (plus one ListOrganizationalUnits per OU). The alternative, GetUser per
- * user, is one request per user; we only use it for the few users the walk leaves in doubt:
- *
- * - stored users the walk did not see (deleted, or skipped because pages shifted or they moved
- *   to an OU already walked): GetUser tells which (404 ResourceNotFound.User = deleted);
- * - users seen under two OUs (moved during the walk, or listed under a secondary OU): GetUser
- *   gives the primary OU.
+ * What every family's walker shares: the operations a poll sends, its time budget, the ID check,
+ * the API's "not found" answers, paging, the bounded pool the look-ups run in, and the OU tree
+ * (read once per poll for the user and the unit families).
  *
  * Nothing here writes state; any failure propagates and the caller keeps the old state.
  */
@@ -83,30 +73,14 @@ export interface Tree {
 	doubtful: Set<string>;
 }
 
-export interface UsersRead {
-	/** Users established as existing, with their primary OU. */
-	current: Map<string, Observed>;
-	/** Stored users confirmed deleted. */
-	deleted: Set<string>;
-}
-
 /**
- * Runs `work` over `items` with at most `limit` at a time. After a failure no new work starts;
- * the first failure is raised once every running task has ended, so nothing of a failed poll
- * is still running when the next one starts.
+ * Runs `work` over `items`, WALK_CONCURRENCY at a time, in the node's one worker pool
+ * (transport/concurrency.ts). After a failure no new work starts, and the failure is raised once
+ * every running task has ended, so nothing of a failed poll is still running when the next one
+ * starts.
  */
-export async function forEachLimited<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-	let next = 0;
-	let failure: { error: unknown } | undefined;
-	const worker = async () => {
-		while (!failure && next < items.length) {
-			await work(items[next++]).catch((error: unknown) => {
-				failure = failure ?? { error };
-			});
-		}
-	};
-	await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-	if (failure) await Promise.reject(failure.error);
+export async function forEachLimited<T>(items: readonly T[], work: (item: T) => Promise<void>): Promise<void> {
+	await mapWithConcurrency(items.length, WALK_CONCURRENCY, async (index) => await work(items[index]));
 }
 
 /** Whether a NodeApiError from the transport carries this HTTP status and IDaaS code. */
@@ -140,14 +114,6 @@ export async function unlessOuGone(list: () => Promise<void>): Promise<void> {
 	await list().catch((error: unknown) => (isOuGone(error) ? undefined : Promise.reject(error)));
 }
 
-/** GetUser: the full record, or undefined when the user does not exist. */
-export async function getUser(client: IdaasClient, userId: string): Promise<IDataObject | undefined> {
-	// Errors are the transport's NodeApiErrors already; only "not found" is an answer here.
-	return await client
-		.call(OPS.getUser, { userId })
-		.catch((error: unknown) => (isUserNotFound(error) ? undefined : Promise.reject(error)));
-}
-
 /** Whether an ID from the API passes the ID check; counts the ones that do not. */
 export function validId(value: unknown, prefix: string, counter: Counter): value is string {
 	if (isValidId(value, prefix)) return true;
@@ -168,7 +134,7 @@ export async function readTree(client: IdaasClient, budget: Budget, counter: Cou
 	for (const id of level) parents.set(id, undefined);
 	while (level.length > 0) {
 		const nextLevel: string[] = [];
-		await forEachLimited(level, WALK_CONCURRENCY, async (parentId) => {
+		await forEachLimited(level, async (parentId) => {
 			await unlessOuGone(
 				async () =>
 					await eachRecord(client, OPS.listOus, { parentId }, budget, (ou) => {
@@ -206,67 +172,4 @@ export async function eachRecord(
 		for (const record of page) found(record);
 		budget.check();
 	}
-}
-
-/** Every user of one OU. */
-async function readUsersOf(
-	client: IdaasClient,
-	ou: string,
-	budget: Budget,
-	counter: Counter,
-	found: (user: IDataObject & { userId: string }) => void,
-): Promise<void> {
-	await eachRecord(client, OPS.listUsers, { organizationalUnitId: ou }, budget, (user) => {
-		if (validId(user.userId, 'user_', counter)) found(user as IDataObject & { userId: string });
-	});
-}
-
-/** The users of the tree; `previous` only says which unseen users to double-check. */
-export async function readUsers(
-	client: IdaasClient,
-	tree: Tree,
-	previous: ReadonlyMap<string, Fingerprint>,
-	budget: Budget,
-	counter: Counter,
-): Promise<UsersRead> {
-	const seen = new Map<string, { user: IDataObject; ou: string; doubtful: boolean }>();
-	await forEachLimited([...tree.parents.keys()], WALK_CONCURRENCY, async (ou) => {
-		await unlessOuGone(
-			async () =>
-				await readUsersOf(client, ou, budget, counter, (user) => {
-					const id = user.userId;
-					const before = seen.get(id);
-					seen.set(id, { user, ou, doubtful: before !== undefined && before.ou !== ou });
-				}),
-		);
-	});
-
-	const current = new Map<string, Observed>();
-	const lookups: string[] = [];
-	for (const [id, entry] of seen) {
-		if (entry.doubtful) lookups.push(id);
-		else current.set(id, { user: entry.user, fp: fingerprint(entry.user, entry.ou) });
-	}
-	for (const id of previous.keys()) if (!seen.has(id)) lookups.push(id);
-
-	const deleted = new Set<string>();
-	await forEachLimited(lookups, WALK_CONCURRENCY, async (id) => {
-		budget.check();
-		const user = await getUser(client, id);
-		if (!user) {
-			// Gone. If it was never stored (created and deleted during this poll) nothing is owed.
-			if (previous.has(id)) deleted.add(id);
-			return;
-		}
-		const ou = isValidId(user.primaryOrganizationalUnitId, 'ou_') ? user.primaryOrganizationalUnitId : undefined;
-		current.set(id, { user: summaryOf(user), fp: fingerprint(user, ou) });
-	});
-	return { current, deleted };
-}
-
-/** GetUser's record without the parts ListUsers never shows, so items look alike. */
-function summaryOf(user: IDataObject): IDataObject {
-	const summary = { ...user };
-	for (const key of ['organizationalUnits', 'groups', 'customFields']) delete summary[key];
-	return summary;
 }

@@ -1,13 +1,13 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import type { IdaasClient } from '../AlibabaIdaas/request/client';
-import { isValidId } from './codec';
-import type { Budget, Tree } from './directory';
-import { forEachLimited, isOuGone, OPS, WALK_CONCURRENCY } from './directory';
-import type { OuFacts } from './ouState';
+import type { IdaasClient } from '../../AlibabaIdaas/request/client';
+import { isValidId } from '../codec';
+import type { Budget, Tree } from '../walk';
+import { forEachLimited, isOuGone, OPS } from '../walk';
+import type { OuFacts } from './state';
 
 /**
- * The organizational units of one poll, from the tree the poll read (directory.ts readTree):
+ * The organizational units of one poll, from the tree the poll read (../walk.ts readTree):
  * each OU listed once under its parent is taken as listed. GetOrganizationalUnit is asked only
  * where the walk leaves a doubt, as for users:
  *
@@ -48,7 +48,7 @@ export async function readOus(
 	for (const id of previous.keys()) if (!tree.parents.has(id)) lookups.add(id);
 
 	const deleted = new Set<string>();
-	await forEachLimited([...lookups], WALK_CONCURRENCY, async (id) => {
+	await forEachLimited([...lookups], async (id) => {
 		budget.check();
 		const record = await client
 			.call(OPS.getOu, { organizationalUnitId: id })

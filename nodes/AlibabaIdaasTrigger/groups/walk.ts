@@ -1,8 +1,8 @@
-import type { IdaasClient } from '../AlibabaIdaas/request/client';
-import type { Budget, Counter } from './directory';
-import { eachRecord, forEachLimited, hasCode, isUserNotFound, OPS, validId, WALK_CONCURRENCY } from './directory';
-import type { GroupsRead, Memberships } from './groupState';
-import { GROUP_PREFIX } from './groupState';
+import type { IdaasClient } from '../../AlibabaIdaas/request/client';
+import type { Budget, Counter } from '../walk';
+import { eachRecord, forEachLimited, hasCode, isUserNotFound, OPS, validId } from '../walk';
+import type { GroupsRead, Memberships } from './state';
+import { GROUP_PREFIX } from './state';
 
 /**
  * The group memberships of one poll: ListGroups, then ListUsersForGroup for each group. Both are
@@ -38,7 +38,7 @@ export async function readGroups(client: IdaasClient, previous: Memberships, bud
 
 	const deletedGroups = new Set<string>();
 	const unlisted = [...previous.keys()].filter((id) => !names.has(id));
-	await forEachLimited(unlisted, WALK_CONCURRENCY, async (groupId) => {
+	await forEachLimited(unlisted, async (groupId) => {
 		budget.check();
 		const group = await client
 			.call(OPS.getGroup, { groupId })
@@ -48,7 +48,7 @@ export async function readGroups(client: IdaasClient, previous: Memberships, bud
 	});
 
 	const current: Memberships = new Map();
-	await forEachLimited([...names.keys()], WALK_CONCURRENCY, async (groupId) => {
+	await forEachLimited([...names.keys()], async (groupId) => {
 		const members = await membersOf(client, groupId, budget, counter).catch((error: unknown) =>
 			isGroupNotFound(error) ? undefined : Promise.reject(error),
 		);
@@ -64,7 +64,7 @@ export async function readGroups(client: IdaasClient, previous: Memberships, bud
 			if (!members.has(userId)) suspects.set(userId, [...(suspects.get(userId) ?? []), groupId]);
 		}
 	}
-	await forEachLimited([...suspects.keys()], WALK_CONCURRENCY, async (userId) => {
+	await forEachLimited([...suspects.keys()], async (userId) => {
 		const groups = new Set<string>();
 		const exists = await eachRecord(client, OPS.listGroupsForUser, { userId }, budget, (record) => {
 			if (typeof record.groupId === 'string') groups.add(record.groupId);

@@ -1,0 +1,290 @@
+import { hash32 } from '../../nodes/AlibabaIdaasTrigger/codec';
+import { ALL_EVENTS, completeUsers, diff } from '../../nodes/AlibabaIdaasTrigger/users/diff';
+import {
+	BOOLEAN_FIELDS,
+	HASHED_FIELDS,
+	type Fingerprint,
+	slotHash,
+	fingerprint,
+	packUsers,
+	tableOf,
+	unpackUsers,
+	UserTable,
+	userMark,
+} from '../../nodes/AlibabaIdaasTrigger/users/state';
+import { createRandom } from '../support/random';
+
+function user(id: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+	return {
+		userId: id,
+		username: `name-${id}`,
+		displayName: `Display ${id}`,
+		email: `${id}@example.com`,
+		emailVerified: true,
+		phoneNumberVerified: false,
+		passwordSet: true,
+		status: 'enabled',
+		updateTime: 1_700_000_000_000,
+		createTime: 1_700_000_000_000,
+		...extra,
+	};
+}
+
+/** What a poll hands the diff: the users it saw (marks in a table sharing the stored one's OU numbers) and their records. */
+function seen(previous: UserTable, ...users: Array<[Record<string, unknown>, string | undefined]>) {
+	const current = new UserTable(previous);
+	const records = new Map<string, Record<string, unknown>>();
+	for (const [record, ou] of users) {
+		current.marks.set(String(record.userId), userMark(record, current.ouNumber(ou)));
+		records.set(String(record.userId), record);
+	}
+	return { current, records };
+}
+
+function events(previous: UserTable, users: Array<[Record<string, unknown>, string | undefined]>, deleted: string[] = []) {
+	const { current, records } = seen(previous, ...users);
+	return diff(previous, current, records, deleted);
+}
+
+const REAL_ID = 'user_d6sbsuumeta4h66ec3il7yxxxx';
+
+describe('hashing', () => {
+	it('is deterministic and spreads', () => {
+		expect(hash32('abc')).toBe(hash32('abc'));
+		expect(hash32('abc')).not.toBe(hash32('abd'));
+		const buckets = new Set<number>();
+		for (let i = 0; i < 2000; i++) buckets.add(slotHash(1, { displayName: `name ${i}` }));
+		expect(buckets.size).toBe(92);
+	});
+
+	it('treats absent, null and empty alike, and distinguishes types', () => {
+		expect(slotHash(2, { email: undefined })).toBe(slotHash(2, { email: null }));
+		expect(slotHash(2, { email: '' })).toBe(slotHash(2, {}));
+		expect(slotHash(6, { accountExpireTime: 5 })).not.toBe(slotHash(6, { accountExpireTime: '5' }));
+		const a = fingerprint(user('user_a'));
+		expect(fingerprint({ ...user('user_a') }).hashes).toEqual(a.hashes);
+	});
+});
+
+describe('pack / unpack', () => {
+	it('round-trips every ID shape, flag and OU', () => {
+		const ids = [
+			REAL_ID,
+			'user_0',
+			'user_00',
+			'user_000',
+			'user_0000',
+			'user_00000',
+			'user_000000000',
+			'user_zzzz',
+			'user_zzzzz',
+			'user_abcdefghijklmnopqrstuvwxyz0123456789',
+			'user_MixedCase-1',
+			'user_under_score',
+			'user_',
+		];
+		const fps: Fingerprint[] = ids.map((id, i) =>
+			fingerprint(
+				user(id, {
+					status: i % 2 ? 'disabled' : 'enabled',
+					emailVerified: i % 3 === 0,
+					passwordSet: i % 5 === 0,
+					phoneNumberVerified: i % 7 === 0,
+				}),
+				i % 4 === 0 ? undefined : `ou_${i % 3}`,
+			),
+		);
+		const state = packUsers(tableOf(fps));
+		expect(state.count).toBe(ids.length);
+		const back = unpackUsers(JSON.parse(JSON.stringify(state)));
+		expect([...back.marks.keys()]).toEqual([...ids].sort());
+		for (const fp of fps) expect(back.get(fp.userId)).toEqual(fp);
+	});
+
+	it('stores the real ID shape in under 40 bytes of JSON per user', () => {
+		const random = createRandom(7);
+		const chars = '0123456789abcdefghijklmnopqrstuvwxyz';
+		const fps: Fingerprint[] = [];
+		for (let i = 0; i < 5000; i++) {
+			let id = 'user_';
+			for (let c = 0; c < 26; c++) id += chars[random.int(0, 35)];
+			fps.push(fingerprint(user(id, { displayName: `n${i}` }), `ou_wovwffm62xifdziem7an7${String(i % 300).padStart(5, '0')}`));
+		}
+		const bytes = JSON.stringify({ node: packUsers(tableOf(fps)) }).length;
+		expect(bytes / fps.length).toBeLessThan(40);
+		expect(unpackUsers(packUsers(tableOf(fps))).size).toBe(5000);
+	});
+
+	it('widens OU indexes past 91 OUs and round-trips them', () => {
+		const fps = Array.from({ length: 9000 }, (_, i) => fingerprint(user(`user_${i.toString(36)}`), `ou_${i}`));
+		const state = packUsers(tableOf(fps));
+		expect(state.ouWidth).toBe(3);
+		const back = unpackUsers(state);
+		expect(back.get('user_' + (8999).toString(36))?.ou).toBe('ou_8999');
+	});
+
+	it('holds only JSON without escapes', () => {
+		const state = packUsers(tableOf([fingerprint(user(REAL_ID), 'ou_1')]));
+		expect(JSON.stringify(state.records)).toBe(`"${state.records}"`);
+	});
+
+	it('refuses a damaged section instead of decoding it as something else', () => {
+		const state = packUsers(tableOf([fingerprint(user(REAL_ID), 'ou_1')]));
+		expect(() => unpackUsers({ ...state, records: 'x' })).toThrow(/not one this version wrote/);
+		expect(() => unpackUsers({ ...state, ouWidth: 0 })).toThrow(/OU width/);
+		expect(() => unpackUsers({ ...state, count: 2 })).toThrow(/count/);
+		expect(() => unpackUsers({ ...state, records: state.records.slice(0, -3) })).toThrow(/not one this version wrote/);
+		expect(unpackUsers({ ous: '', ouWidth: 1, records: '', count: 0 }).size).toBe(0);
+		// What packUsers never writes: an OU no user has, users out of ID order or twice, OUs out of their order of first use.
+		expect(() => unpackUsers({ ...state, records: '', count: 0 })).toThrow(/an OU no user has/);
+		const two = packUsers(tableOf([fingerprint(user('user_a'), 'ou_1'), fingerprint(user('user_b'), 'ou_2')]));
+		const [first, second] = two.records.split(' ');
+		const same = packUsers(tableOf([fingerprint(user('user_a'), 'ou_1'), fingerprint(user('user_b'), 'ou_1')]));
+		const [a, b] = same.records.split(' ');
+		expect(() => unpackUsers({ ...same, records: `${b} ${a}` })).toThrow(/out of order or stored twice/);
+		expect(() => unpackUsers({ ...same, records: `${a} ${a}` })).toThrow(/out of order or stored twice/);
+		expect(() => unpackUsers({ ...two, ous: 'ou_2 ou_1' })).not.toThrow();
+		const swapped = `${first[0]}${second[1]}${first.slice(2)} ${second[0]}${first[1]}${second.slice(2)}`;
+		expect(() => unpackUsers({ ...two, records: swapped })).toThrow(/bad OU index/);
+		expect(() => unpackUsers({ ...two, records: `${first} ${second[0]}%${second.slice(2)}` })).toThrow(/bad OU index/);
+	});
+});
+
+describe('diff', () => {
+	const base = user(REAL_ID);
+	const previous = tableOf([fingerprint(base, 'ou_a')]);
+
+	it('reports nothing when nothing changed', () => {
+		expect(events(previous, [[base, 'ou_a']])).toEqual([]);
+	});
+
+	it('reports created and confirmed deletions only', () => {
+		const fresh = user('user_new');
+		expect(events(previous, [[fresh, 'ou_b']], [REAL_ID])).toEqual([
+			{ event: 'created', userId: 'user_new', user: fresh },
+			{ event: 'deleted', userId: REAL_ID, previous: { status: 'enabled', primaryOrganizationalUnitId: 'ou_a' } },
+		]);
+		// Not listed, not confirmed deleted: no event, and the state keeps it.
+		expect(events(previous, [])).toEqual([]);
+		const { current } = seen(previous);
+		completeUsers(previous, current, new Set());
+		expect([...current.marks.keys()]).toEqual([REAL_ID]);
+		expect(current.get(REAL_ID)).toEqual(previous.get(REAL_ID));
+	});
+
+	it('names changed fields, with old values where known', () => {
+		const changed = { ...base, displayName: 'Other', emailVerified: false, updateTime: 1 };
+		expect(events(previous, [[changed, 'ou_a']])).toEqual([
+			{
+				event: 'updated',
+				userId: REAL_ID,
+				user: changed,
+				changes: [
+					{ field: 'emailVerified', old: true, new: false, oldKnown: true },
+					{ field: 'displayName', new: 'Other', oldKnown: false },
+				],
+			},
+		]);
+	});
+
+	it('reports every field of a shared slot', () => {
+		const changed = { ...base, userExternalId: 'ext-2' };
+		const [event] = events(previous, [[changed, 'ou_a']]);
+		expect(event.changes?.map((c) => c.field)).toEqual(['userExternalId', 'userSourceType', 'userSourceId']);
+	});
+
+	it('reports an updateTime-only change as an update of unseen fields', () => {
+		const changed = { ...base, updateTime: 2 };
+		const [event] = events(previous, [[changed, 'ou_a']]);
+		expect(event.changes).toEqual([{ field: 'updateTime', new: 2, oldKnown: false }]);
+	});
+
+	it('reports status and moves as their own events', () => {
+		const changed = { ...base, status: 'disabled' };
+		const found = events(previous, [[changed, 'ou_b']]);
+		expect(found.map((e) => e.event)).toEqual(['disabled', 'moved']);
+		expect(found[0].previousStatus).toBe('enabled');
+		expect(found[1]).toMatchObject({ from: 'ou_a', to: 'ou_b' });
+	});
+
+	it('does not report a move when the old or new OU is unknown, and keeps the known OU', () => {
+		expect(events(previous, [[base, undefined]])).toEqual([]);
+		const { current } = seen(previous, [base, undefined]);
+		completeUsers(previous, current, new Set());
+		expect(current.get(REAL_ID)?.ou).toBe('ou_a');
+	});
+
+	it('lists updateTime alone only when nothing else explains the new stamp', () => {
+		const stamped = { ...base, updateTime: 3 };
+		// A status change or a move carries its own stamp: no update beside it.
+		expect(events(previous, [[{ ...stamped, status: 'disabled' }, 'ou_a']]).map((e) => e.event)).toEqual(['disabled']);
+		expect(events(previous, [[stamped, 'ou_b']]).map((e) => e.event)).toEqual(['moved']);
+		// An OU not known on either side is no move: the stamp is an update of unseen fields.
+		const unknownOu = tableOf([fingerprint(base)]);
+		for (const [table, ou] of [
+			[unknownOu, 'ou_b'],
+			[previous, undefined],
+		] as const) {
+			expect(events(table, [[stamped, ou]])).toEqual([
+				{ event: 'updated', userId: REAL_ID, user: stamped, changes: [{ field: 'updateTime', new: 3, oldKnown: false }] },
+			]);
+		}
+		// A named field explains the stamp.
+		expect(events(previous, [[{ ...stamped, email: 'new@example.com' }, 'ou_a']])[0].changes).toEqual([
+			{ field: 'email', new: 'new@example.com', oldKnown: false },
+		]);
+	});
+
+	it('reports each flag with its old and new value, and an enable with the status before', () => {
+		const disabled = tableOf([fingerprint({ ...base, status: 'disabled' }, 'ou_a')]);
+		const changed = { ...base, passwordSet: false, phoneNumberVerified: true };
+		expect(events(disabled, [[changed, 'ou_a']])).toEqual([
+			{ event: 'enabled', userId: REAL_ID, user: changed, previousStatus: 'disabled' },
+			{
+				event: 'updated',
+				userId: REAL_ID,
+				user: changed,
+				changes: [
+					{ field: 'passwordSet', old: true, new: false, oldKnown: true },
+					{ field: 'phoneNumberVerified', old: false, new: true, oldKnown: true },
+				],
+			},
+		]);
+	});
+
+	it('reports a deletion with what was known, and nothing for an ID it never stored', () => {
+		const noOu = tableOf([fingerprint({ ...base, status: 'disabled' })]);
+		// Strict: no primaryOrganizationalUnitId key at all when the OU was never known.
+		expect(events(noOu, [], [REAL_ID, 'user_never'])).toStrictEqual([{ event: 'deleted', userId: REAL_ID, previous: { status: 'disabled' } }]);
+		expect(events(previous, [], ['user_never'])).toEqual([]);
+	});
+
+	it('reports users in the order the poll established them, from the record of each', () => {
+		const a = user('user_a');
+		const b = user('user_b');
+		const { current, records } = seen(previous, [b, 'ou_a'], [{ ...base, displayName: 'x' }, 'ou_a'], [a, 'ou_a']);
+		expect(diff(previous, current, records, []).map((e) => [e.event, e.userId, e.user])).toEqual([
+			['created', 'user_b', b],
+			['updated', REAL_ID, { ...base, displayName: 'x' }],
+			['created', 'user_a', a],
+		]);
+	});
+
+	it('keeps the state of users neither seen nor deleted, drops the deleted, and fills a missing OU', () => {
+		const stored = tableOf([fingerprint(base, 'ou_a'), fingerprint(user('user_b')), fingerprint(user('user_c'), 'ou_c'), fingerprint(user('user_e'), 'ou_a')]);
+		const renamed = user('user_b', { displayName: 'Renamed' });
+		const { current } = seen(stored, [renamed, undefined], [user('user_d'), 'ou_d'], [user('user_e'), 'ou_e']);
+		completeUsers(stored, current, new Set(['user_c']));
+		expect([...current.marks.keys()]).toEqual(['user_b', 'user_d', 'user_e', REAL_ID]);
+		// A known OU is this poll's, not the stored one.
+		expect(current.get('user_e')?.ou).toBe('ou_e');
+		expect(current.get('user_b')).toEqual(fingerprint(renamed));
+		expect(current.get('user_d')?.ou).toBe('ou_d');
+		expect(current.get(REAL_ID)).toEqual(stored.get(REAL_ID));
+	});
+
+	it('covers every event name and field list', () => {
+		expect(ALL_EVENTS).toHaveLength(6);
+		expect(HASHED_FIELDS.length + BOOLEAN_FIELDS.length).toBe(14);
+	});
+});
