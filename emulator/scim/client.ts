@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals -- development code: runs in plain Node, not inside n8n, and is not in the package */
+ 
 import type { Auth, ScimPushConfig } from './config';
 
 /**

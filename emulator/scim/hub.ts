@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals -- development code: runs in plain Node, not inside n8n, and is not in the package */
+ 
 import { ApiError } from '../errors';
 import { observeStore, type Change } from '../events/observe';
 import type { Store } from '../store';

@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- development code: runs in plain Node, not inside n8n, and is not in the package */
+ 
 import { readdirSync, statSync } from 'fs';
 import { join, relative } from 'path';
 
@@ -116,7 +116,7 @@ function wrapClass(file: string, cls: new () => unknown): void {
 }
 
 for (const file of files) {
-	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	 
 	const exports = require(file) as Record<string, unknown>;
 	wrapObject(relative(ROOT, file), '', exports, 0);
 }

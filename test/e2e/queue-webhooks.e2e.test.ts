@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @typescript-eslint/no-explicit-any -- development code: runs in plain Node, not inside n8n, and is not in the package; test code: reads the JSON of n8n and the emulator untyped */
+ 
 /**
  * Exactly once in queue mode, across processes: PostgreSQL, Redis, one main instance, two `n8n worker` and two
  * `n8n webhook` processes of n8n 2.41.1 (E2E_QUEUE_N8N=2.8.4 for the older line), each with this package installed,

@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @typescript-eslint/no-explicit-any -- development code: runs in plain Node, not inside n8n, and is not in the package; test code: reads the JSON of n8n untyped */
+ 
 /**
  * End to end, the SCIM Trigger in a real `n8n start` (2.8.4, and 2.41.1 on Node 24 unless E2E_SKIP_LATEST=1): the
  * scim-provisioning example (set to every change) is published, the emulator's SCIM client (emulator/scim/, idaas

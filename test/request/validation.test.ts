@@ -29,7 +29,7 @@ function refusal(run: () => unknown): string {
 		run();
 	} catch (error) {
 		if (error instanceof ParameterError) return error.message;
-		// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- test code: an unexpected error fails the test as it is
+		 
 		throw error;
 	}
 	throw new Error('expected a ParameterError');

@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports -- development code: runs in plain Node, not inside n8n, and is not in the package */
+ 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'http';
 import type { AddressInfo } from 'net';
 import { WebhookContext } from 'n8n-core';
@@ -22,7 +22,7 @@ import { recordOutput, recordSecret, TOKEN_OPT_IN } from '../setup/leakGuard';
  */
 
 // The explicit .ts: under tsx, `….node` would resolve to the codex .node.json.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+ 
 const { AlibabaIdaasScimTrigger } = require('../../nodes/AlibabaIdaasScimTrigger/AlibabaIdaasScimTrigger.node.ts') as { AlibabaIdaasScimTrigger: typeof TriggerClass };
 export const trigger = new AlibabaIdaasScimTrigger();
 const CREDENTIAL_ID = 'cred-scim-1';

@@ -1,4 +1,4 @@
-/* eslint-disable @typescript-eslint/no-explicit-any -- test code: reads SCIM JSON untyped */
+ 
 /**
  * The emulator's SCIM push beyond the switch matrix (pushSwitches.test.ts): the presets' exact requests, retries of
  * 5xx answers, the client-credentials token (fetched once, renewed after a 401), two full pushes at once, the

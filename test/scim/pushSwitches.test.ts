@@ -1,4 +1,4 @@
-/* eslint-disable @typescript-eslint/no-explicit-any -- test code: reads the trigger's items untyped */
+ 
 /**
  * The emulator's SCIM push into the SCIM Trigger as n8n runs it in process (provider.ts: n8n-core's WebhookContext,
  * static data loaded and saved per request), under every combination of the push client's switches that changes
@@ -12,7 +12,7 @@ import type { Switches } from '../../emulator/scim/config';
 import { combinations, pushScenario, type Mode, type TargetUnderTest } from './pushScenario';
 
 const CLIENT_ID = 'idaas-scim-client';
-// eslint-disable-next-line @n8n/community-nodes/no-hardcoded-secrets -- a made-up value for tests, not a real secret
+ 
 const CLIENT_SECRET = 'scim-push-test-client-secret-0123456789';
 
 let emu: Emulator;

@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports -- development code: runs in plain Node, not inside n8n, and is not in the package */
+ 
 /**
  * The load balancer in front of n8n's webhook processors, as small as it can be: an HTTP proxy on 127.0.0.1 (a free
  * port) that hands each request to the next target in turn, and counts what each target got. A request with the
