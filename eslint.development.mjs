@@ -19,7 +19,12 @@ const PACKAGE_RULE = /^(@n8n\/community-nodes|n8n-nodes-base)\//;
 
 const withoutPackageRules = (block) =>
 	block.rules
-		? { ...block, rules: Object.fromEntries(Object.entries(block.rules).filter(([rule]) => !PACKAGE_RULE.test(rule))) }
+		? {
+				...block,
+				rules: Object.fromEntries(
+					Object.entries(block.rules).filter(([rule]) => !PACKAGE_RULE.test(rule)),
+				),
+			}
 		: block;
 
 export default [

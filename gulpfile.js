@@ -12,7 +12,10 @@ const { src, dest, parallel } = require('gulp');
 const pkg = require('./package.json');
 
 function copyIcons() {
-	return src(['nodes/**/*.{png,svg}', 'credentials/**/*.{png,svg}'], { base: '.', encoding: false }).pipe(dest('dist'));
+	return src(['nodes/**/*.{png,svg}', 'credentials/**/*.{png,svg}'], {
+		base: '.',
+		encoding: false,
+	}).pipe(dest('dist'));
 }
 
 function copySchemas() {
@@ -39,7 +42,10 @@ function nodeName(file) {
  */
 function withSearchSubcategory(file, subcategories = {}) {
 	if (subcategories['Core Nodes']) return subcategories;
-	return { ...subcategories, 'Core Nodes': [/Trigger\.node\.json$/.test(file.relative) ? 'Other Trigger Nodes' : 'Helpers'] };
+	return {
+		...subcategories,
+		'Core Nodes': [/Trigger\.node\.json$/.test(file.relative) ? 'Other Trigger Nodes' : 'Helpers'],
+	};
 }
 
 function codexFromPackage() {
@@ -48,7 +54,11 @@ function codexFromPackage() {
 		transform(file, _encoding, done) {
 			const codex = JSON.parse(file.contents.toString());
 			if ('node' in codex || codex.resources?.primaryDocumentation) {
-				done(new Error(`${file.relative}: leave out "node" and "primaryDocumentation"; the build sets them from package.json`));
+				done(
+					new Error(
+						`${file.relative}: leave out "node" and "primaryDocumentation"; the build sets them from package.json`,
+					),
+				);
 				return;
 			}
 			const filled = {

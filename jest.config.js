@@ -53,7 +53,13 @@ const shared = {
 	setupFilesAfterEnv: ['<rootDir>/test/setup/n8nTeardown.ts'],
 	// scripts/newest-n8n-libs.mjs: the same tests against the newest n8n-workflow and n8n-core on the registry,
 	// installed outside the package's dependencies. End-to-end files run whole n8n releases instead.
-	...(process.env.NEWEST_N8N_LIBS ? { moduleNameMapper: { '^(n8n-workflow|n8n-core)(/.*)?$': `${process.env.NEWEST_N8N_LIBS}/$1$2` } } : {}),
+	...(process.env.NEWEST_N8N_LIBS
+		? {
+				moduleNameMapper: {
+					'^(n8n-workflow|n8n-core)(/.*)?$': `${process.env.NEWEST_N8N_LIBS}/$1$2`,
+				},
+			}
+		: {}),
 };
 
 /** @type {import('jest').Config} */
@@ -67,8 +73,18 @@ module.exports = {
 	globalSetup: '<rootDir>/test/setup/globalSetup.ts',
 	globalTeardown: '<rootDir>/test/setup/globalTeardown.ts',
 	projects: [
-		{ ...shared, displayName: 'unit', testMatch: UNIT.map((path) => (path.endsWith('/') ? `<rootDir>/${path}**/*.test.ts` : `<rootDir>/${path}`)) },
-		{ ...shared, displayName: 'integration', testPathIgnorePatterns: ['/node_modules/', under(E2E), ...UNIT.map(under)] },
+		{
+			...shared,
+			displayName: 'unit',
+			testMatch: UNIT.map((path) =>
+				path.endsWith('/') ? `<rootDir>/${path}**/*.test.ts` : `<rootDir>/${path}`,
+			),
+		},
+		{
+			...shared,
+			displayName: 'integration',
+			testPathIgnorePatterns: ['/node_modules/', under(E2E), ...UNIT.map(under)],
+		},
 		{ ...shared, displayName: 'e2e', testMatch: [`<rootDir>/${E2E}**/*.test.ts`] },
 	].filter((project) => !(process.env.NEWEST_N8N_LIBS && project.displayName === 'e2e')),
 };

@@ -9,7 +9,8 @@ import { createRequire } from 'node:module';
 import { GROUPS } from './scripts/mutationGroups.mjs';
 
 const group = GROUPS.find((g) => g.name === process.env.MUTATION_GROUP);
-if (!group) throw new Error(`MUTATION_GROUP must be one of: ${GROUPS.map((g) => g.name).join(', ')}`);
+if (!group)
+	throw new Error(`MUTATION_GROUP must be one of: ${GROUPS.map((g) => g.name).join(', ')}`);
 const tests = group.tests.filter((t) => existsSync(t));
 const out = `reports/mutation/${group.name}`;
 
@@ -55,8 +56,22 @@ export default {
 	reporters: ['clear-text', 'progress', 'json', 'html'],
 	jsonReporter: { fileName: `${out}/mutation.json` },
 	htmlReporter: { fileName: `${out}/mutation.html` },
-	clearTextReporter: { allowColor: false, logTests: false, reportScoreTable: true, reportMutants: true },
+	clearTextReporter: {
+		allowColor: false,
+		logTests: false,
+		reportScoreTable: true,
+		reportMutants: true,
+	},
 	tempDirName: `.stryker-tmp/${group.name}`,
-	ignorePatterns: ['.stryker-tmp', 'dist', '.sandbox', 'coverage', 'bench/results', 'test/e2e', 'reports', '*.tgz'],
+	ignorePatterns: [
+		'.stryker-tmp',
+		'dist',
+		'.sandbox',
+		'coverage',
+		'bench/results',
+		'test/e2e',
+		'reports',
+		'*.tgz',
+	],
 	timeoutMS: 10000,
 };

@@ -48,7 +48,11 @@ async function withSharedKeepAliveAgent<T>(work: () => Promise<T>): Promise<T> {
 	}
 }
 
-export async function patchVariant(ctx: JobContext, variant: AttributionVariant, userIds: string[]): Promise<number> {
+export async function patchVariant(
+	ctx: JobContext,
+	variant: AttributionVariant,
+	userIds: string[],
+): Promise<number> {
 	if (variant === 'workflow') return await patchUsers(ctx, 'node', userIds);
 	if (variant === 'evaluated') return await patchUsers(ctx, 'node', userIds, 'String');
 	const run = async () => {

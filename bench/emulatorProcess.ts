@@ -11,7 +11,12 @@ import type { Target } from './undiciRunner';
 export interface EmulatorProcess {
 	target: Target;
 	rootOu: string;
-	stats(): Promise<{ total: number; generateTokenCalls: number; throttled: number; requests: Record<string, number> }>;
+	stats(): Promise<{
+		total: number;
+		generateTokenCalls: number;
+		throttled: number;
+		requests: Record<string, number>;
+	}>;
 	/** Sets the gateway-style rate limit (emulator/throttle.ts), requests per second. */
 	rateLimit(perSecond: number): Promise<void>;
 	resetStats(): Promise<void>;
@@ -26,8 +31,18 @@ const ROOT = join(__dirname, '..');
 export async function startEmulatorProcess(users: number, latencyMs = 0): Promise<EmulatorProcess> {
 	const child: ChildProcess = spawn(
 		process.execPath,
-		[join(ROOT, 'node_modules/tsx/dist/cli.mjs'), join(ROOT, 'emulator/cli.ts'), '--port', '0', '--users', String(users)],
-		{ stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, NODE_OPTIONS: '--max-old-space-size=4096' } },
+		[
+			join(ROOT, 'node_modules/tsx/dist/cli.mjs'),
+			join(ROOT, 'emulator/cli.ts'),
+			'--port',
+			'0',
+			'--users',
+			String(users),
+		],
+		{
+			stdio: ['ignore', 'pipe', 'inherit'],
+			env: { ...process.env, NODE_OPTIONS: '--max-old-space-size=4096' },
+		},
 	);
 	const url = await new Promise<string>((resolve, reject) => {
 		let out = '';
@@ -60,7 +75,11 @@ export async function startEmulatorProcess(users: number, latencyMs = 0): Promis
 		rootOu: GENERATED.rootOrganizationalUnitId,
 		stats: async () => await control('stats'),
 		rateLimit: async (perSecond) => {
-			await fetch(`${url}/__emulator/rateLimit`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ perSecond }) });
+			await fetch(`${url}/__emulator/rateLimit`, {
+				method: 'PUT',
+				headers: { 'content-type': 'application/json' },
+				body: JSON.stringify({ perSecond }),
+			});
 		},
 		resetStats: async () => {
 			await control('stats/reset', 'POST');

@@ -42,11 +42,17 @@ function flag(args: string[], name: string, fallback: number): number {
 export async function runEventsBench(args: string[] = process.argv.slice(2)): Promise<void> {
 	const users = flag(args, 'users', 10_000);
 	const batch = flag(args, 'batch', 50);
-	process.stderr.write(`  event trigger: full push of ${users.toLocaleString('en')} users in batches of ${batch}...\n`);
+	process.stderr.write(
+		`  event trigger: full push of ${users.toLocaleString('en')} users in batches of ${batch}...\n`,
+	);
 	const emulator = await startEmulatorProcess(users);
 	const { baseUrl, instanceId, applicationId } = emulator.target;
 	const control = async (method: string, path: string, body?: unknown) => {
-		const response = await fetch(`${baseUrl}/__emulator/events/${path}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+		const response = await fetch(`${baseUrl}/__emulator/events/${path}`, {
+			method,
+			headers: { 'content-type': 'application/json' },
+			body: body === undefined ? undefined : JSON.stringify(body),
+		});
 		return (await response.json()) as any;
 	};
 	const rows: Array<Array<string | number>> = [];
@@ -54,8 +60,19 @@ export async function runEventsBench(args: string[] = process.argv.slice(2)): Pr
 		// The first run only warms this process's JIT; it is not in the table.
 		for (const [run, variant] of [VARIANTS[0], ...VARIANTS].entries()) {
 			const receiver = await new Receiver({}).start();
-			const config = await control('PUT', `apps/${applicationId}`, { url: receiver.url, encrypt: variant.encrypt, batchSize: batch, concurrency: variant.concurrency });
-			receiver.setCredential({ applicationId, instanceId, keySource: 'endpoint', jwksUrl: config.jwksUrl, encryptionSecret: config.encryptionKey });
+			const config = await control('PUT', `apps/${applicationId}`, {
+				url: receiver.url,
+				encrypt: variant.encrypt,
+				batchSize: batch,
+				concurrency: variant.concurrency,
+			});
+			receiver.setCredential({
+				applicationId,
+				instanceId,
+				keySource: 'endpoint',
+				jwksUrl: config.jwksUrl,
+				encryptionSecret: config.encryptionKey,
+			});
 			receiver.parameters = { events: ['*'], fullPush: 'emit', simplify: true, options: {} };
 			await control('DELETE', 'log');
 			const { result, measurement } = await measure(async () => {
@@ -67,7 +84,8 @@ export async function runEventsBench(args: string[] = process.argv.slice(2)): Pr
 			const expected = result.pushed.users + result.pushed.organizationalUnits;
 			await receiver.close();
 			receiver.restart();
-			if (items !== expected) throw new Error(`${variant.label}: ${items} items for ${expected} records`);
+			if (items !== expected)
+				throw new Error(`${variant.label}: ${items} items for ${expected} records`);
 			if (run === 0) continue;
 			const { answerMs } = result.settled;
 			rows.push([
@@ -85,7 +103,16 @@ export async function runEventsBench(args: string[] = process.argv.slice(2)): Pr
 		await emulator.stop();
 	}
 	if (args.includes('--n8n')) rows.push(await inRealN8n(users, batch));
-	const headers = ['full push', 'records', 'requests', 'until all emitted s', 'records/s', 'answer p50 ms', 'answer p95 ms', 'answer max ms'];
+	const headers = [
+		'full push',
+		'records',
+		'requests',
+		'until all emitted s',
+		'records/s',
+		'answer p50 ms',
+		'answer p95 ms',
+		'answer max ms',
+	];
 	process.stdout.write(`\n${table(headers, rows)}\n`);
 }
 
@@ -96,7 +123,8 @@ export async function runEventsBench(args: string[] = process.argv.slice(2)): Pr
  */
 async function inRealN8n(users: number, batch: number): Promise<Array<string | number>> {
 	// Loaded here: the e2e helpers pull in n8n's process management, which the in-process rows do not need.
-	const { ensureBuilt, ensureN8n, N8nSandbox, waitFor } = require('../test/e2e/helpers/n8n') as typeof import('../test/e2e/helpers/n8n');
+	const { ensureBuilt, ensureN8n, N8nSandbox, waitFor } =
+		require('../test/e2e/helpers/n8n') as typeof import('../test/e2e/helpers/n8n');
 	const { startEmulator } = require('../emulator/server') as typeof import('../emulator/server');
 	process.stderr.write('  the same push into n8n 2.8.4 (n8n start)...\n');
 	ensureBuilt();
@@ -118,10 +146,22 @@ async function inRealN8n(users: number, batch: number): Promise<Array<string | n
 					typeVersion: 1,
 					webhookId: 'b1e0c1a2-0000-4000-8000-00000000be02',
 					position: [0, 0],
-					parameters: { events: ['*'], fullPush: 'emit', simplify: true, options: { rememberedEvents: users + 1000 } },
+					parameters: {
+						events: ['*'],
+						fullPush: 'emit',
+						simplify: true,
+						options: { rememberedEvents: users + 1000 },
+					},
 					credentials: { alibabaIdaasEventsApi: { id: 'benchEventsCred1', name: 'bench' } },
 				},
-				{ id: 'b1e0c1a2-0000-4000-8000-00000000be03', name: 'Done', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [220, 0], parameters: {} },
+				{
+					id: 'b1e0c1a2-0000-4000-8000-00000000be03',
+					name: 'Done',
+					type: 'n8n-nodes-base.noOp',
+					typeVersion: 1,
+					position: [220, 0],
+					parameters: {},
+				},
 			],
 			connections: { Events: { main: [[{ node: 'Done', type: 'main', index: 0 }]] } },
 		};
@@ -130,7 +170,13 @@ async function inRealN8n(users: number, batch: number): Promise<Array<string | n
 				id: 'benchEventsCred1',
 				name: 'bench',
 				type: 'alibabaIdaasEventsApi',
-				data: { applicationId: app, instanceId: emulator.instanceId, keySource: 'endpoint', jwksUrl: emulator.events.jwksUrl(emulator.url, app), encryptionSecret: key },
+				data: {
+					applicationId: app,
+					instanceId: emulator.instanceId,
+					keySource: 'endpoint',
+					jwksUrl: emulator.events.jwksUrl(emulator.url, app),
+					encryptionSecret: key,
+				},
 			},
 		]);
 		await n8n.importWorkflows([workflow]);
@@ -138,11 +184,20 @@ async function inRealN8n(users: number, batch: number): Promise<Array<string | n
 		await n8n.startServer();
 		await n8n.setupOwner();
 		const url = `${n8n.baseUrl}/webhook/${workflow.nodes[0].webhookId}/idaas-events`;
-		emulator.events.configure({ applicationId: app, url, encryptionKey: key, batchSize: batch, concurrency: 4 });
+		emulator.events.configure({
+			applicationId: app,
+			url,
+			encryptionKey: key,
+			batchSize: batch,
+			concurrency: 4,
+		});
 		const t0 = Date.now();
 		const pushed = emulator.events.fullPush(app);
 		if (!(await emulator.events.settled(600_000))) throw new Error('the push did not settle');
-		const filter = (status?: string) => encodeURIComponent(JSON.stringify({ workflowId: workflow.id, ...(status ? { status: ['success'] } : {}) }));
+		const filter = (status?: string) =>
+			encodeURIComponent(
+				JSON.stringify({ workflowId: workflow.id, ...(status ? { status: ['success'] } : {}) }),
+			);
 		const done = await waitFor(
 			async () => {
 				const body = await n8n.rest(`/rest/executions?filter=${filter('success')}&limit=1`);
@@ -152,9 +207,19 @@ async function inRealN8n(users: number, batch: number): Promise<Array<string | n
 		);
 		const ms = Math.max(Date.parse(done.stoppedAt) - t0, 1);
 		const { answerMs, byOutcome } = emulator.events.log.toJSON();
-		if (byOutcome.success !== users + pushed.organizationalUnits) throw new Error(`outcomes ${JSON.stringify(byOutcome)}`);
+		if (byOutcome.success !== users + pushed.organizationalUnits)
+			throw new Error(`outcomes ${JSON.stringify(byOutcome)}`);
 		const records = pushed.users + pushed.organizationalUnits;
-		return ['encrypted, 4 at a time, into n8n 2.8.4 (until executed)', records.toLocaleString('en'), pushed.requests, (ms / 1000).toFixed(2), Math.round(records / (ms / 1000)).toLocaleString('en'), answerMs.p50, answerMs.p95, answerMs.max];
+		return [
+			'encrypted, 4 at a time, into n8n 2.8.4 (until executed)',
+			records.toLocaleString('en'),
+			pushed.requests,
+			(ms / 1000).toFixed(2),
+			Math.round(records / (ms / 1000)).toLocaleString('en'),
+			answerMs.p50,
+			answerMs.p95,
+			answerMs.max,
+		];
 	} finally {
 		await n8n.dispose();
 		await emulator.close();

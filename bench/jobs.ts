@@ -26,16 +26,25 @@ export interface JobContext {
 
 /** The credential for the emulator process: its URL as the custom endpoint, and its application. */
 export function credentialFor(target: Target) {
-	return emulatorCredential({ url: target.baseUrl, instanceId: target.instanceId, application: target });
+	return emulatorCredential({
+		url: target.baseUrl,
+		instanceId: target.instanceId,
+		application: target,
+	});
 }
 
 export function harnessFor(ctx: JobContext): N8nHarness {
 	return new N8nHarness(credentialFor(ctx.emulator.target));
 }
 
-export function assertRun(result: { error?: Error; items: unknown[] }, expected: number, what: string): void {
+export function assertRun(
+	result: { error?: Error; items: unknown[] },
+	expected: number,
+	what: string,
+): void {
 	if (result.error) throw new Error(`${what}: ${result.error.message}`);
-	if (result.items.length !== expected) throw new Error(`${what}: ${result.items.length} items, expected ${expected}`);
+	if (result.items.length !== expected)
+		throw new Error(`${what}: ${result.items.length} items, expected ${expected}`);
 }
 
 /** How a careful user sets the HTTP Request node up for a tenant limit: batches, and items that fail kept. */
@@ -85,13 +94,26 @@ export async function httpRequestRun(
 			method: request.method,
 			url: `=${prefix}${request.path}`,
 			sendHeaders: true,
-			headerParameters: { parameters: [{ name: 'Authorization', value: '=Bearer {{ $json.token }}' }] },
+			headerParameters: {
+				parameters: [{ name: 'Authorization', value: '=Bearer {{ $json.token }}' }],
+			},
 			...(request.jsonBody
 				? { sendBody: true, contentType: 'json', specifyBody: 'json', jsonBody: request.jsonBody }
 				: {}),
-			options: setup.batching ? { batching: { batch: { batchSize: setup.batching.size, batchInterval: setup.batching.interval } } } : {},
+			options: setup.batching
+				? {
+						batching: {
+							batch: { batchSize: setup.batching.size, batchInterval: setup.batching.interval },
+						},
+					}
+				: {},
 		},
-		{ typeName: 'httpRequest', typeVersion: 4.2, items: withToken, continueOnFail: setup.continueOnFail },
+		{
+			typeName: 'httpRequest',
+			typeVersion: 4.2,
+			items: withToken,
+			continueOnFail: setup.continueOnFail,
+		},
 	);
 	assertRun(result, items.length, 'HTTP Request node');
 	return failedItems(result.items);
@@ -119,7 +141,12 @@ async function rawClient(ctx: JobContext): Promise<RawClient> {
 }
 
 /** Creates `count` users; returns how many items failed (only with `setup.continueOnFail`, else a failure throws). */
-export async function createUsers(ctx: JobContext, approach: Approach, count: number, setup: HttpRequestSetup = {}): Promise<number> {
+export async function createUsers(
+	ctx: JobContext,
+	approach: Approach,
+	count: number,
+	setup: HttpRequestSetup = {},
+): Promise<number> {
 	const rows = Array.from({ length: count }, (_, i) => ({
 		username: `bench.${approach}.${i}`,
 		displayName: `Bench ${approach} ${i}`,
@@ -166,10 +193,16 @@ export async function createUsers(ctx: JobContext, approach: Approach, count: nu
 }
 
 /** `wrap` names a function the node's expressions call on each field (bench/attribution.ts), so n8n must evaluate them. */
-export async function patchUsers(ctx: JobContext, approach: Approach, userIds: string[], wrap = ''): Promise<number> {
+export async function patchUsers(
+	ctx: JobContext,
+	approach: Approach,
+	userIds: string[],
+	wrap = '',
+): Promise<number> {
 	const rows = userIds.map((userId, i) => ({ userId, displayName: `Patched ${approach} ${i}` }));
 	if (approach === 'node') {
-		const field = (name: string) => (wrap ? `={{ ${wrap}($json.${name}) }}` : `={{ $json.${name} }}`);
+		const field = (name: string) =>
+			wrap ? `={{ ${wrap}($json.${name}) }}` : `={{ $json.${name} }}`;
 		const result = await harnessFor(ctx).execute(
 			ctx.idaasNode,
 			{
@@ -204,7 +237,11 @@ export async function patchUsers(ctx: JobContext, approach: Approach, userIds: s
 }
 
 /** Reads every user with ListUsers at the largest page size. */
-export async function listAllUsers(ctx: JobContext, approach: Approach, expected: number): Promise<number> {
+export async function listAllUsers(
+	ctx: JobContext,
+	approach: Approach,
+	expected: number,
+): Promise<number> {
 	if (approach === 'node') {
 		const result = await harnessFor(ctx).execute(ctx.idaasNode, {
 			resource: 'user',
@@ -232,11 +269,15 @@ export async function listAllUsers(ctx: JobContext, approach: Approach, expected
 				sendQuery: true,
 				queryParameters: { parameters: [{ name: 'pageSize', value: '100' }] },
 				sendHeaders: true,
-				headerParameters: { parameters: [{ name: 'Authorization', value: `Bearer ${await tokenOf(ctx)}` }] },
+				headerParameters: {
+					parameters: [{ name: 'Authorization', value: `Bearer ${await tokenOf(ctx)}` }],
+				},
 				options: {
 					pagination: {
 						pagination: {
-							parameters: { parameters: [{ type: 'qs', name: 'pageNumber', value: '={{ $pageCount + 1 }}' }] },
+							parameters: {
+								parameters: [{ type: 'qs', name: 'pageNumber', value: '={{ $pageCount + 1 }}' }],
+							},
 							paginationCompleteWhen: 'other',
 							completeExpression: '={{ $response.body.data.length < 100 }}',
 							limitPagesFetched: false,
@@ -247,17 +288,28 @@ export async function listAllUsers(ctx: JobContext, approach: Approach, expected
 			{ typeName: 'httpRequest', typeVersion: 4.2 },
 		);
 		if (result.error) throw new Error(`HTTP Request node: ${result.error.message}`);
-		const total = result.items.reduce((sum, item) => sum + ((item.json.data as unknown[]) ?? []).length, 0);
-		if (total !== expected) throw new Error(`HTTP Request node listed ${total}, expected ${expected}`);
+		const total = result.items.reduce(
+			(sum, item) => sum + ((item.json.data as unknown[]) ?? []).length,
+			0,
+		);
+		if (total !== expected)
+			throw new Error(`HTTP Request node listed ${total}, expected ${expected}`);
 		return total;
 	}
 	// As the node does: page 1 gives the total, then the other pages at the same concurrency.
 	const client = await rawClient(ctx);
 	let total = 0;
 	try {
-		const page = async (n: number) => (await client.json('GET', `/users?pageNumber=${n}&pageSize=100`)) as { data: unknown[]; totalCount: number };
+		const page = async (n: number) =>
+			(await client.json('GET', `/users?pageNumber=${n}&pageSize=100`)) as {
+				data: unknown[];
+				totalCount: number;
+			};
 		const first = await page(1);
-		const rest = Array.from({ length: Math.max(0, Math.ceil(first.totalCount / 100) - 1) }, (_, i) => i + 2);
+		const rest = Array.from(
+			{ length: Math.max(0, Math.ceil(first.totalCount / 100) - 1) },
+			(_, i) => i + 2,
+		);
 		const pages = [first, ...(await mapConcurrent(rest, rawWidth(ctx), page))];
 		total = pages.reduce((sum, body) => sum + body.data.length, 0);
 	} finally {
@@ -269,11 +321,18 @@ export async function listAllUsers(ctx: JobContext, approach: Approach, expected
 
 async function tokenOf(ctx: JobContext): Promise<string> {
 	const { target } = ctx.emulator;
-	const response = await fetch(`${target.baseUrl}/v2/${target.instanceId}/${target.applicationId}/oauth2/token`, {
-		method: 'POST',
-		headers: { 'content-type': 'application/x-www-form-urlencoded' },
-		body: new URLSearchParams({ grant_type: 'client_credentials', client_id: target.clientId, client_secret: target.clientSecret }),
-	});
+	const response = await fetch(
+		`${target.baseUrl}/v2/${target.instanceId}/${target.applicationId}/oauth2/token`,
+		{
+			method: 'POST',
+			headers: { 'content-type': 'application/x-www-form-urlencoded' },
+			body: new URLSearchParams({
+				grant_type: 'client_credentials',
+				client_id: target.clientId,
+				client_secret: target.clientSecret,
+			}),
+		},
+	);
 	return ((await response.json()) as { access_token: string }).access_token;
 }
 
@@ -282,7 +341,9 @@ export async function userIdsOf(ctx: JobContext, count: number): Promise<string[
 	const client = await rawClient(ctx);
 	const ids: string[] = [];
 	try {
-		await client.eachPage<{ userId: string }>('/users', (data) => ids.push(...data.map((user) => user.userId)));
+		await client.eachPage<{ userId: string }>('/users', (data) =>
+			ids.push(...data.map((user) => user.userId)),
+		);
 	} finally {
 		await client.close();
 	}

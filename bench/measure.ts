@@ -9,7 +9,9 @@ export interface Measurement {
 	cpuMs: number;
 }
 
-export async function measure<T>(job: () => Promise<T>): Promise<{ result: T; measurement: Measurement }> {
+export async function measure<T>(
+	job: () => Promise<T>,
+): Promise<{ result: T; measurement: Measurement }> {
 	if (global.gc) global.gc();
 	const before = process.memoryUsage();
 	let peakRss = before.rss;
@@ -44,5 +46,9 @@ export function table(headers: string[], rows: Array<Array<string | number>>): s
 	const cells = [headers, ...rows.map((row) => row.map(String))];
 	const widths = headers.map((_, i) => Math.max(...cells.map((row) => row[i].length)));
 	const line = (row: string[]) => `| ${row.map((cell, i) => cell.padEnd(widths[i])).join(' | ')} |`;
-	return [line(headers), `| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`, ...cells.slice(1).map(line)].join('\n');
+	return [
+		line(headers),
+		`| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`,
+		...cells.slice(1).map(line),
+	].join('\n');
 }

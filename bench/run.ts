@@ -40,7 +40,15 @@ import type { OffboardData, OffboardWay } from './offboard';
 import { offboardJob, offboardSource } from './offboard';
 import type { ReconcileData, ReconcileWay } from './reconcile';
 import { reconcileJob, reconcileSource } from './reconcile';
-import { CPU_ROUNDS, cpuJob, renderCpu, renderThroughput, throttledJob, throttledLine, unlimitedJob } from './throughput';
+import {
+	CPU_ROUNDS,
+	cpuJob,
+	renderCpu,
+	renderThroughput,
+	throttledJob,
+	throttledLine,
+	unlimitedJob,
+} from './throughput';
 import type { TriggerBenchResult, TriggerRun } from './trigger';
 import { benchTriggerPoll } from './trigger';
 
@@ -63,9 +71,16 @@ function loadHttpRequestNode(): IVersionedNodeType | undefined {
 	if (skipHttp) return undefined;
 	// scripts/n8n.mjs installs n8n 2.8.4 on the first run (idempotent) and prints where it is.
 	const paths = JSON.parse(
-		execFileSync(process.execPath, [join(ROOT, 'scripts/n8n.mjs'), 'install', '--version', '2.8.4'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }),
+		execFileSync(
+			process.execPath,
+			[join(ROOT, 'scripts/n8n.mjs'), 'install', '--version', '2.8.4'],
+			{ encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
+		),
 	) as { dir: string };
-	const file = join(paths.dir, 'node_modules/n8n-nodes-base/dist/nodes/HttpRequest/HttpRequest.node.js');
+	const file = join(
+		paths.dir,
+		'node_modules/n8n-nodes-base/dist/nodes/HttpRequest/HttpRequest.node.js',
+	);
 	const { HttpRequest } = require(file) as { HttpRequest: new () => IVersionedNodeType };
 	return new HttpRequest();
 }
@@ -104,7 +119,16 @@ async function runJob<V extends string>(
 	for (const { variant, how, floor = false } of variants) {
 		const emulator = await startEmulatorProcess(users, latencyMs);
 		const ctx: JobContext = { ...base, emulator };
-		const row: Row = { job: label, how, floor, ms: NaN, cpuMs: 0, requests: 0, tokens: 0, peakMb: 0 };
+		const row: Row = {
+			job: label,
+			how,
+			floor,
+			ms: NaN,
+			cpuMs: 0,
+			requests: 0,
+			tokens: 0,
+			peakMb: 0,
+		};
 		try {
 			if (prepare) await prepare(ctx);
 			await emulator.resetStats();
@@ -145,24 +169,55 @@ function render(rows: Row[]): Array<Array<string | number>> {
 	});
 }
 
-function approaches(base: Omit<JobContext, 'emulator'>): Array<{ variant: Approach; how: string; floor?: boolean }> {
-	const list: Approach[] = base.httpRequestNode ? ['undici', 'node', 'httpRequest'] : ['undici', 'node'];
-	return list.map((variant) => ({ variant, how: APPROACH_LABELS[variant], floor: variant === 'undici' }));
+function approaches(
+	base: Omit<JobContext, 'emulator'>,
+): Array<{ variant: Approach; how: string; floor?: boolean }> {
+	const list: Approach[] = base.httpRequestNode
+		? ['undici', 'node', 'httpRequest']
+		: ['undici', 'node'];
+	return list.map((variant) => ({
+		variant,
+		how: APPROACH_LABELS[variant],
+		floor: variant === 'undici',
+	}));
 }
 
-async function suite(base: Omit<JobContext, 'emulator'>, writes: number, list: number, latencyMs: number): Promise<Row[]> {
+async function suite(
+	base: Omit<JobContext, 'emulator'>,
+	writes: number,
+	list: number,
+	latencyMs: number,
+): Promise<Row[]> {
 	const ways = approaches(base);
 	let patchIds: string[] = [];
 	const preparePatch = async (ctx: JobContext) => {
 		patchIds = await userIdsOf(ctx, writes);
 	};
 	return [
-		...(await runJob(`create ${writes.toLocaleString('en')} users`, 0, latencyMs, ways, base, (ctx, a) =>
-			createUsers(ctx, a, writes),
+		...(await runJob(
+			`create ${writes.toLocaleString('en')} users`,
+			0,
+			latencyMs,
+			ways,
+			base,
+			(ctx, a) => createUsers(ctx, a, writes),
 		)),
-		...(await runJob(`patch ${writes.toLocaleString('en')} users`, writes, latencyMs, ways, base, (ctx, a) => patchUsers(ctx, a, patchIds), preparePatch)),
-		...(await runJob(`Get Many, Return All, ${list.toLocaleString('en')} users`, list, latencyMs, ways, base, (ctx, a) =>
-			listAllUsers(ctx, a, list),
+		...(await runJob(
+			`patch ${writes.toLocaleString('en')} users`,
+			writes,
+			latencyMs,
+			ways,
+			base,
+			(ctx, a) => patchUsers(ctx, a, patchIds),
+			preparePatch,
+		)),
+		...(await runJob(
+			`Get Many, Return All, ${list.toLocaleString('en')} users`,
+			list,
+			latencyMs,
+			ways,
+			base,
+			(ctx, a) => listAllUsers(ctx, a, list),
 		)),
 	];
 }
@@ -170,24 +225,40 @@ async function suite(base: Omit<JobContext, 'emulator'>, writes: number, list: n
 /** The patch job once more, by the node with n8n's own per-item costs taken out one by one. */
 async function attribution(base: Omit<JobContext, 'emulator'>, writes: number): Promise<Row[]> {
 	let patchIds: string[] = [];
-	const variants: Array<{ variant: AttributionVariant | 'undici'; how: string; floor?: boolean }> = [
-		{ variant: 'undici', how: APPROACH_LABELS.undici, floor: true },
-		...(Object.keys(ATTRIBUTION_LABELS) as AttributionVariant[]).map((variant) => ({ variant, how: ATTRIBUTION_LABELS[variant] })),
-	];
+	const variants: Array<{ variant: AttributionVariant | 'undici'; how: string; floor?: boolean }> =
+		[
+			{ variant: 'undici', how: APPROACH_LABELS.undici, floor: true },
+			...(Object.keys(ATTRIBUTION_LABELS) as AttributionVariant[]).map((variant) => ({
+				variant,
+				how: ATTRIBUTION_LABELS[variant],
+			})),
+		];
 	return await runJob(
 		`patch ${writes.toLocaleString('en')} users`,
 		writes,
 		0,
 		variants,
 		base,
-		(ctx, variant) => (variant === 'undici' ? patchUsers(ctx, 'undici', patchIds) : patchVariant(ctx, variant, patchIds)),
+		(ctx, variant) =>
+			variant === 'undici'
+				? patchUsers(ctx, 'undici', patchIds)
+				: patchVariant(ctx, variant, patchIds),
 		async (ctx) => {
 			patchIds = await userIdsOf(ctx, writes);
 		},
 	);
 }
 
-const HEADERS = ['job', 'how', 'wall s', 'vs undici', 'client CPU s', 'requests', 'GenerateToken', 'peak MB'];
+const HEADERS = [
+	'job',
+	'how',
+	'wall s',
+	'vs undici',
+	'client CPU s',
+	'requests',
+	'GenerateToken',
+	'peak MB',
+];
 
 function triggerRows(t: TriggerBenchResult): Row[] {
 	const job = `trigger poll, ${t.users.toLocaleString('en')} users`;
@@ -213,12 +284,22 @@ async function reconcileRows(base: Omit<JobContext, 'emulator'>, people: number)
 	const ways: Array<{ variant: ReconcileWay; how: string; floor?: boolean }> = [
 		{ variant: 'node', how: 'this node, Reconcile', floor: true },
 		{ variant: 'nodeAutoMap', how: 'this node, Reconcile, Map Automatically' },
-		...(base.httpRequestNode ? [{ variant: 'httpRequest' as const, how: 'HTTP Request node + Code diff' }] : []),
+		...(base.httpRequestNode
+			? [{ variant: 'httpRequest' as const, how: 'HTTP Request node + Code diff' }]
+			: []),
 	];
 	let data: ReconcileData = { rows: [], changes: 0 };
-	const rows = await runJob(`reconcile ${people.toLocaleString('en')} people, 2% changes`, people, 0, ways, base, (ctx, way) => reconcileJob(ctx, way, data), async (ctx) => {
-		data = await reconcileSource(ctx);
-	});
+	const rows = await runJob(
+		`reconcile ${people.toLocaleString('en')} people, 2% changes`,
+		people,
+		0,
+		ways,
+		base,
+		(ctx, way) => reconcileJob(ctx, way, data),
+		async (ctx) => {
+			data = await reconcileSource(ctx);
+		},
+	);
 	for (const row of rows) row.note ??= `${data.changes} changes`;
 	return rows;
 }
@@ -230,9 +311,17 @@ async function offboardRows(base: Omit<JobContext, 'emulator'>, people: number):
 		{ variant: 'singleNodes', how: 'this node, single operations (5 nodes)' },
 	];
 	let data: OffboardData = { userIds: [] };
-	return await runJob(`offboard ${people.toLocaleString('en')} people, 3 groups + 1 unit each`, people, 0, ways, base, (ctx, way) => offboardJob(ctx, way, data), async (ctx) => {
-		data = await offboardSource(ctx, people);
-	});
+	return await runJob(
+		`offboard ${people.toLocaleString('en')} people, 3 groups + 1 unit each`,
+		people,
+		0,
+		ways,
+		base,
+		(ctx, way) => offboardJob(ctx, way, data),
+		async (ctx) => {
+			data = await offboardSource(ctx, people);
+		},
+	);
 }
 
 function machine(): string {
@@ -241,9 +330,13 @@ function machine(): string {
 }
 
 /** The throughput jobs (bench/throughput.ts); with `throttledOnly` the 50 requests/s job alone, ending on its line. */
-async function throughput(base: Omit<JobContext, 'emulator'>, throttledOnly: boolean): Promise<string> {
+async function throughput(
+	base: Omit<JobContext, 'emulator'>,
+	throttledOnly: boolean,
+): Promise<string> {
 	const throttled = await throttledJob(base);
-	if (throttledOnly) return `\nMachine: ${machine()}\n\n${renderThroughput(throttled)}\n\n${throttledLine(throttled)}\n`;
+	if (throttledOnly)
+		return `\nMachine: ${machine()}\n\n${renderThroughput(throttled)}\n\n${throttledLine(throttled)}\n`;
 	const unlimited = await unlimitedJob(base);
 	const cpu = await cpuJob(base);
 	return (
@@ -254,12 +347,23 @@ async function throughput(base: Omit<JobContext, 'emulator'>, throttledOnly: boo
 
 async function main(): Promise<void> {
 	if (args.includes('--events')) return await runEventsBench(args);
-	const { AlibabaIdaas } = require('../nodes/AlibabaIdaas/AlibabaIdaas.node.ts') as { AlibabaIdaas: new () => INodeType };
-	const base = { concurrency: CONCURRENCY, idaasNode: new AlibabaIdaas(), httpRequestNode: loadHttpRequestNode() };
+	const { AlibabaIdaas } = require('../nodes/AlibabaIdaas/AlibabaIdaas.node.ts') as {
+		AlibabaIdaas: new () => INodeType;
+	};
+	const base = {
+		concurrency: CONCURRENCY,
+		idaasNode: new AlibabaIdaas(),
+		httpRequestNode: loadHttpRequestNode(),
+	};
 	if (offboardOnly) {
 		await offboardRows(base, 50);
 		const rows = await offboardRows(base, Math.round(1000 * scale));
-		const perPerson = rows.map((r) => `${r.how}: ${r.requests} requests, ${(r.requests / Math.round(1000 * scale)).toFixed(2)} per person`).join('; ');
+		const perPerson = rows
+			.map(
+				(r) =>
+					`${r.how}: ${r.requests} requests, ${(r.requests / Math.round(1000 * scale)).toFixed(2)} per person`,
+			)
+			.join('; ');
 		process.stdout.write(
 			`\nOffboard (loopback; ${machine()}; the ratio column is against Offboard). Floor per person: 1 disable + 3 groups + 1 secondary-unit call = 5 (+1 token revoke per credential provider, not in this job):\n\n${table(HEADERS, render(rows))}\n${perPerson}\n`,
 		);
@@ -270,7 +374,9 @@ async function main(): Promise<void> {
 		await reconcileRows(base, 200);
 		const rows = await reconcileRows(base, N_WRITE);
 		const requests = rows.map((r) => `${r.how}: ${r.requests} requests`).join('; ');
-		process.stdout.write(`\nReconcile (loopback; the ratio column is against this node):\n\n${table(HEADERS, render(rows))}\n${requests}\n`);
+		process.stdout.write(
+			`\nReconcile (loopback; the ratio column is against this node):\n\n${table(HEADERS, render(rows))}\n${requests}\n`,
+		);
 		return;
 	}
 	// Warm the JIT of this process once, so the first measured approach is not penalized.

@@ -43,12 +43,30 @@ export interface ThroughputRow {
 	note?: string;
 }
 
-async function runWay(base: Omit<JobContext, 'emulator'>, job: string, way: Way, count: number, start: () => Promise<EmulatorProcess>): Promise<ThroughputRow> {
+async function runWay(
+	base: Omit<JobContext, 'emulator'>,
+	job: string,
+	way: Way,
+	count: number,
+	start: () => Promise<EmulatorProcess>,
+): Promise<ThroughputRow> {
 	const emulator = await start();
-	const row: ThroughputRow = { job, how: way.how, ms: NaN, cpuMs: 0, failed: 0, achieved: 0, throttled: 0, requests: 0, tokens: 0 };
+	const row: ThroughputRow = {
+		job,
+		how: way.how,
+		ms: NaN,
+		cpuMs: 0,
+		failed: 0,
+		achieved: 0,
+		throttled: 0,
+		requests: 0,
+		tokens: 0,
+	};
 	try {
 		await emulator.resetStats();
-		const { result: failed, measurement } = await measure(() => createUsers({ ...base, concurrency: 'auto', emulator }, way.approach, count, way.setup));
+		const { result: failed, measurement } = await measure(() =>
+			createUsers({ ...base, concurrency: 'auto', emulator }, way.approach, count, way.setup),
+		);
 		const stats = await emulator.stats();
 		Object.assign(row, {
 			ms: measurement.ms,
@@ -73,15 +91,23 @@ function ways(base: Omit<JobContext, 'emulator'>): Way[] {
 }
 
 /** 2,000 creates across 20 ms of network with no rate limit. */
-export async function unlimitedJob(base: Omit<JobContext, 'emulator'>, count = 2000, latencyMs = 20): Promise<ThroughputRow[]> {
+export async function unlimitedJob(
+	base: Omit<JobContext, 'emulator'>,
+	count = 2000,
+	latencyMs = 20,
+): Promise<ThroughputRow[]> {
 	const job = `create ${count.toLocaleString('en')}, ${latencyMs} ms, no limit`;
 	const rows: ThroughputRow[] = [];
-	for (const way of ways(base)) rows.push(await runWay(base, job, way, count, () => startEmulatorProcess(0, latencyMs)));
+	for (const way of ways(base))
+		rows.push(await runWay(base, job, way, count, () => startEmulatorProcess(0, latencyMs)));
 	return rows;
 }
 
 /** 2,000 creates across 20 ms of network against a 50 requests/s tenant limit. */
-export async function throttledJob(base: Omit<JobContext, 'emulator'>, spec = THROTTLED): Promise<ThroughputRow[]> {
+export async function throttledJob(
+	base: Omit<JobContext, 'emulator'>,
+	spec = THROTTLED,
+): Promise<ThroughputRow[]> {
 	const job = `create ${spec.creates.toLocaleString('en')}, ${spec.latencyMs} ms, ${spec.perSecond} requests/s`;
 	const start = async () => {
 		const emulator = await startEmulatorProcess(0, spec.latencyMs);
@@ -94,13 +120,33 @@ export async function throttledJob(base: Omit<JobContext, 'emulator'>, spec = TH
 }
 
 export function renderThroughput(rows: ThroughputRow[]): string {
-	const headers = ['job', 'how', 'wall s', 'answered 200 per s', 'failed items', 'answered 429', 'client CPU s', 'requests', 'GenerateToken'];
+	const headers = [
+		'job',
+		'how',
+		'wall s',
+		'answered 200 per s',
+		'failed items',
+		'answered 429',
+		'client CPU s',
+		'requests',
+		'GenerateToken',
+	];
 	return table(
 		headers,
 		rows.map((r) =>
 			Number.isNaN(r.ms)
 				? [r.job, r.how, `failed: ${r.note}`, '', '', '', '', '', '']
-				: [r.job, r.how, (r.ms / 1000).toFixed(2), r.achieved.toFixed(1), r.failed, r.throttled, (r.cpuMs / 1000).toFixed(2), r.requests, r.tokens],
+				: [
+						r.job,
+						r.how,
+						(r.ms / 1000).toFixed(2),
+						r.achieved.toFixed(1),
+						r.failed,
+						r.throttled,
+						(r.cpuMs / 1000).toFixed(2),
+						r.requests,
+						r.tokens,
+					],
 		),
 	);
 }
@@ -136,7 +182,9 @@ export async function cpuJob(base: Omit<JobContext, 'emulator'>, count = 2000): 
 	if (base.httpRequestNode) approaches.push(['httpRequest', 'HTTP Request node, defaults']);
 	const rows: CpuRow[] = [];
 	for (const kind of ['create', 'patch'] as const) {
-		const runs = new Map<Approach, Array<{ cpuMs: number; ms: number }>>(approaches.map(([approach]) => [approach, []]));
+		const runs = new Map<Approach, Array<{ cpuMs: number; ms: number }>>(
+			approaches.map(([approach]) => [approach, []]),
+		);
 		for (let round = 0; round < CPU_ROUNDS; round++) {
 			const order = round % 2 === 0 ? approaches : [...approaches].reverse();
 			for (const [approach] of order) {
@@ -144,7 +192,9 @@ export async function cpuJob(base: Omit<JobContext, 'emulator'>, count = 2000): 
 				const ctx: JobContext = { ...base, concurrency: 'auto', emulator };
 				try {
 					const ids = kind === 'patch' ? await userIdsOf(ctx, count) : [];
-					const { measurement } = await measure(() => (kind === 'create' ? createUsers(ctx, approach, count) : patchUsers(ctx, approach, ids)));
+					const { measurement } = await measure(() =>
+						kind === 'create' ? createUsers(ctx, approach, count) : patchUsers(ctx, approach, ids),
+					);
 					runs.get(approach)!.push({ cpuMs: measurement.cpuMs, ms: measurement.ms });
 				} finally {
 					await emulator.stop();
@@ -153,8 +203,17 @@ export async function cpuJob(base: Omit<JobContext, 'emulator'>, count = 2000): 
 		}
 		for (const [approach, how] of approaches) {
 			const measured = runs.get(approach)!;
-			const middle = [...measured].sort((a, b) => a.cpuMs - b.cpuMs)[Math.floor(measured.length / 2)];
-			rows.push({ job: `${kind} ${count.toLocaleString('en')} users, loopback`, how, cpuMs: middle.cpuMs, ms: middle.ms, items: count, rounds: measured.map((run) => run.cpuMs / count) });
+			const middle = [...measured].sort((a, b) => a.cpuMs - b.cpuMs)[
+				Math.floor(measured.length / 2)
+			];
+			rows.push({
+				job: `${kind} ${count.toLocaleString('en')} users, loopback`,
+				how,
+				cpuMs: middle.cpuMs,
+				ms: middle.ms,
+				items: count,
+				rounds: measured.map((run) => run.cpuMs / count),
+			});
 		}
 	}
 	return rows;
@@ -163,7 +222,15 @@ export async function cpuJob(base: Omit<JobContext, 'emulator'>, count = 2000): 
 export function renderCpu(rows: CpuRow[]): string {
 	const theirs = new Map(rows.filter((r) => r.how.startsWith('HTTP')).map((r) => [r.job, r.cpuMs]));
 	return table(
-		['job', 'how', 'client CPU s', 'CPU ms per item', 'vs HTTP Request', 'wall s', 'CPU ms per item, each round'],
+		[
+			'job',
+			'how',
+			'client CPU s',
+			'CPU ms per item',
+			'vs HTTP Request',
+			'wall s',
+			'CPU ms per item, each round',
+		],
 		rows.map((r) => [
 			r.job,
 			r.how,

@@ -52,15 +52,20 @@ export interface TriggerBenchResult {
 
 /** The OU tree under the provisioning scope, breadth first, as `readTree` in the trigger walks it. */
 async function walkTree(client: RawClient): Promise<string[]> {
-	const scope = (await client.json('GET', '/provisioningScope')) as { organizationalUnitIds?: string[] };
+	const scope = (await client.json('GET', '/provisioningScope')) as {
+		organizationalUnitIds?: string[];
+	};
 	const all = [...(scope.organizationalUnitIds ?? [])];
 	let level = all;
 	while (level.length > 0) {
 		const next: string[] = [];
 		await mapConcurrent(level, WALK_CONCURRENCY, async (parentId) => {
-			await client.eachPage<{ organizationalUnitId: string }>(`/organizationalUnits?parentId=${parentId}`, (data) => {
-				for (const ou of data) next.push(ou.organizationalUnitId);
-			});
+			await client.eachPage<{ organizationalUnitId: string }>(
+				`/organizationalUnits?parentId=${parentId}`,
+				(data) => {
+					for (const ou of data) next.push(ou.organizationalUnitId);
+				},
+			);
 		});
 		all.push(...next);
 		level = next;
@@ -83,13 +88,21 @@ async function rawWalk(client: RawClient): Promise<number> {
 /** 5 created, 5 renamed, 1 disabled, 1 moved, 3 deleted: 15 events for the next poll. */
 async function makeChanges(client: RawClient, ous: string[]): Promise<void> {
 	const ids: string[] = [];
-	await client.eachPage<{ userId: string }>('/users', (data) => ids.push(...data.map((user) => user.userId)));
+	await client.eachPage<{ userId: string }>('/users', (data) =>
+		ids.push(...data.map((user) => user.userId)),
+	);
 	for (let i = 0; i < 5; i++) {
-		await client.json('POST', '/users', { username: `bench.new${i}`, primaryOrganizationalUnitId: ous[(1 + i) % ous.length] });
+		await client.json('POST', '/users', {
+			username: `bench.new${i}`,
+			primaryOrganizationalUnitId: ous[(1 + i) % ous.length],
+		});
 	}
-	for (let i = 1; i <= 5; i++) await client.json('PATCH', `/users/${ids[i * 7]}`, { displayName: `changed ${i}` });
+	for (let i = 1; i <= 5; i++)
+		await client.json('PATCH', `/users/${ids[i * 7]}`, { displayName: `changed ${i}` });
 	await client.json('POST', `/users/${ids[11]}/actions/disable`);
-	await client.json('POST', `/users/${ids[13]}/actions/setUserPrimaryOrganizationalUnit`, { organizationalUnitId: ous[ous.length - 1] });
+	await client.json('POST', `/users/${ids[13]}/actions/setUserPrimaryOrganizationalUnit`, {
+		organizationalUnitId: ous[ous.length - 1],
+	});
 	for (let i = 1; i <= 3; i++) await client.json('DELETE', `/users/${ids[i * 101]}`);
 }
 
@@ -97,19 +110,31 @@ async function makeChanges(client: RawClient, ous: string[]): Promise<void> {
 setFlagsFromString('--expose-gc');
 const collectGarbage = runInNewContext('gc') as () => void;
 
-async function counted<T>(emulator: EmulatorProcess, job: () => Promise<T>): Promise<{ result: T; run: TriggerRun }> {
+async function counted<T>(
+	emulator: EmulatorProcess,
+	job: () => Promise<T>,
+): Promise<{ result: T; run: TriggerRun }> {
 	await emulator.resetStats();
 	collectGarbage();
 	const { result, measurement } = await measure(job);
 	const stats = await emulator.stats();
-	return { result, run: { measurement, requests: stats.total, generateTokenCalls: stats.generateTokenCalls } };
+	return {
+		result,
+		run: { measurement, requests: stats.total, generateTokenCalls: stats.generateTokenCalls },
+	};
 }
 
-export async function benchTriggerPoll(users = 100_000, latencyMs = 0): Promise<TriggerBenchResult> {
+export async function benchTriggerPoll(
+	users = 100_000,
+	latencyMs = 0,
+): Promise<TriggerBenchResult> {
 	// n8n-core keeps its instance settings (an encryption key) in the user folder.
 	process.env.N8N_USER_FOLDER ??= mkdtempSync(join(tmpdir(), 'idaas-bench-'));
 	// The explicit .ts: under tsx, `AlibabaIdaasTrigger.node` would resolve to the codex .node.json.
-	const { AlibabaIdaasTrigger } = require('../nodes/AlibabaIdaasTrigger/AlibabaIdaasTrigger.node.ts') as { AlibabaIdaasTrigger: new () => INodeType };
+	const { AlibabaIdaasTrigger } =
+		require('../nodes/AlibabaIdaasTrigger/AlibabaIdaasTrigger.node.ts') as {
+			AlibabaIdaasTrigger: new () => INodeType;
+		};
 	const emulator = await startEmulatorProcess(users, latencyMs);
 	const raw = new RawClient(emulator.target, WALK_CONCURRENCY);
 	try {
@@ -117,8 +142,13 @@ export async function benchTriggerPoll(users = 100_000, latencyMs = 0): Promise<
 		const harness = new N8nHarness(credentialFor(target));
 		const trigger = new AlibabaIdaasTrigger();
 		const staticData = {};
-		const parameters = { events: ['created', 'updated', 'deleted', 'enabled', 'disabled', 'moved'] };
-		const baseline = await counted(emulator, async () => await harness.poll(trigger, parameters, { staticData }));
+		const parameters = {
+			events: ['created', 'updated', 'deleted', 'enabled', 'disabled', 'moved'],
+		};
+		const baseline = await counted(
+			emulator,
+			async () => await harness.poll(trigger, parameters, { staticData }),
+		);
 		const stateBytes = JSON.stringify(staticData).length;
 
 		await raw.authenticate();
@@ -133,7 +163,10 @@ export async function benchTriggerPoll(users = 100_000, latencyMs = 0): Promise<
 				await client.close();
 			}
 		});
-		const poll = await counted(emulator, async () => await harness.poll(trigger, parameters, { staticData }));
+		const poll = await counted(
+			emulator,
+			async () => await harness.poll(trigger, parameters, { staticData }),
+		);
 		return {
 			users,
 			baseline: baseline.run,
@@ -164,9 +197,16 @@ export interface FamilyBenchRow {
 }
 
 /** Every page of a nextToken list. */
-async function eachTokenPage<T>(client: RawClient, path: string, onPage: (data: T[]) => void): Promise<void> {
+async function eachTokenPage<T>(
+	client: RawClient,
+	path: string,
+	onPage: (data: T[]) => void,
+): Promise<void> {
 	for (let token = ''; ; ) {
-		const body = (await client.json('GET', `${path}?maxResults=100${token ? `&nextToken=${token}` : ''}`)) as { data: T[]; nextToken?: string };
+		const body = (await client.json(
+			'GET',
+			`${path}?maxResults=100${token ? `&nextToken=${token}` : ''}`,
+		)) as { data: T[]; nextToken?: string };
 		onPage(body.data);
 		if (!body.nextToken || body.data.length === 0) return;
 		token = body.nextToken;
@@ -176,14 +216,19 @@ async function eachTokenPage<T>(client: RawClient, path: string, onPage: (data: 
 /** The group family's listings: every group, then each group's members (both nextToken lists). */
 async function rawGroupWalk(client: RawClient): Promise<void> {
 	const groupIds: string[] = [];
-	await eachTokenPage<{ groupId: string }>(client, '/groups', (data) => groupIds.push(...data.map((g) => g.groupId)));
+	await eachTokenPage<{ groupId: string }>(client, '/groups', (data) =>
+		groupIds.push(...data.map((g) => g.groupId)),
+	);
 	await mapConcurrent(groupIds, WALK_CONCURRENCY, async (groupId) => {
 		await eachTokenPage(client, `/groups/${groupId}/actions/listUsersForGroup`, () => {});
 	});
 }
 
 /** A fresh raw client (with its own GenerateToken, as a poll may fetch one) running one walk. */
-async function rawRun(target: EmulatorProcess['target'], walk: (client: RawClient) => Promise<unknown>): Promise<void> {
+async function rawRun(
+	target: EmulatorProcess['target'],
+	walk: (client: RawClient) => Promise<unknown>,
+): Promise<void> {
 	const client = new RawClient(target, WALK_CONCURRENCY);
 	try {
 		await client.authenticate();
@@ -207,24 +252,43 @@ export interface FamiliesBenchResult {
  * The generated organisation grown to `ous` OUs and `groups` groups through the API (the
  * emulator's generator makes one OU per 500 users and 10 groups), every user in three groups.
  */
-async function growDirectory(client: RawClient, rootOu: string, groups: number, ous: number): Promise<number> {
+async function growDirectory(
+	client: RawClient,
+	rootOu: string,
+	groups: number,
+	ous: number,
+): Promise<number> {
 	const ouIds = await walkTree(client);
 	for (let i = ouIds.length - 1; i < ous; i++) {
 		const parentId = ouIds[1 + (i % Math.max(1, ouIds.length - 1))] ?? rootOu;
-		const body = (await client.json('POST', '/organizationalUnits', { organizationalUnitName: `Bench unit ${i}`, parentId })) as { organizationalUnitId: string };
+		const body = (await client.json('POST', '/organizationalUnits', {
+			organizationalUnitName: `Bench unit ${i}`,
+			parentId,
+		})) as { organizationalUnitId: string };
 		ouIds.push(body.organizationalUnitId);
 	}
 	const groupIds: string[] = [];
-	await client.eachPage<{ groupId: string }>('/groups', (data) => groupIds.push(...data.map((g) => g.groupId)));
+	await client.eachPage<{ groupId: string }>('/groups', (data) =>
+		groupIds.push(...data.map((g) => g.groupId)),
+	);
 	for (let i = groupIds.length; i < groups; i++) {
-		groupIds.push(((await client.json('POST', '/groups', { groupName: `Bench group ${i}` })) as { groupId: string }).groupId);
+		groupIds.push(
+			(
+				(await client.json('POST', '/groups', { groupName: `Bench group ${i}` })) as {
+					groupId: string;
+				}
+			).groupId,
+		);
 	}
 	const userIds: string[] = [];
-	await client.eachPage<{ userId: string }>('/users', (data) => userIds.push(...data.map((user) => user.userId)));
+	await client.eachPage<{ userId: string }>('/users', (data) =>
+		userIds.push(...data.map((user) => user.userId)),
+	);
 	// Two more groups per user (the generator put each in one): three memberships per user.
 	const members = new Map<string, string[]>();
 	userIds.forEach((userId, i) => {
-		for (const g of [(i * 7 + 3) % groups, (i * 13 + 11) % groups]) members.set(groupIds[g], [...(members.get(groupIds[g]) ?? []), userId]);
+		for (const g of [(i * 7 + 3) % groups, (i * 13 + 11) % groups])
+			members.set(groupIds[g], [...(members.get(groupIds[g]) ?? []), userId]);
 	});
 	await mapConcurrent([...members], WALK_CONCURRENCY, async ([groupId, ids]) => {
 		await client.json('POST', `/groups/${groupId}/actions/addUsersToGroup`, { userIds: ids });
@@ -232,7 +296,10 @@ async function growDirectory(client: RawClient, rootOu: string, groups: number, 
 	let memberships = 0;
 	await mapConcurrent(groupIds, WALK_CONCURRENCY, async (groupId) => {
 		for (let token = ''; ; ) {
-			const body = (await client.json('GET', `/groups/${groupId}/actions/listUsersForGroup?maxResults=100${token ? `&nextToken=${token}` : ''}`)) as { data: unknown[]; nextToken?: string };
+			const body = (await client.json(
+				'GET',
+				`/groups/${groupId}/actions/listUsersForGroup?maxResults=100${token ? `&nextToken=${token}` : ''}`,
+			)) as { data: unknown[]; nextToken?: string };
 			memberships += body.data.length;
 			if (!body.nextToken) break;
 			token = body.nextToken;
@@ -242,26 +309,55 @@ async function growDirectory(client: RawClient, rootOu: string, groups: number, 
 }
 
 /** A few changes of one family's kind between its first and next poll. */
-async function changeFamily(client: RawClient, family: string, ous: string[], groups: string[]): Promise<void> {
+async function changeFamily(
+	client: RawClient,
+	family: string,
+	ous: string[],
+	groups: string[],
+): Promise<void> {
 	if (family === 'memberships') {
 		// 5 new users added to a group each, and 5 members of the first group removed from it.
 		for (let i = 0; i < 5; i++) {
-			const { userId } = (await client.json('POST', '/users', { username: `bench.member${i}`, primaryOrganizationalUnitId: ous[0] })) as { userId: string };
-			await client.json('POST', `/groups/${groups[i * 3]}/actions/addUsersToGroup`, { userIds: [userId] });
+			const { userId } = (await client.json('POST', '/users', {
+				username: `bench.member${i}`,
+				primaryOrganizationalUnitId: ous[0],
+			})) as { userId: string };
+			await client.json('POST', `/groups/${groups[i * 3]}/actions/addUsersToGroup`, {
+				userIds: [userId],
+			});
 		}
-		const page = (await client.json('GET', `/groups/${groups[0]}/actions/listUsersForGroup?maxResults=5`)) as { data: Array<{ userId: string }> };
-		await client.json('POST', `/groups/${groups[0]}/actions/removeUsersFromGroup`, { userIds: page.data.map((member) => member.userId) });
+		const page = (await client.json(
+			'GET',
+			`/groups/${groups[0]}/actions/listUsersForGroup?maxResults=5`,
+		)) as { data: Array<{ userId: string }> };
+		await client.json('POST', `/groups/${groups[0]}/actions/removeUsersFromGroup`, {
+			userIds: page.data.map((member) => member.userId),
+		});
 	} else if (family === 'organizational units') {
-		for (let i = 0; i < 5; i++) await client.json('POST', '/organizationalUnits', { organizationalUnitName: `Bench new ${i}`, parentId: ous[1] });
-		for (let i = 0; i < 5; i++) await client.json('PATCH', `/organizationalUnits/${ous[i + 2]}`, { organizationalUnitName: `Renamed ${i}` });
+		for (let i = 0; i < 5; i++)
+			await client.json('POST', '/organizationalUnits', {
+				organizationalUnitName: `Bench new ${i}`,
+				parentId: ous[1],
+			});
+		for (let i = 0; i < 5; i++)
+			await client.json('PATCH', `/organizationalUnits/${ous[i + 2]}`, {
+				organizationalUnitName: `Renamed ${i}`,
+			});
 	} else {
 		await makeChanges(client, ous);
 	}
 }
 
-export async function benchTriggerFamilies(users = 100_000, groups = 2_000, ous = 1_000): Promise<FamiliesBenchResult> {
+export async function benchTriggerFamilies(
+	users = 100_000,
+	groups = 2_000,
+	ous = 1_000,
+): Promise<FamiliesBenchResult> {
 	process.env.N8N_USER_FOLDER ??= mkdtempSync(join(tmpdir(), 'idaas-bench-'));
-	const { AlibabaIdaasTrigger } = require('../nodes/AlibabaIdaasTrigger/AlibabaIdaasTrigger.node.ts') as { AlibabaIdaasTrigger: new () => INodeType };
+	const { AlibabaIdaasTrigger } =
+		require('../nodes/AlibabaIdaasTrigger/AlibabaIdaasTrigger.node.ts') as {
+			AlibabaIdaasTrigger: new () => INodeType;
+		};
 	const emulator = await startEmulatorProcess(users);
 	const raw = new RawClient(emulator.target, WALK_CONCURRENCY);
 	try {
@@ -274,18 +370,39 @@ export async function benchTriggerFamilies(users = 100_000, groups = 2_000, ous 
 		for (const [family, events] of Object.entries(FAMILIES)) {
 			const staticData: IDataObject = {};
 			const parameters = { events: [...events] };
-			const first = await counted(emulator, async () => await harness.poll(trigger, parameters, { staticData }));
+			const first = await counted(
+				emulator,
+				async () => await harness.poll(trigger, parameters, { staticData }),
+			);
 			const stateBytes = JSON.stringify(staticData).length;
 			const state = (staticData['node:IDaaS'] as IDataObject).snapshot as IDataObject;
-			sections[family] = JSON.stringify(state[family === 'users' ? 'users' : family === 'memberships' ? 'groups' : 'ous']).length;
+			sections[family] = JSON.stringify(
+				state[family === 'users' ? 'users' : family === 'memberships' ? 'groups' : 'ous'],
+			).length;
 			const groupIds: string[] = [];
-			await raw.eachPage<{ groupId: string }>('/groups', (data) => groupIds.push(...data.map((g) => g.groupId)));
-			await changeFamily(raw, family, await walkTree(raw), groupIds);
-			const floor = await counted(emulator, async () =>
-				await rawRun(emulator.target, family === 'users' ? rawWalk : family === 'memberships' ? rawGroupWalk : walkTree),
+			await raw.eachPage<{ groupId: string }>('/groups', (data) =>
+				groupIds.push(...data.map((g) => g.groupId)),
 			);
-			const next = await counted(emulator, async () => await harness.poll(trigger, parameters, { staticData }));
-			rows.push({ family, first: first.run, floor: floor.run, next: { ...next.run, events: next.result.result?.[0]?.length ?? 0 }, stateBytes });
+			await changeFamily(raw, family, await walkTree(raw), groupIds);
+			const floor = await counted(
+				emulator,
+				async () =>
+					await rawRun(
+						emulator.target,
+						family === 'users' ? rawWalk : family === 'memberships' ? rawGroupWalk : walkTree,
+					),
+			);
+			const next = await counted(
+				emulator,
+				async () => await harness.poll(trigger, parameters, { staticData }),
+			);
+			rows.push({
+				family,
+				first: first.run,
+				floor: floor.run,
+				next: { ...next.run, events: next.result.result?.[0]?.length ?? 0 },
+				stateBytes,
+			});
 		}
 		return {
 			users,
@@ -309,8 +426,13 @@ export function familyTable(r: FamiliesBenchResult): string {
 		'| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
 	];
 	for (const row of r.rows) {
-		for (const [how, run] of [['raw walk', row.floor], ['next', row.next], ['first', row.first]] as const) {
-			const events = how === 'next' ? String(row.next.events) : how === 'first' ? '0 (baseline)' : '';
+		for (const [how, run] of [
+			['raw walk', row.floor],
+			['next', row.next],
+			['first', row.first],
+		] as const) {
+			const events =
+				how === 'next' ? String(row.next.events) : how === 'first' ? '0 (baseline)' : '';
 			lines.push(
 				`| ${row.family} | ${how} | ${(run.measurement.ms / 1000).toFixed(2)} | ${(run.measurement.ms / row.floor.measurement.ms).toFixed(2)}× | ${(run.measurement.cpuMs / 1000).toFixed(2)} | ${run.measurement.peakRssDeltaMb.toFixed(0)} | ${run.requests.toLocaleString('en')} | ${events} | ${how === 'raw walk' ? '' : row.stateBytes.toLocaleString('en')} |`,
 			);
@@ -321,8 +443,15 @@ export function familyTable(r: FamiliesBenchResult): string {
 
 /** A markdown row of the user poll benchmark, for docs/polling-scale.md. */
 export function pollTable(r: TriggerBenchResult): string {
-	const lines = ['| users | poll | wall s | vs raw walk | client CPU s | peak MB | requests | events | state bytes |', '| --- | --- | --- | --- | --- | --- | --- | --- | --- |'];
-	for (const [how, run] of [['raw walk', r.floor], ['next', r.poll], ['first', r.baseline]] as const) {
+	const lines = [
+		'| users | poll | wall s | vs raw walk | client CPU s | peak MB | requests | events | state bytes |',
+		'| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+	];
+	for (const [how, run] of [
+		['raw walk', r.floor],
+		['next', r.poll],
+		['first', r.baseline],
+	] as const) {
 		const events = how === 'next' ? String(r.poll.events) : how === 'first' ? '0 (baseline)' : '';
 		lines.push(
 			`| ${r.users.toLocaleString('en')} | ${how} | ${(run.measurement.ms / 1000).toFixed(2)} | ${(run.measurement.ms / r.floor.measurement.ms).toFixed(2)}× | ${(run.measurement.cpuMs / 1000).toFixed(2)} | ${run.measurement.peakRssDeltaMb.toFixed(0)} | ${run.requests.toLocaleString('en')} | ${events} | ${how === 'raw walk' ? '' : r.stateBytes.toLocaleString('en')} |`,
@@ -335,10 +464,14 @@ if (require.main === module) {
 	const [first, ...rest] = process.argv.slice(2);
 	const job =
 		first === 'families'
-			? benchTriggerFamilies(Number(rest[0]) || 100_000, Number(rest[1]) || 2_000, Number(rest[2]) || 1_000).then(
-					(result) => `${JSON.stringify(result, null, 2)}\n\n${familyTable(result)}`,
-				)
-			: benchTriggerPoll(Number(first) || 100_000).then((result) => `${JSON.stringify(result, null, 2)}\n\n${pollTable(result)}\n`);
+			? benchTriggerFamilies(
+					Number(rest[0]) || 100_000,
+					Number(rest[1]) || 2_000,
+					Number(rest[2]) || 1_000,
+				).then((result) => `${JSON.stringify(result, null, 2)}\n\n${familyTable(result)}`)
+			: benchTriggerPoll(Number(first) || 100_000).then(
+					(result) => `${JSON.stringify(result, null, 2)}\n\n${pollTable(result)}\n`,
+				);
 	job
 		.then((text) => {
 			process.stdout.write(`${text}\n`);

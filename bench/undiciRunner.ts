@@ -46,7 +46,11 @@ export class RawClient {
 	}
 
 	/** One request; a 429 is sent again after the x-acs-retry-after it gives (ms), as Alibaba's SDK runtime does. */
-	async json(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<unknown> {
+	async json(
+		method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
+		path: string,
+		body?: unknown,
+	): Promise<unknown> {
 		for (;;) {
 			const answer = await this.once(method, path, body);
 			if (answer.status !== 429) return answer.json;
@@ -54,7 +58,11 @@ export class RawClient {
 		}
 	}
 
-	private async once(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<{ status: number; json?: unknown; retryAfterMs?: unknown }> {
+	private async once(
+		method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
+		path: string,
+		body?: unknown,
+	): Promise<{ status: number; json?: unknown; retryAfterMs?: unknown }> {
 		const response = await this.pool.request({
 			method,
 			path: `${this.prefix}${path}`,
@@ -66,8 +74,10 @@ export class RawClient {
 			body: body === undefined ? undefined : JSON.stringify(body),
 		});
 		const text = await response.body.text();
-		if (response.statusCode === 429) return { status: 429, retryAfterMs: response.headers['x-acs-retry-after'] };
-		if (response.statusCode >= 300) throw new Error(`HTTP ${response.statusCode}: ${text.slice(0, 200)}`);
+		if (response.statusCode === 429)
+			return { status: 429, retryAfterMs: response.headers['x-acs-retry-after'] };
+		if (response.statusCode >= 300)
+			throw new Error(`HTTP ${response.statusCode}: ${text.slice(0, 200)}`);
 		return { status: response.statusCode, json: text ? JSON.parse(text) : {} };
 	}
 
@@ -75,7 +85,10 @@ export class RawClient {
 	async eachPage<T>(path: string, onPage: (data: T[]) => void): Promise<void> {
 		const separator = path.includes('?') ? '&' : '?';
 		for (let pageNumber = 1; ; pageNumber++) {
-			const body = (await this.json('GET', `${path}${separator}pageNumber=${pageNumber}&pageSize=100`)) as { data?: T[]; totalCount?: number };
+			const body = (await this.json(
+				'GET',
+				`${path}${separator}pageNumber=${pageNumber}&pageSize=100`,
+			)) as { data?: T[]; totalCount?: number };
 			const data = body.data ?? [];
 			onPage(data);
 			if (data.length < 100 || pageNumber * 100 >= Number(body.totalCount)) return;
@@ -88,7 +101,11 @@ export class RawClient {
 }
 
 /** Runs `work` over the items with at most `concurrency` in flight; results in input order. */
-export async function mapConcurrent<T, R>(items: T[], concurrency: number, work: (item: T) => Promise<R>): Promise<R[]> {
+export async function mapConcurrent<T, R>(
+	items: T[],
+	concurrency: number,
+	work: (item: T) => Promise<R>,
+): Promise<R[]> {
 	const results = new Array<R>(items.length);
 	let next = 0;
 	const workers = Array.from({ length: Math.min(concurrency, items.length) }, async () => {

@@ -10,9 +10,19 @@ import type {
 } from 'n8n-workflow';
 
 import { clock } from '../nodes/AlibabaIdaas/transport/clock';
-import { CUSTOM_ENDPOINT, REGION_ENDPOINTS, resolveConnection } from '../nodes/AlibabaIdaas/transport/endpoint';
+import {
+	CUSTOM_ENDPOINT,
+	REGION_ENDPOINTS,
+	resolveConnection,
+} from '../nodes/AlibabaIdaas/transport/endpoint';
 import type { TokenRequestFailure } from '../nodes/AlibabaIdaas/transport/errors';
-import { isMissingParameter, isServerFault, isThrottled, parseErrorResponse, retryAfterMs } from '../nodes/AlibabaIdaas/transport/errors';
+import {
+	isMissingParameter,
+	isServerFault,
+	isThrottled,
+	parseErrorResponse,
+	retryAfterMs,
+} from '../nodes/AlibabaIdaas/transport/errors';
 import {
 	KEPT_FIELDS,
 	PAM_DEFAULT_AUTHORIZATION_SERVER,
@@ -33,11 +43,16 @@ const TOKEN_PATH = '/oauth2/token';
 function expiresAtOf(body: IDataObject): string {
 	const expiresAt = Number(body.expires_at);
 	const expiresIn = Number(body.expires_in);
-	return String(Number.isFinite(expiresAt) ? expiresAt : Math.floor(Date.now() / 1000) + (Number.isFinite(expiresIn) ? expiresIn : 0));
+	return String(
+		Number.isFinite(expiresAt)
+			? expiresAt
+			: Math.floor(Date.now() / 1000) + (Number.isFinite(expiresIn) ? expiresIn : 0),
+	);
 }
 
 const HINTS = {
-	developerApi: 'Check the client ID and client secret, and that the application has the Developer API enabled.',
+	developerApi:
+		'Check the client ID and client secret, and that the application has the Developer API enabled.',
 	pam: "Check the PAM client ID and secret, the authorization server ID and the scope, and that the client is granted the PAM permissions (Customize PAM Client; empty fields use the application's client).",
 } as const;
 
@@ -57,7 +72,11 @@ async function requestToken(
 	client: { clientId: string; clientSecret: string; scope?: string },
 	use: keyof typeof HINTS,
 ): Promise<IDataObject> {
-	const grant: Record<string, string> = { grant_type: 'client_credentials', client_id: client.clientId, client_secret: client.clientSecret };
+	const grant: Record<string, string> = {
+		grant_type: 'client_credentials',
+		client_id: client.clientId,
+		client_secret: client.clientSecret,
+	};
 	if (client.scope) grant.scope = client.scope;
 	const asForm = (): IHttpRequestOptions => ({
 		method: 'POST',
@@ -72,17 +91,36 @@ async function requestToken(
 	let inQuery = false;
 	let waited = 0;
 	for (let tryNumber = 1; ; tryNumber++) {
-		const response = (await helper.helpers.httpRequest(request)) as { statusCode: number; headers?: IDataObject; body: IDataObject | string | undefined };
+		const response = (await helper.helpers.httpRequest(request)) as {
+			statusCode: number;
+			headers?: IDataObject;
+			body: IDataObject | string | undefined;
+		};
 		const body = typeof response.body === 'object' && response.body !== null ? response.body : {};
-		if (response.statusCode === 200 && typeof body.access_token === 'string' && body.access_token !== '') return body;
+		if (
+			response.statusCode === 200 &&
+			typeof body.access_token === 'string' &&
+			body.access_token !== ''
+		)
+			return body;
 		const info = parseErrorResponse(response.statusCode, response.body, response.headers ?? {});
 		if (use === 'pam' && !inQuery && isMissingParameter(info)) {
 			inQuery = true;
-			request = { method: 'POST', url, qs: grant, headers: { accept: 'application/json' }, json: true, returnFullResponse: true, ignoreHttpStatusErrors: true };
+			request = {
+				method: 'POST',
+				url,
+				qs: grant,
+				headers: { accept: 'application/json' },
+				json: true,
+				returnFullResponse: true,
+				ignoreHttpStatusErrors: true,
+			};
 			continue;
 		}
 		const retryable = isThrottled(info) || isServerFault(info);
-		const delay = retryable ? retryWait(DEFAULT_RETRY, tryNumber, retryAfterMs(response.headers ?? {}), waited) : undefined;
+		const delay = retryable
+			? retryWait(DEFAULT_RETRY, tryNumber, retryAfterMs(response.headers ?? {}), waited)
+			: undefined;
 		if (delay !== undefined) {
 			waited += delay;
 			await clock.wait(delay);
@@ -113,7 +151,8 @@ async function requestToken(
  */
 const CUSTOM_BASE =
 	'((/^[a-z][a-z0-9+.-]*:\\/\\//i.test(String($credentials.customEndpoint).trim()) ? "" : "https://") + String($credentials.customEndpoint).trim().replace(/\\/+$/, ""))';
-const ALLOWED_BASE = '/^(https:\\/\\/[^\\/?#@\\s]+|http:\\/\\/(localhost|127(\\.\\d{1,3}){3}|\\[::1\\])(:\\d+)?)(\\/[^?#@\\s]*)?$/i';
+const ALLOWED_BASE =
+	'/^(https:\\/\\/[^\\/?#@\\s]+|http:\\/\\/(localhost|127(\\.\\d{1,3}){3}|\\[::1\\])(:\\d+)?)(\\/[^?#@\\s]*)?$/i';
 const TEST_BASE_URL = `={{ $credentials.region === "custom" ? (${ALLOWED_BASE}.test(${CUSTOM_BASE}) ? ${CUSTOM_BASE} : "https-required://" + ${CUSTOM_BASE}.replace(/^[a-z][a-z0-9+.-]*:\\/\\//i, "")) : "https://" + $credentials.region }}`;
 
 /**
@@ -263,7 +302,8 @@ export class AlibabaIdaasApi implements ICredentialType {
 			name: PAM_FIELDS.authorizationServerId,
 			type: 'string',
 			default: PAM_DEFAULT_AUTHORIZATION_SERVER,
-			description: 'The instance authorization server that issues the PAM token; iauths_system is the built-in one',
+			description:
+				'The instance authorization server that issues the PAM token; iauths_system is the built-in one',
 			displayOptions: { show: { [PAM_FIELDS.toggle]: [true] } },
 		},
 		{
@@ -272,7 +312,7 @@ export class AlibabaIdaasApi implements ICredentialType {
 			type: 'string',
 			default: PAM_DEFAULT_SCOPE,
 			description:
-				'Space-separated scopes to ask for. urn:cloud:idaas:pam|.all stands for every PAM permission granted to the client, as Alibaba\'s PAM client asks.',
+				"Space-separated scopes to ask for. urn:cloud:idaas:pam|.all stands for every PAM permission granted to the client, as Alibaba's PAM client asks.",
 			displayOptions: { show: { [PAM_FIELDS.toggle]: [true] } },
 		},
 	];
@@ -286,7 +326,9 @@ export class AlibabaIdaasApi implements ICredentialType {
 			// hand back the Developer-API token the copy kept aside, so that n8n stores both as they are.
 			const settings = pamClientSettings(credentials);
 			if (!settings.clientId || !settings.clientSecret) {
-				throw new Error('The PAM client ID and client secret of the IDaaS credential must both be set');
+				throw new Error(
+					'The PAM client ID and client secret of the IDaaS credential must both be set',
+				);
 			}
 			const body = await requestToken(this, pamTokenUrl(connection, settings), settings, 'pam');
 			return {
@@ -318,7 +360,10 @@ export class AlibabaIdaasApi implements ICredentialType {
 		requestOptions: IHttpRequestOptions,
 	): Promise<IHttpRequestOptions> {
 		if (requestOptions.url.endsWith(TOKEN_PATH)) return requestOptions;
-		const token = credentials[TOKEN_USE_FIELD] === 'pam' ? credentials[PAM_TOKEN_FIELDS.token] : credentials.accessToken;
+		const token =
+			credentials[TOKEN_USE_FIELD] === 'pam'
+				? credentials[PAM_TOKEN_FIELDS.token]
+				: credentials.accessToken;
 		return {
 			...requestOptions,
 			headers: { ...requestOptions.headers, Authorization: `Bearer ${String(token ?? '')}` },

@@ -30,7 +30,8 @@ export class AlibabaIdaasEventsApi implements ICredentialType {
 			default: '',
 			required: true,
 			placeholder: 'app_mkv7rgt4d7i4u7zqtzev2mxxxx',
-			description: 'The application whose push configuration sends the events; every token must name it as its audience',
+			description:
+				'The application whose push configuration sends the events; every token must name it as its audience',
 		},
 		{
 			displayName: 'Instance ID',
@@ -58,7 +59,8 @@ export class AlibabaIdaasEventsApi implements ICredentialType {
 			required: true,
 			placeholder:
 				'https://eiam-api-cn-hangzhou.aliyuncs.com/v2/idaas_ue2jvisn35ea5lmthk267xxxxx/app_mkv7rgt4d7i4u7zqtzev2mxxxx/provisioning/jwks',
-			description: 'Shown in the push configuration as "Public Key Endpoint". Must use https:// (http:// only on 127.0.0.1 and localhost).',
+			description:
+				'Shown in the push configuration as "Public Key Endpoint". Must use https:// (http:// only on 127.0.0.1 and localhost).',
 			displayOptions: { show: { keySource: ['endpoint'] } },
 		},
 		{
@@ -69,7 +71,8 @@ export class AlibabaIdaasEventsApi implements ICredentialType {
 			default: '',
 			required: true,
 			placeholder: '{"keys":[{"kty":"RSA","e":"AQAB","use":"sig","kid":"KEY…","n":"…"}]}',
-			description: 'The JSON the public key endpoint serves, pasted; no request is made at run time',
+			description:
+				'The JSON the public key endpoint serves, pasted; no request is made at run time',
 			displayOptions: { show: { keySource: ['pasted'] } },
 		},
 		{

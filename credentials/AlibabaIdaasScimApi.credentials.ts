@@ -19,7 +19,8 @@ export class AlibabaIdaasScimApi implements ICredentialType {
 		dark: 'file:../nodes/AlibabaIdaas/alibabaIdaas.dark.svg',
 	};
 
-	documentationUrl = 'https://github.com/n8n-nodes-alibaba-idaas/n8n-nodes-alibaba-idaas/blob/main/docs/scim-trigger.md';
+	documentationUrl =
+		'https://github.com/n8n-nodes-alibaba-idaas/n8n-nodes-alibaba-idaas/blob/main/docs/scim-trigger.md';
 
 	properties: INodeProperties[] = [
 		{
@@ -36,7 +37,8 @@ export class AlibabaIdaasScimApi implements ICredentialType {
 			name: 'clientId',
 			type: 'string',
 			default: '',
-			description: 'Optional. For IDaaS\'s client_credentials grant: the client ID IDaaS sends to the trigger\'s token endpoint (the SCIM base URL followed by /token).',
+			description:
+				"Optional. For IDaaS's client_credentials grant: the client ID IDaaS sends to the trigger's token endpoint (the SCIM base URL followed by /token).",
 		},
 		{
 			displayName: 'Client Secret',
@@ -44,7 +46,8 @@ export class AlibabaIdaasScimApi implements ICredentialType {
 			type: 'string',
 			typeOptions: { password: true },
 			default: '',
-			description: 'Optional. The client secret for the client_credentials grant; tokens the endpoint issues are signed with it and last one hour.',
+			description:
+				'Optional. The client secret for the client_credentials grant; tokens the endpoint issues are signed with it and last one hour.',
 		},
 	];
 }

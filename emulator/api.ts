@@ -1,7 +1,14 @@
 import type { IncomingMessage, ServerResponse } from 'http';
 
 import type { OperationSpec } from '../nodes/AlibabaIdaas/catalog';
-import { appToken, checkAppUsable, checkScope, findApp, findInstance, type ScopeSpelling } from './auth';
+import {
+	appToken,
+	checkAppUsable,
+	checkScope,
+	findApp,
+	findInstance,
+	type ScopeSpelling,
+} from './auth';
 import { ApiError, managementBody, oauthBody } from './errors';
 import type { Faults } from './faults';
 import { HANDLERS, type Ctx } from './handlers';
@@ -33,7 +40,13 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * validation → page cap → handler → JSON → onResponse hooks. Errors use the management or the
  * OAuth body depending on the path (the zh API metadata's error tables).
  */
-export async function handleApi(deps: ApiDeps, req: IncomingMessage, res: ServerResponse, url: URL, requestId: string): Promise<void> {
+export async function handleApi(
+	deps: ApiDeps,
+	req: IncomingMessage,
+	res: ServerResponse,
+	url: URL,
+	requestId: string,
+): Promise<void> {
 	let route;
 	try {
 		route = router.match(req.method ?? 'GET', url.pathname);
@@ -46,14 +59,28 @@ export async function handleApi(deps: ApiDeps, req: IncomingMessage, res: Server
 		const action = '(unknown)';
 		deps.stats.request(action);
 		const error = route
-			? new ApiError(405, 'MethodNotAllowed', `${req.method} is not allowed here; use ${route.methodNotAllowed.join(', ')}.`, { allow: route.methodNotAllowed.join(', ') })
-			: new ApiError(404, 'InvalidAction.NotFound', 'Specified api is not found, please check your url and method.');
+			? new ApiError(
+					405,
+					'MethodNotAllowed',
+					`${req.method} is not allowed here; use ${route.methodNotAllowed.join(', ')}.`,
+					{ allow: route.methodNotAllowed.join(', ') },
+				)
+			: new ApiError(
+					404,
+					'InvalidAction.NotFound',
+					'Specified api is not found, please check your url and method.',
+				);
 		req.resume();
 		return reply(deps, res, action, error.status, managementBody(error, requestId), error.headers);
 	}
 	const { op, params } = route;
 	const oauth = op.path.includes('/oauth2/');
-	const event = { action: op.apiName, method: op.method, path: url.pathname, query: url.searchParams };
+	const event = {
+		action: op.apiName,
+		method: op.method,
+		path: url.pathname,
+		query: url.searchParams,
+	};
 	deps.stats.request(op.apiName);
 	deps.stats.begin();
 	try {
@@ -63,22 +90,47 @@ export async function handleApi(deps: ApiDeps, req: IncomingMessage, res: Server
 		if (verdict.throttle) throw throttling((verdict.throttle.retryAfterSeconds ?? 1) * 1000);
 		if (verdict.error) {
 			const status = verdict.error.status ?? 500;
-			throw new ApiError(status, verdict.error.code ?? (status === 503 ? 'ServiceUnavailable' : 'InternalError'), verdict.error.message ?? 'Internal Server Error');
+			throw new ApiError(
+				status,
+				verdict.error.code ?? (status === 503 ? 'ServiceUnavailable' : 'InternalError'),
+				verdict.error.message ?? 'Internal Server Error',
+			);
 		}
 		if (verdict.drop && !verdict.drop.afterWrite) return drop(deps, req);
 		await deps.faults.runHooks(event);
 		const body = parseBody(await readBody(req), req.headers['content-type']);
-		const result = await dispatch(deps, { op, store: deps.store(), req, path: params, query: url.searchParams, body, input: {} });
+		const result = await dispatch(deps, {
+			op,
+			store: deps.store(),
+			req,
+			path: params,
+			query: url.searchParams,
+			body,
+			input: {},
+		});
 		if (verdict.drop) return drop(deps, req);
 		reply(deps, res, op.apiName, 200, result ?? {});
 	} catch (error) {
 		if (!(error instanceof ApiError)) console.error(`[emulator] ${op.apiName} failed:`, error);
-		const e = error instanceof ApiError ? error : new ApiError(500, 'Internal Server Error', 'Internal Server Error');
+		const e =
+			error instanceof ApiError
+				? error
+				: new ApiError(500, 'Internal Server Error', 'Internal Server Error');
 		const headers = e.status === 413 ? { ...e.headers, connection: 'close' } : e.headers;
-		reply(deps, res, op.apiName, e.status, oauth ? oauthBody(e, requestId) : managementBody(e, requestId), headers);
+		reply(
+			deps,
+			res,
+			op.apiName,
+			e.status,
+			oauth ? oauthBody(e, requestId) : managementBody(e, requestId),
+			headers,
+		);
 	} finally {
 		deps.stats.end();
-		await deps.faults.runResponseHooks({ ...event, status: res.headersSent ? res.statusCode : undefined });
+		await deps.faults.runResponseHooks({
+			...event,
+			status: res.headersSent ? res.statusCode : undefined,
+		});
 	}
 }
 
@@ -103,7 +155,14 @@ function dispatch(deps: ApiDeps, ctx: Ctx): unknown {
 	return handler(ctx);
 }
 
-function reply(deps: ApiDeps, res: ServerResponse, action: string, status: number, body: unknown, headers: Record<string, string> = {}): void {
+function reply(
+	deps: ApiDeps,
+	res: ServerResponse,
+	action: string,
+	status: number,
+	body: unknown,
+	headers: Record<string, string> = {},
+): void {
 	deps.stats.response(action, status);
 	sendJson(res, status, body, headers);
 }

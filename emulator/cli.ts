@@ -22,8 +22,11 @@ import { startEmulator, type Emulator } from './server';
 import type { RateLimitConfig } from './throttle';
 
 function describeRate(limit: RateLimitConfig): string {
-	const parts = limit.perSecond ? [`${limit.perSecond} requests/s${limit.burst ? ` (burst ${limit.burst})` : ''}`] : [];
-	for (const [action, rate] of Object.entries(limit.perAction ?? {})) parts.push(`${action} ${typeof rate === 'number' ? rate : rate.perSecond}/s`);
+	const parts = limit.perSecond
+		? [`${limit.perSecond} requests/s${limit.burst ? ` (burst ${limit.burst})` : ''}`]
+		: [];
+	for (const [action, rate] of Object.entries(limit.perAction ?? {}))
+		parts.push(`${action} ${typeof rate === 'number' ? rate : rate.perSecond}/s`);
 	return parts.length ? parts.join(', ') : 'none';
 }
 

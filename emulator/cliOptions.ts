@@ -13,18 +13,26 @@ function arg(args: readonly string[], name: string): string | undefined {
 
 function number(text: string, what: string): number {
 	const value = Number(text);
-	if (!Number.isFinite(value) || text.trim() === '') throw new Error(`${what} must be a number, not "${text}"`);
+	if (!Number.isFinite(value) || text.trim() === '')
+		throw new Error(`${what} must be a number, not "${text}"`);
 	return value;
 }
 
 /** `CreateUser=10,ListUsers=20:40` → per-action rates (`rate:burst`). */
 function perAction(text: string): Record<string, RateSpec> {
 	const out: Record<string, RateSpec> = {};
-	for (const entry of text.split(',').map((e) => e.trim()).filter(Boolean)) {
+	for (const entry of text
+		.split(',')
+		.map((e) => e.trim())
+		.filter(Boolean)) {
 		const [action, rate] = entry.split('=');
-		if (!action || !rate) throw new Error(`--rate-limit-op takes Action=rate[:burst], not "${entry}"`);
+		if (!action || !rate)
+			throw new Error(`--rate-limit-op takes Action=rate[:burst], not "${entry}"`);
 		const [perSecond, burst] = rate.split(':');
-		out[action] = { perSecond: number(perSecond, `The rate of ${action}`), ...(burst && { burst: number(burst, `The burst of ${action}`) }) };
+		out[action] = {
+			perSecond: number(perSecond, `The rate of ${action}`),
+			...(burst && { burst: number(burst, `The burst of ${action}`) }),
+		};
 	}
 	return out;
 }
@@ -44,12 +52,19 @@ function rateLimit(args: readonly string[], env: Env): RateLimitConfig | undefin
 
 /** A SCIM push to the first application from `--scim-*` flags, else the environment; none without a URL. */
 function scimPush(args: readonly string[], env: Env): ScimPushSeed[] | undefined {
-	const option = (name: string) => arg(args, `scim-${name}`) ?? env[`IDAAS_EMULATOR_SCIM_${name.toUpperCase().replace(/-/g, '_')}`];
+	const option = (name: string) =>
+		arg(args, `scim-${name}`) ??
+		env[`IDAAS_EMULATOR_SCIM_${name.toUpperCase().replace(/-/g, '_')}`];
 	const url = option('url');
 	if (!url) return undefined;
 	const tokenUrl = option('token-url');
 	const auth = tokenUrl
-		? { mode: 'client_credentials' as const, tokenUrl, clientId: option('client-id'), clientSecret: option('client-secret') }
+		? {
+				mode: 'client_credentials' as const,
+				tokenUrl,
+				clientId: option('client-id'),
+				clientSecret: option('client-secret'),
+			}
 		: { mode: 'bearer' as const, token: option('token') };
 	return [{ url, preset: option('preset') as ScimPushSeed['preset'], auth }];
 }
@@ -66,6 +81,8 @@ export function cliOptions(args: readonly string[], env: Env = {}): EmulatorOpti
 		tokenLifetimeSeconds: lifetime ? Number(lifetime) : undefined,
 		rateLimit: rateLimit(args, env),
 		scimPush: scimPush(args, env),
-		...((args.includes('--app-token-pam') || env.IDAAS_EMULATOR_APP_TOKEN_PAM === '1') && { appTokenCarriesPam: true }),
+		...((args.includes('--app-token-pam') || env.IDAAS_EMULATOR_APP_TOKEN_PAM === '1') && {
+			appTokenCarriesPam: true,
+		}),
 	};
 }

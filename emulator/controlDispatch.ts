@@ -1,4 +1,3 @@
- 
 import type { IncomingMessage, ServerResponse } from 'http';
 
 import { ApiError, managementBody } from './errors';
@@ -23,8 +22,15 @@ export async function dispatch<C>(
 ): Promise<void> {
 	const rest = url.pathname.slice(prefix.length).replace(/\/$/, '');
 	try {
-		const route = routes.map(([method, pattern, handler]) => ({ method, found: pattern.exec(rest), handler })).find((r) => r.found && r.method === req.method);
-		if (!route) throw new ApiError(404, 'ControlEndpointNotFound', `No control endpoint ${req.method} ${url.pathname}`);
+		const route = routes
+			.map(([method, pattern, handler]) => ({ method, found: pattern.exec(rest), handler }))
+			.find((r) => r.found && r.method === req.method);
+		if (!route)
+			throw new ApiError(
+				404,
+				'ControlEndpointNotFound',
+				`No control endpoint ${req.method} ${url.pathname}`,
+			);
 		const body = parseBody(await readBody(req), req.headers['content-type']);
 		const id = route.found![1] ? decodeURIComponent(route.found![1]) : '';
 		sendJson(res, 200, (await route.handler(ctx, body, id)) ?? {});

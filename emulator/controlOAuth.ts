@@ -20,9 +20,11 @@ export const DEFAULT_REDIRECT_URI = 'http://127.0.0.1/callback';
 function signedInUser(emu: Emulator, body: Body): UserRecord {
 	const { store } = emu;
 	if (typeof body.userId === 'string') return store.user(body.userId);
-	if (typeof body.username === 'string') return store.user(store.findUserId('username', body.username) ?? body.username);
+	if (typeof body.username === 'string')
+		return store.user(store.findUserId('username', body.username) ?? body.username);
 	const first = store.users.values().next().value;
-	if (!first) throw new ApiError(404, 'ResourceNotFound.User', 'The instance has no user to sign in');
+	if (!first)
+		throw new ApiError(404, 'ResourceNotFound.User', 'The instance has no user to sign in');
 	return first;
 }
 
@@ -30,12 +32,15 @@ const text = (value: unknown) => (typeof value === 'string' && value !== '' ? va
 
 export function authorize(emu: Emulator, body: Body) {
 	const { store } = emu;
-	const app = text(body.applicationId) ? findApp(store, body.applicationId as string) : store.application;
+	const app = text(body.applicationId)
+		? findApp(store, body.applicationId as string)
+		: store.application;
 	const user = signedInUser(emu, body);
 	const codeChallenge = text(body.code_challenge);
 	// RFC 7636 §4.3: without a method, the challenge is the verifier itself.
 	const method = codeChallenge ? (text(body.code_challenge_method) ?? 'plain') : undefined;
-	if (method !== undefined && method !== 'S256' && method !== 'plain') throw invalid('code_challenge_method', 'Use S256 or plain.');
+	if (method !== undefined && method !== 'S256' && method !== 'plain')
+		throw invalid('code_challenge_method', 'Use S256 or plain.');
 	const record = store.grants.newAuthorizationCode({
 		applicationId: app.applicationId,
 		userId: user.userId,
@@ -56,8 +61,17 @@ export function authorize(emu: Emulator, body: Body) {
 /** Approves (as the named or first user) or denies the pending device authorization of a user code. */
 export function decideDevice(emu: Emulator, body: Body, decision: 'approved' | 'denied') {
 	const record = emu.store.grants.pendingDevice(String(body.user_code ?? ''));
-	if (!record) throw new ApiError(404, 'DeviceCodeNotFound', 'No pending, unexpired device authorization has this user_code');
+	if (!record)
+		throw new ApiError(
+			404,
+			'DeviceCodeNotFound',
+			'No pending, unexpired device authorization has this user_code',
+		);
 	if (decision === 'approved') record.userId = signedInUser(emu, body).userId;
 	record.status = decision;
-	return { user_code: record.userCode, status: record.status, ...(record.userId && { userId: record.userId }) };
+	return {
+		user_code: record.userCode,
+		status: record.status,
+		...(record.userId && { userId: record.userId }),
+	};
 }

@@ -66,11 +66,18 @@ export interface Emulator {
 	/** An application access token without a GenerateToken round trip (default: the first app). */
 	issueAppToken(applicationId?: string): string;
 	/** An end-user token for GetUserInfo (scopes default openid profile email phone). */
-	issueUserToken(userId: string, options?: { applicationId?: string; scopes?: string[]; lifetimeSeconds?: number }): string;
+	issueUserToken(
+		userId: string,
+		options?: { applicationId?: string; scopes?: string[]; lifetimeSeconds?: number },
+	): string;
 	/** A token of the instance's authorization server carrying PAM scopes (default: all of them). */
 	issuePamToken(options?: { scopes?: string[]; lifetimeSeconds?: number }): string;
 	/** CreateGroup the way the API does it: the group joins the first application's scope. */
-	createGroup(input: { groupName: string; groupExternalId?: string; description?: string }): GroupRecord;
+	createGroup(input: {
+		groupName: string;
+		groupExternalId?: string;
+		description?: string;
+	}): GroupRecord;
 	/** Refill the store from a seed (default: the one given at start); clears faults, stats and the page cap, restores the start's rate limit. */
 	reset(seed?: SeedData | string | { generate: GenerateOptions }): void;
 	close(): Promise<void>;

@@ -22,7 +22,11 @@ export function pascal(name: string): string {
 }
 
 export const missing = (param: string) =>
-	new ApiError(400, `MissingParameter.${pascal(param)}`, `The specified parameter:${pascal(param)} is required!`);
+	new ApiError(
+		400,
+		`MissingParameter.${pascal(param)}`,
+		`The specified parameter:${pascal(param)} is required!`,
+	);
 
 export const invalid = (param: string, why?: string) =>
 	new ApiError(
@@ -33,7 +37,11 @@ export const invalid = (param: string, why?: string) =>
 
 /** `ResourceNotFound.User` (404, documented for GetUser/PatchUser/...). */
 export const notFound = (resource: string, id: string, status = 404) =>
-	new ApiError(status, `ResourceNotFound.${resource}`, `The specified ${resource} resource: ${id} not found.`);
+	new ApiError(
+		status,
+		`ResourceNotFound.${resource}`,
+		`The specified ${resource} resource: ${id} not found.`,
+	);
 
 /**
  * ASSUMPTION: duplicates answer 400 `ResourceDuplicated.<Field>`, the style documented for
@@ -41,7 +49,11 @@ export const notFound = (resource: string, id: string, status = 404) =>
  * phone or external ID conflicts.
  */
 export const duplicated = (field: string, value: string) =>
-	new ApiError(400, `ResourceDuplicated.${pascal(field)}`, `The specified ${pascal(field)} resource: ${value} already exist!`);
+	new ApiError(
+		400,
+		`ResourceDuplicated.${pascal(field)}`,
+		`The specified ${pascal(field)} resource: ${value} already exist!`,
+	);
 
 /**
  * Documented word for word, including `organizationUnitId` (not the API's usual
@@ -49,9 +61,14 @@ export const duplicated = (field: string, value: string) =>
  * tables of CreateUser and the OU operations).
  */
 export const ouNotInScope = (ouId: string) =>
-	new ApiError(400, 'OrganizationUnitIdNotInScopes', `organizationUnitId : ${ouId} not in provisioning scope!`);
+	new ApiError(
+		400,
+		'OrganizationUnitIdNotInScopes',
+		`organizationUnitId : ${ouId} not in provisioning scope!`,
+	);
 
-export const invalidToken = (message = 'Access token is not valid') => new ApiError(400, 'invalid_token', message);
+export const invalidToken = (message = 'Access token is not valid') =>
+	new ApiError(400, 'invalid_token', message);
 
 /** Management-op error body: both spellings, since the SDK runtime reads either (@alicloud/openapi-client src/client.ts). */
 export function managementBody(error: ApiError, requestId: string): Record<string, string> {

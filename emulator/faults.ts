@@ -77,16 +77,27 @@ export class Faults {
 	}
 
 	/** 429 Throttling with Retry-After: for the next `times` requests, or above `perSecond`. */
-	throttle(options: { action?: string; times?: number; perSecond?: number; retryAfterSeconds?: number } = {}): FaultRule {
+	throttle(
+		options: {
+			action?: string;
+			times?: number;
+			perSecond?: number;
+			retryAfterSeconds?: number;
+		} = {},
+	): FaultRule {
 		return this.add({ kind: 'throttle', ...options });
 	}
 
-	serverError(options: { action?: string; times?: number; status?: number; code?: string } = {}): FaultRule {
+	serverError(
+		options: { action?: string; times?: number; status?: number; code?: string } = {},
+	): FaultRule {
 		return this.add({ kind: 'error', ...options });
 	}
 
 	/** Destroys the socket: before handling, or with `afterWrite` after the change was applied. */
-	dropConnection(options: { action?: string; times?: number; afterWrite?: boolean } = {}): FaultRule {
+	dropConnection(
+		options: { action?: string; times?: number; afterWrite?: boolean } = {},
+	): FaultRule {
 		return this.add({ kind: 'drop', ...options });
 	}
 
@@ -142,12 +153,18 @@ export class Faults {
 		// Throttling is decided first: a throttled request is refused before anything else could
 		// happen to it, so it must not use up an error or drop rule meant for a later request.
 		for (const rule of matching) {
-			if (rule.kind === 'throttle' && !verdict.throttle && this.overLimit(rule)) verdict.throttle = rule;
+			if (rule.kind === 'throttle' && !verdict.throttle && this.overLimit(rule))
+				verdict.throttle = rule;
 		}
 		for (const rule of matching) {
 			if (rule.kind === 'latency') {
 				if (this.consume(rule)) verdict.delayMs += rule.ms ?? 0;
-			} else if (rule.kind !== 'throttle' && !verdict[rule.kind] && !verdict.throttle && this.consume(rule)) {
+			} else if (
+				rule.kind !== 'throttle' &&
+				!verdict[rule.kind] &&
+				!verdict.throttle &&
+				this.consume(rule)
+			) {
 				verdict[rule.kind] = rule;
 			}
 		}
@@ -158,7 +175,8 @@ export class Faults {
 	private overLimit(rule: FaultRule): boolean {
 		if (rule.perSecond === undefined) return this.consume(rule);
 		let bucket = this.buckets.get(rule.id);
-		if (!bucket) this.buckets.set(rule.id, (bucket = new TokenBucket({ perSecond: rule.perSecond })));
+		if (!bucket)
+			this.buckets.set(rule.id, (bucket = new TokenBucket({ perSecond: rule.perSecond })));
 		if (bucket.wait() > 0) return true;
 		bucket.take();
 		return false;

@@ -35,10 +35,19 @@ export function populate(store: Store, options: GenerateOptions): Store {
 	const topLevel = Math.max(1, Math.round(Math.sqrt(ouCount)));
 	for (let i = 0; i < ouCount; i++) {
 		const parentId = i < topLevel ? store.rootOrganizationalUnitId : ouIds[1 + (i % topLevel)];
-		ouIds.push(store.createOu({ organizationalUnitName: `Unit ${i + 1}`, parentId, organizationalUnitExternalId: `OU-${i + 1}` }).organizationalUnitId);
+		ouIds.push(
+			store.createOu({
+				organizationalUnitName: `Unit ${i + 1}`,
+				parentId,
+				organizationalUnitExternalId: `OU-${i + 1}`,
+			}).organizationalUnitId,
+		);
 	}
 	const groupIds: string[] = [];
-	for (let i = 0; i < groupCount; i++) groupIds.push(store.createGroup({ groupName: `Group ${i + 1}`, groupExternalId: `G-${i + 1}` }).groupId);
+	for (let i = 0; i < groupCount; i++)
+		groupIds.push(
+			store.createGroup({ groupName: `Group ${i + 1}`, groupExternalId: `G-${i + 1}` }).groupId,
+		);
 	for (let i = 0; i < options.users; i++) {
 		const n = i + 1;
 		const { userId } = store.createUser({

@@ -67,7 +67,12 @@ export class Grants {
 	}
 
 	newDeviceCode(applicationId: string, scopes: string[]): DeviceAuthorization {
-		const letters = newToken('DC').slice(2).toUpperCase().replace(/[^A-Z]/g, '').padEnd(8, 'X').slice(0, 8);
+		const letters = newToken('DC')
+			.slice(2)
+			.toUpperCase()
+			.replace(/[^A-Z]/g, '')
+			.padEnd(8, 'X')
+			.slice(0, 8);
 		const record: DeviceAuthorization = {
 			deviceCode: newToken('DC'),
 			userCode: `${letters.slice(0, 4)}-${letters.slice(4)}`,
@@ -84,7 +89,12 @@ export class Grants {
 	pendingDevice(userCode: string): DeviceAuthorization | undefined {
 		const wanted = normalUserCode(userCode);
 		for (const record of this.deviceCodes.values()) {
-			if (normalUserCode(record.userCode) === wanted && record.status === 'pending' && record.expiresAt > Date.now()) return record;
+			if (
+				normalUserCode(record.userCode) === wanted &&
+				record.status === 'pending' &&
+				record.expiresAt > Date.now()
+			)
+				return record;
 		}
 		return undefined;
 	}
@@ -94,14 +104,17 @@ export class Grants {
 		const past = Date.now() - 1;
 		let count = 0;
 		for (const record of this.deviceCodes.values()) {
-			if (userCode !== undefined && normalUserCode(record.userCode) !== normalUserCode(userCode)) continue;
+			if (userCode !== undefined && normalUserCode(record.userCode) !== normalUserCode(userCode))
+				continue;
 			record.expiresAt = Math.min(record.expiresAt, past);
 			count++;
 		}
 		return count;
 	}
 
-	newAuthorizationCode(input: Omit<AuthorizationCode, 'code' | 'expiresAt' | 'used'>): AuthorizationCode {
+	newAuthorizationCode(
+		input: Omit<AuthorizationCode, 'code' | 'expiresAt' | 'used'>,
+	): AuthorizationCode {
 		const record: AuthorizationCode = {
 			...input,
 			code: newToken('CODE'),
@@ -112,7 +125,9 @@ export class Grants {
 		return record;
 	}
 
-	newRefreshToken(input: Pick<RefreshTokenRecord, 'applicationId' | 'userId' | 'scopes' | 'publicClient'>): RefreshTokenRecord {
+	newRefreshToken(
+		input: Pick<RefreshTokenRecord, 'applicationId' | 'userId' | 'scopes' | 'publicClient'>,
+	): RefreshTokenRecord {
 		const record: RefreshTokenRecord = {
 			...input,
 			token: newToken('RT'),

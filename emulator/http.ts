@@ -28,7 +28,11 @@ export function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<
 }
 
 function tooLarge(limit: number): ApiError {
-	return new ApiError(413, 'RequestEntityTooLarge', `The request body is larger than ${limit} bytes.`);
+	return new ApiError(
+		413,
+		'RequestEntityTooLarge',
+		`The request body is larger than ${limit} bytes.`,
+	);
 }
 
 /**
@@ -38,18 +42,25 @@ function tooLarge(limit: number): ApiError {
 export function parseBody(raw: Buffer, contentType = ''): Record<string, unknown> {
 	const text = raw.toString('utf8');
 	if (!text.trim()) return {};
-	if (contentType.includes('application/x-www-form-urlencoded')) return Object.fromEntries(new URLSearchParams(text));
+	if (contentType.includes('application/x-www-form-urlencoded'))
+		return Object.fromEntries(new URLSearchParams(text));
 	let value: unknown;
 	try {
 		value = JSON.parse(text);
 	} catch {
 		throw invalid('body', 'The request body is not valid JSON.');
 	}
-	if (!value || typeof value !== 'object' || Array.isArray(value)) throw invalid('body', 'The request body must be a JSON object.');
+	if (!value || typeof value !== 'object' || Array.isArray(value))
+		throw invalid('body', 'The request body must be a JSON object.');
 	return value as Record<string, unknown>;
 }
 
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(
+	res: ServerResponse,
+	status: number,
+	body: unknown,
+	headers: Record<string, string> = {},
+): void {
 	if (res.headersSent || res.destroyed) return;
 	const text = JSON.stringify(body);
 	res.writeHead(status, {

@@ -43,7 +43,11 @@ export class OrderedIndex {
 	page(offset: number, size: number): string[] {
 		const out: string[] = [];
 		if (offset < 0 || offset >= this.size || size <= 0) return out;
-		for (let slot = this.slotOfRank(offset); slot < this.slots.length && out.length < size; slot++) {
+		for (
+			let slot = this.slotOfRank(offset);
+			slot < this.slots.length && out.length < size;
+			slot++
+		) {
 			const id = this.slots[slot];
 			if (id !== undefined) out.push(id);
 		}

@@ -38,8 +38,17 @@ export class OuStore extends StoreBase {
 	createOu(input: NewOu): OuRecord {
 		this.ou(input.parentId);
 		const id = input.organizationalUnitId ?? newId('ou_');
-		if (this.ous.has(id)) throw new ApiError(400, 'ResourceDuplicated.OrganizationalUnitId', `The specified OrganizationalUnitId resource: ${id} already exist!`);
-		this.idx.ouName.check(`${input.parentId}|${input.organizationalUnitName}`, id, input.organizationalUnitName);
+		if (this.ous.has(id))
+			throw new ApiError(
+				400,
+				'ResourceDuplicated.OrganizationalUnitId',
+				`The specified OrganizationalUnitId resource: ${id} already exist!`,
+			);
+		this.idx.ouName.check(
+			`${input.parentId}|${input.organizationalUnitName}`,
+			id,
+			input.organizationalUnitName,
+		);
 		const externalId = input.organizationalUnitExternalId || id;
 		const externalKey = Indexes.externalKey('build_in', this.instanceId, externalId);
 		this.idx.ouExternalId.check(externalKey, id, externalId);
@@ -65,10 +74,21 @@ export class OuStore extends StoreBase {
 	}
 
 	/** Only the fields present change (API metadata). */
-	patchOu(ouId: string, patch: { organizationalUnitName?: string; description?: string }): OuRecord {
+	patchOu(
+		ouId: string,
+		patch: { organizationalUnitName?: string; description?: string },
+	): OuRecord {
 		const ou = this.ou(ouId);
-		if (patch.organizationalUnitName !== undefined && patch.organizationalUnitName !== ou.organizationalUnitName) {
-			this.idx.ouName.move(`${ou.parentId}|${ou.organizationalUnitName}`, `${ou.parentId}|${patch.organizationalUnitName}`, ouId, patch.organizationalUnitName);
+		if (
+			patch.organizationalUnitName !== undefined &&
+			patch.organizationalUnitName !== ou.organizationalUnitName
+		) {
+			this.idx.ouName.move(
+				`${ou.parentId}|${ou.organizationalUnitName}`,
+				`${ou.parentId}|${patch.organizationalUnitName}`,
+				ouId,
+				patch.organizationalUnitName,
+			);
 			ou.organizationalUnitName = patch.organizationalUnitName;
 		}
 		if (patch.description !== undefined) ou.description = patch.description;
@@ -85,13 +105,28 @@ export class OuStore extends StoreBase {
 	deleteOu(ouId: string): void {
 		const ou = this.ou(ouId);
 		if (ouId === this.rootOrganizationalUnitId) {
-			throw new ApiError(400, 'OperationDenied.RootOrganizationalUnit', `The root organizational unit ${ouId} cannot be deleted.`);
+			throw new ApiError(
+				400,
+				'OperationDenied.RootOrganizationalUnit',
+				`The root organizational unit ${ouId} cannot be deleted.`,
+			);
 		}
 		if ((this.idx.childrenOf.get(ouId)?.size ?? 0) > 0) {
-			throw new ApiError(400, 'OrganizationalUnitNotEmpty.Children', `The organizational unit ${ouId} still has child organizational units.`);
+			throw new ApiError(
+				400,
+				'OrganizationalUnitNotEmpty.Children',
+				`The organizational unit ${ouId} still has child organizational units.`,
+			);
 		}
-		if ((this.idx.usersByPrimaryOu.get(ouId)?.size ?? 0) > 0 || (this.idx.secondaryMembers.get(ouId)?.size ?? 0) > 0) {
-			throw new ApiError(400, 'OrganizationalUnitNotEmpty.Users', `The organizational unit ${ouId} still has users.`);
+		if (
+			(this.idx.usersByPrimaryOu.get(ouId)?.size ?? 0) > 0 ||
+			(this.idx.secondaryMembers.get(ouId)?.size ?? 0) > 0
+		) {
+			throw new ApiError(
+				400,
+				'OrganizationalUnitNotEmpty.Users',
+				`The organizational unit ${ouId} still has users.`,
+			);
 		}
 		this.ous.delete(ouId);
 		this.idx.childrenOf.get(ou.parentId)?.delete(ouId);
@@ -99,20 +134,29 @@ export class OuStore extends StoreBase {
 		this.idx.usersByPrimaryOu.delete(ouId);
 		this.idx.secondaryMembers.delete(ouId);
 		this.idx.ouName.release(`${ou.parentId}|${ou.organizationalUnitName}`, ouId);
-		this.idx.ouExternalId.release(Indexes.externalKey(ou.organizationalUnitSourceType, ou.organizationalUnitSourceId, ou.organizationalUnitExternalId), ouId);
+		this.idx.ouExternalId.release(
+			Indexes.externalKey(
+				ou.organizationalUnitSourceType,
+				ou.organizationalUnitSourceId,
+				ou.organizationalUnitExternalId,
+			),
+			ouId,
+		);
 		this.changed();
 	}
 
 	/** Ancestors of an OU, top level first, the OU itself excluded. */
 	ancestorIds(ouId: string): string[] {
 		const chain: string[] = [];
-		for (let parent = this.ou(ouId).parentId; parent; parent = this.ous.get(parent)?.parentId ?? '') chain.push(parent);
+		for (let parent = this.ou(ouId).parentId; parent; parent = this.ous.get(parent)?.parentId ?? '')
+			chain.push(parent);
 		return chain.reverse();
 	}
 
 	/** Whether `ouId` is one of `roots` or lies below one of them. */
 	isWithin(ouId: string, roots: ReadonlySet<string>): boolean {
-		for (let id: string | undefined = ouId; id; id = this.ous.get(id)?.parentId) if (roots.has(id)) return true;
+		for (let id: string | undefined = ouId; id; id = this.ous.get(id)?.parentId)
+			if (roots.has(id)) return true;
 		return false;
 	}
 
@@ -124,7 +168,11 @@ export class OuStore extends StoreBase {
 		return (this.idx.childrenOf.get(ouId)?.page(offset, size) ?? []).map((id) => this.ous.get(id)!);
 	}
 
-	findOuIdByExternalId(externalId: string, sourceType: string, sourceId: string): string | undefined {
+	findOuIdByExternalId(
+		externalId: string,
+		sourceType: string,
+		sourceId: string,
+	): string | undefined {
 		return this.idx.ouExternalId.get(Indexes.externalKey(sourceType, sourceId, externalId));
 	}
 }

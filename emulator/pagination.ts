@@ -17,7 +17,11 @@ export class PageCap {
 
 	set(maxPageSize?: number): void {
 		if (maxPageSize !== undefined && !(Number.isInteger(maxPageSize) && maxPageSize >= 1)) {
-			throw new ApiError(400, 'InvalidParameter.MaxPageSize', `maxPageSize must be a positive integer, not ${String(maxPageSize)}.`);
+			throw new ApiError(
+				400,
+				'InvalidParameter.MaxPageSize',
+				`maxPageSize must be a positive integer, not ${String(maxPageSize)}.`,
+			);
 		}
 		this.maxPageSize = maxPageSize;
 	}
@@ -52,7 +56,9 @@ export function tokenWindow(op: OperationSpec, input: Input, listing: string): W
 	const size = (input.maxResults as number | undefined) ?? op.pagination?.defaultPageSize ?? 20;
 	const token = input.nextToken as string | undefined;
 	if (!token) return { offset: 0, size };
-	const decoded = token.startsWith('NT') ? Buffer.from(token.slice(2), 'base64url').toString('utf8') : '';
+	const decoded = token.startsWith('NT')
+		? Buffer.from(token.slice(2), 'base64url').toString('utf8')
+		: '';
 	const [key, offsetText] = decoded.split('\n');
 	if (key !== listing || !/^\d+$/.test(offsetText ?? '')) throw invalid('nextToken');
 	return { offset: Number(offsetText), size };
@@ -64,7 +70,8 @@ export function tokenPage<T>(listing: string, window: Window, totalCount: number
 	return {
 		totalCount,
 		data,
-		nextToken: next < totalCount ? `NT${Buffer.from(`${listing}\n${next}`).toString('base64url')}` : '',
+		nextToken:
+			next < totalCount ? `NT${Buffer.from(`${listing}\n${next}`).toString('base64url')}` : '',
 		maxResults: window.size,
 	};
 }

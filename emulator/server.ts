@@ -56,7 +56,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 		events.reset(pushes);
 		scim.reset(scimPushes);
 	};
-	const fill = (seed: SeedData | string | { generate: GenerateOptions } | undefined) => scim.quiet(() => events.quiet(() => load(seed)));
+	const fill = (seed: SeedData | string | { generate: GenerateOptions } | undefined) =>
+		scim.quiet(() => events.quiet(() => load(seed)));
 
 	const initial = options.generate ? { generate: options.generate } : options.seed;
 	fill(initial);
@@ -65,7 +66,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 	const rateLimit = new RateLimiter();
 	rateLimit.set(options.rateLimit);
 	const paging = new PageCap();
-	const deps = { store: () => store, faults, stats, rateLimit, paging, scopeSpelling: options.scopeSpelling ?? 'manage_all' };
+	const deps = {
+		store: () => store,
+		faults,
+		stats,
+		rateLimit,
+		paging,
+		scopeSpelling: options.scopeSpelling ?? 'manage_all',
+	};
 
 	const server: Server = createServer((req, res) => {
 		const requestId = newRequestId();
@@ -78,8 +86,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 			: url.pathname.startsWith('/__emulator/scim/')
 				? handleScimControl(scim, req, res, url, requestId)
 				: url.pathname.startsWith('/__emulator/')
-				? handleControl(emulator, req, res, url, requestId)
-				: handleApi(deps, req, res, url, requestId);
+					? handleControl(emulator, req, res, url, requestId)
+					: handleApi(deps, req, res, url, requestId);
 		work.catch((error) => {
 			console.error('[emulator] unexpected failure:', error);
 			if (!res.headersSent) res.writeHead(500).end();

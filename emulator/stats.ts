@@ -55,7 +55,27 @@ export class Stats {
 	}
 
 	toJSON() {
-		const { requests, statuses, byAction, generateTokenCalls, tokensIssued, throttled, dropped, total, maxInFlight } = this;
-		return { total, requests, statuses, byAction, generateTokenCalls, tokensIssued, throttled, dropped, maxInFlight };
+		const {
+			requests,
+			statuses,
+			byAction,
+			generateTokenCalls,
+			tokensIssued,
+			throttled,
+			dropped,
+			total,
+			maxInFlight,
+		} = this;
+		return {
+			total,
+			requests,
+			statuses,
+			byAction,
+			generateTokenCalls,
+			tokensIssued,
+			throttled,
+			dropped,
+			maxInFlight,
+		};
 	}
 }

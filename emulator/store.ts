@@ -44,9 +44,19 @@ export class Store extends UserStore {
 		this.grants.clear();
 	}
 
-	createGroup(input: { groupName: string; groupExternalId?: string; description?: string; groupId?: string }): GroupRecord {
+	createGroup(input: {
+		groupName: string;
+		groupExternalId?: string;
+		description?: string;
+		groupId?: string;
+	}): GroupRecord {
 		const groupId = input.groupId ?? newId('group_');
-		if (this.groups.has(groupId)) throw new ApiError(400, 'ResourceDuplicated.GroupId', `The specified GroupId resource: ${groupId} already exist!`);
+		if (this.groups.has(groupId))
+			throw new ApiError(
+				400,
+				'ResourceDuplicated.GroupId',
+				`The specified GroupId resource: ${groupId} already exist!`,
+			);
 		this.idx.groupName.check(input.groupName, groupId);
 		const now = this.now();
 		const group: GroupRecord = {
@@ -88,7 +98,9 @@ export class Store extends UserStore {
 		this.idx.groups.delete(groupId);
 		this.idx.groupName.release(group.groupName, groupId);
 		for (const app of this.applications.values()) {
-			app.provisioningScope.groupIds = app.provisioningScope.groupIds.filter((id) => id !== groupId);
+			app.provisioningScope.groupIds = app.provisioningScope.groupIds.filter(
+				(id) => id !== groupId,
+			);
 		}
 		this.changed();
 	}
@@ -128,7 +140,9 @@ export class Store extends UserStore {
 			apiEnabled: input.apiEnabled ?? true,
 			scopes: new Set([...(input.scopes ?? [])].map(canonicalScope)),
 			provisioningScope: {
-				organizationalUnitIds: [...(input.provisioningScope?.organizationalUnitIds ?? [this.rootOrganizationalUnitId])],
+				organizationalUnitIds: [
+					...(input.provisioningScope?.organizationalUnitIds ?? [this.rootOrganizationalUnitId]),
+				],
 				groupIds: [...(input.provisioningScope?.groupIds ?? [...this.groups.keys()])],
 			},
 			deviceFlowEnabled: input.deviceFlowEnabled ?? true,
@@ -141,19 +155,32 @@ export class Store extends UserStore {
 	/** Changes an application's switches, permissions or provisioning scope (tests, control API). */
 	updateApplication(applicationId: string, patch: NewApplication): AppRecord {
 		const app = this.applications.get(applicationId);
-		if (!app) throw new ApiError(404, 'application_not_found', `Application id not found: ${applicationId}`);
+		if (!app)
+			throw new ApiError(
+				404,
+				'application_not_found',
+				`Application id not found: ${applicationId}`,
+			);
 		if (patch.clientSecret !== undefined) app.clientSecret = patch.clientSecret;
 		if (patch.enabled !== undefined) app.enabled = patch.enabled;
 		if (patch.apiEnabled !== undefined) app.apiEnabled = patch.apiEnabled;
 		if (patch.deviceFlowEnabled !== undefined) app.deviceFlowEnabled = patch.deviceFlowEnabled;
 		if (patch.scopes !== undefined) app.scopes = new Set([...patch.scopes].map(canonicalScope));
-		if (patch.provisioningScope?.organizationalUnitIds) app.provisioningScope.organizationalUnitIds = [...patch.provisioningScope.organizationalUnitIds];
-		if (patch.provisioningScope?.groupIds) app.provisioningScope.groupIds = [...patch.provisioningScope.groupIds];
+		if (patch.provisioningScope?.organizationalUnitIds)
+			app.provisioningScope.organizationalUnitIds = [
+				...patch.provisioningScope.organizationalUnitIds,
+			];
+		if (patch.provisioningScope?.groupIds)
+			app.provisioningScope.groupIds = [...patch.provisioningScope.groupIds];
 		this.changed();
 		return app;
 	}
 
-	issueToken(kind: TokenKind, applicationId: string, extra: { userId?: string; scopes?: string[]; lifetimeSeconds?: number } = {}): TokenRecord {
+	issueToken(
+		kind: TokenKind,
+		applicationId: string,
+		extra: { userId?: string; scopes?: string[]; lifetimeSeconds?: number } = {},
+	): TokenRecord {
 		const record: TokenRecord = {
 			token: newToken('AT'),
 			kind,

@@ -1,7 +1,14 @@
 import { notFound, ouNotInScope } from './errors';
 import { Indexes } from './indexes';
 import { PamStore } from './pam/store';
-import type { AppRecord, CloudAccountRole, GroupRecord, OuRecord, TokenRecord, UserRecord } from './types';
+import type {
+	AppRecord,
+	CloudAccountRole,
+	GroupRecord,
+	OuRecord,
+	TokenRecord,
+	UserRecord,
+} from './types';
 
 /**
  * The state of one emulated IDaaS instance and the indexes over it. The subclasses add the
@@ -17,7 +24,10 @@ export class StoreBase {
 	readonly tokens = new Map<string, TokenRecord>();
 	readonly cloudAccountRoles = new Map<string, CloudAccountRole>();
 	/** Stored credentials, credential providers, authentication tokens and authorization sessions. */
-	readonly pam = new PamStore(() => this.instanceId, () => this.now());
+	readonly pam = new PamStore(
+		() => this.instanceId,
+		() => this.now(),
+	);
 	idx = new Indexes();
 	version = 0;
 	/**

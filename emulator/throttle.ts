@@ -28,8 +28,10 @@ export class TokenBucket {
 	private last: number;
 
 	constructor(spec: RateSpec, now = Date.now()) {
-		if (typeof spec.perSecond !== 'number' || !(spec.perSecond > 0)) throw invalid('perSecond', 'A rate limit needs a number above 0.');
-		if (spec.burst !== undefined && (typeof spec.burst !== 'number' || !(spec.burst >= 1))) throw invalid('burst', 'A burst needs a number of at least 1.');
+		if (typeof spec.perSecond !== 'number' || !(spec.perSecond > 0))
+			throw invalid('perSecond', 'A rate limit needs a number above 0.');
+		if (spec.burst !== undefined && (typeof spec.burst !== 'number' || !(spec.burst >= 1)))
+			throw invalid('burst', 'A burst needs a number of at least 1.');
 		this.rate = spec.perSecond;
 		this.capacity = Math.max(1, spec.burst ?? Math.ceil(spec.perSecond));
 		this.tokens = this.capacity;
@@ -82,10 +84,16 @@ export class RateLimiter {
 	/** Replaces the limit (buckets start full); `{}` or `undefined` turns it off. */
 	set(config: RateLimitConfig = {}): void {
 		// A misspelt field must not silently leave the emulator unlimited.
-		const unknown = Object.keys(config).find((key) => !['perSecond', 'burst', 'perAction'].includes(key));
+		const unknown = Object.keys(config).find(
+			(key) => !['perSecond', 'burst', 'perAction'].includes(key),
+		);
 		if (unknown) throw invalid(unknown, 'A rate limit has perSecond, burst and perAction.');
-		if (config.burst !== undefined && config.perSecond === undefined) throw invalid('perSecond', 'A burst needs a rate.');
-		const instance = config.perSecond !== undefined ? new TokenBucket({ perSecond: config.perSecond, burst: config.burst }) : undefined;
+		if (config.burst !== undefined && config.perSecond === undefined)
+			throw invalid('perSecond', 'A burst needs a rate.');
+		const instance =
+			config.perSecond !== undefined
+				? new TokenBucket({ perSecond: config.perSecond, burst: config.burst })
+				: undefined;
 		const actions = new Map(
 			Object.entries(config.perAction ?? {}).map(([action, value]) => {
 				if (!findOperation(action)) throw invalid('perAction', `There is no operation ${action}.`);
@@ -103,7 +111,9 @@ export class RateLimiter {
 
 	/** Takes a token for the request, or throws 429 Throttling saying how long until one is free. */
 	admit(action: string, now = Date.now()): void {
-		const buckets = [this.instance, this.actions.get(action)].filter((bucket): bucket is TokenBucket => Boolean(bucket));
+		const buckets = [this.instance, this.actions.get(action)].filter(
+			(bucket): bucket is TokenBucket => Boolean(bucket),
+		);
 		// A request refused by one bucket must not use up a token of another.
 		const wait = Math.max(0, ...buckets.map((bucket) => bucket.wait(now)));
 		if (wait > 0) throw throttling(wait);

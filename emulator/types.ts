@@ -121,7 +121,11 @@ export interface CloudAccountRole {
 /** Seed file shape (emulator/seeds/*.json). IDs may be given; missing ones are generated. */
 export interface SeedData {
 	instanceId: string;
-	rootOrganizationalUnit: { organizationalUnitId: string; organizationalUnitName: string; description?: string };
+	rootOrganizationalUnit: {
+		organizationalUnitId: string;
+		organizationalUnitName: string;
+		description?: string;
+	};
 	organizationalUnits?: Array<{
 		organizationalUnitId?: string;
 		organizationalUnitName: string;
@@ -129,13 +133,20 @@ export interface SeedData {
 		organizationalUnitExternalId?: string;
 		description?: string;
 	}>;
-	users?: Array<Partial<Omit<UserRecord, 'secondaryOrganizationalUnitIds'>> & {
-		username: string;
-		primaryOrganizationalUnitId: string;
-		organizationalUnitIds?: string[];
-		groupIds?: string[];
+	users?: Array<
+		Partial<Omit<UserRecord, 'secondaryOrganizationalUnitIds'>> & {
+			username: string;
+			primaryOrganizationalUnitId: string;
+			organizationalUnitIds?: string[];
+			groupIds?: string[];
+		}
+	>;
+	groups?: Array<{
+		groupId?: string;
+		groupName: string;
+		description?: string;
+		groupExternalId?: string;
 	}>;
-	groups?: Array<{ groupId?: string; groupName: string; description?: string; groupExternalId?: string }>;
 	applications?: Array<{
 		applicationId: string;
 		clientSecret: string;

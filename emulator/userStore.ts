@@ -45,7 +45,16 @@ export interface UserPatch {
 	customFields?: CustomFieldChange[];
 }
 
-const PATCHABLE = ['username', 'displayName', 'phoneRegion', 'phoneNumber', 'phoneNumberVerified', 'email', 'emailVerified', 'description'] as const;
+const PATCHABLE = [
+	'username',
+	'displayName',
+	'phoneRegion',
+	'phoneNumber',
+	'phoneNumberVerified',
+	'email',
+	'emailVerified',
+	'description',
+] as const;
 
 /**
  * Users and their OU memberships. updateTime moves on every effective change to the user:
@@ -57,7 +66,12 @@ export class UserStore extends OuStore {
 	createUser(input: NewUser): UserRecord {
 		this.ou(input.primaryOrganizationalUnitId);
 		const userId = input.userId ?? newId('user_');
-		if (this.users.has(userId)) throw new ApiError(400, 'ResourceDuplicated.UserId', `The specified UserId resource: ${userId} already exist!`);
+		if (this.users.has(userId))
+			throw new ApiError(
+				400,
+				'ResourceDuplicated.UserId',
+				`The specified UserId resource: ${userId} already exist!`,
+			);
 		const sourceType = input.userSourceType ?? 'build_in';
 		const sourceId = input.userSourceId ?? this.instanceId;
 		const externalId = input.userExternalId || userId;
@@ -92,7 +106,10 @@ export class UserStore extends OuStore {
 			description: input.description ?? '',
 			primaryOrganizationalUnitId: input.primaryOrganizationalUnitId,
 			secondaryOrganizationalUnitIds: [],
-			customFields: (input.customFields ?? []).map((f) => ({ fieldName: f.fieldName, fieldValue: String(f.fieldValue ?? '') })),
+			customFields: (input.customFields ?? []).map((f) => ({
+				fieldName: f.fieldName,
+				fieldValue: String(f.fieldValue ?? ''),
+			})),
 			password: input.password,
 		};
 		this.users.set(userId, user);
@@ -116,7 +133,10 @@ export class UserStore extends OuStore {
 		for (const field of PATCHABLE) {
 			const value = patch[field];
 			if (value === undefined || user[field] === value) continue;
-			const unique = field === 'username' || field === 'email' || field === 'phoneNumber' ? this.idx[field] : undefined;
+			const unique =
+				field === 'username' || field === 'email' || field === 'phoneNumber'
+					? this.idx[field]
+					: undefined;
 			unique?.release(user[field] as string, userId);
 			(user as unknown as Record<string, unknown>)[field] = value;
 			unique?.set(value as string, userId);
@@ -132,13 +152,18 @@ export class UserStore extends OuStore {
 		this.users.delete(userId);
 		this.idx.users.delete(userId);
 		this.idx.usersByPrimaryOu.get(user.primaryOrganizationalUnitId)?.delete(userId);
-		for (const ouId of user.secondaryOrganizationalUnitIds) this.idx.secondaryMembers.get(ouId)?.delete(userId);
-		for (const groupId of this.idx.groupsOfUser.get(userId) ?? []) this.groups.get(groupId)?.members.delete(userId);
+		for (const ouId of user.secondaryOrganizationalUnitIds)
+			this.idx.secondaryMembers.get(ouId)?.delete(userId);
+		for (const groupId of this.idx.groupsOfUser.get(userId) ?? [])
+			this.groups.get(groupId)?.members.delete(userId);
 		this.idx.groupsOfUser.delete(userId);
 		this.idx.username.release(user.username, userId);
 		this.idx.email.release(user.email, userId);
 		this.idx.phoneNumber.release(user.phoneNumber, userId);
-		this.idx.userExternalId.release(Indexes.externalKey(user.userSourceType, user.userSourceId, user.userExternalId), userId);
+		this.idx.userExternalId.release(
+			Indexes.externalKey(user.userSourceType, user.userSourceId, user.userExternalId),
+			userId,
+		);
 		this.changed();
 	}
 
@@ -175,7 +200,11 @@ export class UserStore extends OuStore {
 		for (const ouId of ouIds) this.ou(ouId);
 		let changed = false;
 		for (const ouId of ouIds) {
-			if (ouId === user.primaryOrganizationalUnitId || user.secondaryOrganizationalUnitIds.includes(ouId)) continue;
+			if (
+				ouId === user.primaryOrganizationalUnitId ||
+				user.secondaryOrganizationalUnitIds.includes(ouId)
+			)
+				continue;
 			user.secondaryOrganizationalUnitIds.push(ouId);
 			Indexes.setOf(this.idx.secondaryMembers, ouId).add(userId);
 			changed = true;
@@ -209,7 +238,11 @@ export class UserStore extends OuStore {
 		return this.idx[by].get(value);
 	}
 
-	findUserIdByExternalId(externalId: string, sourceType: string, sourceId: string): string | undefined {
+	findUserIdByExternalId(
+		externalId: string,
+		sourceType: string,
+		sourceId: string,
+	): string | undefined {
 		return this.idx.userExternalId.get(Indexes.externalKey(sourceType, sourceId, externalId));
 	}
 

@@ -20,7 +20,12 @@ export type Input = Record<string, unknown>;
 const OPTIONAL_IN_API = new Set(['UpdateUserPassword.password']);
 
 function blank(value: unknown): boolean {
-	return value === undefined || value === null || value === '' || (Array.isArray(value) && value.length === 0);
+	return (
+		value === undefined ||
+		value === null ||
+		value === '' ||
+		(Array.isArray(value) && value.length === 0)
+	);
 }
 
 /**
@@ -28,10 +33,20 @@ function blank(value: unknown): boolean {
  * required → MissingParameter.<Param>; wrong type, enum, min/max, maxLength, ID prefix or
  * format → InvalidParameter.<Param> (the documented code styles, the zh API metadata's error tables).
  */
-export function validateInput(op: OperationSpec, path: Record<string, string>, query: URLSearchParams, body: Input): Input {
+export function validateInput(
+	op: OperationSpec,
+	path: Record<string, string>,
+	query: URLSearchParams,
+	body: Input,
+): Input {
 	const input: Input = {};
 	for (const param of op.params) {
-		const raw = param.in === 'path' ? path[param.name] : param.in === 'query' ? (query.get(param.name) ?? undefined) : body[param.name];
+		const raw =
+			param.in === 'path'
+				? path[param.name]
+				: param.in === 'query'
+					? (query.get(param.name) ?? undefined)
+					: body[param.name];
 		const required = param.required && !OPTIONAL_IN_API.has(`${op.apiName}.${param.name}`);
 		const value = checkParam(param, raw, param.in === 'body' ? 'json' : 'text', required);
 		if (value !== undefined) input[param.name] = value;
@@ -50,7 +65,12 @@ function checkRequiredWith(params: readonly ParamSpec[], input: Input): void {
 	}
 }
 
-function checkParam(param: ParamSpec, raw: unknown, source: 'json' | 'text', required = param.required): unknown {
+function checkParam(
+	param: ParamSpec,
+	raw: unknown,
+	source: 'json' | 'text',
+	required = param.required,
+): unknown {
 	if (blank(raw)) {
 		if (required) throw missing(param.name);
 		if (raw === undefined || raw === null) return undefined;
@@ -60,7 +80,11 @@ function checkParam(param: ParamSpec, raw: unknown, source: 'json' | 'text', req
 		const items = Array.isArray(value) ? value : [value];
 		if (items.some((item) => !param.enum!.includes(item as string))) throw invalid(param.name);
 	}
-	if (typeof value === 'number' && ((param.min !== undefined && value < param.min) || (param.max !== undefined && value > param.max))) {
+	if (
+		typeof value === 'number' &&
+		((param.min !== undefined && value < param.min) ||
+			(param.max !== undefined && value > param.max))
+	) {
 		throw invalid(param.name);
 	}
 	if (typeof value === 'string' && value !== '') {
@@ -69,7 +93,8 @@ function checkParam(param: ParamSpec, raw: unknown, source: 'json' | 'text', req
 	}
 	if (param.idKind) {
 		const items = Array.isArray(value) ? value : [value];
-		if (items.some((item) => item !== '' && !String(item).startsWith(ID_PREFIX[param.idKind!]))) throw invalid(param.name);
+		if (items.some((item) => item !== '' && !String(item).startsWith(ID_PREFIX[param.idKind!])))
+			throw invalid(param.name);
 	}
 	return value;
 }
@@ -80,7 +105,10 @@ function coerce(param: ParamSpec, raw: unknown, source: 'json' | 'text'): unknow
 			if (typeof raw !== 'string') throw invalid(param.name);
 			return raw;
 		case 'integer': {
-			const n = source === 'text' && typeof raw === 'string' && /^-?\d+$/.test(raw.trim()) ? Number(raw) : raw;
+			const n =
+				source === 'text' && typeof raw === 'string' && /^-?\d+$/.test(raw.trim())
+					? Number(raw)
+					: raw;
 			if (typeof n !== 'number' || !Number.isInteger(n)) throw invalid(param.name);
 			return n;
 		}
@@ -89,7 +117,8 @@ function coerce(param: ParamSpec, raw: unknown, source: 'json' | 'text'): unknow
 			if (source === 'text' && (raw === 'true' || raw === 'false')) return raw === 'true';
 			throw invalid(param.name);
 		case 'stringList':
-			if (!Array.isArray(raw) || raw.some((item) => typeof item !== 'string')) throw invalid(param.name);
+			if (!Array.isArray(raw) || raw.some((item) => typeof item !== 'string'))
+				throw invalid(param.name);
 			return raw;
 		case 'objectList':
 			if (!Array.isArray(raw)) throw invalid(param.name);

@@ -34,7 +34,9 @@ export function userSummary(user: UserRecord) {
 /** GetUser: the summary plus primary OU, OUs, custom fields and groups, limited to what the app sees. */
 export function userDetail(user: UserRecord, vis: Visibility) {
 	const { store } = vis;
-	const ouIds = [user.primaryOrganizationalUnitId, ...user.secondaryOrganizationalUnitIds].filter((id) => vis.ouVisible(id));
+	const ouIds = [user.primaryOrganizationalUnitId, ...user.secondaryOrganizationalUnitIds].filter(
+		(id) => vis.ouVisible(id),
+	);
 	return {
 		...userSummary(user),
 		primaryOrganizationalUnitId: user.primaryOrganizationalUnitId,
@@ -43,7 +45,10 @@ export function userDetail(user: UserRecord, vis: Visibility) {
 			organizationalUnitName: store.ous.get(id)!.organizationalUnitName,
 			primary: id === user.primaryOrganizationalUnitId,
 		})),
-		customFields: user.customFields.map((f) => ({ fieldName: f.fieldName, fieldValue: f.fieldValue })),
+		customFields: user.customFields.map((f) => ({
+			fieldName: f.fieldName,
+			fieldValue: f.fieldValue,
+		})),
 		groups: store
 			.groupIdsOf(user.userId)
 			.filter((id) => vis.groupVisible(id))

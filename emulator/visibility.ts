@@ -31,7 +31,10 @@ export class Visibility {
 		const app = store.application;
 		return new Visibility(store, {
 			...app,
-			provisioningScope: { organizationalUnitIds: [store.rootOrganizationalUnitId], groupIds: [...store.groups.keys()] },
+			provisioningScope: {
+				organizationalUnitIds: [store.rootOrganizationalUnitId],
+				groupIds: [...store.groups.keys()],
+			},
 		});
 	}
 

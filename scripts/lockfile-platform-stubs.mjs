@@ -47,11 +47,16 @@ for (const [name, version] of Object.entries(resolver.optionalDependencies ?? {}
 	const key = `node_modules/${name}`;
 	if (packages[key]) continue;
 	const platform = PLATFORM[name.replace('@unrs/resolver-binding-', '')];
-	if (!platform) throw new Error(`unknown binding ${name}: add its platform to scripts/lockfile-platform-stubs.mjs`);
+	if (!platform)
+		throw new Error(
+			`unknown binding ${name}: add its platform to scripts/lockfile-platform-stubs.mjs`,
+		);
 	packages[key] = { version, dev: true, license: 'MIT', optional: true, ...platform };
 	added++;
 }
-const sorted = Object.fromEntries(Object.entries(packages).sort(([a], [b]) => (a === '' ? -1 : b === '' ? 1 : a.localeCompare(b))));
+const sorted = Object.fromEntries(
+	Object.entries(packages).sort(([a], [b]) => (a === '' ? -1 : b === '' ? 1 : a.localeCompare(b))),
+);
 lock.packages = sorted;
 writeFileSync(file, `${JSON.stringify(lock, null, 2)}\n`);
 console.log(`added ${added} platform stub entries`);

@@ -28,9 +28,15 @@ const strykerArgs = firstOption === -1 ? [] : args.slice(firstOption);
 const chosen =
 	names.length === 0
 		? GROUPS.filter((g) => !g.onlyWhenNamed)
-		: GROUPS.filter((g) => names.some((n) => g.name === n || (!g.onlyWhenNamed && g.mutate.some((f) => f.includes(n)))));
+		: GROUPS.filter((g) =>
+				names.some(
+					(n) => g.name === n || (!g.onlyWhenNamed && g.mutate.some((f) => f.includes(n))),
+				),
+			);
 if (chosen.length === 0) {
-	console.error(`No group matches ${names.join(' ')}; groups: ${GROUPS.map((g) => g.name).join(', ')}`);
+	console.error(
+		`No group matches ${names.join(' ')}; groups: ${GROUPS.map((g) => g.name).join(', ')}`,
+	);
 	process.exit(2);
 }
 

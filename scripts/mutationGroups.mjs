@@ -10,34 +10,90 @@ const EVENTS = 'nodes/AlibabaIdaasEventTrigger';
 const NODE = 'nodes/AlibabaIdaas';
 
 export const GROUPS = [
-	{ name: 'retry', mutate: [`${NODE}/transport/retry.ts`, `${NODE}/transport/retryPolicy.ts`], tests: ['test/transport/retry.test.ts', 'test/transport/retryPolicy.test.ts'] },
-	{ name: 'tokenRenewal', mutate: [`${NODE}/transport/tokenRenewal.ts`], tests: ['test/transport/tokenRenewal.test.ts'] },
-	{ name: 'codec', mutate: [`${TRIGGER}/codec.ts`], tests: ['test/trigger/userState.test.ts', 'test/trigger/codec.test.ts'] },
-	{ name: 'state', mutate: [`${TRIGGER}/state.ts`], tests: ['test/trigger/userState.test.ts', 'test/trigger/stateFormat.test.ts'] },
-	{ name: 'userState', mutate: [`${TRIGGER}/users/state.ts`], tests: ['test/trigger/userState.test.ts'] },
-	{ name: 'userDiff', mutate: [`${TRIGGER}/users/diff.ts`], tests: ['test/trigger/userState.test.ts'] },
-	{ name: 'jose', mutate: [`${EVENTS}/jose.ts`], tests: ['test/events/jose.test.ts', 'test/events/joseRefusals.test.ts'] },
-	{ name: 'receive', mutate: [`${EVENTS}/receive.ts`], tests: ['test/events/jose.test.ts', 'test/events/receive.test.ts'] },
+	{
+		name: 'retry',
+		mutate: [`${NODE}/transport/retry.ts`, `${NODE}/transport/retryPolicy.ts`],
+		tests: ['test/transport/retry.test.ts', 'test/transport/retryPolicy.test.ts'],
+	},
+	{
+		name: 'tokenRenewal',
+		mutate: [`${NODE}/transport/tokenRenewal.ts`],
+		tests: ['test/transport/tokenRenewal.test.ts'],
+	},
+	{
+		name: 'codec',
+		mutate: [`${TRIGGER}/codec.ts`],
+		tests: ['test/trigger/userState.test.ts', 'test/trigger/codec.test.ts'],
+	},
+	{
+		name: 'state',
+		mutate: [`${TRIGGER}/state.ts`],
+		tests: ['test/trigger/userState.test.ts', 'test/trigger/stateFormat.test.ts'],
+	},
+	{
+		name: 'userState',
+		mutate: [`${TRIGGER}/users/state.ts`],
+		tests: ['test/trigger/userState.test.ts'],
+	},
+	{
+		name: 'userDiff',
+		mutate: [`${TRIGGER}/users/diff.ts`],
+		tests: ['test/trigger/userState.test.ts'],
+	},
+	{
+		name: 'jose',
+		mutate: [`${EVENTS}/jose.ts`],
+		tests: ['test/events/jose.test.ts', 'test/events/joseRefusals.test.ts'],
+	},
+	{
+		name: 'receive',
+		mutate: [`${EVENTS}/receive.ts`],
+		tests: ['test/events/jose.test.ts', 'test/events/receive.test.ts'],
+	},
 	{ name: 'ledger', mutate: [`${EVENTS}/ledger.ts`], tests: ['test/events/ledger.test.ts'] },
-	{ name: 'build', mutate: [`${NODE}/request/build.ts`], tests: ['test/request/build.test.ts', 'test/request/placement.test.ts', 'test/fuzz/request.fuzz.test.ts'] },
+	{
+		name: 'build',
+		mutate: [`${NODE}/request/build.ts`],
+		tests: [
+			'test/request/build.test.ts',
+			'test/request/placement.test.ts',
+			'test/fuzz/request.fuzz.test.ts',
+		],
+	},
 	// The request fuzz reaches every line of validation.ts from every operation, and one run of it takes seconds:
 	// with it in the group a run took over 90 minutes on the shared machine. The group's score is the unit tests';
 	// validationFuzz below shows the fuzz killing the checks it is there for.
-	{ name: 'validation', mutate: [`${NODE}/request/validation.ts`], tests: ['test/request/build.test.ts', 'test/request/validation.test.ts'] },
+	{
+		name: 'validation',
+		mutate: [`${NODE}/request/validation.ts`],
+		tests: ['test/request/build.test.ts', 'test/request/validation.test.ts'],
+	},
 	// Evidence, not a score: the format and range checks of validation.ts (the formats, the format test, whole
 	// numbers and their range; Stryker's `file:lines` ranges) against the request fuzz alone, which must kill them
 	// without the unit tests' help. Run only when named: `npm run mutation -- validationFuzz`.
 	{
 		name: 'validationFuzz',
 		onlyWhenNamed: true,
-		mutate: [`${NODE}/request/validation.ts:70-76`, `${NODE}/request/validation.ts:152-155`, `${NODE}/request/validation.ts:162-175`],
+		mutate: [
+			`${NODE}/request/validation.ts:70-76`,
+			`${NODE}/request/validation.ts:152-155`,
+			`${NODE}/request/validation.ts:162-175`,
+		],
 		tests: ['test/fuzz/request.fuzz.test.ts'],
 	},
 	{
 		name: 'simplify',
 		mutate: [`${NODE}/output/simplify.ts`, `${NODE}/output/shapes.ts`, `${NODE}/output/time.ts`],
-		tests: ['test/output/simplify.test.ts', 'test/output/shapes.test.ts', 'test/output/time.test.ts'],
+		tests: [
+			'test/output/simplify.test.ts',
+			'test/output/shapes.test.ts',
+			'test/output/time.test.ts',
+		],
 	},
 	{ name: 'items', mutate: [`${NODE}/output/items.ts`], tests: ['test/output/items.test.ts'] },
-	{ name: 'reconcilePlan', mutate: [`${NODE}/operations/reconcilePlan.ts`], tests: ['test/reconcile/plan.test.ts'] },
+	{
+		name: 'reconcilePlan',
+		mutate: [`${NODE}/operations/reconcilePlan.ts`],
+		tests: ['test/reconcile/plan.test.ts'],
+	},
 ];

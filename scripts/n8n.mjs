@@ -30,7 +30,8 @@ import { fileURLToPath } from 'node:url';
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 /** Outside the clone, so every clone and every CI run on a machine reuses one install of each version. */
 export const SANDBOX = resolve(
-	process.env.N8N_SANDBOX_DIR || join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'n8n-nodes-alibaba-idaas'),
+	process.env.N8N_SANDBOX_DIR ||
+		join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'n8n-nodes-alibaba-idaas'),
 );
 export const DEFAULT_VERSION = '2.8.4';
 export const NODE24_SPEC = 'node@24';
@@ -50,7 +51,8 @@ const secs = (t0) => ((Date.now() - t0) / 1000).toFixed(1) + ' s';
 export function cleanEnv(extra = {}) {
 	const env = {};
 	for (const [k, v] of Object.entries(process.env)) {
-		if (/^npm_(config|package|lifecycle)_/i.test(k) || k === 'npm_command' || k === 'INIT_CWD') continue;
+		if (/^npm_(config|package|lifecycle)_/i.test(k) || k === 'npm_command' || k === 'INIT_CWD')
+			continue;
 		env[k] = v;
 	}
 	return { ...env, ...extra };
@@ -139,16 +141,30 @@ export async function ensureNode24() {
 		const t0 = Date.now();
 		rmSync(p.dir, { recursive: true, force: true });
 		mkdirSync(p.dir, { recursive: true });
-		writeFileSync(join(p.dir, 'package.json'), JSON.stringify({ name: 'node24-harness', private: true }, null, 2));
+		writeFileSync(
+			join(p.dir, 'package.json'),
+			JSON.stringify({ name: 'node24-harness', private: true }, null, 2),
+		);
 		// The `node` package installs its platform binary from an install script.
 		writeFileSync(join(p.dir, '.npmrc'), 'ignore-scripts=false\nfund=false\naudit=false\n');
-		await run('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts=false', NODE24_SPEC], {
-			cwd: p.dir,
-			env: cleanEnv(),
-		});
+		await run(
+			'npm',
+			['install', '--no-audit', '--no-fund', '--ignore-scripts=false', NODE24_SPEC],
+			{
+				cwd: p.dir,
+				env: cleanEnv(),
+			},
+		);
 		if (!existsSync(p.bin)) throw new Error(`node@24 installed but ${p.bin} is missing`);
 		const version = (await run(p.bin, ['--version'])).trim();
-		writeFileSync(join(p.dir, MARKER), JSON.stringify({ version, installedAt: new Date().toISOString(), seconds: (Date.now() - t0) / 1000 }, null, 2));
+		writeFileSync(
+			join(p.dir, MARKER),
+			JSON.stringify(
+				{ version, installedAt: new Date().toISOString(), seconds: (Date.now() - t0) / 1000 },
+				null,
+				2,
+			),
+		);
 		log(`Node ${version} ready in ${secs(t0)}`);
 		return p;
 	});
@@ -161,7 +177,15 @@ function externalPaths(version) {
 	const dir = resolve(prefix);
 	const cli = join(dir, 'node_modules', 'n8n', 'bin', 'n8n');
 	const node = process.execPath;
-	return { version, dir, node, nodeBinDir: dirname(node), nodeHome: undefined, cli, installed: existsSync(cli) };
+	return {
+		version,
+		dir,
+		node,
+		nodeBinDir: dirname(node),
+		nodeHome: undefined,
+		cli,
+		installed: existsSync(cli),
+	};
 }
 
 /** Where a version lives; `node` is the executable to run its CLI with. */
@@ -169,7 +193,10 @@ export function n8nPaths(version = DEFAULT_VERSION) {
 	const external = externalPaths(version);
 	if (external) return external;
 	const recipe = VERSIONS[version];
-	if (!recipe) throw new Error(`n8n ${version} is not supported here; choose one of ${Object.keys(VERSIONS).join(', ')}`);
+	if (!recipe)
+		throw new Error(
+			`n8n ${version} is not supported here; choose one of ${Object.keys(VERSIONS).join(', ')}`,
+		);
 	const dir = join(SANDBOX, `n8n-${version}`);
 	const n24 = node24Paths();
 	const node = recipe.node === 'system' ? process.execPath : n24.bin;
@@ -195,7 +222,8 @@ export async function ensureN8n(version = DEFAULT_VERSION) {
 	}
 	const p = n8nPaths(version);
 	const recipe = VERSIONS[version];
-	if (readMarker(p.dir) && existsSync(p.cli) && existsSync(p.node)) return { ...p, installed: true };
+	if (readMarker(p.dir) && existsSync(p.cli) && existsSync(p.node))
+		return { ...p, installed: true };
 	if (recipe.node !== 'system') await ensureNode24();
 	return withLock(`n8n-${version}`, async () => {
 		if (readMarker(p.dir) && existsSync(p.cli)) return { ...p, installed: true };
@@ -216,7 +244,10 @@ export async function ensureN8n(version = DEFAULT_VERSION) {
 				2,
 			) + '\n',
 		);
-		writeFileSync(join(p.dir, '.npmrc'), `ignore-scripts=${recipe.ignoreScripts}\nfund=false\naudit=false\n`);
+		writeFileSync(
+			join(p.dir, '.npmrc'),
+			`ignore-scripts=${recipe.ignoreScripts}\nfund=false\naudit=false\n`,
+		);
 		const extra = {};
 		if (recipe.node !== 'system') {
 			const n24 = node24Paths();
@@ -224,17 +255,34 @@ export async function ensureN8n(version = DEFAULT_VERSION) {
 			extra.npm_config_nodedir = n24.home;
 		}
 		const env = cleanEnv(extra);
-		await run('npm', ['install', '--no-audit', '--no-fund', `--ignore-scripts=${recipe.ignoreScripts}`], { cwd: p.dir, env });
+		await run(
+			'npm',
+			['install', '--no-audit', '--no-fund', `--ignore-scripts=${recipe.ignoreScripts}`],
+			{ cwd: p.dir, env },
+		);
 		if (recipe.ignoreScripts) {
 			await run('npm', ['rebuild', 'sqlite3', '--ignore-scripts=false'], { cwd: p.dir, env });
 		}
-		const out = await run(p.node, [p.cli, '--version'], { cwd: p.dir, env: cleanEnv({ N8N_USER_FOLDER: join(p.dir, '.version-check') }) });
+		const out = await run(p.node, [p.cli, '--version'], {
+			cwd: p.dir,
+			env: cleanEnv({ N8N_USER_FOLDER: join(p.dir, '.version-check') }),
+		});
 		rmSync(join(p.dir, '.version-check'), { recursive: true, force: true });
 		const reported = out.trim().split('\n').pop();
-		if (!reported.includes(version)) throw new Error(`n8n --version printed ${JSON.stringify(out)}, expected ${version}`);
+		if (!reported.includes(version))
+			throw new Error(`n8n --version printed ${JSON.stringify(out)}, expected ${version}`);
 		writeFileSync(
 			join(p.dir, MARKER),
-			JSON.stringify({ version, node: p.node, installedAt: new Date().toISOString(), seconds: (Date.now() - t0) / 1000 }, null, 2),
+			JSON.stringify(
+				{
+					version,
+					node: p.node,
+					installedAt: new Date().toISOString(),
+					seconds: (Date.now() - t0) / 1000,
+				},
+				null,
+				2,
+			),
 		);
 		log(`n8n ${version} installed in ${secs(t0)}`);
 		return { ...p, installed: true };

@@ -19,7 +19,10 @@ import { join } from 'node:path';
 import { ROOT, SANDBOX, cleanEnv, ensureNode24 } from './n8n.mjs';
 
 function npmView(spec, field) {
-	const r = spawnSync('npm', ['view', spec, field, '--json'], { encoding: 'utf8', env: cleanEnv() });
+	const r = spawnSync('npm', ['view', spec, field, '--json'], {
+		encoding: 'utf8',
+		env: cleanEnv(),
+	});
 	if (r.status !== 0) throw new Error(`npm view ${spec} ${field} failed:\n${r.stderr}`);
 	return JSON.parse(r.stdout);
 }
@@ -39,7 +42,9 @@ function newest(versions) {
 const core = newest(npmView('n8n-core', 'versions'));
 const workflow = npmView(`n8n-core@${core}`, 'dependencies')['n8n-workflow'];
 const pinned = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).devDependencies;
-console.error(`[newest-n8n-libs] n8n-core ${core} with n8n-workflow ${workflow} (pinned: ${pinned['n8n-core']}, ${pinned['n8n-workflow']})`);
+console.error(
+	`[newest-n8n-libs] n8n-core ${core} with n8n-workflow ${workflow} (pinned: ${pinned['n8n-core']}, ${pinned['n8n-workflow']})`,
+);
 if (process.argv.includes('--print')) process.exit(0);
 
 const dir = join(SANDBOX, `n8n-libs-${core}-${workflow}`);
@@ -47,19 +52,34 @@ const modules = join(dir, 'node_modules');
 if (!existsSync(join(dir, '.installed'))) {
 	mkdirSync(dir, { recursive: true });
 	writeFileSync(join(dir, 'package.json'), JSON.stringify({ private: true }) + '\n');
-	const r = spawnSync('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', `n8n-core@${core}`, `n8n-workflow@${workflow}`], {
-		cwd: dir,
-		env: cleanEnv(),
-		stdio: 'inherit',
-	});
+	const r = spawnSync(
+		'npm',
+		[
+			'install',
+			'--no-audit',
+			'--no-fund',
+			'--ignore-scripts',
+			`n8n-core@${core}`,
+			`n8n-workflow@${workflow}`,
+		],
+		{
+			cwd: dir,
+			env: cleanEnv(),
+			stdio: 'inherit',
+		},
+	);
 	if (r.status !== 0) process.exit(r.status ?? 1);
 	writeFileSync(join(dir, '.installed'), `${core} ${workflow}\n`);
 }
 
 // When n8n-core declares a Node engine newer than the one running this, the tests run on Node 24 (scripts/n8n.mjs).
-const engines = JSON.parse(readFileSync(join(modules, 'n8n-core', 'package.json'), 'utf8')).engines?.node ?? '';
+const engines =
+	JSON.parse(readFileSync(join(modules, 'n8n-core', 'package.json'), 'utf8')).engines?.node ?? '';
 const major = Number(/(\d+)/.exec(engines)?.[1] ?? 0);
-const node = major > Number(process.versions.node.split('.')[0]) ? (await ensureNode24()).bin : process.execPath;
+const node =
+	major > Number(process.versions.node.split('.')[0])
+		? (await ensureNode24()).bin
+		: process.execPath;
 
 const args = process.argv.slice(2);
 const jest = join(ROOT, 'node_modules', 'jest', 'bin', 'jest.js');

@@ -16,11 +16,25 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+	createWriteStream,
+	existsSync,
+	mkdirSync,
+	readdirSync,
+	readFileSync,
+	writeFileSync,
+} from 'node:fs';
 import { join, resolve } from 'node:path';
 
 import { ensureN8n, DEFAULT_VERSION, ROOT, SANDBOX } from './n8n.mjs';
-import { freePort, n8nEnv, PACKAGE_NAME, spawnGroup, stagePackage, waitFor } from './lib/n8n-env.mjs';
+import {
+	freePort,
+	n8nEnv,
+	PACKAGE_NAME,
+	spawnGroup,
+	stagePackage,
+	waitFor,
+} from './lib/n8n-env.mjs';
 import { CREDENTIAL_ID, CREDENTIAL_NAME, demoCredential } from './lib/demo.mjs';
 import sandboxExamples from './lib/sandbox-examples.cjs';
 
@@ -35,7 +49,8 @@ export const OWNER = {
 	firstName: 'IDaaS',
 	lastName: 'Demo',
 };
-const ENCRYPTION_KEY = process.env.N8N_ENCRYPTION_KEY || 'n8n-nodes-alibaba-idaas-local-dev-key-0001';
+const ENCRYPTION_KEY =
+	process.env.N8N_ENCRYPTION_KEY || 'n8n-nodes-alibaba-idaas-local-dev-key-0001';
 
 const children = [];
 let stopping = false;
@@ -58,8 +73,13 @@ function sh(cmd, args, opts = {}) {
 }
 
 function runN8nCli(paths, env, args) {
-	const r = spawnSync(paths.node, [paths.cli, ...args], { env, encoding: 'utf8', cwd: env.N8N_USER_FOLDER });
-	if (r.status !== 0) throw new Error(`n8n ${args.join(' ')} failed (exit ${r.status}):\n${r.stdout}\n${r.stderr}`);
+	const r = spawnSync(paths.node, [paths.cli, ...args], {
+		env,
+		encoding: 'utf8',
+		cwd: env.N8N_USER_FOLDER,
+	});
+	if (r.status !== 0)
+		throw new Error(`n8n ${args.join(' ')} failed (exit ${r.status}):\n${r.stdout}\n${r.stderr}`);
 	return r.stdout;
 }
 
@@ -68,10 +88,14 @@ async function startEmulator() {
 	const port = await freePort(wanted);
 	if (port !== wanted) say(`port ${wanted} is taken; the emulator uses ${port}`);
 	const tsx = join(ROOT, 'node_modules', '.bin', 'tsx');
-	const child = spawnGroup(tsx, [join(ROOT, 'emulator', 'cli.ts'), '--port', String(port), '--host', '127.0.0.1'], {
-		cwd: ROOT,
-		stdio: ['ignore', 'pipe', 'pipe'],
-	});
+	const child = spawnGroup(
+		tsx,
+		[join(ROOT, 'emulator', 'cli.ts'), '--port', String(port), '--host', '127.0.0.1'],
+		{
+			cwd: ROOT,
+			stdio: ['ignore', 'pipe', 'pipe'],
+		},
+	);
 	children.push(child);
 	const logs = [];
 	const keep = (d) => logs.push(d.toString());
@@ -80,7 +104,8 @@ async function startEmulator() {
 	const url = `http://127.0.0.1:${port}`;
 	await waitFor(
 		async () => {
-			if (child.exitCode !== null) throw new Error(`emulator exited ${child.exitCode}:\n${logs.join('')}`);
+			if (child.exitCode !== null)
+				throw new Error(`emulator exited ${child.exitCode}:\n${logs.join('')}`);
 			const r = await fetch(`${url}/__emulator/stats`);
 			return r.ok;
 		},
@@ -100,10 +125,16 @@ async function setupOwner(base) {
 	const login = await fetch(`${base}/rest/login`, {
 		method: 'POST',
 		headers: { 'content-type': 'application/json' },
-		body: JSON.stringify({ emailOrLdapLoginId: OWNER.email, email: OWNER.email, password: OWNER.password }),
+		body: JSON.stringify({
+			emailOrLdapLoginId: OWNER.email,
+			email: OWNER.email,
+			password: OWNER.password,
+		}),
 	});
 	if (login.ok) return 'exists';
-	throw new Error(`owner setup answered ${res.status} and login ${login.status}: ${await login.text()}`);
+	throw new Error(
+		`owner setup answered ${res.status} and login ${login.status}: ${await login.text()}`,
+	);
 }
 
 async function main() {
@@ -120,7 +151,9 @@ async function main() {
 	const emu = await startEmulator();
 	say(`emulator on ${emu.url}`);
 
-	const userFolder = process.env.N8N_START_USER_FOLDER ? resolve(process.env.N8N_START_USER_FOLDER) : join(ROOT, '.sandbox', `user-${version}`);
+	const userFolder = process.env.N8N_START_USER_FOLDER
+		? resolve(process.env.N8N_START_USER_FOLDER)
+		: join(ROOT, '.sandbox', `user-${version}`);
 	mkdirSync(userFolder, { recursive: true });
 	const port = await freePort(Number(process.env.N8N_PORT || 5678));
 	const brokerPort = await freePort(Number(process.env.N8N_RUNNERS_BROKER_PORT || 5679));
@@ -133,11 +166,18 @@ async function main() {
 	mkdirSync(join(importDir, 'workflows'), { recursive: true });
 	writeFileSync(join(importDir, 'credentials.json'), JSON.stringify([credential], null, 2));
 	const examplesDir = join(ROOT, 'examples');
-	const examples = existsSync(examplesDir) ? readdirSync(examplesDir).filter((f) => f.endsWith('.json')).sort() : [];
+	const examples = existsSync(examplesDir)
+		? readdirSync(examplesDir)
+				.filter((f) => f.endsWith('.json'))
+				.sort()
+		: [];
 	const hash = createHash('sha256').update(JSON.stringify(credential));
 	const disabledSteps = [];
 	for (const f of examples) {
-		const { workflow, disabled } = forSandbox(JSON.parse(readFileSync(join(examplesDir, f), 'utf8')), credential.type);
+		const { workflow, disabled } = forSandbox(
+			JSON.parse(readFileSync(join(examplesDir, f), 'utf8')),
+			credential.type,
+		);
 		const text = JSON.stringify(workflow, null, 2);
 		hash.update(f).update(text);
 		writeFileSync(join(importDir, 'workflows', f), text);
@@ -150,13 +190,21 @@ async function main() {
 		runN8nCli(paths, env, ['import:credentials', `--input=${join(importDir, 'credentials.json')}`]);
 		if (examples.length) {
 			say(`importing ${examples.length} example workflows…`);
-			runN8nCli(paths, env, ['import:workflow', '--separate', `--input=${join(importDir, 'workflows')}`]);
+			runN8nCli(paths, env, [
+				'import:workflow',
+				'--separate',
+				`--input=${join(importDir, 'workflows')}`,
+			]);
 		}
 		writeFileSync(stamp, digest);
 	} else say('credential and examples unchanged since the last start');
 
 	say(`n8n start on 127.0.0.1:${port}`);
-	const n8n = spawnGroup(paths.node, [paths.cli, 'start'], { env, cwd: userFolder, stdio: ['ignore', 'pipe', 'pipe'] });
+	const n8n = spawnGroup(paths.node, [paths.cli, 'start'], {
+		env,
+		cwd: userFolder,
+		stdio: ['ignore', 'pipe', 'pipe'],
+	});
 	children.push(n8n);
 	const logFile = join(userFolder, 'n8n.log');
 	const log = createWriteStream(logFile);
@@ -180,12 +228,19 @@ async function main() {
 	});
 	const base = `http://127.0.0.1:${port}`;
 	// /healthz answers long before the REST routes and /types exist; the editor line comes once all is served.
-	await waitFor(async () => /Editor is now accessible via/.test(recent) && (await fetch(`${base}/rest/settings`)).ok, {
-		timeoutMs: 180_000,
-		what: `n8n to be ready (log: ${logFile})`,
-	});
-	const loadErrors = recent.split('\n').filter((l) => l.includes(PACKAGE_NAME) && /error|cannot/i.test(l));
-	if (loadErrors.length) console.error(`n8n reported problems loading the package:\n${loadErrors.join('\n')}`);
+	await waitFor(
+		async () =>
+			/Editor is now accessible via/.test(recent) && (await fetch(`${base}/rest/settings`)).ok,
+		{
+			timeoutMs: 180_000,
+			what: `n8n to be ready (log: ${logFile})`,
+		},
+	);
+	const loadErrors = recent
+		.split('\n')
+		.filter((l) => l.includes(PACKAGE_NAME) && /error|cannot/i.test(l));
+	if (loadErrors.length)
+		console.error(`n8n reported problems loading the package:\n${loadErrors.join('\n')}`);
 	const owner = await setupOwner(base);
 
 	console.log(`
@@ -201,8 +256,10 @@ async function main() {
     Application ID ${credential.data.applicationId}, Client ID ${credential.data.clientId},
     Client Secret ${credential.data.clientSecret}   (the emulator's demo value, emulator/seeds/demo.json; not a real secret)
     Examples:  ${examples.length ? examples.join(', ') : '(none)'}${
-		disabledSteps.length ? `\n               disabled until you add their credentials: ${disabledSteps.join('; ')}` : ''
-	}
+			disabledSteps.length
+				? `\n               disabled until you add their credentials: ${disabledSteps.join('; ')}`
+				: ''
+		}
     n8n log:   ${logFile}
 
   Press Ctrl-C to stop n8n and the emulator.
@@ -213,4 +270,3 @@ main().catch(async (e) => {
 	console.error(e.stack || String(e));
 	await stopAll(1);
 });
-

@@ -54,8 +54,17 @@ function packages() {
 		mkdirSync(dir, { recursive: true });
 		writeFileSync(join(dir, 'package.json'), JSON.stringify({ private: true }) + '\n');
 		// The plugin at the top level, newest; the scanner keeps the plugin release it pins under its own folder.
-		const specs = [`${SCANNER}@${scannerVersion}`, `${PLUGIN}@${pluginVersion}`, 'eslint@9.29.0', '@typescript-eslint/parser@^8.35.0'];
-		const r = spawnSync('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', ...specs], { cwd: dir, env: cleanEnv(), stdio: 'inherit' });
+		const specs = [
+			`${SCANNER}@${scannerVersion}`,
+			`${PLUGIN}@${pluginVersion}`,
+			'eslint@9.29.0',
+			'@typescript-eslint/parser@^8.35.0',
+		];
+		const r = spawnSync(
+			'npm',
+			['install', '--no-audit', '--no-fund', '--ignore-scripts', ...specs],
+			{ cwd: dir, env: cleanEnv(), stdio: 'inherit' },
+		);
 		if (r.status !== 0) process.exit(2);
 		writeFileSync(join(dir, '.installed'), specs.join('\n') + '\n');
 	}
@@ -70,7 +79,13 @@ const importFrom = (dir, file) => import(pathToFileURL(join(dir, file)).href);
 /** `npm pack` of the built package, unpacked: what npm would publish. */
 function packed(work) {
 	if (!existsSync(join(ROOT, 'dist'))) throw new Error('no dist/: run `npm run build` first');
-	const [info] = JSON.parse(execFileSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', work], { cwd: ROOT, encoding: 'utf8', env: cleanEnv() }));
+	const [info] = JSON.parse(
+		execFileSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', work], {
+			cwd: ROOT,
+			encoding: 'utf8',
+			env: cleanEnv(),
+		}),
+	);
 	const unpacked = join(work, 'unpacked');
 	mkdirSync(unpacked);
 	execFileSync('tar', ['-xzf', join(work, info.filename), '-C', unpacked, '--strip-components=1']);
@@ -78,13 +93,20 @@ function packed(work) {
 }
 
 function report(stage, findings) {
-	console.log(`\n== ${stage}: ${findings.length === 0 ? 'no findings' : `${findings.length} finding(s)`}`);
+	console.log(
+		`\n== ${stage}: ${findings.length === 0 ? 'no findings' : `${findings.length} finding(s)`}`,
+	);
 	for (const f of findings) console.log(`  ${f}`);
 	return findings.length;
 }
 
 const eslintMessages = (results, root) =>
-	results.flatMap((r) => r.messages.map((m) => `${r.filePath.replace(root + '/', '')}:${m.line ?? 0}  ${m.ruleId ?? 'parse'}  ${m.message}`));
+	results.flatMap((r) =>
+		r.messages.map(
+			(m) =>
+				`${r.filePath.replace(root + '/', '')}:${m.line ?? 0}  ${m.ruleId ?? 'parse'}  ${m.message}`,
+		),
+	);
 
 const { scannerDir, pluginDir } = packages();
 const work = mkdtempSync(join(tmpdir(), 'idaas-verification-'));
@@ -101,35 +123,58 @@ try {
 	const scanner = await importFrom(scannerDir, 'scanner/scanner.mjs');
 	const source = await scanner.analyzePackage(ROOT, scanner.SOURCE_FILE_PATTERNS);
 	const shipped = await scanner.analyzePackage(unpacked, ['**/*.js', 'package.json']);
-	const details = (r) => (r.passed ? [] : (r.details ?? r.message ?? 'failed').split('\n').filter(Boolean));
+	const details = (r) =>
+		r.passed ? [] : (r.details ?? r.message ?? 'failed').split('\n').filter(Boolean);
 	found += report('1. scanner, source', details(source));
 	found += report('1. scanner, tarball', details(shipped));
 
 	// 2. Every rule of the plugin at "error", on the source, with the eslint the scanner brings.
 	const scannerRequire = createRequire(join(scannerDir, 'package.json'));
 	const { ESLint } = await import(pathToFileURL(scannerRequire.resolve('eslint')).href);
-	const parserModule = await import(pathToFileURL(scannerRequire.resolve('@typescript-eslint/parser')).href);
+	const parserModule = await import(
+		pathToFileURL(scannerRequire.resolve('@typescript-eslint/parser')).href
+	);
 	const parser = parserModule.default ?? parserModule;
-	const plugin = (await importFrom(pluginDir, JSON.parse(readFileSync(join(pluginDir, 'package.json'), 'utf8')).main)).default;
-	const rules = Object.fromEntries(Object.keys(plugin.rules).map((name) => [`@n8n/community-nodes/${name}`, 'error']));
+	const plugin = (
+		await importFrom(
+			pluginDir,
+			JSON.parse(readFileSync(join(pluginDir, 'package.json'), 'utf8')).main,
+		)
+	).default;
+	const rules = Object.fromEntries(
+		Object.keys(plugin.rules).map((name) => [`@n8n/community-nodes/${name}`, 'error']),
+	);
 	const eslint = new ESLint({
 		cwd: ROOT,
 		overrideConfigFile: true,
 		allowInlineConfig: false,
 		overrideConfig: [
-			{ files: ['**/*.ts', '**/*.json'], languageOptions: { parser }, plugins: { '@n8n/community-nodes': plugin }, rules },
+			{
+				files: ['**/*.ts', '**/*.json'],
+				languageOptions: { parser },
+				plugins: { '@n8n/community-nodes': plugin },
+				rules,
+			},
 		],
 	});
 	const all = await eslint.lintFiles(['package.json', 'nodes/**/*.ts', 'credentials/**/*.ts']);
-	found += report(`2. all ${Object.keys(rules).length} plugin rules, source`, eslintMessages(all, ROOT));
+	found += report(
+		`2. all ${Object.keys(rules).length} plugin rules, source`,
+		eslintMessages(all, ROOT),
+	);
 
 	// 3. YARA, when this scanner has the stage.
 	if (existsSync(join(scannerDir, 'scanner', 'yara.mjs'))) {
 		const { runYaraRules } = await importFrom(scannerDir, 'scanner/yara.mjs');
 		const yara = await runYaraRules(unpacked);
-		found += report('3. YARA (GuardDog rules), tarball', yara.findings.map((f) => `${f.file}:${f.line}  ${f.rule}  ${f.message}`));
+		found += report(
+			'3. YARA (GuardDog rules), tarball',
+			yara.findings.map((f) => `${f.file}:${f.line}  ${f.rule}  ${f.message}`),
+		);
 	} else {
-		console.log(`\n== 3. YARA: not run: ${SCANNER} ${version(scannerDir)} has no YARA stage (no scanner/yara.mjs)`);
+		console.log(
+			`\n== 3. YARA: not run: ${SCANNER} ${version(scannerDir)} has no YARA stage (no scanner/yara.mjs)`,
+		);
 	}
 } catch (error) {
 	console.error(error.stack ?? String(error));

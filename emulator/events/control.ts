@@ -30,21 +30,50 @@ interface Ctx {
 type Handler = (ctx: Ctx, body: Body, appId: string) => unknown;
 
 const ROUTES: Array<[string, RegExp, Handler]> = [
-	['PUT', /^apps\/([^/]+)$/, ({ hub, baseUrl }, body, id) => view(hub, hub.configure({ ...(body as PushInput), applicationId: id }), baseUrl)],
+	[
+		'PUT',
+		/^apps\/([^/]+)$/,
+		({ hub, baseUrl }, body, id) =>
+			view(hub, hub.configure({ ...(body as PushInput), applicationId: id }), baseUrl),
+	],
 	['DELETE', /^apps\/([^/]+)$/, ({ hub }, _b, id) => (hub.remove(id), {})],
-	['POST', /^apps\/([^/]+)\/test$/, async ({ hub }, _b, id) => ({ outcome: await hub.sendTest(id) })],
+	[
+		'POST',
+		/^apps\/([^/]+)\/test$/,
+		async ({ hub }, _b, id) => ({ outcome: await hub.sendTest(id) }),
+	],
 	['POST', /^apps\/([^/]+)\/push$/, ({ hub }, _b, id) => hub.fullPush(id)],
 	['POST', /^apps\/([^/]+)\/forge$/, ({ hub }, body, id) => hub.forge(id, forgery(body.kind))],
-	['POST', /^apps\/([^/]+)\/replay$/, ({ hub }, body, id) => ({ replayed: hub.replay(id, Number(body.last ?? 1)) })],
-	['POST', /^apps\/([^/]+)\/faults$/, ({ hub }, body, id) => hub.faults(id, body as { duplicate?: number; reorder?: number })],
-	['POST', /^apps\/([^/]+)\/rotate$/, ({ hub }, body, id) => ({ kid: hub.ring(id).rotate(body.dropOld === true) })],
+	[
+		'POST',
+		/^apps\/([^/]+)\/replay$/,
+		({ hub }, body, id) => ({ replayed: hub.replay(id, Number(body.last ?? 1)) }),
+	],
+	[
+		'POST',
+		/^apps\/([^/]+)\/faults$/,
+		({ hub }, body, id) => hub.faults(id, body as { duplicate?: number; reorder?: number }),
+	],
+	[
+		'POST',
+		/^apps\/([^/]+)\/rotate$/,
+		({ hub }, body, id) => ({ kid: hub.ring(id).rotate(body.dropOld === true) }),
+	],
 	['GET', /^log$/, ({ hub }) => hub.log.toJSON()],
 	['DELETE', /^log$/, ({ hub }) => (hub.log.reset(), {})],
-	['POST', /^settle$/, async ({ hub }, body) => ({ settled: await hub.settled(Number(body.timeoutMs ?? 120_000)), ...hub.log.toJSON() })],
+	[
+		'POST',
+		/^settle$/,
+		async ({ hub }, body) => ({
+			settled: await hub.settled(Number(body.timeoutMs ?? 120_000)),
+			...hub.log.toJSON(),
+		}),
+	],
 ];
 
 function forgery(kind: unknown): Forgery {
-	if (!FORGERIES.includes(kind as Forgery)) throw new ApiError(400, 'InvalidParameter.Kind', `kind must be one of ${FORGERIES.join(', ')}`);
+	if (!FORGERIES.includes(kind as Forgery))
+		throw new ApiError(400, 'InvalidParameter.Kind', `kind must be one of ${FORGERIES.join(', ')}`);
 	return kind as Forgery;
 }
 
@@ -53,6 +82,13 @@ function view(hub: EventHub, config: PushConfig, baseUrl: string) {
 	return { ...config, jwksUrl: hub.jwksUrl(baseUrl, config.applicationId) };
 }
 
-export async function handleEventsControl(hub: EventHub, req: IncomingMessage, res: ServerResponse, url: URL, baseUrl: string, requestId: string): Promise<void> {
+export async function handleEventsControl(
+	hub: EventHub,
+	req: IncomingMessage,
+	res: ServerResponse,
+	url: URL,
+	baseUrl: string,
+	requestId: string,
+): Promise<void> {
 	await dispatch(ROUTES, { hub, baseUrl }, req, res, url, '/__emulator/events/', requestId);
 }

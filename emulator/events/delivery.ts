@@ -65,8 +65,18 @@ export interface DeliveryLog {
 }
 
 /** The business data and claims of one request, signed: what IDaaS POSTs. */
-export function tokenFor(config: PushConfig, ring: KeyRing, instanceId: string, events: WireEvent[]): { token: string; jti: string; claims: Record<string, unknown> } {
-	const data = JSON.stringify({ instanceId, aliUid: '1021806970344813', eventVersion: 'V1.0', eventData: JSON.stringify(events) });
+export function tokenFor(
+	config: PushConfig,
+	ring: KeyRing,
+	instanceId: string,
+	events: WireEvent[],
+): { token: string; jti: string; claims: Record<string, unknown> } {
+	const data = JSON.stringify({
+		instanceId,
+		aliUid: '1021806970344813',
+		eventVersion: 'V1.0',
+		eventData: JSON.stringify(events),
+	});
 	const now = Math.floor(Date.now() / 1000);
 	const jti = randomBytes(16).toString('base64url');
 	const claims = {
@@ -83,7 +93,11 @@ export function tokenFor(config: PushConfig, ring: KeyRing, instanceId: string, 
 	return { token: ring.sign(claims), jti, claims };
 }
 
-export async function post(url: string, token: string, timeoutMs: number): Promise<{ status: number; body: unknown }> {
+export async function post(
+	url: string,
+	token: string,
+	timeoutMs: number,
+): Promise<{ status: number; body: unknown }> {
 	const response = await fetch(url, {
 		method: 'POST',
 		headers: { 'content-type': 'application/json;charset=utf-8' },
@@ -108,7 +122,14 @@ const LISTS: Array<[string, Outcome]> = [
 ];
 
 /** Sends one batch until an HTTP 200 or the retry cap; returns the events the receiver asked to get again, and the attempts used. */
-export async function deliver(config: PushConfig, ring: KeyRing, instanceId: string, batch: Batch, log: DeliveryLog, closed: () => boolean): Promise<{ again: WireEvent[]; attempts: number }> {
+export async function deliver(
+	config: PushConfig,
+	ring: KeyRing,
+	instanceId: string,
+	batch: Batch,
+	log: DeliveryLog,
+	closed: () => boolean,
+): Promise<{ again: WireEvent[]; attempts: number }> {
 	let attempts = batch.attempts;
 	while (attempts <= config.maxRetries && !closed()) {
 		const { token, jti } = tokenFor(config, ring, instanceId, batch.events);
@@ -121,13 +142,27 @@ export async function deliver(config: PushConfig, ring: KeyRing, instanceId: str
 			status = (error as Error).name === 'TimeoutError' ? 'timeout' : 'error';
 		}
 		attempts++;
-		log.attempt({ jti, eventIds: batch.events.map((e) => e.eventId), status, ms: Date.now() - started, ...(status === 200 ? { answer: body } : {}) });
+		log.attempt({
+			jti,
+			eventIds: batch.events.map((e) => e.eventId),
+			status,
+			ms: Date.now() - started,
+			...(status === 200 ? { answer: body } : {}),
+		});
 		if (status === 200) {
 			if (batch.duplicate) {
 				batch.duplicate = false;
 				const again = tokenFor(config, ring, instanceId, batch.events);
-				const copy = await post(config.url, again.token, config.timeoutMs).catch(() => ({ status: 'error' as const }));
-				log.attempt({ jti: again.jti, eventIds: batch.events.map((e) => e.eventId), status: copy.status, ms: 0, answer: 'body' in copy ? copy.body : undefined });
+				const copy = await post(config.url, again.token, config.timeoutMs).catch(() => ({
+					status: 'error' as const,
+				}));
+				log.attempt({
+					jti: again.jti,
+					eventIds: batch.events.map((e) => e.eventId),
+					status: copy.status,
+					ms: 0,
+					answer: 'body' in copy ? copy.body : undefined,
+				});
 			}
 			return { again: outcomes(batch, body, log, attempts > config.maxRetries), attempts };
 		}
@@ -142,7 +177,8 @@ function outcomes(batch: Batch, body: unknown, log: DeliveryLog, capReached: boo
 	const listed = new Map<string, Outcome>();
 	for (const [list, outcome] of LISTS) {
 		const entries = (body as Record<string, unknown> | null)?.[list];
-		if (Array.isArray(entries)) for (const e of entries) listed.set(String((e as { eventId?: unknown })?.eventId), outcome);
+		if (Array.isArray(entries))
+			for (const e of entries) listed.set(String((e as { eventId?: unknown })?.eventId), outcome);
 	}
 	const again: WireEvent[] = [];
 	for (const event of batch.events) {

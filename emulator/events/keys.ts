@@ -1,4 +1,11 @@
-import { createCipheriv, createHmac, generateKeyPairSync, randomBytes, sign, type KeyObject } from 'crypto';
+import {
+	createCipheriv,
+	createHmac,
+	generateKeyPairSync,
+	randomBytes,
+	sign,
+	type KeyObject,
+} from 'crypto';
 
 /**
  * The emulated IDaaS's side of the event-callback crypto: an RSA-2048 signing key per kid, the
@@ -28,7 +35,8 @@ function newKey(): SigningKey {
 	return { kid, privateKey, jwk: { kty: 'RSA', e, use: 'sig', kid, n } };
 }
 
-const b64 = (value: unknown) => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
+const b64 = (value: unknown) =>
+	Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
 
 /** One application's keys: the newest signs, older ones stay published until dropped. */
 export class KeyRing {
@@ -66,7 +74,17 @@ export function encrypt(plaintext: string, keyHex: string): string {
 	return `${header}..${iv.toString('base64url')}.${body.toString('base64url')}.${cipher.getAuthTag().toString('base64url')}`;
 }
 
-export const FORGERIES = ['expired', 'badSignature', 'unknownKid', 'wrongAudience', 'wrongIssuer', 'algNone', 'hs256', 'tamperedCipher', 'foreignKey'] as const;
+export const FORGERIES = [
+	'expired',
+	'badSignature',
+	'unknownKid',
+	'wrongAudience',
+	'wrongIssuer',
+	'algNone',
+	'hs256',
+	'tamperedCipher',
+	'foreignKey',
+] as const;
 export type Forgery = (typeof FORGERIES)[number];
 
 /**
@@ -101,7 +119,12 @@ export function forge(ring: KeyRing, claims: Record<string, unknown>, kind: Forg
 			const bytes = Buffer.from(parts[3], 'base64url');
 			bytes[0] ^= 0x01;
 			parts[3] = bytes.toString('base64url');
-			return ring.sign({ ...claims, dataEncrypted: true, cipherData: parts.join('.'), plainData: '' });
+			return ring.sign({
+				...claims,
+				dataEncrypted: true,
+				cipherData: parts.join('.'),
+				plainData: '',
+			});
 		}
 		case 'foreignKey': {
 			// Same kid, another private key: only the signature gives it away.

@@ -22,7 +22,8 @@ export class EventLog implements DeliveryLog {
 
 	queued(entry: Omit<Entry, 'outcome'>): void {
 		this.events.set(entry.eventId, entry);
-		if (this.events.size > MAX_EVENTS) this.events.delete(this.events.keys().next().value as string);
+		if (this.events.size > MAX_EVENTS)
+			this.events.delete(this.events.keys().next().value as string);
 	}
 
 	attempt(entry: Attempt): void {
@@ -58,11 +59,17 @@ export class EventLog implements DeliveryLog {
 
 	toJSON() {
 		const byOutcome: Record<string, number> = {};
-		for (const e of this.events.values()) byOutcome[e.outcome ?? 'pending'] = (byOutcome[e.outcome ?? 'pending'] ?? 0) + 1;
+		for (const e of this.events.values())
+			byOutcome[e.outcome ?? 'pending'] = (byOutcome[e.outcome ?? 'pending'] ?? 0) + 1;
 		const byStatus: Record<string, number> = {};
-		for (const a of this.attempts) byStatus[String(a.status)] = (byStatus[String(a.status)] ?? 0) + 1;
-		const ms = this.attempts.filter((a) => a.status === 200).map((a) => a.ms).sort((a, b) => a - b);
-		const at = (q: number) => (ms.length ? ms[Math.min(ms.length - 1, Math.floor(q * ms.length))] : 0);
+		for (const a of this.attempts)
+			byStatus[String(a.status)] = (byStatus[String(a.status)] ?? 0) + 1;
+		const ms = this.attempts
+			.filter((a) => a.status === 200)
+			.map((a) => a.ms)
+			.sort((a, b) => a - b);
+		const at = (q: number) =>
+			ms.length ? ms[Math.min(ms.length - 1, Math.floor(q * ms.length))] : 0;
 		return {
 			events: this.events.size,
 			/** Time to an HTTP 200, over the kept attempts. */
@@ -71,7 +78,9 @@ export class EventLog implements DeliveryLog {
 			requests: this.attemptCount,
 			byStatus,
 			forged: this.forged,
-			recentEvents: [...this.events.values()].slice(-200).map(({ wire, ...entry }) => (void wire, entry)),
+			recentEvents: [...this.events.values()]
+				.slice(-200)
+				.map(({ wire, ...entry }) => (void wire, entry)),
 			recentAttempts: this.attempts.slice(-50),
 		};
 	}

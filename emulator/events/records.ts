@@ -14,10 +14,16 @@ export type FieldNames = 'v1.1' | 'v1.0';
 
 const ms = (value: number) => String(value);
 
-export function userBizData(store: Store, user: UserRecord, names: FieldNames, password?: string): Record<string, unknown> {
+export function userBizData(
+	store: Store,
+	user: UserRecord,
+	names: FieldNames,
+	password?: string,
+): Record<string, unknown> {
 	const ous = store.organizationalUnitIdsOf(user).map((id) => ({
 		organizationalUnitId: id,
-		[names === 'v1.0' ? 'name' : 'organizationalUnitName']: store.ous.get(id)?.organizationalUnitName ?? '',
+		[names === 'v1.0' ? 'name' : 'organizationalUnitName']:
+			store.ous.get(id)?.organizationalUnitName ?? '',
 		primary: id === user.primaryOrganizationalUnitId,
 	}));
 	const common = {
@@ -60,9 +66,21 @@ export function userBizData(store: Store, user: UserRecord, names: FieldNames, p
 }
 
 export function ouBizData(ou: OuRecord, names: FieldNames): Record<string, unknown> {
-	const base = { organizationalUnitId: ou.organizationalUnitId, parentId: ou.parentId, createTime: ms(ou.createTime), description: ou.description };
+	const base = {
+		organizationalUnitId: ou.organizationalUnitId,
+		parentId: ou.parentId,
+		createTime: ms(ou.createTime),
+		description: ou.description,
+	};
 	if (names === 'v1.0') {
-		return { ...base, name: ou.organizationalUnitName, externalId: ou.organizationalUnitExternalId, sourceType: ou.organizationalUnitSourceType, sourceId: ou.organizationalUnitSourceId, lastUpdatedTime: ms(ou.updateTime) };
+		return {
+			...base,
+			name: ou.organizationalUnitName,
+			externalId: ou.organizationalUnitExternalId,
+			sourceType: ou.organizationalUnitSourceType,
+			sourceId: ou.organizationalUnitSourceId,
+			lastUpdatedTime: ms(ou.updateTime),
+		};
 	}
 	return {
 		...base,

@@ -8,14 +8,38 @@ import { bearer } from './context';
  * The one vendor object matching the role's cloud. Tencent's (SDK 1.7.2, tencentCloudStsToken)
  * has no documented expiration format; ISO-8601 UTC like its siblings (ASSUMPTION).
  */
-function vendorToken(vendor: CloudAccountRole['cloudAccountVendorType'], t: { keyId: string; secret: string; session: string; expiration: string }) {
+function vendorToken(
+	vendor: CloudAccountRole['cloudAccountVendorType'],
+	t: { keyId: string; secret: string; session: string; expiration: string },
+) {
 	switch (vendor) {
 		case 'alibaba_cloud':
-			return { alibabaCloudStsToken: { accessKeyId: t.keyId, accessKeySecret: t.secret, securityToken: t.session, expiration: t.expiration } };
+			return {
+				alibabaCloudStsToken: {
+					accessKeyId: t.keyId,
+					accessKeySecret: t.secret,
+					securityToken: t.session,
+					expiration: t.expiration,
+				},
+			};
 		case 'aws':
-			return { awsStsToken: { accessKeyId: t.keyId, secretAccessKey: t.secret, sessionToken: t.session, expiration: t.expiration } };
+			return {
+				awsStsToken: {
+					accessKeyId: t.keyId,
+					secretAccessKey: t.secret,
+					sessionToken: t.session,
+					expiration: t.expiration,
+				},
+			};
 		case 'tencent_cloud':
-			return { tencentCloudStsToken: { tmpSecretId: t.keyId.replace(/^STS\./, 'AKID'), tmpSecretKey: t.secret, token: t.session, expiration: t.expiration } };
+			return {
+				tencentCloudStsToken: {
+					tmpSecretId: t.keyId.replace(/^STS\./, 'AKID'),
+					tmpSecretKey: t.secret,
+					token: t.session,
+					expiration: t.expiration,
+				},
+			};
 	}
 }
 
@@ -23,7 +47,10 @@ export const applicationHandlers: Record<string, Handler> = {
 	/** Needs no permission ("has the permission by default", API metadata). */
 	GetApplicationProvisioningScope(ctx) {
 		const { provisioningScope } = bearer(ctx).app;
-		return { organizationalUnitIds: [...provisioningScope.organizationalUnitIds], groupIds: [...provisioningScope.groupIds] };
+		return {
+			organizationalUnitIds: [...provisioningScope.organizationalUnitIds],
+			groupIds: [...provisioningScope.groupIds],
+		};
 	},
 
 	/**
@@ -34,8 +61,16 @@ export const applicationHandlers: Record<string, Handler> = {
 	ObtainCloudAccountRoleAccessCredential(ctx) {
 		const externalId = ctx.input.cloudAccountRoleExternalId as string;
 		const role = ctx.store.cloudAccountRoles.get(externalId);
-		if (!role) throw new ApiError(404, 'ResourceNotFound.CloudAccountRole', `The specified CloudAccountRole resource: ${externalId} not found.`);
-		const duration = Math.min((ctx.input.durationSeconds as number | undefined) ?? 3600, role.maxSessionDurationSeconds);
+		if (!role)
+			throw new ApiError(
+				404,
+				'ResourceNotFound.CloudAccountRole',
+				`The specified CloudAccountRole resource: ${externalId} not found.`,
+			);
+		const duration = Math.min(
+			(ctx.input.durationSeconds as number | undefined) ?? 3600,
+			role.maxSessionDurationSeconds,
+		);
 		const expiresAt = Math.floor(Date.now() / 1000) + duration;
 		const expiration = new Date(expiresAt * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
 		const keyId = `STS.${newToken('STS').slice(3, 23)}`;

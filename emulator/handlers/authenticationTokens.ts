@@ -22,7 +22,11 @@ function setRevoked(ctx: Ctx, revoked: boolean): Record<string, never> {
 
 function setConsumerRevoked(ctx: Ctx, revoked: boolean): Record<string, never> {
 	caller(ctx);
-	ctx.store.pam.setConsumerRevoked(ctx.input.credentialProviderIdentifier as string, ctx.input.consumerId as string, revoked);
+	ctx.store.pam.setConsumerRevoked(
+		ctx.input.credentialProviderIdentifier as string,
+		ctx.input.consumerId as string,
+		revoked,
+	);
 	return {};
 }
 
@@ -43,7 +47,10 @@ export const authenticationTokenHandlers: Record<string, Handler> = {
 
 	ObtainJwtAuthenticationToken(ctx) {
 		caller(ctx);
-		const token = ctx.store.pam.jwtById(ctx.input.authenticationTokenId as string, ctx.input.consumerId as string);
+		const token = ctx.store.pam.jwtById(
+			ctx.input.authenticationTokenId as string,
+			ctx.input.consumerId as string,
+		);
 		return jwtView(ctx.store.instanceId, token);
 	},
 
@@ -99,7 +106,12 @@ export const authenticationTokenHandlers: Record<string, Handler> = {
 		const listing = `tokens:${provider.credentialProviderId}:${String(input.consumerId).replace(/\n/g, ' ')}`;
 		const window = tokenWindow(ctx.op, input, listing);
 		// The list field is `entities` here, not `data` (SDK model).
-		const { data, ...page } = tokenPage(listing, window, tokens.length, slice(tokens, window).map((t) => tokenMetadata(instanceId, t)));
+		const { data, ...page } = tokenPage(
+			listing,
+			window,
+			tokens.length,
+			slice(tokens, window).map((t) => tokenMetadata(instanceId, t)),
+		);
 		return { ...page, entities: data };
 	},
 

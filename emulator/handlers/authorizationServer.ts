@@ -19,7 +19,8 @@ function grantedScopes(app: AppRecord, requested: string | undefined): string[] 
 	const scopes = new Set<string>();
 	for (const scope of requested ? requested.split(' ').filter(Boolean) : [PAM_ALL_SCOPE]) {
 		if (scope === PAM_ALL_SCOPE && pamScopes.length > 0) pamScopes.forEach((s) => scopes.add(s));
-		else if (app.scopes.has(scope) || (isPamScope(scope) && coversPamScope(app.scopes, scope))) scopes.add(scope);
+		else if (app.scopes.has(scope) || (isPamScope(scope) && coversPamScope(app.scopes, scope)))
+			scopes.add(scope);
 		else throw oauthError('invalid_scope', `Scope not granted to the client: ${scope}`);
 	}
 	return [...scopes];
@@ -35,20 +36,34 @@ export const authorizationServerHandlers: Record<string, Handler> = {
 	GenerateTokenByAuthorizationServer(ctx) {
 		const params = oauthParams(ctx);
 		if (ctx.path.authorizationServerId !== SYSTEM_AUTHORIZATION_SERVER) {
-			throw oauthError('authorization_server_not_found', `Authorization server not found: ${ctx.path.authorizationServerId}`, 404);
+			throw oauthError(
+				'authorization_server_not_found',
+				`Authorization server not found: ${ctx.path.authorizationServerId}`,
+				404,
+			);
 		}
 		if (!params.grant_type) throw oauthError('invalid_request', 'Missing parameter: grant_type');
 		if (!params.client_id) throw oauthError('invalid_request', 'Missing parameter: client_id');
 		const app = [...ctx.store.applications.values()].find((a) => a.clientId === params.client_id);
-		if (params.client_assertion || params.client_x509 || params.application_federated_credential_name) {
-			throw oauthError('invalid_client', 'The emulator authenticates clients by client_secret only');
+		if (
+			params.client_assertion ||
+			params.client_x509 ||
+			params.application_federated_credential_name
+		) {
+			throw oauthError(
+				'invalid_client',
+				'The emulator authenticates clients by client_secret only',
+			);
 		}
 		if (!app || !params.client_secret || params.client_secret !== app.clientSecret) {
 			throw oauthError('invalid_client', 'Client authentication failed');
 		}
 		if (!app.enabled) throw new ApiError(403, 'application_disabled', 'Application is disabled');
 		if (params.grant_type !== 'client_credentials') {
-			throw oauthError('unsupported_grant_type', `Invalid or not supported grant_type: ${params.grant_type}`);
+			throw oauthError(
+				'unsupported_grant_type',
+				`Invalid or not supported grant_type: ${params.grant_type}`,
+			);
 		}
 		const scopes = grantedScopes(app, params.scope);
 		const token = ctx.store.issueToken('pam', app.applicationId, { scopes });

@@ -35,6 +35,7 @@ export function pamCallerOf(ctx: Ctx): { applicationId: string } {
 
 /** The fields every bearer handler can count on. */
 export function bearer(ctx: Ctx): Ctx & Required<Pick<Ctx, 'app' | 'token' | 'vis'>> {
-	if (!ctx.app || !ctx.token || !ctx.vis) throw new Error(`${ctx.op.apiName} needs an authenticated application`);
+	if (!ctx.app || !ctx.token || !ctx.vis)
+		throw new Error(`${ctx.op.apiName} needs an authenticated application`);
 	return ctx as Ctx & Required<Pick<Ctx, 'app' | 'token' | 'vis'>>;
 }

@@ -9,7 +9,10 @@ export const credentialHandlers: Record<string, Handler> = {
 	/** ASSUMPTION: an unknown identifier is 404 ResourceNotFound.Credential; a disabled one is still returned. */
 	ObtainCredential(ctx) {
 		pamCallerOf(ctx);
-		return credentialView(ctx.store.instanceId, ctx.store.pam.credential(ctx.input.credentialIdentifier as string));
+		return credentialView(
+			ctx.store.instanceId,
+			ctx.store.pam.credential(ctx.input.credentialIdentifier as string),
+		);
 	},
 
 	/**
@@ -20,7 +23,8 @@ export const credentialHandlers: Record<string, Handler> = {
 	CreateUserExclusiveCredential(ctx) {
 		const { applicationId } = pamCallerOf(ctx);
 		const input = ctx.input;
-		if (input.credentialType !== 'api_key') throw invalid('credentialType', 'Only api_key credentials can be created.');
+		if (input.credentialType !== 'api_key')
+			throw invalid('credentialType', 'Only api_key credentials can be created.');
 		const content = input.credentialContent as { apiKeyContent?: { apiKey?: unknown } };
 		const apiKey = content.apiKeyContent?.apiKey;
 		if (typeof apiKey !== 'string' || apiKey === '') throw missing('apiKey');
@@ -39,7 +43,9 @@ export const credentialHandlers: Record<string, Handler> = {
 			credentialId: credential.credentialId,
 			credentialIdentifier: credential.credentialIdentifier,
 			// ASSUMPTION: the encryption is not documented; base64 of the key stands in for it.
-			...(input.returnCiphertext === true ? { credentialCiphertext: Buffer.from(apiKey).toString('base64') } : {}),
+			...(input.returnCiphertext === true
+				? { credentialCiphertext: Buffer.from(apiKey).toString('base64') }
+				: {}),
 		};
 	},
 };

@@ -15,7 +15,8 @@ import type { AppRecord, TokenRecord } from '../types';
 export type OAuthParams = Record<string, string>;
 export type TokenResponse = Record<string, string | number>;
 
-export const oauthError = (code: string, message: string, status = 400) => new ApiError(status, code, message);
+export const oauthError = (code: string, message: string, status = 400) =>
+	new ApiError(status, code, message);
 
 /** The scope values GenerateToken documents. */
 const USER_SCOPES = ['openid', 'profile', 'email', 'phone'];
@@ -30,7 +31,8 @@ export function userScopes(scope: string | undefined): string[] {
 
 /** A client_id, when given, must be the application's (GenerateDeviceCode documents invalid_request for it). */
 export function checkClientId(app: AppRecord, params: OAuthParams, code = 'invalid_client'): void {
-	if (params.client_id !== undefined && params.client_id !== app.clientId) throw oauthError(code, 'Invalid client id');
+	if (params.client_id !== undefined && params.client_id !== app.clientId)
+		throw oauthError(code, 'Invalid client id');
 }
 
 /**
@@ -39,10 +41,15 @@ export function checkClientId(app: AppRecord, params: OAuthParams, code = 'inval
  * (PKCE, device flow, password; documented without client_secret) may omit the secret.
  * Returns whether the client authenticated with its secret.
  */
-export function authenticateClient(app: AppRecord, params: OAuthParams, secretRequired: boolean): boolean {
+export function authenticateClient(
+	app: AppRecord,
+	params: OAuthParams,
+	secretRequired: boolean,
+): boolean {
 	checkClientId(app, params);
 	if (params.client_secret === undefined && !secretRequired) return false;
-	if (params.client_secret !== app.clientSecret) throw oauthError('invalid_client', 'Client authentication failed');
+	if (params.client_secret !== app.clientSecret)
+		throw oauthError('invalid_client', 'Client authentication failed');
 	return true;
 }
 
@@ -72,7 +79,12 @@ function idToken(store: Store, app: AppRecord, userId: string, expiresAt: number
 }
 
 /** The token response: the refresh token if there is one, and an ID token with `openid`. */
-function respond(store: Store, app: AppRecord, access: TokenRecord, refresh?: RefreshTokenRecord): TokenResponse {
+function respond(
+	store: Store,
+	app: AppRecord,
+	access: TokenRecord,
+	refresh?: RefreshTokenRecord,
+): TokenResponse {
 	refresh?.accessTokens.push(access.token);
 	return {
 		token_type: 'Bearer',
@@ -82,21 +94,41 @@ function respond(store: Store, app: AppRecord, access: TokenRecord, refresh?: Re
 		expires_at: Math.floor(access.expiresAt / 1000),
 		// RFC 6749 §5.1: the granted scope, space-separated (several since SDK 1.8.0).
 		...(access.userId && { scope: access.scopes.join(' ') }),
-		...(access.userId && access.scopes.includes('openid') && { id_token: idToken(store, app, access.userId, access.expiresAt) }),
+		...(access.userId &&
+			access.scopes.includes('openid') && {
+				id_token: idToken(store, app, access.userId, access.expiresAt),
+			}),
 	};
 }
 
 /** What the end-user grants issue: a user access token and a refresh token. */
-function userTokens(store: Store, app: AppRecord, userId: string, scopes: string[], publicClient: boolean): TokenResponse {
+function userTokens(
+	store: Store,
+	app: AppRecord,
+	userId: string,
+	scopes: string[],
+	publicClient: boolean,
+): TokenResponse {
 	const access = store.issueToken('user', app.applicationId, { userId, scopes });
-	return respond(store, app, access, store.grants.newRefreshToken({ applicationId: app.applicationId, userId, scopes, publicClient }));
+	return respond(
+		store,
+		app,
+		access,
+		store.grants.newRefreshToken({
+			applicationId: app.applicationId,
+			userId,
+			scopes,
+			publicClient,
+		}),
+	);
 }
 
 type Grant = (store: Store, app: AppRecord, params: OAuthParams) => TokenResponse;
 
 function clientCredentials(store: Store, app: AppRecord, params: OAuthParams): TokenResponse {
 	// Documented: API access off → 400 invalid_grant "Invalid or not supported grant_type: client_credentials".
-	if (!app.apiEnabled) throw oauthError('invalid_grant', 'Invalid or not supported grant_type: client_credentials');
+	if (!app.apiEnabled)
+		throw oauthError('invalid_grant', 'Invalid or not supported grant_type: client_credentials');
 	authenticateClient(app, params, true);
 	// No refresh_token / id_token for client credentials (the M2M example).
 	return respond(store, app, store.issueToken('app', app.applicationId));
@@ -107,11 +139,15 @@ function deviceCode(store: Store, app: AppRecord, params: OAuthParams): TokenRes
 	const code = required(params, 'device_code');
 	const publicClient = !authenticateClient(app, params, false);
 	const record = store.grants.deviceCodes.get(code);
-	if (!record || record.applicationId !== app.applicationId || record.status === 'used') throw oauthError('invalid_grant', 'Invalid device code');
-	if (record.expiresAt <= Date.now()) throw oauthError('expired_token', 'The device code has expired');
-	if (record.status === 'denied') throw oauthError('access_denied', 'The user denied the authorization request');
+	if (!record || record.applicationId !== app.applicationId || record.status === 'used')
+		throw oauthError('invalid_grant', 'Invalid device code');
+	if (record.expiresAt <= Date.now())
+		throw oauthError('expired_token', 'The device code has expired');
+	if (record.status === 'denied')
+		throw oauthError('access_denied', 'The user denied the authorization request');
 	// ASSUMPTION: polling faster than `interval` is not answered with slow_down.
-	if (record.status === 'pending') throw oauthError('authorization_pending', 'The authorization request is still pending');
+	if (record.status === 'pending')
+		throw oauthError('authorization_pending', 'The authorization request is still pending');
 	record.status = 'used';
 	return userTokens(store, app, record.userId!, record.scopes, publicClient);
 }
@@ -122,13 +158,20 @@ function authorizationCode(store: Store, app: AppRecord, params: OAuthParams): T
 	const verifier = params.code_verifier;
 	const publicClient = !authenticateClient(app, params, verifier === undefined);
 	const record = store.grants.authorizationCodes.get(code);
-	if (!record || record.applicationId !== app.applicationId || record.used) throw oauthError('invalid_grant', 'Invalid authorization code');
-	if (record.expiresAt <= Date.now()) throw oauthError('invalid_grant', 'The authorization code has expired');
-	if (params.redirect_uri !== record.redirectUri) throw oauthError('invalid_grant', 'redirect_uri does not match the authorization request');
+	if (!record || record.applicationId !== app.applicationId || record.used)
+		throw oauthError('invalid_grant', 'Invalid authorization code');
+	if (record.expiresAt <= Date.now())
+		throw oauthError('invalid_grant', 'The authorization code has expired');
+	if (params.redirect_uri !== record.redirectUri)
+		throw oauthError('invalid_grant', 'redirect_uri does not match the authorization request');
 	if (record.codeChallenge !== undefined) {
 		if (verifier === undefined) throw oauthError('invalid_grant', 'Missing code_verifier');
-		const derived = record.codeChallengeMethod === 'plain' ? verifier : createHash('sha256').update(verifier).digest('base64url');
-		if (derived !== record.codeChallenge) throw oauthError('invalid_grant', 'Invalid code_verifier');
+		const derived =
+			record.codeChallengeMethod === 'plain'
+				? verifier
+				: createHash('sha256').update(verifier).digest('base64url');
+		if (derived !== record.codeChallenge)
+			throw oauthError('invalid_grant', 'Invalid code_verifier');
 	} else if (verifier !== undefined) {
 		throw oauthError('invalid_grant', 'The authorization request had no code_challenge');
 	}
@@ -143,7 +186,12 @@ function refreshToken(store: Store, app: AppRecord, params: OAuthParams): TokenR
 	if (!record || record.applicationId !== app.applicationId || !store.users.has(record.userId)) {
 		throw oauthError('invalid_grant', 'Invalid refresh token');
 	}
-	return respond(store, app, store.issueToken('user', app.applicationId, { userId: record.userId, scopes: record.scopes }), record);
+	return respond(
+		store,
+		app,
+		store.issueToken('user', app.applicationId, { userId: record.userId, scopes: record.scopes }),
+		record,
+	);
 }
 
 /** ASSUMPTION: an unknown user, a wrong password, no password set or a disabled account all answer invalid_grant. */
@@ -153,7 +201,12 @@ function password(store: Store, app: AppRecord, params: OAuthParams): TokenRespo
 	const publicClient = !authenticateClient(app, params, false);
 	const scopes = userScopes(params.scope);
 	const user = store.users.get(store.findUserId('username', username) ?? '');
-	if (!user || user.status !== 'enabled' || user.password === undefined || user.password !== given) {
+	if (
+		!user ||
+		user.status !== 'enabled' ||
+		user.password === undefined ||
+		user.password !== given
+	) {
 		throw oauthError('invalid_grant', 'Invalid username or password');
 	}
 	return userTokens(store, app, user.userId, scopes, publicClient);

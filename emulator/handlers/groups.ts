@@ -32,9 +32,15 @@ export const groupHandlers: Record<string, Handler> = {
 		const window = tokenWindow(ctx.op, ctx.input, listing);
 		const ids: string[] = [];
 		for (const id of ctx.store.idx.groups.values()) {
-			if (vis.groupVisible(id) && ctx.store.groups.get(id)!.groupName.startsWith(prefix)) ids.push(id);
+			if (vis.groupVisible(id) && ctx.store.groups.get(id)!.groupName.startsWith(prefix))
+				ids.push(id);
 		}
-		return tokenPage(listing, window, ids.length, slice(ids, window).map((id) => groupView(ctx.store.groups.get(id)!)));
+		return tokenPage(
+			listing,
+			window,
+			ids.length,
+			slice(ids, window).map((id) => groupView(ctx.store.groups.get(id)!)),
+		);
 	},
 
 	PatchGroup(ctx) {
@@ -71,4 +77,3 @@ export const groupHandlers: Record<string, Handler> = {
 		return tokenPage(listing, window, ids.length, data);
 	},
 };
-

@@ -17,8 +17,11 @@ export function oauthParams(ctx: Ctx): Record<string, string> {
 	// emulator's `oauthQueryOnly` switch, for the node's form-then-query fallback (transport/formFallback.ts).
 	if (ctx.store.oauthQueryOnly) {
 		// What such a server answers a form body: the first parameter it looks for is missing (every OAuth endpoint names its client).
-		if ([...ctx.query.keys()].length === 0) throw oauthError('invalid_request', 'Missing parameter: client_id');
-	} else for (const [key, value] of Object.entries(ctx.body)) if (typeof value === 'string') params[key] = value;
+		if ([...ctx.query.keys()].length === 0)
+			throw oauthError('invalid_request', 'Missing parameter: client_id');
+	} else
+		for (const [key, value] of Object.entries(ctx.body))
+			if (typeof value === 'string') params[key] = value;
 	for (const [key, value] of ctx.query) params[key] ??= value;
 	const basic = /^Basic\s+(\S+)$/i.exec(ctx.req.headers.authorization ?? '')?.[1];
 	if (basic) {
@@ -47,7 +50,8 @@ export const oauthHandlers: Record<string, Handler> = {
 		const grant = params.grant_type;
 		if (!grant) throw oauthError('invalid_request', 'Missing parameter: grant_type');
 		checkClientId(app, params);
-		if (!Object.hasOwn(GRANTS, grant)) throw oauthError('invalid_grant', `Invalid or not supported grant_type: ${grant}`);
+		if (!Object.hasOwn(GRANTS, grant))
+			throw oauthError('invalid_grant', `Invalid or not supported grant_type: ${grant}`);
 		if (!app.enabled) throw new ApiError(403, 'application_disabled', 'Application is disabled');
 		return GRANTS[grant](ctx.store, app, params);
 	},
@@ -79,7 +83,8 @@ export const oauthHandlers: Record<string, Handler> = {
 		const params = oauthParams(ctx);
 		const app = pathApp(ctx);
 		checkClientId(app, params, 'invalid_request');
-		if (!app.deviceFlowEnabled) throw oauthError('invalid_request', 'Application is not turn device grant flow on');
+		if (!app.deviceFlowEnabled)
+			throw oauthError('invalid_request', 'Application is not turn device grant flow on');
 		const record = ctx.store.grants.newDeviceCode(app.applicationId, userScopes(params.scope));
 		// ASSUMPTION: where the user enters the code; the real page lives on the instance domain.
 		// The emulator has no such page: POST /__emulator/oauth/device/approve stands in for it.
@@ -111,10 +116,17 @@ export const oauthHandlers: Record<string, Handler> = {
 		const has = (scope: string) => token.scopes.includes(scope);
 		return {
 			sub: user.userId,
-			...(has('profile') && { preferred_username: user.username, name: user.displayName, updated_at: Math.floor(user.updateTime / 1000) }),
+			...(has('profile') && {
+				preferred_username: user.username,
+				name: user.displayName,
+				updated_at: Math.floor(user.updateTime / 1000),
+			}),
 			...(has('email') && user.email && { email: user.email, email_verified: user.emailVerified }),
 			...(has('phone') &&
-				user.phoneNumber && { phone_number: `+${user.phoneRegion} ${user.phoneNumber}`, phone_number_verified: user.phoneNumberVerified }),
+				user.phoneNumber && {
+					phone_number: `+${user.phoneRegion} ${user.phoneNumber}`,
+					phone_number_verified: user.phoneNumberVerified,
+				}),
 		};
 	},
 };

@@ -18,7 +18,8 @@ export const organizationalUnitHandlers: Record<string, Handler> = {
 		return { organizationalUnitId: ou.organizationalUnitId };
 	},
 
-	GetOrganizationalUnit: (ctx) => ouView(bearer(ctx).vis.requireOu(ctx.input.organizationalUnitId as string)),
+	GetOrganizationalUnit: (ctx) =>
+		ouView(bearer(ctx).vis.requireOu(ctx.input.organizationalUnitId as string)),
 
 	/**
 	 * Direct children of parentId, creation order. SDK 1.8.0's remark: the root's children are
@@ -59,8 +60,13 @@ export const organizationalUnitHandlers: Record<string, Handler> = {
 	/** ASSUMPTION: not found (or out of scope) is 400 ResourceNotFound.OrganizationalUnitId, by analogy to the user lookups. */
 	GetOrganizationalUnitIdByExternalId(ctx) {
 		const input = ctx.input as Record<string, string>;
-		const ouId = ctx.store.findOuIdByExternalId(input.organizationalUnitExternalId, input.organizationalUnitSourceType, input.organizationalUnitSourceId);
-		if (!ouId || !bearer(ctx).vis.ouVisible(ouId)) throw notFound('OrganizationalUnitId', input.organizationalUnitExternalId, 400);
+		const ouId = ctx.store.findOuIdByExternalId(
+			input.organizationalUnitExternalId,
+			input.organizationalUnitSourceType,
+			input.organizationalUnitSourceId,
+		);
+		if (!ouId || !bearer(ctx).vis.ouVisible(ouId))
+			throw notFound('OrganizationalUnitId', input.organizationalUnitExternalId, 400);
 		return { organizationalUnitId: ouId };
 	},
 };

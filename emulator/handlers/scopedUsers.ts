@@ -13,7 +13,8 @@ export function scopedUserIds(vis: Visibility): string[] {
 	const hit = cache.get(app);
 	if (hit && hit.version === store.version && hit.scopeKey === scopeKey) return hit.ids;
 	const ids: string[] = [];
-	for (const id of store.idx.users.values()) if (vis.userVisible(store.users.get(id)!)) ids.push(id);
+	for (const id of store.idx.users.values())
+		if (vis.userVisible(store.users.get(id)!)) ids.push(id);
 	cache.set(app, { version: store.version, scopeKey, ids });
 	return ids;
 }

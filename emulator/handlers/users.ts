@@ -12,7 +12,10 @@ export const PASSWORD_MIN_LENGTH = 8;
 
 function checkPassword(password: unknown): void {
 	if (typeof password === 'string' && password.length < PASSWORD_MIN_LENGTH) {
-		throw invalid('password', `The password must be at least ${PASSWORD_MIN_LENGTH} characters long.`);
+		throw invalid(
+			'password',
+			`The password must be at least ${PASSWORD_MIN_LENGTH} characters long.`,
+		);
 	}
 }
 
@@ -63,18 +66,31 @@ export const userHandlers: Record<string, Handler> = {
 			vis.requireOu(ouId);
 			const index = store.idx.usersByPrimaryOu.get(ouId);
 			if (store.listSecondaryMembers) {
-				const ids = [...(index?.page(0, index.size) ?? []), ...(store.idx.secondaryMembers.get(ouId) ?? [])];
-				return { totalCount: ids.length, data: slice(ids, window).map((id) => userSummary(store.users.get(id)!)) };
+				const ids = [
+					...(index?.page(0, index.size) ?? []),
+					...(store.idx.secondaryMembers.get(ouId) ?? []),
+				];
+				return {
+					totalCount: ids.length,
+					data: slice(ids, window).map((id) => userSummary(store.users.get(id)!)),
+				};
 			}
-			const data = (index?.page(window.offset, window.size) ?? []).map((id) => userSummary(store.users.get(id)!));
+			const data = (index?.page(window.offset, window.size) ?? []).map((id) =>
+				userSummary(store.users.get(id)!),
+			);
 			return { totalCount: index?.size ?? 0, data };
 		}
 		if (vis.seesEverything) {
-			const data = store.idx.users.page(window.offset, window.size).map((id) => userSummary(store.users.get(id)!));
+			const data = store.idx.users
+				.page(window.offset, window.size)
+				.map((id) => userSummary(store.users.get(id)!));
 			return { totalCount: store.idx.users.size, data };
 		}
 		const ids = scopedUserIds(vis);
-		return { totalCount: ids.length, data: slice(ids, window).map((id) => userSummary(store.users.get(id)!)) };
+		return {
+			totalCount: ids.length,
+			data: slice(ids, window).map((id) => userSummary(store.users.get(id)!)),
+		};
 	},
 
 	PatchUser(ctx) {
@@ -128,14 +144,31 @@ export const userHandlers: Record<string, Handler> = {
 		};
 	},
 
-	GetUserIdByEmail: (ctx) => lookupResult(ctx, ctx.store.findUserId('email', ctx.input.email as string), ctx.input.email as string),
+	GetUserIdByEmail: (ctx) =>
+		lookupResult(
+			ctx,
+			ctx.store.findUserId('email', ctx.input.email as string),
+			ctx.input.email as string,
+		),
 	GetUserIdByPhoneNumber: (ctx) =>
-		lookupResult(ctx, ctx.store.findUserId('phoneNumber', ctx.input.phoneNumber as string), ctx.input.phoneNumber as string),
+		lookupResult(
+			ctx,
+			ctx.store.findUserId('phoneNumber', ctx.input.phoneNumber as string),
+			ctx.input.phoneNumber as string,
+		),
 	GetUserIdByUsername: (ctx) =>
-		lookupResult(ctx, ctx.store.findUserId('username', ctx.input.username as string), ctx.input.username as string),
+		lookupResult(
+			ctx,
+			ctx.store.findUserId('username', ctx.input.username as string),
+			ctx.input.username as string,
+		),
 	GetUserIdByUserExternalId(ctx) {
 		const { userExternalId, userSourceType, userSourceId } = ctx.input as Record<string, string>;
-		return lookupResult(ctx, ctx.store.findUserIdByExternalId(userExternalId, userSourceType, userSourceId), userExternalId);
+		return lookupResult(
+			ctx,
+			ctx.store.findUserIdByExternalId(userExternalId, userSourceType, userSourceId),
+			userExternalId,
+		);
 	},
 
 	SetUserPrimaryOrganizationalUnit(ctx) {
@@ -174,4 +207,3 @@ export const userHandlers: Record<string, Handler> = {
 		return tokenPage(listing, window, groupIds.length, data);
 	},
 };
-

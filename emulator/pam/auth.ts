@@ -12,7 +12,10 @@ export const PAM_ALL_SCOPE = 'urn:cloud:idaas:pam|.all';
 export const isPamScope = (scope: string) => scope.startsWith('urn:cloud:idaas:pam|');
 
 /** Whether a set of granted scopes covers a PAM scope, directly or through `pam|.all`. */
-export function coversPamScope(granted: { has(scope: string): boolean } | readonly string[], scope: string): boolean {
+export function coversPamScope(
+	granted: { has(scope: string): boolean } | readonly string[],
+	scope: string,
+): boolean {
 	const has = (s: string) => ('has' in granted ? granted.has(s) : granted.includes(s));
 	return has(scope) || has(PAM_ALL_SCOPE);
 }
@@ -29,12 +32,22 @@ export function coversPamScope(granted: { has(scope: string): boolean } | readon
  * Anything else is 400 invalid_token; a token without the operation's scope is 403
  * permission_denied "Require scopes: [<scope>]", as the older operations answer.
  */
-export function pamCaller(store: Store, req: IncomingMessage, op: OperationSpec): { app: AppRecord; token: TokenRecord } {
+export function pamCaller(
+	store: Store,
+	req: IncomingMessage,
+	op: OperationSpec,
+): { app: AppRecord; token: TokenRecord } {
 	const token = store.liveToken(bearerOf(req) ?? '');
-	if (!token || token.instanceId !== store.instanceId || (token.kind !== 'app' && token.kind !== 'pam')) throw invalidToken();
+	if (
+		!token ||
+		token.instanceId !== store.instanceId ||
+		(token.kind !== 'app' && token.kind !== 'pam')
+	)
+		throw invalidToken();
 	const app = findApp(store, token.applicationId);
 	checkAppUsable(app);
 	const granted = token.kind === 'pam' ? token.scopes : store.appTokenCarriesPam ? app.scopes : [];
-	if (op.scope && !coversPamScope(granted, op.scope)) throw new ApiError(403, 'permission_denied', `Require scopes: [${op.scope}]`);
+	if (op.scope && !coversPamScope(granted, op.scope))
+		throw new ApiError(403, 'permission_denied', `Require scopes: [${op.scope}]`);
 	return { app, token };
 }

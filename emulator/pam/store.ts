@@ -56,19 +56,25 @@ export class PamStore {
 	secretValues(): string[] {
 		const values = [...this.stsSecrets];
 		for (const c of this.credentials.values()) values.push(c.apiKey ?? '', c.clientSecret ?? '');
-		for (const t of this.tokens.values()) values.push(t.jwtValue ?? '', t.derivedShortToken ?? '', t.accessTokenValue ?? '');
+		for (const t of this.tokens.values())
+			values.push(t.jwtValue ?? '', t.derivedShortToken ?? '', t.accessTokenValue ?? '');
 		return values.filter((value) => value !== '');
 	}
 
 	seed(seed: PamSeed | undefined): void {
 		for (const provider of seed?.credentialProviders ?? []) {
-			this.providers.set(provider.credentialProviderIdentifier, { credentialProviderId: newId('cp_'), ...provider });
+			this.providers.set(provider.credentialProviderIdentifier, {
+				credentialProviderId: newId('cp_'),
+				...provider,
+			});
 		}
-		for (const credential of seed?.credentials ?? []) this.addCredential({ credentialCreationType: 'system_init', ...credential });
+		for (const credential of seed?.credentials ?? [])
+			this.addCredential({ credentialCreationType: 'system_init', ...credential });
 	}
 
 	addCredential(input: NewCredential): PamCredential {
-		if (this.credentials.has(input.credentialIdentifier)) throw duplicated('credentialIdentifier', input.credentialIdentifier);
+		if (this.credentials.has(input.credentialIdentifier))
+			throw duplicated('credentialIdentifier', input.credentialIdentifier);
 		const now = this.now();
 		const credential: PamCredential = {
 			credentialId: newId('cred_'),
@@ -99,12 +105,21 @@ export class PamStore {
 		const provider = this.providers.get(identifier);
 		if (!provider) throw notFound('CredentialProvider', identifier);
 		if (type && provider.type !== type) {
-			throw invalid('credentialProviderIdentifier', `The credential provider ${identifier} is not of type ${type}.`);
+			throw invalid(
+				'credentialProviderIdentifier',
+				`The credential provider ${identifier} is not of type ${type}.`,
+			);
 		}
 		return provider;
 	}
 
-	private newToken(caller: PamCaller, provider: CredentialProvider, consumerId: string, lifetimeSeconds: number, type: AuthenticationToken['authenticationTokenType']): AuthenticationToken {
+	private newToken(
+		caller: PamCaller,
+		provider: CredentialProvider,
+		consumerId: string,
+		lifetimeSeconds: number,
+		type: AuthenticationToken['authenticationTokenType'],
+	): AuthenticationToken {
 		const now = this.now();
 		const token: AuthenticationToken = {
 			authenticationTokenId: newId('atk_'),
@@ -126,7 +141,15 @@ export class PamStore {
 	/** A signed HS256 JWT with the caller's claims; the subject becomes the token's consumer. */
 	generateJwt(
 		caller: PamCaller,
-		input: { credentialProviderIdentifier: string; subject: string; audiences: string[]; issuer?: string; expiration?: number; customClaims?: Record<string, unknown>; includeDerivedShortToken?: boolean },
+		input: {
+			credentialProviderIdentifier: string;
+			subject: string;
+			audiences: string[];
+			issuer?: string;
+			expiration?: number;
+			customClaims?: Record<string, unknown>;
+			includeDerivedShortToken?: boolean;
+		},
 	): AuthenticationToken {
 		const provider = this.provider(input.credentialProviderIdentifier, 'jwt');
 		if (input.audiences.some((audience) => audience.startsWith(RESERVED_AUDIENCE))) {
@@ -136,7 +159,13 @@ export class PamStore {
 		if (issuer !== provider.issuer && !(provider.allowedIssuers ?? []).includes(issuer)) {
 			throw invalid('issuer', 'The issuer is not allowed by the credential provider.');
 		}
-		const token = this.newToken(caller, provider, input.subject, input.expiration ?? provider.expirationSeconds ?? 3600, 'jwt');
+		const token = this.newToken(
+			caller,
+			provider,
+			input.subject,
+			input.expiration ?? provider.expirationSeconds ?? 3600,
+			'jwt',
+		);
 		const claims = {
 			...input.customClaims,
 			iss: issuer,
@@ -163,7 +192,11 @@ export class PamStore {
 	/** The JWT a value stands for: the JWT itself or its derived short token. */
 	jwtByValue(value: string): AuthenticationToken | undefined {
 		for (const token of this.tokens.values()) {
-			if (token.authenticationTokenType === 'jwt' && (token.jwtValue === value || token.derivedShortToken === value)) return token;
+			if (
+				token.authenticationTokenType === 'jwt' &&
+				(token.jwtValue === value || token.derivedShortToken === value)
+			)
+				return token;
 		}
 		return undefined;
 	}
@@ -184,7 +217,11 @@ export class PamStore {
 	 * Revoke or reinstate every JWT of one consumer under one provider. ASSUMPTION: tokens issued
 	 * later are not affected (the sources do not say whether the consumer stays blocked).
 	 */
-	setConsumerRevoked(credentialProviderIdentifier: string, consumerId: string, revoked: boolean): number {
+	setConsumerRevoked(
+		credentialProviderIdentifier: string,
+		consumerId: string,
+		revoked: boolean,
+	): number {
 		const provider = this.provider(credentialProviderIdentifier, 'jwt');
 		let count = 0;
 		for (const token of this.tokensOf(provider, consumerId)) {
@@ -197,7 +234,10 @@ export class PamStore {
 	}
 
 	tokensOf(provider: CredentialProvider, consumerId: string): AuthenticationToken[] {
-		return [...this.tokens.values()].filter((t) => t.credentialProviderId === provider.credentialProviderId && t.consumerId === consumerId);
+		return [...this.tokens.values()].filter(
+			(t) =>
+				t.credentialProviderId === provider.credentialProviderId && t.consumerId === consumerId,
+		);
 	}
 
 	/**
@@ -208,19 +248,33 @@ export class PamStore {
 	 */
 	fetchOAuthToken(
 		caller: PamCaller,
-		input: { credentialProviderIdentifier: string; scope?: string; forceAuthentication?: boolean; customParameters?: Record<string, string> },
+		input: {
+			credentialProviderIdentifier: string;
+			scope?: string;
+			forceAuthentication?: boolean;
+			customParameters?: Record<string, string>;
+		},
 		host: string,
 	): { token: AuthenticationToken } | { session: AuthorizationSession } {
 		const provider = this.provider(input.credentialProviderIdentifier, 'oauth');
 		const consumerId = caller.applicationId;
 		const scope = input.scope ?? provider.scope ?? '';
-		const cached = this.tokensOf(provider, consumerId).find((t) => this.live(t) && t.scope === scope);
+		const cached = this.tokensOf(provider, consumerId).find(
+			(t) => this.live(t) && t.scope === scope,
+		);
 		if (cached && !input.forceAuthentication) return { token: cached };
-		if (provider.flow === 'user_federation') return { session: this.openSession(caller, provider, scope, host, input.customParameters ?? {}) };
+		if (provider.flow === 'user_federation')
+			return {
+				session: this.openSession(caller, provider, scope, host, input.customParameters ?? {}),
+			};
 		return { token: this.oauthToken(caller, provider, scope) };
 	}
 
-	private oauthToken(caller: PamCaller, provider: CredentialProvider, scope: string): AuthenticationToken {
+	private oauthToken(
+		caller: PamCaller,
+		provider: CredentialProvider,
+		scope: string,
+	): AuthenticationToken {
 		const token = this.newToken(caller, provider, caller.applicationId, 3600, 'oauth_access_token');
 		token.accessTokenValue = secret('oat_');
 		token.tokenType = 'Bearer';
@@ -228,7 +282,13 @@ export class PamStore {
 		return token;
 	}
 
-	private openSession(caller: PamCaller, provider: CredentialProvider, scope: string, host: string, extra: Record<string, string>): AuthorizationSession {
+	private openSession(
+		caller: PamCaller,
+		provider: CredentialProvider,
+		scope: string,
+		host: string,
+		extra: Record<string, string>,
+	): AuthorizationSession {
 		const sessionId = newId('atpoas_');
 		const query = new URLSearchParams({ session: sessionId, ...extra });
 		const session: AuthorizationSession = {
@@ -256,7 +316,11 @@ export class PamStore {
 		session.sessionStatus = outcome;
 		if (outcome === 'completed') {
 			const provider = this.provider(session.credentialProviderIdentifier, 'oauth');
-			session.authenticationTokenId = this.oauthToken({ applicationId: session.consumerId }, provider, session.scope).authenticationTokenId;
+			session.authenticationTokenId = this.oauthToken(
+				{ applicationId: session.consumerId },
+				provider,
+				session.scope,
+			).authenticationTokenId;
 		}
 		if (outcome === 'failed') {
 			session.errorCode = 'access_denied';
@@ -269,10 +333,15 @@ export class PamStore {
 	session(sessionUri: string, caller: PamCaller): AuthorizationSession {
 		const session = this.sessions.get(sessionUri);
 		if (!session || session.creatorId !== caller.applicationId) {
-			throw new ApiError(404, 'oauth_session_not_found', `OAuth authorization session not found: ${sessionUri}`);
+			throw new ApiError(
+				404,
+				'oauth_session_not_found',
+				`OAuth authorization session not found: ${sessionUri}`,
+			);
 		}
 		const open: SessionStatus[] = ['pending', 'callback_received'];
-		if (open.includes(session.sessionStatus) && session.expirationTime <= Date.now()) session.sessionStatus = 'expired';
+		if (open.includes(session.sessionStatus) && session.expirationTime <= Date.now())
+			session.sessionStatus = 'expired';
 		return session;
 	}
 }

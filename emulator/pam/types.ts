@@ -88,6 +88,11 @@ export interface AuthorizationSession {
 
 /** The `pam` part of a seed file. */
 export interface PamSeed {
-	credentials?: Array<Partial<PamCredential> & Pick<PamCredential, 'credentialIdentifier' | 'credentialName' | 'credentialType'>>;
-	credentialProviders?: Array<Omit<CredentialProvider, 'credentialProviderId'> & { credentialProviderId?: string }>;
+	credentials?: Array<
+		Partial<PamCredential> &
+			Pick<PamCredential, 'credentialIdentifier' | 'credentialName' | 'credentialType'>
+	>;
+	credentialProviders?: Array<
+		Omit<CredentialProvider, 'credentialProviderId'> & { credentialProviderId?: string }
+	>;
 }

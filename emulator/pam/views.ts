@@ -49,14 +49,21 @@ export function tokenMetadata(instanceId: string, t: AuthenticationToken) {
 export function jwtView(instanceId: string, t: AuthenticationToken) {
 	return {
 		...tokenMetadata(instanceId, t),
-		jwtContent: { jwtValue: t.jwtValue, ...(t.derivedShortToken ? { derivedShortToken: t.derivedShortToken } : {}) },
+		jwtContent: {
+			jwtValue: t.jwtValue,
+			...(t.derivedShortToken ? { derivedShortToken: t.derivedShortToken } : {}),
+		},
 	};
 }
 
 export function oauthTokenView(instanceId: string, t: AuthenticationToken) {
 	return {
 		...tokenMetadata(instanceId, t),
-		oauthAccessTokenContent: { accessTokenValue: t.accessTokenValue, tokenType: t.tokenType, scope: t.scope },
+		oauthAccessTokenContent: {
+			accessTokenValue: t.accessTokenValue,
+			tokenType: t.tokenType,
+			scope: t.scope,
+		},
 	};
 }
 
@@ -74,8 +81,12 @@ export function sessionView(instanceId: string, s: AuthorizationSession) {
 		expirationTime: s.expirationTime,
 		// What each state carries (Alibaba's PAM client README): the URL while open, the token once
 		// completed, the provider's error once failed.
-		...(s.sessionStatus === 'pending' || s.sessionStatus === 'callback_received' ? { authorizationUrl: s.authorizationUrl } : {}),
+		...(s.sessionStatus === 'pending' || s.sessionStatus === 'callback_received'
+			? { authorizationUrl: s.authorizationUrl }
+			: {}),
 		...(s.authenticationTokenId ? { authenticationTokenId: s.authenticationTokenId } : {}),
-		...(s.sessionStatus === 'failed' ? { errorCode: s.errorCode, errorDescription: s.errorDescription } : {}),
+		...(s.sessionStatus === 'failed'
+			? { errorCode: s.errorCode, errorDescription: s.errorDescription }
+			: {}),
 	};
 }

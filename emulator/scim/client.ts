@@ -1,4 +1,3 @@
- 
 import type { Auth, ScimPushConfig } from './config';
 
 /**
@@ -23,7 +22,8 @@ export interface ScimAnswer {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const retryable = (status: ScimRequestLog['status']) => typeof status !== 'number' || status >= 500 || status === 429;
+const retryable = (status: ScimRequestLog['status']) =>
+	typeof status !== 'number' || status >= 500 || status === 429;
 
 export class ScimClient {
 	private token?: { value: string; expiresAt: number };
@@ -45,7 +45,12 @@ export class ScimClient {
 			let status: ScimRequestLog['status'];
 			let answer: unknown;
 			try {
-				({ status, body: answer } = await this.once(method, path, body, await this.authorization()));
+				({ status, body: answer } = await this.once(
+					method,
+					path,
+					body,
+					await this.authorization(),
+				));
 			} catch (error) {
 				status = (error as Error).name === 'TimeoutError' ? 'timeout' : 'error';
 			}
@@ -65,7 +70,12 @@ export class ScimClient {
 		}
 	}
 
-	private async once(method: string, path: string, body: unknown, authorization: string): Promise<ScimAnswer> {
+	private async once(
+		method: string,
+		path: string,
+		body: unknown,
+		authorization: string,
+	): Promise<ScimAnswer> {
 		const response = await fetch(this.config.url + path, {
 			method,
 			headers: {
@@ -91,7 +101,10 @@ export class ScimClient {
 	/** RFC 6749 §4.4: grant_type=client_credentials, the client authenticated by Basic or in the form. */
 	private async fetchToken(auth: Extract<Auth, { mode: 'client_credentials' }>): Promise<string> {
 		const form = new URLSearchParams({ grant_type: 'client_credentials' });
-		const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' };
+		const headers: Record<string, string> = {
+			'content-type': 'application/x-www-form-urlencoded',
+			accept: 'application/json',
+		};
 		if (auth.clientAuth === 'basic') {
 			// RFC 6749 §2.3.1: both parts form-urlencoded before Base64.
 			const part = (s: string) => encodeURIComponent(s).replace(/%20/g, '+');
@@ -105,7 +118,12 @@ export class ScimClient {
 			let status: number | 'error';
 			let body: unknown;
 			try {
-				const response = await fetch(auth.tokenUrl, { method: 'POST', headers, body: form, signal: AbortSignal.timeout(this.config.timeoutMs) });
+				const response = await fetch(auth.tokenUrl, {
+					method: 'POST',
+					headers,
+					body: form,
+					signal: AbortSignal.timeout(this.config.timeoutMs),
+				});
 				status = response.status;
 				body = parse(await response.text());
 			} catch {
@@ -117,10 +135,14 @@ export class ScimClient {
 				const lifetime = Number((body as { expires_in?: unknown }).expires_in);
 				// Renewed a minute early (or at half its life when it is shorter than two minutes).
 				const seconds = Number.isFinite(lifetime) && lifetime > 0 ? lifetime : 3600;
-				this.token = { value: token, expiresAt: Date.now() + 1000 * Math.max(seconds / 2, seconds - 60) };
+				this.token = {
+					value: token,
+					expiresAt: Date.now() + 1000 * Math.max(seconds / 2, seconds - 60),
+				};
 				return token;
 			}
-			if (!retryable(status) || attempt > this.config.maxRetries) throw new Error(`The token endpoint answered ${status}`);
+			if (!retryable(status) || attempt > this.config.maxRetries)
+				throw new Error(`The token endpoint answered ${status}`);
 			await sleep(this.config.retryDelayMs);
 		}
 	}

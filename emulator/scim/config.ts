@@ -130,29 +130,41 @@ export type ScimPushInput = Partial<Omit<ScimPushConfig, 'auth'>> & {
 
 const DEFAULTS = { timeoutMs: 10_000, maxRetries: 5, retryDelayMs: 1000, concurrency: 4 };
 
-const bad = (field: string, message: string) => new ApiError(400, `InvalidParameter.${field}`, message);
+const bad = (field: string, message: string) =>
+	new ApiError(400, `InvalidParameter.${field}`, message);
 
 function auth(input: ScimPushInput['auth'] = {}): Auth {
 	const given = input as Record<string, unknown>;
 	const mode = given.mode ?? 'bearer';
 	const text = (name: string) => {
-		if (typeof given[name] !== 'string' || given[name] === '') throw bad(`Auth.${name}`, `The ${mode} mode needs auth.${name}.`);
+		if (typeof given[name] !== 'string' || given[name] === '')
+			throw bad(`Auth.${name}`, `The ${mode} mode needs auth.${name}.`);
 		return given[name] as string;
 	};
 	if (mode === 'bearer') return { mode, token: text('token') };
-	if (mode !== 'client_credentials') throw bad('Auth.mode', 'auth.mode is bearer or client_credentials.');
+	if (mode !== 'client_credentials')
+		throw bad('Auth.mode', 'auth.mode is bearer or client_credentials.');
 	const tokenUrl = text('tokenUrl');
 	if (!URL.canParse(tokenUrl)) throw bad('Auth.tokenUrl', 'auth.tokenUrl must be a URL.');
 	const clientAuth = given.clientAuth ?? 'basic';
-	if (clientAuth !== 'basic' && clientAuth !== 'post') throw bad('Auth.clientAuth', 'auth.clientAuth is basic or post.');
-	return { mode, tokenUrl, clientId: text('clientId'), clientSecret: text('clientSecret'), clientAuth };
+	if (clientAuth !== 'basic' && clientAuth !== 'post')
+		throw bad('Auth.clientAuth', 'auth.clientAuth is basic or post.');
+	return {
+		mode,
+		tokenUrl,
+		clientId: text('clientId'),
+		clientSecret: text('clientSecret'),
+		clientAuth,
+	};
 }
 
 /** A whole configuration: the preset's switches (default idaas), then the input's; 400 on a bad value. */
 export function buildConfig(applicationId: string, input: ScimPushInput): ScimPushConfig {
-	if (typeof input.url !== 'string' || !URL.canParse(input.url)) throw bad('ScimBaseUrl', 'The SCIM push configuration needs a valid url.');
+	if (typeof input.url !== 'string' || !URL.canParse(input.url))
+		throw bad('ScimBaseUrl', 'The SCIM push configuration needs a valid url.');
 	const preset = input.preset ?? 'idaas';
-	if (preset !== 'custom' && !(preset in PRESETS)) throw bad('Preset', `preset is one of ${Object.keys(PRESETS).join(', ')} or custom.`);
+	if (preset !== 'custom' && !(preset in PRESETS))
+		throw bad('Preset', `preset is one of ${Object.keys(PRESETS).join(', ')} or custom.`);
 	const config: ScimPushConfig = {
 		...DEFAULTS,
 		...PRESETS[preset === 'custom' ? 'idaas' : preset],
@@ -164,22 +176,32 @@ export function buildConfig(applicationId: string, input: ScimPushInput): ScimPu
 	};
 	for (const [name, values] of Object.entries(SWITCH_VALUES)) {
 		const value = config[name as keyof Switches];
-		if (!(values as readonly unknown[]).includes(value)) throw bad(name, `${name} is one of ${values.join(', ')}, not ${JSON.stringify(value)}.`);
+		if (!(values as readonly unknown[]).includes(value))
+			throw bad(name, `${name} is one of ${values.join(', ')}, not ${JSON.stringify(value)}.`);
 	}
 	for (const name of ['timeoutMs', 'maxRetries', 'retryDelayMs', 'concurrency'] as const) {
 		const least = name === 'concurrency' ? 1 : 0;
-		if (!Number.isInteger(config[name]) || config[name] < least) throw bad(name, `${name} must be a whole number of at least ${least}.`);
+		if (!Number.isInteger(config[name]) || config[name] < least)
+			throw bad(name, `${name} must be a whole number of at least ${least}.`);
 	}
 	return config;
 }
 
 function stripUndefined<T extends object>(input: T): Partial<T> {
-	return Object.fromEntries(Object.entries(input).filter(([key, value]) => value !== undefined && key !== 'auth')) as Partial<T>;
+	return Object.fromEntries(
+		Object.entries(input).filter(([key, value]) => value !== undefined && key !== 'auth'),
+	) as Partial<T>;
 }
 
 /** The configuration as the control API shows it: secrets replaced by their length. */
 export function configView(config: ScimPushConfig): Record<string, unknown> {
 	const { auth: a, ...rest } = config;
 	const hidden = (s: string) => `[${s.length} characters]`;
-	return { ...rest, auth: a.mode === 'bearer' ? { mode: a.mode, token: hidden(a.token) } : { ...a, clientSecret: hidden(a.clientSecret) } };
+	return {
+		...rest,
+		auth:
+			a.mode === 'bearer'
+				? { mode: a.mode, token: hidden(a.token) }
+				: { ...a, clientSecret: hidden(a.clientSecret) },
+	};
 }

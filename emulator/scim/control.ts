@@ -1,4 +1,3 @@
- 
 import type { IncomingMessage, ServerResponse } from 'http';
 
 import { dispatch } from '../controlDispatch';
@@ -22,16 +21,33 @@ type Body = Record<string, unknown>;
 type Handler = (hub: ScimHub, body: Body, appId: string) => unknown;
 
 const ROUTES: Array<[string, RegExp, Handler]> = [
-	['PUT', /^apps\/([^/]+)$/, (hub, body, id) => configView(hub.configure(id, body as ScimPushInput))],
+	[
+		'PUT',
+		/^apps\/([^/]+)$/,
+		(hub, body, id) => configView(hub.configure(id, body as ScimPushInput)),
+	],
 	['GET', /^apps\/([^/]+)$/, (hub, _b, id) => configView(hub.config(id))],
 	['DELETE', /^apps\/([^/]+)$/, (hub, _b, id) => (hub.remove(id), {})],
 	['POST', /^apps\/([^/]+)\/push$/, (hub, _b, id) => hub.fullPush(id)],
 	['GET', /^apps\/([^/]+)\/ids$/, (hub, _b, id) => hub.ids(id)],
 	['GET', /^log$/, (hub) => hub.log.toJSON()],
 	['DELETE', /^log$/, (hub) => (hub.log.reset(), {})],
-	['POST', /^settle$/, async (hub, body) => ({ settled: await hub.settled(Number(body.timeoutMs ?? 120_000)), ...hub.log.toJSON() })],
+	[
+		'POST',
+		/^settle$/,
+		async (hub, body) => ({
+			settled: await hub.settled(Number(body.timeoutMs ?? 120_000)),
+			...hub.log.toJSON(),
+		}),
+	],
 ];
 
-export async function handleScimControl(hub: ScimHub, req: IncomingMessage, res: ServerResponse, url: URL, requestId: string): Promise<void> {
+export async function handleScimControl(
+	hub: ScimHub,
+	req: IncomingMessage,
+	res: ServerResponse,
+	url: URL,
+	requestId: string,
+): Promise<void> {
 	await dispatch(ROUTES, hub, req, res, url, '/__emulator/scim/', requestId);
 }

@@ -1,11 +1,17 @@
- 
 import { ApiError } from '../errors';
 import { observeStore, type Change } from '../events/observe';
 import type { Store } from '../store';
 import { ScimClient } from './client';
 import { buildConfig, type ScimPushConfig, type ScimPushInput } from './config';
 import { ScimLog } from './log';
-import { pushGroup, pushUser, removeUser, setMembership, type GroupSnapshot, type Target } from './push';
+import {
+	pushGroup,
+	pushUser,
+	removeUser,
+	setMembership,
+	type GroupSnapshot,
+	type Target,
+} from './push';
 import { scimUser } from './resources';
 
 /**
@@ -28,7 +34,11 @@ export class ScimHub {
 	private idle: Array<() => void> = [];
 
 	constructor(private readonly store: Store) {
-		observeStore(store, (change) => this.onChange(change), () => this.quietDepth === 0 && this.targets.size > 0);
+		observeStore(
+			store,
+			(change) => this.onChange(change),
+			() => this.quietDepth === 0 && this.targets.size > 0,
+		);
 	}
 
 	/** Runs `fn` (seed loading) without pushing. */
@@ -42,19 +52,30 @@ export class ScimHub {
 	}
 
 	configure(applicationId: string, input: ScimPushInput): ScimPushConfig {
-		if (!this.store.applications.has(applicationId)) throw new ApiError(404, 'application_not_found', `Application id not found: ${applicationId}`);
+		if (!this.store.applications.has(applicationId))
+			throw new ApiError(
+				404,
+				'application_not_found',
+				`Application id not found: ${applicationId}`,
+			);
 		const config = buildConfig(applicationId, input);
 		const previous = this.targets.get(applicationId);
 		const target: Target = {
 			config,
-			client: new ScimClient(config, (entry) => this.log.record(applicationId, entry), () => this.closed || this.targets.get(applicationId) !== target),
+			client: new ScimClient(
+				config,
+				(entry) => this.log.record(applicationId, entry),
+				() => this.closed || this.targets.get(applicationId) !== target,
+			),
 			// The ID map outlives a new configuration of the same target, as IDaaS keeps its synchronization records.
 			users: previous && previous.config.url === config.url ? previous.users : new Map(),
 			groups: previous && previous.config.url === config.url ? previous.groups : new Map(),
 			tails: new Map(),
 			inFlight: 0,
 			waiting: [],
-			groupInScope: (groupId) => this.store.applications.get(applicationId)?.provisioningScope.groupIds.includes(groupId) ?? false,
+			groupInScope: (groupId) =>
+				this.store.applications.get(applicationId)?.provisioningScope.groupIds.includes(groupId) ??
+				false,
 			failure: (what, detail) => this.log.failure({ applicationId, what, detail }),
 		};
 		this.targets.set(applicationId, target);
@@ -87,13 +108,16 @@ export class ScimHub {
 	reset(pushes: ScimPushSeed[] = []): void {
 		this.targets.clear();
 		this.log.reset();
-		for (const push of pushes) this.configure(push.applicationId ?? this.store.application.applicationId, push);
+		for (const push of pushes)
+			this.configure(push.applicationId ?? this.store.application.applicationId, push);
 	}
 
 	/** The console's one-click push: every user in the synchronization scope, then every group in it with its members. */
 	fullPush(applicationId: string): { users: number; groups: number } {
 		const target = this.target(applicationId);
-		const roots = new Set(this.store.applications.get(applicationId)!.provisioningScope.organizationalUnitIds);
+		const roots = new Set(
+			this.store.applications.get(applicationId)!.provisioningScope.organizationalUnitIds,
+		);
 		let users = 0;
 		for (const user of this.store.users.values()) {
 			if (!this.store.isWithin(user.primaryOrganizationalUnitId, roots)) continue;
@@ -106,8 +130,15 @@ export class ScimHub {
 			for (const group of this.store.groups.values()) {
 				if (!target.groupInScope(group.groupId)) continue;
 				groups++;
-				const snapshot: GroupSnapshot = { displayName: group.groupName, memberIds: [...group.members] };
-				this.enqueue(target, [`group:${group.groupId}`, ...snapshot.memberIds.map((id) => `user:${id}`)], () => pushGroup(target, group.groupId, snapshot));
+				const snapshot: GroupSnapshot = {
+					displayName: group.groupName,
+					memberIds: [...group.members],
+				};
+				this.enqueue(
+					target,
+					[`group:${group.groupId}`, ...snapshot.memberIds.map((id) => `user:${id}`)],
+					() => pushGroup(target, group.groupId, snapshot),
+				);
 			}
 		}
 		return { users, groups };
@@ -131,7 +162,12 @@ export class ScimHub {
 
 	private target(applicationId: string): Target {
 		const target = this.targets.get(applicationId);
-		if (!target) throw new ApiError(404, 'ScimPushNotConfigured', `Application ${applicationId} has no SCIM push configuration.`);
+		if (!target)
+			throw new ApiError(
+				404,
+				'ScimPushNotConfigured',
+				`Application ${applicationId} has no SCIM push configuration.`,
+			);
 		return target;
 	}
 
@@ -139,7 +175,8 @@ export class ScimHub {
 		const kind = change.code.slice(change.code.indexOf(':ud:') + 4);
 		for (const target of this.targets.values()) {
 			if (kind.startsWith('user:')) this.onUserChange(target, kind, change);
-			else if (kind.startsWith('group:') && target.config.groups) this.onGroupChange(target, kind, change);
+			else if (kind.startsWith('group:') && target.config.groups)
+				this.onGroupChange(target, kind, change);
 		}
 	}
 
@@ -148,7 +185,12 @@ export class ScimHub {
 		if (kind === 'user:update_password') return; // passwords are not pushed
 		if (!this.inScope(target.config.applicationId, change.ouIds ?? [])) return;
 		// After every queued change of the groups it may be in: a soft delete also removes its memberships.
-		if (kind === 'user:delete') return this.enqueue(target, [`user:${userId}`, ...[...target.groups.keys()].map((g) => `group:${g}`)], () => removeUser(target, userId));
+		if (kind === 'user:delete')
+			return this.enqueue(
+				target,
+				[`user:${userId}`, ...[...target.groups.keys()].map((g) => `group:${g}`)],
+				() => removeUser(target, userId),
+			);
 		const snapshot = scimUser(this.store.user(userId));
 		this.enqueue(target, [`user:${userId}`], () => pushUser(target, userId, snapshot));
 	}
@@ -156,18 +198,25 @@ export class ScimHub {
 	private onGroupChange(target: Target, kind: string, change: Change): void {
 		const groupId = change.bizId;
 		const key = `group:${groupId}`;
-		if (kind === 'group:delete') return this.enqueue(target, [key], () => pushGroup(target, groupId, undefined));
+		if (kind === 'group:delete')
+			return this.enqueue(target, [key], () => pushGroup(target, groupId, undefined));
 		const group = this.store.group(groupId);
 		const snapshot: GroupSnapshot = { displayName: group.groupName, memberIds: [...group.members] };
 		if (kind === 'group:add_user' || kind === 'group:remove_user') {
 			const userId = String(change.bizData['v1.1'].userId);
-			this.enqueue(target, [key, `user:${userId}`], () => setMembership(target, groupId, userId, kind === 'group:add_user', snapshot));
+			this.enqueue(target, [key, `user:${userId}`], () =>
+				setMembership(target, groupId, userId, kind === 'group:add_user', snapshot),
+			);
 		} else this.enqueue(target, [key], () => pushGroup(target, groupId, snapshot));
 	}
 
 	private inScope(applicationId: string, ouIds: string[]): boolean {
-		const roots = new Set(this.store.applications.get(applicationId)?.provisioningScope.organizationalUnitIds ?? []);
-		return ouIds.some((id) => id && (roots.has(id) || (this.store.ous.has(id) && this.store.isWithin(id, roots))));
+		const roots = new Set(
+			this.store.applications.get(applicationId)?.provisioningScope.organizationalUnitIds ?? [],
+		);
+		return ouIds.some(
+			(id) => id && (roots.has(id) || (this.store.ous.has(id) && this.store.isWithin(id, roots))),
+		);
 	}
 
 	/** Runs `work` after every earlier task sharing one of its keys, within the target's concurrency. */
@@ -178,7 +227,8 @@ export class ScimHub {
 			.then(() => this.slot(target))
 			.then(async () => {
 				try {
-					if (!this.closed && this.targets.get(target.config.applicationId) === target) await work();
+					if (!this.closed && this.targets.get(target.config.applicationId) === target)
+						await work();
 				} catch (error) {
 					target.failure(keys.join(' '), (error as Error).message);
 				} finally {

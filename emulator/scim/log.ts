@@ -39,9 +39,20 @@ export class ScimLog {
 		return {
 			requests: this.count,
 			byStatus: { ...this.byStatus },
-			byMethod: this.requests.reduce<Record<string, number>>((n, r) => ((n[r.method] = (n[r.method] ?? 0) + 1), n), {}),
+			byMethod: this.requests.reduce<Record<string, number>>(
+				(n, r) => ((n[r.method] = (n[r.method] ?? 0) + 1), n),
+				{},
+			),
 			failures: this.failures,
-			recentRequests: this.requests.slice(-recent).map(({ applicationId, method, path, status, attempt }) => ({ applicationId, method, path, status, attempt })),
+			recentRequests: this.requests
+				.slice(-recent)
+				.map(({ applicationId, method, path, status, attempt }) => ({
+					applicationId,
+					method,
+					path,
+					status,
+					attempt,
+				})),
 		};
 	}
 }

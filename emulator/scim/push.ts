@@ -50,12 +50,22 @@ export interface GroupSnapshot {
 }
 
 const ok = (status: number) => status >= 200 && status < 300;
-const idOf = (body: unknown) => (typeof (body as { id?: unknown })?.id === 'string' ? (body as { id: string }).id : undefined);
-const brief = (body: unknown) => (typeof body === 'string' ? body : JSON.stringify(body ?? null)).slice(0, 300);
+const idOf = (body: unknown) =>
+	typeof (body as { id?: unknown })?.id === 'string' ? (body as { id: string }).id : undefined;
+const brief = (body: unknown) =>
+	(typeof body === 'string' ? body : JSON.stringify(body ?? null)).slice(0, 300);
 
 /** The target's ID of the one resource whose `attribute` equals `value` (RFC 7644 §3.4.2.2). */
-async function find(target: Target, resource: 'Users' | 'Groups', attribute: string, value: string): Promise<string | undefined> {
-	const answer = await target.client.send('GET', `/${resource}?filter=${encodeURIComponent(eqFilter(attribute, value))}`);
+async function find(
+	target: Target,
+	resource: 'Users' | 'Groups',
+	attribute: string,
+	value: string,
+): Promise<string | undefined> {
+	const answer = await target.client.send(
+		'GET',
+		`/${resource}?filter=${encodeURIComponent(eqFilter(attribute, value))}`,
+	);
 	if (!ok(answer.status)) return undefined;
 	const first = (answer.body as { Resources?: unknown[] } | undefined)?.Resources?.[0];
 	return idOf(first);
@@ -65,7 +75,9 @@ async function find(target: Target, resource: 'Users' | 'Groups', attribute: str
 export async function pushUser(target: Target, userId: string, user: ScimUser): Promise<void> {
 	const known = target.users.get(userId);
 	if (known) return updateUser(target, userId, user, known);
-	let id = target.config.lookup ? await find(target, 'Users', 'userName', user.userName) : undefined;
+	let id = target.config.lookup
+		? await find(target, 'Users', 'userName', user.userName)
+		: undefined;
 	if (!id) {
 		const answer = await target.client.send('POST', '/Users', user);
 		if (ok(answer.status) && idOf(answer.body)) {
@@ -74,19 +86,33 @@ export async function pushUser(target: Target, userId: string, user: ScimUser): 
 		}
 		// RFC 7644 §3.3: 409 uniqueness, the account exists already (an earlier push): adopt it.
 		if (answer.status === 409) id = await find(target, 'Users', 'userName', user.userName);
-		if (!id) return target.failure(`create user ${userId}`, `${answer.status} ${brief(answer.body)}`);
+		if (!id)
+			return target.failure(`create user ${userId}`, `${answer.status} ${brief(answer.body)}`);
 	}
 	const adopted = { id };
 	target.users.set(userId, adopted);
 	return updateUser(target, userId, user, adopted);
 }
 
-async function updateUser(target: Target, userId: string, user: ScimUser, known: KnownUser): Promise<void> {
+async function updateUser(
+	target: Target,
+	userId: string,
+	user: ScimUser,
+	known: KnownUser,
+): Promise<void> {
 	const { config, client } = target;
 	const before = known.sent;
-	const onlyActive = before !== undefined && before.active !== user.active && userReplaceOps(user, { ...before, active: user.active }, config).length === 0;
+	const onlyActive =
+		before !== undefined &&
+		before.active !== user.active &&
+		userReplaceOps(user, { ...before, active: user.active }, config).length === 0;
 	let answer;
-	if (onlyActive && config.deactivate === 'patch') answer = await client.send('PATCH', `/Users/${known.id}`, patchBody(activeOps(user.active, config)));
+	if (onlyActive && config.deactivate === 'patch')
+		answer = await client.send(
+			'PATCH',
+			`/Users/${known.id}`,
+			patchBody(activeOps(user.active, config)),
+		);
 	else if (config.update === 'put') answer = await client.send('PUT', `/Users/${known.id}`, user);
 	else {
 		const operations = userReplaceOps(user, before, config);
@@ -116,12 +142,24 @@ export async function removeUser(target: Target, userId: string): Promise<void> 
 		const answer =
 			inactive && target.config.update === 'put' && target.config.deactivate === 'update'
 				? await target.client.send('PUT', `/Users/${known.id}`, inactive)
-				: await target.client.send('PATCH', `/Users/${known.id}`, patchBody(activeOps(false, target.config)));
-		if (!ok(answer.status)) return target.failure(`deactivate deleted user ${userId}`, `${answer.status} ${brief(answer.body)}`);
+				: await target.client.send(
+						'PATCH',
+						`/Users/${known.id}`,
+						patchBody(activeOps(false, target.config)),
+					);
+		if (!ok(answer.status))
+			return target.failure(
+				`deactivate deleted user ${userId}`,
+				`${answer.status} ${brief(answer.body)}`,
+			);
 		known.sent = inactive;
 		// IDaaS drops a deleted user's group memberships; the account stays, so its memberships go by request.
 		for (const [groupId, group] of target.groups) {
-			if (group.members.has(userId)) await setMembership(target, groupId, userId, false, { displayName: group.displayName ?? '', memberIds: [] });
+			if (group.members.has(userId))
+				await setMembership(target, groupId, userId, false, {
+					displayName: group.displayName ?? '',
+					memberIds: [],
+				});
 		}
 		return;
 	}
@@ -132,7 +170,11 @@ export async function removeUser(target: Target, userId: string): Promise<void> 
 }
 
 /** Creates, renames or brings the group's members up to date; `undefined` deletes it. */
-export async function pushGroup(target: Target, groupId: string, group: GroupSnapshot | undefined): Promise<void> {
+export async function pushGroup(
+	target: Target,
+	groupId: string,
+	group: GroupSnapshot | undefined,
+): Promise<void> {
 	const { config, client } = target;
 	let known = target.groups.get(groupId);
 	if (!group) {
@@ -145,15 +187,31 @@ export async function pushGroup(target: Target, groupId: string, group: GroupSna
 	if (!known && !target.groupInScope(groupId)) return;
 	const members = group.memberIds.filter((userId) => target.users.has(userId));
 	if (!known) {
-		let id = config.lookup ? await find(target, 'Groups', 'displayName', group.displayName) : undefined;
+		let id = config.lookup
+			? await find(target, 'Groups', 'displayName', group.displayName)
+			: undefined;
 		if (!id) {
-			const answer = await client.send('POST', '/Groups', scimGroup(groupId, group.displayName, members.map((u) => target.users.get(u)!.id)));
+			const answer = await client.send(
+				'POST',
+				'/Groups',
+				scimGroup(
+					groupId,
+					group.displayName,
+					members.map((u) => target.users.get(u)!.id),
+				),
+			);
 			if (ok(answer.status) && idOf(answer.body)) {
-				target.groups.set(groupId, { id: idOf(answer.body)!, displayName: group.displayName, members: new Set(members) });
+				target.groups.set(groupId, {
+					id: idOf(answer.body)!,
+					displayName: group.displayName,
+					members: new Set(members),
+				});
 				return;
 			}
-			if (answer.status === 409) id = await find(target, 'Groups', 'displayName', group.displayName);
-			if (!id) return target.failure(`create group ${groupId}`, `${answer.status} ${brief(answer.body)}`);
+			if (answer.status === 409)
+				id = await find(target, 'Groups', 'displayName', group.displayName);
+			if (!id)
+				return target.failure(`create group ${groupId}`, `${answer.status} ${brief(answer.body)}`);
 		}
 		known = { id, members: new Set() };
 		target.groups.set(groupId, known);
@@ -161,40 +219,70 @@ export async function pushGroup(target: Target, groupId: string, group: GroupSna
 	const wanted = new Set(members);
 	const added = members.filter((u) => !known.members.has(u));
 	const removed = [...known.members].filter((u) => !wanted.has(u));
-	if (config.update === 'put' || config.groupMembers === 'put') return putGroup(target, groupId, known, group.displayName, members);
+	if (config.update === 'put' || config.groupMembers === 'put')
+		return putGroup(target, groupId, known, group.displayName, members);
 	const operations: PatchOperation[] = [
 		...(known.displayName !== group.displayName ? renameOps(group.displayName, config) : []),
-		...addMemberOps(added.map((u) => target.users.get(u)!.id), config),
-		...removeMemberOps(removed.map((u) => target.users.get(u)?.id).filter((id): id is string => !!id), config),
+		...addMemberOps(
+			added.map((u) => target.users.get(u)!.id),
+			config,
+		),
+		...removeMemberOps(
+			removed.map((u) => target.users.get(u)?.id).filter((id): id is string => !!id),
+			config,
+		),
 	];
 	if (operations.length === 0) return;
 	const answer = await client.send('PATCH', `/Groups/${known.id}`, patchBody(operations));
-	if (!ok(answer.status)) return target.failure(`update group ${groupId}`, `${answer.status} ${brief(answer.body)}`);
+	if (!ok(answer.status))
+		return target.failure(`update group ${groupId}`, `${answer.status} ${brief(answer.body)}`);
 	known.displayName = group.displayName;
 	known.members = wanted;
 }
 
 /** One member added or removed: a PATCH of `members`, or a PUT of the whole group (the groupMembers switch). */
-export async function setMembership(target: Target, groupId: string, userId: string, add: boolean, group: GroupSnapshot): Promise<void> {
+export async function setMembership(
+	target: Target,
+	groupId: string,
+	userId: string,
+	add: boolean,
+	group: GroupSnapshot,
+): Promise<void> {
 	const known = target.groups.get(groupId);
 	if (!known) return pushGroup(target, groupId, group);
 	const member = target.users.get(userId);
 	if (!member || known.members.has(userId) === add) return;
 	const { config, client } = target;
 	const members = add ? [...known.members, userId] : [...known.members].filter((u) => u !== userId);
-	if (config.groupMembers === 'put') return putGroup(target, groupId, known, known.displayName ?? group.displayName, members);
+	if (config.groupMembers === 'put')
+		return putGroup(target, groupId, known, known.displayName ?? group.displayName, members);
 	const operations = add ? addMemberOps([member.id], config) : removeMemberOps([member.id], config);
 	const answer = await client.send('PATCH', `/Groups/${known.id}`, patchBody(operations));
-	if (!ok(answer.status)) return target.failure(`${add ? 'add' : 'remove'} member ${userId} of group ${groupId}`, `${answer.status} ${brief(answer.body)}`);
+	if (!ok(answer.status))
+		return target.failure(
+			`${add ? 'add' : 'remove'} member ${userId} of group ${groupId}`,
+			`${answer.status} ${brief(answer.body)}`,
+		);
 	if (add) known.members.add(userId);
 	else known.members.delete(userId);
 }
 
-async function putGroup(target: Target, groupId: string, known: KnownGroup, displayName: string, members: string[]): Promise<void> {
+async function putGroup(
+	target: Target,
+	groupId: string,
+	known: KnownGroup,
+	displayName: string,
+	members: string[],
+): Promise<void> {
 	const mapped = members.filter((u) => target.users.has(u));
-	const body = scimGroup(groupId, displayName, mapped.map((u) => target.users.get(u)!.id));
+	const body = scimGroup(
+		groupId,
+		displayName,
+		mapped.map((u) => target.users.get(u)!.id),
+	);
 	const answer = await target.client.send('PUT', `/Groups/${known.id}`, body);
-	if (!ok(answer.status)) return target.failure(`replace group ${groupId}`, `${answer.status} ${brief(answer.body)}`);
+	if (!ok(answer.status))
+		return target.failure(`replace group ${groupId}`, `${answer.status} ${brief(answer.body)}`);
 	known.displayName = displayName;
 	known.members = new Set(mapped);
 }

@@ -35,11 +35,15 @@ export class AlibabaIdaasEventTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Alibaba Cloud IDaaS Event Trigger',
 		name: 'alibabaIdaasEventTrigger',
-		icon: { light: 'file:../AlibabaIdaas/alibabaIdaas.svg', dark: 'file:../AlibabaIdaas/alibabaIdaas.dark.svg' },
+		icon: {
+			light: 'file:../AlibabaIdaas/alibabaIdaas.svg',
+			dark: 'file:../AlibabaIdaas/alibabaIdaas.dark.svg',
+		},
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{($parameter["events"] || []).join(", ")}}',
-		description: 'Starts the workflow when IDaaS pushes a user, organizational unit or group change (event callback)',
+		description:
+			'Starts the workflow when IDaaS pushes a user, organizational unit or group change (event callback)',
 		defaults: { name: 'Alibaba Cloud IDaaS Event Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
@@ -67,12 +71,20 @@ export class AlibabaIdaasEventTrigger implements INodeType {
 				type: 'multiOptions',
 				required: true,
 				options: [
-					{ name: 'All Changes', value: ALL, description: 'Every user, organizational unit and group change, including event types added to IDaaS later' },
+					{
+						name: 'All Changes',
+						value: ALL,
+						description:
+							'Every user, organizational unit and group change, including event types added to IDaaS later',
+					},
 					// Alphabetical after All Changes, as n8n's UI guidelines ask (https://docs.n8n.io/integrations/creating-nodes/plan/node-ui-design/#lists).
-					...CHANGE_EVENTS.map((t) => ({ name: t.name, value: t.key })).sort((a, b) => a.name.localeCompare(b.name)),
+					...CHANGE_EVENTS.map((t) => ({ name: t.name, value: t.key })).sort((a, b) =>
+						a.name.localeCompare(b.name),
+					),
 				],
 				default: [ALL],
-				description: 'Changes to start the workflow for; the others are acknowledged to IDaaS as skipped',
+				description:
+					'Changes to start the workflow for; the others are acknowledged to IDaaS as skipped',
 			},
 			{
 				displayName: 'Full Push',
@@ -80,7 +92,12 @@ export class AlibabaIdaasEventTrigger implements INodeType {
 				type: 'options',
 				options: [
 					{ name: 'Acknowledge and Skip', value: 'skip' },
-					{ name: 'Emit Each Record', value: 'emit', description: 'One item per user and organizational unit (events user.push and organizationalUnit.push)' },
+					{
+						name: 'Emit Each Record',
+						value: 'emit',
+						description:
+							'One item per user and organizational unit (events user.push and organizationalUnit.push)',
+					},
 				],
 				default: 'emit',
 				description: 'What to do with the records of a one-click full push from the console',
@@ -90,14 +107,16 @@ export class AlibabaIdaasEventTrigger implements INodeType {
 				name: 'emitTestEvents',
 				type: 'boolean',
 				default: false,
-				description: 'Whether the console\'s connection test starts the workflow too. It is always answered as passed.',
+				description:
+					"Whether the console's connection test starts the workflow too. It is always answered as passed.",
 			},
 			{
 				displayName: 'Simplify',
 				name: 'simplify',
 				type: 'boolean',
 				default: true,
-				description: 'Whether to return a simplified version of the response instead of the raw data',
+				description:
+					'Whether to return a simplified version of the response instead of the raw data',
 			},
 			{
 				displayName: 'Options',
@@ -113,7 +132,7 @@ export class AlibabaIdaasEventTrigger implements INodeType {
 						default: '',
 						placeholder: 'http://n8n-main:5678/webhook/…/idaas-events',
 						description:
-							'Only for queue mode with several webhook processors: this trigger\'s Production URL on the main instance, as the processors reach it. Every processor asks it which events are new, so that no event starts twice. Leave empty for a single n8n.',
+							"Only for queue mode with several webhook processors: this trigger's Production URL on the main instance, as the processors reach it. Every processor asks it which events are new, so that no event starts twice. Leave empty for a single n8n.",
 					},
 					{
 						displayName: 'Clock Skew (Seconds)',
@@ -184,13 +203,28 @@ export class AlibabaIdaasEventTrigger implements INodeType {
 			});
 		} catch (error) {
 			// Whatever went wrong, IDaaS gets an answer it retries on (500) or a refusal, and nothing starts.
-			return refuse(this, error instanceof EventRejected ? error : new EventRejected('The event could not be processed', 500));
+			return refuse(
+				this,
+				error instanceof EventRejected
+					? error
+					: new EventRejected('The event could not be processed', 500),
+			);
 		}
 		const { data } = received;
 		if (isClaimRequest(body)) {
 			// Another processor asks which of this verified delivery's events are new: decided here, nothing starts here.
 			const ids = data.events.map((e) => e.eventId);
-			this.getResponseObject().status(200).json(answerClaim(scope, this.getWorkflowStaticData('node'), body, ids, options.rememberedEvents));
+			this.getResponseObject()
+				.status(200)
+				.json(
+					answerClaim(
+						scope,
+						this.getWorkflowStaticData('node'),
+						body,
+						ids,
+						options.rememberedEvents,
+					),
+				);
 			return { noWebhookResponse: true };
 		}
 		const wanted = wantedBy(
@@ -218,20 +252,29 @@ export class AlibabaIdaasEventTrigger implements INodeType {
 		// failed and not recorded; the others go ahead.
 		const built = new Map<RawEvent, IDataObject | Error>();
 		for (const event of chosen) built.set(event, buildItem(event, ctx));
-		const claimable = chosen.filter((event) => !(built.get(event) instanceof Error)).map((e) => e.eventId);
+		const claimable = chosen
+			.filter((event) => !(built.get(event) instanceof Error))
+			.map((e) => e.eventId);
 		let fresh: Set<string>;
 		try {
 			fresh = claimUrl
 				? await claimRemotely.call(this, claimUrl, String((body as IDataObject).event), claimable)
 				: claimNew(scope, this.getWorkflowStaticData('node'), claimable, options.rememberedEvents);
 		} catch (error) {
-			return refuse(this, error instanceof EventRejected ? error : new EventRejected('The event could not be processed', 500));
+			return refuse(
+				this,
+				error instanceof EventRejected
+					? error
+					: new EventRejected('The event could not be processed', 500),
+			);
 		}
 		const items: IDataObject[] = [];
 		for (const event of chosen) {
 			const item = built.get(event)!;
 			if (item instanceof Error) {
-				this.logger.warn(`Alibaba Cloud IDaaS Event Trigger: event ${event.eventId.slice(0, 64)} answered failed: ${item.message}`);
+				this.logger.warn(
+					`Alibaba Cloud IDaaS Event Trigger: event ${event.eventId.slice(0, 64)} answered failed: ${item.message}`,
+				);
 				answer.failedEvents.push(FAILED(event.eventId, item.message.slice(0, 200)));
 				continue;
 			}
@@ -260,7 +303,11 @@ function buildItem(event: RawEvent, ctx: ItemContext): IDataObject | Error {
 }
 
 /** Which event types the parameters select. */
-function wantedBy(events: string[], fullPush: boolean, testEvents: boolean): (type: EventType) => boolean {
+function wantedBy(
+	events: string[],
+	fullPush: boolean,
+	testEvents: boolean,
+): (type: EventType) => boolean {
 	const keys = new Set(events);
 	return (type) => {
 		if (type.kind === 'test') return testEvents;

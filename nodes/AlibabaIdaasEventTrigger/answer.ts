@@ -33,9 +33,21 @@ export function emptyAnswer(): Answer {
 	return { successEvents: [], skippedEvents: [], failedEvents: [], retriedEvents: [] };
 }
 
-export const SUCCESS = (eventId: string, eventMessage = 'SUCCESS'): Outcome => ({ eventId, eventCode: 'SUCCESS', eventMessage });
-export const SKIPPED = (eventId: string, eventMessage: string): Outcome => ({ eventId, eventCode: 'auto_skipped', eventMessage });
-export const FAILED = (eventId: string, eventMessage: string): Outcome => ({ eventId, eventCode: 'failed', eventMessage });
+export const SUCCESS = (eventId: string, eventMessage = 'SUCCESS'): Outcome => ({
+	eventId,
+	eventCode: 'SUCCESS',
+	eventMessage,
+});
+export const SKIPPED = (eventId: string, eventMessage: string): Outcome => ({
+	eventId,
+	eventCode: 'auto_skipped',
+	eventMessage,
+});
+export const FAILED = (eventId: string, eventMessage: string): Outcome => ({
+	eventId,
+	eventCode: 'failed',
+	eventMessage,
+});
 
 export function accept(ctx: IWebhookFunctions, answer: Answer): void {
 	ctx.getResponseObject().status(200).json(answer);
@@ -43,7 +55,10 @@ export function accept(ctx: IWebhookFunctions, answer: Answer): void {
 
 /** The bodies of refusals: the same few words whatever the check, so a caller learns nothing from them. */
 export const REFUSED = { error: 'bad_request', errorDescription: 'The event was refused' } as const;
-export const NOT_PROCESSED = { error: 'internal_error', errorDescription: 'The event could not be processed' } as const;
+export const NOT_PROCESSED = {
+	error: 'internal_error',
+	errorDescription: 'The event could not be processed',
+} as const;
 
 /**
  * A refused request: 401 for a token that does not verify, 400 for a malformed one, 500 for
@@ -54,10 +69,16 @@ export const NOT_PROCESSED = { error: 'internal_error', errorDescription: 'The e
  * The reason goes to n8n's log for the admin. Nothing starts.
  */
 export function refuse(ctx: IWebhookFunctions, rejected: EventRejected): IWebhookResponseData {
-	ctx.logger.warn(`Alibaba Cloud IDaaS Event Trigger: refused a request (${rejected.status}): ${rejected.message}`, {
-		node: ctx.getNode().name,
-		workflowId: ctx.getWorkflow().id,
-	});
-	ctx.getResponseObject().status(rejected.status).json(rejected.status === 500 ? NOT_PROCESSED : REFUSED);
+	ctx.logger.warn(
+		`Alibaba Cloud IDaaS Event Trigger: refused a request (${rejected.status}): ${rejected.message}`,
+		{
+			node: ctx.getNode().name,
+			workflowId: ctx.getWorkflow().id,
+		},
+	);
+	ctx
+		.getResponseObject()
+		.status(rejected.status)
+		.json(rejected.status === 500 ? NOT_PROCESSED : REFUSED);
 	return { noWebhookResponse: true };
 }

@@ -47,7 +47,10 @@ export function claimUrlOf(options: IDataObject): string | undefined {
 	if (!raw) return undefined;
 	const url = URL.canParse(raw) ? new URL(raw) : undefined;
 	if (!url || !['http:', 'https:'].includes(url.protocol) || url.username || url.password) {
-		throw new EventRejected(`The option Claim URL must be an http:// or https:// URL, not ${JSON.stringify(raw).slice(0, 60)}`, 500);
+		throw new EventRejected(
+			`The option Claim URL must be an http:// or https:// URL, not ${JSON.stringify(raw).slice(0, 60)}`,
+			500,
+		);
 	}
 	return url.toString();
 }
@@ -61,12 +64,20 @@ const answered = new Map<string, string[]>();
 const MAX_ANSWERS = 10_000;
 
 /** The deciding instance: the claimed IDs that belong to the verified token and were not seen before. */
-export function answerClaim(scope: string, staticData: IDataObject, request: ClaimRequest, tokenEventIds: readonly string[], limit: number): ClaimAnswer {
+export function answerClaim(
+	scope: string,
+	staticData: IDataObject,
+	request: ClaimRequest,
+	tokenEventIds: readonly string[],
+	limit: number,
+): ClaimAnswer {
 	const key = `${scope}:${createHash('sha256').update(request.event).digest('base64url')}`;
 	const earlier = answered.get(key);
 	if (earlier) return { fresh: earlier };
 	const inToken = new Set(tokenEventIds);
-	const asked = request.claim.filter((id): id is string => typeof id === 'string' && inToken.has(id));
+	const asked = request.claim.filter(
+		(id): id is string => typeof id === 'string' && inToken.has(id),
+	);
 	const fresh = [...claimNew(scope, staticData, asked, limit)];
 	answered.set(key, fresh);
 	if (answered.size > MAX_ANSWERS) answered.delete(answered.keys().next().value as string);
@@ -94,22 +105,41 @@ const ATTEMPT_TIMEOUT_MS = 30_000;
  * an answer of the wrong shape) refuses the delivery with 500, which IDaaS retries: nothing
  * starts that was not decided.
  */
-export async function claimRemotely(this: IWebhookFunctions, url: string, token: string, eventIds: readonly string[]): Promise<Set<string>> {
+export async function claimRemotely(
+	this: IWebhookFunctions,
+	url: string,
+	token: string,
+	eventIds: readonly string[],
+): Promise<Set<string>> {
 	if (eventIds.length === 0) return new Set();
 	let answer: unknown;
 	let failure: unknown;
 	for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
 		try {
-			answer = await this.helpers.httpRequest({ method: 'POST', url, body: { event: token, claim: eventIds }, json: true, timeout: ATTEMPT_TIMEOUT_MS });
+			answer = await this.helpers.httpRequest({
+				method: 'POST',
+				url,
+				body: { event: token, claim: eventIds },
+				json: true,
+				timeout: ATTEMPT_TIMEOUT_MS,
+			});
 			failure = undefined;
 			break;
 		} catch (error) {
 			failure = error;
 		}
 	}
-	if (failure !== undefined) throw new EventRejected(`The Claim URL did not answer: ${String((failure as Error)?.message ?? failure)}`.slice(0, 300), 500);
+	if (failure !== undefined)
+		throw new EventRejected(
+			`The Claim URL did not answer: ${String((failure as Error)?.message ?? failure)}`.slice(
+				0,
+				300,
+			),
+			500,
+		);
 	const fresh = (answer as Partial<ClaimAnswer> | undefined)?.fresh;
-	if (!Array.isArray(fresh)) throw new EventRejected('The Claim URL answered without a list of fresh event IDs', 500);
+	if (!Array.isArray(fresh))
+		throw new EventRejected('The Claim URL answered without a list of fresh event IDs', 500);
 	const asked = new Set(eventIds);
 	return new Set(fresh.filter((id): id is string => typeof id === 'string' && asked.has(id)));
 }

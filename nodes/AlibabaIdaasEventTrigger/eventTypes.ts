@@ -22,16 +22,27 @@ export interface EventType {
 	mayCarryPassword?: boolean;
 }
 
-function type(code: string, name: string, kind: EventKind = 'incremental', extra: Partial<EventType> = {}): EventType {
-	const [area, action] = code.replace(/^common:/, 'test:').replace(/^ud:/, '').split(':');
-	const object: ObjectType = area === 'organizational_unit' ? 'organizationalUnit' : (area as ObjectType);
+function type(
+	code: string,
+	name: string,
+	kind: EventKind = 'incremental',
+	extra: Partial<EventType> = {},
+): EventType {
+	const [area, action] = code
+		.replace(/^common:/, 'test:')
+		.replace(/^ud:/, '')
+		.split(':');
+	const object: ObjectType =
+		area === 'organizational_unit' ? 'organizationalUnit' : (area as ObjectType);
 	return { code: EVENT_PREFIX + code, key: `${object}.${action}`, name, object, kind, ...extra };
 }
 
 export const EVENT_TYPES: readonly EventType[] = [
 	type('ud:user:create', 'User Created', 'incremental', { mayCarryPassword: true }),
 	type('ud:user:update_info', 'User Updated'),
-	type('ud:user:update_password', 'User Password Changed', 'incremental', { mayCarryPassword: true }),
+	type('ud:user:update_password', 'User Password Changed', 'incremental', {
+		mayCarryPassword: true,
+	}),
 	type('ud:user:disable', 'User Disabled'),
 	type('ud:user:enable', 'User Enabled'),
 	type('ud:user:lock', 'User Locked'),
@@ -73,6 +84,14 @@ export function describeCode(code: string): EventType {
 	const parts = rest.replace(/^ud:/, '').split(':');
 	const area = parts[0] === 'organizational_unit' ? 'organizationalUnit' : parts[0] || 'unknown';
 	const action = parts.slice(1).join('.') || 'unknown';
-	const object = (['user', 'organizationalUnit', 'group'].includes(area) ? area : 'other') as ObjectType;
-	return { code, key: `${area}.${action}`, name: `${area} ${action}`, object, kind: action === 'push' ? 'fullPush' : 'incremental' };
+	const object = (
+		['user', 'organizationalUnit', 'group'].includes(area) ? area : 'other'
+	) as ObjectType;
+	return {
+		code,
+		key: `${area}.${action}`,
+		name: `${area} ${action}`,
+		object,
+		kind: action === 'push' ? 'fullPush' : 'incremental',
+	};
 }

@@ -1,6 +1,11 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { shapedValue, simpleGroup, simpleOrganizationalUnit, simpleUser } from '../AlibabaIdaas/output/shapes';
+import {
+	shapedValue,
+	simpleGroup,
+	simpleOrganizationalUnit,
+	simpleUser,
+} from '../AlibabaIdaas/output/shapes';
 import { isoTime } from '../AlibabaIdaas/output/time';
 import type { EventType } from './eventTypes';
 import type { RawEvent } from './payload';
@@ -46,12 +51,15 @@ const blank = (value: unknown) => value === undefined || value === '';
 /** The record under the Developer API's names: a V1.0 name fills in where that name is absent or blank. */
 function developerApiNames(record: IDataObject, names: Record<string, string>): IDataObject {
 	const out = { ...record };
-	for (const [name, v1] of Object.entries(names)) if (blank(out[name]) && !blank(record[v1])) out[name] = record[v1];
+	for (const [name, v1] of Object.entries(names))
+		if (blank(out[name]) && !blank(record[v1])) out[name] = record[v1];
 	return out;
 }
 
 function compact(record: Record<string, unknown>): IDataObject {
-	return Object.fromEntries(Object.entries(record).filter(([, v]) => v !== undefined)) as IDataObject;
+	return Object.fromEntries(
+		Object.entries(record).filter(([, v]) => v !== undefined),
+	) as IDataObject;
 }
 
 /** Thrown for a record whose shape the simplified item cannot be read from; the event is answered failed. */
@@ -64,10 +72,16 @@ export class RecordShapeError extends Error {
 
 /** The user's organizational units must be a list of objects, or absent; anything else is not what IDaaS documents. */
 function checkOrganizationalUnits(record: IDataObject): void {
-	const name = record.userOrganizationalUnits !== undefined ? 'userOrganizationalUnits' : 'organizationalUnits';
+	const name =
+		record.userOrganizationalUnits !== undefined
+			? 'userOrganizationalUnits'
+			: 'organizationalUnits';
 	const ous = record[name];
 	if (ous === undefined || ous === null || ous === '') return;
-	if (!Array.isArray(ous) || !ous.every((ou) => ou !== null && typeof ou === 'object' && !Array.isArray(ou))) {
+	if (
+		!Array.isArray(ous) ||
+		!ous.every((ou) => ou !== null && typeof ou === 'object' && !Array.isArray(ou))
+	) {
 		throw new RecordShapeError(`The user record's ${name} is not a list of organizational units`);
 	}
 }
@@ -86,8 +100,13 @@ function simpleRecord(record: IDataObject, object: EventType['object']): IDataOb
 	// Group records (and those of objects IDaaS may add) are not documented: every field as sent,
 	// times as ISO, under the group shape's names where a V1.0 name stands for one.
 	const all: IDataObject = {};
-	for (const [field, value] of Object.entries(record)) all[field] = (V1_TIME_FIELDS.has(field) ? isoTime(value) : shapedValue(field, value)) as IDataObject[string];
-	return object === 'group' ? { ...all, ...simpleGroup(developerApiNames(record, V1_NAMES.group)) } : all;
+	for (const [field, value] of Object.entries(record))
+		all[field] = (
+			V1_TIME_FIELDS.has(field) ? isoTime(value) : shapedValue(field, value)
+		) as IDataObject[string];
+	return object === 'group'
+		? { ...all, ...simpleGroup(developerApiNames(record, V1_NAMES.group)) }
+		: all;
 }
 
 export function toItem(event: RawEvent, type: EventType, ctx: ItemContext): IDataObject {

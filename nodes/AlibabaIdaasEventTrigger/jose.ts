@@ -43,7 +43,8 @@ function jsonObject(bytes: Buffer, what: string): Record<string, unknown> {
 	const parsed = parseJson(bytes.toString('utf8'));
 	if (!parsed) throw new EventRejected(`The ${what} is not JSON`, 400);
 	const { value } = parsed;
-	if (!value || typeof value !== 'object' || Array.isArray(value)) throw new EventRejected(`The ${what} is not a JSON object`, 400);
+	if (!value || typeof value !== 'object' || Array.isArray(value))
+		throw new EventRejected(`The ${what} is not a JSON object`, 400);
 	return value as Record<string, unknown>;
 }
 
@@ -61,14 +62,20 @@ export interface Jws {
  * looked at, as are critical extensions this code does not implement (RFC 7515 §4.1.11).
  */
 export function parseJws(token: unknown): Jws {
-	if (typeof token !== 'string' || token.length === 0) throw new EventRejected('The body has no "event" token', 400);
+	if (typeof token !== 'string' || token.length === 0)
+		throw new EventRejected('The body has no "event" token', 400);
 	const parts = token.split('.');
 	if (parts.length !== 3) throw new EventRejected('The event token is not a compact JWS', 400);
 	const header = jsonObject(segment(parts[0], 'token header'), 'token header');
 	// The caller's alg goes to n8n's log: a few characters are enough to recognise it.
-	if (header.alg !== 'RS256') throw new EventRejected(`The token algorithm ${String(JSON.stringify(header.alg)).slice(0, 24)} is not RS256`);
-	if (header.crit !== undefined) throw new EventRejected('The token has critical header parameters');
-	if (typeof header.kid !== 'string' || !header.kid) throw new EventRejected('The token header has no key ID (kid)');
+	if (header.alg !== 'RS256')
+		throw new EventRejected(
+			`The token algorithm ${String(JSON.stringify(header.alg)).slice(0, 24)} is not RS256`,
+		);
+	if (header.crit !== undefined)
+		throw new EventRejected('The token has critical header parameters');
+	if (typeof header.kid !== 'string' || !header.kid)
+		throw new EventRejected('The token header has no key ID (kid)');
 	const claims = jsonObject(segment(parts[1], 'token payload'), 'token payload');
 	const signature = segment(parts[2], 'token signature');
 	return { header, claims, kid: header.kid, signingInput: `${parts[0]}.${parts[1]}`, signature };
@@ -109,19 +116,28 @@ export interface ClaimRules {
 /** The claim checks of Alibaba's SDK (iss, aud, iat and exp present, exp not past), plus iat not in the future and sub. */
 export function checkClaims(claims: Record<string, unknown>, rules: ClaimRules): void {
 	// A skew that is not a sane number would make the expiry checks pass whatever the token says.
-	if (!Number.isFinite(rules.skewSeconds) || rules.skewSeconds < 0 || rules.skewSeconds > 600 || !Number.isFinite(rules.nowSeconds)) {
+	if (
+		!Number.isFinite(rules.skewSeconds) ||
+		rules.skewSeconds < 0 ||
+		rules.skewSeconds > 600 ||
+		!Number.isFinite(rules.nowSeconds)
+	) {
 		throw new EventRejected('The clock skew is not a number from 0 to 600', 500);
 	}
 	if (claims.iss !== ISSUER) throw new EventRejected('The token issuer is not IDaaS events');
 	const aud = claims.aud;
 	const audiences = Array.isArray(aud) ? aud : [aud];
-	if (!audiences.includes(rules.applicationId)) throw new EventRejected('The token is for another application (aud)');
-	if (rules.instanceId && claims.sub !== rules.instanceId) throw new EventRejected('The token is from another IDaaS instance (sub)');
+	if (!audiences.includes(rules.applicationId))
+		throw new EventRejected('The token is for another application (aud)');
+	if (rules.instanceId && claims.sub !== rules.instanceId)
+		throw new EventRejected('The token is from another IDaaS instance (sub)');
 	const { iat, exp } = claims;
-	if (typeof iat !== 'number' || typeof exp !== 'number') throw new EventRejected('The token has no iat or exp');
+	if (typeof iat !== 'number' || typeof exp !== 'number')
+		throw new EventRejected('The token has no iat or exp');
 	if (rules.checkExpiry === false) return;
 	if (exp <= rules.nowSeconds - rules.skewSeconds) throw new EventRejected('The token has expired');
-	if (iat > rules.nowSeconds + rules.skewSeconds) throw new EventRejected('The token was issued in the future');
+	if (iat > rules.nowSeconds + rules.skewSeconds)
+		throw new EventRejected('The token was issued in the future');
 }
 
 /** A 64-hex-character console key as the 32 bytes it stands for; undefined when not set. */
@@ -129,7 +145,10 @@ export function encryptionKey(hex: unknown): Buffer | undefined {
 	if (typeof hex !== 'string' || hex.trim() === '') return undefined;
 	const clean = hex.trim();
 	if (!/^[0-9a-fA-F]{64}$/.test(clean)) {
-		throw new EventRejected('The credential\'s encryption key is not 64 hexadecimal characters', 500);
+		throw new EventRejected(
+			"The credential's encryption key is not 64 hexadecimal characters",
+			500,
+		);
 	}
 	return Buffer.from(clean, 'hex');
 }
@@ -142,13 +161,19 @@ export function decryptJwe(token: unknown, key: Buffer): string {
 	const [protectedHeader, encryptedKey, ivPart, cipherPart, tagPart] = parts;
 	const header = jsonObject(segment(protectedHeader, 'encryption header'), 'encryption header');
 	if (header.alg !== 'dir' || header.enc !== 'A256GCM') {
-		throw new EventRejected(`The encryption ${String(JSON.stringify([header.alg, header.enc])).slice(0, 40)} is not dir/A256GCM`, 400);
+		throw new EventRejected(
+			`The encryption ${String(JSON.stringify([header.alg, header.enc])).slice(0, 40)} is not dir/A256GCM`,
+			400,
+		);
 	}
-	if (header.zip !== undefined || header.crit !== undefined) throw new EventRejected('The encryption header asks for unsupported features', 400);
-	if (encryptedKey !== '') throw new EventRejected('A dir JWE must not carry an encrypted key', 400);
+	if (header.zip !== undefined || header.crit !== undefined)
+		throw new EventRejected('The encryption header asks for unsupported features', 400);
+	if (encryptedKey !== '')
+		throw new EventRejected('A dir JWE must not carry an encrypted key', 400);
 	const iv = segment(ivPart, 'encryption IV');
 	const tag = segment(tagPart, 'encryption tag');
-	if (iv.length !== 12 || tag.length !== 16) throw new EventRejected('The encryption IV or tag has the wrong length', 400);
+	if (iv.length !== 12 || tag.length !== 16)
+		throw new EventRejected('The encryption IV or tag has the wrong length', 400);
 	const decipher = createDecipheriv('aes-256-gcm', key, iv, { authTagLength: 16 });
 	decipher.setAAD(Buffer.from(protectedHeader, 'ascii'));
 	decipher.setAuthTag(tag);
@@ -160,6 +185,7 @@ export function decryptJwe(token: unknown, key: Buffer): string {
 		plaintext = undefined;
 	}
 	// Wrong key or changed bytes: GCM cannot tell which, and neither should the answer.
-	if (!plaintext) throw new EventRejected('The encrypted data could not be decrypted with the credential\'s key');
+	if (!plaintext)
+		throw new EventRejected("The encrypted data could not be decrypted with the credential's key");
 	return plaintext.toString('utf8');
 }

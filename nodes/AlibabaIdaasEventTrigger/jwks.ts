@@ -43,10 +43,12 @@ export function parseJwks(value: unknown): Map<string, KeyObject> {
 		doc = parsed.value;
 	}
 	const list = (doc as { keys?: unknown } | null)?.keys;
-	if (!Array.isArray(list)) throw new EventRejected('The public keys (JWKS) have no "keys" list', 500);
+	if (!Array.isArray(list))
+		throw new EventRejected('The public keys (JWKS) have no "keys" list', 500);
 	const keys = new Map<string, KeyObject>();
 	for (const jwk of list) {
-		if (!jwk || typeof jwk !== 'object' || typeof (jwk as { kid?: unknown }).kid !== 'string') continue;
+		if (!jwk || typeof jwk !== 'object' || typeof (jwk as { kid?: unknown }).kid !== 'string')
+			continue;
 		const key = rsaKey(jwk as Record<string, unknown>);
 		if (key) keys.set((jwk as { kid: string }).kid, key);
 	}
@@ -63,7 +65,9 @@ function remember(source: string, set: KeySet): KeySet {
 /** The key for `kid` from a pasted JWKS (parsed once per distinct text). */
 export function pastedKey(jwks: string, kid: string): KeyObject {
 	const source = `pasted:${createHash('sha256').update(jwks).digest('base64url')}`;
-	const set = cache.get(source) ?? remember(source, { keys: parseJwks(jwks), fetchedAt: Date.now(), retryAt: 0, failures: 0 });
+	const set =
+		cache.get(source) ??
+		remember(source, { keys: parseJwks(jwks), fetchedAt: Date.now(), retryAt: 0, failures: 0 });
 	const key = set.keys.get(kid);
 	if (!key) throw new EventRejected(`No public key with the token's key ID in the pasted JWKS`);
 	return key;
@@ -80,8 +84,14 @@ function retryDelay(failures: number): number {
  * and pushes the next attempt back, so requests cannot make more fetches while it is down
  * than while it is up.
  */
-export async function endpointKey(url: string, kid: string, fetchJwks: FetchJwks, now = Date.now()): Promise<KeyObject> {
-	const set = cache.get(url) ?? remember(url, { keys: new Map(), fetchedAt: 0, retryAt: 0, failures: 0 });
+export async function endpointKey(
+	url: string,
+	kid: string,
+	fetchJwks: FetchJwks,
+	now = Date.now(),
+): Promise<KeyObject> {
+	const set =
+		cache.get(url) ?? remember(url, { keys: new Map(), fetchedAt: 0, retryAt: 0, failures: 0 });
 	const known = set.keys.get(kid);
 	if (known && now - set.fetchedAt <= MAX_AGE_MS) return known;
 	if (set.pending) await set.pending;
@@ -103,7 +113,11 @@ export async function endpointKey(url: string, kid: string, fetchJwks: FetchJwks
 	}
 	const key = set.keys.get(kid);
 	if (key) return key;
-	if (set.failures > 0) throw new EventRejected('The public keys could not be fetched from the public key endpoint', 500);
+	if (set.failures > 0)
+		throw new EventRejected(
+			'The public keys could not be fetched from the public key endpoint',
+			500,
+		);
 	throw new EventRejected(`No public key with the token's key ID at the public key endpoint`);
 }
 

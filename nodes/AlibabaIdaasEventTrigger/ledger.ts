@@ -54,7 +54,12 @@ function stored(staticData: IDataObject): string[] {
  * Claims the event IDs not seen before, in one synchronous step (no request can interleave),
  * records them in memory and in `staticData`, and returns those that are new.
  */
-export function claimNew(scope: string, staticData: IDataObject, eventIds: readonly string[], limit = DEFAULT_LIMIT): Set<string> {
+export function claimNew(
+	scope: string,
+	staticData: IDataObject,
+	eventIds: readonly string[],
+	limit = DEFAULT_LIMIT,
+): Set<string> {
 	let ledger = ledgers.get(scope);
 	if (!ledger) {
 		ledger = new Ledger();

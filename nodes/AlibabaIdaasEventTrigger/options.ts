@@ -29,20 +29,54 @@ function numberOf(value: unknown): number {
 	return NaN;
 }
 
-function bounded(options: IDataObject, name: string, label: string, fallback: number, min: number, max: number, integer: boolean): number {
+function bounded(
+	options: IDataObject,
+	name: string,
+	label: string,
+	fallback: number,
+	min: number,
+	max: number,
+	integer: boolean,
+): number {
 	const raw = options[name] ?? fallback;
 	const value = numberOf(raw);
-	if (!Number.isFinite(value) || value < min || value > max || (integer && !Number.isInteger(value))) {
-		const what = integer ? `a whole number from ${min} to ${max}` : `a number from ${min} to ${max}`;
-		throw new EventRejected(`The option ${label} must be ${what}, not ${String(JSON.stringify(raw)).slice(0, 40)}`, 500);
+	if (
+		!Number.isFinite(value) ||
+		value < min ||
+		value > max ||
+		(integer && !Number.isInteger(value))
+	) {
+		const what = integer
+			? `a whole number from ${min} to ${max}`
+			: `a number from ${min} to ${max}`;
+		throw new EventRejected(
+			`The option ${label} must be ${what}, not ${String(JSON.stringify(raw)).slice(0, 40)}`,
+			500,
+		);
 	}
 	return value;
 }
 
 export function readOptions(options: IDataObject): TriggerOptions {
 	return {
-		skewSeconds: bounded(options, 'clockSkew', 'Clock Skew (Seconds)', 60, 0, MAX_CLOCK_SKEW, false),
-		rememberedEvents: bounded(options, 'rememberedEvents', 'Remembered Event IDs', DEFAULT_LIMIT, MIN_REMEMBERED, MAX_REMEMBERED, true),
+		skewSeconds: bounded(
+			options,
+			'clockSkew',
+			'Clock Skew (Seconds)',
+			60,
+			0,
+			MAX_CLOCK_SKEW,
+			false,
+		),
+		rememberedEvents: bounded(
+			options,
+			'rememberedEvents',
+			'Remembered Event IDs',
+			DEFAULT_LIMIT,
+			MIN_REMEMBERED,
+			MAX_REMEMBERED,
+			true,
+		),
 		requireEncryption: options.requireEncryption === true,
 		includePasswords: options.includePasswords === true,
 	};

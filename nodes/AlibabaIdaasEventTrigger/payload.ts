@@ -40,7 +40,8 @@ function text(value: unknown): string {
 
 export function businessData(raw: unknown): BusinessData {
 	const data = parsed(raw, 'event data');
-	if (!data || typeof data !== 'object' || Array.isArray(data)) throw new EventRejected('The token carries no event data', 400);
+	if (!data || typeof data !== 'object' || Array.isArray(data))
+		throw new EventRejected('The token carries no event data', 400);
 	const body = data as Record<string, unknown>;
 	const list = parsed(body.eventData, 'eventData list') ?? [];
 	if (!Array.isArray(list)) throw new EventRejected('eventData is not a list', 400);
@@ -48,7 +49,8 @@ export function businessData(raw: unknown): BusinessData {
 		const e = (entry ?? {}) as Record<string, unknown>;
 		const eventId = text(e.eventId);
 		const eventType = text(e.eventType);
-		if (!eventId || !eventType) throw new EventRejected(`Event ${index + 1} has no eventId or eventType`, 400);
+		if (!eventId || !eventType)
+			throw new EventRejected(`Event ${index + 1} has no eventId or eventType`, 400);
 		const event = { eventId, eventType, eventTime: Number(e.eventTime) || 0, bizId: text(e.bizId) };
 		let biz: unknown;
 		try {
@@ -56,7 +58,18 @@ export function businessData(raw: unknown): BusinessData {
 		} catch (error) {
 			return { ...event, bizData: {}, problem: (error as Error).message };
 		}
-		return { ...event, bizData: biz && typeof biz === 'object' && !Array.isArray(biz) ? (biz as Record<string, unknown>) : { value: biz } };
+		return {
+			...event,
+			bizData:
+				biz && typeof biz === 'object' && !Array.isArray(biz)
+					? (biz as Record<string, unknown>)
+					: { value: biz },
+		};
 	});
-	return { instanceId: text(body.instanceId), aliUid: text(body.aliUid), eventVersion: text(body.eventVersion), events };
+	return {
+		instanceId: text(body.instanceId),
+		aliUid: text(body.aliUid),
+		eventVersion: text(body.eventVersion),
+		events,
+	};
 }

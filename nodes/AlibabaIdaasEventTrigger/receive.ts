@@ -31,11 +31,13 @@ const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/;
 /** The endpoint as a URL: https, or http on loopback (the local emulator), without user info. */
 export function jwksEndpoint(raw: unknown): string {
 	const text = typeof raw === 'string' ? raw.trim() : '';
-	if (!URL.canParse(text)) throw new EventRejected('The credential\'s public key endpoint is not a URL', 500);
+	if (!URL.canParse(text))
+		throw new EventRejected("The credential's public key endpoint is not a URL", 500);
 	const url = new URL(text);
-	const allowed = url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK.test(url.hostname));
+	const allowed =
+		url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK.test(url.hostname));
 	if (!allowed || url.username || url.password) {
-		throw new EventRejected('The credential\'s public key endpoint must be an https:// URL', 500);
+		throw new EventRejected("The credential's public key endpoint must be an https:// URL", 500);
 	}
 	return url.toString();
 }
@@ -50,8 +52,11 @@ export async function receive(
 	const key =
 		credentials.keySource === 'pasted'
 			? pastedKey(String(credentials.jwks ?? ''), jws.kid)
-			: await endpointKey(jwksEndpoint(credentials.jwksUrl), jws.kid, async (url) =>
-					await this.helpers.httpRequest({ method: 'GET', url, json: true, timeout: 5000 }),
+			: await endpointKey(
+					jwksEndpoint(credentials.jwksUrl),
+					jws.kid,
+					async (url) =>
+						await this.helpers.httpRequest({ method: 'GET', url, json: true, timeout: 5000 }),
 				);
 	verifyJws(jws, key);
 	const applicationId = String(credentials.applicationId ?? '').trim();
@@ -67,10 +72,20 @@ export async function receive(
 	let raw: unknown = claims.plainData;
 	if (claims.dataEncrypted === true) {
 		const secret = encryptionKey(credentials.encryptionSecret);
-		if (!secret) throw new EventRejected('The event data is encrypted and the credential has no encryption key', 500);
+		if (!secret)
+			throw new EventRejected(
+				'The event data is encrypted and the credential has no encryption key',
+				500,
+			);
 		raw = decryptJwe(claims.cipherData, secret);
 	} else if (options.requireEncryption) {
-		throw new EventRejected('The event data is not encrypted, and this trigger requires encryption');
+		throw new EventRejected(
+			'The event data is not encrypted, and this trigger requires encryption',
+		);
 	}
-	return { applicationId, instanceId: instanceId || String(claims.sub ?? ''), data: businessData(raw) };
+	return {
+		applicationId,
+		instanceId: instanceId || String(claims.sub ?? ''),
+		data: businessData(raw),
+	};
 }

@@ -101,11 +101,15 @@ export class AlibabaIdaasScimTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Alibaba Cloud IDaaS SCIM Trigger',
 		name: 'alibabaIdaasScimTrigger',
-		icon: { light: 'file:../AlibabaIdaas/alibabaIdaas.svg', dark: 'file:../AlibabaIdaas/alibabaIdaas.dark.svg' },
+		icon: {
+			light: 'file:../AlibabaIdaas/alibabaIdaas.svg',
+			dark: 'file:../AlibabaIdaas/alibabaIdaas.dark.svg',
+		},
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{($parameter["events"] || []).join(", ")}}',
-		description: 'Starts the workflow when IDaaS (or any SCIM 2.0 client) provisions users and groups to n8n over SCIM',
+		description:
+			'Starts the workflow when IDaaS (or any SCIM 2.0 client) provisions users and groups to n8n over SCIM',
 		defaults: { name: 'Alibaba Cloud IDaaS SCIM Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
@@ -115,7 +119,7 @@ export class AlibabaIdaasScimTrigger implements INodeType {
 		properties: [
 			{
 				displayName:
-					'The URL above is the SCIM base URL. In the IDaaS console, open the application → Provisioning → SCIM, paste the Production URL as the SCIM base URL, and enter the credential\'s bearer token (or its client ID and secret, with the base URL followed by /token as the token endpoint). Activate the workflow first.',
+					"The URL above is the SCIM base URL. In the IDaaS console, open the application → Provisioning → SCIM, paste the Production URL as the SCIM base URL, and enter the credential's bearer token (or its client ID and secret, with the base URL followed by /token as the token endpoint). Activate the workflow first.",
 				name: 'setupNotice',
 				type: 'notice',
 				default: '',
@@ -130,27 +134,35 @@ export class AlibabaIdaasScimTrigger implements INodeType {
 					...EVENTS.map(({ name, value, description }) => ({ name, value, description })),
 				],
 				default: [ALL],
-				description: 'Changes to start the workflow for; the others are still applied and answered, without an execution',
+				description:
+					'Changes to start the workflow for; the others are still applied and answered, without an execution',
 			},
 			{
 				displayName: 'Respond',
 				name: 'respond',
 				type: 'options',
 				options: [
-					{ name: 'Immediately', value: 'onReceived', description: 'The trigger answers the SCIM client at once; the workflow runs after' },
+					{
+						name: 'Immediately',
+						value: 'onReceived',
+						description: 'The trigger answers the SCIM client at once; the workflow runs after',
+					},
 					{
 						name: "Using 'Respond to Webhook' Node",
 						value: 'responseNode',
-						description: 'A Respond to Webhook node answers changes (it must be version 1: later versions accept only n8n\'s own webhook triggers)',
+						description:
+							"A Respond to Webhook node answers changes (it must be version 1: later versions accept only n8n's own webhook triggers)",
 					},
 					{
 						name: 'When Last Node Finishes',
 						value: 'lastNode',
-						description: 'Changes are answered with the last node\'s first item once the workflow finished; a failed workflow answers 500, so the client sees the failure',
+						description:
+							"Changes are answered with the last node's first item once the workflow finished; a failed workflow answers 500, so the client sees the failure",
 					},
 				],
 				default: 'onReceived',
-				description: 'Who answers requests that change users or groups. Look-ups and errors are always answered by the trigger at once.',
+				description:
+					'Who answers requests that change users or groups. Look-ups and errors are always answered by the trigger at once.',
 			},
 			{
 				displayName: 'Options',
@@ -174,9 +186,14 @@ export class AlibabaIdaasScimTrigger implements INodeType {
 
 	methods = {
 		credentialTest: {
-			async scimCredentialTest(this: ICredentialTestFunctions, credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {
+			async scimCredentialTest(
+				this: ICredentialTestFunctions,
+				credential: ICredentialsDecrypted,
+			): Promise<INodeCredentialTestResult> {
 				const problem = credentialProblem(readCredential(credential.data ?? {}));
-				return problem ? { status: 'Error', message: problem } : { status: 'OK', message: 'The credential can authenticate SCIM requests' };
+				return problem
+					? { status: 'Error', message: problem }
+					: { status: 'OK', message: 'The credential can authenticate SCIM requests' };
 			},
 		},
 	};
@@ -192,18 +209,35 @@ export class AlibabaIdaasScimTrigger implements INodeType {
 		try {
 			const credential = readCredential(await this.getCredentials('alibabaIdaasScimApi'));
 			if (name === 'token') {
-				const answer = tokenAnswer(credential, headers.authorization, await readForm(request), nowSeconds);
+				const answer = tokenAnswer(
+					credential,
+					headers.authorization,
+					await readForm(request),
+					nowSeconds,
+				);
 				send(this.getResponseObject(), answer.status, answer.body, { 'Cache-Control': 'no-store' });
 				return { noWebhookResponse: true };
 			}
 			// Discovery documents describe the service and hold no data; RFC 7644 §4 lets them be public.
-			const discovery = ['default', 'serviceProviderConfig', 'schemas', 'schema', 'resourceTypes', 'resourceType'].includes(name);
+			const discovery = [
+				'default',
+				'serviceProviderConfig',
+				'schemas',
+				'schema',
+				'resourceTypes',
+				'resourceType',
+			].includes(name);
 			if (!discovery && !authorized(credential, headers.authorization, nowSeconds)) {
-				this.logger.warn('Alibaba Cloud IDaaS SCIM Trigger: refused a request without a valid bearer token (401)', {
-					node: this.getNode().name,
-					workflowId: this.getWorkflow().id,
+				this.logger.warn(
+					'Alibaba Cloud IDaaS SCIM Trigger: refused a request without a valid bearer token (401)',
+					{
+						node: this.getNode().name,
+						workflowId: this.getWorkflow().id,
+					},
+				);
+				sendScim(this.getResponseObject(), 401, unauthorized().body(), {
+					'WWW-Authenticate': 'Bearer realm="SCIM"',
 				});
-				sendScim(this.getResponseObject(), 401, unauthorized().body(), { 'WWW-Authenticate': 'Bearer realm="SCIM"' });
 				return { noWebhookResponse: true };
 			}
 			const id = (this.getParamsData() as IDataObject).id as string | undefined;
@@ -214,11 +248,19 @@ export class AlibabaIdaasScimTrigger implements INodeType {
 					return { noWebhookResponse: true };
 				case 'schemas':
 				case 'schema':
-					sendScim(this.getResponseObject(), 200, schemas(baseUrl, name === 'schema' ? id : undefined));
+					sendScim(
+						this.getResponseObject(),
+						200,
+						schemas(baseUrl, name === 'schema' ? id : undefined),
+					);
 					return { noWebhookResponse: true };
 				case 'resourceTypes':
 				case 'resourceType':
-					sendScim(this.getResponseObject(), 200, resourceTypes(baseUrl, name === 'resourceType' ? id : undefined));
+					sendScim(
+						this.getResponseObject(),
+						200,
+						resourceTypes(baseUrl, name === 'resourceType' ? id : undefined),
+					);
 					return { noWebhookResponse: true };
 			}
 			const target = COLLECTION[name];
@@ -231,7 +273,11 @@ export class AlibabaIdaasScimTrigger implements INodeType {
 			const mode = this.getMode() === 'manual' ? 'test' : 'production';
 			const staticData = this.getWorkflowStaticData('global');
 			const key = stateKey(this.getNode().id);
-			const directory = directoryFor(`${this.getWorkflow().id ?? ''}:${this.getNode().id}:${mode}`, staticData, key);
+			const directory = directoryFor(
+				`${this.getWorkflow().id ?? ''}:${this.getNode().id}:${mode}`,
+				staticData,
+				key,
+			);
 			const handled = handle(directory, {
 				method,
 				collection: target.collection,
@@ -245,25 +291,41 @@ export class AlibabaIdaasScimTrigger implements INodeType {
 			if (method !== 'GET') changed(directory);
 			const events = new Set(this.getNodeParameter('events', [ALL]) as string[]);
 			const options = this.getNodeParameter('options', {}) as IDataObject;
-			const context = { method, receivedAt: now.toISOString(), includePasswords: options.includePasswords === true };
+			const context = {
+				method,
+				receivedAt: now.toISOString(),
+				includePasswords: options.includePasswords === true,
+			};
 			const items = handled.changes
 				.filter((change) => events.has(ALL) || events.has(change.event))
 				.map((change) => toItem(change, directory, context));
 			const respond = this.getNodeParameter('respond', 'onReceived') as string;
 			// The workflow answers: n8n writes the response of the Respond to Webhook node or the last node.
-			if (items.length > 0 && respond !== 'onReceived') return { workflowData: [this.helpers.returnJsonArray(items)] };
+			if (items.length > 0 && respond !== 'onReceived')
+				return { workflowData: [this.helpers.returnJsonArray(items)] };
 			save(staticData, key, directory);
 			const { answer } = handled;
-			sendScim(this.getResponseObject(), answer.status, answer.body, answer.location ? { Location: answer.location } : {});
+			sendScim(
+				this.getResponseObject(),
+				answer.status,
+				answer.body,
+				answer.location ? { Location: answer.location } : {},
+			);
 			if (items.length === 0) return { noWebhookResponse: true };
 			return { noWebhookResponse: true, workflowData: [this.helpers.returnJsonArray(items)] };
 		} catch (error) {
-			const scimError = error instanceof ScimError ? error : new ScimError(500, 'The request could not be processed');
+			const scimError =
+				error instanceof ScimError
+					? error
+					: new ScimError(500, 'The request could not be processed');
 			if (!(error instanceof ScimError)) {
-				this.logger.error(`Alibaba Cloud IDaaS SCIM Trigger: ${method} ${name} failed: ${error instanceof Error ? error.message : String(error)}`, {
-					node: this.getNode().name,
-					workflowId: this.getWorkflow().id,
-				});
+				this.logger.error(
+					`Alibaba Cloud IDaaS SCIM Trigger: ${method} ${name} failed: ${error instanceof Error ? error.message : String(error)}`,
+					{
+						node: this.getNode().name,
+						workflowId: this.getWorkflow().id,
+					},
+				);
 			}
 			sendScim(this.getResponseObject(), scimError.status, scimError.body());
 			return { noWebhookResponse: true };

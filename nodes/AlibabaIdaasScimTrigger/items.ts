@@ -21,14 +21,34 @@ export interface EventOption {
 export const EVENTS: EventOption[] = [
 	{ name: 'Group Created', value: 'group.created', description: 'A group was created' },
 	{ name: 'Group Deleted', value: 'group.deleted', description: 'A group was deleted' },
-	{ name: 'Group Members Added', value: 'group.membersAdded', description: 'Users were added to a group (also when a group is created with members)' },
-	{ name: 'Group Members Removed', value: 'group.membersRemoved', description: 'Users were removed from a group' },
+	{
+		name: 'Group Members Added',
+		value: 'group.membersAdded',
+		description: 'Users were added to a group (also when a group is created with members)',
+	},
+	{
+		name: 'Group Members Removed',
+		value: 'group.membersRemoved',
+		description: 'Users were removed from a group',
+	},
 	{ name: 'Group Renamed', value: 'group.renamed', description: "A group's display name changed" },
 	{ name: 'User Created', value: 'user.created', description: 'A user was created' },
-	{ name: 'User Deactivated', value: 'user.deactivated', description: 'A user was set inactive (active: false), by PUT or PATCH' },
+	{
+		name: 'User Deactivated',
+		value: 'user.deactivated',
+		description: 'A user was set inactive (active: false), by PUT or PATCH',
+	},
 	{ name: 'User Deleted', value: 'user.deleted', description: 'A user was deleted' },
-	{ name: 'User Reactivated', value: 'user.reactivated', description: 'An inactive user was set active again' },
-	{ name: 'User Updated', value: 'user.updated', description: 'Attributes of a user other than active changed' },
+	{
+		name: 'User Reactivated',
+		value: 'user.reactivated',
+		description: 'An inactive user was set active again',
+	},
+	{
+		name: 'User Updated',
+		value: 'user.updated',
+		description: 'Attributes of a user other than active changed',
+	},
 ];
 
 export interface ItemContext {
@@ -41,11 +61,17 @@ export interface ItemContext {
 function primaryOf(list: unknown, preferType: string): IDataObject | undefined {
 	if (!Array.isArray(list)) return undefined;
 	const entries = list.filter(isObject);
-	return entries.find((e) => e.primary === true) ?? entries.find((e) => String(e.type ?? '').toLowerCase() === preferType) ?? entries[0];
+	return (
+		entries.find((e) => e.primary === true) ??
+		entries.find((e) => String(e.type ?? '').toLowerCase() === preferType) ??
+		entries[0]
+	);
 }
 
 function compact(record: Record<string, unknown>): IDataObject {
-	return Object.fromEntries(Object.entries(record).filter(([, v]) => v !== undefined && v !== null && v !== '')) as IDataObject;
+	return Object.fromEntries(
+		Object.entries(record).filter(([, v]) => v !== undefined && v !== null && v !== ''),
+	) as IDataObject;
 }
 
 /**
@@ -81,29 +107,44 @@ export function normalizedUser(user: IDataObject): IDataObject {
 function memberRefs(ids: string[], directory: Directory): IDataObject[] {
 	return ids.map((id) => {
 		const user = directory.users.get(id);
-		return compact({ userId: id, username: user ? getAttr(user, 'userName') : undefined, displayName: user ? getAttr(user, 'displayName') : undefined });
+		return compact({
+			userId: id,
+			username: user ? getAttr(user, 'userName') : undefined,
+			displayName: user ? getAttr(user, 'displayName') : undefined,
+		});
 	});
 }
 
 /** The group in the IDaaS node's simplified shape (simpleGroup in output/shapes.ts: groupId, groupName, groupExternalId), with its member IDs. */
 export function normalizedGroup(group: IDataObject): IDataObject {
-	const shared = simpleGroup(compact({ groupId: group.id, groupName: getAttr(group, 'displayName'), groupExternalId: getAttr(group, 'externalId') }));
+	const shared = simpleGroup(
+		compact({
+			groupId: group.id,
+			groupName: getAttr(group, 'displayName'),
+			groupExternalId: getAttr(group, 'externalId'),
+		}),
+	);
 	return { ...shared, memberIds: memberIds(group) };
 }
 
 export function toItem(change: Change, directory: Directory, ctx: ItemContext): IDataObject {
-	const item: IDataObject = { event: change.event, objectType: change.kind === 'User' ? 'user' : 'group' };
+	const item: IDataObject = {
+		event: change.event,
+		objectType: change.kind === 'User' ? 'user' : 'group',
+	};
 	if (change.kind === 'User') {
 		item.user = normalizedUser(change.resource);
 		if (change.changed) item.changedAttributes = change.changed;
-		if (change.previous && change.event === 'user.updated') item.previous = normalizedUser(change.previous);
+		if (change.previous && change.event === 'user.updated')
+			item.previous = normalizedUser(change.previous);
 		if (change.password !== undefined) {
 			if (ctx.includePasswords) item.password = change.password;
 			else item.passwordWithheld = true;
 		}
 	} else {
 		item.group = normalizedGroup(change.resource);
-		if (change.event === 'group.renamed' && change.previous) item.previousGroupName = getAttr(change.previous, 'displayName') as string;
+		if (change.event === 'group.renamed' && change.previous)
+			item.previousGroupName = getAttr(change.previous, 'displayName') as string;
 		if (change.members) item.members = memberRefs(change.members, directory);
 	}
 	// A copy: the workflow's nodes may change their items in place, and the directory must not change with them.

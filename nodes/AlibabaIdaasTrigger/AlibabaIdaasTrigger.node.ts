@@ -49,12 +49,20 @@ import { ALL_EVENTS } from './users/diff';
 /** The events, in the order n8n's lint wants (by name). */
 const EVENT_OPTIONS = [
 	{ name: 'Organizational Unit Created', value: 'ouCreated' },
-	{ name: 'Organizational Unit Deleted', value: 'ouDeleted', description: 'Confirmed with a lookup before it is reported' },
+	{
+		name: 'Organizational Unit Deleted',
+		value: 'ouDeleted',
+		description: 'Confirmed with a lookup before it is reported',
+	},
 	{ name: 'Organizational Unit Moved', value: 'ouMoved', description: 'Its parent changed' },
 	{ name: 'Organizational Unit Renamed', value: 'ouRenamed' },
 	{ name: 'User Added to Group', value: 'memberAdded' },
 	{ name: 'User Created', value: 'created' },
-	{ name: 'User Deleted', value: 'deleted', description: 'Confirmed with a lookup before it is reported' },
+	{
+		name: 'User Deleted',
+		value: 'deleted',
+		description: 'Confirmed with a lookup before it is reported',
+	},
 	{ name: 'User Disabled', value: 'disabled' },
 	{ name: 'User Enabled', value: 'enabled' },
 	{ name: 'User Moved', value: 'moved', description: 'The primary organizational unit changed' },
@@ -77,14 +85,18 @@ export class AlibabaIdaasTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Alibaba Cloud IDaaS Trigger',
 		name: 'alibabaIdaasTrigger',
-		icon: { light: 'file:../AlibabaIdaas/alibabaIdaas.svg', dark: 'file:../AlibabaIdaas/alibabaIdaas.dark.svg' },
+		icon: {
+			light: 'file:../AlibabaIdaas/alibabaIdaas.svg',
+			dark: 'file:../AlibabaIdaas/alibabaIdaas.dark.svg',
+		},
 		group: ['trigger'],
 		version: 1,
 		subtitle: `={{ ($parameter["events"] || []).map((event) => (${JSON.stringify(EVENT_NAMES)})[event] || event).join(", ") }}`,
 		// n8n's nodes panel shows one entry for a node and its trigger, with the trigger's description
 		// (editor-ui generateMergedNodesAndActions: `app.description = trigger.description`), so this
 		// text describes both: the actions first, then the trigger.
-		description: 'Manage users, organizational units and groups in Alibaba Cloud IDaaS (EIAM), and start workflows when users, group memberships or organizational units change',
+		description:
+			'Manage users, organizational units and groups in Alibaba Cloud IDaaS (EIAM), and start workflows when users, group memberships or organizational units change',
 		defaults: { name: 'Alibaba Cloud IDaaS Trigger' },
 		polling: true,
 		inputs: [],
@@ -109,7 +121,8 @@ export class AlibabaIdaasTrigger implements INodeType {
 			{
 				displayName: 'Users',
 				name: 'scope',
-				description: 'Narrows user and organizational unit events; membership events are not narrowed',
+				description:
+					'Narrows user and organizational unit events; membership events are not narrowed',
 				type: 'options',
 				noDataExpression: true,
 				options: [
@@ -143,7 +156,10 @@ export class AlibabaIdaasTrigger implements INodeType {
 						validation: [
 							{
 								type: 'regex',
-								properties: { regex: '^ou_[A-Za-z0-9_-]+$', errorMessage: 'An organizational unit ID starts with ou_' },
+								properties: {
+									regex: '^ou_[A-Za-z0-9_-]+$',
+									errorMessage: 'An organizational unit ID starts with ou_',
+								},
 							},
 						],
 					},
@@ -162,7 +178,8 @@ export class AlibabaIdaasTrigger implements INodeType {
 				name: 'simplify',
 				type: 'boolean',
 				default: true,
-				description: 'Whether to return a simplified version of the response instead of the raw data',
+				description:
+					'Whether to return a simplified version of the response instead of the raw data',
 			},
 		],
 	};
@@ -181,23 +198,29 @@ export class AlibabaIdaasTrigger implements INodeType {
 		const simplify = this.getNodeParameter('simplify', true) as boolean;
 		let watched: { ou: string; includeSubUnits: boolean } | undefined;
 		if (this.getNodeParameter('scope', 'all') === 'organizationalUnit') {
-			const ou = organizationalUnitId(this.getNodeParameter('organizationalUnit', '', { extractValue: true }));
+			const ou = organizationalUnitId(
+				this.getNodeParameter('organizationalUnit', '', { extractValue: true }),
+			);
 			if (!/^ou_[A-Za-z0-9_-]+$/.test(ou)) {
 				throw new NodeOperationError(this.getNode(), 'The organizational unit ID is not valid', {
-					description: 'Pick an organizational unit from the list, or give its ID (it starts with ou_).',
+					description:
+						'Pick an organizational unit from the list, or give its ID (it starts with ou_).',
 				});
 			}
 			watched = { ou, includeSubUnits: this.getNodeParameter('includeSubUnits', true) as boolean };
 		}
 		const client = await IdaasClient.create(this);
 
-		if (this.getMode() === 'manual') return await sample(this, client, [...events][0], simplify, watched?.ou);
+		if (this.getMode() === 'manual')
+			return await sample(this, client, [...events][0], simplify, watched?.ou);
 
 		const key = `${this.getWorkflow().id ?? ''}|${this.getNode().id}`;
 		return await onePollAtATime(
 			key,
 			() => {
-				this.logger.warn('Alibaba Cloud IDaaS Trigger: the previous poll is still running; this poll is skipped.');
+				this.logger.warn(
+					'Alibaba Cloud IDaaS Trigger: the previous poll is still running; this poll is skipped.',
+				);
 				return null;
 			},
 			async () => await runPoll(this, client, { events, simplify, watched }),
@@ -207,7 +230,10 @@ export class AlibabaIdaasTrigger implements INodeType {
 
 /** The OU ID from the locator's value, or from a plain string saved by an older or hand-written workflow. */
 function organizationalUnitId(raw: unknown): string {
-	const value = raw !== null && typeof raw === 'object' && !Array.isArray(raw) ? (raw as { value?: unknown }).value : raw;
+	const value =
+		raw !== null && typeof raw === 'object' && !Array.isArray(raw)
+			? (raw as { value?: unknown }).value
+			: raw;
 	return typeof value === 'string' ? value.trim() : '';
 }
 

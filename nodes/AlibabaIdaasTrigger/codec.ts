@@ -42,7 +42,10 @@ const lookupParams = new Map<string, ParamSpec | undefined>();
 function lookupParam(prefix: string): ParamSpec | undefined {
 	if (!lookupParams.has(prefix)) {
 		const [apiName, name] = LOOKUP_PARAM[prefix] ?? [];
-		lookupParams.set(prefix, apiName ? catalogOp(apiName).params.find((param) => param.name === name) : undefined);
+		lookupParams.set(
+			prefix,
+			apiName ? catalogOp(apiName).params.find((param) => param.name === name) : undefined,
+		);
 	}
 	return lookupParams.get(prefix);
 }
@@ -196,19 +199,22 @@ export function decodeId(coding: number, text: string, prefix: string): string {
 	} else if (coding === IdCoding.Packed || coding === IdCoding.PackedTail4) {
 		const tailChars = coding === IdCoding.PackedTail4 ? 4 : text.length % ENCODED_CHUNK;
 		const fullChunks = (text.length - tailChars) / ENCODED_CHUNK;
-		if (!Number.isInteger(fullChunks) || fullChunks < 0) throw new StateFormatError('bad packed ID length');
+		if (!Number.isInteger(fullChunks) || fullChunks < 0)
+			throw new StateFormatError('bad packed ID length');
 		// Joined, not added up: a stored ID is kept for the whole poll, and one string is smaller than a chain of pieces.
 		const parts = [prefix];
 		let i = 0;
 		for (let c = 0; c < fullChunks; c++, i += ENCODED_CHUNK) {
 			parts.push(decodeNumber(text, i, ENCODED_CHUNK).toString(36).padStart(BASE36_CHUNK, '0'));
 		}
-		if (tailChars > 0) parts.push(decodeNumber(text, i, tailChars).toString(36).padStart(tailChars, '0'));
+		if (tailChars > 0)
+			parts.push(decodeNumber(text, i, tailChars).toString(36).padStart(tailChars, '0'));
 		id = parts.join('');
 	} else {
 		throw new StateFormatError('bad ID coding');
 	}
 	const again = isValidId(id, prefix) ? encodeId(id, prefix) : undefined;
-	if (!again || again.coding !== coding || again.text !== text) throw new StateFormatError('bad ID');
+	if (!again || again.coding !== coding || again.text !== text)
+		throw new StateFormatError('bad ID');
 	return id;
 }

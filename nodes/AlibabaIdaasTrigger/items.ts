@@ -7,7 +7,11 @@ import type { UserEvent } from './users/diff';
 import type { Fingerprint } from './users/state';
 
 /** The OU and, with sub-units, every OU below it in the tree read by this poll. */
-export function scopeOus(root: string, includeSubUnits: boolean, parents: ReadonlyMap<string, string | undefined>): Set<string> {
+export function scopeOus(
+	root: string,
+	includeSubUnits: boolean,
+	parents: ReadonlyMap<string, string | undefined>,
+): Set<string> {
 	const result = new Set([root]);
 	if (!includeSubUnits) return result;
 	const children = new Map<string, string[]>();
@@ -33,7 +37,11 @@ export function scopeOus(root: string, includeSubUnits: boolean, parents: Readon
  * Whether an event concerns the watched OUs: a user whose primary OU is (deleted: was) in the
  * set; a move into or out of it.
  */
-export function inScope(event: UserEvent, ouOf: (userId: string) => string | undefined, ous?: ReadonlySet<string>): boolean {
+export function inScope(
+	event: UserEvent,
+	ouOf: (userId: string) => string | undefined,
+	ous?: ReadonlySet<string>,
+): boolean {
 	if (!ous) return true;
 	if (event.event === 'moved') return ous.has(event.from ?? '') || ous.has(event.to ?? '');
 	if (event.event === 'deleted') return ous.has(event.previous?.primaryOrganizationalUnitId ?? '');
@@ -41,7 +49,11 @@ export function inScope(event: UserEvent, ouOf: (userId: string) => string | und
 }
 
 /** An n8n item for one event. */
-export function toItem(event: UserEvent, current: Fingerprint | undefined, simplify: boolean): IDataObject {
+export function toItem(
+	event: UserEvent,
+	current: Fingerprint | undefined,
+	simplify: boolean,
+): IDataObject {
 	const item: IDataObject = { event: event.event, userId: event.userId };
 	if (event.user) {
 		const user: IDataObject = { ...(event.user as IDataObject) };
@@ -54,7 +66,9 @@ export function toItem(event: UserEvent, current: Fingerprint | undefined, simpl
 	}
 	if (event.changes) {
 		item.changedFields = event.changes.map((c) => c.field);
-		item.changes = event.changes.map((c) => (simplify ? { ...c, new: shapedValue(c.field, c.new) } : { ...c })) as unknown as IDataObject[];
+		item.changes = event.changes.map((c) =>
+			simplify ? { ...c, new: shapedValue(c.field, c.new) } : { ...c },
+		) as unknown as IDataObject[];
 		if (event.changes.some((c) => !c.oldKnown)) {
 			item.note =
 				'Old values are known only for status, the verified/password flags and the organizational unit; the trigger keeps a short hash of the other fields.';
@@ -69,7 +83,10 @@ export function toItem(event: UserEvent, current: Fingerprint | undefined, simpl
 }
 
 /** An item for a membership change; the group name when the group still exists. */
-export function toMembershipItem(change: MembershipChange, groupName: string | undefined): IDataObject {
+export function toMembershipItem(
+	change: MembershipChange,
+	groupName: string | undefined,
+): IDataObject {
 	const item: IDataObject = { event: change.event, groupId: change.groupId, userId: change.userId };
 	if (groupName !== undefined) item.groupName = groupName;
 	if (change.groupDeleted) {
@@ -83,21 +100,35 @@ export function toMembershipItem(change: MembershipChange, groupName: string | u
  * An item for an OU change; the OU's listing record (raw) or its simplified shape, with the ID,
  * name and parent this poll read (simplified).
  */
-export function toOuItem(change: OuChange, record: IDataObject | undefined, simplify: boolean): IDataObject {
+export function toOuItem(
+	change: OuChange,
+	record: IDataObject | undefined,
+	simplify: boolean,
+): IDataObject {
 	const item: IDataObject = { event: change.event, organizationalUnitId: change.id };
 	const now = change.current;
 	if (now) {
 		item.organizationalUnit =
 			simplify || !record
-				? { ...simpleOrganizationalUnit(record ?? {}), organizationalUnitId: now.id, organizationalUnitName: now.name, parentId: now.parentId }
+				? {
+						...simpleOrganizationalUnit(record ?? {}),
+						organizationalUnitId: now.id,
+						organizationalUnitName: now.name,
+						parentId: now.parentId,
+					}
 				: record;
 	}
 	const before = change.previous;
 	if (change.event === 'ouRenamed' && before) item.previousName = before.name;
 	if (change.event === 'ouMoved' && before) item.previousParentId = before.parentId;
 	if (change.event === 'ouDeleted' && before) {
-		item.organizationalUnit = { organizationalUnitId: before.id, organizationalUnitName: before.name, parentId: before.parentId };
-		item.note = 'The organizational unit no longer exists; this is what the trigger last knew about it.';
+		item.organizationalUnit = {
+			organizationalUnitId: before.id,
+			organizationalUnitName: before.name,
+			parentId: before.parentId,
+		};
+		item.note =
+			'The organizational unit no longer exists; this is what the trigger last knew about it.';
 	}
 	return item;
 }

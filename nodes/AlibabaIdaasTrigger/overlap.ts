@@ -9,7 +9,11 @@
 const running = new Set<string>();
 
 /** Runs `work` unless a poll under the same key runs; then returns `busy()` at once. */
-export async function onePollAtATime<T>(key: string, busy: () => T, work: () => Promise<T>): Promise<T> {
+export async function onePollAtATime<T>(
+	key: string,
+	busy: () => T,
+	work: () => Promise<T>,
+): Promise<T> {
 	if (running.has(key)) return busy();
 	running.add(key);
 	try {

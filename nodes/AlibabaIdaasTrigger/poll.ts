@@ -46,7 +46,9 @@ export interface PollSettings {
 /** Which stored state a poll read: its generation and checksum, or nothing. */
 function generationOf(data: unknown): string {
 	const state = data as Partial<StoredState> | undefined;
-	return state && typeof state === 'object' ? `${String(state.gen)}|${String(state.check)}` : 'none';
+	return state && typeof state === 'object'
+		? `${String(state.gen)}|${String(state.check)}`
+		: 'none';
 }
 
 export function pollBudget(ctx: IPollFunctions): Budget {
@@ -57,9 +59,13 @@ export function pollBudget(ctx: IPollFunctions): Budget {
 	return {
 		check: () => {
 			if (Date.now() > deadline) {
-				throw new NodeOperationError(ctx.getNode(), 'The poll ran out of its time budget; nothing was recorded', {
-					description: `Reading the directory took longer than n8n allows a poll (${Math.round(budgetMs / 1000)} s). The next poll starts over and reports everything since the last complete poll. Raise the poll budget or narrow the application's provisioning scope.`,
-				});
+				throw new NodeOperationError(
+					ctx.getNode(),
+					'The poll ran out of its time budget; nothing was recorded',
+					{
+						description: `Reading the directory took longer than n8n allows a poll (${Math.round(budgetMs / 1000)} s). The next poll starts over and reports everything since the last complete poll. Raise the poll budget or narrow the application's provisioning scope.`,
+					},
+				);
 			}
 		},
 	};
@@ -76,19 +82,28 @@ export function baselineItem(problem: string): IDataObject {
 	};
 }
 
-export async function runPoll(ctx: IPollFunctions, client: IdaasClient, settings: PollSettings): Promise<INodeExecutionData[][] | null> {
+export async function runPoll(
+	ctx: IPollFunctions,
+	client: IdaasClient,
+	settings: PollSettings,
+): Promise<INodeExecutionData[][] | null> {
 	const { events } = settings;
 	const wantsUsers = ALL_EVENTS.some((event) => events.has(event));
 	const wantsGroups = MEMBERSHIP_EVENTS.some((event) => events.has(event));
 	const wantsOus = OU_EVENTS.some((event) => events.has(event));
 
 	const { baseUrl, instanceId, applicationId } = client.connection;
-	const scope = hash32(`${baseUrl}|${instanceId}|${applicationId}|${ctx.getWorkflow().id ?? ''}|${ctx.getNode().id}`).toString(36);
+	const scope = hash32(
+		`${baseUrl}|${instanceId}|${applicationId}|${ctx.getWorkflow().id ?? ''}|${ctx.getNode().id}`,
+	).toString(36);
 	const staticData = ctx.getWorkflowStaticData('node');
 	const raw = staticData[STATE_KEY];
 	const generation = generationOf(raw);
 	const read = readState(raw, scope);
-	if (read.problem) ctx.logger.warn(`Alibaba Cloud IDaaS Trigger: ${read.problem}. Taking a fresh baseline; this poll reports nothing.`);
+	if (read.problem)
+		ctx.logger.warn(
+			`Alibaba Cloud IDaaS Trigger: ${read.problem}. Taking a fresh baseline; this poll reports nothing.`,
+		);
 	const before: Partial<DecodedState> = read.state ?? {};
 	// A state that was there but cannot be used loses the changes since the last poll: the
 	// workflow hears of it (and can alert) instead of only n8n's log.
@@ -96,9 +111,13 @@ export async function runPoll(ctx: IPollFunctions, client: IdaasClient, settings
 
 	const budget = pollBudget(ctx);
 	const counter: Counter = { invalidIds: 0 };
-	const tree: Tree | undefined = wantsUsers || wantsOus ? await readTree(client, budget, counter) : undefined;
+	const tree: Tree | undefined =
+		wantsUsers || wantsOus ? await readTree(client, budget, counter) : undefined;
 	const next: DecodedState = { gen: (before.gen ?? 0) + 1 };
-	const watchedOus = settings.watched && tree ? scopeOus(settings.watched.ou, settings.watched.includeSubUnits, tree.parents) : undefined;
+	const watchedOus =
+		settings.watched && tree
+			? scopeOus(settings.watched.ou, settings.watched.includeSubUnits, tree.parents)
+			: undefined;
 
 	if (wantsOus && tree) {
 		const previous = before.ous ?? new Map();
@@ -106,24 +125,45 @@ export async function runPoll(ctx: IPollFunctions, client: IdaasClient, settings
 		next.ous = new Map(nextOus(previous, ous.current, ous.deleted).map((ou) => [ou.id, ou]));
 		if (before.ous) {
 			const concerns = (change: OuChange) =>
-				!watchedOus || [change.id, change.current?.parentId, change.previous?.parentId].some((id) => id !== undefined && watchedOus.has(id));
+				!watchedOus ||
+				[change.id, change.current?.parentId, change.previous?.parentId].some(
+					(id) => id !== undefined && watchedOus.has(id),
+				);
 			for (const change of diffOus(previous, ous.current, ous.deleted)) {
-				if (events.has(change.event) && concerns(change)) items.push(toOuItem(change, tree.records.get(change.id), settings.simplify));
+				if (events.has(change.event) && concerns(change))
+					items.push(toOuItem(change, tree.records.get(change.id), settings.simplify));
 			}
 		}
 	}
 
 	if (wantsUsers && tree) {
 		const previous = before.users ?? new UserTable();
-		const { current, records, deleted } = await readUsers(client, tree, previous, budget, counter, before.users !== undefined);
+		const { current, records, deleted } = await readUsers(
+			client,
+			tree,
+			previous,
+			budget,
+			counter,
+			before.users !== undefined,
+		);
 		const changes = before.users ? diff(previous, current, records, deleted) : [];
 		records.clear();
 		// The state after this poll; a user's OU in it is the one its items name.
 		completeUsers(previous, current, deleted);
 		next.users = current;
 		for (const event of changes) {
-			if (!events.has(event.event) || !inScope(event, (userId) => current.get(userId)?.ou, watchedOus)) continue;
-			items.push(toItem(event, event.event === 'deleted' ? undefined : current.get(event.userId), settings.simplify));
+			if (
+				!events.has(event.event) ||
+				!inScope(event, (userId) => current.get(userId)?.ou, watchedOus)
+			)
+				continue;
+			items.push(
+				toItem(
+					event,
+					event.event === 'deleted' ? undefined : current.get(event.userId),
+					settings.simplify,
+				),
+			);
 		}
 	}
 
@@ -133,13 +173,16 @@ export async function runPoll(ctx: IPollFunctions, client: IdaasClient, settings
 		next.groups = nextGroups(previous, groups);
 		if (before.groups) {
 			for (const change of diffGroups(previous, groups)) {
-				if (events.has(change.event)) items.push(toMembershipItem(change, groups.names.get(change.groupId)));
+				if (events.has(change.event))
+					items.push(toMembershipItem(change, groups.names.get(change.groupId)));
 			}
 		}
 	}
 
 	if (counter.invalidIds > 0) {
-		ctx.logger.warn(`Alibaba Cloud IDaaS Trigger: skipped ${counter.invalidIds} records whose ID failed the ID check`);
+		ctx.logger.warn(
+			`Alibaba Cloud IDaaS Trigger: skipped ${counter.invalidIds} records whose ID failed the ID check`,
+		);
 	}
 
 	// Only now, with the whole poll done, may the state change; and only if it did.
@@ -155,4 +198,3 @@ export async function runPoll(ctx: IPollFunctions, client: IdaasClient, settings
 	}
 	return items.length > 0 ? [ctx.helpers.returnJsonArray(items)] : null;
 }
-

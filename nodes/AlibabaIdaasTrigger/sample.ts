@@ -28,39 +28,68 @@ export async function sample(
 	return [ctx.helpers.returnJsonArray([item])];
 }
 
-async function userSample(client: IdaasClient, event: TriggerEvent, simplify: boolean, ou: string | undefined) {
-	const body = await client.call(OPS.listUsers, { pageNumber: 1, pageSize: 1, ...(ou ? { organizationalUnitId: ou } : {}) });
+async function userSample(
+	client: IdaasClient,
+	event: TriggerEvent,
+	simplify: boolean,
+	ou: string | undefined,
+) {
+	const body = await client.call(OPS.listUsers, {
+		pageNumber: 1,
+		pageSize: 1,
+		...(ou ? { organizationalUnitId: ou } : {}),
+	});
 	const user = Array.isArray(body.data) ? (body.data[0] as IDataObject | undefined) : undefined;
 	if (!user) return undefined;
 	return toItem(
 		{
 			event,
 			userId: String(user.userId),
-			...(event === 'deleted' ? { previous: { status: user.status === 'disabled' ? 'disabled' : 'enabled' } } : { user }),
-			...(event === 'updated' ? { changes: [{ field: 'displayName', new: user.displayName, oldKnown: false }] } : {}),
+			...(event === 'deleted'
+				? { previous: { status: user.status === 'disabled' ? 'disabled' : 'enabled' } }
+				: { user }),
+			...(event === 'updated'
+				? { changes: [{ field: 'displayName', new: user.displayName, oldKnown: false }] }
+				: {}),
 			...(event === 'moved' ? { from: ou, to: ou } : {}),
 		},
-		ou ? { userId: String(user.userId), status: 'enabled', booleans: [], ou, stamp: 0, hashes: [] } : undefined,
+		ou
+			? { userId: String(user.userId), status: 'enabled', booleans: [], ou, stamp: 0, hashes: [] }
+			: undefined,
 		simplify,
 	);
 }
 
 async function membershipSample(client: IdaasClient, event: MembershipEvent) {
 	const groups = await client.call(OPS.listGroups, { maxResults: 1 });
-	const group = Array.isArray(groups.data) ? (groups.data[0] as IDataObject | undefined) : undefined;
+	const group = Array.isArray(groups.data)
+		? (groups.data[0] as IDataObject | undefined)
+		: undefined;
 	if (!group) return undefined;
 	const groupId = String(group.groupId);
 	const members = await client.call(OPS.listUsersForGroup, { groupId, maxResults: 1 });
-	const member = Array.isArray(members.data) ? (members.data[0] as IDataObject | undefined) : undefined;
+	const member = Array.isArray(members.data)
+		? (members.data[0] as IDataObject | undefined)
+		: undefined;
 	if (!member) return undefined;
-	return toMembershipItem({ event, groupId, userId: String(member.userId) }, typeof group.groupName === 'string' ? group.groupName : undefined);
+	return toMembershipItem(
+		{ event, groupId, userId: String(member.userId) },
+		typeof group.groupName === 'string' ? group.groupName : undefined,
+	);
 }
 
-async function ouSample(client: IdaasClient, event: OuEvent, simplify: boolean, watched: string | undefined) {
+async function ouSample(
+	client: IdaasClient,
+	event: OuEvent,
+	simplify: boolean,
+	watched: string | undefined,
+) {
 	let id = watched;
 	if (!id) {
 		const scope = await client.call(OPS.scope, {});
-		id = Array.isArray(scope.organizationalUnitIds) ? (scope.organizationalUnitIds[0] as string | undefined) : undefined;
+		id = Array.isArray(scope.organizationalUnitIds)
+			? (scope.organizationalUnitIds[0] as string | undefined)
+			: undefined;
 	}
 	if (!id) return undefined;
 	const record = await client.call(OPS.getOu, { organizationalUnitId: id });
@@ -70,5 +99,14 @@ async function ouSample(client: IdaasClient, event: OuEvent, simplify: boolean, 
 		name: typeof record.organizationalUnitName === 'string' ? record.organizationalUnitName : '',
 	};
 	const isDeleted = event === 'ouDeleted';
-	return toOuItem({ event, id, ...(isDeleted ? {} : { current: facts }), ...(event === 'ouCreated' ? {} : { previous: facts }) }, record, simplify);
+	return toOuItem(
+		{
+			event,
+			id,
+			...(isDeleted ? {} : { current: facts }),
+			...(event === 'ouCreated' ? {} : { previous: facts }),
+		},
+		record,
+		simplify,
+	);
 }

@@ -68,7 +68,10 @@ export function encodeState(scope: string, decoded: DecodedState): StoredState {
 export function sameContent(a: StoredState, b: StoredState): boolean {
 	const x = parts(a);
 	const y = parts(b);
-	return x.every((part, i) => i === 2 || (part.length === y[i].length && part.every((piece, j) => piece === y[i][j])));
+	return x.every(
+		(part, i) =>
+			i === 2 || (part.length === y[i].length && part.every((piece, j) => piece === y[i][j])),
+	);
 }
 
 function hasShape(value: unknown, shape: Record<string, 'string' | 'number'>): boolean {
@@ -77,11 +80,18 @@ function hasShape(value: unknown, shape: Record<string, 'string' | 'number'>): b
 	const keys = Object.keys(record);
 	return (
 		keys.length === Object.keys(shape).length &&
-		keys.every((key) => key in shape && typeof record[key] === shape[key] && (shape[key] !== 'number' || Number.isSafeInteger(record[key])))
+		keys.every(
+			(key) =>
+				key in shape &&
+				typeof record[key] === shape[key] &&
+				(shape[key] !== 'number' || Number.isSafeInteger(record[key])),
+		)
 	);
 }
 
-export type ReadResult = { state: DecodedState; stored: StoredState; problem?: undefined } | { state?: undefined; stored?: undefined; problem?: string };
+export type ReadResult =
+	| { state: DecodedState; stored: StoredState; problem?: undefined }
+	| { state?: undefined; stored?: undefined; problem?: string };
 
 /**
  * The stored state, if this version wrote it for this scope; else why not (undefined when
@@ -90,16 +100,26 @@ export type ReadResult = { state: DecodedState; stored: StoredState; problem?: u
 export function readState(data: unknown, scope: string): ReadResult {
 	if (data === undefined || data === null) return {};
 	try {
-		if (typeof data !== 'object' || Array.isArray(data)) throw new StateFormatError('not an object');
+		if (typeof data !== 'object' || Array.isArray(data))
+			throw new StateFormatError('not an object');
 		const stored = data as StoredState;
-		if (stored.v !== FORMAT_VERSION) throw new StateFormatError(`format ${String(stored.v)}, this version writes ${FORMAT_VERSION}`);
-		if (stored.scope !== scope) throw new StateFormatError('written for another credential, workflow or node');
+		if (stored.v !== FORMAT_VERSION)
+			throw new StateFormatError(
+				`format ${String(stored.v)}, this version writes ${FORMAT_VERSION}`,
+			);
+		if (stored.scope !== scope)
+			throw new StateFormatError('written for another credential, workflow or node');
 		const allowed = new Set(['v', 'scope', 'gen', 'check', ...SECTIONS]);
-		if (!Object.keys(stored).every((key) => allowed.has(key))) throw new StateFormatError('unknown fields');
-		if (!Number.isSafeInteger(stored.gen) || stored.gen < 1 || typeof stored.check !== 'string') throw new StateFormatError('bad envelope');
-		if (stored.users !== undefined && !hasShape(stored.users, USERS_SHAPE)) throw new StateFormatError('bad users section');
-		if (stored.groups !== undefined && !hasShape(stored.groups, GROUPS_SHAPE)) throw new StateFormatError('bad groups section');
-		if (checksum(parts(stored)) !== stored.check) throw new StateFormatError('checksum does not match');
+		if (!Object.keys(stored).every((key) => allowed.has(key)))
+			throw new StateFormatError('unknown fields');
+		if (!Number.isSafeInteger(stored.gen) || stored.gen < 1 || typeof stored.check !== 'string')
+			throw new StateFormatError('bad envelope');
+		if (stored.users !== undefined && !hasShape(stored.users, USERS_SHAPE))
+			throw new StateFormatError('bad users section');
+		if (stored.groups !== undefined && !hasShape(stored.groups, GROUPS_SHAPE))
+			throw new StateFormatError('bad groups section');
+		if (checksum(parts(stored)) !== stored.check)
+			throw new StateFormatError('checksum does not match');
 		const state: DecodedState = { gen: stored.gen };
 		if (stored.users) state.users = unpackUsers(stored.users);
 		if (stored.groups) state.groups = unpackGroups(stored.groups);
@@ -107,7 +127,12 @@ export function readState(data: unknown, scope: string): ReadResult {
 		// Exactly what this version writes: packing the decoded state again gives the same text.
 		// The users section's reader refuses anything else itself (users/state.ts), which spares
 		// packing a large directory twice per poll.
-		if (!sameContent(encodeState(scope, { ...state, users: undefined }), { ...stored, users: undefined })) {
+		if (
+			!sameContent(encodeState(scope, { ...state, users: undefined }), {
+				...stored,
+				users: undefined,
+			})
+		) {
 			throw new StateFormatError('not in the form this version writes');
 		}
 		return { state, stored };

@@ -79,16 +79,32 @@ export interface Tree {
  * every running task has ended, so nothing of a failed poll is still running when the next one
  * starts.
  */
-export async function forEachLimited<T>(items: readonly T[], work: (item: T) => Promise<void>): Promise<void> {
-	await mapWithConcurrency(items.length, WALK_CONCURRENCY, async (index) => await work(items[index]));
+export async function forEachLimited<T>(
+	items: readonly T[],
+	work: (item: T) => Promise<void>,
+): Promise<void> {
+	await mapWithConcurrency(
+		items.length,
+		WALK_CONCURRENCY,
+		async (index) => await work(items[index]),
+	);
 }
 
 /** Whether a NodeApiError from the transport carries this HTTP status and IDaaS code. */
 export function hasCode(error: unknown, status: string, code: RegExp): boolean {
 	// Read the code from the error response, not the message: n8n replaces the message of an
 	// error whose code contains "NotFound" (it matches ENOTFOUND case-insensitively).
-	const e = error as { httpCode?: unknown; errorResponse?: { code?: unknown }; description?: unknown; messages?: unknown };
-	const texts = [e?.errorResponse?.code, e?.description, ...(Array.isArray(e?.messages) ? e.messages : [])].map(String);
+	const e = error as {
+		httpCode?: unknown;
+		errorResponse?: { code?: unknown };
+		description?: unknown;
+		messages?: unknown;
+	};
+	const texts = [
+		e?.errorResponse?.code,
+		e?.description,
+		...(Array.isArray(e?.messages) ? e.messages : []),
+	].map(String);
 	return String(e?.httpCode) === status && texts.some((text) => code.test(text));
 }
 
@@ -122,10 +138,16 @@ export function validId(value: unknown, prefix: string, counter: Counter): value
 }
 
 /** The OU tree under the application's provisioning scope, breadth first. */
-export async function readTree(client: IdaasClient, budget: Budget, counter: Counter): Promise<Tree> {
+export async function readTree(
+	client: IdaasClient,
+	budget: Budget,
+	counter: Counter,
+): Promise<Tree> {
 	budget.check();
 	const scope = await client.call(OPS.scope, {});
-	const listed: unknown[] = Array.isArray(scope.organizationalUnitIds) ? scope.organizationalUnitIds : [];
+	const listed: unknown[] = Array.isArray(scope.organizationalUnitIds)
+		? scope.organizationalUnitIds
+		: [];
 	const parents = new Map<string, string | undefined>();
 	const records = new Map<string, IDataObject>();
 	const doubtful = new Set<string>();

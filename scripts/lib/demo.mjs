@@ -28,7 +28,10 @@ export function demoSeed() {
 export function demoCredential(emulatorUrl, seed = demoSeed()) {
 	const app = findApp(seed);
 	const instanceId = seed.instanceId ?? seed.instance?.instanceId;
-	if (!app || !instanceId) throw new Error('emulator/seeds/demo.json has no instanceId or no application with clientId/clientSecret');
+	if (!app || !instanceId)
+		throw new Error(
+			'emulator/seeds/demo.json has no instanceId or no application with clientId/clientSecret',
+		);
 	return {
 		id: CREDENTIAL_ID,
 		name: CREDENTIAL_NAME,

@@ -4,7 +4,15 @@
  * test/e2e/helpers/n8n.ts; the n8n settings themselves are shared with it through n8n-settings.cjs.
  */
 import { spawn } from 'node:child_process';
-import { cpSync, existsSync, lstatSync, mkdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import {
+	cpSync,
+	existsSync,
+	lstatSync,
+	mkdirSync,
+	readFileSync,
+	rmSync,
+	symlinkSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
@@ -20,7 +28,13 @@ export const PACKAGE_NAME = JSON.parse(readFileSync(join(ROOT, 'package.json'), 
 /** Env for any n8n process (CLI or server) on one user folder (https://docs.n8n.io/hosting/configuration/environment-variables/). */
 export function n8nEnv({ paths, userFolder, encryptionKey, port, brokerPort, extra = {} }) {
 	const env = cleanEnv({
-		...n8nSettings({ nodeBinDir: paths.nodeBinDir, userFolder, encryptionKey, port: port ?? 5678, brokerPort: brokerPort ?? 5679 }),
+		...n8nSettings({
+			nodeBinDir: paths.nodeBinDir,
+			userFolder,
+			encryptionKey,
+			port: port ?? 5678,
+			brokerPort: brokerPort ?? 5679,
+		}),
 		...extra,
 	});
 	// A module list already set (in the shell or in extra) is kept.
@@ -102,7 +116,10 @@ export function spawnGroup(cmd, args, opts) {
 	return child;
 }
 
-export async function waitFor(fn, { timeoutMs = 120_000, intervalMs = 500, what = 'condition' } = {}) {
+export async function waitFor(
+	fn,
+	{ timeoutMs = 120_000, intervalMs = 500, what = 'condition' } = {},
+) {
 	const t0 = Date.now();
 	let last;
 	for (;;) {
@@ -112,7 +129,10 @@ export async function waitFor(fn, { timeoutMs = 120_000, intervalMs = 500, what 
 		} catch (e) {
 			last = e;
 		}
-		if (Date.now() - t0 > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${last.message}` : ''}`);
+		if (Date.now() - t0 > timeoutMs)
+			throw new Error(
+				`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${last.message}` : ''}`,
+			);
 		await new Promise((r) => setTimeout(r, intervalMs));
 	}
 }

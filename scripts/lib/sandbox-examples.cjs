@@ -7,7 +7,15 @@
  */
 
 /** How the editor names the credential types the shipped examples use; any other shows its type name. */
-const CREDENTIAL_LABELS = { slackApi: 'Slack', slackOAuth2Api: 'Slack', smtp: 'SMTP', alibabaIdaasEventsApi: 'IDaaS Events', alibabaIdaasScimApi: 'IDaaS SCIM', httpHeaderAuth: 'Header Auth', openAiApi: 'OpenAI' };
+const CREDENTIAL_LABELS = {
+	slackApi: 'Slack',
+	slackOAuth2Api: 'Slack',
+	smtp: 'SMTP',
+	alibabaIdaasEventsApi: 'IDaaS Events',
+	alibabaIdaasScimApi: 'IDaaS SCIM',
+	httpHeaderAuth: 'Header Auth',
+	openAiApi: 'OpenAI',
+};
 
 /**
  * @param {{ nodes?: Array<{ credentials?: Record<string, unknown>, disabled?: boolean, notes?: string, notesInFlow?: boolean }> }} workflow
@@ -18,7 +26,9 @@ function forSandbox(workflow, availableCredentialType) {
 	const copy = JSON.parse(JSON.stringify(workflow));
 	const disabled = [];
 	for (const node of copy.nodes ?? []) {
-		const missing = Object.keys(node.credentials ?? {}).filter((type) => type !== availableCredentialType);
+		const missing = Object.keys(node.credentials ?? {}).filter(
+			(type) => type !== availableCredentialType,
+		);
 		if (missing.length === 0) continue;
 		node.disabled = true;
 		// The canvas shows a note's first line under the node, cut at about 30 characters: keep it that short.

@@ -1,4 +1,3 @@
- 
 import { existsSync, readFileSync, readdirSync, statSync } from 'fs';
 import { dirname, join, normalize, relative } from 'path';
 
@@ -38,11 +37,15 @@ function importGraph(dirs: readonly string[]): Map<string, string[]> {
 /** Pairs of folders that import each other ("a <-> b"). */
 function backArrows(graph: Map<string, string[]>): string[] {
 	const edges = new Set<string>();
-	for (const [file, targets] of graph) for (const target of targets) if (dirname(file) !== dirname(target)) edges.add(`${dirname(file)} -> ${dirname(target)}`);
-	return [...edges].filter((edge) => {
-		const [from, to] = edge.split(' -> ');
-		return from < to && edges.has(`${to} -> ${from}`);
-	}).map((edge) => edge.replace(' -> ', ' <-> '));
+	for (const [file, targets] of graph)
+		for (const target of targets)
+			if (dirname(file) !== dirname(target)) edges.add(`${dirname(file)} -> ${dirname(target)}`);
+	return [...edges]
+		.filter((edge) => {
+			const [from, to] = edge.split(' -> ');
+			return from < to && edges.has(`${to} -> ${from}`);
+		})
+		.map((edge) => edge.replace(' -> ', ' <-> '));
 }
 
 /** Groups of files that import each other round a cycle (Tarjan's strongly connected components). */
@@ -92,14 +95,24 @@ test('no files of the nodes import each other round a cycle', () => {
 
 test('the transport imports nothing from the request layer or the editor description', () => {
 	const upward = [...graph].flatMap(([file, targets]) =>
-		file.startsWith('nodes/AlibabaIdaas/transport/') ? targets.filter((target) => /nodes\/AlibabaIdaas\/(request|description|operations|output)\//.test(target)).map((target) => `${file} -> ${target}`) : [],
+		file.startsWith('nodes/AlibabaIdaas/transport/')
+			? targets
+					.filter((target) =>
+						/nodes\/AlibabaIdaas\/(request|description|operations|output)\//.test(target),
+					)
+					.map((target) => `${file} -> ${target}`)
+			: [],
 	);
 	expect(upward).toEqual([]);
 });
 
 test('the catalog imports nothing from the layers below it', () => {
 	const outside = [...graph].flatMap(([file, targets]) =>
-		file.startsWith('nodes/AlibabaIdaas/catalog/') ? targets.filter((target) => !target.startsWith('nodes/AlibabaIdaas/catalog/')).map((target) => `${file} -> ${target}`) : [],
+		file.startsWith('nodes/AlibabaIdaas/catalog/')
+			? targets
+					.filter((target) => !target.startsWith('nodes/AlibabaIdaas/catalog/'))
+					.map((target) => `${file} -> ${target}`)
+			: [],
 	);
 	expect(outside).toEqual([]);
 });

@@ -1,4 +1,3 @@
- 
 import { readdirSync, statSync } from 'fs';
 import { join, relative } from 'path';
 
@@ -34,7 +33,8 @@ const LAYERS = [
 	['nodes/AlibabaIdaas/transport/', 'credentials/'],
 	['nodes/AlibabaIdaas/catalog/'],
 ];
-const layerOf = (file: string) => LAYERS.findIndex((prefixes) => prefixes.some((prefix) => file.startsWith(prefix)));
+const layerOf = (file: string) =>
+	LAYERS.findIndex((prefixes) => prefixes.some((prefix) => file.startsWith(prefix)));
 
 /** Every call from one package file into another, in order: the file it came from, the one it entered, what it called. */
 const calls: Array<{ from: string; to: string; name: string }> = [];
@@ -52,7 +52,9 @@ function sourceFiles(dir: string): string[] {
 
 const files = PACKAGE.flatMap((dir) => sourceFiles(join(ROOT, dir)))
 	// Index files re-export what deeper files define: the deeper file is where a call enters.
-	.sort((a, b) => Number(a.endsWith('index.ts')) - Number(b.endsWith('index.ts')) || a.localeCompare(b));
+	.sort(
+		(a, b) => Number(a.endsWith('index.ts')) - Number(b.endsWith('index.ts')) || a.localeCompare(b),
+	);
 const packageFile = (path: string) => files.find((file) => path === file);
 
 /** The package files a stack passes through, innermost first, each run of frames in one file counted once; 'outside' for n8n and the harness. */
@@ -62,7 +64,8 @@ function stackFiles(stack: string): string[] {
 		const match = /\(?([^\s()]+\.ts):\d+:\d+\)?$/.exec(line.trim());
 		if (!match || match[1] === __filename) continue;
 		// The emulator and the test harness run in this process and read the catalog too: their calls are not the node's walk.
-		if (match[1].startsWith(join(ROOT, 'emulator')) || match[1].startsWith(join(ROOT, 'test'))) return ['emulator'];
+		if (match[1].startsWith(join(ROOT, 'emulator')) || match[1].startsWith(join(ROOT, 'test')))
+			return ['emulator'];
 		const file = packageFile(match[1]);
 		const name = file ? relative(ROOT, file) : 'outside';
 		if (chain[chain.length - 1] !== name) chain.push(name);
@@ -87,7 +90,12 @@ function tracer(file: string, name: string, fn: (...args: unknown[]) => unknown)
 }
 
 /** Wraps an object's function properties (and those of the objects and arrays it holds, a few levels down). */
-function wrapObject(file: string, owner: string, target: Record<string, unknown>, depth: number): void {
+function wrapObject(
+	file: string,
+	owner: string,
+	target: Record<string, unknown>,
+	depth: number,
+): void {
 	if (wrapped.has(target) || depth > 3) return;
 	wrapped.add(target);
 	for (const key of Object.getOwnPropertyNames(target)) {
@@ -106,17 +114,33 @@ function wrapObject(file: string, owner: string, target: Record<string, unknown>
 function wrapClass(file: string, cls: new () => unknown): void {
 	if (wrapped.has(cls)) return;
 	wrapped.add(cls);
-	for (const target of [cls.prototype as Record<string, unknown>, cls as unknown as Record<string, unknown>]) {
+	for (const target of [
+		cls.prototype as Record<string, unknown>,
+		cls as unknown as Record<string, unknown>,
+	]) {
 		for (const key of Object.getOwnPropertyNames(target)) {
 			const descriptor = Object.getOwnPropertyDescriptor(target, key);
-			if (key === 'constructor' || key === 'prototype' || !descriptor || !('value' in descriptor) || typeof descriptor.value !== 'function') continue;
-			Object.defineProperty(target, key, { ...descriptor, value: tracer(file, `${cls.name}.${key}`, descriptor.value as (...args: unknown[]) => unknown) });
+			if (
+				key === 'constructor' ||
+				key === 'prototype' ||
+				!descriptor ||
+				!('value' in descriptor) ||
+				typeof descriptor.value !== 'function'
+			)
+				continue;
+			Object.defineProperty(target, key, {
+				...descriptor,
+				value: tracer(
+					file,
+					`${cls.name}.${key}`,
+					descriptor.value as (...args: unknown[]) => unknown,
+				),
+			});
 		}
 	}
 }
 
 for (const file of files) {
-	 
 	const exports = require(file) as Record<string, unknown>;
 	wrapObject(relative(ROOT, file), '', exports, 0);
 }
@@ -131,12 +155,18 @@ afterAll(async () => {
 	await env.close();
 });
 
-const create = (username: string) => ({ resource: 'user', operation: 'create', username, primaryOrganizationalUnitId: byId('ou_demosales01') });
+const create = (username: string) => ({
+	resource: 'user',
+	operation: 'create',
+	username,
+	primaryOrganizationalUnitId: byId('ou_demosales01'),
+});
 
 /** Each file called from another, with the files it is called from. */
 function callers(): Map<string, string[]> {
 	const from = new Map<string, string[]>();
-	for (const { from: caller, to } of calls) if (!from.get(to)?.includes(caller)) from.set(to, [...(from.get(to) ?? []), caller]);
+	for (const { from: caller, to } of calls)
+		if (!from.get(to)?.includes(caller)) from.set(to, [...(from.get(to) ?? []), caller]);
 	return from;
 }
 
@@ -157,7 +187,9 @@ test('a User → Create goes down the layers, through no more files than it does
 		...calls.map((call) => `  ${call.from} -> ${call.to} (${call.name})`),
 	].join('\n');
 	if (process.env.WALK_REPORT) process.stdout.write(`${report}\n`);
-	const upward = calls.filter(({ from, to }) => from !== 'outside' && layerOf(to) < layerOf(from)).map(({ from, to, name }) => `${from} -> ${to} (${name})`);
+	const upward = calls
+		.filter(({ from, to }) => from !== 'outside' && layerOf(to) < layerOf(from))
+		.map(({ from, to, name }) => `${from} -> ${to} (${name})`);
 	expect(upward).toEqual([]);
 	expect(seen.size).toBeLessThanOrEqual(MAX_FILES);
 });

@@ -29,7 +29,9 @@ describe('operation catalog', () => {
 
 	it('has unique actions and unique resource/operation pairs', () => {
 		expect(new Set(CATALOG.map((op) => op.apiName)).size).toBe(CATALOG.length);
-		expect(new Set(CATALOG.map((op) => `${op.resource}:${op.operation}`)).size).toBe(CATALOG.length);
+		expect(new Set(CATALOG.map((op) => `${op.resource}:${op.operation}`)).size).toBe(
+			CATALOG.length,
+		);
 		for (const op of CATALOG) {
 			expect(getOperation(op.resource, op.operation)).toBe(op);
 			expect(RESOURCES.map((r) => r.value)).toContain(op.resource);
@@ -60,9 +62,12 @@ describe('operation catalog', () => {
 				for (const wire of expected) {
 					const param = params.find((p) => p.name === wire.name)!;
 					if (wire.enum) expect([param.name, param.enum]).toEqual([wire.name, wire.enum]);
-					if (wire.maxLength !== undefined) expect([param.name, param.maxLength]).toEqual([wire.name, wire.maxLength]);
-					if (wire.minimum !== undefined) expect([param.name, param.min]).toEqual([wire.name, wire.minimum]);
-					if (wire.maximum !== undefined) expect([param.name, param.max]).toEqual([wire.name, wire.maximum]);
+					if (wire.maxLength !== undefined)
+						expect([param.name, param.maxLength]).toEqual([wire.name, wire.maxLength]);
+					if (wire.minimum !== undefined)
+						expect([param.name, param.min]).toEqual([wire.name, wire.minimum]);
+					if (wire.maximum !== undefined)
+						expect([param.name, param.max]).toEqual([wire.name, wire.maximum]);
 					if (wire.fields && param.fields) check(param.fields, wire.fields);
 				}
 			};
@@ -78,7 +83,10 @@ describe('operation catalog', () => {
 
 	it('pages the six list operations the documented way', () => {
 		const paging = Object.fromEntries(
-			CATALOG.filter((op) => op.pagination).map((op) => [op.apiName, [op.pagination!.style, op.responseKey]]),
+			CATALOG.filter((op) => op.pagination).map((op) => [
+				op.apiName,
+				[op.pagination!.style, op.responseKey],
+			]),
 		);
 		expect(paging).toEqual({
 			ListUsers: ['pageNumber', 'data'],
@@ -102,11 +110,15 @@ describe('operation catalog', () => {
 		);
 		expect(findOperation('GetApplicationProvisioningScope')!.scope).toBeUndefined();
 		// No source names one; we ask for the scope of the operation that starts the session.
-		expect(findOperation('GetOAuthAuthorizationSession')!.scope).toBe('urn:cloud:idaas:pam|authentication_token:obtain');
+		expect(findOperation('GetOAuthAuthorizationSession')!.scope).toBe(
+			'urn:cloud:idaas:pam|authentication_token:obtain',
+		);
 	});
 
 	it('only marks reads, patches, deletes and set-like actions as safe to repeat', () => {
-		const unsafe = CATALOG.filter((op) => !op.idempotent).map((op) => op.apiName).sort();
+		const unsafe = CATALOG.filter((op) => !op.idempotent)
+			.map((op) => op.apiName)
+			.sort();
 		expect(unsafe).toEqual([
 			'CreateGroup',
 			'CreateOrganizationalUnit',

@@ -10,7 +10,12 @@ const ROOT = join(__dirname, '..', '..');
 const README = join(ROOT, 'README.md');
 const DOCS = join(ROOT, 'docs');
 
-const MARKDOWN = [README, ...readdirSync(DOCS).filter((f) => f.endsWith('.md')).map((f) => join(DOCS, f))];
+const MARKDOWN = [
+	README,
+	...readdirSync(DOCS)
+		.filter((f) => f.endsWith('.md'))
+		.map((f) => join(DOCS, f)),
+];
 
 /** GitHub's anchor for a heading: lower case, punctuation dropped, spaces as hyphens. */
 function anchor(heading: string): string {
@@ -31,7 +36,9 @@ function links(file: string): string[] {
 	const text = readFileSync(file, 'utf8')
 		.replace(/^```[\s\S]*?^```/gm, '')
 		.replace(/`[^`\n]*`/g, '');
-	return [...text.matchAll(/\]\(([^)\s]+)\)/g)].map((m) => m[1]).filter((target) => !/^[a-z]+:/i.test(target));
+	return [...text.matchAll(/\]\(([^)\s]+)\)/g)]
+		.map((m) => m[1])
+		.filter((target) => !/^[a-z]+:/i.test(target));
 }
 
 describe('README for users', () => {
@@ -50,18 +57,23 @@ describe('README for users', () => {
 	it('has a Triggers and a Development section, and Development links the development docs', () => {
 		expect(readme).toMatch(/^## Triggers$/m);
 		const development = readme.slice(readme.indexOf('\n## Development\n'));
-		expect(development.slice(0, development.indexOf('\n## ', 1))).toContain('(docs/development.md)');
+		expect(development.slice(0, development.indexOf('\n## ', 1))).toContain(
+			'(docs/development.md)',
+		);
 	});
 });
 
 describe('links in the README and docs/', () => {
-	it.each(MARKDOWN.map((file) => [relative(ROOT, file), file]))('%s links only to files and headings that exist', (_, file) => {
-		const broken = links(file).filter((target) => {
-			const [path, hash] = target.split('#');
-			const into = path ? resolve(dirname(file), decodeURIComponent(path)) : file;
-			if (!existsSync(into)) return true;
-			return hash !== undefined && into.endsWith('.md') && !anchors(into).has(hash);
-		});
-		expect(broken).toEqual([]);
-	});
+	it.each(MARKDOWN.map((file) => [relative(ROOT, file), file]))(
+		'%s links only to files and headings that exist',
+		(_, file) => {
+			const broken = links(file).filter((target) => {
+				const [path, hash] = target.split('#');
+				const into = path ? resolve(dirname(file), decodeURIComponent(path)) : file;
+				if (!existsSync(into)) return true;
+				return hash !== undefined && into.endsWith('.md') && !anchors(into).has(hash);
+			});
+			expect(broken).toEqual([]);
+		},
+	);
 });

@@ -9,7 +9,8 @@ import { FIXTURE, METADATA_FILES, fixtureFrom, serialize } from '../../scripts/a
  * skipped and the catalog tests use the committed fixture alone.
  */
 const folder = process.env.IDAAS_API_METADATA;
-const present = Boolean(folder) && Object.values(METADATA_FILES).every((file) => existsSync(join(folder!, file)));
+const present =
+	Boolean(folder) && Object.values(METADATA_FILES).every((file) => existsSync(join(folder!, file)));
 
 (present ? describe : describe.skip)('API fixture', () => {
 	it('is what scripts/api-fixture.ts makes from the metadata files (regenerate it if not)', () => {

@@ -13,18 +13,33 @@ import { resolveBaseUrl } from '../../nodes/AlibabaIdaas/transport/endpoint';
  * refuses, before anything is sent.
  */
 
-const node = { id: '1', name: 'n', type: 't', typeVersion: 1, position: [0, 0] as [number, number], parameters: {} };
+const node = {
+	id: '1',
+	name: 'n',
+	type: 't',
+	typeVersion: 1,
+	position: [0, 0] as [number, number],
+	parameters: {},
+};
 const nodeType = { description: { properties: [] } };
 const workflow = new Workflow({
 	nodes: [node],
 	connections: {},
 	active: false,
-	nodeTypes: { getByName: () => nodeType, getByNameAndVersion: () => nodeType, getKnownTypes: () => ({}) } as never,
+	nodeTypes: {
+		getByName: () => nodeType,
+		getByNameAndVersion: () => nodeType,
+		getKnownTypes: () => ({}),
+	} as never,
 });
 
 function testBaseUrl(credentials: ICredentialDataDecryptedObject): string {
 	const expression = new AlibabaIdaasApi().test.request.baseURL!;
-	return String(workflow.expression.getSimpleParameterValue(node, expression, 'manual', { $credentials: credentials } as never));
+	return String(
+		workflow.expression.getSimpleParameterValue(node, expression, 'manual', {
+			$credentials: credentials,
+		} as never),
+	);
 }
 
 const custom = (customEndpoint: string) => ({ region: 'custom', customEndpoint });
@@ -56,7 +71,9 @@ test.each([
 });
 
 test('a region endpoint is https', () => {
-	expect(testBaseUrl({ region: 'eiam-developerapi.ap-southeast-1.aliyuncs.com' })).toBe('https://eiam-developerapi.ap-southeast-1.aliyuncs.com');
+	expect(testBaseUrl({ region: 'eiam-developerapi.ap-southeast-1.aliyuncs.com' })).toBe(
+		'https://eiam-developerapi.ap-southeast-1.aliyuncs.com',
+	);
 });
 
 test('the refused URL is rejected by the HTTP client without a connection', async () => {
@@ -67,7 +84,14 @@ test('the refused URL is rejected by the HTTP client without a connection', asyn
 	const { port } = server.address() as AddressInfo;
 	try {
 		const baseURL = testBaseUrl(custom(`http://127.0.0.1.nip.example:${port}`));
-		await expect(axios.request({ baseURL, url: '/v2/x/y/oauth2/token', method: 'POST', data: 'client_secret=planted' })).rejects.toThrow(/Unsupported protocol https-required/);
+		await expect(
+			axios.request({
+				baseURL,
+				url: '/v2/x/y/oauth2/token',
+				method: 'POST',
+				data: 'client_secret=planted',
+			}),
+		).rejects.toThrow(/Unsupported protocol https-required/);
 		// The same request to the port itself would connect: the count can move.
 		await axios.request({ baseURL: `http://127.0.0.1:${port}`, url: '/', method: 'GET' });
 		expect(connections).toBe(1);

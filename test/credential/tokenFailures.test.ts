@@ -28,8 +28,16 @@ afterEach(() => jest.restoreAllMocks());
 const getAlice = { resource: 'user', operation: 'get', userId: byId('user_demoalicechen01') };
 
 test.each([
-	['503 twice', () => env.emu.faults.serverError({ action: 'GenerateToken', times: 2, status: 503 }), '503'],
-	['429 twice (Retry-After 0)', () => env.emu.faults.throttle({ action: 'GenerateToken', times: 2, retryAfterSeconds: 0 }), '429'],
+	[
+		'503 twice',
+		() => env.emu.faults.serverError({ action: 'GenerateToken', times: 2, status: 503 }),
+		'503',
+	],
+	[
+		'429 twice (Retry-After 0)',
+		() => env.emu.faults.throttle({ action: 'GenerateToken', times: 2, retryAfterSeconds: 0 }),
+		'429',
+	],
 ])('GenerateToken %s: tried again, the run succeeds', async (_label, inject, status) => {
 	inject();
 	const result = await env.run(getAlice);
@@ -37,7 +45,9 @@ test.each([
 	expect(outputs(result)[0]).toMatchObject({ userId: 'user_demoalicechen01' });
 	expect(env.emu.stats.byAction.GenerateToken).toMatchObject({ [status]: 2, 200: 1 });
 	// Retry-After 0 is kept; otherwise the policy's first steps (Math.random() = 0: half of each).
-	expect(waits).toEqual(status === '429' ? [0, 0] : [DEFAULT_RETRY.baseDelayMs / 2, DEFAULT_RETRY.baseDelayMs]);
+	expect(waits).toEqual(
+		status === '429' ? [0, 0] : [DEFAULT_RETRY.baseDelayMs / 2, DEFAULT_RETRY.baseDelayMs],
+	);
 });
 
 test('GenerateToken failing every time: bounded tries, then a NodeApiError with code and request ID', async () => {
@@ -52,7 +62,11 @@ test('GenerateToken failing every time: bounded tries, then a NodeApiError with 
 });
 
 test('a refused client secret is not retried: one GenerateToken, the OAuth code in the error', async () => {
-	env.harness.credentials.setCredential(CREDENTIAL_ID, 'alibabaIdaasApi', { ...env.harness.storedCredential, accessToken: '', clientSecret: 'wrong-secret' });
+	env.harness.credentials.setCredential(CREDENTIAL_ID, 'alibabaIdaasApi', {
+		...env.harness.storedCredential,
+		accessToken: '',
+		clientSecret: 'wrong-secret',
+	});
 	const result = await env.run(getAlice, { continueOnFail: true });
 	expect(outputs(result)[0]).toMatchObject({ code: 'invalid_client' });
 	expect(env.emu.stats.byAction.GenerateToken).toEqual({ 400: 1 });

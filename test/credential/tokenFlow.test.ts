@@ -56,7 +56,9 @@ describe('access token', () => {
 	it('is generated once and reused across items and executions', async () => {
 		const harness = new N8nHarness(credentialFor(emulator));
 		const ids = someUserIds(6);
-		const first = await harness.execute(node, getUser(''), { items: ids.map((userId) => ({ userId })) });
+		const first = await harness.execute(node, getUser(''), {
+			items: ids.map((userId) => ({ userId })),
+		});
 		expect(first.error).toBeUndefined();
 		expect(first.items.map((item) => item.json.userId)).toEqual(ids);
 		expect(emulator.stats.generateTokenCalls).toBe(1);
@@ -65,7 +67,9 @@ describe('access token', () => {
 		expect(stored).toMatch(/^AT/);
 		expect(emulator.store.liveToken(stored)).toBeDefined();
 
-		const second = await harness.execute(node, getUser(''), { items: ids.slice(0, 3).map((userId) => ({ userId })) });
+		const second = await harness.execute(node, getUser(''), {
+			items: ids.slice(0, 3).map((userId) => ({ userId })),
+		});
 		expect(second.error).toBeUndefined();
 		expect(emulator.stats.generateTokenCalls).toBe(1);
 		expect(harness.storedCredential.accessToken).toBe(stored);
@@ -78,7 +82,9 @@ describe('access token', () => {
 		const before = harness.storedCredential.accessToken;
 		expect(emulator.faults.expireTokens()).toBeGreaterThan(0);
 
-		const result = await harness.execute(node, getUser(''), { items: ids.map((userId) => ({ userId })) });
+		const result = await harness.execute(node, getUser(''), {
+			items: ids.map((userId) => ({ userId })),
+		});
 		expect(result.error).toBeUndefined();
 		expect(result.items).toHaveLength(8);
 		expect(emulator.stats.generateTokenCalls).toBe(2);
@@ -100,7 +106,9 @@ describe('access token', () => {
 			// moved forward instead of waiting; the emulator's token, 61 s, is still live).
 			const now = Date.now.bind(Date);
 			jest.spyOn(Date, 'now').mockImplementation(() => now() + 2_000);
-			const result = await harness.execute(node, { resource: 'application', operation: 'getProvisioningScope' }).finally(() => jest.restoreAllMocks());
+			const result = await harness
+				.execute(node, { resource: 'application', operation: 'getProvisioningScope' })
+				.finally(() => jest.restoreAllMocks());
 			expect(result.error).toBeUndefined();
 			expect(short.stats.generateTokenCalls).toBe(2);
 			expect(short.stats.statuses['400']).toBeUndefined();
@@ -113,7 +121,10 @@ describe('access token', () => {
 		const wrong = 'wrong-secret-value-123456';
 		recordSecret(wrong);
 		const harness = new N8nHarness(credentialFor(emulator, { clientSecret: wrong }));
-		const result = await harness.execute(node, { resource: 'application', operation: 'getProvisioningScope' });
+		const result = await harness.execute(node, {
+			resource: 'application',
+			operation: 'getProvisioningScope',
+		});
 		// A NodeApiError with the IDaaS code (test/credential/tokenFailures.test.ts), and what to check.
 		expect(result.error?.message).toMatch(/^GenerateToken failed: .*\[invalid_client\]$/);
 		expect(result.error?.description).toContain('The client ID or client secret was refused');
@@ -123,7 +134,10 @@ describe('access token', () => {
 
 	it('refuses a malformed instance ID before any request', async () => {
 		const harness = new N8nHarness(credentialFor(emulator, { instanceId: 'idaas_x/../../admin' }));
-		const result = await harness.execute(node, { resource: 'application', operation: 'getProvisioningScope' });
+		const result = await harness.execute(node, {
+			resource: 'application',
+			operation: 'getProvisioningScope',
+		});
 		expect(result.error?.message).toBe(
 			'Credential: The instance ID must look like idaas_xxxxxxxx (letters, digits, _ and -); find it in the IDaaS console',
 		);
@@ -131,8 +145,13 @@ describe('access token', () => {
 	});
 
 	it('refuses plain http to a host that is not loopback', async () => {
-		const harness = new N8nHarness(credentialFor(emulator, { customEndpoint: 'http://idaas.example.com' }));
-		const result = await harness.execute(node, { resource: 'application', operation: 'getProvisioningScope' });
+		const harness = new N8nHarness(
+			credentialFor(emulator, { customEndpoint: 'http://idaas.example.com' }),
+		);
+		const result = await harness.execute(node, {
+			resource: 'application',
+			operation: 'getProvisioningScope',
+		});
 		expect(result.error?.message).toContain('must use https://');
 		expect(emulator.stats.total).toBe(0);
 	});
@@ -155,7 +174,9 @@ describe('credential Test button', () => {
 	});
 
 	it('trims the instance ID as the node does', async () => {
-		const harness = new N8nHarness(credentialFor(emulator, { instanceId: ` ${emulator.instanceId} ` }));
+		const harness = new N8nHarness(
+			credentialFor(emulator, { instanceId: ` ${emulator.instanceId} ` }),
+		);
 		expect(await harness.testCredential()).toEqual({ ok: true });
 	});
 

@@ -7,7 +7,14 @@
  */
 import { recordOutput, recordSecret } from '../setup/leakGuard';
 import { DemoEmulator, startDemoEmulator } from './helpers/emulator';
-import { describeE2E, ensureBuilt, ensureN8n, loadExample, N8nSandbox, nodeItems } from './helpers/n8n';
+import {
+	describeE2E,
+	ensureBuilt,
+	ensureN8n,
+	loadExample,
+	N8nSandbox,
+	nodeItems,
+} from './helpers/n8n';
 import { credentialRefs, withLocalNotifications } from './helpers/workflows';
 
 const VERSION = '2.8.4';
@@ -24,13 +31,14 @@ const examples = {
 	agentSecrets: loadExample('agent-secrets'),
 };
 
-
 async function run(workflow: any) {
 	const { code, run, result } = await n8n.execute(workflow.id);
 	recordOutput(`e2e execute ${workflow.name}`, result.stdout);
 	for (const t of emulator.issuedTokens()) recordSecret(t);
 	if (code !== 0 || run.status !== 'success') {
-		throw new Error(`${workflow.name} ended ${run.status} (exit ${code}): ${JSON.stringify(run.data?.resultData?.error ?? {}).slice(0, 2000)}`);
+		throw new Error(
+			`${workflow.name} ended ${run.status} (exit ${code}): ${JSON.stringify(run.data?.resultData?.error ?? {}).slice(0, 2000)}`,
+		);
 	}
 	return run;
 }
@@ -45,7 +53,9 @@ describeE2E(`examples in real n8n ${VERSION} against the emulator`, () => {
 		expect(refs).toHaveLength(1);
 		const data = emulator.credentialData();
 		recordSecret(data.clientSecret);
-		await n8n.importCredentials([{ id: refs[0].id, name: refs[0].name, type: 'alibabaIdaasApi', data }]);
+		await n8n.importCredentials([
+			{ id: refs[0].id, name: refs[0].name, type: 'alibabaIdaasApi', data },
+		]);
 		await n8n.importWorkflows(Object.values(examples));
 	}, 20 * 60_000);
 
@@ -54,24 +64,32 @@ describeE2E(`examples in real n8n ${VERSION} against the emulator`, () => {
 		await emulator?.close();
 	});
 
-
-	test("agent secrets (PAM): the PAM client token by default, the key withheld, a JWT for the agent", async () => {
+	test('agent secrets (PAM): the PAM client token by default, the key withheld, a JWT for the agent', async () => {
 		const pamBefore = emulator.requestsTo('GenerateTokenByAuthorizationServer');
 		const r = await run(examples.agentSecrets);
 		const [key] = nodeItems(r, 'Read the LLM API key');
 		expect(key.credentialContent).toEqual({ apiKeyContent: { apiKey: '[redacted]' } });
 		const [jwt] = nodeItems(r, 'Issue a JWT for the agent');
-		expect(jwt).toMatchObject({ consumerId: 'support-agent-1', authenticationTokenId: expect.any(String) });
-		expect(nodeItems(r, "List the agent's tokens").map((t) => t.authenticationTokenId)).toContain(jwt.authenticationTokenId);
+		expect(jwt).toMatchObject({
+			consumerId: 'support-agent-1',
+			authenticationTokenId: expect.any(String),
+		});
+		expect(nodeItems(r, "List the agent's tokens").map((t) => t.authenticationTokenId)).toContain(
+			jwt.authenticationTokenId,
+		);
 		// One token of the authorization server (the default path) for the three PAM steps, stored in the credential.
 		expect(emulator.requestsTo('GenerateTokenByAuthorizationServer')).toBe(pamBefore + 1);
-		const [stored] = (await n8n.exportCredentialsDecrypted()).filter((c) => c.type === 'alibabaIdaasApi');
+		const [stored] = (await n8n.exportCredentialsDecrypted()).filter(
+			(c) => c.type === 'alibabaIdaasApi',
+		);
 		expect(emulator.issuedTokens()).toContain(stored.data.pamAccessToken);
 	});
 
 	// First, while Engineering holds only the demo's four people (the other examples add to it).
 	test('HR reconcile: dry run, approval, apply, Slack summary; a second run plans nothing', async () => {
-		const hr = JSON.parse(examples.hrReconcile.nodes.find((n: any) => n.name === 'HR export').parameters.jsonOutput);
+		const hr = JSON.parse(
+			examples.hrReconcile.nodes.find((n: any) => n.name === 'HR export').parameters.jsonOutput,
+		);
 		expect(emulator.findUser({ userExternalId: 'E3001' })).toBeUndefined();
 
 		const r = await run(examples.hrReconcile);
@@ -92,21 +110,37 @@ describeE2E(`examples in real n8n ${VERSION} against the emulator`, () => {
 			['created', true],
 			['disabled', true],
 		]);
-		expect(emulator.findUser({ userExternalId: 'E1001' })!.displayName).toBe(hr.rows[0].displayName);
-		expect(emulator.primaryOuOf(emulator.findUser({ userExternalId: 'E1007' })!.userId)).toBe('ou_demoplatform01');
-		expect(emulator.findUser({ userExternalId: 'E3001' })).toMatchObject({ username: 'hugo.tran', status: 'enabled' });
+		expect(emulator.findUser({ userExternalId: 'E1001' })!.displayName).toBe(
+			hr.rows[0].displayName,
+		);
+		expect(emulator.primaryOuOf(emulator.findUser({ userExternalId: 'E1007' })!.userId)).toBe(
+			'ou_demoplatform01',
+		);
+		expect(emulator.findUser({ userExternalId: 'E3001' })).toMatchObject({
+			username: 'hugo.tran',
+			status: 'enabled',
+		});
 		expect(emulator.findUser({ username: 'daniel.kim' })!.status).toBe('disabled');
 		// Outside Engineering nobody is touched.
 		expect(emulator.findUser({ username: 'bob.smith' })!.status).toBe('enabled');
 		const [summary] = nodeItems(r, 'Slack summary');
-		expect(summary.text).toBe(':busts_in_silhouette: HR reconcile of Engineering applied: created 1, updated 1, moved 1, enabled 0, disabled 1, deleted 0; conflicts 0, failed 0.');
+		expect(summary.text).toBe(
+			':busts_in_silhouette: HR reconcile of Engineering applied: created 1, updated 1, moved 1, enabled 0, disabled 1, deleted 0; conflicts 0, failed 0.',
+		);
 
 		const again = await run(examples.hrReconcile);
-		expect(nodeItems(again, 'Reconcile (apply)').map((o: any) => o.action)).toEqual(['unchanged', 'unchanged', 'unchanged', 'unchanged']);
+		expect(nodeItems(again, 'Reconcile (apply)').map((o: any) => o.action)).toEqual([
+			'unchanged',
+			'unchanged',
+			'unchanged',
+			'unchanged',
+		]);
 	});
 
 	test('onboarding: the new hire exists in the right OU and groups', async () => {
-		const hire = JSON.parse(examples.onboarding.nodes.find((n: any) => n.name === 'New hire').parameters.jsonOutput);
+		const hire = JSON.parse(
+			examples.onboarding.nodes.find((n: any) => n.name === 'New hire').parameters.jsonOutput,
+		);
 		expect(emulator.findUser({ username: hire.username })).toBeUndefined();
 
 		const r = await run(examples.onboarding);
@@ -134,7 +168,9 @@ describeE2E(`examples in real n8n ${VERSION} against the emulator`, () => {
 	});
 
 	test('offboarding: one Offboard node disables the leaver and takes them out of every group; a rerun changes nothing', async () => {
-		const leaver = JSON.parse(examples.offboarding.nodes.find((n: any) => n.name === 'Leaver').parameters.jsonOutput);
+		const leaver = JSON.parse(
+			examples.offboarding.nodes.find((n: any) => n.name === 'Leaver').parameters.jsonOutput,
+		);
 		const before = emulator.findUser({ username: leaver.username });
 		expect(before).toBeDefined();
 		expect(before!.status).toBe('enabled');
@@ -143,7 +179,12 @@ describeE2E(`examples in real n8n ${VERSION} against the emulator`, () => {
 
 		const first = await run(examples.offboarding);
 		const [person, report] = nodeItems(first, 'Offboard leaver');
-		expect(person).toMatchObject({ action: 'offboarded', applied: true, userId: before!.userId, failed: [] });
+		expect(person).toMatchObject({
+			action: 'offboarded',
+			applied: true,
+			userId: before!.userId,
+			failed: [],
+		});
 		expect(person.done).toEqual(expect.arrayContaining(['disable', 'removeFromGroups']));
 		expect(person.groups.map((g: any) => g.groupId).sort()).toEqual([...groupsBefore].sort());
 		expect(report).toMatchObject({ changeReport: 'offboard', counts: { offboarded: 1 } });
@@ -156,12 +197,19 @@ describeE2E(`examples in real n8n ${VERSION} against the emulator`, () => {
 
 		// Pressed again: nothing left to do, and the item says so.
 		const again = await run(examples.offboarding);
-		expect(nodeItems(again, 'Offboard leaver')[0]).toMatchObject({ action: 'unchanged', applied: false, done: [] });
+		expect(nodeItems(again, 'Offboard leaver')[0]).toMatchObject({
+			action: 'unchanged',
+			applied: false,
+			done: [],
+		});
 	});
 
 	test('HR sync: rows are upserted by external ID (create, then update, no duplicates)', async () => {
-		const rows = JSON.parse(examples.hrSync.nodes.find((n: any) => n.name === 'HR export').parameters.jsonOutput).rows;
-		for (const row of rows) expect(emulator.findUser({ userExternalId: row.employeeId })).toBeUndefined();
+		const rows = JSON.parse(
+			examples.hrSync.nodes.find((n: any) => n.name === 'HR export').parameters.jsonOutput,
+		).rows;
+		for (const row of rows)
+			expect(emulator.findUser({ userExternalId: row.employeeId })).toBeUndefined();
 
 		await run(examples.hrSync);
 		const created = rows.map((row: any) => emulator.findUser({ userExternalId: row.employeeId }));
@@ -189,7 +237,9 @@ describeE2E(`examples in real n8n ${VERSION} against the emulator`, () => {
 	});
 
 	test('token expiry between two executions: one new token, stored by n8n', async () => {
-		const [before] = (await n8n.exportCredentialsDecrypted()).filter((c) => c.type === 'alibabaIdaasApi');
+		const [before] = (await n8n.exportCredentialsDecrypted()).filter(
+			(c) => c.type === 'alibabaIdaasApi',
+		);
 		const oldToken = before.data.accessToken;
 		expect(typeof oldToken).toBe('string');
 		expect(oldToken.length).toBeGreaterThan(10);
@@ -204,7 +254,9 @@ describeE2E(`examples in real n8n ${VERSION} against the emulator`, () => {
 		expect(emulator.badRequestAnswers()).toBeGreaterThan(refusedBefore);
 		expect(emulator.generateTokenCalls()).toBe(callsBefore + 1);
 		expect(emulator.tokensIssued()).toBe(issuedBefore + 1);
-		const [after] = (await n8n.exportCredentialsDecrypted()).filter((c) => c.type === 'alibabaIdaasApi');
+		const [after] = (await n8n.exportCredentialsDecrypted()).filter(
+			(c) => c.type === 'alibabaIdaasApi',
+		);
 		expect(after.data.accessToken).not.toBe(oldToken);
 		expect(emulator.issuedTokens()).toContain(after.data.accessToken);
 		// …and the next run reuses it.

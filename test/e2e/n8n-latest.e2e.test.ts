@@ -9,7 +9,16 @@
  */
 import { recordOutput, recordSecret } from '../setup/leakGuard';
 import { DemoEmulator, startDemoEmulator } from './helpers/emulator';
-import { describeE2E, nodeItems, ensureBuilt, ensureN8n, loadExample, N8nSandbox, NODE_TYPE, TRIGGER_TYPE } from './helpers/n8n';
+import {
+	describeE2E,
+	nodeItems,
+	ensureBuilt,
+	ensureN8n,
+	loadExample,
+	N8nSandbox,
+	NODE_TYPE,
+	TRIGGER_TYPE,
+} from './helpers/n8n';
 import { credentialRefs, withLocalNotifications } from './helpers/workflows';
 import { createCredential, openCredential, testCredential } from './helpers/credentialRest';
 
@@ -47,7 +56,9 @@ maybe(`n8n ${VERSION} on Node 24`, () => {
 		const r = await n8n.cliOk(['--version']);
 		expect(r.stdout.trim().split('\n').pop()).toBe(VERSION);
 		const { spawnSync } = await import('child_process');
-		expect(spawnSync(n8n.paths.node, ['--version'], { encoding: 'utf8' }).stdout.trim()).toMatch(/^v24\./);
+		expect(spawnSync(n8n.paths.node, ['--version'], { encoding: 'utf8' }).stdout.trim()).toMatch(
+			/^v24\./,
+		);
 	});
 
 	test('runs the onboarding example through the CLI', async () => {
@@ -58,12 +69,15 @@ maybe(`n8n ${VERSION} on Node 24`, () => {
 		expect(result.stdout).not.toMatch(/Unrecognized node type/);
 		expect(code).toBe(0);
 		expect(run.status).toBe('success');
-		const hire = JSON.parse(onboarding.nodes.find((n: any) => n.name === 'New hire').parameters.jsonOutput);
+		const hire = JSON.parse(
+			onboarding.nodes.find((n: any) => n.name === 'New hire').parameters.jsonOutput,
+		);
 		const user = emulator.findUser({ username: hire.username });
 		expect(user).toBeDefined();
 		expect(emulator.primaryOuOf(user!.userId)).toBe(emulator.ouNamed(hire.department));
-		expect(emulator.groupIdsOfUser(user!.userId).sort()).toEqual((hire.groups as string[]).map((name) => emulator.groupNamed(name)).sort());
-
+		expect(emulator.groupIdsOfUser(user!.userId).sort()).toEqual(
+			(hire.groups as string[]).map((name) => emulator.groupNamed(name)).sort(),
+		);
 	});
 
 	test('runs the PAM example (agent secrets) with the PAM client token, the default path', async () => {
@@ -72,7 +86,9 @@ maybe(`n8n ${VERSION} on Node 24`, () => {
 		for (const t of emulator.issuedTokens()) recordSecret(t);
 		expect(code).toBe(0);
 		expect(run.status).toBe('success');
-		expect(nodeItems(run, 'Issue a JWT for the agent')[0]).toMatchObject({ consumerId: 'support-agent-1' });
+		expect(nodeItems(run, 'Issue a JWT for the agent')[0]).toMatchObject({
+			consumerId: 'support-agent-1',
+		});
 		expect(emulator.requestsTo('GenerateTokenByAuthorizationServer')).toBe(1);
 	});
 
@@ -86,15 +102,24 @@ maybe(`n8n ${VERSION} on Node 24`, () => {
 		// The onboarding run stored a token in the credential; the editor still opens and tests it.
 		const opened = await openCredential(n8n, credentialId);
 		expect(opened.data.expiresAt).toMatch(/^\d{10}$/);
-		expect(await testCredential(n8n, opened)).toEqual({ status: 'OK', message: expect.any(String) });
+		expect(await testCredential(n8n, opened)).toEqual({
+			status: 'OK',
+			message: expect.any(String),
+		});
 		// With Customize PAM Client on, the Test asks for the PAM client's token too and names it when refused.
 		const pam = { ...emulator.credentialData(), customizePamClient: true };
 		const pamBefore = emulator.requestsTo('GenerateTokenByAuthorizationServer');
-		expect(await testCredential(n8n, await createCredential(n8n, 'PAM client', pam))).toEqual({ status: 'OK', message: expect.any(String) });
+		expect(await testCredential(n8n, await createCredential(n8n, 'PAM client', pam))).toEqual({
+			status: 'OK',
+			message: expect.any(String),
+		});
 		expect(emulator.requestsTo('GenerateTokenByAuthorizationServer')).toBe(pamBefore + 1);
 		const wrong = ['not', 'the', 'pam', 'client', 'value'].join('-');
 		recordSecret(wrong);
-		const refused = await testCredential(n8n, await createCredential(n8n, 'PAM client refused', { ...pam, pamClientSecret: wrong }));
+		const refused = await testCredential(
+			n8n,
+			await createCredential(n8n, 'PAM client refused', { ...pam, pamClientSecret: wrong }),
+		);
 		expect(refused.status).toBe('Error');
 		expect(refused.message).toContain('PAM');
 		expect(refused.message).not.toContain(wrong);

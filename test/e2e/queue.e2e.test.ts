@@ -18,7 +18,15 @@ import { join } from 'path';
 
 import { recordOutput, recordSecret } from '../setup/leakGuard';
 import { DemoEmulator, startDemoEmulator } from './helpers/emulator';
-import { artifactsDir, describeE2E, ensureBuilt, ensureN8n, loadExample, N8nSandbox, waitFor } from './helpers/n8n';
+import {
+	artifactsDir,
+	describeE2E,
+	ensureBuilt,
+	ensureN8n,
+	loadExample,
+	N8nSandbox,
+	waitFor,
+} from './helpers/n8n';
 import { ExecutionRecord, QueueCluster } from './helpers/queueCluster';
 import { HR_WEBHOOK_PATH, hrSyncByWebhook, welcomeWatching } from './helpers/queueWorkflows';
 import { credentialRefs } from './helpers/workflows';
@@ -117,12 +125,19 @@ async function stats(): Promise<any> {
 const ok = (action: string, s: any) => Number(s.byAction?.[action]?.['200'] ?? 0);
 
 /** Waits for a moment inside a run; fails at once should the run end before it (a broken run must not hang). */
-async function midRun(what: string, afterId: number, count: number, reached: () => Promise<boolean>): Promise<void> {
+async function midRun(
+	what: string,
+	afterId: number,
+	count: number,
+	reached: () => Promise<boolean>,
+): Promise<void> {
 	const t0 = Date.now();
 	while (!(await reached())) {
 		const list = cluster.executions(hrSync.id).filter((e) => Number(e.id) > afterId);
 		if (list.length >= count && list.every((e) => !['new', 'running'].includes(e.status))) {
-			throw new Error(`the run ended before ${what}: ${list.map((e) => `${e.id} ${e.status}`).join(', ')}`);
+			throw new Error(
+				`the run ended before ${what}: ${list.map((e) => `${e.id} ${e.status}`).join(', ')}`,
+			);
 		}
 		if (Date.now() - t0 > 5 * 60_000) throw new Error(`timed out waiting for ${what}`);
 		await new Promise((r) => setTimeout(r, 100));
@@ -137,7 +152,12 @@ async function expectDirectory(all: Row[], prefix: string): Promise<void> {
 	expect(duplicated).toEqual([]);
 	const wrong = all.filter((row) => {
 		const [u] = dir.get(row.employeeId) ?? [];
-		return !u || u.username !== row.username || u.displayName !== row.displayName || u.primaryOrganizationalUnitId !== row.organizationalUnitId;
+		return (
+			!u ||
+			u.username !== row.username ||
+			u.displayName !== row.displayName ||
+			u.primaryOrganizationalUnitId !== row.organizationalUnitId
+		);
 	});
 	expect(wrong.map((r) => r.employeeId)).toEqual([]);
 }
@@ -152,7 +172,11 @@ async function createTriggerUser(n: number): Promise<string> {
 	const r = await fetch(`${emulator.url}/__emulator/users`, {
 		method: 'POST',
 		headers: { 'content-type': 'application/json' },
-		body: JSON.stringify({ username: `queue.trigger${n}`, displayName: `Queue Trigger ${n}`, primaryOrganizationalUnitId: TRIGGER_OU }),
+		body: JSON.stringify({
+			username: `queue.trigger${n}`,
+			displayName: `Queue Trigger ${n}`,
+			primaryOrganizationalUnitId: TRIGGER_OU,
+		}),
 	});
 	if (!r.ok) throw new Error(`create user: ${r.status} ${await r.text()}`);
 	return ((await r.json()) as any).userId;
@@ -197,7 +221,8 @@ describeE2E(`n8n ${VERSION} queue mode: main + 2 workers, PostgreSQL, Redis`, ()
 
 	afterAll(async () => {
 		for (const t of emulator?.issuedTokens() ?? []) recordSecret(t);
-		if (Object.keys(figures).length) writeFileSync(join(artifactsDir(), 'queue.json'), `${JSON.stringify(figures, null, 2)}\n`);
+		if (Object.keys(figures).length)
+			writeFileSync(join(artifactsDir(), 'queue.json'), `${JSON.stringify(figures, null, 2)}\n`);
 		cluster?.saveLogs(artifactsDir());
 		await cluster?.stop();
 		await emulator?.close();
@@ -206,17 +231,29 @@ describeE2E(`n8n ${VERSION} queue mode: main + 2 workers, PostgreSQL, Redis`, ()
 	test('trigger on main: each change runs once on a worker, across a worker killed and restarted', async () => {
 		const t0 = Date.now();
 		// The activation poll takes the baseline; users created after it are changes.
-		await waitFor(() => emulator.requestsTo('ListUsers') > 0, { timeoutMs: 60_000, what: 'the trigger baseline poll' });
+		await waitFor(() => emulator.requestsTo('ListUsers') > 0, {
+			timeoutMs: 60_000,
+			what: 'the trigger baseline poll',
+		});
 		const [w1, w2] = cluster.workers;
 		const created: string[] = [];
 		const runsWith = (ids: string[]) => async () => {
 			const done = cluster.executions(welcome.id).filter((e) => e.status === 'success');
-			const seen = new Set(done.flatMap((e) => cluster.nodeOutput(e.id, 'New IDaaS user').map((i) => i.userId)));
-			return ids.every((id) => seen.has(id)) && cluster.executions(welcome.id).every((e) => e.status !== 'running' && e.status !== 'new');
+			const seen = new Set(
+				done.flatMap((e) => cluster.nodeOutput(e.id, 'New IDaaS user').map((i) => i.userId)),
+			);
+			return (
+				ids.every((id) => seen.has(id)) &&
+				cluster.executions(welcome.id).every((e) => e.status !== 'running' && e.status !== 'new')
+			);
 		};
 		const round = async (from: number) => {
 			for (let n = from; n < from + 3; n++) created.push(await createTriggerUser(n));
-			await waitFor(runsWith(created), { timeoutMs: 120_000, intervalMs: 1000, what: `trigger executions for ${created.length} users` });
+			await waitFor(runsWith(created), {
+				timeoutMs: 120_000,
+				intervalMs: 1000,
+				what: `trigger executions for ${created.length} users`,
+			});
 		};
 
 		await round(1);
@@ -224,7 +261,10 @@ describeE2E(`n8n ${VERSION} queue mode: main + 2 workers, PostgreSQL, Redis`, ()
 		await round(4); // only worker-1 is left
 		await cluster.startWorker(w2);
 		await round(7);
-		await cluster.main.rest(`/rest/workflows/${welcome.id}/deactivate`, { method: 'POST', body: '{}' });
+		await cluster.main.rest(`/rest/workflows/${welcome.id}/deactivate`, {
+			method: 'POST',
+			body: '{}',
+		});
 
 		const list = cluster.executions(welcome.id);
 		expect(list.map((e) => e.status).filter((s) => s !== 'success')).toEqual([]);
@@ -237,7 +277,12 @@ describeE2E(`n8n ${VERSION} queue mode: main + 2 workers, PostgreSQL, Redis`, ()
 		const byWorker = workersOf(list);
 		expect(byWorker['worker-1']).toBeGreaterThan(0);
 		expect(cluster.startedBy(w1).length + cluster.startedBy(w2).length).toBe(list.length);
-		note('trigger', { changes: created.length, executions: list.length, byWorker, wallS: Math.round((Date.now() - t0) / 1000) });
+		note('trigger', {
+			changes: created.length,
+			executions: list.length,
+			byWorker,
+			wallS: Math.round((Date.now() - t0) / 1000),
+		});
 	});
 
 	const bulk = rows('QE', ROWS);
@@ -256,7 +301,17 @@ describeE2E(`n8n ${VERSION} queue mode: main + 2 workers, PostgreSQL, Redis`, ()
 		expect(Object.keys(byWorker).sort()).toEqual(['worker-1', 'worker-2']);
 		// The records agree with the workers' own logs.
 		for (const [i, w] of cluster.workers.entries()) {
-			expect(list.filter((e) => e.worker === `worker-${i + 1}`).map((e) => e.id).sort()).toEqual(cluster.startedBy(w).filter((id) => list.some((e) => e.id === id)).sort());
+			expect(
+				list
+					.filter((e) => e.worker === `worker-${i + 1}`)
+					.map((e) => e.id)
+					.sort(),
+			).toEqual(
+				cluster
+					.startedBy(w)
+					.filter((id) => list.some((e) => e.id === id))
+					.sort(),
+			);
 		}
 		await expectDirectory(bulk, 'QE');
 		expect(ok('CreateUser', after) - ok('CreateUser', before)).toBe(ROWS);
@@ -267,7 +322,14 @@ describeE2E(`n8n ${VERSION} queue mode: main + 2 workers, PostgreSQL, Redis`, ()
 		// A blank stored token, found by every execution at once: each one renews (see docs/scale.md).
 		expect(tokens).toBeGreaterThanOrEqual(1);
 		expect(tokens).toBeLessThanOrEqual(EXECUTIONS);
-		note('bulk', { rows: ROWS, executions: list.length, byWorker, generateToken: tokens, requests: after.total - before.total, wallS: Math.round(wallS) });
+		note('bulk', {
+			rows: ROWS,
+			executions: list.length,
+			byWorker,
+			generateToken: tokens,
+			requests: after.total - before.total,
+			wallS: Math.round(wallS),
+		});
 	});
 
 	test('tokens: every token expired mid-run: renewals bounded by the executions in flight, no item lost', async () => {
@@ -277,8 +339,15 @@ describeE2E(`n8n ${VERSION} queue mode: main + 2 workers, PostgreSQL, Redis`, ()
 		const lastId = Math.max(...cluster.executions(hrSync.id).map((e) => Number(e.id)));
 		await startSync('renamed', batches(renamed, EXECUTIONS));
 		// Mid-run: a third of the renames done.
-		await midRun('a third of the renames', lastId, EXECUTIONS, async () => ok('PatchUser', await stats()) - ok('PatchUser', before) >= ROWS / 3);
-		const running = cluster.executions(hrSync.id).filter((e) => Number(e.id) > lastId && ['new', 'running'].includes(e.status)).length;
+		await midRun(
+			'a third of the renames',
+			lastId,
+			EXECUTIONS,
+			async () => ok('PatchUser', await stats()) - ok('PatchUser', before) >= ROWS / 3,
+		);
+		const running = cluster
+			.executions(hrSync.id)
+			.filter((e) => Number(e.id) > lastId && ['new', 'running'].includes(e.status)).length;
 		const atExpiry = await stats();
 		await emulator.expireTokens();
 		const list = await cluster.settled(hrSync.id, EXECUTIONS, { afterId: lastId });
@@ -289,14 +358,24 @@ describeE2E(`n8n ${VERSION} queue mode: main + 2 workers, PostgreSQL, Redis`, ()
 		expect(ok('PatchUser', after) - ok('PatchUser', before)).toBe(ROWS);
 		const items = upsertItems(list.map((e) => e.id));
 		expect(items).toHaveLength(ROWS);
-		expect(items.filter((i) => i.action === 'updated' && i.changedFields.includes('displayName'))).toHaveLength(ROWS);
+		expect(
+			items.filter((i) => i.action === 'updated' && i.changedFields.includes('displayName')),
+		).toHaveLength(ROWS);
 		const beforeExpiry = atExpiry.generateTokenCalls - before.generateTokenCalls;
 		const renewals = after.generateTokenCalls - atExpiry.generateTokenCalls;
 		// The requests the expired tokens were refused (400 invalid_token) were all sent again.
 		const refused = Number(after.statuses['400'] ?? 0) - Number(atExpiry.statuses['400'] ?? 0);
 		expect(renewals).toBeGreaterThanOrEqual(1);
 		expect(renewals).toBeLessThanOrEqual(running);
-		note('tokens', { executions: list.length, runningAtExpiry: running, generateTokenBeforeExpiry: beforeExpiry, renewalsAfterExpiry: renewals, refusedRequests: refused, byWorker: workersOf(list), wallS: Math.round((Date.now() - t0) / 1000) });
+		note('tokens', {
+			executions: list.length,
+			runningAtExpiry: running,
+			generateTokenBeforeExpiry: beforeExpiry,
+			renewalsAfterExpiry: renewals,
+			refusedRequests: refused,
+			byWorker: workersOf(list),
+			wallS: Math.round((Date.now() - t0) / 1000),
+		});
 	});
 
 	test('a worker killed mid-run: the execution n8n gives up on is reported, and running it again leaves no duplicates', async () => {
@@ -308,25 +387,40 @@ describeE2E(`n8n ${VERSION} queue mode: main + 2 workers, PostgreSQL, Redis`, ()
 		const lastId = Math.max(...cluster.executions(hrSync.id).map((e) => Number(e.id)));
 		const started = await startSync('kill', parts);
 		// Mid-run on worker-1: it has started executions of this run and rows are being created.
-		await midRun('worker-1 mid-run', lastId, KILL_EXECUTIONS, async () => cluster.runningOn(w1).some((id) => Number(id) > lastId) && ok('CreateUser', await stats()) - ok('CreateUser', before) >= KILL_ROWS / 4);
+		await midRun(
+			'worker-1 mid-run',
+			lastId,
+			KILL_EXECUTIONS,
+			async () =>
+				cluster.runningOn(w1).some((id) => Number(id) > lastId) &&
+				ok('CreateUser', await stats()) - ok('CreateUser', before) >= KILL_ROWS / 4,
+		);
 		await cluster.killWorker(w1);
 		const onKilled = cluster.runningOn(w1).filter((id) => Number(id) > lastId);
 		const createdBeforeKill = ok('CreateUser', await stats()) - ok('CreateUser', before);
 
-		const list = await cluster.settled(hrSync.id, KILL_EXECUTIONS, { afterId: lastId, timeoutMs: 5 * 60_000 });
+		const list = await cluster.settled(hrSync.id, KILL_EXECUTIONS, {
+			afterId: lastId,
+			timeoutMs: 5 * 60_000,
+		});
 		const failed = list.filter((e) => e.status !== 'success');
 		expect(failed.map((e) => e.id).sort()).toEqual([...onKilled].sort());
 		// n8n 2.8.4 fails a dead worker's jobs as stalled (status error); it never runs them again by itself.
 		for (const e of failed) expect(['error', 'crashed']).toContain(e.status);
 		const report = failed.map((e) => ({ id: e.id, status: e.status, error: errorOf(e.id) }));
 		note('killed worker-1 executions', report);
-		const lostParts = [...started.entries()].filter(([, id]) => failed.some((e) => e.id === id)).map(([i]) => parts[i]);
+		const lostParts = [...started.entries()]
+			.filter(([, id]) => failed.some((e) => e.id === id))
+			.map(([i]) => parts[i]);
 		expect(lostParts).toHaveLength(failed.length);
 
 		// Running them again: the same rows, through the same webhook.
 		await cluster.startWorker(w1);
 		const rerunIds = [...(await startSync('kill-rerun', lostParts)).values()];
-		const all = await cluster.settled(hrSync.id, KILL_EXECUTIONS + lostParts.length, { afterId: lastId, timeoutMs: 5 * 60_000 });
+		const all = await cluster.settled(hrSync.id, KILL_EXECUTIONS + lostParts.length, {
+			afterId: lastId,
+			timeoutMs: 5 * 60_000,
+		});
 		const rerun = all.filter((e) => rerunIds.includes(e.id));
 		expect(rerun.map((e) => e.status)).toEqual(rerun.map(() => 'success'));
 		const after = await stats();
@@ -334,10 +428,21 @@ describeE2E(`n8n ${VERSION} queue mode: main + 2 workers, PostgreSQL, Redis`, ()
 		await expectDirectory(killRows, 'QK');
 		expect(ok('CreateUser', after) - ok('CreateUser', before)).toBe(KILL_ROWS); // no row created twice
 		const items = upsertItems(rerun.map((e) => e.id));
-		const redone = { created: items.filter((i) => i.action === 'created').length, alreadyThere: items.filter((i) => i.action === 'unchanged' || i.action === 'updated').length };
+		const redone = {
+			created: items.filter((i) => i.action === 'created').length,
+			alreadyThere: items.filter((i) => i.action === 'unchanged' || i.action === 'updated').length,
+		};
 		expect(redone.created + redone.alreadyThere).toBe(lostParts.flat().length);
 		expect(redone.alreadyThere).toBeGreaterThan(0); // the lost execution had created some before it died
-		note('kill', { rows: KILL_ROWS, executions: KILL_EXECUTIONS, createdBeforeKill, failed: report.length, rerun: redone, rerunOn: workersOf(rerun), wallS: Math.round((Date.now() - t0) / 1000) });
+		note('kill', {
+			rows: KILL_ROWS,
+			executions: KILL_EXECUTIONS,
+			createdBeforeKill,
+			failed: report.length,
+			rerun: redone,
+			rerunOn: workersOf(rerun),
+			wallS: Math.round((Date.now() - t0) / 1000),
+		});
 	});
 });
 

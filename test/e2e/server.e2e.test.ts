@@ -12,9 +12,32 @@ import { join } from 'path';
 import { recordOutput, recordSecret } from '../setup/leakGuard';
 import { launchChromium } from './helpers/browser';
 import { DemoEmulator, startDemoEmulator } from './helpers/emulator';
-import { artifactsDir, describeE2E, ensureBuilt, ensureN8n, loadExample, N8nPaths, N8nSandbox, NODE_TYPE, requireFromN8n, TRIGGER_TYPE, waitFor } from './helpers/n8n';
-import { credentialRefs, pickerWorkflow, withLocalNotifications, withPollTimes } from './helpers/workflows';
-import { createCredential, openCredential, saveCredential, testCredential, usedByRelease010 } from './helpers/credentialRest';
+import {
+	artifactsDir,
+	describeE2E,
+	ensureBuilt,
+	ensureN8n,
+	loadExample,
+	N8nPaths,
+	N8nSandbox,
+	NODE_TYPE,
+	requireFromN8n,
+	TRIGGER_TYPE,
+	waitFor,
+} from './helpers/n8n';
+import {
+	credentialRefs,
+	pickerWorkflow,
+	withLocalNotifications,
+	withPollTimes,
+} from './helpers/workflows';
+import {
+	createCredential,
+	openCredential,
+	saveCredential,
+	testCredential,
+	usedByRelease010,
+} from './helpers/credentialRest';
 
 const VERSION = '2.8.4';
 jest.setTimeout(180_000);
@@ -32,7 +55,6 @@ const LEGACY = { id: 'idaasLegacyCred01', name: 'IDaaS saved by 0.1.0' };
 const LEGACY_TOKEN = 'legacy-access-token-0123456789abcdef';
 let welcomeCredentialId: string;
 let clientSecret: string;
-
 
 describeE2E(`n8n start ${VERSION} with the package`, () => {
 	beforeAll(async () => {
@@ -61,7 +83,6 @@ describeE2E(`n8n start ${VERSION} with the package`, () => {
 		await emulator?.close();
 	});
 
-
 	test('the node and trigger types are served to the editor', async () => {
 		const types = await n8n.rest('/types/nodes.json');
 		const names = types.map((t: any) => t.name);
@@ -81,7 +102,11 @@ describeE2E(`n8n start ${VERSION} with the package`, () => {
 		expect(before).toHaveLength(0);
 
 		const t0 = Date.now();
-		const created = await emulator.createUser({ username: 'trigger.e2e', displayName: 'Trigger E2E', email: 'trigger.e2e@example.com' });
+		const created = await emulator.createUser({
+			username: 'trigger.e2e',
+			displayName: 'Trigger E2E',
+			email: 'trigger.e2e@example.com',
+		});
 
 		const exec = await waitFor(async () => (await listExecutions(welcome.id))[0], {
 			timeoutMs: 90_000,
@@ -93,10 +118,13 @@ describeE2E(`n8n start ${VERSION} with the package`, () => {
 		// Within one poll interval (10 s), plus a margin for a loaded 2-core CI machine (execution saved, REST read).
 		expect(seconds).toBeLessThan(POLL_INTERVAL_S + 10);
 
-		const full = await waitFor(async () => {
-			const e = (await n8n.rest(`/rest/executions/${exec.id}`)).data;
-			return e.finished || e.status === 'success' ? e : undefined;
-		}, { timeoutMs: 30_000, what: 'the execution to finish' });
+		const full = await waitFor(
+			async () => {
+				const e = (await n8n.rest(`/rest/executions/${exec.id}`)).data;
+				return e.finished || e.status === 'success' ? e : undefined;
+			},
+			{ timeoutMs: 30_000, what: 'the execution to finish' },
+		);
 		expect(full.status).toBe('success');
 		const { parse } = requireFromN8n(paths, 'flatted');
 		const runData = parse(full.data).resultData.runData;
@@ -121,7 +149,10 @@ describeE2E(`n8n start ${VERSION} with the package`, () => {
 			expect(JSON.stringify(opened.data)).not.toContain(LEGACY_TOKEN);
 			// The legacy credential's stored token is unknown to the emulator: Test must not depend on it.
 			const tokens = emulator.generateTokenCalls();
-			expect(await testCredential(n8n, opened)).toEqual({ status: 'OK', message: expect.any(String) });
+			expect(await testCredential(n8n, opened)).toEqual({
+				status: 'OK',
+				message: expect.any(String),
+			});
 			expect(emulator.generateTokenCalls()).toBe(tokens + 1);
 			await saveCredential(n8n, opened);
 			await openCredential(n8n, id);
@@ -146,13 +177,18 @@ describeE2E(`n8n start ${VERSION} with the package`, () => {
 		const page = await context.newPage();
 		try {
 			await page.goto(`${n8n.baseUrl}/signin`);
-			await page.locator('input[name="emailOrLdapLoginId"], input[name="email"]').first().fill(owner.email);
+			await page
+				.locator('input[name="emailOrLdapLoginId"], input[name="email"]')
+				.first()
+				.fill(owner.email);
 			await page.locator('input[name="password"]').fill(owner.password);
 			await page.keyboard.press('Enter');
 			await page.waitForURL(/\/(home|workflows)/, { timeout: 60_000 });
 
 			await page.goto(`${n8n.baseUrl}/workflow/${offboarding.id}`);
-			const canvasNode = page.locator('[data-test-id="canvas-node"]', { hasText: 'Offboard leaver' }).first();
+			const canvasNode = page
+				.locator('[data-test-id="canvas-node"]', { hasText: 'Offboard leaver' })
+				.first();
 			await canvasNode.waitFor({ timeout: 60_000 });
 			await page.screenshot({ path: join(out, 'editor-workflow.png') });
 			await canvasNode.dblclick();
@@ -173,14 +209,22 @@ describeE2E(`n8n start ${VERSION} with the package`, () => {
 			// (username)"). The examples fill their pickers with expressions, where n8n disables From List, so this is a
 			// one-node workflow whose picker starts empty in From List mode.
 			await page.goto(`${n8n.baseUrl}/workflow/idaasE2ePicker01`);
-			const pickNode = page.locator('[data-test-id="canvas-node"]', { hasText: 'Pick a user' }).first();
+			const pickNode = page
+				.locator('[data-test-id="canvas-node"]', { hasText: 'Pick a user' })
+				.first();
 			await pickNode.waitFor({ timeout: 60_000 });
 			await pickNode.dblclick();
-			const userPicker = page.locator('[data-test-id="ndv"] [data-test-id="resource-locator-userId"]');
+			const userPicker = page.locator(
+				'[data-test-id="ndv"] [data-test-id="resource-locator-userId"]',
+			);
 			await userPicker.waitFor({ timeout: 30_000 });
 			await userPicker.locator('[data-test-id="rlc-input"]').click();
 			// The first users of the demo seed, labelled by the node.
-			for (const label of ['Alice Chen (alice.chen)', 'Bob Smith (bob.smith)', 'Chloe Martin (chloe.martin)']) {
+			for (const label of [
+				'Alice Chen (alice.chen)',
+				'Bob Smith (bob.smith)',
+				'Chloe Martin (chloe.martin)',
+			]) {
 				await page.getByText(label, { exact: true }).first().waitFor({ timeout: 30_000 });
 			}
 			await page.screenshot({ path: join(out, 'editor-user-picker.png') });
@@ -193,7 +237,10 @@ describeE2E(`n8n start ${VERSION} with the package`, () => {
 	});
 });
 
-async function expectValue(locator: import('playwright-core').Locator, pattern: RegExp): Promise<void> {
+async function expectValue(
+	locator: import('playwright-core').Locator,
+	pattern: RegExp,
+): Promise<void> {
 	const input = locator.locator('input').first();
 	const value = (await input.count()) ? await input.inputValue() : await locator.innerText();
 	expect(value).toMatch(pattern);

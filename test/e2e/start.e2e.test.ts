@@ -10,7 +10,15 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 
 import { recordOutput, recordSecret } from '../setup/leakGuard';
-import { describeE2E, ensureBuilt, ensureN8n, freePort, killGroup, ROOT, waitFor } from './helpers/n8n';
+import {
+	describeE2E,
+	ensureBuilt,
+	ensureN8n,
+	freePort,
+	killGroup,
+	ROOT,
+	waitFor,
+} from './helpers/n8n';
 
 jest.setTimeout(10 * 60_000);
 
@@ -55,25 +63,44 @@ const alive = (pid: number) => {
 	}
 };
 
-async function startAndStop(signal: NodeJS.Signals): Promise<{ before: Proc[]; survivors: Proc[]; output: string }> {
+async function startAndStop(
+	signal: NodeJS.Signals,
+): Promise<{ before: Proc[]; survivors: Proc[]; output: string }> {
 	const userFolder = mkdtempSync(join(tmpdir(), 'idaas-start-'));
-	const env: NodeJS.ProcessEnv = { ...process.env, SKIP_BUILD: '1', N8N_START_USER_FOLDER: userFolder };
+	const env: NodeJS.ProcessEnv = {
+		...process.env,
+		SKIP_BUILD: '1',
+		N8N_START_USER_FOLDER: userFolder,
+	};
 	delete env.NODE_ENV;
 	delete env.NODE_OPTIONS;
 	env.N8N_PORT = String(await freePort());
 	env.N8N_RUNNERS_BROKER_PORT = String(await freePort());
 	env.IDAAS_EMULATOR_PORT = String(await freePort());
 	// detached: a group of its own, so a failed test can clean up; the signal under test goes to the npm PID only.
-	const npm: ChildProcess = spawn('npm', ['start', '--silent'], { cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+	const npm: ChildProcess = spawn('npm', ['start', '--silent'], {
+		cwd: ROOT,
+		env,
+		detached: true,
+		stdio: ['ignore', 'pipe', 'pipe'],
+	});
 	let output = '';
 	npm.stdout!.on('data', (d) => (output += d.toString()));
 	npm.stderr!.on('data', (d) => (output += d.toString()));
 	try {
-		await waitFor(() => /is running \(ready in/.test(output) || npm.exitCode !== null, { timeoutMs: 6 * 60_000, intervalMs: 500, what: 'npm start to be ready' });
+		await waitFor(() => /is running \(ready in/.test(output) || npm.exitCode !== null, {
+			timeoutMs: 6 * 60_000,
+			intervalMs: 500,
+			what: 'npm start to be ready',
+		});
 		if (npm.exitCode !== null) throw new Error(`npm start exited ${npm.exitCode}:\n${output}`);
 		const before = tree(npm.pid!);
 		process.kill(npm.pid!, signal);
-		await waitFor(() => before.every((p) => !alive(p.pid)), { timeoutMs: 60_000, intervalMs: 500, what: 'every process of npm start to exit' }).catch(() => undefined);
+		await waitFor(() => before.every((p) => !alive(p.pid)), {
+			timeoutMs: 60_000,
+			intervalMs: 500,
+			what: 'every process of npm start to exit',
+		}).catch(() => undefined);
 		return { before, survivors: before.filter((p) => alive(p.pid)), output };
 	} finally {
 		killGroup(npm.pid);
@@ -96,8 +123,13 @@ describeE2E('npm start stops on a signal to its PID', () => {
 			const secret = demoClientSecret();
 			recordSecret(secret); // so the guard knows it when this file runs alone too
 			const lines = output.split('\n');
-			expect(lines.filter((line) => line.includes(secret))).toEqual([expect.stringMatching(/Client Secret .*demo value/)]);
-			recordOutput(`npm start ${signal}`, lines.filter((line) => !line.includes(secret)).join('\n'));
+			expect(lines.filter((line) => line.includes(secret))).toEqual([
+				expect.stringMatching(/Client Secret .*demo value/),
+			]);
+			recordOutput(
+				`npm start ${signal}`,
+				lines.filter((line) => !line.includes(secret)).join('\n'),
+			);
 			// What was running: npm, start.mjs, the emulator, n8n (its runner comes with the first execution).
 			expect(before.some((p) => /scripts\/start\.mjs/.test(p.args))).toBe(true);
 			expect(before.some((p) => /emulator\/cli\.ts/.test(p.args))).toBe(true);

@@ -23,7 +23,16 @@ import { recordOutput, recordSecret } from '../setup/leakGuard';
 import { launchChromium } from './helpers/browser';
 import { DemoEmulator, startDemoEmulator } from './helpers/emulator';
 import * as editor from './helpers/editor';
-import { artifactsDir, describeE2E, ensureBuilt, ensureN8n, loadExample, N8nSandbox, ROOT, waitFor } from './helpers/n8n';
+import {
+	artifactsDir,
+	describeE2E,
+	ensureBuilt,
+	ensureN8n,
+	loadExample,
+	N8nSandbox,
+	ROOT,
+	waitFor,
+} from './helpers/n8n';
 import { credentialRefs } from './helpers/workflows';
 
 const { forSandbox } = require('../../scripts/lib/sandbox-examples.cjs');
@@ -37,10 +46,14 @@ jest.setTimeout(6 * 60_000);
 
 const OWNER = { email: 'e2e@example.com', password: 'E2ePassw0rd!x' }; // N8nSandbox.setupOwner's default
 /** Every shipped example, as `npm start` imports them. */
-const EXAMPLES = readdirSync(join(ROOT, 'examples')).filter((f) => f.endsWith('.json')).map((f) => f.replace(/\.json$/, '')).sort().map((name) => ({
-	name,
-	workflow: forSandbox(loadExample(name), 'alibabaIdaasApi').workflow,
-}));
+const EXAMPLES = readdirSync(join(ROOT, 'examples'))
+	.filter((f) => f.endsWith('.json'))
+	.map((f) => f.replace(/\.json$/, ''))
+	.sort()
+	.map((name) => ({
+		name,
+		workflow: forSandbox(loadExample(name), 'alibabaIdaasApi').workflow,
+	}));
 const [CREDENTIAL] = credentialRefs(EXAMPLES[0].workflow);
 const MANUAL_TRIGGER = `${testId('canvas-node')}[data-node-type="n8n-nodes-base.manualTrigger"]`;
 const WRONG_SECRET = 'wrong-secret-typed-by-hand-4711';
@@ -48,7 +61,8 @@ const WRONG_SECRET = 'wrong-secret-typed-by-hand-4711';
 const describedAs = (file: string, cls: string) =>
 	new (require(join(ROOT, 'dist', 'nodes', file))[cls])().description.description as string;
 const example = (name: string) => EXAMPLES.find((e) => e.name === name)!.workflow;
-const jsonOf = (name: string, node: string) => JSON.parse(example(name).nodes.find((n: any) => n.name === node).parameters.jsonOutput);
+const jsonOf = (name: string, node: string) =>
+	JSON.parse(example(name).nodes.find((n: any) => n.name === node).parameters.jsonOutput);
 
 describeE2E('the editor walk', () => {
 	describe.each(VERSIONS)('n8n %s', (version) => {
@@ -71,15 +85,26 @@ describeE2E('the editor walk', () => {
 				failure = e as Error;
 			}
 			timings.push([name, Date.now() - t0]);
-			process.stderr.write(`[walk ${version}] ${name}: ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
+			process.stderr.write(
+				`[walk ${version}] ${name}: ${((Date.now() - t0) / 1000).toFixed(1)} s\n`,
+			);
 			await shot(name);
 			const problems = await guard.take();
-			if (failure && problems.length) failure.message += `\n\nSeen on the page meanwhile:\n${problems.join('\n')}`;
+			if (failure && problems.length)
+				failure.message += `\n\nSeen on the page meanwhile:\n${problems.join('\n')}`;
 			if (failure) throw failure;
 			expect(problems).toEqual([]);
 		}
 		const shot = (name: string) =>
-			page.screenshot({ path: join(artifactsDir(), `walk-${version}-${String(++shots).padStart(2, '0')}-${name}.png`), animations: 'disabled' }).catch(() => undefined);
+			page
+				.screenshot({
+					path: join(
+						artifactsDir(),
+						`walk-${version}-${String(++shots).padStart(2, '0')}-${name}.png`,
+					),
+					animations: 'disabled',
+				})
+				.catch(() => undefined);
 
 		beforeAll(async () => {
 			ensureBuilt();
@@ -98,11 +123,16 @@ describeE2E('the editor walk', () => {
 			page.setDefaultTimeout(LONG);
 			guard = await editor.EditorGuard.install(page);
 			// The community edition answers 404 for this enterprise route whenever a credential dialog opens.
-			guard.allow(/^GET \/rest\/external-secrets\/secrets → 404$/, 'external secrets are an enterprise feature');
+			guard.allow(
+				/^GET \/rest\/external-secrets\/secrets → 404$/,
+				'external secrets are an enterprise feature',
+			);
 		}, 20 * 60_000);
 
 		afterAll(async () => {
-			process.stderr.write(`[walk ${version}] timings:\n${timings.map(([n, ms]) => `  ${n.padEnd(28)} ${(ms / 1000).toFixed(1)} s`).join('\n')}\n`);
+			process.stderr.write(
+				`[walk ${version}] timings:\n${timings.map(([n, ms]) => `  ${n.padEnd(28)} ${(ms / 1000).toFixed(1)} s`).join('\n')}\n`,
+			);
 			await closeBrowser?.();
 			await n8n?.dispose();
 			await emulator?.close();
@@ -124,18 +154,30 @@ describeE2E('the editor walk', () => {
 			const userIdOf = (by: Record<string, string>) => emulator.findUser(by)!.userId;
 			// Per example, the IDaaS steps and what their output panel must show (read after the run).
 			const expected: Record<string, Record<string, () => string[]>> = {
-				'hr-sync': { 'Upsert user': () => rows.map((r) => userIdOf({ userExternalId: r.employeeId })) },
+				'hr-sync': {
+					'Upsert user': () => rows.map((r) => userIdOf({ userExternalId: r.employeeId })),
+				},
 				offboarding: { 'Offboard leaver': () => [leaver.userId, ...leaverGroups] },
 				onboarding: {
 					'Create or update user': () => [userIdOf({ username: hire.username }), hire.employeeId],
 					// The row names the groups; the output has each group's ID and name beside the user.
-					'Add to group': () => [userIdOf({ username: hire.username }), ...hire.groups, ...hire.groups.map((name: string) => emulator.groupNamed(name)!)],
+					'Add to group': () => [
+						userIdOf({ username: hire.username }),
+						...hire.groups,
+						...hire.groups.map((name: string) => emulator.groupNamed(name)!),
+					],
 				},
 				welcome: { 'New IDaaS user': () => ['user_'] },
 			};
 			// Onboarding twice: the second press matches the hire on the employee ID instead of failing.
 			let onboardingRuns = 0;
-			for (const [name, again] of [['hr-sync'], ['offboarding'], ['onboarding'], ['onboarding', '-again'], ['welcome']]) {
+			for (const [name, again] of [
+				['hr-sync'],
+				['offboarding'],
+				['onboarding'],
+				['onboarding', '-again'],
+				['welcome'],
+			]) {
 				await step(`run-${name}${again ?? ''}`, async () => {
 					const workflow = example(name);
 					await editor.openWorkflow(page, n8n.baseUrl, workflow.id);
@@ -149,7 +191,8 @@ describeE2E('the editor walk', () => {
 						if (node === Object.keys(expected[name]).at(-1)) await shot(`output-${name}`);
 						await editor.closeNode(page);
 					}
-					if (name === 'onboarding') expect(emulator.userCount()).toBe(users + (onboardingRuns++ === 0 ? 1 : 0));
+					if (name === 'onboarding')
+						expect(emulator.userCount()).toBe(users + (onboardingRuns++ === 0 ? 1 : 0));
 				});
 			}
 			expect(emulator.findUser({ userId: leaver.userId })!.status).toBe('disabled');
@@ -157,7 +200,10 @@ describeE2E('the editor walk', () => {
 			for (const { name, workflow } of EXAMPLES.filter((e) => !(e.name in expected))) {
 				await step(`open-${name}`, async () => {
 					await editor.openWorkflow(page, n8n.baseUrl, workflow.id);
-					for (const node of workflow.nodes.filter((n: any) => n.type !== 'n8n-nodes-base.stickyNote')) await editor.canvasNode(page, node.name).waitFor();
+					for (const node of workflow.nodes.filter(
+						(n: any) => n.type !== 'n8n-nodes-base.stickyNote',
+					))
+						await editor.canvasNode(page, node.name).waitFor();
 				});
 			}
 		});
@@ -165,13 +211,19 @@ describeE2E('the editor walk', () => {
 		test('3 the used credential opens from the Credentials page and its Test succeeds', async () => {
 			await step('credential-test', async () => {
 				await page.goto(`${n8n.baseUrl}/home/credentials`);
-				await page.locator(testId('resources-list-item'), { hasText: CREDENTIAL.name }).first().click();
+				await page
+					.locator(testId('resources-list-item'), { hasText: CREDENTIAL.name })
+					.first()
+					.click();
 				const dialog = page.locator(testId('credential-edit-dialog'));
 				await dialog.waitFor();
 				// Opening tests the credential once; the Retry button is the Test button.
 				await dialog.locator(testId('credentials-config-container-test-success')).waitFor();
 				const tested = page.waitForResponse((r) => r.url().endsWith('/rest/credentials/test'));
-				await dialog.getByRole('button', { name: /retry|test/i }).first().click();
+				await dialog
+					.getByRole('button', { name: /retry|test/i })
+					.first()
+					.click();
 				expect((await (await tested).json()).data.status).toBe('OK');
 				await dialog.locator(testId('credentials-config-container-test-success')).waitFor();
 				recordOutput(`walk ${version} credential dialog`, await dialog.innerText());
@@ -185,13 +237,23 @@ describeE2E('the editor walk', () => {
 				const chooser = page.locator(testId('selectCredential-modal'));
 				await chooser.locator(testId('new-credential-type-select')).click();
 				await page.keyboard.type('Alibaba Cloud IDaaS');
-				await page.locator(`${testId('new-credential-type-select-option')}:visible`, { hasText: 'Alibaba Cloud IDaaS API' }).first().click();
+				await page
+					.locator(`${testId('new-credential-type-select-option')}:visible`, {
+						hasText: 'Alibaba Cloud IDaaS API',
+					})
+					.first()
+					.click();
 				await chooser.locator(testId('new-credential-type-button')).click();
 				const dialog = page.locator(testId('credential-edit-dialog'));
 				await dialog.waitFor();
 				const data = emulator.credentialData();
 				await editor.selectOption(page, dialog, 'region', /Custom Endpoint/);
-				for (const field of ['customEndpoint', 'instanceId', 'applicationId', 'clientId'] as const) {
+				for (const field of [
+					'customEndpoint',
+					'instanceId',
+					'applicationId',
+					'clientId',
+				] as const) {
 					await editor.fillParameter(dialog, field, data[field]);
 				}
 				await editor.fillParameter(dialog, 'clientSecret', WRONG_SECRET);
@@ -216,7 +278,10 @@ describeE2E('the editor walk', () => {
 		});
 
 		test('5 the nodes panel finds both nodes by "IDaaS" and describes each as itself', async () => {
-			const triggerText = describedAs('AlibabaIdaasTrigger/AlibabaIdaasTrigger.node.js', 'AlibabaIdaasTrigger');
+			const triggerText = describedAs(
+				'AlibabaIdaasTrigger/AlibabaIdaasTrigger.node.js',
+				'AlibabaIdaasTrigger',
+			);
 			const actionText = describedAs('AlibabaIdaas/AlibabaIdaas.node.js', 'AlibabaIdaas');
 			let asTrigger = '';
 			let asAction = '';
@@ -230,7 +295,10 @@ describeE2E('the editor walk', () => {
 				listed = await creator.innerText();
 				await shot('nodes-panel-search');
 				await editor.nodeEntry(creator, 'Alibaba Cloud IDaaS').click();
-				await creator.getByText(/On user created/).first().waitFor();
+				await creator
+					.getByText(/On user created/)
+					.first()
+					.waitFor();
 				asTrigger = await creator.innerText();
 			});
 			await step('add-manual-trigger', async () => {
@@ -254,7 +322,8 @@ describeE2E('the editor walk', () => {
 			expect(listed).toContain(triggerText.slice(0, 60));
 			// The bug was the action node's own entry ("Alibaba Cloud IDaaS", then its text) reading as a trigger. The
 			// Event Trigger's entry ("Alibaba Cloud IDaaS Event") is a trigger and rightly says so, on 2.41.1 in the same list.
-			for (const text of [asTrigger, asAction]) expect(text).not.toMatch(/Alibaba Cloud IDaaS\s*\n\s*Starts the workflow when/);
+			for (const text of [asTrigger, asAction])
+				expect(text).not.toMatch(/Alibaba Cloud IDaaS\s*\n\s*Starts the workflow when/);
 		});
 
 		test('6 Get Many users with Return All returns every user of the emulator', async () => {
@@ -315,7 +384,11 @@ describeE2E('the editor walk', () => {
 				await editor.nodeEntry(creator, 'Alibaba Cloud IDaaS').click();
 				// The action view lists the triggers in a folded category.
 				const created = editor.creatorItem(creator, 'On user created');
-				if (!(await created.isVisible())) await creator.getByText(/^Triggers/).first().click();
+				if (!(await created.isVisible()))
+					await creator
+						.getByText(/^Triggers/)
+						.first()
+						.click();
 				await created.click();
 				await editor.ndv(page).waitFor();
 				await editor.selectCredential(page, CREDENTIAL.name);
@@ -339,13 +412,19 @@ describeE2E('the editor walk', () => {
 				await editor.selectOption(page, ndv, 'descriptionType', 'Set Manually');
 				const text = ndv.locator(`${testId('parameter-input-toolDescription')} textarea`).first();
 				await text.waitFor({ timeout: LONG });
-				expect(await text.inputValue()).toBe('Get a user (User: a user ID, user_…; returns the user with its ID) in Alibaba Cloud IDaaS');
+				expect(await text.inputValue()).toBe(
+					'Get a user (User: a user ID, user_…; returns the user with its ID) in Alibaba Cloud IDaaS',
+				);
 			});
 			await editor.closeNode(page).catch(() => undefined);
 		});
 
 		test('10 onboarding from scratch: two HR rows, the unit from the department column, the group by name', async () => {
-			const code = `return ${JSON.stringify(HIRES.map((json) => ({ json })), null, 1)};`;
+			const code = `return ${JSON.stringify(
+				HIRES.map((json) => ({ json })),
+				null,
+				1,
+			)};`;
 			await step('onboarding-from-scratch', async () => {
 				await page.goto(`${n8n.baseUrl}/workflow/new`);
 				let creator = await editor.openNodesPanel(page);
@@ -380,7 +459,11 @@ describeE2E('the editor walk', () => {
 				await setExpression(page, 'username', '{{ $json.username }}');
 				await setExpression(page, 'displayName', '{{ $json.displayName }}');
 				// The last expression reaches the node once another field takes the focus (closing the node at once drops it).
-				await editor.ndv(page).locator(`${testId('parameter-input-username')} .cm-content`).first().click();
+				await editor
+					.ndv(page)
+					.locator(`${testId('parameter-input-username')} .cm-content`)
+					.first()
+					.click();
 				await editor.ndv(page).getByText('Parameters', { exact: true }).first().click();
 				await shot('onboarding-create-user');
 				await editor.closeNode(page);
@@ -395,7 +478,11 @@ describeE2E('the editor walk', () => {
 				await chooseMode(page, 'id', 'By ID');
 				await setExpression(page, 'id', '{{ $json.userId }}');
 				await chooseMode(page, 'groupId', 'By Name');
-				await editor.ndv(page).locator(`${testId('resource-locator-groupId')} ${testId('rlc-input')}`).first().fill(HIRE_GROUP);
+				await editor
+					.ndv(page)
+					.locator(`${testId('resource-locator-groupId')} ${testId('rlc-input')}`)
+					.first()
+					.fill(HIRE_GROUP);
 				await shot('onboarding-add-to-group');
 				await editor.closeNode(page);
 
@@ -407,7 +494,8 @@ describeE2E('the editor walk', () => {
 				recordOutput(`walk ${version} onboarding from scratch`, text);
 				// One item per user, with the names a Slack step needs.
 				expect(count).toBe(2);
-				for (const hire of HIRES) for (const v of [hire.username, hire.displayName, HIRE_GROUP]) expect(text).toContain(v);
+				for (const hire of HIRES)
+					for (const v of [hire.username, hire.displayName, HIRE_GROUP]) expect(text).toContain(v);
 				await shot('onboarding-output');
 				await editor.closeNode(page);
 			});
@@ -415,11 +503,16 @@ describeE2E('the editor walk', () => {
 			const users = await usersByApi(emulator);
 			for (const hire of HIRES) {
 				const user = users.find((u) => u.username === hire.username);
-				expect(user).toMatchObject({ displayName: hire.displayName, primaryOrganizationalUnitId: emulator.ouNamed(hire.department) });
+				expect(user).toMatchObject({
+					displayName: hire.displayName,
+					primaryOrganizationalUnitId: emulator.ouNamed(hire.department),
+				});
 				expect(emulator.memberIdsOfGroup(emulator.groupNamed(HIRE_GROUP)!)).toContain(user!.userId);
 			}
 			// The canvas says what each IDaaS node does in words.
-			const subtitles = await page.locator(`${testId('canvas-node')}[data-node-name="Create a user"]`).innerText();
+			const subtitles = await page
+				.locator(`${testId('canvas-node')}[data-node-name="Create a user"]`)
+				.innerText();
 			expect(subtitles).toContain('Create: User');
 		});
 	});
@@ -427,8 +520,18 @@ describeE2E('the editor walk', () => {
 
 /** Two new hires as an HR sheet has them: names, e-mails and departments, no IDs. */
 const HIRES = [
-	{ username: 'ivy.chan', displayName: 'Ivy Chan', email: 'ivy.chan@acme.example', department: 'Sales' },
-	{ username: 'omar.haddad', displayName: 'Omar Haddad', email: 'omar.haddad@acme.example', department: 'HR' },
+	{
+		username: 'ivy.chan',
+		displayName: 'Ivy Chan',
+		email: 'ivy.chan@acme.example',
+		department: 'Sales',
+	},
+	{
+		username: 'omar.haddad',
+		displayName: 'Omar Haddad',
+		email: 'omar.haddad@acme.example',
+		department: 'HR',
+	},
 ];
 const HIRE_GROUP = 'All Staff';
 
@@ -438,22 +541,44 @@ const HIRE_GROUP = 'All Staff';
  */
 async function setExpression(page: Page, parameter: string, expression: string): Promise<void> {
 	const ndv = editor.ndv(page);
-	const input = ndv.locator(`${testId(`parameter-input-${parameter}`)}, ${testId(`resource-locator-${parameter}`)}`).first();
+	const input = ndv
+		.locator(
+			`${testId(`parameter-input-${parameter}`)}, ${testId(`resource-locator-${parameter}`)}`,
+		)
+		.first();
 	await input.click();
-	await ndv.locator(testId(`${parameter}-parameter-input-options-container`)).first().locator(testId('radio-button-expression')).click();
-	const code = ndv.locator(`${testId(`parameter-input-${parameter}`)} .cm-content, ${testId(`resource-locator-${parameter}`)} .cm-content`).first();
+	await ndv
+		.locator(testId(`${parameter}-parameter-input-options-container`))
+		.first()
+		.locator(testId('radio-button-expression'))
+		.click();
+	const code = ndv
+		.locator(
+			`${testId(`parameter-input-${parameter}`)} .cm-content, ${testId(`resource-locator-${parameter}`)} .cm-content`,
+		)
+		.first();
 	await code.click();
 	await page.keyboard.press('ControlOrMeta+A');
 	// insertText: no key events, so the editor's bracket closing does not add a second "}}".
 	await page.keyboard.insertText(expression);
 	// Leaving the editor hands its value to the node at once (2.41.1 otherwise waits, and closing the node drops it).
 	await ndv.getByText('Parameters', { exact: true }).first().click();
-	await ndv.locator(`${testId(`parameter-input-${parameter}`)}, ${testId(`resource-locator-${parameter}`)}`).first().getByText(expression).first().waitFor();
+	await ndv
+		.locator(
+			`${testId(`parameter-input-${parameter}`)}, ${testId(`resource-locator-${parameter}`)}`,
+		)
+		.first()
+		.getByText(expression)
+		.first()
+		.waitFor();
 }
 
 /** Chooses a resource locator's mode ("By Name or Path", "By Name", …) by its label. */
 async function chooseMode(page: Page, parameter: string, label: string): Promise<void> {
-	const locator = editor.ndv(page).locator(testId(`resource-locator-${parameter}`)).first();
+	const locator = editor
+		.ndv(page)
+		.locator(testId(`resource-locator-${parameter}`))
+		.first();
 	await locator.locator(testId('rlc-mode-selector')).click();
 	await page.locator('.el-select-dropdown__item:visible', { hasText: label }).first().click();
 }
@@ -464,7 +589,13 @@ async function addNode(page: Page, search: string, entry: string, action?: strin
 	await editor.searchNodes(creator, search);
 	await editor.nodeEntry(creator, entry).click();
 	// The action by its whole name: "Create a user" must not pick "Create a user-exclusive credential".
-	if (action) await editor.creatorItem(creator, new RegExp(`${action.replace(/[.*+?^$()|[\]\\{}]/g, '\\$&')}(?![\\w-])`)).click();
+	if (action)
+		await editor
+			.creatorItem(
+				creator,
+				new RegExp(`${action.replace(/[.*+?^$()|[\]\\{}]/g, '\\$&')}(?![\\w-])`),
+			)
+			.click();
 	await editor.ndv(page).waitFor();
 }
 
@@ -472,18 +603,30 @@ async function addNode(page: Page, search: string, entry: string, action?: strin
 async function usersByApi(emulator: DemoEmulator): Promise<Array<Record<string, any>>> {
 	const data = emulator.credentialData();
 	const base = `${data.customEndpoint}/v2/${data.instanceId}/${data.applicationId}`;
-	const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: data.clientId, client_secret: data.clientSecret });
-	const token: any = await (await fetch(`${base}/oauth2/token`, { method: 'POST', body: form })).json();
+	const form = new URLSearchParams({
+		grant_type: 'client_credentials',
+		client_id: data.clientId,
+		client_secret: data.clientSecret,
+	});
+	const token: any = await (
+		await fetch(`${base}/oauth2/token`, { method: 'POST', body: form })
+	).json();
 	recordSecret(token.access_token);
 	const headers = { authorization: `Bearer ${token.access_token}` };
 	const users: any = await (await fetch(`${base}/users?pageSize=100`, { headers })).json();
 	// ListUsers leaves out the primary unit; GetUser has it.
-	return await Promise.all(users.data.map(async (user: any) => await (await fetch(`${base}/users/${user.userId}`, { headers })).json()));
+	return await Promise.all(
+		users.data.map(
+			async (user: any) => await (await fetch(`${base}/users/${user.userId}`, { headers })).json(),
+		),
+	);
 }
 
 /** The names of the nodes on the canvas, as n8n gave them. */
 async function canvasNodeNames(page: Page): Promise<string[]> {
-	return page.locator(testId('canvas-node')).evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-node-name') ?? ''));
+	return page
+		.locator(testId('canvas-node'))
+		.evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-node-name') ?? ''));
 }
 
 /**
@@ -491,7 +634,12 @@ async function canvasNodeNames(page: Page): Promise<string[]> {
  * add button makes an entry; its "From list" picker is searched by username and the user picked by the label the
  * list shows ("Display Name (username)"); a screenshot shows the entries.
  */
-async function enterUserIds(page: Page, userIds: string[], emulator: DemoEmulator, shoot: (name: string) => Promise<unknown>): Promise<void> {
+async function enterUserIds(
+	page: Page,
+	userIds: string[],
+	emulator: DemoEmulator,
+	shoot: (name: string) => Promise<unknown>,
+): Promise<void> {
 	const ndv = editor.ndv(page);
 	for (const [i, userId] of userIds.entries()) {
 		const user = emulator.findUser({ userId })!;
@@ -500,8 +648,14 @@ async function enterUserIds(page: Page, userIds: string[], emulator: DemoEmulato
 		await picker.waitFor();
 		await picker.locator(testId('rlc-input')).click();
 		await page.keyboard.type(user.username);
-		await page.locator(`${testId('rlc-item')}:visible`, { hasText: `(${user.username})` }).first().click();
+		await page
+			.locator(`${testId('rlc-item')}:visible`, { hasText: `(${user.username})` })
+			.first()
+			.click();
 	}
-	await waitFor(async () => (await ndv.locator(testId('resource-locator-id')).count()) === userIds.length, { what: 'one picker per user' });
+	await waitFor(
+		async () => (await ndv.locator(testId('resource-locator-id')).count()) === userIds.length,
+		{ what: 'one picker per user' },
+	);
 	await shoot('user-pickers');
 }

@@ -31,7 +31,8 @@ describeE2E(`workflows saved by 0.1.0 in real n8n ${VERSION}`, () => {
 		n8n = await N8nSandbox.create(paths, 'workflows');
 		const data = { ...emulatorCredential(emu), customEndpoint: wire.url };
 		recordSecret(data.clientSecret);
-		const ref = (fixture.workflow.nodes.find((node: any) => node.credentials) as any).credentials.alibabaIdaasApi;
+		const ref = (fixture.workflow.nodes.find((node: any) => node.credentials) as any).credentials
+			.alibabaIdaasApi;
 		await n8n.importCredentials([{ id: ref.id, name: ref.name, type: 'alibabaIdaasApi', data }]);
 		await n8n.importWorkflows([{ id: 'fixtureSavedBy010', active: false, ...fixture.workflow }]);
 	});
@@ -49,9 +50,14 @@ describeE2E(`workflows saved by 0.1.0 in real n8n ${VERSION}`, () => {
 		expect({ code, status: run.status }).toEqual({ code: 0, status: 'success' });
 		const expected = fixture.workflow.nodes
 			.filter((node: any) => node.type.endsWith('.alibabaIdaas'))
-			.flatMap((node: any) => CHANGED_SINCE_0_1_0[node.name]?.requests ?? (fixture.requests as Record<string, unknown[]>)[node.name]);
+			.flatMap(
+				(node: any) =>
+					CHANGED_SINCE_0_1_0[node.name]?.requests ??
+					(fixture.requests as Record<string, unknown[]>)[node.name],
+			);
 		expect(sentRequests(wire.requests)).toEqual(expected);
 		// Each node ran once, on the version it was saved with.
-		for (const node of fixture.workflow.nodes) expect(run.data.resultData.runData[node.name]).toHaveLength(1);
+		for (const node of fixture.workflow.nodes)
+			expect(run.data.resultData.runData[node.name]).toHaveLength(1);
 	});
 });

@@ -18,7 +18,11 @@ test('throttling above a rate', async () => {
 	// The token bucket reads Date.now: held still, the five requests arrive within the same second however
 	// loaded the machine is (a loaded run spread them over more than one and saw only two refused).
 	const clock = jest.spyOn(Date, 'now').mockReturnValue(Date.now());
-	const statuses = await Promise.all(Array.from({ length: 5 }, () => h.call('GetGroup', { path: { groupId: DEMO.engineers } }).then((r) => r.status)));
+	const statuses = await Promise.all(
+		Array.from({ length: 5 }, () =>
+			h.call('GetGroup', { path: { groupId: DEMO.engineers } }).then((r) => r.status),
+		),
+	);
 	clock.mockRestore();
 	expect(statuses.filter((s) => s === 429).length).toBe(3);
 	expect((await h.call('ListUsers')).status).toBe(200);
@@ -27,7 +31,10 @@ test('throttling above a rate', async () => {
 test('5xx for one action only', async () => {
 	h.emu.faults.serverError({ action: 'GetUser', times: 1, status: 503 });
 	expect((await h.call('ListUsers')).status).toBe(200);
-	expect(await h.call('GetUser', { path: { userId: DEMO.bob } })).toMatchObject({ status: 503, body: { code: 'ServiceUnavailable' } });
+	expect(await h.call('GetUser', { path: { userId: DEMO.bob } })).toMatchObject({
+		status: 503,
+		body: { code: 'ServiceUnavailable' },
+	});
 	expect((await h.call('GetUser', { path: { userId: DEMO.bob } })).status).toBe(200);
 });
 
@@ -40,7 +47,11 @@ test('dropped connection before the write: nothing changes', async () => {
 
 test('response lost after the write: the user exists although the client saw no answer', async () => {
 	h.emu.faults.dropConnection({ action: 'CreateUser', times: 1, afterWrite: true });
-	await expect(h.call('CreateUser', { body: { username: 'lost.reply', primaryOrganizationalUnitId: DEMO.hr } })).rejects.toThrow();
+	await expect(
+		h.call('CreateUser', {
+			body: { username: 'lost.reply', primaryOrganizationalUnitId: DEMO.hr },
+		}),
+	).rejects.toThrow();
 	const lookup = await h.call('GetUserIdByUsername', { body: { username: 'lost.reply' } });
 	expect(lookup.status).toBe(200);
 	expect(h.emu.store.users.get(lookup.body.userId)!.username).toBe('lost.reply');
@@ -67,7 +78,8 @@ test('onRequest runs before each request and can change state between pages', as
 	const seen: string[] = [];
 	const off = h.emu.faults.onRequest(({ action, query }) => {
 		seen.push(action);
-		if (action === 'ListUsers' && query.get('pageNumber') === '2') h.emu.store.deleteUser(DEMO.alice);
+		if (action === 'ListUsers' && query.get('pageNumber') === '2')
+			h.emu.store.deleteUser(DEMO.alice);
 	});
 	const first = await h.call('ListUsers', { query: { pageSize: 5, pageNumber: 1 } });
 	const second = await h.call('ListUsers', { query: { pageSize: 5, pageNumber: 2 } });
@@ -77,7 +89,12 @@ test('onRequest runs before each request and can change state between pages', as
 	expect(first.body.totalCount).toBe(10);
 	expect(second.body.totalCount).toBe(9);
 	// Alice's removal shifted everyone one place up: the first user of the old page 2 is skipped.
-	expect(second.body.data.map((u: any) => u.username)).toEqual(['grace.lee', 'henry.wang', 'isabel.garcia', 'jack.taylor']);
+	expect(second.body.data.map((u: any) => u.username)).toEqual([
+		'grace.lee',
+		'henry.wang',
+		'isabel.garcia',
+		'jack.taylor',
+	]);
 });
 
 test('onResponse runs after each request was answered, faults and dropped connections included', async () => {
@@ -98,7 +115,13 @@ test('onResponse runs after each request was answered, faults and dropped connec
 });
 
 test('faults over HTTP control endpoints', async () => {
-	const added = await h.control('POST', 'faults', { kind: 'error', action: 'ListUsers', times: 1, status: 502, code: 'BadGateway' });
+	const added = await h.control('POST', 'faults', {
+		kind: 'error',
+		action: 'ListUsers',
+		times: 1,
+		status: 502,
+		code: 'BadGateway',
+	});
 	expect(added.body.rules[0]).toMatchObject({ id: expect.any(Number), kind: 'error' });
 	expect(await h.call('ListUsers')).toMatchObject({ status: 502, body: { code: 'BadGateway' } });
 	await h.control('POST', 'faults', { rules: [{ kind: 'throttle' }] });

@@ -49,15 +49,24 @@ export class Harness {
 			applicationId: options.applicationId ?? this.app.applicationId,
 			...options.path,
 		};
-		const path = op.path.replace(/\{(\w+)\}/g, (_m, name: string) => encodeURIComponent(values[name] ?? `{${name}}`));
-		const query = new URLSearchParams(Object.entries(options.query ?? {}).map(([k, v]): [string, string] => [k, String(v)]));
+		const path = op.path.replace(/\{(\w+)\}/g, (_m, name: string) =>
+			encodeURIComponent(values[name] ?? `{${name}}`),
+		);
+		const query = new URLSearchParams(
+			Object.entries(options.query ?? {}).map(([k, v]): [string, string] => [k, String(v)]),
+		);
 		return `${this.emu.url}${path}${query.size ? `?${query}` : ''}`;
 	}
 
 	async call(action: string, options: CallOptions = {}): Promise<Reply> {
 		const op = findOperation(action)!;
 		const headers: Record<string, string> = { ...options.headers };
-		const token = options.token === undefined ? (isPamOperation(op) ? this.pamToken : this.token) : options.token;
+		const token =
+			options.token === undefined
+				? isPamOperation(op)
+					? this.pamToken
+					: this.token
+				: options.token;
 		if (token) headers.authorization = `Bearer ${token}`;
 		let body: string | undefined;
 		if (options.body !== undefined) {

@@ -30,7 +30,13 @@ const SCENARIOS: Record<string, (h: Harness) => Promise<void>> = {
 		expect(r.status).toBe(200);
 		expect(r.body.userId).toMatch(/^user_[a-z0-9]{26}$/);
 		const user = h.emu.store.users.get(r.body.userId)!;
-		expect(user).toMatchObject({ username: 'new.hire', email: 'new.hire@acme.example', userExternalId: 'E9000', passwordSet: true, status: 'enabled' });
+		expect(user).toMatchObject({
+			username: 'new.hire',
+			email: 'new.hire@acme.example',
+			userExternalId: 'E9000',
+			passwordSet: true,
+			status: 'enabled',
+		});
 		expect(user.primaryOrganizationalUnitId).toBe(DEMO.engineering);
 		expect(user.customFields).toEqual([{ fieldName: 'costCenter', fieldValue: 'CC-9' }]);
 	},
@@ -61,7 +67,13 @@ const SCENARIOS: Record<string, (h: Harness) => Promise<void>> = {
 		const before = h.emu.store.users.get(DEMO.alice)!.updateTime;
 		const r = await h.call('PatchUser', {
 			path: { userId: DEMO.alice },
-			body: { displayName: 'Alice C.', customFields: [{ fieldName: 'costCenter', operation: 'remove' }, { fieldName: 'site', fieldValue: 'HZ', operation: 'replace' }] },
+			body: {
+				displayName: 'Alice C.',
+				customFields: [
+					{ fieldName: 'costCenter', operation: 'remove' },
+					{ fieldName: 'site', fieldValue: 'HZ', operation: 'replace' },
+				],
+			},
 		});
 		expect(r.status).toBe(200);
 		expect(r.body).toEqual({});
@@ -88,9 +100,15 @@ const SCENARIOS: Record<string, (h: Harness) => Promise<void>> = {
 		expect(h.emu.store.users.get(DEMO.bob)!.status).toBe('disabled');
 	},
 	async UpdateUserPassword(h) {
-		const r = await h.call('UpdateUserPassword', { path: { userId: DEMO.bob }, body: { password: 'N3w-password!' } });
+		const r = await h.call('UpdateUserPassword', {
+			path: { userId: DEMO.bob },
+			body: { password: 'N3w-password!' },
+		});
 		expect(r.status).toBe(200);
-		expect(h.emu.store.users.get(DEMO.bob)).toMatchObject({ password: 'N3w-password!', passwordSet: true });
+		expect(h.emu.store.users.get(DEMO.bob)).toMatchObject({
+			password: 'N3w-password!',
+			passwordSet: true,
+		});
 	},
 	async GetUserPasswordPolicy(h) {
 		const r = await h.call('GetUserPasswordPolicy');
@@ -117,7 +135,10 @@ const SCENARIOS: Record<string, (h: Harness) => Promise<void>> = {
 		expect(r).toMatchObject({ status: 200, body: { userId: DEMO.bob } });
 	},
 	async SetUserPrimaryOrganizationalUnit(h) {
-		const r = await h.call('SetUserPrimaryOrganizationalUnit', { path: { userId: DEMO.bob }, body: { organizationalUnitId: DEMO.hr } });
+		const r = await h.call('SetUserPrimaryOrganizationalUnit', {
+			path: { userId: DEMO.bob },
+			body: { organizationalUnitId: DEMO.hr },
+		});
 		expect(r.status).toBe(200);
 		expect(h.emu.store.users.get(DEMO.bob)!.primaryOrganizationalUnitId).toBe(DEMO.hr);
 		const inSales = await h.call('ListUsers', { query: { organizationalUnitId: DEMO.sales } });
@@ -125,13 +146,23 @@ const SCENARIOS: Record<string, (h: Harness) => Promise<void>> = {
 	},
 	async AddUserToOrganizationalUnits(h) {
 		const body = { organizationalUnitIds: [DEMO.hr, DEMO.platform] };
-		expect((await h.call('AddUserToOrganizationalUnits', { path: { userId: DEMO.bob }, body })).status).toBe(200);
-		expect((await h.call('AddUserToOrganizationalUnits', { path: { userId: DEMO.bob }, body })).status).toBe(200);
-		expect(h.emu.store.users.get(DEMO.bob)!.secondaryOrganizationalUnitIds).toEqual([DEMO.hr, DEMO.platform]);
+		expect(
+			(await h.call('AddUserToOrganizationalUnits', { path: { userId: DEMO.bob }, body })).status,
+		).toBe(200);
+		expect(
+			(await h.call('AddUserToOrganizationalUnits', { path: { userId: DEMO.bob }, body })).status,
+		).toBe(200);
+		expect(h.emu.store.users.get(DEMO.bob)!.secondaryOrganizationalUnitIds).toEqual([
+			DEMO.hr,
+			DEMO.platform,
+		]);
 	},
 	async RemoveUserFromOrganizationalUnits(h) {
 		const body = { organizationalUnitIds: [DEMO.sales, DEMO.hr] };
-		expect((await h.call('RemoveUserFromOrganizationalUnits', { path: { userId: DEMO.daniel }, body })).status).toBe(200);
+		expect(
+			(await h.call('RemoveUserFromOrganizationalUnits', { path: { userId: DEMO.daniel }, body }))
+				.status,
+		).toBe(200);
 		expect(h.emu.store.users.get(DEMO.daniel)!.secondaryOrganizationalUnitIds).toEqual([]);
 	},
 	async ListGroupsForUser(h) {
@@ -153,61 +184,118 @@ const SCENARIOS: Record<string, (h: Harness) => Promise<void>> = {
 		const token = h.emu.issueUserToken(DEMO.alice);
 		const r = await h.call('GetUserInfo', { token });
 		expect(r.status).toBe(200);
-		expect(r.body).toMatchObject({ sub: DEMO.alice, preferred_username: 'alice.chen', email: 'alice.chen@acme.example', phone_number: '+86 13800000001' });
+		expect(r.body).toMatchObject({
+			sub: DEMO.alice,
+			preferred_username: 'alice.chen',
+			email: 'alice.chen@acme.example',
+			phone_number: '+86 13800000001',
+		});
 	},
 	async CreateOrganizationalUnit(h) {
 		const r = await h.call('CreateOrganizationalUnit', {
-			body: { organizationalUnitName: 'Support', parentId: DEMO.root, organizationalUnitExternalId: 'DEP-SUP', description: 'Help desk' },
+			body: {
+				organizationalUnitName: 'Support',
+				parentId: DEMO.root,
+				organizationalUnitExternalId: 'DEP-SUP',
+				description: 'Help desk',
+			},
 		});
 		expect(r.status).toBe(200);
 		expect(r.body.organizationalUnitId).toMatch(/^ou_[a-z0-9]{26}$/);
-		expect(h.emu.store.ous.get(r.body.organizationalUnitId)).toMatchObject({ parentId: DEMO.root, organizationalUnitExternalId: 'DEP-SUP' });
+		expect(h.emu.store.ous.get(r.body.organizationalUnitId)).toMatchObject({
+			parentId: DEMO.root,
+			organizationalUnitExternalId: 'DEP-SUP',
+		});
 	},
 	async GetOrganizationalUnit(h) {
-		const r = await h.call('GetOrganizationalUnit', { path: { organizationalUnitId: DEMO.platform } });
+		const r = await h.call('GetOrganizationalUnit', {
+			path: { organizationalUnitId: DEMO.platform },
+		});
 		expect(r.status).toBe(200);
 		expect(Object.keys(r.body).sort()).toEqual(
-			['instanceId', 'organizationalUnitId', 'organizationalUnitName', 'parentId', 'organizationalUnitExternalId', 'organizationalUnitSourceType', 'organizationalUnitSourceId', 'createTime', 'updateTime', 'description'].sort(),
+			[
+				'instanceId',
+				'organizationalUnitId',
+				'organizationalUnitName',
+				'parentId',
+				'organizationalUnitExternalId',
+				'organizationalUnitSourceType',
+				'organizationalUnitSourceId',
+				'createTime',
+				'updateTime',
+				'description',
+			].sort(),
 		);
-		expect(r.body).toMatchObject({ organizationalUnitName: 'Platform', parentId: DEMO.engineering, organizationalUnitSourceType: 'build_in' });
+		expect(r.body).toMatchObject({
+			organizationalUnitName: 'Platform',
+			parentId: DEMO.engineering,
+			organizationalUnitSourceType: 'build_in',
+		});
 	},
 	async ListOrganizationalUnits(h) {
 		const r = await h.call('ListOrganizationalUnits', { query: { parentId: DEMO.root } });
 		expect(r.status).toBe(200);
 		expect(r.body.totalCount).toBe(3);
-		expect(r.body.data.map((ou: any) => ou.organizationalUnitName)).toEqual(['Engineering', 'Sales', 'HR']);
+		expect(r.body.data.map((ou: any) => ou.organizationalUnitName)).toEqual([
+			'Engineering',
+			'Sales',
+			'HR',
+		]);
 	},
 	async PatchOrganizationalUnit(h) {
-		const r = await h.call('PatchOrganizationalUnit', { path: { organizationalUnitId: DEMO.hr }, body: { organizationalUnitName: 'People' } });
+		const r = await h.call('PatchOrganizationalUnit', {
+			path: { organizationalUnitId: DEMO.hr },
+			body: { organizationalUnitName: 'People' },
+		});
 		expect(r.status).toBe(200);
-		expect(h.emu.store.ous.get(DEMO.hr)).toMatchObject({ organizationalUnitName: 'People', description: 'People and HR' });
+		expect(h.emu.store.ous.get(DEMO.hr)).toMatchObject({
+			organizationalUnitName: 'People',
+			description: 'People and HR',
+		});
 	},
 	async DeleteOrganizationalUnit(h) {
 		const ou = h.emu.store.createOu({ organizationalUnitName: 'Temp', parentId: DEMO.root });
-		const r = await h.call('DeleteOrganizationalUnit', { path: { organizationalUnitId: ou.organizationalUnitId } });
+		const r = await h.call('DeleteOrganizationalUnit', {
+			path: { organizationalUnitId: ou.organizationalUnitId },
+		});
 		expect(r.status).toBe(200);
 		expect(h.emu.store.ous.has(ou.organizationalUnitId)).toBe(false);
 	},
 	async ListOrganizationalUnitParentIds(h) {
-		const r = await h.call('ListOrganizationalUnitParentIds', { path: { organizationalUnitId: DEMO.platform } });
+		const r = await h.call('ListOrganizationalUnitParentIds', {
+			path: { organizationalUnitId: DEMO.platform },
+		});
 		expect(r).toMatchObject({ status: 200, body: { parentIds: [DEMO.root, DEMO.engineering] } });
 	},
 	async GetOrganizationalUnitIdByExternalId(h) {
 		const r = await h.call('GetOrganizationalUnitIdByExternalId', {
-			body: { organizationalUnitExternalId: 'DEP-ENG-PLT', organizationalUnitSourceType: 'build_in', organizationalUnitSourceId: h.emu.instanceId },
+			body: {
+				organizationalUnitExternalId: 'DEP-ENG-PLT',
+				organizationalUnitSourceType: 'build_in',
+				organizationalUnitSourceId: h.emu.instanceId,
+			},
 		});
 		expect(r).toMatchObject({ status: 200, body: { organizationalUnitId: DEMO.platform } });
 	},
 	async CreateGroup(h) {
-		const r = await h.call('CreateGroup', { body: { groupName: 'Managers', groupExternalId: 'GRP-MGR' } });
+		const r = await h.call('CreateGroup', {
+			body: { groupName: 'Managers', groupExternalId: 'GRP-MGR' },
+		});
 		expect(r.status).toBe(200);
 		expect(r.body.groupId).toMatch(/^group_[a-z0-9]{26}$/);
-		expect((await h.call('GetGroup', { path: { groupId: r.body.groupId } })).body.groupExternalId).toBe('GRP-MGR');
+		expect(
+			(await h.call('GetGroup', { path: { groupId: r.body.groupId } })).body.groupExternalId,
+		).toBe('GRP-MGR');
 	},
 	async GetGroup(h) {
 		const r = await h.call('GetGroup', { path: { groupId: DEMO.engineers } });
 		expect(r.status).toBe(200);
-		expect(r.body).toMatchObject({ groupId: DEMO.engineers, groupName: 'Engineers', groupSourceType: 'build_in', groupSourceId: h.emu.instanceId });
+		expect(r.body).toMatchObject({
+			groupId: DEMO.engineers,
+			groupName: 'Engineers',
+			groupSourceType: 'build_in',
+			groupSourceId: h.emu.instanceId,
+		});
 		expect(r.body).not.toHaveProperty('members');
 	},
 	async ListGroups(h) {
@@ -217,7 +305,10 @@ const SCENARIOS: Record<string, (h: Harness) => Promise<void>> = {
 		expect(r.body.data[0].groupName).toBe('Sales Team');
 	},
 	async PatchGroup(h) {
-		const r = await h.call('PatchGroup', { path: { groupId: DEMO.salesTeam }, body: { groupName: 'Sales' } });
+		const r = await h.call('PatchGroup', {
+			path: { groupId: DEMO.salesTeam },
+			body: { groupName: 'Sales' },
+		});
 		expect(r.status).toBe(200);
 		expect(h.emu.store.groups.get(DEMO.salesTeam)!.groupName).toBe('Sales');
 	},
@@ -229,14 +320,21 @@ const SCENARIOS: Record<string, (h: Harness) => Promise<void>> = {
 	},
 	async AddUsersToGroup(h) {
 		const body = { userIds: [DEMO.bob, DEMO.alice] };
-		expect((await h.call('AddUsersToGroup', { path: { groupId: DEMO.engineers }, body })).status).toBe(200);
-		expect((await h.call('AddUsersToGroup', { path: { groupId: DEMO.engineers }, body })).status).toBe(200);
+		expect(
+			(await h.call('AddUsersToGroup', { path: { groupId: DEMO.engineers }, body })).status,
+		).toBe(200);
+		expect(
+			(await h.call('AddUsersToGroup', { path: { groupId: DEMO.engineers }, body })).status,
+		).toBe(200);
 		const members = [...h.emu.store.groups.get(DEMO.engineers)!.members];
 		expect(members.filter((id) => id === DEMO.bob)).toHaveLength(1);
 		expect(h.emu.store.groupIdsOf(DEMO.bob)).toContain(DEMO.engineers);
 	},
 	async RemoveUsersFromGroup(h) {
-		const r = await h.call('RemoveUsersFromGroup', { path: { groupId: DEMO.salesTeam }, body: { userIds: [DEMO.bob, DEMO.alice] } });
+		const r = await h.call('RemoveUsersFromGroup', {
+			path: { groupId: DEMO.salesTeam },
+			body: { userIds: [DEMO.bob, DEMO.alice] },
+		});
 		expect(r.status).toBe(200);
 		expect(h.emu.store.groups.get(DEMO.salesTeam)!.members.has(DEMO.bob)).toBe(false);
 	},
@@ -250,13 +348,23 @@ const SCENARIOS: Record<string, (h: Harness) => Promise<void>> = {
 	},
 	async GetApplicationProvisioningScope(h) {
 		const r = await h.call('GetApplicationProvisioningScope');
-		expect(r).toMatchObject({ status: 200, body: { organizationalUnitIds: [DEMO.root], groupIds: [DEMO.allStaff, DEMO.engineers, DEMO.salesTeam] } });
+		expect(r).toMatchObject({
+			status: 200,
+			body: {
+				organizationalUnitIds: [DEMO.root],
+				groupIds: [DEMO.allStaff, DEMO.engineers, DEMO.salesTeam],
+			},
+		});
 	},
 	async GenerateToken(h) {
 		const sent = Math.floor(Date.now() / 1000);
 		const r = await h.call('GenerateToken', {
 			token: null,
-			query: { grant_type: 'client_credentials', client_id: h.app.clientId, client_secret: h.app.clientSecret },
+			query: {
+				grant_type: 'client_credentials',
+				client_id: h.app.clientId,
+				client_secret: h.app.clientSecret,
+			},
 		});
 		expect(r.status).toBe(200);
 		expect(r.body).toMatchObject({ token_type: 'Bearer', expires_in: 1200 });
@@ -266,24 +374,43 @@ const SCENARIOS: Record<string, (h: Harness) => Promise<void>> = {
 		expect(r.body.expires_at).toBeLessThanOrEqual(Date.now() / 1000 + 1200);
 	},
 	async RevokeToken(h) {
-		const r = await h.call('RevokeToken', { token: null, query: { token: h.token, client_id: h.app.clientId, client_secret: h.app.clientSecret } });
+		const r = await h.call('RevokeToken', {
+			token: null,
+			query: { token: h.token, client_id: h.app.clientId, client_secret: h.app.clientSecret },
+		});
 		expect(r).toMatchObject({ status: 200, body: {} });
-		expect((await h.call('GetGroup', { path: { groupId: DEMO.engineers } })).body.code).toBe('invalid_token');
+		expect((await h.call('GetGroup', { path: { groupId: DEMO.engineers } })).body.code).toBe(
+			'invalid_token',
+		);
 	},
 	async GenerateDeviceCode(h) {
 		const r = await h.call('GenerateDeviceCode', { token: null, query: { scope: 'openid' } });
 		expect(r.status).toBe(200);
-		expect(Object.keys(r.body).sort()).toEqual(['device_code', 'expires_at', 'expires_in', 'interval', 'user_code', 'verification_uri', 'verification_uri_complete']);
+		expect(Object.keys(r.body).sort()).toEqual([
+			'device_code',
+			'expires_at',
+			'expires_in',
+			'interval',
+			'user_code',
+			'verification_uri',
+			'verification_uri_complete',
+		]);
 		expect(r.body.user_code).toMatch(/^[A-Z]{4}-[A-Z]{4}$/);
 	},
 	async ObtainCloudAccountRoleAccessCredential(h) {
 		const sent = Math.floor(Date.now() / 1000);
 		const r = await h.call('ObtainCloudAccountRoleAccessCredential', {
 			token: h.emu.issuePamToken(),
-			query: { cloudAccountRoleExternalId: 'acs:ram::1234567890123456:role/demo-readonly', durationSeconds: 900 },
+			query: {
+				cloudAccountRoleExternalId: 'acs:ram::1234567890123456:role/demo-readonly',
+				durationSeconds: 900,
+			},
 		});
 		expect(r.status).toBe(200);
-		expect(r.body).toMatchObject({ cloudAccountRoleName: 'demo-readonly', cloudAccountVendorType: 'alibaba_cloud' });
+		expect(r.body).toMatchObject({
+			cloudAccountRoleName: 'demo-readonly',
+			cloudAccountVendorType: 'alibaba_cloud',
+		});
 		const credential = r.body.cloudAccountRoleAccessCredential;
 		expect(credential.accessCredentialExpiresAt).toBeGreaterThanOrEqual(sent + 900);
 		expect(credential.alibabaCloudStsToken.expiration).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);

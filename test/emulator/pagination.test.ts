@@ -5,12 +5,18 @@ const h = useHarness(false);
 const names = (r: any) => r.body.data.map((u: any) => u.username);
 
 /** The All Staff group's members, page by page with nextToken, each page checked to say `served` as its maxResults. */
-async function walkAllStaff(maxResults: number, served: number): Promise<{ ids: string[]; pages: number }> {
+async function walkAllStaff(
+	maxResults: number,
+	served: number,
+): Promise<{ ids: string[]; pages: number }> {
 	const ids: string[] = [];
 	let nextToken = '';
 	let pages = 0;
 	do {
-		const r = await h.call('ListUsersForGroup', { path: { groupId: DEMO.allStaff }, query: { maxResults, ...(nextToken && { nextToken }) } });
+		const r = await h.call('ListUsersForGroup', {
+			path: { groupId: DEMO.allStaff },
+			query: { maxResults, ...(nextToken && { nextToken }) },
+		});
 		expect(r.status).toBe(200);
 		expect(r.body).toMatchObject({ totalCount: 9, maxResults: served });
 		ids.push(...r.body.data.map((m: any) => m.userId));
@@ -34,14 +40,21 @@ describe('pageNumber / pageSize', () => {
 
 	test('pages concatenate to the whole list in creation order', async () => {
 		const seen: string[] = [];
-		for (let page = 1; page <= 4; page++) seen.push(...names(await h.call('ListUsers', { query: { pageSize: 3, pageNumber: page } })));
+		for (let page = 1; page <= 4; page++)
+			seen.push(...names(await h.call('ListUsers', { query: { pageSize: 3, pageNumber: page } })));
 		expect(seen).toEqual(names(await h.call('ListUsers', { query: { pageSize: 100 } })));
 	});
 
 	test('an empty listing', async () => {
 		const ou = h.emu.store.createOu({ organizationalUnitName: 'Empty', parentId: DEMO.hr });
-		expect((await h.call('ListUsers', { query: { organizationalUnitId: ou.organizationalUnitId } })).body).toEqual({ totalCount: 0, data: [] });
-		expect((await h.call('ListOrganizationalUnits', { query: { parentId: ou.organizationalUnitId } })).body).toEqual({ totalCount: 0, data: [] });
+		expect(
+			(await h.call('ListUsers', { query: { organizationalUnitId: ou.organizationalUnitId } }))
+				.body,
+		).toEqual({ totalCount: 0, data: [] });
+		expect(
+			(await h.call('ListOrganizationalUnits', { query: { parentId: ou.organizationalUnitId } }))
+				.body,
+		).toEqual({ totalCount: 0, data: [] });
 		h.emu.store.deleteOu(ou.organizationalUnitId);
 	});
 
@@ -51,8 +64,11 @@ describe('pageNumber / pageSize', () => {
 	});
 
 	test('pageNumber=0 is refused; the default page size is 20', async () => {
-		expect((await h.call('ListUsers', { query: { pageNumber: 0 } })).body.code).toBe('InvalidParameter.PageNumber');
-		for (let i = 0; i < 15; i++) h.emu.store.createUser({ username: `bulk${i}`, primaryOrganizationalUnitId: DEMO.hr });
+		expect((await h.call('ListUsers', { query: { pageNumber: 0 } })).body.code).toBe(
+			'InvalidParameter.PageNumber',
+		);
+		for (let i = 0; i < 15; i++)
+			h.emu.store.createUser({ username: `bulk${i}`, primaryOrganizationalUnitId: DEMO.hr });
 		expect((await h.call('ListUsers')).body.data).toHaveLength(20);
 		h.emu.reset();
 		h.token = h.emu.issueAppToken();
@@ -82,9 +98,14 @@ describe('nextToken / maxResults', () => {
 			const r = await h.call('ListGroups', { query: { nextToken } });
 			expect(r).toMatchObject({ status: 400, body: { code: 'InvalidParameter.NextToken' } });
 		}
-		const elsewhere = await h.call('ListGroupsForUser', { path: { userId: DEMO.alice }, query: { nextToken: first.body.nextToken } });
+		const elsewhere = await h.call('ListGroupsForUser', {
+			path: { userId: DEMO.alice },
+			query: { nextToken: first.body.nextToken },
+		});
 		expect(elsewhere.body.code).toBe('InvalidParameter.NextToken');
-		expect((await h.call('ListGroups', { query: { maxResults: 101 } })).body.code).toBe('InvalidParameter.MaxResults');
+		expect((await h.call('ListGroups', { query: { maxResults: 101 } })).body.code).toBe(
+			'InvalidParameter.MaxResults',
+		);
 	});
 });
 
@@ -101,7 +122,9 @@ describe('a gateway page cap', () => {
 		}
 		expect(pages.map((page) => page.length)).toEqual([3, 3, 3, 1, 0]);
 		// A page smaller than the cap is served as asked; no cap, no limit.
-		expect(names(await h.call('ListUsers', { query: { pageSize: 2 } }))).toEqual(pages[0].slice(0, 2));
+		expect(names(await h.call('ListUsers', { query: { pageSize: 2 } }))).toEqual(
+			pages[0].slice(0, 2),
+		);
 		h.emu.paging.set();
 		expect(pages.flat()).toEqual(names(await h.call('ListUsers', { query: { pageSize: 100 } })));
 	});
@@ -116,15 +139,22 @@ describe('a gateway page cap', () => {
 	test('the cap applies to the default page size too, and the client is still checked against the API bounds', async () => {
 		h.emu.paging.set(5);
 		expect((await h.call('ListUsers')).body.data).toHaveLength(5);
-		expect((await h.call('ListUsers', { query: { pageSize: 101 } })).body.code).toBe('InvalidParameter.PageSize');
+		expect((await h.call('ListUsers', { query: { pageSize: 101 } })).body.code).toBe(
+			'InvalidParameter.PageSize',
+		);
 	});
 
 	test('over HTTP: PUT sets it, GET shows it, DELETE and reset lift it', async () => {
 		expect((await h.control('GET', 'paging')).body).toEqual({ maxPageSize: null });
 		expect((await h.control('PUT', 'paging', { maxPageSize: 2 })).body).toEqual({ maxPageSize: 2 });
 		expect((await h.control('GET', 'state')).body.paging).toEqual({ maxPageSize: 2 });
-		expect((await h.call('ListGroups', { query: { maxResults: 100 } })).body).toMatchObject({ maxResults: 2, data: [{}, {}] });
-		expect((await h.control('PUT', 'paging', { maxPageSize: 0 })).body.code).toBe('InvalidParameter.MaxPageSize');
+		expect((await h.call('ListGroups', { query: { maxResults: 100 } })).body).toMatchObject({
+			maxResults: 2,
+			data: [{}, {}],
+		});
+		expect((await h.control('PUT', 'paging', { maxPageSize: 0 })).body.code).toBe(
+			'InvalidParameter.MaxPageSize',
+		);
 		expect((await h.control('DELETE', 'paging')).body).toEqual({ maxPageSize: null });
 		expect((await h.call('ListGroups', { query: { maxResults: 100 } })).body.data).toHaveLength(3);
 		h.emu.paging.set(1);

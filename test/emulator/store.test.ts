@@ -30,22 +30,38 @@ describe('store (direct, no HTTP)', () => {
 	test('moving to a secondary OU makes it primary only; deleting frees unique values', () => {
 		const store = createStore('demo');
 		store.moveUser(DEMO.daniel, DEMO.sales);
-		expect(store.users.get(DEMO.daniel)).toMatchObject({ primaryOrganizationalUnitId: DEMO.sales, secondaryOrganizationalUnitIds: [] });
-		expect([...store.idx.usersByPrimaryOu.get(DEMO.platform)!.values()]).toEqual(['user_demochloemartin01']);
+		expect(store.users.get(DEMO.daniel)).toMatchObject({
+			primaryOrganizationalUnitId: DEMO.sales,
+			secondaryOrganizationalUnitIds: [],
+		});
+		expect([...store.idx.usersByPrimaryOu.get(DEMO.platform)!.values()]).toEqual([
+			'user_demochloemartin01',
+		]);
 		store.deleteUser(DEMO.bob);
-		const again = store.createUser({ username: 'bob.smith', email: 'bob.smith@acme.example', userExternalId: 'E1002', primaryOrganizationalUnitId: DEMO.sales });
+		const again = store.createUser({
+			username: 'bob.smith',
+			email: 'bob.smith@acme.example',
+			userExternalId: 'E1002',
+			primaryOrganizationalUnitId: DEMO.sales,
+		});
 		expect(store.findUserId('email', 'BOB.SMITH@acme.example')).toBe(again.userId);
 		expect(store.findUserIdByExternalId('E1002', 'build_in', store.instanceId)).toBe(again.userId);
 		expect(again.userExternalId).toBe('E1002');
 		const plain = store.createUser({ username: 'plain', primaryOrganizationalUnitId: DEMO.root });
-		expect(plain).toMatchObject({ userExternalId: plain.userId, displayName: 'plain', userSourceType: 'build_in', email: '', passwordSet: false });
+		expect(plain).toMatchObject({
+			userExternalId: plain.userId,
+			displayName: 'plain',
+			userSourceType: 'build_in',
+			email: '',
+			passwordSet: false,
+		});
 	});
 
 	test('OrderedIndex pages match a plain array under random adds and deletes', () => {
 		const index = new OrderedIndex();
 		const truth: string[] = [];
 		let seed = 42;
-		const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) % n);
+		const rand = (n: number) => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) % n;
 		for (let step = 0; step < 5000; step++) {
 			if (truth.length && rand(3) === 0) {
 				const [id] = truth.splice(rand(truth.length), 1);
@@ -73,7 +89,9 @@ describe('store (direct, no HTTP)', () => {
 		expect(page.every((id) => store.users.has(id))).toBe(true);
 		const ouId = store.users.get(store.idx.users.page(123, 1)[0])!.primaryOrganizationalUnitId;
 		const perOu = store.idx.usersByPrimaryOu.get(ouId)!;
-		expect(perOu.page(0, 100).every((id) => store.users.get(id)!.primaryOrganizationalUnitId === ouId)).toBe(true);
+		expect(
+			perOu.page(0, 100).every((id) => store.users.get(id)!.primaryOrganizationalUnitId === ouId),
+		).toBe(true);
 	});
 });
 
@@ -81,11 +99,21 @@ test('what the end-to-end helper reads (test/e2e/helpers/emulator.ts) is there',
 	const emu = await startEmulator({ port: 0, host: '127.0.0.1', seed: 'demo' });
 	try {
 		const store: any = emu.store;
-		expect(store.demoApplication).toMatchObject({ applicationId: 'app_demoapplication01', clientId: 'app_demoapplication01', clientSecret: expect.any(String) });
+		expect(store.demoApplication).toMatchObject({
+			applicationId: 'app_demoapplication01',
+			clientId: 'app_demoapplication01',
+			clientSecret: expect.any(String),
+		});
 		const bob = [...store.users.values()].find((u: any) => u.username === 'bob.smith');
-		expect(bob).toMatchObject({ status: 'enabled', primaryOrganizationalUnitId: DEMO.sales, userExternalId: 'E1002' });
+		expect(bob).toMatchObject({
+			status: 'enabled',
+			primaryOrganizationalUnitId: DEMO.sales,
+			userExternalId: 'E1002',
+		});
 		expect(store.groups.get(DEMO.allStaff).members.has(bob.userId)).toBe(true);
-		expect(store.ous.has('ou_demoengineering01') && store.groups.has('group_demoengineers01')).toBe(true);
+		expect(store.ous.has('ou_demoengineering01') && store.groups.has('group_demoengineers01')).toBe(
+			true,
+		);
 		const token = emu.issueAppToken();
 		expect([...store.tokens.keys()]).toContain(token);
 		expect(emu.stats.tokensIssued).toBe(0);

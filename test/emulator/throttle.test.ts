@@ -8,7 +8,10 @@ const SLOW = 0.01;
 const h = useHarness();
 
 function expectThrottled(r: Reply) {
-	expect(r).toMatchObject({ status: 429, body: { code: 'Throttling', message: 'Request was denied due to request throttling.' } });
+	expect(r).toMatchObject({
+		status: 429,
+		body: { code: 'Throttling', message: 'Request was denied due to request throttling.' },
+	});
 	const ms = Number(r.headers.get('x-acs-retry-after'));
 	expect(ms).toBeGreaterThan(0);
 	expect(r.headers.get('retry-after')).toBe(String(Math.ceil(ms / 1000)));
@@ -36,7 +39,11 @@ describe('token bucket', () => {
 
 	test('a refusal by the per-action bucket takes no token from the instance bucket', () => {
 		const limiter = new RateLimiter();
-		limiter.set({ perSecond: SLOW, burst: 3, perAction: { GetGroup: { perSecond: SLOW, burst: 1 } } });
+		limiter.set({
+			perSecond: SLOW,
+			burst: 3,
+			perAction: { GetGroup: { perSecond: SLOW, burst: 1 } },
+		});
 		limiter.admit('GetGroup');
 		expect(() => limiter.admit('GetGroup')).toThrow(expect.objectContaining({ status: 429 }));
 		limiter.admit('ListUsers');
@@ -56,10 +63,19 @@ describe('the emulator throttles like a gateway', () => {
 		expect(ms).toBeLessThanOrEqual(100_000);
 		// A refused POST is refused before its body is looked at, and changes nothing.
 		const users = h.emu.store.users.size;
-		expectThrottled(await h.call('CreateUser', { body: { username: 'refused', primaryOrganizationalUnitId: DEMO.hr } }));
+		expectThrottled(
+			await h.call('CreateUser', {
+				body: { username: 'refused', primaryOrganizationalUnitId: DEMO.hr },
+			}),
+		);
 		expect(h.emu.store.users.size).toBe(users);
 		const stats = (await h.control('GET', 'stats')).body;
-		expect(stats).toMatchObject({ total: 4, throttled: 2, statuses: { 200: 2, 429: 2 }, byAction: { ListUsers: { 200: 1, 429: 1 } } });
+		expect(stats).toMatchObject({
+			total: 4,
+			throttled: 2,
+			statuses: { 200: 2, 429: 2 },
+			byAction: { ListUsers: { 200: 1, 429: 1 } },
+		});
 		// Control endpoints are not the gateway's: never throttled.
 		expect((await h.control('GET', 'state')).status).toBe(200);
 	});
@@ -80,10 +96,22 @@ describe('the emulator throttles like a gateway', () => {
 		expectThrottled(await h.call('ListUsers'));
 		expect((await h.control('DELETE', 'rateLimit')).body).toEqual({});
 		expect((await h.call('ListUsers')).status).toBe(200);
-		expect(await h.control('PUT', 'rateLimit', { perSecond: 0 })).toMatchObject({ status: 400, body: { code: 'InvalidParameter.PerSecond' } });
-		expect(await h.control('PUT', 'rateLimit', { perAction: { ListUser: 5 } })).toMatchObject({ status: 400, body: { code: 'InvalidParameter.PerAction' } });
-		expect(await h.control('PUT', 'rateLimit', { rate: 5 })).toMatchObject({ status: 400, body: { code: 'InvalidParameter.Rate' } });
-		expect(await h.control('PUT', 'rateLimit', { burst: 5 })).toMatchObject({ status: 400, body: { code: 'InvalidParameter.PerSecond' } });
+		expect(await h.control('PUT', 'rateLimit', { perSecond: 0 })).toMatchObject({
+			status: 400,
+			body: { code: 'InvalidParameter.PerSecond' },
+		});
+		expect(await h.control('PUT', 'rateLimit', { perAction: { ListUser: 5 } })).toMatchObject({
+			status: 400,
+			body: { code: 'InvalidParameter.PerAction' },
+		});
+		expect(await h.control('PUT', 'rateLimit', { rate: 5 })).toMatchObject({
+			status: 400,
+			body: { code: 'InvalidParameter.Rate' },
+		});
+		expect(await h.control('PUT', 'rateLimit', { burst: 5 })).toMatchObject({
+			status: 400,
+			body: { code: 'InvalidParameter.PerSecond' },
+		});
 		// A refused change leaves the limit as it was (off).
 		expect((await h.control('GET', 'rateLimit')).body).toEqual({});
 	});
@@ -105,7 +133,9 @@ test('a limit given at start survives reset', async () => {
 		limited.emu.rateLimit.set();
 		limited.emu.reset();
 		expect(limited.emu.rateLimit.get()).toEqual({ perSecond: SLOW, burst: 1 });
-		expect((await limited.call('ListUsers', { token: limited.emu.issueAppToken() })).status).toBe(200);
+		expect((await limited.call('ListUsers', { token: limited.emu.issueAppToken() })).status).toBe(
+			200,
+		);
 		expectThrottled(await limited.call('ListUsers', { token: limited.emu.issueAppToken() }));
 	} finally {
 		await limited.close();
@@ -114,14 +144,27 @@ test('a limit given at start survives reset', async () => {
 
 describe('command line and environment', () => {
 	test('flags', () => {
-		const options = cliOptions(['--rate-limit', '50', '--rate-burst=5', '--rate-limit-op', 'CreateUser=10,ListUsers=20:40']);
-		expect(options.rateLimit).toEqual({ perSecond: 50, burst: 5, perAction: { CreateUser: { perSecond: 10 }, ListUsers: { perSecond: 20, burst: 40 } } });
+		const options = cliOptions([
+			'--rate-limit',
+			'50',
+			'--rate-burst=5',
+			'--rate-limit-op',
+			'CreateUser=10,ListUsers=20:40',
+		]);
+		expect(options.rateLimit).toEqual({
+			perSecond: 50,
+			burst: 5,
+			perAction: { CreateUser: { perSecond: 10 }, ListUsers: { perSecond: 20, burst: 40 } },
+		});
 		expect(cliOptions([]).rateLimit).toBeUndefined();
 	});
 
 	test('environment, with flags taking precedence', () => {
 		const env = { IDAAS_EMULATOR_RATE_LIMIT: '50', IDAAS_EMULATOR_RATE_LIMIT_OPS: 'PatchUser=5' };
-		expect(cliOptions([], env).rateLimit).toEqual({ perSecond: 50, perAction: { PatchUser: { perSecond: 5 } } });
+		expect(cliOptions([], env).rateLimit).toEqual({
+			perSecond: 50,
+			perAction: { PatchUser: { perSecond: 5 } },
+		});
 		expect(cliOptions(['--rate-limit', '7'], env).rateLimit).toMatchObject({ perSecond: 7 });
 		expect(() => cliOptions(['--rate-limit', 'fast'])).toThrow('--rate-limit must be a number');
 	});

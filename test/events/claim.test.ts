@@ -27,9 +27,24 @@ const event = (): WireEvent => ({
 	bizData: JSON.stringify({ userId: `user_${n}`, username: `u${n}` }),
 });
 const token = (...events: WireEvent[]) => tokenFor(config, ring, INSTANCE, events).token;
-const credential = { applicationId: APP, instanceId: INSTANCE, keySource: 'pasted', jwks: JSON.stringify(ring.jwks()), encryptionSecret: KEY };
-const recorded = (r: Receiver) => String((r.staticData['node:IDaaS Events'] as IDataObject | undefined)?.seenEventIds ?? '').split(',').filter(Boolean);
-const parameters = (options: Record<string, string> = {}) => ({ events: ['*'], fullPush: 'emit', emitTestEvents: false, simplify: true, options });
+const credential = {
+	applicationId: APP,
+	instanceId: INSTANCE,
+	keySource: 'pasted',
+	jwks: JSON.stringify(ring.jwks()),
+	encryptionSecret: KEY,
+};
+const recorded = (r: Receiver) =>
+	String((r.staticData['node:IDaaS Events'] as IDataObject | undefined)?.seenEventIds ?? '')
+		.split(',')
+		.filter(Boolean);
+const parameters = (options: Record<string, string> = {}) => ({
+	events: ['*'],
+	fullPush: 'emit',
+	emitTestEvents: false,
+	simplify: true,
+	options,
+});
 
 let authority: Receiver;
 let processor: Receiver;
@@ -47,7 +62,9 @@ afterEach(async () => {
 test('a processor starts only what the deciding instance answers new, and leaves its own static data alone', async () => {
 	const [a, b] = [event(), event()];
 	// The deciding instance has already started a (another processor asked first).
-	expect((await authority.call({ event: token(a), claim: [a.eventId] })).body).toEqual({ fresh: [a.eventId] });
+	expect((await authority.call({ event: token(a), claim: [a.eventId] })).body).toEqual({
+		fresh: [a.eventId],
+	});
 	const result = await processor.call({ event: token(a, b) });
 	expect(result.status).toBe(200);
 	expect(result.items.map((i) => i.eventId)).toEqual([b.eventId]);
@@ -73,7 +90,9 @@ test('the deciding instance starts nothing, and grants only IDs of a token it ve
 	const forged = await authority.call({ event: 'e30.e30.e30', claim: [b.eventId] });
 	expect(forged.status).toBe(401);
 	expect(forged.body).not.toHaveProperty('fresh');
-	expect((await authority.call({ event: token(b), claim: [b.eventId] })).body).toEqual({ fresh: [b.eventId] });
+	expect((await authority.call({ event: token(b), claim: [b.eventId] })).body).toEqual({
+		fresh: [b.eventId],
+	});
 });
 
 test('a Claim URL that does not answer refuses the delivery with 500 (IDaaS retries) and starts nothing', async () => {
@@ -90,7 +109,9 @@ test('a Claim URL that does not answer refuses the delivery with 500 (IDaaS retr
 test('the Claim URL option: empty for a single n8n, otherwise http(s) without user info', () => {
 	expect(claimUrlOf({})).toBeUndefined();
 	expect(claimUrlOf({ claimUrl: '  ' })).toBeUndefined();
-	expect(claimUrlOf({ claimUrl: 'http://n8n-main:5678/webhook/x/idaas-events' })).toBe('http://n8n-main:5678/webhook/x/idaas-events');
+	expect(claimUrlOf({ claimUrl: 'http://n8n-main:5678/webhook/x/idaas-events' })).toBe(
+		'http://n8n-main:5678/webhook/x/idaas-events',
+	);
 	for (const bad of ['n8n-main:5678', 'ftp://n8n-main/x', 'https://user:pw@n8n-main/x']) {
 		expect(() => claimUrlOf({ claimUrl: bad })).toThrow(/Claim URL must be an http/);
 	}
@@ -100,11 +121,17 @@ test('a question asked again with the same token gets the same answer; another t
 	const a = event();
 	const first = token(a);
 	const data: IDataObject = {};
-	expect(answerClaim('wf:node:webhook', data, { event: first, claim: [a.eventId] }, [a.eventId], 100)).toEqual({ fresh: [a.eventId] });
+	expect(
+		answerClaim('wf:node:webhook', data, { event: first, claim: [a.eventId] }, [a.eventId], 100),
+	).toEqual({ fresh: [a.eventId] });
 	// The processor's first question timed out after the decision: asking again must not turn a grant into a duplicate.
-	expect(answerClaim('wf:node:webhook', data, { event: first, claim: [a.eventId] }, [a.eventId], 100)).toEqual({ fresh: [a.eventId] });
+	expect(
+		answerClaim('wf:node:webhook', data, { event: first, claim: [a.eventId] }, [a.eventId], 100),
+	).toEqual({ fresh: [a.eventId] });
 	// IDaaS's own retry carries a new token: the event is a duplicate.
-	expect(answerClaim('wf:node:webhook', data, { event: token(a), claim: [a.eventId] }, [a.eventId], 100)).toEqual({ fresh: [] });
+	expect(
+		answerClaim('wf:node:webhook', data, { event: token(a), claim: [a.eventId] }, [a.eventId], 100),
+	).toEqual({ fresh: [] });
 });
 
 test('a processor asks a second time with the same token when the first question fails, then gives up with 500', async () => {
@@ -120,7 +147,13 @@ test('a processor asks a second time with the same token when the first question
 		},
 	} as never;
 	expect([...(await claimRemotely.call(ctx, 'http://main/x', 'tok', ['x', 'y']))]).toEqual(['x']);
-	expect(bodies).toEqual([{ event: 'tok', claim: ['x', 'y'] }, { event: 'tok', claim: ['x', 'y'] }]);
+	expect(bodies).toEqual([
+		{ event: 'tok', claim: ['x', 'y'] },
+		{ event: 'tok', claim: ['x', 'y'] },
+	]);
 	failures = 2;
-	await expect(claimRemotely.call(ctx, 'http://main/x', 'tok', ['x'])).rejects.toMatchObject({ status: 500, message: expect.stringContaining('did not answer') });
+	await expect(claimRemotely.call(ctx, 'http://main/x', 'tok', ['x'])).rejects.toMatchObject({
+		status: 500,
+		message: expect.stringContaining('did not answer'),
+	});
 });

@@ -2,7 +2,12 @@ import type { KeyObject } from 'crypto';
 
 import { tokenFor, type PushConfig, type WireEvent } from '../../emulator/events/delivery';
 import { KeyRing } from '../../emulator/events/keys';
-import { clearKeyCache, endpointKey, MAX_BACKOFF_MS, REFETCH_INTERVAL_MS } from '../../nodes/AlibabaIdaasEventTrigger/jwks';
+import {
+	clearKeyCache,
+	endpointKey,
+	MAX_BACKOFF_MS,
+	REFETCH_INTERVAL_MS,
+} from '../../nodes/AlibabaIdaasEventTrigger/jwks';
 import { ISSUER } from '../../nodes/AlibabaIdaasEventTrigger/jose';
 import { Receiver } from './receiver';
 
@@ -28,28 +33,55 @@ const event = (bizData: unknown, extra: Partial<WireEvent> = {}): WireEvent => (
 	bizData: JSON.stringify(bizData),
 	...extra,
 });
-const body = (...events: WireEvent[]) => ({ event: tokenFor(config, ring, INSTANCE, events).token });
+const body = (...events: WireEvent[]) => ({
+	event: tokenFor(config, ring, INSTANCE, events).token,
+});
 
 let receiver: Receiver;
 beforeEach(() => {
-	receiver = new Receiver({ applicationId: APP, instanceId: INSTANCE, keySource: 'pasted', jwks: JSON.stringify(ring.jwks()), encryptionSecret: KEY });
-	receiver.parameters = { events: ['*'], fullPush: 'emit', emitTestEvents: false, simplify: true, options: {} };
+	receiver = new Receiver({
+		applicationId: APP,
+		instanceId: INSTANCE,
+		keySource: 'pasted',
+		jwks: JSON.stringify(ring.jwks()),
+		encryptionSecret: KEY,
+	});
+	receiver.parameters = {
+		events: ['*'],
+		fullPush: 'emit',
+		emitTestEvents: false,
+		simplify: true,
+		options: {},
+	};
 });
 afterEach(() => receiver.restart());
 
 describe('one malformed event in a delivery', () => {
 	test('is answered failed, the others are emitted once; the retry gives no duplicate and no loss', async () => {
-		const good = event({ userId: 'user_good', username: 'good', userOrganizationalUnits: [{ organizationalUnitId: 'ou_1', primary: true }] });
-		const asText = event({ userId: 'user_text', userOrganizationalUnits: JSON.stringify([{ organizationalUnitId: 'ou_1' }]) });
+		const good = event({
+			userId: 'user_good',
+			username: 'good',
+			userOrganizationalUnits: [{ organizationalUnitId: 'ou_1', primary: true }],
+		});
+		const asText = event({
+			userId: 'user_text',
+			userOrganizationalUnits: JSON.stringify([{ organizationalUnitId: 'ou_1' }]),
+		});
 		const holdsNull = event({ userId: 'user_null', userOrganizationalUnits: [null] });
 		// A time beyond the Date range ("never") is no reason to fail: it is passed on as sent.
-		const never = event({ userId: 'user_never', accountExpireTime: NEVER }, { eventTime: '9223372036854775807' });
+		const never = event(
+			{ userId: 'user_never', accountExpireTime: NEVER },
+			{ eventTime: '9223372036854775807' },
+		);
 		const delivery = [good, asText, holdsNull, never];
 
 		const first = await receiver.call(body(...delivery));
 		expect(first.status).toBe(200);
 		expect(first.items.map((i) => i.eventId)).toEqual([good.eventId, never.eventId]);
-		expect(first.items[1]).toMatchObject({ eventTime: NEVER, data: { userId: 'user_never', accountExpireTime: NEVER } });
+		expect(first.items[1]).toMatchObject({
+			eventTime: NEVER,
+			data: { userId: 'user_never', accountExpireTime: NEVER },
+		});
 		expect(first.webhookResponse).toEqual({
 			successEvents: [
 				{ eventId: good.eventId, eventCode: 'SUCCESS', eventMessage: 'SUCCESS' },
@@ -57,8 +89,18 @@ describe('one malformed event in a delivery', () => {
 			],
 			skippedEvents: [],
 			failedEvents: [
-				{ eventId: asText.eventId, eventCode: 'failed', eventMessage: "The user record's userOrganizationalUnits is not a list of organizational units" },
-				{ eventId: holdsNull.eventId, eventCode: 'failed', eventMessage: "The user record's userOrganizationalUnits is not a list of organizational units" },
+				{
+					eventId: asText.eventId,
+					eventCode: 'failed',
+					eventMessage:
+						"The user record's userOrganizationalUnits is not a list of organizational units",
+				},
+				{
+					eventId: holdsNull.eventId,
+					eventCode: 'failed',
+					eventMessage:
+						"The user record's userOrganizationalUnits is not a list of organizational units",
+				},
 			],
 			retriedEvents: [],
 		});
@@ -70,7 +112,9 @@ describe('one malformed event in a delivery', () => {
 			{ eventId: good.eventId, eventCode: 'SUCCESS', eventMessage: 'duplicate' },
 			{ eventId: never.eventId, eventCode: 'SUCCESS', eventMessage: 'duplicate' },
 		]);
-		expect((retry.webhookResponse!.failedEvents as Array<{ eventId: string }>).map((e) => e.eventId)).toEqual([asText.eventId, holdsNull.eventId]);
+		expect(
+			(retry.webhookResponse!.failedEvents as Array<{ eventId: string }>).map((e) => e.eventId),
+		).toEqual([asText.eventId, holdsNull.eventId]);
 		expect(receiver.items().map((i) => i.eventId)).toEqual([good.eventId, never.eventId]);
 	});
 
@@ -80,13 +124,18 @@ describe('one malformed event in a delivery', () => {
 		const result = await receiver.call(body(broken, good));
 		expect(result.status).toBe(200);
 		expect(result.items.map((i) => i.eventId)).toEqual([good.eventId]);
-		expect(result.webhookResponse!.failedEvents).toEqual([{ eventId: broken.eventId, eventCode: 'failed', eventMessage: 'The bizData is not JSON' }]);
+		expect(result.webhookResponse!.failedEvents).toEqual([
+			{ eventId: broken.eventId, eventCode: 'failed', eventMessage: 'The bizData is not JSON' },
+		]);
 	});
 
 	test('a bad event is not recorded as seen: once its sender fixes it, the same ID is emitted', async () => {
 		const bad = event({ userId: 'user_fixed', userOrganizationalUnits: '[]' });
 		expect((await receiver.call(body(bad))).items).toEqual([]);
-		const fixed = { ...bad, bizData: JSON.stringify({ userId: 'user_fixed', userOrganizationalUnits: [] }) };
+		const fixed = {
+			...bad,
+			bizData: JSON.stringify({ userId: 'user_fixed', userOrganizationalUnits: [] }),
+		};
 		expect((await receiver.call(body(fixed))).items.map((i) => i.eventId)).toEqual([bad.eventId]);
 	});
 });
@@ -96,16 +145,24 @@ describe('number options an expression set to nonsense refuse the delivery', () 
 		const now = Math.floor(Date.now() / 1000);
 		const signed = tokenFor(config, ring, INSTANCE, [event({ userId: 'user_old' })]);
 		// A year past its expiry, signed with the real key.
-		return { event: ring.sign({ ...signed.claims, iat: now - 366 * 86400, exp: now - 365 * 86400 }) };
+		return {
+			event: ring.sign({ ...signed.claims, iat: now - 366 * 86400, exp: now - 365 * 86400 }),
+		};
 	};
 
-	test.each([['60s'], [NaN], [1e12], [-1], [601]])('Clock Skew %p: the expired token is not accepted, the log names the option', async (clockSkew) => {
-		receiver.parameters.options = { clockSkew };
-		const result = await receiver.call(expiredToken());
-		expect(result).toMatchObject({ status: 500, body: { error: 'internal_error', errorDescription: 'The event could not be processed' } });
-		expect(receiver.executions).toHaveLength(0);
-		expect(receiver.logs.at(-1)).toMatch(/Clock Skew \(Seconds\) must be a number from 0 to 600/);
-	});
+	test.each([['60s'], [NaN], [1e12], [-1], [601]])(
+		'Clock Skew %p: the expired token is not accepted, the log names the option',
+		async (clockSkew) => {
+			receiver.parameters.options = { clockSkew };
+			const result = await receiver.call(expiredToken());
+			expect(result).toMatchObject({
+				status: 500,
+				body: { error: 'internal_error', errorDescription: 'The event could not be processed' },
+			});
+			expect(receiver.executions).toHaveLength(0);
+			expect(receiver.logs.at(-1)).toMatch(/Clock Skew \(Seconds\) must be a number from 0 to 600/);
+		},
+	);
 
 	test('a valid skew still lets the expiry check refuse the old token', async () => {
 		receiver.parameters.options = { clockSkew: '120' };
@@ -113,20 +170,26 @@ describe('number options an expression set to nonsense refuse the delivery', () 
 		expect(receiver.logs.at(-1)).toMatch(/expired/);
 	});
 
-	test.each([['many'], [NaN], [1e12], [99], [150.5]])('Remembered Event IDs %p: refused, so the ledger is never emptied', async (rememberedEvents) => {
-		const e = event({ userId: 'user_once' });
-		expect((await receiver.call(body(e))).items).toHaveLength(1);
-		receiver.parameters.options = { rememberedEvents };
-		expect(await receiver.call(body(e))).toMatchObject({ status: 500, items: [] });
-		expect(receiver.logs.at(-1)).toMatch(/Remembered Event IDs must be a whole number from 100 to 1000000/);
-		receiver.parameters.options = {};
-		expect((await receiver.call(body(e))).items).toEqual([]);
-		expect(receiver.items()).toHaveLength(1);
-	});
+	test.each([['many'], [NaN], [1e12], [99], [150.5]])(
+		'Remembered Event IDs %p: refused, so the ledger is never emptied',
+		async (rememberedEvents) => {
+			const e = event({ userId: 'user_once' });
+			expect((await receiver.call(body(e))).items).toHaveLength(1);
+			receiver.parameters.options = { rememberedEvents };
+			expect(await receiver.call(body(e))).toMatchObject({ status: 500, items: [] });
+			expect(receiver.logs.at(-1)).toMatch(
+				/Remembered Event IDs must be a whole number from 100 to 1000000/,
+			);
+			receiver.parameters.options = {};
+			expect((await receiver.call(body(e))).items).toEqual([]);
+			expect(receiver.items()).toHaveLength(1);
+		},
+	);
 });
 
 describe('refusals tell the caller nothing', () => {
-	const claims = () => tokenFor({ ...config, encrypt: false }, ring, INSTANCE, [event({ userId: 'user_x' })]).claims;
+	const claims = () =>
+		tokenFor({ ...config, encrypt: false }, ring, INSTANCE, [event({ userId: 'user_x' })]).claims;
 	const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
 	test('every failed check gives the same short body; the reason is in the log', async () => {
@@ -143,8 +206,12 @@ describe('refusals tell the caller nothing', () => {
 			expect(result.status).toBe(401);
 			bodies.add(JSON.stringify(result.body));
 		}
-		expect([...bodies]).toEqual([JSON.stringify({ error: 'bad_request', errorDescription: 'The event was refused' })]);
-		expect(receiver.logs.join('\n')).toMatch(/another application \(aud\)[\s\S]*another IDaaS instance \(sub\)[\s\S]*issuer[\s\S]*key ID/);
+		expect([...bodies]).toEqual([
+			JSON.stringify({ error: 'bad_request', errorDescription: 'The event was refused' }),
+		]);
+		expect(receiver.logs.join('\n')).toMatch(
+			/another application \(aud\)[\s\S]*another IDaaS instance \(sub\)[\s\S]*issuer[\s\S]*key ID/,
+		);
 		// The alg a caller sent reaches the log cut short, never 200 KB of it.
 		expect(receiver.logs.at(-1)!.length).toBeLessThan(200);
 		expect(receiver.executions).toHaveLength(0);
@@ -165,9 +232,14 @@ describe('the public key endpoint while it is down', () => {
 		};
 		const t0 = 1_000_000;
 		const results = [];
-		for (let i = 0; i < 50; i++) results.push(await endpointKey(URL_, `forged-${i}`, down, t0 + i).catch((e: Error) => e.message));
+		for (let i = 0; i < 50; i++)
+			results.push(
+				await endpointKey(URL_, `forged-${i}`, down, t0 + i).catch((e: Error) => e.message),
+			);
 		expect(fetches).toBe(1);
-		expect(new Set(results)).toEqual(new Set(['The public keys could not be fetched from the public key endpoint']));
+		expect(new Set(results)).toEqual(
+			new Set(['The public keys could not be fetched from the public key endpoint']),
+		);
 		// 1 s after the first failure: the second try; then 2 s, then 4 s.
 		await endpointKey(URL_, 'x', down, t0 + REFETCH_INTERVAL_MS).catch(() => undefined);
 		expect(fetches).toBe(2);
@@ -177,7 +249,8 @@ describe('the public key endpoint while it is down', () => {
 		expect(fetches).toBe(3);
 		// Never more than one try a minute, however long it stays down.
 		let t = t0 + REFETCH_INTERVAL_MS * 3;
-		for (let i = 0; i < 20; i++) await endpointKey(URL_, 'x', down, (t += MAX_BACKOFF_MS)).catch(() => undefined);
+		for (let i = 0; i < 20; i++)
+			await endpointKey(URL_, 'x', down, (t += MAX_BACKOFF_MS)).catch(() => undefined);
 		expect(fetches).toBe(23);
 	});
 

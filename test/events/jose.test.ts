@@ -1,6 +1,13 @@
 import { createHmac, generateKeyPairSync, sign } from 'crypto';
 
-import { checkClaims, decryptJwe, encryptionKey, EventRejected, parseJws, verifyJws } from '../../nodes/AlibabaIdaasEventTrigger/jose';
+import {
+	checkClaims,
+	decryptJwe,
+	encryptionKey,
+	EventRejected,
+	parseJws,
+	verifyJws,
+} from '../../nodes/AlibabaIdaasEventTrigger/jose';
 import { parseJwks } from '../../nodes/AlibabaIdaasEventTrigger/jwks';
 import { businessData } from '../../nodes/AlibabaIdaasEventTrigger/payload';
 import { APP_ID, ENCRYPT_KEY, EVENT1, EVENT2, JWK_JSON } from './sdkVectors';
@@ -9,7 +16,12 @@ const KID = 'KEY8VxTKYXwisMyfCAyMTQsux5pSbkZgygSy';
 const keys = parseJwks(JWK_JSON);
 const key = encryptionKey(ENCRYPT_KEY)!;
 // The vectors were issued on 2022-03-30; their expiry is not checked (as in the SDK's own test).
-const RULES = { applicationId: APP_ID, nowSeconds: 1648625708, skewSeconds: 60, checkExpiry: false };
+const RULES = {
+	applicationId: APP_ID,
+	nowSeconds: 1648625708,
+	skewSeconds: 60,
+	checkExpiry: false,
+};
 
 /** Verifies, checks claims and decrypts: what the trigger does with a token, minus the HTTP. */
 function open(token: string, rules = RULES) {
@@ -18,10 +30,13 @@ function open(token: string, rules = RULES) {
 	if (!found) throw new EventRejected('unknown kid');
 	verifyJws(jws, found);
 	checkClaims(jws.claims, rules);
-	return businessData(jws.claims.dataEncrypted ? decryptJwe(jws.claims.cipherData, key) : jws.claims.plainData);
+	return businessData(
+		jws.claims.dataEncrypted ? decryptJwe(jws.claims.cipherData, key) : jws.claims.plainData,
+	);
 }
 
-const b64 = (value: unknown) => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
+const b64 = (value: unknown) =>
+	Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
 const decode = (part: string) => JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
 /** Flips one bit of a base64url segment's decoded bytes. */
 function flip(part: string, at = 0): string {
@@ -78,7 +93,10 @@ describe("Alibaba's SDK test vectors", () => {
 	test('EVENT2 decrypts to the user:create record with the V1.0 field names', () => {
 		const data = open(EVENT2, { ...RULES, nowSeconds: 1648630243 });
 		expect(data.events).toHaveLength(1);
-		expect(data.events[0]).toMatchObject({ eventType: 'urn:alibaba:idaas:app:event:ud:user:create', bizId: 'user_ezb3oauipzax3gbxhg4c5blc64' });
+		expect(data.events[0]).toMatchObject({
+			eventType: 'urn:alibaba:idaas:app:event:ud:user:create',
+			bizId: 'user_ezb3oauipzax3gbxhg4c5blc64',
+		});
 		expect(data.events[0].bizData).toMatchObject({
 			userId: 'user_ezb3oauipzax3gbxhg4c5blc64',
 			username: 'alice',
@@ -86,15 +104,27 @@ describe("Alibaba's SDK test vectors", () => {
 			email: 'alice@example.com',
 			sourceType: 'build_in',
 			status: 'enabled',
-			organizationalUnits: [{ organizationalUnitId: 'ou_root', name: 'Alibaba Cloud IDaaS', primary: true }],
+			organizationalUnits: [
+				{ organizationalUnitId: 'ou_root', name: 'Alibaba Cloud IDaaS', primary: true },
+			],
 		});
 	});
 
 	test('with expiry checked, the 2022 tokens are refused as expired (skew 60 s)', () => {
 		const jws = parseJws(EVENT1);
-		expect(() => checkClaims(jws.claims, { ...RULES, checkExpiry: true, nowSeconds: 1648627508 + 59 })).not.toThrow();
-		expect(rejected(() => checkClaims(jws.claims, { ...RULES, checkExpiry: true, nowSeconds: 1648627508 + 60 })).message).toMatch(/expired/);
-		expect(rejected(() => checkClaims(jws.claims, { ...RULES, checkExpiry: true, nowSeconds: 1648625708 - 61 })).message).toMatch(/future/);
+		expect(() =>
+			checkClaims(jws.claims, { ...RULES, checkExpiry: true, nowSeconds: 1648627508 + 59 }),
+		).not.toThrow();
+		expect(
+			rejected(() =>
+				checkClaims(jws.claims, { ...RULES, checkExpiry: true, nowSeconds: 1648627508 + 60 }),
+			).message,
+		).toMatch(/expired/);
+		expect(
+			rejected(() =>
+				checkClaims(jws.claims, { ...RULES, checkExpiry: true, nowSeconds: 1648625708 - 61 }),
+			).message,
+		).toMatch(/future/);
 	});
 });
 
@@ -107,10 +137,16 @@ describe('tampered copies of EVENT1 are refused', () => {
 
 	test.each([
 		['a header byte', () => `${flip(header, 5)}.${payload}.${signature}`],
-		['the header re-encoded (same alg and kid)', () => `${b64({ alg: 'RS256', kid: KID, typ: 'JWT' })}.${payload}.${signature}`],
+		[
+			'the header re-encoded (same alg and kid)',
+			() => `${b64({ alg: 'RS256', kid: KID, typ: 'JWT' })}.${payload}.${signature}`,
+		],
 		['a payload byte', () => `${header}.${flip(payload, 40)}.${signature}`],
 		['a signature byte', () => `${header}.${payload}.${flip(signature, 10)}`],
-		['the audience (payload re-encoded)', () => `${header}.${b64({ ...claims, aud: 'app_other' })}.${signature}`],
+		[
+			'the audience (payload re-encoded)',
+			() => `${header}.${b64({ ...claims, aud: 'app_other' })}.${signature}`,
+		],
 		['the last signature byte', () => `${header}.${payload}.${flip(signature, 255)}`],
 	])('changing %s', (_what, make) => {
 		expect(() => open(make())).toThrow(EventRejected);
@@ -120,7 +156,10 @@ describe('tampered copies of EVENT1 are refused', () => {
 		['a ciphertext byte', `${jweHeader}..${iv}.${flip(cipher, 3)}.${tag}`],
 		['a tag byte', `${jweHeader}..${iv}.${cipher}.${flip(tag, 15)}`],
 		['an IV byte', `${jweHeader}..${flip(iv, 0)}.${cipher}.${tag}`],
-		['the protected header (additional authenticated data)', `${b64({ enc: 'A256GCM', alg: 'dir' })}..${iv}.${cipher}.${tag}`],
+		[
+			'the protected header (additional authenticated data)',
+			`${b64({ enc: 'A256GCM', alg: 'dir' })}..${iv}.${cipher}.${tag}`,
+		],
 		['a truncated tag', `${jweHeader}..${iv}.${cipher}.${tag.slice(0, 10)}`],
 		['an encrypted key added', `${jweHeader}.${b64('key')}.${iv}.${cipher}.${tag}`],
 		['another algorithm', `${b64({ alg: 'A256KW', enc: 'A256GCM' })}..${iv}.${cipher}.${tag}`],
@@ -130,7 +169,9 @@ describe('tampered copies of EVENT1 are refused', () => {
 
 	test('the right JWE with another key is refused', () => {
 		expect(() => decryptJwe(claims.cipherData, Buffer.alloc(32, 7))).toThrow(EventRejected);
-		expect(decryptJwe(claims.cipherData, key)).toContain('evnt_aaaac76zx6x3lxfwgp2f2vm4kvhiv2gi33kqc7q');
+		expect(decryptJwe(claims.cipherData, key)).toContain(
+			'evnt_aaaac76zx6x3lxfwgp2f2vm4kvhiv2gi33kqc7q',
+		);
 	});
 
 	test('alg none (no signature) is refused before any key is used', () => {
@@ -146,25 +187,50 @@ describe('tampered copies of EVENT1 are refused', () => {
 
 	test('a token signed by another RSA key with the same kid is refused', () => {
 		const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-		const forged = sign('RSA-SHA256', Buffer.from(`${header}.${payload}`), privateKey).toString('base64url');
+		const forged = sign('RSA-SHA256', Buffer.from(`${header}.${payload}`), privateKey).toString(
+			'base64url',
+		);
 		expect(rejected(() => open(`${header}.${payload}.${forged}`)).message).toMatch(/signature/);
 	});
 
 	test('the wrong application, issuer or instance is refused', () => {
 		const jws = parseJws(EVENT1);
-		expect(rejected(() => checkClaims(jws.claims, { ...RULES, applicationId: 'app_other' })).message).toMatch(/aud/);
-		expect(rejected(() => checkClaims({ ...jws.claims, iss: 'urn:evil' }, RULES)).message).toMatch(/issuer/);
-		expect(rejected(() => checkClaims(jws.claims, { ...RULES, instanceId: 'idaas_other' })).message).toMatch(/sub/);
-		expect(() => checkClaims(jws.claims, { ...RULES, instanceId: 'idaas_2w4vmfrynxi7ae25mt7k5e4opi' })).not.toThrow();
-		expect(rejected(() => checkClaims({ ...jws.claims, iat: undefined }, RULES)).message).toMatch(/iat or exp/);
+		expect(
+			rejected(() => checkClaims(jws.claims, { ...RULES, applicationId: 'app_other' })).message,
+		).toMatch(/aud/);
+		expect(rejected(() => checkClaims({ ...jws.claims, iss: 'urn:evil' }, RULES)).message).toMatch(
+			/issuer/,
+		);
+		expect(
+			rejected(() => checkClaims(jws.claims, { ...RULES, instanceId: 'idaas_other' })).message,
+		).toMatch(/sub/);
+		expect(() =>
+			checkClaims(jws.claims, { ...RULES, instanceId: 'idaas_2w4vmfrynxi7ae25mt7k5e4opi' }),
+		).not.toThrow();
+		expect(rejected(() => checkClaims({ ...jws.claims, iat: undefined }, RULES)).message).toMatch(
+			/iat or exp/,
+		);
 	});
 
 	test('malformed tokens and keys answer 400 or 500, never an exception of another kind', () => {
-		for (const bad of [undefined, '', 'a.b', 'a.b.c.d', `${header}.${payload}.!!`, `${b64('[1]')}.${payload}.${signature}`]) {
+		for (const bad of [
+			undefined,
+			'',
+			'a.b',
+			'a.b.c.d',
+			`${header}.${payload}.!!`,
+			`${b64('[1]')}.${payload}.${signature}`,
+		]) {
 			expect(rejected(() => parseJws(bad)).status).toBe(400);
 		}
-		expect(rejected(() => parseJws(`${b64({ alg: 'RS256' })}.${payload}.${signature}`)).message).toMatch(/kid/);
-		expect(rejected(() => parseJws(`${b64({ alg: 'RS256', kid: KID, crit: ['exp'] })}.${payload}.${signature}`)).message).toMatch(/critical/);
+		expect(
+			rejected(() => parseJws(`${b64({ alg: 'RS256' })}.${payload}.${signature}`)).message,
+		).toMatch(/kid/);
+		expect(
+			rejected(() =>
+				parseJws(`${b64({ alg: 'RS256', kid: KID, crit: ['exp'] })}.${payload}.${signature}`),
+			).message,
+		).toMatch(/critical/);
 		expect(rejected(() => encryptionKey('not-hex')).status).toBe(500);
 		expect(encryptionKey('')).toBeUndefined();
 		expect(rejected(() => parseJwks('{')).status).toBe(500);

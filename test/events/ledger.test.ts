@@ -7,7 +7,10 @@ import { claimNew, clearLedgers, DEFAULT_LIMIT } from '../../nodes/AlibabaIdaasE
 beforeEach(() => clearLedgers());
 
 const ids = (n: number, from = 0) => Array.from({ length: n }, (_, i) => `evt-${from + i}`);
-const storedOf = (data: IDataObject) => String(data.seenEventIds ?? '').split(',').filter(Boolean);
+const storedOf = (data: IDataObject) =>
+	String(data.seenEventIds ?? '')
+		.split(',')
+		.filter(Boolean);
 
 describe('claimNew', () => {
 	test('returns the IDs not seen before, once, and records them as 12-character hashes', () => {

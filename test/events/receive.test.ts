@@ -53,10 +53,33 @@ function plainEvent(now: number) {
 	const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
 	const jwk = { ...publicKey.export({ format: 'jwk' }), kid: 'own', use: 'sig', alg: 'RS256' };
 	const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
-	const data = { instanceId: 'idaas_own', aliUid: '1', eventVersion: 'V1.0', eventData: [{ eventId: 'e1', eventType: 'urn:x:user:create', eventTime: 5, bizId: 'user_1', bizData: { userId: 'user_1' } }] };
+	const data = {
+		instanceId: 'idaas_own',
+		aliUid: '1',
+		eventVersion: 'V1.0',
+		eventData: [
+			{
+				eventId: 'e1',
+				eventType: 'urn:x:user:create',
+				eventTime: 5,
+				bizId: 'user_1',
+				bizData: { userId: 'user_1' },
+			},
+		],
+	};
 	const head = b64({ alg: 'RS256', kid: 'own', typ: 'JWT' });
-	const claims = b64({ iss: 'urn:alibaba:idaas:app:event', sub: 'idaas_own', aud: 'app_own', iat: now, exp: now + 300, dataEncrypted: false, plainData: JSON.stringify(data) });
-	const signature = sign('RSA-SHA256', Buffer.from(`${head}.${claims}`), privateKey).toString('base64url');
+	const claims = b64({
+		iss: 'urn:alibaba:idaas:app:event',
+		sub: 'idaas_own',
+		aud: 'app_own',
+		iat: now,
+		exp: now + 300,
+		dataEncrypted: false,
+		plainData: JSON.stringify(data),
+	});
+	const signature = sign('RSA-SHA256', Buffer.from(`${head}.${claims}`), privateKey).toString(
+		'base64url',
+	);
 	return { token: `${head}.${claims}.${signature}`, jwks: JSON.stringify({ keys: [jwk] }) };
 }
 
@@ -66,46 +89,106 @@ afterEach(() => jest.restoreAllMocks());
 describe('receive', () => {
 	test('verifies and decrypts an encrypted event with a pasted JWKS; the instance comes from the token when the credential has none', async () => {
 		const { ctx, fetched } = webhook({ event: EVENT1 });
-		const received = await receive.call(ctx, pasted(), { skewSeconds: 60, requireEncryption: true, ...VECTOR_TIME });
+		const received = await receive.call(ctx, pasted(), {
+			skewSeconds: 60,
+			requireEncryption: true,
+			...VECTOR_TIME,
+		});
 		expect(received.applicationId).toBe(APP_ID);
 		expect(received.instanceId).toBe(INSTANCE);
-		expect(received.data.events.map((e) => e.eventType)).toEqual(['urn:alibaba:idaas:app:event:ud:user:delete']);
+		expect(received.data.events.map((e) => e.eventType)).toEqual([
+			'urn:alibaba:idaas:app:event:ud:user:delete',
+		]);
 		expect(fetched).toEqual([]);
 	});
 
-	test('the credential\'s instance, when given, must be the token\'s, and is what the item says', async () => {
+	test("the credential's instance, when given, must be the token's, and is what the item says", async () => {
 		const { ctx } = webhook({ event: EVENT1 });
-		const ok = await receive.call(ctx, pasted({ instanceId: ` ${INSTANCE} ` }), { skewSeconds: 60, requireEncryption: false, ...VECTOR_TIME });
+		const ok = await receive.call(ctx, pasted({ instanceId: ` ${INSTANCE} ` }), {
+			skewSeconds: 60,
+			requireEncryption: false,
+			...VECTOR_TIME,
+		});
 		expect(ok.instanceId).toBe(INSTANCE);
-		expect((await rejection(receive.call(ctx, pasted({ instanceId: 'idaas_other' }), { skewSeconds: 60, requireEncryption: false, ...VECTOR_TIME }))).message).toMatch(/sub/);
-		expect((await rejection(receive.call(ctx, pasted({ applicationId: 'app_other' }), { skewSeconds: 60, requireEncryption: false, ...VECTOR_TIME }))).message).toMatch(/aud/);
+		expect(
+			(
+				await rejection(
+					receive.call(ctx, pasted({ instanceId: 'idaas_other' }), {
+						skewSeconds: 60,
+						requireEncryption: false,
+						...VECTOR_TIME,
+					}),
+				)
+			).message,
+		).toMatch(/sub/);
+		expect(
+			(
+				await rejection(
+					receive.call(ctx, pasted({ applicationId: 'app_other' }), {
+						skewSeconds: 60,
+						requireEncryption: false,
+						...VECTOR_TIME,
+					}),
+				)
+			).message,
+		).toMatch(/aud/);
 	});
 
 	test('fetches the key from the endpoint with a GET, JSON and a 5 s timeout', async () => {
 		const { ctx, fetched } = webhook({ event: EVENT1 });
-		const credentials = pasted({ keySource: 'endpoint', jwks: undefined, jwksUrl: ' https://keys.example/jwks ' });
-		const received = await receive.call(ctx, credentials, { skewSeconds: 60, requireEncryption: true, ...VECTOR_TIME });
+		const credentials = pasted({
+			keySource: 'endpoint',
+			jwks: undefined,
+			jwksUrl: ' https://keys.example/jwks ',
+		});
+		const received = await receive.call(ctx, credentials, {
+			skewSeconds: 60,
+			requireEncryption: true,
+			...VECTOR_TIME,
+		});
 		expect(received.instanceId).toBe(INSTANCE);
-		expect(fetched).toEqual([{ method: 'GET', url: 'https://keys.example/jwks', json: true, timeout: 5000 }]);
+		expect(fetched).toEqual([
+			{ method: 'GET', url: 'https://keys.example/jwks', json: true, timeout: 5000 },
+		]);
 	});
 
 	test('checks expiry against the clock unless told not to', async () => {
 		const { ctx } = webhook({ event: EVENT1 });
 		// The vector was issued 2022-03-30 and is valid for 30 minutes.
-		expect((await rejection(receive.call(ctx, pasted(), { skewSeconds: 60, requireEncryption: true }))).message).toMatch(/expired/);
+		expect(
+			(await rejection(receive.call(ctx, pasted(), { skewSeconds: 60, requireEncryption: true })))
+				.message,
+		).toMatch(/expired/);
 		jest.spyOn(Date, 'now').mockReturnValue(1648625708 * 1000 + 999);
-		const received = await receive.call(ctx, pasted(), { skewSeconds: 60, requireEncryption: true });
+		const received = await receive.call(ctx, pasted(), {
+			skewSeconds: 60,
+			requireEncryption: true,
+		});
 		expect(received.applicationId).toBe(APP_ID);
 	});
 
-	test('an encrypted event needs the credential\'s key', async () => {
+	test("an encrypted event needs the credential's key", async () => {
 		const { ctx } = webhook({ event: EVENT1 });
 		for (const encryptionSecret of [undefined, '', '  ']) {
-			const error = await rejection(receive.call(ctx, pasted({ encryptionSecret }), { skewSeconds: 60, requireEncryption: false, ...VECTOR_TIME }));
-			expect(error.message).toBe('The event data is encrypted and the credential has no encryption key');
+			const error = await rejection(
+				receive.call(ctx, pasted({ encryptionSecret }), {
+					skewSeconds: 60,
+					requireEncryption: false,
+					...VECTOR_TIME,
+				}),
+			);
+			expect(error.message).toBe(
+				'The event data is encrypted and the credential has no encryption key',
+			);
 			expect(error.status).toBe(500);
 		}
-		const wrong = await rejection(receive.call(ctx, pasted({ encryptionSecret: 'a'.repeat(64) }), { skewSeconds: 60, requireEncryption: false, ...VECTOR_TIME }));
+		const wrong = await rejection(
+			receive.call(ctx, pasted({ encryptionSecret: 'a'.repeat(64) }), {
+				skewSeconds: 60,
+				requireEncryption: false,
+				...VECTOR_TIME,
+			}),
+		);
 		expect(wrong.message).toMatch(/could not be decrypted/);
 	});
 
@@ -114,14 +197,35 @@ describe('receive', () => {
 		const { token, jwks } = plainEvent(now);
 		const { ctx } = webhook({ event: token });
 		const credentials = pasted({ jwks, applicationId: 'app_own', encryptionSecret: '' });
-		const received = await receive.call(ctx, credentials, { skewSeconds: 60, requireEncryption: false, nowSeconds: now });
+		const received = await receive.call(ctx, credentials, {
+			skewSeconds: 60,
+			requireEncryption: false,
+			nowSeconds: now,
+		});
 		expect(received).toEqual({
 			applicationId: 'app_own',
 			instanceId: 'idaas_own',
-			data: { instanceId: 'idaas_own', aliUid: '1', eventVersion: 'V1.0', events: [{ eventId: 'e1', eventType: 'urn:x:user:create', eventTime: 5, bizId: 'user_1', bizData: { userId: 'user_1' } }] },
+			data: {
+				instanceId: 'idaas_own',
+				aliUid: '1',
+				eventVersion: 'V1.0',
+				events: [
+					{
+						eventId: 'e1',
+						eventType: 'urn:x:user:create',
+						eventTime: 5,
+						bizId: 'user_1',
+						bizData: { userId: 'user_1' },
+					},
+				],
+			},
 		});
-		const refused = await rejection(receive.call(ctx, credentials, { skewSeconds: 60, requireEncryption: true, nowSeconds: now }));
-		expect(refused.message).toBe('The event data is not encrypted, and this trigger requires encryption');
+		const refused = await rejection(
+			receive.call(ctx, credentials, { skewSeconds: 60, requireEncryption: true, nowSeconds: now }),
+		);
+		expect(refused.message).toBe(
+			'The event data is not encrypted, and this trigger requires encryption',
+		);
 		expect(refused.status).toBe(401);
 	});
 
@@ -130,25 +234,43 @@ describe('receive', () => {
 		const bytes = Buffer.from(signature, 'base64url');
 		bytes[0] ^= 0x01;
 		const { ctx } = webhook({ event: `${header}.${payload}.${bytes.toString('base64url')}` });
-		const error = await rejection(receive.call(ctx, pasted(), { skewSeconds: 60, requireEncryption: true, ...VECTOR_TIME }));
+		const error = await rejection(
+			receive.call(ctx, pasted(), { skewSeconds: 60, requireEncryption: true, ...VECTOR_TIME }),
+		);
 		expect(error.message).toBe('The token signature is not valid');
 		expect(error.status).toBe(401);
 	});
 
-	test('a credential without an instance field takes the token\'s', async () => {
+	test("a credential without an instance field takes the token's", async () => {
 		const credentials = pasted();
 		delete credentials.instanceId;
-		const received = await receive.call(webhook({ event: EVENT1 }).ctx, credentials, { skewSeconds: 60, requireEncryption: true, ...VECTOR_TIME });
+		const received = await receive.call(webhook({ event: EVENT1 }).ctx, credentials, {
+			skewSeconds: 60,
+			requireEncryption: true,
+			...VECTOR_TIME,
+		});
 		expect(received.instanceId).toBe(INSTANCE);
 	});
 
 	test('a body without an event token, or a token no key verifies, is refused', async () => {
 		for (const body of [undefined, null, {}, { event: '' }]) {
-			const error = await rejection(receive.call(webhook(body).ctx, pasted(), { skewSeconds: 60, requireEncryption: false, ...VECTOR_TIME }));
+			const error = await rejection(
+				receive.call(webhook(body).ctx, pasted(), {
+					skewSeconds: 60,
+					requireEncryption: false,
+					...VECTOR_TIME,
+				}),
+			);
 			expect(error.status).toBe(400);
 		}
 		const { token } = plainEvent(1_800_000_000);
-		const error = await rejection(receive.call(webhook({ event: token }).ctx, pasted(), { skewSeconds: 60, requireEncryption: false, ...VECTOR_TIME }));
+		const error = await rejection(
+			receive.call(webhook({ event: token }).ctx, pasted(), {
+				skewSeconds: 60,
+				requireEncryption: false,
+				...VECTOR_TIME,
+			}),
+		);
 		expect(error.message).toMatch(/key ID/);
 	});
 });
@@ -157,13 +279,31 @@ describe('jwksEndpoint', () => {
 	test('takes https, or http on the loopback only (the local emulator)', () => {
 		expect(jwksEndpoint(' https://keys.example/jwks ')).toBe('https://keys.example/jwks');
 		expect(jwksEndpoint('https://keys.example')).toBe('https://keys.example/');
-		for (const local of ['http://localhost:8787/jwks', 'http://127.0.0.1:1/x', 'http://127.10.0.1/x', 'http://[::1]:9/x']) {
+		for (const local of [
+			'http://localhost:8787/jwks',
+			'http://127.0.0.1:1/x',
+			'http://127.10.0.1/x',
+			'http://[::1]:9/x',
+		]) {
 			expect(jwksEndpoint(local)).toBe(local);
 		}
 	});
 
 	test('refuses anything else, as a credential problem (500)', () => {
-		for (const bad of ['http://keys.example/jwks', 'http://notlocalhost/x', 'ftp://localhost/x', 'ws://127.0.0.1/x', 'http://10.0.0.1/x', 'http://localhost.evil/x', 'http://x127.0.0.1.example/x', 'http://127.0.0.1.evil/x', 'ftp://keys.example/x', 'https://user:pw@keys.example/x', 'https://user@keys.example/x', 'https://:pw@keys.example/x']) {
+		for (const bad of [
+			'http://keys.example/jwks',
+			'http://notlocalhost/x',
+			'ftp://localhost/x',
+			'ws://127.0.0.1/x',
+			'http://10.0.0.1/x',
+			'http://localhost.evil/x',
+			'http://x127.0.0.1.example/x',
+			'http://127.0.0.1.evil/x',
+			'ftp://keys.example/x',
+			'https://user:pw@keys.example/x',
+			'https://user@keys.example/x',
+			'https://:pw@keys.example/x',
+		]) {
 			const call = () => jwksEndpoint(bad);
 			expect(call).toThrow(EventRejected);
 			expect(call).toThrow("The credential's public key endpoint must be an https:// URL");

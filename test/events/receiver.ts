@@ -1,7 +1,14 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'http';
 import type { AddressInfo } from 'net';
 import { WebhookContext } from 'n8n-core';
-import type { IDataObject, INode, INodeParameters, IWebhookData, IWorkflowExecuteAdditionalData, WorkflowExecuteMode } from 'n8n-workflow';
+import type {
+	IDataObject,
+	INode,
+	INodeParameters,
+	IWebhookData,
+	IWorkflowExecuteAdditionalData,
+	WorkflowExecuteMode,
+} from 'n8n-workflow';
 import { Workflow } from 'n8n-workflow';
 
 import { AlibabaIdaasEventsApi } from '../../credentials/AlibabaIdaasEventsApi.credentials';
@@ -21,7 +28,10 @@ import { recordOutput, recordSecret, TOKEN_OPT_IN } from '../setup/leakGuard';
  */
 
 // The explicit .ts: under tsx (the benchmark), `….node` would resolve to the codex .node.json.
-const { AlibabaIdaasEventTrigger } = require('../../nodes/AlibabaIdaasEventTrigger/AlibabaIdaasEventTrigger.node.ts') as { AlibabaIdaasEventTrigger: typeof TriggerClass };
+const { AlibabaIdaasEventTrigger } =
+	require('../../nodes/AlibabaIdaasEventTrigger/AlibabaIdaasEventTrigger.node.ts') as {
+		AlibabaIdaasEventTrigger: typeof TriggerClass;
+	};
 const trigger = new AlibabaIdaasEventTrigger();
 const CREDENTIAL_ID = 'cred-events-1';
 
@@ -42,7 +52,9 @@ export class Receiver {
 	delayMs = 0;
 	url = '';
 	private server?: Server;
-	private readonly credentials = new TestCredentialsHelper({ alibabaIdaasEventsApi: new AlibabaIdaasEventsApi() });
+	private readonly credentials = new TestCredentialsHelper({
+		alibabaIdaasEventsApi: new AlibabaIdaasEventsApi(),
+	});
 
 	constructor(credential: IDataObject) {
 		this.setCredential(credential);
@@ -72,7 +84,9 @@ export class Receiver {
 
 	async close(): Promise<void> {
 		this.server?.closeAllConnections();
-		await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+		await new Promise<void>((resolve) =>
+			this.server ? this.server.close(() => resolve()) : resolve(),
+		);
 	}
 
 	/** One webhook call, without HTTP (for requests a sender could not produce). */
@@ -93,14 +107,21 @@ export class Receiver {
 		}
 		const shim = new ResponseShim();
 		try {
-			await this.run({ body: body as IDataObject, headers: req.headers as IDataObject, query: {} }, shim, 'webhook');
+			await this.run(
+				{ body: body as IDataObject, headers: req.headers as IDataObject, query: {} },
+				shim,
+				'webhook',
+			);
 		} catch (error) {
 			shim.status(500).json({ message: String(error) });
 		}
 		if (this.delayMs) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
 		this.answers.push({ status: shim.statusCode, body: shim.body });
 		const text = JSON.stringify(shim.body ?? {});
-		if (!res.destroyed) res.writeHead(shim.statusCode, { 'content-type': 'application/json; charset=utf-8' }).end(text);
+		if (!res.destroyed)
+			res
+				.writeHead(shim.statusCode, { 'content-type': 'application/json; charset=utf-8' })
+				.end(text);
 	}
 
 	private async run(request: IDataObject, res: ResponseShim, mode: WorkflowExecuteMode) {
@@ -118,8 +139,14 @@ export class Receiver {
 			nodes: [node],
 			connections: {},
 			active: true,
-			nodeTypes: { getByName: () => trigger, getByNameAndVersion: () => trigger, getKnownTypes: () => ({}) } as never,
-			staticData: JSON.parse(JSON.stringify(mode === 'manual' ? this.testStaticData : this.staticData)) as IDataObject,
+			nodeTypes: {
+				getByName: () => trigger,
+				getByNameAndVersion: () => trigger,
+				getKnownTypes: () => ({}),
+			} as never,
+			staticData: JSON.parse(
+				JSON.stringify(mode === 'manual' ? this.testStaticData : this.staticData),
+			) as IDataObject,
 			settings: { executionOrder: 'v1' },
 		});
 		const additionalData = {
@@ -135,21 +162,34 @@ export class Receiver {
 			formWaitingBaseUrl: '',
 			currentNodeExecutionIndex: 0,
 		} as unknown as IWorkflowExecuteAdditionalData;
-		const webhookData = { httpMethod: 'POST', node: node.name, path: 'idaas-events', webhookDescription: trigger.description.webhooks![0], workflowId: 'wf-events', workflowExecuteAdditionalData: additionalData } as IWebhookData;
+		const webhookData = {
+			httpMethod: 'POST',
+			node: node.name,
+			path: 'idaas-events',
+			webhookDescription: trigger.description.webhooks![0],
+			workflowId: 'wf-events',
+			workflowExecuteAdditionalData: additionalData,
+		} as IWebhookData;
 		const context = new WebhookContext(workflow, node, additionalData, mode, webhookData, [], null);
 		const log = (message: string) => this.logs.push(message);
-		Object.defineProperty(context, 'logger', { value: { debug: () => {}, info: () => {}, warn: log, error: log } });
+		Object.defineProperty(context, 'logger', {
+			value: { debug: () => {}, info: () => {}, warn: log, error: log },
+		});
 		const result = await trigger.webhook.call(context);
 		// n8n saves the static data after every webhook call.
 		const saved = JSON.parse(JSON.stringify(workflow.staticData)) as IDataObject;
 		if (mode === 'manual') this.testStaticData = saved;
 		else this.staticData = saved;
 		const items = (result.workflowData?.[0] ?? []).map((i) => i.json);
-		const optIn = (this.parameters.options as IDataObject | undefined)?.includePasswords === true ? ` ${TOKEN_OPT_IN}` : '';
+		const optIn =
+			(this.parameters.options as IDataObject | undefined)?.includePasswords === true
+				? ` ${TOKEN_OPT_IN}`
+				: '';
 		recordOutput(`event trigger${optIn}`, { items, answer: res.body });
 		if (result.workflowData) this.executions.push({ items });
 		// n8n's handler for onReceived nodes: a node that answered itself gets nothing more.
-		if (!result.noWebhookResponse) res.status(200).json(result.webhookResponse ?? { message: 'Workflow was started' });
+		if (!result.noWebhookResponse)
+			res.status(200).json(result.webhookResponse ?? { message: 'Workflow was started' });
 		return { items, webhookResponse: res.body as IDataObject | undefined };
 	}
 }

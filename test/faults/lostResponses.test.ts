@@ -49,7 +49,12 @@ describe('reads and idempotent writes are retried', () => {
 
 	test('patch user whose response was lost after the write is sent again and the state is right', async () => {
 		env.emu.faults.dropConnection({ action: 'PatchUser', times: 2, afterWrite: true });
-		const result = await env.run({ resource: 'user', operation: 'update', userId: byId(ALICE), updateFields: { displayName: 'Alice Lost-Reply' } });
+		const result = await env.run({
+			resource: 'user',
+			operation: 'update',
+			userId: byId(ALICE),
+			updateFields: { displayName: 'Alice Lost-Reply' },
+		});
 		expect(result.error).toBeUndefined();
 		expect(outputs(result)[0]).toMatchObject({ success: true, userId: ALICE });
 		expect(env.emu.store.user(ALICE).displayName).toBe('Alice Lost-Reply');
@@ -58,7 +63,12 @@ describe('reads and idempotent writes are retried', () => {
 
 	test('add users to a group after two responses lost after the write', async () => {
 		env.emu.faults.dropConnection({ action: 'AddUsersToGroup', times: 2, afterWrite: true });
-		const result = await env.run({ resource: 'group', operation: 'addUsers', groupId: byId(SALES), userIds: `${ALICE},${BOB}` });
+		const result = await env.run({
+			resource: 'group',
+			operation: 'addUsers',
+			groupId: byId(SALES),
+			userIds: `${ALICE},${BOB}`,
+		});
 		expect(result.error).toBeUndefined();
 		expect(outputs(result)[0]).toMatchObject({ success: true, groupId: SALES });
 		expect([...env.emu.store.group(SALES).members]).toEqual(expect.arrayContaining([ALICE, BOB]));
@@ -112,7 +122,11 @@ describe('creates: looked up before any retry, never made twice', () => {
 		env.emu.faults.dropConnection({ action: 'CreateUser', times: 20, afterWrite: true });
 		const names = Array.from({ length: 20 }, (_, i) => `lost.many.${i}`);
 		const result = await env.run(
-			{ ...createUser('={{ $json.username }}'), displayName: '={{ $json.username }}', options: { concurrency: 10 } },
+			{
+				...createUser('={{ $json.username }}'),
+				displayName: '={{ $json.username }}',
+				options: { concurrency: 10 },
+			},
 			{ items: names.map((username) => ({ username })) },
 		);
 		expect(result.error).toBeUndefined();
@@ -125,7 +139,11 @@ describe('creates: looked up before any retry, never made twice', () => {
 	});
 
 	test('organizational unit: response lost after the write → found by external ID', async () => {
-		env.emu.faults.dropConnection({ action: 'CreateOrganizationalUnit', times: 1, afterWrite: true });
+		env.emu.faults.dropConnection({
+			action: 'CreateOrganizationalUnit',
+			times: 1,
+			afterWrite: true,
+		});
 		const result = await env.run(createOu('DEP-LOST'));
 		expect(result.error).toBeUndefined();
 		const ous = ousWithExternalId('DEP-LOST');
@@ -167,7 +185,11 @@ describe('creates: looked up before any retry, never made twice', () => {
 	});
 
 	test('user: a user with the very fields sent but created an hour before the request is not claimed', async () => {
-		const before = env.emu.store.createUser({ username: 'taken.earlier', primaryOrganizationalUnitId: 'ou_demosales01', displayName: 'taken.earlier' });
+		const before = env.emu.store.createUser({
+			username: 'taken.earlier',
+			primaryOrganizationalUnitId: 'ou_demosales01',
+			displayName: 'taken.earlier',
+		});
 		before.createTime = Date.now() - 3_600_000;
 		env.emu.faults.serverError({ action: 'CreateUser', times: 1 });
 		const result = await env.run(createUser('taken.earlier'));

@@ -16,7 +16,10 @@ const env = useFaultEnv('faults/rateLimit');
 beforeEach(() => jest.spyOn(clock, 'now').mockReturnValue(0));
 afterEach(() => jest.restoreAllMocks());
 
-const rows = (prefix: string, count: number) => Array.from({ length: count }, (_, i) => ({ username: `${prefix}.${String(i).padStart(4, '0')}` }));
+const rows = (prefix: string, count: number) =>
+	Array.from({ length: count }, (_, i) => ({
+		username: `${prefix}.${String(i).padStart(4, '0')}`,
+	}));
 
 /** The emulator's requests in flight each time a CreateUser reaches the handler, before and after `switchAt`. */
 function sampleInFlight(switchAt: number, onSwitch: () => void) {
@@ -33,7 +36,11 @@ function sampleInFlight(switchAt: number, onSwitch: () => void) {
 
 test('400 creates against 100 requests/s: every user once, in order, with one token fetched', async () => {
 	// No token yet: the first request fetches it while the others wait, even under throttling.
-	env.harness.credentials.setCredential(CREDENTIAL_ID, 'alibabaIdaasApi', { ...env.harness.storedCredential, accessToken: '', expiresAt: '' });
+	env.harness.credentials.setCredential(CREDENTIAL_ID, 'alibabaIdaasApi', {
+		...env.harness.storedCredential,
+		accessToken: '',
+		expiresAt: '',
+	});
 	env.emu.rateLimit.set({ perSecond: 100, burst: 10 });
 	const input = rows('limited', 400);
 	const result = await env.run(createUserPerItem(), { items: input });
@@ -71,7 +78,9 @@ test('under steady throttling fewer requests are in flight than the bound it sta
 
 test('a fixed Concurrency is kept: never more in flight than asked, even when healthy', async () => {
 	env.emu.faults.latency(20, { action: 'CreateUser' });
-	const result = await env.run(createUserPerItem({ concurrency: 3 }), { items: rows('fixed', 120) });
+	const result = await env.run(createUserPerItem({ concurrency: 3 }), {
+		items: rows('fixed', 120),
+	});
 	expect(result.error).toBeUndefined();
 	expect(env.emu.stats.maxInFlight).toBe(3);
 });

@@ -27,7 +27,9 @@ export class FaultCounter {
 	}
 
 	print(extra = ''): void {
-		console.log(`${this.file}: ${this.faults} faults injected over ${this.cases} runs${extra ? `; ${extra}` : ''}`);
+		console.log(
+			`${this.file}: ${this.faults} faults injected over ${this.cases} runs${extra ? `; ${extra}` : ''}`,
+		);
 	}
 }
 
@@ -46,11 +48,15 @@ export function createUserPerItem(options?: { concurrency: number }) {
 }
 
 export function usersNamed(emu: Emulator, username: string) {
-	return [...emu.store.users.values()].filter((user) => user.username.toLowerCase() === username.toLowerCase());
+	return [...emu.store.users.values()].filter(
+		(user) => user.username.toLowerCase() === username.toLowerCase(),
+	);
 }
 
 export function groupsNamed(emu: Emulator, groupName: string) {
-	return [...emu.store.groups.values()].filter((group) => group.groupName.toLowerCase() === groupName.toLowerCase());
+	return [...emu.store.groups.values()].filter(
+		(group) => group.groupName.toLowerCase() === groupName.toLowerCase(),
+	);
 }
 
 /**

@@ -24,13 +24,17 @@ afterEach(() => jest.restoreAllMocks());
 
 const count = (ms: number) => waits.filter((wait) => wait === ms).length;
 
-
 test('a 300-item create run with a burst of 429s with Retry-After completes, each user exactly once', async () => {
-	const usernames = Array.from({ length: 300 }, (_, i) => `throttled.${String(i).padStart(3, '0')}`);
+	const usernames = Array.from(
+		{ length: 300 },
+		(_, i) => `throttled.${String(i).padStart(3, '0')}`,
+	);
 	// The first 15 creates are refused, however fast or slow the machine sends them (a rate would depend on its speed).
 	env.emu.faults.throttle({ action: 'CreateUser', times: 15, retryAfterSeconds: 1 });
 	const before = env.emu.store.users.size;
-	const result = await env.run(createUserPerItem({ concurrency: 10 }), { items: usernames.map((username) => ({ username })) });
+	const result = await env.run(createUserPerItem({ concurrency: 10 }), {
+		items: usernames.map((username) => ({ username })),
+	});
 	expect(result.error).toBeUndefined();
 	const out = outputs(result);
 	expect(out).toHaveLength(300);
@@ -54,9 +58,15 @@ test('a 300-item create run with a burst of 429s with Retry-After completes, eac
 
 test('a permanent 429 ends in a NodeApiError with the throttling hint after the bounded tries', async () => {
 	env.emu.faults.throttle({ action: 'GetUser', retryAfterSeconds: 1 });
-	const result = await env.run({ resource: 'user', operation: 'get', userId: byId('user_demoalicechen01') });
+	const result = await env.run({
+		resource: 'user',
+		operation: 'get',
+		userId: byId('user_demoalicechen01'),
+	});
 	expect(result.error?.name).toBe('NodeApiError');
-	expect(result.error?.message).toBe('GetUser failed: Request was denied due to request throttling. [Throttling]');
+	expect(result.error?.message).toBe(
+		'GetUser failed: Request was denied due to request throttling. [Throttling]',
+	);
 	expect(result.error?.description).toContain('IDaaS is throttling requests');
 	expect(result.error?.httpCode).toBe('429');
 	// Six tries (the first included), five waits of the server's Retry-After.
@@ -67,7 +77,11 @@ test('a permanent 429 ends in a NodeApiError with the throttling hint after the 
 
 test('with Retry-After: 0 the try bound alone ends a permanent 429, at once', async () => {
 	env.emu.faults.throttle({ action: 'GetGroup', retryAfterSeconds: 0 });
-	const result = await env.run({ resource: 'group', operation: 'get', groupId: byId('group_demoengineers01') });
+	const result = await env.run({
+		resource: 'group',
+		operation: 'get',
+		groupId: byId('group_demoengineers01'),
+	});
 	expect(result.error?.name).toBe('NodeApiError');
 	expect(env.emu.stats.byAction.GetGroup).toEqual({ 429: 6 });
 	// Retry-After: 0 is kept (no backoff of its own between tries); only the limiter holds each slot its short default.
@@ -78,7 +92,10 @@ test('with Retry-After: 0 the try bound alone ends a permanent 429, at once', as
 test('a throttled burst of creates with Continue On Fail: every item retried and created once', async () => {
 	env.emu.faults.throttle({ action: 'CreateUser', times: 3, retryAfterSeconds: 0 });
 	const usernames = ['burst.a', 'burst.b', 'burst.c', 'burst.d'];
-	const result = await env.run(createUserPerItem({ concurrency: 4 }), { items: usernames.map((username) => ({ username })), continueOnFail: true });
+	const result = await env.run(createUserPerItem({ concurrency: 4 }), {
+		items: usernames.map((username) => ({ username })),
+		continueOnFail: true,
+	});
 	expect(result.error).toBeUndefined();
 	expect(outputs(result).map((o) => o.username)).toEqual(usernames);
 	for (const username of usernames) expect(usersNamed(env.emu, username)).toHaveLength(1);

@@ -1,4 +1,12 @@
-import { byId, createUserPerItem, type Env, FaultCounter, outputs, startEnv, withLiveToken } from './support';
+import {
+	byId,
+	createUserPerItem,
+	type Env,
+	FaultCounter,
+	outputs,
+	startEnv,
+	withLiveToken,
+} from './support';
 
 /**
  * Every token expires in the middle of a 10,000-item run (and of a 1,000-item one): the node renews it once (one extra
@@ -38,10 +46,9 @@ test(`create ${COUNT} users with every token expiring halfway: one renewal, ${CO
 	const before = env.emu.store.users.size;
 	const expiry = expireAfter('CreateUser', COUNT / 2);
 	const usernames = Array.from({ length: COUNT }, (_, i) => `bulk.${String(i).padStart(5, '0')}`);
-	const result = await env.run(
-		createUserPerItem({ concurrency: 20 }),
-		{ items: usernames.map((username) => ({ username })) },
-	);
+	const result = await env.run(createUserPerItem({ concurrency: 20 }), {
+		items: usernames.map((username) => ({ username })),
+	});
 	expect(result.error).toBeUndefined();
 	expect(expiry.expiredAt()).toBeGreaterThan(0);
 	expect(env.emu.stats.generateTokenCalls).toBe(1);
@@ -53,7 +60,9 @@ test(`create ${COUNT} users with every token expiring halfway: one renewal, ${CO
 	expect(env.emu.store.users.size).toBe(before + COUNT);
 	const out = outputs(result);
 	expect(out).toHaveLength(COUNT);
-	const byUsername = new Map([...env.emu.store.users.values()].map((user) => [user.username, user.userId]));
+	const byUsername = new Map(
+		[...env.emu.store.users.values()].map((user) => [user.username, user.userId]),
+	);
 	usernames.forEach((username, i) => expect(out[i].userId).toBe(byUsername.get(username)));
 });
 
@@ -61,7 +70,12 @@ test(`patch ${PATCH_COUNT} users with every token expiring after 400: one renewa
 	// The users to patch, made directly in the store.
 	const userIds = Array.from(
 		{ length: PATCH_COUNT },
-		(_, i) => env.emu.store.createUser({ username: `patch.${i}`, displayName: `Patch ${i}`, primaryOrganizationalUnitId: 'ou_demosales01' }).userId,
+		(_, i) =>
+			env.emu.store.createUser({
+				username: `patch.${i}`,
+				displayName: `Patch ${i}`,
+				primaryOrganizationalUnitId: 'ou_demosales01',
+			}).userId,
 	);
 	const expiry = expireAfter('PatchUser', 400);
 	const result = await env.run(
@@ -78,13 +92,18 @@ test(`patch ${PATCH_COUNT} users with every token expiring after 400: one renewa
 	expect(expiry.expiredAt()).toBeGreaterThan(0);
 	expect(env.emu.stats.generateTokenCalls).toBe(1);
 	expect(env.emu.stats.byAction.PatchUser['200']).toBe(PATCH_COUNT);
-	for (const userId of userIds) expect(env.emu.store.user(userId).displayName).toBe(`Renamed ${userId}`);
+	for (const userId of userIds)
+		expect(env.emu.store.user(userId).displayName).toBe(`Renamed ${userId}`);
 	expect(outputs(result).map((o) => o.userId)).toEqual(userIds);
 });
 
 test('a token expiring while requests queue for Concurrency slots (5 Get Many items, pages read ahead): one renewal', async () => {
 	// 1,000 users: ten pages per item, 5 items, so requests wait for the 5 slots when the token dies.
-	for (let i = 0; i < 990; i++) env.emu.store.createUser({ username: `queued.${i}`, primaryOrganizationalUnitId: 'ou_demoroot01' });
+	for (let i = 0; i < 990; i++)
+		env.emu.store.createUser({
+			username: `queued.${i}`,
+			primaryOrganizationalUnitId: 'ou_demoroot01',
+		});
 	env.emu.faults.latency(20, { action: 'ListUsers' });
 	const expiry = expireAfter('ListUsers', 12);
 	const result = await env.run(

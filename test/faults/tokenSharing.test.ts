@@ -14,8 +14,16 @@ test('an execution refused after another renewed adopts the stored token instead
 	env.emu.faults.expireTokens();
 	// Execution B's request is answered (refused) a second after it was sent; by then A has renewed.
 	env.emu.faults.latency(1000, { action: 'GetGroup' });
-	const slow = env.run({ resource: 'group', operation: 'get', groupId: byId('group_demoengineers01') });
-	const fast = env.run({ resource: 'user', operation: 'get', userId: byId('user_demoalicechen01') });
+	const slow = env.run({
+		resource: 'group',
+		operation: 'get',
+		groupId: byId('group_demoengineers01'),
+	});
+	const fast = env.run({
+		resource: 'user',
+		operation: 'get',
+		userId: byId('user_demoalicechen01'),
+	});
 	const [b, a] = await Promise.all([slow, fast]);
 	expect(a.error).toBeUndefined();
 	expect(b.error).toBeUndefined();
@@ -31,11 +39,19 @@ test('a stored token near its expiry is not adopted: the execution renews', asyn
 	env.emu.faults.expireTokens();
 	// Another execution "stored" a different token, but one about to expire.
 	const row = env.harness.credentials.rows.get(CREDENTIAL_ID)!;
-	const nearlyExpired = { accessToken: 'other-token-nearly-expired', expiresAt: String(Math.floor(Date.now() / 1000) + 10) };
+	const nearlyExpired = {
+		accessToken: 'other-token-nearly-expired',
+		expiresAt: String(Math.floor(Date.now() / 1000) + 10),
+	};
 	env.emu.faults.onRequest((event) => {
-		if (event.action === 'GetUser' && row.data.accessToken !== nearlyExpired.accessToken) row.data = { ...row.data, ...nearlyExpired };
+		if (event.action === 'GetUser' && row.data.accessToken !== nearlyExpired.accessToken)
+			row.data = { ...row.data, ...nearlyExpired };
 	});
-	const result = await env.run({ resource: 'user', operation: 'get', userId: byId('user_demoalicechen01') });
+	const result = await env.run({
+		resource: 'user',
+		operation: 'get',
+		userId: byId('user_demoalicechen01'),
+	});
 	expect(result.error).toBeUndefined();
 	expect(env.emu.stats.generateTokenCalls).toBe(1);
 	expect(env.emu.stats.byAction.GetUser).toEqual({ 200: 1, 400: 1 });

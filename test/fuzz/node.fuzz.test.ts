@@ -40,7 +40,13 @@ const TARGETS: Target[] = description.properties
 		(property.options ?? []).map((option) => {
 			const resource = String(property.displayOptions?.show?.resource?.[0]);
 			const operation = String((option as { value: string }).value);
-			return { resource, operation, properties: description.properties.filter((p) => p.name !== 'operation' && shownFor(p, resource, operation)) };
+			return {
+				resource,
+				operation,
+				properties: description.properties.filter(
+					(p) => p.name !== 'operation' && shownFor(p, resource, operation),
+				),
+			};
 		}),
 	);
 
@@ -55,10 +61,13 @@ function fieldValue(random: Random, property: INodeProperties): unknown {
 		case 'resourceLocator':
 			// Only through an expression: the editor never stores null for a locator, and n8n's own
 			// parameter check (not this node) throws a TypeError on one.
-			if (random.chance(0.15)) return `={{ ${JSON.stringify(hostileValue(random)) ?? 'undefined'} }}`;
+			if (random.chance(0.15))
+				return `={{ ${JSON.stringify(hostileValue(random)) ?? 'undefined'} }}`;
 			return {
 				__rl: true,
-				mode: random.chance(0.8) ? random.pick(['id', 'list', 'username', 'email']) : hostileValue(random),
+				mode: random.chance(0.8)
+					? random.pick(['id', 'list', 'username', 'email'])
+					: hostileValue(random),
 				value: stored(random, hostileValue(random)),
 			};
 		case 'collection': {
@@ -69,13 +78,24 @@ function fieldValue(random: Random, property: INodeProperties): unknown {
 			return random.chance(0.1) ? hostileValue(random) : out;
 		}
 		case 'fixedCollection': {
-			const group = (property.options ?? [])[0] as { name: string; values: INodeProperties[] } | undefined;
-			if (!group || random.chance(0.2)) return random.chance(0.5) ? {} : { values: hostileValue(random) };
-			const entry = () => Object.fromEntries(group.values.filter(() => random.chance(0.7)).map((v) => [v.name, fieldValue(random, v)]));
-			return { [group.name]: property.typeOptions?.multipleValues ? Array.from({ length: random.int(0, 3) }, entry) : entry() };
+			const group = (property.options ?? [])[0] as
+				| { name: string; values: INodeProperties[] }
+				| undefined;
+			if (!group || random.chance(0.2))
+				return random.chance(0.5) ? {} : { values: hostileValue(random) };
+			const entry = () =>
+				Object.fromEntries(
+					group.values.filter(() => random.chance(0.7)).map((v) => [v.name, fieldValue(random, v)]),
+				);
+			return {
+				[group.name]: property.typeOptions?.multipleValues
+					? Array.from({ length: random.int(0, 3) }, entry)
+					: entry(),
+			};
 		}
 		case 'options':
-			if (random.chance(0.6)) return random.pick((property.options ?? []).map((o) => (o as { value: unknown }).value));
+			if (random.chance(0.6))
+				return random.pick((property.options ?? []).map((o) => (o as { value: unknown }).value));
 			return stored(random, hostileValue(random));
 		default:
 			return stored(random, hostileValue(random));
@@ -83,14 +103,19 @@ function fieldValue(random: Random, property: INodeProperties): unknown {
 }
 
 function caseParameters(random: Random, target: Target): INodeParameters {
-	const parameters: Record<string, unknown> = { resource: target.resource, operation: target.operation };
+	const parameters: Record<string, unknown> = {
+		resource: target.resource,
+		operation: target.operation,
+	};
 	for (const property of target.properties) {
 		if (random.chance(0.85)) parameters[property.name] = fieldValue(random, property);
 	}
 	// Keep Return All mostly off: a walk of every page is slow and proves nothing more.
 	if ('returnAll' in parameters && random.chance(0.7)) parameters.returnAll = false;
-	if (random.chance(0.1)) parameters.options = { concurrency: stored(random, hostileValue(random)) };
-	for (const key of Object.keys(parameters)) if (parameters[key] === undefined) delete parameters[key];
+	if (random.chance(0.1))
+		parameters.options = { concurrency: stored(random, hostileValue(random)) };
+	for (const key of Object.keys(parameters))
+		if (parameters[key] === undefined) delete parameters[key];
 	return parameters as INodeParameters;
 }
 
@@ -99,7 +124,11 @@ function fieldNames(properties: readonly INodeProperties[]): string[] {
 	return properties.flatMap((property) => [
 		property.displayName,
 		property.name,
-		...fieldNames(((property.options ?? []) as Array<INodeProperties & { values?: INodeProperties[] }>).flatMap((option) => (option.values ? option.values : 'type' in option ? [option] : []))),
+		...fieldNames(
+			((property.options ?? []) as Array<INodeProperties & { values?: INodeProperties[] }>).flatMap(
+				(option) => (option.values ? option.values : 'type' in option ? [option] : []),
+			),
+		),
 	]);
 }
 
@@ -113,7 +142,8 @@ const API_PARAMETER_CHECK = /\[((?:InvalidParameter|MissingParameter)\.[^\]]*)\]
 const SERVER_ONLY_CHECKS: Record<string, string> = {
 	'InvalidParameter.Password': "the instance's password policy",
 	'InvalidParameter.NextToken': 'a page token the server issued',
-	'InvalidParameter.CredentialProviderIdentifier': "the type of the credential provider IDaaS holds",
+	'InvalidParameter.CredentialProviderIdentifier':
+		'the type of the credential provider IDaaS holds',
 	'InvalidParameter.Issuer': 'the issuers the credential provider allows',
 };
 
@@ -122,24 +152,38 @@ const SERVER_ONLY_CHECKS: Record<string, string> = {
  * the fuzz stays green while they are open, and removed when the node checks them.
  */
 const OPEN_GAPS: Record<string, string> = {
-	'InvalidParameter.SessionUri': 'Get OAuth Authorization Session: a session URI starts with urn:ietf:params:oauth:request_uri:',
+	'InvalidParameter.SessionUri':
+		'Get OAuth Authorization Session: a session URI starts with urn:ietf:params:oauth:request_uri:',
 	'InvalidParameter.Audiences': 'Generate JWT: an audience may not start with the reserved prefix',
-	'InvalidParameter.CredentialType': 'Create User Exclusive Credential: only api_key can be created',
-	'MissingParameter.ApiKey': 'Create User Exclusive Credential: an api_key credential needs its API key',
+	'InvalidParameter.CredentialType':
+		'Create User Exclusive Credential: only api_key can be created',
+	'MissingParameter.ApiKey':
+		'Create User Exclusive Credential: an api_key credential needs its API key',
 };
 
 /** The API's parameter check a message reports, unless the node cannot know it beforehand. */
 function apiOnlyCheck(message: string): string | undefined {
 	const code = API_PARAMETER_CHECK.exec(message)?.[1];
-	return code !== undefined && !(code in SERVER_ONLY_CHECKS) && !(code in OPEN_GAPS) ? code : undefined;
+	return code !== undefined && !(code in SERVER_ONLY_CHECKS) && !(code in OPEN_GAPS)
+		? code
+		: undefined;
 }
 
-const CRASH = /Cannot read prop|Cannot set prop|is not a function|is not iterable|is not defined|Maximum call stack|Invalid array length|Cannot convert/;
+const CRASH =
+	/Cannot read prop|Cannot set prop|is not a function|is not iterable|is not defined|Maximum call stack|Invalid array length|Cannot convert/;
 /** Text the API echoed back that shows an object was sent as a string. */
 const STRINGIFIED = /\[object Object\]/;
 
 let env: Env;
-const totals = { cases: 0, rejectedByNode: 0, rejectedByN8n: 0, succeeded: 0, apiErrors: 0, requests: 0, badPaths: [] as string[] };
+const totals = {
+	cases: 0,
+	rejectedByNode: 0,
+	rejectedByN8n: 0,
+	succeeded: 0,
+	apiErrors: 0,
+	requests: 0,
+	badPaths: [] as string[],
+};
 
 beforeAll(async () => {
 	env = await startEnv();
@@ -161,7 +205,9 @@ function checkPath(event: { action: string; path: string }): void {
 	const ok =
 		op !== undefined &&
 		segments.length === template.length &&
-		segments.every((segment, i) => (template[i].startsWith('{') ? /^[A-Za-z0-9_-]+$/.test(segment) : segment === template[i]));
+		segments.every((segment, i) =>
+			template[i].startsWith('{') ? /^[A-Za-z0-9_-]+$/.test(segment) : segment === template[i],
+		);
 	if (!ok) totals.badPaths.push(`${event.action} ${event.path}`);
 }
 
@@ -175,72 +221,124 @@ test('the node found the operations to fuzz', () => {
 });
 
 describe(`node fuzzing (seed ${seed}, FUZZ_SEED to replay)`, () => {
-	test.each(TARGETS.map((target) => [`${target.resource}.${target.operation}`, target] as const))('%s', async (name, target) => {
-		const random = createRandom(seed ^ [...name].reduce((hash, c) => Math.imul(hash, 31) + c.charCodeAt(0), 7));
-		// The node's own fields and those every operation has (Options: Concurrency).
-		const names = fieldNames([...target.properties, ...description.properties.filter((p) => !p.displayOptions)]).filter((n) => n.length > 2);
-		for (let round = 0; round < CASES_PER_OPERATION; round++) {
-			env.emu.reset();
-			env.emu.faults.onRequest(checkPath);
-			withLiveToken(env);
-			const parameters = caseParameters(random, target);
-			const continueOnFail = random.chance(0.2);
-			const label = `${name} round ${round}: ${JSON.stringify(parameters).slice(0, 600)}`;
-			totals.cases++;
-			let result;
-			try {
-				result = await env.run(parameters, { continueOnFail });
-			} catch (error) {
-				// n8n refused the workflow (parameter issues) before the node ran; its own parameter
-				// code (issue check, new Workflow) throws TypeErrors on values the editor never stores
-				// (null locators, a multiple-values fixed collection of `values: false`).
-				const inN8nCheck = /at (WorkflowExecute\.checkForWorkflowIssues|new Workflow) /.test((error as Error).stack ?? '');
-				expect({ label, name: (error as Error).name, inN8nCheck }).toEqual({
+	test.each(TARGETS.map((target) => [`${target.resource}.${target.operation}`, target] as const))(
+		'%s',
+		async (name, target) => {
+			const random = createRandom(
+				seed ^ [...name].reduce((hash, c) => Math.imul(hash, 31) + c.charCodeAt(0), 7),
+			);
+			// The node's own fields and those every operation has (Options: Concurrency).
+			const names = fieldNames([
+				...target.properties,
+				...description.properties.filter((p) => !p.displayOptions),
+			]).filter((n) => n.length > 2);
+			for (let round = 0; round < CASES_PER_OPERATION; round++) {
+				env.emu.reset();
+				env.emu.faults.onRequest(checkPath);
+				withLiveToken(env);
+				const parameters = caseParameters(random, target);
+				const continueOnFail = random.chance(0.2);
+				const label = `${name} round ${round}: ${JSON.stringify(parameters).slice(0, 600)}`;
+				totals.cases++;
+				let result;
+				try {
+					result = await env.run(parameters, { continueOnFail });
+				} catch (error) {
+					// n8n refused the workflow (parameter issues) before the node ran; its own parameter
+					// code (issue check, new Workflow) throws TypeErrors on values the editor never stores
+					// (null locators, a multiple-values fixed collection of `values: false`).
+					const inN8nCheck = /at (WorkflowExecute\.checkForWorkflowIssues|new Workflow) /.test(
+						(error as Error).stack ?? '',
+					);
+					expect({ label, name: (error as Error).name, inN8nCheck }).toEqual({
+						label,
+						name: inN8nCheck ? (error as Error).name : 'WorkflowHasIssuesError',
+						inN8nCheck,
+					});
+					expect({ label, requests: env.emu.stats.total }).toEqual({ label, requests: 0 });
+					totals.rejectedByN8n++;
+					continue;
+				}
+				const requests = env.emu.stats.total;
+				totals.requests += requests;
+				expect({ label, unknownRoutes: env.emu.stats.requests['(unknown)'] }).toEqual({
 					label,
-					name: inN8nCheck ? (error as Error).name : 'WorkflowHasIssuesError',
-					inN8nCheck,
+					unknownRoutes: undefined,
 				});
-				expect({ label, requests: env.emu.stats.total }).toEqual({ label, requests: 0 });
-				totals.rejectedByN8n++;
-				continue;
-			}
-			const requests = env.emu.stats.total;
-			totals.requests += requests;
-			expect({ label, unknownRoutes: env.emu.stats.requests['(unknown)'] }).toEqual({ label, unknownRoutes: undefined });
-			expect({ label, badPaths: totals.badPaths }).toEqual({ label, badPaths: [] });
-			const error = result.error ?? (continueOnFail && typeof result.items[0]?.json.error === 'string' ? { name: '(continued)', message: String(result.items[0].json.error) } : undefined);
-			if (!error) {
-				totals.succeeded++;
-				continue;
-			}
-			expect({ label, message: error.message }).not.toEqual({ label, message: expect.stringMatching(CRASH) });
-			// A request went out and the API refused a value by its own parameter checks: the node
-			// let through what it should have refused, naming the field.
-			if (requests > 0) expect({ label, message: error.message, apiOnlyCheck: apiOnlyCheck(error.message) }).toEqual({ label, message: error.message, apiOnlyCheck: undefined });
-			if (error.name === '(continued)') {
-				expect({ label, items: result.items.length }).toEqual({ label, items: 1 });
-				expect(result.items[0].pairedItem).toEqual({ item: 0 });
-				if (requests === 0) {
-					expect({ label, message: error.message, namesField: names.some((n) => error.message.includes(n)) }).toEqual({ label, message: error.message, namesField: true });
+				expect({ label, badPaths: totals.badPaths }).toEqual({ label, badPaths: [] });
+				const error =
+					result.error ??
+					(continueOnFail && typeof result.items[0]?.json.error === 'string'
+						? { name: '(continued)', message: String(result.items[0].json.error) }
+						: undefined);
+				if (!error) {
+					totals.succeeded++;
+					continue;
+				}
+				expect({ label, message: error.message }).not.toEqual({
+					label,
+					message: expect.stringMatching(CRASH),
+				});
+				// A request went out and the API refused a value by its own parameter checks: the node
+				// let through what it should have refused, naming the field.
+				if (requests > 0)
+					expect({
+						label,
+						message: error.message,
+						apiOnlyCheck: apiOnlyCheck(error.message),
+					}).toEqual({ label, message: error.message, apiOnlyCheck: undefined });
+				if (error.name === '(continued)') {
+					expect({ label, items: result.items.length }).toEqual({ label, items: 1 });
+					expect(result.items[0].pairedItem).toEqual({ item: 0 });
+					if (requests === 0) {
+						expect({
+							label,
+							message: error.message,
+							namesField: names.some((n) => error.message.includes(n)),
+						}).toEqual({ label, message: error.message, namesField: true });
+						totals.rejectedByNode++;
+					} else totals.apiErrors++;
+					continue;
+				}
+				expect({ label, name: error.name }).toEqual({
+					label,
+					name: expect.stringMatching(/^Node(Operation|Api)Error$/),
+				});
+				if (requests > 0)
+					expect({ label, message: error.message }).not.toEqual({
+						label,
+						message: expect.stringMatching(STRINGIFIED),
+					});
+				if (error.name === 'NodeOperationError') {
+					// Before any request, but for what takes a look-up: "No user has the username X", and a unit or group
+					// given by name that no one (or more than one) has.
+					if (
+						!/^No user has the |: (no organizational unit is named|\d+ organizational units are named|no group is named|\d+ groups are named) /.test(
+							error.message,
+						)
+					)
+						expect({ label, message: error.message, requests }).toEqual({
+							label,
+							message: error.message,
+							requests: 0,
+						});
+					// The error names the field to fix (its label or key).
+					expect({
+						label,
+						message: error.message,
+						namesField: names.some((n) => error.message.includes(n)),
+					}).toEqual({ label, message: error.message, namesField: true });
 					totals.rejectedByNode++;
-				} else totals.apiErrors++;
-				continue;
+				} else {
+					// From the API, or from the HTTP server refusing an oversized URL or header (431/414).
+					const httpCode = String((error as { httpCode?: unknown }).httpCode ?? '');
+					expect({ label, answered: requests > 0 || /^(413|414|431)$/.test(httpCode) }).toEqual({
+						label,
+						answered: true,
+					});
+					totals.apiErrors++;
+				}
 			}
-			expect({ label, name: error.name }).toEqual({ label, name: expect.stringMatching(/^Node(Operation|Api)Error$/) });
-			if (requests > 0) expect({ label, message: error.message }).not.toEqual({ label, message: expect.stringMatching(STRINGIFIED) });
-			if (error.name === 'NodeOperationError') {
-				// Before any request, but for what takes a look-up: "No user has the username X", and a unit or group
-				// given by name that no one (or more than one) has.
-				if (!/^No user has the |: (no organizational unit is named|\d+ organizational units are named|no group is named|\d+ groups are named) /.test(error.message)) expect({ label, message: error.message, requests }).toEqual({ label, message: error.message, requests: 0 });
-				// The error names the field to fix (its label or key).
-				expect({ label, message: error.message, namesField: names.some((n) => error.message.includes(n)) }).toEqual({ label, message: error.message, namesField: true });
-				totals.rejectedByNode++;
-			} else {
-				// From the API, or from the HTTP server refusing an oversized URL or header (431/414).
-				const httpCode = String((error as { httpCode?: unknown }).httpCode ?? '');
-				expect({ label, answered: requests > 0 || /^(413|414|431)$/.test(httpCode) }).toEqual({ label, answered: true });
-				totals.apiErrors++;
-			}
-		}
-	});
+		},
+	);
 });

@@ -1,7 +1,11 @@
 import type { OperationSpec, ParamSpec } from '../../nodes/AlibabaIdaas/catalog';
 import { CATALOG, ID_PREFIX, labelOf } from '../../nodes/AlibabaIdaas/catalog';
 import { buildRequest } from '../../nodes/AlibabaIdaas/request/build';
-import { Field, ParameterError, requiredWithMet } from '../../nodes/AlibabaIdaas/request/validation';
+import {
+	Field,
+	ParameterError,
+	requiredWithMet,
+} from '../../nodes/AlibabaIdaas/request/validation';
 import type { Random } from '../support/random';
 import { createRandom, hostileValue, seedFromEnv } from '../support/random';
 
@@ -19,21 +23,32 @@ import { createRandom, hostileValue, seedFromEnv } from '../support/random';
  *   above or a ParameterError naming one of the operation's fields. Nothing else may throw.
  */
 
-const connection = { baseUrl: 'https://idaas.example.com', instanceId: 'idaas_fuzz', applicationId: 'app_fuzz' };
+const connection = {
+	baseUrl: 'https://idaas.example.com',
+	instanceId: 'idaas_fuzz',
+	applicationId: 'app_fuzz',
+};
 const ROUNDS_PER_OPERATION = 100;
 const seed = seedFromEnv('FUZZ_SEED');
 
 const ALNUM = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
 
 function chars(random: Random, alphabet: string, min: number, max: number): string {
-	return Array.from({ length: random.int(min, max) }, () => alphabet[random.int(0, alphabet.length - 1)]).join('');
+	return Array.from(
+		{ length: random.int(min, max) },
+		() => alphabet[random.int(0, alphabet.length - 1)],
+	).join('');
 }
 
 /** A string the catalog accepts for `param`. */
 function validText(random: Random, param: ParamSpec): string {
 	const max = param.maxLength ?? 64;
 	if (param.enum) return random.pick(param.enum);
-	if (param.idKind) return ID_PREFIX[param.idKind] + chars(random, `${ALNUM}_-`, 4, Math.min(24, max - ID_PREFIX[param.idKind].length));
+	if (param.idKind)
+		return (
+			ID_PREFIX[param.idKind] +
+			chars(random, `${ALNUM}_-`, 4, Math.min(24, max - ID_PREFIX[param.idKind].length))
+		);
 	if (param.in === 'path') return chars(random, `${ALNUM}_-`, 1, 24);
 	switch (param.format) {
 		case 'email':
@@ -46,7 +61,10 @@ function validText(random: Random, param: ParamSpec): string {
 			return chars(random, `${ALNUM}_.@-`, 1, Math.min(40, max));
 	}
 	// Free text: letters, spaces, punctuation and non-Latin script, trimmed as the node trims it.
-	return `${chars(random, ALNUM, 1, 1)}${chars(random, `${ALNUM} .,:;!?'"/名字é`, 0, Math.min(40, max) - 1)}`.trim() || 'x';
+	return (
+		`${chars(random, ALNUM, 1, 1)}${chars(random, `${ALNUM} .,:;!?'"/名字é`, 0, Math.min(40, max) - 1)}`.trim() ||
+		'x'
+	);
 }
 
 /** A value the catalog accepts for `param`, in one of the shapes users and expressions give. */
@@ -70,7 +88,9 @@ function validValue(random: Random, param: ParamSpec): unknown {
 			if (param.mapValues) return { [chars(random, ALNUM, 1, 8)]: chars(random, ALNUM, 1, 8) };
 			return validValues(random, param.fields ?? []);
 		case 'objectList':
-			return Array.from({ length: random.int(1, 2) }, () => validValues(random, param.fields ?? []));
+			return Array.from({ length: random.int(1, 2) }, () =>
+				validValues(random, param.fields ?? []),
+			);
 	}
 }
 
@@ -78,10 +98,15 @@ function validValue(random: Random, param: ParamSpec): unknown {
 function validValues(random: Random, params: readonly ParamSpec[]): Record<string, unknown> {
 	const values: Record<string, unknown> = {};
 	for (const param of params) {
-		if (param.required || (!param.requiredWith && random.chance(0.6))) values[param.name] = validValue(random, param);
+		if (param.required || (!param.requiredWith && random.chance(0.6)))
+			values[param.name] = validValue(random, param);
 	}
 	for (const param of params) {
-		if (param.requiredWith && values[param.name] === undefined && (requiredWithMet(param.requiredWith, values) || random.chance(0.3))) {
+		if (
+			param.requiredWith &&
+			values[param.name] === undefined &&
+			(requiredWithMet(param.requiredWith, values) || random.chance(0.3))
+		) {
 			values[param.name] = validValue(random, param);
 		}
 	}
@@ -91,24 +116,58 @@ function validValues(random: Random, params: readonly ParamSpec[]): Record<strin
 /** Every way to break one top-level parameter's rules, each with a name for the count (none when it has none). */
 function breakings(random: Random, param: ParamSpec): Array<{ rule: string; value: unknown }> {
 	const rules: Array<{ rule: string; value: unknown }> = [];
-	if (param.required) rules.push({ rule: 'required', value: random.pick([undefined, '', '  ', []]) });
+	if (param.required)
+		rules.push({ rule: 'required', value: random.pick([undefined, '', '  ', []]) });
 	if (param.valueType === 'string' || (param.valueType === 'stringList' && !param.enum)) {
 		const list = (value: string) => (param.valueType === 'stringList' ? [value] : value);
-		if (param.format === 'email') rules.push({ rule: 'email format', value: list(random.pick(['jane', 'jane@', '@example.com', 'jane@example', 'ja ne@example.com', 'jane@exa_mple.com'])) });
-		if (param.format === 'phoneNumber') rules.push({ rule: 'phone format', value: list(random.pick(['12345', '1234567890123456', '138-0000-0000', '+8613800000000', 'phone'])) });
-		if (param.format === 'phoneRegion') rules.push({ rule: 'phone region format', value: list(random.pick(['+86', '12345', 'cn'])) });
-		if (param.format === 'username') rules.push({ rule: 'username format', value: list(random.pick(['jane doe', 'jane/doe', 'jane#1', 'jäne', 'jane!'])) });
+		if (param.format === 'email')
+			rules.push({
+				rule: 'email format',
+				value: list(
+					random.pick([
+						'jane',
+						'jane@',
+						'@example.com',
+						'jane@example',
+						'ja ne@example.com',
+						'jane@exa_mple.com',
+					]),
+				),
+			});
+		if (param.format === 'phoneNumber')
+			rules.push({
+				rule: 'phone format',
+				value: list(
+					random.pick(['12345', '1234567890123456', '138-0000-0000', '+8613800000000', 'phone']),
+				),
+			});
+		if (param.format === 'phoneRegion')
+			rules.push({ rule: 'phone region format', value: list(random.pick(['+86', '12345', 'cn'])) });
+		if (param.format === 'username')
+			rules.push({
+				rule: 'username format',
+				value: list(random.pick(['jane doe', 'jane/doe', 'jane#1', 'jäne', 'jane!'])),
+			});
 		if (param.enum) rules.push({ rule: 'enum', value: list('not_an_option') });
-		if (param.idKind) rules.push({ rule: 'ID prefix', value: list(`zz_${chars(random, ALNUM, 4, 12)}`) });
-		if (param.idKind || param.in === 'path') rules.push({ rule: 'ID alphabet', value: list(`${param.idKind ? ID_PREFIX[param.idKind] : ''}a/b`) });
-		if (param.maxLength !== undefined && param.valueType === 'string') rules.push({ rule: 'length', value: 'a'.repeat(param.maxLength + 1) });
+		if (param.idKind)
+			rules.push({ rule: 'ID prefix', value: list(`zz_${chars(random, ALNUM, 4, 12)}`) });
+		if (param.idKind || param.in === 'path')
+			rules.push({
+				rule: 'ID alphabet',
+				value: list(`${param.idKind ? ID_PREFIX[param.idKind] : ''}a/b`),
+			});
+		if (param.maxLength !== undefined && param.valueType === 'string')
+			rules.push({ rule: 'length', value: 'a'.repeat(param.maxLength + 1) });
 	}
 	if (param.valueType === 'integer') {
-		if (param.min !== undefined) rules.push({ rule: 'minimum', value: param.min - random.int(1, 1000) });
-		if (param.max !== undefined) rules.push({ rule: 'maximum', value: param.max + random.int(1, 1000) });
+		if (param.min !== undefined)
+			rules.push({ rule: 'minimum', value: param.min - random.int(1, 1000) });
+		if (param.max !== undefined)
+			rules.push({ rule: 'maximum', value: param.max + random.int(1, 1000) });
 		rules.push({ rule: 'whole number', value: random.pick([1.5, 'ten', true]) });
 	}
-	if (param.valueType === 'boolean') rules.push({ rule: 'boolean', value: random.pick(['yes', 1, 'TRUE']) });
+	if (param.valueType === 'boolean')
+		rules.push({ rule: 'boolean', value: random.pick(['yes', 1, 'TRUE']) });
 	return rules;
 }
 
@@ -117,16 +176,22 @@ function checkRequest(op: OperationSpec, values: Record<string, unknown>): void 
 	const request = buildRequest(op, values, connection);
 	const problems: string[] = [];
 	const url = new URL(request.url);
-	if (url.origin !== connection.baseUrl || url.search !== '' || url.hash !== '') problems.push(`URL ${request.url}`);
+	if (url.origin !== connection.baseUrl || url.search !== '' || url.hash !== '')
+		problems.push(`URL ${request.url}`);
 	const templateSegments = op.path.split('/');
 	const segments = request.url.slice(connection.baseUrl.length).split('/');
 	if (segments.length !== templateSegments.length) problems.push(`segments ${request.url}`);
 	segments.forEach((segment, index) => {
 		const template = templateSegments[index] ?? '';
-		if (template.startsWith('{') ? !/^[A-Za-z0-9_-]+$/.test(segment) : segment !== template) problems.push(`segment ${index}: ${segment}`);
+		if (template.startsWith('{') ? !/^[A-Za-z0-9_-]+$/.test(segment) : segment !== template)
+			problems.push(`segment ${index}: ${segment}`);
 	});
 	const names = new Set(op.params.map((p) => p.name));
-	for (const key of [...Object.keys(request.qs), ...Object.keys(request.body ?? {}), ...Object.keys(request.form ?? {})]) {
+	for (const key of [
+		...Object.keys(request.qs),
+		...Object.keys(request.body ?? {}),
+		...Object.keys(request.form ?? {}),
+	]) {
 		if (!names.has(key)) problems.push(`not a catalog parameter: ${key}`);
 	}
 	try {
@@ -136,7 +201,11 @@ function checkRequest(op: OperationSpec, values: Record<string, unknown>): void 
 	}
 	for (const param of op.params.filter((p) => p.required && p.in !== 'path')) {
 		// Operations sent as a form (sendAs) carry every non-path parameter there.
-		const where = op.sendAs ? (request.form ?? {}) : param.in === 'query' ? request.qs : (request.body ?? {});
+		const where = op.sendAs
+			? (request.form ?? {})
+			: param.in === 'query'
+				? request.qs
+				: (request.body ?? {});
 		if (where[param.name] === undefined) problems.push(`required ${param.name} missing`);
 	}
 	if (problems.length > 0) throw new Error(problems.join('; '));
@@ -150,7 +219,11 @@ function refusal(build: () => unknown, label: () => string): ParameterError {
 	} catch (error) {
 		thrown = error;
 	}
-	if (!(thrown instanceof ParameterError)) expect({ label: label(), error: String(thrown) }).toEqual({ label: label(), error: 'a ParameterError' });
+	if (!(thrown instanceof ParameterError))
+		expect({ label: label(), error: String(thrown) }).toEqual({
+			label: label(),
+			error: 'a ParameterError',
+		});
 	return thrown as ParameterError;
 }
 
@@ -164,16 +237,38 @@ function namedParam(error: ParameterError): string {
 }
 
 describe(`request fuzzing (seed ${seed}, FUZZ_SEED to replay)`, () => {
-	const counts = new Map<string, { valid: number; broken: number; hostileBuilt: number; hostileRefused: number; rules: Set<string> }>();
+	const counts = new Map<
+		string,
+		{
+			valid: number;
+			broken: number;
+			hostileBuilt: number;
+			hostileRefused: number;
+			rules: Set<string>;
+		}
+	>();
 
 	afterAll(() => {
-		const rows = [...counts].map(([name, c]) => `${name}: ${c.valid} valid, ${c.broken} broken (${[...c.rules].sort().join(', ')}), hostile ${c.hostileBuilt} built / ${c.hostileRefused} refused`);
-		console.log(`request fuzz, ${ROUNDS_PER_OPERATION} rounds per operation and kind:\n${rows.join('\n')}`);
+		const rows = [...counts].map(
+			([name, c]) =>
+				`${name}: ${c.valid} valid, ${c.broken} broken (${[...c.rules].sort().join(', ')}), hostile ${c.hostileBuilt} built / ${c.hostileRefused} refused`,
+		);
+		console.log(
+			`request fuzz, ${ROUNDS_PER_OPERATION} rounds per operation and kind:\n${rows.join('\n')}`,
+		);
 	});
 
 	it.each(CATALOG.map((op) => [op.apiName, op] as const))('%s', (name, op) => {
-		const random = createRandom(seed ^ [...name].reduce((hash, c) => Math.imul(hash, 31) + c.charCodeAt(0), 7));
-		const count = { valid: 0, broken: 0, hostileBuilt: 0, hostileRefused: 0, rules: new Set<string>() };
+		const random = createRandom(
+			seed ^ [...name].reduce((hash, c) => Math.imul(hash, 31) + c.charCodeAt(0), 7),
+		);
+		const count = {
+			valid: 0,
+			broken: 0,
+			hostileBuilt: 0,
+			hostileRefused: 0,
+			rules: new Set<string>(),
+		};
 		counts.set(name, count);
 		for (let round = 0; round < ROUNDS_PER_OPERATION; round++) {
 			const values = validValues(random, op.params);
@@ -181,31 +276,50 @@ describe(`request fuzzing (seed ${seed}, FUZZ_SEED to replay)`, () => {
 			try {
 				checkRequest(op, values);
 			} catch (error) {
-				expect({ label: label(), refused: (error as Error).message }).toEqual({ label: label(), refused: undefined });
+				expect({ label: label(), refused: (error as Error).message }).toEqual({
+					label: label(),
+					refused: undefined,
+				});
 			}
 			count.valid++;
 
 			// Round by round through every (field, rule) pair, so every rule is broken whatever the seed; the values are random.
-			const breakable = op.params.flatMap((param) => breakings(random, param).map((broken) => ({ param, broken })));
+			const breakable = op.params.flatMap((param) =>
+				breakings(random, param).map((broken) => ({ param, broken })),
+			);
 			if (breakable.length > 0) {
 				const { param, broken } = breakable[round % breakable.length];
 				const { rule, value } = broken;
 				const bad = { ...values, [param.name]: value };
 				// The fields a given value makes required (a phone number's region) are given too, validly.
 				for (const other of op.params) {
-					if (other.requiredWith && bad[other.name] === undefined && requiredWithMet(other.requiredWith, bad)) bad[other.name] = validValue(random, other);
+					if (
+						other.requiredWith &&
+						bad[other.name] === undefined &&
+						requiredWithMet(other.requiredWith, bad)
+					)
+						bad[other.name] = validValue(random, other);
 				}
-				const error = refusal(() => buildRequest(op, bad, connection), () => `${label()}; ${param.name} breaks ${rule}: ${JSON.stringify(value)?.slice(0, 80)}`);
+				const error = refusal(
+					() => buildRequest(op, bad, connection),
+					() => `${label()}; ${param.name} breaks ${rule}: ${JSON.stringify(value)?.slice(0, 80)}`,
+				);
 				const named = namedParam(error);
 				if (named !== param.name || !error.message.includes(labelOf(param))) {
-					expect({ label: label(), rule, named, message: error.message }).toEqual({ label: label(), rule, named: param.name, message: expect.stringContaining(labelOf(param)) });
+					expect({ label: label(), rule, named, message: error.message }).toEqual({
+						label: label(),
+						rule,
+						named: param.name,
+						message: expect.stringContaining(labelOf(param)),
+					});
 				}
 				count.broken++;
 				count.rules.add(rule);
 			}
 
 			const hostile: Record<string, unknown> = {};
-			for (const param of op.params) if (random.chance(0.8)) hostile[param.name] = hostileValue(random);
+			for (const param of op.params)
+				if (random.chance(0.8)) hostile[param.name] = hostileValue(random);
 			let built = true;
 			try {
 				buildRequest(op, hostile, connection);
@@ -213,21 +327,27 @@ describe(`request fuzzing (seed ${seed}, FUZZ_SEED to replay)`, () => {
 				built = false;
 				if (!(error instanceof ParameterError)) expect(error).toBeInstanceOf(ParameterError);
 				const named = namedParam(error as ParameterError);
-				if (!op.params.some((p) => p.name === named)) expect(op.params.map((p) => p.name)).toContain(named);
+				if (!op.params.some((p) => p.name === named))
+					expect(op.params.map((p) => p.name)).toContain(named);
 				count.hostileRefused++;
 			}
 			if (built) {
 				try {
 					checkRequest(op, hostile);
 				} catch (error) {
-					expect({ hostile: JSON.stringify(hostile).slice(0, 400), problems: (error as Error).message }).toEqual({ problems: undefined });
+					expect({
+						hostile: JSON.stringify(hostile).slice(0, 400),
+						problems: (error as Error).message,
+					}).toEqual({ problems: undefined });
 				}
 				count.hostileBuilt++;
 			}
 		}
 		// Every operation builds a valid request every round, and every rule it has is broken at least once.
 		expect(count.valid).toBe(ROUNDS_PER_OPERATION);
-		const rulesOf = new Set(op.params.flatMap((param) => breakings(createRandom(0), param).map(({ rule }) => rule)));
+		const rulesOf = new Set(
+			op.params.flatMap((param) => breakings(createRandom(0), param).map(({ rule }) => rule)),
+		);
 		expect([...count.rules].sort()).toEqual([...rulesOf].sort());
 	});
 });

@@ -68,7 +68,9 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 			const resolve = (template: string) =>
 				template
 					.replace(/^=/, '')
-					.replace(/\{\{\s*\$credentials\.(\w+)\s*\}\}/g, (_, key: string) => String(credentials[key] ?? ''));
+					.replace(/\{\{\s*\$credentials\.(\w+)\s*\}\}/g, (_, key: string) =>
+						String(credentials[key] ?? ''),
+					);
 			const { headers, qs } = authenticate.properties as {
 				headers?: Record<string, string>;
 				qs?: Record<string, string>;
@@ -100,7 +102,9 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 		const isTestCall = node.parameters?.temp === '';
 		if (credentials[expirable.name] !== '' && !credentialsExpired && !isTestCall) return undefined;
 		// n8n hands preAuthentication nothing but httpRequest.
-		const restricted: IHttpRequestHelper = { helpers: { httpRequest: helpers.helpers.httpRequest } };
+		const restricted: IHttpRequestHelper = {
+			helpers: { httpRequest: helpers.helpers.httpRequest },
+		};
 		const output = await type.preAuthentication.call(restricted, credentials);
 		if (output[expirable.name] === undefined) return undefined;
 		this.tokenFetches++;

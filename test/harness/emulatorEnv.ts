@@ -17,7 +17,10 @@ export const node = new AlibabaIdaas();
 export interface Env {
 	emu: Emulator;
 	harness: N8nHarness;
-	run(parameters: INodeParameters, options?: { items?: IDataObject[]; continueOnFail?: boolean }): Promise<ExecuteResult>;
+	run(
+		parameters: INodeParameters,
+		options?: { items?: IDataObject[]; continueOnFail?: boolean },
+	): Promise<ExecuteResult>;
 	/** Requests the emulator received for one action (or all, without an argument). */
 	requests(action?: string): number;
 	/** Successful (200) responses for one action: reset() drops the token, so the first request of a test may be refused and retried. */
@@ -54,4 +57,5 @@ export const byId = (value: string) => ({ __rl: true, mode: 'id', value });
 export const fromList = (value: string) => ({ __rl: true, mode: 'list', value });
 
 /** The JSON of every output item. */
-export const outputs = (result: ExecuteResult): IDataObject[] => result.items.map((item) => item.json);
+export const outputs = (result: ExecuteResult): IDataObject[] =>
+	result.items.map((item) => item.json);

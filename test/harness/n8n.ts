@@ -1,4 +1,9 @@
-import { ExecutionLifecycleHooks, LoadOptionsContext, PollContext, WorkflowExecute } from 'n8n-core';
+import {
+	ExecutionLifecycleHooks,
+	LoadOptionsContext,
+	PollContext,
+	WorkflowExecute,
+} from 'n8n-core';
 import type {
 	ICredentialDataDecryptedObject,
 	IDataObject,
@@ -181,8 +186,10 @@ export class N8nHarness {
 		// Values", the PAM operations' "Include Secret Values") are the one output allowed to hold
 		// them; the leak guard skips outputs labelled so. The field may be an expression (the fuzz
 		// test stores values so): what counts is what it gives.
-		const optInName = getOperation(String(parameters.resource), String(parameters.operation))?.hooks?.secrets?.optIn.name;
-		const optIn = optInName && resolvesToTrue(workflow, node, parameters[optInName]) ? ` ${TOKEN_OPT_IN}` : '';
+		const optInName = getOperation(String(parameters.resource), String(parameters.operation))?.hooks
+			?.secrets?.optIn.name;
+		const optIn =
+			optInName && resolvesToTrue(workflow, node, parameters[optInName]) ? ` ${TOKEN_OPT_IN}` : '';
 		recordOutput(`execute ${String(parameters.resource)}.${String(parameters.operation)}${optIn}`, {
 			items: task?.data?.main?.[0],
 			error: task?.error ?? run.data.resultData.error,
@@ -225,15 +232,26 @@ export class N8nHarness {
 				],
 			},
 		};
-		const result = await this.execute(tester, { temp: '' }, { typeName: 'credentialTest', keepCredentials: true });
+		const result = await this.execute(
+			tester,
+			{ temp: '' },
+			{ typeName: 'credentialTest', keepCredentials: true },
+		);
 		if (!result.error) return { ok: true };
 		// n8n's CredentialsTester: an HTTP answer of the test request itself is matched against the
 		// responseCode rules; anything else (preAuthentication's failure) shows the error's message.
 		// (The run data keeps no `cause`: an error that carries preAuthentication's failure object is told apart by it.)
-		const error = result.error as ExecuteResult['error'] & { errorResponse?: { idaasTokenError?: unknown } };
+		const error = result.error as ExecuteResult['error'] & {
+			errorResponse?: { idaasTokenError?: unknown };
+		};
 		const status = error?.errorResponse?.idaasTokenError ? undefined : Number(error?.httpCode);
-		const rule = test.rules?.find((r) => r.type === 'responseCode' && r.properties.value === status);
-		return { ok: false, message: rule ? (rule.properties as { message: string }).message : error?.message };
+		const rule = test.rules?.find(
+			(r) => r.type === 'responseCode' && r.properties.value === status,
+		);
+		return {
+			ok: false,
+			message: rule ? (rule.properties as { message: string }).message : error?.message,
+		};
 	}
 
 	/** Runs one poll of a polling trigger; the static data object is read and written in place. */
@@ -247,8 +265,18 @@ export class N8nHarness {
 		// poll after poll would nest proxies, so each poll gets a plain copy, written back after,
 		// the way n8n saves static data to its database between polls.
 		const staticData = options.staticData ?? {};
-		const workflow = this.workflow(nodeType, node, JSON.parse(JSON.stringify(staticData)) as IDataObject);
-		const context = new PollContext(workflow, node, this.additionalData(), options.mode ?? 'trigger', 'init');
+		const workflow = this.workflow(
+			nodeType,
+			node,
+			JSON.parse(JSON.stringify(staticData)) as IDataObject,
+		);
+		const context = new PollContext(
+			workflow,
+			node,
+			this.additionalData(),
+			options.mode ?? 'trigger',
+			'init',
+		);
 		let result: INodeExecutionData[][] | null;
 		try {
 			result = await nodeType.poll!.call(context);

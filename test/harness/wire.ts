@@ -29,9 +29,20 @@ export async function recordWire(target: string): Promise<Wire> {
 		req.on('data', (chunk: Buffer) => chunks.push(chunk));
 		req.on('end', () => {
 			const body = Buffer.concat(chunks);
-			requests.push({ method: req.method ?? '', url: req.url ?? '', contentType: String(req.headers['content-type'] ?? ''), body: body.toString('utf8') });
+			requests.push({
+				method: req.method ?? '',
+				url: req.url ?? '',
+				contentType: String(req.headers['content-type'] ?? ''),
+				body: body.toString('utf8'),
+			});
 			const upstream = httpRequest(
-				{ host: to.hostname, port: to.port, method: req.method, path: req.url, headers: { ...req.headers, host: to.host } },
+				{
+					host: to.hostname,
+					port: to.port,
+					method: req.method,
+					path: req.url,
+					headers: { ...req.headers, host: to.host },
+				},
 				(answer) => {
 					res.writeHead(answer.statusCode ?? 502, answer.headers);
 					answer.pipe(res);

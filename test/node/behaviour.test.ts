@@ -13,17 +13,103 @@ beforeEach(() => env.emu.reset());
 
 describe('bad input fails before any request, naming the field', () => {
 	const cases: Array<[string, object, RegExp]> = [
-		['missing required field', { resource: 'user', operation: 'create', username: 'x.y', primaryOrganizationalUnitId: rl('id', '') }, /^Organizational Unit \(primaryOrganizationalUnitId\) is required\. Check the "Organizational Unit" field\.$/],
-		['malformed email', { resource: 'user', operation: 'update', userId: byId(ALICE), updateFields: { email: 'not-an-email' } }, /Email \(email\) "not-an-email" is not valid/],
-		['malformed phone number', { resource: 'user', operation: 'update', userId: byId(ALICE), updateFields: { phoneNumber: '12-34', phoneRegion: '86' } }, /Phone Number \(phoneNumber\) "12-34" is not valid/],
-		['phone number without region', { resource: 'user', operation: 'update', userId: byId(ALICE), updateFields: { phoneNumber: '13800000002' } }, /Phone Region \(phoneRegion\) is required/],
-		['wrong-kind ID', { resource: 'user', operation: 'get', userId: rl('id', 'group_demosales01') }, /^User \(userId\) must be a user ID starting with user_, got a group ID\. Check the "User" field\.$/],
-		['empty ID list', { resource: 'group', operation: 'addUsers', groupId: byId('group_demosales01'), userIds: ' , ' }, /Users \(userIds\) is empty/],
-		['wrong-kind ID in a list', { resource: 'group', operation: 'addUsers', groupId: byId('group_demosales01'), userIds: `${ALICE},ou_demohr01` }, /Users \(userIds\) must be a user ID/],
-		['malformed email locator', { resource: 'user', operation: 'get', userId: rl('email', 'bob at acme') }, /By Email\) "bob at acme" is not a valid email/],
-		['empty update', { resource: 'group', operation: 'update', groupId: byId('group_demosales01'), updateFields: {} }, /Update Fields is empty/],
-		['upsert with a bad email', { resource: 'user', operation: 'upsert', userExternalId: 'E9', username: 'e.nine', primaryOrganizationalUnitId: byId('ou_demohr01'), additionalFields: { email: 'e9@' } }, /Email \(email\) "e9@" is not valid/],
-		['missing user token', { resource: 'user', operation: 'getUserInfo', userAccessToken: expr('') }, /User Access Token is required/],
+		[
+			'missing required field',
+			{
+				resource: 'user',
+				operation: 'create',
+				username: 'x.y',
+				primaryOrganizationalUnitId: rl('id', ''),
+			},
+			/^Organizational Unit \(primaryOrganizationalUnitId\) is required\. Check the "Organizational Unit" field\.$/,
+		],
+		[
+			'malformed email',
+			{
+				resource: 'user',
+				operation: 'update',
+				userId: byId(ALICE),
+				updateFields: { email: 'not-an-email' },
+			},
+			/Email \(email\) "not-an-email" is not valid/,
+		],
+		[
+			'malformed phone number',
+			{
+				resource: 'user',
+				operation: 'update',
+				userId: byId(ALICE),
+				updateFields: { phoneNumber: '12-34', phoneRegion: '86' },
+			},
+			/Phone Number \(phoneNumber\) "12-34" is not valid/,
+		],
+		[
+			'phone number without region',
+			{
+				resource: 'user',
+				operation: 'update',
+				userId: byId(ALICE),
+				updateFields: { phoneNumber: '13800000002' },
+			},
+			/Phone Region \(phoneRegion\) is required/,
+		],
+		[
+			'wrong-kind ID',
+			{ resource: 'user', operation: 'get', userId: rl('id', 'group_demosales01') },
+			/^User \(userId\) must be a user ID starting with user_, got a group ID\. Check the "User" field\.$/,
+		],
+		[
+			'empty ID list',
+			{
+				resource: 'group',
+				operation: 'addUsers',
+				groupId: byId('group_demosales01'),
+				userIds: ' , ',
+			},
+			/Users \(userIds\) is empty/,
+		],
+		[
+			'wrong-kind ID in a list',
+			{
+				resource: 'group',
+				operation: 'addUsers',
+				groupId: byId('group_demosales01'),
+				userIds: `${ALICE},ou_demohr01`,
+			},
+			/Users \(userIds\) must be a user ID/,
+		],
+		[
+			'malformed email locator',
+			{ resource: 'user', operation: 'get', userId: rl('email', 'bob at acme') },
+			/By Email\) "bob at acme" is not a valid email/,
+		],
+		[
+			'empty update',
+			{
+				resource: 'group',
+				operation: 'update',
+				groupId: byId('group_demosales01'),
+				updateFields: {},
+			},
+			/Update Fields is empty/,
+		],
+		[
+			'upsert with a bad email',
+			{
+				resource: 'user',
+				operation: 'upsert',
+				userExternalId: 'E9',
+				username: 'e.nine',
+				primaryOrganizationalUnitId: byId('ou_demohr01'),
+				additionalFields: { email: 'e9@' },
+			},
+			/Email \(email\) "e9@" is not valid/,
+		],
+		[
+			'missing user token',
+			{ resource: 'user', operation: 'getUserInfo', userAccessToken: expr('') },
+			/User Access Token is required/,
+		],
 	];
 	test.each(cases)('%s', async (_name, params, message) => {
 		const result = await env.run(params as never);
@@ -36,8 +122,20 @@ describe('bad input fails before any request, naming the field', () => {
 
 test('Continue On Fail: an error item per failing input, paired, and the others go on', async () => {
 	const result = await env.run(
-		{ resource: 'user', operation: 'get', userId: { __rl: true, mode: 'id', value: '={{ $json.id }}' } },
-		{ items: [{ id: ALICE }, { id: 'user_missing01' }, { id: 'ou_demohr01' }, { id: 'user_demobobsmith01' }], continueOnFail: true },
+		{
+			resource: 'user',
+			operation: 'get',
+			userId: { __rl: true, mode: 'id', value: '={{ $json.id }}' },
+		},
+		{
+			items: [
+				{ id: ALICE },
+				{ id: 'user_missing01' },
+				{ id: 'ou_demohr01' },
+				{ id: 'user_demobobsmith01' },
+			],
+			continueOnFail: true,
+		},
 	);
 	expect(result.error).toBeUndefined();
 	expect(result.items.map((i) => i.pairedItem)).toEqual([0, 1, 2, 3].map((item) => ({ item })));
@@ -64,7 +162,12 @@ test('permission_denied surfaces with its code, request ID and console hint', as
 test('an OU outside the synchronization scope surfaces OrganizationUnitIdNotInScopes with its hint', async () => {
 	env.emu.store.application.provisioningScope.organizationalUnitIds = ['ou_demoengineering01'];
 	const before = env.emu.store.users.size;
-	const result = await env.run({ resource: 'user', operation: 'create', username: 'out.side', primaryOrganizationalUnitId: byId('ou_demosales01') });
+	const result = await env.run({
+		resource: 'user',
+		operation: 'create',
+		username: 'out.side',
+		primaryOrganizationalUnitId: byId('ou_demosales01'),
+	});
 	expect(result.error?.message).toContain('[OrganizationUnitIdNotInScopes]');
 	expect(result.error?.description).toMatch(/provisioning/);
 	expect(env.emu.store.users.size).toBe(before);
@@ -78,9 +181,20 @@ describe('Token output', () => {
 		const items = [{ token: userToken }];
 		const runs = [
 			await env.run({ resource: 'token', operation: 'generate', grant_type: 'client_credentials' }),
-			await env.run({ resource: 'token', operation: 'revoke', token: '={{ $json.token }}' }, { items }),
-			await env.run({ resource: 'user', operation: 'getUserInfo', userAccessToken: '={{ $json.token }}' }, { items }),
-			await env.run({ resource: 'user', operation: 'updatePassword', userId: byId(ALICE), password: 'Alice-Secret-Passw0rd' }),
+			await env.run(
+				{ resource: 'token', operation: 'revoke', token: '={{ $json.token }}' },
+				{ items },
+			),
+			await env.run(
+				{ resource: 'user', operation: 'getUserInfo', userAccessToken: '={{ $json.token }}' },
+				{ items },
+			),
+			await env.run({
+				resource: 'user',
+				operation: 'updatePassword',
+				userId: byId(ALICE),
+				password: 'Alice-Secret-Passw0rd',
+			}),
 		];
 		recordSecret('Alice-Secret-Passw0rd');
 		const text = JSON.stringify(runs.map((r) => [r.items, r.error?.message, r.error?.description]));
@@ -97,7 +211,12 @@ describe('Token output', () => {
 	test('Include Token Values shows the issued token, which works', async () => {
 		// Own emulator: this token is output on purpose, so it must not be recorded as a secret.
 		const own = await startEnv();
-		const result = await own.harness.execute(node, { resource: 'token', operation: 'generate', grant_type: 'client_credentials', includeTokenValues: true });
+		const result = await own.harness.execute(node, {
+			resource: 'token',
+			operation: 'generate',
+			grant_type: 'client_credentials',
+			includeTokenValues: true,
+		});
 		const token = String(result.items[0].json.access_token);
 		expect(own.emu.store.liveToken(token)?.kind).toBe('app');
 		expect(JSON.stringify(result.items)).not.toContain(own.emu.application.clientSecret);
@@ -106,7 +225,12 @@ describe('Token output', () => {
 
 	test('only a real true shows token values: an expression giving "false", "yes" or 1 keeps them redacted', async () => {
 		for (const value of ['={{ "false" }}', '={{ "yes" }}', '={{ 1 }}']) {
-			const result = await env.run({ resource: 'token', operation: 'generate', grant_type: 'client_credentials', includeTokenValues: value });
+			const result = await env.run({
+				resource: 'token',
+				operation: 'generate',
+				grant_type: 'client_credentials',
+				includeTokenValues: value,
+			});
 			expect(result.error).toBeUndefined();
 			expect(result.items[0].json.access_token).toBe('[redacted]');
 		}
@@ -123,7 +247,12 @@ describe('Token output', () => {
 test('one token for a whole run, items processed concurrently in input order', async () => {
 	const ids = [...env.emu.store.users.keys()];
 	const result = await env.run(
-		{ resource: 'user', operation: 'get', userId: { __rl: true, mode: 'id', value: '={{ $json.id }}' }, options: { concurrency: 4 } },
+		{
+			resource: 'user',
+			operation: 'get',
+			userId: { __rl: true, mode: 'id', value: '={{ $json.id }}' },
+			options: { concurrency: 4 },
+		},
 		{ items: ids.map((id) => ({ id })) },
 	);
 	expect(json(result).map((o) => o.userId)).toEqual(ids);

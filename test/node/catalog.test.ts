@@ -11,7 +11,13 @@ import { json, startEnv } from './support';
  * emulator's state afterwards. An operation added to the catalog without a case here fails.
  */
 
-const CASES: Record<string, OperationCase> = { ...userCases, ...organizationalUnitCases, ...groupCases, ...otherCases, ...pamCases };
+const CASES: Record<string, OperationCase> = {
+	...userCases,
+	...organizationalUnitCases,
+	...groupCases,
+	...otherCases,
+	...pamCases,
+};
 
 let env: Env;
 beforeAll(async () => (env = await startEnv()));

@@ -11,7 +11,11 @@ import { expr, json, node, startEnv } from './support';
 /** A made-up client secret the emulator refuses (no real secret). */
 const WRONG = ['wrong', 'client', 'value', '123'].join('-');
 
-const OBTAIN = { resource: 'credential', operation: 'obtain', credentialIdentifier: 'demo-llm-api-key' };
+const OBTAIN = {
+	resource: 'credential',
+	operation: 'obtain',
+	credentialIdentifier: 'demo-llm-api-key',
+};
 const V11 = { typeVersion: 1.1 };
 
 let env: Env;
@@ -20,12 +24,20 @@ afterAll(async () => await env.close());
 beforeEach(() => {
 	env.emu.reset();
 	// Each test starts from a credential that holds no token yet.
-	Object.assign(env.harness.storedCredential, { accessToken: '', expiresAt: '', pamAccessToken: '', pamExpiresAt: '', pamTokenFor: '', customizePamClient: false });
+	Object.assign(env.harness.storedCredential, {
+		accessToken: '',
+		expiresAt: '',
+		pamAccessToken: '',
+		pamExpiresAt: '',
+		pamTokenFor: '',
+		customizePamClient: false,
+	});
 	env.harness.credentials.tokenFetches = 0;
 });
 
 const tokens = (kind: string) => [...env.emu.store.tokens.values()].filter((t) => t.kind === kind);
-const run = (parameters: object, typeVersion = 1.1) => env.harness.execute(node, parameters as never, { typeVersion });
+const run = (parameters: object, typeVersion = 1.1) =>
+	env.harness.execute(node, parameters as never, { typeVersion });
 
 describe('the PAM client token (the default)', () => {
 	test('is asked from the authorization server with pam|.all, stored in the credential, and sent', async () => {
@@ -35,7 +47,9 @@ describe('the PAM client token (the default)', () => {
 		const [pam] = tokens('pam');
 		expect(tokens('pam')).toHaveLength(1);
 		expect(tokens('app')).toHaveLength(0);
-		expect(pam.scopes).toEqual(expect.arrayContaining([SCOPES.pamCredentialObtain, SCOPES.pamTokenManage]));
+		expect(pam.scopes).toEqual(
+			expect.arrayContaining([SCOPES.pamCredentialObtain, SCOPES.pamTokenManage]),
+		);
 		expect(env.answered('GenerateTokenByAuthorizationServer')).toBe(1);
 		expect(env.requests('GenerateToken')).toBe(0);
 		const stored = env.harness.storedCredential;
@@ -55,7 +69,11 @@ describe('the PAM client token (the default)', () => {
 	});
 
 	test('is renewed once when IDaaS answers 400 invalid_token, for all items at once, keeping the Developer-API token', async () => {
-		await env.run({ resource: 'user', operation: 'get', userId: { __rl: true, mode: 'id', value: 'user_demoalicechen01' } });
+		await env.run({
+			resource: 'user',
+			operation: 'get',
+			userId: { __rl: true, mode: 'id', value: 'user_demoalicechen01' },
+		});
 		const developerToken = env.harness.storedCredential.accessToken;
 		expect(developerToken).toBe(tokens('app')[0].token);
 		await env.run(OBTAIN);
@@ -87,7 +105,13 @@ describe('the PAM client token (the default)', () => {
 			held();
 			await aDone;
 		});
-		const b = env.run({ resource: 'authenticationToken', operation: 'getAll', consumerId: 'agent-1', credentialProviderIdentifier: 'demo-jwt-provider', returnAll: true });
+		const b = env.run({
+			resource: 'authenticationToken',
+			operation: 'getAll',
+			consumerId: 'agent-1',
+			credentialProviderIdentifier: 'demo-jwt-provider',
+			returnAll: true,
+		});
 		await bHeld;
 		const a = await env.run(OBTAIN);
 		release();
@@ -101,7 +125,11 @@ describe('the PAM client token (the default)', () => {
 	test('a token issued for other PAM settings is not used: editing the section takes effect at once', async () => {
 		await env.run(OBTAIN);
 		const m2m = env.emu.apps.create({ scopes: ['urn:cloud:idaas:pam|.all'] });
-		Object.assign(env.harness.storedCredential, { customizePamClient: true, pamClientId: m2m.clientId, pamClientSecret: m2m.clientSecret });
+		Object.assign(env.harness.storedCredential, {
+			customizePamClient: true,
+			pamClientId: m2m.clientId,
+			pamClientSecret: m2m.clientSecret,
+		});
 		const result = await env.run(OBTAIN);
 		expect(result.error).toBeUndefined();
 		expect(env.requests('GenerateTokenByAuthorizationServer')).toBe(2);
@@ -119,7 +147,10 @@ describe('the PAM client token (the default)', () => {
 	});
 
 	test('a refused PAM token request says it was the PAM token, with the IDaaS code and no secret', async () => {
-		Object.assign(env.harness.storedCredential, { customizePamClient: true, pamClientSecret: WRONG });
+		Object.assign(env.harness.storedCredential, {
+			customizePamClient: true,
+			pamClientSecret: WRONG,
+		});
 		const result = await env.run(OBTAIN);
 		expect(result.error?.name).toBe('NodeApiError');
 		expect(result.error?.message).toContain('invalid_client');
@@ -150,7 +181,9 @@ describe('a token from a field', () => {
 		const given = env.emu.issuePamToken({ scopes: [SCOPES.pamCredentialObtain] });
 		const result = await env.run({ ...OBTAIN, tokenSource: 'field', accessToken: expr(given) });
 		expect(result.error).toBeUndefined();
-		expect(env.requests('GenerateTokenByAuthorizationServer') + env.requests('GenerateToken')).toBe(0);
+		expect(env.requests('GenerateTokenByAuthorizationServer') + env.requests('GenerateToken')).toBe(
+			0,
+		);
 		expect(env.harness.credentials.tokenFetches).toBe(0);
 	});
 
@@ -164,13 +197,25 @@ describe('a token from a field', () => {
 describe('saved workflows', () => {
 	test('version 1 of Obtain Access Credential (released in 0.1.0) still sends its Access Token field', async () => {
 		const given = env.emu.issuePamToken();
-		const result = await env.run({ resource: 'cloudAccountRole', operation: 'obtainAccessCredential', accessToken: expr(given), cloudAccountRoleExternalId: 'acs:ram::1234567890123456:role/demo-readonly' });
+		const result = await env.run({
+			resource: 'cloudAccountRole',
+			operation: 'obtainAccessCredential',
+			accessToken: expr(given),
+			cloudAccountRoleExternalId: 'acs:ram::1234567890123456:role/demo-readonly',
+		});
 		expect(result.error).toBeUndefined();
 		expect(env.requests('GenerateTokenByAuthorizationServer')).toBe(0);
 	});
 
 	test('version 1.1 of it uses the PAM client token by default', async () => {
-		const result = await run({ resource: 'cloudAccountRole', operation: 'obtainAccessCredential', cloudAccountRoleExternalId: 'acs:ram::1234567890123456:role/demo-readonly' }, V11.typeVersion);
+		const result = await run(
+			{
+				resource: 'cloudAccountRole',
+				operation: 'obtainAccessCredential',
+				cloudAccountRoleExternalId: 'acs:ram::1234567890123456:role/demo-readonly',
+			},
+			V11.typeVersion,
+		);
 		expect(result.error).toBeUndefined();
 		expect(env.requests('GenerateTokenByAuthorizationServer')).toBe(1);
 	});
@@ -181,7 +226,11 @@ describe("the credential's Test", () => {
 		expect(await env.harness.testCredential()).toEqual({ ok: true });
 		expect(env.requests('GenerateTokenByAuthorizationServer')).toBe(0);
 		const m2m = env.emu.apps.create({ scopes: ['urn:cloud:idaas:pam|.all'] });
-		Object.assign(env.harness.storedCredential, { customizePamClient: true, pamClientId: m2m.clientId, pamClientSecret: m2m.clientSecret });
+		Object.assign(env.harness.storedCredential, {
+			customizePamClient: true,
+			pamClientId: m2m.clientId,
+			pamClientSecret: m2m.clientSecret,
+		});
 		expect(await env.harness.testCredential()).toEqual({ ok: true });
 		expect(env.answered('GenerateTokenByAuthorizationServer')).toBe(1);
 
@@ -190,7 +239,10 @@ describe("the credential's Test", () => {
 		expect(pam.ok).toBe(false);
 		expect(pam.message).toMatch(/PAM/);
 
-		Object.assign(env.harness.storedCredential, { pamClientSecret: m2m.clientSecret, clientSecret: WRONG });
+		Object.assign(env.harness.storedCredential, {
+			pamClientSecret: m2m.clientSecret,
+			clientSecret: WRONG,
+		});
 		const developer = await env.harness.testCredential();
 		expect(developer.ok).toBe(false);
 		expect(developer.message).toMatch(/^Developer API token: /);

@@ -11,18 +11,39 @@ const upsertUser = (extra: object) => ({ resource: 'user', operation: 'upsert', 
 test('user upsert creates a user whose external ID is new', async () => {
 	const before = env.emu.store.users.size;
 	const result = await env.run(
-		upsertUser({ userExternalId: 'E3001', username: 'erin.ng', primaryOrganizationalUnitId: byId('ou_demohr01'), displayName: 'Erin Ng', additionalFields: { email: 'erin.ng@acme.example' } }),
+		upsertUser({
+			userExternalId: 'E3001',
+			username: 'erin.ng',
+			primaryOrganizationalUnitId: byId('ou_demohr01'),
+			displayName: 'Erin Ng',
+			additionalFields: { email: 'erin.ng@acme.example' },
+		}),
 	);
 	const [out] = json(result);
-	expect(out).toMatchObject({ action: 'created', userId: expect.stringMatching(/^user_/), username: 'erin.ng' });
+	expect(out).toMatchObject({
+		action: 'created',
+		userId: expect.stringMatching(/^user_/),
+		username: 'erin.ng',
+	});
 	expect(env.emu.store.users.size).toBe(before + 1);
-	expect(env.emu.store.user(String(out.userId))).toMatchObject({ userExternalId: 'E3001', primaryOrganizationalUnitId: 'ou_demohr01', email: 'erin.ng@acme.example', emailVerified: true });
+	expect(env.emu.store.user(String(out.userId))).toMatchObject({
+		userExternalId: 'E3001',
+		primaryOrganizationalUnitId: 'ou_demohr01',
+		email: 'erin.ng@acme.example',
+		emailVerified: true,
+	});
 	expect(env.requests('PatchUser')).toBe(0);
 });
 
 test('user upsert updates what differs and moves the user when the OU differs', async () => {
 	const result = await env.run(
-		upsertUser({ userExternalId: 'E1001', username: 'alice.chen', primaryOrganizationalUnitId: byId('ou_demosales01'), displayName: 'Alice Chen-Wu', additionalFields: { email: 'alice.chen@acme.example' } }),
+		upsertUser({
+			userExternalId: 'E1001',
+			username: 'alice.chen',
+			primaryOrganizationalUnitId: byId('ou_demosales01'),
+			displayName: 'Alice Chen-Wu',
+			additionalFields: { email: 'alice.chen@acme.example' },
+		}),
 	);
 	const [out] = json(result);
 	expect(out).toEqual({
@@ -38,18 +59,36 @@ test('user upsert updates what differs and moves the user when the OU differs', 
 		emailVerified: true,
 		primaryOrganizationalUnitId: 'ou_demosales01',
 	});
-	expect(env.emu.store.user('user_demoalicechen01')).toMatchObject({ displayName: 'Alice Chen-Wu', primaryOrganizationalUnitId: 'ou_demosales01', email: 'alice.chen@acme.example' });
+	expect(env.emu.store.user('user_demoalicechen01')).toMatchObject({
+		displayName: 'Alice Chen-Wu',
+		primaryOrganizationalUnitId: 'ou_demosales01',
+		email: 'alice.chen@acme.example',
+	});
 });
 
 test('user upsert of an unchanged user sends no write', async () => {
-	const result = await env.run(upsertUser({ userExternalId: 'E1002', username: 'bob.smith', primaryOrganizationalUnitId: byId('ou_demosales01'), displayName: 'Bob Smith' }));
+	const result = await env.run(
+		upsertUser({
+			userExternalId: 'E1002',
+			username: 'bob.smith',
+			primaryOrganizationalUnitId: byId('ou_demosales01'),
+			displayName: 'Bob Smith',
+		}),
+	);
 	expect(json(result)[0]).toMatchObject({ action: 'unchanged', changedFields: [], previous: {} });
 	expect(env.requests('PatchUser') + env.requests('SetUserPrimaryOrganizationalUnit')).toBe(0);
 });
 
 describe('Match On', () => {
 	test('Username: the user with that username is updated, no external ID needed; the output says which key matched', async () => {
-		const result = await env.run(upsertUser({ matchOn: 'username', username: 'bob.smith', primaryOrganizationalUnitId: byId('ou_demosales01'), displayName: 'Robert Smith' }));
+		const result = await env.run(
+			upsertUser({
+				matchOn: 'username',
+				username: 'bob.smith',
+				primaryOrganizationalUnitId: byId('ou_demosales01'),
+				displayName: 'Robert Smith',
+			}),
+		);
 		expect(result.error).toBeUndefined();
 		expect(json(result)[0]).toMatchObject({
 			action: 'updated',
@@ -64,34 +103,76 @@ describe('Match On', () => {
 
 	test('Email: the user with that email is updated, its username too when the sheet has another', async () => {
 		const result = await env.run(
-			upsertUser({ matchOn: 'email', username: 'alice.wu', primaryOrganizationalUnitId: byId('ou_demoengineering01'), displayName: 'Alice Chen', additionalFields: { email: 'alice.chen@acme.example' } }),
+			upsertUser({
+				matchOn: 'email',
+				username: 'alice.wu',
+				primaryOrganizationalUnitId: byId('ou_demoengineering01'),
+				displayName: 'Alice Chen',
+				additionalFields: { email: 'alice.chen@acme.example' },
+			}),
 		);
 		expect(result.error).toBeUndefined();
-		expect(json(result)[0]).toMatchObject({ action: 'updated', matchedOn: 'email', userId: 'user_demoalicechen01', changedFields: ['username'], previous: { username: 'alice.chen' } });
+		expect(json(result)[0]).toMatchObject({
+			action: 'updated',
+			matchedOn: 'email',
+			userId: 'user_demoalicechen01',
+			changedFields: ['username'],
+			previous: { username: 'alice.chen' },
+		});
 		expect(env.emu.store.user('user_demoalicechen01').username).toBe('alice.wu');
 		expect(env.requests('GetUserIdByEmail')).toBeGreaterThan(0);
 	});
 
 	test('no user has the key: one is created, matchedOn is null, and the external ID given is set on it', async () => {
 		const result = await env.run(
-			upsertUser({ matchOn: 'username', username: 'new.person', userExternalId: 'E7001', primaryOrganizationalUnitId: byId('ou_demohr01'), displayName: 'New Person' }),
+			upsertUser({
+				matchOn: 'username',
+				username: 'new.person',
+				userExternalId: 'E7001',
+				primaryOrganizationalUnitId: byId('ou_demohr01'),
+				displayName: 'New Person',
+			}),
 		);
 		const [out] = json(result);
-		expect(out).toMatchObject({ action: 'created', matchedOn: null, username: 'new.person', userExternalId: 'E7001' });
-		expect(env.emu.store.user(String(out.userId))).toMatchObject({ username: 'new.person', userExternalId: 'E7001', primaryOrganizationalUnitId: 'ou_demohr01' });
+		expect(out).toMatchObject({
+			action: 'created',
+			matchedOn: null,
+			username: 'new.person',
+			userExternalId: 'E7001',
+		});
+		expect(env.emu.store.user(String(out.userId))).toMatchObject({
+			username: 'new.person',
+			userExternalId: 'E7001',
+			primaryOrganizationalUnitId: 'ou_demohr01',
+		});
 	});
 
 	test('Email without an email: an error naming the field before any request', async () => {
-		const result = await env.run(upsertUser({ matchOn: 'email', username: 'x.y', primaryOrganizationalUnitId: byId('ou_demohr01'), displayName: 'X Y' }));
+		const result = await env.run(
+			upsertUser({
+				matchOn: 'email',
+				username: 'x.y',
+				primaryOrganizationalUnitId: byId('ou_demohr01'),
+				displayName: 'X Y',
+			}),
+		);
 		expect(result.error?.message).toBe('Email is required when Match On is Email');
 		expect(env.requests()).toBe(0);
 	});
 
 	test('the editor: Match On defaults to External ID, which is required only when it is the key', () => {
 		const { properties } = node.description;
-		const shownFor = (name: string) => properties.filter((p) => p.name === name && p.displayOptions?.show?.operation?.includes('upsert') && p.displayOptions.show.resource?.includes('user'));
+		const shownFor = (name: string) =>
+			properties.filter(
+				(p) =>
+					p.name === name &&
+					p.displayOptions?.show?.operation?.includes('upsert') &&
+					p.displayOptions.show.resource?.includes('user'),
+			);
 		expect(shownFor('matchOn')[0]).toMatchObject({ default: 'userExternalId' });
-		expect(shownFor('userExternalId').map((p) => [p.required, p.displayOptions?.show?.matchOn])).toEqual([
+		expect(
+			shownFor('userExternalId').map((p) => [p.required, p.displayOptions?.show?.matchOn]),
+		).toEqual([
 			[true, ['userExternalId']],
 			[false, ['username', 'email']],
 		]);
@@ -116,14 +197,29 @@ test('HR sync: one node run over mixed input creates and updates in input order'
 	expect(json(result).map((o) => o.action)).toEqual(['unchanged', 'created', 'updated']);
 	expect(result.items.map((i) => i.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
 	expect(env.emu.store.user('user_demobobsmith01').displayName).toBe('Robert Smith');
-	expect(env.emu.store.findUserIdByExternalId('E4001', 'build_in', env.emu.instanceId)).toBe(json(result)[1].userId);
+	expect(env.emu.store.findUserIdByExternalId('E4001', 'build_in', env.emu.instanceId)).toBe(
+		json(result)[1].userId,
+	);
 });
 
 test('OU upsert creates, then updates by external ID, and says a parent change is not applied', async () => {
-	const create = await env.run({ resource: 'organizationalUnit', operation: 'upsert', organizationalUnitExternalId: 'DEP-LEGAL', organizationalUnitName: 'Legal', parentId: byId('ou_demoroot01') });
+	const create = await env.run({
+		resource: 'organizationalUnit',
+		operation: 'upsert',
+		organizationalUnitExternalId: 'DEP-LEGAL',
+		organizationalUnitName: 'Legal',
+		parentId: byId('ou_demoroot01'),
+	});
 	const [created] = json(create);
-	expect(created).toMatchObject({ action: 'created', organizationalUnitName: 'Legal', parentId: 'ou_demoroot01' });
-	expect(env.emu.store.ou(String(created.organizationalUnitId))).toMatchObject({ organizationalUnitExternalId: 'DEP-LEGAL', parentId: 'ou_demoroot01' });
+	expect(created).toMatchObject({
+		action: 'created',
+		organizationalUnitName: 'Legal',
+		parentId: 'ou_demoroot01',
+	});
+	expect(env.emu.store.ou(String(created.organizationalUnitId))).toMatchObject({
+		organizationalUnitExternalId: 'DEP-LEGAL',
+		parentId: 'ou_demoroot01',
+	});
 
 	const update = await env.run({
 		resource: 'organizationalUnit',
@@ -134,7 +230,16 @@ test('OU upsert creates, then updates by external ID, and says a parent change i
 		additionalFields: { description: 'R&D' },
 	});
 	const [updated] = json(update);
-	expect(updated).toMatchObject({ action: 'updated', organizationalUnitId: 'ou_demoengineering01', changedFields: ['organizationalUnitName', 'description'], parentId: 'ou_demoroot01' });
+	expect(updated).toMatchObject({
+		action: 'updated',
+		organizationalUnitId: 'ou_demoengineering01',
+		changedFields: ['organizationalUnitName', 'description'],
+		parentId: 'ou_demoroot01',
+	});
 	expect(updated.warning).toMatch(/cannot move/);
-	expect(env.emu.store.ou('ou_demoengineering01')).toMatchObject({ organizationalUnitName: 'Research & Development', description: 'R&D', parentId: 'ou_demoroot01' });
+	expect(env.emu.store.ou('ou_demoengineering01')).toMatchObject({
+		organizationalUnitName: 'Research & Development',
+		description: 'R&D',
+		parentId: 'ou_demoroot01',
+	});
 });

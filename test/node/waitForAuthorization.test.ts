@@ -7,7 +7,11 @@ import { json, startEnv } from './support';
  * counted, and the person's approval (or refusal) happens at a chosen poll; nothing really waits.
  */
 
-const FETCH = { resource: 'authenticationToken', operation: 'fetchOAuthToken', credentialProviderIdentifier: 'demo-federated-oauth' };
+const FETCH = {
+	resource: 'authenticationToken',
+	operation: 'fetchOAuthToken',
+	credentialProviderIdentifier: 'demo-federated-oauth',
+};
 const WAIT = { ...FETCH, waitForAuthorization: true };
 
 let env: Env;
@@ -35,7 +39,8 @@ beforeEach(() => {
 	};
 });
 
-const pending = () => [...env.emu.store.pam.sessions.values()].filter((s) => s.sessionStatus === 'pending');
+const pending = () =>
+	[...env.emu.store.pam.sessions.values()].filter((s) => s.sessionStatus === 'pending');
 
 test('off: the session comes back at once, as before', async () => {
 	const [item] = json(await env.run(FETCH));
@@ -50,7 +55,10 @@ test('completed: polls every 3 s until the person approves, then returns the tok
 	const result = await env.run(WAIT);
 	expect(result.error).toBeUndefined();
 	const [item] = json(result);
-	expect(item.oauthAccessTokenContent).toMatchObject({ accessTokenValue: '[redacted]', tokenType: 'Bearer' });
+	expect(item.oauthAccessTokenContent).toMatchObject({
+		accessTokenValue: '[redacted]',
+		tokenType: 'Bearer',
+	});
 	expect(item.oauthAuthorizationSession).toBeUndefined();
 	expect(waits).toEqual([3000, 3000, 3000, 3000]);
 	expect(env.requests('GetOAuthAuthorizationSession')).toBe(4);
@@ -99,6 +107,8 @@ test('a token already held comes back without any poll', async () => {
 test('a limit out of range is refused before any request, naming the field', async () => {
 	const result = await env.run({ ...WAIT, maxWaitSeconds: 1.5 });
 	expect(result.error?.name).toBe('NodeOperationError');
-	expect(result.error?.message).toMatch(/Max Wait \(Seconds\) \(maxWaitSeconds\) must be a whole number from 3/);
+	expect(result.error?.message).toMatch(
+		/Max Wait \(Seconds\) \(maxWaitSeconds\) must be a whole number from 3/,
+	);
 	expect(env.requests()).toBe(0);
 });

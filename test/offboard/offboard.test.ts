@@ -17,9 +17,22 @@ beforeEach(() => env.emu.reset());
 const DANIEL = 'user_demodanielkim01';
 const LEAVERS = 'ou_demohr01';
 const PROVIDER = 'demo-jwt-provider';
-const WRITES = ['DisableUser', 'RemoveUsersFromGroup', 'RemoveUserFromOrganizationalUnits', 'SetUserPrimaryOrganizationalUnit', 'RevokeAuthenticationTokenByConsumer', 'DeleteUser'];
+const WRITES = [
+	'DisableUser',
+	'RemoveUsersFromGroup',
+	'RemoveUserFromOrganizationalUnits',
+	'SetUserPrimaryOrganizationalUnit',
+	'RevokeAuthenticationTokenByConsumer',
+	'DeleteUser',
+];
 const writes = () => WRITES.reduce((sum, action) => sum + env.requests(action), 0);
-const ALL_STEPS = ['disable', 'removeFromGroups', 'removeFromUnits', 'moveToLeavers', 'revokeTokens'];
+const ALL_STEPS = [
+	'disable',
+	'removeFromGroups',
+	'removeFromUnits',
+	'moveToLeavers',
+	'revokeTokens',
+];
 
 function offboard(extra: INodeParameters = {}): INodeParameters {
 	return {
@@ -37,13 +50,21 @@ function offboard(extra: INodeParameters = {}): INodeParameters {
 /** Two live JWTs issued to Daniel (consumer: his user ID). */
 async function issueTokens(): Promise<void> {
 	for (let i = 0; i < 2; i++) {
-		const result = await env.run({ resource: 'authenticationToken', operation: 'generateJwt', credentialProviderIdentifier: PROVIDER, subject: DANIEL, audiences: 'https://api.example' });
+		const result = await env.run({
+			resource: 'authenticationToken',
+			operation: 'generateJwt',
+			credentialProviderIdentifier: PROVIDER,
+			subject: DANIEL,
+			audiences: 'https://api.example',
+		});
 		expect(result.error).toBeUndefined();
 	}
 	env.emu.stats.reset();
 }
 
-const liveTokens = () => [...env.emu.store.pam.tokens.values()].filter((t) => t.consumerId === DANIEL && !t.revoked).length;
+const liveTokens = () =>
+	[...env.emu.store.pam.tokens.values()].filter((t) => t.consumerId === DANIEL && !t.revoked)
+		.length;
 const daniel = [{ email: 'daniel.kim@acme.example' }];
 
 test('a dry run (the default) says every step with names, and sends no write', async () => {
@@ -65,7 +86,10 @@ test('a dry run (the default) says every step with names, and sends no write', a
 			{ groupId: 'group_demoengineers01', groupName: 'Engineers' },
 		],
 		secondaryUnits: [{ organizationalUnitId: 'ou_demosales01', organizationalUnitName: 'Sales' }],
-		previousPrimaryOrganizationalUnit: { organizationalUnitId: 'ou_demoplatform01', organizationalUnitName: 'Platform' },
+		previousPrimaryOrganizationalUnit: {
+			organizationalUnitId: 'ou_demoplatform01',
+			organizationalUnitName: 'Platform',
+		},
 		tokens: [{ credentialProviderIdentifier: PROVIDER, consumerId: DANIEL, liveTokens: 2 }],
 	});
 	expect(writes()).toBe(0);
@@ -86,7 +110,9 @@ test('every step is applied: disabled, out of every group and secondary unit, mo
 	// 1 look-up + 1 read + disable + 2 groups + 1 call for all secondary units + move + token list + revoke.
 	// Counted as answered operations: which token requests (and renewals) an execution needs is the token
 	// suites' to check.
-	const answered = Object.entries(env.emu.stats.byAction).filter(([action]) => action !== 'GenerateToken');
+	const answered = Object.entries(env.emu.stats.byAction).filter(
+		([action]) => action !== 'GenerateToken',
+	);
 	expect(answered.reduce((sum, [, statuses]) => sum + (statuses['200'] ?? 0), 0)).toBe(9);
 });
 
@@ -95,24 +121,53 @@ test('a rerun changes nothing and says so', async () => {
 	await env.run(offboard(), { items: daniel });
 	env.emu.stats.reset();
 	const [item] = outputs(await env.run(offboard(), { items: daniel }));
-	expect(item).toMatchObject({ action: 'unchanged', applied: false, done: [], alreadySo: ALL_STEPS, failed: [], groups: [], secondaryUnits: [] });
+	expect(item).toMatchObject({
+		action: 'unchanged',
+		applied: false,
+		done: [],
+		alreadySo: ALL_STEPS,
+		failed: [],
+		groups: [],
+		secondaryUnits: [],
+	});
 	expect(writes()).toBe(0);
 });
 
 test('a faulted step: the others still run, the item says which failed, a rerun finishes it', async () => {
 	await issueTokens();
-	env.emu.faults.serverError({ action: 'RemoveUsersFromGroup', times: 1, status: 400, code: 'Injected.Refused' });
+	env.emu.faults.serverError({
+		action: 'RemoveUsersFromGroup',
+		times: 1,
+		status: 400,
+		code: 'Injected.Refused',
+	});
 	const [first] = outputs(await env.run(offboard(), { items: daniel }));
 	expect(first.action).toBe('failed');
-	expect(first.failed).toEqual([expect.objectContaining({ step: 'removeFromGroups', code: 'Injected.Refused', groupId: 'group_demoallstaff01', groupName: 'All Staff' })]);
+	expect(first.failed).toEqual([
+		expect.objectContaining({
+			step: 'removeFromGroups',
+			code: 'Injected.Refused',
+			groupId: 'group_demoallstaff01',
+			groupName: 'All Staff',
+		}),
+	]);
 	expect(first.done).toEqual(ALL_STEPS);
 	expect(env.emu.store.groupIdsOf(DANIEL)).toEqual(['group_demoallstaff01']);
-	expect(env.emu.store.user(DANIEL)).toMatchObject({ status: 'disabled', primaryOrganizationalUnitId: LEAVERS, secondaryOrganizationalUnitIds: [] });
+	expect(env.emu.store.user(DANIEL)).toMatchObject({
+		status: 'disabled',
+		primaryOrganizationalUnitId: LEAVERS,
+		secondaryOrganizationalUnitIds: [],
+	});
 	expect(liveTokens()).toBe(0);
 
 	env.emu.stats.reset();
 	const [second] = outputs(await env.run(offboard(), { items: daniel }));
-	expect(second).toMatchObject({ action: 'offboarded', done: ['removeFromGroups'], alreadySo: ['disable', 'removeFromUnits', 'moveToLeavers', 'revokeTokens'], failed: [] });
+	expect(second).toMatchObject({
+		action: 'offboarded',
+		done: ['removeFromGroups'],
+		alreadySo: ['disable', 'removeFromUnits', 'moveToLeavers', 'revokeTokens'],
+		failed: [],
+	});
 	expect(env.emu.store.groupIdsOf(DANIEL)).toEqual([]);
 	expect(writes()).toBe(1);
 });
@@ -137,24 +192,50 @@ test.each([
 });
 
 test('people by user ID, username and external ID; without a Leavers unit or providers those steps are not taken', async () => {
-	const byUserId = outputs(await env.run(offboard({ personIdentifier: 'userId', person: 'user_demoalicechen01', leaversOrganizationalUnitId: '', jwtProviders: '' }), { items: [{}] }));
-	expect(byUserId[0]).toMatchObject({ action: 'offboarded', done: ['disable', 'removeFromGroups'], alreadySo: ['removeFromUnits'] });
-	expect(env.emu.store.user('user_demoalicechen01').primaryOrganizationalUnitId).toBe('ou_demoengineering01');
-	const byUsername = outputs(await env.run(offboard({ personIdentifier: 'username', person: 'grace.lee' }), { items: [{}] }));
+	const byUserId = outputs(
+		await env.run(
+			offboard({
+				personIdentifier: 'userId',
+				person: 'user_demoalicechen01',
+				leaversOrganizationalUnitId: '',
+				jwtProviders: '',
+			}),
+			{ items: [{}] },
+		),
+	);
+	expect(byUserId[0]).toMatchObject({
+		action: 'offboarded',
+		done: ['disable', 'removeFromGroups'],
+		alreadySo: ['removeFromUnits'],
+	});
+	expect(env.emu.store.user('user_demoalicechen01').primaryOrganizationalUnitId).toBe(
+		'ou_demoengineering01',
+	);
+	const byUsername = outputs(
+		await env.run(offboard({ personIdentifier: 'username', person: 'grace.lee' }), { items: [{}] }),
+	);
 	expect(byUsername[0]).toMatchObject({ userId: 'user_demogracelee01', secondaryUnits: [] });
 	// Grace's secondary unit is HR, the Leavers unit: it becomes her primary one instead of being removed.
 	expect(env.emu.store.user('user_demogracelee01').primaryOrganizationalUnitId).toBe(LEAVERS);
 	const external = env.emu.store.user('user_demobobsmith01').userExternalId;
-	const byExternal = outputs(await env.run(offboard({ personIdentifier: 'userExternalId', person: String(external) }), { items: [{}] }));
+	const byExternal = outputs(
+		await env.run(offboard({ personIdentifier: 'userExternalId', person: String(external) }), {
+			items: [{}],
+		}),
+	);
 	expect(byExternal[0]).toMatchObject({ userId: 'user_demobobsmith01', action: 'offboarded' });
-	const unknown = outputs(await env.run(offboard({ person: 'nobody@acme.example' }), { items: [{}] }));
+	const unknown = outputs(
+		await env.run(offboard({ person: 'nobody@acme.example' }), { items: [{}] }),
+	);
 	expect(unknown[0]).toMatchObject({ action: 'notFound', applied: false });
 });
 
 test('bad input is a NodeOperationError naming the field, before any request', async () => {
 	const blank = await env.run(offboard({ person: '={{ "" }}' }), { items: [{}] });
 	expect(blank.error?.message).toBe('Person is required: the email of a user, got ""');
-	const badId = await env.run(offboard({ personIdentifier: 'userId', person: 'bob' }), { items: [{}] });
+	const badId = await env.run(offboard({ personIdentifier: 'userId', person: 'bob' }), {
+		items: [{}],
+	});
 	expect(badId.error?.name).toBe('NodeOperationError');
 	const badEmail = await env.run(offboard({ person: 'not-an-email' }), { items: [{}] });
 	expect(badEmail.error?.message).toMatch(/^Email/);
@@ -171,10 +252,28 @@ test('the change report sums up the run: counts by action and one row per change
 		counts: { offboarded: 1, notFound: 1 },
 		changes: [
 			{ who: 'daniel.kim', userId: DANIEL, what: 'disable', before: 'enabled', after: 'disabled' },
-			{ who: 'daniel.kim', userId: DANIEL, what: 'removeFromGroups', before: 'All Staff, Engineers', after: '' },
+			{
+				who: 'daniel.kim',
+				userId: DANIEL,
+				what: 'removeFromGroups',
+				before: 'All Staff, Engineers',
+				after: '',
+			},
 			{ who: 'daniel.kim', userId: DANIEL, what: 'removeFromUnits', before: 'Sales', after: '' },
-			{ who: 'daniel.kim', userId: DANIEL, what: 'moveToLeavers', before: 'Platform', after: LEAVERS },
-			{ who: 'daniel.kim', userId: DANIEL, what: 'revokeTokens', before: `2 live (${PROVIDER})`, after: 'revoked' },
+			{
+				who: 'daniel.kim',
+				userId: DANIEL,
+				what: 'moveToLeavers',
+				before: 'Platform',
+				after: LEAVERS,
+			},
+			{
+				who: 'daniel.kim',
+				userId: DANIEL,
+				what: 'revokeTokens',
+				before: `2 live (${PROVIDER})`,
+				after: 'revoked',
+			},
 		],
 	});
 });

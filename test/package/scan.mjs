@@ -11,7 +11,10 @@
  *   node test/package/scan.mjs <source dir> <unpacked tarball dir>
  * prints {"source": {passed, details?}, "tarball": {passed, details?}} on stdout.
  */
-import { analyzePackage, SOURCE_FILE_PATTERNS } from '@n8n/scan-community-package/scanner/scanner.mjs';
+import {
+	analyzePackage,
+	SOURCE_FILE_PATTERNS,
+} from '@n8n/scan-community-package/scanner/scanner.mjs';
 
 const [sourceDir, tarballDir] = process.argv.slice(2);
 if (!sourceDir || !tarballDir) {

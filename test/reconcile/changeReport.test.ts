@@ -48,20 +48,50 @@ test('Reconcile: counts by action, and one row per changed field, create and dis
 		keyDrift: 0,
 		counts: { updated: 1, moved: 1, unchanged: 1, created: 1, disabled: 1 },
 		changes: [
-			{ who: 'alice.chen-wu', userId: 'user_demoalicechen01', what: 'username', before: 'alice.chen', after: 'alice.chen-wu' },
-			{ who: 'alice.chen-wu', userId: 'user_demoalicechen01', what: 'displayName', before: 'Alice Chen', after: 'Alice Chen-Wu' },
-			{ who: 'grace.lee', userId: 'user_demogracelee01', what: 'primaryOrganizationalUnitId', before: ENG, after: PLATFORM },
+			{
+				who: 'alice.chen-wu',
+				userId: 'user_demoalicechen01',
+				what: 'username',
+				before: 'alice.chen',
+				after: 'alice.chen-wu',
+			},
+			{
+				who: 'alice.chen-wu',
+				userId: 'user_demoalicechen01',
+				what: 'displayName',
+				before: 'Alice Chen',
+				after: 'Alice Chen-Wu',
+			},
+			{
+				who: 'grace.lee',
+				userId: 'user_demogracelee01',
+				what: 'primaryOrganizationalUnitId',
+				before: ENG,
+				after: PLATFORM,
+			},
 			{ who: 'new.engineer', userId: created, what: 'created', before: '', after: created },
-			{ who: 'daniel.kim', userId: 'user_demodanielkim01', what: 'status', before: 'enabled', after: 'disabled' },
+			{
+				who: 'daniel.kim',
+				userId: 'user_demodanielkim01',
+				what: 'status',
+				before: 'enabled',
+				after: 'disabled',
+			},
 		],
 	});
 });
 
 test('Reconcile: a dry run reports what would change; without the option there is no report item', async () => {
 	const dry = outputs(await env.run(reconcile({ dryRun: true }), { items: rows }));
-	expect(dry[5]).toMatchObject({ changeReport: 'reconcile', dryRun: true, counts: { updated: 1, moved: 1, unchanged: 1, created: 1, disabled: 1 } });
+	expect(dry[5]).toMatchObject({
+		changeReport: 'reconcile',
+		dryRun: true,
+		counts: { updated: 1, moved: 1, unchanged: 1, created: 1, disabled: 1 },
+	});
 	expect(dry[5].changes).toHaveLength(5);
-	const plain = outputs(await env.run(reconcile({ dryRun: true, changeReport: false }), { items: rows }));
+	const plain = outputs(
+		await env.run(reconcile({ dryRun: true, changeReport: false }), { items: rows }),
+	);
 	expect(plain).toHaveLength(5);
 	expect(plain.some((o) => o.changeReport !== undefined)).toBe(false);
 });
@@ -70,14 +100,40 @@ test('Set Members: one row per member added or removed', async () => {
 	const members = [...env.emu.store.groups.get('group_demosales01')!.members];
 	const out = outputs(
 		await env.run(
-			{ resource: 'group', operation: 'setMembers', groupId: byId('group_demosales01'), dryRun: false, memberIdentifier: 'username', member: '={{ $json.u }}', maxRemovals: 100, maxRemovalPercent: 100, changeReport: true },
+			{
+				resource: 'group',
+				operation: 'setMembers',
+				groupId: byId('group_demosales01'),
+				dryRun: false,
+				memberIdentifier: 'username',
+				member: '={{ $json.u }}',
+				maxRemovals: 100,
+				maxRemovalPercent: 100,
+				changeReport: true,
+			},
 			{ items: [{ u: 'alice.chen' }] },
 		),
 	);
 	const report = out.at(-1)!;
-	expect(report).toMatchObject({ changeReport: 'setMembers', groupId: 'group_demosales01', counts: { added: 1, removed: members.length } });
+	expect(report).toMatchObject({
+		changeReport: 'setMembers',
+		groupId: 'group_demosales01',
+		counts: { added: 1, removed: members.length },
+	});
 	expect(report.changes).toEqual([
-		{ who: 'alice.chen', userId: 'user_demoalicechen01', what: 'added', before: 'not a member', after: 'member' },
-		...members.map((id) => ({ who: id, userId: id, what: 'removed', before: 'member', after: 'not a member' })),
+		{
+			who: 'alice.chen',
+			userId: 'user_demoalicechen01',
+			what: 'added',
+			before: 'not a member',
+			after: 'member',
+		},
+		...members.map((id) => ({
+			who: id,
+			userId: id,
+			what: 'removed',
+			before: 'member',
+			after: 'not a member',
+		})),
 	]);
 });

@@ -22,9 +22,20 @@ const ALICE = 'user_demoalicechen01';
 
 /** The four accounts of the authority as the source gives them, keyed by e-mail. */
 function source(): IDataObject[] {
-	return ['user_demoalicechen01', 'user_demogracelee01', 'user_demochloemartin01', 'user_demodanielkim01'].map((id) => {
+	return [
+		'user_demoalicechen01',
+		'user_demogracelee01',
+		'user_demochloemartin01',
+		'user_demodanielkim01',
+	].map((id) => {
 		const user = env.emu.store.user(id);
-		return { id: user.userExternalId, login: user.username, name: user.displayName, mail: user.email, ou: user.primaryOrganizationalUnitId };
+		return {
+			id: user.userExternalId,
+			login: user.username,
+			name: user.displayName,
+			mail: user.email,
+			ou: user.primaryOrganizationalUnitId,
+		};
 	});
 }
 
@@ -53,13 +64,21 @@ test('Match On Email, Accounts Missing = Delete: a changed e-mail updates the ac
 	rows[0] = { ...rows[0], mail: 'alice.wu@acme.example' };
 
 	const dry = outputs(await env.run(reconcile({ dryRun: true }), { items: rows }));
-	expect(dry[0]).toMatchObject({ action: 'updated', keyDrift: true, userId: ALICE, changedFields: ['email'] });
+	expect(dry[0]).toMatchObject({
+		action: 'updated',
+		keyDrift: true,
+		userId: ALICE,
+		changedFields: ['email'],
+	});
 	expect(dry.filter((o) => o.action === 'deleted' || o.action === 'created')).toEqual([]);
 
 	const out = outputs(await env.run(reconcile(), { items: rows }));
 	expect(out.map((o) => o.action)).toEqual(['updated', 'unchanged', 'unchanged', 'unchanged']);
 	expect(out[0]).toMatchObject({ userId: ALICE, applied: true, keyDrift: true });
-	expect(env.emu.store.user(ALICE)).toMatchObject({ email: 'alice.wu@acme.example', username: 'alice.chen' });
+	expect(env.emu.store.user(ALICE)).toMatchObject({
+		email: 'alice.wu@acme.example',
+		username: 'alice.chen',
+	});
 	expect(env.emu.store.groupIdsOf(ALICE)).toEqual(groupsBefore);
 	expect(env.requests('DeleteUser') + env.requests('CreateUser')).toBe(0);
 });
@@ -71,7 +90,9 @@ test('a drifted key whose other keys name another account is a conflict, never a
 	rows.splice(1, 1);
 	const out = outputs(await env.run(reconcile(), { items: rows }));
 	expect(out[0]).toMatchObject({ action: 'conflict', keyDrift: true });
-	expect(String(out[0].reason)).toMatch(/user_demoalicechen01.*user_demogracelee01|user_demogracelee01.*user_demoalicechen01/);
+	expect(String(out[0].reason)).toMatch(
+		/user_demoalicechen01.*user_demogracelee01|user_demogracelee01.*user_demoalicechen01/,
+	);
 	expect(env.emu.store.users.has(ALICE)).toBe(true);
 	expect(env.emu.store.users.has('user_demogracelee01')).toBe(true);
 	expect(env.requests('DeleteUser') + env.requests('CreateUser')).toBe(0);
@@ -82,7 +103,10 @@ test('the guard counts key drift apart from removals', async () => {
 	rows[0] = { ...rows[0], mail: 'alice.wu@acme.example' };
 	rows[1] = { ...rows[1], login: 'grace.l', mail: 'grace.l@acme.example' };
 	const out = outputs(await env.run(reconcile({ dryRun: true, maxRemovals: 0 }), { items: rows }));
-	expect(out.filter((o) => o.keyDrift === true).map((o) => o.userId)).toEqual([ALICE, 'user_demogracelee01']);
+	expect(out.filter((o) => o.keyDrift === true).map((o) => o.userId)).toEqual([
+		ALICE,
+		'user_demogracelee01',
+	]);
 	expect(out.some((o) => o.warning !== undefined)).toBe(false);
 	expect(out.map((o) => o.action)).toEqual(['updated', 'updated', 'unchanged', 'unchanged']);
 });
@@ -108,14 +132,25 @@ describe('accounts listed under a unit they are only a secondary member of', () 
 		// Daniel (Platform) is also a secondary member of Engineering: one account, one delete.
 		env.emu.store.addUserToOus('user_demodanielkim01', [ENG]);
 		const out = outputs(await env.run(reconcile({ absentUsers: 'disable' }), { items: rows }));
-		expect(out.filter((o) => o.userId === 'user_demodanielkim01').map((o) => o.action)).toEqual(['disabled']);
+		expect(out.filter((o) => o.userId === 'user_demodanielkim01').map((o) => o.action)).toEqual([
+			'disabled',
+		]);
 		expect(out.some((o) => o.userId === BOB)).toBe(false);
 		expect(env.requests('DisableUser')).toBe(1);
 	});
 
 	test('a row placing such a user in the authority does not move them in', async () => {
 		const bob = env.emu.store.user(BOB);
-		const rows = [...source(), { id: bob.userExternalId, login: bob.username, name: bob.displayName, mail: bob.email, ou: ENG }];
+		const rows = [
+			...source(),
+			{
+				id: bob.userExternalId,
+				login: bob.username,
+				name: bob.displayName,
+				mail: bob.email,
+				ou: ENG,
+			},
+		];
 		const out = outputs(await env.run(reconcile({ matchKey: 'username' }), { items: rows }));
 		expect(out[4].action).not.toBe('moved');
 		expect(env.emu.store.user(BOB).primaryOrganizationalUnitId).toBe('ou_demosales01');
@@ -131,19 +166,33 @@ describe('verified flags on a changed e-mail', () => {
 
 	test('are not set unless the user chose so', async () => {
 		await env.run(reconcile({ matchKey: 'username' }), { items: rows() });
-		expect(env.emu.store.user(ALICE)).toMatchObject({ email: 'alice.new@acme.example', emailVerified: false });
+		expect(env.emu.store.user(ALICE)).toMatchObject({
+			email: 'alice.new@acme.example',
+			emailVerified: false,
+		});
 	});
 
 	test('are set with Mark Changed Contacts Verified, or when the row says so', async () => {
-		await env.run(reconcile({ matchKey: 'username', markContactsVerified: true }), { items: rows() });
+		await env.run(reconcile({ matchKey: 'username', markContactsVerified: true }), {
+			items: rows(),
+		});
 		expect(env.emu.store.user(ALICE).emailVerified).toBe(true);
 		env.emu.reset();
-		await env.run(reconcile({ matchKey: 'username', additionalFields: { email: '={{ $json.mail }}', emailVerified: true } }), { items: rows() });
+		await env.run(
+			reconcile({
+				matchKey: 'username',
+				additionalFields: { email: '={{ $json.mail }}', emailVerified: true },
+			}),
+			{ items: rows() },
+		);
 		expect(env.emu.store.user(ALICE).emailVerified).toBe(true);
 	});
 
 	test('a new account still gets its e-mail verified, as Create does', async () => {
-		const all = [...source(), { id: 'E3001', login: 'new.hire', name: 'New Hire', mail: 'new.hire@acme.example', ou: ENG }];
+		const all = [
+			...source(),
+			{ id: 'E3001', login: 'new.hire', name: 'New Hire', mail: 'new.hire@acme.example', ou: ENG },
+		];
 		const out = outputs(await env.run(reconcile({ matchKey: 'username' }), { items: all }));
 		expect(env.emu.store.user(String(out[4].userId)).emailVerified).toBe(true);
 	});

@@ -21,7 +21,11 @@ const SEED = seedFromEnv('DRIFT_SEED');
 const CASES = Number(process.env.DRIFT_CASES ?? 40);
 const KEYS = ['userExternalId', 'username', 'email'] as const;
 type Key = (typeof KEYS)[number];
-const ROW_FIELD: Record<Key, keyof Row> = { userExternalId: 'id', username: 'login', email: 'mail' };
+const ROW_FIELD: Record<Key, keyof Row> = {
+	userExternalId: 'id',
+	username: 'login',
+	email: 'mail',
+};
 
 let env: Env;
 beforeAll(async () => (env = await startEnv()));
@@ -55,9 +59,11 @@ function drift(random: Random, rows: Row[], counts: { drifted: number }): Row[] 
 		const keep = random.pick(['id', 'login', 'mail'] as const);
 		for (const field of ['id', 'login', 'mail'] as const) {
 			if (field === keep || !random.chance(0.6)) continue;
-			renamed[field] = field === 'id' ? `${row.id}-X` : field === 'login' ? `${row.login}.x` : `x.${row.mail}`;
+			renamed[field] =
+				field === 'id' ? `${row.id}-X` : field === 'login' ? `${row.login}.x` : `x.${row.mail}`;
 		}
-		if (renamed.id !== row.id || renamed.login !== row.login || renamed.mail !== row.mail) counts.drifted++;
+		if (renamed.id !== row.id || renamed.login !== row.login || renamed.mail !== row.mail)
+			counts.drifted++;
 		return renamed;
 	});
 }
@@ -65,7 +71,17 @@ function drift(random: Random, rows: Row[], counts: { drifted: number }): Row[] 
 const keyValue = (user: IDataObject, key: Key) => String(user[key] ?? '').toLowerCase();
 const rowValue = (row: Row, key: Key) => String(row[ROW_FIELD[key]] ?? '').toLowerCase();
 
-const counts = { cases: 0, rows: 0, drifted: 0, secondary: 0, listedTwice: 0, keyDriftItems: 0, ownedAccounts: 0, conflicts: 0, deleted: 0 };
+const counts = {
+	cases: 0,
+	rows: 0,
+	drifted: 0,
+	secondary: 0,
+	listedTwice: 0,
+	keyDriftItems: 0,
+	ownedAccounts: 0,
+	conflicts: 0,
+	deleted: 0,
+};
 afterAll(() => console.log(`reconcile drift randomized: seed ${SEED}, ${JSON.stringify(counts)}`));
 
 test(`no account a row names is deleted or replaced, on ${CASES} random directories (seed ${SEED})`, async () => {
@@ -81,10 +97,17 @@ test(`no account a row names is deleted or replaced, on ${CASES} random director
 		const scopeUnits = world.includeSubUnits ? [AUTHORITY, ...SUB_UNITS] : [AUTHORITY];
 		for (const user of [...env.emu.store.users.values()]) {
 			if (!random.chance(0.3)) continue;
-			const units = [random.pick(scopeUnits), random.pick([OUTSIDE, ROOT, ...SUB_UNITS])].filter((u) => u !== user.primaryOrganizationalUnitId);
+			const units = [random.pick(scopeUnits), random.pick([OUTSIDE, ROOT, ...SUB_UNITS])].filter(
+				(u) => u !== user.primaryOrganizationalUnitId,
+			);
 			env.emu.store.addUserToOus(user.userId, units);
 			counts.secondary++;
-			if (listSecondary && units.some((u) => scopeUnits.includes(u)) && scopeUnits.includes(user.primaryOrganizationalUnitId)) counts.listedTwice++;
+			if (
+				listSecondary &&
+				units.some((u) => scopeUnits.includes(u)) &&
+				scopeUnits.includes(user.primaryOrganizationalUnitId)
+			)
+				counts.listedTwice++;
 		}
 		env.emu.store.listSecondaryMembers = listSecondary;
 		const context = `case ${n} (seed ${SEED}, match ${matchKey}, absent ${absent}, sub-units ${world.includeSubUnits}, secondary listed ${listSecondary})`;
@@ -97,22 +120,48 @@ test(`no account a row names is deleted or replaced, on ${CASES} random director
 		const after = snapshot(env.emu);
 
 		// Accounts a row names (shares any stable key with): none deleted.
-		const named = [...before.values()].filter((user) => rows.some((row) => KEYS.some((key) => rowValue(row, key) !== '' && rowValue(row, key) === keyValue(user, key))));
-		expect({ context, deleted: named.filter((u) => !after.has(String(u.userId))).map((u) => u.userId) }).toEqual({ context, deleted: [] });
+		const named = [...before.values()].filter((user) =>
+			rows.some((row) =>
+				KEYS.some((key) => rowValue(row, key) !== '' && rowValue(row, key) === keyValue(user, key)),
+			),
+		);
+		expect({
+			context,
+			deleted: named.filter((u) => !after.has(String(u.userId))).map((u) => u.userId),
+		}).toEqual({ context, deleted: [] });
 		// An account in scope that one row alone shares keys with is that row's, by ID: the row's
 		// output names it (updated, unchanged or conflict), never a new account.
-		const shares = (row: Row, user: IDataObject) => KEYS.some((key) => rowValue(row, key) !== '' && rowValue(row, key) === keyValue(user, key));
+		const shares = (row: Row, user: IDataObject) =>
+			KEYS.some((key) => rowValue(row, key) !== '' && rowValue(row, key) === keyValue(user, key));
 		for (const user of named.filter((u) => scope.has(String(u.primaryOrganizationalUnitId)))) {
 			const owners = rows.flatMap((row, i) => (shares(row, user) ? [i] : []));
 			if (owners.length !== 1) continue;
 			const item = out[owners[0]];
-			const kept = item.userId === undefined ? item.action === 'conflict' : item.userId === user.userId;
-			expect({ context, row: rows[owners[0]], user: user.userId, action: item.action, kept }).toEqual({ context, row: rows[owners[0]], user: user.userId, action: item.action, kept: true });
+			const kept =
+				item.userId === undefined ? item.action === 'conflict' : item.userId === user.userId;
+			expect({
+				context,
+				row: rows[owners[0]],
+				user: user.userId,
+				action: item.action,
+				kept,
+			}).toEqual({
+				context,
+				row: rows[owners[0]],
+				user: user.userId,
+				action: item.action,
+				kept: true,
+			});
 			counts.ownedAccounts++;
 		}
 		// Accounts whose primary unit is outside the authority are as they were, even when listed in scope.
-		const outside = [...before.values()].filter((u) => !scope.has(String(u.primaryOrganizationalUnitId)));
-		expect({ context, outside: outside.map((u) => after.get(String(u.userId))) }).toEqual({ context, outside });
+		const outside = [...before.values()].filter(
+			(u) => !scope.has(String(u.primaryOrganizationalUnitId)),
+		);
+		expect({ context, outside: outside.map((u) => after.get(String(u.userId))) }).toEqual({
+			context,
+			outside,
+		});
 		counts.cases++;
 		counts.rows += rows.length;
 		counts.keyDriftItems += out.filter((o) => o.keyDrift === true).length;

@@ -4,7 +4,14 @@ import type { Env } from '../harness/emulatorEnv';
 import { byId, outputs, startEnv } from '../harness/emulatorEnv';
 import { createRandom, seedFromEnv } from '../support/random';
 import type { World } from './world';
-import { AUTHORITY, actualScope, expectedScope, outsideScope, randomWorld, snapshot } from './world';
+import {
+	AUTHORITY,
+	actualScope,
+	expectedScope,
+	outsideScope,
+	randomWorld,
+	snapshot,
+} from './world';
 
 /**
  * User → Reconcile against the emulator over random directories and sources (world.ts). Each
@@ -16,7 +23,14 @@ import { AUTHORITY, actualScope, expectedScope, outsideScope, randomWorld, snaps
 
 const SEED = seedFromEnv('RECONCILE_SEED');
 const CASES = Number(process.env.RECONCILE_CASES ?? 40);
-const WRITES = ['CreateUser', 'PatchUser', 'DeleteUser', 'EnableUser', 'DisableUser', 'SetUserPrimaryOrganizationalUnit'];
+const WRITES = [
+	'CreateUser',
+	'PatchUser',
+	'DeleteUser',
+	'EnableUser',
+	'DisableUser',
+	'SetUserPrimaryOrganizationalUnit',
+];
 
 let env: Env;
 beforeAll(async () => (env = await startEnv()));
@@ -58,14 +72,30 @@ test(`reconcile converges on ${CASES} random directories (seed ${SEED})`, async 
 
 		const dry = await env.run(parameters(world, absent, true), { items: world.rows });
 		expect({ context, error: dry.error?.message }).toEqual({ context, error: undefined });
-		expect({ context, writes: writesSent(), state: snapshot(env.emu) }).toEqual({ context, writes: 0, state: before });
+		expect({ context, writes: writesSent(), state: snapshot(env.emu) }).toEqual({
+			context,
+			writes: 0,
+			state: before,
+		});
 		const planned = outputs(dry);
 		// Every conflict the plan reports is one the source holds (only the API can tell those held outside the scope).
-		const plannedConflicts = planned.flatMap((o, i) => (o.action === 'conflict' && i < world.rows.length ? [i] : []));
-		expect({ context, unexpected: plannedConflicts.filter((i) => !world.conflicts.has(i)).map((i) => ({ row: world.rows[i], out: planned[i] })) }).toEqual({ context, unexpected: [] });
+		const plannedConflicts = planned.flatMap((o, i) =>
+			o.action === 'conflict' && i < world.rows.length ? [i] : [],
+		);
+		expect({
+			context,
+			unexpected: plannedConflicts
+				.filter((i) => !world.conflicts.has(i))
+				.map((i) => ({ row: world.rows[i], out: planned[i] })),
+		}).toEqual({ context, unexpected: [] });
 
 		if (faulted) {
-			env.emu.faults.serverError({ action: random.pick(WRITES.slice(1)), times: random.int(1, 3), status: 400, code: 'Injected.Refused' });
+			env.emu.faults.serverError({
+				action: random.pick(WRITES.slice(1)),
+				times: random.int(1, 3),
+				status: 400,
+				code: 'Injected.Refused',
+			});
 			env.emu.faults.dropConnection({ action: 'CreateUser', times: 1, afterWrite: true });
 			const broken = await env.run(parameters(world, absent, false), { items: world.rows });
 			expect({ context, error: broken.error?.message }).toEqual({ context, error: undefined });
@@ -78,19 +108,39 @@ test(`reconcile converges on ${CASES} random directories (seed ${SEED})`, async 
 		expect({ context, error: applied.error?.message }).toEqual({ context, error: undefined });
 		const results = outputs(applied);
 		counts.writes += writesSent();
-		expect({ context, failed: results.filter((o) => o.action === 'failed') }).toEqual({ context, failed: [] });
-		expect({ context, conflicts: results.flatMap((o, i) => (o.action === 'conflict' && i < world.rows.length ? [i] : [])) }).toEqual({
+		expect({ context, failed: results.filter((o) => o.action === 'failed') }).toEqual({
+			context,
+			failed: [],
+		});
+		expect({
+			context,
+			conflicts: results.flatMap((o, i) =>
+				o.action === 'conflict' && i < world.rows.length ? [i] : [],
+			),
+		}).toEqual({
 			context,
 			conflicts: [...world.conflicts].sort((a, b) => a - b),
 		});
-		expect({ context, scope: actualScope(env.emu, world) }).toEqual({ context, scope: expectedScope(world, before, absent) });
-		expect({ context, outside: outsideScope(snapshot(env.emu), world) }).toEqual({ context, outside: outsideScope(before, world) });
+		expect({ context, scope: actualScope(env.emu, world) }).toEqual({
+			context,
+			scope: expectedScope(world, before, absent),
+		});
+		expect({ context, outside: outsideScope(snapshot(env.emu), world) }).toEqual({
+			context,
+			outside: outsideScope(before, world),
+		});
 
 		// Right after, the plan is empty: only the conflicts only the API can tell are tried again.
 		env.emu.stats.reset();
 		const again = outputs(await env.run(parameters(world, absent, false), { items: world.rows }));
-		const apiConflicts = results.filter((o) => o.action === 'conflict' && o.code !== undefined).length;
-		expect({ context, actions: again.filter((o) => !['unchanged', 'conflict'].includes(String(o.action))), writes: writesSent() }).toEqual({ context, actions: [], writes: apiConflicts });
+		const apiConflicts = results.filter(
+			(o) => o.action === 'conflict' && o.code !== undefined,
+		).length;
+		expect({
+			context,
+			actions: again.filter((o) => !['unchanged', 'conflict'].includes(String(o.action))),
+			writes: writesSent(),
+		}).toEqual({ context, actions: [], writes: apiConflicts });
 		counts.cases++;
 		counts.rows += world.rows.length;
 		counts.conflicts += world.conflicts.size;

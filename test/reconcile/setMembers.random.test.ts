@@ -44,13 +44,25 @@ test(`set members converges on ${CASES} random groups (seed ${SEED})`, async () 
 			rootOrganizationalUnit: { organizationalUnitId: ROOT, organizationalUnitName: 'Corp' },
 			groups: [{ groupId: GROUP, groupName: 'Team' }],
 			users,
-			applications: [{ ...APP, enabled: true, apiEnabled: true, scopes: ['urn:alibaba:idaas:scope:user:read_all', 'urn:alibaba:idaas:scope:user:manage_all'], provisioningScope: { organizationalUnitIds: [ROOT], groupIds: [GROUP] } }],
+			applications: [
+				{
+					...APP,
+					enabled: true,
+					apiEnabled: true,
+					scopes: [
+						'urn:alibaba:idaas:scope:user:read_all',
+						'urn:alibaba:idaas:scope:user:manage_all',
+					],
+					provisioningScope: { organizationalUnitIds: [ROOT], groupIds: [GROUP] },
+				},
+			],
 		};
 		env.emu.reset(seed);
 		const kind = random.pick(KINDS);
 		const wantedUsers = users.filter(() => random.chance(0.5));
 		const items: IDataObject[] = wantedUsers.map((u) => ({ member: u[kind] }));
-		if (wantedUsers.length > 0 && random.chance(0.3)) items.push({ member: random.pick(wantedUsers)[kind] });
+		if (wantedUsers.length > 0 && random.chance(0.3))
+			items.push({ member: random.pick(wantedUsers)[kind] });
 		const unknown = random.chance(0.3) && kind !== 'userId' ? 1 : 0;
 		if (unknown) items.push({ member: kind === 'email' ? 'nobody@corp.example' : 'nobody' });
 		if (items.length === 0) {
@@ -62,32 +74,65 @@ test(`set members converges on ${CASES} random groups (seed ${SEED})`, async () 
 		const context = `case ${n} (seed ${SEED}, by ${kind})`;
 		const run = async (dryRun: boolean) =>
 			await env.run(
-				{ resource: 'group', operation: 'setMembers', groupId: byId(GROUP), memberIdentifier: kind, member: '={{ $json.member }}', dryRun, maxRemovals: 1000, maxRemovalPercent: 100 },
+				{
+					resource: 'group',
+					operation: 'setMembers',
+					groupId: byId(GROUP),
+					memberIdentifier: kind,
+					member: '={{ $json.member }}',
+					dryRun,
+					maxRemovals: 1000,
+					maxRemovalPercent: 100,
+				},
 				{ items },
 			);
 
 		env.emu.stats.reset();
 		const dry = await run(true);
-		expect({ context, error: dry.error?.message, writes: writes(), members: members() }).toEqual({ context, error: undefined, writes: 0, members: initial });
+		expect({ context, error: dry.error?.message, writes: writes(), members: members() }).toEqual({
+			context,
+			error: undefined,
+			writes: 0,
+			members: initial,
+		});
 
 		if (n % 2 === 1) {
-			env.emu.faults.serverError({ action: random.pick(['AddUsersToGroup', 'RemoveUsersFromGroup']), times: 1, status: 400, code: 'Injected.Refused' });
+			env.emu.faults.serverError({
+				action: random.pick(['AddUsersToGroup', 'RemoveUsersFromGroup']),
+				times: 1,
+				status: 400,
+				code: 'Injected.Refused',
+			});
 			await run(false);
 			env.emu.faults.clear();
 			counts.faulted++;
 		}
 		const applied = outputs(await run(false));
-		expect({ context, members: members(), failed: applied.filter((o) => o.action === 'failed').length }).toEqual({ context, members: wanted, failed: unknown });
+		expect({
+			context,
+			members: members(),
+			failed: applied.filter((o) => o.action === 'failed').length,
+		}).toEqual({ context, members: wanted, failed: unknown });
 		counts.added += applied.filter((o) => o.action === 'added').length;
 		counts.removed += applied.filter((o) => o.action === 'removed').length;
-		expect({ context, removed: applied.filter((o) => o.action === 'removed').map((o) => o.userId).sort() }).toEqual({
+		expect({
+			context,
+			removed: applied
+				.filter((o) => o.action === 'removed')
+				.map((o) => o.userId)
+				.sort(),
+		}).toEqual({
 			context,
 			removed: n % 2 === 1 ? expect.any(Array) : initial.filter((id) => !wanted.includes(id)),
 		});
 
 		env.emu.stats.reset();
 		const again = outputs(await run(false));
-		expect({ context, writes: writes(), changed: again.filter((o) => o.action === 'added' || o.action === 'removed') }).toEqual({ context, writes: 0, changed: [] });
+		expect({
+			context,
+			writes: writes(),
+			changed: again.filter((o) => o.action === 'added' || o.action === 'removed'),
+		}).toEqual({ context, writes: 0, changed: [] });
 		counts.cases++;
 	}
 });

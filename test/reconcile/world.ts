@@ -19,7 +19,11 @@ export const AUTHORITY = 'ou_reconauth01';
 export const SUB_UNITS = ['ou_reconsub01', 'ou_reconsub02', 'ou_reconsubsub01'];
 export const OUTSIDE = 'ou_reconoutside01';
 // The demo seed's instance and application: the test harness's credential is made for them.
-export const APP = { applicationId: 'app_demoapplication01', clientId: 'app_demoapplication01', clientSecret: 'demo-client-secret-0000000000000001' };
+export const APP = {
+	applicationId: 'app_demoapplication01',
+	clientId: 'app_demoapplication01',
+	clientSecret: 'demo-client-secret-0000000000000001',
+};
 
 export interface Row extends IDataObject {
 	id: string;
@@ -73,7 +77,9 @@ export function randomWorld(random: Random): World {
 	};
 	const inScope = Array.from({ length: random.int(3, 25) }, () => addUser(random.pick(scopeOus)));
 	// Users in the authority's sub-units are outside the scope when the sub-units are not included.
-	const outside = Array.from({ length: random.int(1, 6) }, () => addUser(random.pick(includeSubUnits ? [OUTSIDE, ROOT] : [OUTSIDE, ROOT, ...SUB_UNITS])));
+	const outside = Array.from({ length: random.int(1, 6) }, () =>
+		addUser(random.pick(includeSubUnits ? [OUTSIDE, ROOT] : [OUTSIDE, ROOT, ...SUB_UNITS])),
+	);
 
 	const rows: Row[] = [];
 	const conflicts = new Set<number>();
@@ -99,7 +105,14 @@ export function randomWorld(random: Random): World {
 	}
 	for (let i = random.int(0, 4); i > 0; i--) {
 		const n = fresh();
-		rows.push({ id: `E-${n}`, login: `${n}.hire`, name: `Hire ${n}`, mail: `${n}@corp.example`, ou: random.pick(scopeOus), active: true });
+		rows.push({
+			id: `E-${n}`,
+			login: `${n}.hire`,
+			name: `Hire ${n}`,
+			mail: `${n}@corp.example`,
+			ou: random.pick(scopeOus),
+			active: true,
+		});
 	}
 	const push = (row: Row) => conflicts.add(rows.push(row) - 1);
 	if (kept.length > 0 && random.chance(0.3)) {
@@ -108,26 +121,53 @@ export function randomWorld(random: Random): World {
 		conflicts.add(rows.indexOf(twin));
 		push({ ...twin, name: `Twin ${fresh()}` });
 	}
-	const unchangedLogins = kept.filter((row) => inScope.some((u) => u.username === row.login && u.userExternalId === row.id));
+	const unchangedLogins = kept.filter((row) =>
+		inScope.some((u) => u.username === row.login && u.userExternalId === row.id),
+	);
 	if (unchangedLogins.length > 0 && random.chance(0.3)) {
 		// A new person wanting the username a kept account in scope still has.
 		const n = fresh();
-		push({ id: `E-${n}`, login: random.pick(unchangedLogins).login, name: `Clash ${n}`, mail: `${n}@corp.example`, ou: random.pick(scopeOus), active: true });
+		push({
+			id: `E-${n}`,
+			login: random.pick(unchangedLogins).login,
+			name: `Clash ${n}`,
+			mail: `${n}@corp.example`,
+			ou: random.pick(scopeOus),
+			active: true,
+		});
 	}
 	if (random.chance(0.3)) {
 		// A new person wanting the username of an account outside the scope (only the API knows).
 		const n = fresh();
-		push({ id: `E-${n}`, login: random.pick(outside).username, name: `Outside ${n}`, mail: `${n}@corp.example`, ou: random.pick(scopeOus), active: true });
+		push({
+			id: `E-${n}`,
+			login: random.pick(outside).username,
+			name: `Outside ${n}`,
+			mail: `${n}@corp.example`,
+			ou: random.pick(scopeOus),
+			active: true,
+		});
 	}
 	if (random.chance(0.3)) {
 		// The external ID of an account outside the scope: not matched (never touched), and not creatable.
 		const n = fresh();
-		push({ id: random.pick(outside).userExternalId, login: `${n}.outsider`, name: `Outsider ${n}`, mail: `${n}@corp.example`, ou: random.pick(scopeOus), active: true });
+		push({
+			id: random.pick(outside).userExternalId,
+			login: `${n}.outsider`,
+			name: `Outsider ${n}`,
+			mail: `${n}@corp.example`,
+			ou: random.pick(scopeOus),
+			active: true,
+		});
 	}
 	// The source's order is not the directory's.
-	const order = rows.map((row, index) => ({ row, conflict: conflicts.has(index), sort: random.next() })).sort((a, b) => a.sort - b.sort);
+	const order = rows
+		.map((row, index) => ({ row, conflict: conflicts.has(index), sort: random.next() }))
+		.sort((a, b) => a.sort - b.sort);
 	const shuffled = order.map((entry) => entry.row);
-	const shuffledConflicts = new Set(order.flatMap((entry, index) => (entry.conflict ? [index] : [])));
+	const shuffledConflicts = new Set(
+		order.flatMap((entry, index) => (entry.conflict ? [index] : [])),
+	);
 
 	const seed: SeedData = {
 		instanceId: INSTANCE,
@@ -136,7 +176,11 @@ export function randomWorld(random: Random): World {
 			{ organizationalUnitId: AUTHORITY, organizationalUnitName: 'Authority', parentId: ROOT },
 			{ organizationalUnitId: SUB_UNITS[0], organizationalUnitName: 'Sub 1', parentId: AUTHORITY },
 			{ organizationalUnitId: SUB_UNITS[1], organizationalUnitName: 'Sub 2', parentId: AUTHORITY },
-			{ organizationalUnitId: SUB_UNITS[2], organizationalUnitName: 'Sub 1.1', parentId: SUB_UNITS[0] },
+			{
+				organizationalUnitId: SUB_UNITS[2],
+				organizationalUnitName: 'Sub 1.1',
+				parentId: SUB_UNITS[0],
+			},
 			{ organizationalUnitId: OUTSIDE, organizationalUnitName: 'Outside', parentId: ROOT },
 		],
 		users,
@@ -145,7 +189,11 @@ export function randomWorld(random: Random): World {
 				...APP,
 				enabled: true,
 				apiEnabled: true,
-				scopes: ['urn:alibaba:idaas:scope:user:read_all', 'urn:alibaba:idaas:scope:user:manage_all', 'urn:alibaba:idaas:scope:organizational_unit:read_all'],
+				scopes: [
+					'urn:alibaba:idaas:scope:user:read_all',
+					'urn:alibaba:idaas:scope:user:manage_all',
+					'urn:alibaba:idaas:scope:organizational_unit:read_all',
+				],
 				provisioningScope: { organizationalUnitIds: [ROOT] },
 			},
 		],
@@ -157,8 +205,24 @@ export function randomWorld(random: Random): World {
 export function snapshot(emu: Emulator): Map<string, IDataObject> {
 	const out = new Map<string, IDataObject>();
 	for (const user of emu.store.users.values()) {
-		const { userId, username, displayName, email, userExternalId, primaryOrganizationalUnitId, status } = user;
-		out.set(userId, { userId, username, displayName, email, userExternalId, primaryOrganizationalUnitId, status });
+		const {
+			userId,
+			username,
+			displayName,
+			email,
+			userExternalId,
+			primaryOrganizationalUnitId,
+			status,
+		} = user;
+		out.set(userId, {
+			userId,
+			username,
+			displayName,
+			email,
+			userExternalId,
+			primaryOrganizationalUnitId,
+			status,
+		});
 	}
 	return out;
 }
@@ -168,9 +232,15 @@ export function snapshot(emu: Emulator): Map<string, IDataObject> {
  * each non-conflicting row as it says (inactive rows without an account have none), conflicting
  * rows' accounts as they were, absent accounts disabled, deleted or as they were.
  */
-export function expectedScope(world: World, before: Map<string, IDataObject>, absent: 'nothing' | 'disable' | 'delete'): Map<string, IDataObject> {
+export function expectedScope(
+	world: World,
+	before: Map<string, IDataObject>,
+	absent: 'nothing' | 'disable' | 'delete',
+): Map<string, IDataObject> {
 	const scope = new Set(world.scopeOus);
-	const inScope = [...before.values()].filter((u) => scope.has(String(u.primaryOrganizationalUnitId)));
+	const inScope = [...before.values()].filter((u) =>
+		scope.has(String(u.primaryOrganizationalUnitId)),
+	);
 	const expected = new Map<string, IDataObject>();
 	const claimed = new Set<string>(world.rows.map((row) => row.id));
 	for (const user of inScope) {

@@ -1,4 +1,10 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeParameters, INodeType } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeParameters,
+	INodeType,
+} from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { mappedFields } from '../../nodes/AlibabaIdaas/request/mappedField';
@@ -36,7 +42,11 @@ describe('which expressions are fields mapped from the item', () => {
 	});
 
 	test('a collection is mapped only when every expression in it is', () => {
-		expect(mappedFields({ a: '={{ $json.a }}', b: 'fixed', c: { d: '={{ $json.d }}' } })?.map((field) => field.at)).toEqual([['a'], ['c', 'd']]);
+		expect(
+			mappedFields({ a: '={{ $json.a }}', b: 'fixed', c: { d: '={{ $json.d }}' } })?.map(
+				(field) => field.at,
+			),
+		).toEqual([['a'], ['c', 'd']]);
 		expect(mappedFields({ a: '={{ $json.a }}', b: '={{ $json.b.trim() }}' })).toBeUndefined();
 		expect(mappedFields({ a: 'fixed' })).toBeUndefined();
 	});
@@ -53,8 +63,25 @@ const PARAMETERS: INodeParameters = {
 };
 
 /** Input items whose `v` takes every kind of JSON value, and some that are not JSON. */
-const VALUES: unknown[] = ['text', '', '  padded  ', 'with "quotes" and \\', 'ünïcødé', 0, 42, -1.5, true, false, null, undefined, { an: 'object' }, ['a', 'list']];
-const ITEMS: IDataObject[] = VALUES.map((v, i) => ({ v, n: i, deep: { v }, 'first name': v }) as IDataObject);
+const VALUES: unknown[] = [
+	'text',
+	'',
+	'  padded  ',
+	'with "quotes" and \\',
+	'ünïcødé',
+	0,
+	42,
+	-1.5,
+	true,
+	false,
+	null,
+	undefined,
+	{ an: 'object' },
+	['a', 'list'],
+];
+const ITEMS: IDataObject[] = VALUES.map(
+	(v, i) => ({ v, n: i, deep: { v }, 'first name': v }) as IDataObject,
+);
 
 interface Probe {
 	/** What NodeParameters gave, and what n8n's getNodeParameter gave, per item and parameter. */
@@ -78,8 +105,14 @@ function readBothWays(ctx: IExecuteFunctions, probe: Probe, shiftInput: boolean)
 	}) as IExecuteFunctions;
 	const parameters = new NodeParameters(counted);
 	items.forEach((_, i) => {
-		probe.ours.push(Object.fromEntries(Object.keys(PARAMETERS).map((name) => [name, parameters.get(name, i)])));
-		probe.n8n.push(Object.fromEntries(Object.keys(PARAMETERS).map((name) => [name, ctx.getNodeParameter(name, i)])));
+		probe.ours.push(
+			Object.fromEntries(Object.keys(PARAMETERS).map((name) => [name, parameters.get(name, i)])),
+		);
+		probe.n8n.push(
+			Object.fromEntries(
+				Object.keys(PARAMETERS).map((name) => [name, ctx.getNodeParameter(name, i)]),
+			),
+		);
 	});
 }
 
@@ -97,14 +130,30 @@ function probeNode(shiftInput = false): { type: INodeType; probe: Probe } {
 			inputs: [NodeConnectionTypes.Main],
 			outputs: [NodeConnectionTypes.Main],
 			properties: [
-				...['plain', 'nested', 'quoted', 'computed', 'constant'].map((name) => ({ displayName: name, name, type: 'string' as const, default: '' })),
-				{ displayName: 'Locator', name: 'locator', type: 'resourceLocator', default: { mode: 'id', value: '' }, modes: [{ displayName: 'ID', name: 'id', type: 'string' }] },
+				...['plain', 'nested', 'quoted', 'computed', 'constant'].map((name) => ({
+					displayName: name,
+					name,
+					type: 'string' as const,
+					default: '',
+				})),
+				{
+					displayName: 'Locator',
+					name: 'locator',
+					type: 'resourceLocator',
+					default: { mode: 'id', value: '' },
+					modes: [{ displayName: 'ID', name: 'id', type: 'string' }],
+				},
 				{
 					displayName: 'Collection',
 					name: 'collection',
 					type: 'collection',
 					default: {},
-					options: ['fixed', 'mapped', 'other'].map((name) => ({ displayName: name, name, type: 'string' as const, default: '' })),
+					options: ['fixed', 'mapped', 'other'].map((name) => ({
+						displayName: name,
+						name,
+						type: 'string' as const,
+						default: '',
+					})),
 				},
 			],
 		},
@@ -118,7 +167,10 @@ function probeNode(shiftInput = false): { type: INodeType; probe: Probe } {
 
 async function run(shiftInput = false): Promise<Probe> {
 	const { type, probe } = probeNode(shiftInput);
-	const result = await new N8nHarness({}).execute(type, PARAMETERS, { items: ITEMS, typeName: 'probe' });
+	const result = await new N8nHarness({}).execute(type, PARAMETERS, {
+		items: ITEMS,
+		typeName: 'probe',
+	});
 	if (result.error) throw result.error;
 	return probe;
 }
@@ -129,7 +181,14 @@ describe('every parameter reads as n8n reads it', () => {
 		expect(probe.ours).toHaveLength(VALUES.length);
 		expect(probe.ours).toEqual(probe.n8n);
 		// Spot checks, so the comparison is not between two empty readings.
-		expect(probe.ours[0]).toMatchObject({ plain: 'text', nested: 'text', quoted: 'text', locator: { value: 'text' }, collection: { fixed: 'constant', mapped: 'text', other: 0 }, computed: 'text!' });
+		expect(probe.ours[0]).toMatchObject({
+			plain: 'text',
+			nested: 'text',
+			quoted: 'text',
+			locator: { value: 'text' },
+			collection: { fixed: 'constant', mapped: 'text', other: 0 },
+			computed: 'text!',
+		});
 		expect(probe.ours[6]).toMatchObject({ plain: 42, collection: { mapped: 42, other: 6 } });
 		expect(probe.ours[8]).toMatchObject({ plain: true });
 	});
@@ -137,7 +196,8 @@ describe('every parameter reads as n8n reads it', () => {
 	test('mapped fields ask n8n only to check the first item, and for values the shortcut does not take', async () => {
 		const probe = await run();
 		// null, undefined, an object and a list (4 of the items) go to n8n; the first item is the check.
-		for (const name of ['plain', 'nested', 'quoted', 'locator', 'collection']) expect(probe.asked[name]).toBe(1 + 4);
+		for (const name of ['plain', 'nested', 'quoted', 'locator', 'collection'])
+			expect(probe.asked[name]).toBe(1 + 4);
 		expect(probe.asked.computed).toBe(VALUES.length);
 		expect(probe.asked.constant).toBe(1);
 	});

@@ -16,9 +16,16 @@ const alice: IDataObject = {
 		{ type: 'work', value: 'Alice@Example.com', primary: true },
 	],
 	name: { givenName: 'Alice', familyName: 'Liddell' },
-	'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User': { employeeNumber: '42', department: 'R&D' },
+	'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User': {
+		employeeNumber: '42',
+		department: 'R&D',
+	},
 };
-const group: IDataObject = { id: 'g1', displayName: 'Engineering', members: [{ value: 'Id-1' }, { value: 'id-2' }] };
+const group: IDataObject = {
+	id: 'g1',
+	displayName: 'Engineering',
+	members: [{ value: 'Id-1' }, { value: 'id-2' }],
+};
 
 const test = (filter: string, record = alice) => matches(record, parseFilter(filter));
 
@@ -60,25 +67,37 @@ it('groups: displayName eq, and member IDs compared case-exactly', () => {
 	expect(test('members.value eq "id-2"', group)).toBe(true);
 });
 
-it.each(['', 'userName', 'userName eq', 'userName equals "x"', 'userName eq "x" and', '(userName eq "x"', 'userName eq "unterminated', 'userName eq bare', 'emails[type eq "work"'])(
-	'refuses %j with 400 invalidFilter',
-	(filter) => {
-		let error: unknown;
-		try {
-			parseFilter(filter);
-		} catch (e) {
-			error = e;
-		}
-		expect(error).toBeInstanceOf(ScimError);
-		expect((error as ScimError).body()).toMatchObject({ status: '400', scimType: 'invalidFilter' });
-	},
-);
+it.each([
+	'',
+	'userName',
+	'userName eq',
+	'userName equals "x"',
+	'userName eq "x" and',
+	'(userName eq "x"',
+	'userName eq "unterminated',
+	'userName eq bare',
+	'emails[type eq "work"',
+])('refuses %j with 400 invalidFilter', (filter) => {
+	let error: unknown;
+	try {
+		parseFilter(filter);
+	} catch (e) {
+		error = e;
+	}
+	expect(error).toBeInstanceOf(ScimError);
+	expect((error as ScimError).body()).toMatchObject({ status: '400', scimType: 'invalidFilter' });
+});
 
 it('reads PATCH paths, with value filters and sub-attributes, and refuses a malformed one with invalidPath', () => {
-	expect(parsePath('members[value eq "2819c223"]')).toMatchObject({ attr: 'members', valueFilter: { kind: 'compare', op: 'eq', value: '2819c223' } });
+	expect(parsePath('members[value eq "2819c223"]')).toMatchObject({
+		attr: 'members',
+		valueFilter: { kind: 'compare', op: 'eq', value: '2819c223' },
+	});
 	expect(parsePath('emails[type eq "work"].value')).toMatchObject({ attr: 'emails', sub: 'value' });
 	expect(parsePath('name.familyName')).toEqual({ attr: 'name', sub: 'familyName' });
-	expect(parsePath('urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department')).toEqual({
+	expect(
+		parsePath('urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department'),
+	).toEqual({
 		schema: 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User',
 		attr: 'department',
 	});

@@ -1,8 +1,15 @@
- 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'http';
 import type { AddressInfo } from 'net';
 import { WebhookContext } from 'n8n-core';
-import type { IDataObject, INode, INodeParameters, IWebhookData, IWebhookDescription, IWorkflowExecuteAdditionalData, WorkflowExecuteMode } from 'n8n-workflow';
+import type {
+	IDataObject,
+	INode,
+	INodeParameters,
+	IWebhookData,
+	IWebhookDescription,
+	IWorkflowExecuteAdditionalData,
+	WorkflowExecuteMode,
+} from 'n8n-workflow';
 import { Workflow } from 'n8n-workflow';
 
 import { AlibabaIdaasScimApi } from '../../credentials/AlibabaIdaasScimApi.credentials';
@@ -22,8 +29,11 @@ import { recordOutput, recordSecret, TOKEN_OPT_IN } from '../setup/leakGuard';
  */
 
 // The explicit .ts: under tsx, `….node` would resolve to the codex .node.json.
- 
-const { AlibabaIdaasScimTrigger } = require('../../nodes/AlibabaIdaasScimTrigger/AlibabaIdaasScimTrigger.node.ts') as { AlibabaIdaasScimTrigger: typeof TriggerClass };
+
+const { AlibabaIdaasScimTrigger } =
+	require('../../nodes/AlibabaIdaasScimTrigger/AlibabaIdaasScimTrigger.node.ts') as {
+		AlibabaIdaasScimTrigger: typeof TriggerClass;
+	};
 export const trigger = new AlibabaIdaasScimTrigger();
 const CREDENTIAL_ID = 'cred-scim-1';
 export const WEBHOOK_ID = '5f0c1f7e-0000-4000-8000-00000000scim';
@@ -76,15 +86,31 @@ class ResponseShim {
 }
 
 /** n8n's match of a request path against the node's webhook paths (static first, then `:param` ones). */
-function route(method: string, rest: string): { description: IWebhookDescription; params: IDataObject } | undefined {
+function route(
+	method: string,
+	rest: string,
+): { description: IWebhookDescription; params: IDataObject } | undefined {
 	const segments = rest.split('/').filter(Boolean);
 	const candidates = (trigger.description.webhooks ?? []).filter((w) => w.httpMethod === method);
 	for (const dynamicPass of [false, true]) {
 		for (const description of candidates) {
-			const template = String(description.path).replace('={{$webhookId}}', WEBHOOK_ID).split('/').filter(Boolean);
-			if (template.some((s) => s.startsWith(':')) !== dynamicPass || template.length !== segments.length) continue;
+			const template = String(description.path)
+				.replace('={{$webhookId}}', WEBHOOK_ID)
+				.split('/')
+				.filter(Boolean);
+			if (
+				template.some((s) => s.startsWith(':')) !== dynamicPass ||
+				template.length !== segments.length
+			)
+				continue;
 			const params: IDataObject = {};
-			if (template.every((s, i) => (s.startsWith(':') ? ((params[s.slice(1)] = decodeURIComponent(segments[i])), true) : s === segments[i]))) {
+			if (
+				template.every((s, i) =>
+					s.startsWith(':')
+						? ((params[s.slice(1)] = decodeURIComponent(segments[i])), true)
+						: s === segments[i],
+				)
+			) {
 				return { description, params };
 			}
 		}
@@ -107,7 +133,9 @@ export class Provider {
 	readonly heldSaves: Array<() => void> = [];
 	url = '';
 	private server?: Server;
-	private readonly credentials = new TestCredentialsHelper({ alibabaIdaasScimApi: new AlibabaIdaasScimApi() });
+	private readonly credentials = new TestCredentialsHelper({
+		alibabaIdaasScimApi: new AlibabaIdaasScimApi(),
+	});
 
 	constructor(credential: IDataObject = { bearerToken: BEARER }) {
 		this.setCredential(credential);
@@ -131,7 +159,10 @@ export class Provider {
 	storedDirectory(): { users: IDataObject[]; groups: IDataObject[] } {
 		const data = JSON.parse(this.stored) as IDataObject;
 		const global = (data.global ?? {}) as IDataObject;
-		return (global['scimDirectory:node-scim-trigger'] ?? { users: [], groups: [] }) as { users: IDataObject[]; groups: IDataObject[] };
+		return (global['scimDirectory:node-scim-trigger'] ?? { users: [], groups: [] }) as {
+			users: IDataObject[];
+			groups: IDataObject[];
+		};
 	}
 
 	async call(call: Call): Promise<Answer> {
@@ -140,19 +171,38 @@ export class Provider {
 		const raw = call.raw ?? (call.body === undefined ? undefined : JSON.stringify(call.body));
 		const contentType = call.contentType ?? 'application/scim+json';
 		const headers: IDataObject = { 'content-type': contentType };
-		if (call.authorization !== null) headers.authorization = call.authorization ?? `Bearer ${BEARER}`;
+		if (call.authorization !== null)
+			headers.authorization = call.authorization ?? `Bearer ${BEARER}`;
 		// n8n parses application/json and forms for the node; SCIM's own type only as raw bytes.
 		let body: unknown = {};
 		if (raw !== undefined && contentType.startsWith('application/json')) body = JSON.parse(raw);
-		if (raw !== undefined && contentType.startsWith('application/x-www-form-urlencoded')) body = Object.fromEntries(new URLSearchParams(raw));
-		return await this.run(call.method, pathname, { headers, query, body, rawBody: raw === undefined ? undefined : Buffer.from(raw) }, call.mode ?? 'webhook');
+		if (raw !== undefined && contentType.startsWith('application/x-www-form-urlencoded'))
+			body = Object.fromEntries(new URLSearchParams(raw));
+		return await this.run(
+			call.method,
+			pathname,
+			{ headers, query, body, rawBody: raw === undefined ? undefined : Buffer.from(raw) },
+			call.mode ?? 'webhook',
+		);
 	}
 
-	private async run(method: string, pathname: string, request: Record<string, unknown>, mode: WorkflowExecuteMode): Promise<Answer> {
+	private async run(
+		method: string,
+		pathname: string,
+		request: Record<string, unknown>,
+		mode: WorkflowExecuteMode,
+	): Promise<Answer> {
 		const rest = pathname.replace(/^\/+/, '');
 		const found = route(method, `${WEBHOOK_ID}/${rest}`);
 		const res = new ResponseShim();
-		if (!found) return { status: 404, headers: {}, body: { message: 'webhook not registered' }, deferred: false, items: [] };
+		if (!found)
+			return {
+				status: 404,
+				headers: {},
+				body: { message: 'webhook not registered' },
+				deferred: false,
+				items: [],
+			};
 		const node: INode = {
 			id: 'node-scim-trigger',
 			name: 'SCIM',
@@ -168,7 +218,11 @@ export class Provider {
 			nodes: [node],
 			connections: {},
 			active: true,
-			nodeTypes: { getByName: () => trigger, getByNameAndVersion: () => trigger, getKnownTypes: () => ({}) } as never,
+			nodeTypes: {
+				getByName: () => trigger,
+				getByNameAndVersion: () => trigger,
+				getKnownTypes: () => ({}),
+			} as never,
 			// Loaded from the database when the request comes.
 			staticData: JSON.parse(mode === 'manual' ? this.storedTest : this.stored) as IDataObject,
 			settings: { executionOrder: 'v1' },
@@ -197,7 +251,9 @@ export class Provider {
 		} as IWebhookData;
 		const context = new WebhookContext(workflow, node, additionalData, mode, webhookData, [], null);
 		const log = (message: string) => this.logs.push(message);
-		Object.defineProperty(context, 'logger', { value: { debug: () => {}, info: () => {}, warn: log, error: log } });
+		Object.defineProperty(context, 'logger', {
+			value: { debug: () => {}, info: () => {}, warn: log, error: log },
+		});
 		const result = await trigger.webhook.call(context);
 		this.changedFlags.push((workflow.staticData as IDataObject).__dataChanged === true);
 		// n8n saves the static data after the webhook call: whether it does is decided when it is called
@@ -217,14 +273,25 @@ export class Provider {
 		// static data saved before that (webhook-helpers.ts calls the response callback first); when n8n
 		// answers after the workflow, the save comes after it.
 		const startExecution = () => {
-			if (result.workflowData) new Workflow({ id: 'wf-scim', nodes: [node], connections: {}, active: true, nodeTypes: workflow.nodeTypes, staticData: workflow.staticData });
+			if (result.workflowData)
+				new Workflow({
+					id: 'wf-scim',
+					nodes: [node],
+					connections: {},
+					active: true,
+					nodeTypes: workflow.nodeTypes,
+					staticData: workflow.staticData,
+				});
 		};
 		const deferred = !result.noWebhookResponse;
 		if (deferred) startExecution();
 		save();
 		if (!deferred) startExecution();
 		const items = (result.workflowData?.[0] ?? []).map((i) => i.json);
-		const optIn = (this.parameters.options as IDataObject | undefined)?.includePasswords === true ? ` ${TOKEN_OPT_IN}` : '';
+		const optIn =
+			(this.parameters.options as IDataObject | undefined)?.includePasswords === true
+				? ` ${TOKEN_OPT_IN}`
+				: '';
 		recordOutput(`scim trigger${optIn}`, { items, answer: res.text });
 		if (result.workflowData) this.executions.push(items);
 		return {
@@ -246,7 +313,9 @@ export class Provider {
 
 	async close(): Promise<void> {
 		this.server?.closeAllConnections();
-		await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+		await new Promise<void>((resolve) =>
+			this.server ? this.server.close(() => resolve()) : resolve(),
+		);
 	}
 
 	private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -264,14 +333,24 @@ export class Provider {
 				authorization: req.headers.authorization ?? null,
 			});
 		} catch (error) {
-			answer = { status: 500, headers: {}, body: { message: String(error) }, deferred: false, items: [] };
+			answer = {
+				status: 500,
+				headers: {},
+				body: { message: String(error) },
+				deferred: false,
+				items: [],
+			};
 		}
 		const headers = { ...answer.headers };
 		if (answer.deferred) {
 			// What n8n sends after the workflow when the node left the answer to it: here, the first item.
-			res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer.items[0] ?? {}));
+			res
+				.writeHead(200, { 'content-type': 'application/json' })
+				.end(JSON.stringify(answer.items[0] ?? {}));
 			return;
 		}
-		res.writeHead(answer.status, headers).end(answer.body === undefined ? undefined : JSON.stringify(answer.body));
+		res
+			.writeHead(answer.status, headers)
+			.end(answer.body === undefined ? undefined : JSON.stringify(answer.body));
 	}
 }

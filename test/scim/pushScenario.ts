@@ -30,10 +30,15 @@ export interface TargetUnderTest {
 export function combinations(): Array<{ name: string; switches: Switches; mode: Mode }> {
 	const shaping = Object.entries(SWITCH_VALUES).filter(([name]) => name !== 'contentType');
 	let all: Array<Record<string, unknown>> = [{}];
-	for (const [name, values] of shaping) all = all.flatMap((c) => values.map((v) => ({ ...c, [name]: v })));
+	for (const [name, values] of shaping)
+		all = all.flatMap((c) => values.map((v) => ({ ...c, [name]: v })));
 	const seen = new Map<string, Switches>();
 	for (const c of all as unknown as Switches[]) {
-		const patches = c.update === 'patch' || c.deactivate === 'patch' || c.delete === 'deactivate' || (c.groups && c.groupMembers === 'patch');
+		const patches =
+			c.update === 'patch' ||
+			c.deactivate === 'patch' ||
+			c.delete === 'deactivate' ||
+			(c.groups && c.groupMembers === 'patch');
 		const effective = {
 			...c,
 			patchOps: patches ? c.patchOps : 'lower',
@@ -58,14 +63,26 @@ async function settle(emu: Emulator, target: TargetUnderTest): Promise<string[]>
 	return target.take().sort();
 }
 
-const posts = (emu: Emulator) => emu.scim.log.requests.filter((r) => r.method === 'POST' && r.path !== '(token endpoint)').length;
+const posts = (emu: Emulator) =>
+	emu.scim.log.requests.filter((r) => r.method === 'POST' && r.path !== '(token endpoint)').length;
 
 /** Runs the scenario and checks every change arrived exactly once and the target ends as the directory is. */
-export async function pushScenario(emu: Emulator, target: TargetUnderTest, switches: Switches, mode: Mode): Promise<void> {
+export async function pushScenario(
+	emu: Emulator,
+	target: TargetUnderTest,
+	switches: Switches,
+	mode: Mode,
+): Promise<void> {
 	emu.reset();
 	target.reset();
 	const appId = emu.application.applicationId;
-	emu.scim.configure(appId, { url: target.url, preset: 'custom', ...switches, auth: target.auth(mode, switches), retryDelayMs: 0 });
+	emu.scim.configure(appId, {
+		url: target.url,
+		preset: 'custom',
+		...switches,
+		auth: target.auth(mode, switches),
+		retryDelayMs: 0,
+	});
 	const { store } = emu;
 	const root = store.rootOrganizationalUnitId;
 
@@ -73,13 +90,30 @@ export async function pushScenario(emu: Emulator, target: TargetUnderTest, switc
 	expect(emu.scim.fullPush(appId)).toEqual({ users: 10, groups: switches.groups ? 3 : 0 });
 	const first = await settle(emu, target);
 	const count = (type: string) => first.filter((line) => line.startsWith(`${type} `)).length;
-	expect([count('user.created'), count('group.created'), count('group.memberAdded'), first.length]).toEqual(switches.groups ? [10, 3, 15, 28] : [10, 0, 0, 10]);
+	expect([
+		count('user.created'),
+		count('group.created'),
+		count('group.memberAdded'),
+		first.length,
+	]).toEqual(switches.groups ? [10, 3, 15, 28] : [10, 0, 0, 10]);
 
 	// 2. Two hires, a rename, an e-mail change, a leaver disabled, a new group with members added, removed and renamed,
 	// a user in two groups deleted.
-	const leaver = [...store.users.values()].find((u) => [...store.groups.values()].filter((g) => g.members.has(u.userId)).length === 2)!;
-	const a = store.createUser({ username: 'push.a', displayName: 'Push A', email: 'push.a@example.com', primaryOrganizationalUnitId: root } as never);
-	const b = store.createUser({ username: 'push.b', displayName: 'Push B', email: 'push.b@example.com', primaryOrganizationalUnitId: root } as never);
+	const leaver = [...store.users.values()].find(
+		(u) => [...store.groups.values()].filter((g) => g.members.has(u.userId)).length === 2,
+	)!;
+	const a = store.createUser({
+		username: 'push.a',
+		displayName: 'Push A',
+		email: 'push.a@example.com',
+		primaryOrganizationalUnitId: root,
+	} as never);
+	const b = store.createUser({
+		username: 'push.b',
+		displayName: 'Push B',
+		email: 'push.b@example.com',
+		primaryOrganizationalUnitId: root,
+	} as never);
 	store.patchUser(a.userId, { displayName: 'Push A (renamed)' } as never);
 	store.patchUser(b.userId, { email: 'push.b@corp.example.com' } as never);
 	store.setStatus(b.userId, 'disabled');
@@ -87,7 +121,9 @@ export async function pushScenario(emu: Emulator, target: TargetUnderTest, switc
 	store.addUsersToGroup(group.groupId, [a.userId, b.userId]);
 	store.removeUsersFromGroup(group.groupId, [b.userId]);
 	store.patchGroup(group.groupId, { groupName: 'Push Group 2' });
-	const leaverGroups = [...store.groups.values()].filter((g) => g.members.has(leaver.userId)).map((g) => g.groupName);
+	const leaverGroups = [...store.groups.values()]
+		.filter((g) => g.members.has(leaver.userId))
+		.map((g) => g.groupName);
 	store.deleteUser(leaver.userId);
 	const expected = [
 		'user.created push.a',
@@ -96,11 +132,22 @@ export async function pushScenario(emu: Emulator, target: TargetUnderTest, switc
 		'user.updated push.b',
 		'user.deactivated push.b',
 		...(switches.groups
-			? ['group.created Push Group', 'group.memberAdded Push Group push.a', 'group.memberAdded Push Group push.b', 'group.memberRemoved Push Group push.b', 'group.renamed Push Group 2']
+			? [
+					'group.created Push Group',
+					'group.memberAdded Push Group push.a',
+					'group.memberAdded Push Group push.b',
+					'group.memberRemoved Push Group push.b',
+					'group.renamed Push Group 2',
+				]
 			: []),
 		...(switches.delete === 'delete'
 			? [`user.deleted ${leaver.username}`]
-			: [`user.deactivated ${leaver.username}`, ...(switches.groups ? leaverGroups.map((g) => `group.memberRemoved ${g} ${leaver.username}`) : [])]),
+			: [
+					`user.deactivated ${leaver.username}`,
+					...(switches.groups
+						? leaverGroups.map((g) => `group.memberRemoved ${g} ${leaver.username}`)
+						: []),
+				]),
 	].sort();
 	expect(await settle(emu, target)).toEqual(expected);
 
@@ -117,7 +164,8 @@ export async function pushScenario(emu: Emulator, target: TargetUnderTest, switc
 	expect(target.users()).toEqual(users);
 	if (switches.groups) {
 		const groups: Record<string, string[]> = {};
-		for (const g of store.groups.values()) groups[g.groupName] = [...g.members].map((id) => store.user(id).username).sort();
+		for (const g of store.groups.values())
+			groups[g.groupName] = [...g.members].map((id) => store.user(id).username).sort();
 		expect(target.groups()).toEqual(groups);
 	}
 	expect(emu.scim.log.failures).toEqual([]);

@@ -1,4 +1,3 @@
- 
 import { randomBytes } from 'crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'http';
 import type { AddressInfo } from 'net';
@@ -12,7 +11,17 @@ import type { AddressInfo } from 'net';
  */
 
 export interface TargetEvent {
-	type: 'user.created' | 'user.updated' | 'user.deactivated' | 'user.reactivated' | 'user.deleted' | 'group.created' | 'group.renamed' | 'group.memberAdded' | 'group.memberRemoved' | 'group.deleted';
+	type:
+		| 'user.created'
+		| 'user.updated'
+		| 'user.deactivated'
+		| 'user.reactivated'
+		| 'user.deleted'
+		| 'group.created'
+		| 'group.renamed'
+		| 'group.memberAdded'
+		| 'group.memberRemoved'
+		| 'group.deleted';
 	/** userName for users, displayName for groups (as created). */
 	key: string;
 	/** The member's userName, for member events; the changed attributes, for user.updated. */
@@ -37,7 +46,13 @@ export class RecordingTarget {
 	groups = new Map<string, Group>();
 	events: TargetEvent[] = [];
 	/** Method and path of every request, with its status. */
-	requests: Array<{ method: string; path: string; status: number; contentType?: string; body?: any }> = [];
+	requests: Array<{
+		method: string;
+		path: string;
+		status: number;
+		contentType?: string;
+		body?: any;
+	}> = [];
 	/** Answer the next N SCIM requests with 503. */
 	failNext = 0;
 	tokenRequests: Array<{ basic: boolean }> = [];
@@ -83,7 +98,9 @@ export class RecordingTarget {
 	/** Group display name → its members' userNames, sorted. */
 	membership(): Record<string, string[]> {
 		const name = (id: string) => this.users.get(id)?.resource.userName ?? `?${id}`;
-		return Object.fromEntries([...this.groups.values()].map((g) => [g.displayName, [...g.members].map(name).sort()]));
+		return Object.fromEntries(
+			[...this.groups.values()].map((g) => [g.displayName, [...g.members].map(name).sort()]),
+		);
 	}
 
 	private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -93,12 +110,21 @@ export class RecordingTarget {
 		const url = new URL(req.url ?? '/', 'http://target.invalid');
 		const send = (status: number, body?: unknown) => {
 			const sent = url.pathname !== '/token' && text ? parseOr(text) : undefined;
-			this.requests.push({ method: req.method!, path: url.pathname + url.search, status, contentType: req.headers['content-type'], body: sent });
-			res.writeHead(status, body === undefined ? {} : { 'content-type': 'application/scim+json' }).end(body === undefined ? undefined : JSON.stringify(body));
+			this.requests.push({
+				method: req.method!,
+				path: url.pathname + url.search,
+				status,
+				contentType: req.headers['content-type'],
+				body: sent,
+			});
+			res
+				.writeHead(status, body === undefined ? {} : { 'content-type': 'application/scim+json' })
+				.end(body === undefined ? undefined : JSON.stringify(body));
 		};
 		if (url.pathname === '/token') return this.token(req, text, send);
 		const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
-		if (!token || (token !== this.bearer && !this.issued.has(token))) return send(401, scimError(401, 'Unauthorized'));
+		if (!token || (token !== this.bearer && !this.issued.has(token)))
+			return send(401, scimError(401, 'Unauthorized'));
 		if (this.failNext > 0) {
 			this.failNext--;
 			return send(503, scimError(503, 'Try again'));
@@ -114,25 +140,48 @@ export class RecordingTarget {
 		}
 	}
 
-	private token(req: IncomingMessage, text: string, send: (status: number, body?: unknown) => void): void {
+	private token(
+		req: IncomingMessage,
+		text: string,
+		send: (status: number, body?: unknown) => void,
+	): void {
 		const form = new URLSearchParams(text);
 		const basic = /^Basic (.+)$/.exec(req.headers.authorization ?? '')?.[1];
-		const [id, secret] = basic ? Buffer.from(basic, 'base64').toString('utf8').split(':').map((s) => decodeURIComponent(s.replace(/\+/g, ' '))) : [form.get('client_id'), form.get('client_secret')];
+		const [id, secret] = basic
+			? Buffer.from(basic, 'base64')
+					.toString('utf8')
+					.split(':')
+					.map((s) => decodeURIComponent(s.replace(/\+/g, ' ')))
+			: [form.get('client_id'), form.get('client_secret')];
 		this.tokenRequests.push({ basic: !!basic });
-		if (form.get('grant_type') !== 'client_credentials' || id !== this.clientId || secret !== this.clientSecret) return send(401, { error: 'invalid_client' });
+		if (
+			form.get('grant_type') !== 'client_credentials' ||
+			id !== this.clientId ||
+			secret !== this.clientSecret
+		)
+			return send(401, { error: 'invalid_client' });
 		const token = randomBytes(16).toString('hex');
 		this.issued.add(token);
 		send(200, { access_token: token, token_type: 'Bearer', expires_in: 3600 });
 	}
 
-	private usersRoute(method: string, id: string | undefined, url: URL, body: any, send: (status: number, body?: unknown) => void): void {
+	private usersRoute(
+		method: string,
+		id: string | undefined,
+		url: URL,
+		body: any,
+		send: (status: number, body?: unknown) => void,
+	): void {
 		if (!id && method === 'GET') {
 			const m = /^userName eq "(.*)"$/.exec(url.searchParams.get('filter') ?? '');
-			const found = [...this.users.values()].filter((u) => !m || u.resource.userName === m[1]).map((u) => u.resource);
+			const found = [...this.users.values()]
+				.filter((u) => !m || u.resource.userName === m[1])
+				.map((u) => u.resource);
 			return send(200, listResponse(found));
 		}
 		if (!id && method === 'POST') {
-			if (this.userByName(body.userName)) return send(409, scimError(409, 'userName taken', 'uniqueness'));
+			if (this.userByName(body.userName))
+				return send(409, scimError(409, 'userName taken', 'uniqueness'));
 			const user = { id: randomBytes(6).toString('hex'), resource: {} as Record<string, any> };
 			user.resource = { ...body, id: user.id, active: body.active ?? true };
 			this.users.set(user.id, user);
@@ -153,25 +202,57 @@ export class RecordingTarget {
 		if (method === 'PUT') after = { ...body, id: user.id, active: body.active ?? true };
 		else if (method === 'PATCH') after = patchUser(before, body.Operations);
 		else return send(405, scimError(405, 'Method not allowed'));
-		const changed = USER_ATTRIBUTES.filter((a) => JSON.stringify(before[a] ?? null) !== JSON.stringify(after[a] ?? null));
-		if (changed.length) this.events.push({ type: 'user.updated', key: after.userName, detail: changed.join(',') });
-		if (before.active !== after.active) this.events.push({ type: after.active ? 'user.reactivated' : 'user.deactivated', key: after.userName });
+		const changed = USER_ATTRIBUTES.filter(
+			(a) => JSON.stringify(before[a] ?? null) !== JSON.stringify(after[a] ?? null),
+		);
+		if (changed.length)
+			this.events.push({ type: 'user.updated', key: after.userName, detail: changed.join(',') });
+		if (before.active !== after.active)
+			this.events.push({
+				type: after.active ? 'user.reactivated' : 'user.deactivated',
+				key: after.userName,
+			});
 		user.resource = after;
 		send(200, after);
 	}
 
-	private groupsRoute(method: string, id: string | undefined, url: URL, body: any, send: (status: number, body?: unknown) => void): void {
-		const view = (g: Group) => ({ id: g.id, displayName: g.displayName, externalId: g.externalId, members: [...g.members].map((value) => ({ value })) });
+	private groupsRoute(
+		method: string,
+		id: string | undefined,
+		url: URL,
+		body: any,
+		send: (status: number, body?: unknown) => void,
+	): void {
+		const view = (g: Group) => ({
+			id: g.id,
+			displayName: g.displayName,
+			externalId: g.externalId,
+			members: [...g.members].map((value) => ({ value })),
+		});
 		if (!id && method === 'GET') {
 			const m = /^displayName eq "(.*)"$/.exec(url.searchParams.get('filter') ?? '');
-			return send(200, listResponse([...this.groups.values()].filter((g) => !m || g.displayName === m[1]).map(view)));
+			return send(
+				200,
+				listResponse(
+					[...this.groups.values()].filter((g) => !m || g.displayName === m[1]).map(view),
+				),
+			);
 		}
 		if (!id && method === 'POST') {
-			if ([...this.groups.values()].some((g) => g.displayName === body.displayName)) return send(409, scimError(409, 'displayName taken', 'uniqueness'));
-			const group: Group = { id: randomBytes(6).toString('hex'), displayName: body.displayName, externalId: body.externalId, members: new Set() };
+			if ([...this.groups.values()].some((g) => g.displayName === body.displayName))
+				return send(409, scimError(409, 'displayName taken', 'uniqueness'));
+			const group: Group = {
+				id: randomBytes(6).toString('hex'),
+				displayName: body.displayName,
+				externalId: body.externalId,
+				members: new Set(),
+			};
 			this.groups.set(group.id, group);
 			this.events.push({ type: 'group.created', key: group.displayName });
-			this.setMembers(group, (body.members ?? []).map((m: any) => m.value));
+			this.setMembers(
+				group,
+				(body.members ?? []).map((m: any) => m.value),
+			);
 			return send(201, view(group));
 		}
 		const group = id ? this.groups.get(id) : undefined;
@@ -184,7 +265,10 @@ export class RecordingTarget {
 		}
 		if (method === 'PUT') {
 			this.rename(group, body.displayName);
-			this.setMembers(group, (body.members ?? []).map((m: any) => m.value));
+			this.setMembers(
+				group,
+				(body.members ?? []).map((m: any) => m.value),
+			);
 			return send(200, view(group));
 		}
 		if (method !== 'PATCH') return send(405, scimError(405, 'Method not allowed'));
@@ -195,12 +279,16 @@ export class RecordingTarget {
 			const values = (v: any) => (Array.isArray(v) ? v : [v]).map((m: any) => m.value);
 			const filtered = path && /^members\[value eq "(.+)"\]$/.exec(path);
 			if (!path) {
-				if (operation.value?.displayName !== undefined) this.rename(group, operation.value.displayName);
-				if (operation.value?.members) for (const v of values(operation.value.members)) members.add(v);
+				if (operation.value?.displayName !== undefined)
+					this.rename(group, operation.value.displayName);
+				if (operation.value?.members)
+					for (const v of values(operation.value.members)) members.add(v);
 			} else if (path === 'displayName') this.rename(group, operation.value);
 			else if (filtered && op === 'remove') members.delete(filtered[1]);
-			else if (path === 'members' && op === 'add') for (const v of values(operation.value)) members.add(v);
-			else if (path === 'members' && op === 'remove') for (const v of operation.value ? values(operation.value) : [...members]) members.delete(v);
+			else if (path === 'members' && op === 'add')
+				for (const v of values(operation.value)) members.add(v);
+			else if (path === 'members' && op === 'remove')
+				for (const v of operation.value ? values(operation.value) : [...members]) members.delete(v);
 			else if (path === 'members' && op === 'replace') {
 				members.clear();
 				for (const v of values(operation.value)) members.add(v);
@@ -219,8 +307,12 @@ export class RecordingTarget {
 	private setMembers(group: Group, ids: string[]): void {
 		const wanted = new Set(ids.filter((id) => this.users.has(id)));
 		const name = (id: string) => this.users.get(id)!.resource.userName;
-		for (const id of wanted) if (!group.members.has(id)) this.events.push({ type: 'group.memberAdded', key: group.displayName, detail: name(id) });
-		for (const id of group.members) if (!wanted.has(id)) this.events.push({ type: 'group.memberRemoved', key: group.displayName, detail: name(id) });
+		for (const id of wanted)
+			if (!group.members.has(id))
+				this.events.push({ type: 'group.memberAdded', key: group.displayName, detail: name(id) });
+		for (const id of group.members)
+			if (!wanted.has(id))
+				this.events.push({ type: 'group.memberRemoved', key: group.displayName, detail: name(id) });
 		group.members = wanted;
 	}
 }
@@ -231,7 +323,8 @@ function patchUser(before: Record<string, any>, operations: any[]): Record<strin
 		const op = String(operation.op).toLowerCase();
 		if (op !== 'replace' && op !== 'add') throw new Error(`unexpected user PATCH op ${op}`);
 		if (!operation.path) Object.assign(after, operation.value);
-		else if (operation.path === 'emails[type eq "work"].value') after.emails = [{ value: operation.value, type: 'work', primary: true }];
+		else if (operation.path === 'emails[type eq "work"].value')
+			after.emails = [{ value: operation.value, type: 'work', primary: true }];
 		else after[operation.path] = operation.value;
 	}
 	return after;
@@ -246,9 +339,20 @@ function parseOr(text: string): unknown {
 }
 
 function listResponse(resources: unknown[]) {
-	return { schemas: ['urn:ietf:params:scim:api:messages:2.0:ListResponse'], totalResults: resources.length, startIndex: 1, itemsPerPage: resources.length, Resources: resources };
+	return {
+		schemas: ['urn:ietf:params:scim:api:messages:2.0:ListResponse'],
+		totalResults: resources.length,
+		startIndex: 1,
+		itemsPerPage: resources.length,
+		Resources: resources,
+	};
 }
 
 function scimError(status: number, detail: string, scimType?: string) {
-	return { schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: String(status), detail, ...(scimType && { scimType }) };
+	return {
+		schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'],
+		status: String(status),
+		detail,
+		...(scimType && { scimType }),
+	};
 }

@@ -14,13 +14,25 @@ const webhooks = trigger.description.webhooks!;
 const BASE = 'https://n8n.example/webhook';
 
 function nodeWith(webhookId: string): { node: INode; workflow: Workflow } {
-	const node: INode = { id: 'n', name: 'SCIM', type: 'scim', typeVersion: 1, position: [0, 0], webhookId, parameters: { respond: 'lastNode' } };
+	const node: INode = {
+		id: 'n',
+		name: 'SCIM',
+		type: 'scim',
+		typeVersion: 1,
+		position: [0, 0],
+		webhookId,
+		parameters: { respond: 'lastNode' },
+	};
 	const workflow = new Workflow({
 		id: 'wf',
 		nodes: [node],
 		connections: {},
 		active: true,
-		nodeTypes: { getByName: () => trigger, getByNameAndVersion: () => trigger, getKnownTypes: () => ({}) } as never,
+		nodeTypes: {
+			getByName: () => trigger,
+			getByNameAndVersion: () => trigger,
+			getKnownTypes: () => ({}),
+		} as never,
 	});
 	return { node, workflow };
 }
@@ -28,13 +40,32 @@ function nodeWith(webhookId: string): { node: INode; workflow: Workflow } {
 /** What n8n's WebhookService.getNodeWebhooks does with a description (packages/cli/src/webhooks/webhook.service.ts). */
 function registered(webhookId: string, description: IWebhookDescription) {
 	const { node, workflow } = nodeWith(webhookId);
-	const path = String(workflow.expression.getSimpleParameterValue(node, description.path, 'internal', {}));
-	const isFullPath = workflow.expression.getSimpleParameterValue(node, description.isFullPath, 'internal', {}, undefined, false) as boolean;
+	const path = String(
+		workflow.expression.getSimpleParameterValue(node, description.path, 'internal', {}),
+	);
+	const isFullPath = workflow.expression.getSimpleParameterValue(
+		node,
+		description.isFullPath,
+		'internal',
+		{},
+		undefined,
+		false,
+	) as boolean;
 	return {
 		stored: NodeHelpers.getNodeWebhookPath('wf', node, path, isFullPath),
 		url: NodeHelpers.getNodeWebhookUrl(BASE, 'wf', node, path, isFullPath),
-		responseMode: workflow.expression.getSimpleParameterValue(node, description.responseMode, 'internal', {}),
-		responseCode: workflow.expression.getSimpleParameterValue(node, description.responseCode, 'internal', {}),
+		responseMode: workflow.expression.getSimpleParameterValue(
+			node,
+			description.responseMode,
+			'internal',
+			{},
+		),
+		responseCode: workflow.expression.getSimpleParameterValue(
+			node,
+			description.responseCode,
+			'internal',
+			{},
+		),
 	};
 }
 
@@ -65,16 +96,20 @@ it('every SCIM path is under the base URL the node shows, <base>/<webhookId>/<we
 	expect(webhooks.filter((w) => !w.ndvHideUrl).map((w) => registered(A, w).url)).toEqual([base]);
 });
 
-it('two SCIM triggers never store the same method and path (n8n\'s webhook table key)', () => {
+it("two SCIM triggers never store the same method and path (n8n's webhook table key)", () => {
 	const keys = (id: string) => webhooks.map((w) => `${w.httpMethod} ${registered(id, w).stored}`);
 	expect(new Set(keys(A)).size).toBe(webhooks.length);
 	expect(keys(A).filter((key) => keys(B).includes(key))).toEqual([]);
 	// A `:param` path is stored as written, below the webhook ID n8n puts in front of it.
-	expect(registered(A, webhooks.find((w) => w.name === ('user' as never) && w.httpMethod === 'PATCH')!).stored).toBe(`${A}/Users/:id`);
+	expect(
+		registered(A, webhooks.find((w) => w.name === ('user' as never) && w.httpMethod === 'PATCH')!)
+			.stored,
+	).toBe(`${A}/Users/:id`);
 });
 
-it('hands n8n the respond mode from the parameter, and 201 / 204 / 200 for the workflow\'s answer', () => {
-	const of = (name: string, method: string) => registered(A, webhooks.find((w) => w.name === (name as never) && w.httpMethod === method)!);
+it("hands n8n the respond mode from the parameter, and 201 / 204 / 200 for the workflow's answer", () => {
+	const of = (name: string, method: string) =>
+		registered(A, webhooks.find((w) => w.name === (name as never) && w.httpMethod === method)!);
 	expect(of('users', 'POST')).toMatchObject({ responseMode: 'lastNode', responseCode: 201 });
 	expect(of('user', 'DELETE')).toMatchObject({ responseCode: 204 });
 	expect(of('user', 'PUT')).toMatchObject({ responseCode: 200 });

@@ -6,7 +6,13 @@ const { forSandbox } = require('../../scripts/lib/sandbox-examples.cjs') as {
 };
 
 interface Workflow {
-	nodes: Array<{ name: string; type: string; credentials?: Record<string, unknown>; disabled?: boolean; notes?: string }>;
+	nodes: Array<{
+		name: string;
+		type: string;
+		credentials?: Record<string, unknown>;
+		disabled?: boolean;
+		notes?: string;
+	}>;
 }
 
 const EXAMPLES = join(__dirname, '../../examples');

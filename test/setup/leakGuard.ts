@@ -47,11 +47,16 @@ export function recordOutput(label: string, value: unknown): void {
 	if (!folder) return;
 	let text: string;
 	try {
-		text = JSON.stringify(value, (_key, v: unknown) => (v instanceof Error ? serializeError(v) : v));
+		text = JSON.stringify(value, (_key, v: unknown) =>
+			v instanceof Error ? serializeError(v) : v,
+		);
 	} catch {
 		text = String(value);
 	}
-	appendFileSync(join(folder, `outputs-${process.pid}.jsonl`), `${JSON.stringify({ label, text })}\n`);
+	appendFileSync(
+		join(folder, `outputs-${process.pid}.jsonl`),
+		`${JSON.stringify({ label, text })}\n`,
+	);
 }
 
 export function globalSetup(): void {
@@ -62,7 +67,8 @@ export function findLeaks(folder: string): string[] {
 	const files = readdirSync(folder);
 	const secrets = new Set<string>();
 	for (const file of files.filter((f) => f.startsWith('secrets-'))) {
-		for (const line of readFileSync(join(folder, file), 'utf8').split('\n')) if (line) secrets.add(line);
+		for (const line of readFileSync(join(folder, file), 'utf8').split('\n'))
+			if (line) secrets.add(line);
 	}
 	const leaks: string[] = [];
 	for (const file of files.filter((f) => f.startsWith('outputs-'))) {
@@ -71,7 +77,8 @@ export function findLeaks(folder: string): string[] {
 			const { label, text } = JSON.parse(line) as { label: string; text: string };
 			if (label.endsWith(TOKEN_OPT_IN)) continue;
 			for (const secret of secrets) {
-				if (text.includes(secret)) leaks.push(`${label}: contains a secret starting ${secret.slice(0, 4)}…`);
+				if (text.includes(secret))
+					leaks.push(`${label}: contains a secret starting ${secret.slice(0, 4)}…`);
 			}
 		}
 	}
@@ -89,5 +96,7 @@ export function globalTeardown(): void {
 		throw new Error(`Secrets leaked into outputs:\n${[...new Set(leaks)].join('\n')}`);
 	}
 	// One line for the CI log, so the check is visibly there.
-	process.stdout.write(`\nleak guard: no secret found in the recorded outputs (${outputs} output files)\n`);
+	process.stdout.write(
+		`\nleak guard: no secret found in the recorded outputs (${outputs} output files)\n`,
+	);
 }

@@ -11,14 +11,19 @@ import { join, relative, resolve } from 'path';
 const ROOT = resolve(__dirname, '..', '..');
 
 function listed(project: string): string[] {
-	const out = execFileSync(process.execPath, [require.resolve('jest/bin/jest'), '--listTests', '--json', '--selectProjects', project], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+	const out = execFileSync(
+		process.execPath,
+		[require.resolve('jest/bin/jest'), '--listTests', '--json', '--selectProjects', project],
+		{ cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] },
+	);
 	return (JSON.parse(out) as string[]).map((file) => relative(ROOT, file)).sort();
 }
 
 function testFiles(dir: string): string[] {
 	return readdirSync(join(ROOT, dir), { withFileTypes: true }).flatMap((entry) => {
 		const path = join(dir, entry.name);
-		if (entry.isDirectory()) return entry.name === 'node_modules' || entry.name.startsWith('.') ? [] : testFiles(path);
+		if (entry.isDirectory())
+			return entry.name === 'node_modules' || entry.name.startsWith('.') ? [] : testFiles(path);
 		return entry.name.endsWith('.test.ts') ? [path] : [];
 	});
 }
@@ -28,7 +33,9 @@ test('every test file is in exactly one tier; a new file in a new folder runs in
 	mkdirSync(probeDir, { recursive: true });
 	writeFileSync(join(probeDir, 'new.test.ts'), "test('probe', () => {});\n");
 	try {
-		const tiers = Object.fromEntries(['unit', 'integration', 'e2e'].map((project) => [project, listed(project)]));
+		const tiers = Object.fromEntries(
+			['unit', 'integration', 'e2e'].map((project) => [project, listed(project)]),
+		);
 		const all = Object.values(tiers).flat();
 		expect(all.slice().sort()).toEqual(testFiles('test').sort());
 		expect(new Set(all).size).toBe(all.length);

@@ -5,7 +5,10 @@ import { inTurn } from './inTurn';
 /** A request the test answers by hand, and a log of when each one started. */
 function manualFetch() {
 	const started: number[] = [];
-	const pending = new Map<number, { resolve: (value: string) => void; reject: (error: Error) => void }>();
+	const pending = new Map<
+		number,
+		{ resolve: (value: string) => void; reject: (error: Error) => void }
+	>();
 	let inFlight = 0;
 	let maxInFlight = 0;
 	const fetch = async (page: number) => {
@@ -19,7 +22,15 @@ function manualFetch() {
 		}
 	};
 	const answer = (page: number) => pending.get(page)!.resolve(`page ${page}`);
-	return { fetch, started, answer, pending, get maxInFlight() { return maxInFlight; } };
+	return {
+		fetch,
+		started,
+		answer,
+		pending,
+		get maxInFlight() {
+			return maxInFlight;
+		},
+	};
 }
 
 const tick = async () => await new Promise((resolve) => setImmediate(resolve));
@@ -104,7 +115,9 @@ describe('Limiter', () => {
 	test('runs at most `max` tasks at once, first come first served', async () => {
 		const limiter = new Limiter(2);
 		const requests = manualFetch();
-		const results = [1, 2, 3, 4, 5].map(async (n) => await inTurn(limiter, async () => await requests.fetch(n)));
+		const results = [1, 2, 3, 4, 5].map(
+			async (n) => await inTurn(limiter, async () => await requests.fetch(n)),
+		);
 		await tick();
 		expect(requests.started).toEqual([1, 2]);
 		requests.answer(2);
@@ -114,21 +127,31 @@ describe('Limiter', () => {
 			requests.answer(n);
 			await tick();
 		}
-		await expect(Promise.all(results)).resolves.toEqual(['page 1', 'page 2', 'page 3', 'page 4', 'page 5']);
+		await expect(Promise.all(results)).resolves.toEqual([
+			'page 1',
+			'page 2',
+			'page 3',
+			'page 4',
+			'page 5',
+		]);
 		expect(requests.started).toEqual([1, 2, 3, 4, 5]);
 		expect(requests.maxInFlight).toBe(2);
 	});
 
 	test('a failing task frees its slot', async () => {
 		const limiter = new Limiter(1);
-		await expect(inTurn(limiter, async () => await Promise.reject(new Error('boom')))).rejects.toThrow('boom');
+		await expect(
+			inTurn(limiter, async () => await Promise.reject(new Error('boom'))),
+		).rejects.toThrow('boom');
 		await expect(inTurn(limiter, async () => await Promise.resolve('next'))).resolves.toBe('next');
 	});
 });
 
 describe('mapWithConcurrency', () => {
 	test('keeps item order and throws the lowest failing index', async () => {
-		await expect(mapWithConcurrency(5, 2, async (i) => await Promise.resolve(i * 10))).resolves.toEqual([0, 10, 20, 30, 40]);
+		await expect(
+			mapWithConcurrency(5, 2, async (i) => await Promise.resolve(i * 10)),
+		).resolves.toEqual([0, 10, 20, 30, 40]);
 		await expect(
 			mapWithConcurrency(6, 3, async (i) => {
 				await tick();

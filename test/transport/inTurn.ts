@@ -9,6 +9,9 @@ export async function inTurn<T>(limiter: Limiter, task: () => Promise<T>): Promi
 		result = await task();
 		return result as T;
 	} finally {
-		limiter.release(turn, result !== null && typeof result === 'object' ? verdictOf(result as never) : 'neutral');
+		limiter.release(
+			turn,
+			result !== null && typeof result === 'object' ? verdictOf(result as never) : 'neutral',
+		);
 	}
 }

@@ -13,7 +13,11 @@ import { inTurn } from './inTurn';
  */
 
 const ok = { statusCode: 200, headers: {}, body: {} };
-const throttled = (ms: number) => ({ statusCode: 429, headers: { 'x-acs-retry-after': String(ms) }, body: { code: 'Throttling' } });
+const throttled = (ms: number) => ({
+	statusCode: 429,
+	headers: { 'x-acs-retry-after': String(ms) },
+	body: { code: 'Throttling' },
+});
 
 /** Jest's fake Date.now and setTimeout as the limiter's clock. */
 const fakeClock: Clock = {
@@ -27,7 +31,13 @@ const fakeClock: Clock = {
  */
 function server(capacity: () => number, latencyMs: (inFlight: number) => number = () => 10) {
 	let inFlight = 0;
-	const log = { answers: 0, refused: 0, maxInFlight: 0, inFlightSeen: [] as number[], refusedSeen: [] as boolean[] };
+	const log = {
+		answers: 0,
+		refused: 0,
+		maxInFlight: 0,
+		inFlightSeen: [] as number[],
+		refusedSeen: [] as boolean[],
+	};
 	const request = async () => {
 		inFlight++;
 		log.maxInFlight = Math.max(log.maxInFlight, inFlight);
@@ -47,8 +57,14 @@ function server(capacity: () => number, latencyMs: (inFlight: number) => number 
 }
 
 /** Runs `count` tasks at once under the limiter, the fake clock advancing until all are done. */
-async function runAll(limiter: Limiter, count: number, request: () => Promise<unknown>): Promise<void> {
-	const all = Promise.all(Array.from({ length: count }, async () => await inTurn(limiter, request)));
+async function runAll(
+	limiter: Limiter,
+	count: number,
+	request: () => Promise<unknown>,
+): Promise<void> {
+	const all = Promise.all(
+		Array.from({ length: count }, async () => await inTurn(limiter, request)),
+	);
 	await jest.runAllTimersAsync();
 	await all;
 }
@@ -185,7 +201,7 @@ describe('retryAfterMs', () => {
 		expect(retryAfterMs({ 'x-acs-retry-after': '350', 'retry-after': '1' }, now)).toBe(350);
 	});
 
-	test('x-acs-retry-after of 0 or less, or not a number, is ignored as Alibaba\'s runtime does', () => {
+	test("x-acs-retry-after of 0 or less, or not a number, is ignored as Alibaba's runtime does", () => {
 		expect(retryAfterMs({ 'x-acs-retry-after': '0', 'retry-after': '2' }, now)).toBe(2000);
 		expect(retryAfterMs({ 'x-acs-retry-after': '-5' }, now)).toBeUndefined();
 		expect(retryAfterMs({ 'x-acs-retry-after': 'soon' }, now)).toBeUndefined();
@@ -203,8 +219,12 @@ describe('retryAfterMs', () => {
 
 	test('the limiter reads a 429, or a Throttling code, as throttled; other answers as healthy or neither', () => {
 		expect(verdictOf(throttled(20))).toEqual({ throttledMs: 20 });
-		expect(verdictOf({ statusCode: 400, headers: {}, body: { code: 'Throttling.User' } })).toEqual({ throttledMs: 0 });
-		expect(verdictOf({ statusCode: 404, headers: {}, body: { code: 'ResourceNotFound.User' } })).toBe('healthy');
+		expect(verdictOf({ statusCode: 400, headers: {}, body: { code: 'Throttling.User' } })).toEqual({
+			throttledMs: 0,
+		});
+		expect(
+			verdictOf({ statusCode: 404, headers: {}, body: { code: 'ResourceNotFound.User' } }),
+		).toBe('healthy');
 		expect(verdictOf({ statusCode: 503, headers: {}, body: {} })).toBe('neutral');
 		expect(verdictOf({ lost: 'reset' })).toBe('neutral');
 		expect(verdictOf({ stale: true })).toBe('neutral');

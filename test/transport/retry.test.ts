@@ -14,14 +14,34 @@ import { DEFAULT_RETRY } from '../../nodes/AlibabaIdaas/transport/retryPolicy';
  * recorder, so every wait is counted instead of slept.
  */
 
-const node: INode = { id: 'n', name: 'IDaaS', type: 'alibabaIdaas', typeVersion: 1, position: [0, 0], parameters: {} };
+const node: INode = {
+	id: 'n',
+	name: 'IDaaS',
+	type: 'alibabaIdaas',
+	typeVersion: 1,
+	position: [0, 0],
+	parameters: {},
+};
 const request: HttpRequest = { method: 'GET', url: 'https://example.test/v2/x', qs: {} };
 const read = catalogOp('GetUser');
 const create = catalogOp('CreateUser');
-const policy: RetryPolicy = { maxAttempts: 4, baseDelayMs: 100, maxDelayMs: 1000, maxTotalWaitMs: 5000 };
+const policy: RetryPolicy = {
+	maxAttempts: 4,
+	baseDelayMs: 100,
+	maxDelayMs: 1000,
+	maxTotalWaitMs: 5000,
+};
 
-const ok = (body: unknown = { userId: 'user_1' }): Exchanged => ({ statusCode: 200, headers: {}, body });
-const status = (statusCode: number, body: unknown = {}, headers: Record<string, unknown> = {}): Exchanged => ({
+const ok = (body: unknown = { userId: 'user_1' }): Exchanged => ({
+	statusCode: 200,
+	headers: {},
+	body,
+});
+const status = (
+	statusCode: number,
+	body: unknown = {},
+	headers: Record<string, unknown> = {},
+): Exchanged => ({
 	statusCode,
 	headers,
 	body,
@@ -65,22 +85,38 @@ async function failure(promise: Promise<unknown>): Promise<NodeApiError> {
 
 describe('withRetries: answers', () => {
 	test('returns the body of any 2xx answer, {} when it is not an object', async () => {
-		expect(await withRetries(scripted(ok()), request, { node, op: read, policy })).toEqual({ userId: 'user_1' });
-		expect(await withRetries(scripted(status(204, '')), request, { node, op: read, policy })).toEqual({});
-		expect(await withRetries(scripted(status(299, { a: 1 })), request, { node, op: read, policy })).toEqual({ a: 1 });
+		expect(await withRetries(scripted(ok()), request, { node, op: read, policy })).toEqual({
+			userId: 'user_1',
+		});
+		expect(
+			await withRetries(scripted(status(204, '')), request, { node, op: read, policy }),
+		).toEqual({});
+		expect(
+			await withRetries(scripted(status(299, { a: 1 })), request, { node, op: read, policy }),
+		).toEqual({ a: 1 });
 		for (const body of [null, undefined, [1, 2], 'text', 7]) {
-			expect(await withRetries(scripted(status(200, body)), request, { node, op: read, policy })).toEqual({});
+			expect(
+				await withRetries(scripted(status(200, body)), request, { node, op: read, policy }),
+			).toEqual({});
 		}
 		expect(waits).toEqual([]);
 	});
 
 	test('an answer outside 2xx that is neither throttling nor a server fault fails at once with the IDaaS code, message and request ID', async () => {
 		for (const code of [199, 300, 400, 404]) {
-			const sender = scripted(status(code, { code: 'Some.Error', message: `refused ${code}`, requestId: 'REQ-1' }));
-			const error = await failure(withRetries(sender, request, { node, op: read, policy, itemIndex: 3 }));
+			const sender = scripted(
+				status(code, { code: 'Some.Error', message: `refused ${code}`, requestId: 'REQ-1' }),
+			);
+			const error = await failure(
+				withRetries(sender, request, { node, op: read, policy, itemIndex: 3 }),
+			);
 			expect(sender.sent).toBe(1);
 			expect(error.message).toBe(`GetUser failed: refused ${code} [Some.Error]`);
-			expect(error.errorResponse).toMatchObject({ code: 'Some.Error', httpCode: String(code), requestId: 'REQ-1' });
+			expect(error.errorResponse).toMatchObject({
+				code: 'Some.Error',
+				httpCode: String(code),
+				requestId: 'REQ-1',
+			});
 			expect(error.context.itemIndex).toBe(3);
 		}
 		expect(waits).toEqual([]);
@@ -90,7 +126,9 @@ describe('withRetries: answers', () => {
 describe('withRetries: lost connections', () => {
 	test('an idempotent request is sent again after a lost connection, with exponential backoff', async () => {
 		const sender = scripted(lost, lost, lost, ok());
-		expect(await withRetries(sender, request, { node, op: read, policy })).toEqual({ userId: 'user_1' });
+		expect(await withRetries(sender, request, { node, op: read, policy })).toEqual({
+			userId: 'user_1',
+		});
 		expect(sender.sent).toBe(4);
 		// Math.random() = 0: half of base * 2^(try - 1).
 		expect(waits).toEqual([50, 100, 200]);
@@ -101,7 +139,11 @@ describe('withRetries: lost connections', () => {
 		const error = await failure(withRetries(sender, request, { node, op: read, policy }));
 		expect(sender.sent).toBe(policy.maxAttempts);
 		expect(waits).toHaveLength(policy.maxAttempts - 1);
-		expect(error.errorResponse).toMatchObject({ code: 'ConnectionLost', message: 'socket hang up', httpCode: '0' });
+		expect(error.errorResponse).toMatchObject({
+			code: 'ConnectionLost',
+			message: 'socket hang up',
+			httpCode: '0',
+		});
 	});
 
 	test('a create without a way to recover is never sent twice', async () => {
@@ -115,7 +157,9 @@ describe('withRetries: lost connections', () => {
 	test('a create whose lost answer is found by the recovery returns what was found, without sending again', async () => {
 		const sender = scripted(lost, ok());
 		const recover = jest.fn(async () => ({ userId: 'found' }));
-		expect(await withRetries(sender, request, { node, op: create, policy, recover })).toEqual({ userId: 'found' });
+		expect(await withRetries(sender, request, { node, op: create, policy, recover })).toEqual({
+			userId: 'found',
+		});
 		expect(sender.sent).toBe(1);
 		expect(recover).toHaveBeenCalledTimes(1);
 		expect(waits).toEqual([]);
@@ -124,7 +168,9 @@ describe('withRetries: lost connections', () => {
 	test('a create the recovery did not find is sent again after a wait', async () => {
 		const sender = scripted(lost, ok({ userId: 'new' }));
 		const recover = jest.fn(async () => undefined);
-		expect(await withRetries(sender, request, { node, op: create, policy, recover })).toEqual({ userId: 'new' });
+		expect(await withRetries(sender, request, { node, op: create, policy, recover })).toEqual({
+			userId: 'new',
+		});
 		expect(sender.sent).toBe(2);
 		expect(recover).toHaveBeenCalledTimes(1);
 		expect(waits).toEqual([50]);
@@ -133,7 +179,9 @@ describe('withRetries: lost connections', () => {
 	test('an idempotent request never asks the recovery: sending again is safe', async () => {
 		const recover = jest.fn(async () => ({ userId: 'found' }));
 		const sender = scripted(lost, status(503), ok());
-		expect(await withRetries(sender, request, { node, op: read, policy, recover })).toEqual({ userId: 'user_1' });
+		expect(await withRetries(sender, request, { node, op: read, policy, recover })).toEqual({
+			userId: 'user_1',
+		});
 		expect(recover).not.toHaveBeenCalled();
 		expect(sender.sent).toBe(3);
 	});
@@ -141,11 +189,17 @@ describe('withRetries: lost connections', () => {
 
 describe('withRetries: server faults', () => {
 	test('an idempotent request is retried after 5xx, up to maxAttempts, then fails with the last answer', async () => {
-		const sender = scripted(status(500, { code: 'InternalError', message: 'boom', requestId: 'R5' }));
+		const sender = scripted(
+			status(500, { code: 'InternalError', message: 'boom', requestId: 'R5' }),
+		);
 		const error = await failure(withRetries(sender, request, { node, op: read, policy }));
 		expect(sender.sent).toBe(4);
 		expect(waits).toEqual([50, 100, 200]);
-		expect(error.errorResponse).toMatchObject({ code: 'InternalError', httpCode: '500', requestId: 'R5' });
+		expect(error.errorResponse).toMatchObject({
+			code: 'InternalError',
+			httpCode: '500',
+			requestId: 'R5',
+		});
 	});
 
 	test('a 5xx on a create without recovery fails at once', async () => {
@@ -158,14 +212,18 @@ describe('withRetries: server faults', () => {
 	test('a 5xx on a create asks the recovery first and returns what it found', async () => {
 		const recover = jest.fn(async () => ({ userId: 'found' }));
 		const sender = scripted(status(500), ok());
-		expect(await withRetries(sender, request, { node, op: create, policy, recover })).toEqual({ userId: 'found' });
+		expect(await withRetries(sender, request, { node, op: create, policy, recover })).toEqual({
+			userId: 'found',
+		});
 		expect(sender.sent).toBe(1);
 	});
 
 	test('a 5xx on a create the recovery did not find is sent again', async () => {
 		const recover = jest.fn(async () => undefined);
 		const sender = scripted(status(500), ok({ userId: 'new' }));
-		expect(await withRetries(sender, request, { node, op: create, policy, recover })).toEqual({ userId: 'new' });
+		expect(await withRetries(sender, request, { node, op: create, policy, recover })).toEqual({
+			userId: 'new',
+		});
 		expect(sender.sent).toBe(2);
 		expect(recover).toHaveBeenCalledTimes(1);
 	});
@@ -181,19 +239,28 @@ describe('withRetries: throttling', () => {
 	test('a throttled create is sent again (it was not processed), without asking the recovery', async () => {
 		const recover = jest.fn(async () => ({ userId: 'found' }));
 		const sender = scripted(throttled(), ok({ userId: 'new' }));
-		expect(await withRetries(sender, request, { node, op: create, policy, recover })).toEqual({ userId: 'new' });
+		expect(await withRetries(sender, request, { node, op: create, policy, recover })).toEqual({
+			userId: 'new',
+		});
 		expect(recover).not.toHaveBeenCalled();
 		expect(sender.sent).toBe(2);
 	});
 
 	test('a Throttling code under another status is throttling too', async () => {
 		const sender = scripted(status(400, { code: 'Throttling.User', message: 'later' }), ok());
-		expect(await withRetries(sender, request, { node, op: create, policy })).toEqual({ userId: 'user_1' });
+		expect(await withRetries(sender, request, { node, op: create, policy })).toEqual({
+			userId: 'user_1',
+		});
 		expect(sender.sent).toBe(2);
 	});
 
 	test('waits what Retry-After asks, capped by maxDelayMs', async () => {
-		const sender = scripted(throttled({ 'retry-after': 'soon' }), throttled({ 'x-acs-retry-after': '700' }), throttled({ 'retry-after': '9' }), ok());
+		const sender = scripted(
+			throttled({ 'retry-after': 'soon' }),
+			throttled({ 'x-acs-retry-after': '700' }),
+			throttled({ 'retry-after': '9' }),
+			ok(),
+		);
 		await withRetries(sender, request, { node, op: read, policy });
 		// 'soon' is neither delay-seconds nor a date: exponential backoff (try 1) instead.
 		expect(waits).toEqual([50, 700, 1000]);
@@ -225,33 +292,60 @@ describe('withRetries: throttling', () => {
 			},
 		};
 		const healthyAnswers = () => healthy;
-		expect(await withRetries(sender, request, { node, op: read, policy, healthyAnswers })).toEqual({ userId: 'user_1' });
+		expect(await withRetries(sender, request, { node, op: read, policy, healthyAnswers })).toEqual({
+			userId: 'user_1',
+		});
 		// Five throttled tries with maxAttempts 4: none counted; 5 s waited, the whole budget.
 		expect(sender.sent).toBe(6);
 		expect(waits).toEqual([1000, 1000, 1000, 1000, 1000]);
 
 		// Same, with no progress: counted, so maxAttempts ends it.
 		const stalled = scripted(...answers);
-		await failure(withRetries(stalled, request, { node, op: read, policy, healthyAnswers: () => 0 }));
+		await failure(
+			withRetries(stalled, request, { node, op: read, policy, healthyAnswers: () => 0 }),
+		);
 		expect(stalled.sent).toBe(4);
 
 		// Progress, but a 429 without a wait to keep: counted.
 		healthy = 0;
-		const noWait = { sent: 0, async send() { healthy++; noWait.sent++; return throttled(); } };
+		const noWait = {
+			sent: 0,
+			async send() {
+				healthy++;
+				noWait.sent++;
+				return throttled();
+			},
+		};
 		await failure(withRetries(noWait, request, { node, op: read, policy, healthyAnswers }));
 		expect(noWait.sent).toBe(4);
 
 		// Progress, but Retry-After: 0 (no wait): counted.
 		healthy = 0;
-		const zero = { sent: 0, async send() { healthy++; zero.sent++; return throttled({ 'retry-after': '0' }); } };
+		const zero = {
+			sent: 0,
+			async send() {
+				healthy++;
+				zero.sent++;
+				return throttled({ 'retry-after': '0' });
+			},
+		};
 		await failure(withRetries(zero, request, { node, op: read, policy, healthyAnswers }));
 		expect(zero.sent).toBe(4);
 	});
 
 	test('a progress on a server fault does not make its try free', async () => {
 		let healthy = 0;
-		const sender = { sent: 0, async send() { healthy++; sender.sent++; return status(503, {}, { 'retry-after': '1' }); } };
-		await failure(withRetries(sender, request, { node, op: read, policy, healthyAnswers: () => healthy }));
+		const sender = {
+			sent: 0,
+			async send() {
+				healthy++;
+				sender.sent++;
+				return status(503, {}, { 'retry-after': '1' });
+			},
+		};
+		await failure(
+			withRetries(sender, request, { node, op: read, policy, healthyAnswers: () => healthy }),
+		);
 		expect(sender.sent).toBe(4);
 	});
 });
@@ -259,8 +353,14 @@ describe('withRetries: throttling', () => {
 describe('withRetries: the wait budget', () => {
 	test('gives up with the last failure when the next wait would pass maxTotalWaitMs; a wait that meets it exactly is kept', async () => {
 		const budget = { ...policy, maxAttempts: 10, maxTotalWaitMs: 2000 };
-		const exact = scripted(throttled({ 'retry-after': '1' }), throttled({ 'retry-after': '1' }), ok());
-		expect(await withRetries(exact, request, { node, op: read, policy: budget })).toEqual({ userId: 'user_1' });
+		const exact = scripted(
+			throttled({ 'retry-after': '1' }),
+			throttled({ 'retry-after': '1' }),
+			ok(),
+		);
+		expect(await withRetries(exact, request, { node, op: read, policy: budget })).toEqual({
+			userId: 'user_1',
+		});
 		expect(waits).toEqual([1000, 1000]);
 
 		waits = [];
@@ -272,12 +372,23 @@ describe('withRetries: the wait budget', () => {
 
 		waits = [];
 		const lostOver = scripted(lost);
-		const lostError = await failure(withRetries(lostOver, request, { node, op: read, policy: { ...budget, maxTotalWaitMs: 160 } }));
+		const lostError = await failure(
+			withRetries(lostOver, request, {
+				node,
+				op: read,
+				policy: { ...budget, maxTotalWaitMs: 160 },
+			}),
+		);
 		expect(waits).toEqual([50, 100]);
 		expect(lostError.errorResponse).toMatchObject({ code: 'ConnectionLost' });
 	});
 
 	test('the default policy: six tries, 250 ms first step, 10 s longest wait, one minute in all', () => {
-		expect(DEFAULT_RETRY).toEqual({ maxAttempts: 6, baseDelayMs: 250, maxDelayMs: 10_000, maxTotalWaitMs: 60_000 });
+		expect(DEFAULT_RETRY).toEqual({
+			maxAttempts: 6,
+			baseDelayMs: 250,
+			maxDelayMs: 10_000,
+			maxTotalWaitMs: 60_000,
+		});
 	});
 });

@@ -47,7 +47,9 @@ function fakeN8n(initial: ICredentialDataDecryptedObject) {
 		/** The credential as stored in n8n's database. */
 		stored: { ...initial } as ICredentialDataDecryptedObject,
 		/** Tokens the API accepts. */
-		valid: new Set<string>(typeof initial.accessToken === 'string' && initial.accessToken ? [initial.accessToken] : []),
+		valid: new Set<string>(
+			typeof initial.accessToken === 'string' && initial.accessToken ? [initial.accessToken] : [],
+		),
 		generated: 0,
 		storeReads: 0,
 		/** Tokens each sent request carried. */
@@ -60,7 +62,11 @@ function fakeN8n(initial: ICredentialDataDecryptedObject) {
 		/** When on, each request sent waits for its own release (in `held`) before it is answered. */
 		hold: false,
 		held: [] as Array<() => void>,
-		refuseWith: { statusCode: 400, headers: {}, body: { error: 'invalid_token', error_description: 'expired' } } as Exchanged,
+		refuseWith: {
+			statusCode: 400,
+			headers: {},
+			body: { error: 'invalid_token', error_description: 'expired' },
+		} as Exchanged,
 	};
 	const ctx = {
 		async getCredentials() {
@@ -69,7 +75,11 @@ function fakeN8n(initial: ICredentialDataDecryptedObject) {
 		},
 	} as unknown as IdaasContext;
 	const exchanges = {
-		async authenticated(_request: HttpRequest, credential: Credential, unwanted: () => boolean = () => false): Promise<Exchanged | NotSent> {
+		async authenticated(
+			_request: HttpRequest,
+			credential: Credential,
+			unwanted: () => boolean = () => false,
+		): Promise<Exchanged | NotSent> {
 			world.credentialsSeen.push(credential);
 			// n8n reads the credential as the request starts: a blank token means a GenerateToken.
 			const blank = credential.data.accessToken === '';
@@ -79,7 +89,11 @@ function fakeN8n(initial: ICredentialDataDecryptedObject) {
 				world.generated++;
 				const token = `T${world.generated}`;
 				world.valid.add(token);
-				world.stored = { ...world.stored, accessToken: token, expiresAt: String(now / 1000 + 3600) };
+				world.stored = {
+					...world.stored,
+					accessToken: token,
+					expiresAt: String(now / 1000 + 3600),
+				};
 				credential.data.accessToken = token;
 				credential.data.expiresAt = world.stored.expiresAt;
 			}
@@ -93,7 +107,10 @@ function fakeN8n(initial: ICredentialDataDecryptedObject) {
 	return { world, ctx, exchanges };
 }
 
-const fresh = (token = 'T0', expiresAt: number | string = 1_800_000_000 + 3600): ICredentialDataDecryptedObject => ({
+const fresh = (
+	token = 'T0',
+	expiresAt: number | string = 1_800_000_000 + 3600,
+): ICredentialDataDecryptedObject => ({
 	clientId: 'c',
 	accessToken: token,
 	expiresAt: String(expiresAt),
@@ -103,23 +120,36 @@ describe('TokenSession', () => {
 	test('sends with the stored token while the API accepts it: no renewal, no store read', async () => {
 		const { world, ctx, exchanges } = fakeN8n(fresh());
 		const session = new TokenSession(ctx, node, fresh(), exchanges);
-		expect(await session.send(request)).toEqual({ statusCode: 200, headers: {}, body: { ok: true } });
+		expect(await session.send(request)).toEqual({
+			statusCode: 200,
+			headers: {},
+			body: { ok: true },
+		});
 		expect(await session.send(request)).toMatchObject({ statusCode: 200 });
 		expect(world.sentWith).toEqual(['T0', 'T0']);
 		expect(world.generated).toBe(0);
 		expect(world.storeReads).toBe(0);
 	});
 
-	test('hands n8n a copy named after the node credential, never n8n\'s own object', async () => {
+	test("hands n8n a copy named after the node credential, never n8n's own object", async () => {
 		const data = fresh('T0', 1);
 		const { world, ctx, exchanges } = fakeN8n(fresh());
 		const session = new TokenSession(ctx, node, data, exchanges);
 		await session.send(request);
-		expect(world.credentialsSeen[0]).toMatchObject({ id: 'cred-1', name: 'My tenant', type: 'alibabaIdaasApi' });
+		expect(world.credentialsSeen[0]).toMatchObject({
+			id: 'cred-1',
+			name: 'My tenant',
+			type: 'alibabaIdaasApi',
+		});
 		expect(world.credentialsSeen[0].data).not.toBe(data);
 		expect(data.accessToken).toBe('T0');
 
-		const anonymous = new TokenSession(ctx, { ...node, credentials: undefined }, fresh(), exchanges);
+		const anonymous = new TokenSession(
+			ctx,
+			{ ...node, credentials: undefined },
+			fresh(),
+			exchanges,
+		);
 		await anonymous.send(request);
 		expect(world.credentialsSeen[1]).toMatchObject({ id: '', name: '', type: 'alibabaIdaasApi' });
 	});
@@ -144,7 +174,11 @@ describe('TokenSession', () => {
 		expect(await session.send(request)).toMatchObject({ statusCode: 200 });
 		expect(world.generated).toBe(1);
 
-		world.answer = () => ({ statusCode: 404, headers: {}, body: { code: 'ResourceNotFound.User' } });
+		world.answer = () => ({
+			statusCode: 404,
+			headers: {},
+			body: { code: 'ResourceNotFound.User' },
+		});
 		expect(await session.send(request)).toMatchObject({ statusCode: 404 });
 		world.answer = () => ({ statusCode: 403, headers: {}, body: { code: 'permission_denied' } });
 		expect(await session.send(request)).toMatchObject({ statusCode: 403 });
@@ -160,7 +194,10 @@ describe('TokenSession', () => {
 		// The API refuses even the new token (a revoked application).
 		const add = world.valid.add.bind(world.valid);
 		world.valid.add = (() => world.valid) as typeof world.valid.add;
-		expect(await session.send(request)).toMatchObject({ statusCode: 400, body: { error: 'invalid_token' } });
+		expect(await session.send(request)).toMatchObject({
+			statusCode: 400,
+			body: { error: 'invalid_token' },
+		});
 		expect(world.generated).toBe(1);
 		world.valid.add = add;
 	});
@@ -189,7 +226,9 @@ describe('TokenSession', () => {
 		const { world, ctx, exchanges } = fakeN8n(fresh());
 		world.valid.clear();
 		const session = new TokenSession(ctx, node, fresh(), exchanges);
-		const answers = await Promise.all(Array.from({ length: 5 }, async () => await session.send(request)));
+		const answers = await Promise.all(
+			Array.from({ length: 5 }, async () => await session.send(request)),
+		);
 		expect(answers.every((a) => 'statusCode' in a && a.statusCode === 200)).toBe(true);
 		expect(world.generated).toBe(1);
 		expect(world.sentWith.filter((t) => t === 'T1')).toHaveLength(5);
@@ -198,7 +237,9 @@ describe('TokenSession', () => {
 	test('a first use with no token fetches one for the first request while the others wait for it', async () => {
 		const { world, ctx, exchanges } = fakeN8n(fresh(''));
 		const session = new TokenSession(ctx, node, fresh(''), exchanges);
-		const answers = await Promise.all(Array.from({ length: 4 }, async () => await session.send(request)));
+		const answers = await Promise.all(
+			Array.from({ length: 4 }, async () => await session.send(request)),
+		);
 		expect(answers.every((a) => 'statusCode' in a && a.statusCode === 200)).toBe(true);
 		expect(world.generated).toBe(1);
 		expect(world.sentWith).toEqual(['T1', 'T1', 'T1', 'T1']);
@@ -221,14 +262,23 @@ describe('TokenSession', () => {
 	});
 
 	test('renews when the stored token is the refused one, blank, not a string, or about to expire', async () => {
-		for (const stored of [fresh('T0'), fresh(''), { accessToken: 42, expiresAt: String(now / 1000 + 7200) }, fresh('OTHER', now / 1000 + 30)]) {
+		for (const stored of [
+			fresh('T0'),
+			fresh(''),
+			{ accessToken: 42, expiresAt: String(now / 1000 + 7200) },
+			fresh('OTHER', now / 1000 + 30),
+		]) {
 			const { world, ctx, exchanges } = fakeN8n(fresh());
 			world.valid.clear();
 			world.valid.add('OTHER');
 			world.stored = stored as ICredentialDataDecryptedObject;
 			const session = new TokenSession(ctx, node, fresh(), exchanges);
 			expect(await session.send(request)).toMatchObject({ statusCode: 200 });
-			expect({ stored, generated: world.generated, sentWith: world.sentWith }).toEqual({ stored, generated: 1, sentWith: ['T0', 'T1'] });
+			expect({ stored, generated: world.generated, sentWith: world.sentWith }).toEqual({
+				stored,
+				generated: 1,
+				sentWith: ['T0', 'T1'],
+			});
 		}
 	});
 
@@ -300,7 +350,9 @@ describe('TokenSession', () => {
 			},
 		} as unknown as Exchanges;
 		const session = new TokenSession(ctx, node, fresh(), stale);
-		expect(await session.send(request)).toEqual({ lost: 'the access token kept being renewed while this request waited' });
+		expect(await session.send(request)).toEqual({
+			lost: 'the access token kept being renewed while this request waited',
+		});
 		expect(calls).toBe(5);
 		expect(world.generated).toBe(0);
 	});
@@ -309,7 +361,11 @@ describe('TokenSession', () => {
 		const { world, ctx, exchanges } = fakeN8n(fresh(''));
 		let first = true;
 		const flaky = {
-			async authenticated(r: HttpRequest, credential: Credential, unwanted?: () => boolean): Promise<Exchanged | NotSent> {
+			async authenticated(
+				r: HttpRequest,
+				credential: Credential,
+				unwanted?: () => boolean,
+			): Promise<Exchanged | NotSent> {
 				if (first) {
 					first = false;
 					// Another execution stored a token while this one's GenerateToken was queued.
@@ -350,8 +406,15 @@ function stepped(initialToken: string) {
 		},
 	} as unknown as IdaasContext;
 	const exchanges = {
-		async authenticated(_request: HttpRequest, credential: Credential, unwanted: () => boolean = () => false): Promise<Exchanged | NotSent> {
-			const call = { given: String(credential.data.accessToken), go: () => {} } as (typeof calls)[number];
+		async authenticated(
+			_request: HttpRequest,
+			credential: Credential,
+			unwanted: () => boolean = () => false,
+		): Promise<Exchanged | NotSent> {
+			const call = {
+				given: String(credential.data.accessToken),
+				go: () => {},
+			} as (typeof calls)[number];
 			const turn = new Promise<void>((resolve) => (call.go = resolve));
 			calls.push(call);
 			await turn;
@@ -372,13 +435,18 @@ function stepped(initialToken: string) {
 			}
 			const token = String(credential.data.accessToken);
 			call.outcome = `sent ${token}`;
-			return world.valid.has(token) ? { statusCode: 200, headers: {}, body: {} } : { statusCode: 400, headers: {}, body: { error: 'invalid_token' } };
+			return world.valid.has(token)
+				? { statusCode: 200, headers: {}, body: {} }
+				: { statusCode: 400, headers: {}, body: { error: 'invalid_token' } };
 		},
 	} as unknown as Exchanges;
 	/** Lets exchange n go, then lets everything it starts run up to the next turn. */
 	const go = async (n: number) => {
 		for (let i = 0; calls.length <= n; i++) {
-			if (i > 50) throw new Error(`exchange ${n} never came; outcomes so far: ${calls.map((c) => c.outcome).join(', ')}`);
+			if (i > 50)
+				throw new Error(
+					`exchange ${n} never came; outcomes so far: ${calls.map((c) => c.outcome).join(', ')}`,
+				);
 			await tick();
 		}
 		calls[n].go();
@@ -453,8 +521,16 @@ describe('TokenSession, turn by turn', () => {
 		for (let i = 0; i < 5; i++) await tick();
 		openStore(); // another execution's token: taken, no GenerateToken
 		for (let n = 2; n < 5; n++) await go(n);
-		expect([await a, await b, await c].map((r) => 'statusCode' in r && r.statusCode)).toEqual([200, 200, 200]);
-		expect(calls.map((call) => call.outcome)).toEqual(['sent T0', 'stale', 'sent OTHER', 'sent OTHER', 'sent OTHER']);
+		expect([await a, await b, await c].map((r) => 'statusCode' in r && r.statusCode)).toEqual([
+			200, 200, 200,
+		]);
+		expect(calls.map((call) => call.outcome)).toEqual([
+			'sent T0',
+			'stale',
+			'sent OTHER',
+			'sent OTHER',
+			'sent OTHER',
+		]);
 		expect(world.generated).toBe(0);
 	});
 

@@ -74,7 +74,15 @@ describe('numbers', () => {
 	});
 
 	test('decode from any position, and back', () => {
-		for (const [value, width] of [[0, 1], [91, 1], [92, 2], [8463, 2], [8464, 3], [12345, 3], [92 ** 4 - 1, 4]]) {
+		for (const [value, width] of [
+			[0, 1],
+			[91, 1],
+			[92, 2],
+			[8463, 2],
+			[8464, 3],
+			[12345, 3],
+			[92 ** 4 - 1, 4],
+		]) {
 			const text = encodeNumber(value, width);
 			expect(decodeNumber(`ab${text}cd`, 2, width)).toBe(value);
 		}
@@ -122,7 +130,12 @@ describe('IDs', () => {
 	});
 
 	test('sort by code unit, the same on every machine', () => {
-		expect(['user_b', 'user_B', 'user_a', 'user_a'].sort(byId)).toEqual(['user_B', 'user_a', 'user_a', 'user_b']);
+		expect(['user_b', 'user_B', 'user_a', 'user_a'].sort(byId)).toEqual([
+			'user_B',
+			'user_a',
+			'user_a',
+			'user_b',
+		]);
 		expect(byId('a', 'a')).toBe(0);
 		expect(byId('a', 'b')).toBe(-1);
 		expect(byId('b', 'a')).toBe(1);
@@ -133,7 +146,10 @@ describe('IDs', () => {
 		expect(encodeId('user_abcd', 'user_')).toEqual({ coding: IdCoding.PackedTail4, text: '!Zr+' });
 		expect(encodeId('user_abc', 'user_')).toEqual({ coding: IdCoding.Packed, text: '#W>' });
 		expect(encodeId('user_a', 'user_')).toEqual({ coding: IdCoding.Packed, text: ',' });
-		expect(encodeId('user_abcdefghi', 'user_')).toEqual({ coding: IdCoding.PackedTail4, text: '88za!x54' });
+		expect(encodeId('user_abcdefghi', 'user_')).toEqual({
+			coding: IdCoding.PackedTail4,
+			text: '88za!x54',
+		});
 		expect(encodeId('user_00000', 'user_')).toEqual({ coding: IdCoding.Packed, text: '!!!!' });
 		expect(encodeId('user_Ab-_', 'user_')).toEqual({ coding: IdCoding.Raw, text: 'Ab-_' });
 		expect(encodeId('user_abc-', 'user_')).toEqual({ coding: IdCoding.Raw, text: 'abc-' });
@@ -141,7 +157,18 @@ describe('IDs', () => {
 	});
 
 	test('decode every coding back to the same ID', () => {
-		const ids = ['user_abcde', 'user_abcd', 'user_abc', 'user_a', 'user_abcdefghi', 'user_00000', 'user_0000', 'user_zzzzzzzzzz', 'user_Ab-_', 'user_d6sbsuumeta4h66ec3il7yxxxx'];
+		const ids = [
+			'user_abcde',
+			'user_abcd',
+			'user_abc',
+			'user_a',
+			'user_abcdefghi',
+			'user_00000',
+			'user_0000',
+			'user_zzzzzzzzzz',
+			'user_Ab-_',
+			'user_d6sbsuumeta4h66ec3il7yxxxx',
+		];
 		for (const id of ids) {
 			const { coding, text } = encodeId(id, 'user_');
 			expect(decodeId(coding, text, 'user_')).toBe(id);

@@ -23,7 +23,10 @@ const ID_CHARS = '0123456789abcdefghijklmnopqrstuvwxyz';
 export function triggerSeed(clientSecret: string): SeedData {
 	return {
 		instanceId: INSTANCE,
-		rootOrganizationalUnit: { organizationalUnitId: ROOT_OU, organizationalUnitName: 'Trigger Org' },
+		rootOrganizationalUnit: {
+			organizationalUnitId: ROOT_OU,
+			organizationalUnitName: 'Trigger Org',
+		},
 		applications: [{ applicationId: APPLICATION, clientSecret }],
 	};
 }
@@ -80,11 +83,17 @@ export class Directory {
 
 	addOu(parentId = ROOT_OU): string {
 		const n = ++this.counter;
-		return this.store.createOu({ organizationalUnitId: this.newId('ou_'), organizationalUnitName: `Unit ${n}`, parentId })
-			.organizationalUnitId;
+		return this.store.createOu({
+			organizationalUnitId: this.newId('ou_'),
+			organizationalUnitName: `Unit ${n}`,
+			parentId,
+		}).organizationalUnitId;
 	}
 
-	addUser(ou = ROOT_OU, extra: { status?: 'enabled' | 'disabled'; password?: string } = {}): UserRecord {
+	addUser(
+		ou = ROOT_OU,
+		extra: { status?: 'enabled' | 'disabled'; password?: string } = {},
+	): UserRecord {
 		const n = ++this.counter;
 		return this.store.createUser({
 			userId: this.newId('user_'),
@@ -100,7 +109,10 @@ export class Directory {
 	/** A group of the real ID shape, in the trigger application's provisioning scope (as the API's CreateGroup puts it). */
 	addGroup(members: readonly string[] = []): string {
 		const n = ++this.counter;
-		const group = this.store.createGroup({ groupId: this.newId('group_'), groupName: `Group ${n}` });
+		const group = this.store.createGroup({
+			groupId: this.newId('group_'),
+			groupName: `Group ${n}`,
+		});
 		this.store.applications.get(APPLICATION)!.provisioningScope.groupIds.push(group.groupId);
 		if (members.length > 0) this.store.addUsersToGroup(group.groupId, members);
 		return group.groupId;
@@ -114,7 +126,8 @@ export class Directory {
 	moveOu(ouId: string, parentId: string): void {
 		const ou = this.store.ou(ouId);
 		this.store.ou(parentId);
-		if (ouId === parentId || this.store.ancestorIds(parentId).includes(ouId)) throw new Error(`cannot move ${ouId} below itself`);
+		if (ouId === parentId || this.store.ancestorIds(parentId).includes(ouId))
+			throw new Error(`cannot move ${ouId} below itself`);
 		const name = ou.organizationalUnitName;
 		this.store.idx.ouName.move(`${ou.parentId}|${name}`, `${parentId}|${name}`, ouId, name);
 		this.store.idx.childrenOf.get(ou.parentId)?.delete(ouId);
@@ -127,7 +140,11 @@ export class Directory {
 
 	/** Something the trigger cannot see field by field (a custom field): only updateTime moves. */
 	touch(userId: string): void {
-		this.store.patchUser(userId, { customFields: [{ fieldName: 'costCenter', fieldValue: `cc-${++this.counter}`, operation: 'replace' }] });
+		this.store.patchUser(userId, {
+			customFields: [
+				{ fieldName: 'costCenter', fieldValue: `cc-${++this.counter}`, operation: 'replace' },
+			],
+		});
 	}
 }
 

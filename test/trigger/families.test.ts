@@ -47,16 +47,30 @@ describe('group membership and organizational unit events', () => {
 		dir.addGroup(users);
 		dir.addOu();
 		const userOnly = await requestsOf(() => poll(['created']));
-		expect(Object.keys(userOnly).filter((a) => a !== 'GenerateToken').sort()).toEqual(
-			['GetApplicationProvisioningScope', 'ListOrganizationalUnits', 'ListUsers'].sort(),
-		);
+		expect(
+			Object.keys(userOnly)
+				.filter((a) => a !== 'GenerateToken')
+				.sort(),
+		).toEqual(['GetApplicationProvisioningScope', 'ListOrganizationalUnits', 'ListUsers'].sort());
 		staticData = {};
 		const groupsOnly = await requestsOf(() => poll(GROUP_EVENTS));
-		expect(Object.keys(groupsOnly).filter((a) => a !== 'GenerateToken').sort()).toEqual(['ListGroups', 'ListUsersForGroup']);
+		expect(
+			Object.keys(groupsOnly)
+				.filter((a) => a !== 'GenerateToken')
+				.sort(),
+		).toEqual(['ListGroups', 'ListUsersForGroup']);
 		staticData = {};
 		const ousOnly = await requestsOf(() => poll(OU_EVENTS));
-		expect(Object.keys(ousOnly).filter((a) => a !== 'GenerateToken').sort()).toEqual(
-			['GetApplicationProvisioningScope', 'GetOrganizationalUnit', 'ListOrganizationalUnits'].sort(),
+		expect(
+			Object.keys(ousOnly)
+				.filter((a) => a !== 'GenerateToken')
+				.sort(),
+		).toEqual(
+			[
+				'GetApplicationProvisioningScope',
+				'GetOrganizationalUnit',
+				'ListOrganizationalUnits',
+			].sort(),
 		);
 	});
 
@@ -72,9 +86,24 @@ describe('group membership and organizational unit events', () => {
 		const items = await poll(GROUP_EVENTS);
 		expect(items).toEqual(
 			expect.arrayContaining([
-				{ event: 'memberAdded', groupId: engineering, groupName: emu.store.groups.get(engineering)!.groupName, userId: users[4] },
-				{ event: 'memberRemoved', groupId: engineering, groupName: emu.store.groups.get(engineering)!.groupName, userId: users[0] },
-				{ event: 'memberRemoved', groupId: engineering, groupName: emu.store.groups.get(engineering)!.groupName, userId: users[1] },
+				{
+					event: 'memberAdded',
+					groupId: engineering,
+					groupName: emu.store.groups.get(engineering)!.groupName,
+					userId: users[4],
+				},
+				{
+					event: 'memberRemoved',
+					groupId: engineering,
+					groupName: emu.store.groups.get(engineering)!.groupName,
+					userId: users[0],
+				},
+				{
+					event: 'memberRemoved',
+					groupId: engineering,
+					groupName: emu.store.groups.get(engineering)!.groupName,
+					userId: users[1],
+				},
 			]),
 		);
 		expect(items).toHaveLength(3);
@@ -106,7 +135,9 @@ describe('group membership and organizational unit events', () => {
 			expect(await poll(GROUP_EVENTS)).toEqual([]);
 		});
 		expect(lookups.ListGroupsForUser).toBe(1);
-		expect((await poll(GROUP_EVENTS)).map((i) => `${i.event}:${i.userId}`)).toEqual([`memberRemoved:${users[0]}`]);
+		expect((await poll(GROUP_EVENTS)).map((i) => `${i.event}:${i.userId}`)).toEqual([
+			`memberRemoved:${users[0]}`,
+		]);
 		expect(await poll(GROUP_EVENTS)).toEqual([]);
 	});
 
@@ -122,9 +153,27 @@ describe('group membership and organizational unit events', () => {
 		const items = await poll(OU_EVENTS);
 		expect(items).toEqual(
 			expect.arrayContaining([
-				{ event: 'ouCreated', organizationalUnitId: d, organizationalUnit: expect.objectContaining({ organizationalUnitId: d, organizationalUnitName: emu.store.ous.get(d)!.organizationalUnitName, parentId: b, createTime: expect.stringMatching(/Z$/) }) },
-				expect.objectContaining({ event: 'ouRenamed', organizationalUnitId: a, previousName: 'Unit 1' }),
-				expect.objectContaining({ event: 'ouMoved', organizationalUnitId: c, previousParentId: a, organizationalUnit: expect.objectContaining({ parentId: b }) }),
+				{
+					event: 'ouCreated',
+					organizationalUnitId: d,
+					organizationalUnit: expect.objectContaining({
+						organizationalUnitId: d,
+						organizationalUnitName: emu.store.ous.get(d)!.organizationalUnitName,
+						parentId: b,
+						createTime: expect.stringMatching(/Z$/),
+					}),
+				},
+				expect.objectContaining({
+					event: 'ouRenamed',
+					organizationalUnitId: a,
+					previousName: 'Unit 1',
+				}),
+				expect.objectContaining({
+					event: 'ouMoved',
+					organizationalUnitId: c,
+					previousParentId: a,
+					organizationalUnit: expect.objectContaining({ parentId: b }),
+				}),
 			]),
 		);
 		expect(items).toHaveLength(3);
@@ -132,7 +181,11 @@ describe('group membership and organizational unit events', () => {
 		emu.store.deleteOu(d);
 		const deleted = await poll(OU_EVENTS);
 		expect(deleted).toEqual([
-			expect.objectContaining({ event: 'ouDeleted', organizationalUnitId: d, organizationalUnit: expect.objectContaining({ parentId: b }) }),
+			expect.objectContaining({
+				event: 'ouDeleted',
+				organizationalUnitId: d,
+				organizationalUnit: expect.objectContaining({ parentId: b }),
+			}),
 		]);
 		expect(await poll(OU_EVENTS)).toEqual([]);
 	});
@@ -144,7 +197,12 @@ describe('group membership and organizational unit events', () => {
 		const before = JSON.stringify(staticData);
 		emu.store.addUsersToGroup(group, [users[1]]);
 		const ou = dir.addOu();
-		emu.faults.serverError({ action: 'ListUsersForGroup', times: 1, status: 403, code: 'permission_denied' });
+		emu.faults.serverError({
+			action: 'ListUsersForGroup',
+			times: 1,
+			status: 403,
+			code: 'permission_denied',
+		});
 		await expect(poll([...GROUP_EVENTS, ...OU_EVENTS])).rejects.toThrow();
 		expect(JSON.stringify(staticData)).toBe(before);
 		const items = await poll([...GROUP_EVENTS, ...OU_EVENTS]);
@@ -159,17 +217,25 @@ describe('group membership and organizational unit events', () => {
 		emu.store.addUsersToGroup(group, [users[1]]);
 		const created = dir.addUser().userId;
 		// Membership events picked now: their first poll is a baseline; the user family still reports.
-		expect((await poll(['created', ...GROUP_EVENTS])).map((i) => `${i.event}:${i.userId}`)).toEqual([`created:${created}`]);
+		expect((await poll(['created', ...GROUP_EVENTS])).map((i) => `${i.event}:${i.userId}`)).toEqual(
+			[`created:${created}`],
+		);
 		emu.store.addUsersToGroup(group, [users[2]]);
-		expect((await poll(['created', ...GROUP_EVENTS])).map((i) => `${i.event}:${i.userId}`)).toEqual([`memberAdded:${users[2]}`]);
+		expect((await poll(['created', ...GROUP_EVENTS])).map((i) => `${i.event}:${i.userId}`)).toEqual(
+			[`memberAdded:${users[2]}`],
+		);
 	});
 
 	it('gives times as ISO 8601 in simplified output, and as the API sends them in raw output', async () => {
 		await poll(['created']);
 		const created = dir.addUser();
 		const [simple] = await poll(['created']);
-		expect((simple.user as IDataObject).createTime).toBe(new Date(created.createTime).toISOString());
-		expect((simple.user as IDataObject).updateTime).toBe(new Date(created.updateTime).toISOString());
+		expect((simple.user as IDataObject).createTime).toBe(
+			new Date(created.createTime).toISOString(),
+		);
+		expect((simple.user as IDataObject).updateTime).toBe(
+			new Date(created.updateTime).toISOString(),
+		);
 		const other = dir.addUser();
 		const [raw] = await poll(['created'], false);
 		expect((raw.user as IDataObject).createTime).toBe(other.createTime);

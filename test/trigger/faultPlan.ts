@@ -63,14 +63,29 @@ export class FaultPlan {
 		const { faults } = this.emu;
 		const random = this.random;
 		// A refusal the transport does not retry: the poll must fail.
-		if (at === this.refuseAt) this.refuse = faults.serverError({ action: random.pick(this.actions), times: 1, status: 403, code: 'permission_denied' });
+		if (at === this.refuseAt)
+			this.refuse = faults.serverError({
+				action: random.pick(this.actions),
+				times: 1,
+				status: 403,
+				code: 'permission_denied',
+			});
 		// Retried by the transport after a backoff (reads are idempotent): the poll must succeed.
 		if (at === this.transientAt) {
 			this.transient = random.chance(0.5)
-				? faults.serverError({ action: random.pick(this.actions), times: 1, status: random.pick([500, 503]) })
+				? faults.serverError({
+						action: random.pick(this.actions),
+						times: 1,
+						status: random.pick([500, 503]),
+					})
 				: faults.dropConnection({ action: random.pick(this.actions), times: 1 });
 		}
-		if (at === this.throttleAt) this.throttle = faults.throttle({ action: random.pick(this.actions), times: random.int(1, 3), retryAfterSeconds: 0 });
+		if (at === this.throttleAt)
+			this.throttle = faults.throttle({
+				action: random.pick(this.actions),
+				times: random.int(1, 3),
+				retryAfterSeconds: 0,
+			});
 	}
 
 	private hit(rule: FaultRule | undefined): boolean {
@@ -108,6 +123,13 @@ export class FaultPlan {
 		} else if (refused) {
 			fail(`a refused ${this.refuse?.action} did not fail the poll`);
 		}
-		return { items, faults: this.expired + Number(refused) + Number(this.hit(this.transient)) + Number(this.hit(this.throttle)) };
+		return {
+			items,
+			faults:
+				this.expired +
+				Number(refused) +
+				Number(this.hit(this.transient)) +
+				Number(this.hit(this.throttle)),
+		};
 	}
 }

@@ -36,11 +36,18 @@ describe('overlapping polls of one trigger', () => {
 		const node = harness.node('alibabaIdaasTrigger', { events: EVENTS, simplify: true });
 		const workflow = harness['workflow'](trigger, node, staticData) as Workflow;
 		const poll = async () => {
-			const context = new PollContext(workflow, node, harness['additionalData'](), 'trigger', 'init');
+			const context = new PollContext(
+				workflow,
+				node,
+				harness['additionalData'](),
+				'trigger',
+				'init',
+			);
 			const result = await trigger.poll.call(context);
 			return (result?.[0] ?? []).map((item) => item.json);
 		};
-		const state = () => (workflow.staticData[NODE_KEY] as IDataObject)[STATE_KEY] as unknown as StoredState;
+		const state = () =>
+			(workflow.staticData[NODE_KEY] as IDataObject)[STATE_KEY] as unknown as StoredState;
 		return { workflow, poll, state };
 	}
 
@@ -56,12 +63,17 @@ describe('overlapping polls of one trigger', () => {
 		emu.store.addUsersToGroup(group, [created]);
 		const ou = dir.addOu(ROOT_OU);
 		emu.faults.latency(30);
-		const listed = () => Object.values(emu.stats.byAction.ListUsers ?? {}).reduce((sum, n) => sum + n, 0);
+		const listed = () =>
+			Object.values(emu.stats.byAction.ListUsers ?? {}).reduce((sum, n) => sum + n, 0);
 		const before = listed();
 		const [a, b] = await Promise.all([active.poll(), active.poll()]);
 		const pairListed = listed() - before;
-		const reported = [...a, ...b].map((item) => `${item.event}:${item.userId ?? item.organizationalUnitId}`).sort();
-		expect(reported).toEqual([`created:${created}`, `memberAdded:${created}`, `ouCreated:${ou}`].sort());
+		const reported = [...a, ...b]
+			.map((item) => `${item.event}:${item.userId ?? item.organizationalUnitId}`)
+			.sort();
+		expect(reported).toEqual(
+			[`created:${created}`, `memberAdded:${created}`, `ouCreated:${ou}`].sort(),
+		);
 		expect([a.length, b.length].sort()).toEqual([0, 3]);
 		expect(active.state().gen).toBe(2);
 
@@ -83,7 +95,9 @@ describe('overlapping polls of one trigger', () => {
 
 		// Another process polls the same trigger, reports the new user and stores its state.
 		const created = dir.addUser().userId;
-		const elsewhere = activeWorkflow({ [NODE_KEY]: { [STATE_KEY]: JSON.parse(JSON.stringify(baseline)) } });
+		const elsewhere = activeWorkflow({
+			[NODE_KEY]: { [STATE_KEY]: JSON.parse(JSON.stringify(baseline)) },
+		});
 		expect((await elsewhere.poll()).map((item) => item.userId)).toEqual([created]);
 		const newer = JSON.parse(JSON.stringify(elsewhere.state())) as StoredState;
 		expect(newer.gen).toBe(2);
@@ -93,7 +107,8 @@ describe('overlapping polls of one trigger', () => {
 		emu.faults.onRequest((request) => {
 			if (!replaced && request.action === 'ListUsers') {
 				replaced = true;
-				(active.workflow.staticData[NODE_KEY] as IDataObject)[STATE_KEY] = newer as unknown as IDataObject;
+				(active.workflow.staticData[NODE_KEY] as IDataObject)[STATE_KEY] =
+					newer as unknown as IDataObject;
 			}
 		});
 		expect(await active.poll()).toEqual([]);

@@ -24,7 +24,14 @@ describe(`trigger randomized, group memberships and OUs (seed ${seed})`, () => {
 		console.log(describeFamilies(result));
 		expect(result.rounds).toBe(rounds);
 		expect(result.polls + result.failedPolls).toBe(rounds);
-		for (const event of ['memberAdded', 'memberRemoved', 'ouCreated', 'ouRenamed', 'ouMoved', 'ouDeleted']) {
+		for (const event of [
+			'memberAdded',
+			'memberRemoved',
+			'ouCreated',
+			'ouRenamed',
+			'ouMoved',
+			'ouDeleted',
+		]) {
 			expect(result.events[event]).toBeGreaterThan(0);
 		}
 	});

@@ -4,7 +4,13 @@ import { ApiError } from '../../emulator/errors';
 import type { Emulator } from '../../emulator/server';
 import type { UserRecord } from '../../emulator/types';
 import { AlibabaIdaasTrigger } from '../../nodes/AlibabaIdaasTrigger/AlibabaIdaasTrigger.node';
-import { BOOLEAN_FIELDS, HASH_SLOTS, HASHED_FIELDS, slotHash, stampHash } from '../../nodes/AlibabaIdaasTrigger/users/state';
+import {
+	BOOLEAN_FIELDS,
+	HASH_SLOTS,
+	HASHED_FIELDS,
+	slotHash,
+	stampHash,
+} from '../../nodes/AlibabaIdaasTrigger/users/state';
 import { N8nHarness } from '../harness/n8n';
 import { createRandom, seedFromEnv, type Random } from '../support/random';
 import { credentialOf, Directory, ROOT_OU, startTriggerEmulator, tokenRecorder } from './emulated';
@@ -33,7 +39,14 @@ const EVENTS = ['created', 'updated', 'deleted', 'enabled', 'disabled', 'moved']
 const FIELDS = [...HASHED_FIELDS, ...BOOLEAN_FIELDS];
 const TRACKED = [...FIELDS, 'status', 'primaryOrganizationalUnitId', 'updateTime'];
 /** The actions a poll sends (besides GenerateToken), for faults aimed at one of them. */
-const ACTIONS = ['ListUsers', 'ListUsers', 'ListUsers', 'ListOrganizationalUnits', 'GetUser', 'GetApplicationProvisioningScope'];
+const ACTIONS = [
+	'ListUsers',
+	'ListUsers',
+	'ListUsers',
+	'ListOrganizationalUnits',
+	'GetUser',
+	'GetApplicationProvisioningScope',
+];
 
 type Version = string; // JSON of the tracked fields, or ABSENT
 
@@ -55,7 +68,9 @@ function sameButStamp(a: Version, b: Version): boolean {
 	if (a === ABSENT || b === ABSENT) return false;
 	const x = JSON.parse(a) as Record<string, unknown>;
 	const y = JSON.parse(b) as Record<string, unknown>;
-	return TRACKED.every((f) => (f === 'updateTime' ? stampHash(x[f]) === stampHash(y[f]) : x[f] === y[f]));
+	return TRACKED.every((f) =>
+		f === 'updateTime' ? stampHash(x[f]) === stampHash(y[f]) : x[f] === y[f],
+	);
 }
 
 export interface RandomizedResult {
@@ -116,7 +131,8 @@ export async function runRandomized(options: {
 	const mutate = (): string[] => {
 		const users = [...store.users.values()];
 		const roll = random.int(0, 99);
-		if (roll < 16 || users.length < 5) return [dir.addUser(random.pick(ous), { password: password() }).userId];
+		if (roll < 16 || users.length < 5)
+			return [dir.addUser(random.pick(ous), { password: password() }).userId];
 		const user = random.pick(users);
 		const changed = [user.userId];
 		const id = user.userId;
@@ -135,7 +151,10 @@ export async function runRandomized(options: {
 				// An OU removed (only an empty one can be): its users moved out first.
 				const ou = random.pick(ous.slice(1));
 				if (store.childCount(ou) > 0) return [];
-				for (const member of users.filter((u) => u.primaryOrganizationalUnitId === ou || u.secondaryOrganizationalUnitIds.includes(ou))) {
+				for (const member of users.filter(
+					(u) =>
+						u.primaryOrganizationalUnitId === ou || u.secondaryOrganizationalUnitIds.includes(ou),
+				)) {
 					changed.push(member.userId);
 					if (member.primaryOrganizationalUnitId === ou) store.moveUser(member.userId, ROOT_OU);
 					else store.removeUserFromOus(member.userId, [ou]);
@@ -161,18 +180,31 @@ export async function runRandomized(options: {
 		if (kind === 0) dir.touch(user.userId);
 		else if (kind === 1) store.setPassword(user.userId, `Changed-${random.int(1000, 9999)}-pw`);
 		else if (kind === 2) store.addUserToOus(user.userId, [random.pick(ous)]);
-		else if (user.secondaryOrganizationalUnitIds.length) store.removeUserFromOus(user.userId, [random.pick(user.secondaryOrganizationalUnitIds)]);
+		else if (user.secondaryOrganizationalUnitIds.length)
+			store.removeUserFromOus(user.userId, [random.pick(user.secondaryOrganizationalUnitIds)]);
 	};
 
 	const fieldChange = (user: UserRecord) => {
-		const field = random.pick(['displayName', 'email', 'username', 'phone', 'description', 'emailVerified', 'phoneNumberVerified', 'lockExpireTime']);
+		const field = random.pick([
+			'displayName',
+			'email',
+			'username',
+			'phone',
+			'description',
+			'emailVerified',
+			'phoneNumberVerified',
+			'lockExpireTime',
+		]);
 		const n = random.int(0, 999);
 		if (field === 'lockExpireTime') {
 			// A lockout after failed sign-ins (no Developer API call does this): IDaaS stamps it.
 			user.lockExpireTime = random.chance(0.3) ? -1 : 1_800_000_000_000 + n;
 			user.updateTime = store.now();
 		} else if (field === 'phone') {
-			store.patchUser(user.userId, { phoneRegion: random.pick(['86', '1']), phoneNumber: `138${String(n).padStart(8, '0')}` });
+			store.patchUser(user.userId, {
+				phoneRegion: random.pick(['86', '1']),
+				phoneNumber: `138${String(n).padStart(8, '0')}`,
+			});
 		} else if (field === 'emailVerified' || field === 'phoneNumberVerified') {
 			store.patchUser(user.userId, { [field]: !user[field] });
 		} else if (field === 'email') {
@@ -189,7 +221,9 @@ export async function runRandomized(options: {
 	try {
 		// Baseline.
 		emu.paging.set();
-		staticData = plain((await harness.poll(trigger, { events: EVENTS, simplify: false }, { staticData })).staticData);
+		staticData = plain(
+			(await harness.poll(trigger, { events: EVENTS, simplify: false }, { staticData })).staticData,
+		);
 		for (const [id, user] of store.users) {
 			reported.set(id, JSON.parse(version(user)) as Record<string, unknown>);
 			everReported.add(id);
@@ -227,7 +261,11 @@ export async function runRandomized(options: {
 			const { items, faults: hits } = await plan.run(
 				async () => {
 					try {
-						const polled = await harness.poll(trigger, { events: EVENTS, simplify: false }, { staticData });
+						const polled = await harness.poll(
+							trigger,
+							{ events: EVENTS, simplify: false },
+							{ staticData },
+						);
 						staticData = plain(polled.staticData);
 						return (polled.result?.[0] ?? []).map((item) => item.json);
 					} finally {
@@ -255,7 +293,8 @@ export async function runRandomized(options: {
 			}
 			for (const [id, userItems] of byUser) {
 				const events = userItems.map((i) => String(i.event));
-				if (new Set(events).size !== events.length) fail(`${id}: repeated event in one poll: ${events}`);
+				if (new Set(events).size !== events.length)
+					fail(`${id}: repeated event in one poll: ${events}`);
 				const old = reported.get(id);
 				const fresh = userItems[0].user as Record<string, unknown>;
 				if (events.includes('created')) {
@@ -269,7 +308,8 @@ export async function runRandomized(options: {
 					if (!old) fail(`${id}: deleted but not known`);
 					if (store.users.has(id)) fail(`${id}: reported deleted but exists`);
 					const previous = userItems[0].user as IDataObject;
-					if (previous.primaryOrganizationalUnitId !== old!.primaryOrganizationalUnitId) fail(`${id}: deleted with a wrong last OU`);
+					if (previous.primaryOrganizationalUnitId !== old!.primaryOrganizationalUnitId)
+						fail(`${id}: deleted with a wrong last OU`);
 					reported.delete(id);
 					continue;
 				}
@@ -279,12 +319,15 @@ export async function runRandomized(options: {
 					fail(`${id}: an event carries a version the user never had during the poll`);
 				}
 				const statusChanged = old!.status !== next.status;
-				if (statusChanged !== (events.includes('enabled') || events.includes('disabled'))) fail(`${id}: status event mismatch`);
-				if (statusChanged && !events.includes(String(next.status))) fail(`${id}: wrong status event`);
+				if (statusChanged !== (events.includes('enabled') || events.includes('disabled')))
+					fail(`${id}: status event mismatch`);
+				if (statusChanged && !events.includes(String(next.status)))
+					fail(`${id}: wrong status event`);
 				const moved = old!.primaryOrganizationalUnitId !== next.primaryOrganizationalUnitId;
 				if (moved !== events.includes('moved')) fail(`${id}: move event mismatch (${events})`);
 				const move = userItems.find((i) => i.event === 'moved');
-				if (move && move.previousOrganizationalUnitId !== old!.primaryOrganizationalUnitId) fail(`${id}: move from the wrong OU`);
+				if (move && move.previousOrganizationalUnitId !== old!.primaryOrganizationalUnitId)
+					fail(`${id}: move from the wrong OU`);
 				const update = userItems.find((i) => i.event === 'updated');
 				const differing = FIELDS.filter((f) => old![f] !== next[f]);
 				const restamped = stampHash(old!.updateTime) !== stampHash(next.updateTime);
@@ -298,7 +341,10 @@ export async function runRandomized(options: {
 					for (const f of named) {
 						const slot = HASH_SLOTS.findIndex((fields) => fields.includes(f));
 						const explained =
-							f === 'updateTime' ? restamped : differing.includes(f) || (slot >= 0 && HASH_SLOTS[slot].some((g) => differing.includes(g)));
+							f === 'updateTime'
+								? restamped
+								: differing.includes(f) ||
+									(slot >= 0 && HASH_SLOTS[slot].some((g) => differing.includes(g)));
 						if (!explained) fail(`${id}: field ${f} named but unchanged`);
 					}
 				} else if (differing.length > 0) {
@@ -328,7 +374,8 @@ export async function runRandomized(options: {
 				if (told === ABSENT && !everReported.has(id) && changedDuringPoll) continue;
 				if (touched.has(id)) {
 					const allowed = history.get(id) ?? new Set([ABSENT]);
-					if (![...allowed].some((v) => v === told || sameButStamp(v, told))) fail(`${id}: reported a version it never had: ${told}`);
+					if (![...allowed].some((v) => v === told || sameButStamp(v, told)))
+						fail(`${id}: reported a version it never had: ${told}`);
 				} else {
 					fail(`${id}: lost a change: reported ${told}, actual ${actual}`);
 				}

@@ -24,8 +24,30 @@ import { FaultPlan } from './faultPlan';
  * nothing. (The user family's exactness is randomized.ts's subject; here user items are counted.)
  */
 
-const EVENTS = ['created', 'updated', 'deleted', 'enabled', 'disabled', 'moved', 'memberAdded', 'memberRemoved', 'ouCreated', 'ouRenamed', 'ouMoved', 'ouDeleted'];
-const ACTIONS = ['ListGroups', 'ListUsersForGroup', 'ListUsersForGroup', 'ListOrganizationalUnits', 'GetOrganizationalUnit', 'ListGroupsForUser', 'GetGroup', 'ListUsers'];
+const EVENTS = [
+	'created',
+	'updated',
+	'deleted',
+	'enabled',
+	'disabled',
+	'moved',
+	'memberAdded',
+	'memberRemoved',
+	'ouCreated',
+	'ouRenamed',
+	'ouMoved',
+	'ouDeleted',
+];
+const ACTIONS = [
+	'ListGroups',
+	'ListUsersForGroup',
+	'ListUsersForGroup',
+	'ListOrganizationalUnits',
+	'GetOrganizationalUnit',
+	'ListGroupsForUser',
+	'GetGroup',
+	'ListUsers',
+];
 const ABSENT = 'absent';
 
 export interface FamiliesResult {
@@ -55,24 +77,44 @@ export async function runRandomizedFamilies(options: {
 	const harness = new N8nHarness(credentialOf(emu));
 	const trigger = options.trigger ?? new AlibabaIdaasTrigger();
 	let staticData: IDataObject = {};
-	const result: FamiliesResult = { seed: options.seed, rounds: 0, polls: 0, failedPolls: 0, events: {}, midPollChanges: 0, faults: 0, requests: 0 };
+	const result: FamiliesResult = {
+		seed: options.seed,
+		rounds: 0,
+		polls: 0,
+		failedPolls: 0,
+		events: {},
+		midPollChanges: 0,
+		faults: 0,
+		requests: 0,
+	};
 	const fail = (message: string): never => {
 		throw new Error(`families seed ${options.seed}, round ${result.rounds}: ${message}`);
 	};
 
 	for (let i = 0; i < 4; i++) dir.addOu(random.pick([...store.ous.keys()]));
 	for (let i = 0; i < 15; i++) dir.addUser(random.pick([...store.ous.keys()]));
-	for (let i = 0; i < 3; i++) dir.addGroup([...store.users.keys()].filter(() => random.chance(0.4)));
+	for (let i = 0; i < 3; i++)
+		dir.addGroup([...store.users.keys()].filter(() => random.chance(0.4)));
 
 	// The truth, as versions: a membership "group|user" is present or not; an OU is its parent and name.
 	const memberships = (): Map<string, string> => {
 		const now = new Map<string, string>();
-		for (const group of store.groups.values()) for (const userId of group.members) now.set(`${group.groupId}|${userId}`, 'member');
+		for (const group of store.groups.values())
+			for (const userId of group.members) now.set(`${group.groupId}|${userId}`, 'member');
 		return now;
 	};
 	const ouVersions = (): Map<string, string> =>
-		new Map([...store.ous.values()].map((ou) => [ou.organizationalUnitId, JSON.stringify([ou.parentId, ou.organizationalUnitName])]));
-	const snapshot = (): Map<string, string> => new Map([...[...memberships()].map(([k, v]) => [`m:${k}`, v] as const), ...[...ouVersions()].map(([k, v]) => [`o:${k}`, v] as const)]);
+		new Map(
+			[...store.ous.values()].map((ou) => [
+				ou.organizationalUnitId,
+				JSON.stringify([ou.parentId, ou.organizationalUnitName]),
+			]),
+		);
+	const snapshot = (): Map<string, string> =>
+		new Map([
+			...[...memberships()].map(([k, v]) => [`m:${k}`, v] as const),
+			...[...ouVersions()].map(([k, v]) => [`o:${k}`, v] as const),
+		]);
 
 	/** One random change of groups, memberships or OUs; returns whether anything changed. */
 	const mutate = (): boolean => {
@@ -93,16 +135,23 @@ export async function runRandomizedFamilies(options: {
 				store.deleteGroup(random.pick(groups).groupId);
 			} else if (roll < 56 || users.length < 5) {
 				const user = dir.addUser(random.pick([...store.ous.keys()])).userId;
-				if (groups.length > 0 && random.chance(0.5)) store.addUsersToGroup(random.pick(groups).groupId, [user]);
+				if (groups.length > 0 && random.chance(0.5))
+					store.addUsersToGroup(random.pick(groups).groupId, [user]);
 			} else if (roll < 63) {
 				store.deleteUser(random.pick(users));
 			} else if (roll < 70 && ous.length < 9) {
 				dir.addOu(random.pick([...store.ous.keys()]));
 			} else if (roll < 79 && ous.length > 0) {
-				store.patchOu(random.pick(ous).organizationalUnitId, { organizationalUnitName: `Unit ${random.int(0, 9999)}` });
+				store.patchOu(random.pick(ous).organizationalUnitId, {
+					organizationalUnitName: `Unit ${random.int(0, 9999)}`,
+				});
 			} else if (roll < 88 && ous.length > 0) {
 				const ou = random.pick(ous);
-				const parents = [...store.ous.keys()].filter((id) => id !== ou.organizationalUnitId && !store.ancestorIds(id).includes(ou.organizationalUnitId));
+				const parents = [...store.ous.keys()].filter(
+					(id) =>
+						id !== ou.organizationalUnitId &&
+						!store.ancestorIds(id).includes(ou.organizationalUnitId),
+				);
 				const parent = random.pick(parents);
 				if (parent === ou.parentId) return false;
 				dir.moveOu(ou.organizationalUnitId, parent);
@@ -111,8 +160,10 @@ export async function runRandomizedFamilies(options: {
 				const ou = random.pick(ous);
 				if (store.childCount(ou.organizationalUnitId) > 0) return false;
 				for (const user of [...store.users.values()]) {
-					if (user.primaryOrganizationalUnitId === ou.organizationalUnitId) store.moveUser(user.userId, ROOT_OU);
-					else if (user.secondaryOrganizationalUnitIds.includes(ou.organizationalUnitId)) store.removeUserFromOus(user.userId, [ou.organizationalUnitId]);
+					if (user.primaryOrganizationalUnitId === ou.organizationalUnitId)
+						store.moveUser(user.userId, ROOT_OU);
+					else if (user.secondaryOrganizationalUnitIds.includes(ou.organizationalUnitId))
+						store.removeUserFromOus(user.userId, [ou.organizationalUnitId]);
 				}
 				store.deleteOu(ou.organizationalUnitId);
 			} else if (users.length > 0) {
@@ -132,7 +183,12 @@ export async function runRandomizedFamilies(options: {
 
 	try {
 		emu.paging.set();
-		staticData = JSON.parse(JSON.stringify((await harness.poll(trigger, { events: EVENTS, simplify: true }, { staticData })).staticData)) as IDataObject;
+		staticData = JSON.parse(
+			JSON.stringify(
+				(await harness.poll(trigger, { events: EVENTS, simplify: true }, { staticData }))
+					.staticData,
+			),
+		) as IDataObject;
 		for (const [key, value] of snapshot()) reported.set(key, value);
 
 		for (let round = 0; round < options.rounds; round++) {
@@ -154,22 +210,32 @@ export async function runRandomizedFamilies(options: {
 			// The tree and users come first in a poll, the groups last: changes and faults land anywhere in it.
 			const span = Math.max(12, Math.round(lastRequests * 1.1));
 			const requestsBefore = emu.stats.total;
-			const plan = new FaultPlan(emu, random, ACTIONS, () => {
-				let changed = false;
-				for (let i = random.int(1, 4); i > 0; i--) {
-					if (mutate()) {
-						changed = true;
-						result.midPollChanges++;
+			const plan = new FaultPlan(
+				emu,
+				random,
+				ACTIONS,
+				() => {
+					let changed = false;
+					for (let i = random.int(1, 4); i > 0; i--) {
+						if (mutate()) {
+							changed = true;
+							result.midPollChanges++;
+						}
 					}
-				}
-				note();
-				return changed;
-			}, span);
+					note();
+					return changed;
+				},
+				span,
+			);
 
 			const { items, faults } = await plan.run(
 				async () => {
 					try {
-						const polled = await harness.poll(trigger, { events: EVENTS, simplify: true }, { staticData });
+						const polled = await harness.poll(
+							trigger,
+							{ events: EVENTS, simplify: true },
+							{ staticData },
+						);
 						staticData = JSON.parse(JSON.stringify(polled.staticData)) as IDataObject;
 						return (polled.result?.[0] ?? []).map((item) => item.json);
 					} finally {
@@ -187,7 +253,9 @@ export async function runRandomizedFamilies(options: {
 			lastRequests = emu.stats.total - requestsBefore;
 			result.polls++;
 			const end = snapshot();
-			const touched = new Set([...history].filter(([, versions]) => versions.size > 1).map(([key]) => key));
+			const touched = new Set(
+				[...history].filter(([, versions]) => versions.size > 1).map(([key]) => key),
+			);
 
 			// Every event a true transition from what was reported; at most one per key and kind.
 			const seenInPoll = new Set<string>();
@@ -195,19 +263,23 @@ export async function runRandomizedFamilies(options: {
 				const event = String(item.event);
 				result.events[event] = (result.events[event] ?? 0) + 1;
 				if (!event.startsWith('member') && !event.startsWith('ou')) continue;
-				const key = event.startsWith('member') ? `m:${String(item.groupId)}|${String(item.userId)}` : `o:${String(item.organizationalUnitId)}`;
+				const key = event.startsWith('member')
+					? `m:${String(item.groupId)}|${String(item.userId)}`
+					: `o:${String(item.organizationalUnitId)}`;
 				if (seenInPoll.has(`${event}:${key}`)) fail(`${key}: ${event} twice in one poll`);
 				seenInPoll.add(`${event}:${key}`);
 				const told = reported.get(key);
 				const versions = history.get(key) ?? new Set([end.get(key) ?? ABSENT]);
 				if (event === 'memberAdded') {
 					if (told) fail(`${key}: added but already reported`);
-					if (!versions.has('member') && end.get(key) !== 'member') fail(`${key}: added but never a member during the poll`);
+					if (!versions.has('member') && end.get(key) !== 'member')
+						fail(`${key}: added but never a member during the poll`);
 					reported.set(key, 'member');
 				} else if (event === 'memberRemoved') {
 					if (!told) fail(`${key}: removed but not reported`);
 					if (!versions.has(ABSENT)) fail(`${key}: removed but a member throughout the poll`);
-					if (item.groupDeleted && store.groups.has(String(item.groupId))) fail(`${key}: group reported deleted but exists`);
+					if (item.groupDeleted && store.groups.has(String(item.groupId)))
+						fail(`${key}: group reported deleted but exists`);
 					reported.delete(key);
 				} else {
 					const ou = item.organizationalUnit as IDataObject;
@@ -217,18 +289,29 @@ export async function runRandomizedFamilies(options: {
 						reported.set(key, now);
 					} else if (event === 'ouDeleted') {
 						if (!told) fail(`${key}: deleted but not reported`);
-						if (store.ous.has(String(item.organizationalUnitId))) fail(`${key}: reported deleted but exists`);
+						if (store.ous.has(String(item.organizationalUnitId)))
+							fail(`${key}: reported deleted but exists`);
 						if (told !== now) fail(`${key}: deleted with other last facts than reported`);
 						reported.delete(key);
 					} else {
 						if (!told) fail(`${key}: ${event} of an OU never reported`);
 						const [parent, name] = JSON.parse(told!) as [string, string];
-						if (event === 'ouRenamed' && item.previousName !== name) fail(`${key}: renamed from ${String(item.previousName)}, reported ${name}`);
-						if (event === 'ouMoved' && item.previousParentId !== parent) fail(`${key}: moved from ${String(item.previousParentId)}, reported ${parent}`);
+						if (event === 'ouRenamed' && item.previousName !== name)
+							fail(`${key}: renamed from ${String(item.previousName)}, reported ${name}`);
+						if (event === 'ouMoved' && item.previousParentId !== parent)
+							fail(`${key}: moved from ${String(item.previousParentId)}, reported ${parent}`);
 						const [oldParent, oldName] = JSON.parse(reported.get(key)!) as [string, string];
-						reported.set(key, JSON.stringify(event === 'ouRenamed' ? [oldParent, ou.organizationalUnitName] : [ou.parentId, oldName]));
+						reported.set(
+							key,
+							JSON.stringify(
+								event === 'ouRenamed'
+									? [oldParent, ou.organizationalUnitName]
+									: [ou.parentId, oldName],
+							),
+						);
 					}
-					if (event !== 'ouDeleted' && ![...versions, end.get(key)].includes(now)) fail(`${key}: ${event} carries facts the OU never had: ${now}`);
+					if (event !== 'ouDeleted' && ![...versions, end.get(key)].includes(now))
+						fail(`${key}: ${event} carries facts the OU never had: ${now}`);
 				}
 			}
 
@@ -240,7 +323,8 @@ export async function runRandomizedFamilies(options: {
 				// Never reported, and the directory changed under the walk: may come with a later poll.
 				if (told === ABSENT && plan.changedDuringPoll) continue;
 				if (touched.has(key)) {
-					if (!(history.get(key) ?? new Set()).has(told)) fail(`${key}: reported a version it never had: ${told}`);
+					if (!(history.get(key) ?? new Set()).has(told))
+						fail(`${key}: reported a version it never had: ${told}`);
 				} else {
 					fail(`${key}: lost a change: reported ${told}, actual ${actual}`);
 				}
@@ -257,8 +341,12 @@ export async function runRandomizedFamilies(options: {
 
 export function describeFamilies(r: FamiliesResult): string {
 	const total = Object.values(r.events).reduce((sum, n) => sum + n, 0);
-	return `trigger randomized, groups and OUs (emulator): seed ${r.seed}, ${r.rounds} rounds, ${r.polls} good polls, ${r.failedPolls} failed polls, ${total} events (${Object.entries(r.events)
+	return `trigger randomized, groups and OUs (emulator): seed ${r.seed}, ${r.rounds} rounds, ${r.polls} good polls, ${r.failedPolls} failed polls, ${total} events (${Object.entries(
+		r.events,
+	)
 		.sort()
 		.map(([event, n]) => `${event} ${n}`)
-		.join(', ')}), ${r.midPollChanges} changes made mid-poll, ${r.faults} faults hit, ${r.requests} API requests`;
+		.join(
+			', ',
+		)}), ${r.midPollChanges} changes made mid-poll, ${r.faults} faults hit, ${r.requests} API requests`;
 }

@@ -17,7 +17,20 @@ import { Directory, ROOT_OU, useTriggerEmulator } from './emulated';
  * reports exactly what changed.
  */
 
-const EVENTS = ['created', 'updated', 'deleted', 'enabled', 'disabled', 'moved', 'memberAdded', 'memberRemoved', 'ouCreated', 'ouRenamed', 'ouMoved', 'ouDeleted'];
+const EVENTS = [
+	'created',
+	'updated',
+	'deleted',
+	'enabled',
+	'disabled',
+	'moved',
+	'memberAdded',
+	'memberRemoved',
+	'ouCreated',
+	'ouRenamed',
+	'ouMoved',
+	'ouDeleted',
+];
 const seed = seedFromEnv('TRIGGER_SEED');
 /** Where n8n keeps a node's static data in the workflow's (the harness names the node IDaaS). */
 const NODE_KEY = 'node:IDaaS';
@@ -35,7 +48,9 @@ type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 /** Every path to a string, number or array inside a state. */
 function leaves(value: unknown, path: Array<string | number> = []): Array<Array<string | number>> {
 	if (value !== null && typeof value === 'object') {
-		const entries = Array.isArray(value) ? value.map((v, i) => [i, v] as const) : Object.entries(value);
+		const entries = Array.isArray(value)
+			? value.map((v, i) => [i, v] as const)
+			: Object.entries(value);
 		return [path, ...entries.flatMap(([key, v]) => leaves(v, [...path, key]))];
 	}
 	return [path];
@@ -53,15 +68,33 @@ function setAt(root: unknown, path: Array<string | number>, value: unknown): voi
 const ODD_CHARS = [' ', '"', '\\', '%', 'é', '名', '\u0000', '~', '!', '0', 'z', 'A'];
 
 /** One random mutation of a state; `other` is a real state of another directory or workflow. */
-function mutate(state: StoredState, other: StoredState, random: Random): { state: unknown; kind: string } {
+function mutate(
+	state: StoredState,
+	other: StoredState,
+	random: Random,
+): { state: unknown; kind: string } {
 	const copy = JSON.parse(JSON.stringify(state)) as Record<string, Json>;
 	const paths = leaves(copy).filter((p) => p.length > 0);
 	const path = random.pick(paths);
 	const value = getAt(copy, path);
-	const kind = random.pick(['flip', 'flip', 'flip', 'truncate', 'number', 'swap', 'drop', 'add', 'foreign', 'separator', 'type']);
+	const kind = random.pick([
+		'flip',
+		'flip',
+		'flip',
+		'truncate',
+		'number',
+		'swap',
+		'drop',
+		'add',
+		'foreign',
+		'separator',
+		'type',
+	]);
 	if (kind === 'flip' && typeof value === 'string' && value.length > 0) {
 		const at = random.int(0, value.length - 1);
-		const char = random.chance(0.5) ? random.pick(ODD_CHARS) : String.fromCharCode(random.int(0x21, 0x7e));
+		const char = random.chance(0.5)
+			? random.pick(ODD_CHARS)
+			: String.fromCharCode(random.int(0x21, 0x7e));
 		setAt(copy, path, value.slice(0, at) + char + value.slice(at + 1));
 	} else if (kind === 'truncate' && (typeof value === 'string' || Array.isArray(value))) {
 		setAt(copy, path, value.slice(0, random.int(0, Math.max(0, value.length - 1))));
@@ -69,7 +102,8 @@ function mutate(state: StoredState, other: StoredState, random: Random): { state
 		const n = typeof value === 'number' ? value : 1;
 		setAt(copy, path, random.pick([0, -1, n + 1, n - 1, 1.5, NaN, Infinity, String(n), null]));
 	} else if (kind === 'swap') {
-		const related = (a: Array<string | number>, b: Array<string | number>) => a.every((key, i) => i >= b.length || b[i] === key);
+		const related = (a: Array<string | number>, b: Array<string | number>) =>
+			a.every((key, i) => i >= b.length || b[i] === key);
 		const otherPath = random.pick(paths.filter((p) => !related(p, path) && !related(path, p)));
 		const otherValue = getAt(copy, otherPath);
 		setAt(copy, path, otherValue);
@@ -81,13 +115,20 @@ function mutate(state: StoredState, other: StoredState, random: Random): { state
 	} else if (kind === 'add') {
 		const parent = getAt(copy, path.slice(0, -1));
 		if (Array.isArray(parent)) parent.push(parent[0] ?? 'x');
-		else (parent as Record<string, unknown>)[random.pick(['extra', 'users', 'groups', 'ous', 'count'])] = random.pick([1, 'x', [], {}]);
+		else
+			(parent as Record<string, unknown>)[
+				random.pick(['extra', 'users', 'groups', 'ous', 'count'])
+			] = random.pick([1, 'x', [], {}]);
 	} else if (kind === 'foreign') {
 		const section = random.pick(['users', 'groups', 'ous', 'scope', 'check', 'gen'] as const);
 		(copy as Record<string, unknown>)[section] = JSON.parse(JSON.stringify(other[section] ?? null));
 	} else if (kind === 'separator' && typeof value === 'string') {
 		const at = random.int(0, value.length);
-		setAt(copy, path, random.chance(0.5) ? `${value.slice(0, at)} ${value.slice(at)}` : value.replace(' ', ''));
+		setAt(
+			copy,
+			path,
+			random.chance(0.5) ? `${value.slice(0, at)} ${value.slice(at)}` : value.replace(' ', ''),
+		);
 	} else {
 		setAt(copy, path, random.pick([{}, [], 'text', 7, true]));
 	}
@@ -104,7 +145,11 @@ describe('the trigger trusts only a state this version wrote', () => {
 	});
 
 	async function poll(staticData: IDataObject) {
-		const { result } = await env.harness.poll(trigger, { events: EVENTS, simplify: true }, { staticData });
+		const { result } = await env.harness.poll(
+			trigger,
+			{ events: EVENTS, simplify: true },
+			{ staticData },
+		);
 		return (result?.[0] ?? []).map((item) => item.json);
 	}
 
@@ -154,7 +199,9 @@ describe('the trigger trusts only a state this version wrote', () => {
 				kinds[kind] = (kinds[kind] ?? 0) + 1;
 			}
 		}
-		console.log(`state mutations: ${rejected} of ${MUTATIONS} rejected, the rest changed nothing; by kind ${JSON.stringify(kinds)}`);
+		console.log(
+			`state mutations: ${rejected} of ${MUTATIONS} rejected, the rest changed nothing; by kind ${JSON.stringify(kinds)}`,
+		);
 		expect(rejected).toBeGreaterThan(MUTATIONS * 0.9);
 
 		// Through real polls: a bad state emits only the baselineTaken item, stores a good baseline, and the next poll is exact.
@@ -170,17 +217,28 @@ describe('the trigger trusts only a state this version wrote', () => {
 
 			const created = dir.addUser(ROOT_OU).userId;
 			const group = random.pick([...emu.store.groups.keys()]);
-			const member = random.pick(users.filter((id) => !emu.store.groups.get(group)!.members.has(id)));
+			const member = random.pick(
+				users.filter((id) => !emu.store.groups.get(group)!.members.has(id)),
+			);
 			emu.store.addUsersToGroup(group, [member]);
 			const ou = dir.addOu();
 			const items = await poll(staticData);
-			expect(items.map((item) => `${item.event}:${item.userId ?? item.organizationalUnitId}${item.groupId ? `@${item.groupId}` : ''}`).sort()).toEqual(
-				[`created:${created}`, `memberAdded:${member}@${group}`, `ouCreated:${ou}`].sort(),
-			);
+			expect(
+				items
+					.map(
+						(item) =>
+							`${item.event}:${item.userId ?? item.organizationalUnitId}${item.groupId ? `@${item.groupId}` : ''}`,
+					)
+					.sort(),
+			).toEqual([`created:${created}`, `memberAdded:${member}@${group}`, `ouCreated:${ou}`].sort());
 			emu.store.removeUsersFromGroup(group, [member]);
 			emu.store.deleteUser(created);
 			emu.store.deleteOu(ou);
-			expect((await poll(staticData)).map((item) => item.event).sort()).toEqual(['deleted', 'memberRemoved', 'ouDeleted']);
+			expect((await poll(staticData)).map((item) => item.event).sort()).toEqual([
+				'deleted',
+				'memberRemoved',
+				'ouDeleted',
+			]);
 		}
 	});
 
@@ -195,7 +253,7 @@ describe('the trigger trusts only a state this version wrote', () => {
 		expect(stateOf(staticData)).toEqual(first);
 		dir.touch([...emu.store.users.keys()][0]);
 		expect(await poll(staticData)).toHaveLength(1);
-		expect((stateOf(staticData)).gen).toBe(2);
+		expect(stateOf(staticData).gen).toBe(2);
 	});
 
 	it('takes a fresh baseline for a state from an older version or another workflow, emitting only that it did', async () => {
@@ -208,7 +266,9 @@ describe('the trigger trusts only a state this version wrote', () => {
 		for (const stored of [older, another, 'text', 42, null]) {
 			const data = withState(stored);
 			// No state at all is a first poll, not a lost one.
-			expect((await poll(data)).map((item) => item.event)).toEqual(stored === null ? [] : ['baselineTaken']);
+			expect((await poll(data)).map((item) => item.event)).toEqual(
+				stored === null ? [] : ['baselineTaken'],
+			);
 			expect(readState(stateOf(data), state.scope).problem).toBeUndefined();
 		}
 	});

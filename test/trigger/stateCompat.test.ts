@@ -20,7 +20,20 @@ import { buildFixtureDirectory, changeFixtureDirectory } from './stateFixture';
  * state reports nothing and is stored unchanged; the changes give exactly those items, in order.
  */
 
-const EVENTS = ['created', 'updated', 'deleted', 'enabled', 'disabled', 'moved', 'memberAdded', 'memberRemoved', 'ouCreated', 'ouRenamed', 'ouMoved', 'ouDeleted'];
+const EVENTS = [
+	'created',
+	'updated',
+	'deleted',
+	'enabled',
+	'disabled',
+	'moved',
+	'memberAdded',
+	'memberRemoved',
+	'ouCreated',
+	'ouRenamed',
+	'ouMoved',
+	'ouDeleted',
+];
 const NODE_KEY = 'node:IDaaS';
 const FIXTURE = STATE as StoredState;
 
@@ -66,7 +79,11 @@ describe('a state stored by an earlier version', () => {
 		changeFixtureDirectory(env.emu, ids);
 		for (const simplify of [false, true]) {
 			const copy = JSON.parse(JSON.stringify(staticData)) as IDataObject;
-			const next = await env.harness.poll(trigger, { events: EVENTS, simplify }, { staticData: copy });
+			const next = await env.harness.poll(
+				trigger,
+				{ events: EVENTS, simplify },
+				{ staticData: copy },
+			);
 			const items = (next.result?.[0] ?? []).map((item) => item.json);
 			expect(items).toEqual(simplify ? EVENTS_SIMPLIFIED : EVENTS_RAW);
 			expect(stateOf(copy).gen).toBe(stored.gen + 1);

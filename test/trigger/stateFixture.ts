@@ -9,7 +9,11 @@ import { Directory, ROOT_OU } from './emulated';
  */
 export const PINNED_TIME = 1_750_000_000_000;
 
-export function buildFixtureDirectory(emu: Emulator): { users: string[]; ous: string[]; groups: string[] } {
+export function buildFixtureDirectory(emu: Emulator): {
+	users: string[];
+	ous: string[];
+	groups: string[];
+} {
 	const dir = new Directory(emu, 20_261_207);
 	const ous = [ROOT_OU, dir.addOu(ROOT_OU)];
 	ous.push(dir.addOu(ous[1]), dir.addOu(ROOT_OU));
@@ -19,23 +23,38 @@ export function buildFixtureDirectory(emu: Emulator): { users: string[]; ous: st
 			...(i % 7 === 3 ? { status: 'disabled' as const } : {}),
 			...(i % 5 === 1 ? { password: `Init-${1000 + i}-pw` } : {}),
 		});
-		if (i % 6 === 2) dir.store.patchUser(user.userId, { description: `desk ${i}`, phoneRegion: '86', phoneNumber: `1380000${String(i).padStart(4, '0')}` });
+		if (i % 6 === 2)
+			dir.store.patchUser(user.userId, {
+				description: `desk ${i}`,
+				phoneRegion: '86',
+				phoneNumber: `1380000${String(i).padStart(4, '0')}`,
+			});
 		users.push(user.userId);
 	}
-	const groups = [dir.addGroup(users.slice(0, 12)), dir.addGroup(users.slice(10, 25)), dir.addGroup([])];
+	const groups = [
+		dir.addGroup(users.slice(0, 12)),
+		dir.addGroup(users.slice(10, 25)),
+		dir.addGroup([]),
+	];
 	pinTimes(emu, PINNED_TIME);
 	return { users, ous, groups };
 }
 
 /** Times as the API would have stamped them, pinned (the stored state hashes updateTime): every record stamped after `since` gets `since`. */
 function pinTimes(emu: Emulator, since: number): void {
-	for (const record of [...emu.store.users.values(), ...emu.store.ous.values()] as unknown as Array<Record<string, unknown>>) {
-		for (const [key, value] of Object.entries(record)) if (key.endsWith('Time') && typeof value === 'number' && value >= since) record[key] = since;
+	for (const record of [...emu.store.users.values(), ...emu.store.ous.values()] as unknown as Array<
+		Record<string, unknown>
+	>) {
+		for (const [key, value] of Object.entries(record))
+			if (key.endsWith('Time') && typeof value === 'number' && value >= since) record[key] = since;
 	}
 }
 
 /** One change of every kind the trigger reports, the same every time. */
-export function changeFixtureDirectory(emu: Emulator, { users, ous, groups }: { users: string[]; ous: string[]; groups: string[] }): void {
+export function changeFixtureDirectory(
+	emu: Emulator,
+	{ users, ous, groups }: { users: string[]; ous: string[]; groups: string[] },
+): void {
 	const dir = new Directory(emu, 7);
 	const { store } = emu;
 	const changedAt = PINNED_TIME + 60_000;

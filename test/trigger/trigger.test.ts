@@ -51,7 +51,11 @@ describe('Alibaba Cloud IDaaS Trigger (polls through n8n-core against the emulat
 	});
 
 	async function poll(parameters: INodeParameters = {}, mode: 'trigger' | 'manual' = 'trigger') {
-		const { result } = await harness.poll(trigger, { events: ALL, simplify: true, ...parameters }, { mode, staticData });
+		const { result } = await harness.poll(
+			trigger,
+			{ events: ALL, simplify: true, ...parameters },
+			{ mode, staticData },
+		);
 		return (result?.[0] ?? []).map((item) => item.json);
 	}
 
@@ -92,7 +96,12 @@ describe('Alibaba Cloud IDaaS Trigger (polls through n8n-core against the emulat
 		const items = await poll();
 		const byEvent = Object.fromEntries(items.map((i) => [`${i.event}:${i.userId}`, i]));
 		expect(Object.keys(byEvent).sort()).toEqual(
-			[`created:${d.userId}`, `updated:${a.userId}`, `disabled:${b.userId}`, `moved:${c.userId}`].sort(),
+			[
+				`created:${d.userId}`,
+				`updated:${a.userId}`,
+				`disabled:${b.userId}`,
+				`moved:${c.userId}`,
+			].sort(),
 		);
 		expect(byEvent[`updated:${a.userId}`]).toMatchObject({
 			changedFields: ['emailVerified', 'displayName'],
@@ -101,7 +110,10 @@ describe('Alibaba Cloud IDaaS Trigger (polls through n8n-core against the emulat
 				{ field: 'displayName', new: 'Renamed', oldKnown: false },
 			],
 		});
-		expect(byEvent[`disabled:${b.userId}`]).toMatchObject({ previousStatus: 'enabled', user: { status: 'disabled' } });
+		expect(byEvent[`disabled:${b.userId}`]).toMatchObject({
+			previousStatus: 'enabled',
+			user: { status: 'disabled' },
+		});
 		expect(byEvent[`moved:${c.userId}`]).toMatchObject({
 			previousOrganizationalUnitId: ROOT_OU,
 			organizationalUnitId: ou,
@@ -127,7 +139,9 @@ describe('Alibaba Cloud IDaaS Trigger (polls through n8n-core against the emulat
 		emu.store.addUserToOus(b.userId, [other]);
 		emu.store.setPassword(c.userId, 'changed-Passw0rd');
 		const items = await poll();
-		expect(pairs(items)).toEqual([`updated:${a.userId}`, `updated:${b.userId}`, `updated:${c.userId}`].sort());
+		expect(pairs(items)).toEqual(
+			[`updated:${a.userId}`, `updated:${b.userId}`, `updated:${c.userId}`].sort(),
+		);
 		for (const item of items) expect(item.changedFields).toEqual(['updateTime']);
 		// Group membership does not move a user's updateTime (emulator/userStore.ts): no event.
 		const group = emu.createGroup({ groupName: 'Trigger group' });
@@ -141,7 +155,9 @@ describe('Alibaba Cloud IDaaS Trigger (polls through n8n-core against the emulat
 		// What a Java service writes for "never"; new Date() of it is an Invalid Date.
 		a.createTime = Number('9223372036854775807');
 		const items = await poll();
-		expect(items).toMatchObject([{ event: 'created', userId: a.userId, user: { createTime: Number('9223372036854775807') } }]);
+		expect(items).toMatchObject([
+			{ event: 'created', userId: a.userId, user: { createTime: Number('9223372036854775807') } },
+		]);
 		// The state was written: the next poll has nothing to report.
 		expect(await poll()).toEqual([]);
 	});
@@ -158,7 +174,9 @@ describe('Alibaba Cloud IDaaS Trigger (polls through n8n-core against the emulat
 				event: 'baselineTaken',
 				baselineTakenAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
 				reason: expect.stringContaining('written for another credential, workflow or node'),
-				message: expect.stringContaining('changes made since its last successful poll are not reported'),
+				message: expect.stringContaining(
+					'changes made since its last successful poll are not reported',
+				),
 			},
 		]);
 		// Once: the baseline is stored and the next poll diffs against it.
@@ -186,12 +204,23 @@ describe('Alibaba Cloud IDaaS Trigger (polls through n8n-core against the emulat
 		const inTop = dir.addUser(top);
 		const inSub = dir.addUser(sub);
 		const outside = dir.addUser(other);
-		const withSubs = { scope: 'organizationalUnit', organizationalUnit: { __rl: true, mode: 'list', value: top }, includeSubUnits: true };
-		const topOnly = { ...withSubs, organizationalUnit: { __rl: true, mode: 'id', value: top }, includeSubUnits: false };
+		const withSubs = {
+			scope: 'organizationalUnit',
+			organizationalUnit: { __rl: true, mode: 'list', value: top },
+			includeSubUnits: true,
+		};
+		const topOnly = {
+			...withSubs,
+			organizationalUnit: { __rl: true, mode: 'id', value: top },
+			includeSubUnits: false,
+		};
 		await poll(withSubs);
-		for (const user of [inTop, inSub, outside]) emu.store.patchUser(user.userId, { displayName: `changed ${user.userId}` });
+		for (const user of [inTop, inSub, outside])
+			emu.store.patchUser(user.userId, { displayName: `changed ${user.userId}` });
 		const topState = JSON.parse(JSON.stringify(staticData));
-		expect((await poll(withSubs)).map((i) => i.userId).sort()).toEqual([inTop.userId, inSub.userId].sort());
+		expect((await poll(withSubs)).map((i) => i.userId).sort()).toEqual(
+			[inTop.userId, inSub.userId].sort(),
+		);
 		staticData = topState;
 		expect((await poll(topOnly)).map((i) => i.userId)).toEqual([inTop.userId]);
 		emu.store.moveUser(outside.userId, sub);
@@ -220,13 +249,20 @@ describe('Alibaba Cloud IDaaS Trigger (polls through n8n-core against the emulat
 		emu.store.patchUser(inTop.userId, { displayName: 'Watched' });
 		for (const form of forms) {
 			staticData = JSON.parse(JSON.stringify(state));
-			const items = await poll({ scope: 'organizationalUnit', organizationalUnit: form, includeSubUnits: false });
+			const items = await poll({
+				scope: 'organizationalUnit',
+				organizationalUnit: form,
+				includeSubUnits: false,
+			});
 			expect(pairs(items)).toEqual([`updated:${inTop.userId}`]);
 		}
 		staticData = baseline;
-		await expect(poll({ scope: 'organizationalUnit', organizationalUnit: { __rl: true, mode: 'list', value: '' } })).rejects.toThrow(
-			/organizational unit ID is not valid/,
-		);
+		await expect(
+			poll({
+				scope: 'organizationalUnit',
+				organizationalUnit: { __rl: true, mode: 'list', value: '' },
+			}),
+		).rejects.toThrow(/organizational unit ID is not valid/);
 	});
 
 	it('keeps a user skipped by shifting pages, and does not report a user seen twice twice', async () => {
@@ -290,10 +326,15 @@ describe('Alibaba Cloud IDaaS Trigger (polls through n8n-core against the emulat
 		const firstRead = new Promise<void>((resolve) => (firstAnswered = resolve));
 		let moved = false;
 		const unanswered = emu.faults.onResponse((response) => {
-			if (response.action === 'ListUsers' && response.query.get('organizationalUnitId') === first) firstAnswered();
+			if (response.action === 'ListUsers' && response.query.get('organizationalUnitId') === first)
+				firstAnswered();
 		});
 		const unsubscribe = emu.faults.onRequest(async (request) => {
-			if (request.action === 'ListUsers' && request.query.get('organizationalUnitId') === second && !moved) {
+			if (
+				request.action === 'ListUsers' &&
+				request.query.get('organizationalUnitId') === second &&
+				!moved
+			) {
 				await firstRead;
 				moved = true;
 				emu.store.moveUser(mover.userId, first);
@@ -348,7 +389,12 @@ describe('Alibaba Cloud IDaaS Trigger (polls through n8n-core against the emulat
 		let pages = 0;
 		const unsubscribe = emu.faults.onRequest((request) => {
 			if (request.action === 'ListUsers' && ++pages === 2) {
-				emu.faults.serverError({ action: 'ListUsers', times: 1, status: 403, code: 'permission_denied' });
+				emu.faults.serverError({
+					action: 'ListUsers',
+					times: 1,
+					status: 403,
+					code: 'permission_denied',
+				});
 			}
 		});
 		await expect(poll()).rejects.toThrow(/permission_denied|Require|Internal/);
@@ -363,7 +409,13 @@ describe('Alibaba Cloud IDaaS Trigger (polls through n8n-core against the emulat
 		expect(JSON.stringify(staticData)).toBe(before);
 		emu.faults.clear();
 		const items = await poll();
-		expect(pairs(items)).toEqual([`updated:${users[0].userId}`, `created:${created.userId}`, `deleted:${users[5].userId}`].sort());
+		expect(pairs(items)).toEqual(
+			[
+				`updated:${users[0].userId}`,
+				`created:${created.userId}`,
+				`deleted:${users[5].userId}`,
+			].sort(),
+		);
 	});
 
 	it('rides out a 5xx on a page and a short throttle within one poll', async () => {
@@ -374,7 +426,13 @@ describe('Alibaba Cloud IDaaS Trigger (polls through n8n-core against the emulat
 		emu.faults.serverError({ action: 'ListUsers', times: 1 });
 		emu.faults.throttle({ action: 'ListOrganizationalUnits', times: 2, retryAfterSeconds: 0 });
 		const items = await poll();
-		expect(items).toEqual([expect.objectContaining({ event: 'updated', userId: users[2].userId, changedFields: ['email'] })]);
+		expect(items).toEqual([
+			expect.objectContaining({
+				event: 'updated',
+				userId: users[2].userId,
+				changedFields: ['email'],
+			}),
+		]);
 		expect(emu.stats.byAction.ListUsers['500']).toBe(1);
 		expect(emu.stats.byAction.ListOrganizationalUnits['429']).toBe(2);
 	});
@@ -418,10 +476,16 @@ describe('Alibaba Cloud IDaaS Trigger (polls through n8n-core against the emulat
 		const proto = PollContext.prototype as unknown as { getPollBudgetMs?: () => number };
 		// An accessor, not a value: n8n-core 2.41 assigns the budget in PollContext's constructor, which a setter
 		// that ignores it survives (2.8 has no budget at all).
-		Object.defineProperty(proto, 'getPollBudgetMs', { get: () => () => 1, set: () => undefined, configurable: true });
+		Object.defineProperty(proto, 'getPollBudgetMs', {
+			get: () => () => 1,
+			set: () => undefined,
+			configurable: true,
+		});
 		try {
 			emu.faults.latency(5);
-			await expect(harness.poll(trigger, { events: ALL }, { staticData })).rejects.toThrow(/time budget/);
+			await expect(harness.poll(trigger, { events: ALL }, { staticData })).rejects.toThrow(
+				/time budget/,
+			);
 		} finally {
 			delete proto.getPollBudgetMs;
 		}
@@ -430,7 +494,8 @@ describe('Alibaba Cloud IDaaS Trigger (polls through n8n-core against the emulat
 
 	it('keeps the state under 40 bytes per user', async () => {
 		const ous = Array.from({ length: 20 }, () => dir.addOu());
-		for (let i = 0; i < 1000; i++) dir.addUser(ous[i % ous.length], { status: i % 3 ? 'enabled' : 'disabled' });
+		for (let i = 0; i < 1000; i++)
+			dir.addUser(ous[i % ous.length], { status: i % 3 ? 'enabled' : 'disabled' });
 		await poll();
 		const bytes = JSON.stringify(staticData).length;
 		expect(bytes / 1000).toBeLessThan(40);

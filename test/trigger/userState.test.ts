@@ -41,7 +41,11 @@ function seen(previous: UserTable, ...users: Array<[Record<string, unknown>, str
 	return { current, records };
 }
 
-function events(previous: UserTable, users: Array<[Record<string, unknown>, string | undefined]>, deleted: string[] = []) {
+function events(
+	previous: UserTable,
+	users: Array<[Record<string, unknown>, string | undefined]>,
+	deleted: string[] = [],
+) {
 	const { current, records } = seen(previous, ...users);
 	return diff(previous, current, records, deleted);
 }
@@ -108,7 +112,12 @@ describe('pack / unpack', () => {
 		for (let i = 0; i < 5000; i++) {
 			let id = 'user_';
 			for (let c = 0; c < 26; c++) id += chars[random.int(0, 35)];
-			fps.push(fingerprint(user(id, { displayName: `n${i}` }), `ou_wovwffm62xifdziem7an7${String(i % 300).padStart(5, '0')}`));
+			fps.push(
+				fingerprint(
+					user(id, { displayName: `n${i}` }),
+					`ou_wovwffm62xifdziem7an7${String(i % 300).padStart(5, '0')}`,
+				),
+			);
 		}
 		const bytes = JSON.stringify({ node: packUsers(tableOf(fps)) }).length;
 		expect(bytes / fps.length).toBeLessThan(40);
@@ -116,7 +125,9 @@ describe('pack / unpack', () => {
 	});
 
 	it('widens OU indexes past 91 OUs and round-trips them', () => {
-		const fps = Array.from({ length: 9000 }, (_, i) => fingerprint(user(`user_${i.toString(36)}`), `ou_${i}`));
+		const fps = Array.from({ length: 9000 }, (_, i) =>
+			fingerprint(user(`user_${i.toString(36)}`), `ou_${i}`),
+		);
 		const state = packUsers(tableOf(fps));
 		expect(state.ouWidth).toBe(3);
 		const back = unpackUsers(state);
@@ -133,20 +144,32 @@ describe('pack / unpack', () => {
 		expect(() => unpackUsers({ ...state, records: 'x' })).toThrow(/not one this version wrote/);
 		expect(() => unpackUsers({ ...state, ouWidth: 0 })).toThrow(/OU width/);
 		expect(() => unpackUsers({ ...state, count: 2 })).toThrow(/count/);
-		expect(() => unpackUsers({ ...state, records: state.records.slice(0, -3) })).toThrow(/not one this version wrote/);
+		expect(() => unpackUsers({ ...state, records: state.records.slice(0, -3) })).toThrow(
+			/not one this version wrote/,
+		);
 		expect(unpackUsers({ ous: '', ouWidth: 1, records: '', count: 0 }).size).toBe(0);
 		// What packUsers never writes: an OU no user has, users out of ID order or twice, OUs out of their order of first use.
 		expect(() => unpackUsers({ ...state, records: '', count: 0 })).toThrow(/an OU no user has/);
-		const two = packUsers(tableOf([fingerprint(user('user_a'), 'ou_1'), fingerprint(user('user_b'), 'ou_2')]));
+		const two = packUsers(
+			tableOf([fingerprint(user('user_a'), 'ou_1'), fingerprint(user('user_b'), 'ou_2')]),
+		);
 		const [first, second] = two.records.split(' ');
-		const same = packUsers(tableOf([fingerprint(user('user_a'), 'ou_1'), fingerprint(user('user_b'), 'ou_1')]));
+		const same = packUsers(
+			tableOf([fingerprint(user('user_a'), 'ou_1'), fingerprint(user('user_b'), 'ou_1')]),
+		);
 		const [a, b] = same.records.split(' ');
-		expect(() => unpackUsers({ ...same, records: `${b} ${a}` })).toThrow(/out of order or stored twice/);
-		expect(() => unpackUsers({ ...same, records: `${a} ${a}` })).toThrow(/out of order or stored twice/);
+		expect(() => unpackUsers({ ...same, records: `${b} ${a}` })).toThrow(
+			/out of order or stored twice/,
+		);
+		expect(() => unpackUsers({ ...same, records: `${a} ${a}` })).toThrow(
+			/out of order or stored twice/,
+		);
 		expect(() => unpackUsers({ ...two, ous: 'ou_2 ou_1' })).not.toThrow();
 		const swapped = `${first[0]}${second[1]}${first.slice(2)} ${second[0]}${first[1]}${second.slice(2)}`;
 		expect(() => unpackUsers({ ...two, records: swapped })).toThrow(/bad OU index/);
-		expect(() => unpackUsers({ ...two, records: `${first} ${second[0]}%${second.slice(2)}` })).toThrow(/bad OU index/);
+		expect(() =>
+			unpackUsers({ ...two, records: `${first} ${second[0]}%${second.slice(2)}` }),
+		).toThrow(/bad OU index/);
 	});
 });
 
@@ -162,7 +185,11 @@ describe('diff', () => {
 		const fresh = user('user_new');
 		expect(events(previous, [[fresh, 'ou_b']], [REAL_ID])).toEqual([
 			{ event: 'created', userId: 'user_new', user: fresh },
-			{ event: 'deleted', userId: REAL_ID, previous: { status: 'enabled', primaryOrganizationalUnitId: 'ou_a' } },
+			{
+				event: 'deleted',
+				userId: REAL_ID,
+				previous: { status: 'enabled', primaryOrganizationalUnitId: 'ou_a' },
+			},
 		]);
 		// Not listed, not confirmed deleted: no event, and the state keeps it.
 		expect(events(previous, [])).toEqual([]);
@@ -190,7 +217,11 @@ describe('diff', () => {
 	it('reports every field of a shared slot', () => {
 		const changed = { ...base, userExternalId: 'ext-2' };
 		const [event] = events(previous, [[changed, 'ou_a']]);
-		expect(event.changes?.map((c) => c.field)).toEqual(['userExternalId', 'userSourceType', 'userSourceId']);
+		expect(event.changes?.map((c) => c.field)).toEqual([
+			'userExternalId',
+			'userSourceType',
+			'userSourceId',
+		]);
 	});
 
 	it('reports an updateTime-only change as an update of unseen fields', () => {
@@ -217,7 +248,9 @@ describe('diff', () => {
 	it('lists updateTime alone only when nothing else explains the new stamp', () => {
 		const stamped = { ...base, updateTime: 3 };
 		// A status change or a move carries its own stamp: no update beside it.
-		expect(events(previous, [[{ ...stamped, status: 'disabled' }, 'ou_a']]).map((e) => e.event)).toEqual(['disabled']);
+		expect(
+			events(previous, [[{ ...stamped, status: 'disabled' }, 'ou_a']]).map((e) => e.event),
+		).toEqual(['disabled']);
 		expect(events(previous, [[stamped, 'ou_b']]).map((e) => e.event)).toEqual(['moved']);
 		// An OU not known on either side is no move: the stamp is an update of unseen fields.
 		const unknownOu = tableOf([fingerprint(base)]);
@@ -226,13 +259,18 @@ describe('diff', () => {
 			[previous, undefined],
 		] as const) {
 			expect(events(table, [[stamped, ou]])).toEqual([
-				{ event: 'updated', userId: REAL_ID, user: stamped, changes: [{ field: 'updateTime', new: 3, oldKnown: false }] },
+				{
+					event: 'updated',
+					userId: REAL_ID,
+					user: stamped,
+					changes: [{ field: 'updateTime', new: 3, oldKnown: false }],
+				},
 			]);
 		}
 		// A named field explains the stamp.
-		expect(events(previous, [[{ ...stamped, email: 'new@example.com' }, 'ou_a']])[0].changes).toEqual([
-			{ field: 'email', new: 'new@example.com', oldKnown: false },
-		]);
+		expect(
+			events(previous, [[{ ...stamped, email: 'new@example.com' }, 'ou_a']])[0].changes,
+		).toEqual([{ field: 'email', new: 'new@example.com', oldKnown: false }]);
 	});
 
 	it('reports each flag with its old and new value, and an enable with the status before', () => {
@@ -255,14 +293,21 @@ describe('diff', () => {
 	it('reports a deletion with what was known, and nothing for an ID it never stored', () => {
 		const noOu = tableOf([fingerprint({ ...base, status: 'disabled' })]);
 		// Strict: no primaryOrganizationalUnitId key at all when the OU was never known.
-		expect(events(noOu, [], [REAL_ID, 'user_never'])).toStrictEqual([{ event: 'deleted', userId: REAL_ID, previous: { status: 'disabled' } }]);
+		expect(events(noOu, [], [REAL_ID, 'user_never'])).toStrictEqual([
+			{ event: 'deleted', userId: REAL_ID, previous: { status: 'disabled' } },
+		]);
 		expect(events(previous, [], ['user_never'])).toEqual([]);
 	});
 
 	it('reports users in the order the poll established them, from the record of each', () => {
 		const a = user('user_a');
 		const b = user('user_b');
-		const { current, records } = seen(previous, [b, 'ou_a'], [{ ...base, displayName: 'x' }, 'ou_a'], [a, 'ou_a']);
+		const { current, records } = seen(
+			previous,
+			[b, 'ou_a'],
+			[{ ...base, displayName: 'x' }, 'ou_a'],
+			[a, 'ou_a'],
+		);
 		expect(diff(previous, current, records, []).map((e) => [e.event, e.userId, e.user])).toEqual([
 			['created', 'user_b', b],
 			['updated', REAL_ID, { ...base, displayName: 'x' }],
@@ -271,9 +316,19 @@ describe('diff', () => {
 	});
 
 	it('keeps the state of users neither seen nor deleted, drops the deleted, and fills a missing OU', () => {
-		const stored = tableOf([fingerprint(base, 'ou_a'), fingerprint(user('user_b')), fingerprint(user('user_c'), 'ou_c'), fingerprint(user('user_e'), 'ou_a')]);
+		const stored = tableOf([
+			fingerprint(base, 'ou_a'),
+			fingerprint(user('user_b')),
+			fingerprint(user('user_c'), 'ou_c'),
+			fingerprint(user('user_e'), 'ou_a'),
+		]);
 		const renamed = user('user_b', { displayName: 'Renamed' });
-		const { current } = seen(stored, [renamed, undefined], [user('user_d'), 'ou_d'], [user('user_e'), 'ou_e']);
+		const { current } = seen(
+			stored,
+			[renamed, undefined],
+			[user('user_d'), 'ou_d'],
+			[user('user_e'), 'ou_e'],
+		);
 		completeUsers(stored, current, new Set(['user_c']));
 		expect([...current.marks.keys()]).toEqual(['user_b', 'user_d', 'user_e', REAL_ID]);
 		// A known OU is this poll's, not the stored one.

@@ -21,7 +21,8 @@ const provider: ParamSpec = {
 	valueType: 'string',
 	required: true,
 	displayName: 'Credential Provider Identifier',
-	description: 'Business identifier of the credential provider, as entered when it was created in the console',
+	description:
+		'Business identifier of the credential provider, as entered when it was created in the console',
 };
 
 const consumer: ParamSpec = {
@@ -36,10 +37,20 @@ const consumer: ParamSpec = {
 const tokenValue = (description: string): readonly ParamSpec[] => [
 	{ name: 'token', in: 'body', valueType: 'string', required: true, sensitive: true, description },
 	// Reserved: the SDK says to leave it empty.
-	{ name: 'token_type_hint', in: 'body', valueType: 'string', displayName: 'Token Type Hint', description: 'Reserved; leave empty' },
+	{
+		name: 'token_type_hint',
+		in: 'body',
+		valueType: 'string',
+		displayName: 'Token Type Hint',
+		description: 'Reserved; leave empty',
+	},
 ];
 
-const JWT_SECRETS = secretValues(['jwtContent.jwtValue', 'jwtContent.derivedShortToken'], 'the JWT and its short token', TOKEN_METADATA);
+const JWT_SECRETS = secretValues(
+	['jwtContent.jwtValue', 'jwtContent.derivedShortToken'],
+	'the JWT and its short token',
+	TOKEN_METADATA,
+);
 
 /** Revoke / reinstate one JWT or all of one consumer's; the API answers nothing. */
 function revocation(
@@ -81,7 +92,13 @@ export const authenticationTokenOperations: readonly OperationSpec[] = [
 		hooks: { secrets: JWT_SECRETS },
 		params: [
 			provider,
-			{ name: 'subject', in: 'body', valueType: 'string', required: true, description: 'The JWT sub claim; becomes the token consumer' },
+			{
+				name: 'subject',
+				in: 'body',
+				valueType: 'string',
+				required: true,
+				description: 'The JWT sub claim; becomes the token consumer',
+			},
 			{
 				name: 'audiences',
 				in: 'body',
@@ -90,7 +107,12 @@ export const authenticationTokenOperations: readonly OperationSpec[] = [
 				description: 'The JWT aud claim; must not start with urn:cloud:idaas',
 				reservedPrefix: 'urn:cloud:idaas',
 			},
-			{ name: 'issuer', in: 'body', valueType: 'string', description: "The JWT iss claim; defaults to the provider's issuer" },
+			{
+				name: 'issuer',
+				in: 'body',
+				valueType: 'string',
+				description: "The JWT iss claim; defaults to the provider's issuer",
+			},
 			{
 				name: 'expiration',
 				in: 'body',
@@ -99,7 +121,13 @@ export const authenticationTokenOperations: readonly OperationSpec[] = [
 				displayName: 'Expiration (Seconds)',
 				description: "Lifetime of the JWT in seconds; defaults to the provider's setting",
 			},
-			{ name: 'customClaims', in: 'body', valueType: 'object', mapValues: 'any', description: 'Extra claims, as a JSON object' },
+			{
+				name: 'customClaims',
+				in: 'body',
+				valueType: 'object',
+				mapValues: 'any',
+				description: 'Extra claims, as a JSON object',
+			},
 			{
 				name: 'includeDerivedShortToken',
 				in: 'body',
@@ -192,7 +220,14 @@ export const authenticationTokenOperations: readonly OperationSpec[] = [
 		params: [
 			provider,
 			// Alibaba's PAM client README: at most 256 characters.
-			{ name: 'scope', in: 'body', valueType: 'string', maxLength: 256, description: "Space-separated scopes to ask the outside service for; defaults to the provider's" },
+			{
+				name: 'scope',
+				in: 'body',
+				valueType: 'string',
+				maxLength: 256,
+				description:
+					"Space-separated scopes to ask the outside service for; defaults to the provider's",
+			},
 			{
 				name: 'forceAuthentication',
 				in: 'body',
@@ -204,7 +239,8 @@ export const authenticationTokenOperations: readonly OperationSpec[] = [
 				in: 'body',
 				valueType: 'object',
 				mapValues: 'string',
-				description: "Extra query parameters for the outside service's authorization URL, as a JSON object of strings (e.g. access_type: offline)",
+				description:
+					"Extra query parameters for the outside service's authorization URL, as a JSON object of strings (e.g. access_type: offline)",
 			},
 		],
 	},
@@ -214,7 +250,8 @@ export const authenticationTokenOperations: readonly OperationSpec[] = [
 		operation: 'getAll',
 		displayName: 'Get Many',
 		panelText: 'Get many authentication tokens',
-		description: "List one consumer's tokens under one credential provider (their details, never their values)",
+		description:
+			"List one consumer's tokens under one credential provider (their details, never their values)",
 		method: 'GET',
 		path: TOKENS,
 		auth: 'bearer',
@@ -227,35 +264,65 @@ export const authenticationTokenOperations: readonly OperationSpec[] = [
 		params: [
 			{ ...consumer, in: 'query' },
 			{ ...provider, in: 'query' },
-			{ name: 'revoked', in: 'query', valueType: 'boolean', description: 'Whether to list only revoked tokens (on) or only the others (off)' },
-			{ name: 'expired', in: 'query', valueType: 'boolean', description: 'Whether to list only expired tokens (on) or only unexpired ones (off)' },
+			{
+				name: 'revoked',
+				in: 'query',
+				valueType: 'boolean',
+				description: 'Whether to list only revoked tokens (on) or only the others (off)',
+			},
+			{
+				name: 'expired',
+				in: 'query',
+				valueType: 'boolean',
+				description: 'Whether to list only expired tokens (on) or only unexpired ones (off)',
+			},
 			...nextTokenParams,
 		],
 	},
-	revocation('RevokeAuthenticationToken', 'revoke', {
-		operation: 'revoke',
-		displayName: 'Revoke',
-		panelText: 'Revoke a JWT',
-		description: 'Revoke one JWT, given the JWT or its short token',
-	}, false),
-	revocation('ReinstateAuthenticationToken', 'reinstate', {
-		operation: 'reinstate',
-		displayName: 'Reinstate',
-		panelText: 'Reinstate a JWT',
-		description: 'Make a revoked JWT valid again',
-	}, false),
-	revocation('RevokeAuthenticationTokenByConsumer', 'revokeByConsumer', {
-		operation: 'revokeForConsumer',
-		displayName: 'Revoke All for Consumer',
-		panelText: "Revoke a consumer's JWTs",
-		description: 'Revoke every JWT of one consumer under one credential provider',
-	}, true),
-	revocation('ReinstateAuthenticationTokenByConsumer', 'reinstateByConsumer', {
-		operation: 'reinstateForConsumer',
-		displayName: 'Reinstate All for Consumer',
-		panelText: "Reinstate a consumer's JWTs",
-		description: "Make one consumer's revoked JWTs under one credential provider valid again",
-	}, true),
+	revocation(
+		'RevokeAuthenticationToken',
+		'revoke',
+		{
+			operation: 'revoke',
+			displayName: 'Revoke',
+			panelText: 'Revoke a JWT',
+			description: 'Revoke one JWT, given the JWT or its short token',
+		},
+		false,
+	),
+	revocation(
+		'ReinstateAuthenticationToken',
+		'reinstate',
+		{
+			operation: 'reinstate',
+			displayName: 'Reinstate',
+			panelText: 'Reinstate a JWT',
+			description: 'Make a revoked JWT valid again',
+		},
+		false,
+	),
+	revocation(
+		'RevokeAuthenticationTokenByConsumer',
+		'revokeByConsumer',
+		{
+			operation: 'revokeForConsumer',
+			displayName: 'Revoke All for Consumer',
+			panelText: "Revoke a consumer's JWTs",
+			description: 'Revoke every JWT of one consumer under one credential provider',
+		},
+		true,
+	),
+	revocation(
+		'ReinstateAuthenticationTokenByConsumer',
+		'reinstateByConsumer',
+		{
+			operation: 'reinstateForConsumer',
+			displayName: 'Reinstate All for Consumer',
+			panelText: "Reinstate a consumer's JWTs",
+			description: "Make one consumer's revoked JWTs under one credential provider valid again",
+		},
+		true,
+	),
 	{
 		// No Authorization header: what a service that received a JWT calls (SDK).
 		apiName: 'ValidateAuthenticationToken',

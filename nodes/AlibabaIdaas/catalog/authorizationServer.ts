@@ -24,7 +24,8 @@ export const authorizationServerOperations: readonly OperationSpec[] = [
 		operation: 'generateByAuthorizationServer',
 		displayName: 'Generate by Authorization Server',
 		panelText: 'Generate a token by authorization server',
-		description: "Get a token from the instance's authorization server (e.g. one with PAM scopes for machine clients)",
+		description:
+			"Get a token from the instance's authorization server (e.g. one with PAM scopes for machine clients)",
 		method: 'POST',
 		path: `${INSTANCE_PREFIX}/authorizationServer/{authorizationServerId}/oauth2/token`,
 		auth: 'none',
@@ -51,27 +52,65 @@ export const authorizationServerOperations: readonly OperationSpec[] = [
 			text('grant_type', 'The OAuth 2.0 grant to exchange', {
 				required: true,
 				// CHOICE: the SDK lists no values; these are GenerateToken's five.
-				enum: ['client_credentials', 'authorization_code', 'urn:ietf:params:oauth:grant-type:device_code', 'refresh_token', 'password'],
+				enum: [
+					'client_credentials',
+					'authorization_code',
+					'urn:ietf:params:oauth:grant-type:device_code',
+					'refresh_token',
+					'password',
+				],
 				default: 'client_credentials',
 				displayName: 'Grant Type',
 			}),
-			text('client_id', 'Client ID; taken from the credential', { required: true, fromCredential: 'clientId' }),
-			text('client_secret', 'Client secret; taken from the credential', { sensitive: true, fromCredential: 'clientSecret' }),
-			text('scope', 'Space-separated scopes, e.g. urn:cloud:idaas:pam|.all for every PAM permission of the client'),
-			text('code', 'Authorization code', { sensitive: true, requiredWith: 'grant_type=authorization_code' }),
-			text('redirect_uri', 'Redirect URI used to obtain the code', { requiredWith: 'grant_type=authorization_code' }),
+			text('client_id', 'Client ID; taken from the credential', {
+				required: true,
+				fromCredential: 'clientId',
+			}),
+			text('client_secret', 'Client secret; taken from the credential', {
+				sensitive: true,
+				fromCredential: 'clientSecret',
+			}),
+			text(
+				'scope',
+				'Space-separated scopes, e.g. urn:cloud:idaas:pam|.all for every PAM permission of the client',
+			),
+			text('code', 'Authorization code', {
+				sensitive: true,
+				requiredWith: 'grant_type=authorization_code',
+			}),
+			text('redirect_uri', 'Redirect URI used to obtain the code', {
+				requiredWith: 'grant_type=authorization_code',
+			}),
 			text('code_verifier', 'PKCE code verifier', { sensitive: true }),
-			text('device_code', 'Device code', { sensitive: true, requiredWith: 'grant_type=urn:ietf:params:oauth:grant-type:device_code' }),
-			text('refresh_token', 'Refresh token', { sensitive: true, requiredWith: 'grant_type=refresh_token' }),
+			text('device_code', 'Device code', {
+				sensitive: true,
+				requiredWith: 'grant_type=urn:ietf:params:oauth:grant-type:device_code',
+			}),
+			text('refresh_token', 'Refresh token', {
+				sensitive: true,
+				requiredWith: 'grant_type=refresh_token',
+			}),
 			text('username', 'Username, for the password grant', { requiredWith: 'grant_type=password' }),
-			text('password', 'Password, for the password grant', { sensitive: true, requiredWith: 'grant_type=password' }),
-			text('client_assertion', 'A signed JWT authenticating the client instead of its secret', { sensitive: true }),
-			text('client_assertion_type', 'Type of the client assertion, e.g. urn:ietf:params:oauth:client-assertion-type:jwt-bearer'),
+			text('password', 'Password, for the password grant', {
+				sensitive: true,
+				requiredWith: 'grant_type=password',
+			}),
+			text('client_assertion', 'A signed JWT authenticating the client instead of its secret', {
+				sensitive: true,
+			}),
+			text(
+				'client_assertion_type',
+				'Type of the client assertion, e.g. urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+			),
 			text('client_x509', 'Client certificate, for certificate-based client authentication'),
 			text('client_x509_chain', 'Intermediate certificates of the client certificate'),
-			text('application_federated_credential_name', 'Name of the application federated credential to authenticate with', {
-				displayName: 'Application Federated Credential Name',
-			}),
+			text(
+				'application_federated_credential_name',
+				'Name of the application federated credential to authenticate with',
+				{
+					displayName: 'Application Federated Credential Name',
+				},
+			),
 		],
 	},
 ];

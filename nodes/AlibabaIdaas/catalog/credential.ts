@@ -28,7 +28,10 @@ export const credentialOperations: readonly OperationSpec[] = [
 		response: 'object',
 		hooks: {
 			secrets: secretValues(
-				['credentialContent.apiKeyContent.apiKey', 'credentialContent.oauthClientContent.clientSecret'],
+				[
+					'credentialContent.apiKeyContent.apiKey',
+					'credentialContent.oauthClientContent.clientSecret',
+				],
 				'the API key or client secret',
 				// Of the content only the OAuth client's ID: any other content type is withheld whole.
 				[...CREDENTIAL_METADATA, 'credentialContent.oauthClientContent.clientId'],
@@ -60,7 +63,13 @@ export const credentialOperations: readonly OperationSpec[] = [
 		idempotent: false,
 		response: 'object',
 		// Encrypted, with a key the docs do not name: still withheld like the secret it stands for.
-		hooks: { secrets: secretValues(['credentialCiphertext'], 'the encrypted credential', CREDENTIAL_METADATA) },
+		hooks: {
+			secrets: secretValues(
+				['credentialCiphertext'],
+				'the encrypted credential',
+				CREDENTIAL_METADATA,
+			),
+		},
 		params: [
 			{
 				name: 'credentialIdentifier',
@@ -69,7 +78,13 @@ export const credentialOperations: readonly OperationSpec[] = [
 				required: true,
 				description: 'Business identifier of the new credential, used to obtain it later',
 			},
-			{ name: 'credentialName', in: 'body', valueType: 'string', required: true, description: 'Display name of the credential' },
+			{
+				name: 'credentialName',
+				in: 'body',
+				valueType: 'string',
+				required: true,
+				description: 'Display name of the credential',
+			},
 			{
 				name: 'credentialType',
 				in: 'body',
@@ -94,7 +109,15 @@ export const credentialOperations: readonly OperationSpec[] = [
 						displayName: 'API Key Content',
 						description: 'For credential type api_key',
 						fields: [
-							{ name: 'apiKey', in: 'body', valueType: 'string', required: true, sensitive: true, displayName: 'API Key', description: 'The API key' },
+							{
+								name: 'apiKey',
+								in: 'body',
+								valueType: 'string',
+								required: true,
+								sensitive: true,
+								displayName: 'API Key',
+								description: 'The API key',
+							},
 						],
 					},
 				],
@@ -107,8 +130,19 @@ export const credentialOperations: readonly OperationSpec[] = [
 				displayName: 'Scenario',
 				description: 'llm: a large-model API key; saas: a third-party SaaS key',
 			},
-			{ name: 'credentialExternalId', in: 'body', valueType: 'string', displayName: 'Credential External ID', description: 'Your own unique ID for the credential' },
-			{ name: 'description', in: 'body', valueType: 'string', description: 'Free-text description' },
+			{
+				name: 'credentialExternalId',
+				in: 'body',
+				valueType: 'string',
+				displayName: 'Credential External ID',
+				description: 'Your own unique ID for the credential',
+			},
+			{
+				name: 'description',
+				in: 'body',
+				valueType: 'string',
+				description: 'Free-text description',
+			},
 			{
 				name: 'returnCiphertext',
 				in: 'body',

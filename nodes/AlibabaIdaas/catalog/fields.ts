@@ -43,7 +43,10 @@ export function collectionOf(op: OperationSpec): { name: string; displayName: st
 
 /** Whether an operation returns user, OU or group records that Simplify applies to. */
 export function isSimplifiable(op: OperationSpec): boolean {
-	return op.subject !== undefined && (op.response === 'list' || (op.response === 'object' && op.responseKey === undefined));
+	return (
+		op.subject !== undefined &&
+		(op.response === 'list' || (op.response === 'object' && op.responseKey === undefined))
+	);
 }
 
 /** The node field holding the end-user token for operations that act with it (not the app's token). */
@@ -51,12 +54,14 @@ export const BEARER_FIELDS = {
 	userBearer: {
 		name: 'userAccessToken',
 		displayName: 'User Access Token',
-		description: "The signed-in user's access token (from an authorization code or device flow), sent as the bearer token. Map it from an earlier node with an expression.",
+		description:
+			"The signed-in user's access token (from an authorization code or device flow), sent as the bearer token. Map it from an earlier node with an expression.",
 	},
 	pamBearer: {
 		name: 'accessToken',
 		displayName: 'Access Token',
-		description: "An access token with the operation's PAM scope, sent as the bearer token. Map it from an earlier node with an expression (e.g. a Generate by Authorization Server step).",
+		description:
+			"An access token with the operation's PAM scope, sent as the bearer token. Map it from an earlier node with an expression (e.g. a Generate by Authorization Server step).",
 	},
 } as const;
 
@@ -68,7 +73,11 @@ export const PAM_SCOPE_PREFIX = 'urn:cloud:idaas:pam|';
 
 /** Whether an operation is a PAM one, whose token the user chooses. */
 export function isPamOperation(op: Pick<OperationSpec, 'scope' | 'auth'>): boolean {
-	return op.auth !== 'none' && op.auth !== 'userBearer' && (op.scope?.startsWith(PAM_SCOPE_PREFIX) ?? false);
+	return (
+		op.auth !== 'none' &&
+		op.auth !== 'userBearer' &&
+		(op.scope?.startsWith(PAM_SCOPE_PREFIX) ?? false)
+	);
 }
 
 /**
@@ -77,7 +86,10 @@ export function isPamOperation(op: Pick<OperationSpec, 'scope' | 'auth'>): boole
  * token of their Access Token field. (The other PAM operations came after 0.1.0: no released workflow has
  * them.)
  */
-export function pamTokenDefault(op: Pick<OperationSpec, 'auth'>, nodeVersion: number): PamTokenSource {
+export function pamTokenDefault(
+	op: Pick<OperationSpec, 'auth'>,
+	nodeVersion: number,
+): PamTokenSource {
 	return nodeVersion <= 1 && op.auth === 'pamBearer' ? 'field' : 'pamClient';
 }
 
@@ -124,10 +136,18 @@ const LOCATOR_KINDS: readonly IdKind[] = ['user', 'organizationalUnit', 'group']
 
 /** Whether the node shows this parameter as a resource locator (a single user, OU or group ID). */
 export function isLocatorParam(param: ParamSpec): boolean {
-	return param.valueType === 'string' && param.idKind !== undefined && LOCATOR_KINDS.includes(param.idKind);
+	return (
+		param.valueType === 'string' &&
+		param.idKind !== undefined &&
+		LOCATOR_KINDS.includes(param.idKind)
+	);
 }
 
 /** Whether the node shows this parameter as a list of resource locators (several user, OU or group IDs). */
 export function isLocatorListParam(param: ParamSpec): boolean {
-	return param.valueType === 'stringList' && param.idKind !== undefined && LOCATOR_KINDS.includes(param.idKind);
+	return (
+		param.valueType === 'stringList' &&
+		param.idKind !== undefined &&
+		LOCATOR_KINDS.includes(param.idKind)
+	);
 }

@@ -1,5 +1,12 @@
 import type { Lookups, OperationSpec } from './types';
-import { APP_PREFIX, NEXT_TOKEN, bodyIdList, createdByRequest, nextTokenParams, pathId } from './params';
+import {
+	APP_PREFIX,
+	NEXT_TOKEN,
+	bodyIdList,
+	createdByRequest,
+	nextTokenParams,
+	pathId,
+} from './params';
 
 const GROUPS = `${APP_PREFIX}/groups`;
 const GROUP = `${GROUPS}/{groupId}`;
@@ -15,8 +22,14 @@ function recoverCreatedGroup(values: Readonly<Record<string, unknown>>, lookups:
 	const sentAt = Date.now();
 	return async () => {
 		const groups = await lookups.list('ListGroups', { groupNameStartWith: groupName });
-		const match = groups.find((group) => typeof group.groupName === 'string' && group.groupName.trim() === groupName);
-		if (typeof match?.groupId !== 'string' || !createdByRequest(match, values, ['groupExternalId'], sentAt)) return undefined;
+		const match = groups.find(
+			(group) => typeof group.groupName === 'string' && group.groupName.trim() === groupName,
+		);
+		if (
+			typeof match?.groupId !== 'string' ||
+			!createdByRequest(match, values, ['groupExternalId'], sentAt)
+		)
+			return undefined;
 		return { groupId: match.groupId };
 	};
 }

@@ -31,14 +31,34 @@ export const CATALOG: readonly OperationSpec[] = [
 
 export const RESOURCES: ReadonlyArray<{ value: Resource; name: string; description: string }> = [
 	{ value: 'user', name: 'User', description: 'Accounts, their organizational units and groups' },
-	{ value: 'organizationalUnit', name: 'Organizational Unit', description: 'The organization tree' },
+	{
+		value: 'organizationalUnit',
+		name: 'Organizational Unit',
+		description: 'The organization tree',
+	},
 	{ value: 'group', name: 'Group', description: 'Groups and their members' },
-	{ value: 'application', name: 'Application', description: "This application's provisioning scope" },
+	{
+		value: 'application',
+		name: 'Application',
+		description: "This application's provisioning scope",
+	},
 	{ value: 'token', name: 'Token', description: 'OAuth tokens and device codes' },
-	{ value: 'cloudAccountRole', name: 'Cloud Account Role', description: 'Temporary cloud credentials (PAM)' },
+	{
+		value: 'cloudAccountRole',
+		name: 'Cloud Account Role',
+		description: 'Temporary cloud credentials (PAM)',
+	},
 	{ value: 'credential', name: 'Credential', description: 'Stored secrets such as API keys (PAM)' },
-	{ value: 'authenticationToken', name: 'Authentication Token', description: 'JWTs and outside OAuth tokens for machines and agents (PAM)' },
-	{ value: 'oauthAuthorizationSession', name: 'OAuth Authorization Session', description: 'Approvals a person gives in a browser (PAM)' },
+	{
+		value: 'authenticationToken',
+		name: 'Authentication Token',
+		description: 'JWTs and outside OAuth tokens for machines and agents (PAM)',
+	},
+	{
+		value: 'oauthAuthorizationSession',
+		name: 'OAuth Authorization Session',
+		description: 'Approvals a person gives in a browser (PAM)',
+	},
 ];
 
 const byApiName = new Map(CATALOG.map((op) => [op.apiName, op]));

@@ -13,7 +13,8 @@ export const oauthAuthorizationSessionOperations: readonly OperationSpec[] = [
 		operation: 'get',
 		displayName: 'Get',
 		panelText: 'Get an OAuth authorization session',
-		description: 'Read the status of an authorization session: pending, callback received, completed, failed or expired',
+		description:
+			'Read the status of an authorization session: pending, callback received, completed, failed or expired',
 		method: 'POST',
 		path: `${INSTANCE_PREFIX}/oauthAuthorizationSessions/_/actions/get`,
 		auth: 'bearer',
@@ -29,7 +30,8 @@ export const oauthAuthorizationSessionOperations: readonly OperationSpec[] = [
 				valueType: 'string',
 				required: true,
 				displayName: 'Session URI',
-				description: 'The session URI Fetch OAuth Token returned (urn:ietf:params:oauth:request_uri:…)',
+				description:
+					'The session URI Fetch OAuth Token returned (urn:ietf:params:oauth:request_uri:…)',
 			},
 		],
 	},

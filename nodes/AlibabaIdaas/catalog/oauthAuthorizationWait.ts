@@ -34,7 +34,8 @@ export const awaitAuthorization: FollowUp = {
 			type: 'number',
 			default: DEFAULT_MAX_WAIT_SECONDS,
 			typeOptions: { minValue: 3, maxValue: MAX_WAIT_BOUND_SECONDS, numberPrecision: 0 },
-			description: 'How long to wait for the approval before failing with polling_timeout (Alibaba\'s PAM client waits 180 seconds)',
+			description:
+				"How long to wait for the approval before failing with polling_timeout (Alibaba's PAM client waits 180 seconds)",
 			displayOptions: { show: { [FIELDS.wait]: [true] } },
 		},
 	],
@@ -42,7 +43,12 @@ export const awaitAuthorization: FollowUp = {
 	check(options) {
 		if (options[FIELDS.wait] !== true) return undefined;
 		const seconds = options[FIELDS.maxWait];
-		if (typeof seconds !== 'number' || !Number.isInteger(seconds) || seconds < 3 || seconds > MAX_WAIT_BOUND_SECONDS) {
+		if (
+			typeof seconds !== 'number' ||
+			!Number.isInteger(seconds) ||
+			seconds < 3 ||
+			seconds > MAX_WAIT_BOUND_SECONDS
+		) {
 			return `Max Wait (Seconds) (${FIELDS.maxWait}) must be a whole number from 3 to ${MAX_WAIT_BOUND_SECONDS}, got ${JSON.stringify(seconds) ?? String(seconds)}`;
 		}
 		return undefined;
@@ -52,7 +58,11 @@ export const awaitAuthorization: FollowUp = {
 		const session = answer.oauthAuthorizationSession as IDataObject | undefined;
 		if (options[FIELDS.wait] !== true || answer.oauthAccessTokenContent || !session) return answer;
 		const sessionUri = String(session.sessionUri ?? '');
-		if (!sessionUri) throw new OperationOutcomeError('authorization_session_missing', 'IDaaS asked for an approval but gave no session URI to wait on');
+		if (!sessionUri)
+			throw new OperationOutcomeError(
+				'authorization_session_missing',
+				'IDaaS asked for an approval but gave no session URI to wait on',
+			);
 		const limitMs = Number(options[FIELDS.maxWait] ?? DEFAULT_MAX_WAIT_SECONDS) * 1000;
 		const deadline = calls.now() + limitMs;
 		while (calls.now() + POLL_INTERVAL_MS <= deadline) {
@@ -62,15 +72,26 @@ export const awaitAuthorization: FollowUp = {
 			if (status === 'completed') {
 				const token = await calls.again();
 				if (!token.oauthAccessTokenContent) {
-					throw new OperationOutcomeError('authorization_failed', 'The approval completed but IDaaS returned no access token');
+					throw new OperationOutcomeError(
+						'authorization_failed',
+						'The approval completed but IDaaS returned no access token',
+					);
 				}
 				return token;
 			}
 			if (status === 'failed') {
 				const code = String(state.errorCode ?? '') || 'authorization_failed';
-				throw new OperationOutcomeError(code, `The authorization was refused (${code})`, String(state.errorDescription ?? '') || undefined);
+				throw new OperationOutcomeError(
+					code,
+					`The authorization was refused (${code})`,
+					String(state.errorDescription ?? '') || undefined,
+				);
 			}
-			if (status === 'expired') throw new OperationOutcomeError('authorization_session_expired', 'The authorization session expired before it was approved');
+			if (status === 'expired')
+				throw new OperationOutcomeError(
+					'authorization_session_expired',
+					'The authorization session expired before it was approved',
+				);
 		}
 		throw new OperationOutcomeError(
 			'polling_timeout',

@@ -1,5 +1,13 @@
 import type { OperationSpec } from './types';
-import { APP_PREFIX, PAGE_NUMBER, SCOPES, SOURCE_TYPES, pageNumberParams, pathId, recoverById } from './params';
+import {
+	APP_PREFIX,
+	PAGE_NUMBER,
+	SCOPES,
+	SOURCE_TYPES,
+	pageNumberParams,
+	pathId,
+	recoverById,
+} from './params';
 
 const OUS = `${APP_PREFIX}/organizationalUnits`;
 const OU = `${OUS}/{organizationalUnitId}`;
@@ -9,14 +17,17 @@ const OU = `${OUS}/{organizationalUnitId}`;
  * one with the sent name and parent, created since the request; without an external ID there is
  * nothing to find it by.
  */
-const recoverCreatedUnit = recoverById('GetOrganizationalUnitIdByExternalId', 'organizationalUnitId', (values, instanceId) =>
-	values.organizationalUnitExternalId
-		? {
-				organizationalUnitExternalId: values.organizationalUnitExternalId,
-				organizationalUnitSourceType: 'build_in',
-				organizationalUnitSourceId: instanceId,
-			}
-		: undefined,
+const recoverCreatedUnit = recoverById(
+	'GetOrganizationalUnitIdByExternalId',
+	'organizationalUnitId',
+	(values, instanceId) =>
+		values.organizationalUnitExternalId
+			? {
+					organizationalUnitExternalId: values.organizationalUnitExternalId,
+					organizationalUnitSourceType: 'build_in',
+					organizationalUnitSourceId: instanceId,
+				}
+			: undefined,
 	{ get: 'GetOrganizationalUnit', fields: ['organizationalUnitName', 'parentId'] },
 );
 
@@ -47,7 +58,12 @@ export const organizationalUnitOperations: readonly OperationSpec[] = [
 				displayName: 'Name',
 				description: 'Name of the organizational unit, up to 64 characters',
 			},
-			{ ...pathId('parentId', 'organizationalUnit'), in: 'body', displayName: 'Parent Organizational Unit', description: 'The parent organizational unit' },
+			{
+				...pathId('parentId', 'organizationalUnit'),
+				in: 'body',
+				displayName: 'Parent Organizational Unit',
+				description: 'The parent organizational unit',
+			},
 			{
 				name: 'organizationalUnitExternalId',
 				in: 'body',
@@ -103,7 +119,8 @@ export const organizationalUnitOperations: readonly OperationSpec[] = [
 				in: 'query',
 				displayName: 'Parent Organizational Unit',
 				// SDK 1.8.0 remark: the root's direct children are listed with the ID ou_root.
-				description: 'List the children of this organizational unit; the ID ou_root lists the top level',
+				description:
+					'List the children of this organizational unit; the ID ou_root lists the top level',
 			},
 			...pageNumberParams,
 		],

@@ -69,8 +69,21 @@ export function bodyIdList(name: string, idKind: IdKind, description: string): P
 }
 
 export const pageNumberParams: readonly ParamSpec[] = [
-	{ name: 'pageNumber', in: 'query', valueType: 'integer', min: 1, description: 'Page number, from 1' },
-	{ name: 'pageSize', in: 'query', valueType: 'integer', min: 1, max: 100, description: 'Page size, 1-100' },
+	{
+		name: 'pageNumber',
+		in: 'query',
+		valueType: 'integer',
+		min: 1,
+		description: 'Page number, from 1',
+	},
+	{
+		name: 'pageSize',
+		in: 'query',
+		valueType: 'integer',
+		min: 1,
+		max: 100,
+		description: 'Page size, 1-100',
+	},
 ];
 
 export const nextTokenParams: readonly ParamSpec[] = [
@@ -113,8 +126,16 @@ export const CLOCK_SKEW_MS = 5 * 60_000;
  * no earlier than the request (give or take CLOCK_SKEW_MS). A record without a readable
  * createTime is judged on its fields alone.
  */
-export function createdByRequest(record: IDataObject, sent: Readonly<Record<string, unknown>>, fields: readonly string[], sentAt: number): boolean {
-	const differs = fields.some((name) => sent[name] !== undefined && String(record[name] ?? '').trim() !== String(sent[name]).trim());
+export function createdByRequest(
+	record: IDataObject,
+	sent: Readonly<Record<string, unknown>>,
+	fields: readonly string[],
+	sentAt: number,
+): boolean {
+	const differs = fields.some(
+		(name) =>
+			sent[name] !== undefined && String(record[name] ?? '').trim() !== String(sent[name]).trim(),
+	);
 	if (differs) return false;
 	const created = Number(record.createTime);
 	return !(Number.isFinite(created) && created > 0 && created < sentAt - CLOCK_SKEW_MS);
@@ -129,7 +150,10 @@ export function createdByRequest(record: IDataObject, sent: Readonly<Record<stri
 export function recoverById(
 	lookupApiName: string,
 	idKey: string,
-	by: (values: Readonly<Record<string, unknown>>, instanceId: string) => Record<string, unknown> | undefined,
+	by: (
+		values: Readonly<Record<string, unknown>>,
+		instanceId: string,
+	) => Record<string, unknown> | undefined,
 	check: { get: string; fields: readonly string[] },
 ): NonNullable<OperationHooks['recover']> {
 	return (values, lookups) => {

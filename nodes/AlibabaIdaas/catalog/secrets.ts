@@ -41,7 +41,11 @@ export const CREDENTIAL_METADATA = [
  * OAuth tokens, cloud STS keys) come out only when the node's Include Secret Values is on, the
  * way Generate Token's Include Token Values works.
  */
-export function secretValues(fields: readonly string[], what: string, shown: readonly string[]): SecretOutput {
+export function secretValues(
+	fields: readonly string[],
+	what: string,
+	shown: readonly string[],
+): SecretOutput {
 	return {
 		fields,
 		shown,

@@ -189,7 +189,10 @@ export interface OperationHooks {
 	 * Called just before the create is first sent, so the look-up can tell an object this request
 	 * made from one that was there before (which makes the create a conflict, not a success).
 	 */
-	recover?: (values: Readonly<Record<string, unknown>>, lookups: Lookups) => (() => Promise<IDataObject | undefined>) | undefined;
+	recover?: (
+		values: Readonly<Record<string, unknown>>,
+		lookups: Lookups,
+	) => (() => Promise<IDataObject | undefined>) | undefined;
 	/** Response fields holding secrets, withheld from the output unless the user opts in. */
 	secrets?: SecretOutput;
 	/** Node fields beyond the wire parameters, and what they make the operation do once IDaaS has answered. */
@@ -198,7 +201,11 @@ export interface OperationHooks {
 	 * For a request IDaaS refused with `code`: what the error should add, from look-ups (who already
 	 * holds a duplicate username), or undefined to leave it as it is.
 	 */
-	explainFailure?: (code: string, values: Readonly<Record<string, unknown>>, lookups: Lookups) => Promise<FailureExplanation | undefined>;
+	explainFailure?: (
+		code: string,
+		values: Readonly<Record<string, unknown>>,
+		lookups: Lookups,
+	) => Promise<FailureExplanation | undefined>;
 	/** Names the output carries beside the IDs it echoes, for the next Slack or e-mail step (output/names.ts). */
 	names?: OutputNames;
 }
@@ -213,7 +220,11 @@ export interface FollowUp {
 	/** The fields' values checked before any request: a message naming the field, or undefined. */
 	check(options: Readonly<Record<string, unknown>>): string | undefined;
 	/** The item's final answer, given the first one and the fields' values. */
-	run(answer: IDataObject, options: Readonly<Record<string, unknown>>, calls: FollowUpCalls): Promise<IDataObject>;
+	run(
+		answer: IDataObject,
+		options: Readonly<Record<string, unknown>>,
+		calls: FollowUpCalls,
+	): Promise<IDataObject>;
 }
 
 /** The requests and the clock a follow-up uses (tests give a fake clock). */

@@ -1,10 +1,26 @@
 import type { FailureExplanation, Lookups, OperationSpec, ParamSpec } from './types';
-import { APP_PREFIX, PAGE_NUMBER, SCOPES, USER, USERS, ouIdField, pageNumberParams, pathId, recoverById } from './params';
+import {
+	APP_PREFIX,
+	PAGE_NUMBER,
+	SCOPES,
+	USER,
+	USERS,
+	ouIdField,
+	pageNumberParams,
+	pathId,
+	recoverById,
+} from './params';
 import { userLookupOperations } from './userLookups';
 import { userMembershipOperations } from './userMemberships';
 
 const customFieldParts: readonly ParamSpec[] = [
-	{ name: 'fieldName', in: 'body', valueType: 'string', required: true, description: 'Custom field name' },
+	{
+		name: 'fieldName',
+		in: 'body',
+		valueType: 'string',
+		required: true,
+		description: 'Custom field name',
+	},
 	{ name: 'fieldValue', in: 'body', valueType: 'string', description: 'Custom field value' },
 ];
 
@@ -47,7 +63,8 @@ const profileFields: readonly ParamSpec[] = [
 		valueType: 'string',
 		format: 'phoneRegion',
 		requiredWith: 'phoneNumber',
-		description: 'Country code of the mobile number without + or 00, e.g. 86. Required when a phone number is set.',
+		description:
+			'Country code of the mobile number without + or 00, e.g. 86. Required when a phone number is set.',
 	},
 	{
 		name: 'phoneNumber',
@@ -63,7 +80,8 @@ const profileFields: readonly ParamSpec[] = [
 		valueType: 'boolean',
 		requiredWith: 'phoneNumber',
 		default: true,
-		description: 'Whether the mobile number is verified. Required by the API when a phone number is set.',
+		description:
+			'Whether the mobile number is verified. Required by the API when a phone number is set.',
 	},
 ];
 
@@ -71,14 +89,32 @@ const profileFields: readonly ParamSpec[] = [
  * A create refused because the username or email is taken (400 ResourceDuplicated.Username or
  * .Email) names the account that holds it, and how to update that account instead.
  */
-async function explainDuplicateUser(code: string, values: Readonly<Record<string, unknown>>, lookups: Lookups): Promise<FailureExplanation | undefined> {
-	const key = code === 'ResourceDuplicated.Username' ? 'username' : code === 'ResourceDuplicated.Email' ? 'email' : undefined;
+async function explainDuplicateUser(
+	code: string,
+	values: Readonly<Record<string, unknown>>,
+	lookups: Lookups,
+): Promise<FailureExplanation | undefined> {
+	const key =
+		code === 'ResourceDuplicated.Username'
+			? 'username'
+			: code === 'ResourceDuplicated.Email'
+				? 'email'
+				: undefined;
 	if (!key || typeof values[key] !== 'string') return undefined;
-	const userId = await lookups.findId(key === 'username' ? 'GetUserIdByUsername' : 'GetUserIdByEmail', { [key]: values[key] });
+	const userId = await lookups.findId(
+		key === 'username' ? 'GetUserIdByUsername' : 'GetUserIdByEmail',
+		{ [key]: values[key] },
+	);
 	if (!userId) return undefined;
 	const user = await lookups.get('GetUser', { userId });
-	const externalId = typeof user.userExternalId === 'string' && user.userExternalId !== '' ? user.userExternalId : undefined;
-	const known = [typeof user.displayName === 'string' && user.displayName ? `"${user.displayName}"` : undefined, externalId ? `external ID ${externalId}` : undefined].filter(Boolean);
+	const externalId =
+		typeof user.userExternalId === 'string' && user.userExternalId !== ''
+			? user.userExternalId
+			: undefined;
+	const known = [
+		typeof user.displayName === 'string' && user.displayName ? `"${user.displayName}"` : undefined,
+		externalId ? `external ID ${externalId}` : undefined,
+	].filter(Boolean);
 	const label = key === 'username' ? 'Username' : 'Email';
 	return {
 		message: `the ${key} "${String(values[key])}" belongs to ${userId}${known.length ? ` (${known.join(', ')})` : ''}`,
@@ -90,10 +126,21 @@ async function explainDuplicateUser(code: string, values: Readonly<Record<string
  * A CreateUser whose response was lost made the user if its username is now taken by a user with
  * what was sent, created since the request.
  */
-const recoverCreatedUser = recoverById('GetUserIdByUsername', 'userId', ({ username }) => (username ? { username } : undefined), {
-	get: 'GetUser',
-	fields: ['primaryOrganizationalUnitId', 'displayName', 'email', 'phoneNumber', 'userExternalId'],
-});
+const recoverCreatedUser = recoverById(
+	'GetUserIdByUsername',
+	'userId',
+	({ username }) => (username ? { username } : undefined),
+	{
+		get: 'GetUser',
+		fields: [
+			'primaryOrganizationalUnitId',
+			'displayName',
+			'email',
+			'phoneNumber',
+			'userExternalId',
+		],
+	},
+);
 
 /** In the README's order: the account itself, its ID look-ups, its memberships, then GetUserInfo. */
 export const userOperations: readonly OperationSpec[] = [
@@ -145,7 +192,8 @@ export const userOperations: readonly OperationSpec[] = [
 						in: 'body',
 						valueType: 'string',
 						enum: ['global', 'custom'],
-						description: 'global: use the instance policy (the other fields are ignored); custom: use these fields',
+						description:
+							'global: use the instance policy (the other fields are ignored); custom: use these fields',
 					},
 					{
 						name: 'passwordForcedUpdateStatus',
@@ -176,7 +224,8 @@ export const userOperations: readonly OperationSpec[] = [
 				valueType: 'string',
 				// SDK 1.8.0: up to 128 characters (the metadata said 64).
 				maxLength: 128,
-				description: 'ID of the user in your source system (e.g. the HR system), up to 128 characters. Defaults to the user ID.',
+				description:
+					'ID of the user in your source system (e.g. the HR system), up to 128 characters. Defaults to the user ID.',
 			},
 			{
 				name: 'description',
@@ -363,7 +412,8 @@ export const userOperations: readonly OperationSpec[] = [
 		operation: 'getPasswordPolicy',
 		displayName: 'Get Password Policy',
 		panelText: 'Get the password policy',
-		description: "Get the instance's password rules (length, required characters, expiry). An older operation: some instances may not answer it",
+		description:
+			"Get the instance's password rules (length, required characters, expiry). An older operation: some instances may not answer it",
 		method: 'POST',
 		path: `${USERS}/_/actions/getUserPasswordPolicy`,
 		auth: 'bearer',

@@ -17,16 +17,23 @@ export const userLookupOperations: readonly OperationSpec[] = [
 			description: 'Email address of the account',
 		},
 	]),
-	lookup('GetUserIdByPhoneNumber', 'getIdByPhoneNumber', 'getUserIdByPhoneNumber', 'phone number', SCOPES.userManage, [
-		{
-			name: 'phoneNumber',
-			in: 'body',
-			valueType: 'string',
-			required: true,
-			format: 'phoneNumber',
-			description: 'Mobile number of the account (without country code)',
-		},
-	]),
+	lookup(
+		'GetUserIdByPhoneNumber',
+		'getIdByPhoneNumber',
+		'getUserIdByPhoneNumber',
+		'phone number',
+		SCOPES.userManage,
+		[
+			{
+				name: 'phoneNumber',
+				in: 'body',
+				valueType: 'string',
+				required: true,
+				format: 'phoneNumber',
+				description: 'Mobile number of the account (without country code)',
+			},
+		],
+	),
 	lookup('GetUserIdByUsername', 'getIdByUsername', 'getUserIdByUsername', 'username', undefined, [
 		{
 			name: 'username',
@@ -37,31 +44,39 @@ export const userLookupOperations: readonly OperationSpec[] = [
 		},
 	]),
 	// The action is GetUserIdByUserExternalId but the path says getUserIdByExternalId (Go SDK, API metadata).
-	lookup('GetUserIdByUserExternalId', 'getIdByExternalId', 'getUserIdByExternalId', 'external ID', SCOPES.userManage, [
-		{
-			name: 'userExternalId',
-			in: 'body',
-			valueType: 'string',
-			required: true,
-			description: 'External ID of the account in its source',
-		},
-		{
-			name: 'userSourceType',
-			in: 'body',
-			valueType: 'string',
-			required: true,
-			enum: SOURCE_TYPES,
-			default: 'build_in',
-			description: 'Where the account comes from',
-		},
-		{
-			name: 'userSourceId',
-			in: 'body',
-			valueType: 'string',
-			required: true,
-			description: 'Source ID: the instance ID for build_in accounts, else e.g. the DingTalk corpId',
-		},
-	]),
+	lookup(
+		'GetUserIdByUserExternalId',
+		'getIdByExternalId',
+		'getUserIdByExternalId',
+		'external ID',
+		SCOPES.userManage,
+		[
+			{
+				name: 'userExternalId',
+				in: 'body',
+				valueType: 'string',
+				required: true,
+				description: 'External ID of the account in its source',
+			},
+			{
+				name: 'userSourceType',
+				in: 'body',
+				valueType: 'string',
+				required: true,
+				enum: SOURCE_TYPES,
+				default: 'build_in',
+				description: 'Where the account comes from',
+			},
+			{
+				name: 'userSourceId',
+				in: 'body',
+				valueType: 'string',
+				required: true,
+				description:
+					'Source ID: the instance ID for build_in accounts, else e.g. the DingTalk corpId',
+			},
+		],
+	),
 ];
 
 function lookup(

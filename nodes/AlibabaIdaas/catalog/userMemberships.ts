@@ -25,7 +25,8 @@ export const userMembershipOperations: readonly OperationSpec[] = [
 		operation: 'addToOrganizationalUnits',
 		displayName: 'Add to Organizational Units',
 		panelText: 'Add a user to organizational units',
-		description: 'Add secondary organizational units; units the user is already in are left as they are',
+		description:
+			'Add secondary organizational units; units the user is already in are left as they are',
 		method: 'POST',
 		path: `${USER}/actions/addUserToOrganizationalUnits`,
 		auth: 'bearer',
@@ -35,7 +36,11 @@ export const userMembershipOperations: readonly OperationSpec[] = [
 		hooks: { names: { user: 'userId', readUser: true, units: 'organizationalUnitIds' } },
 		params: [
 			pathId('userId', 'user'),
-			bodyIdList('organizationalUnitIds', 'organizationalUnit', 'Organizational units to add the user to'),
+			bodyIdList(
+				'organizationalUnitIds',
+				'organizationalUnit',
+				'Organizational units to add the user to',
+			),
 		],
 	},
 	{
@@ -54,7 +59,11 @@ export const userMembershipOperations: readonly OperationSpec[] = [
 		hooks: { names: { user: 'userId', readUser: true, units: 'organizationalUnitIds' } },
 		params: [
 			pathId('userId', 'user'),
-			bodyIdList('organizationalUnitIds', 'organizationalUnit', 'Organizational units to remove the user from'),
+			bodyIdList(
+				'organizationalUnitIds',
+				'organizationalUnit',
+				'Organizational units to remove the user from',
+			),
 		],
 	},
 	{

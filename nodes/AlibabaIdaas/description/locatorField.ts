@@ -1,7 +1,16 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import type { ParamSpec } from '../catalog';
-import { EMAIL_REGEX, ID_EXAMPLE, ID_LABEL, ID_NOUN, ID_PREFIX, NAME_MODE, PATH_SEPARATOR, labelOf } from '../catalog';
+import {
+	EMAIL_REGEX,
+	ID_EXAMPLE,
+	ID_LABEL,
+	ID_NOUN,
+	ID_PREFIX,
+	NAME_MODE,
+	PATH_SEPARATOR,
+	labelOf,
+} from '../catalog';
 
 /**
  * Resource locators for the three object kinds the editor can pick: From List (searchable, paged),
@@ -43,9 +52,25 @@ export function locatorProperty(param: ParamSpec, kind: LocatorKind): INodePrope
 			// Units and groups by the name an HR sheet has, resolved to an ID before the call
 			// (request/directoryNames.ts); a unit also by its path, as the list shows it.
 			...(kind === 'organizationalUnit'
-				? [{ displayName: 'By Name or Path', name: NAME_MODE, type: 'string' as const, placeholder: `e.g. Sales or Acme${PATH_SEPARATOR}Sales${PATH_SEPARATOR}EMEA` }]
+				? [
+						{
+							displayName: 'By Name or Path',
+							name: NAME_MODE,
+							type: 'string' as const,
+							placeholder: `e.g. Sales or Acme${PATH_SEPARATOR}Sales${PATH_SEPARATOR}EMEA`,
+						},
+					]
 				: []),
-			...(kind === 'group' ? [{ displayName: 'By Name', name: NAME_MODE, type: 'string' as const, placeholder: 'e.g. Sales Team' }] : []),
+			...(kind === 'group'
+				? [
+						{
+							displayName: 'By Name',
+							name: NAME_MODE,
+							type: 'string' as const,
+							placeholder: 'e.g. Sales Team',
+						},
+					]
+				: []),
 			{
 				displayName: 'By ID',
 				name: 'id',
@@ -56,13 +81,23 @@ export function locatorProperty(param: ParamSpec, kind: LocatorKind): INodePrope
 			// Users can also be named the way people know them; these resolve to an ID before the call.
 			...(kind === 'user'
 				? [
-						{ displayName: 'By Username', name: 'username', type: 'string' as const, placeholder: 'jane.doe' },
+						{
+							displayName: 'By Username',
+							name: 'username',
+							type: 'string' as const,
+							placeholder: 'jane.doe',
+						},
 						{
 							displayName: 'By Email',
 							name: 'email',
 							type: 'string' as const,
 							placeholder: 'jane.doe@example.com',
-							validation: [{ type: 'regex' as const, properties: { regex: EMAIL_REGEX, errorMessage: 'Enter an email address' } }],
+							validation: [
+								{
+									type: 'regex' as const,
+									properties: { regex: EMAIL_REGEX, errorMessage: 'Enter an email address' },
+								},
+							],
 						},
 					]
 				: []),
@@ -78,7 +113,15 @@ export function locatorProperty(param: ParamSpec, kind: LocatorKind): INodePrope
  * `{ values: [{ id: { mode, value } }, …] }`; request/locators.ts resolves it to IDs.
  */
 export function locatorListProperty(param: ParamSpec, kind: LocatorKind): INodeProperties {
-	const entry = locatorProperty({ ...param, name: 'id', displayName: ID_LABEL[kind], description: `A ${ID_NOUN[kind]} to include` }, kind);
+	const entry = locatorProperty(
+		{
+			...param,
+			name: 'id',
+			displayName: ID_LABEL[kind],
+			description: `A ${ID_NOUN[kind]} to include`,
+		},
+		kind,
+	);
 	return {
 		displayName: labelOf(param),
 		name: param.name,

@@ -13,21 +13,36 @@ import { toolDescriptionProperties } from './toolText';
  */
 
 /** The operations of each resource, in the order of the Resource picker's source list. */
-export function byResource<T extends DescribedOperation>(operations: readonly T[]): Array<{ resource: (typeof RESOURCES)[number]; operations: T[] }> {
-	return RESOURCES.map((resource) => ({ resource, operations: operations.filter((op) => op.resource === resource.value) }));
+export function byResource<T extends DescribedOperation>(
+	operations: readonly T[],
+): Array<{ resource: (typeof RESOURCES)[number]; operations: T[] }> {
+	return RESOURCES.map((resource) => ({
+		resource,
+		operations: operations.filter((op) => op.resource === resource.value),
+	}));
 }
 
 export function nodeProperties(operations: readonly DescribedOperation[]): INodeProperties[] {
 	const grouped = byResource(operations);
 	return [
-		...toolDescriptionProperties(grouped.flatMap(({ operations: ops }) => ops.map(({ resource, option, toolText }) => ({ resource, operation: option.value, text: toolText })))),
+		...toolDescriptionProperties(
+			grouped.flatMap(({ operations: ops }) =>
+				ops.map(({ resource, option, toolText }) => ({
+					resource,
+					operation: option.value,
+					text: toolText,
+				})),
+			),
+		),
 		{
 			displayName: 'Resource',
 			name: 'resource',
 			type: 'options',
 			noDataExpression: true,
 			// Alphabetical, as n8n's UI guidelines ask (https://docs.n8n.io/integrations/creating-nodes/plan/node-ui-design/#lists).
-			options: RESOURCES.map(({ name, value, description }) => ({ name, value, description })).sort((a, b) => a.name.localeCompare(b.name)),
+			options: RESOURCES.map(({ name, value, description }) => ({ name, value, description })).sort(
+				(a, b) => a.name.localeCompare(b.name),
+			),
 			default: 'user',
 		},
 		...grouped.flatMap(({ resource, operations: ops }) => resourceProperties(resource.value, ops)),
@@ -59,7 +74,8 @@ export function nodeProperties(operations: readonly DescribedOperation[]): INode
 export function canvasSubtitle(operations: readonly DescribedOperation[]): string {
 	const labels: Record<string, string> = {};
 	for (const { resource, operations: ops } of byResource(operations)) {
-		for (const { option } of ops) labels[`${resource.value}:${option.value}`] = `${option.name}: ${resource.name}`;
+		for (const { option } of ops)
+			labels[`${resource.value}:${option.value}`] = `${option.name}: ${resource.name}`;
 	}
 	return `={{ (${JSON.stringify(labels)})[$parameter["resource"] + ":" + $parameter["operation"]] || $parameter["operation"] + ": " + $parameter["resource"] }}`;
 }

@@ -29,26 +29,36 @@ const PAM_TOKEN_OPTIONS: INodePropertyOptions[] = [
 	{
 		name: "Application's Token",
 		value: 'application',
-		description: "The application's Developer API token; works only where the tenant grants PAM permissions to it",
+		description:
+			"The application's Developer API token; works only where the tenant grants PAM permissions to it",
 	},
 	{
 		name: 'PAM Client Token',
 		value: 'pamClient',
-		description: "The credential's PAM client token: client credentials at the instance's authorization server, scope urn:cloud:idaas:pam|.all (as Alibaba's PAM client gets it)",
+		description:
+			"The credential's PAM client token: client credentials at the instance's authorization server, scope urn:cloud:idaas:pam|.all (as Alibaba's PAM client gets it)",
 	},
-	{ name: 'Token From a Field', value: 'field', description: 'An access token given below, e.g. mapped from an earlier step' },
+	{
+		name: 'Token From a Field',
+		value: 'field',
+		description: 'An access token given below, e.g. mapped from an earlier step',
+	},
 ];
 
 /** The Token choice of a PAM operation and its token field; version 1 keeps what it sent (catalog pamTokenDefault). */
 function pamTokenFields(op: OperationSpec): INodeProperties[] {
 	const display = showFor(op);
-	const choice = (versions: Array<number | { _cnd: { gte: number } }>, nodeVersion: number): INodeProperties => ({
+	const choice = (
+		versions: Array<number | { _cnd: { gte: number } }>,
+		nodeVersion: number,
+	): INodeProperties => ({
 		displayName: PAM_TOKEN_SOURCE.displayName,
 		name: PAM_TOKEN_SOURCE.name,
 		type: 'options',
 		options: PAM_TOKEN_OPTIONS,
 		default: pamTokenDefault(op, nodeVersion),
-		description: 'Which access token the request carries. What to grant in the IDaaS console for each is in the README.',
+		description:
+			'Which access token the request carries. What to grant in the IDaaS console for each is in the README.',
 		displayOptions: { show: { ...display.show, '@version': versions } },
 	});
 	const field = BEARER_FIELDS.pamBearer;
@@ -71,17 +81,31 @@ export function showFor(op: { resource: string; operation: string }) {
 }
 
 /** Words of enum values spelled as people write them (`api_key` → API Key, `llm` → LLM). */
-const WORDS: Record<string, string> = { Ad: 'AD', Api: 'API', Jwt: 'JWT', Ldap: 'LDAP', Llm: 'LLM', Oauth: 'OAuth', Saas: 'SaaS' };
+const WORDS: Record<string, string> = {
+	Ad: 'AD',
+	Api: 'API',
+	Jwt: 'JWT',
+	Ldap: 'LDAP',
+	Llm: 'LLM',
+	Oauth: 'OAuth',
+	Saas: 'SaaS',
+};
 
 function titleCase(text: string): string {
-	const words = text.replace(/(^|[\s_-])(\w)/g, (_m, sep: string, c: string) => `${sep === '_' || sep === '-' ? ' ' : sep}${c.toUpperCase()}`);
+	const words = text.replace(
+		/(^|[\s_-])(\w)/g,
+		(_m, sep: string, c: string) => `${sep === '_' || sep === '-' ? ' ' : sep}${c.toUpperCase()}`,
+	);
 	return words.replace(/\b[A-Z][a-z]+\b/g, (word) => WORDS[word] ?? word);
 }
 
 function enumOptions(values: readonly string[]): INodePropertyOptions[] {
 	// n8n's lint wants options sorted by name; the API values stay as they are.
 	return values
-		.map((value) => ({ name: titleCase(value.replace(/^urn:ietf:params:oauth:grant-type:/, '')), value }))
+		.map((value) => ({
+			name: titleCase(value.replace(/^urn:ietf:params:oauth:grant-type:/, '')),
+			value,
+		}))
 		.sort((a, b) => a.name.localeCompare(b.name));
 }
 
@@ -93,7 +117,13 @@ function fixedCollectionOf(param: ParamSpec): INodeProperties {
 		description: param.description,
 		type: 'fixedCollection',
 		default: {},
-		options: [{ name: 'values', displayName: labelOf(param), values: (param.fields ?? []).map(fieldProperty) }],
+		options: [
+			{
+				name: 'values',
+				displayName: labelOf(param),
+				values: (param.fields ?? []).map(fieldProperty),
+			},
+		],
 	};
 }
 
@@ -128,12 +158,15 @@ export function fieldProperty(param: ParamSpec): INodeProperties {
 				typeOptions: { minValue: param.min, maxValue: param.max, numberPrecision: 0 },
 			};
 		case 'stringList':
-			if (param.enum) return { ...base, type: 'multiOptions', options: enumOptions(param.enum), default: [] };
+			if (param.enum)
+				return { ...base, type: 'multiOptions', options: enumOptions(param.enum), default: [] };
 			return {
 				...base,
 				type: 'string',
 				default: '',
-				placeholder: param.idKind ? `e.g. ${ID_PREFIX[param.idKind]}abc, ${ID_PREFIX[param.idKind]}def` : undefined,
+				placeholder: param.idKind
+					? `e.g. ${ID_PREFIX[param.idKind]}abc, ${ID_PREFIX[param.idKind]}def`
+					: undefined,
 				description: `${param.description}. Comma-separated, or an array from an expression.`,
 			};
 		case 'object':
@@ -142,13 +175,16 @@ export function fieldProperty(param: ParamSpec): INodeProperties {
 			// first option of an enum), which would send choices the user never made. A required object,
 			// or one with a required field, stays a fixed collection, which shows its fields at once.
 			if (param.mapValues) return { ...base, type: 'json', default: '{}' };
-			if (param.required || (param.fields ?? []).some((field) => field.required)) return fixedCollectionOf(param);
+			if (param.required || (param.fields ?? []).some((field) => field.required))
+				return fixedCollectionOf(param);
 			return {
 				...base,
 				type: 'collection',
 				placeholder: 'Add Setting',
 				default: {},
-				options: (param.fields ?? []).map(fieldProperty).sort((a, b) => a.displayName.localeCompare(b.displayName)),
+				options: (param.fields ?? [])
+					.map(fieldProperty)
+					.sort((a, b) => a.displayName.localeCompare(b.displayName)),
 			};
 		case 'objectList':
 			return {
@@ -157,18 +193,33 @@ export function fieldProperty(param: ParamSpec): INodeProperties {
 				typeOptions: { multipleValues: true },
 				placeholder: `Add ${labelOf(param)}`,
 				default: {},
-				options: [{ name: 'values', displayName: labelOf(param), values: (param.fields ?? []).map(fieldProperty) }],
+				options: [
+					{
+						name: 'values',
+						displayName: labelOf(param),
+						values: (param.fields ?? []).map(fieldProperty),
+					},
+				],
 			};
 		case 'string':
 			if (param.enum) {
-				return { ...base, type: 'options', options: enumOptions(param.enum), default: param.default ?? param.enum[0] };
+				return {
+					...base,
+					type: 'options',
+					options: enumOptions(param.enum),
+					default: param.default ?? param.enum[0],
+				};
 			}
 			return {
 				...base,
 				type: 'string',
 				default: param.default ?? '',
 				...(param.sensitive ? { typeOptions: { password: true } } : {}),
-				...(param.placeholder ? { placeholder: param.placeholder } : param.format === 'email' ? { placeholder: 'name@email.com' } : {}),
+				...(param.placeholder
+					? { placeholder: param.placeholder }
+					: param.format === 'email'
+						? { placeholder: 'name@email.com' }
+						: {}),
 			};
 	}
 }
@@ -180,7 +231,14 @@ export function operationFields(op: OperationSpec): INodeProperties[] {
 	if (isPamOperation(op)) top.push(...pamTokenFields(op));
 	else if (op.auth === 'userBearer' || op.auth === 'pamBearer') {
 		const field = BEARER_FIELDS[op.auth];
-		top.push({ ...field, type: 'string', typeOptions: { password: true }, default: '', required: true, displayOptions: display });
+		top.push({
+			...field,
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			required: true,
+			displayOptions: display,
+		});
 	}
 	const optional: INodeProperties[] = [];
 	for (const param of op.params) {
@@ -197,15 +255,28 @@ export function operationFields(op: OperationSpec): INodeProperties[] {
 		const required = param.required === true || other !== undefined;
 		if (isLocatorListParam(param)) {
 			// Version 1 took ID lists as comma-separated text; its workflows keep that field.
-			top.push({ ...field, required, displayOptions: { show: { ...shown.show, '@version': [1] } } });
+			top.push({
+				...field,
+				required,
+				displayOptions: { show: { ...shown.show, '@version': [1] } },
+			});
 			const picker = locatorListProperty(param, param.idKind as LocatorKind);
-			top.push({ ...picker, required, displayOptions: { show: { ...shown.show, '@version': [{ _cnd: { gte: PICKER_VERSION } }] } } });
+			top.push({
+				...picker,
+				required,
+				displayOptions: {
+					show: { ...shown.show, '@version': [{ _cnd: { gte: PICKER_VERSION } }] },
+				},
+			});
 			continue;
 		}
 		top.push({ ...field, required, displayOptions: shown });
 	}
 	for (const field of op.hooks?.followUp?.fields ?? []) {
-		top.push({ ...field, displayOptions: { show: { ...display.show, ...field.displayOptions?.show } } });
+		top.push({
+			...field,
+			displayOptions: { show: { ...display.show, ...field.displayOptions?.show } },
+		});
 	}
 	if (optional.length > 0) {
 		const { name, displayName } = collectionOf(op);
@@ -229,7 +300,14 @@ export function secretsOptIn(op: OperationSpec): INodeProperties[] {
 	const { optIn, notice } = secrets;
 	const display = showFor(op);
 	return [
-		{ displayName: optIn.displayName, name: optIn.name, type: 'boolean', default: false, description: optIn.description, displayOptions: display },
+		{
+			displayName: optIn.displayName,
+			name: optIn.name,
+			type: 'boolean',
+			default: false,
+			description: optIn.description,
+			displayOptions: display,
+		},
 		{
 			displayName: notice.text,
 			name: notice.name,
@@ -263,7 +341,10 @@ export function returnAllAndLimit(op: { resource: string; operation: string }): 
 	];
 }
 
-export function simplifyProperty(ops: ReadonlyArray<{ resource: string; operation: string }>, resource: Resource): INodeProperties {
+export function simplifyProperty(
+	ops: ReadonlyArray<{ resource: string; operation: string }>,
+	resource: Resource,
+): INodeProperties {
 	return {
 		displayName: 'Simplify',
 		name: 'simplify',
@@ -288,7 +369,11 @@ export interface DescribedOperation {
 
 /** Everything one catalog operation shows: its fields, Return All and Limit for a list, its secrets' opt-in. */
 export function apiOperationFields(op: OperationSpec): INodeProperties[] {
-	return [...operationFields(op), ...(op.pagination ? returnAllAndLimit(op) : []), ...secretsOptIn(op)];
+	return [
+		...operationFields(op),
+		...(op.pagination ? returnAllAndLimit(op) : []),
+		...secretsOptIn(op),
+	];
 }
 
 /** Whether an operation only reads (a safe default: a tool dropped onto an agent as it is must not write). */
@@ -306,10 +391,18 @@ function apiOperationsOf(operations: readonly DescribedOperation[]): OperationSp
  * operation as the default (n8n does not store a parameter left at its default, so saved workflows
  * rely on it); from 1.1 the default is the resource's first read where the first operation writes.
  */
-export function operationPickers(resource: Resource, operations: readonly DescribedOperation[]): INodeProperties[] {
+export function operationPickers(
+	resource: Resource,
+	operations: readonly DescribedOperation[],
+): INodeProperties[] {
 	const ops = apiOperationsOf(operations);
-	const options: INodePropertyOptions[] = operations.map(({ option }) => option).sort((a, b) => a.name.localeCompare(b.name));
-	const picker = (operation: string, version?: INodeProperties['displayOptions']): INodeProperties => ({
+	const options: INodePropertyOptions[] = operations
+		.map(({ option }) => option)
+		.sort((a, b) => a.name.localeCompare(b.name));
+	const picker = (
+		operation: string,
+		version?: INodeProperties['displayOptions'],
+	): INodeProperties => ({
 		displayName: 'Operation',
 		name: 'operation',
 		type: 'options',
@@ -322,11 +415,17 @@ export function operationPickers(resource: Resource, operations: readonly Descri
 	const read = isRead(first) ? first : (ops.find(isRead) ?? first);
 	return read === first
 		? [picker(first.operation)]
-		: [picker(first.operation, { show: { '@version': [1] } }), picker(read.operation, { show: { '@version': [{ _cnd: { gte: PICKER_VERSION } }] } })];
+		: [
+				picker(first.operation, { show: { '@version': [1] } }),
+				picker(read.operation, { show: { '@version': [{ _cnd: { gte: PICKER_VERSION } }] } }),
+			];
 }
 
 /** Everything a resource shows: picker, each operation's fields, and Simplify. */
-export function resourceProperties(resource: Resource, operations: readonly DescribedOperation[]): INodeProperties[] {
+export function resourceProperties(
+	resource: Resource,
+	operations: readonly DescribedOperation[],
+): INodeProperties[] {
 	const properties: INodeProperties[] = operationPickers(resource, operations);
 	for (const { fields } of operations) properties.push(...fields);
 	const simplifiable = apiOperationsOf(operations).filter(isSimplifiable);

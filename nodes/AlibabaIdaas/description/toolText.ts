@@ -24,7 +24,9 @@ const FROM_OPERATION = 'operation';
 
 /** How the model is told to write an ID. */
 function idFormat(kind: IdKind, list: boolean): string {
-	return list ? `${ID_NOUN[kind]} IDs, ${ID_PREFIX[kind]}…` : `${withArticle(ID_NOUN[kind])} ID, ${ID_PREFIX[kind]}…`;
+	return list
+		? `${ID_NOUN[kind]} IDs, ${ID_PREFIX[kind]}…`
+		: `${withArticle(ID_NOUN[kind])} ID, ${ID_PREFIX[kind]}…`;
 }
 
 /**
@@ -32,13 +34,25 @@ function idFormat(kind: IdKind, list: boolean): string {
  * its ID format; for lists also the optional ID filters.
  */
 function inputs(op: OperationSpec): string[] {
-	const describe = (param: ParamSpec) => (param.idKind ? `${labelOf(param)}: ${idFormat(param.idKind, param.valueType === 'stringList')}` : labelOf(param));
-	const top = op.params.filter((param) => placementOf(op, param) === 'top' && !param.requiredWith?.includes('='));
-	const filters = op.response === 'list' ? op.params.filter((param) => placementOf(op, param) === 'collection' && param.idKind) : [];
+	const describe = (param: ParamSpec) =>
+		param.idKind
+			? `${labelOf(param)}: ${idFormat(param.idKind, param.valueType === 'stringList')}`
+			: labelOf(param);
+	const top = op.params.filter(
+		(param) => placementOf(op, param) === 'top' && !param.requiredWith?.includes('='),
+	);
+	const filters =
+		op.response === 'list'
+			? op.params.filter((param) => placementOf(op, param) === 'collection' && param.idKind)
+			: [];
 	return [...top.map(describe), ...filters.map((param) => `optional ${describe(param)}`)];
 }
 
-const ID_KEYS: Record<string, IdKind> = { userId: 'user', organizationalUnitId: 'organizationalUnit', groupId: 'group' };
+const ID_KEYS: Record<string, IdKind> = {
+	userId: 'user',
+	organizationalUnitId: 'organizationalUnit',
+	groupId: 'group',
+};
 
 function returns(op: OperationSpec): string {
 	const noun = op.subject ? ID_NOUN[op.subject] : undefined;
@@ -47,7 +61,8 @@ function returns(op: OperationSpec): string {
 		const kind = ID_KEYS[op.responseKey];
 		return `returns ${op.responseKey}${kind ? `: ${ID_PREFIX[kind]}…` : ''}`;
 	}
-	if (op.response === 'list') return noun ? `returns a list of ${noun}s with their IDs` : 'returns a list';
+	if (op.response === 'list')
+		return noun ? `returns a list of ${noun}s with their IDs` : 'returns a list';
 	const what = `returns ${op.toolReturns ?? (noun ? `the ${noun} with its ID` : 'the answer of IDaaS')}`;
 	const secrets = op.hooks?.secrets;
 	if (!secrets) return what;
@@ -80,13 +95,25 @@ export interface ToolText {
 /** The tool variant's Tool Description: automatic (the operation's text) or the user's own, prefilled with it. */
 export function toolDescriptionProperties(texts: readonly ToolText[]): INodeProperties[] {
 	const onTool = { '@tool': [true] };
-	const perOperation = (mode: string, field: Omit<INodeProperties, 'name' | 'default' | 'displayOptions'>) =>
-		texts.map(({ resource, operation, text }): INodeProperties => ({
-			...field,
-			name: 'toolDescription',
-			default: text,
-			displayOptions: { show: { ...onTool, descriptionType: [mode], resource: [resource], operation: [operation] } },
-		}));
+	const perOperation = (
+		mode: string,
+		field: Omit<INodeProperties, 'name' | 'default' | 'displayOptions'>,
+	) =>
+		texts.map(
+			({ resource, operation, text }): INodeProperties => ({
+				...field,
+				name: 'toolDescription',
+				default: text,
+				displayOptions: {
+					show: {
+						...onTool,
+						descriptionType: [mode],
+						resource: [resource],
+						operation: [operation],
+					},
+				},
+			}),
+		);
 	return [
 		{
 			displayName: 'Tool Description',
@@ -95,8 +122,16 @@ export function toolDescriptionProperties(texts: readonly ToolText[]): INodeProp
 			noDataExpression: true,
 			displayOptions: { show: onTool },
 			options: [
-				{ name: 'Set Automatically', value: FROM_OPERATION, description: 'What the operation does, the IDs it takes and what it returns' },
-				{ name: 'Set Manually', value: 'manual', description: 'Write the description yourself, starting from the automatic one' },
+				{
+					name: 'Set Automatically',
+					value: FROM_OPERATION,
+					description: 'What the operation does, the IDs it takes and what it returns',
+				},
+				{
+					name: 'Set Manually',
+					value: 'manual',
+					description: 'Write the description yourself, starting from the automatic one',
+				},
 			],
 			default: FROM_OPERATION,
 		},
@@ -106,7 +141,8 @@ export function toolDescriptionProperties(texts: readonly ToolText[]): INodeProp
 			type: 'string',
 			typeOptions: { rows: 3 },
 			required: true,
-			description: 'Explain to the model what this tool does: a specific description makes it call the tool the right way more often',
+			description:
+				'Explain to the model what this tool does: a specific description makes it call the tool the right way more often',
 		}),
 	];
 }

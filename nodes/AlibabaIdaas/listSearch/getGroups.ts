@@ -16,9 +16,15 @@ export async function getGroups(
 		nextToken: paginationToken || undefined,
 	});
 	const groups = Array.isArray(body.data) ? (body.data as IDataObject[]) : [];
-	const next = typeof body.nextToken === 'string' && body.nextToken !== '' && groups.length > 0 ? body.nextToken : undefined;
+	const next =
+		typeof body.nextToken === 'string' && body.nextToken !== '' && groups.length > 0
+			? body.nextToken
+			: undefined;
 	return {
-		results: groups.map((group) => ({ name: String(group.groupName ?? group.groupId), value: String(group.groupId) })),
+		results: groups.map((group) => ({
+			name: String(group.groupName ?? group.groupId),
+			value: String(group.groupId),
+		})),
 		paginationToken: next,
 	};
 }

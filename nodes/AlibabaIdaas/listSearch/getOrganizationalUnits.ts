@@ -42,12 +42,25 @@ const sessions = new Map<string, Walk>();
 
 async function startWalk(client: IdaasClient): Promise<Walk> {
 	const scope = await client.call(catalogOp('GetApplicationProvisioningScope'), {});
-	const roots = (Array.isArray(scope.organizationalUnitIds) ? scope.organizationalUnitIds : []).filter((id): id is string => typeof id === 'string');
-	return { units: [], stack: [], topListed: false, roots, seen: new Set(), expiresAt: Date.now() + SESSION_TTL_MS, queue: Promise.resolve() };
+	const roots = (
+		Array.isArray(scope.organizationalUnitIds) ? scope.organizationalUnitIds : []
+	).filter((id): id is string => typeof id === 'string');
+	return {
+		units: [],
+		stack: [],
+		topListed: false,
+		roots,
+		seen: new Set(),
+		expiresAt: Date.now() + SESSION_TTL_MS,
+		queue: Promise.resolve(),
+	};
 }
 
 /** The walk of this picker session, or a new one when the picker was just opened. */
-async function walkFor(client: IdaasClient, fresh: boolean): Promise<{ walk: Walk; requests: number }> {
+async function walkFor(
+	client: IdaasClient,
+	fresh: boolean,
+): Promise<{ walk: Walk; requests: number }> {
 	const { baseUrl, instanceId, applicationId } = client.connection;
 	const key = `${baseUrl}|${instanceId}|${applicationId}`;
 	const kept = sessions.get(key);
@@ -71,13 +84,22 @@ async function step(client: IdaasClient, walk: Walk): Promise<number> {
 		const children: IDataObject[] = [];
 		// One request per page; a unit without children still costs the one that says so.
 		let requests = 0;
-		for await (const page of client.pages(client.prepare(catalogOp('ListOrganizationalUnits'), { parentId: id }))) {
+		for await (const page of client.pages(
+			client.prepare(catalogOp('ListOrganizationalUnits'), { parentId: id }),
+		)) {
 			requests++;
 			children.push(...page);
 		}
 		requests = Math.max(requests, 1);
-		children.sort((a, b) => String(a.organizationalUnitName).localeCompare(String(b.organizationalUnitName)));
-		const fresh = children.map((child): Unit => [String(child.organizationalUnitId), `${label} / ${String(child.organizationalUnitName ?? child.organizationalUnitId)}`]);
+		children.sort((a, b) =>
+			String(a.organizationalUnitName).localeCompare(String(b.organizationalUnitName)),
+		);
+		const fresh = children.map(
+			(child): Unit => [
+				String(child.organizationalUnitId),
+				`${label} / ${String(child.organizationalUnitName ?? child.organizationalUnitId)}`,
+			],
+		);
 		walk.stack.shift();
 		walk.stack.unshift(...fresh.filter(([childId]) => !walk.seen.has(childId)));
 		walk.topListed = false;
@@ -98,7 +120,11 @@ async function step(client: IdaasClient, walk: Walk): Promise<number> {
 }
 
 /** Takes the next unit of the walk into `units` (walking as needed); false when the walk is done or the budget spent. */
-async function advance(client: IdaasClient, walk: Walk, budget: { left: number }): Promise<boolean> {
+async function advance(
+	client: IdaasClient,
+	walk: Walk,
+	budget: { left: number },
+): Promise<boolean> {
 	while (walk.stack.length > 0 || walk.roots.length > 0) {
 		// A unit goes into the list when taken, before its children are listed: the list reads like the tree.
 		if (walk.stack.length > 0 && !walk.topListed) {
@@ -119,7 +145,8 @@ export async function getOrganizationalUnits(
 ): Promise<INodeListSearchResult> {
 	const client = await IdaasClient.create(this);
 	const needle = (filter ?? '').trim().toLowerCase();
-	const matches = ([id, label]: Unit) => !needle || label.toLowerCase().includes(needle) || id.toLowerCase() === needle;
+	const matches = ([id, label]: Unit) =>
+		!needle || label.toLowerCase().includes(needle) || id.toLowerCase() === needle;
 	const offset = Math.max(0, Number(paginationToken) || 0);
 	const { walk, requests } = await walkFor(client, !needle && !paginationToken);
 	const budget = { left: REQUESTS_PER_CALL - requests };

@@ -15,7 +15,10 @@ const PAGES_PER_CALL = 5;
 
 export function userLabel(user: IDataObject): string {
 	const username = String(user.username ?? user.userId);
-	const display = typeof user.displayName === 'string' && user.displayName !== '' && user.displayName !== username ? user.displayName : '';
+	const display =
+		typeof user.displayName === 'string' && user.displayName !== '' && user.displayName !== username
+			? user.displayName
+			: '';
 	return display ? `${display} (${username})` : username;
 }
 
@@ -33,13 +36,16 @@ export async function getUsers(
 		const body = await client.call(op, { pageNumber, pageSize: PAGE_SIZE });
 		const users = Array.isArray(body.data) ? (body.data as IDataObject[]) : [];
 		for (const user of users) {
-			const text = [user.username, user.displayName, user.email, user.userId].map((v) => String(v ?? '').toLowerCase());
+			const text = [user.username, user.displayName, user.email, user.userId].map((v) =>
+				String(v ?? '').toLowerCase(),
+			);
 			if (!needle || text.some((t) => t.includes(needle))) {
 				results.push({ name: userLabel(user), value: String(user.userId) });
 			}
 		}
 		const total = totalCountOf(body);
-		const more = users.length === PAGE_SIZE && !(total !== undefined && pageNumber * PAGE_SIZE >= total);
+		const more =
+			users.length === PAGE_SIZE && !(total !== undefined && pageNumber * PAGE_SIZE >= total);
 		pageNumber++;
 		if (!more) return { results };
 		if (results.length >= PAGE_SIZE) break;

@@ -27,7 +27,12 @@ import type { NodeOperation } from './operation';
 export function apiOperation(op: OperationSpec): NodeOperation {
 	return {
 		resource: op.resource,
-		option: { name: op.displayName, value: op.operation, description: op.description, action: op.panelText },
+		option: {
+			name: op.displayName,
+			value: op.operation,
+			description: op.description,
+			action: op.panelText,
+		},
 		fields: apiOperationFields(op),
 		toolText: toolText(op),
 		api: op,
@@ -35,19 +40,28 @@ export function apiOperation(op: OperationSpec): NodeOperation {
 	};
 }
 
-async function executeOperation(state: ExecutionState, op: OperationSpec, itemIndex: number): Promise<IDataObject[]> {
+async function executeOperation(
+	state: ExecutionState,
+	op: OperationSpec,
+	itemIndex: number,
+): Promise<IDataObject[]> {
 	const { client } = state;
 	const request = await readRequest(state, op, itemIndex);
 	// Names are read from node version 1.2 on: a workflow saved by an earlier version sends the requests it sent.
 	const names = client.node.typeVersion >= NAMES_VERSION ? op.hooks?.names : undefined;
 	if (op.response === 'list') {
-		const records = await client.list(request, { itemIndex, limit: request.limit, readAhead: state.concurrency });
+		const records = await client.list(request, {
+			itemIndex,
+			limit: request.limit,
+			readAhead: state.concurrency,
+		});
 		const named = names ? await namedRecords(names, records, directoryNames(client)) : records;
 		return named.map((record) => recordItem(request, record));
 	}
 	const followUp = op.hooks?.followUp;
 	const options: Record<string, unknown> = {};
-	for (const field of followUp?.fields ?? []) options[field.name] = state.parameters.get(field.name, itemIndex, field.default);
+	for (const field of followUp?.fields ?? [])
+		options[field.name] = state.parameters.get(field.name, itemIndex, field.default);
 	const problem = followUp?.check(options);
 	if (problem) throw new NodeOperationError(client.node, problem, { itemIndex });
 	const recover = op.hooks?.recover?.(request.values, client.lookups(itemIndex));
@@ -57,17 +71,36 @@ async function executeOperation(state: ExecutionState, op: OperationSpec, itemIn
 	} catch (error) {
 		throw await explained(client, op, request.values, error, itemIndex);
 	}
-	if (followUp) body = await followUpWith(client, request, itemIndex, async (calls) => await followUp.run(body, options, calls));
+	if (followUp)
+		body = await followUpWith(
+			client,
+			request,
+			itemIndex,
+			async (calls) => await followUp.run(body, options, calls),
+		);
 	const item = responseItem(request, body);
 	if (!names) return [item];
 	const input = state.ctx.getInputData()[itemIndex]?.json ?? {};
-	return await namedWriteItems(names, item, { names: directoryNames(client), input, itemPerUser: true });
+	return await namedWriteItems(names, item, {
+		names: directoryNames(client),
+		input,
+		itemPerUser: true,
+	});
 }
 
 /** An API error with what the operation's explainFailure hook adds; the error as it was when the hook has nothing (or fails). */
-async function explained(client: IdaasClient, op: OperationSpec, values: Record<string, unknown>, error: unknown, itemIndex: number): Promise<unknown> {
+async function explained(
+	client: IdaasClient,
+	op: OperationSpec,
+	values: Record<string, unknown>,
+	error: unknown,
+	itemIndex: number,
+): Promise<unknown> {
 	const explain = op.hooks?.explainFailure;
-	const code = error instanceof NodeApiError ? (error.errorResponse as IDataObject | undefined)?.code : undefined;
+	const code =
+		error instanceof NodeApiError
+			? (error.errorResponse as IDataObject | undefined)?.code
+			: undefined;
 	if (!explain || typeof code !== 'string') return error;
 	const more = await explain(code, values, client.lookups(itemIndex)).catch(() => undefined);
 	if (!more) return error;
@@ -78,12 +111,20 @@ async function explained(client: IdaasClient, op: OperationSpec, values: Record<
 }
 
 /** Runs a follow-up with the item's client and token; an outcome IDaaS reported becomes a NodeApiError with its code. */
-async function followUpWith(client: IdaasClient, request: ItemRequest, itemIndex: number, run: (calls: FollowUpCalls) => Promise<IDataObject>): Promise<IDataObject> {
+async function followUpWith(
+	client: IdaasClient,
+	request: ItemRequest,
+	itemIndex: number,
+	run: (calls: FollowUpCalls) => Promise<IDataObject>,
+): Promise<IDataObject> {
 	const bearer = request.http.headers?.Authorization?.replace(/^Bearer /, '');
 	const token = { tokenSource: request.tokenSource, bearer };
 	const calls: FollowUpCalls = {
 		again: async () => await client.send(request, { itemIndex }),
-		call: async (apiName, values) => await client.send(client.prepare(catalogOp(apiName), values, itemIndex, token), { itemIndex }),
+		call: async (apiName, values) =>
+			await client.send(client.prepare(catalogOp(apiName), values, itemIndex, token), {
+				itemIndex,
+			}),
 		now: () => clock.now(),
 		wait: async (ms) => await clock.wait(ms),
 	};
@@ -97,7 +138,11 @@ async function followUpWith(client: IdaasClient, request: ItemRequest, itemIndex
 		throw new NodeApiError(
 			client.node,
 			{ code: failure.code, message: failure.message },
-			{ message: `${failure.message} [${failure.code}]`, description: failure.description, itemIndex },
+			{
+				message: `${failure.message} [${failure.code}]`,
+				description: failure.description,
+				itemIndex,
+			},
 		);
 	}
 	throw failure;

@@ -32,8 +32,14 @@ export class ExecutionState implements ItemContext {
 	static async start(ctx: IExecuteFunctions): Promise<ExecutionState> {
 		const fixed = (ctx.getNodeParameter('options', 0, {}) as IDataObject).concurrency;
 		const concurrency = fixed === undefined ? 'auto' : Number(fixed);
-		if (concurrency !== 'auto' && (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > CONCURRENCY_CAP)) {
-			throw new NodeOperationError(ctx.getNode(), `Concurrency must be a whole number from 1 to ${CONCURRENCY_CAP}, got ${String(fixed)}`);
+		if (
+			concurrency !== 'auto' &&
+			(!Number.isInteger(concurrency) || concurrency < 1 || concurrency > CONCURRENCY_CAP)
+		) {
+			throw new NodeOperationError(
+				ctx.getNode(),
+				`Concurrency must be a whole number from 1 to ${CONCURRENCY_CAP}, got ${String(fixed)}`,
+			);
 		}
 		const width = concurrency === 'auto' ? CONCURRENCY_CAP : concurrency;
 		return new ExecutionState(ctx, await IdaasClient.create(ctx, {}, concurrency), width);
@@ -41,7 +47,10 @@ export class ExecutionState implements ItemContext {
 
 	/** The operation picked: Resource and Operation take no expressions, so the first item's are every item's. */
 	get picked(): { resource: string; operation: string } {
-		return { resource: this.ctx.getNodeParameter('resource', 0) as string, operation: this.ctx.getNodeParameter('operation', 0) as string };
+		return {
+			resource: this.ctx.getNodeParameter('resource', 0) as string,
+			operation: this.ctx.getNodeParameter('operation', 0) as string,
+		};
 	}
 
 	async clientCredentials(): Promise<Record<'clientId' | 'clientSecret', string>> {
@@ -58,24 +67,32 @@ export class ExecutionState implements ItemContext {
  * the execution allows, output in input order, each paired with its item. A failed item stops the
  * run, or with Continue On Fail becomes an error item while the others go on.
  */
-export function perItem(run: (state: ExecutionState, itemIndex: number) => Promise<IDataObject[]>): (state: ExecutionState) => Promise<INodeExecutionData[]> {
+export function perItem(
+	run: (state: ExecutionState, itemIndex: number) => Promise<IDataObject[]>,
+): (state: ExecutionState) => Promise<INodeExecutionData[]> {
 	return async (state) => {
 		const { ctx } = state;
-		const outputs = await mapWithConcurrency(ctx.getInputData().length, state.concurrency, async (i) => {
-			let data: IDataObject[] = [];
-			let failure: unknown;
-			try {
-				data = await run(state, i);
-			} catch (error) {
-				failure = error;
-			}
-			if (failure === undefined) {
-				return ctx.helpers.constructExecutionMetaData(ctx.helpers.returnJsonArray(data), { itemData: { item: i } });
-			}
-			if (ctx.continueOnFail()) return [{ json: errorJson(failure), pairedItem: { item: i } }];
-			if (failure instanceof NodeApiError || failure instanceof NodeOperationError) throw failure;
-			throw new NodeOperationError(ctx.getNode(), failure as Error, { itemIndex: i });
-		});
+		const outputs = await mapWithConcurrency(
+			ctx.getInputData().length,
+			state.concurrency,
+			async (i) => {
+				let data: IDataObject[] = [];
+				let failure: unknown;
+				try {
+					data = await run(state, i);
+				} catch (error) {
+					failure = error;
+				}
+				if (failure === undefined) {
+					return ctx.helpers.constructExecutionMetaData(ctx.helpers.returnJsonArray(data), {
+						itemData: { item: i },
+					});
+				}
+				if (ctx.continueOnFail()) return [{ json: errorJson(failure), pairedItem: { item: i } }];
+				if (failure instanceof NodeApiError || failure instanceof NodeOperationError) throw failure;
+				throw new NodeOperationError(ctx.getNode(), failure as Error, { itemIndex: i });
+			},
+		);
 		return outputs.flat();
 	};
 }

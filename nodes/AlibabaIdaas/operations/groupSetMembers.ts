@@ -12,7 +12,13 @@ import { checked, isBlank, normalizeValue } from '../request/validation';
 import { mapWithConcurrency } from '../transport/concurrency';
 import { changeReportField, changeReportItem, wantsChangeReport } from './changeReport';
 import { catalogParam } from './upsert';
-import { guardReason, planFields, readPlanSettings, resultItem, wholeInputOperation } from './wholeInput';
+import {
+	guardReason,
+	planFields,
+	readPlanSettings,
+	resultItem,
+	wholeInputOperation,
+} from './wholeInput';
 
 /**
  * Group → Set Members: the group's members become exactly the users the input items name (by ID,
@@ -28,7 +34,13 @@ const show = { resource: ['group'], operation: ['setMembers'] };
 /** Users per add or remove request. ASSUMPTION: the API documents no limit; 100 matches its page size. */
 const BATCH = 100;
 
-const groupSpec: OperationSpec = { ...addUsers, operation: 'setMembers', params: [{ ...catalogParam(addUsers, 'groupId'), description: 'The group whose members are set' }] };
+const groupSpec: OperationSpec = {
+	...addUsers,
+	operation: 'setMembers',
+	params: [
+		{ ...catalogParam(addUsers, 'groupId'), description: 'The group whose members are set' },
+	],
+};
 const userIdParam = { ...pathId('userId', 'user'), displayName: 'Member' };
 
 type Identifier = 'userId' | 'username' | 'email' | 'userExternalId';
@@ -61,7 +73,8 @@ const fields: INodeProperties[] = [
 		default: '',
 		required: true,
 		placeholder: 'e.g. {{ $json.username }}',
-		description: 'The member this item names: one item per member. Users no item names are removed from the group.',
+		description:
+			'The member this item names: one item per member. Users no item names are removed from the group.',
 		displayOptions: { show },
 	},
 	...planFields(show, 'Removals'),
@@ -81,30 +94,72 @@ function readMembers(state: ExecutionState, itemCount: number): Member[] {
 	const { ctx, client } = state;
 	const identifier = ctx.getNodeParameter('memberIdentifier', 0, 'userId') as Identifier;
 	if (!['userId', ...Object.keys(LOOKUPS)].includes(identifier)) {
-		throw new NodeOperationError(ctx.getNode(), `Members Given By must be userId, username, email or userExternalId, got ${JSON.stringify(identifier)}`, { itemIndex: 0, description: 'Check the "Members Given By" field.' });
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`Members Given By must be userId, username, email or userExternalId, got ${JSON.stringify(identifier)}`,
+			{ itemIndex: 0, description: 'Check the "Members Given By" field.' },
+		);
 	}
 	return Array.from({ length: itemCount }, (_, itemIndex) => {
 		const raw = state.parameters.get('member', itemIndex, '');
 		if (isBlank(raw) || typeof raw === 'object') {
-			throw new NodeOperationError(ctx.getNode(), `Member is required: the ${identifier} of a user, got ${JSON.stringify(raw ?? '')}`, { itemIndex, description: 'Check the "Member" field.' });
+			throw new NodeOperationError(
+				ctx.getNode(),
+				`Member is required: the ${identifier} of a user, got ${JSON.stringify(raw ?? '')}`,
+				{ itemIndex, description: 'Check the "Member" field.' },
+			);
 		}
 		const member = String(raw).trim();
-		if (identifier === 'userId') return { itemIndex, member, userId: checked(ctx.getNode(), () => normalizeValue(userIdParam, member) as string, itemIndex) };
-		const source = identifier === 'userExternalId' ? { userSourceType: 'build_in', userSourceId: client.connection.instanceId } : {};
-		return { itemIndex, member, lookup: client.prepare(catalogOp(LOOKUPS[identifier]), { [identifier]: member, ...source }, itemIndex) };
+		if (identifier === 'userId')
+			return {
+				itemIndex,
+				member,
+				userId: checked(
+					ctx.getNode(),
+					() => normalizeValue(userIdParam, member) as string,
+					itemIndex,
+				),
+			};
+		const source =
+			identifier === 'userExternalId'
+				? { userSourceType: 'build_in', userSourceId: client.connection.instanceId }
+				: {};
+		return {
+			itemIndex,
+			member,
+			lookup: client.prepare(
+				catalogOp(LOOKUPS[identifier]),
+				{ [identifier]: member, ...source },
+				itemIndex,
+			),
+		};
 	});
 }
 
 /** Sends adds or removes in batches; the user IDs of batches that failed, with their error. */
-async function inBatches(state: ExecutionState, op: OperationSpec, groupId: string, userIds: string[]): Promise<Map<string, IDataObject>> {
+async function inBatches(
+	state: ExecutionState,
+	op: OperationSpec,
+	groupId: string,
+	userIds: string[],
+): Promise<Map<string, IDataObject>> {
 	const failed = new Map<string, IDataObject>();
-	const batches = Array.from({ length: Math.ceil(userIds.length / BATCH) }, (_, i) => userIds.slice(i * BATCH, (i + 1) * BATCH));
+	const batches = Array.from({ length: Math.ceil(userIds.length / BATCH) }, (_, i) =>
+		userIds.slice(i * BATCH, (i + 1) * BATCH),
+	);
 	await mapWithConcurrency(batches.length, state.concurrency, async (i) => {
 		try {
 			await state.client.call(op, { groupId, userIds: batches[i] }, { itemIndex: 0 });
 		} catch (error) {
-			const code = error instanceof NodeApiError ? (error.errorResponse as IDataObject | undefined)?.code : undefined;
-			for (const id of batches[i]) failed.set(id, { error: (error as Error).message, ...(typeof code === 'string' ? { code } : {}) });
+			const code =
+				error instanceof NodeApiError
+					? (error.errorResponse as IDataObject | undefined)?.code
+					: undefined;
+			for (const id of batches[i])
+				failed.set(id, {
+					error: (error as Error).message,
+					...(typeof code === 'string' ? { code } : {}),
+				});
 		}
 	});
 	return failed;
@@ -122,37 +177,85 @@ async function setMembers(state: ExecutionState, itemCount: number): Promise<INo
 		const member = members[i];
 		if (!member.lookup) return;
 		member.userId = await client.findId(member.lookup, { itemIndex: member.itemIndex });
-		if (!member.userId) member.reason = `No user has ${member.lookup.op.params[0].name} "${member.member}"`;
+		if (!member.userId)
+			member.reason = `No user has ${member.lookup.op.params[0].name} "${member.member}"`;
 	});
-	const current = new Set((await client.list(group, { itemIndex: 0 })).map((record) => String(record.userId)));
+	const current = new Set(
+		(await client.list(group, { itemIndex: 0 })).map((record) => String(record.userId)),
+	);
 	const wanted = new Set(members.flatMap((m) => (m.userId ? [m.userId] : [])));
 	const adds = [...wanted].filter((id) => !current.has(id));
 	const removes = [...current].filter((id) => !wanted.has(id));
 
 	const blocked = guardReason(plan, removes.length, current.size, 'removes');
 	const apply = !plan.dryRun && blocked === undefined;
-	const addFailed = apply ? await inBatches(state, addUsers, groupId, adds) : new Map<string, IDataObject>();
-	const removeFailed = apply ? await inBatches(state, removeUsers, groupId, removes) : new Map<string, IDataObject>();
-	const common = { ...(plan.dryRun ? { dryRun: true } : {}), ...(blocked && !plan.dryRun ? { blocked } : {}), ...(plan.dryRun && blocked ? { warning: blocked.replace('Nothing applied', 'Would not be applied') } : {}) };
+	const addFailed = apply
+		? await inBatches(state, addUsers, groupId, adds)
+		: new Map<string, IDataObject>();
+	const removeFailed = apply
+		? await inBatches(state, removeUsers, groupId, removes)
+		: new Map<string, IDataObject>();
+	const common = {
+		...(plan.dryRun ? { dryRun: true } : {}),
+		...(blocked && !plan.dryRun ? { blocked } : {}),
+		...(plan.dryRun && blocked
+			? { warning: blocked.replace('Nothing applied', 'Would not be applied') }
+			: {}),
+	};
 
 	const out = members.map((m) => {
-		if (!m.userId) return resultItem({ action: 'failed', applied: false, member: m.member, reason: m.reason, ...common }, m.itemIndex);
+		if (!m.userId)
+			return resultItem(
+				{ action: 'failed', applied: false, member: m.member, reason: m.reason, ...common },
+				m.itemIndex,
+			);
 		const action = current.has(m.userId) ? 'unchanged' : 'added';
 		const failure = addFailed.get(m.userId);
-		const json = { action: failure ? 'failed' : action, applied: apply && action === 'added' && !failure, userId: m.userId, member: m.member, ...common, ...(failure ? { plannedAction: action, ...failure } : {}) };
+		const json = {
+			action: failure ? 'failed' : action,
+			applied: apply && action === 'added' && !failure,
+			userId: m.userId,
+			member: m.member,
+			...common,
+			...(failure ? { plannedAction: action, ...failure } : {}),
+		};
 		return resultItem(json, m.itemIndex);
 	});
 	for (const userId of removes) {
 		const failure = removeFailed.get(userId);
-		out.push(resultItem({ action: failure ? 'failed' : 'removed', applied: apply && !failure, userId, ...common, ...(failure ? { plannedAction: 'removed', ...failure } : {}) }, undefined));
+		out.push(
+			resultItem(
+				{
+					action: failure ? 'failed' : 'removed',
+					applied: apply && !failure,
+					userId,
+					...common,
+					...(failure ? { plannedAction: 'removed', ...failure } : {}),
+				},
+				undefined,
+			),
+		);
 	}
 	if (report) {
 		const results = out.map((item) => item.json);
 		const changes = results.flatMap((r) => {
 			const who = String(r.member ?? r.userId ?? '');
-			if (r.action === 'failed') return [{ who, userId: r.userId, what: `${String(r.plannedAction ?? 'look-up')} failed`, before: '', after: String(r.error ?? r.reason ?? '') }];
-			if (r.action === 'added') return [{ who, userId: r.userId, what: 'added', before: 'not a member', after: 'member' }];
-			if (r.action === 'removed') return [{ who, userId: r.userId, what: 'removed', before: 'member', after: 'not a member' }];
+			if (r.action === 'failed')
+				return [
+					{
+						who,
+						userId: r.userId,
+						what: `${String(r.plannedAction ?? 'look-up')} failed`,
+						before: '',
+						after: String(r.error ?? r.reason ?? ''),
+					},
+				];
+			if (r.action === 'added')
+				return [{ who, userId: r.userId, what: 'added', before: 'not a member', after: 'member' }];
+			if (r.action === 'removed')
+				return [
+					{ who, userId: r.userId, what: 'removed', before: 'member', after: 'not a member' },
+				];
 			return [];
 		});
 		out.push(changeReportItem('setMembers', results, changes, { groupId, ...common }));
@@ -165,7 +268,8 @@ export const groupSetMembers = wholeInputOperation({
 	option: {
 		name: 'Set Members',
 		value: 'setMembers',
-		description: 'Make the group\'s members exactly the users the input items name: adds and removes only the difference',
+		description:
+			"Make the group's members exactly the users the input items name: adds and removes only the difference",
 		action: 'Set the members of a group',
 	},
 	fields,

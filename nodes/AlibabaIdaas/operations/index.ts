@@ -27,18 +27,30 @@ export const OPERATIONS: readonly NodeOperation[] = [
 	userOffboard,
 ];
 
-const byPick = new Map(OPERATIONS.map((entry) => [`${entry.resource}:${entry.option.value}`, entry]));
+const byPick = new Map(
+	OPERATIONS.map((entry) => [`${entry.resource}:${entry.option.value}`, entry]),
+);
 
 /**
  * The run behind the node's Resource and Operation fields. An unknown pair (a workflow saved by a
  * later version of the package) fails each item, as any item failure does, so Continue On Fail
  * still gives one error item per input item.
  */
-export function operationFor({ resource, operation }: { resource: string; operation: string }): Pick<NodeOperation, 'run'> {
+export function operationFor({
+	resource,
+	operation,
+}: {
+	resource: string;
+	operation: string;
+}): Pick<NodeOperation, 'run'> {
 	return (
 		byPick.get(`${resource}:${operation}`) ?? {
 			run: perItem(async (state, itemIndex) => {
-				throw new NodeOperationError(state.ctx.getNode(), `The operation "${operation}" is not known for "${resource}"`, { itemIndex });
+				throw new NodeOperationError(
+					state.ctx.getNode(),
+					`The operation "${operation}" is not known for "${resource}"`,
+					{ itemIndex },
+				);
 			}),
 		}
 	);

@@ -23,7 +23,13 @@ const ops = {
 	delete: catalogOp('DeleteUser'),
 };
 
-export type StepName = 'disable' | 'removeFromGroups' | 'removeFromUnits' | 'moveToLeavers' | 'revokeTokens' | 'delete';
+export type StepName =
+	| 'disable'
+	| 'removeFromGroups'
+	| 'removeFromUnits'
+	| 'moveToLeavers'
+	| 'revokeTokens'
+	| 'delete';
 
 export interface OffboardSettings {
 	dryRun: boolean;
@@ -48,24 +54,52 @@ export interface OffboardOutcome {
 type Named = { id: string; name: string };
 
 function failure(step: StepName, error: unknown, extra: IDataObject = {}): IDataObject {
-	const response = error instanceof NodeApiError ? ((error.errorResponse ?? {}) as IDataObject) : {};
-	return { step, error: (error as Error).message, ...(typeof response.code === 'string' ? { code: response.code } : {}), ...extra };
+	const response =
+		error instanceof NodeApiError ? ((error.errorResponse ?? {}) as IDataObject) : {};
+	return {
+		step,
+		error: (error as Error).message,
+		...(typeof response.code === 'string' ? { code: response.code } : {}),
+		...extra,
+	};
 }
 
 /** The person's groups and units as GetUser lists them, by ID and name. */
 function membershipsOf(user: IDataObject) {
-	const groups: Named[] = (Array.isArray(user.groups) ? (user.groups as IDataObject[]) : []).map((g) => ({ id: String(g.groupId), name: String(g.groupName ?? '') }));
-	const units: Named[] = (Array.isArray(user.organizationalUnits) ? (user.organizationalUnits as IDataObject[]) : [])
+	const groups: Named[] = (Array.isArray(user.groups) ? (user.groups as IDataObject[]) : []).map(
+		(g) => ({ id: String(g.groupId), name: String(g.groupName ?? '') }),
+	);
+	const units: Named[] = (
+		Array.isArray(user.organizationalUnits) ? (user.organizationalUnits as IDataObject[]) : []
+	)
 		.filter((ou) => ou.organizationalUnitId !== user.primaryOrganizationalUnitId)
-		.map((ou) => ({ id: String(ou.organizationalUnitId), name: String(ou.organizationalUnitName ?? '') }));
-	const primary = (Array.isArray(user.organizationalUnits) ? (user.organizationalUnits as IDataObject[]) : []).find((ou) => ou.organizationalUnitId === user.primaryOrganizationalUnitId);
-	return { groups, units, primary: { id: String(user.primaryOrganizationalUnitId), name: String(primary?.organizationalUnitName ?? '') } };
+		.map((ou) => ({
+			id: String(ou.organizationalUnitId),
+			name: String(ou.organizationalUnitName ?? ''),
+		}));
+	const primary = (
+		Array.isArray(user.organizationalUnits) ? (user.organizationalUnits as IDataObject[]) : []
+	).find((ou) => ou.organizationalUnitId === user.primaryOrganizationalUnitId);
+	return {
+		groups,
+		units,
+		primary: {
+			id: String(user.primaryOrganizationalUnitId),
+			name: String(primary?.organizationalUnitName ?? ''),
+		},
+	};
 }
 
-const named = (list: Named[], idKey: string, nameKey: string) => list.map((n) => ({ [idKey]: n.id, [nameKey]: n.name }));
+const named = (list: Named[], idKey: string, nameKey: string) =>
+	list.map((n) => ({ [idKey]: n.id, [nameKey]: n.name }));
 
 /** Every step for one person; never throws for a step (its error goes into `failed`). */
-export async function offboardPerson(state: ExecutionState, user: IDataObject, settings: OffboardSettings, itemIndex: number): Promise<OffboardOutcome> {
+export async function offboardPerson(
+	state: ExecutionState,
+	user: IDataObject,
+	settings: OffboardSettings,
+	itemIndex: number,
+): Promise<OffboardOutcome> {
 	const { client } = state;
 	const options = { itemIndex };
 	const userId = String(user.userId);
@@ -83,7 +117,8 @@ export async function offboardPerson(state: ExecutionState, user: IDataObject, s
 	};
 
 	if (user.status === 'disabled') outcome.alreadySo.push('disable');
-	else await step('disable', async () => void (await client.call(ops.disable, { userId }, options)));
+	else
+		await step('disable', async () => void (await client.call(ops.disable, { userId }, options)));
 
 	// Groups and secondary units are independent of each other: their requests go out together
 	// (the client's limiter bounds them), and their outcomes are told in a fixed order.
@@ -93,7 +128,12 @@ export async function offboardPerson(state: ExecutionState, user: IDataObject, s
 			await Promise.all(
 				groups.map(async (group) => {
 					try {
-						if (apply) await client.call(ops.removeFromGroup, { groupId: group.id, userIds: [userId] }, options);
+						if (apply)
+							await client.call(
+								ops.removeFromGroup,
+								{ groupId: group.id, userIds: [userId] },
+								options,
+							);
 						return undefined;
 					} catch (error) {
 						return failure('removeFromGroups', error, { groupId: group.id, groupName: group.name });
@@ -103,13 +143,21 @@ export async function offboardPerson(state: ExecutionState, user: IDataObject, s
 		).filter((f): f is IDataObject => f !== undefined);
 	const removeUnits = async (): Promise<IDataObject | undefined> => {
 		try {
-			if (apply) await client.call(ops.removeFromUnits, { userId, organizationalUnitIds: leaving.map((u) => u.id) }, options);
+			if (apply)
+				await client.call(
+					ops.removeFromUnits,
+					{ userId, organizationalUnitIds: leaving.map((u) => u.id) },
+					options,
+				);
 			return undefined;
 		} catch (error) {
 			return failure('removeFromUnits', error);
 		}
 	};
-	const [failedGroups, failedUnits] = await Promise.all([removeGroups(), leaving.length > 0 ? removeUnits() : Promise.resolve(undefined)]);
+	const [failedGroups, failedUnits] = await Promise.all([
+		removeGroups(),
+		leaving.length > 0 ? removeUnits() : Promise.resolve(undefined),
+	]);
 
 	// One request per group (the API removes users from one group at a time); each tried.
 	outcome.details.groups = named(groups, 'groupId', 'groupName');
@@ -124,9 +172,21 @@ export async function offboardPerson(state: ExecutionState, user: IDataObject, s
 	else outcome.done.push('removeFromUnits');
 
 	if (settings.leaversUnit !== undefined) {
-		outcome.details.previousPrimaryOrganizationalUnit = { organizationalUnitId: primary.id, organizationalUnitName: primary.name };
+		outcome.details.previousPrimaryOrganizationalUnit = {
+			organizationalUnitId: primary.id,
+			organizationalUnitName: primary.name,
+		};
 		if (primary.id === settings.leaversUnit) outcome.alreadySo.push('moveToLeavers');
-		else await step('moveToLeavers', async () => void (await client.call(ops.move, { userId, organizationalUnitId: settings.leaversUnit }, options)));
+		else
+			await step(
+				'moveToLeavers',
+				async () =>
+					void (await client.call(
+						ops.move,
+						{ userId, organizationalUnitId: settings.leaversUnit },
+						options,
+					)),
+			);
 	}
 
 	if (settings.jwtProviders.length > 0) {
@@ -137,15 +197,30 @@ export async function offboardPerson(state: ExecutionState, user: IDataObject, s
 		for (const provider of settings.jwtProviders) {
 			try {
 				// The live tokens first: a person with none has nothing to revoke (and a rerun says so).
-				const request = client.prepare(ops.listTokens, { consumerId, credentialProviderIdentifier: provider, revoked: false, expired: false }, itemIndex);
+				const request = client.prepare(
+					ops.listTokens,
+					{ consumerId, credentialProviderIdentifier: provider, revoked: false, expired: false },
+					itemIndex,
+				);
 				const live = await client.list(request, options);
-				tokens.push({ credentialProviderIdentifier: provider, consumerId, liveTokens: live.length });
+				tokens.push({
+					credentialProviderIdentifier: provider,
+					consumerId,
+					liveTokens: live.length,
+				});
 				if (live.length === 0) continue;
-				if (apply) await client.call(ops.revokeTokens, { consumerId, credentialProviderIdentifier: provider }, options);
+				if (apply)
+					await client.call(
+						ops.revokeTokens,
+						{ consumerId, credentialProviderIdentifier: provider },
+						options,
+					);
 				any = true;
 			} catch (error) {
 				failed = true;
-				outcome.failed.push(failure('revokeTokens', error, { credentialProviderIdentifier: provider }));
+				outcome.failed.push(
+					failure('revokeTokens', error, { credentialProviderIdentifier: provider }),
+				);
 			}
 		}
 		outcome.details.tokens = tokens;
@@ -155,14 +230,23 @@ export async function offboardPerson(state: ExecutionState, user: IDataObject, s
 
 	if (settings.deleteAfter) {
 		// Deleting the account ends every retry: only once everything before it went through.
-		if (outcome.failed.length > 0) outcome.failed.push({ step: 'delete', error: `Not deleted: ${[...new Set(outcome.failed.map((f) => f.step))].join(', ')} failed; a rerun deletes it once they succeed` });
-		else await step('delete', async () => void (await client.call(ops.delete, { userId }, options)));
+		if (outcome.failed.length > 0)
+			outcome.failed.push({
+				step: 'delete',
+				error: `Not deleted: ${[...new Set(outcome.failed.map((f) => f.step))].join(', ')} failed; a rerun deletes it once they succeed`,
+			});
+		else
+			await step('delete', async () => void (await client.call(ops.delete, { userId }, options)));
 	}
 	return outcome;
 }
 
 /** The person as GetUser gives it, or undefined when the account does not exist (404). */
-export async function readPerson(state: ExecutionState, userId: string, itemIndex: number): Promise<IDataObject | undefined> {
+export async function readPerson(
+	state: ExecutionState,
+	userId: string,
+	itemIndex: number,
+): Promise<IDataObject | undefined> {
 	let failure: unknown;
 	try {
 		return await state.client.call(ops.get, { userId }, { itemIndex });

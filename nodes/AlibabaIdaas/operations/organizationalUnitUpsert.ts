@@ -6,7 +6,14 @@ import { operationFields } from '../description/properties';
 import type { ExecutionState } from './executionState';
 import { readValues } from '../request/read';
 import type { UpsertTarget } from './upsert';
-import { catalogParam, createOrGet, differingFields, patchChanges, upsertItem, upsertOperation } from './upsert';
+import {
+	catalogParam,
+	createOrGet,
+	differingFields,
+	patchChanges,
+	upsertItem,
+	upsertOperation,
+} from './upsert';
 
 /**
  * Upsert an organizational unit by external ID: GetOrganizationalUnitIdByExternalId, then
@@ -27,16 +34,35 @@ const upsertSpec: OperationSpec = {
 	...create,
 	operation: 'upsert',
 	params: [
-		{ ...catalogParam(create, 'organizationalUnitExternalId'), required: true, description: 'ID of the unit in your source system; the unit is matched on it' },
+		{
+			...catalogParam(create, 'organizationalUnitExternalId'),
+			required: true,
+			description: 'ID of the unit in your source system; the unit is matched on it',
+		},
 		catalogParam(create, 'organizationalUnitName'),
-		{ ...catalogParam(create, 'parentId'), required: true, description: 'Parent of a new unit (an existing unit is not moved)' },
+		{
+			...catalogParam(create, 'parentId'),
+			required: true,
+			description: 'Parent of a new unit (an existing unit is not moved)',
+		},
 		catalogParam(create, 'description'),
-		{ ...catalogParam(lookup, 'organizationalUnitSourceType'), required: false, description: 'Where the unit comes from. Default: build_in.' },
-		{ ...catalogParam(lookup, 'organizationalUnitSourceId'), required: false, description: 'Source ID. Default: this instance.' },
+		{
+			...catalogParam(lookup, 'organizationalUnitSourceType'),
+			required: false,
+			description: 'Where the unit comes from. Default: build_in.',
+		},
+		{
+			...catalogParam(lookup, 'organizationalUnitSourceId'),
+			required: false,
+			description: 'Source ID. Default: this instance.',
+		},
 	],
 };
 
-async function upsertOrganizationalUnit(state: ExecutionState, itemIndex: number): Promise<IDataObject[]> {
+async function upsertOrganizationalUnit(
+	state: ExecutionState,
+	itemIndex: number,
+): Promise<IDataObject[]> {
 	const { client } = state;
 	const values = await readValues(state, upsertSpec, itemIndex);
 	const match = await createOrGet(client, target, values, itemIndex);
@@ -44,7 +70,11 @@ async function upsertOrganizationalUnit(state: ExecutionState, itemIndex: number
 
 	const { current } = match;
 	const changes = differingFields(current, values, ['organizationalUnitName', 'description']);
-	const result = upsertItem(target, match, await patchChanges(client, target, match, changes, itemIndex));
+	const result = upsertItem(
+		target,
+		match,
+		await patchChanges(client, target, match, changes, itemIndex),
+	);
 	if (typeof current.parentId === 'string' && values.parentId !== current.parentId) {
 		// The item tells where the unit really is.
 		result.parentId = current.parentId;
@@ -53,4 +83,9 @@ async function upsertOrganizationalUnit(state: ExecutionState, itemIndex: number
 	return [result];
 }
 
-export const organizationalUnitUpsert = upsertOperation('organizationalUnit', 'an organizational unit', operationFields(upsertSpec), upsertOrganizationalUnit);
+export const organizationalUnitUpsert = upsertOperation(
+	'organizationalUnit',
+	'an organizational unit',
+	operationFields(upsertSpec),
+	upsertOrganizationalUnit,
+);

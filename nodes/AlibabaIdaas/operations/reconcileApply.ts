@@ -27,11 +27,18 @@ export type StepOutcome = IDataObject;
 
 /** A write refused because another account holds the value: a conflict, not a failure to retry. */
 function isDuplicate(error: unknown): boolean {
-	const code = error instanceof NodeApiError ? (error.errorResponse as IDataObject | undefined)?.code : undefined;
+	const code =
+		error instanceof NodeApiError
+			? (error.errorResponse as IDataObject | undefined)?.code
+			: undefined;
 	return typeof code === 'string' && code.startsWith('ResourceDuplicated');
 }
 
-async function applyStep(state: ExecutionState, step: PlanStep, creates: Map<number, PreparedRequest>): Promise<StepOutcome> {
+async function applyStep(
+	state: ExecutionState,
+	step: PlanStep,
+	creates: Map<number, PreparedRequest>,
+): Promise<StepOutcome> {
 	const { client } = state;
 	const itemIndex = step.itemIndex ?? 0;
 	const options = { itemIndex };
@@ -46,23 +53,36 @@ async function applyStep(state: ExecutionState, step: PlanStep, creates: Map<num
 		await client.call(ops.delete, { userId }, options);
 		return {};
 	}
-	if (Object.keys(step.changes).length > 0) await client.call(ops.patch, { userId, ...step.changes }, options);
-	if (step.moveTo) await client.call(ops.move, { userId, organizationalUnitId: step.moveTo }, options);
-	if (step.status) await client.call(step.status === 'enabled' ? ops.enable : ops.disable, { userId }, options);
+	if (Object.keys(step.changes).length > 0)
+		await client.call(ops.patch, { userId, ...step.changes }, options);
+	if (step.moveTo)
+		await client.call(ops.move, { userId, organizationalUnitId: step.moveTo }, options);
+	if (step.status)
+		await client.call(step.status === 'enabled' ? ops.enable : ops.disable, { userId }, options);
 	return {};
 }
 
 /** The outcome of every step, in plan order; unchanged and conflicting steps send nothing. */
-export async function applyPlan(state: ExecutionState, steps: PlanStep[], creates: Map<number, PreparedRequest>): Promise<StepOutcome[]> {
+export async function applyPlan(
+	state: ExecutionState,
+	steps: PlanStep[],
+	creates: Map<number, PreparedRequest>,
+): Promise<StepOutcome[]> {
 	const outcomes: StepOutcome[] = steps.map(() => ({}));
 	for (const wave of [1, 2]) {
-		const due = steps.map((step, i) => ({ step, i })).filter(({ step }) => step.wave === wave && step.action !== 'unchanged' && step.action !== 'conflict');
+		const due = steps
+			.map((step, i) => ({ step, i }))
+			.filter(
+				({ step }) =>
+					step.wave === wave && step.action !== 'unchanged' && step.action !== 'conflict',
+			);
 		await mapWithConcurrency(due.length, state.concurrency, async (n) => {
 			const { step, i } = due[n];
 			try {
 				outcomes[i] = await applyStep(state, step, creates);
 			} catch (error) {
-				const response = error instanceof NodeApiError ? ((error.errorResponse ?? {}) as IDataObject) : {};
+				const response =
+					error instanceof NodeApiError ? ((error.errorResponse ?? {}) as IDataObject) : {};
 				outcomes[i] = {
 					action: isDuplicate(error) ? 'conflict' : 'failed',
 					plannedAction: step.action,

@@ -24,7 +24,11 @@ export interface Directory {
 	users: DirectoryUser[];
 }
 
-export async function readDirectory(state: ExecutionState, rootOu: string, includeSubUnits: boolean): Promise<Directory> {
+export async function readDirectory(
+	state: ExecutionState,
+	rootOu: string,
+	includeSubUnits: boolean,
+): Promise<Directory> {
 	const { client, concurrency } = state;
 	const ous = [rootOu];
 	let level = [rootOu];
@@ -39,7 +43,9 @@ export async function readDirectory(state: ExecutionState, rootOu: string, inclu
 	const perOu = await mapWithConcurrency(ous.length, concurrency, async (i) => {
 		const request = client.prepare(listUsers, { organizationalUnitId: ous[i] }, 0);
 		const records = await client.list(request, { itemIndex: 0, readAhead: concurrency });
-		return records.map((record) => ({ ...record, primaryOrganizationalUnitId: ous[i] }) as DirectoryUser);
+		return records.map(
+			(record) => ({ ...record, primaryOrganizationalUnitId: ous[i] }) as DirectoryUser,
+		);
 	});
 	const byId = new Map<string, DirectoryUser>();
 	for (const user of perOu.flat()) {
@@ -55,7 +61,12 @@ export async function readDirectory(state: ExecutionState, rootOu: string, inclu
  * unit is outside the authority (listed as a secondary member) leaves the directory, so nothing
  * disables, deletes or moves it. `verified` remembers the accounts read, to read each once.
  */
-export async function verifyPrimaryUnits(state: ExecutionState, directory: Directory, userIds: string[], verified: Set<string>): Promise<Directory> {
+export async function verifyPrimaryUnits(
+	state: ExecutionState,
+	directory: Directory,
+	userIds: string[],
+	verified: Set<string>,
+): Promise<Directory> {
 	const due = [...new Set(userIds)].filter((id) => !verified.has(id));
 	const primary = new Map<string, string>();
 	await mapWithConcurrency(due.length, state.concurrency, async (i) => {

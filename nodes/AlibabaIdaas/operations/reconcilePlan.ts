@@ -17,7 +17,16 @@ import { isBlank } from '../request/validation';
 
 export type MatchKey = 'userExternalId' | 'username' | 'email';
 export type AbsentPolicy = 'nothing' | 'disable' | 'delete';
-export type ReconcileAction = 'created' | 'updated' | 'moved' | 'enabled' | 'disabled' | 'deleted' | 'unchanged' | 'conflict' | 'failed';
+export type ReconcileAction =
+	| 'created'
+	| 'updated'
+	| 'moved'
+	| 'enabled'
+	| 'disabled'
+	| 'deleted'
+	| 'unchanged'
+	| 'conflict'
+	| 'failed';
 
 /** A user of the directory in scope: ListUsers' summary and the OU list it came from. */
 export interface DirectoryUser extends IDataObject {
@@ -104,23 +113,40 @@ function groupBy<T>(list: T[], key: (item: T) => string): Map<string, T[]> {
  * changed address is marked verified only when the row says so, or the user chose Mark Changed
  * Contacts Verified: nobody has verified an address HR just typed.
  */
-function differences(current: IDataObject, wanted: Record<string, unknown>, markVerified: boolean): Record<string, unknown> {
+function differences(
+	current: IDataObject,
+	wanted: Record<string, unknown>,
+	markVerified: boolean,
+): Record<string, unknown> {
 	const changes: Record<string, unknown> = {};
 	for (const name of COMPARED_FIELDS) {
-		if (!isBlank(wanted[name]) && String(wanted[name]) !== String(current[name] ?? '')) changes[name] = wanted[name];
+		if (!isBlank(wanted[name]) && String(wanted[name]) !== String(current[name] ?? ''))
+			changes[name] = wanted[name];
 	}
-	if ('email' in changes) changes.emailVerified = typeof wanted.emailVerified === 'boolean' ? wanted.emailVerified : markVerified;
+	if ('email' in changes)
+		changes.emailVerified =
+			typeof wanted.emailVerified === 'boolean' ? wanted.emailVerified : markVerified;
 	if ('phoneNumber' in changes || 'phoneRegion' in changes) {
-		const phoneNumberVerified = typeof wanted.phoneNumberVerified === 'boolean' ? wanted.phoneNumberVerified : markVerified;
-		Object.assign(changes, { phoneRegion: wanted.phoneRegion, phoneNumber: wanted.phoneNumber, phoneNumberVerified });
+		const phoneNumberVerified =
+			typeof wanted.phoneNumberVerified === 'boolean' ? wanted.phoneNumberVerified : markVerified;
+		Object.assign(changes, {
+			phoneRegion: wanted.phoneRegion,
+			phoneNumber: wanted.phoneNumber,
+			phoneNumberVerified,
+		});
 	}
 	return changes;
 }
 
 /** Custom field changes against a user read with GetUser (ListUsers does not return them). */
-export function customFieldChanges(current: IDataObject, wanted: Record<string, unknown>): IDataObject[] {
+export function customFieldChanges(
+	current: IDataObject,
+	wanted: Record<string, unknown>,
+): IDataObject[] {
 	const stored = new Map(
-		(Array.isArray(current.customFields) ? (current.customFields as IDataObject[]) : []).map((f) => [String(f.fieldName), String(f.fieldValue ?? '')]),
+		(Array.isArray(current.customFields) ? (current.customFields as IDataObject[]) : []).map(
+			(f) => [String(f.fieldName), String(f.fieldValue ?? '')],
+		),
 	);
 	return (Array.isArray(wanted.customFields) ? (wanted.customFields as IDataObject[]) : [])
 		.filter((f) => (stored.get(String(f.fieldName)) ?? '') !== String(f.fieldValue ?? ''))
@@ -135,13 +161,21 @@ function primaryAction(step: PlanStep): ReconcileAction {
 	return step.changedFields.length > 0 ? 'updated' : 'unchanged';
 }
 
-type ValueIndex = [field: 'username' | 'email', rows: Map<string, SourcePerson[]>, holders: Map<string, DirectoryUser[]>];
+type ValueIndex = [
+	field: 'username' | 'email',
+	rows: Map<string, SourcePerson[]>,
+	holders: Map<string, DirectoryUser[]>,
+];
 
 /**
  * Why a row cannot have its username or e-mail because other rows want it too, or undefined. The
  * row matched to the account that holds the value keeps it; every other row wanting it conflicts.
  */
-function sharedValue(person: SourcePerson, match: DirectoryUser | undefined, indexes: ValueIndex[]): string | undefined {
+function sharedValue(
+	person: SourcePerson,
+	match: DirectoryUser | undefined,
+	indexes: ValueIndex[],
+): string | undefined {
 	for (const [field, rows, holders] of indexes) {
 		const wanted = lower(person.values[field]);
 		const wanting = wanted ? (rows.get(wanted) ?? []) : [];
@@ -162,9 +196,20 @@ type Drift = { user: DirectoryUser } | { reason: string; userIds: string[] };
  * of its other stable keys. One account whose external ID does not contradict the row is the
  * row's; anything else is a conflict naming them all.
  */
-function driftsOf(people: SourcePerson[], directory: DirectoryUser[], matchKey: MatchKey, byKey: Map<string, DirectoryUser[]>): Map<SourcePerson, Drift> {
-	const indexes = STABLE_KEYS.map((field) => [field, groupBy(directory, (u) => keyOf(field, u[field]))] as const);
-	const matched = new Set(people.flatMap((p) => (byKey.get(keyOf(matchKey, p.values[matchKey])) ?? []).map((u) => u.userId)));
+function driftsOf(
+	people: SourcePerson[],
+	directory: DirectoryUser[],
+	matchKey: MatchKey,
+	byKey: Map<string, DirectoryUser[]>,
+): Map<SourcePerson, Drift> {
+	const indexes = STABLE_KEYS.map(
+		(field) => [field, groupBy(directory, (u) => keyOf(field, u[field]))] as const,
+	);
+	const matched = new Set(
+		people.flatMap((p) =>
+			(byKey.get(keyOf(matchKey, p.values[matchKey])) ?? []).map((u) => u.userId),
+		),
+	);
 	const found = new Map<SourcePerson, Array<{ user: DirectoryUser; field: MatchKey }>>();
 	const rowsWanting = new Map<string, number>();
 	for (const person of people) {
@@ -172,27 +217,47 @@ function driftsOf(people: SourcePerson[], directory: DirectoryUser[], matchKey: 
 		const shared: Array<{ user: DirectoryUser; field: MatchKey }> = [];
 		for (const [field, index] of indexes) {
 			if (field === matchKey) continue;
-			for (const user of index.get(keyOf(field, person.values[field])) ?? []) shared.push({ user, field });
+			for (const user of index.get(keyOf(field, person.values[field])) ?? [])
+				shared.push({ user, field });
 		}
 		// Only an account no row matches can have drifted; one another row matches is that row's.
 		if (!shared.some(({ user }) => !matched.has(user.userId))) continue;
 		found.set(person, shared);
-		for (const userId of new Set(shared.map(({ user }) => user.userId))) rowsWanting.set(userId, (rowsWanting.get(userId) ?? 0) + 1);
+		for (const userId of new Set(shared.map(({ user }) => user.userId)))
+			rowsWanting.set(userId, (rowsWanting.get(userId) ?? 0) + 1);
 	}
 	const drifts = new Map<SourcePerson, Drift>();
 	for (const [person, shared] of found) {
 		const userIds = [...new Set(shared.map(({ user }) => user.userId))];
-		const names = (ids: string[]) => ids.map((id) => `${id} (${shared.filter(({ user }) => user.userId === id).map(({ field }) => field).join(', ')})`).join(', ');
+		const names = (ids: string[]) =>
+			ids
+				.map(
+					(id) =>
+						`${id} (${shared
+							.filter(({ user }) => user.userId === id)
+							.map(({ field }) => field)
+							.join(', ')})`,
+				)
+				.join(', ');
 		const user = shared[0].user;
 		const rowId = keyOf('userExternalId', person.values.userExternalId);
 		const userExternalId = keyOf('userExternalId', user.userExternalId);
 		if (userIds.length > 1) {
-			drifts.set(person, { reason: `Key drift: the ${matchKey} "${String(person.values[matchKey])}" names no account, and the row's other keys name ${userIds.length}: ${names(userIds)}`, userIds });
+			drifts.set(person, {
+				reason: `Key drift: the ${matchKey} "${String(person.values[matchKey])}" names no account, and the row's other keys name ${userIds.length}: ${names(userIds)}`,
+				userIds,
+			});
 		} else if ((rowsWanting.get(user.userId) ?? 0) > 1) {
-			drifts.set(person, { reason: `Key drift: ${rowsWanting.get(user.userId)} rows share keys with ${names(userIds)}`, userIds });
+			drifts.set(person, {
+				reason: `Key drift: ${rowsWanting.get(user.userId)} rows share keys with ${names(userIds)}`,
+				userIds,
+			});
 		} else if (rowId && userExternalId && rowId !== userExternalId) {
 			// The API cannot change an external ID, so the account would never match the row.
-			drifts.set(person, { reason: `Key drift: ${names(userIds)} has external ID "${userExternalId}", the row "${rowId}"; the API cannot change an external ID`, userIds });
+			drifts.set(person, {
+				reason: `Key drift: ${names(userIds)} has external ID "${userExternalId}", the row "${rowId}"; the API cannot change an external ID`,
+				userIds,
+			});
 		} else {
 			drifts.set(person, { user });
 		}
@@ -221,10 +286,19 @@ export function planReconcile(input: PlanInput): PlanStep[] {
 		const key = keyOfPerson(person);
 		const username = String(person.values.username);
 		const drift = drifts.get(person);
-		const base = { itemIndex: person.itemIndex, username, key, changes: {}, changedFields: [], wave: 1 as const, ...(drift ? { keyDrift: true } : {}) };
+		const base = {
+			itemIndex: person.itemIndex,
+			username,
+			key,
+			changes: {},
+			changedFields: [],
+			wave: 1 as const,
+			...(drift ? { keyDrift: true } : {}),
+		};
 		const matches = drift && 'user' in drift ? [drift.user] : (byKey.get(key) ?? []);
 		for (const user of matches) claimed.add(user.userId);
-		const conflict = (reason: string, userId?: string) => steps.push({ ...base, userId, action: 'conflict', reason });
+		const conflict = (reason: string, userId?: string) =>
+			steps.push({ ...base, userId, action: 'conflict', reason });
 
 		if (drift && 'reason' in drift) {
 			for (const userId of drift.userIds) claimed.add(userId);
@@ -232,7 +306,10 @@ export function planReconcile(input: PlanInput): PlanStep[] {
 			continue;
 		}
 		if ((rowsByKey.get(key)?.length ?? 0) > 1) {
-			conflict(`Duplicate in the source: ${rowsByKey.get(key)!.length} rows have ${matchKey} "${key}"`, matches[0]?.userId);
+			conflict(
+				`Duplicate in the source: ${rowsByKey.get(key)!.length} rows have ${matchKey} "${key}"`,
+				matches[0]?.userId,
+			);
 			continue;
 		}
 		const shared = sharedValue(person, matches[0], [
@@ -244,25 +321,46 @@ export function planReconcile(input: PlanInput): PlanStep[] {
 			continue;
 		}
 		if (matches.length > 1) {
-			conflict(`${matches.length} accounts in scope have ${matchKey} "${key}": ${matches.map((u) => u.userId).join(', ')}`);
+			conflict(
+				`${matches.length} accounts in scope have ${matchKey} "${key}": ${matches.map((u) => u.userId).join(', ')}`,
+			);
 			continue;
 		}
 		const wantedOu = String(person.values.primaryOrganizationalUnitId);
 		if (!scopeOus.has(wantedOu)) {
-			conflict(`Primary organizational unit ${wantedOu} is outside the authority of this reconcile`, matches[0]?.userId);
+			conflict(
+				`Primary organizational unit ${wantedOu} is outside the authority of this reconcile`,
+				matches[0]?.userId,
+			);
 			continue;
 		}
 		const user = matches[0];
 		if (!user) {
 			if (!person.active) {
-				steps.push({ ...base, action: 'unchanged', reason: 'Inactive in the source and has no account' });
+				steps.push({
+					...base,
+					action: 'unchanged',
+					reason: 'Inactive in the source and has no account',
+				});
 				continue;
 			}
-			steps.push({ ...base, action: 'created', create: true, changes: person.values, changedFields: Object.keys(person.values) });
+			steps.push({
+				...base,
+				action: 'created',
+				create: true,
+				changes: person.values,
+				changedFields: Object.keys(person.values),
+			});
 			continue;
 		}
 		const changes = differences(user, person.values, markVerified);
-		const step: PlanStep = { ...base, userId: user.userId, action: 'unchanged', changes, changedFields: Object.keys(changes).filter((f) => !f.endsWith('Verified')) };
+		const step: PlanStep = {
+			...base,
+			userId: user.userId,
+			action: 'unchanged',
+			changes,
+			changedFields: Object.keys(changes).filter((f) => !f.endsWith('Verified')),
+		};
 		if (wantedOu !== user.primaryOrganizationalUnitId) {
 			step.moveTo = wantedOu;
 			step.previousPrimaryOrganizationalUnitId = user.primaryOrganizationalUnitId;
@@ -274,7 +372,9 @@ export function planReconcile(input: PlanInput): PlanStep[] {
 			step.changedFields.push('status');
 		}
 		step.action = primaryAction(step);
-		step.previous = Object.fromEntries(step.changedFields.map((field) => [field, user[field] ?? '']));
+		step.previous = Object.fromEntries(
+			step.changedFields.map((field) => [field, user[field] ?? '']),
+		);
 		if ('username' in changes) freed.set(lower(user.username), step);
 		if ('email' in changes) freed.set(lower(user.email), step);
 		steps.push(step);
@@ -282,14 +382,27 @@ export function planReconcile(input: PlanInput): PlanStep[] {
 
 	const absentUsers = directory.filter((u) => !claimed.has(u.userId));
 	for (const user of absentUsers) {
-		const base = { userId: user.userId, username: user.username, key: keyOf(matchKey, user[matchKey]), changes: {}, wave: 1 as const };
+		const base = {
+			userId: user.userId,
+			username: user.username,
+			key: keyOf(matchKey, user[matchKey]),
+			changes: {},
+			wave: 1 as const,
+		};
 		if (absent === 'delete') {
 			const step: PlanStep = { ...base, action: 'deleted', remove: 'delete', changedFields: [] };
 			steps.push(step);
 			freed.set(lower(user.username), step);
 			if (lower(user.email)) freed.set(lower(user.email), step);
 		} else if (absent === 'disable' && user.status !== 'disabled') {
-			steps.push({ ...base, action: 'disabled', remove: 'disable', status: 'disabled', changedFields: ['status'], previous: { status: user.status } });
+			steps.push({
+				...base,
+				action: 'disabled',
+				remove: 'disable',
+				status: 'disabled',
+				changedFields: ['status'],
+				previous: { status: user.status },
+			});
 		}
 	}
 
@@ -299,7 +412,10 @@ export function planReconcile(input: PlanInput): PlanStep[] {
 		for (const field of ['username', 'email'] as const) {
 			const wanted = lower(field === 'username' ? step.username : step.changes[field]);
 			if (!wanted || !(step.create || field in step.changes)) continue;
-			const holders = (field === 'username' ? byUsername : byEmail).get(wanted)?.filter((u) => u.userId !== step.userId) ?? [];
+			const holders =
+				(field === 'username' ? byUsername : byEmail)
+					.get(wanted)
+					?.filter((u) => u.userId !== step.userId) ?? [];
 			if (holders.length === 0) continue;
 			const freer = freed.get(wanted);
 			if (freer && freer.wave === 1 && freer.action !== 'conflict' && freer !== step) {
@@ -324,7 +440,8 @@ export function planReconcile(input: PlanInput): PlanStep[] {
 
 /** The disables and deletes a plan holds: what the guard rails count. */
 export function removalsOf(steps: PlanStep[]): number {
-	return steps.filter((s) => s.action !== 'conflict' && (s.remove || s.status === 'disabled')).length;
+	return steps.filter((s) => s.action !== 'conflict' && (s.remove || s.status === 'disabled'))
+		.length;
 }
 
 /** Rows matched on another key than the match key: counted apart, never as a removal. */
@@ -338,5 +455,7 @@ export function keyDriftsOf(steps: PlanStep[]): number {
  * member is outside it, and a row naming it must not change it).
  */
 export function verificationDue(steps: PlanStep[]): string[] {
-	return steps.flatMap((s) => (s.userId && s.action !== 'conflict' && s.action !== 'unchanged' ? [s.userId] : []));
+	return steps.flatMap((s) =>
+		s.userId && s.action !== 'conflict' && s.action !== 'unchanged' ? [s.userId] : [],
+	);
 }

@@ -35,7 +35,10 @@ export function upsertOperation(
 		option,
 		fields,
 		toolText: composedToolText(option.action),
-		readme: { sentence: 'finds the record by its external ID (a user also by username or email), then creates it or updates what differs, in one step' },
+		readme: {
+			sentence:
+				'finds the record by its external ID (a user also by username or email), then creates it or updates what differs, in one step',
+		},
 		run: perItem(run),
 	};
 }
@@ -48,7 +51,8 @@ export function catalogParam(op: OperationSpec, name: string): ParamSpec {
 /** The values of `values` that `op` takes. */
 function valuesFor(op: OperationSpec, values: Record<string, unknown>): Record<string, unknown> {
 	const out: Record<string, unknown> = {};
-	for (const param of op.params) if (!isBlank(values[param.name])) out[param.name] = values[param.name];
+	for (const param of op.params)
+		if (!isBlank(values[param.name])) out[param.name] = values[param.name];
 	return out;
 }
 
@@ -69,7 +73,10 @@ export interface UpsertTarget {
  * The object found or made by the first half of an upsert, with `wanted`: the user's values as
  * checked for the create (secrets left out), which every output item echoes.
  */
-export type UpsertMatch = { wanted: IDataObject } & ({ created: IDataObject } | { id: string; current: IDataObject });
+export type UpsertMatch = { wanted: IDataObject } & (
+	| { created: IDataObject }
+	| { id: string; current: IDataObject }
+);
 
 /**
  * The first half of an upsert: looks the object up by (external ID, source type, source ID), or
@@ -94,7 +101,9 @@ export async function createOrGet(
 		[`${prefix}SourceId`]: isBlank(sourceId) ? client.connection.instanceId : sourceId,
 	};
 	// Everything is checked before the look-up, so bad input sends no request at all.
-	const find = key ? client.prepare(key.lookup, key.values, itemIndex) : client.prepare(lookup, source, itemIndex);
+	const find = key
+		? client.prepare(key.lookup, key.values, itemIndex)
+		: client.prepare(lookup, source, itemIndex);
 	const createRequest = client.prepare(create, valuesFor(create, values), itemIndex);
 	const wanted = publicValues(createRequest);
 
@@ -115,10 +124,15 @@ export async function createOrGet(
 }
 
 /** The names among `names` whose wanted value is given and differs from the stored one. */
-export function differingFields(current: IDataObject, wanted: Record<string, unknown>, names: string[]): Record<string, unknown> {
+export function differingFields(
+	current: IDataObject,
+	wanted: Record<string, unknown>,
+	names: string[],
+): Record<string, unknown> {
 	const changes: Record<string, unknown> = {};
 	for (const name of names) {
-		if (!isBlank(wanted[name]) && String(wanted[name]) !== String(current[name] ?? '')) changes[name] = wanted[name];
+		if (!isBlank(wanted[name]) && String(wanted[name]) !== String(current[name] ?? ''))
+			changes[name] = wanted[name];
 	}
 	return changes;
 }
@@ -138,7 +152,11 @@ export function upsertItem(
 ): IDataObject {
 	const idKey = `${target.prefix}Id`;
 	const created = 'created' in match;
-	const action: UpsertAction = created ? 'created' : changes.changedFields.length > 0 ? 'updated' : 'unchanged';
+	const action: UpsertAction = created
+		? 'created'
+		: changes.changedFields.length > 0
+			? 'updated'
+			: 'unchanged';
 	return {
 		action,
 		[idKey]: (created ? match.created[idKey] : match.id) as string,
@@ -164,6 +182,7 @@ export async function patchChanges(
 	const changedFields = Object.keys(publicValues(patch)).filter((name) => name !== idKey);
 	if (changedFields.length > 0) await client.send(patch, { itemIndex });
 	const previous: IDataObject = {};
-	for (const name of changedFields) if (match.current[name] !== undefined) previous[name] = match.current[name];
+	for (const name of changedFields)
+		if (match.current[name] !== undefined) previous[name] = match.current[name];
 	return { changedFields, previous };
 }

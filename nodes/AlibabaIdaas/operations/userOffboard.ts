@@ -47,9 +47,14 @@ const leaversParam: ParamSpec = {
 	...ouIdField('leaversOrganizationalUnitId'),
 	prominent: true,
 	displayName: 'Leavers Unit',
-	description: 'A unit leavers are moved to, as their primary unit. Leave empty to keep their primary unit.',
+	description:
+		'A unit leavers are moved to, as their primary unit. Leave empty to keep their primary unit.',
 };
-const leaversSpec: OperationSpec = { ...catalogOp('SetUserPrimaryOrganizationalUnit'), operation: 'offboard', params: [leaversParam] };
+const leaversSpec: OperationSpec = {
+	...catalogOp('SetUserPrimaryOrganizationalUnit'),
+	operation: 'offboard',
+	params: [leaversParam],
+};
 
 const fields: INodeProperties[] = [
 	{
@@ -76,7 +81,8 @@ const fields: INodeProperties[] = [
 		name: 'dryRun',
 		type: 'boolean',
 		default: true,
-		description: 'Whether to only output what would be done, sending no change to IDaaS. Switch off (or map an approval) to offboard.',
+		description:
+			'Whether to only output what would be done, sending no change to IDaaS. Switch off (or map an approval) to offboard.',
 		displayOptions,
 	},
 	{ ...fieldProperty(leaversParam), displayOptions },
@@ -86,7 +92,8 @@ const fields: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		placeholder: 'e.g. hr-jwt-provider, agents-jwt',
-		description: 'Identifiers of the credential providers whose JWTs issued to the person are revoked (Revoke All for Consumer), separated by commas. Leave empty to revoke none.',
+		description:
+			'Identifiers of the credential providers whose JWTs issued to the person are revoked (Revoke All for Consumer), separated by commas. Leave empty to revoke none.',
 		displayOptions,
 	},
 	{
@@ -95,7 +102,8 @@ const fields: INodeProperties[] = [
 		type: 'options',
 		options: IDENTIFIERS,
 		default: 'userId',
-		description: "Which of the person's keys their JWTs carry as subject (the consumer the tokens were issued to)",
+		description:
+			"Which of the person's keys their JWTs carry as subject (the consumer the tokens were issued to)",
 		displayOptions,
 	},
 	{
@@ -103,7 +111,8 @@ const fields: INodeProperties[] = [
 		name: 'deleteAfter',
 		type: 'boolean',
 		default: false,
-		description: 'Whether to delete the account once every other step succeeded. Deleting cannot be undone and ends any later rerun.',
+		description:
+			'Whether to delete the account once every other step succeeded. Deleting cannot be undone and ends any later rerun.',
 		displayOptions,
 	},
 	changeReportField(show),
@@ -116,18 +125,38 @@ interface Leaver {
 	lookup?: PreparedRequest;
 }
 
-function flag(state: ExecutionState, name: string, label: string, fallback: boolean, itemIndex = 0): boolean {
+function flag(
+	state: ExecutionState,
+	name: string,
+	label: string,
+	fallback: boolean,
+	itemIndex = 0,
+): boolean {
 	const value = state.ctx.getNodeParameter(name, itemIndex, fallback) as unknown;
 	if (typeof value !== 'boolean') {
-		throw new NodeOperationError(state.ctx.getNode(), `${label} must be true or false, got ${JSON.stringify(value)}`, { itemIndex, description: `Check the "${label}" field.` });
+		throw new NodeOperationError(
+			state.ctx.getNode(),
+			`${label} must be true or false, got ${JSON.stringify(value)}`,
+			{ itemIndex, description: `Check the "${label}" field.` },
+		);
 	}
 	return value;
 }
 
-function choice<T extends string>(state: ExecutionState, name: string, label: string, allowed: readonly string[], fallback: T): T {
+function choice<T extends string>(
+	state: ExecutionState,
+	name: string,
+	label: string,
+	allowed: readonly string[],
+	fallback: T,
+): T {
 	const value = state.ctx.getNodeParameter(name, 0, fallback) as unknown;
 	if (!allowed.includes(value as string)) {
-		throw new NodeOperationError(state.ctx.getNode(), `${label} must be one of ${allowed.join(', ')}, got ${JSON.stringify(value)}`, { itemIndex: 0, description: `Check the "${label}" field.` });
+		throw new NodeOperationError(
+			state.ctx.getNode(),
+			`${label} must be one of ${allowed.join(', ')}, got ${JSON.stringify(value)}`,
+			{ itemIndex: 0, description: `Check the "${label}" field.` },
+		);
 	}
 	return value as T;
 }
@@ -137,13 +166,26 @@ async function readSettings(state: ExecutionState): Promise<OffboardSettings> {
 	const { leaversOrganizationalUnitId } = await readValues(state, leaversSpec, 0);
 	const providers = state.ctx.getNodeParameter('jwtProviders', 0, '') as unknown;
 	if (typeof providers !== 'string') {
-		throw new NodeOperationError(state.ctx.getNode(), `JWT Credential Providers must be text, got ${JSON.stringify(providers)}`, { itemIndex: 0, description: 'Check the "JWT Credential Providers" field.' });
+		throw new NodeOperationError(
+			state.ctx.getNode(),
+			`JWT Credential Providers must be text, got ${JSON.stringify(providers)}`,
+			{ itemIndex: 0, description: 'Check the "JWT Credential Providers" field.' },
+		);
 	}
 	const values = IDENTIFIERS.map((i) => i.value);
 	return {
 		dryRun: flag(state, 'dryRun', 'Dry Run', true),
-		leaversUnit: isBlank(leaversOrganizationalUnitId) ? undefined : String(leaversOrganizationalUnitId),
-		jwtProviders: [...new Set(providers.split(',').map((p) => p.trim()).filter((p) => p !== ''))],
+		leaversUnit: isBlank(leaversOrganizationalUnitId)
+			? undefined
+			: String(leaversOrganizationalUnitId),
+		jwtProviders: [
+			...new Set(
+				providers
+					.split(',')
+					.map((p) => p.trim())
+					.filter((p) => p !== ''),
+			),
+		],
 		tokenConsumer: choice(state, 'tokenConsumer', 'Token Consumer', values, 'userId'),
 		deleteAfter: flag(state, 'deleteAfter', 'Delete After', false),
 	};
@@ -152,11 +194,21 @@ async function readSettings(state: ExecutionState): Promise<OffboardSettings> {
 /** Every item's person checked and its look-up prepared, before any request. */
 function readLeavers(state: ExecutionState, itemCount: number): Leaver[] {
 	const { ctx, client } = state;
-	const identifier = choice<Identifier>(state, 'personIdentifier', 'Person Given By', IDENTIFIERS.map((i) => i.value), 'email');
+	const identifier = choice<Identifier>(
+		state,
+		'personIdentifier',
+		'Person Given By',
+		IDENTIFIERS.map((i) => i.value),
+		'email',
+	);
 	return Array.from({ length: itemCount }, (_, itemIndex) => {
 		const raw = state.parameters.get('person', itemIndex, '');
 		if (isBlank(raw) || typeof raw === 'object') {
-			throw new NodeOperationError(ctx.getNode(), `Person is required: the ${identifier} of a user, got ${JSON.stringify(raw ?? '')}`, { itemIndex, description: 'Check the "Person" field.' });
+			throw new NodeOperationError(
+				ctx.getNode(),
+				`Person is required: the ${identifier} of a user, got ${JSON.stringify(raw ?? '')}`,
+				{ itemIndex, description: 'Check the "Person" field.' },
+			);
 		}
 		const person = String(raw).trim();
 		if (identifier === 'userId') {
@@ -164,8 +216,19 @@ function readLeavers(state: ExecutionState, itemCount: number): Leaver[] {
 			client.prepare(catalogOp('GetUser'), { userId: person }, itemIndex);
 			return { itemIndex, person, userId: person };
 		}
-		const source = identifier === 'userExternalId' ? { userSourceType: 'build_in', userSourceId: client.connection.instanceId } : {};
-		return { itemIndex, person, lookup: client.prepare(catalogOp(LOOKUPS[identifier]), { [identifier]: person, ...source }, itemIndex) };
+		const source =
+			identifier === 'userExternalId'
+				? { userSourceType: 'build_in', userSourceId: client.connection.instanceId }
+				: {};
+		return {
+			itemIndex,
+			person,
+			lookup: client.prepare(
+				catalogOp(LOOKUPS[identifier]),
+				{ [identifier]: person, ...source },
+				itemIndex,
+			),
+		};
 	});
 }
 
@@ -181,37 +244,57 @@ async function offboard(state: ExecutionState, itemCount: number): Promise<INode
 	const leavers = readLeavers(state, itemCount);
 	const common = settings.dryRun ? { dryRun: true } : {};
 
-	const results = await mapWithConcurrency(leavers.length, state.concurrency, async (i): Promise<IDataObject> => {
-		const leaver = leavers[i];
-		const { itemIndex, person } = leaver;
-		try {
-			const userId = leaver.userId ?? (await state.client.findId(leaver.lookup as PreparedRequest, { itemIndex }));
-			const user = userId === undefined ? undefined : await readPerson(state, userId, itemIndex);
-			if (!user) {
-				return { action: 'notFound', applied: false, person, ...common, reason: `No account has ${leaver.lookup?.op.params[0].name ?? 'userId'} "${person}": nothing to offboard (deleted already, or a wrong value)` };
+	const results = await mapWithConcurrency(
+		leavers.length,
+		state.concurrency,
+		async (i): Promise<IDataObject> => {
+			const leaver = leavers[i];
+			const { itemIndex, person } = leaver;
+			try {
+				const userId =
+					leaver.userId ??
+					(await state.client.findId(leaver.lookup as PreparedRequest, { itemIndex }));
+				const user = userId === undefined ? undefined : await readPerson(state, userId, itemIndex);
+				if (!user) {
+					return {
+						action: 'notFound',
+						applied: false,
+						person,
+						...common,
+						reason: `No account has ${leaver.lookup?.op.params[0].name ?? 'userId'} "${person}": nothing to offboard (deleted already, or a wrong value)`,
+					};
+				}
+				const outcome = await offboardPerson(state, user, settings, itemIndex);
+				const action = actionOf(outcome.done, outcome.failed);
+				return {
+					action,
+					applied: !settings.dryRun && outcome.done.length > 0,
+					...common,
+					person,
+					userId: user.userId,
+					username: user.username,
+					displayName: user.displayName,
+					email: user.email,
+					done: outcome.done,
+					alreadySo: outcome.alreadySo,
+					failed: outcome.failed,
+					...outcome.details,
+					...(settings.leaversUnit ? { leaversOrganizationalUnitId: settings.leaversUnit } : {}),
+				};
+			} catch (error) {
+				// The look-up or the read failed: nothing was tried for this person.
+				return {
+					action: 'failed',
+					applied: false,
+					person,
+					...common,
+					done: [],
+					alreadySo: [],
+					failed: [{ step: 'read', error: (error as Error).message }],
+				};
 			}
-			const outcome = await offboardPerson(state, user, settings, itemIndex);
-			const action = actionOf(outcome.done, outcome.failed);
-			return {
-				action,
-				applied: !settings.dryRun && outcome.done.length > 0,
-				...common,
-				person,
-				userId: user.userId,
-				username: user.username,
-				displayName: user.displayName,
-				email: user.email,
-				done: outcome.done,
-				alreadySo: outcome.alreadySo,
-				failed: outcome.failed,
-				...outcome.details,
-				...(settings.leaversUnit ? { leaversOrganizationalUnitId: settings.leaversUnit } : {}),
-			};
-		} catch (error) {
-			// The look-up or the read failed: nothing was tried for this person.
-			return { action: 'failed', applied: false, person, ...common, done: [], alreadySo: [], failed: [{ step: 'read', error: (error as Error).message }] };
-		}
-	});
+		},
+	);
 	const out = results.map((json, i) => resultItem(json, leavers[i].itemIndex));
 	if (report) out.push(changeReportItem('offboard', results, offboardChanges(results), common));
 	return out;
@@ -222,7 +305,13 @@ function offboardChanges(results: IDataObject[]): IDataObject[] {
 	return results.flatMap((r) => {
 		const who = String(r.username ?? r.person);
 		const steps = (r.done as string[] | undefined) ?? [];
-		const failed = ((r.failed as IDataObject[] | undefined) ?? []).map((f) => ({ who, userId: r.userId, what: `${String(f.step)} failed`, before: '', after: String(f.error) }));
+		const failed = ((r.failed as IDataObject[] | undefined) ?? []).map((f) => ({
+			who,
+			userId: r.userId,
+			what: `${String(f.step)} failed`,
+			before: '',
+			after: String(f.error),
+		}));
 		return [
 			...steps.map((step) => ({ who, userId: r.userId, what: step, ...beforeAfter(step, r) })),
 			...failed,
@@ -231,7 +320,8 @@ function offboardChanges(results: IDataObject[]): IDataObject[] {
 }
 
 function beforeAfter(step: string, r: IDataObject): { before: string; after: string } {
-	const names = (list: unknown, key: string) => ((list as IDataObject[] | undefined) ?? []).map((x) => String(x[key])).join(', ');
+	const names = (list: unknown, key: string) =>
+		((list as IDataObject[] | undefined) ?? []).map((x) => String(x[key])).join(', ');
 	switch (step) {
 		case 'disable':
 			return { before: 'enabled', after: 'disabled' };
@@ -240,9 +330,20 @@ function beforeAfter(step: string, r: IDataObject): { before: string; after: str
 		case 'removeFromUnits':
 			return { before: names(r.secondaryUnits, 'organizationalUnitName'), after: '' };
 		case 'moveToLeavers':
-			return { before: String((r.previousPrimaryOrganizationalUnit as IDataObject | undefined)?.organizationalUnitName ?? ''), after: String(r.leaversOrganizationalUnitId ?? '') };
+			return {
+				before: String(
+					(r.previousPrimaryOrganizationalUnit as IDataObject | undefined)
+						?.organizationalUnitName ?? '',
+				),
+				after: String(r.leaversOrganizationalUnitId ?? ''),
+			};
 		case 'revokeTokens':
-			return { before: ((r.tokens as IDataObject[] | undefined) ?? []).map((t) => `${String(t.liveTokens)} live (${String(t.credentialProviderIdentifier)})`).join(', '), after: 'revoked' };
+			return {
+				before: ((r.tokens as IDataObject[] | undefined) ?? [])
+					.map((t) => `${String(t.liveTokens)} live (${String(t.credentialProviderIdentifier)})`)
+					.join(', '),
+				after: 'revoked',
+			};
 		default:
 			return { before: 'exists', after: 'deleted' };
 	}
@@ -253,7 +354,8 @@ export const userOffboard = wholeInputOperation({
 	option: {
 		name: 'Offboard',
 		value: 'offboard',
-		description: 'A leaver in one step: disable, remove from every group and secondary unit, move to a Leavers unit, revoke their JWTs, optionally delete',
+		description:
+			'A leaver in one step: disable, remove from every group and secondary unit, move to a Leavers unit, revoke their JWTs, optionally delete',
 		action: 'Offboard a user',
 	},
 	fields,

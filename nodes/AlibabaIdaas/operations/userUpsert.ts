@@ -7,9 +7,22 @@ import { operationFields, showFor } from '../description/properties';
 import type { ExecutionState } from './executionState';
 import { readValues } from '../request/read';
 import { isBlank } from '../request/validation';
-import { accessOf, accessRulesField, applyGroupChanges, groupChanges, readRules } from './accessRules';
+import {
+	accessOf,
+	accessRulesField,
+	applyGroupChanges,
+	groupChanges,
+	readRules,
+} from './accessRules';
 import type { UpsertTarget } from './upsert';
-import { catalogParam, createOrGet, differingFields, patchChanges, upsertItem, upsertOperation } from './upsert';
+import {
+	catalogParam,
+	createOrGet,
+	differingFields,
+	patchChanges,
+	upsertItem,
+	upsertOperation,
+} from './upsert';
 
 /**
  * Upsert a user: the HR-sync step in one node. Looks the user up by what Match On says the sheet
@@ -31,7 +44,11 @@ const move = catalogOp('SetUserPrimaryOrganizationalUnit');
 
 const optionalSource = (name: string): ParamSpec => {
 	const param = catalogParam(lookup, name);
-	return { ...param, required: false, description: `${param.description}. Default: build_in and this instance.` };
+	return {
+		...param,
+		required: false,
+		description: `${param.description}. Default: build_in and this instance.`,
+	};
 };
 
 /**
@@ -45,7 +62,8 @@ const CREATE_ONLY = ['description', 'password', 'passwordInitializationConfig'];
 
 const refusedField = (param: ParamSpec): ParamSpec => ({
 	...param,
-	description: 'Not possible here: IDaaS cannot change it on an existing user, so Create or Update refuses it. Use Create (or Update Password) instead.',
+	description:
+		'Not possible here: IDaaS cannot change it on an existing user, so Create or Update refuses it. Use Create (or Update Password) instead.',
 });
 
 /** The fields of CreateUser, with the external ID required and the lookup's source fields. */
@@ -53,8 +71,16 @@ const upsertSpec: OperationSpec = {
 	...create,
 	operation: 'upsert',
 	params: [
-		{ ...catalogParam(create, 'userExternalId'), required: true, displayName: 'External ID', description: 'ID of the user in your source system (e.g. the HR employee ID); the user is matched on it' },
-		...create.params.filter((p) => p.name !== 'userExternalId').map((p) => (CREATE_ONLY.includes(p.name) ? refusedField(p) : p)),
+		{
+			...catalogParam(create, 'userExternalId'),
+			required: true,
+			displayName: 'External ID',
+			description:
+				'ID of the user in your source system (e.g. the HR employee ID); the user is matched on it',
+		},
+		...create.params
+			.filter((p) => p.name !== 'userExternalId')
+			.map((p) => (CREATE_ONLY.includes(p.name) ? refusedField(p) : p)),
 		optionalSource('userSourceType'),
 		optionalSource('userSourceId'),
 	],
@@ -76,12 +102,21 @@ const matchOnField: INodeProperties = {
 	type: 'options',
 	// Sorted by name, as n8n's lint wants; External ID stays the default, so saved workflows match as before.
 	options: [
-		{ name: 'Email', value: 'email', description: 'The user with this email (set under Additional Fields) is updated' },
-		{ name: 'External ID', value: 'userExternalId', description: 'The user with this external ID (e.g. the HR employee ID) is updated' },
+		{
+			name: 'Email',
+			value: 'email',
+			description: 'The user with this email (set under Additional Fields) is updated',
+		},
+		{
+			name: 'External ID',
+			value: 'userExternalId',
+			description: 'The user with this external ID (e.g. the HR employee ID) is updated',
+		},
 		{ name: 'Username', value: 'username', description: 'The user with this username is updated' },
 	],
 	default: 'userExternalId',
-	description: 'Which value tells whether the user exists already; when no user has it, one is created',
+	description:
+		'Which value tells whether the user exists already; when no user has it, one is created',
 	displayOptions: display,
 };
 
@@ -97,7 +132,8 @@ function upsertFields(): INodeProperties[] {
 	const optional: INodeProperties = {
 		...byExternalId,
 		required: false,
-		description: 'ID of the user in your source system, set on a new user; the user is matched on Match On instead',
+		description:
+			'ID of the user in your source system, set on a new user; the user is matched on Match On instead',
 		displayOptions: show(['username', 'email']),
 	};
 	fields.splice(at, 1, { ...byExternalId, displayOptions: show(['userExternalId']) }, optional);
@@ -105,18 +141,33 @@ function upsertFields(): INodeProperties[] {
 }
 
 /** The key this item matches on, checked, and its look-up; undefined for the external ID (createOrGet's own). */
-function matchKeyOf(state: ExecutionState, values: Record<string, unknown>, itemIndex: number): { key: MatchKey; find?: { lookup: OperationSpec; values: Record<string, unknown> } } {
+function matchKeyOf(
+	state: ExecutionState,
+	values: Record<string, unknown>,
+	itemIndex: number,
+): { key: MatchKey; find?: { lookup: OperationSpec; values: Record<string, unknown> } } {
 	const key = state.parameters.get('matchOn', itemIndex, 'userExternalId') as MatchKey;
 	if (!Object.prototype.hasOwnProperty.call(MATCH_KEYS, key)) {
-		throw new NodeOperationError(state.client.node, `Match On must be External ID, Username or Email, got ${JSON.stringify(key)}`, { itemIndex });
+		throw new NodeOperationError(
+			state.client.node,
+			`Match On must be External ID, Username or Email, got ${JSON.stringify(key)}`,
+			{ itemIndex },
+		);
 	}
 	if (key === 'userExternalId') return { key };
 	const { label, lookup } = MATCH_KEYS[key];
 	if (isBlank(values[key])) {
-		throw new NodeOperationError(state.client.node, `${label} is required when Match On is ${label}`, {
-			itemIndex,
-			description: key === 'email' ? 'Add Email under Additional Fields (for example {{ $json.email }}): the user is matched on it.' : `Fill in "${label}": the user is matched on it.`,
-		});
+		throw new NodeOperationError(
+			state.client.node,
+			`${label} is required when Match On is ${label}`,
+			{
+				itemIndex,
+				description:
+					key === 'email'
+						? 'Add Email under Additional Fields (for example {{ $json.email }}): the user is matched on it.'
+						: `Fill in "${label}": the user is matched on it.`,
+			},
+		);
 	}
 	return { key, find: { lookup: catalogOp(lookup), values: { [key]: values[key] } } };
 }
@@ -124,16 +175,32 @@ function matchKeyOf(state: ExecutionState, values: Record<string, unknown>, item
 /** Refuses create-only fields given in Additional Fields (by an older workflow, or an expression). */
 function refuseCreateOnly(state: ExecutionState, itemIndex: number): void {
 	const fields = state.parameters.get(collectionOf(upsertSpec).name, itemIndex, {}) as IDataObject;
-	const given = CREATE_ONLY.filter((name) => !isBlank(fields[name]) && !(typeof fields[name] === 'object' && Object.keys(fields[name] as object).length === 0));
+	const given = CREATE_ONLY.filter(
+		(name) =>
+			!isBlank(fields[name]) &&
+			!(typeof fields[name] === 'object' && Object.keys(fields[name] as object).length === 0),
+	);
 	if (given.length === 0) return;
 	const labels = given.map((name) => labelOf(catalogParam(create, name)));
-	throw new NodeOperationError(state.ctx.getNode(), `Create or Update cannot set ${labels.join(', ')}`, {
-		itemIndex,
-		description: `IDaaS cannot change ${labels.join(', ')} of an existing user (PatchUser has no such fields), so they would be ignored whenever the user exists. Remove them from Additional Fields; set them with User → Create or Update Password.`,
-	});
+	throw new NodeOperationError(
+		state.ctx.getNode(),
+		`Create or Update cannot set ${labels.join(', ')}`,
+		{
+			itemIndex,
+			description: `IDaaS cannot change ${labels.join(', ')} of an existing user (PatchUser has no such fields), so they would be ignored whenever the user exists. Remove them from Additional Fields; set them with User → Create or Update Password.`,
+		},
+	);
 }
 
-const SIMPLE_FIELDS = ['username', 'displayName', 'email', 'emailVerified', 'phoneRegion', 'phoneNumber', 'phoneNumberVerified'];
+const SIMPLE_FIELDS = [
+	'username',
+	'displayName',
+	'email',
+	'emailVerified',
+	'phoneRegion',
+	'phoneNumber',
+	'phoneNumberVerified',
+];
 
 /** The PATCH body: only what differs from the stored user, with the flags the API pairs with it. */
 function changesOf(current: IDataObject, wanted: Record<string, unknown>): Record<string, unknown> {
@@ -147,7 +214,9 @@ function changesOf(current: IDataObject, wanted: Record<string, unknown>): Recor
 		});
 	}
 	const stored = new Map(
-		(Array.isArray(current.customFields) ? (current.customFields as IDataObject[]) : []).map((f) => [String(f.fieldName), String(f.fieldValue ?? '')]),
+		(Array.isArray(current.customFields) ? (current.customFields as IDataObject[]) : []).map(
+			(f) => [String(f.fieldName), String(f.fieldValue ?? '')],
+		),
 	);
 	const custom = (Array.isArray(wanted.customFields) ? (wanted.customFields as IDataObject[]) : [])
 		.filter((f) => stored.get(String(f.fieldName)) !== String(f.fieldValue ?? ''))
@@ -169,11 +238,25 @@ async function upsertUser(state: ExecutionState, itemIndex: number): Promise<IDa
 	/** The managed groups the person joins or leaves (a joiner has none yet; a mover's are GetUser's). */
 	const withAccess = async (json: IDataObject): Promise<IDataObject> => {
 		if (!access) return json;
-		const current = 'created' in match ? [] : ((match.current.groups as IDataObject[] | undefined) ?? []).map((g) => String(g.groupId));
+		const current =
+			'created' in match
+				? []
+				: ((match.current.groups as IDataObject[] | undefined) ?? []).map((g) => String(g.groupId));
 		const changes = groupChanges(access, new Set(current));
-		const accessRules = await applyGroupChanges(state, String(json.userId), access, changes, itemIndex, true);
+		const accessRules = await applyGroupChanges(
+			state,
+			String(json.userId),
+			access,
+			changes,
+			itemIndex,
+			true,
+		);
 		const changed = changes.add.length + changes.remove.length > 0;
-		return { ...json, ...(changed && json.action === 'unchanged' ? { action: 'updated' } : {}), accessRules };
+		return {
+			...json,
+			...(changed && json.action === 'unchanged' ? { action: 'updated' } : {}),
+			accessRules,
+		};
 	};
 	// Which key found the user (null: none did, so it was created), beside what changed.
 	const item = async (changes: { changedFields: string[]; previous: IDataObject }) => {

@@ -26,7 +26,10 @@ export function wholeInputOperation(
 }
 
 /** Dry run and the removal guard, shared by both operations' editor fields. */
-export function planFields(show: { resource: string[]; operation: string[] }, removal: string): INodeProperties[] {
+export function planFields(
+	show: { resource: string[]; operation: string[] },
+	removal: string,
+): INodeProperties[] {
 	const displayOptions = { show };
 	return [
 		{
@@ -34,7 +37,8 @@ export function planFields(show: { resource: string[]; operation: string[] }, re
 			name: 'dryRun',
 			type: 'boolean',
 			default: true,
-			description: 'Whether to only output the plan, sending no change to IDaaS. Switch off (or map an approval) to apply it.',
+			description:
+				'Whether to only output the plan, sending no change to IDaaS. Switch off (or map an approval) to apply it.',
 			displayOptions,
 		},
 		{
@@ -65,14 +69,24 @@ export interface PlanSettings {
 }
 
 /** A whole-number setting of the first item, or a NodeOperationError naming the field. */
-export function wholeNumber(state: ExecutionState, name: string, label: string, fallback: number, max = Infinity): number {
+export function wholeNumber(
+	state: ExecutionState,
+	name: string,
+	label: string,
+	fallback: number,
+	max = Infinity,
+): number {
 	const value = state.ctx.getNodeParameter(name, 0, fallback) as unknown;
 	const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
 	if (typeof number !== 'number' || !Number.isInteger(number) || number < 0 || number > max) {
-		throw new NodeOperationError(state.ctx.getNode(), `${label} must be a whole number from 0${Number.isFinite(max) ? ` to ${max}` : ''}, got ${JSON.stringify(value)}`, {
-			itemIndex: 0,
-			description: `Check the "${label}" field.`,
-		});
+		throw new NodeOperationError(
+			state.ctx.getNode(),
+			`${label} must be a whole number from 0${Number.isFinite(max) ? ` to ${max}` : ''}, got ${JSON.stringify(value)}`,
+			{
+				itemIndex: 0,
+				description: `Check the "${label}" field.`,
+			},
+		);
 	}
 	return number;
 }
@@ -80,7 +94,11 @@ export function wholeNumber(state: ExecutionState, name: string, label: string, 
 export function readPlanSettings(state: ExecutionState, removal: string): PlanSettings {
 	const dryRun = state.ctx.getNodeParameter('dryRun', 0, true) as unknown;
 	if (typeof dryRun !== 'boolean') {
-		throw new NodeOperationError(state.ctx.getNode(), `Dry Run must be true or false, got ${JSON.stringify(dryRun)}`, { itemIndex: 0, description: 'Check the "Dry Run" field.' });
+		throw new NodeOperationError(
+			state.ctx.getNode(),
+			`Dry Run must be true or false, got ${JSON.stringify(dryRun)}`,
+			{ itemIndex: 0, description: 'Check the "Dry Run" field.' },
+		);
 	}
 	return {
 		dryRun,
@@ -90,7 +108,12 @@ export function readPlanSettings(state: ExecutionState, removal: string): PlanSe
 }
 
 /** Why the plan must not be applied, or undefined when its removals are within both limits. */
-export function guardReason(settings: PlanSettings, removals: number, inScope: number, noun: string): string | undefined {
+export function guardReason(
+	settings: PlanSettings,
+	removals: number,
+	inScope: number,
+	noun: string,
+): string | undefined {
 	if (removals > settings.maxRemovals) {
 		return `Nothing applied: the plan ${noun} ${removals}, more than the maximum of ${settings.maxRemovals} per run`;
 	}

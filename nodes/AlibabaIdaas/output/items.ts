@@ -31,7 +31,12 @@ const JSON_TEXT = /^\s*[[{]/;
 function allowOnly(value: unknown, path: string, shown: ReadonlySet<string>): unknown {
 	if (Array.isArray(value)) return value.map((entry) => allowOnly(entry, path, shown));
 	if (value !== null && typeof value === 'object') {
-		return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, allowOnly(inner, path ? `${path}.${key}` : key, shown)]));
+		return Object.fromEntries(
+			Object.entries(value).map(([key, inner]) => [
+				key,
+				allowOnly(inner, path ? `${path}.${key}` : key, shown),
+			]),
+		);
 	}
 	if (value === null || value === undefined) return value;
 	if (shown.has(path) && !(typeof value === 'string' && JSON_TEXT.test(value))) return value;
@@ -56,7 +61,8 @@ export function recordItem(request: ItemRequest, record: IDataObject): IDataObje
 export function responseItem(request: ItemRequest, body: IDataObject): IDataObject {
 	const { op } = request;
 	// Nothing useful in the answer (delete, enable, membership…): say what was done.
-	if (op.response === 'none') return { success: true, operation: op.operation, ...publicValues(request) };
+	if (op.response === 'none')
+		return { success: true, operation: op.operation, ...publicValues(request) };
 	// One field answers (a new ID, a looked-up ID, parent IDs).
 	if (op.responseKey) return { ...publicValues(request), [op.responseKey]: body[op.responseKey] };
 	const secrets = op.hooks?.secrets;

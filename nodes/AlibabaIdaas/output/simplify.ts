@@ -10,11 +10,15 @@ import { simpleGroup, simpleOrganizationalUnit, simpleUser } from './shapes';
 export type Subject = 'user' | 'organizationalUnit' | 'group';
 
 /** Where a group record comes without its name (ListGroupsForUser gives only IDs), the item says how to get it. */
-export const GROUP_NAME_NOTE = 'IDaaS lists a user\'s groups without their names: Group → Get with this groupId returns the name';
+export const GROUP_NAME_NOTE =
+	"IDaaS lists a user's groups without their names: Group → Get with this groupId returns the name";
 
 export function simplifyGroup(group: IDataObject): IDataObject {
 	const out = simpleGroup(group);
-	if (out.groupId !== undefined && (out.groupName === undefined || out.groupName === '' || out.groupName === null)) {
+	if (
+		out.groupId !== undefined &&
+		(out.groupName === undefined || out.groupName === '' || out.groupName === null)
+	) {
 		out.groupNameNote = GROUP_NAME_NOTE;
 	}
 	return out;

@@ -21,11 +21,20 @@ export function prepareRequest(
 	tokenSource?: PamTokenSource,
 ): PreparedRequest {
 	const normalized = normalizeValues(op.params, values);
-	return { op, values: normalized, http: toHttpRequest(op, normalized, connection, bearerToken), tokenSource };
+	return {
+		op,
+		values: normalized,
+		http: toHttpRequest(op, normalized, connection, bearerToken),
+		tokenSource,
+	};
 }
 
 /** The HTTP request alone, for callers that do not echo values. */
-export function buildRequest(op: OperationSpec, values: Record<string, unknown>, connection: IdaasConnection): HttpRequest {
+export function buildRequest(
+	op: OperationSpec,
+	values: Record<string, unknown>,
+	connection: IdaasConnection,
+): HttpRequest {
 	return prepareRequest(op, values, connection).http;
 }
 
@@ -53,7 +62,8 @@ function toHttpRequest(
 	}
 	const path = op.path.replace(/\{(\w+)\}/g, (_, name: string) => {
 		const value = pathValues[name];
-		if (value === undefined) throw new Error(`Catalog error: ${op.apiName} has no value for {${name}}`);
+		if (value === undefined)
+			throw new Error(`Catalog error: ${op.apiName} has no value for {${name}}`);
 		return encodeURIComponent(value);
 	});
 	// Operations with body fields always send a JSON object, even an empty one (ReqBodyType json).

@@ -21,7 +21,11 @@ export class IdaasClient extends Transport {
 	 * @param concurrency the most requests this client sends at once, across items and pages, or
 	 * 'auto'; unbounded when absent (the trigger and list searches bound their own walks)
 	 */
-	static async create(ctx: IdaasContext, retry: Partial<RetryPolicy> = {}, concurrency: ConcurrencySetting = Infinity): Promise<IdaasClient> {
+	static async create(
+		ctx: IdaasContext,
+		retry: Partial<RetryPolicy> = {},
+		concurrency: ConcurrencySetting = Infinity,
+	): Promise<IdaasClient> {
 		return new IdaasClient(await Transport.connect(ctx, retry, concurrency));
 	}
 
@@ -30,13 +34,27 @@ export class IdaasClient extends Transport {
 	 * field. A PAM operation sent without a Token choice (a step of a composed operation, such as Offboard's token
 	 * revocation) carries the PAM client token, as the PAM operations do by default.
 	 */
-	prepare(op: OperationSpec, values: Record<string, unknown>, itemIndex?: number, token?: Pick<PreparedRequest, 'tokenSource'> & { bearer?: string }): PreparedRequest {
-		const tokenSource = token?.tokenSource ?? (op.auth === 'bearer' && isPamOperation(op) ? 'pamClient' : undefined);
-		return checked(this.node, () => prepareRequest(op, values, this.connection, token?.bearer, tokenSource), itemIndex);
+	prepare(
+		op: OperationSpec,
+		values: Record<string, unknown>,
+		itemIndex?: number,
+		token?: Pick<PreparedRequest, 'tokenSource'> & { bearer?: string },
+	): PreparedRequest {
+		const tokenSource =
+			token?.tokenSource ?? (op.auth === 'bearer' && isPamOperation(op) ? 'pamClient' : undefined);
+		return checked(
+			this.node,
+			() => prepareRequest(op, values, this.connection, token?.bearer, tokenSource),
+			itemIndex,
+		);
 	}
 
 	/** Prepares and sends one operation. */
-	async call(op: OperationSpec, values: Record<string, unknown>, options: CallOptions = {}): Promise<IDataObject> {
+	async call(
+		op: OperationSpec,
+		values: Record<string, unknown>,
+		options: CallOptions = {},
+	): Promise<IDataObject> {
 		return await this.send(this.prepare(op, values, options.itemIndex), options);
 	}
 
@@ -44,9 +62,11 @@ export class IdaasClient extends Transport {
 	lookups(itemIndex: number): Lookups {
 		return {
 			instanceId: this.connection.instanceId,
-			findId: async (apiName, values) => await this.findId(this.prepare(catalogOp(apiName), values, itemIndex), { itemIndex }),
+			findId: async (apiName, values) =>
+				await this.findId(this.prepare(catalogOp(apiName), values, itemIndex), { itemIndex }),
 			get: async (apiName, values) => await this.call(catalogOp(apiName), values, { itemIndex }),
-			list: async (apiName, values) => await this.list(this.prepare(catalogOp(apiName), values, itemIndex), { itemIndex }),
+			list: async (apiName, values) =>
+				await this.list(this.prepare(catalogOp(apiName), values, itemIndex), { itemIndex }),
 		};
 	}
 }

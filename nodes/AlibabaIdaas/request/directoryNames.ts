@@ -55,7 +55,11 @@ function distance(a: string, b: string): number {
 	for (let i = 1; i <= a.length; i++) {
 		const row = [i];
 		for (let j = 1; j <= b.length; j++) {
-			row[j] = Math.min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+			row[j] = Math.min(
+				previous[j] + 1,
+				row[j - 1] + 1,
+				previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1),
+			);
 		}
 		previous = row;
 	}
@@ -107,7 +111,9 @@ export class DirectoryNames {
 				const byName = all.filter((unit) => unit.name === text);
 				if (byName.length > 0) return byName;
 				const byPath = all.filter((unit) => unit.path === text);
-				return byPath.length > 0 ? byPath : all.filter((unit) => loosePath(unit.path) === loosePath(text));
+				return byPath.length > 0
+					? byPath
+					: all.filter((unit) => loosePath(unit.path) === loosePath(text));
 			});
 			this.remember(this.unitMatches, text, pending);
 		}
@@ -115,18 +121,29 @@ export class DirectoryNames {
 		if (matches.length === 1) return matches[0];
 		if (matches.length === 0) {
 			const units = [...(await this.units()).values()];
-			const near = nearestNames(text, [...units.map((unit) => unit.name), ...units.map((unit) => unit.path)]);
-			throw new NodeOperationError(this.client.node, `${field}: no organizational unit is named "${text}" or has that path`, {
-				itemIndex,
-				description: near.length
-					? `Check the "${field}" field. Units with close names: ${quoted(near)}. Names are matched exactly, capitals included; a path is the names from the top joined by "${PATH_SEPARATOR}", as the list shows them.`
-					: `Check the "${field}" field: the application sees no organizational unit at all (its provisioning scope is empty).`,
-			});
+			const near = nearestNames(text, [
+				...units.map((unit) => unit.name),
+				...units.map((unit) => unit.path),
+			]);
+			throw new NodeOperationError(
+				this.client.node,
+				`${field}: no organizational unit is named "${text}" or has that path`,
+				{
+					itemIndex,
+					description: near.length
+						? `Check the "${field}" field. Units with close names: ${quoted(near)}. Names are matched exactly, capitals included; a path is the names from the top joined by "${PATH_SEPARATOR}", as the list shows them.`
+						: `Check the "${field}" field: the application sees no organizational unit at all (its provisioning scope is empty).`,
+				},
+			);
 		}
-		throw new NodeOperationError(this.client.node, `${field}: ${matches.length} organizational units are named "${text}"`, {
-			itemIndex,
-			description: `Give the full path of the one you mean instead of its name: ${matches.map((unit) => `"${unit.path}" (${unit.id})`).join(', ')}.`,
-		});
+		throw new NodeOperationError(
+			this.client.node,
+			`${field}: ${matches.length} organizational units are named "${text}"`,
+			{
+				itemIndex,
+				description: `Give the full path of the one you mean instead of its name: ${matches.map((unit) => `"${unit.path}" (${unit.id})`).join(', ')}.`,
+			},
+		);
 	}
 
 	/** The group named exactly `value`. Throws a NodeOperationError (for `itemIndex`) when none or several match. */
@@ -135,14 +152,22 @@ export class DirectoryNames {
 		let pending = this.groupMatches.get(text);
 		if (!pending) {
 			pending = this.client
-				.list(this.client.prepare(catalogOp('ListGroups'), { groupNameStartWith: text }, itemIndex), { itemIndex })
-				.then((records) => records.map((record) => this.groupOf(record)).filter((group) => group.name === text));
+				.list(
+					this.client.prepare(catalogOp('ListGroups'), { groupNameStartWith: text }, itemIndex),
+					{ itemIndex },
+				)
+				.then((records) =>
+					records.map((record) => this.groupOf(record)).filter((group) => group.name === text),
+				);
 			this.remember(this.groupMatches, text, pending);
 		}
 		const matches = await pending;
 		if (matches.length === 1) return matches[0];
 		if (matches.length === 0) {
-			const near = nearestNames(text, [...(await this.groups()).values()].map((group) => group.name));
+			const near = nearestNames(
+				text,
+				[...(await this.groups()).values()].map((group) => group.name),
+			);
 			throw new NodeOperationError(this.client.node, `${field}: no group is named "${text}"`, {
 				itemIndex,
 				description: near.length
@@ -150,10 +175,14 @@ export class DirectoryNames {
 					: `Check the "${field}" field: the application sees no group at all.`,
 			});
 		}
-		throw new NodeOperationError(this.client.node, `${field}: ${matches.length} groups are named "${text}"`, {
-			itemIndex,
-			description: `Choose the one you mean by ID: ${matches.map((group) => `${group.id}${group.externalId ? ` (external ID ${group.externalId})` : ''}`).join(', ')}.`,
-		});
+		throw new NodeOperationError(
+			this.client.node,
+			`${field}: ${matches.length} groups are named "${text}"`,
+			{
+				itemIndex,
+				description: `Choose the one you mean by ID: ${matches.map((group) => `${group.id}${group.externalId ? ` (external ID ${group.externalId})` : ''}`).join(', ')}.`,
+			},
+		);
 	}
 
 	/** A unit's name and path by ID, from the tree (read at most once); undefined when the application cannot see it. */
@@ -179,7 +208,9 @@ export class DirectoryNames {
 	async unitName(id: string): Promise<NamedUnit | undefined> {
 		if (this.tree) return await this.unit(id);
 		return await this.readOnce(this.unitReads, id, async () => {
-			const record = await this.client.call(catalogOp('GetOrganizationalUnit'), { organizationalUnitId: id });
+			const record = await this.client.call(catalogOp('GetOrganizationalUnit'), {
+				organizationalUnitId: id,
+			});
 			const name = String(record.organizationalUnitName ?? id);
 			return { id, name, path: name };
 		});
@@ -190,7 +221,9 @@ export class DirectoryNames {
 		const known = this.knownGroups.get(id);
 		if (known) return known;
 		if (this.allGroups) return await this.group(id);
-		return await this.readOnce(this.groupReads, id, async () => this.groupOf(await this.client.call(catalogOp('GetGroup'), { groupId: id })));
+		return await this.readOnce(this.groupReads, id, async () =>
+			this.groupOf(await this.client.call(catalogOp('GetGroup'), { groupId: id })),
+		);
 	}
 
 	/** Adds what is known about a user (from a look-up by username or email, a read, or the input item). */
@@ -213,14 +246,19 @@ export class DirectoryNames {
 		const read = await this.readOnce(this.userReads, id, async () => {
 			const record = await this.client.call(catalogOp('GetUser'), { userId: id });
 			const user: NamedUser = { id };
-			for (const key of ['username', 'displayName', 'email'] as const) if (typeof record[key] === 'string') user[key] = record[key] as string;
+			for (const key of ['username', 'displayName', 'email'] as const)
+				if (typeof record[key] === 'string') user[key] = record[key] as string;
 			return user;
 		});
 		this.rememberUser(read);
 		return this.users.get(id) as NamedUser;
 	}
 
-	private async readOnce<T>(cache: Map<string, Promise<T>>, id: string, read: () => Promise<T>): Promise<T> {
+	private async readOnce<T>(
+		cache: Map<string, Promise<T>>,
+		id: string,
+		read: () => Promise<T>,
+	): Promise<T> {
 		let pending = cache.get(id);
 		if (!pending) {
 			pending = read();
@@ -238,7 +276,10 @@ export class DirectoryNames {
 		}
 		const text = String(value).trim();
 		if (text === '') {
-			throw new NodeOperationError(this.client.node, `${field} (${mode}) is empty`, { itemIndex, description: `Check the "${field}" field.` });
+			throw new NodeOperationError(this.client.node, `${field} (${mode}) is empty`, {
+				itemIndex,
+				description: `Check the "${field}" field.`,
+			});
 		}
 		return text;
 	}
@@ -251,7 +292,8 @@ export class DirectoryNames {
 
 	private groupOf(record: IDataObject): NamedGroup {
 		const group: NamedGroup = { id: String(record.groupId), name: String(record.groupName ?? '') };
-		if (typeof record.groupExternalId === 'string' && record.groupExternalId !== '') group.externalId = record.groupExternalId;
+		if (typeof record.groupExternalId === 'string' && record.groupExternalId !== '')
+			group.externalId = record.groupExternalId;
 		this.knownGroups.set(group.id, group);
 		return group;
 	}
@@ -260,7 +302,12 @@ export class DirectoryNames {
 		if (!this.allGroups) {
 			const pending = this.client
 				.list(this.client.prepare(catalogOp('ListGroups'), {}))
-				.then((records) => new Map(records.map((record) => this.groupOf(record)).map((group) => [group.id, group])));
+				.then(
+					(records) =>
+						new Map(
+							records.map((record) => this.groupOf(record)).map((group) => [group.id, group]),
+						),
+				);
 			this.allGroups = pending;
 			pending.catch(() => (this.allGroups = undefined));
 		}
@@ -284,11 +331,15 @@ export class DirectoryNames {
 	private async readTree(): Promise<Map<string, NamedUnit>> {
 		const { client } = this;
 		const scope = await client.call(catalogOp('GetApplicationProvisioningScope'), {});
-		const rootIds = (Array.isArray(scope.organizationalUnitIds) ? scope.organizationalUnitIds : []).filter((id): id is string => typeof id === 'string' && id !== '');
+		const rootIds = (
+			Array.isArray(scope.organizationalUnitIds) ? scope.organizationalUnitIds : []
+		).filter((id): id is string => typeof id === 'string' && id !== '');
 		const units = new Map<string, NamedUnit>();
 		const roots = await Promise.all(
 			[...new Set(rootIds)].map(async (id) => {
-				const record = await client.call(catalogOp('GetOrganizationalUnit'), { organizationalUnitId: id });
+				const record = await client.call(catalogOp('GetOrganizationalUnit'), {
+					organizationalUnitId: id,
+				});
 				const name = String(record.organizationalUnitName ?? id);
 				return { id, name, path: name };
 			}),
@@ -298,10 +349,16 @@ export class DirectoryNames {
 		while (level.length > 0) {
 			const children = await Promise.all(
 				level.map(async (parent) => {
-					const records = await client.list(client.prepare(catalogOp('ListOrganizationalUnits'), { parentId: parent.id }));
+					const records = await client.list(
+						client.prepare(catalogOp('ListOrganizationalUnits'), { parentId: parent.id }),
+					);
 					return records.map((record): NamedUnit => {
 						const name = String(record.organizationalUnitName ?? record.organizationalUnitId);
-						return { id: String(record.organizationalUnitId), name, path: `${parent.path}${PATH_SEPARATOR}${name}` };
+						return {
+							id: String(record.organizationalUnitId),
+							name,
+							path: `${parent.path}${PATH_SEPARATOR}${name}`,
+						};
 					});
 				}),
 			);

@@ -38,10 +38,13 @@ export async function resolveLocator(
 ): Promise<unknown> {
 	const { mode, value } = asLocator(raw);
 	if (isBlank(value)) return undefined;
-	const named = mode === NAME_MODE && (param.idKind === 'organizationalUnit' || param.idKind === 'group');
-	if (!named && mode !== 'username' && mode !== 'email') return typeof value === 'string' ? value.trim() : value;
+	const named =
+		mode === NAME_MODE && (param.idKind === 'organizationalUnit' || param.idKind === 'group');
+	if (!named && mode !== 'username' && mode !== 'email')
+		return typeof value === 'string' ? value.trim() : value;
 	const field = labelOf(param);
-	if (named && param.idKind === 'organizationalUnit') return (await directoryNames(client).unitByNameOrPath(field, value, itemIndex)).id;
+	if (named && param.idKind === 'organizationalUnit')
+		return (await directoryNames(client).unitByNameOrPath(field, value, itemIndex)).id;
 	if (named) return (await directoryNames(client).groupByName(field, value, itemIndex)).id;
 	if (param.idKind !== 'user') {
 		throw new NodeOperationError(client.node, `${field} cannot be looked up by ${mode}`, {
@@ -51,18 +54,26 @@ export async function resolveLocator(
 	}
 	if (typeof value !== 'string' && typeof value !== 'number') {
 		// An expression gave an object or array: never send "[object Object]" as a username.
-		throw new NodeOperationError(client.node, `${field} (By ${mode === 'email' ? 'Email' : 'Username'}) must be text`, {
-			itemIndex,
-			description: `Check the "${field}" field: the expression gave ${Array.isArray(value) ? 'a list' : `a ${typeof value}`}.`,
-		});
+		throw new NodeOperationError(
+			client.node,
+			`${field} (By ${mode === 'email' ? 'Email' : 'Username'}) must be text`,
+			{
+				itemIndex,
+				description: `Check the "${field}" field: the expression gave ${Array.isArray(value) ? 'a list' : `a ${typeof value}`}.`,
+			},
+		);
 	}
 	const op = catalogOp(mode === 'email' ? 'GetUserIdByEmail' : 'GetUserIdByUsername');
 	const text = String(value).trim();
 	if (mode === 'email' && !new RegExp(EMAIL_REGEX).test(text)) {
-		throw new NodeOperationError(client.node, `${field} (By Email) "${text}" is not a valid email address`, {
-			itemIndex,
-			description: `Check the "${field}" field: give an address such as jane@example.com.`,
-		});
+		throw new NodeOperationError(
+			client.node,
+			`${field} (By Email) "${text}" is not a valid email address`,
+			{
+				itemIndex,
+				description: `Check the "${field}" field: give an address such as jane@example.com.`,
+			},
+		);
 	}
 	const body: IDataObject = await client.call(op, { [mode]: text }, { itemIndex });
 	if (typeof body.userId !== 'string' || body.userId === '') {
@@ -80,7 +91,12 @@ export async function resolveLocator(
  * comma-separated text of version 1, or an array from an expression) is returned as it is, for
  * the catalog validation to split and check.
  */
-export async function resolveLocatorList(client: IdaasClient, param: ParamSpec, raw: unknown, itemIndex: number): Promise<unknown> {
+export async function resolveLocatorList(
+	client: IdaasClient,
+	param: ParamSpec,
+	raw: unknown,
+	itemIndex: number,
+): Promise<unknown> {
 	if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return raw;
 	const entries = (raw as IDataObject).values;
 	if (!Array.isArray(entries)) return [];
@@ -88,9 +104,16 @@ export async function resolveLocatorList(client: IdaasClient, param: ParamSpec, 
 	const ids: unknown[] = [];
 	for (const entry of entries as IDataObject[]) {
 		const locator = asLocator(entry?.id);
-		const several = Array.isArray(locator.value) || (typeof locator.value === 'string' && locator.value.includes(','));
-		if (several && (locator.mode === 'id' || locator.mode === 'list' || locator.mode === undefined)) {
-			ids.push(...(Array.isArray(locator.value) ? locator.value : String(locator.value).split(',')));
+		const several =
+			Array.isArray(locator.value) ||
+			(typeof locator.value === 'string' && locator.value.includes(','));
+		if (
+			several &&
+			(locator.mode === 'id' || locator.mode === 'list' || locator.mode === undefined)
+		) {
+			ids.push(
+				...(Array.isArray(locator.value) ? locator.value : String(locator.value).split(',')),
+			);
 			continue;
 		}
 		ids.push(await resolveLocator(client, one, entry?.id, itemIndex));

@@ -22,7 +22,10 @@ const SEGMENT = /\.([A-Za-z_$][\w$]*)|\['([^'\\]*)'\]|\["([^"\\]*)"\]/g;
 function pathOf(expression: string): string[] | undefined {
 	const match = WHOLE.exec(expression);
 	if (!match) return undefined;
-	return Array.from(match[1].matchAll(SEGMENT), (segment) => segment[1] ?? segment[2] ?? segment[3]);
+	return Array.from(
+		match[1].matchAll(SEGMENT),
+		(segment) => segment[1] ?? segment[2] ?? segment[3],
+	);
 }
 
 /** Every expression in a stored parameter value as a mapped field, or undefined when any expression is something else. */
@@ -36,7 +39,8 @@ export function mappedFields(raw: unknown): JsonPath[] | undefined {
 			return path !== undefined;
 		}
 		if (Array.isArray(value)) return value.every((entry, i) => walk(entry, [...at, i]));
-		if (value !== null && typeof value === 'object') return Object.entries(value).every(([key, entry]) => walk(entry, [...at, key]));
+		if (value !== null && typeof value === 'object')
+			return Object.entries(value).every(([key, entry]) => walk(entry, [...at, key]));
 		return true;
 	};
 	return walk(raw, []) && fields.length > 0 ? fields : undefined;
@@ -46,18 +50,31 @@ function property(json: IDataObject | undefined, path: string[]): unknown {
 	let value: unknown = json;
 	for (const key of path) {
 		// Own properties of plain data only: `$json.constructor` and the like stay n8n's to judge.
-		if (value === null || typeof value !== 'object' || !Object.prototype.hasOwnProperty.call(value, key)) return undefined;
+		if (
+			value === null ||
+			typeof value !== 'object' ||
+			!Object.prototype.hasOwnProperty.call(value, key)
+		)
+			return undefined;
 		value = (value as IDataObject)[key];
 	}
 	return value;
 }
 
 function isTaken(value: unknown): value is string | number | boolean {
-	return typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value));
+	return (
+		typeof value === 'string' ||
+		typeof value === 'boolean' ||
+		(typeof value === 'number' && Number.isFinite(value))
+	);
 }
 
 /** The parameter's value with its mapped fields read from the item's JSON; undefined when one of them is not taken. */
-export function readMapped(raw: unknown, fields: JsonPath[], json: IDataObject | undefined): unknown {
+export function readMapped(
+	raw: unknown,
+	fields: JsonPath[],
+	json: IDataObject | undefined,
+): unknown {
 	const values = fields.map(({ path }) => property(json, path));
 	if (!values.every(isTaken)) return undefined;
 	if (fields.length === 1 && fields[0].at.length === 0) return values[0];

@@ -25,7 +25,10 @@ function hasExpression(value: unknown): boolean {
 }
 
 /** How a parameter is read: once for all items, per item from its mapped fields, or by n8n for each item. */
-type Reading = { kind: 'constant'; value: unknown } | { kind: 'mapped'; fields: JsonPath[]; checked: boolean } | { kind: 'n8n' };
+type Reading =
+	| { kind: 'constant'; value: unknown }
+	| { kind: 'mapped'; fields: JsonPath[]; checked: boolean }
+	| { kind: 'n8n' };
 
 export class NodeParameters {
 	private readonly readings = new Map<string, Reading>();

@@ -48,7 +48,13 @@ export interface ItemRequest extends PreparedRequest {
 
 function unwrapFixedCollection(param: ParamSpec, raw: unknown): unknown {
 	// The editor stores fixed collections as { values: … }; expressions may give the plain value.
-	if ((param.valueType === 'object' || param.valueType === 'objectList') && !param.mapValues && raw && typeof raw === 'object' && !Array.isArray(raw)) {
+	if (
+		(param.valueType === 'object' || param.valueType === 'objectList') &&
+		!param.mapValues &&
+		raw &&
+		typeof raw === 'object' &&
+		!Array.isArray(raw)
+	) {
 		const inner = (raw as IDataObject).values;
 		if (inner !== undefined || Object.keys(raw).length === 0) return inner;
 	}
@@ -70,10 +76,18 @@ const plans = new WeakMap<OperationSpec, ReadPlan>();
 function planOf(op: OperationSpec): ReadPlan {
 	let plan = plans.get(op);
 	if (!plan) {
-		const placed = op.params.map((param) => ({ param, placement: placementOf(op, param) })).filter(({ placement }) => placement !== 'skip');
+		const placed = op.params
+			.map((param) => ({ param, placement: placementOf(op, param) }))
+			.filter(({ placement }) => placement !== 'skip');
 		plan = {
-			collection: placed.some(({ placement }) => placement === 'collection') ? collectionOf(op).name : undefined,
-			fields: placed.map(({ param, placement }) => ({ param, top: placement === 'top', locator: isLocatorParam(param) ? 'one' : isLocatorListParam(param) ? 'list' : undefined })),
+			collection: placed.some(({ placement }) => placement === 'collection')
+				? collectionOf(op).name
+				: undefined,
+			fields: placed.map(({ param, placement }) => ({
+				param,
+				top: placement === 'top',
+				locator: isLocatorParam(param) ? 'one' : isLocatorListParam(param) ? 'list' : undefined,
+			})),
 			defaults: op.params.filter((param) => param.requiredWith && param.default !== undefined),
 			fromCredential: op.params.filter((param) => param.fromCredential),
 		};
@@ -83,21 +97,36 @@ function planOf(op: OperationSpec): ReadPlan {
 }
 
 /** The operation's values by wire name, as the node's fields hold them for this item (not yet checked). */
-export async function readValues(item: ItemContext, op: OperationSpec, itemIndex: number): Promise<Record<string, unknown>> {
+export async function readValues(
+	item: ItemContext,
+	op: OperationSpec,
+	itemIndex: number,
+): Promise<Record<string, unknown>> {
 	const { client, parameters } = item;
 	const plan = planOf(op);
-	const collection = plan.collection ? (parameters.get(plan.collection, itemIndex, {}) as IDataObject) : {};
+	const collection = plan.collection
+		? (parameters.get(plan.collection, itemIndex, {}) as IDataObject)
+		: {};
 	if (op.method === 'PATCH' && Object.keys(collection).length === 0) {
-		throw new NodeOperationError(client.node, 'Update Fields is empty: add at least one field to change', {
-			itemIndex,
-			description: 'Nothing would change. Add a field under Update Fields.',
-		});
+		throw new NodeOperationError(
+			client.node,
+			'Update Fields is empty: add at least one field to change',
+			{
+				itemIndex,
+				description: 'Nothing would change. Add a field under Update Fields.',
+			},
+		);
 	}
 	const values: Record<string, unknown> = {};
 	for (const { param, top, locator } of plan.fields) {
-		const value = unwrapFixedCollection(param, top ? parameters.get(param.name, itemIndex, '') : collection[param.name]);
-		if (locator === 'one') values[param.name] = await resolveLocator(client, param, value, itemIndex);
-		else if (locator === 'list') values[param.name] = await resolveLocatorList(client, param, value, itemIndex);
+		const value = unwrapFixedCollection(
+			param,
+			top ? parameters.get(param.name, itemIndex, '') : collection[param.name],
+		);
+		if (locator === 'one')
+			values[param.name] = await resolveLocator(client, param, value, itemIndex);
+		else if (locator === 'list')
+			values[param.name] = await resolveLocatorList(client, param, value, itemIndex);
 		else values[param.name] = value;
 	}
 	for (const param of plan.defaults) {
@@ -110,7 +139,8 @@ export async function readValues(item: ItemContext, op: OperationSpec, itemIndex
 	const { fromCredential } = plan;
 	if (fromCredential.length > 0) {
 		const credentials = await item.clientCredentials();
-		for (const param of fromCredential) values[param.name] = credentials[param.fromCredential as 'clientId' | 'clientSecret'];
+		for (const param of fromCredential)
+			values[param.name] = credentials[param.fromCredential as 'clientId' | 'clientSecret'];
 	}
 	return values;
 }
@@ -118,21 +148,38 @@ export async function readValues(item: ItemContext, op: OperationSpec, itemIndex
 const PAM_TOKEN_SOURCES: readonly PamTokenSource[] = ['pamClient', 'application', 'field'];
 
 /** A PAM operation's Token choice for this item (undefined for other operations). */
-export function readTokenSource(item: Pick<ItemContext, 'client' | 'parameters'>, op: OperationSpec, itemIndex: number): PamTokenSource | undefined {
+export function readTokenSource(
+	item: Pick<ItemContext, 'client' | 'parameters'>,
+	op: OperationSpec,
+	itemIndex: number,
+): PamTokenSource | undefined {
 	if (!isPamOperation(op)) return undefined;
 	const node = item.client.node;
-	const source = item.parameters.get(PAM_TOKEN_SOURCE.name, itemIndex, pamTokenDefault(op, node.typeVersion));
+	const source = item.parameters.get(
+		PAM_TOKEN_SOURCE.name,
+		itemIndex,
+		pamTokenDefault(op, node.typeVersion),
+	);
 	if (!PAM_TOKEN_SOURCES.includes(source as PamTokenSource)) {
-		throw new NodeOperationError(node, `${PAM_TOKEN_SOURCE.displayName} must be one of ${PAM_TOKEN_SOURCES.join(', ')}, got ${JSON.stringify(source) ?? String(source)}`, {
-			itemIndex,
-			description: `Check the "${PAM_TOKEN_SOURCE.displayName}" field.`,
-		});
+		throw new NodeOperationError(
+			node,
+			`${PAM_TOKEN_SOURCE.displayName} must be one of ${PAM_TOKEN_SOURCES.join(', ')}, got ${JSON.stringify(source) ?? String(source)}`,
+			{
+				itemIndex,
+				description: `Check the "${PAM_TOKEN_SOURCE.displayName}" field.`,
+			},
+		);
 	}
 	return source as PamTokenSource;
 }
 
 /** The token given in the node for operations that act with it instead of a token of the credential. */
-function bearerToken(item: ItemContext, op: OperationSpec, itemIndex: number, source: PamTokenSource | undefined): string | undefined {
+function bearerToken(
+	item: ItemContext,
+	op: OperationSpec,
+	itemIndex: number,
+	source: PamTokenSource | undefined,
+): string | undefined {
 	const kind = source === undefined ? op.auth : source === 'field' ? 'pamBearer' : undefined;
 	if (kind !== 'userBearer' && kind !== 'pamBearer') return undefined;
 	const node = item.client.node;
@@ -160,29 +207,47 @@ function readLimit(item: ItemContext, itemIndex: number): number | undefined {
 	if (parameters.get('returnAll', itemIndex, false) as boolean) return undefined;
 	const limit = parameters.get('limit', itemIndex, 50) as number;
 	if (!Number.isInteger(limit) || limit < 1) {
-		throw new NodeOperationError(item.client.node, `Limit must be a whole number of at least 1, got ${JSON.stringify(limit) ?? String(limit)}`, { itemIndex });
+		throw new NodeOperationError(
+			item.client.node,
+			`Limit must be a whole number of at least 1, got ${JSON.stringify(limit) ?? String(limit)}`,
+			{ itemIndex },
+		);
 	}
 	return limit;
 }
 
 /** Reads and checks everything one item's operation needs, before any request of its own. */
-export async function readRequest(item: ItemContext, op: OperationSpec, itemIndex: number): Promise<ItemRequest> {
+export async function readRequest(
+	item: ItemContext,
+	op: OperationSpec,
+	itemIndex: number,
+): Promise<ItemRequest> {
 	const { client, parameters } = item;
 	const tokenSource = readTokenSource(item, op, itemIndex);
 	const token = bearerToken(item, op, itemIndex, tokenSource);
 	const values = await readValues(item, op, itemIndex);
-	const simplify = isSimplifiable(op) ? (parameters.get('simplify', itemIndex, true) as boolean) : false;
+	const simplify = isSimplifiable(op)
+		? (parameters.get('simplify', itemIndex, true) as boolean)
+		: false;
 	const limit = op.response === 'list' ? readLimit(item, itemIndex) : undefined;
 	const optIn = op.hooks?.secrets?.optIn;
 	// Only a real `true` shows secrets: an expression giving "false", "no" or 1 must not.
 	const includeSecrets = optIn ? parameters.get(optIn.name, itemIndex, false) === true : false;
-	const request = checked(client.node, () => prepareRequest(op, values, client.connection, token, tokenSource), itemIndex);
+	const request = checked(
+		client.node,
+		() => prepareRequest(op, values, client.connection, token, tokenSource),
+		itemIndex,
+	);
 	if (op.method === 'PATCH' && Object.keys(request.http.body ?? {}).length === 0) {
 		// Fields were added but left blank: blank optional values are dropped, so nothing would change.
-		throw new NodeOperationError(client.node, 'Update Fields has no value to change: every field added there is empty', {
-			itemIndex,
-			description: 'Fill in at least one field under Update Fields, or remove the empty ones.',
-		});
+		throw new NodeOperationError(
+			client.node,
+			'Update Fields has no value to change: every field added there is empty',
+			{
+				itemIndex,
+				description: 'Fill in at least one field under Update Fields, or remove the empty ones.',
+			},
+		);
 	}
 	return { ...request, limit, simplify, includeSecrets };
 }

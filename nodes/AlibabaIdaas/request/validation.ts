@@ -69,7 +69,10 @@ export function checked<T>(node: INode, run: () => T, itemIndex?: number): T {
 		// The hint is part of the message: an AI agent's model is handed the message, and n8n 2.8
 		// leaves the description out of it.
 		const hint = `Check the "${failure.label}" field.`;
-		throw new NodeOperationError(node, `${failure.message}. ${hint}`, { itemIndex, description: hint });
+		throw new NodeOperationError(node, `${failure.message}. ${hint}`, {
+			itemIndex,
+			description: hint,
+		});
 	}
 	if (failure !== undefined) throw new NodeOperationError(node, failure as Error, { itemIndex });
 	return result as T;
@@ -77,9 +80,15 @@ export function checked<T>(node: INode, run: () => T, itemIndex?: number): T {
 
 const FORMATS: Record<TextFormat, { pattern: RegExp; hint: string }> = {
 	// Prefix of letters, digits, . _ - (zh API metadata); we also accept + as most directories do.
-	email: { pattern: /^[A-Za-z0-9._+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/, hint: 'a valid email address such as jane@example.com' },
+	email: {
+		pattern: /^[A-Za-z0-9._+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/,
+		hint: 'a valid email address such as jane@example.com',
+	},
 	phoneNumber: { pattern: /^\d{6,15}$/, hint: '6 to 15 digits, without the country code' },
-	phoneRegion: { pattern: /^\d{1,4}$/, hint: 'a country code of 1 to 4 digits without + or 00, e.g. 86' },
+	phoneRegion: {
+		pattern: /^\d{1,4}$/,
+		hint: 'a country code of 1 to 4 digits without + or 00, e.g. 86',
+	},
 	username: { pattern: /^[A-Za-z0-9_.@-]+$/, hint: 'letters, digits and _ . @ - only' },
 };
 
@@ -107,11 +116,17 @@ function checkId(value: string, kind: IdKind, field: Field | string): string {
 	if (!id.startsWith(prefix)) {
 		const other = (Object.keys(ID_PREFIX) as IdKind[]).find((k) => id.startsWith(ID_PREFIX[k]));
 		const got = other ? `${withArticle(ID_NOUN[other])} ID` : `"${describe(id)}"`;
-		throw new ParameterError(field, `${field} must be a ${ID_NOUN[kind]} ID starting with ${prefix}, got ${got}`);
+		throw new ParameterError(
+			field,
+			`${field} must be a ${ID_NOUN[kind]} ID starting with ${prefix}, got ${got}`,
+		);
 	}
 	// IDs go into URL paths: nothing but the documented alphabet may pass.
 	if (!PATH_VALUE.test(id)) {
-		throw new ParameterError(field, `${field} "${describe(id)}" is not a valid ${ID_NOUN[kind]} ID`);
+		throw new ParameterError(
+			field,
+			`${field} "${describe(id)}" is not a valid ${ID_NOUN[kind]} ID`,
+		);
 	}
 	return id;
 }
@@ -129,18 +144,30 @@ function toStringValue(param: ParamSpec, field: Field | string, value: unknown):
 	}
 	if (param.idKind) return checkId(text, param.idKind, field);
 	if (param.reservedPrefix && text.toLowerCase().startsWith(param.reservedPrefix.toLowerCase())) {
-		throw new ParameterError(field, `${field} "${describe(text)}" is not allowed: values starting with ${param.reservedPrefix} are reserved by IDaaS`);
+		throw new ParameterError(
+			field,
+			`${field} "${describe(text)}" is not allowed: values starting with ${param.reservedPrefix} are reserved by IDaaS`,
+		);
 	}
 	// Path values without a known ID kind (an authorization server ID) keep to the same alphabet.
 	if (param.in === 'path' && !PATH_VALUE.test(text)) {
-		throw new ParameterError(field, `${field} "${describe(text)}" is not a valid ID: use letters, digits, _ and - only`);
+		throw new ParameterError(
+			field,
+			`${field} "${describe(text)}" is not a valid ID: use letters, digits, _ and - only`,
+		);
 	}
 	if (param.format && !FORMATS[param.format].pattern.test(text)) {
 		const shown = param.sensitive ? '' : ` "${describe(text)}"`;
-		throw new ParameterError(field, `${field}${shown} is not valid: use ${FORMATS[param.format].hint}`);
+		throw new ParameterError(
+			field,
+			`${field}${shown} is not valid: use ${FORMATS[param.format].hint}`,
+		);
 	}
 	if (param.enum && !param.enum.includes(text)) {
-		throw new ParameterError(field, `${field} must be one of ${param.enum.join(', ')}; got "${describe(text)}"`);
+		throw new ParameterError(
+			field,
+			`${field} must be one of ${param.enum.join(', ')}; got "${describe(text)}"`,
+		);
 	}
 	return text;
 }
@@ -149,13 +176,20 @@ function toStringValue(param: ParamSpec, field: Field | string, value: unknown):
 const INTEGER_TEXT = /^-?\d+$/;
 
 function toInteger(param: ParamSpec, field: Field | string, value: unknown): number {
-	const number = typeof value === 'string' && INTEGER_TEXT.test(value.trim()) ? Number(value.trim()) : value;
+	const number =
+		typeof value === 'string' && INTEGER_TEXT.test(value.trim()) ? Number(value.trim()) : value;
 	// Beyond 2^53 a number is no longer exact (1e21 prints as "1e+21" in a URL).
 	if (typeof number !== 'number' || !Number.isSafeInteger(number)) {
 		throw new ParameterError(field, `${field} must be a whole number, got "${describe(value)}"`);
 	}
-	if ((param.min !== undefined && number < param.min) || (param.max !== undefined && number > param.max)) {
-		throw new ParameterError(field, `${field} must be between ${param.min ?? '-∞'} and ${param.max ?? '∞'}, got ${number}`);
+	if (
+		(param.min !== undefined && number < param.min) ||
+		(param.max !== undefined && number > param.max)
+	) {
+		throw new ParameterError(
+			field,
+			`${field} must be between ${param.min ?? '-∞'} and ${param.max ?? '∞'}, got ${number}`,
+		);
 	}
 	return number;
 }
@@ -174,7 +208,9 @@ function toStringList(param: ParamSpec, field: Field | string, value: unknown): 
 	}
 	const list = items
 		.filter((item) => !isBlank(item))
-		.map((item) => toStringValue({ ...param, valueType: 'string', maxLength: undefined }, field, item));
+		.map((item) =>
+			toStringValue({ ...param, valueType: 'string', maxLength: undefined }, field, item),
+		);
 	if (list.length === 0 && param.required) {
 		throw new ParameterError(field, `${field} is empty: give at least one`);
 	}
@@ -185,7 +221,11 @@ function toStringList(param: ParamSpec, field: Field | string, value: unknown): 
 	return [...new Set(list)];
 }
 
-function toObject(param: ParamSpec, field: Field | string, value: unknown): Record<string, unknown> {
+function toObject(
+	param: ParamSpec,
+	field: Field | string,
+	value: unknown,
+): Record<string, unknown> {
 	const object = typeof value === 'string' ? parseJson(field, value) : value;
 	if (object === null || typeof object !== 'object' || Array.isArray(object)) {
 		throw new ParameterError(field, `${field} must be an object`);
@@ -194,12 +234,22 @@ function toObject(param: ParamSpec, field: Field | string, value: unknown): Reco
 	// A fixed collection inside another arrives in the editor's shape, { values: {…} }.
 	const inner = (object as Record<string, unknown>).values;
 	const fields = param.fields ?? [];
-	const unwrapped = Object.keys(object).length === 1 && inner && typeof inner === 'object' && !fields.some((f) => f.name === 'values') ? inner : object;
+	const unwrapped =
+		Object.keys(object).length === 1 &&
+		inner &&
+		typeof inner === 'object' &&
+		!fields.some((f) => f.name === 'values')
+			? inner
+			: object;
 	return normalizeObject(fields, field, unwrapped as Record<string, unknown>);
 }
 
 /** A free map (a JWT's custom claims, extra URL parameters): any names; the values the catalog allows. */
-function toMap(param: ParamSpec, field: Field | string, map: Record<string, unknown>): Record<string, unknown> {
+function toMap(
+	param: ParamSpec,
+	field: Field | string,
+	map: Record<string, unknown>,
+): Record<string, unknown> {
 	if (param.mapValues === 'string') {
 		const bad = Object.entries(map).find(([, v]) => typeof v !== 'string');
 		if (bad) throw new ParameterError(field, `${field}: the value of "${bad[0]}" must be text`);
@@ -207,7 +257,11 @@ function toMap(param: ParamSpec, field: Field | string, map: Record<string, unkn
 	return map;
 }
 
-function toObjectList(param: ParamSpec, field: Field | string, value: unknown): Array<Record<string, unknown>> {
+function toObjectList(
+	param: ParamSpec,
+	field: Field | string,
+	value: unknown,
+): Array<Record<string, unknown>> {
 	const list = typeof value === 'string' ? parseJson(field, value) : value;
 	if (!Array.isArray(list)) {
 		throw new ParameterError(field, `${field} must be a list of objects`);
@@ -216,7 +270,10 @@ function toObjectList(param: ParamSpec, field: Field | string, value: unknown): 
 		if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) {
 			throw new ParameterError(field, `${field} entry ${index + 1} must be an object`);
 		}
-		const entryField = typeof field === 'string' ? `${field} entry ${index + 1}` : new Field(`${field.label} entry ${index + 1}`, `${field.key}[${index}]`);
+		const entryField =
+			typeof field === 'string'
+				? `${field} entry ${index + 1}`
+				: new Field(`${field.label} entry ${index + 1}`, `${field.key}[${index}]`);
 		return normalizeObject(param.fields ?? [], entryField, entry as Record<string, unknown>);
 	});
 }
@@ -248,7 +305,11 @@ function normalizeObject(
 }
 
 /** Turns one value into what goes on the wire, or throws a ParameterError. */
-export function normalizeValue(param: ParamSpec, value: unknown, field: Field | string = new Field(() => labelOf(param), param.name)): unknown {
+export function normalizeValue(
+	param: ParamSpec,
+	value: unknown,
+	field: Field | string = new Field(() => labelOf(param), param.name),
+): unknown {
 	switch (param.valueType) {
 		case 'string':
 			return toStringValue(param, field, value);
@@ -291,10 +352,14 @@ export function normalizeValues(
 					? new Field(() => `${prefix}: ${labelOf(param)}`, param.name)
 					: new Field(() => `${prefix.label}: ${labelOf(param)}`, `${prefix.key}.${param.name}`);
 		const value = values[param.name];
-		const needed = param.required || (param.requiredWith !== undefined && requiredWithMet(param.requiredWith, values));
+		const needed =
+			param.required ||
+			(param.requiredWith !== undefined && requiredWithMet(param.requiredWith, values));
 		if (isBlank(value)) {
 			if (needed) {
-				const why = param.requiredWith ? ` when ${param.requiredWith.replace('=', ' is ')} is set` : '';
+				const why = param.requiredWith
+					? ` when ${param.requiredWith.replace('=', ' is ')} is set`
+					: '';
 				throw new ParameterError(field, `${field} is required${why}`);
 			}
 			continue;

@@ -87,7 +87,15 @@ export class Transport {
 	private readonly ctx: IdaasContext;
 
 	protected constructor(parts: TransportParts) {
-		({ node: this.node, connection: this.connection, exchanges: this.exchanges, session: this.session, retry: this.retry, data: this.data, ctx: this.ctx } = parts);
+		({
+			node: this.node,
+			connection: this.connection,
+			exchanges: this.exchanges,
+			session: this.session,
+			retry: this.retry,
+			data: this.data,
+			ctx: this.ctx,
+		} = parts);
 	}
 
 	/** Requests with the PAM client's token (pamToken.ts), renewed like the application's. */
@@ -97,12 +105,24 @@ export class Transport {
 	 * @param concurrency the most requests this client sends at once, across items and pages, or
 	 * 'auto'; unbounded when absent (the trigger and list searches bound their own walks)
 	 */
-	protected static async connect(ctx: IdaasContext, retry: Partial<RetryPolicy> = {}, concurrency: ConcurrencySetting = Infinity): Promise<TransportParts> {
+	protected static async connect(
+		ctx: IdaasContext,
+		retry: Partial<RetryPolicy> = {},
+		concurrency: ConcurrencySetting = Infinity,
+	): Promise<TransportParts> {
 		const data = (await ctx.getCredentials(CREDENTIAL_TYPE)) as ICredentialDataDecryptedObject;
 		const node = ctx.getNode();
 		const connection = connectionOf(node, data);
 		const exchanges = new Exchanges(ctx, node, new Limiter(concurrency));
-		return { node, connection, exchanges, session: new TokenSession(ctx, node, data, exchanges), retry: { ...DEFAULT_RETRY, ...retry }, data, ctx };
+		return {
+			node,
+			connection,
+			exchanges,
+			session: new TokenSession(ctx, node, data, exchanges),
+			retry: { ...DEFAULT_RETRY, ...retry },
+			data,
+			ctx,
+		};
 	}
 
 	/**
@@ -111,13 +131,21 @@ export class Transport {
 	 */
 	private senderOf(request: BuiltRequest): Sender {
 		const sender = this.tokenSenderOf(request);
-		return request.op.sendAs === 'formOrQuery' ? new QueryFallback(sender, request.op, this.ctx.logger) : sender;
+		return request.op.sendAs === 'formOrQuery'
+			? new QueryFallback(sender, request.op, this.ctx.logger)
+			: sender;
 	}
 
 	private tokenSenderOf(request: BuiltRequest): Sender {
 		switch (request.tokenSource) {
 			case 'pamClient':
-				this.pamSession ??= new TokenSession(this.ctx, this.node, this.data, this.exchanges, pamTokenUse(this.connection, this.data));
+				this.pamSession ??= new TokenSession(
+					this.ctx,
+					this.node,
+					this.data,
+					this.exchanges,
+					pamTokenUse(this.connection, this.data),
+				);
 				return this.pamSession;
 			case 'application':
 				return this.session;
@@ -129,7 +157,11 @@ export class Transport {
 	}
 
 	/** Sends a built request; returns the response body ({} when empty). */
-	async send(request: BuiltRequest, options: CallOptions = {}, query: Record<string, string | number> = {}): Promise<IDataObject> {
+	async send(
+		request: BuiltRequest,
+		options: CallOptions = {},
+		query: Record<string, string | number> = {},
+	): Promise<IDataObject> {
 		const { op } = request;
 		const http: HttpRequest = { ...request.http, qs: { ...request.http.qs, ...query } };
 		return await withRetries(this.senderOf(request), http, {
@@ -162,8 +194,14 @@ export class Transport {
 	/** Each page's records of a list operation, in page order, up to `limit` (paging.ts). */
 	pages(request: BuiltRequest, options: ListOptions = {}): AsyncGenerator<IDataObject[]> {
 		const { op } = request;
-		if (!op.pagination || !op.responseKey) throw new Error(`Catalog error: ${op.apiName} is not a list`);
-		const walk = { pagination: op.pagination, responseKey: op.responseKey, limit: options.limit, readAhead: options.readAhead };
+		if (!op.pagination || !op.responseKey)
+			throw new Error(`Catalog error: ${op.apiName} is not a list`);
+		const walk = {
+			pagination: op.pagination,
+			responseKey: op.responseKey,
+			limit: options.limit,
+			readAhead: options.readAhead,
+		};
 		return walkPages(walk, async (query) => await this.send(request, options, query));
 	}
 

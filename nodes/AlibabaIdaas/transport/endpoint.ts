@@ -57,17 +57,26 @@ export function resolveBaseUrl(region: unknown, customEndpoint: unknown): string
 	if (region !== CUSTOM_ENDPOINT) {
 		const known = REGION_ENDPOINTS.find((endpoint) => endpoint.value === region);
 		if (!known) {
-			throw new CredentialConfigError('region', `Unknown IDaaS region endpoint "${String(region)}"`);
+			throw new CredentialConfigError(
+				'region',
+				`Unknown IDaaS region endpoint "${String(region)}"`,
+			);
 		}
 		return `https://${known.value}`;
 	}
 	const raw = typeof customEndpoint === 'string' ? customEndpoint.trim() : '';
 	if (!raw) {
-		throw new CredentialConfigError('customEndpoint', 'The custom endpoint is empty: enter the Developer API URL');
+		throw new CredentialConfigError(
+			'customEndpoint',
+			'The custom endpoint is empty: enter the Developer API URL',
+		);
 	}
 	const candidate = /^[a-z][a-z0-9+.-]*:\/\//i.test(raw) ? raw : `https://${raw}`;
 	if (!URL.canParse(candidate)) {
-		throw new CredentialConfigError('customEndpoint', `The custom endpoint "${raw}" is not a valid URL`);
+		throw new CredentialConfigError(
+			'customEndpoint',
+			`The custom endpoint "${raw}" is not a valid URL`,
+		);
 	}
 	const url = new URL(candidate);
 	if (url.username || url.password || url.search || url.hash) {

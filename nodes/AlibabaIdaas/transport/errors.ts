@@ -63,7 +63,11 @@ export interface TokenRequestFailure {
  * only would answer a form body. The message names the parameter, never its value.
  */
 export function isMissingParameter(info: IdaasErrorInfo): boolean {
-	return info.status === 400 && info.code === 'invalid_request' && /missing (required )?parameter/i.test(info.message);
+	return (
+		info.status === 400 &&
+		info.code === 'invalid_request' &&
+		/missing (required )?parameter/i.test(info.message)
+	);
 }
 
 /** The API answers an expired or revoked token with 400 invalid_token, not 401 (zh API metadata). */
@@ -95,7 +99,7 @@ export function hintFor(info: IdaasErrorInfo, op?: OperationSpec): string | unde
 				op?.scope ? ` (${op.scope})` : ''
 			}. In the IDaaS console open the application, go to API access (IDaaS API), and grant it.`;
 		case 'OrganizationUnitIdNotInScopes':
-			return 'The object is outside the application\'s synchronization (provisioning) scope. Add its organizational unit to the scope on the application\'s provisioning page, or pick an object inside it.';
+			return "The object is outside the application's synchronization (provisioning) scope. Add its organizational unit to the scope on the application's provisioning page, or pick an object inside it.";
 		case 'application_api_disabled':
 			return 'The Developer API is not enabled for this application. Enable API access on the application in the IDaaS console.';
 		case 'application_disabled':
@@ -108,13 +112,13 @@ export function hintFor(info: IdaasErrorInfo, op?: OperationSpec): string | unde
 			if (op?.auth === 'userBearer' || op?.auth === 'pamBearer') {
 				return `The ${op.auth === 'userBearer' ? 'User Access Token' : 'Access Token'} given in the node is invalid, expired or revoked. Get a fresh one.`;
 			}
-			return 'The access token was refused even after renewing it. Check the credential, and that the application\'s client secret has not been reset.';
+			return "The access token was refused even after renewing it. Check the credential, and that the application's client secret has not been reset.";
 		case 'invalid_client':
 		case 'invalid_grant':
 			return 'The client ID or client secret was refused, or client credentials are not enabled for the application.';
 	}
 	if (info.status === 429 || /^Throttling/i.test(info.code)) {
-		return 'IDaaS is throttling requests. The node already waited and retried; lower the node\'s concurrency or run it less often.';
+		return "IDaaS is throttling requests. The node already waited and retried; lower the node's concurrency or run it less often.";
 	}
 	if (info.code.startsWith('ResourceNotFound')) {
 		return 'The object does not exist, or was deleted. Check the ID you passed.';
@@ -130,7 +134,11 @@ export function toNodeApiError(
 	itemIndex?: number,
 ): NodeApiError {
 	const hint = hintFor(info, op);
-	const details = [`Code: ${info.code}`, info.requestId ? `Request ID: ${info.requestId}` : undefined, hint]
+	const details = [
+		`Code: ${info.code}`,
+		info.requestId ? `Request ID: ${info.requestId}` : undefined,
+		hint,
+	]
 		.filter(Boolean)
 		.join('. ');
 	const errorResponse: JsonObject = {
@@ -164,7 +172,10 @@ function header(headers: Record<string, unknown>, name: string): string | undefi
  * in https://github.com/aliyun/darabonba-openapi/blob/master/ts/src/utils.ts). Then `Retry-After`
  * (RFC 9110 10.2.3): delay-seconds, or an HTTP date.
  */
-export function retryAfterMs(headers: Record<string, unknown>, now = Date.now()): number | undefined {
+export function retryAfterMs(
+	headers: Record<string, unknown>,
+	now = Date.now(),
+): number | undefined {
 	const acs = header(headers, 'x-acs-retry-after');
 	if (acs && /^\d+$/.test(acs) && Number(acs) > 0) return Number(acs);
 	const standard = header(headers, 'retry-after');

@@ -1,4 +1,9 @@
-import type { ICredentialDataDecryptedObject, ICredentialsDecrypted, IHttpRequestOptions, INode } from 'n8n-workflow';
+import type {
+	ICredentialDataDecryptedObject,
+	ICredentialsDecrypted,
+	IHttpRequestOptions,
+	INode,
+} from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { catalogOp } from '../catalog';
@@ -64,7 +69,8 @@ export function verdictOf(result: Exchanged | NotSent): Verdict {
 	if (!('statusCode' in result)) return 'neutral';
 	const { statusCode, headers, body } = result;
 	if (statusCode < 400) return 'healthy';
-	if (isThrottled(parseErrorResponse(statusCode, body, headers))) return { throttledMs: retryAfterMs(headers) ?? 0 };
+	if (isThrottled(parseErrorResponse(statusCode, body, headers)))
+		return { throttledMs: retryAfterMs(headers) ?? 0 };
 	return statusCode < 500 ? 'healthy' : 'neutral';
 }
 
@@ -78,7 +84,9 @@ export class Exchanges implements Sender {
 
 	/** Without the application's token: the token endpoint, and operations that carry their own auth. */
 	async send(request: HttpRequest): Promise<Exchanged> {
-		return (await this.inTurn(async () => await this.ctx.helpers.httpRequest(httpOptions(request)))) as Exchanged;
+		return (await this.inTurn(
+			async () => await this.ctx.helpers.httpRequest(httpOptions(request)),
+		)) as Exchanged;
 	}
 
 	/**
@@ -93,14 +101,22 @@ export class Exchanges implements Sender {
 	): Promise<Exchanged | NotSent> {
 		return await this.inTurn(
 			async () =>
-				await this.ctx.helpers.httpRequestWithAuthentication.call(this.ctx, CREDENTIAL_TYPE, httpOptions(request), {
-					credentialsDecrypted: credential,
-				}),
+				await this.ctx.helpers.httpRequestWithAuthentication.call(
+					this.ctx,
+					CREDENTIAL_TYPE,
+					httpOptions(request),
+					{
+						credentialsDecrypted: credential,
+					},
+				),
 			unwanted,
 		);
 	}
 
-	private async inTurn(run: () => Promise<unknown>, unwanted: () => boolean = () => false): Promise<Exchanged | NotSent> {
+	private async inTurn(
+		run: () => Promise<unknown>,
+		unwanted: () => boolean = () => false,
+	): Promise<Exchanged | NotSent> {
 		const turn = await this.limiter.acquire();
 		let answer: Exchanged | NotSent = { stale: true };
 		try {
@@ -132,8 +148,16 @@ async function exchange(node: INode, run: () => Promise<unknown>): Promise<Excha
 
 function transportFailure(node: INode, error: unknown): ConnectionLost {
 	// The credential's GenerateToken (or PAM token request) failed in preAuthentication: its IDaaS code and request ID.
-	const failure = error instanceof NodeApiError ? (error.errorResponse as Partial<TokenRequestFailure> | undefined) : undefined;
-	if (failure?.idaasTokenError) throw toNodeApiError(node, failure.idaasTokenError, catalogOp(failure.idaasTokenOperation ?? 'GenerateToken'));
+	const failure =
+		error instanceof NodeApiError
+			? (error.errorResponse as Partial<TokenRequestFailure> | undefined)
+			: undefined;
+	if (failure?.idaasTokenError)
+		throw toNodeApiError(
+			node,
+			failure.idaasTokenError,
+			catalogOp(failure.idaasTokenOperation ?? 'GenerateToken'),
+		);
 	const cause = (error as { cause?: unknown }).cause ?? error;
 	// n8n's httpRequestWithAuthentication wraps a reset socket in a NodeApiError whose code is
 	// only in httpCode ("ECONNRESET") and whose message is n8n's own text.
@@ -145,8 +169,12 @@ function transportFailure(node: INode, error: unknown): ConnectionLost {
 	);
 	const message = String((cause as Error).message ?? (error as Error).message ?? '');
 	if (
-		/^(ECONNRESET|ECONNREFUSED|ETIMEDOUT|EPIPE|ECONNABORTED|ERR_SOCKET_CONNECTION_TIMEOUT|UND_ERR_SOCKET)$/.test(code) ||
-		/socket hang up|ECONNRESET|ETIMEDOUT|timeout|connection to the server was closed unexpectedly/i.test(message)
+		/^(ECONNRESET|ECONNREFUSED|ETIMEDOUT|EPIPE|ECONNABORTED|ERR_SOCKET_CONNECTION_TIMEOUT|UND_ERR_SOCKET)$/.test(
+			code,
+		) ||
+		/socket hang up|ECONNRESET|ETIMEDOUT|timeout|connection to the server was closed unexpectedly/i.test(
+			message,
+		)
 	) {
 		return {
 			lost:

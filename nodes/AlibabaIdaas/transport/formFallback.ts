@@ -20,7 +20,12 @@ export class QueryFallback implements Sender {
 
 	async send(request: HttpRequest): Promise<Exchanged> {
 		const answer = await this.inner.send(request);
-		if (!request.form || !('statusCode' in answer) || !isMissingParameter(parseErrorResponse(answer.statusCode, answer.body))) return answer;
+		if (
+			!request.form ||
+			!('statusCode' in answer) ||
+			!isMissingParameter(parseErrorResponse(answer.statusCode, answer.body))
+		)
+			return answer;
 		this.logger.warn(
 			`IDaaS read no ${this.op.apiName} parameter from the form body; sending it once more with ${Object.keys(request.form).sort().join(', ')} in the query string, as Alibaba's SDK does`,
 		);

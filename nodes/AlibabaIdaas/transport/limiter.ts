@@ -155,7 +155,10 @@ export class Limiter {
 		if (++this.streak > 10 * this.bound) this.slowStartUntil = CONCURRENCY_CAP;
 		// Grow only while requests are waiting for a slot: an idle bound proves nothing.
 		if (this.waiting.length > 0 && this.running >= Math.floor(this.bound)) {
-			this.bound = Math.min(CONCURRENCY_CAP, this.bound + (this.bound < this.slowStartUntil ? 1 : 1 / this.bound));
+			this.bound = Math.min(
+				CONCURRENCY_CAP,
+				this.bound + (this.bound < this.slowStartUntil ? 1 : 1 / this.bound),
+			);
 		}
 		return 0;
 	}

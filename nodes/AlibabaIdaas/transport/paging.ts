@@ -33,7 +33,10 @@ export async function* walkPages(
 ): AsyncGenerator<IDataObject[]> {
 	const { pagination, responseKey } = walk;
 	const limit = walk.limit ?? Infinity;
-	const pageSize = Math.min(pagination.maxPageSize, Number.isFinite(limit) ? Math.max(1, limit) : Infinity);
+	const pageSize = Math.min(
+		pagination.maxPageSize,
+		Number.isFinite(limit) ? Math.max(1, limit) : Infinity,
+	);
 	const seen = new Set<string>();
 	let returned = 0;
 	/** The page's records, and those of them not seen on an earlier page, up to the limit. */
@@ -50,7 +53,8 @@ export async function* walkPages(
 		returned += page.length;
 		return { records, page };
 	};
-	const fetch = async (page: PageQuery) => await fetchPage({ [pagination.sizeParam]: pageSize, ...page });
+	const fetch = async (page: PageQuery) =>
+		await fetchPage({ [pagination.sizeParam]: pageSize, ...page });
 
 	if (pagination.style === 'nextToken') {
 		let nextToken: string | undefined;
@@ -59,7 +63,8 @@ export async function* walkPages(
 			const { records, page } = newRecords(body);
 			if (page.length > 0) yield page;
 			if (returned >= limit) return;
-			nextToken = typeof body.nextToken === 'string' && body.nextToken !== '' ? body.nextToken : undefined;
+			nextToken =
+				typeof body.nextToken === 'string' && body.nextToken !== '' ? body.nextToken : undefined;
 			if (!nextToken || records.length === 0) return;
 		}
 	}
@@ -68,11 +73,19 @@ export async function* walkPages(
 	const total = totalCountOf(first);
 	// A gateway may serve fewer records than asked: a short first page of a longer list is the
 	// page size in force, and later pages are numbered by it.
-	const firstCount = Array.isArray(first[responseKey]) ? (first[responseKey] as unknown[]).length : 0;
-	const served = total !== undefined && firstCount > 0 && firstCount < Math.min(pageSize, total) ? firstCount : pageSize;
+	const firstCount = Array.isArray(first[responseKey])
+		? (first[responseKey] as unknown[]).length
+		: 0;
+	const served =
+		total !== undefined && firstCount > 0 && firstCount < Math.min(pageSize, total)
+			? firstCount
+			: pageSize;
 	// The pages the first answer promises; past them (the directory grew) we go one at a time.
 	const planned = total === undefined ? 1 : Math.ceil(Math.min(total, limit) / served);
-	const ahead = new ReadAhead((pageNumber) => fetch({ pageNumber }), Math.max(1, walk.readAhead ?? 1));
+	const ahead = new ReadAhead(
+		(pageNumber) => fetch({ pageNumber }),
+		Math.max(1, walk.readAhead ?? 1),
+	);
 	try {
 		let body = first;
 		for (let pageNumber = 1; ; pageNumber++) {
@@ -82,7 +95,11 @@ export async function* walkPages(
 			if (returned >= limit) return;
 			// With a totalCount, a short page may only mean pages shifted: the count says when to stop.
 			const pageTotal = totalCountOf(body);
-			if (records.length === 0 || (pageTotal === undefined ? records.length < served : pageNumber * served >= pageTotal)) return;
+			if (
+				records.length === 0 ||
+				(pageTotal === undefined ? records.length < served : pageNumber * served >= pageTotal)
+			)
+				return;
 		}
 	} finally {
 		// Pages requested ahead but not needed (limit reached, an error, the consumer stopped):

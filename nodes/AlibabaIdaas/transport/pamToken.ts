@@ -28,7 +28,11 @@ export const PAM_FIELDS = {
 } as const;
 
 /** Hidden fields holding the PAM token, its expiry (epoch seconds, as text) and what it was issued for. */
-export const PAM_TOKEN_FIELDS = { token: 'pamAccessToken', expiresAt: 'pamExpiresAt', issuedFor: 'pamTokenFor' } as const;
+export const PAM_TOKEN_FIELDS = {
+	token: 'pamAccessToken',
+	expiresAt: 'pamExpiresAt',
+	issuedFor: 'pamTokenFor',
+} as const;
 
 /**
  * Marks the copy of the credential a request for the PAM token goes out with (never stored by this
@@ -55,11 +59,15 @@ export function pamClientSettings(data: ICredentialDataDecryptedObject): PamClie
 	const customized = data[PAM_FIELDS.toggle] === true;
 	const own = (field: string) => (customized ? text(data[field]) : '');
 	// A secret is taken as typed (not trimmed), as the application's is.
-	const ownSecret = customized && typeof data[PAM_FIELDS.clientSecret] === 'string' ? (data[PAM_FIELDS.clientSecret] as string) : '';
+	const ownSecret =
+		customized && typeof data[PAM_FIELDS.clientSecret] === 'string'
+			? (data[PAM_FIELDS.clientSecret] as string)
+			: '';
 	return {
 		clientId: own(PAM_FIELDS.clientId) || text(data.clientId),
 		clientSecret: ownSecret || String(data.clientSecret ?? ''),
-		authorizationServerId: own(PAM_FIELDS.authorizationServerId) || PAM_DEFAULT_AUTHORIZATION_SERVER,
+		authorizationServerId:
+			own(PAM_FIELDS.authorizationServerId) || PAM_DEFAULT_AUTHORIZATION_SERVER,
 		scope: own(PAM_FIELDS.scope).replace(/\s+/g, ' ') || PAM_DEFAULT_SCOPE,
 		customized,
 	};
@@ -74,6 +82,9 @@ export function pamTokenUrl(connection: IdaasConnection, settings: PamClientSett
  * What a stored PAM token was issued for (endpoint, instance, server, client, scope; no secret): a
  * token for other settings is not used, so that editing the PAM section takes effect at once.
  */
-export function pamTokenIssuedFor(connection: IdaasConnection, settings: PamClientSettings): string {
+export function pamTokenIssuedFor(
+	connection: IdaasConnection,
+	settings: PamClientSettings,
+): string {
 	return [pamTokenUrl(connection, settings), settings.clientId, settings.scope].join(' ');
 }

@@ -5,7 +5,13 @@ import type { HttpRequest } from './request';
 import { clock } from './clock';
 import type { Sender } from './exchange';
 import type { IdaasErrorInfo } from './errors';
-import { isServerFault, isThrottled, parseErrorResponse, retryAfterMs, toNodeApiError } from './errors';
+import {
+	isServerFault,
+	isThrottled,
+	parseErrorResponse,
+	retryAfterMs,
+	toNodeApiError,
+} from './errors';
 import type { RetryPolicy } from './retryPolicy';
 import { retryWait } from './retryPolicy';
 
@@ -33,7 +39,11 @@ function isObject(value: unknown): value is IDataObject {
 }
 
 /** Sends `request` until it succeeds or may not be retried; returns the response body ({} when empty). */
-export async function withRetries(sender: Sender, request: HttpRequest, tries: Attempts): Promise<IDataObject> {
+export async function withRetries(
+	sender: Sender,
+	request: HttpRequest,
+	tries: Attempts,
+): Promise<IDataObject> {
 	const { node, op, policy, itemIndex, recover, healthyAnswers = () => 0 } = tries;
 	const fail = (info: IdaasErrorInfo) => toNodeApiError(node, info, op, itemIndex);
 	// A write whose response was lost may have happened: only a recovery may tell, before a resend.
@@ -62,7 +72,8 @@ export async function withRetries(sender: Sender, request: HttpRequest, tries: A
 		// bounds it). A 429 without a wait, or one that meets no progress, counts: a permanent one ends
 		// after maxAttempts.
 		const wait = retryAfterMs(response.headers);
-		if (isThrottled(info) && wait !== undefined && wait > 0 && healthyAnswers() > progressBefore) tryNumber--;
+		if (isThrottled(info) && wait !== undefined && wait > 0 && healthyAnswers() > progressBefore)
+			tryNumber--;
 		const serverFault = isServerFault(info) && retryable;
 		if ((isThrottled(info) || serverFault) && tryNumber < policy.maxAttempts) {
 			// A throttled request was not processed, so even a create may be sent again.
@@ -78,7 +89,13 @@ export async function withRetries(sender: Sender, request: HttpRequest, tries: A
 }
 
 /** Waits before the next try and returns how long; throws when the time budget is spent. */
-async function backoff(policy: RetryPolicy, tryNumber: number, retryAfter: number | undefined, waitedSoFar: number, fail: () => Error): Promise<number> {
+async function backoff(
+	policy: RetryPolicy,
+	tryNumber: number,
+	retryAfter: number | undefined,
+	waitedSoFar: number,
+	fail: () => Error,
+): Promise<number> {
 	const delay = retryWait(policy, tryNumber, retryAfter, waitedSoFar);
 	if (delay === undefined) throw fail();
 	await clock.wait(delay);

@@ -7,7 +7,13 @@ import { isTokenRejected, parseErrorResponse } from './errors';
 import type { IdaasContext } from './context';
 import { CREDENTIAL_TYPE } from './context';
 import type { IdaasConnection } from './endpoint';
-import { KEPT_FIELDS, PAM_TOKEN_FIELDS, TOKEN_USE_FIELD, pamClientSettings, pamTokenIssuedFor } from './pamToken';
+import {
+	KEPT_FIELDS,
+	PAM_TOKEN_FIELDS,
+	TOKEN_USE_FIELD,
+	pamClientSettings,
+	pamTokenIssuedFor,
+} from './pamToken';
 
 /**
  * Requests with the application's access token, renewed when IDaaS refuses it. IDaaS answers an
@@ -43,7 +49,11 @@ const RENEWAL_JITTER_MS = 1500;
 
 function isFreshAt(expiresAtText: unknown, now = Date.now()): boolean {
 	const expiresAt = Number(expiresAtText);
-	return !(Number.isFinite(expiresAt) && expiresAt > 0 && now / 1000 > expiresAt - TOKEN_SAFETY_MARGIN_S);
+	return !(
+		Number.isFinite(expiresAt) &&
+		expiresAt > 0 &&
+		now / 1000 > expiresAt - TOKEN_SAFETY_MARGIN_S
+	);
 }
 
 /** Stands in the PAM copy's `accessToken` while the PAM token is usable, when no Developer-API token is kept. */
@@ -56,7 +66,9 @@ export interface TokenUse {
 	/** The token the copy sends now ('' when none). */
 	current(copy: ICredentialDataDecryptedObject): string;
 	/** The stored credential's token when usable (fresh, issued for these settings), with the fields to take over. */
-	stored(stored: ICredentialDataDecryptedObject): { token: string; fields: ICredentialDataDecryptedObject } | undefined;
+	stored(
+		stored: ICredentialDataDecryptedObject,
+	): { token: string; fields: ICredentialDataDecryptedObject } | undefined;
 	/** Blanks the copy's token so that n8n runs preAuthentication. */
 	blank(copy: ICredentialDataDecryptedObject): void;
 	/** After a renewal: keeps `accessToken` non-blank while the renewed token is there. */
@@ -74,7 +86,9 @@ export const DEVELOPER_API_TOKEN: TokenUse = {
 	current: (copy) => String(copy.accessToken ?? ''),
 	stored(stored) {
 		const token = typeof stored.accessToken === 'string' ? stored.accessToken : '';
-		return token !== '' && isFreshAt(stored.expiresAt) ? { token, fields: { accessToken: token, expiresAt: stored.expiresAt } } : undefined;
+		return token !== '' && isFreshAt(stored.expiresAt)
+			? { token, fields: { accessToken: token, expiresAt: stored.expiresAt } }
+			: undefined;
 	},
 	blank(copy) {
 		copy.accessToken = '';
@@ -83,11 +97,19 @@ export const DEVELOPER_API_TOKEN: TokenUse = {
 };
 
 /** The PAM client's token, in `pamAccessToken`, `pamExpiresAt` and `pamTokenFor` (pamToken.ts). */
-export function pamTokenUse(connection: IdaasConnection, data: ICredentialDataDecryptedObject): TokenUse {
+export function pamTokenUse(
+	connection: IdaasConnection,
+	data: ICredentialDataDecryptedObject,
+): TokenUse {
 	const issuedFor = pamTokenIssuedFor(connection, pamClientSettings(data));
 	const usable = (d: ICredentialDataDecryptedObject) => {
-		const token = typeof d[PAM_TOKEN_FIELDS.token] === 'string' ? (d[PAM_TOKEN_FIELDS.token] as string) : '';
-		return token !== '' && d[PAM_TOKEN_FIELDS.issuedFor] === issuedFor && isFreshAt(d[PAM_TOKEN_FIELDS.expiresAt]) ? token : '';
+		const token =
+			typeof d[PAM_TOKEN_FIELDS.token] === 'string' ? (d[PAM_TOKEN_FIELDS.token] as string) : '';
+		return token !== '' &&
+			d[PAM_TOKEN_FIELDS.issuedFor] === issuedFor &&
+			isFreshAt(d[PAM_TOKEN_FIELDS.expiresAt])
+			? token
+			: '';
 	};
 	const use: TokenUse = {
 		copy(data) {
@@ -151,7 +173,12 @@ export class TokenSession implements Sender {
 	) {
 		const copy = use.copy(data);
 		const nodeCredential = node.credentials?.[CREDENTIAL_TYPE];
-		this.credential = { id: nodeCredential?.id ?? '', name: nodeCredential?.name ?? '', type: CREDENTIAL_TYPE, data: copy };
+		this.credential = {
+			id: nodeCredential?.id ?? '',
+			name: nodeCredential?.name ?? '',
+			type: CREDENTIAL_TYPE,
+			data: copy,
+		};
 	}
 
 	/** One HTTP exchange with this session's token, with at most one token renewal. */
@@ -167,7 +194,11 @@ export class TokenSession implements Sender {
 				const version = this.tokenVersion;
 				response = await this.authenticated(request);
 				if ('stale' in response) continue;
-				if ('lost' in response || !isTokenRejected(parseErrorResponse(response.statusCode, response.body))) return response;
+				if (
+					'lost' in response ||
+					!isTokenRejected(parseErrorResponse(response.statusCode, response.body))
+				)
+					return response;
 				// Someone renewed the token since we sent: try again with the new one.
 				if (this.tokenVersion !== version) continue;
 				response = await this.withNewToken(request);
@@ -215,8 +246,11 @@ export class TokenSession implements Sender {
 	 * settings). Returns whether it did.
 	 */
 	private async adoptStoredToken(refused: string): Promise<boolean> {
-		if (refused !== '' && clock.now() - this.tokenSince > JITTER_AFTER_MS) await clock.wait(Math.random() * RENEWAL_JITTER_MS);
-		const stored = this.use.stored((await this.ctx.getCredentials(CREDENTIAL_TYPE)) as ICredentialDataDecryptedObject);
+		if (refused !== '' && clock.now() - this.tokenSince > JITTER_AFTER_MS)
+			await clock.wait(Math.random() * RENEWAL_JITTER_MS);
+		const stored = this.use.stored(
+			(await this.ctx.getCredentials(CREDENTIAL_TYPE)) as ICredentialDataDecryptedObject,
+		);
 		if (!stored || stored.token === refused) return false;
 		Object.assign(this.credential.data, stored.fields);
 		return true;
@@ -229,7 +263,8 @@ export class TokenSession implements Sender {
 	 * renewal instead. Only the renewer itself sends with the blanked token.
 	 */
 	private async authenticated(request: HttpRequest, renewer = false): Promise<Exchanged | NotSent> {
-		const renewing = () => !renewer && (this.renewal !== undefined || this.credential.data.accessToken === '');
+		const renewing = () =>
+			!renewer && (this.renewal !== undefined || this.credential.data.accessToken === '');
 		return await this.exchanges.authenticated(request, this.credential, renewing);
 	}
 }

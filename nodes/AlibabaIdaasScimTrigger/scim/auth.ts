@@ -22,7 +22,11 @@ const TOKEN_PREFIX = 'n8nscim1';
 
 export function readCredential(data: IDataObject): ScimCredential {
 	const text = (value: unknown) => (typeof value === 'string' ? value.trim() : '');
-	return { bearerToken: text(data.bearerToken), clientId: text(data.clientId), clientSecret: text(data.clientSecret) };
+	return {
+		bearerToken: text(data.bearerToken),
+		clientId: text(data.clientId),
+		clientSecret: text(data.clientSecret),
+	};
 }
 
 /** The shortest bearer token or client secret accepted: 128 bits as hex (RFC 6750 §5.2 asks for tokens that cannot be guessed). */
@@ -31,10 +35,14 @@ export const MIN_SECRET_LENGTH = 32;
 /** Why the credential cannot authenticate SCIM requests safely, or undefined when it can. */
 export function credentialProblem(credential: ScimCredential): string | undefined {
 	const { bearerToken, clientId, clientSecret } = credential;
-	if (!bearerToken && !clientId && !clientSecret) return 'Set a bearer token, or a client ID and client secret';
-	if (Boolean(clientId) !== Boolean(clientSecret)) return 'Set both the client ID and the client secret, or neither';
-	if (bearerToken && bearerToken.length < MIN_SECRET_LENGTH) return `The bearer token is shorter than ${MIN_SECRET_LENGTH} characters`;
-	if (clientSecret && clientSecret.length < MIN_SECRET_LENGTH) return `The client secret is shorter than ${MIN_SECRET_LENGTH} characters`;
+	if (!bearerToken && !clientId && !clientSecret)
+		return 'Set a bearer token, or a client ID and client secret';
+	if (Boolean(clientId) !== Boolean(clientSecret))
+		return 'Set both the client ID and the client secret, or neither';
+	if (bearerToken && bearerToken.length < MIN_SECRET_LENGTH)
+		return `The bearer token is shorter than ${MIN_SECRET_LENGTH} characters`;
+	if (clientSecret && clientSecret.length < MIN_SECRET_LENGTH)
+		return `The client secret is shorter than ${MIN_SECRET_LENGTH} characters`;
 	return undefined;
 }
 
@@ -49,7 +57,9 @@ export function sameSecret(given: string, expected: string): boolean {
 }
 
 function signature(credential: ScimCredential, expires: number): string {
-	return createHmac('sha256', credential.clientSecret).update(`${TOKEN_PREFIX}.${credential.clientId}.${expires}`).digest('base64url');
+	return createHmac('sha256', credential.clientSecret)
+		.update(`${TOKEN_PREFIX}.${credential.clientId}.${expires}`)
+		.digest('base64url');
 }
 
 /** A token for the client-credentials grant, valid for TOKEN_LIFETIME_SECONDS from `nowSeconds`. */
@@ -61,7 +71,8 @@ export function issueToken(credential: ScimCredential, nowSeconds: number): stri
 function validIssuedToken(credential: ScimCredential, token: string, nowSeconds: number): boolean {
 	if (!credential.clientId || !credential.clientSecret) return false;
 	const [prefix, expiresText, given, ...rest] = token.split('.');
-	if (prefix !== TOKEN_PREFIX || rest.length > 0 || !/^\d{1,12}$/.test(expiresText ?? '') || !given) return false;
+	if (prefix !== TOKEN_PREFIX || rest.length > 0 || !/^\d{1,12}$/.test(expiresText ?? '') || !given)
+		return false;
 	const expires = Number(expiresText);
 	return sameSecret(given, signature(credential, expires)) && expires > nowSeconds;
 }
@@ -74,7 +85,11 @@ export function bearerOf(header: unknown): string | undefined {
 }
 
 /** Whether the request's bearer token is the credential's token or one the token endpoint issued and that has not expired. */
-export function authorized(credential: ScimCredential, authorization: unknown, nowSeconds: number): boolean {
+export function authorized(
+	credential: ScimCredential,
+	authorization: unknown,
+	nowSeconds: number,
+): boolean {
 	const token = bearerOf(authorization);
 	if (!token) return false;
 	const fixed = credential.bearerToken ? sameSecret(token, credential.bearerToken) : false;
@@ -83,7 +98,10 @@ export function authorized(credential: ScimCredential, authorization: unknown, n
 }
 
 /** The client ID and secret of a token request: HTTP Basic (RFC 6749 §2.3.1, preferred) or form fields. */
-export function clientOf(authorization: unknown, form: IDataObject): { id: string; secret: string } | undefined {
+export function clientOf(
+	authorization: unknown,
+	form: IDataObject,
+): { id: string; secret: string } | undefined {
 	const value = Array.isArray(authorization) ? authorization[0] : authorization;
 	const basic = typeof value === 'string' ? /^\s*basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(value) : null;
 	if (basic) {
@@ -100,22 +118,42 @@ export function clientOf(authorization: unknown, form: IDataObject): { id: strin
 		};
 		return { id: decode(decoded.slice(0, colon)), secret: decode(decoded.slice(colon + 1)) };
 	}
-	if (typeof form.client_id === 'string' && typeof form.client_secret === 'string') return { id: form.client_id, secret: form.client_secret };
+	if (typeof form.client_id === 'string' && typeof form.client_secret === 'string')
+		return { id: form.client_id, secret: form.client_secret };
 	return undefined;
 }
 
 export type TokenAnswer = { status: number; body: IDataObject };
 
 /** The token endpoint's answer (RFC 6749 §5.1 and §5.2). */
-export function tokenAnswer(credential: ScimCredential, authorization: unknown, form: IDataObject, nowSeconds: number): TokenAnswer {
+export function tokenAnswer(
+	credential: ScimCredential,
+	authorization: unknown,
+	form: IDataObject,
+	nowSeconds: number,
+): TokenAnswer {
 	if (!credential.clientId || !credential.clientSecret) {
-		return { status: 400, body: { error: 'unauthorized_client', error_description: 'This SCIM endpoint has no client credentials set up' } };
+		return {
+			status: 400,
+			body: {
+				error: 'unauthorized_client',
+				error_description: 'This SCIM endpoint has no client credentials set up',
+			},
+		};
 	}
-	if (form.grant_type !== 'client_credentials') return { status: 400, body: { error: 'unsupported_grant_type' } };
+	if (form.grant_type !== 'client_credentials')
+		return { status: 400, body: { error: 'unsupported_grant_type' } };
 	const client = clientOf(authorization, form);
 	// Both compared, always: which of the two was wrong must not show.
 	const idOk = client ? sameSecret(client.id, credential.clientId) : false;
 	const secretOk = client ? sameSecret(client.secret, credential.clientSecret) : false;
 	if (!idOk || !secretOk) return { status: 401, body: { error: 'invalid_client' } };
-	return { status: 200, body: { access_token: issueToken(credential, nowSeconds), token_type: 'Bearer', expires_in: TOKEN_LIFETIME_SECONDS } };
+	return {
+		status: 200,
+		body: {
+			access_token: issueToken(credential, nowSeconds),
+			token_type: 'Bearer',
+			expires_in: TOKEN_LIFETIME_SECONDS,
+		},
+	};
 }

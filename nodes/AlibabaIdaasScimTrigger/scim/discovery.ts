@@ -14,7 +14,8 @@ import { ENTERPRISE_SCHEMA, GROUP_SCHEMA, LIST_SCHEMA, USER_SCHEMA } from './res
 const SPC_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig';
 const RESOURCE_TYPE_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:ResourceType';
 const SCHEMA_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:Schema';
-const DOCS = 'https://github.com/n8n-nodes-alibaba-idaas/n8n-nodes-alibaba-idaas/blob/main/docs/scim-trigger.md';
+const DOCS =
+	'https://github.com/n8n-nodes-alibaba-idaas/n8n-nodes-alibaba-idaas/blob/main/docs/scim-trigger.md';
 
 export function serviceProviderConfig(baseUrl: string): IDataObject {
 	return {
@@ -27,7 +28,13 @@ export function serviceProviderConfig(baseUrl: string): IDataObject {
 		sort: { supported: false },
 		etag: { supported: false },
 		authenticationSchemes: [
-			{ type: 'oauthbearertoken', name: 'OAuth Bearer Token', description: 'A bearer token in the Authorization header, or one from the token endpoint for a client ID and secret', primary: true },
+			{
+				type: 'oauthbearertoken',
+				name: 'OAuth Bearer Token',
+				description:
+					'A bearer token in the Authorization header, or one from the token endpoint for a client ID and secret',
+				primary: true,
+			},
 		],
 		meta: { resourceType: 'ServiceProviderConfig', location: `${baseUrl}/ServiceProviderConfig` },
 	};
@@ -40,12 +47,26 @@ function resourceType(baseUrl: string, name: 'User' | 'Group'): IDataObject {
 		name,
 		endpoint: `/${name}s`,
 		schema: name === 'User' ? USER_SCHEMA : GROUP_SCHEMA,
-		...(name === 'User' ? { schemaExtensions: [{ schema: ENTERPRISE_SCHEMA, required: false }] } : {}),
+		...(name === 'User'
+			? { schemaExtensions: [{ schema: ENTERPRISE_SCHEMA, required: false }] }
+			: {}),
 		meta: { resourceType: 'ResourceType', location: `${baseUrl}/ResourceTypes/${name}` },
 	};
 }
 
-type AttributeSpec = [name: string, type: string, options?: { multi?: boolean; required?: boolean; caseExact?: boolean; unique?: boolean; sub?: AttributeSpec[]; returned?: string; mutability?: string }];
+type AttributeSpec = [
+	name: string,
+	type: string,
+	options?: {
+		multi?: boolean;
+		required?: boolean;
+		caseExact?: boolean;
+		unique?: boolean;
+		sub?: AttributeSpec[];
+		returned?: string;
+		mutability?: string;
+	},
+];
 
 function attribute([name, type, o = {}]: AttributeSpec): IDataObject {
 	const out: IDataObject = {
@@ -62,11 +83,29 @@ function attribute([name, type, o = {}]: AttributeSpec): IDataObject {
 	return out;
 }
 
-const multi = (type = 'string'): AttributeSpec[] => [['value', type], ['display', 'string'], ['type', 'string'], ['primary', 'boolean']];
+const multi = (type = 'string'): AttributeSpec[] => [
+	['value', type],
+	['display', 'string'],
+	['type', 'string'],
+	['primary', 'boolean'],
+];
 
 const USER_ATTRIBUTES: AttributeSpec[] = [
 	['userName', 'string', { required: true, unique: true }],
-	['name', 'complex', { sub: [['formatted', 'string'], ['familyName', 'string'], ['givenName', 'string'], ['middleName', 'string'], ['honorificPrefix', 'string'], ['honorificSuffix', 'string']] }],
+	[
+		'name',
+		'complex',
+		{
+			sub: [
+				['formatted', 'string'],
+				['familyName', 'string'],
+				['givenName', 'string'],
+				['middleName', 'string'],
+				['honorificPrefix', 'string'],
+				['honorificSuffix', 'string'],
+			],
+		},
+	],
 	['displayName', 'string'],
 	['nickName', 'string'],
 	['profileUrl', 'reference'],
@@ -79,14 +118,42 @@ const USER_ATTRIBUTES: AttributeSpec[] = [
 	['password', 'string', { returned: 'never', mutability: 'writeOnly' }],
 	['emails', 'complex', { multi: true, sub: multi() }],
 	['phoneNumbers', 'complex', { multi: true, sub: multi() }],
-	['addresses', 'complex', { multi: true, sub: [['formatted', 'string'], ['streetAddress', 'string'], ['locality', 'string'], ['region', 'string'], ['postalCode', 'string'], ['country', 'string'], ['type', 'string'], ['primary', 'boolean']] }],
+	[
+		'addresses',
+		'complex',
+		{
+			multi: true,
+			sub: [
+				['formatted', 'string'],
+				['streetAddress', 'string'],
+				['locality', 'string'],
+				['region', 'string'],
+				['postalCode', 'string'],
+				['country', 'string'],
+				['type', 'string'],
+				['primary', 'boolean'],
+			],
+		},
+	],
 	['roles', 'complex', { multi: true, sub: multi() }],
 	['externalId', 'string', { caseExact: true }],
 ];
 
 const GROUP_ATTRIBUTES: AttributeSpec[] = [
 	['displayName', 'string', { required: true, unique: true }],
-	['members', 'complex', { multi: true, sub: [['value', 'string', { caseExact: true }], ['$ref', 'reference'], ['display', 'string'], ['type', 'string']] }],
+	[
+		'members',
+		'complex',
+		{
+			multi: true,
+			sub: [
+				['value', 'string', { caseExact: true }],
+				['$ref', 'reference'],
+				['display', 'string'],
+				['type', 'string'],
+			],
+		},
+	],
 	['externalId', 'string', { caseExact: true }],
 ];
 
@@ -96,11 +163,32 @@ const ENTERPRISE_ATTRIBUTES: AttributeSpec[] = [
 	['organization', 'string'],
 	['division', 'string'],
 	['department', 'string'],
-	['manager', 'complex', { sub: [['value', 'string'], ['$ref', 'reference'], ['displayName', 'string', { mutability: 'readOnly' }]] }],
+	[
+		'manager',
+		'complex',
+		{
+			sub: [
+				['value', 'string'],
+				['$ref', 'reference'],
+				['displayName', 'string', { mutability: 'readOnly' }],
+			],
+		},
+	],
 ];
 
-function schema(baseUrl: string, id: string, name: string, attributes: AttributeSpec[]): IDataObject {
-	return { schemas: [SCHEMA_SCHEMA], id, name, attributes: attributes.map(attribute), meta: { resourceType: 'Schema', location: `${baseUrl}/Schemas/${id}` } };
+function schema(
+	baseUrl: string,
+	id: string,
+	name: string,
+	attributes: AttributeSpec[],
+): IDataObject {
+	return {
+		schemas: [SCHEMA_SCHEMA],
+		id,
+		name,
+		attributes: attributes.map(attribute),
+		meta: { resourceType: 'Schema', location: `${baseUrl}/Schemas/${id}` },
+	};
 }
 
 function allSchemas(baseUrl: string): IDataObject[] {
@@ -112,7 +200,13 @@ function allSchemas(baseUrl: string): IDataObject[] {
 }
 
 function listOf(resources: IDataObject[]): IDataObject {
-	return { schemas: [LIST_SCHEMA], totalResults: resources.length, startIndex: 1, itemsPerPage: resources.length, Resources: resources };
+	return {
+		schemas: [LIST_SCHEMA],
+		totalResults: resources.length,
+		startIndex: 1,
+		itemsPerPage: resources.length,
+		Resources: resources,
+	};
 }
 
 export function schemas(baseUrl: string, id?: string): IDataObject {

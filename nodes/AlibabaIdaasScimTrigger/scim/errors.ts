@@ -10,7 +10,15 @@ import type { IDataObject } from 'n8n-workflow';
 export const ERROR_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:Error';
 
 /** The scimType values of RFC 7644 Table 9 that this service provider uses. */
-export type ScimType = 'invalidFilter' | 'tooMany' | 'uniqueness' | 'mutability' | 'invalidSyntax' | 'invalidPath' | 'noTarget' | 'invalidValue';
+export type ScimType =
+	| 'invalidFilter'
+	| 'tooMany'
+	| 'uniqueness'
+	| 'mutability'
+	| 'invalidSyntax'
+	| 'invalidPath'
+	| 'noTarget'
+	| 'invalidValue';
 
 export class ScimError extends Error {
 	constructor(
@@ -23,13 +31,20 @@ export class ScimError extends Error {
 	}
 
 	body(): IDataObject {
-		const body: IDataObject = { schemas: [ERROR_SCHEMA], status: String(this.status), detail: this.message };
+		const body: IDataObject = {
+			schemas: [ERROR_SCHEMA],
+			status: String(this.status),
+			detail: this.message,
+		};
 		if (this.scimType) body.scimType = this.scimType;
 		return body;
 	}
 }
 
-export const badRequest = (message: string, scimType: ScimType = 'invalidValue') => new ScimError(400, message, scimType);
-export const notFound = (resource: string, id: string) => new ScimError(404, `${resource} ${id} not found`);
+export const badRequest = (message: string, scimType: ScimType = 'invalidValue') =>
+	new ScimError(400, message, scimType);
+export const notFound = (resource: string, id: string) =>
+	new ScimError(404, `${resource} ${id} not found`);
 export const conflict = (message: string) => new ScimError(409, message, 'uniqueness');
-export const unauthorized = () => new ScimError(401, 'Authorization failure. The authorization header is invalid or missing.');
+export const unauthorized = () =>
+	new ScimError(401, 'Authorization failure. The authorization header is invalid or missing.');

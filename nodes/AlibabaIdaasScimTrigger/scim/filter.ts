@@ -45,7 +45,8 @@ function tokenize(text: string): Token[] {
 			// A JSON string (RFC 7644 §3.4.2.2: "a JSON string"), escapes included.
 			let j = i + 1;
 			while (j < text.length && text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
-			if (j >= text.length) throw badRequest('The filter has an unterminated string', 'invalidFilter');
+			if (j >= text.length)
+				throw badRequest('The filter has an unterminated string', 'invalidFilter');
 			try {
 				tokens.push({ t: 'string', v: JSON.parse(text.slice(i, j + 1)) as string });
 			} catch {
@@ -73,7 +74,8 @@ class Parser {
 	parse(): Filter {
 		if (this.tokens.length === 0) throw badRequest('The filter is empty', 'invalidFilter');
 		const filter = this.or();
-		if (this.i < this.tokens.length) throw badRequest(`Unexpected "${this.tokens[this.i].v}" in the filter`, 'invalidFilter');
+		if (this.i < this.tokens.length)
+			throw badRequest(`Unexpected "${this.tokens[this.i].v}" in the filter`, 'invalidFilter');
 		return filter;
 	}
 
@@ -84,7 +86,8 @@ class Parser {
 
 	private expect(punct: string): void {
 		const token = this.tokens[this.i];
-		if (token?.t !== 'punct' || token.v !== punct) throw badRequest(`Expected "${punct}" in the filter`, 'invalidFilter');
+		if (token?.t !== 'punct' || token.v !== punct)
+			throw badRequest(`Expected "${punct}" in the filter`, 'invalidFilter');
 		this.i++;
 	}
 
@@ -128,22 +131,32 @@ class Parser {
 		const path = this.attrPath();
 		// A value path on its own (`members[value eq "…"]`) is a filter too: some element matches (RFC 7644 Figure 1, valuePath).
 		const next = this.tokens[this.i];
-		if (path.valueFilter && !path.sub && !(next?.t === 'word' && (COMPARE_OPS.has(next.v.toLowerCase()) || next.v.toLowerCase() === 'pr'))) {
+		if (
+			path.valueFilter &&
+			!path.sub &&
+			!(
+				next?.t === 'word' &&
+				(COMPARE_OPS.has(next.v.toLowerCase()) || next.v.toLowerCase() === 'pr')
+			)
+		) {
 			return { kind: 'present', path };
 		}
 		const opToken = this.tokens[this.i++];
 		const op = opToken?.t === 'word' ? opToken.v.toLowerCase() : '';
 		if (op === 'pr') return { kind: 'present', path };
-		if (!COMPARE_OPS.has(op)) throw badRequest(`Unknown filter operator "${opToken?.v ?? ''}"`, 'invalidFilter');
+		if (!COMPARE_OPS.has(op))
+			throw badRequest(`Unknown filter operator "${opToken?.v ?? ''}"`, 'invalidFilter');
 		const valueToken = this.tokens[this.i++];
-		if (!valueToken || valueToken.t === 'punct') throw badRequest('A filter comparison has no value', 'invalidFilter');
+		if (!valueToken || valueToken.t === 'punct')
+			throw badRequest('A filter comparison has no value', 'invalidFilter');
 		return { kind: 'compare', path, op: op as CompareOp, value: literal(valueToken) };
 	}
 
 	/** `name`, `name.sub`, `name[filter]`, `name[filter].sub`. Schema URN prefixes are dropped. */
 	attrPath(): AttrPath {
 		const token = this.tokens[this.i++];
-		if (token?.t !== 'word' || !/^[A-Za-z$:_.\d-]+$/.test(token.v)) throw badRequest('A filter comparison has no attribute', 'invalidFilter');
+		if (token?.t !== 'word' || !/^[A-Za-z$:_.\d-]+$/.test(token.v))
+			throw badRequest('A filter comparison has no attribute', 'invalidFilter');
 		const path = splitName(token.v);
 		const next = this.tokens[this.i];
 		if (next?.t === 'punct' && next.v === '[') {
@@ -166,7 +179,10 @@ class Parser {
 }
 
 /** The core schemas, whose URN before an attribute name only repeats where it already is. */
-export const CORE_SCHEMAS = new Set(['urn:ietf:params:scim:schemas:core:2.0:user', 'urn:ietf:params:scim:schemas:core:2.0:group']);
+export const CORE_SCHEMAS = new Set([
+	'urn:ietf:params:scim:schemas:core:2.0:user',
+	'urn:ietf:params:scim:schemas:core:2.0:group',
+]);
 
 /**
  * `name.givenName` → { attr: 'name', sub: 'givenName' }; a core schema's URN prefix is dropped, an
@@ -177,7 +193,8 @@ export function splitName(text: string): AttrPath {
 	const bare = lastColon >= 0 ? text.slice(lastColon + 1) : text;
 	const prefix = lastColon >= 0 ? text.slice(0, lastColon) : '';
 	const [attr, sub, ...rest] = bare.split('.');
-	if (!attr || rest.length > 0 || sub === '') throw badRequest(`Invalid attribute path "${text}"`, 'invalidFilter');
+	if (!attr || rest.length > 0 || sub === '')
+		throw badRequest(`Invalid attribute path "${text}"`, 'invalidFilter');
 	const path: AttrPath = { attr };
 	if (prefix && !CORE_SCHEMAS.has(prefix.toLowerCase())) path.schema = prefix;
 	if (sub) path.sub = sub;
@@ -255,15 +272,24 @@ function compare(actual: unknown, op: CompareOp, expected: Literal, caseExact: b
 		const a = caseExact ? actual : actual.toLowerCase();
 		const e = caseExact ? expected : expected.toLowerCase();
 		switch (op) {
-			case 'eq': return a === e;
-			case 'ne': return a !== e;
-			case 'co': return a.includes(e);
-			case 'sw': return a.startsWith(e);
-			case 'ew': return a.endsWith(e);
-			case 'gt': return a > e;
-			case 'ge': return a >= e;
-			case 'lt': return a < e;
-			case 'le': return a <= e;
+			case 'eq':
+				return a === e;
+			case 'ne':
+				return a !== e;
+			case 'co':
+				return a.includes(e);
+			case 'sw':
+				return a.startsWith(e);
+			case 'ew':
+				return a.endsWith(e);
+			case 'gt':
+				return a > e;
+			case 'ge':
+				return a >= e;
+			case 'lt':
+				return a < e;
+			case 'le':
+				return a <= e;
 		}
 	}
 	if (op === 'eq') return actual === expected;
@@ -286,10 +312,16 @@ function isCaseExact(path: AttrPath): boolean {
 
 export function matches(record: IDataObject, filter: Filter): boolean {
 	switch (filter.kind) {
-		case 'and': return matches(record, filter.left) && matches(record, filter.right);
-		case 'or': return matches(record, filter.left) || matches(record, filter.right);
-		case 'not': return !matches(record, filter.filter);
-		case 'present': return valuesAt(record, filter.path).some((v) => v !== null && v !== '' && !(Array.isArray(v) && v.length === 0));
+		case 'and':
+			return matches(record, filter.left) && matches(record, filter.right);
+		case 'or':
+			return matches(record, filter.left) || matches(record, filter.right);
+		case 'not':
+			return !matches(record, filter.filter);
+		case 'present':
+			return valuesAt(record, filter.path).some(
+				(v) => v !== null && v !== '' && !(Array.isArray(v) && v.length === 0),
+			);
 		case 'compare': {
 			const values = valuesAt(record, filter.path);
 			const caseExact = isCaseExact(filter.path);

@@ -25,7 +25,8 @@ interface Response {
 }
 
 async function rawText(request: RawRequest): Promise<string | undefined> {
-	if (request.rawBody === undefined && typeof request.readRawBody === 'function') await request.readRawBody();
+	if (request.rawBody === undefined && typeof request.readRawBody === 'function')
+		await request.readRawBody();
 	const raw = request.rawBody;
 	if (raw && raw.length > 0) return raw.toString('utf8');
 	return undefined;
@@ -41,13 +42,23 @@ export async function readBody(request: RawRequest): Promise<unknown> {
 			throw badRequest('The request body is not valid JSON', 'invalidSyntax');
 		}
 	}
-	if (request.body !== null && typeof request.body === 'object' && Object.keys(request.body).length > 0) return request.body;
+	if (
+		request.body !== null &&
+		typeof request.body === 'object' &&
+		Object.keys(request.body).length > 0
+	)
+		return request.body;
 	throw badRequest('The request has no body', 'invalidSyntax');
 }
 
 /** A token request's form fields (n8n parses `application/x-www-form-urlencoded`; read raw otherwise). */
 export async function readForm(request: RawRequest): Promise<IDataObject> {
-	if (request.body !== null && typeof request.body === 'object' && Object.keys(request.body).length > 0) return request.body as IDataObject;
+	if (
+		request.body !== null &&
+		typeof request.body === 'object' &&
+		Object.keys(request.body).length > 0
+	)
+		return request.body as IDataObject;
 	const text = await rawText(request);
 	if (text === undefined) return {};
 	const form: IDataObject = {};
@@ -55,7 +66,13 @@ export async function readForm(request: RawRequest): Promise<IDataObject> {
 	return form;
 }
 
-export function send(response: Response, status: number, body: IDataObject | undefined, headers: Record<string, string> = {}, type = 'application/json'): void {
+export function send(
+	response: Response,
+	status: number,
+	body: IDataObject | undefined,
+	headers: Record<string, string> = {},
+	type = 'application/json',
+): void {
 	response.status(status);
 	for (const [name, value] of Object.entries(headers)) response.setHeader(name, value);
 	if (body === undefined || status === 204) {
@@ -67,6 +84,11 @@ export function send(response: Response, status: number, body: IDataObject | und
 }
 
 /** A SCIM answer: `application/scim+json` (RFC 7644 §8.1). */
-export function sendScim(response: Response, status: number, body: IDataObject | undefined, headers: Record<string, string> = {}): void {
+export function sendScim(
+	response: Response,
+	status: number,
+	body: IDataObject | undefined,
+	headers: Record<string, string> = {},
+): void {
 	send(response, status, body, headers, 'application/scim+json');
 }

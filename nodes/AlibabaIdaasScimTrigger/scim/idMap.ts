@@ -38,7 +38,11 @@ export class Directory {
 	}
 
 	toJSON(): IDataObject {
-		return { revision: this.revision, users: [...this.users.values()], groups: [...this.groups.values()] };
+		return {
+			revision: this.revision,
+			users: [...this.users.values()],
+			groups: [...this.groups.values()],
+		};
 	}
 
 	static fromJSON(value: unknown): Directory {
@@ -46,9 +50,13 @@ export class Directory {
 		if (value === null || typeof value !== 'object') return directory;
 		const stored = value as IDataObject;
 		directory.revision = typeof stored.revision === 'number' ? stored.revision : 0;
-		for (const [list, map] of [[stored.users, directory.users], [stored.groups, directory.groups]] as const) {
+		for (const [list, map] of [
+			[stored.users, directory.users],
+			[stored.groups, directory.groups],
+		] as const) {
 			if (!Array.isArray(list)) continue;
-			for (const resource of list as IDataObject[]) if (typeof resource?.id === 'string') map.set(resource.id, resource);
+			for (const resource of list as IDataObject[])
+				if (typeof resource?.id === 'string') map.set(resource.id, resource);
 		}
 		return directory;
 	}
@@ -75,7 +83,10 @@ function holder(directory: Directory): IDataObject {
 }
 
 function liveDirectory(value: unknown): Directory | undefined {
-	const live = value !== null && typeof value === 'object' ? (value as Record<symbol, unknown>)[LIVE] : undefined;
+	const live =
+		value !== null && typeof value === 'object'
+			? (value as Record<symbol, unknown>)[LIVE]
+			: undefined;
 	return live instanceof Directory ? live : undefined;
 }
 
@@ -103,7 +114,8 @@ export function directoryFor(scope: string, staticData: IDataObject, key: string
 	if (!directory || storedRevision(stored) > directory.revision) {
 		directory = liveDirectory(stored) ?? Directory.fromJSON(stored);
 		directories.set(scope, directory);
-		if (directories.size > MAX_DIRECTORIES) directories.delete(directories.keys().next().value as string);
+		if (directories.size > MAX_DIRECTORIES)
+			directories.delete(directories.keys().next().value as string);
 	}
 	return directory;
 }

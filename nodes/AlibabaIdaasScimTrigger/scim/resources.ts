@@ -33,20 +33,36 @@ export function withoutPassword(body: IDataObject): { attributes: IDataObject; p
 export function validated(kind: Kind, attributes: IDataObject): IDataObject {
 	const required = kind === 'User' ? 'userName' : 'displayName';
 	const value = getAttr(attributes, required);
-	if (typeof value !== 'string' || value.trim() === '') throw badRequest(`A ${kind} needs a ${required}`, 'invalidValue');
+	if (typeof value !== 'string' || value.trim() === '')
+		throw badRequest(`A ${kind} needs a ${required}`, 'invalidValue');
 	const active = getAttr(attributes, 'active');
-	if (active !== undefined && typeof active !== 'boolean') throw badRequest('active must be true or false', 'invalidValue');
+	if (active !== undefined && typeof active !== 'boolean')
+		throw badRequest('active must be true or false', 'invalidValue');
 	if (kind === 'Group') {
 		const members = getAttr(attributes, 'members');
-		if (members !== undefined && members !== null && !(Array.isArray(members) && members.every((m) => isObject(m) && typeof m.value === 'string'))) {
+		if (
+			members !== undefined &&
+			members !== null &&
+			!(Array.isArray(members) && members.every((m) => isObject(m) && typeof m.value === 'string'))
+		) {
 			throw badRequest('members must be a list of objects with a value', 'invalidValue');
 		}
 	}
-	const schemas = Array.isArray(attributes.schemas) && attributes.schemas.length > 0 ? attributes.schemas : [CORE_SCHEMA[kind]];
+	const schemas =
+		Array.isArray(attributes.schemas) && attributes.schemas.length > 0
+			? attributes.schemas
+			: [CORE_SCHEMA[kind]];
 	return { ...attributes, schemas };
 }
 
-export function withMeta(kind: Kind, id: string, attributes: IDataObject, created: string, now: string, baseUrl: string): IDataObject {
+export function withMeta(
+	kind: Kind,
+	id: string,
+	attributes: IDataObject,
+	created: string,
+	now: string,
+	baseUrl: string,
+): IDataObject {
 	const meta: IDataObject = { resourceType: kind, created, lastModified: now };
 	if (baseUrl) meta.location = `${baseUrl}/${kind}s/${encodeURIComponent(id)}`;
 	return { ...attributes, id, meta };
@@ -66,7 +82,9 @@ export function memberIds(group: IDataObject): string[] {
 function canonical(value: unknown): string {
 	if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
 	if (value !== null && typeof value === 'object') {
-		const entries = Object.entries(value as IDataObject).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+		const entries = Object.entries(value as IDataObject).sort(([a], [b]) =>
+			a < b ? -1 : a > b ? 1 : 0,
+		);
 		return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
 	}
 	return JSON.stringify(value) ?? 'undefined';
@@ -75,7 +93,8 @@ function canonical(value: unknown): string {
 /** Top-level attributes whose values differ, by their names in `after` (or `before` when removed). */
 export function changedAttributes(before: IDataObject, after: IDataObject): string[] {
 	const names = new Map<string, string>();
-	for (const key of [...Object.keys(before), ...Object.keys(after)]) if (!names.has(key.toLowerCase())) names.set(key.toLowerCase(), key);
+	for (const key of [...Object.keys(before), ...Object.keys(after)])
+		if (!names.has(key.toLowerCase())) names.set(key.toLowerCase(), key);
 	const changed: string[] = [];
 	for (const [lower, name] of names) {
 		if (['id', 'meta', 'schemas'].includes(lower)) continue;

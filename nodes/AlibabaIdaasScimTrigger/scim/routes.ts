@@ -4,7 +4,15 @@ import { badRequest, conflict, notFound, ScimError } from './errors';
 import { type Filter, getAttr, isObject, matches, parseFilter } from './filter';
 import type { Directory, Kind } from './idMap';
 import { applyPatch, readPatch } from './patch';
-import { changedAttributes, isActive, LIST_SCHEMA, memberIds, validated, withMeta, withoutPassword } from './resources';
+import {
+	changedAttributes,
+	isActive,
+	LIST_SCHEMA,
+	memberIds,
+	validated,
+	withMeta,
+	withoutPassword,
+} from './resources';
 
 /**
  * The `/Users` and `/Groups` endpoints (RFC 7644 §3.2-§3.6), answered from the directory alone:
@@ -81,7 +89,8 @@ export function handle(directory: Directory, request: ScimRequest): Handled {
 	} else {
 		const existing = directory.of(kind).get(request.id);
 		if (!existing) throw notFound(kind, request.id);
-		if (method === 'GET') return { answer: { status: 200, body: projected(existing, request.query) }, changes: [] };
+		if (method === 'GET')
+			return { answer: { status: 200, body: projected(existing, request.query) }, changes: [] };
 		if (method === 'PUT' || method === 'PATCH') return update(directory, kind, existing, request);
 		if (method === 'DELETE') return remove(directory, kind, existing);
 	}
@@ -118,7 +127,15 @@ function integer(value: unknown, name: string): number | undefined {
 /** `attributes` / `excludedAttributes` (RFC 7644 §3.4.2.5), on top-level attributes; id and schemas always stay. */
 function projected(resource: IDataObject, query: IDataObject): IDataObject {
 	const names = (value: unknown) =>
-		typeof value === 'string' && value.trim() ? value.split(',').map((n) => n.trim().replace(/^urn:.*:/i, '').split('.')[0].toLowerCase()) : undefined;
+		typeof value === 'string' && value.trim()
+			? value.split(',').map((n) =>
+					n
+						.trim()
+						.replace(/^urn:.*:/i, '')
+						.split('.')[0]
+						.toLowerCase(),
+				)
+			: undefined;
 	const only = names(query.attributes);
 	const excluded = names(query.excludedAttributes);
 	if (!only && !excluded) return resource;
@@ -134,11 +151,17 @@ function projected(resource: IDataObject, query: IDataObject): IDataObject {
 }
 
 function body(request: ScimRequest): IDataObject {
-	if (!isObject(request.body)) throw badRequest('The request body is not a JSON object', 'invalidSyntax');
+	if (!isObject(request.body))
+		throw badRequest('The request body is not a JSON object', 'invalidSyntax');
 	return request.body;
 }
 
-function assertUnique(directory: Directory, kind: Kind, resource: IDataObject, selfId?: string): void {
+function assertUnique(
+	directory: Directory,
+	kind: Kind,
+	resource: IDataObject,
+	selfId?: string,
+): void {
 	const attr = UNIQUE[kind];
 	const value = String(getAttr(resource, attr)).toLowerCase();
 	for (const other of directory.of(kind).values()) {
@@ -163,10 +186,22 @@ function create(directory: Directory, kind: Kind, request: ScimRequest): Handled
 		const members = memberIds(resource);
 		if (members.length > 0) changes.push({ event: 'group.membersAdded', kind, resource, members });
 	}
-	return { answer: { status: 201, body: resource, location: (resource.meta as IDataObject).location as string | undefined }, changes };
+	return {
+		answer: {
+			status: 201,
+			body: resource,
+			location: (resource.meta as IDataObject).location as string | undefined,
+		},
+		changes,
+	};
 }
 
-function update(directory: Directory, kind: Kind, existing: IDataObject, request: ScimRequest): Handled {
+function update(
+	directory: Directory,
+	kind: Kind,
+	existing: IDataObject,
+	request: ScimRequest,
+): Handled {
 	const id = existing.id as string;
 	const meta = existing.meta as IDataObject;
 	let next: IDataObject;
@@ -186,20 +221,38 @@ function update(directory: Directory, kind: Kind, existing: IDataObject, request
 	const checked = validated(kind, next);
 	assertUnique(directory, kind, checked, id);
 	const candidate = withMeta(kind, id, checked, String(meta.created), request.now, request.baseUrl);
-	const changes = kind === 'User' ? userChanges(existing, candidate, password) : groupChanges(existing, candidate);
+	const changes =
+		kind === 'User'
+			? userChanges(existing, candidate, password)
+			: groupChanges(existing, candidate);
 	// A request that changes nothing keeps the resource as it was, lastModified included.
 	const resource = changes.length > 0 || password !== undefined ? candidate : existing;
 	directory.of(kind).set(id, resource);
 	return { answer: { status: 200, body: resource }, changes };
 }
 
-function userChanges(before: IDataObject, after: IDataObject, password: string | undefined): Change[] {
+function userChanges(
+	before: IDataObject,
+	after: IDataObject,
+	password: string | undefined,
+): Change[] {
 	const changes: Change[] = [];
-	const changed = changedAttributes(before, after).filter((name) => name.toLowerCase() !== 'active');
-	if (isActive(before) && !isActive(after)) changes.push({ event: 'user.deactivated', kind: 'User', resource: after, previous: before });
-	if (!isActive(before) && isActive(after)) changes.push({ event: 'user.reactivated', kind: 'User', resource: after, previous: before });
+	const changed = changedAttributes(before, after).filter(
+		(name) => name.toLowerCase() !== 'active',
+	);
+	if (isActive(before) && !isActive(after))
+		changes.push({ event: 'user.deactivated', kind: 'User', resource: after, previous: before });
+	if (!isActive(before) && isActive(after))
+		changes.push({ event: 'user.reactivated', kind: 'User', resource: after, previous: before });
 	if (changed.length > 0 || password !== undefined) {
-		changes.push({ event: 'user.updated', kind: 'User', resource: after, previous: before, changed: password !== undefined ? [...changed, 'password'] : changed, password });
+		changes.push({
+			event: 'user.updated',
+			kind: 'User',
+			resource: after,
+			previous: before,
+			changed: password !== undefined ? [...changed, 'password'] : changed,
+			password,
+		});
 	}
 	return changes;
 }
@@ -213,8 +266,22 @@ function groupChanges(before: IDataObject, after: IDataObject): Change[] {
 	const is = new Set(memberIds(after));
 	const added = [...is].filter((m) => !was.has(m));
 	const removed = [...was].filter((m) => !is.has(m));
-	if (added.length > 0) changes.push({ event: 'group.membersAdded', kind: 'Group', resource: after, previous: before, members: added });
-	if (removed.length > 0) changes.push({ event: 'group.membersRemoved', kind: 'Group', resource: after, previous: before, members: removed });
+	if (added.length > 0)
+		changes.push({
+			event: 'group.membersAdded',
+			kind: 'Group',
+			resource: after,
+			previous: before,
+			members: added,
+		});
+	if (removed.length > 0)
+		changes.push({
+			event: 'group.membersRemoved',
+			kind: 'Group',
+			resource: after,
+			previous: before,
+			members: removed,
+		});
 	return changes;
 }
 
@@ -227,9 +294,17 @@ function remove(directory: Directory, kind: Kind, existing: IDataObject): Handle
 		for (const [groupId, group] of directory.groups) {
 			const members = getAttr(group, 'members');
 			if (Array.isArray(members) && members.some((m) => isObject(m) && m.value === id)) {
-				directory.groups.set(groupId, { ...group, members: members.filter((m) => !(isObject(m) && m.value === id)) });
+				directory.groups.set(groupId, {
+					...group,
+					members: members.filter((m) => !(isObject(m) && m.value === id)),
+				});
 			}
 		}
 	}
-	return { answer: { status: 204 }, changes: [{ event: kind === 'User' ? 'user.deleted' : 'group.deleted', kind, resource: existing }] };
+	return {
+		answer: { status: 204 },
+		changes: [
+			{ event: kind === 'User' ? 'user.deleted' : 'group.deleted', kind, resource: existing },
+		],
+	};
 }

@@ -1,4 +1,15 @@
-import { ALPHABET, byId, decodeId, decodeNumber, digit, encodeId, encodeNumber, SEPARATOR, StateFormatError, widthFor } from '../codec';
+import {
+	ALPHABET,
+	byId,
+	decodeId,
+	decodeNumber,
+	digit,
+	encodeId,
+	encodeNumber,
+	SEPARATOR,
+	StateFormatError,
+	widthFor,
+} from '../codec';
 
 /**
  * The group-membership family's memory and diff. Pure: no n8n, no HTTP.
@@ -33,7 +44,12 @@ export interface PackedGroups {
 	count: number;
 }
 
-export const GROUPS_SHAPE = { members: 'string', width: 'number', groups: 'string', count: 'number' } as const;
+export const GROUPS_SHAPE = {
+	members: 'string',
+	width: 'number',
+	groups: 'string',
+	count: 'number',
+} as const;
 
 export function packGroups(memberships: Memberships): PackedGroups {
 	const index = new Map<string, number>();
@@ -73,8 +89,10 @@ export function unpackGroups(state: PackedGroups): Memberships {
 	const dictionary = (state.members === '' ? [] : state.members.split(SEPARATOR)).map((entry) =>
 		decodeId(digit(entry, 0), entry.slice(1), USER_PREFIX),
 	);
-	if (new Set(dictionary).size !== dictionary.length) throw new StateFormatError('member stored twice');
-	if (state.width !== widthFor(Math.max(0, dictionary.length - 1))) throw new StateFormatError('bad member width');
+	if (new Set(dictionary).size !== dictionary.length)
+		throw new StateFormatError('member stored twice');
+	if (state.width !== widthFor(Math.max(0, dictionary.length - 1)))
+		throw new StateFormatError('bad member width');
 	const result: Memberships = new Map();
 	let count = 0;
 	for (const record of state.groups === '' ? [] : state.groups.split(SEPARATOR)) {
@@ -123,11 +141,14 @@ export function diffGroups(previous: Memberships, read: GroupsRead): MembershipC
 	const changes: MembershipChange[] = [];
 	for (const [groupId, members] of read.current) {
 		const before = previous.get(groupId) ?? new Set<string>();
-		for (const userId of members) if (!before.has(userId)) changes.push({ event: 'memberAdded', groupId, userId });
-		for (const userId of before) if (!members.has(userId)) changes.push({ event: 'memberRemoved', groupId, userId });
+		for (const userId of members)
+			if (!before.has(userId)) changes.push({ event: 'memberAdded', groupId, userId });
+		for (const userId of before)
+			if (!members.has(userId)) changes.push({ event: 'memberRemoved', groupId, userId });
 	}
 	for (const groupId of read.deletedGroups) {
-		for (const userId of previous.get(groupId) ?? []) changes.push({ event: 'memberRemoved', groupId, userId, groupDeleted: true });
+		for (const userId of previous.get(groupId) ?? [])
+			changes.push({ event: 'memberRemoved', groupId, userId, groupDeleted: true });
 	}
 	return changes;
 }

@@ -22,7 +22,12 @@ function isGroupNotFound(error: unknown): boolean {
 	return hasCode(error, '404', /ResourceNotFound\.Group\b/);
 }
 
-async function membersOf(client: IdaasClient, groupId: string, budget: Budget, counter: Counter): Promise<Set<string>> {
+async function membersOf(
+	client: IdaasClient,
+	groupId: string,
+	budget: Budget,
+	counter: Counter,
+): Promise<Set<string>> {
 	const members = new Set<string>();
 	await eachRecord(client, OPS.listUsersForGroup, { groupId }, budget, (record) => {
 		if (validId(record.userId, 'user_', counter)) members.add(record.userId);
@@ -30,10 +35,16 @@ async function membersOf(client: IdaasClient, groupId: string, budget: Budget, c
 	return members;
 }
 
-export async function readGroups(client: IdaasClient, previous: Memberships, budget: Budget, counter: Counter): Promise<GroupsRead> {
+export async function readGroups(
+	client: IdaasClient,
+	previous: Memberships,
+	budget: Budget,
+	counter: Counter,
+): Promise<GroupsRead> {
 	const names = new Map<string, string>();
 	await eachRecord(client, OPS.listGroups, {}, budget, (record) => {
-		if (validId(record.groupId, GROUP_PREFIX, counter)) names.set(record.groupId, typeof record.groupName === 'string' ? record.groupName : '');
+		if (validId(record.groupId, GROUP_PREFIX, counter))
+			names.set(record.groupId, typeof record.groupName === 'string' ? record.groupName : '');
 	});
 
 	const deletedGroups = new Set<string>();

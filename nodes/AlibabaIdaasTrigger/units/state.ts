@@ -32,7 +32,11 @@ export function unpackOus(data: unknown): Map<string, OuFacts> {
 	for (const entry of data as unknown[]) {
 		if (!Array.isArray(entry) || entry.length !== 3) throw new StateFormatError('bad OU entry');
 		const [id, parentId, name] = entry as unknown[];
-		if (!isValidId(id, 'ou_') || (parentId !== '' && !isValidId(parentId, 'ou_')) || typeof name !== 'string') {
+		if (
+			!isValidId(id, 'ou_') ||
+			(parentId !== '' && !isValidId(parentId, 'ou_')) ||
+			typeof name !== 'string'
+		) {
 			throw new StateFormatError('bad OU entry');
 		}
 		if (result.has(id)) throw new StateFormatError('OU stored twice');
@@ -55,7 +59,11 @@ export interface OuChange {
  * established as existing, `deleted` the stored OUs confirmed gone; stored OUs in neither are
  * kept as they were (see nextOus), so nothing is invented.
  */
-export function diffOus(previous: ReadonlyMap<string, OuFacts>, current: ReadonlyMap<string, OuFacts>, deleted: Iterable<string>): OuChange[] {
+export function diffOus(
+	previous: ReadonlyMap<string, OuFacts>,
+	current: ReadonlyMap<string, OuFacts>,
+	deleted: Iterable<string>,
+): OuChange[] {
 	const changes: OuChange[] = [];
 	for (const [id, now] of current) {
 		const before = previous.get(id);
@@ -63,8 +71,10 @@ export function diffOus(previous: ReadonlyMap<string, OuFacts>, current: Readonl
 			changes.push({ event: 'ouCreated', id, current: now });
 			continue;
 		}
-		if (before.name !== now.name) changes.push({ event: 'ouRenamed', id, current: now, previous: before });
-		if (before.parentId !== now.parentId) changes.push({ event: 'ouMoved', id, current: now, previous: before });
+		if (before.name !== now.name)
+			changes.push({ event: 'ouRenamed', id, current: now, previous: before });
+		if (before.parentId !== now.parentId)
+			changes.push({ event: 'ouMoved', id, current: now, previous: before });
 	}
 	for (const id of deleted) {
 		const before = previous.get(id);
@@ -73,8 +83,13 @@ export function diffOus(previous: ReadonlyMap<string, OuFacts>, current: Readonl
 	return changes;
 }
 
-export function nextOus(previous: ReadonlyMap<string, OuFacts>, current: ReadonlyMap<string, OuFacts>, deleted: ReadonlySet<string>): OuFacts[] {
+export function nextOus(
+	previous: ReadonlyMap<string, OuFacts>,
+	current: ReadonlyMap<string, OuFacts>,
+	deleted: ReadonlySet<string>,
+): OuFacts[] {
 	const result = [...current.values()];
-	for (const [id, before] of previous) if (!current.has(id) && !deleted.has(id)) result.push(before);
+	for (const [id, before] of previous)
+		if (!current.has(id) && !deleted.has(id)) result.push(before);
 	return result;
 }

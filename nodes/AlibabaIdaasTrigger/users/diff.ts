@@ -8,7 +8,14 @@ import { BOOLEAN_FIELDS, HASH_SLOTS, withOuOf } from './state';
 
 export type TriggerEvent = 'created' | 'updated' | 'deleted' | 'enabled' | 'disabled' | 'moved';
 
-export const ALL_EVENTS: readonly TriggerEvent[] = ['created', 'updated', 'deleted', 'enabled', 'disabled', 'moved'];
+export const ALL_EVENTS: readonly TriggerEvent[] = [
+	'created',
+	'updated',
+	'deleted',
+	'enabled',
+	'disabled',
+	'moved',
+];
 
 export interface FieldChange {
 	field: string;
@@ -39,8 +46,14 @@ export interface UserEvent {
  * The fields that differ between a stored fingerprint and a fresh one. Status and primary OU
  * are not fields here: they have their own events.
  */
-export function changedFields(old: Fingerprint, fresh: Fingerprint, user: Record<string, unknown>): FieldChange[] {
-	const statusOrOuChanged = old.status !== fresh.status || (old.ou !== undefined && fresh.ou !== undefined && old.ou !== fresh.ou);
+export function changedFields(
+	old: Fingerprint,
+	fresh: Fingerprint,
+	user: Record<string, unknown>,
+): FieldChange[] {
+	const statusOrOuChanged =
+		old.status !== fresh.status ||
+		(old.ou !== undefined && fresh.ou !== undefined && old.ou !== fresh.ou);
 	const changes: FieldChange[] = [];
 	BOOLEAN_FIELDS.forEach((field, i) => {
 		if (old.booleans[i] !== fresh.booleans[i]) {
@@ -60,7 +73,11 @@ export function changedFields(old: Fingerprint, fresh: Fingerprint, user: Record
 }
 
 /** The events of one user the state knew (`old`) or not, now seen as `fresh` with this record. */
-export function userEvents(old: Fingerprint | undefined, fresh: Fingerprint, user: Record<string, unknown>): UserEvent[] {
+export function userEvents(
+	old: Fingerprint | undefined,
+	fresh: Fingerprint,
+	user: Record<string, unknown>,
+): UserEvent[] {
 	const userId = fresh.userId;
 	if (!old) return [{ event: 'created', userId, user }];
 	const events: UserEvent[] = [];
@@ -92,7 +109,13 @@ export function diff(
 	const events: UserEvent[] = [];
 	for (const [userId, mark] of current.marks) {
 		if (previous.marks.get(userId) === mark) continue;
-		events.push(...userEvents(previous.get(userId), current.get(userId) as Fingerprint, records.get(userId) as Record<string, unknown>));
+		events.push(
+			...userEvents(
+				previous.get(userId),
+				current.get(userId) as Fingerprint,
+				records.get(userId) as Record<string, unknown>,
+			),
+		);
 	}
 	for (const userId of deleted) {
 		const old = previous.get(userId);
@@ -100,7 +123,10 @@ export function diff(
 		events.push({
 			event: 'deleted',
 			userId,
-			previous: { status: old.status, ...(old.ou !== undefined ? { primaryOrganizationalUnitId: old.ou } : {}) },
+			previous: {
+				status: old.status,
+				...(old.ou !== undefined ? { primaryOrganizationalUnitId: old.ou } : {}),
+			},
 		});
 	}
 	return events;
@@ -111,10 +137,15 @@ export function diff(
  * deleted are kept unchanged, and a fresh mark without an OU keeps the stored OU. `current`
  * shares `previous`'s OU numbers.
  */
-export function completeUsers(previous: UserTable, current: UserTable, deleted: ReadonlySet<string>): void {
+export function completeUsers(
+	previous: UserTable,
+	current: UserTable,
+	deleted: ReadonlySet<string>,
+): void {
 	for (const [userId, mark] of current.marks) {
 		const old = previous.marks.get(userId);
-		if (old !== undefined && current.ouOf(mark) === undefined) current.marks.set(userId, withOuOf(mark, old));
+		if (old !== undefined && current.ouOf(mark) === undefined)
+			current.marks.set(userId, withOuOf(mark, old));
 	}
 	for (const [userId, old] of previous.marks) {
 		if (!current.marks.has(userId) && !deleted.has(userId)) current.marks.set(userId, old);

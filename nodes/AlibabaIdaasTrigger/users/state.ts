@@ -20,7 +20,22 @@
  * - the user ID, compressed: 5 base-36 characters become 4 characters of our 92-character alphabet.
  */
 
-import { ALPHABET, BASE, decodeId, decodeNumber, digit, encodeId, encodeNumber, hashEnd, hashStart, hashText, isValidId, SEPARATOR, StateFormatError, widthFor } from '../codec';
+import {
+	ALPHABET,
+	BASE,
+	decodeId,
+	decodeNumber,
+	digit,
+	encodeId,
+	encodeNumber,
+	hashEnd,
+	hashStart,
+	hashText,
+	isValidId,
+	SEPARATOR,
+	StateFormatError,
+	widthFor,
+} from '../codec';
 
 const USER_PREFIX = 'user_';
 
@@ -99,7 +114,8 @@ function hashValue(h: number, value: unknown): number {
 export function slotHash(slot: number, user: Record<string, unknown>): number {
 	const fields = HASH_SLOTS[slot];
 	let h = hashStart(Math.imul(slot + 1, 0x9e3779b1));
-	for (let i = 0; i < fields.length; i++) h = hashValue(i === 0 ? h : hashText(h, '\u0000'), user[fields[i]]);
+	for (let i = 0; i < fields.length; i++)
+		h = hashValue(i === 0 ? h : hashText(h, '\u0000'), user[fields[i]]);
 	return hashEnd(h) % BASE;
 }
 
@@ -271,7 +287,12 @@ export function packUsers(table: UserTable): PackedUsers {
 			const mark = table.marks.get(userId) as string;
 			const id = encodeId(userId, USER_PREFIX);
 			const flags = digit(mark, 0) | (id.coding << 4);
-			records.push(ALPHABET[flags] + encodeNumber(packedOu.get(ouNumberOf(mark)) ?? 0, ouWidth) + mark.slice(1, MARK_FIXED) + id.text);
+			records.push(
+				ALPHABET[flags] +
+					encodeNumber(packedOu.get(ouNumberOf(mark)) ?? 0, ouWidth) +
+					mark.slice(1, MARK_FIXED) +
+					id.text,
+			);
 		}
 		chunks.push(records.join(SEPARATOR));
 	}
@@ -281,7 +302,12 @@ export function packUsers(table: UserTable): PackedUsers {
 const PACK_CHUNK = 1000;
 
 /** The users section's fields, with their types; the state reader checks them before unpacking. */
-export const USERS_SHAPE = { ous: 'string', ouWidth: 'number', records: 'string', count: 'number' } as const;
+export const USERS_SHAPE = {
+	ous: 'string',
+	ouWidth: 'number',
+	records: 'string',
+	count: 'number',
+} as const;
 
 /**
  * The users back, as marks numbering OUs as the packed OU list does. Throws StateFormatError on
@@ -290,7 +316,8 @@ export const USERS_SHAPE = { ous: 'string', ouWidth: 'number', records: 'string'
  */
 export function unpackUsers(state: PackedUsers): UserTable {
 	const ous = state.ous === '' ? [] : state.ous.split(SEPARATOR);
-	if (!ous.every((ou) => isValidId(ou, 'ou_')) || new Set(ous).size !== ous.length) throw new StateFormatError('bad OU list');
+	if (!ous.every((ou) => isValidId(ou, 'ou_')) || new Set(ous).size !== ous.length)
+		throw new StateFormatError('bad OU list');
 	if (state.ouWidth !== widthFor(ous.length)) throw new StateFormatError('bad OU width');
 	const table = new UserTable();
 	for (const ou of ous) table.ouNumber(ou);
@@ -298,7 +325,11 @@ export function unpackUsers(state: PackedUsers): UserTable {
 	let last = '';
 	let ousUsed = 0;
 	// Record by record, without splitting the text into 100,000 strings at once.
-	for (let start = 0, end = 0; state.records !== '' && end < state.records.length; start = end + 1) {
+	for (
+		let start = 0, end = 0;
+		state.records !== '' && end < state.records.length;
+		start = end + 1
+	) {
 		end = state.records.indexOf(SEPARATOR, start);
 		if (end === -1) end = state.records.length;
 		const record = state.records.slice(start, end);

@@ -102,7 +102,9 @@ export async function readUsers(
 			if (previous.marks.has(id)) deleted.add(id);
 			return;
 		}
-		const ou = isValidId(user.primaryOrganizationalUnitId, 'ou_') ? user.primaryOrganizationalUnitId : undefined;
+		const ou = isValidId(user.primaryOrganizationalUnitId, 'ou_')
+			? user.primaryOrganizationalUnitId
+			: undefined;
 		note(id, userMark(user, current.ouNumber(ou)), summaryOf(user));
 	});
 	return { current, records, deleted };

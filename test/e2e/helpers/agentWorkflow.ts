@@ -53,7 +53,14 @@ export function agentWorkflow(o: {
 		active: false,
 		settings: { executionOrder: 'v1' },
 		nodes: [
-			{ id: '7a9e0000-0000-4000-8000-a00000000001', name: 'Manual Trigger', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+			{
+				id: '7a9e0000-0000-4000-8000-a00000000001',
+				name: 'Manual Trigger',
+				type: 'n8n-nodes-base.manualTrigger',
+				typeVersion: 1,
+				position: [0, 0],
+				parameters: {},
+			},
 			{
 				id: '7a9e0000-0000-4000-8000-a00000000002',
 				name: agent,
@@ -68,7 +75,11 @@ export function agentWorkflow(o: {
 				type: '@n8n/n8n-nodes-langchain.lmChatOpenAi',
 				typeVersion: 1.3,
 				position: [0, 240],
-				parameters: { model: { __rl: true, mode: 'id', value: 'gpt-4o-mini' }, responsesApiEnabled: o.responsesApi, options: {} },
+				parameters: {
+					model: { __rl: true, mode: 'id', value: 'gpt-4o-mini' },
+					responsesApiEnabled: o.responsesApi,
+					options: {},
+				},
 				credentials: { openAiApi: OPENAI_CREDENTIAL },
 			},
 			...tools,
@@ -76,7 +87,9 @@ export function agentWorkflow(o: {
 		connections: {
 			'Manual Trigger': { main: [[{ node: agent, type: 'main', index: 0 }]] },
 			[model]: { ai_languageModel: [[{ node: agent, type: 'ai_languageModel', index: 0 }]] },
-			...Object.fromEntries(tools.map((t) => [t.name, { ai_tool: [[{ node: agent, type: 'ai_tool', index: 0 }]] }])),
+			...Object.fromEntries(
+				tools.map((t) => [t.name, { ai_tool: [[{ node: agent, type: 'ai_tool', index: 0 }]] }]),
+			),
 		},
 	};
 }
@@ -99,7 +112,11 @@ export function exampleForCli(example: any, question: string, responsesApi: bool
 	Object.assign(trigger, { type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, parameters: {} });
 	delete trigger.webhookId;
 	agent.parameters = { ...agent.parameters, promptType: 'define', text: question };
-	model.parameters = { ...model.parameters, model: { __rl: true, mode: 'id', value: 'gpt-4o-mini' }, responsesApiEnabled: responsesApi };
+	model.parameters = {
+		...model.parameters,
+		model: { __rl: true, mode: 'id', value: 'gpt-4o-mini' },
+		responsesApiEnabled: responsesApi,
+	};
 	model.credentials = { openAiApi: OPENAI_CREDENTIAL };
 	copy.nodes = copy.nodes.filter((n: any) => n !== memory);
 	delete copy.connections[memory.name];

@@ -21,7 +21,10 @@ export function ensureChromium(): string {
 	return CHROMIUM;
 }
 
-export async function launchChromium(): Promise<{ context: BrowserContext; close: () => Promise<void> }> {
+export async function launchChromium(): Promise<{
+	context: BrowserContext;
+	close: () => Promise<void>;
+}> {
 	const profile = mkdtempSync(join(tmpdir(), 'e2e-chromium-'));
 	const context = await chromium.launchPersistentContext(profile, {
 		executablePath: ensureChromium(),

@@ -15,21 +15,35 @@ export interface OpenedCredential {
 
 /** Lists and opens the credential as the editor does; throws (with n8n's status) where n8n refuses. */
 export async function openCredential(n8n: N8nSandbox, id: string): Promise<OpenedCredential> {
-	const list = (await n8n.rest('/rest/credentials?includeScopes=true&includeData=true')).data as OpenedCredential[];
-	if (!list.some((c) => c.id === id)) throw new Error(`credential ${id} is not on the Credentials page`);
+	const list = (await n8n.rest('/rest/credentials?includeScopes=true&includeData=true'))
+		.data as OpenedCredential[];
+	if (!list.some((c) => c.id === id))
+		throw new Error(`credential ${id} is not on the Credentials page`);
 	return (await n8n.rest(`/rest/credentials/${id}?includeData=true`)).data as OpenedCredential;
 }
 
 /** The Test button: n8n restores the masked values from the stored ones and runs the credential's test request. */
-export async function testCredential(n8n: N8nSandbox, opened: OpenedCredential): Promise<{ status: string; message: string }> {
-	const body = { credentials: { id: opened.id, name: opened.name, type: opened.type, data: opened.data } };
-	return (await n8n.rest('/rest/credentials/test', { method: 'POST', body: JSON.stringify(body) })).data;
+export async function testCredential(
+	n8n: N8nSandbox,
+	opened: OpenedCredential,
+): Promise<{ status: string; message: string }> {
+	const body = {
+		credentials: { id: opened.id, name: opened.name, type: opened.type, data: opened.data },
+	};
+	return (await n8n.rest('/rest/credentials/test', { method: 'POST', body: JSON.stringify(body) }))
+		.data;
 }
 
 /** Create as the editor's "Save" on a new credential does (the editor tests a credential once it is saved). */
-export async function createCredential(n8n: N8nSandbox, name: string, data: Record<string, unknown>): Promise<OpenedCredential> {
+export async function createCredential(
+	n8n: N8nSandbox,
+	name: string,
+	data: Record<string, unknown>,
+): Promise<OpenedCredential> {
 	const body = { name, type: 'alibabaIdaasApi', data };
-	const created = (await n8n.rest('/rest/credentials', { method: 'POST', body: JSON.stringify(body) })).data as OpenedCredential;
+	const created = (
+		await n8n.rest('/rest/credentials', { method: 'POST', body: JSON.stringify(body) })
+	).data as OpenedCredential;
 	return await openCredential(n8n, created.id);
 }
 
@@ -43,6 +57,13 @@ export async function saveCredential(n8n: N8nSandbox, opened: OpenedCredential):
  * The data a credential saved by release 0.1.0 holds after its first use: a token and its expiry as a number. An
  * upgrade must open it with no user action.
  */
-export function usedByRelease010(data: Record<string, string>, token: string): Record<string, unknown> {
-	return { ...data, accessToken: token, accessTokenExpiresAt: Math.floor(Date.now() / 1000) + 1200 };
+export function usedByRelease010(
+	data: Record<string, string>,
+	token: string,
+): Record<string, unknown> {
+	return {
+		...data,
+		accessToken: token,
+		accessTokenExpiresAt: Math.floor(Date.now() / 1000) + 1200,
+	};
 }

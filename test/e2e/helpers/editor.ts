@@ -55,15 +55,27 @@ export class EditorGuard {
 
 	/** What went wrong since the last call (toasts of the current document only). */
 	async take(): Promise<string[]> {
-		const toasts: string[] = await this.page.evaluate('(window.__errorToasts || []).splice(0)').catch(() => []) as string[];
+		const toasts: string[] = (await this.page
+			.evaluate('(window.__errorToasts || []).splice(0)')
+			.catch(() => [])) as string[];
 		const calls = this.failedCalls.splice(0);
-		return [...toasts.map((t) => `error toast: ${t}`), ...calls.map((c) => `REST call failed: ${c}`)];
+		return [
+			...toasts.map((t) => `error toast: ${t}`),
+			...calls.map((c) => `REST call failed: ${c}`),
+		];
 	}
 }
 
-export async function signIn(page: Page, baseUrl: string, owner: { email: string; password: string }): Promise<void> {
+export async function signIn(
+	page: Page,
+	baseUrl: string,
+	owner: { email: string; password: string },
+): Promise<void> {
 	await page.goto(`${baseUrl}/signin`);
-	await page.locator('input[name="emailOrLdapLoginId"], input[name="email"]').first().fill(owner.email);
+	await page
+		.locator('input[name="emailOrLdapLoginId"], input[name="email"]')
+		.first()
+		.fill(owner.email);
 	await page.locator('input[name="password"]').fill(owner.password);
 	await page.keyboard.press('Enter');
 	await page.waitForURL(/\/(home|workflows)/, { timeout: LONG });
@@ -77,13 +89,19 @@ export async function openWorkflow(page: Page, baseUrl: string, id: string): Pro
 	await page.goto(`${baseUrl}/workflow/${id}`);
 	await page.locator(testId('canvas-node')).first().waitFor({ timeout: LONG });
 	// The canvas can still show its "Loading" overlay over the nodes for a moment.
-	await page.getByText(/^\s*Loading\s*$/).first().waitFor({ state: 'hidden', timeout: LONG });
+	await page
+		.getByText(/^\s*Loading\s*$/)
+		.first()
+		.waitFor({ state: 'hidden', timeout: LONG });
 }
 
 /** Presses "Execute workflow" and waits until every listed node shows its success mark. */
 export async function executeWorkflow(page: Page, nodes: string[]): Promise<void> {
 	await page.locator(testId('execute-workflow-button')).click();
-	for (const name of nodes) await canvasNode(page, name).locator(testId('canvas-node-status-success')).waitFor({ timeout: LONG });
+	for (const name of nodes)
+		await canvasNode(page, name)
+			.locator(testId('canvas-node-status-success'))
+			.waitFor({ timeout: LONG });
 }
 
 export function ndv(page: Page): Locator {
@@ -92,7 +110,9 @@ export function ndv(page: Page): Locator {
 
 /** 2.8.4 names the output panel `output-panel`; later versions `ndv-output-panel`. */
 export function outputPanel(page: Page): Locator {
-	return ndv(page).locator(`${testId('output-panel')}, ${testId('ndv-output-panel')}`).first();
+	return ndv(page)
+		.locator(`${testId('output-panel')}, ${testId('ndv-output-panel')}`)
+		.first();
 }
 
 export async function openNode(page: Page, name: string): Promise<Locator> {
@@ -109,9 +129,15 @@ export async function closeNode(page: Page): Promise<void> {
 /** The output panel's text once it shows items ("N item(s)"), and that count. */
 export async function outputItems(page: Page): Promise<{ text: string; count: number }> {
 	const panel = outputPanel(page);
-	await panel.getByText(/^\s*\d+ items?\s*$/).first().waitFor({ timeout: LONG });
+	await panel
+		.getByText(/^\s*\d+ items?\s*$/)
+		.first()
+		.waitFor({ timeout: LONG });
 	// 2.41.1 shows the count a moment before the items (table, JSON or schema view).
-	await panel.locator(`table td, .json-data, ${testId('run-data-schema-item')}`).first().waitFor({ timeout: LONG });
+	await panel
+		.locator(`table td, .json-data, ${testId('run-data-schema-item')}`)
+		.first()
+		.waitFor({ timeout: LONG });
 	const text = await panel.innerText();
 	const m = text.match(/(\d+) items?/);
 	return { text, count: m ? Number(m[1]) : 0 };
@@ -145,13 +171,31 @@ export function nodeEntry(creator: Locator, name: string): Locator {
 }
 
 /** Picks an option of an n8n select parameter (resource, region, …) by its visible label. */
-export async function selectOption(page: Page, scope: Locator, parameter: string, label: string | RegExp): Promise<void> {
+export async function selectOption(
+	page: Page,
+	scope: Locator,
+	parameter: string,
+	label: string | RegExp,
+): Promise<void> {
 	await scope.locator(testId(`parameter-input-${parameter}`)).click();
-	await page.locator('.el-select-dropdown__item:visible, .el-select-dropdown li:visible', { hasText: label }).first().click();
+	await page
+		.locator('.el-select-dropdown__item:visible, .el-select-dropdown li:visible', {
+			hasText: label,
+		})
+		.first()
+		.click();
 }
 
-export async function fillParameter(scope: Locator, parameter: string, value: string): Promise<void> {
-	const input = scope.locator(`${testId(`parameter-input-${parameter}`)} input, ${testId(`parameter-input-${parameter}`)} textarea`).first();
+export async function fillParameter(
+	scope: Locator,
+	parameter: string,
+	value: string,
+): Promise<void> {
+	const input = scope
+		.locator(
+			`${testId(`parameter-input-${parameter}`)} input, ${testId(`parameter-input-${parameter}`)} textarea`,
+		)
+		.first();
 	await input.fill(value);
 }
 
@@ -166,9 +210,12 @@ export async function selectCredential(page: Page, name: string): Promise<void> 
 /** Turns a boolean parameter on (n8n renders them as switches). */
 export async function switchOn(scope: Locator, parameter: string): Promise<void> {
 	const sw = scope.locator(`${testId(`parameter-input-${parameter}`)} [role="switch"]`);
-	if ((await sw.getAttribute('aria-checked')) !== 'true') await scope.locator(`${testId(`parameter-input-${parameter}`)} .el-switch`).click();
+	if ((await sw.getAttribute('aria-checked')) !== 'true')
+		await scope.locator(`${testId(`parameter-input-${parameter}`)} .el-switch`).click();
 	// The checkbox behind the switch is hidden: wait for its state, not its visibility.
-	await scope.locator(`${testId(`parameter-input-${parameter}`)} [role="switch"][aria-checked="true"]`).waitFor({ state: 'attached', timeout: LONG });
+	await scope
+		.locator(`${testId(`parameter-input-${parameter}`)} [role="switch"][aria-checked="true"]`)
+		.waitFor({ state: 'attached', timeout: LONG });
 }
 
 /** "Execute step" (or, on a trigger, "Fetch Test Event") in the open node; returns the button's label. */
@@ -183,7 +230,12 @@ export async function executeStep(page: Page): Promise<string> {
  * Picks a value in a resource-locator ("From list") parameter by the label the list shows; `whileOpen` runs with
  * the list on screen (a screenshot).
  */
-export async function pickFromList(page: Page, parameter: string, label: string, whileOpen?: () => Promise<unknown>): Promise<void> {
+export async function pickFromList(
+	page: Page,
+	parameter: string,
+	label: string,
+	whileOpen?: () => Promise<unknown>,
+): Promise<void> {
 	const locator = ndv(page).locator(testId(`resource-locator-${parameter}`));
 	await locator.locator(testId('rlc-input')).click();
 	const item = page.locator(`${testId('rlc-item')}:visible`, { hasText: label }).first();

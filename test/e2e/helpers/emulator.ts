@@ -18,7 +18,9 @@ export interface EmulatorUser {
 export interface DemoEmulator {
 	url: string;
 	credentialData(): Record<string, string> & { clientSecret: string };
-	findUser(by: Partial<Pick<EmulatorUser, 'username' | 'userExternalId' | 'userId'>>): EmulatorUser | undefined;
+	findUser(
+		by: Partial<Pick<EmulatorUser, 'username' | 'userExternalId' | 'userId'>>,
+	): EmulatorUser | undefined;
 	userCount(): number;
 	primaryOuOf(userId: string): string | undefined;
 	groupIdsOfUser(userId: string): string[];
@@ -34,9 +36,22 @@ export interface DemoEmulator {
 	issuedTokens(): string[];
 	requestsTo(pathPart: string): number;
 	expireTokens(): Promise<void>;
-	createUser(user: { username: string; displayName?: string; email?: string }): Promise<EmulatorUser>;
+	createUser(user: {
+		username: string;
+		displayName?: string;
+		email?: string;
+	}): Promise<EmulatorUser>;
 	/** A request body as the application's push sends it, carrying exactly these events (signed and encrypted afresh). */
-	signedDelivery(applicationId: string, events: Array<{ eventId: string; eventType: string; eventTime: string; bizId: string; bizData: string }>): { event: string };
+	signedDelivery(
+		applicationId: string,
+		events: Array<{
+			eventId: string;
+			eventType: string;
+			eventTime: string;
+			bizId: string;
+			bizData: string;
+		}>,
+	): { event: string };
 	close(): Promise<void>;
 }
 
@@ -45,19 +60,28 @@ export async function startDemoEmulator(): Promise<DemoEmulator> {
 	const { startEmulator } = require('../../../emulator/server');
 	const emu: any = await startEmulator({ port: 0, host: '127.0.0.1', seed: 'demo' });
 	const store: any = emu.store;
-	const users = (): EmulatorUser[] => [...(store.users?.values?.() ?? Object.values(store.users ?? {}))] as EmulatorUser[];
+	const users = (): EmulatorUser[] =>
+		[...(store.users?.values?.() ?? Object.values(store.users ?? {}))] as EmulatorUser[];
 	const app = store.demoApplication ?? store.application;
 	return {
 		url: emu.url,
-		credentialData: () => emulatorCredential({ url: emu.url, instanceId: emu.instanceId, application: app }),
+		credentialData: () =>
+			emulatorCredential({ url: emu.url, instanceId: emu.instanceId, application: app }),
 		findUser: (by) =>
 			users().find((u) => Object.entries(by).every(([k, v]) => (u as any)[k] === v)),
 		userCount: () => users().length,
-		primaryOuOf: (userId) => (users().find((u) => u.userId === userId) as any)?.primaryOrganizationalUnitId,
-		groupIdsOfUser: (userId) => [...(store.groups?.values?.() ?? [])].filter((g: any) => g.members?.has?.(userId)).map((g: any) => g.groupId),
+		primaryOuOf: (userId) =>
+			(users().find((u) => u.userId === userId) as any)?.primaryOrganizationalUnitId,
+		groupIdsOfUser: (userId) =>
+			[...(store.groups?.values?.() ?? [])]
+				.filter((g: any) => g.members?.has?.(userId))
+				.map((g: any) => g.groupId),
 		memberIdsOfGroup: (groupId) => [...(store.groups?.get?.(groupId)?.members ?? [])],
-		ouNamed: (name) => [...(store.ous?.values?.() ?? [])].find((ou: any) => ou.organizationalUnitName === name)?.organizationalUnitId,
-		groupNamed: (name) => [...(store.groups?.values?.() ?? [])].find((g: any) => g.groupName === name)?.groupId,
+		ouNamed: (name) =>
+			[...(store.ous?.values?.() ?? [])].find((ou: any) => ou.organizationalUnitName === name)
+				?.organizationalUnitId,
+		groupNamed: (name) =>
+			[...(store.groups?.values?.() ?? [])].find((g: any) => g.groupName === name)?.groupId,
 		tokensIssued: () => emu.stats.tokensIssued,
 		generateTokenCalls: () => emu.stats.generateTokenCalls,
 		badRequestAnswers: () =>
@@ -65,7 +89,10 @@ export async function startDemoEmulator(): Promise<DemoEmulator> {
 				.filter(([action]) => action !== 'GenerateToken')
 				.reduce((n, [, byStatus]) => n + (byStatus['400'] ?? 0), 0),
 		issuedTokens: () => [...(store.tokens?.keys?.() ?? [])],
-		requestsTo: (part) => Object.entries(emu.stats.requests ?? {}).filter(([k]) => k.includes(part)).reduce((a, [, n]) => a + Number(n), 0),
+		requestsTo: (part) =>
+			Object.entries(emu.stats.requests ?? {})
+				.filter(([k]) => k.includes(part))
+				.reduce((a, [, n]) => a + Number(n), 0),
 		expireTokens: async () => {
 			const r = await fetch(`${emu.url}/__emulator/tokens/expire`, { method: 'POST' });
 			if (!r.ok) throw new Error(`expire tokens: ${r.status}`);
@@ -81,7 +108,14 @@ export async function startDemoEmulator(): Promise<DemoEmulator> {
 		},
 		signedDelivery: (applicationId, events) => {
 			const { tokenFor } = require('../../../emulator/events/delivery');
-			return { event: tokenFor(emu.events.config(applicationId), emu.events.ring(applicationId), emu.instanceId, events).token };
+			return {
+				event: tokenFor(
+					emu.events.config(applicationId),
+					emu.events.ring(applicationId),
+					emu.instanceId,
+					events,
+				).token,
+			};
 		},
 		close: () => emu.close(),
 	};

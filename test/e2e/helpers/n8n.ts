@@ -5,22 +5,44 @@
  * n8n's settings from scripts/lib/n8n-settings.cjs.
  */
 import { ChildProcess, spawn, spawnSync } from 'child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'fs';
+import {
+	cpSync,
+	existsSync,
+	mkdirSync,
+	mkdtempSync,
+	readdirSync,
+	readFileSync,
+	rmSync,
+	statSync,
+	symlinkSync,
+	utimesSync,
+	writeFileSync,
+} from 'fs';
 import { createServer, AddressInfo } from 'net';
 import { tmpdir } from 'os';
 import { dirname, join, resolve } from 'path';
 
 export const ROOT = resolve(__dirname, '..', '..', '..');
-export const PACKAGE_NAME: string = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).name;
+export const PACKAGE_NAME: string = JSON.parse(
+	readFileSync(join(ROOT, 'package.json'), 'utf8'),
+).name;
 export const NODE_TYPE = `${PACKAGE_NAME}.alibabaIdaas`;
 export const TRIGGER_TYPE = `${PACKAGE_NAME}.alibabaIdaasTrigger`;
 export const ARTIFACTS = join(ROOT, 'test', 'e2e', '.artifacts');
 export const ENCRYPTION_KEY = 'e2e-test-encryption-key-0123456789';
 
-const { watchGroup } = require('../../../scripts/lib/reaper.cjs') as { watchGroup: (pgid: number, owner?: number) => number };
+const { watchGroup } = require('../../../scripts/lib/reaper.cjs') as {
+	watchGroup: (pgid: number, owner?: number) => number;
+};
 /** The n8n settings `npm start` uses too (a .cjs: jest cannot load the ES module scripts/lib/n8n-env.mjs). */
 const { n8nSettings, disabledModules } = require('../../../scripts/lib/n8n-settings.cjs') as {
-	n8nSettings: (o: { nodeBinDir: string; userFolder: string; encryptionKey: string; port: number; brokerPort: number }) => NodeJS.ProcessEnv;
+	n8nSettings: (o: {
+		nodeBinDir: string;
+		userFolder: string;
+		encryptionKey: string;
+		port: number;
+		brokerPort: number;
+	}) => NodeJS.ProcessEnv;
 	disabledModules: (version: string) => string | undefined;
 };
 
@@ -75,10 +97,17 @@ export interface CliResult {
 function baseEnv(): NodeJS.ProcessEnv {
 	const env: NodeJS.ProcessEnv = {};
 	for (const [k, v] of Object.entries(process.env)) {
-		if (/^npm_(config|package|lifecycle)_/i.test(k) || k === 'npm_command' || k === 'INIT_CWD') continue;
+		if (/^npm_(config|package|lifecycle)_/i.test(k) || k === 'npm_command' || k === 'INIT_CWD')
+			continue;
 		// jest sets NODE_ENV=test, under which n8n's logger is silent: `execute --rawOutput` would
 		// then print nothing at all, not even the run JSON.
-		if (k === 'NODE_OPTIONS' || k === 'NODE_ENV' || k.startsWith('JEST_') || k === 'N8N_USER_FOLDER') continue;
+		if (
+			k === 'NODE_OPTIONS' ||
+			k === 'NODE_ENV' ||
+			k.startsWith('JEST_') ||
+			k === 'N8N_USER_FOLDER'
+		)
+			continue;
 		env[k] = v;
 	}
 	return env;
@@ -87,13 +116,20 @@ function baseEnv(): NodeJS.ProcessEnv {
 /** Installs (once; a marker makes later calls instant) and returns where n8n `version` lives. */
 export function ensureN8n(version: string): N8nPaths {
 	const t0 = Date.now();
-	const r = spawnSync(process.execPath, [join(ROOT, 'scripts', 'n8n.mjs'), 'install', '--version', version], {
-		cwd: ROOT,
-		env: baseEnv(),
-		encoding: 'utf8',
-		maxBuffer: 64 * 1024 * 1024,
-	});
-	if (r.status !== 0) throw new Error(`scripts/n8n.mjs install ${version} failed (${r.status}):\n${r.stderr}\n${r.stdout}`);
+	const r = spawnSync(
+		process.execPath,
+		[join(ROOT, 'scripts', 'n8n.mjs'), 'install', '--version', version],
+		{
+			cwd: ROOT,
+			env: baseEnv(),
+			encoding: 'utf8',
+			maxBuffer: 64 * 1024 * 1024,
+		},
+	);
+	if (r.status !== 0)
+		throw new Error(
+			`scripts/n8n.mjs install ${version} failed (${r.status}):\n${r.stderr}\n${r.stdout}`,
+		);
 	const paths = JSON.parse(r.stdout) as N8nPaths;
 	const s = (Date.now() - t0) / 1000;
 	if (s > 5) process.stderr.write(`[e2e] n8n ${version} installed in ${s.toFixed(0)} s\n`);
@@ -126,7 +162,10 @@ function newestSource(): number {
  */
 export function ensureBuilt(): void {
 	const stamp = join(ROOT, 'dist', '.e2e-built');
-	const fresh = () => existsSync(join(ROOT, 'dist', 'nodes', 'AlibabaIdaas', 'AlibabaIdaas.node.js')) && existsSync(stamp) && statSync(stamp).mtimeMs >= newestSource();
+	const fresh = () =>
+		existsSync(join(ROOT, 'dist', 'nodes', 'AlibabaIdaas', 'AlibabaIdaas.node.js')) &&
+		existsSync(stamp) &&
+		statSync(stamp).mtimeMs >= newestSource();
 	if (process.env.E2E_SKIP_BUILD === '1' && existsSync(join(ROOT, 'dist'))) return;
 	if (fresh()) return;
 	const lock = join(artifactsDir(), '.build.lock'); // git-ignored
@@ -136,14 +175,19 @@ export function ensureBuilt(): void {
 			mkdirSync(lock);
 			break;
 		} catch {
-			if (Date.now() - t0 > 5 * 60_000) rmSync(lock, { recursive: true, force: true }); // its owner died
+			if (Date.now() - t0 > 5 * 60_000)
+				rmSync(lock, { recursive: true, force: true }); // its owner died
 			else spawnSync('sleep', ['1']);
 		}
 	}
 	try {
 		if (fresh()) return;
 		const started = Date.now();
-		const r = spawnSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, env: baseEnv(), encoding: 'utf8' });
+		const r = spawnSync('npm', ['run', 'build', '--silent'], {
+			cwd: ROOT,
+			env: baseEnv(),
+			encoding: 'utf8',
+		});
 		if (r.status !== 0) throw new Error(`npm run build failed:\n${r.stdout}\n${r.stderr}`);
 		writeFileSync(stamp, '');
 		// Sources saved during the build make the stamp older than them: the next suite builds again.
@@ -178,7 +222,9 @@ export async function waitFor<T>(
 			last = e;
 		}
 		if (Date.now() - t0 > timeoutMs) {
-			throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
+			throw new Error(
+				`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`,
+			);
 		}
 		await new Promise((r) => setTimeout(r, intervalMs));
 	}
@@ -188,7 +234,8 @@ export async function waitFor<T>(
 export function parseRunOutput(stdout: string): any {
 	// Log lines come first; after the JSON, a failed run prints "Error executing workflow…".
 	const start = stdout.startsWith('{\n') ? 0 : stdout.indexOf('\n{\n') + 1;
-	if (start === 0 && !stdout.startsWith('{\n')) throw new Error(`no run JSON in n8n output:\n${stdout.slice(-4000)}`);
+	if (start === 0 && !stdout.startsWith('{\n'))
+		throw new Error(`no run JSON in n8n output:\n${stdout.slice(-4000)}`);
 	const end = stdout.indexOf('\n}', start);
 	const close = stdout.slice(end).match(/^\n}(\n|$)/) ? end + 2 : stdout.length;
 	return JSON.parse(stdout.slice(start, close));
@@ -197,7 +244,10 @@ export function parseRunOutput(stdout: string): any {
 /** Items a node produced in a run (first run of the node, output 0). */
 export function nodeItems(run: any, nodeName: string, output = 0): any[] {
 	const runs = run?.data?.resultData?.runData?.[nodeName];
-	if (!runs) throw new Error(`node "${nodeName}" did not run; ran: ${Object.keys(run?.data?.resultData?.runData ?? {}).join(', ')}`);
+	if (!runs)
+		throw new Error(
+			`node "${nodeName}" did not run; ran: ${Object.keys(run?.data?.resultData?.runData ?? {}).join(', ')}`,
+		);
 	return (runs[0]?.data?.main?.[output] ?? []).map((i: any) => i.json);
 }
 
@@ -257,11 +307,18 @@ export class N8nSandbox {
 		mkdirSync(target, { recursive: true });
 		cpSync(join(ROOT, 'package.json'), join(target, 'package.json'));
 		cpSync(join(ROOT, 'dist'), join(target, 'dist'), { recursive: true });
-		const own = dirname(require.resolve('n8n-workflow/package.json', { paths: [join(this.paths.dir, 'node_modules', 'n8n')] }));
+		const own = dirname(
+			require.resolve('n8n-workflow/package.json', {
+				paths: [join(this.paths.dir, 'node_modules', 'n8n')],
+			}),
+		);
 		symlinkSync(own, join(modules, 'n8n-workflow'), 'dir');
 	}
 
-	cli(args: string[], { timeoutMs = 120_000, env = {} as NodeJS.ProcessEnv } = {}): Promise<CliResult> {
+	cli(
+		args: string[],
+		{ timeoutMs = 120_000, env = {} as NodeJS.ProcessEnv } = {},
+	): Promise<CliResult> {
 		const t0 = Date.now();
 		return new Promise((res, rej) => {
 			const p = spawn(this.paths.node, [this.paths.cli, ...args], {
@@ -277,7 +334,9 @@ export class N8nSandbox {
 			p.stderr.on('data', (d) => (stderr += d));
 			const timer = setTimeout(() => {
 				killGroup(p.pid);
-				rej(new Error(`n8n ${args.join(' ')} timed out after ${timeoutMs} ms\n${stdout}\n${stderr}`));
+				rej(
+					new Error(`n8n ${args.join(' ')} timed out after ${timeoutMs} ms\n${stdout}\n${stderr}`),
+				);
 			}, timeoutMs);
 			p.on('error', rej);
 			p.on('close', (code) => {
@@ -289,7 +348,10 @@ export class N8nSandbox {
 
 	async cliOk(args: string[]): Promise<CliResult> {
 		const r = await this.cli(args);
-		if (r.code !== 0) throw new Error(`n8n ${args.join(' ')} exited ${r.code}\n${r.stdout.slice(-6000)}\n${r.stderr.slice(-3000)}`);
+		if (r.code !== 0)
+			throw new Error(
+				`n8n ${args.join(' ')} exited ${r.code}\n${r.stdout.slice(-6000)}\n${r.stderr.slice(-3000)}`,
+			);
 		return r;
 	}
 
@@ -302,11 +364,17 @@ export class N8nSandbox {
 	}
 
 	async importCredentials(credentials: unknown[]): Promise<void> {
-		await this.cliOk(['import:credentials', `--input=${this.writeTemp(`credentials-${Date.now()}.json`, credentials)}`]);
+		await this.cliOk([
+			'import:credentials',
+			`--input=${this.writeTemp(`credentials-${Date.now()}.json`, credentials)}`,
+		]);
 	}
 
 	async importWorkflows(workflows: unknown[]): Promise<void> {
-		await this.cliOk(['import:workflow', `--input=${this.writeTemp(`workflows-${Date.now()}.json`, workflows)}`]);
+		await this.cliOk([
+			'import:workflow',
+			`--input=${this.writeTemp(`workflows-${Date.now()}.json`, workflows)}`,
+		]);
 	}
 
 	/** `n8n execute --id --rawOutput`; returns the parsed run and the exit code (1 = a node failed). */
@@ -316,7 +384,9 @@ export class N8nSandbox {
 		try {
 			run = parseRunOutput(result.stdout);
 		} catch {
-			throw new Error(`execute ${id} exited ${result.code} without run JSON:\n${result.stdout.slice(-4000)}\n${result.stderr.slice(-2000)}`);
+			throw new Error(
+				`execute ${id} exited ${result.code} without run JSON:\n${result.stdout.slice(-4000)}\n${result.stderr.slice(-2000)}`,
+			);
 		}
 		return { code: result.code, run, result };
 	}
@@ -336,7 +406,11 @@ export class N8nSandbox {
 	 * `n8n start`, or with command 'worker' a queue-mode worker (`args` e.g. --concurrency), which serves no HTTP and
 	 * is ready when it logs so, or with 'webhook' a queue-mode webhook processor (production webhooks only).
 	 */
-	async startServer({ timeoutMs = 180_000, command = 'start' as 'start' | 'worker' | 'webhook', args = [] as string[] } = {}): Promise<void> {
+	async startServer({
+		timeoutMs = 180_000,
+		command = 'start' as 'start' | 'worker' | 'webhook',
+		args = [] as string[],
+	} = {}): Promise<void> {
 		const p = spawn(this.paths.node, [this.paths.cli, command, ...args], {
 			cwd: this.userFolder,
 			env: this.env(),
@@ -356,12 +430,20 @@ export class N8nSandbox {
 		p.stderr!.on('data', keep);
 		await waitFor(
 			async () => {
-				if (p.exitCode !== null) throw new Error(`n8n ${command} exited ${p.exitCode}:\n${this.serverLog.slice(-5000)}`);
+				if (p.exitCode !== null)
+					throw new Error(`n8n ${command} exited ${p.exitCode}:\n${this.serverLog.slice(-5000)}`);
 				if (command === 'worker') return /n8n worker is now ready/.test(sinceStart());
-				if (command === 'webhook') return /Webhook listener waiting for requests/.test(sinceStart()) && (await fetch(`${this.baseUrl}/healthz`)).ok;
+				if (command === 'webhook')
+					return (
+						/Webhook listener waiting for requests/.test(sinceStart()) &&
+						(await fetch(`${this.baseUrl}/healthz`)).ok
+					);
 				// /healthz answers long before the REST routes and /types exist ("n8n is starting up");
 				// the editor line is logged once everything is served.
-				return /Editor is now accessible via/.test(sinceStart()) && (await fetch(`${this.baseUrl}/rest/settings`)).ok;
+				return (
+					/Editor is now accessible via/.test(sinceStart()) &&
+					(await fetch(`${this.baseUrl}/rest/settings`)).ok
+				);
 			},
 			{ timeoutMs, intervalMs: 500, what: `n8n ${command} ${this.paths.version} readiness` },
 		).catch((e) => {
@@ -370,7 +452,14 @@ export class N8nSandbox {
 	}
 
 	/** Creates the owner (fresh folder) and keeps the auth cookie for rest(). */
-	async setupOwner(owner = { email: 'e2e@example.com', firstName: 'E2E', lastName: 'Owner', password: 'E2ePassw0rd!x' }) {
+	async setupOwner(
+		owner = {
+			email: 'e2e@example.com',
+			firstName: 'E2E',
+			lastName: 'Owner',
+			password: 'E2ePassw0rd!x',
+		},
+	) {
 		const r = await fetch(`${this.baseUrl}/rest/owner/setup`, {
 			method: 'POST',
 			headers: { 'content-type': 'application/json' },
@@ -378,7 +467,10 @@ export class N8nSandbox {
 		});
 		if (!r.ok) throw new Error(`owner setup ${r.status}: ${await r.text()}`);
 		const setCookie = r.headers.getSetCookie?.() ?? [r.headers.get('set-cookie') ?? ''];
-		this.cookie = setCookie.map((c) => c.split(';')[0]).filter(Boolean).join('; ');
+		this.cookie = setCookie
+			.map((c) => c.split(';')[0])
+			.filter(Boolean)
+			.join('; ');
 		return owner;
 	}
 
@@ -388,7 +480,8 @@ export class N8nSandbox {
 			headers: { 'content-type': 'application/json', cookie: this.cookie, ...(init.headers ?? {}) },
 		});
 		const text = await r.text();
-		if (!r.ok) throw new Error(`${init.method ?? 'GET'} ${path} → ${r.status}: ${text.slice(0, 500)}`);
+		if (!r.ok)
+			throw new Error(`${init.method ?? 'GET'} ${path} → ${r.status}: ${text.slice(0, 500)}`);
 		return text ? JSON.parse(text) : undefined;
 	}
 
@@ -411,7 +504,8 @@ export class N8nSandbox {
 	async dispose(): Promise<void> {
 		await this.stopServer();
 		for (const pid of liveGroups) killGroup(pid); // a CLI run a failed test left behind
-		if (process.env.E2E_KEEP_FOLDERS !== '1') rmSync(this.userFolder, { recursive: true, force: true });
+		if (process.env.E2E_KEEP_FOLDERS !== '1')
+			rmSync(this.userFolder, { recursive: true, force: true });
 	}
 }
 
@@ -423,7 +517,9 @@ export function requireFromN8n<T = any>(paths: N8nPaths, id: string): T {
 
 /** Loads a shipped example workflow (examples/<name>.json). */
 export function loadExample(name: string): any {
-	return JSON.parse(readFileSync(join(ROOT, 'examples', name.endsWith('.json') ? name : `${name}.json`), 'utf8'));
+	return JSON.parse(
+		readFileSync(join(ROOT, 'examples', name.endsWith('.json') ? name : `${name}.json`), 'utf8'),
+	);
 }
 
 /**

@@ -43,7 +43,12 @@ export class QueueCluster {
 			concurrency = 3,
 			webhookProcessors = 0,
 			prepare = async () => {},
-		}: { workers?: number; concurrency?: number; webhookProcessors?: number; prepare?: (main: N8nSandbox) => Promise<void> } = {},
+		}: {
+			workers?: number;
+			concurrency?: number;
+			webhookProcessors?: number;
+			prepare?: (main: N8nSandbox) => Promise<void>;
+		} = {},
 	): Promise<QueueCluster> {
 		const bin = ensureQueueServices();
 		const cluster = new QueueCluster(paths, await startPostgres(bin), await startRedis(bin));
@@ -53,8 +58,11 @@ export class QueueCluster {
 			await cluster.main.startServer();
 			for (let i = 1; i <= workers; i++) cluster.workers.push(await cluster.sandbox(`worker-${i}`));
 			await Promise.all(cluster.workers.map((w) => cluster.startWorker(w, concurrency)));
-			for (let i = 1; i <= webhookProcessors; i++) cluster.webhookProcessors.push(await cluster.sandbox(`webhook-${i}`));
-			await Promise.all(cluster.webhookProcessors.map((w) => w.startServer({ command: 'webhook' })));
+			for (let i = 1; i <= webhookProcessors; i++)
+				cluster.webhookProcessors.push(await cluster.sandbox(`webhook-${i}`));
+			await Promise.all(
+				cluster.webhookProcessors.map((w) => w.startServer({ command: 'webhook' })),
+			);
 		} catch (error) {
 			await cluster.stop();
 			throw error;
@@ -93,7 +101,10 @@ export class QueueCluster {
 		return sb;
 	}
 
-	async startWorker(worker: N8nSandbox, concurrency = this.concurrency.get(worker) ?? 3): Promise<void> {
+	async startWorker(
+		worker: N8nSandbox,
+		concurrency = this.concurrency.get(worker) ?? 3,
+	): Promise<void> {
 		this.concurrency.set(worker, concurrency);
 		await worker.startServer({ command: 'worker', args: [`--concurrency=${concurrency}`] });
 	}
@@ -115,7 +126,9 @@ export class QueueCluster {
 
 	/** Execution IDs a worker started and has not finished. */
 	runningOn(worker: N8nSandbox): string[] {
-		const finished = new Set([...worker.serverLog.matchAll(/Worker finished execution (\d+)/g)].map((m) => m[1]));
+		const finished = new Set(
+			[...worker.serverLog.matchAll(/Worker finished execution (\d+)/g)].map((m) => m[1]),
+		);
 		return this.startedBy(worker).filter((id) => !finished.has(id));
 	}
 
@@ -125,16 +138,28 @@ export class QueueCluster {
 			 FROM execution_entity e LEFT JOIN execution_metadata m ON m."executionId" = e.id AND m.key = '${WORKER_KEY}'
 			 WHERE e."workflowId" = '${workflowId}' ORDER BY e.id`,
 		);
-		return rows.map(([id, status, mode, retryOf, worker]) => ({ id, status, mode, retryOf, worker }));
+		return rows.map(([id, status, mode, retryOf, worker]) => ({
+			id,
+			status,
+			mode,
+			retryOf,
+			worker,
+		}));
 	}
 
 	/** Waits until the workflow has `count` executions (created after `afterId`) and none of them is still going. */
-	async settled(workflowId: string, count: number, { afterId = 0, timeoutMs = 10 * 60_000 } = {}): Promise<ExecutionRecord[]> {
+	async settled(
+		workflowId: string,
+		count: number,
+		{ afterId = 0, timeoutMs = 10 * 60_000 } = {},
+	): Promise<ExecutionRecord[]> {
 		return await waitFor(
 			() => {
 				const list = this.executions(workflowId).filter((e) => Number(e.id) > afterId);
 				// A worker saves the execution's custom data just after its status: wait for both.
-				const done = (e: ExecutionRecord) => !['new', 'running', 'waiting'].includes(e.status) && (e.status !== 'success' || e.worker !== '');
+				const done = (e: ExecutionRecord) =>
+					!['new', 'running', 'waiting'].includes(e.status) &&
+					(e.status !== 'success' || e.worker !== '');
 				return list.length >= count && list.every(done) ? list : undefined;
 			},
 			{ timeoutMs, intervalMs: 1000, what: `${count} finished executions of ${workflowId}` },
@@ -143,12 +168,18 @@ export class QueueCluster {
 
 	/** IDs of the executions whose stored data contains `marker` (the request body a webhook execution started with). */
 	executionsContaining(marker: string): string[] {
-		return this.pg.query(`SELECT "executionId" FROM execution_data WHERE data LIKE '%${marker.replace(/'/g, "''")}%'`).map(([id]) => id);
+		return this.pg
+			.query(
+				`SELECT "executionId" FROM execution_data WHERE data LIKE '%${marker.replace(/'/g, "''")}%'`,
+			)
+			.map(([id]) => id);
 	}
 
 	/** The stored run data of an execution (n8n keeps it flatted). */
 	runData(executionId: string): any {
-		const [[data]] = this.pg.query(`SELECT data FROM execution_data WHERE "executionId" = ${Number(executionId)}`);
+		const [[data]] = this.pg.query(
+			`SELECT data FROM execution_data WHERE "executionId" = ${Number(executionId)}`,
+		);
 		const { parse } = requireFromN8n(this.paths, 'flatted');
 		return parse(data);
 	}
@@ -161,7 +192,8 @@ export class QueueCluster {
 
 	/** Each process's log, for a failed run: test/e2e/.artifacts/queue-<name>.log. */
 	saveLogs(dir: string): void {
-		for (const sb of [this.main, ...this.workers, ...this.webhookProcessors]) if (sb) writeFileSync(join(dir, `${sb.label}.log`), sb.serverLog);
+		for (const sb of [this.main, ...this.workers, ...this.webhookProcessors])
+			if (sb) writeFileSync(join(dir, `${sb.label}.log`), sb.serverLog);
 	}
 
 	async stop(): Promise<void> {

@@ -42,7 +42,12 @@ export function hrSyncByWebhook(hrSync: any): any {
 		typeVersion: 2,
 		webhookId: '6f1c2d3e-0000-4000-8000-00000000e2e5',
 		// Answers at once: the executions run on the workers, the test follows them in the database.
-		parameters: { httpMethod: 'POST', path: HR_WEBHOOK_PATH, responseMode: 'onReceived', options: {} },
+		parameters: {
+			httpMethod: 'POST',
+			path: HR_WEBHOOK_PATH,
+			responseMode: 'onReceived',
+			options: {},
+		},
 	});
 	copy.connections[webhookName] = copy.connections[manualName];
 	delete copy.connections[manualName];
@@ -54,13 +59,21 @@ export function hrSyncByWebhook(hrSync: any): any {
 }
 
 /** examples/welcome.json polling every 5 s, watching one OU (the bulk rows go elsewhere), with its own credential. */
-export function welcomeWatching(welcome: any, organizationalUnitId: string, credential: { id: string; name: string }): any {
+export function welcomeWatching(
+	welcome: any,
+	organizationalUnitId: string,
+	credential: { id: string; name: string },
+): any {
 	const copy = withPollTimes(withLocalNotifications(welcome), {
 		mode: 'custom',
 		cronExpression: '0,5,10,15,20,25,30,35,40,45,50,55 * * * * *',
 	});
 	const trigger = copy.nodes.find((n: any) => n.parameters?.pollTimes);
-	Object.assign(trigger.parameters, { scope: 'organizationalUnit', organizationalUnit: { __rl: true, mode: 'id', value: organizationalUnitId }, includeSubUnits: false });
+	Object.assign(trigger.parameters, {
+		scope: 'organizationalUnit',
+		organizationalUnit: { __rl: true, mode: 'id', value: organizationalUnitId },
+		includeSubUnits: false,
+	});
 	trigger.credentials = { alibabaIdaasApi: credential };
 	copy.id = 'idaasQueueWelcome1';
 	return withWorkerRecord(copy, trigger.name);

@@ -1,4 +1,3 @@
- 
 /**
  * The load balancer in front of n8n's webhook processors, as small as it can be: an HTTP proxy on 127.0.0.1 (a free
  * port) that hands each request to the next target in turn, and counts what each target got. A request with the
@@ -29,7 +28,10 @@ export class RoundRobinProxy {
 	async start(): Promise<this> {
 		this.server = createServer((req, res) => {
 			const pinned = Number(req.headers['x-e2e-target']);
-			const index = Number.isInteger(pinned) && pinned >= 0 ? pinned % this.targets.length : this.next++ % this.targets.length;
+			const index =
+				Number.isInteger(pinned) && pinned >= 0
+					? pinned % this.targets.length
+					: this.next++ % this.targets.length;
 			const target = new URL(this.targets[index]);
 			this.counts.set(target.origin, (this.counts.get(target.origin) ?? 0) + 1);
 			this.inFlight++;
@@ -41,11 +43,19 @@ export class RoundRobinProxy {
 				this.answers.push({ target: target.origin, status, body });
 			};
 			const upstream = request(
-				{ host: target.hostname, port: target.port, method: req.method, path: req.url, headers: { ...req.headers, host: target.host } },
+				{
+					host: target.hostname,
+					port: target.port,
+					method: req.method,
+					path: req.url,
+					headers: { ...req.headers, host: target.host },
+				},
 				(answer) => {
 					const chunks: Buffer[] = [];
 					answer.on('data', (c: Buffer) => chunks.push(c));
-					answer.on('end', () => finish(answer.statusCode ?? 502, Buffer.concat(chunks).toString('utf8')));
+					answer.on('end', () =>
+						finish(answer.statusCode ?? 502, Buffer.concat(chunks).toString('utf8')),
+					);
 					if (!res.destroyed) res.writeHead(answer.statusCode ?? 502, answer.headers);
 					answer.pipe(res);
 				},
@@ -64,6 +74,8 @@ export class RoundRobinProxy {
 
 	async close(): Promise<void> {
 		this.server?.closeAllConnections();
-		await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+		await new Promise<void>((resolve) =>
+			this.server ? this.server.close(() => resolve()) : resolve(),
+		);
 	}
 }

@@ -11,10 +11,17 @@ export function withLocalNotifications(workflow: any): any {
 	const copy = JSON.parse(JSON.stringify(workflow));
 	for (const node of copy.nodes) {
 		if (!NOTIFICATION_TYPES.has(node.type)) continue;
-		const assignments = MESSAGE_FIELDS.filter((f) => node.parameters?.[f] !== undefined).map((f, i) => {
-			const v = node.parameters[f];
-			return { id: `${node.id}-${i}`, name: f === 'channelId' ? 'channel' : f, value: typeof v === 'object' ? v.value : v, type: 'string' };
-		});
+		const assignments = MESSAGE_FIELDS.filter((f) => node.parameters?.[f] !== undefined).map(
+			(f, i) => {
+				const v = node.parameters[f];
+				return {
+					id: `${node.id}-${i}`,
+					name: f === 'channelId' ? 'channel' : f,
+					value: typeof v === 'object' ? v.value : v,
+					type: 'string',
+				};
+			},
+		);
 		node.type = 'n8n-nodes-base.set';
 		node.typeVersion = 3.4;
 		node.parameters = { assignments: { assignments }, options: {} };
@@ -61,7 +68,11 @@ export function pickerWorkflow(credential: { id: string; name: string }, nodeTyp
 				type: nodeType,
 				typeVersion: 1,
 				position: [0, 0],
-				parameters: { resource: 'user', operation: 'get', userId: { __rl: true, mode: 'list', value: '' } },
+				parameters: {
+					resource: 'user',
+					operation: 'get',
+					userId: { __rl: true, mode: 'list', value: '' },
+				},
 				credentials: { alibabaIdaasApi: credential },
 			},
 		],

@@ -6,14 +6,32 @@ const ROOT = 'ou_demoroot01';
 const ENG = 'ou_demoengineering01';
 const ALICE = 'user_demoalicechen01';
 const BOB = 'user_demobobsmith01';
-const ou = (operation: string, extra: object = {}) => ({ resource: 'organizationalUnit', operation, ...extra });
-const group = (operation: string, extra: object = {}) => ({ resource: 'group', operation, ...extra });
+const ou = (operation: string, extra: object = {}) => ({
+	resource: 'organizationalUnit',
+	operation,
+	...extra,
+});
+const group = (operation: string, extra: object = {}) => ({
+	resource: 'group',
+	operation,
+	...extra,
+});
 
 export const organizationalUnitCases: Record<string, OperationCase> = {
 	CreateOrganizationalUnit: {
-		params: () => ou('create', { organizationalUnitName: 'Legal', parentId: fromList(ROOT), additionalFields: { organizationalUnitExternalId: 'DEP-LEGAL', description: 'Contracts' } }),
+		params: () =>
+			ou('create', {
+				organizationalUnitName: 'Legal',
+				parentId: fromList(ROOT),
+				additionalFields: { organizationalUnitExternalId: 'DEP-LEGAL', description: 'Contracts' },
+			}),
 		check(emu, [out]) {
-			expect(emu.store.ou(String(out.organizationalUnitId))).toMatchObject({ organizationalUnitName: 'Legal', parentId: ROOT, organizationalUnitExternalId: 'DEP-LEGAL', description: 'Contracts' });
+			expect(emu.store.ou(String(out.organizationalUnitId))).toMatchObject({
+				organizationalUnitName: 'Legal',
+				parentId: ROOT,
+				organizationalUnitExternalId: 'DEP-LEGAL',
+				description: 'Contracts',
+			});
 		},
 	},
 	GetOrganizationalUnit: {
@@ -35,53 +53,92 @@ export const organizationalUnitCases: Record<string, OperationCase> = {
 	ListOrganizationalUnits: {
 		params: () => ou('getAll', { parentId: byId(ROOT), returnAll: true, simplify: false }),
 		check(emu, output) {
-			const children = [...emu.store.ous.values()].filter((o) => o.parentId === ROOT).map((o) => o.organizationalUnitId);
+			const children = [...emu.store.ous.values()]
+				.filter((o) => o.parentId === ROOT)
+				.map((o) => o.organizationalUnitId);
 			expect(output.map((o) => o.organizationalUnitId).sort()).toEqual(children.sort());
 			expect(output[0]).toHaveProperty('instanceId', emu.instanceId);
 		},
 	},
 	PatchOrganizationalUnit: {
-		params: () => ou('update', { organizationalUnitId: byId(ENG), updateFields: { organizationalUnitName: 'R&D' } }),
+		params: () =>
+			ou('update', {
+				organizationalUnitId: byId(ENG),
+				updateFields: { organizationalUnitName: 'R&D' },
+			}),
 		check(emu) {
-			expect(emu.store.ou(ENG)).toMatchObject({ organizationalUnitName: 'R&D', description: 'Product engineering' });
+			expect(emu.store.ou(ENG)).toMatchObject({
+				organizationalUnitName: 'R&D',
+				description: 'Product engineering',
+			});
 		},
 	},
 	DeleteOrganizationalUnit: {
-		setup: (emu) => void emu.store.createOu({ organizationalUnitId: 'ou_empty01', organizationalUnitName: 'Empty', parentId: ROOT }),
+		setup: (emu) =>
+			void emu.store.createOu({
+				organizationalUnitId: 'ou_empty01',
+				organizationalUnitName: 'Empty',
+				parentId: ROOT,
+			}),
 		params: () => ou('delete', { organizationalUnitId: byId('ou_empty01') }),
 		check(emu, [out]) {
 			expect(emu.store.ous.has('ou_empty01')).toBe(false);
-			expect(out).toEqual({ success: true, operation: 'delete', organizationalUnitId: 'ou_empty01' });
+			expect(out).toEqual({
+				success: true,
+				operation: 'delete',
+				organizationalUnitId: 'ou_empty01',
+			});
 		},
 	},
 	ListOrganizationalUnitParentIds: {
 		params: () => ou('getParentIds', { organizationalUnitId: byId('ou_demoplatform01') }),
-		check: (emu, [out]) => expect(out.parentIds).toEqual(emu.store.ancestorIds('ou_demoplatform01')),
+		check: (emu, [out]) =>
+			expect(out.parentIds).toEqual(emu.store.ancestorIds('ou_demoplatform01')),
 	},
 	GetOrganizationalUnitIdByExternalId: {
-		params: (emu) => ou('getIdByExternalId', { organizationalUnitExternalId: 'DEP-SALES', organizationalUnitSourceType: 'build_in', organizationalUnitSourceId: emu.instanceId }),
+		params: (emu) =>
+			ou('getIdByExternalId', {
+				organizationalUnitExternalId: 'DEP-SALES',
+				organizationalUnitSourceType: 'build_in',
+				organizationalUnitSourceId: emu.instanceId,
+			}),
 		check: (_emu, [out]) => expect(out.organizationalUnitId).toBe('ou_demosales01'),
 	},
 };
 
 export const groupCases: Record<string, OperationCase> = {
 	CreateGroup: {
-		params: () => group('create', { groupName: 'Contractors', additionalFields: { groupExternalId: 'GRP-CON' } }),
+		params: () =>
+			group('create', {
+				groupName: 'Contractors',
+				additionalFields: { groupExternalId: 'GRP-CON' },
+			}),
 		check(emu, [out]) {
-			expect(emu.store.group(String(out.groupId))).toMatchObject({ groupName: 'Contractors', groupExternalId: 'GRP-CON' });
+			expect(emu.store.group(String(out.groupId))).toMatchObject({
+				groupName: 'Contractors',
+				groupExternalId: 'GRP-CON',
+			});
 		},
 	},
 	GetGroup: {
 		params: () => group('get', { groupId: fromList('group_demosales01') }),
 		check: (emu, [out]) =>
-			expect(out).toMatchObject({ groupId: 'group_demosales01', groupName: emu.store.group('group_demosales01').groupName, groupExternalId: 'GRP-SALES' }),
+			expect(out).toMatchObject({
+				groupId: 'group_demosales01',
+				groupName: emu.store.group('group_demosales01').groupName,
+				groupExternalId: 'GRP-SALES',
+			}),
 	},
 	ListGroups: {
 		params: () => group('getAll', { returnAll: true, filters: { groupNameStartWith: 'Eng' } }),
 		check: (_emu, output) => expect(output.map((o) => o.groupName)).toEqual(['Engineers']),
 	},
 	PatchGroup: {
-		params: () => group('update', { groupId: byId('group_demosales01'), updateFields: { groupName: 'Sales EMEA' } }),
+		params: () =>
+			group('update', {
+				groupId: byId('group_demosales01'),
+				updateFields: { groupName: 'Sales EMEA' },
+			}),
 		check: (emu) => expect(emu.store.group('group_demosales01').groupName).toBe('Sales EMEA'),
 	},
 	DeleteGroup: {
@@ -89,10 +146,18 @@ export const groupCases: Record<string, OperationCase> = {
 		check: (emu) => expect(emu.store.groups.has('group_demosales01')).toBe(false),
 	},
 	AddUsersToGroup: {
-		params: () => group('addUsers', { groupId: byId('group_demosales01'), userIds: `${ALICE},${BOB}` }),
+		params: () =>
+			group('addUsers', { groupId: byId('group_demosales01'), userIds: `${ALICE},${BOB}` }),
 		check(emu, [out]) {
-			expect([...emu.store.group('group_demosales01').members]).toEqual(expect.arrayContaining([ALICE, BOB]));
-			expect(out).toEqual({ success: true, operation: 'addUsers', groupId: 'group_demosales01', userIds: [ALICE, BOB] });
+			expect([...emu.store.group('group_demosales01').members]).toEqual(
+				expect.arrayContaining([ALICE, BOB]),
+			);
+			expect(out).toEqual({
+				success: true,
+				operation: 'addUsers',
+				groupId: 'group_demosales01',
+				userIds: [ALICE, BOB],
+			});
 		},
 	},
 	RemoveUsersFromGroup: {
@@ -101,7 +166,10 @@ export const groupCases: Record<string, OperationCase> = {
 	},
 	ListUsersForGroup: {
 		params: () => group('getUsers', { groupId: byId('group_demoengineers01'), returnAll: true }),
-		check: (emu, output) => expect(output.map((o) => o.userId).sort()).toEqual([...emu.store.group('group_demoengineers01').members].sort()),
+		check: (emu, output) =>
+			expect(output.map((o) => o.userId).sort()).toEqual(
+				[...emu.store.group('group_demoengineers01').members].sort(),
+			),
 	},
 };
 
@@ -121,7 +189,11 @@ export const otherCases: Record<string, OperationCase> = {
 	},
 	RevokeToken: {
 		setup: (emu) => recordSecret(emu.issueAppToken()),
-		params: (emu) => ({ resource: 'token', operation: 'revoke', token: [...emu.store.tokens.keys()][0] }),
+		params: (emu) => ({
+			resource: 'token',
+			operation: 'revoke',
+			token: [...emu.store.tokens.keys()][0],
+		}),
 		check(emu, [out]) {
 			expect([...emu.store.tokens.values()][0].revoked).toBe(true);
 			expect(out).toEqual({ success: true, operation: 'revoke' });
@@ -129,8 +201,13 @@ export const otherCases: Record<string, OperationCase> = {
 	},
 	GenerateDeviceCode: {
 		setup: (emu) => void (emu.store.application.deviceFlowEnabled = true),
-		params: () => ({ resource: 'token', operation: 'generateDeviceCode', additionalFields: { scope: 'openid' } }),
-		check: (_emu, [out]) => expect(out).toMatchObject({ user_code: expect.stringMatching(/^\w{4}-\w{4}$/), interval: 5 }),
+		params: () => ({
+			resource: 'token',
+			operation: 'generateDeviceCode',
+			additionalFields: { scope: 'openid' },
+		}),
+		check: (_emu, [out]) =>
+			expect(out).toMatchObject({ user_code: expect.stringMatching(/^\w{4}-\w{4}$/), interval: 5 }),
 	},
 	ObtainCloudAccountRoleAccessCredential: {
 		params: (emu) => ({
@@ -141,8 +218,13 @@ export const otherCases: Record<string, OperationCase> = {
 			additionalFields: { durationSeconds: 900 },
 		}),
 		check(_emu, [out]) {
-			expect(out).toMatchObject({ cloudAccountRoleId: 'carole_demoreadonly01', cloudAccountVendorType: 'alibaba_cloud' });
-			const credential = out.cloudAccountRoleAccessCredential as { accessCredentialExpiresAt: number };
+			expect(out).toMatchObject({
+				cloudAccountRoleId: 'carole_demoreadonly01',
+				cloudAccountVendorType: 'alibaba_cloud',
+			});
+			const credential = out.cloudAccountRoleAccessCredential as {
+				accessCredentialExpiresAt: number;
+			};
 			expect(credential.accessCredentialExpiresAt - Date.now() / 1000).toBeLessThanOrEqual(901);
 		},
 	},

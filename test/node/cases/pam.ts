@@ -13,26 +13,53 @@ const REDACTED = '[redacted]';
 function jwtOf(emu: Emulator, subject = 'agent-1', short = false) {
 	return emu.store.pam.generateJwt(
 		{ applicationId: emu.application.applicationId },
-		{ credentialProviderIdentifier: JWT_PROVIDER, subject, audiences: ['https://api.example'], includeDerivedShortToken: short },
+		{
+			credentialProviderIdentifier: JWT_PROVIDER,
+			subject,
+			audiences: ['https://api.example'],
+			includeDerivedShortToken: short,
+		},
 	);
 }
 
-const token = (operation: string, extra: object) => ({ resource: 'authenticationToken', operation, ...extra });
+const token = (operation: string, extra: object) => ({
+	resource: 'authenticationToken',
+	operation,
+	...extra,
+});
 
 export const pamCases: Record<string, OperationCase> = {
 	GenerateTokenByAuthorizationServer: {
-		params: () => ({ resource: 'token', operation: 'generateByAuthorizationServer', grant_type: 'client_credentials', additionalFields: { scope: 'urn:cloud:idaas:pam|credential:obtain' } }),
+		params: () => ({
+			resource: 'token',
+			operation: 'generateByAuthorizationServer',
+			grant_type: 'client_credentials',
+			additionalFields: { scope: 'urn:cloud:idaas:pam|credential:obtain' },
+		}),
 		check(emu, [out]) {
-			expect(out).toMatchObject({ token_type: 'Bearer', access_token: REDACTED, scope: 'urn:cloud:idaas:pam|credential:obtain' });
+			expect(out).toMatchObject({
+				token_type: 'Bearer',
+				access_token: REDACTED,
+				scope: 'urn:cloud:idaas:pam|credential:obtain',
+			});
 			// The only token of kind pam: the one the authorization server issued, with its scope.
 			const issued = [...emu.store.tokens.values()].filter((t) => t.kind === 'pam');
 			expect(issued.map((t) => t.scopes)).toEqual([['urn:cloud:idaas:pam|credential:obtain']]);
 		},
 	},
 	ObtainCredential: {
-		params: () => ({ resource: 'credential', operation: 'obtain', credentialIdentifier: 'demo-llm-api-key' }),
+		params: () => ({
+			resource: 'credential',
+			operation: 'obtain',
+			credentialIdentifier: 'demo-llm-api-key',
+		}),
 		check: (_emu, [out]) =>
-			expect(out).toMatchObject({ credentialIdentifier: 'demo-llm-api-key', credentialType: 'api_key', status: 'enabled', credentialContent: { apiKeyContent: { apiKey: REDACTED } } }),
+			expect(out).toMatchObject({
+				credentialIdentifier: 'demo-llm-api-key',
+				credentialType: 'api_key',
+				status: 'enabled',
+				credentialContent: { apiKeyContent: { apiKey: REDACTED } },
+			}),
 	},
 	CreateUserExclusiveCredential: {
 		params: () => ({
@@ -41,12 +68,21 @@ export const pamCases: Record<string, OperationCase> = {
 			credentialIdentifier: 'agent-openai',
 			credentialName: 'Agent OpenAI key',
 			credentialType: 'api_key',
-			credentialContent: { values: { apiKeyContent: { values: { apiKey: 'sk-agent-openai-0001' } } } },
+			credentialContent: {
+				values: { apiKeyContent: { values: { apiKey: 'sk-agent-openai-0001' } } },
+			},
 			additionalFields: { credentialScenarioLabel: 'llm', returnCiphertext: true },
 		}),
 		check(emu, [out]) {
-			expect(emu.store.pam.credential('agent-openai')).toMatchObject({ apiKey: 'sk-agent-openai-0001', credentialName: 'Agent OpenAI key', credentialScenarioLabel: 'llm' });
-			expect(out).toMatchObject({ credentialIdentifier: 'agent-openai', credentialCiphertext: REDACTED });
+			expect(emu.store.pam.credential('agent-openai')).toMatchObject({
+				apiKey: 'sk-agent-openai-0001',
+				credentialName: 'Agent OpenAI key',
+				credentialScenarioLabel: 'llm',
+			});
+			expect(out).toMatchObject({
+				credentialIdentifier: 'agent-openai',
+				credentialCiphertext: REDACTED,
+			});
 			expect(out.credentialId).toMatch(/^cred_/);
 		},
 	},
@@ -56,38 +92,73 @@ export const pamCases: Record<string, OperationCase> = {
 				credentialProviderIdentifier: JWT_PROVIDER,
 				subject: 'agent-7',
 				audiences: 'https://api.example, https://billing.example',
-				additionalFields: { customClaims: '{"team":"ops","level":2}', expiration: 600, includeDerivedShortToken: true },
+				additionalFields: {
+					customClaims: '{"team":"ops","level":2}',
+					expiration: 600,
+					includeDerivedShortToken: true,
+				},
 			}),
 		check(emu, [out]) {
 			const stored = emu.store.pam.tokens.get(out.authenticationTokenId as string)!;
 			expect(stored).toMatchObject({ consumerId: 'agent-7', authenticationTokenType: 'jwt' });
-			const claims = JSON.parse(Buffer.from(stored.jwtValue!.split('.')[1], 'base64url').toString());
-			expect(claims).toMatchObject({ sub: 'agent-7', aud: ['https://api.example', 'https://billing.example'], team: 'ops', level: 2 });
+			const claims = JSON.parse(
+				Buffer.from(stored.jwtValue!.split('.')[1], 'base64url').toString(),
+			);
+			expect(claims).toMatchObject({
+				sub: 'agent-7',
+				aud: ['https://api.example', 'https://billing.example'],
+				team: 'ops',
+				level: 2,
+			});
 			expect(claims.exp - claims.iat).toBe(600);
 			expect(out.jwtContent).toEqual({ jwtValue: REDACTED, derivedShortToken: REDACTED });
 		},
 	},
 	ObtainJwtAuthenticationToken: {
-		params: (emu) => token('getJwt', { authenticationTokenId: jwtOf(emu).authenticationTokenId, consumerId: 'agent-1' }),
+		params: (emu) =>
+			token('getJwt', {
+				authenticationTokenId: jwtOf(emu).authenticationTokenId,
+				consumerId: 'agent-1',
+			}),
 		check: (emu, [out]) => {
-			expect(emu.store.pam.tokens.get(out.authenticationTokenId as string)?.consumerId).toBe('agent-1');
+			expect(emu.store.pam.tokens.get(out.authenticationTokenId as string)?.consumerId).toBe(
+				'agent-1',
+			);
 			expect(out.jwtContent).toEqual({ jwtValue: REDACTED });
 		},
 	},
 	ObtainJwtAuthenticationTokenByDerivedShortToken: {
 		// An expression, as the short token would come from an earlier node.
-		params: (emu) => token('getJwtByShortToken', { derivedShortToken: `={{ ${JSON.stringify(jwtOf(emu, 'agent-1', true).derivedShortToken)} }}` }),
+		params: (emu) =>
+			token('getJwtByShortToken', {
+				derivedShortToken: `={{ ${JSON.stringify(jwtOf(emu, 'agent-1', true).derivedShortToken)} }}`,
+			}),
 		check: (emu, [out]) => {
 			expect(emu.stats.tokensIssued).toBe(0);
-			expect(out).toMatchObject({ consumerId: 'agent-1', jwtContent: { jwtValue: REDACTED, derivedShortToken: REDACTED } });
+			expect(out).toMatchObject({
+				consumerId: 'agent-1',
+				jwtContent: { jwtValue: REDACTED, derivedShortToken: REDACTED },
+			});
 		},
 	},
 	FetchOAuthAuthenticationToken: {
-		params: () => token('fetchOAuthToken', { credentialProviderIdentifier: 'demo-m2m-oauth', additionalFields: { scope: 'read', customParameters: '{"access_type":"offline"}' } }),
+		params: () =>
+			token('fetchOAuthToken', {
+				credentialProviderIdentifier: 'demo-m2m-oauth',
+				additionalFields: { scope: 'read', customParameters: '{"access_type":"offline"}' },
+			}),
 		check(emu, [out]) {
 			const stored = emu.store.pam.tokens.get(out.authenticationTokenId as string)!;
-			expect(stored).toMatchObject({ authenticationTokenType: 'oauth_access_token', scope: 'read', consumerId: emu.application.applicationId });
-			expect(out.oauthAccessTokenContent).toEqual({ accessTokenValue: REDACTED, tokenType: 'Bearer', scope: 'read' });
+			expect(stored).toMatchObject({
+				authenticationTokenType: 'oauth_access_token',
+				scope: 'read',
+				consumerId: emu.application.applicationId,
+			});
+			expect(out.oauthAccessTokenContent).toEqual({
+				accessTokenValue: REDACTED,
+				tokenType: 'Bearer',
+				scope: 'read',
+			});
 		},
 	},
 	ListAuthenticationTokens: {
@@ -95,9 +166,16 @@ export const pamCases: Record<string, OperationCase> = {
 			for (let i = 0; i < 3; i++) jwtOf(emu);
 			jwtOf(emu, 'agent-2');
 		},
-		params: () => token('getAll', { consumerId: 'agent-1', credentialProviderIdentifier: JWT_PROVIDER, returnAll: true }),
+		params: () =>
+			token('getAll', {
+				consumerId: 'agent-1',
+				credentialProviderIdentifier: JWT_PROVIDER,
+				returnAll: true,
+			}),
 		check(emu, output) {
-			const expected = [...emu.store.pam.tokens.values()].filter((t) => t.consumerId === 'agent-1').map((t) => t.authenticationTokenId);
+			const expected = [...emu.store.pam.tokens.values()]
+				.filter((t) => t.consumerId === 'agent-1')
+				.map((t) => t.authenticationTokenId);
 			expect(output.map((o) => o.authenticationTokenId)).toEqual(expected);
 			expect(output).toHaveLength(3);
 			for (const item of output) expect(item).not.toHaveProperty('jwtContent');
@@ -126,10 +204,22 @@ export const pamCases: Record<string, OperationCase> = {
 			jwtOf(emu);
 			jwtOf(emu, 'agent-2');
 		},
-		params: () => token('revokeForConsumer', { consumerId: 'agent-1', credentialProviderIdentifier: JWT_PROVIDER }),
+		params: () =>
+			token('revokeForConsumer', {
+				consumerId: 'agent-1',
+				credentialProviderIdentifier: JWT_PROVIDER,
+			}),
 		check(emu, [out]) {
-			expect([...emu.store.pam.tokens.values()].map((t) => [t.consumerId, t.revoked])).toEqual([['agent-1', true], ['agent-2', false]]);
-			expect(out).toEqual({ success: true, operation: 'revokeForConsumer', consumerId: 'agent-1', credentialProviderIdentifier: JWT_PROVIDER });
+			expect([...emu.store.pam.tokens.values()].map((t) => [t.consumerId, t.revoked])).toEqual([
+				['agent-1', true],
+				['agent-2', false],
+			]);
+			expect(out).toEqual({
+				success: true,
+				operation: 'revokeForConsumer',
+				consumerId: 'agent-1',
+				credentialProviderIdentifier: JWT_PROVIDER,
+			});
 		},
 	},
 	ReinstateAuthenticationTokenByConsumer: {
@@ -137,7 +227,11 @@ export const pamCases: Record<string, OperationCase> = {
 			jwtOf(emu);
 			emu.store.pam.setConsumerRevoked(JWT_PROVIDER, 'agent-1', true);
 		},
-		params: () => token('reinstateForConsumer', { consumerId: 'agent-1', credentialProviderIdentifier: JWT_PROVIDER }),
+		params: () =>
+			token('reinstateForConsumer', {
+				consumerId: 'agent-1',
+				credentialProviderIdentifier: JWT_PROVIDER,
+			}),
 		check: (emu) => expect([...emu.store.pam.tokens.values()][0].revoked).toBe(false),
 	},
 	ValidateAuthenticationToken: {
@@ -150,13 +244,24 @@ export const pamCases: Record<string, OperationCase> = {
 	},
 	GetOAuthAuthorizationSession: {
 		params(emu) {
-			const result = emu.store.pam.fetchOAuthToken({ applicationId: emu.application.applicationId }, { credentialProviderIdentifier: 'demo-federated-oauth' }, '127.0.0.1');
+			const result = emu.store.pam.fetchOAuthToken(
+				{ applicationId: emu.application.applicationId },
+				{ credentialProviderIdentifier: 'demo-federated-oauth' },
+				'127.0.0.1',
+			);
 			const session = 'session' in result ? result.session : undefined;
 			emu.store.pam.finishSession(session!.sessionId, 'completed');
-			return { resource: 'oauthAuthorizationSession', operation: 'get', sessionUri: session!.sessionUri };
+			return {
+				resource: 'oauthAuthorizationSession',
+				operation: 'get',
+				sessionUri: session!.sessionUri,
+			};
 		},
 		check(emu, [out]) {
-			expect(out).toMatchObject({ sessionStatus: 'completed', credentialProviderIdentifier: 'demo-federated-oauth' });
+			expect(out).toMatchObject({
+				sessionStatus: 'completed',
+				credentialProviderIdentifier: 'demo-federated-oauth',
+			});
 			expect(emu.store.pam.tokens.has(out.authenticationTokenId as string)).toBe(true);
 		},
 	},

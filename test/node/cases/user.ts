@@ -32,7 +32,11 @@ export const userCases: Record<string, OperationCase> = {
 				password: 'Dana-Initial-Passw0rd!',
 				customFields: [{ fieldName: 'costCenter', fieldValue: 'CC-900' }],
 			});
-			expect(out).toMatchObject({ userId: created.userId, username: 'dana.lee', primaryOrganizationalUnitId: 'ou_demosales01' });
+			expect(out).toMatchObject({
+				userId: created.userId,
+				username: 'dana.lee',
+				primaryOrganizationalUnitId: 'ou_demosales01',
+			});
 			expect(JSON.stringify(out)).not.toContain('Dana-Initial-Passw0rd!');
 		},
 	},
@@ -67,7 +71,11 @@ export const userCases: Record<string, OperationCase> = {
 		},
 	},
 	ListUsers: {
-		params: () => user('getAll', { returnAll: true, filters: { organizationalUnitId: byId('ou_demosales01') } }),
+		params: () =>
+			user('getAll', {
+				returnAll: true,
+				filters: { organizationalUnitId: byId('ou_demosales01') },
+			}),
 		check(emu, output) {
 			const expected = [...emu.store.users.values()]
 				.filter((u) => u.primaryOrganizationalUnitId === 'ou_demosales01')
@@ -77,10 +85,28 @@ export const userCases: Record<string, OperationCase> = {
 		},
 	},
 	PatchUser: {
-		params: () => user('update', { userId: byId(ALICE), updateFields: { displayName: 'Alice Chen-Wu', phoneNumber: '13900000009', phoneRegion: '86' } }),
+		params: () =>
+			user('update', {
+				userId: byId(ALICE),
+				updateFields: {
+					displayName: 'Alice Chen-Wu',
+					phoneNumber: '13900000009',
+					phoneRegion: '86',
+				},
+			}),
 		check(emu, [out]) {
-			expect(emu.store.user(ALICE)).toMatchObject({ displayName: 'Alice Chen-Wu', phoneNumber: '13900000009', phoneNumberVerified: true, email: 'alice.chen@acme.example' });
-			expect(out).toMatchObject({ success: true, operation: 'update', userId: ALICE, displayName: 'Alice Chen-Wu' });
+			expect(emu.store.user(ALICE)).toMatchObject({
+				displayName: 'Alice Chen-Wu',
+				phoneNumber: '13900000009',
+				phoneNumberVerified: true,
+				email: 'alice.chen@acme.example',
+			});
+			expect(out).toMatchObject({
+				success: true,
+				operation: 'update',
+				userId: ALICE,
+				displayName: 'Alice Chen-Wu',
+			});
 		},
 	},
 	DeleteUser: {
@@ -119,7 +145,11 @@ export const userCases: Record<string, OperationCase> = {
 	},
 	GetUserIdByEmail: {
 		params: () => user('getIdByEmail', { email: 'bob.smith@acme.example' }),
-		check: (emu, [out]) => expect(out).toEqual({ email: 'bob.smith@acme.example', userId: emu.store.findUserId('email', 'bob.smith@acme.example') }),
+		check: (emu, [out]) =>
+			expect(out).toEqual({
+				email: 'bob.smith@acme.example',
+				userId: emu.store.findUserId('email', 'bob.smith@acme.example'),
+			}),
 	},
 	GetUserIdByPhoneNumber: {
 		params: () => user('getIdByPhoneNumber', { phoneNumber: '13800000001' }),
@@ -130,26 +160,51 @@ export const userCases: Record<string, OperationCase> = {
 		check: (_emu, [out]) => expect(out).toEqual({ username: 'bob.smith', userId: BOB }),
 	},
 	GetUserIdByUserExternalId: {
-		params: (emu) => user('getIdByExternalId', { userExternalId: 'E1002', userSourceType: 'build_in', userSourceId: emu.instanceId }),
+		params: (emu) =>
+			user('getIdByExternalId', {
+				userExternalId: 'E1002',
+				userSourceType: 'build_in',
+				userSourceId: emu.instanceId,
+			}),
 		check: (_emu, [out]) => expect(out).toMatchObject({ userExternalId: 'E1002', userId: BOB }),
 	},
 	SetUserPrimaryOrganizationalUnit: {
-		params: () => user('setPrimaryOrganizationalUnit', { userId: byId(ALICE), organizationalUnitId: byId('ou_demohr01') }),
+		params: () =>
+			user('setPrimaryOrganizationalUnit', {
+				userId: byId(ALICE),
+				organizationalUnitId: byId('ou_demohr01'),
+			}),
 		check(emu, [out]) {
 			expect(emu.store.user(ALICE).primaryOrganizationalUnitId).toBe('ou_demohr01');
-			expect(out).toEqual({ success: true, operation: 'setPrimaryOrganizationalUnit', userId: ALICE, organizationalUnitId: 'ou_demohr01' });
+			expect(out).toEqual({
+				success: true,
+				operation: 'setPrimaryOrganizationalUnit',
+				userId: ALICE,
+				organizationalUnitId: 'ou_demohr01',
+			});
 		},
 	},
 	AddUserToOrganizationalUnits: {
-		params: () => user('addToOrganizationalUnits', { userId: byId(ALICE), organizationalUnitIds: 'ou_demohr01, ou_demosales01' }),
+		params: () =>
+			user('addToOrganizationalUnits', {
+				userId: byId(ALICE),
+				organizationalUnitIds: 'ou_demohr01, ou_demosales01',
+			}),
 		check(emu, [out]) {
-			expect(emu.store.user(ALICE).secondaryOrganizationalUnitIds).toEqual(['ou_demohr01', 'ou_demosales01']);
+			expect(emu.store.user(ALICE).secondaryOrganizationalUnitIds).toEqual([
+				'ou_demohr01',
+				'ou_demosales01',
+			]);
 			expect(out.organizationalUnitIds).toEqual(['ou_demohr01', 'ou_demosales01']);
 		},
 	},
 	RemoveUserFromOrganizationalUnits: {
 		setup: (emu) => emu.store.addUserToOus(ALICE, ['ou_demohr01', 'ou_demosales01']),
-		params: () => user('removeFromOrganizationalUnits', { userId: byId(ALICE), organizationalUnitIds: ['ou_demohr01'] }),
+		params: () =>
+			user('removeFromOrganizationalUnits', {
+				userId: byId(ALICE),
+				organizationalUnitIds: ['ou_demohr01'],
+			}),
 		check(emu) {
 			expect(emu.store.user(ALICE).secondaryOrganizationalUnitIds).toEqual(['ou_demosales01']);
 		},
@@ -163,6 +218,11 @@ export const userCases: Record<string, OperationCase> = {
 	},
 	GetUserInfo: {
 		params: (emu) => user('getUserInfo', { userAccessToken: emu.issueUserToken(ALICE) }),
-		check: (emu, [out]) => expect(out).toMatchObject({ sub: ALICE, preferred_username: 'alice.chen', email: emu.store.user(ALICE).email }),
+		check: (emu, [out]) =>
+			expect(out).toMatchObject({
+				sub: ALICE,
+				preferred_username: 'alice.chen',
+				email: emu.store.user(ALICE).email,
+			}),
 	},
 };
