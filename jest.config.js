@@ -31,7 +31,7 @@ const UNIT = [
 	'test/scim/webhooks.test.ts',
 	'test/scripts/',
 	'test/setup/leakGuard.test.ts',
-	'test/trigger/snapshot.test.ts',
+	'test/trigger/userState.test.ts',
 ];
 
 const E2E = 'test/e2e/';

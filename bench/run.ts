@@ -28,7 +28,7 @@ import { join } from 'path';
 
 import type { INodeType, IVersionedNodeType } from 'n8n-workflow';
 
-import { WALK_CONCURRENCY } from '../nodes/AlibabaIdaasTrigger/walk';
+import { WALK_CONCURRENCY } from '../nodes/AlibabaIdaasTrigger/shared/walk';
 import type { AttributionVariant } from './attribution';
 import { ATTRIBUTION_LABELS, patchVariant } from './attribution';
 import { startEmulatorProcess } from './emulatorProcess';

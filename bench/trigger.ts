@@ -25,7 +25,7 @@ import { runInNewContext } from 'vm';
 
 import type { IDataObject, INodeType } from 'n8n-workflow';
 
-import { WALK_CONCURRENCY } from '../nodes/AlibabaIdaasTrigger/walk';
+import { WALK_CONCURRENCY } from '../nodes/AlibabaIdaasTrigger/shared/walk';
 import { N8nHarness } from '../test/harness/n8n';
 import type { EmulatorProcess } from './emulatorProcess';
 import { startEmulatorProcess } from './emulatorProcess';

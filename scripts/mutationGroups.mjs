@@ -22,7 +22,7 @@ export const GROUPS = [
 	},
 	{
 		name: 'codec',
-		mutate: [`${TRIGGER}/codec.ts`],
+		mutate: [`${TRIGGER}/shared/codec.ts`],
 		tests: ['test/trigger/userState.test.ts', 'test/trigger/codec.test.ts'],
 	},
 	{

@@ -2,7 +2,7 @@ import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workfl
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { IdaasClient } from '../AlibabaIdaas/request/client';
-import { hash32 } from './codec';
+import { hash32 } from './shared/codec';
 import { diffGroups, MEMBERSHIP_EVENTS, nextGroups } from './groups/state';
 import { readGroups } from './groups/walk';
 import { inScope, scopeOus, toItem, toMembershipItem, toOuItem } from './items';
@@ -14,8 +14,8 @@ import { readOus } from './units/walk';
 import { ALL_EVENTS, completeUsers, diff } from './users/diff';
 import { UserTable } from './users/state';
 import { readUsers } from './users/walk';
-import type { Budget, Counter, Tree } from './walk';
-import { readTree } from './walk';
+import type { Budget, Counter, Tree } from './shared/walk';
+import { readTree } from './shared/walk';
 
 /**
  * One real poll: read the state, walk what the picked event families need, diff, and write the

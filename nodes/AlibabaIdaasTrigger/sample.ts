@@ -5,7 +5,7 @@ import type { MembershipEvent } from './groups/state';
 import { toItem, toMembershipItem, toOuItem } from './items';
 import type { OuEvent } from './units/state';
 import type { TriggerEvent } from './users/diff';
-import { OPS } from './walk';
+import { OPS } from './shared/walk';
 
 /**
  * "Fetch Test Event": one real record shaped like an item of the first selected event, with

@@ -1,4 +1,4 @@
-import { checksum, StateFormatError } from './codec';
+import { checksum, StateFormatError } from './shared/codec';
 import type { Memberships, PackedGroups } from './groups/state';
 import { GROUPS_SHAPE, packGroups, unpackGroups } from './groups/state';
 import type { OuFacts, PackedOus } from './units/state';

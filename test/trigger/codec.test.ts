@@ -14,7 +14,7 @@ import {
 	hash32,
 	isValidId,
 	widthFor,
-} from '../../nodes/AlibabaIdaasTrigger/codec';
+} from '../../nodes/AlibabaIdaasTrigger/shared/codec';
 
 /**
  * The trigger's packed encoding, piece by piece. What it writes is stored in n8n's static data and

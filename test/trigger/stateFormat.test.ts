@@ -1,4 +1,4 @@
-import { checksum } from '../../nodes/AlibabaIdaasTrigger/codec';
+import { checksum } from '../../nodes/AlibabaIdaasTrigger/shared/codec';
 import type { DecodedState, StoredState } from '../../nodes/AlibabaIdaasTrigger/state';
 import {
 	encodeState,

@@ -1,4 +1,4 @@
-import { hash32 } from '../../nodes/AlibabaIdaasTrigger/codec';
+import { hash32 } from '../../nodes/AlibabaIdaasTrigger/shared/codec';
 import { ALL_EVENTS, completeUsers, diff } from '../../nodes/AlibabaIdaasTrigger/users/diff';
 import {
 	BOOLEAN_FIELDS,

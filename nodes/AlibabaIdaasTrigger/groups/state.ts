@@ -9,7 +9,7 @@ import {
 	SEPARATOR,
 	StateFormatError,
 	widthFor,
-} from '../codec';
+} from '../shared/codec';
 
 /**
  * The group-membership family's memory and diff. Pure: no n8n, no HTTP.

@@ -1,6 +1,6 @@
 import type { IdaasClient } from '../../AlibabaIdaas/request/client';
-import type { Budget, Counter } from '../walk';
-import { eachRecord, forEachLimited, hasCode, isUserNotFound, OPS, validId } from '../walk';
+import type { Budget, Counter } from '../shared/walk';
+import { eachRecord, forEachLimited, hasCode, isUserNotFound, OPS, validId } from '../shared/walk';
 import type { GroupsRead, Memberships } from './state';
 import { GROUP_PREFIX } from './state';
 

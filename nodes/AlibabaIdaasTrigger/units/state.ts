@@ -1,4 +1,4 @@
-import { byId, isValidId, StateFormatError } from '../codec';
+import { byId, isValidId, StateFormatError } from '../shared/codec';
 
 /**
  * The organizational-unit family's memory and diff. Pure: no n8n, no HTTP.

@@ -1,9 +1,9 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import type { IdaasClient } from '../../AlibabaIdaas/request/client';
-import { isValidId } from '../codec';
-import type { Budget, Tree } from '../walk';
-import { forEachLimited, isOuGone, OPS } from '../walk';
+import { isValidId } from '../shared/codec';
+import type { Budget, Tree } from '../shared/walk';
+import { forEachLimited, isOuGone, OPS } from '../shared/walk';
 import type { OuFacts } from './state';
 
 /**

@@ -35,7 +35,7 @@ import {
 	SEPARATOR,
 	StateFormatError,
 	widthFor,
-} from '../codec';
+} from '../shared/codec';
 
 const USER_PREFIX = 'user_';
 

@@ -1,9 +1,16 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import type { IdaasClient } from '../../AlibabaIdaas/request/client';
-import { isValidId } from '../codec';
-import type { Budget, Counter, Tree } from '../walk';
-import { eachRecord, forEachLimited, isUserNotFound, OPS, unlessOuGone, validId } from '../walk';
+import { isValidId } from '../shared/codec';
+import type { Budget, Counter, Tree } from '../shared/walk';
+import {
+	eachRecord,
+	forEachLimited,
+	isUserNotFound,
+	OPS,
+	unlessOuGone,
+	validId,
+} from '../shared/walk';
 import { UserTable, userMark } from './state';
 
 /**

@@ -1,9 +1,9 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import type { OperationSpec } from '../AlibabaIdaas/catalog';
-import { catalogOp } from '../AlibabaIdaas/catalog';
-import type { IdaasClient } from '../AlibabaIdaas/request/client';
-import { mapWithConcurrency } from '../AlibabaIdaas/transport/concurrency';
+import type { OperationSpec } from '../../AlibabaIdaas/catalog';
+import { catalogOp } from '../../AlibabaIdaas/catalog';
+import type { IdaasClient } from '../../AlibabaIdaas/request/client';
+import { mapWithConcurrency } from '../../AlibabaIdaas/transport/concurrency';
 import { isValidId } from './codec';
 
 /**

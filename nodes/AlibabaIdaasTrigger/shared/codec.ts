@@ -7,9 +7,9 @@
  * StateFormatError, and the caller takes a fresh baseline instead of diffing against it.
  */
 
-import type { ParamSpec } from '../AlibabaIdaas/catalog';
-import { catalogOp } from '../AlibabaIdaas/catalog';
-import { normalizeValue } from '../AlibabaIdaas/request/validation';
+import type { ParamSpec } from '../../AlibabaIdaas/catalog';
+import { catalogOp } from '../../AlibabaIdaas/catalog';
+import { normalizeValue } from '../../AlibabaIdaas/request/validation';
 
 /** JSON-safe printable ASCII: '!' to '~' without '"' and '\\'. The space separates records. */
 export const ALPHABET = (() => {
