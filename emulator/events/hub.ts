@@ -2,6 +2,7 @@ import { randomBytes } from 'crypto';
 
 import { EVENT_PREFIX } from '../../nodes/AlibabaIdaasEventTrigger/eventTypes';
 import { ApiError } from '../errors';
+import { PushGate } from '../pushGate';
 import { newId } from '../ids';
 import type { Store } from '../store';
 import { deliver, post, tokenFor, type Batch, type PushConfig, type WireEvent } from './delivery';
@@ -46,27 +47,21 @@ export class EventHub {
 	private readonly queues = new Map<string, Queue>();
 	/** JWKS documents served (receivers' key fetches). */
 	jwksServed = 0;
-	private quietDepth = 0;
+	private readonly gate = new PushGate();
 	private lastTime = 0;
 	private closed = false;
-	private idle: Array<() => void> = [];
 
 	constructor(private readonly store: Store) {
 		observeStore(
 			store,
 			(change) => this.onChange(change),
-			() => this.quietDepth === 0 && this.configs.size > 0,
+			() => !this.gate.isQuiet && this.configs.size > 0,
 		);
 	}
 
 	/** Runs `fn` (seed loading) without sending events. */
 	quiet<T>(fn: () => T): T {
-		this.quietDepth++;
-		try {
-			return fn();
-		} finally {
-			this.quietDepth--;
-		}
+		return this.gate.quietly(fn);
 	}
 
 	ring(applicationId: string): KeyRing {
@@ -262,14 +257,7 @@ export class EventHub {
 
 	/** Resolves when nothing is queued or in flight (false after `timeoutMs`). */
 	settled(timeoutMs = 120_000): Promise<boolean> {
-		if (this.isIdle()) return Promise.resolve(true);
-		return new Promise((resolve) => {
-			const timer = setTimeout(() => resolve(false), timeoutMs);
-			this.idle.push(() => {
-				clearTimeout(timer);
-				resolve(true);
-			});
-		});
+		return this.gate.settled(this.isIdle(), timeoutMs);
 	}
 
 	close(): void {
@@ -368,7 +356,7 @@ export class EventHub {
 				.finally(() => {
 					queue.inFlight--;
 					this.pump(applicationId);
-					if (this.isIdle()) for (const resolve of this.idle.splice(0)) resolve();
+					if (this.isIdle()) this.gate.drained();
 				});
 		}
 		if (!config) queue.pending = [];

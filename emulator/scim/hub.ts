@@ -1,4 +1,5 @@
 import { ApiError } from '../errors';
+import { PushGate } from '../pushGate';
 import { observeStore, type Change } from '../events/observe';
 import type { Store } from '../store';
 import { ScimClient } from './client';
@@ -28,27 +29,21 @@ export type ScimPushSeed = ScimPushInput & { applicationId?: string };
 export class ScimHub {
 	readonly log = new ScimLog();
 	private readonly targets = new Map<string, Target>();
-	private quietDepth = 0;
+	private readonly gate = new PushGate();
 	private pending = 0;
 	private closed = false;
-	private idle: Array<() => void> = [];
 
 	constructor(private readonly store: Store) {
 		observeStore(
 			store,
 			(change) => this.onChange(change),
-			() => this.quietDepth === 0 && this.targets.size > 0,
+			() => !this.gate.isQuiet && this.targets.size > 0,
 		);
 	}
 
 	/** Runs `fn` (seed loading) without pushing. */
 	quiet<T>(fn: () => T): T {
-		this.quietDepth++;
-		try {
-			return fn();
-		} finally {
-			this.quietDepth--;
-		}
+		return this.gate.quietly(fn);
 	}
 
 	configure(applicationId: string, input: ScimPushInput): ScimPushConfig {
@@ -146,14 +141,7 @@ export class ScimHub {
 
 	/** Resolves when nothing is queued or in flight (false after `timeoutMs`). */
 	settled(timeoutMs = 120_000): Promise<boolean> {
-		if (this.pending === 0) return Promise.resolve(true);
-		return new Promise((resolve) => {
-			const timer = setTimeout(() => resolve(false), timeoutMs);
-			this.idle.push(() => {
-				clearTimeout(timer);
-				resolve(true);
-			});
-		});
+		return this.gate.settled(this.pending === 0, timeoutMs);
 	}
 
 	close(): void {
@@ -238,7 +226,7 @@ export class ScimHub {
 		for (const key of keys) target.tails.set(key, done);
 		void done.then(() => {
 			for (const key of keys) if (target.tails.get(key) === done) target.tails.delete(key);
-			if (--this.pending === 0) for (const resolve of this.idle.splice(0)) resolve();
+			if (--this.pending === 0) this.gate.drained();
 		});
 	}
 
