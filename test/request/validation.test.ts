@@ -12,7 +12,7 @@ import {
 	normalizeValues,
 	ParameterError,
 	requiredWithMet,
-} from '../../nodes/AlibabaIdaas/request/validation';
+} from '../../nodes/AlibabaIdaas/request/build';
 
 /**
  * The checks of request/validation.ts one by one, on parameters made for the test: each format at

@@ -1,7 +1,7 @@
 import type { INodeExecutionData } from 'n8n-workflow';
 
 import type { DescribedOperation } from '../description/properties';
-import type { ExecutionState } from './executionState';
+import type { ExecutionState } from './execution';
 
 /**
  * One entry of the registry (index.ts): everything the node has for one Resource → Operation. What
