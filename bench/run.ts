@@ -274,6 +274,7 @@ function triggerRows(t: TriggerBenchResult): Row[] {
 	});
 	return [
 		row('raw undici, the same requests', t.floor, true),
+		row("the trigger's walk through n8n's helpers, nothing compared", t.helpers),
 		row('this trigger, next poll', t.poll),
 		row('this trigger, first poll', t.baseline),
 	];

@@ -25,7 +25,16 @@ import { runInNewContext } from 'vm';
 
 import type { IDataObject, INodeType } from 'n8n-workflow';
 
-import { WALK_CONCURRENCY } from '../nodes/AlibabaIdaasTrigger/shared/walk';
+import type { IPollFunctions } from 'n8n-workflow';
+
+import { IdaasClient } from '../nodes/AlibabaIdaas/request/client';
+import {
+	eachRecord,
+	forEachLimited,
+	OPS,
+	readTree,
+	WALK_CONCURRENCY,
+} from '../nodes/AlibabaIdaasTrigger/shared/walk';
 import { N8nHarness } from '../test/harness/n8n';
 import type { EmulatorProcess } from './emulatorProcess';
 import { startEmulatorProcess } from './emulatorProcess';
@@ -45,6 +54,8 @@ export interface TriggerBenchResult {
 	users: number;
 	baseline: TriggerRun;
 	floor: TriggerRun & { usersSeen: number };
+	/** The trigger's own walk through n8n's helpers (tree, then each OU's user pages), nothing compared. */
+	helpers: TriggerRun & { usersSeen: number };
 	poll: TriggerRun & { events: number };
 	stateBytes: number;
 	bytesPerUser: number;
@@ -80,6 +91,25 @@ async function rawWalk(client: RawClient): Promise<number> {
 	await mapConcurrent(ous, WALK_CONCURRENCY, async (ou) => {
 		await client.eachPage(`/users?organizationalUnitId=${ou}`, (data) => {
 			users += data.length;
+		});
+	});
+	return users;
+}
+
+/**
+ * A poll that walks as the trigger does (its client, tree walk and page walk through n8n's
+ * helpers, in the same worker pool) and does nothing with the users: what n8n's HTTP path costs
+ * before the trigger compares anything. Returns how many users it saw.
+ */
+async function helpersWalk(this: IPollFunctions): Promise<number> {
+	const client = await IdaasClient.create(this);
+	const budget = { check: () => {} };
+	const counter = { invalidIds: 0 };
+	const tree = await readTree(client, budget, counter);
+	let users = 0;
+	await forEachLimited([...tree.parents.keys()], async (organizationalUnitId) => {
+		await eachRecord(client, OPS.listUsers, { organizationalUnitId }, budget, () => {
+			users++;
 		});
 	});
 	return users;
@@ -163,6 +193,18 @@ export async function benchTriggerPoll(
 				await client.close();
 			}
 		});
+		let usersSeen = 0;
+		// The trigger's description and credential, its poll replaced by the bare walk.
+		const walker = Object.assign(Object.create(trigger) as INodeType, {
+			async poll(this: IPollFunctions) {
+				usersSeen = await helpersWalk.call(this);
+				return null;
+			},
+		});
+		const helpers = await counted(
+			emulator,
+			async () => await harness.poll(walker, parameters, { staticData: {} }),
+		);
 		const poll = await counted(
 			emulator,
 			async () => await harness.poll(trigger, parameters, { staticData }),
@@ -171,6 +213,7 @@ export async function benchTriggerPoll(
 			users,
 			baseline: baseline.run,
 			floor: { ...floor.run, usersSeen: floor.result },
+			helpers: { ...helpers.run, usersSeen },
 			poll: { ...poll.run, events: poll.result.result?.[0]?.length ?? 0 },
 			stateBytes,
 			bytesPerUser: Math.round((stateBytes / users) * 100) / 100,
@@ -449,12 +492,13 @@ export function pollTable(r: TriggerBenchResult): string {
 	];
 	for (const [how, run] of [
 		['raw walk', r.floor],
+		['n8n helpers walk', r.helpers],
 		['next', r.poll],
 		['first', r.baseline],
 	] as const) {
 		const events = how === 'next' ? String(r.poll.events) : how === 'first' ? '0 (baseline)' : '';
 		lines.push(
-			`| ${r.users.toLocaleString('en')} | ${how} | ${(run.measurement.ms / 1000).toFixed(2)} | ${(run.measurement.ms / r.floor.measurement.ms).toFixed(2)}× | ${(run.measurement.cpuMs / 1000).toFixed(2)} | ${run.measurement.peakRssDeltaMb.toFixed(0)} | ${run.requests.toLocaleString('en')} | ${events} | ${how === 'raw walk' ? '' : r.stateBytes.toLocaleString('en')} |`,
+			`| ${r.users.toLocaleString('en')} | ${how} | ${(run.measurement.ms / 1000).toFixed(2)} | ${(run.measurement.ms / r.floor.measurement.ms).toFixed(2)}× | ${(run.measurement.cpuMs / 1000).toFixed(2)} | ${run.measurement.peakRssDeltaMb.toFixed(0)} | ${run.requests.toLocaleString('en')} | ${events} | ${how.endsWith('walk') ? '' : r.stateBytes.toLocaleString('en')} |`,
 		);
 	}
 	return lines.join('\n');
