@@ -330,12 +330,42 @@ describe('diff', () => {
 			[user('user_e'), 'ou_e'],
 		);
 		completeUsers(stored, current, new Set(['user_c']));
-		expect([...current.marks.keys()]).toEqual(['user_b', 'user_d', 'user_e', REAL_ID]);
+		expect([...current.marks.keys()].sort()).toEqual(['user_b', 'user_d', REAL_ID, 'user_e']);
 		// A known OU is this poll's, not the stored one.
 		expect(current.get('user_e')?.ou).toBe('ou_e');
 		expect(current.get('user_b')).toEqual(fingerprint(renamed));
 		expect(current.get('user_d')?.ou).toBe('ou_d');
 		expect(current.get(REAL_ID)).toEqual(stored.get(REAL_ID));
+	});
+
+	it('leaves the users of a stored state in ID order, the new ones merged in, so packing has nothing to sort', () => {
+		// A stored state is read in ID order; this poll lists users in walk order, new ones among them.
+		const stored = unpackUsers(
+			packUsers(
+				tableOf(
+					['user_b', 'user_d', 'user_f', 'user_h'].map((id) => fingerprint(user(id), 'ou_a')),
+				),
+			),
+		);
+		const { current } = seen(
+			stored,
+			[user('user_h'), 'ou_a'],
+			[user('user_g'), 'ou_a'],
+			[user('user_a'), 'ou_a'],
+			[user('user_d'), undefined],
+			[user('user_i'), 'ou_b'],
+			[user('user_c'), 'ou_a'],
+		);
+		completeUsers(stored, current, new Set(['user_b']));
+		expect([...current.marks.keys()]).toEqual([
+			'user_a',
+			'user_c',
+			'user_d',
+			'user_f',
+			'user_g',
+			'user_h',
+			'user_i',
+		]);
 	});
 
 	it('covers every event name and field list', () => {
