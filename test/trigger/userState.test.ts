@@ -330,7 +330,7 @@ describe('diff', () => {
 			[user('user_e'), 'ou_e'],
 		);
 		completeUsers(stored, current, new Set(['user_c']));
-		expect([...current.marks.keys()].sort()).toEqual(['user_b', 'user_d', REAL_ID, 'user_e']);
+		expect([...current.marks.keys()]).toEqual(['user_b', 'user_d', 'user_e', REAL_ID]);
 		// A known OU is this poll's, not the stored one.
 		expect(current.get('user_e')?.ou).toBe('ou_e');
 		expect(current.get('user_b')).toEqual(fingerprint(renamed));
@@ -338,34 +338,34 @@ describe('diff', () => {
 		expect(current.get(REAL_ID)).toEqual(stored.get(REAL_ID));
 	});
 
-	it('leaves the users of a stored state in ID order, the new ones merged in, so packing has nothing to sort', () => {
-		// A stored state is read in ID order; this poll lists users in walk order, new ones among them.
-		const stored = unpackUsers(
-			packUsers(
-				tableOf(
-					['user_b', 'user_d', 'user_f', 'user_h'].map((id) => fingerprint(user(id), 'ou_a')),
-				),
-			),
-		);
-		const { current } = seen(
-			stored,
+	it("packs a poll's users in ID order, whatever the order of the stored table it shares OUs with", () => {
+		const ids = ['user_b', 'user_d', 'user_f', 'user_h'];
+		const listed: Array<[Record<string, unknown>, string | undefined]> = [
 			[user('user_h'), 'ou_a'],
-			[user('user_g'), 'ou_a'],
+			[user('user_g'), 'ou_b'],
 			[user('user_a'), 'ou_a'],
-			[user('user_d'), undefined],
+			[user('user_d'), 'ou_c'],
 			[user('user_i'), 'ou_b'],
 			[user('user_c'), 'ou_a'],
-		);
-		completeUsers(stored, current, new Set(['user_b']));
-		expect([...current.marks.keys()]).toEqual([
-			'user_a',
-			'user_c',
-			'user_d',
-			'user_f',
-			'user_g',
-			'user_h',
-			'user_i',
-		]);
+		];
+		const packedIds = (stored: UserTable) => {
+			const { current } = seen(stored, ...listed);
+			completeUsers(stored, current, new Set(['user_b']));
+			const packed = packUsers(current);
+			// The same text as the table's users packed on their own.
+			const alone = new UserTable();
+			for (const id of [...current.marks.keys()].reverse()) {
+				const fp = current.get(id) as Fingerprint;
+				alone.set(fp);
+			}
+			expect(packed).toEqual(packUsers(alone));
+			return [...unpackUsers(packed).marks.keys()];
+		};
+		const expected = ['user_a', 'user_c', 'user_d', 'user_f', 'user_g', 'user_h', 'user_i'];
+		// As read from a stored state (ID order), and in any other order.
+		const fps = ids.map((id) => fingerprint(user(id), 'ou_a'));
+		expect(packedIds(unpackUsers(packUsers(tableOf(fps))))).toEqual(expected);
+		expect(packedIds(tableOf([...fps].reverse()))).toEqual(expected);
 	});
 
 	it('covers every event name and field list', () => {

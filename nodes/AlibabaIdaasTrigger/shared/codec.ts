@@ -262,22 +262,34 @@ export function decodeId(coding: number, text: string, prefix: string): string {
 		throw new StateFormatError('bad packed ID length');
 	// Nothing after the prefix: encodeId keeps such an ID raw.
 	if (text.length === 0) throw new StateFormatError('bad ID');
-	// Joined, not added up: a stored ID is kept for the whole poll, and one string is smaller than a chain of pieces.
-	const parts = [prefix];
+	// One flat string from character codes: a stored ID is kept for the whole poll, and pieces
+	// joined or added up would leave garbage (or a chain of pieces) for every stored user.
+	const codes = ID_CODES;
+	codes.length = 0;
+	for (let c = 0; c < prefix.length; c++) codes.push(prefix.charCodeAt(c));
 	let i = 0;
 	for (let c = 0; c < fullChunks; c++, i += ENCODED_CHUNK) {
 		const value = decodeNumber(text, i, ENCODED_CHUNK);
 		if (value >= FULL_CHUNK_RANGE) throw new StateFormatError('bad ID');
-		parts.push(value.toString(36).padStart(BASE36_CHUNK, '0'));
+		pushBase36(codes, value, BASE36_CHUNK);
 	}
 	if (tailChars > 0) {
 		const value = decodeNumber(text, i, tailChars);
 		if (value >= 36 ** tailChars) throw new StateFormatError('bad ID');
-		parts.push(value.toString(36).padStart(tailChars, '0'));
+		pushBase36(codes, value, tailChars);
 	}
-	id = parts.join('');
+	id = String.fromCharCode(...codes);
 	if (!isValidId(id, prefix)) throw new StateFormatError('bad ID');
 	return id;
 }
 
 const FULL_CHUNK_RANGE = 36 ** BASE36_CHUNK;
+const ID_CODES: number[] = [];
+
+/** Appends `value` as `width` base-36 digits (0-9, a-z), most significant first. */
+function pushBase36(codes: number[], value: number, width: number): void {
+	for (let w = width - 1; w >= 0; w--) {
+		const d = Math.floor(value / 36 ** w) % 36;
+		codes.push(d < 10 ? 48 + d : 87 + d);
+	}
+}

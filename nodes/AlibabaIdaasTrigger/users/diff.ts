@@ -136,27 +136,18 @@ export function diff(
  * Turns this poll's users into the state after it: stored users neither seen nor confirmed
  * deleted are kept unchanged, and a fresh mark without an OU keeps the stored OU. `current`
  * shares `previous`'s OU numbers.
- *
- * The result is in `previous`'s order with the users it did not know merged in by ID: a stored
- * state is read in ID order (state.ts), so the table is then in the order packUsers writes, and
- * its sort finds nothing to do (a sort of 100,000 IDs in walk order is a tenth of a second).
  */
 export function completeUsers(
 	previous: UserTable,
 	current: UserTable,
 	deleted: ReadonlySet<string>,
 ): void {
-	const fresh = [...current.marks.keys()].filter((userId) => !previous.marks.has(userId)).sort();
-	const merged: Array<[string, string]> = [];
-	let f = 0;
-	for (const [userId, old] of previous.marks) {
-		for (; f < fresh.length && fresh[f] < userId; f++)
-			merged.push([fresh[f], current.marks.get(fresh[f]) as string]);
-		const mark = current.marks.get(userId);
-		if (mark !== undefined) merged.push([userId, hasOu(mark) ? mark : withOuOf(mark, old)]);
-		else if (!deleted.has(userId)) merged.push([userId, old]);
+	for (const [userId, mark] of current.marks) {
+		if (hasOu(mark)) continue;
+		const old = previous.marks.get(userId);
+		if (old !== undefined) current.marks.set(userId, withOuOf(mark, old));
 	}
-	for (; f < fresh.length; f++) merged.push([fresh[f], current.marks.get(fresh[f]) as string]);
-	current.marks.clear();
-	for (const [userId, mark] of merged) current.marks.set(userId, mark);
+	for (const [userId, old] of previous.marks) {
+		if (!current.marks.has(userId) && !deleted.has(userId)) current.marks.set(userId, old);
+	}
 }
