@@ -33,8 +33,13 @@ export const GROUP_PREFIX = 'group_';
 const USER_PREFIX = 'user_';
 const LENGTH_WIDTH = 2;
 
-/** Members per group ID (packed by ID, so the same memberships always give the same text). */
-export type Memberships = Map<string, Set<string>>;
+/**
+ * Members per group ID, each group's members as a list (packed by ID, so the same memberships
+ * always give the same text). Lists, not sets: a stored state of 300,000 memberships costs a
+ * pointer per membership while a poll runs, and a group whose listing shows the same members
+ * keeps the very list it was stored with (walk.ts).
+ */
+export type Memberships = Map<string, readonly string[]>;
 
 export interface PackedGroups {
 	members: string;
@@ -59,7 +64,7 @@ export function packGroups(memberships: Memberships): PackedGroups {
 	const groupIds = [...memberships.keys()].sort(byId);
 	for (const groupId of groupIds) {
 		const list: number[] = [];
-		for (const userId of [...(memberships.get(groupId) as Set<string>)].sort(byId)) {
+		for (const userId of [...(memberships.get(groupId) as readonly string[])].sort(byId)) {
 			let i = index.get(userId);
 			if (i === undefined) {
 				i = dictionary.length;
@@ -103,15 +108,15 @@ export function unpackGroups(state: PackedGroups): Memberships {
 		if (result.has(groupId)) throw new StateFormatError('group stored twice');
 		const rest = record.length - start - idLength;
 		if (rest % state.width !== 0) throw new StateFormatError('bad member list');
-		const members = new Set<string>();
+		const members: string[] = [];
 		let last = -1;
 		for (let at = start + idLength; at < record.length; at += state.width) {
 			const i = decodeNumber(record, at, state.width);
 			if (i <= last || i >= dictionary.length) throw new StateFormatError('bad member index');
 			last = i;
-			members.add(dictionary[i]);
+			members.push(dictionary[i]);
 		}
-		count += members.size;
+		count += members.length;
 		result.set(groupId, members);
 	}
 	if (count !== state.count) throw new StateFormatError('count does not match');
@@ -128,7 +133,10 @@ export interface MembershipChange {
 
 /** What one poll established about the groups (see walk.ts). */
 export interface GroupsRead {
-	/** Groups confirmed to exist, with their members as this poll established them. */
+	/**
+	 * Groups confirmed to exist, with their members as this poll established them; a group whose
+	 * members did not change has the stored list itself.
+	 */
 	current: Memberships;
 	/** Stored groups confirmed gone. */
 	deletedGroups: Set<string>;
@@ -139,11 +147,14 @@ export interface GroupsRead {
 /** Added: listed now, not stored. Removed: stored, and confirmed gone (the group or the membership). */
 export function diffGroups(previous: Memberships, read: GroupsRead): MembershipChange[] {
 	const changes: MembershipChange[] = [];
-	for (const [groupId, members] of read.current) {
-		const before = previous.get(groupId) ?? new Set<string>();
-		for (const userId of members)
+	for (const [groupId, list] of read.current) {
+		const stored = previous.get(groupId);
+		if (list === stored) continue;
+		const before = new Set(stored);
+		const members = new Set(list);
+		for (const userId of list)
 			if (!before.has(userId)) changes.push({ event: 'memberAdded', groupId, userId });
-		for (const userId of before)
+		for (const userId of stored ?? [])
 			if (!members.has(userId)) changes.push({ event: 'memberRemoved', groupId, userId });
 	}
 	for (const groupId of read.deletedGroups) {
