@@ -62,7 +62,7 @@ export interface TriggerBenchResult {
 }
 
 /** The OU tree under the provisioning scope, breadth first, as `readTree` in the trigger walks it. */
-async function walkTree(client: RawClient): Promise<string[]> {
+export async function walkTree(client: RawClient): Promise<string[]> {
 	const scope = (await client.json('GET', '/provisioningScope')) as {
 		organizationalUnitIds?: string[];
 	};
@@ -297,7 +297,7 @@ export interface FamiliesBenchResult {
  * The generated organisation grown to `ous` OUs and `groups` groups through the API (the
  * emulator's generator makes one OU per 500 users and 10 groups), every user in three groups.
  */
-async function growDirectory(
+export async function growDirectory(
 	client: RawClient,
 	rootOu: string,
 	groups: number,
@@ -354,7 +354,7 @@ async function growDirectory(
 }
 
 /** A few changes of one family's kind between its first and next poll. */
-async function changeFamily(
+export async function changeFamily(
 	client: RawClient,
 	family: string,
 	ous: string[],

@@ -3,6 +3,7 @@ import type { IDataObject } from 'n8n-workflow';
 import type { OperationSpec } from '../../nodes/AlibabaIdaas/catalog';
 import type { IdaasClient } from '../../nodes/AlibabaIdaas/request/client';
 import type { Memberships } from '../../nodes/AlibabaIdaasTrigger/groups/state';
+import { StateFormatError } from '../../nodes/AlibabaIdaasTrigger/shared/codec';
 import {
 	diffGroups,
 	nextGroups,
@@ -100,5 +101,35 @@ describe('membership family, group by group', () => {
 				]),
 			),
 		);
+	});
+
+	it('reads only the form packGroups writes, so the state reader need not pack it again', () => {
+		const packed = packGroups(stored);
+		expect(unpackGroups(packed)).toEqual(
+			new Map([
+				['group_a', ['user_x', 'user_y']],
+				['group_b', ['user_x']],
+				['group_c', ['user_y', 'user_z']],
+			]),
+		);
+		const refused = (change: Partial<typeof packed>, detail: string) =>
+			expect(() => unpackGroups({ ...packed, ...change })).toThrow(new StateFormatError(detail));
+		const records = packed.groups.split(' ');
+		const entries = packed.members.split(' ');
+		// Groups out of ID order, or one twice.
+		refused(
+			{ groups: [records[1], records[0], records[2]].join(' ') },
+			'groups out of order or stored twice',
+		);
+		refused(
+			{ groups: [records[0], records[0], records[2]].join(' '), count: 4 },
+			'groups out of order or stored twice',
+		);
+		// The dictionary in another order than first use (same memberships otherwise).
+		const swapped = [entries[1], entries[0], entries[2]].join(' ');
+		refused({ members: swapped }, 'members not in the order they were first stored');
+		// An entry no group uses.
+		const spare = packGroups(new Map([['group_d', ['user_v']]])).members;
+		refused({ members: `${packed.members} ${spare}` }, 'a member no group has');
 	});
 });
