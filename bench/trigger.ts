@@ -115,6 +115,39 @@ async function helpersWalk(this: IPollFunctions): Promise<number> {
 	return users;
 }
 
+/** The group family's listings through the trigger's client: every group, then each group's members. */
+async function helpersGroupWalk(this: IPollFunctions): Promise<number> {
+	const client = await IdaasClient.create(this);
+	const budget = { check: () => {} };
+	const groupIds: string[] = [];
+	await eachRecord(client, OPS.listGroups, {}, budget, (group) => {
+		groupIds.push(String(group.groupId));
+	});
+	let memberships = 0;
+	await forEachLimited(groupIds, async (groupId) => {
+		await eachRecord(client, OPS.listUsersForGroup, { groupId }, budget, () => {
+			memberships++;
+		});
+	});
+	return memberships;
+}
+
+/** The unit family's listings through the trigger's client: the OU tree. */
+async function helpersTreeWalk(this: IPollFunctions): Promise<number> {
+	const client = await IdaasClient.create(this);
+	return (await readTree(client, { check: () => {} }, { invalidIds: 0 })).parents.size;
+}
+
+/** The trigger's description and credential, its poll replaced by a bare walk. */
+function walkerOf(trigger: INodeType, walk: (this: IPollFunctions) => Promise<number>): INodeType {
+	return Object.assign(Object.create(trigger) as INodeType, {
+		async poll(this: IPollFunctions) {
+			await walk.call(this);
+			return null;
+		},
+	});
+}
+
 /** 5 created, 5 renamed, 1 disabled, 1 moved, 3 deleted: 15 events for the next poll. */
 async function makeChanges(client: RawClient, ous: string[]): Promise<void> {
 	const ids: string[] = [];
@@ -237,6 +270,8 @@ export interface FamilyBenchRow {
 	first: TriggerRun;
 	/** The family's listings by raw undici, after the changes: the floor. */
 	floor: TriggerRun;
+	/** The family's listings through the trigger's client and n8n's helpers, nothing compared. */
+	helpers: TriggerRun;
 	next: TriggerRun & { events: number };
 	stateBytes: number;
 }
@@ -441,10 +476,21 @@ export async function benchTriggerFamilies(
 				emulator,
 				async () => await harness.poll(trigger, parameters, { staticData }),
 			);
+			const walk =
+				family === 'users'
+					? helpersWalk
+					: family === 'memberships'
+						? helpersGroupWalk
+						: helpersTreeWalk;
+			const helpers = await counted(
+				emulator,
+				async () => await harness.poll(walkerOf(trigger, walk), parameters, { staticData: {} }),
+			);
 			rows.push({
 				family,
 				first: first.run,
 				floor: floor.run,
+				helpers: helpers.run,
 				next: { ...next.run, events: next.result.result?.[0]?.length ?? 0 },
 				stateBytes,
 			});
@@ -473,13 +519,14 @@ export function familyTable(r: FamiliesBenchResult): string {
 	for (const row of r.rows) {
 		for (const [how, run] of [
 			['raw walk', row.floor],
+			['n8n helpers walk', row.helpers],
 			['next', row.next],
 			['first', row.first],
 		] as const) {
 			const events =
 				how === 'next' ? String(row.next.events) : how === 'first' ? '0 (baseline)' : '';
 			lines.push(
-				`| ${row.family} | ${how} | ${(run.measurement.ms / 1000).toFixed(2)} | ${(run.measurement.ms / row.floor.measurement.ms).toFixed(2)}× | ${(run.measurement.cpuMs / 1000).toFixed(2)} | ${run.measurement.peakRssDeltaMb.toFixed(0)} | ${run.requests.toLocaleString('en')} | ${events} | ${how === 'raw walk' ? '' : row.stateBytes.toLocaleString('en')} |`,
+				`| ${row.family} | ${how} | ${(run.measurement.ms / 1000).toFixed(2)} | ${(run.measurement.ms / row.floor.measurement.ms).toFixed(2)}× | ${(run.measurement.cpuMs / 1000).toFixed(2)} | ${run.measurement.peakRssDeltaMb.toFixed(0)} | ${run.requests.toLocaleString('en')} | ${events} | ${how.endsWith('walk') ? '' : row.stateBytes.toLocaleString('en')} |`,
 			);
 		}
 	}
