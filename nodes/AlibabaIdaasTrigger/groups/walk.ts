@@ -22,15 +22,24 @@ function isGroupNotFound(error: unknown): boolean {
 	return hasCode(error, '404', /ResourceNotFound\.Group\b/);
 }
 
+/**
+ * A group's members as its listing shows them, compared with its stored list (if any) page by
+ * page: a listed member who is stored is noted by the stored ID (the listing's copy of the ID is
+ * let go with its page), so an unchanged group ends up holding nothing new.
+ */
 async function membersOf(
 	client: IdaasClient,
 	groupId: string,
+	stored: readonly string[] | undefined,
 	budget: Budget,
 	counter: Counter,
 ): Promise<Set<string>> {
+	const known = new Map<string, string>();
+	for (const userId of stored ?? []) known.set(userId, userId);
 	const members = new Set<string>();
 	await eachRecord(client, OPS.listUsersForGroup, { groupId }, budget, (record) => {
-		if (validId(record.userId, 'user_', counter)) members.add(record.userId);
+		if (validId(record.userId, 'user_', counter))
+			members.add(known.get(record.userId) ?? record.userId);
 	});
 	return members;
 }
@@ -64,8 +73,8 @@ export async function readGroups(
 	const current: Memberships = new Map();
 	const changed = new Map<string, Set<string>>();
 	await forEachLimited([...names.keys()], async (groupId) => {
-		const members = await membersOf(client, groupId, budget, counter).catch((error: unknown) =>
-			isGroupNotFound(error) ? undefined : Promise.reject(error),
+		const members = await membersOf(client, groupId, previous.get(groupId), budget, counter).catch(
+			(error: unknown) => (isGroupNotFound(error) ? undefined : Promise.reject(error)),
 		);
 		// A 404 from the group's own listing: it was deleted while this poll ran.
 		if (!members) {
