@@ -8,6 +8,10 @@
  *   npm run bench -- --wan 20     also a smaller run with 20 ms added to every request, as a
  *                                 real tenant across a network has (loopback has none)
  *   npm run bench -- --events     only the Event Trigger's full-push job (bench/events.ts)
+ *   npm run bench -- --trigger    only the polling trigger (bench/trigger.ts): the 100,000-user
+ *                                 poll (--users N for another size) and, unless --users is given,
+ *                                 the family rows (2,000 groups, 1,000 units); tables as in
+ *                                 docs/polling-scale.md
  *   npm run bench -- --reconcile  only User → Reconcile of 10,000 people with 2% changes, beside
  *                                 the HTTP Request node and a Code-node diff (bench/reconcile.ts)
  *   npm run bench -- --offboard   only User → Offboard of 1,000 people with 3 groups and 1 secondary
@@ -50,7 +54,7 @@ import {
 	unlimitedJob,
 } from './throughput';
 import type { TriggerBenchResult, TriggerRun } from './trigger';
-import { benchTriggerPoll } from './trigger';
+import { benchTriggerFamilies, benchTriggerPoll, familyTable, pollTable } from './trigger';
 
 process.env.N8N_USER_FOLDER ??= mkdtempSync(join(tmpdir(), 'idaas-bench-'));
 
@@ -274,6 +278,7 @@ function triggerRows(t: TriggerBenchResult): Row[] {
 	});
 	return [
 		row('raw undici, the same requests', t.floor, true),
+		row("the trigger's walk through n8n's helpers, nothing compared", t.helpers),
 		row('this trigger, next poll', t.poll),
 		row('this trigger, first poll', t.baseline),
 	];
@@ -345,8 +350,21 @@ async function throughput(
 	);
 }
 
+/** The polling trigger's rows alone, with the load the machine was under. */
+async function triggerBench(): Promise<string> {
+	const users = args.includes('--users') ? Number(args[args.indexOf('--users') + 1]) : 0;
+	const load = () => execFileSync('uptime', { encoding: 'utf8' }).trim();
+	let out = `\nMachine: ${machine()}\n${load()}\n\n${pollTable(await benchTriggerPoll(users || N_LIST))}\n`;
+	if (!users) out += `\n${load()}\n\n${familyTable(await benchTriggerFamilies())}`;
+	return out;
+}
+
 async function main(): Promise<void> {
 	if (args.includes('--events')) return await runEventsBench(args);
+	if (args.includes('--trigger')) {
+		process.stdout.write(await triggerBench());
+		return;
+	}
 	const { AlibabaIdaas } = require('../nodes/AlibabaIdaas/AlibabaIdaas.node.ts') as {
 		AlibabaIdaas: new () => INodeType;
 	};

@@ -25,7 +25,16 @@ import { runInNewContext } from 'vm';
 
 import type { IDataObject, INodeType } from 'n8n-workflow';
 
-import { WALK_CONCURRENCY } from '../nodes/AlibabaIdaasTrigger/shared/walk';
+import type { IPollFunctions } from 'n8n-workflow';
+
+import { IdaasClient } from '../nodes/AlibabaIdaas/request/client';
+import {
+	eachRecord,
+	forEachLimited,
+	OPS,
+	readTree,
+	WALK_CONCURRENCY,
+} from '../nodes/AlibabaIdaasTrigger/shared/walk';
 import { N8nHarness } from '../test/harness/n8n';
 import type { EmulatorProcess } from './emulatorProcess';
 import { startEmulatorProcess } from './emulatorProcess';
@@ -45,13 +54,15 @@ export interface TriggerBenchResult {
 	users: number;
 	baseline: TriggerRun;
 	floor: TriggerRun & { usersSeen: number };
+	/** The trigger's own walk through n8n's helpers (tree, then each OU's user pages), nothing compared. */
+	helpers: TriggerRun & { usersSeen: number };
 	poll: TriggerRun & { events: number };
 	stateBytes: number;
 	bytesPerUser: number;
 }
 
 /** The OU tree under the provisioning scope, breadth first, as `readTree` in the trigger walks it. */
-async function walkTree(client: RawClient): Promise<string[]> {
+export async function walkTree(client: RawClient): Promise<string[]> {
 	const scope = (await client.json('GET', '/provisioningScope')) as {
 		organizationalUnitIds?: string[];
 	};
@@ -83,6 +94,58 @@ async function rawWalk(client: RawClient): Promise<number> {
 		});
 	});
 	return users;
+}
+
+/**
+ * A poll that walks as the trigger does (its client, tree walk and page walk through n8n's
+ * helpers, in the same worker pool) and does nothing with the users: what n8n's HTTP path costs
+ * before the trigger compares anything. Returns how many users it saw.
+ */
+async function helpersWalk(this: IPollFunctions): Promise<number> {
+	const client = await IdaasClient.create(this);
+	const budget = { check: () => {} };
+	const counter = { invalidIds: 0 };
+	const tree = await readTree(client, budget, counter);
+	let users = 0;
+	await forEachLimited([...tree.parents.keys()], async (organizationalUnitId) => {
+		await eachRecord(client, OPS.listUsers, { organizationalUnitId }, budget, () => {
+			users++;
+		});
+	});
+	return users;
+}
+
+/** The group family's listings through the trigger's client: every group, then each group's members. */
+async function helpersGroupWalk(this: IPollFunctions): Promise<number> {
+	const client = await IdaasClient.create(this);
+	const budget = { check: () => {} };
+	const groupIds: string[] = [];
+	await eachRecord(client, OPS.listGroups, {}, budget, (group) => {
+		groupIds.push(String(group.groupId));
+	});
+	let memberships = 0;
+	await forEachLimited(groupIds, async (groupId) => {
+		await eachRecord(client, OPS.listUsersForGroup, { groupId }, budget, () => {
+			memberships++;
+		});
+	});
+	return memberships;
+}
+
+/** The unit family's listings through the trigger's client: the OU tree. */
+async function helpersTreeWalk(this: IPollFunctions): Promise<number> {
+	const client = await IdaasClient.create(this);
+	return (await readTree(client, { check: () => {} }, { invalidIds: 0 })).parents.size;
+}
+
+/** The trigger's description and credential, its poll replaced by a bare walk. */
+function walkerOf(trigger: INodeType, walk: (this: IPollFunctions) => Promise<number>): INodeType {
+	return Object.assign(Object.create(trigger) as INodeType, {
+		async poll(this: IPollFunctions) {
+			await walk.call(this);
+			return null;
+		},
+	});
 }
 
 /** 5 created, 5 renamed, 1 disabled, 1 moved, 3 deleted: 15 events for the next poll. */
@@ -167,10 +230,25 @@ export async function benchTriggerPoll(
 			emulator,
 			async () => await harness.poll(trigger, parameters, { staticData }),
 		);
+		// After the poll, so that the poll's memory figure is taken where it always was, right after
+		// the raw walk.
+		let usersSeen = 0;
+		// The trigger's description and credential, its poll replaced by the bare walk.
+		const walker = Object.assign(Object.create(trigger) as INodeType, {
+			async poll(this: IPollFunctions) {
+				usersSeen = await helpersWalk.call(this);
+				return null;
+			},
+		});
+		const helpers = await counted(
+			emulator,
+			async () => await harness.poll(walker, parameters, { staticData: {} }),
+		);
 		return {
 			users,
 			baseline: baseline.run,
 			floor: { ...floor.run, usersSeen: floor.result },
+			helpers: { ...helpers.run, usersSeen },
 			poll: { ...poll.run, events: poll.result.result?.[0]?.length ?? 0 },
 			stateBytes,
 			bytesPerUser: Math.round((stateBytes / users) * 100) / 100,
@@ -192,6 +270,8 @@ export interface FamilyBenchRow {
 	first: TriggerRun;
 	/** The family's listings by raw undici, after the changes: the floor. */
 	floor: TriggerRun;
+	/** The family's listings through the trigger's client and n8n's helpers, nothing compared. */
+	helpers: TriggerRun;
 	next: TriggerRun & { events: number };
 	stateBytes: number;
 }
@@ -252,7 +332,7 @@ export interface FamiliesBenchResult {
  * The generated organisation grown to `ous` OUs and `groups` groups through the API (the
  * emulator's generator makes one OU per 500 users and 10 groups), every user in three groups.
  */
-async function growDirectory(
+export async function growDirectory(
 	client: RawClient,
 	rootOu: string,
 	groups: number,
@@ -309,7 +389,7 @@ async function growDirectory(
 }
 
 /** A few changes of one family's kind between its first and next poll. */
-async function changeFamily(
+export async function changeFamily(
 	client: RawClient,
 	family: string,
 	ous: string[],
@@ -396,10 +476,21 @@ export async function benchTriggerFamilies(
 				emulator,
 				async () => await harness.poll(trigger, parameters, { staticData }),
 			);
+			const walk =
+				family === 'users'
+					? helpersWalk
+					: family === 'memberships'
+						? helpersGroupWalk
+						: helpersTreeWalk;
+			const helpers = await counted(
+				emulator,
+				async () => await harness.poll(walkerOf(trigger, walk), parameters, { staticData: {} }),
+			);
 			rows.push({
 				family,
 				first: first.run,
 				floor: floor.run,
+				helpers: helpers.run,
 				next: { ...next.run, events: next.result.result?.[0]?.length ?? 0 },
 				stateBytes,
 			});
@@ -428,13 +519,14 @@ export function familyTable(r: FamiliesBenchResult): string {
 	for (const row of r.rows) {
 		for (const [how, run] of [
 			['raw walk', row.floor],
+			['n8n helpers walk', row.helpers],
 			['next', row.next],
 			['first', row.first],
 		] as const) {
 			const events =
 				how === 'next' ? String(row.next.events) : how === 'first' ? '0 (baseline)' : '';
 			lines.push(
-				`| ${row.family} | ${how} | ${(run.measurement.ms / 1000).toFixed(2)} | ${(run.measurement.ms / row.floor.measurement.ms).toFixed(2)}× | ${(run.measurement.cpuMs / 1000).toFixed(2)} | ${run.measurement.peakRssDeltaMb.toFixed(0)} | ${run.requests.toLocaleString('en')} | ${events} | ${how === 'raw walk' ? '' : row.stateBytes.toLocaleString('en')} |`,
+				`| ${row.family} | ${how} | ${(run.measurement.ms / 1000).toFixed(2)} | ${(run.measurement.ms / row.floor.measurement.ms).toFixed(2)}× | ${(run.measurement.cpuMs / 1000).toFixed(2)} | ${run.measurement.peakRssDeltaMb.toFixed(0)} | ${run.requests.toLocaleString('en')} | ${events} | ${how.endsWith('walk') ? '' : row.stateBytes.toLocaleString('en')} |`,
 			);
 		}
 	}
@@ -449,12 +541,13 @@ export function pollTable(r: TriggerBenchResult): string {
 	];
 	for (const [how, run] of [
 		['raw walk', r.floor],
+		['n8n helpers walk', r.helpers],
 		['next', r.poll],
 		['first', r.baseline],
 	] as const) {
 		const events = how === 'next' ? String(r.poll.events) : how === 'first' ? '0 (baseline)' : '';
 		lines.push(
-			`| ${r.users.toLocaleString('en')} | ${how} | ${(run.measurement.ms / 1000).toFixed(2)} | ${(run.measurement.ms / r.floor.measurement.ms).toFixed(2)}× | ${(run.measurement.cpuMs / 1000).toFixed(2)} | ${run.measurement.peakRssDeltaMb.toFixed(0)} | ${run.requests.toLocaleString('en')} | ${events} | ${how === 'raw walk' ? '' : r.stateBytes.toLocaleString('en')} |`,
+			`| ${r.users.toLocaleString('en')} | ${how} | ${(run.measurement.ms / 1000).toFixed(2)} | ${(run.measurement.ms / r.floor.measurement.ms).toFixed(2)}× | ${(run.measurement.cpuMs / 1000).toFixed(2)} | ${run.measurement.peakRssDeltaMb.toFixed(0)} | ${run.requests.toLocaleString('en')} | ${events} | ${how.endsWith('walk') ? '' : r.stateBytes.toLocaleString('en')} |`,
 		);
 	}
 	return lines.join('\n');

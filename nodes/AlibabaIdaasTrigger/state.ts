@@ -125,12 +125,13 @@ export function readState(data: unknown, scope: string): ReadResult {
 		if (stored.groups) state.groups = unpackGroups(stored.groups);
 		if (stored.ous !== undefined) state.ous = unpackOus(stored.ous);
 		// Exactly what this version writes: packing the decoded state again gives the same text.
-		// The users section's reader refuses anything else itself (users/state.ts), which spares
-		// packing a large directory twice per poll.
+		// The users and groups sections' readers refuse anything else themselves (users/state.ts,
+		// groups/state.ts), which spares packing a large directory twice per poll.
 		if (
-			!sameContent(encodeState(scope, { ...state, users: undefined }), {
+			!sameContent(encodeState(scope, { ...state, users: undefined, groups: undefined }), {
 				...stored,
 				users: undefined,
+				groups: undefined,
 			})
 		) {
 			throw new StateFormatError('not in the form this version writes');

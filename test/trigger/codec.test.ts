@@ -189,6 +189,14 @@ describe('IDs', () => {
 		bad(IdCoding.Raw, 'a b', 'bad ID');
 		// A chunk past 36^5 - 1 has no base-36 form of five characters.
 		bad(IdCoding.Packed, '~~~~', 'bad ID');
+		// The edges: 36^5 - 1 ("zzzzz") is the last chunk, 36^5 the first past it; a tail of n
+		// characters ends at 36^n - 1.
+		expect(decodeId(IdCoding.Packed, encodeNumber(36 ** 5 - 1, 4), 'user_')).toBe('user_zzzzz');
+		bad(IdCoding.Packed, encodeNumber(36 ** 5, 4), 'bad ID');
+		expect(decodeId(IdCoding.Packed, encodeNumber(36 ** 2 - 1, 2), 'user_')).toBe('user_zz');
+		bad(IdCoding.Packed, encodeNumber(36 ** 2, 2), 'bad ID');
+		expect(decodeId(IdCoding.PackedTail4, encodeNumber(36 ** 4 - 1, 4), 'user_')).toBe('user_zzzz');
+		bad(IdCoding.PackedTail4, encodeNumber(36 ** 4, 4), 'bad ID');
 		bad(IdCoding.Packed, 'a"cd', 'bad character at 1');
 		expect(decodeId(IdCoding.Raw, 'Ab-_', 'user_')).toBe('user_Ab-_');
 		bad(IdCoding.Packed, '', 'bad ID');

@@ -30,9 +30,9 @@ function decoded(gen = 3): DecodedState {
 			),
 		),
 	);
-	const groups = new Map([
-		['group_a', new Set(['user_abcde', 'user_Mixed-1'])],
-		['group_b', new Set<string>()],
+	const groups = new Map<string, readonly string[]>([
+		['group_a', ['user_Mixed-1', 'user_abcde']],
+		['group_b', []],
 	]);
 	const ous = new Map<string, OuFacts>([
 		['ou_1', { id: 'ou_1', parentId: '', name: 'Root' }],

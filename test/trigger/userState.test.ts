@@ -338,6 +338,36 @@ describe('diff', () => {
 		expect(current.get(REAL_ID)).toEqual(stored.get(REAL_ID));
 	});
 
+	it("packs a poll's users in ID order, whatever the order of the stored table it shares OUs with", () => {
+		const ids = ['user_b', 'user_d', 'user_f', 'user_h'];
+		const listed: Array<[Record<string, unknown>, string | undefined]> = [
+			[user('user_h'), 'ou_a'],
+			[user('user_g'), 'ou_b'],
+			[user('user_a'), 'ou_a'],
+			[user('user_d'), 'ou_c'],
+			[user('user_i'), 'ou_b'],
+			[user('user_c'), 'ou_a'],
+		];
+		const packedIds = (stored: UserTable) => {
+			const { current } = seen(stored, ...listed);
+			completeUsers(stored, current, new Set(['user_b']));
+			const packed = packUsers(current);
+			// The same text as the table's users packed on their own.
+			const alone = new UserTable();
+			for (const id of [...current.marks.keys()].reverse()) {
+				const fp = current.get(id) as Fingerprint;
+				alone.set(fp);
+			}
+			expect(packed).toEqual(packUsers(alone));
+			return [...unpackUsers(packed).marks.keys()];
+		};
+		const expected = ['user_a', 'user_c', 'user_d', 'user_f', 'user_g', 'user_h', 'user_i'];
+		// As read from a stored state (ID order), and in any other order.
+		const fps = ids.map((id) => fingerprint(user(id), 'ou_a'));
+		expect(packedIds(unpackUsers(packUsers(tableOf(fps))))).toEqual(expected);
+		expect(packedIds(tableOf([...fps].reverse()))).toEqual(expected);
+	});
+
 	it('covers every event name and field list', () => {
 		expect(ALL_EVENTS).toHaveLength(6);
 		expect(HASHED_FIELDS.length + BOOLEAN_FIELDS.length).toBe(14);

@@ -1,11 +1,15 @@
 import {
 	ALPHABET,
+	BASE,
 	byId,
+	CODE,
 	decodeId,
 	decodeNumber,
 	digit,
 	encodeId,
+	encodeIdCodes,
 	encodeNumber,
+	IdCoding,
 	SEPARATOR,
 	StateFormatError,
 	widthFor,
@@ -33,8 +37,13 @@ export const GROUP_PREFIX = 'group_';
 const USER_PREFIX = 'user_';
 const LENGTH_WIDTH = 2;
 
-/** Members per group ID (packed by ID, so the same memberships always give the same text). */
-export type Memberships = Map<string, Set<string>>;
+/**
+ * Members per group ID, each group's members as a list (packed by ID, so the same memberships
+ * always give the same text). Lists, not sets: a stored state of 300,000 memberships costs a
+ * pointer per membership while a poll runs, and a group whose listing shows the same members
+ * keeps the very list it was stored with (walk.ts).
+ */
+export type Memberships = Map<string, readonly string[]>;
 
 export interface PackedGroups {
 	members: string;
@@ -54,37 +63,77 @@ export const GROUPS_SHAPE = {
 export function packGroups(memberships: Memberships): PackedGroups {
 	const index = new Map<string, number>();
 	const dictionary: string[] = [];
-	const lists: number[][] = [];
+	// Members as dictionary indexes in typed arrays: 300,000 memberships cost 1.2 MB here, and
+	// nothing for the garbage collector to trace.
+	const lists: Uint32Array[] = [];
 	let count = 0;
+	const codes: number[] = [];
 	const groupIds = [...memberships.keys()].sort(byId);
 	for (const groupId of groupIds) {
-		const list: number[] = [];
-		for (const userId of [...(memberships.get(groupId) as Set<string>)].sort(byId)) {
+		const members = memberships.get(groupId) as readonly string[];
+		const sorted = inIdOrder(members) ? members : [...members].sort(byId);
+		const list = new Uint32Array(sorted.length);
+		for (let k = 0; k < sorted.length; k++) {
+			const userId = sorted[k];
 			let i = index.get(userId);
 			if (i === undefined) {
 				i = dictionary.length;
 				index.set(userId, i);
-				const id = encodeId(userId, USER_PREFIX);
-				dictionary.push(ALPHABET[id.coding] + id.text);
+				codes.length = 1;
+				const coding = encodeIdCodes(userId, USER_PREFIX, codes);
+				codes[0] = CODE[coding];
+				dictionary.push(
+					coding === IdCoding.Raw
+						? String.fromCharCode(...codes) + userId.slice(USER_PREFIX.length)
+						: String.fromCharCode(...codes),
+				);
 			}
-			list.push(i);
+			list[k] = i;
 		}
 		count += list.length;
-		lists.push(list.sort((a, b) => a - b));
+		lists.push(list.sort());
 	}
 	const width = widthFor(Math.max(0, dictionary.length - 1));
 	const records: string[] = [];
 	let g = 0;
 	for (const groupId of groupIds) {
 		const id = encodeId(groupId, GROUP_PREFIX);
-		let record = ALPHABET[id.coding] + encodeNumber(id.text.length, LENGTH_WIDTH) + id.text;
-		for (const i of lists[g++]) record += encodeNumber(i, width);
-		records.push(record);
+		const pieces = [ALPHABET[id.coding] + encodeNumber(id.text.length, LENGTH_WIDTH) + id.text];
+		// The member indexes from character codes, a few thousand at a time (a call takes only so
+		// many arguments), instead of adding up a string of 3 characters per member.
+		codes.length = 0;
+		for (const i of lists[g++]) {
+			pushDigits(codes, i, width);
+			if (codes.length >= PIECE) {
+				pieces.push(String.fromCharCode(...codes));
+				codes.length = 0;
+			}
+		}
+		if (codes.length > 0) pieces.push(String.fromCharCode(...codes));
+		records.push(pieces.join(''));
 	}
 	return { members: dictionary.join(SEPARATOR), width, groups: records.join(SEPARATOR), count };
 }
 
-/** The memberships back; throws StateFormatError on anything packGroups would not have written. */
+const PIECE = 4096;
+
+/** Appends `value` as `width` digits of the alphabet (their character codes), most significant first. */
+function pushDigits(codes: number[], value: number, width: number): void {
+	for (let w = width - 1; w >= 0; w--) codes.push(CODE[Math.floor(value / BASE ** w) % BASE]);
+}
+
+function inIdOrder(ids: readonly string[]): boolean {
+	for (let i = 1; i < ids.length; i++) if (!(ids[i - 1] < ids[i])) return false;
+	return true;
+}
+
+/**
+ * The memberships back; throws StateFormatError on anything packGroups would not have written:
+ * besides what the codec refuses, groups out of ID order or stored twice, member indexes not
+ * ascending, and a dictionary not in the order packGroups fills it (each group's members in ID
+ * order, a member new to the dictionary taking the next entry) or with an entry no group uses. So
+ * the state reader need not pack the section again to see that it is this version's form.
+ */
 export function unpackGroups(state: PackedGroups): Memberships {
 	const dictionary = (state.members === '' ? [] : state.members.split(SEPARATOR)).map((entry) =>
 		decodeId(digit(entry, 0), entry.slice(1), USER_PREFIX),
@@ -95,26 +144,42 @@ export function unpackGroups(state: PackedGroups): Memberships {
 		throw new StateFormatError('bad member width');
 	const result: Memberships = new Map();
 	let count = 0;
+	let lastGroup = '';
+	/** The dictionary entries used so far: the next new member must take entry `used`. */
+	let used = 0;
 	for (const record of state.groups === '' ? [] : state.groups.split(SEPARATOR)) {
 		const idLength = decodeNumber(record, 1, LENGTH_WIDTH);
 		const start = 1 + LENGTH_WIDTH;
 		if (start + idLength > record.length) throw new StateFormatError('group record cut short');
 		const groupId = decodeId(digit(record, 0), record.slice(start, start + idLength), GROUP_PREFIX);
-		if (result.has(groupId)) throw new StateFormatError('group stored twice');
+		if (result.size > 0 && !(lastGroup < groupId))
+			throw new StateFormatError('groups out of order or stored twice');
+		lastGroup = groupId;
 		const rest = record.length - start - idLength;
 		if (rest % state.width !== 0) throw new StateFormatError('bad member list');
-		const members = new Set<string>();
+		const indexes: number[] = [];
 		let last = -1;
 		for (let at = start + idLength; at < record.length; at += state.width) {
 			const i = decodeNumber(record, at, state.width);
 			if (i <= last || i >= dictionary.length) throw new StateFormatError('bad member index');
 			last = i;
-			members.add(dictionary[i]);
+			indexes.push(i);
 		}
-		count += members.size;
-		result.set(groupId, members);
+		// In ID order, as packGroups takes them (they are stored in index order); the ones new
+		// to the dictionary must have taken its next entries, in this order.
+		indexes.sort((a, b) => byId(dictionary[a], dictionary[b]));
+		for (const i of indexes) {
+			if (i > used) throw new StateFormatError('members not in the order they were first stored');
+			if (i === used) used++;
+		}
+		count += indexes.length;
+		result.set(
+			groupId,
+			indexes.map((i) => dictionary[i]),
+		);
 	}
 	if (count !== state.count) throw new StateFormatError('count does not match');
+	if (used !== dictionary.length) throw new StateFormatError('a member no group has');
 	return result;
 }
 
@@ -128,7 +193,10 @@ export interface MembershipChange {
 
 /** What one poll established about the groups (see walk.ts). */
 export interface GroupsRead {
-	/** Groups confirmed to exist, with their members as this poll established them. */
+	/**
+	 * Groups confirmed to exist, with their members as this poll established them; a group whose
+	 * members did not change has the stored list itself.
+	 */
 	current: Memberships;
 	/** Stored groups confirmed gone. */
 	deletedGroups: Set<string>;
@@ -139,11 +207,14 @@ export interface GroupsRead {
 /** Added: listed now, not stored. Removed: stored, and confirmed gone (the group or the membership). */
 export function diffGroups(previous: Memberships, read: GroupsRead): MembershipChange[] {
 	const changes: MembershipChange[] = [];
-	for (const [groupId, members] of read.current) {
-		const before = previous.get(groupId) ?? new Set<string>();
-		for (const userId of members)
+	for (const [groupId, list] of read.current) {
+		const stored = previous.get(groupId);
+		if (list === stored) continue;
+		const before = new Set(stored);
+		const members = new Set(list);
+		for (const userId of list)
 			if (!before.has(userId)) changes.push({ event: 'memberAdded', groupId, userId });
-		for (const userId of before)
+		for (const userId of stored ?? [])
 			if (!members.has(userId)) changes.push({ event: 'memberRemoved', groupId, userId });
 	}
 	for (const groupId of read.deletedGroups) {

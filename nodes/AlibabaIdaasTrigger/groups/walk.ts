@@ -22,15 +22,24 @@ function isGroupNotFound(error: unknown): boolean {
 	return hasCode(error, '404', /ResourceNotFound\.Group\b/);
 }
 
+/**
+ * A group's members as its listing shows them, compared with its stored list (if any) page by
+ * page: a listed member who is stored is noted by the stored ID (the listing's copy of the ID is
+ * let go with its page), so an unchanged group ends up holding nothing new.
+ */
 async function membersOf(
 	client: IdaasClient,
 	groupId: string,
+	stored: readonly string[] | undefined,
 	budget: Budget,
 	counter: Counter,
 ): Promise<Set<string>> {
+	const known = new Map<string, string>();
+	for (const userId of stored ?? []) known.set(userId, userId);
 	const members = new Set<string>();
 	await eachRecord(client, OPS.listUsersForGroup, { groupId }, budget, (record) => {
-		if (validId(record.userId, 'user_', counter)) members.add(record.userId);
+		if (validId(record.userId, 'user_', counter))
+			members.add(known.get(record.userId) ?? record.userId);
 	});
 	return members;
 }
@@ -58,19 +67,33 @@ export async function readGroups(
 		else deletedGroups.add(groupId);
 	});
 
+	// Group by group as each listing ends: a group showing exactly its stored members keeps the
+	// stored list, and only a changed group's members are held (as a set, until the look-ups
+	// below), so a poll never holds a second copy of every membership.
 	const current: Memberships = new Map();
+	const changed = new Map<string, Set<string>>();
 	await forEachLimited([...names.keys()], async (groupId) => {
-		const members = await membersOf(client, groupId, budget, counter).catch((error: unknown) =>
-			isGroupNotFound(error) ? undefined : Promise.reject(error),
+		const members = await membersOf(client, groupId, previous.get(groupId), budget, counter).catch(
+			(error: unknown) => (isGroupNotFound(error) ? undefined : Promise.reject(error)),
 		);
 		// A 404 from the group's own listing: it was deleted while this poll ran.
-		if (members) current.set(groupId, members);
-		else if (previous.has(groupId)) deletedGroups.add(groupId);
+		if (!members) {
+			if (previous.has(groupId)) deletedGroups.add(groupId);
+			return;
+		}
+		const stored = previous.get(groupId);
+		if (stored && stored.length === members.size && stored.every((id) => members.has(id))) {
+			current.set(groupId, stored);
+		} else {
+			// Its place in the order groups were read, for the order of its events.
+			current.set(groupId, []);
+			changed.set(groupId, members);
+		}
 	});
 
 	// Stored members not listed: was the membership ended, or the member only skipped?
 	const suspects = new Map<string, string[]>();
-	for (const [groupId, members] of current) {
+	for (const [groupId, members] of changed) {
 		for (const userId of previous.get(groupId) ?? []) {
 			if (!members.has(userId)) suspects.set(userId, [...(suspects.get(userId) ?? []), groupId]);
 		}
@@ -84,8 +107,9 @@ export async function readGroups(
 			(error: unknown) => (isUserNotFound(error) ? false : Promise.reject(error)),
 		);
 		for (const groupId of suspects.get(userId) ?? []) {
-			if (exists && groups.has(groupId)) current.get(groupId)?.add(userId);
+			if (exists && groups.has(groupId)) changed.get(groupId)?.add(userId);
 		}
 	});
+	for (const [groupId, members] of changed) current.set(groupId, [...members]);
 	return { current, deletedGroups, names };
 }

@@ -20,8 +20,11 @@ export const ALPHABET = (() => {
 	return text;
 })();
 export const BASE = ALPHABET.length; // 92
-const DIGIT = new Map<string, number>();
-for (let i = 0; i < BASE; i++) DIGIT.set(ALPHABET[i], i);
+/** A character code's digit value, -1 outside the alphabet (looked up per character, so an array, not a Map of strings). */
+const DIGIT = new Int8Array(128).fill(-1);
+for (let i = 0; i < BASE; i++) DIGIT[ALPHABET.charCodeAt(i)] = i;
+/** The character code of each digit. */
+export const CODE = Array.from(ALPHABET, (c) => c.charCodeAt(0));
 export const SEPARATOR = ' ';
 
 export class StateFormatError extends Error {
@@ -59,6 +62,22 @@ function lookupParam(prefix: string): ParamSpec | undefined {
 export function isValidId(value: unknown, prefix: string): value is string {
 	const param = lookupParam(prefix);
 	if (typeof value !== 'string' || param === undefined) return false;
+	// The node's check of a value made of the prefix and the ID alphabet alone depends on its
+	// length only (nothing to trim, one character per code unit), so its verdict is asked once per
+	// prefix and length: a poll checks every listed ID, 100,000 and more.
+	if (value.startsWith(prefix) && ID_TEXT.test(value)) {
+		let byLength = verdicts.get(prefix);
+		if (byLength === undefined) verdicts.set(prefix, (byLength = []));
+		return (byLength[value.length] ??= nodeAccepts(param, value));
+	}
+	return nodeAccepts(param, value);
+}
+
+const ID_TEXT = /^[A-Za-z0-9_-]*$/;
+/** The node's verdict on an ID of the ID alphabet, per prefix and length. */
+const verdicts = new Map<string, boolean[]>();
+
+function nodeAccepts(param: ParamSpec, value: string): boolean {
 	try {
 		return normalizeValue(param, value) === value;
 	} catch {
@@ -128,18 +147,19 @@ export function checksum(parts: ReadonlyArray<string | readonly string[]>): stri
 // Numbers
 
 export function digit(text: string, at: number): number {
-	const value = DIGIT.get(text[at]);
-	if (value === undefined) throw new StateFormatError(`bad character at ${at}`);
+	const value = DIGIT[text.charCodeAt(at)];
+	// charCodeAt past the end is NaN, and DIGIT[NaN] undefined.
+	if (!(value >= 0)) throw new StateFormatError(`bad character at ${at}`);
 	return value;
 }
 
 export function encodeNumber(value: number, width: number): string {
-	let text = '';
-	for (let i = 0; i < width; i++) {
-		text = ALPHABET[value % BASE] + text;
+	const codes = new Array<number>(width);
+	for (let i = width - 1; i >= 0; i--) {
+		codes[i] = CODE[value % BASE];
 		value = Math.floor(value / BASE);
 	}
-	return text;
+	return String.fromCharCode(...codes);
 }
 
 export function decodeNumber(text: string, start: number, width: number): number {
@@ -176,45 +196,100 @@ export const enum IdCoding {
 const BASE36_CHUNK = 5;
 const ENCODED_CHUNK = 4; // 92^4 > 36^5
 
-export function encodeId(id: string, prefix: string): { coding: IdCoding; text: string } {
-	const rest = id.slice(prefix.length);
-	if (/^[0-9a-z]+$/.test(rest)) {
-		let text = '';
-		let i = 0;
-		for (; i + BASE36_CHUNK <= rest.length; i += BASE36_CHUNK) {
-			text += encodeNumber(parseInt(rest.slice(i, i + BASE36_CHUNK), 36), ENCODED_CHUNK);
-		}
-		const tail = rest.length - i;
-		if (tail > 0) text += encodeNumber(parseInt(rest.slice(i), 36), tail);
-		return { coding: tail === 4 ? IdCoding.PackedTail4 : IdCoding.Packed, text };
-	}
-	return { coding: IdCoding.Raw, text: rest };
+/** A base-36 digit's value (0-9, a-z), -1 for any other character code. */
+function base36(code: number): number {
+	return code >= 48 && code <= 57 ? code - 48 : code >= 97 && code <= 122 ? code - 87 : -1;
 }
 
-/** The ID back; throws unless it is a valid ID that encodeId would write exactly this way. */
+export function encodeId(id: string, prefix: string): { coding: IdCoding; text: string } {
+	const codes: number[] = [];
+	const coding = encodeIdCodes(id, prefix, codes);
+	return {
+		coding,
+		text: coding === IdCoding.Raw ? id.slice(prefix.length) : String.fromCharCode(...codes),
+	};
+}
+
+/**
+ * encodeId's work, appending the packed characters' codes to `codes` (nothing for Raw) and
+ * returning the coding: character by character rather than a regular expression and parseInt per
+ * chunk, and without a string per ID, since a poll packs every user's ID.
+ */
+export function encodeIdCodes(id: string, prefix: string, codes: number[]): IdCoding {
+	const start = prefix.length;
+	const first = codes.length;
+	let chunk = 0;
+	let inChunk = 0;
+	for (let i = start; i < id.length; i++) {
+		const value = base36(id.charCodeAt(i));
+		if (value < 0) {
+			codes.length = first;
+			return IdCoding.Raw;
+		}
+		chunk = chunk * 36 + value;
+		if (++inChunk === BASE36_CHUNK || i === id.length - 1) {
+			const width = inChunk === BASE36_CHUNK ? ENCODED_CHUNK : inChunk;
+			for (let w = width - 1; w >= 0; w--) codes.push(CODE[Math.floor(chunk / BASE ** w) % BASE]);
+			chunk = 0;
+			inChunk = 0;
+		}
+	}
+	const length = id.length - start;
+	if (length <= 0) return IdCoding.Raw;
+	return length % BASE36_CHUNK === 4 ? IdCoding.PackedTail4 : IdCoding.Packed;
+}
+
+/**
+ * The ID back; throws unless it is a valid ID that encodeId would write exactly this way: every
+ * chunk in range (a full chunk below 36⁵, a tail of n characters below 36ⁿ, so that it gives back
+ * exactly its base-36 characters), the coding the one its tail calls for, and the ID passing the
+ * ID check.
+ */
 export function decodeId(coding: number, text: string, prefix: string): string {
 	let id: string;
 	if (coding === IdCoding.Raw) {
 		id = prefix + text;
-	} else if (coding === IdCoding.Packed || coding === IdCoding.PackedTail4) {
-		const tailChars = coding === IdCoding.PackedTail4 ? 4 : text.length % ENCODED_CHUNK;
-		const fullChunks = (text.length - tailChars) / ENCODED_CHUNK;
-		if (!Number.isInteger(fullChunks) || fullChunks < 0)
-			throw new StateFormatError('bad packed ID length');
-		// Joined, not added up: a stored ID is kept for the whole poll, and one string is smaller than a chain of pieces.
-		const parts = [prefix];
-		let i = 0;
-		for (let c = 0; c < fullChunks; c++, i += ENCODED_CHUNK) {
-			parts.push(decodeNumber(text, i, ENCODED_CHUNK).toString(36).padStart(BASE36_CHUNK, '0'));
-		}
-		if (tailChars > 0)
-			parts.push(decodeNumber(text, i, tailChars).toString(36).padStart(tailChars, '0'));
-		id = parts.join('');
-	} else {
-		throw new StateFormatError('bad ID coding');
+		const again = isValidId(id, prefix) ? encodeId(id, prefix) : undefined;
+		if (!again || again.coding !== coding || again.text !== text)
+			throw new StateFormatError('bad ID');
+		return id;
 	}
-	const again = isValidId(id, prefix) ? encodeId(id, prefix) : undefined;
-	if (!again || again.coding !== coding || again.text !== text)
-		throw new StateFormatError('bad ID');
+	if (coding !== IdCoding.Packed && coding !== IdCoding.PackedTail4)
+		throw new StateFormatError('bad ID coding');
+	const tailChars = coding === IdCoding.PackedTail4 ? 4 : text.length % ENCODED_CHUNK;
+	const fullChunks = (text.length - tailChars) / ENCODED_CHUNK;
+	if (!Number.isInteger(fullChunks) || fullChunks < 0)
+		throw new StateFormatError('bad packed ID length');
+	// Nothing after the prefix: encodeId keeps such an ID raw.
+	if (text.length === 0) throw new StateFormatError('bad ID');
+	// One flat string from character codes: a stored ID is kept for the whole poll, and pieces
+	// joined or added up would leave garbage (or a chain of pieces) for every stored user.
+	const codes = ID_CODES;
+	codes.length = 0;
+	for (let c = 0; c < prefix.length; c++) codes.push(prefix.charCodeAt(c));
+	let i = 0;
+	for (let c = 0; c < fullChunks; c++, i += ENCODED_CHUNK) {
+		const value = decodeNumber(text, i, ENCODED_CHUNK);
+		if (value >= FULL_CHUNK_RANGE) throw new StateFormatError('bad ID');
+		pushBase36(codes, value, BASE36_CHUNK);
+	}
+	if (tailChars > 0) {
+		const value = decodeNumber(text, i, tailChars);
+		if (value >= 36 ** tailChars) throw new StateFormatError('bad ID');
+		pushBase36(codes, value, tailChars);
+	}
+	id = String.fromCharCode(...codes);
+	if (!isValidId(id, prefix)) throw new StateFormatError('bad ID');
 	return id;
+}
+
+const FULL_CHUNK_RANGE = 36 ** BASE36_CHUNK;
+const ID_CODES: number[] = [];
+
+/** Appends `value` as `width` base-36 digits (0-9, a-z), most significant first. */
+function pushBase36(codes: number[], value: number, width: number): void {
+	for (let w = width - 1; w >= 0; w--) {
+		const d = Math.floor(value / 36 ** w) % 36;
+		codes.push(d < 10 ? 48 + d : 87 + d);
+	}
 }

@@ -1,5 +1,5 @@
 import type { Fingerprint, UserStatus, UserTable } from './state';
-import { BOOLEAN_FIELDS, HASH_SLOTS, withOuOf } from './state';
+import { BOOLEAN_FIELDS, HASH_SLOTS, hasOu, withOuOf } from './state';
 
 /**
  * The user events between the stored state and one poll, and the state after it. Pure: no n8n,
@@ -143,9 +143,9 @@ export function completeUsers(
 	deleted: ReadonlySet<string>,
 ): void {
 	for (const [userId, mark] of current.marks) {
+		if (hasOu(mark)) continue;
 		const old = previous.marks.get(userId);
-		if (old !== undefined && current.ouOf(mark) === undefined)
-			current.marks.set(userId, withOuOf(mark, old));
+		if (old !== undefined) current.marks.set(userId, withOuOf(mark, old));
 	}
 	for (const [userId, old] of previous.marks) {
 		if (!current.marks.has(userId) && !deleted.has(userId)) current.marks.set(userId, old);

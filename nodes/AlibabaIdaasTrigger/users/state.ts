@@ -26,11 +26,11 @@ import {
 	decodeId,
 	decodeNumber,
 	digit,
-	encodeId,
-	encodeNumber,
+	encodeIdCodes,
 	hashEnd,
 	hashStart,
 	hashText,
+	IdCoding,
 	isValidId,
 	SEPARATOR,
 	StateFormatError,
@@ -140,7 +140,8 @@ const CODES = Array.from(ALPHABET, (c) => c.charCodeAt(0));
  * rope of a dozen small strings, ten times its size, for each of 100,000 users.
  */
 function markOf(digits: number[]): string {
-	return String.fromCharCode(...digits.map((d) => CODES[d]));
+	for (let i = 0; i < digits.length; i++) digits[i] = CODES[digits[i]];
+	return String.fromCharCode(...digits);
 }
 
 /** Appends `value` in `width` digits (most significant first). */
@@ -154,6 +155,11 @@ function pushOu(digits: number[], n: number): void {
 	for (; n > 0; n = Math.floor(n / BASE)) digits.splice(start, 0, n % BASE);
 }
 
+/** Whether a mark holds an OU (its OU number is not 0, "not known"). */
+export function hasOu(mark: string): boolean {
+	return mark.length > MARK_FIXED;
+}
+
 function ouNumberOf(mark: string): number {
 	return mark.length === MARK_FIXED ? 0 : decodeNumber(mark, MARK_FIXED, mark.length - MARK_FIXED);
 }
@@ -161,15 +167,23 @@ function ouNumberOf(mark: string): number {
 /** The mark of a user record (ListUsers summary or GetUser) whose primary OU has number `ouNumber` (0: not known). */
 export function userMark(user: Record<string, unknown>, ouNumber: number): string {
 	let flags = user.status === 'disabled' ? 1 : 0;
-	BOOLEAN_FIELDS.forEach((field, i) => {
-		if (user[field] === true || user[field] === 'true') flags |= 2 << i;
-	});
-	const digits = [flags];
+	for (let i = 0; i < BOOLEAN_FIELDS.length; i++) {
+		const value = user[BOOLEAN_FIELDS[i]];
+		if (value === true || value === 'true') flags |= 2 << i;
+	}
+	// Into one array kept for the purpose: a poll makes a mark for every listed user, while n8n
+	// holds the pages in flight, and the less each mark leaves behind, the fewer of those pages
+	// are still alive when the young generation is collected (and moved to the old one).
+	const digits = MARK_DIGITS;
+	digits.length = 0;
+	digits.push(flags);
 	pushNumber(digits, stampHash(user.updateTime), STAMP_WIDTH);
 	for (let slot = 0; slot < HASH_SLOTS.length; slot++) digits.push(slotHash(slot, user));
 	pushOu(digits, ouNumber);
 	return markOf(digits);
 }
+
+const MARK_DIGITS: number[] = [];
 
 /** `mark` with the OU of `other` (a mark of the same table). */
 export function withOuOf(mark: string, other: string): string {
@@ -190,9 +204,13 @@ export class UserTable {
 
 	private readonly ouNumbers: Map<string, number>;
 
+	/** The table this one shares OU numbers with: a poll's stored users, read in ID order. */
+	readonly sharing?: UserTable;
+
 	constructor(sharing?: UserTable) {
 		this.ous = sharing ? sharing.ous : [];
 		this.ouNumbers = sharing ? sharing.ouNumbers : new Map();
+		this.sharing = sharing;
 	}
 
 	get size(): number {
@@ -264,42 +282,78 @@ export function fingerprint(user: Record<string, unknown>, ou?: string): Fingerp
 // Pack and unpack
 
 export function packUsers(table: UserTable): PackedUsers {
-	// By ID (the default sort compares UTF-16 code units, as byId does), so that the same
-	// directory always packs to the same text.
-	const ids = [...table.marks.keys()].sort();
+	// By ID (comparing UTF-16 code units, as byId does), so that the same directory always packs
+	// to the same text.
+	const ids = idOrder(table);
 	// The packed OU list: in order of first use, numbered from 1.
 	const packedOu = new Map<number, number>();
 	const ous: string[] = [];
-	for (const id of ids) {
-		const mark = table.marks.get(id) as string;
+	const marks = ids.map((id) => table.marks.get(id) as string);
+	const ouOfUser = new Int32Array(ids.length);
+	marks.forEach((mark, i) => {
 		const n = ouNumberOf(mark);
-		if (n !== 0 && !packedOu.has(n)) {
-			packedOu.set(n, packedOu.size + 1);
+		let packed = n === 0 ? 0 : packedOu.get(n);
+		if (packed === undefined) {
+			packed = packedOu.size + 1;
+			packedOu.set(n, packed);
 			ous.push(table.ouOf(mark) as string);
 		}
-	}
+		ouOfUser[i] = packed;
+	});
 	const ouWidth = widthFor(ous.length);
 	// Joined a thousand at a time: 100,000 small strings held until the end would outgrow the text.
 	const chunks: string[] = [];
-	for (let start = 0; start < ids.length; start += PACK_CHUNK) {
-		const records: string[] = [];
-		for (const userId of ids.slice(start, start + PACK_CHUNK)) {
-			const mark = table.marks.get(userId) as string;
-			const id = encodeId(userId, USER_PREFIX);
-			const flags = digit(mark, 0) | (id.coding << 4);
-			records.push(
-				ALPHABET[flags] +
-					encodeNumber(packedOu.get(ouNumberOf(mark)) ?? 0, ouWidth) +
-					mark.slice(1, MARK_FIXED) +
-					id.text,
-			);
+	const records: string[] = [];
+	const codes: number[] = [];
+	for (let i = 0; i < ids.length; i++) {
+		// A record from its character codes, as one flat string: flags, OU, the mark's stamp and
+		// hashes, the packed ID.
+		const mark = marks[i];
+		codes.length = 1;
+		pushNumber(codes, ouOfUser[i], ouWidth);
+		for (let at = 1; at < MARK_FIXED; at++) codes.push(digit(mark, at));
+		for (let at = 1; at < codes.length; at++) codes[at] = CODES[codes[at]];
+		const coding = encodeIdCodes(ids[i], USER_PREFIX, codes);
+		codes[0] = CODES[digit(mark, 0) | (coding << 4)];
+		records.push(
+			coding === IdCoding.Raw
+				? String.fromCharCode(...codes) + ids[i].slice(USER_PREFIX.length)
+				: String.fromCharCode(...codes),
+		);
+		if (records.length === PACK_CHUNK || i === ids.length - 1) {
+			chunks.push(records.join(SEPARATOR));
+			records.length = 0;
 		}
-		chunks.push(records.join(SEPARATOR));
 	}
 	return { ous: ous.join(SEPARATOR), ouWidth, records: chunks.join(SEPARATOR), count: ids.length };
 }
 
 const PACK_CHUNK = 1000;
+
+/**
+ * The table's user IDs in ID order. A poll's table shares OU numbers with the stored one, which
+ * was read in ID order: its IDs are taken in that order and the few new ones merged in, which
+ * spares sorting 100,000 IDs in walk order. Whatever the order found, it is checked, and sorted
+ * when it is not ID order.
+ */
+function idOrder(table: UserTable): string[] {
+	const base = table.sharing;
+	let ids: string[];
+	if (base && base.size > 0) {
+		const fresh = [...table.marks.keys()].filter((id) => !base.marks.has(id)).sort();
+		ids = [];
+		let f = 0;
+		for (const id of base.marks.keys()) {
+			for (; f < fresh.length && fresh[f] < id; f++) ids.push(fresh[f]);
+			if (table.marks.has(id)) ids.push(id);
+		}
+		for (; f < fresh.length; f++) ids.push(fresh[f]);
+	} else {
+		ids = [...table.marks.keys()];
+	}
+	for (let i = 1; i < ids.length; i++) if (!(ids[i - 1] < ids[i])) return ids.sort();
+	return ids;
+}
 
 /** The users section's fields, with their types; the state reader checks them before unpacking. */
 export const USERS_SHAPE = {
@@ -321,29 +375,32 @@ export function unpackUsers(state: PackedUsers): UserTable {
 	if (state.ouWidth !== widthFor(ous.length)) throw new StateFormatError('bad OU width');
 	const table = new UserTable();
 	for (const ou of ous) table.ouNumber(ou);
+	// Each OU number's characters at the end of a mark, worked out once.
+	const ouDigits: number[][] = [[]];
+	for (let n = 1; n <= ous.length; n++) {
+		const digits: number[] = [];
+		pushOu(digits, n);
+		ouDigits.push(digits);
+	}
+	const { records } = state;
 	const width = MARK_FIXED + state.ouWidth;
 	let last = '';
 	let ousUsed = 0;
-	// Record by record, without splitting the text into 100,000 strings at once.
-	for (
-		let start = 0, end = 0;
-		state.records !== '' && end < state.records.length;
-		start = end + 1
-	) {
-		end = state.records.indexOf(SEPARATOR, start);
-		if (end === -1) end = state.records.length;
-		const record = state.records.slice(start, end);
-		if (record.length < width) throw new StateFormatError('short record');
-		const flags = digit(record, 0);
+	// Record by record in the one text, without cutting it into 100,000 strings at once.
+	for (let start = 0, end = 0; records !== '' && end < records.length; start = end + 1) {
+		end = records.indexOf(SEPARATOR, start);
+		if (end === -1) end = records.length;
+		if (end - start < width) throw new StateFormatError('short record');
+		const flags = digit(records, start);
 		if (flags >= 48) throw new StateFormatError('bad flags');
-		const ouNumber = decodeNumber(record, 1, state.ouWidth);
+		const ouNumber = decodeNumber(records, start + 1, state.ouWidth);
 		if (ouNumber > ousUsed + 1 || ouNumber > ous.length) throw new StateFormatError('bad OU index');
 		if (ouNumber > ousUsed) ousUsed = ouNumber;
 		const digits = [flags & 15];
 		// The stamp and hash characters: any character of the alphabet is a value.
-		for (let i = 1 + state.ouWidth; i < width; i++) digits.push(digit(record, i));
-		pushOu(digits, ouNumber);
-		const userId = decodeId(flags >> 4, record.slice(width), USER_PREFIX);
+		for (let i = start + 1 + state.ouWidth; i < start + width; i++) digits.push(digit(records, i));
+		digits.push(...ouDigits[ouNumber]);
+		const userId = decodeId(flags >> 4, records.slice(start + width, end), USER_PREFIX);
 		if (userId <= last) throw new StateFormatError('users out of order or stored twice');
 		last = userId;
 		table.marks.set(userId, markOf(digits));

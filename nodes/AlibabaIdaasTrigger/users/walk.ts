@@ -72,8 +72,10 @@ export async function readUsers(
 	const records = new Map<string, IDataObject>();
 	/** Keeps a user's record only while its latest mark differs from the stored one. */
 	const note = (userId: string, mark: string, user: IDataObject) => {
-		current.marks.set(userId, mark);
-		if (keepRecords && previous.marks.get(userId) !== mark) records.set(userId, user);
+		const stored = previous.marks.get(userId);
+		// An unchanged user keeps the stored mark (equal text), and the fresh one is let go at once.
+		current.marks.set(userId, stored === mark ? stored : mark);
+		if (keepRecords && stored !== mark) records.set(userId, user);
 		else records.delete(userId);
 	};
 	// Users seen under another OU than the one they were last seen under (a mark holds the OU it was listed under).
