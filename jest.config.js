@@ -31,6 +31,7 @@ const UNIT = [
 	'test/scim/webhooks.test.ts',
 	'test/scripts/',
 	'test/setup/leakGuard.test.ts',
+	'test/trigger/groupState.test.ts',
 	'test/trigger/userState.test.ts',
 ];
 

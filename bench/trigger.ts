@@ -102,7 +102,7 @@ async function rawWalk(client: RawClient): Promise<number> {
  * before the trigger compares anything. Returns how many users it saw.
  */
 async function helpersWalk(this: IPollFunctions): Promise<number> {
-	const client = await IdaasClient.create(this);
+	const client = await IdaasClient.connect(this);
 	const budget = { check: () => {} };
 	const counter = { invalidIds: 0 };
 	const tree = await readTree(client, budget, counter);
@@ -117,7 +117,7 @@ async function helpersWalk(this: IPollFunctions): Promise<number> {
 
 /** The group family's listings through the trigger's client: every group, then each group's members. */
 async function helpersGroupWalk(this: IPollFunctions): Promise<number> {
-	const client = await IdaasClient.create(this);
+	const client = await IdaasClient.connect(this);
 	const budget = { check: () => {} };
 	const groupIds: string[] = [];
 	await eachRecord(client, OPS.listGroups, {}, budget, (group) => {
@@ -134,7 +134,7 @@ async function helpersGroupWalk(this: IPollFunctions): Promise<number> {
 
 /** The unit family's listings through the trigger's client: the OU tree. */
 async function helpersTreeWalk(this: IPollFunctions): Promise<number> {
-	const client = await IdaasClient.create(this);
+	const client = await IdaasClient.connect(this);
 	return (await readTree(client, { check: () => {} }, { invalidIds: 0 })).parents.size;
 }
 
