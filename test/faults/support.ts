@@ -40,9 +40,10 @@ export class FaultCounter {
 export const PROGRESS_GUARDED = 24 * 60 * 60_000;
 
 /**
- * Waits for `run` however long it takes while it makes progress, and fails it when the emulator has received no
- * request for `idleMs` (a hang: a renewal nobody finishes, a slot never freed). A loaded machine slows a run down but
- * does not stop its requests for minutes, so the verdict counts requests, not the time the whole run took.
+ * Waits for `run` however long it takes while it makes progress, and fails it when the emulator receives no request
+ * during a whole window of `idleMs` (a hang: a renewal nobody finishes, a slot never freed; it fails within two
+ * windows). A loaded machine slows a run down but does not stop its requests for minutes, so the verdict counts
+ * requests, not the time the whole run took.
  */
 export async function unlessStalled<T>(env: Env, run: Promise<T>, idleMs = 5 * 60_000): Promise<T> {
 	let requests = 0;

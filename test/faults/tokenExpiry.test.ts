@@ -17,7 +17,7 @@ import {
  * What needs the items: requests in flight on both sides of the expiry, and hundreds after it that must all use the
  * one renewed token. A thousand show that as well as ten thousand did (the file took minutes, and once more than
  * jest's timeout on a loaded machine); how fast the node creates 10,000 users is `npm run bench`'s business. Each
- * run's verdict on a hang is progress, not time: it fails when the emulator sees no request for minutes on end.
+ * run's verdict on a hang is progress, not time: it fails when the emulator sees no request for five minutes.
  */
 
 const COUNT = 1_000;
