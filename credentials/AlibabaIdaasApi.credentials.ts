@@ -9,12 +9,12 @@ import type {
 	Icon,
 } from 'n8n-workflow';
 
-import { clock } from '../nodes/AlibabaIdaas/transport/clock';
+import { clock } from '../nodes/AlibabaIdaas/transport/pacing';
 import {
 	CUSTOM_ENDPOINT,
 	REGION_ENDPOINTS,
 	resolveConnection,
-} from '../nodes/AlibabaIdaas/transport/endpoint';
+} from '../nodes/AlibabaIdaas/transport/client';
 import type { TokenRequestFailure } from '../nodes/AlibabaIdaas/transport/errors';
 import {
 	isMissingParameter,
@@ -29,12 +29,12 @@ import {
 	PAM_DEFAULT_SCOPE,
 	PAM_FIELDS,
 	PAM_TOKEN_FIELDS,
-	TOKEN_USE_FIELD,
 	pamClientSettings,
 	pamTokenIssuedFor,
 	pamTokenUrl,
 } from '../nodes/AlibabaIdaas/transport/pamToken';
 import { DEFAULT_RETRY, retryWait } from '../nodes/AlibabaIdaas/transport/retryPolicy';
+import { TOKEN_USE_FIELD } from '../nodes/AlibabaIdaas/transport/session';
 
 /** GenerateToken's path below the instance and application. */
 const TOKEN_PATH = '/oauth2/token';
@@ -128,7 +128,7 @@ async function requestToken(
 		}
 		// A plain object, not an Error: n8n wraps what preAuthentication throws in a NodeApiError and
 		// keeps only an object's fields (an Error's are dropped), so the node can map it with the
-		// IDaaS code and request ID (transport/exchange.ts).
+		// IDaaS code and request ID (transport/session.ts).
 		const what = use === 'pam' ? 'a PAM access token' : 'an access token';
 		const failure: TokenRequestFailure = {
 			message:
@@ -142,7 +142,7 @@ async function requestToken(
 }
 
 /**
- * The Test button's endpoint, as resolveBaseUrl (transport/endpoint.ts) gives it: a bare custom host
+ * The Test button's endpoint, as resolveBaseUrl (transport/client.ts) gives it: a bare custom host
  * gets https://. What resolveBaseUrl refuses (plain http other than to loopback, user info, a query
  * or fragment) becomes a URL with the made-up scheme `https-required:`, which n8n's HTTP client
  * rejects ("Unsupported protocol https-required:") before it connects: the client secret in the
@@ -161,7 +161,7 @@ const TEST_BASE_URL = `={{ $credentials.region === "custom" ? (${ALLOWED_BASE}.t
  * The token lives in the hidden, expirable `accessToken` field. n8n calls preAuthentication when
  * that field is empty or after a 401; the API answers an expired token with 400 invalid_token
  * instead, so the node's transport blanks the field and lets n8n call preAuthentication again
- * (see nodes/AlibabaIdaas/transport/tokenRenewal.ts).
+ * (see nodes/AlibabaIdaas/transport/session.ts).
  */
 export class AlibabaIdaasApi implements ICredentialType {
 	name = 'alibabaIdaasApi';
@@ -322,7 +322,7 @@ export class AlibabaIdaasApi implements ICredentialType {
 		const connection = resolveConnection(credentials);
 		const { baseUrl, instanceId, applicationId } = connection;
 		if (credentials[TOKEN_USE_FIELD] === 'pam') {
-			// A PAM operation's copy of the credential (transport/tokenRenewal.ts): renew the PAM token only, and
+			// A PAM operation's copy of the credential (transport/session.ts): renew the PAM token only, and
 			// hand back the Developer-API token the copy kept aside, so that n8n stores both as they are.
 			const settings = pamClientSettings(credentials);
 			if (!settings.clientId || !settings.clientSecret) {
@@ -353,7 +353,7 @@ export class AlibabaIdaasApi implements ICredentialType {
 	/**
 	 * The bearer token on every API request, except the token endpoints themselves: they authenticate the
 	 * client by the secret in their form body, and the stored token may be stale or another tenant's (the Test
-	 * button). A PAM operation's copy of the credential carries the PAM token instead (tokenRenewal.ts).
+	 * button). A PAM operation's copy of the credential carries the PAM token instead (transport/session.ts).
 	 */
 	async authenticate(
 		credentials: ICredentialDataDecryptedObject,
@@ -378,7 +378,7 @@ export class AlibabaIdaasApi implements ICredentialType {
 	 * name the part. It cannot read an API with the stored token: n8n renews a token only when it is empty or
 	 * after a 401, and IDaaS answers a stale token (expired, or issued by the tenant the form pointed at
 	 * before) with 400 invalid_token. The URL follows resolveBaseUrl/resolveConnection and pamClientSettings
-	 * (transport/endpoint.ts, transport/pamToken.ts): a bare custom host gets https://, IDs are trimmed and
+	 * (transport/client.ts, transport/pamToken.ts): a bare custom host gets https://, IDs are trimmed and
 	 * encoded, blank PAM fields fall back to the application's client and the defaults.
 	 */
 	test: ICredentialTestRequest = {

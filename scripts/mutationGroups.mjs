@@ -12,12 +12,14 @@ const NODE = 'nodes/AlibabaIdaas';
 export const GROUPS = [
 	{
 		name: 'retry',
-		mutate: [`${NODE}/transport/retry.ts`, `${NODE}/transport/retryPolicy.ts`],
+		// The retry loop is the last section of client.ts (Stryker's `file:lines` range); keep the range on it.
+		mutate: [`${NODE}/transport/client.ts:337-427`, `${NODE}/transport/retryPolicy.ts`],
 		tests: ['test/transport/retry.test.ts', 'test/transport/retryPolicy.test.ts'],
 	},
 	{
 		name: 'tokenRenewal',
-		mutate: [`${NODE}/transport/tokenRenewal.ts`],
+		// The token session is the second section of session.ts.
+		mutate: [`${NODE}/transport/session.ts:207-410`],
 		tests: ['test/transport/tokenRenewal.test.ts'],
 	},
 	{

@@ -209,7 +209,7 @@ export class AlibabaIdaasTrigger implements INodeType {
 			}
 			watched = { ou, includeSubUnits: this.getNodeParameter('includeSubUnits', true) as boolean };
 		}
-		const client = await IdaasClient.create(this);
+		const client = await IdaasClient.connect(this);
 
 		if (this.getMode() === 'manual')
 			return await sample(this, client, [...events][0], simplify, watched?.ou);

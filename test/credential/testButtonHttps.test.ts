@@ -5,7 +5,7 @@ import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 import { Workflow } from 'n8n-workflow';
 
 import { AlibabaIdaasApi } from '../../credentials/AlibabaIdaasApi.credentials';
-import { resolveBaseUrl } from '../../nodes/AlibabaIdaas/transport/endpoint';
+import { resolveBaseUrl } from '../../nodes/AlibabaIdaas/transport/client';
 
 /**
  * The Test button's request is an expression that n8n evaluates without calling the node's

@@ -1,4 +1,4 @@
-import { clock } from '../../nodes/AlibabaIdaas/transport/clock';
+import { clock } from '../../nodes/AlibabaIdaas/transport/pacing';
 import { DEFAULT_RETRY } from '../../nodes/AlibabaIdaas/transport/retryPolicy';
 import { byId, outputs, startEnv } from '../harness/emulatorEnv';
 import type { Env } from '../harness/emulatorEnv';

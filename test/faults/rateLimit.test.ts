@@ -1,4 +1,4 @@
-import { clock } from '../../nodes/AlibabaIdaas/transport/clock';
+import { clock } from '../../nodes/AlibabaIdaas/transport/pacing';
 import { CREDENTIAL_ID } from '../harness/n8n';
 import { createUserPerItem, outputs, useFaultEnv, usersNamed } from './support';
 

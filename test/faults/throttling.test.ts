@@ -1,4 +1,4 @@
-import { clock } from '../../nodes/AlibabaIdaas/transport/clock';
+import { clock } from '../../nodes/AlibabaIdaas/transport/pacing';
 import { byId, createUserPerItem, outputs, useFaultEnv, usersNamed } from './support';
 
 /**
@@ -10,7 +10,7 @@ import { byId, createUserPerItem, outputs, useFaultEnv, usersNamed } from './sup
 
 const env = useFaultEnv('faults/throttling');
 
-/** Every wait the transport asked for: a 429's hold of its slot (limiter.ts) and each retry's backoff (retry.ts). */
+/** Every wait the transport asked for: a 429's hold of its slot (transport/pacing.ts) and each retry's backoff (transport/client.ts). */
 let waits: number[];
 beforeEach(() => {
 	waits = [];

@@ -1,4 +1,4 @@
-import { clock } from '../../nodes/AlibabaIdaas/transport/clock';
+import { clock } from '../../nodes/AlibabaIdaas/transport/pacing';
 import type { Env } from './support';
 import { json, startEnv } from './support';
 

@@ -3,7 +3,7 @@ import {
 	CredentialConfigError,
 	resolveBaseUrl,
 	resolveConnection,
-} from '../../nodes/AlibabaIdaas/transport/endpoint';
+} from '../../nodes/AlibabaIdaas/transport/client';
 import { buildRequest } from '../../nodes/AlibabaIdaas/request/build';
 import { ParameterError } from '../../nodes/AlibabaIdaas/request/validation';
 

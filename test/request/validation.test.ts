@@ -3,7 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import type { ParamSpec } from '../../nodes/AlibabaIdaas/catalog';
 import { labelOf, withArticle } from '../../nodes/AlibabaIdaas/catalog';
-import { CredentialConfigError } from '../../nodes/AlibabaIdaas/transport/endpoint';
+import { CredentialConfigError } from '../../nodes/AlibabaIdaas/transport/client';
 import {
 	checked,
 	Field,

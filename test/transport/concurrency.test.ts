@@ -1,5 +1,5 @@
 import { ReadAhead, mapWithConcurrency } from '../../nodes/AlibabaIdaas/transport/concurrency';
-import { Limiter } from '../../nodes/AlibabaIdaas/transport/limiter';
+import { Limiter } from '../../nodes/AlibabaIdaas/transport/pacing';
 import { inTurn } from './inTurn';
 
 /** A request the test answers by hand, and a log of when each one started. */

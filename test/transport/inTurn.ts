@@ -1,7 +1,7 @@
-import type { Limiter } from '../../nodes/AlibabaIdaas/transport/limiter';
-import { verdictOf } from '../../nodes/AlibabaIdaas/transport/exchange';
+import type { Limiter } from '../../nodes/AlibabaIdaas/transport/pacing';
+import { verdictOf } from '../../nodes/AlibabaIdaas/transport/session';
 
-/** A task in its turn under the limiter, handing the slot back with what its answer says (as exchange.ts does). */
+/** A task in its turn under the limiter, handing the slot back with what its answer says (as transport/session.ts does). */
 export async function inTurn<T>(limiter: Limiter, task: () => Promise<T>): Promise<T> {
 	const turn = await limiter.acquire();
 	let result: unknown = { stale: true };

@@ -1,7 +1,7 @@
-import { CONCURRENCY_CAP, Limiter } from '../../nodes/AlibabaIdaas/transport/limiter';
+import { CONCURRENCY_CAP, Limiter } from '../../nodes/AlibabaIdaas/transport/pacing';
 import { retryAfterMs } from '../../nodes/AlibabaIdaas/transport/errors';
-import { verdictOf } from '../../nodes/AlibabaIdaas/transport/exchange';
-import type { Clock } from '../../nodes/AlibabaIdaas/transport/clock';
+import { verdictOf } from '../../nodes/AlibabaIdaas/transport/session';
+import type { Clock } from '../../nodes/AlibabaIdaas/transport/pacing';
 import { inTurn } from './inTurn';
 
 /**

@@ -4,8 +4,8 @@ import { NodeApiError } from 'n8n-workflow';
 
 import { catalogOp } from '../../nodes/AlibabaIdaas/catalog';
 import type { HttpRequest } from '../../nodes/AlibabaIdaas/transport/request';
-import type { Exchanged, Sender } from '../../nodes/AlibabaIdaas/transport/exchange';
-import { withRetries } from '../../nodes/AlibabaIdaas/transport/retry';
+import type { Exchanged, Sender } from '../../nodes/AlibabaIdaas/transport/session';
+import { withRetries } from '../../nodes/AlibabaIdaas/transport/client';
 import type { RetryPolicy } from '../../nodes/AlibabaIdaas/transport/retryPolicy';
 import { DEFAULT_RETRY } from '../../nodes/AlibabaIdaas/transport/retryPolicy';
 
@@ -157,7 +157,9 @@ describe('withRetries: lost connections', () => {
 	test('a create whose lost answer is found by the recovery returns what was found, without sending again', async () => {
 		const sender = scripted(lost, ok());
 		const recover = jest.fn(async () => ({ userId: 'found' }));
-		expect(await withRetries(sender, request, { node, op: create, policy, recover })).toEqual({
+		expect(
+			await withRetries(sender, request, { node, op: create, policy, recover: () => recover }),
+		).toEqual({
 			userId: 'found',
 		});
 		expect(sender.sent).toBe(1);
@@ -168,7 +170,9 @@ describe('withRetries: lost connections', () => {
 	test('a create the recovery did not find is sent again after a wait', async () => {
 		const sender = scripted(lost, ok({ userId: 'new' }));
 		const recover = jest.fn(async () => undefined);
-		expect(await withRetries(sender, request, { node, op: create, policy, recover })).toEqual({
+		expect(
+			await withRetries(sender, request, { node, op: create, policy, recover: () => recover }),
+		).toEqual({
 			userId: 'new',
 		});
 		expect(sender.sent).toBe(2);
@@ -179,7 +183,9 @@ describe('withRetries: lost connections', () => {
 	test('an idempotent request never asks the recovery: sending again is safe', async () => {
 		const recover = jest.fn(async () => ({ userId: 'found' }));
 		const sender = scripted(lost, status(503), ok());
-		expect(await withRetries(sender, request, { node, op: read, policy, recover })).toEqual({
+		expect(
+			await withRetries(sender, request, { node, op: read, policy, recover: () => recover }),
+		).toEqual({
 			userId: 'user_1',
 		});
 		expect(recover).not.toHaveBeenCalled();
@@ -212,7 +218,9 @@ describe('withRetries: server faults', () => {
 	test('a 5xx on a create asks the recovery first and returns what it found', async () => {
 		const recover = jest.fn(async () => ({ userId: 'found' }));
 		const sender = scripted(status(500), ok());
-		expect(await withRetries(sender, request, { node, op: create, policy, recover })).toEqual({
+		expect(
+			await withRetries(sender, request, { node, op: create, policy, recover: () => recover }),
+		).toEqual({
 			userId: 'found',
 		});
 		expect(sender.sent).toBe(1);
@@ -221,7 +229,9 @@ describe('withRetries: server faults', () => {
 	test('a 5xx on a create the recovery did not find is sent again', async () => {
 		const recover = jest.fn(async () => undefined);
 		const sender = scripted(status(500), ok({ userId: 'new' }));
-		expect(await withRetries(sender, request, { node, op: create, policy, recover })).toEqual({
+		expect(
+			await withRetries(sender, request, { node, op: create, policy, recover: () => recover }),
+		).toEqual({
 			userId: 'new',
 		});
 		expect(sender.sent).toBe(2);
@@ -239,7 +249,9 @@ describe('withRetries: throttling', () => {
 	test('a throttled create is sent again (it was not processed), without asking the recovery', async () => {
 		const recover = jest.fn(async () => ({ userId: 'found' }));
 		const sender = scripted(throttled(), ok({ userId: 'new' }));
-		expect(await withRetries(sender, request, { node, op: create, policy, recover })).toEqual({
+		expect(
+			await withRetries(sender, request, { node, op: create, policy, recover: () => recover }),
+		).toEqual({
 			userId: 'new',
 		});
 		expect(recover).not.toHaveBeenCalled();

@@ -1,10 +1,10 @@
 import type { ICredentialDataDecryptedObject, ICredentialsDecrypted, INode } from 'n8n-workflow';
 
 import type { HttpRequest } from '../../nodes/AlibabaIdaas/transport/request';
-import { clock } from '../../nodes/AlibabaIdaas/transport/clock';
+import { clock } from '../../nodes/AlibabaIdaas/transport/pacing';
 import type { IdaasContext } from '../../nodes/AlibabaIdaas/transport/context';
-import type { Exchanged, Exchanges, NotSent } from '../../nodes/AlibabaIdaas/transport/exchange';
-import { TokenSession } from '../../nodes/AlibabaIdaas/transport/tokenRenewal';
+import type { Exchanged, Exchanges, NotSent } from '../../nodes/AlibabaIdaas/transport/session';
+import { TokenSession } from '../../nodes/AlibabaIdaas/transport/session';
 
 /**
  * The token session on its own, in front of a fake n8n: like httpRequestWithAuthentication, it

@@ -16,10 +16,13 @@ const GROUP = `${GROUPS}/{groupId}`;
  * ID sent), created since the request. There is no look-up by name: list the groups whose name
  * starts with it and take the exact match.
  */
-function recoverCreatedGroup(values: Readonly<Record<string, unknown>>, lookups: Lookups) {
+function recoverCreatedGroup(
+	values: Readonly<Record<string, unknown>>,
+	lookups: Lookups,
+	sentAt: number,
+) {
 	if (typeof values.groupName !== 'string' || values.groupName === '') return undefined;
 	const groupName = values.groupName;
-	const sentAt = Date.now();
 	return async () => {
 		const groups = await lookups.list('ListGroups', { groupNameStartWith: groupName });
 		const match = groups.find(

@@ -156,10 +156,9 @@ export function recoverById(
 	) => Record<string, unknown> | undefined,
 	check: { get: string; fields: readonly string[] },
 ): NonNullable<OperationHooks['recover']> {
-	return (values, lookups) => {
+	return (values, lookups, sentAt) => {
 		const lookupValues = by(values, lookups.instanceId);
 		if (!lookupValues) return undefined;
-		const sentAt = Date.now();
 		return async () => {
 			const id = await lookups.findId(lookupApiName, lookupValues);
 			if (!id) return undefined;

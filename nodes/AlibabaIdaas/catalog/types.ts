@@ -185,13 +185,15 @@ export interface OperationHooks {
 	/**
 	 * For a create whose response was lost (5xx, dropped connection): given the values sent, a
 	 * look-up that finds the object this request made and returns the response the create would
-	 * have given, or undefined to send it again. Undefined when the values name nothing to find.
-	 * Called just before the create is first sent, so the look-up can tell an object this request
-	 * made from one that was there before (which makes the create a conflict, not a success).
+	 * have given, or undefined to send it again. Undefined when the values name nothing to find
+	 * (the create is then not sent again). Asked only once an answer is lost; `sentAt` (Date.now()
+	 * just before the create was first sent) lets the look-up tell an object this request made from
+	 * one that was there before (which makes the create a conflict, not a success).
 	 */
 	recover?: (
 		values: Readonly<Record<string, unknown>>,
 		lookups: Lookups,
+		sentAt: number,
 	) => (() => Promise<IDataObject | undefined>) | undefined;
 	/** Response fields holding secrets, withheld from the output unless the user opts in. */
 	secrets?: SecretOutput;

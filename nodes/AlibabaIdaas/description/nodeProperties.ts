@@ -1,7 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { RESOURCES } from '../catalog';
-import { CONCURRENCY_CAP } from '../transport/limiter';
+import { CONCURRENCY_CAP } from '../transport/pacing';
 import type { DescribedOperation } from './properties';
 import { resourceProperties } from './properties';
 import { toolDescriptionProperties } from './toolText';

@@ -9,7 +9,7 @@ export async function getGroups(
 	filter?: string,
 	paginationToken?: string,
 ): Promise<INodeListSearchResult> {
-	const client = await IdaasClient.create(this);
+	const client = await IdaasClient.connect(this);
 	const body = await client.call(catalogOp('ListGroups'), {
 		groupNameStartWith: filter?.trim() || undefined,
 		maxResults: 100,

@@ -143,7 +143,7 @@ export async function getOrganizationalUnits(
 	filter?: string,
 	paginationToken?: string,
 ): Promise<INodeListSearchResult> {
-	const client = await IdaasClient.create(this);
+	const client = await IdaasClient.connect(this);
 	const needle = (filter ?? '').trim().toLowerCase();
 	const matches = ([id, label]: Unit) =>
 		!needle || label.toLowerCase().includes(needle) || id.toLowerCase() === needle;

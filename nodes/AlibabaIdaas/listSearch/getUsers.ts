@@ -27,7 +27,7 @@ export async function getUsers(
 	filter?: string,
 	paginationToken?: string,
 ): Promise<INodeListSearchResult> {
-	const client = await IdaasClient.create(this);
+	const client = await IdaasClient.connect(this);
 	const op = catalogOp('ListUsers');
 	const needle = (filter ?? '').trim().toLowerCase();
 	let pageNumber = Math.max(1, Number(paginationToken) || 1);

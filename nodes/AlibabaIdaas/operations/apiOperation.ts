@@ -11,7 +11,9 @@ import type { IdaasClient } from '../request/client';
 import { directoryNames } from '../request/directoryNames';
 import type { ItemRequest } from '../request/read';
 import { readRequest } from '../request/read';
-import { clock } from '../transport/clock';
+import type { PreparedRequest } from '../request/build';
+import type { CallOptions } from '../transport/client';
+import { clock } from '../transport/pacing';
 import type { ExecutionState } from './executionState';
 import { perItem } from './executionState';
 import type { NodeOperation } from './operation';
@@ -64,10 +66,12 @@ async function executeOperation(
 		options[field.name] = state.parameters.get(field.name, itemIndex, field.default);
 	const problem = followUp?.check(options);
 	if (problem) throw new NodeOperationError(client.node, problem, { itemIndex });
-	const recover = op.hooks?.recover?.(request.values, client.lookups(itemIndex));
 	let body: IDataObject;
 	try {
-		body = await client.send(request, { itemIndex, recover });
+		body = await client.send(request, {
+			itemIndex,
+			recover: recoveryOf(client, request, itemIndex),
+		});
 	} catch (error) {
 		throw await explained(client, op, request.values, error, itemIndex);
 	}
@@ -146,4 +150,19 @@ async function followUpWith(
 		);
 	}
 	throw failure;
+}
+
+/**
+ * A create's recovery (its catalog hook), made only if its answer is lost: the look-ups and the
+ * hook cost nothing while the create is answered. The time it was sent is taken now, before it is.
+ */
+export function recoveryOf(
+	client: IdaasClient,
+	request: PreparedRequest,
+	itemIndex: number,
+): CallOptions['recover'] {
+	const hook = request.op.hooks?.recover;
+	if (!hook) return undefined;
+	const sentAt = Date.now();
+	return () => hook(request.values, client.lookups(itemIndex), sentAt);
 }

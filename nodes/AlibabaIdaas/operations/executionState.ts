@@ -7,7 +7,7 @@ import { NodeParameters } from '../request/parameters';
 import type { ItemContext } from '../request/read';
 import { CREDENTIAL_TYPE } from '../transport/context';
 import { mapWithConcurrency } from '../transport/concurrency';
-import { CONCURRENCY_CAP } from '../transport/limiter';
+import { CONCURRENCY_CAP } from '../transport/pacing';
 
 /** What one execution shares across its items: one client, and the credential read at most once. */
 export class ExecutionState implements ItemContext {
@@ -42,7 +42,7 @@ export class ExecutionState implements ItemContext {
 			);
 		}
 		const width = concurrency === 'auto' ? CONCURRENCY_CAP : concurrency;
-		return new ExecutionState(ctx, await IdaasClient.create(ctx, {}, concurrency), width);
+		return new ExecutionState(ctx, await IdaasClient.connect(ctx, {}, concurrency), width);
 	}
 
 	/** The operation picked: Resource and Operation take no expressions, so the first item's are every item's. */

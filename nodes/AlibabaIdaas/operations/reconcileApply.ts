@@ -5,6 +5,7 @@ import { catalogOp } from '../catalog';
 import type { ExecutionState } from './executionState';
 import type { PreparedRequest } from '../request/build';
 import { mapWithConcurrency } from '../transport/concurrency';
+import { recoveryOf } from './apiOperation';
 import type { PlanStep } from './reconcilePlan';
 
 /**
@@ -44,7 +45,7 @@ async function applyStep(
 	const options = { itemIndex };
 	if (step.create) {
 		const request = creates.get(itemIndex) as PreparedRequest;
-		const recover = request.op.hooks?.recover?.(request.values, client.lookups(itemIndex));
+		const recover = recoveryOf(client, request, itemIndex);
 		const body = await client.send(request, { itemIndex, recover });
 		return { userId: body.userId as string };
 	}

@@ -113,7 +113,7 @@ export async function createOrGet(
 		const body = await client.send(createRequest, {
 			itemIndex,
 			// A create whose response was lost may still have happened: look before creating twice.
-			recover: async () => {
+			recover: () => async () => {
 				const found = await findId();
 				return found ? { [idKey]: found } : undefined;
 			},

@@ -1,5 +1,5 @@
 import type { OperationSpec, PamTokenSource } from '../catalog';
-import type { IdaasConnection } from '../transport/endpoint';
+import type { IdaasConnection } from '../transport/context';
 import type { BuiltRequest, HttpRequest } from '../transport/request';
 import { normalizeValues } from './validation';
 

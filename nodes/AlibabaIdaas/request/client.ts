@@ -2,33 +2,18 @@ import type { IDataObject } from 'n8n-workflow';
 
 import type { Lookups, OperationSpec } from '../catalog';
 import { catalogOp, isPamOperation } from '../catalog';
-import type { IdaasContext } from '../transport/context';
 import type { CallOptions } from '../transport/client';
 import { Transport } from '../transport/client';
-import type { ConcurrencySetting } from '../transport/limiter';
-import type { RetryPolicy } from '../transport/retryPolicy';
 import type { PreparedRequest } from './build';
 import { prepareRequest } from './build';
 import { checked } from './validation';
 
 /**
  * The transport with request preparation on top: what the node, the trigger and the list searches
- * talk to IDaaS with. Values are checked against the catalog and built into a request here; the
+ * talk to IDaaS with, made by `IdaasClient.connect(ctx)` (transport/client.ts). Values are checked against the catalog and built into a request here; the
  * transport below only sends built requests (transport/client.ts), so it never reaches back up.
  */
 export class IdaasClient extends Transport {
-	/**
-	 * @param concurrency the most requests this client sends at once, across items and pages, or
-	 * 'auto'; unbounded when absent (the trigger and list searches bound their own walks)
-	 */
-	static async create(
-		ctx: IdaasContext,
-		retry: Partial<RetryPolicy> = {},
-		concurrency: ConcurrencySetting = Infinity,
-	): Promise<IdaasClient> {
-		return new IdaasClient(await Transport.connect(ctx, retry, concurrency));
-	}
-
 	/**
 	 * Checks values against the catalog and builds the request; bad input throws a NodeOperationError naming the
 	 * field. A PAM operation sent without a Token choice (a step of a composed operation, such as Offboard's token

@@ -3,7 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import type { IdKind, ParamSpec, TextFormat } from '../catalog';
 import { ID_NOUN, ID_PREFIX, labelOf, withArticle } from '../catalog';
-import { CredentialConfigError } from '../transport/endpoint';
+import { CredentialConfigError } from '../transport/client';
 
 /**
  * Checks parameter values against the catalog before any request is sent, so that bad input

@@ -48,7 +48,7 @@ export function parseErrorResponse(
 
 /**
  * What the credential's preAuthentication throws when GenerateToken fails: n8n wraps it in a
- * NodeApiError whose errorResponse is this object, and exchange.ts maps it with toNodeApiError.
+ * NodeApiError whose errorResponse is this object, and session.ts maps it with toNodeApiError.
  */
 export interface TokenRequestFailure {
 	message: string;

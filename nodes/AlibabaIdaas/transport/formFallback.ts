@@ -3,7 +3,7 @@ import type { Logger } from 'n8n-workflow';
 import type { OperationSpec } from '../catalog';
 import type { HttpRequest } from './request';
 import { isMissingParameter, parseErrorResponse } from './errors';
-import type { Exchanged, Sender } from './exchange';
+import type { Exchanged, Sender } from './session';
 
 /**
  * Operations with `sendAs: 'formOrQuery'` (catalog/types.ts): the request goes as a form body, which keeps its

@@ -1,6 +1,8 @@
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
-import type { IdaasConnection } from './endpoint';
+import type { IdaasConnection } from './context';
+import type { TokenUse } from './session';
+import { TOKEN_USE_FIELD, isFreshAt } from './session';
 
 /**
  * The token the PAM operations send by default, obtained the way Alibaba's own PAM client obtains
@@ -12,7 +14,7 @@ import type { IdaasConnection } from './endpoint';
  *
  * The token is kept in the credential next to the Developer-API token (hidden fields `pamAccessToken`,
  * `pamExpiresAt`, `pamTokenFor`), so that every execution and worker shares it and renews it once
- * per expiry, as for the Developer-API token (tokenRenewal.ts).
+ * per expiry, as for the Developer-API token (session.ts).
  */
 
 export const PAM_DEFAULT_SCOPE = 'urn:cloud:idaas:pam|.all';
@@ -33,12 +35,6 @@ export const PAM_TOKEN_FIELDS = {
 	expiresAt: 'pamExpiresAt',
 	issuedFor: 'pamTokenFor',
 } as const;
-
-/**
- * Marks the copy of the credential a request for the PAM token goes out with (never stored by this
- * package; n8n may store the whole copy, which is harmless: every copy sets it explicitly).
- */
-export const TOKEN_USE_FIELD = 'tokenUse';
 
 /** Where that copy keeps the Developer-API token aside, for preAuthentication to hand back unchanged. */
 export const KEPT_FIELDS = { accessToken: 'keptAccessToken', expiresAt: 'keptExpiresAt' } as const;
@@ -87,4 +83,61 @@ export function pamTokenIssuedFor(
 	settings: PamClientSettings,
 ): string {
 	return [pamTokenUrl(connection, settings), settings.clientId, settings.scope].join(' ');
+}
+
+/** Stands in the PAM copy's `accessToken` while the PAM token is usable, when no Developer-API token is kept. */
+const PAM_TOKEN_PRESENT = 'pam-token-present';
+
+/** The PAM client's token, in `pamAccessToken`, `pamExpiresAt` and `pamTokenFor` (pamToken.ts). */
+export function pamTokenUse(
+	connection: IdaasConnection,
+	data: ICredentialDataDecryptedObject,
+): TokenUse {
+	const issuedFor = pamTokenIssuedFor(connection, pamClientSettings(data));
+	const usable = (d: ICredentialDataDecryptedObject) => {
+		const token =
+			typeof d[PAM_TOKEN_FIELDS.token] === 'string' ? (d[PAM_TOKEN_FIELDS.token] as string) : '';
+		return token !== '' &&
+			d[PAM_TOKEN_FIELDS.issuedFor] === issuedFor &&
+			isFreshAt(d[PAM_TOKEN_FIELDS.expiresAt])
+			? token
+			: '';
+	};
+	const use: TokenUse = {
+		copy(data) {
+			// The Developer-API token is kept aside: preAuthentication hands it back so that n8n, which stores
+			// what preAuthentication returns, stores it unchanged next to the renewed PAM token.
+			const copy: ICredentialDataDecryptedObject = {
+				...data,
+				[TOKEN_USE_FIELD]: 'pam',
+				[KEPT_FIELDS.accessToken]: data.accessToken ?? '',
+				[KEPT_FIELDS.expiresAt]: data.expiresAt ?? '',
+			};
+			if (usable(copy) === '') use.blank(copy);
+			else use.renewed(copy);
+			return copy;
+		},
+		current: (copy) => (copy.accessToken === '' ? '' : String(copy[PAM_TOKEN_FIELDS.token] ?? '')),
+		stored(stored) {
+			const token = usable(stored);
+			if (token === '') return undefined;
+			return {
+				token,
+				fields: {
+					[PAM_TOKEN_FIELDS.token]: token,
+					[PAM_TOKEN_FIELDS.expiresAt]: stored[PAM_TOKEN_FIELDS.expiresAt],
+					[PAM_TOKEN_FIELDS.issuedFor]: issuedFor,
+					accessToken: PAM_TOKEN_PRESENT,
+				},
+			};
+		},
+		blank(copy) {
+			copy.accessToken = '';
+			copy[PAM_TOKEN_FIELDS.token] = '';
+		},
+		renewed(copy) {
+			if (copy[PAM_TOKEN_FIELDS.token]) copy.accessToken = PAM_TOKEN_PRESENT;
+		},
+	};
+	return use;
 }

@@ -1,5 +1,32 @@
-import type { Clock } from './clock';
-import { clock as defaultClock } from './clock';
+import { sleep } from 'n8n-workflow';
+
+/**
+ * When a request may go out: the clock every wait and every latency is read on, and the client's
+ * bound on requests in flight, which that latency and the 429s steer. Kept together because the
+ * bound is the clock's main reader, and tests drive both with one fake clock.
+ */
+
+/**
+ * Where the package reads time and waits: how long an answer took (the limiter's latency signal),
+ * a 429's hold, a retry's backoff, a token renewal's jitter, Fetch OAuth Token's Wait for
+ * Authorization. One object, so that tests replace its methods with a fake clock, or count the
+ * waits, instead of letting the machine's speed decide a verdict.
+ *
+ * Only differences of `now` are read, so it is monotonic (performance.now,
+ * https://nodejs.org/api/perf_hooks.html#performancenow): a wall-clock step (NTP, a suspended VM)
+ * neither cuts a wait short nor stretches it. Times compared with what a server wrote (a token's
+ * expiry) are read on the wall clock where they are compared.
+ */
+export interface Clock {
+	/** Milliseconds since some fixed moment. */
+	now(): number;
+	wait(ms: number): Promise<void>;
+}
+
+export const clock: Clock = {
+	now: () => performance.now(),
+	wait: async (ms) => await sleep(ms),
+};
 
 /**
  * The client's bound on requests in flight, across items and pages: fixed, or automatic (the
@@ -69,11 +96,11 @@ export class Limiter {
 
 	/**
 	 * @param setting a fixed bound (below 1 counts as 1; Infinity for none), or 'auto'
-	 * @param clock what latency is read on and holds wait on (tests drive a fake one)
+	 * @param time what latency is read on and holds wait on (tests drive a fake one)
 	 */
 	constructor(
 		setting: ConcurrencySetting,
-		private readonly clock: Clock = defaultClock,
+		private readonly time: Clock = clock,
 	) {
 		this.auto = setting === 'auto';
 		this.bound = setting === 'auto' ? START : Math.max(1, Math.floor(setting) || 1);
@@ -87,16 +114,16 @@ export class Limiter {
 	/** Waits for a slot (first come, first served); the caller hands it back with `release`. */
 	async acquire(): Promise<Turn> {
 		await this.slot();
-		return { ticket: ++this.starts, started: this.clock.now() };
+		return { ticket: ++this.starts, started: this.time.now() };
 	}
 
 	/** Hands a slot back with what its answer said; after a 429 the slot stays taken for the wait. */
 	release(turn: Turn, verdict: Verdict): void {
-		const hold = this.learn(verdict, turn.ticket, this.clock.now() - turn.started);
+		const hold = this.learn(verdict, turn.ticket, this.time.now() - turn.started);
 		if (hold > 0) {
 			// The gate closes for the same wait as the slot: it reopens when the last hold ends.
 			this.closers++;
-			void this.clock.wait(hold).then(() => {
+			void this.time.wait(hold).then(() => {
 				this.closers--;
 				this.free();
 			});

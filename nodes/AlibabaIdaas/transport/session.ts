@@ -1,22 +1,211 @@
-import type { ICredentialDataDecryptedObject, ICredentialsDecrypted, INode } from 'n8n-workflow';
+import type {
+	ICredentialDataDecryptedObject,
+	ICredentialsDecrypted,
+	IHttpRequestOptions,
+	INode,
+} from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import type { HttpRequest } from './request';
-import { clock } from './clock';
-import type { Exchanged, Exchanges, NotSent, Sender } from './exchange';
-import { isTokenRejected, parseErrorResponse } from './errors';
+import { catalogOp } from '../catalog';
 import type { IdaasContext } from './context';
 import { CREDENTIAL_TYPE } from './context';
-import type { IdaasConnection } from './endpoint';
+import type { TokenRequestFailure } from './errors';
 import {
-	KEPT_FIELDS,
-	PAM_TOKEN_FIELDS,
-	TOKEN_USE_FIELD,
-	pamClientSettings,
-	pamTokenIssuedFor,
-} from './pamToken';
+	isThrottled,
+	isTokenRejected,
+	parseErrorResponse,
+	retryAfterMs,
+	toNodeApiError,
+} from './errors';
+import type { Limiter, Verdict } from './pacing';
+import { clock } from './pacing';
+import type { HttpRequest } from './request';
 
 /**
- * Requests with the application's access token, renewed when IDaaS refuses it. IDaaS answers an
+ * How a request reaches IDaaS once the client has chosen it: the exchange through n8n's HTTP
+ * helpers in its turn under the client's bound (pacing.ts), and, for requests with one of the
+ * credential's tokens, the token session in front of it that renews the token when IDaaS refuses
+ * it. A successful answer passes both untouched; only a failure is read for its IDaaS code.
+ */
+
+/*
+ * The exchange. Where the node, the polling trigger and the list searches call n8n's HTTP helpers (the
+ * credential's own GenerateToken and the Event Trigger's key fetch aside): one exchange with IDaaS, in its turn under
+ * the client's bound (pacing.ts), reduced to what the retry loop decides on: a response of any
+ * status, or a connection lost before one arrived. Any other failure becomes a NodeApiError that
+ * keeps the message and drops the request (which holds the token).
+ */
+
+export interface RawResponse {
+	statusCode: number;
+	headers: Record<string, unknown>;
+	body: unknown;
+}
+
+/** A failure with no HTTP answer (connection reset, timeout): the write may or may not have happened. */
+export interface ConnectionLost {
+	lost: string;
+}
+
+export type Exchanged = RawResponse | ConnectionLost;
+
+/** Not sent: when its turn came, the caller no longer wanted it (the token session below: a renewal began). */
+export interface NotSent {
+	stale: true;
+}
+
+/** What sends one request: the exchanges themselves, or the token session in front of them. */
+export interface Sender {
+	send(request: HttpRequest): Promise<Exchanged>;
+}
+
+/**
+ * n8n's options for one request: the full response whatever its status, so we map errors
+ * ourselves. Built fresh for every try: n8n's helpers change the object they are given
+ * (abortSignal, an empty body removed).
+ */
+export function httpOptions(request: HttpRequest): IHttpRequestOptions {
+	const form = request.form && { 'content-type': 'application/x-www-form-urlencoded' };
+	return {
+		method: request.method,
+		url: request.url,
+		qs: request.qs,
+		body: request.form ? new URLSearchParams(request.form).toString() : request.body,
+		json: true,
+		headers: { accept: 'application/json', ...form, ...request.headers },
+		returnFullResponse: true,
+		ignoreHttpStatusErrors: true,
+	};
+}
+
+/** What an exchange tells the client's limiter: throttled (and for how long), healthy, or neither. */
+export function verdictOf(result: Exchanged | NotSent): Verdict {
+	if (!('statusCode' in result)) return 'neutral';
+	const { statusCode, headers, body } = result;
+	if (statusCode < 400) return 'healthy';
+	if (isThrottled(parseErrorResponse(statusCode, body, headers)))
+		return { throttledMs: retryAfterMs(headers) ?? 0 };
+	return statusCode < 500 ? 'healthy' : 'neutral';
+}
+
+/** One client's exchanges: every request it sends, under one bound. */
+export class Exchanges implements Sender {
+	constructor(
+		private readonly ctx: IdaasContext,
+		private readonly node: INode,
+		readonly limiter: Limiter,
+	) {}
+
+	/** Without the application's token: the token endpoint, and operations that carry their own auth. */
+	async send(request: HttpRequest): Promise<Exchanged> {
+		return (await this.inTurn(
+			async () => await this.ctx.helpers.httpRequest(httpOptions(request)),
+		)) as Exchanged;
+	}
+
+	/**
+	 * With the application's token: n8n's httpRequestWithAuthentication given our copy of the
+	 * credential (TokenSession below), so n8n runs the credential's preAuthentication when its token is
+	 * blank. `unwanted` is asked once the turn has come, before sending.
+	 */
+	async authenticated(
+		request: HttpRequest,
+		credential: ICredentialsDecrypted & { data: ICredentialDataDecryptedObject },
+		unwanted: () => boolean = () => false,
+	): Promise<Exchanged | NotSent> {
+		return await this.inTurn(
+			async () =>
+				await this.ctx.helpers.httpRequestWithAuthentication.call(
+					this.ctx,
+					CREDENTIAL_TYPE,
+					httpOptions(request),
+					{
+						credentialsDecrypted: credential,
+					},
+				),
+			unwanted,
+		);
+	}
+
+	private async inTurn(
+		run: () => Promise<unknown>,
+		unwanted: () => boolean = () => false,
+	): Promise<Exchanged | NotSent> {
+		const turn = await this.limiter.acquire();
+		let answer: Exchanged | NotSent = { stale: true };
+		try {
+			if (!unwanted()) answer = await exchange(this.node, run);
+			return answer;
+		} finally {
+			this.limiter.release(turn, verdictOf(answer));
+		}
+	}
+}
+
+/** Runs one request; turns transport failures into ConnectionLost or a clean NodeApiError. */
+async function exchange(node: INode, run: () => Promise<unknown>): Promise<Exchanged> {
+	let response: unknown;
+	let failure: unknown;
+	try {
+		response = await run();
+	} catch (error) {
+		failure = error ?? new Error('Request failed');
+	}
+	if (failure !== undefined) return transportFailure(node, failure);
+	const full = response as Partial<RawResponse> | undefined;
+	return {
+		statusCode: Number(full?.statusCode ?? 200),
+		headers: (full?.headers as Record<string, unknown>) ?? {},
+		body: full?.body,
+	};
+}
+
+function transportFailure(node: INode, error: unknown): ConnectionLost {
+	// The credential's GenerateToken (or PAM token request) failed in preAuthentication: its IDaaS code and request ID.
+	const failure =
+		error instanceof NodeApiError
+			? (error.errorResponse as Partial<TokenRequestFailure> | undefined)
+			: undefined;
+	if (failure?.idaasTokenError)
+		throw toNodeApiError(
+			node,
+			failure.idaasTokenError,
+			catalogOp(failure.idaasTokenOperation ?? 'GenerateToken'),
+		);
+	const cause = (error as { cause?: unknown }).cause ?? error;
+	// n8n's httpRequestWithAuthentication wraps a reset socket in a NodeApiError whose code is
+	// only in httpCode ("ECONNRESET") and whose message is n8n's own text.
+	const code = String(
+		(cause as { code?: unknown }).code ??
+			(error as { code?: unknown }).code ??
+			(error as { httpCode?: unknown }).httpCode ??
+			'',
+	);
+	const message = String((cause as Error).message ?? (error as Error).message ?? '');
+	if (
+		/^(ECONNRESET|ECONNREFUSED|ETIMEDOUT|EPIPE|ECONNABORTED|ERR_SOCKET_CONNECTION_TIMEOUT|UND_ERR_SOCKET)$/.test(
+			code,
+		) ||
+		/socket hang up|ECONNRESET|ETIMEDOUT|timeout|connection to the server was closed unexpectedly/i.test(
+			message,
+		)
+	) {
+		return {
+			lost:
+				code === 'ECONNREFUSED'
+					? 'Could not connect to the IDaaS endpoint (connection refused)'
+					: 'The connection to IDaaS was lost before a response arrived',
+		};
+	}
+	if (error instanceof NodeOperationError) throw error;
+	// Failures of the credential's token request and anything else: keep the message (the
+	// credential writes it without secrets), drop the request, which holds the token.
+	const clean = message.replace(/Bearer\s+\S+/gi, 'Bearer [redacted]');
+	throw new NodeApiError(node, { message: clean }, { message: clean });
+}
+
+/*
+ * The token session. Requests with the application's access token, renewed when IDaaS refuses it. IDaaS answers an
  * expired or revoked token with `400 invalid_token`, which n8n does not treat as expired (it only
  * renews on 401). So we hand n8n our copy of the credential with the token blanked; n8n then runs
  * the credential's preAuthentication, stores the new token in the database and writes it into our
@@ -47,7 +236,7 @@ const TOKEN_SAFETY_MARGIN_S = 60;
 const JITTER_AFTER_MS = 3000;
 const RENEWAL_JITTER_MS = 1500;
 
-function isFreshAt(expiresAtText: unknown, now = Date.now()): boolean {
+export function isFreshAt(expiresAtText: unknown, now = Date.now()): boolean {
 	const expiresAt = Number(expiresAtText);
 	return !(
 		Number.isFinite(expiresAt) &&
@@ -56,8 +245,11 @@ function isFreshAt(expiresAtText: unknown, now = Date.now()): boolean {
 	);
 }
 
-/** Stands in the PAM copy's `accessToken` while the PAM token is usable, when no Developer-API token is kept. */
-const PAM_TOKEN_PRESENT = 'pam-token-present';
+/**
+ * Marks the copy of the credential a request for the PAM token goes out with (never stored by this
+ * package; n8n may store the whole copy, which is harmless: every copy sets it explicitly).
+ */
+export const TOKEN_USE_FIELD = 'tokenUse';
 
 /** Which of the credential's tokens a session sends: what its copy holds, and where the stored token is. */
 export interface TokenUse {
@@ -96,66 +288,12 @@ export const DEVELOPER_API_TOKEN: TokenUse = {
 	renewed() {},
 };
 
-/** The PAM client's token, in `pamAccessToken`, `pamExpiresAt` and `pamTokenFor` (pamToken.ts). */
-export function pamTokenUse(
-	connection: IdaasConnection,
-	data: ICredentialDataDecryptedObject,
-): TokenUse {
-	const issuedFor = pamTokenIssuedFor(connection, pamClientSettings(data));
-	const usable = (d: ICredentialDataDecryptedObject) => {
-		const token =
-			typeof d[PAM_TOKEN_FIELDS.token] === 'string' ? (d[PAM_TOKEN_FIELDS.token] as string) : '';
-		return token !== '' &&
-			d[PAM_TOKEN_FIELDS.issuedFor] === issuedFor &&
-			isFreshAt(d[PAM_TOKEN_FIELDS.expiresAt])
-			? token
-			: '';
-	};
-	const use: TokenUse = {
-		copy(data) {
-			// The Developer-API token is kept aside: preAuthentication hands it back so that n8n, which stores
-			// what preAuthentication returns, stores it unchanged next to the renewed PAM token.
-			const copy: ICredentialDataDecryptedObject = {
-				...data,
-				[TOKEN_USE_FIELD]: 'pam',
-				[KEPT_FIELDS.accessToken]: data.accessToken ?? '',
-				[KEPT_FIELDS.expiresAt]: data.expiresAt ?? '',
-			};
-			if (usable(copy) === '') use.blank(copy);
-			else use.renewed(copy);
-			return copy;
-		},
-		current: (copy) => (copy.accessToken === '' ? '' : String(copy[PAM_TOKEN_FIELDS.token] ?? '')),
-		stored(stored) {
-			const token = usable(stored);
-			if (token === '') return undefined;
-			return {
-				token,
-				fields: {
-					[PAM_TOKEN_FIELDS.token]: token,
-					[PAM_TOKEN_FIELDS.expiresAt]: stored[PAM_TOKEN_FIELDS.expiresAt],
-					[PAM_TOKEN_FIELDS.issuedFor]: issuedFor,
-					accessToken: PAM_TOKEN_PRESENT,
-				},
-			};
-		},
-		blank(copy) {
-			copy.accessToken = '';
-			copy[PAM_TOKEN_FIELDS.token] = '';
-		},
-		renewed(copy) {
-			if (copy[PAM_TOKEN_FIELDS.token]) copy.accessToken = PAM_TOKEN_PRESENT;
-		},
-	};
-	return use;
-}
-
 export class TokenSession implements Sender {
 	private renewal: Promise<void> | undefined;
 
 	private tokenVersion = 0;
 
-	/** When this session started using its current token (clock.ts). */
+	/** When this session started using its current token (pacing.ts clock). */
 	private tokenSince = clock.now();
 
 	private readonly credential: ICredentialsDecrypted & { data: ICredentialDataDecryptedObject };
@@ -194,8 +332,10 @@ export class TokenSession implements Sender {
 				const version = this.tokenVersion;
 				response = await this.authenticated(request);
 				if ('stale' in response) continue;
+				// An answer below 400 is never a refused token: only a failure is read for its code.
 				if (
 					'lost' in response ||
+					response.statusCode < 400 ||
 					!isTokenRejected(parseErrorResponse(response.statusCode, response.body))
 				)
 					return response;
