@@ -11,8 +11,7 @@ import { canvasSubtitle, nodeProperties } from './description/nodeProperties';
 import { getGroups } from './listSearch/getGroups';
 import { getOrganizationalUnits } from './listSearch/getOrganizationalUnits';
 import { getUsers } from './listSearch/getUsers';
-import { ExecutionState } from './operations/executionState';
-import { OPERATIONS, operationFor } from './operations';
+import { OPERATIONS, executeNode } from './operations';
 
 export class AlibabaIdaas implements INodeType {
 	description: INodeTypeDescription = {
@@ -40,7 +39,6 @@ export class AlibabaIdaas implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const state = await ExecutionState.start(this);
-		return [await operationFor(state.picked).run(state)];
+		return [await executeNode(this)];
 	}
 }

@@ -1,11 +1,11 @@
 import type { OperationSpec, ParamSpec } from '../../nodes/AlibabaIdaas/catalog';
 import { CATALOG, ID_PREFIX, labelOf } from '../../nodes/AlibabaIdaas/catalog';
-import { buildRequest } from '../../nodes/AlibabaIdaas/request/build';
 import {
 	Field,
 	ParameterError,
+	buildRequest,
 	requiredWithMet,
-} from '../../nodes/AlibabaIdaas/request/validation';
+} from '../../nodes/AlibabaIdaas/request/build';
 import type { Random } from '../support/random';
 import { createRandom, hostileValue, seedFromEnv } from '../support/random';
 

@@ -4,7 +4,7 @@ import { catalogOp } from '../../nodes/AlibabaIdaas/catalog';
 import { responseItem } from '../../nodes/AlibabaIdaas/output/items';
 import { simplify } from '../../nodes/AlibabaIdaas/output/simplify';
 import type { ItemRequest } from '../../nodes/AlibabaIdaas/request/read';
-import { normalizeValue } from '../../nodes/AlibabaIdaas/request/validation';
+import { normalizeValue } from '../../nodes/AlibabaIdaas/request/build';
 
 /**
  * Odd values the API or a user may hand the node: each must give a clear result, never a crash

@@ -4,8 +4,7 @@ import {
 	resolveBaseUrl,
 	resolveConnection,
 } from '../../nodes/AlibabaIdaas/transport/client';
-import { buildRequest } from '../../nodes/AlibabaIdaas/request/build';
-import { ParameterError } from '../../nodes/AlibabaIdaas/request/validation';
+import { ParameterError, buildRequest } from '../../nodes/AlibabaIdaas/request/build';
 
 const connection = {
 	baseUrl: 'https://eiam-developerapi.cn-hangzhou.aliyuncs.com',

@@ -8,7 +8,7 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { mappedFields } from '../../nodes/AlibabaIdaas/request/mappedField';
-import { NodeParameters } from '../../nodes/AlibabaIdaas/request/parameters';
+import { NodeParameters } from '../../nodes/AlibabaIdaas/request/read';
 import { N8nHarness } from '../harness/n8n';
 
 /**

@@ -12,10 +12,10 @@ import {
 	normalizeValues,
 	ParameterError,
 	requiredWithMet,
-} from '../../nodes/AlibabaIdaas/request/validation';
+} from '../../nodes/AlibabaIdaas/request/build';
 
 /**
- * The checks of request/validation.ts one by one, on parameters made for the test: each format at
+ * The checks of request/build.ts one by one, on parameters made for the test: each format at
  * its edges (a character before, after and inside the value), each range at its bounds, each
  * message word for word (an error names the field and the value, and what to give instead).
  * The request fuzz (test/fuzz/request.fuzz.test.ts) breaks the catalog's own parameters.

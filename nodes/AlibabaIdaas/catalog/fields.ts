@@ -119,7 +119,7 @@ export function withArticle(noun: string): string {
 }
 
 // Resource locators: the editor draws them (description/locatorField.ts) and the request layer
-// resolves them (request/locators.ts).
+// resolves them (request/read.ts).
 
 /** The mode of organizational unit and group locators that names the object instead of giving its ID. */
 export const NAME_MODE = 'name';

@@ -31,7 +31,7 @@ export type ParamLocation = 'path' | 'query' | 'body';
  */
 export type ParamType = 'string' | 'integer' | 'boolean' | 'stringList' | 'objectList' | 'object';
 
-/** Text checks done before a request; see request/validation.ts. */
+/** Text checks done before a request; see request/build.ts. */
 export type TextFormat = 'email' | 'phoneNumber' | 'phoneRegion' | 'username';
 
 export interface ParamSpec {

@@ -16,7 +16,7 @@ import {
  * Resource locators for the three object kinds the editor can pick: From List (searchable, paged),
  * By ID (prefix-checked in the editor and again before the request), for units By Name or Path,
  * for groups By Name, and for users By Username and By Email, resolved to an ID before the call
- * (request/locators.ts).
+ * (request/read.ts).
  */
 
 export type LocatorKind = 'user' | 'organizationalUnit' | 'group';
@@ -110,7 +110,7 @@ export function locatorProperty(param: ParamSpec, kind: LocatorKind): INodePrope
  * with search: a fixed collection of resource locators, one per entry, each with the same modes
  * as the single-ID field (From List with search and paging, By ID, for users By Username and
  * By Email; any of them an expression, which may also give several IDs). Stored as
- * `{ values: [{ id: { mode, value } }, …] }`; request/locators.ts resolves it to IDs.
+ * `{ values: [{ id: { mode, value } }, …] }`; request/read.ts resolves it to IDs.
  */
 export function locatorListProperty(param: ParamSpec, kind: LocatorKind): INodeProperties {
 	const entry = locatorProperty(

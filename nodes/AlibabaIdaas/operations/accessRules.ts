@@ -2,10 +2,10 @@ import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { catalogOp } from '../catalog';
-import type { ExecutionState } from './executionState';
+import type { ExecutionState } from './execution';
 import type { NamedGroup, NamedUnit } from '../request/directoryNames';
 import { directoryNames } from '../request/directoryNames';
-import { isBlank } from '../request/validation';
+import { isBlank } from '../request/build';
 
 /**
  * Access rules (role-based access for joiners and movers): "when the item's field X equals V (or

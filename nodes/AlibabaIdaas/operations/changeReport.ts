@@ -1,7 +1,7 @@
 import type { IDataObject, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { ExecutionState } from './executionState';
+import type { ExecutionState } from './execution';
 
 /**
  * The change report of a whole-input operation (Reconcile, Set Members, Offboard): one more

@@ -2,7 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { catalogOp } from '../catalog';
-import type { ExecutionState } from './executionState';
+import type { ExecutionState } from './execution';
 
 /**
  * The steps of User → Offboard for one person, each one idempotent and each one tried whatever

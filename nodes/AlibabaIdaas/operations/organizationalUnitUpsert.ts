@@ -3,7 +3,7 @@ import type { IDataObject } from 'n8n-workflow';
 import type { OperationSpec } from '../catalog';
 import { catalogOp } from '../catalog';
 import { operationFields } from '../description/properties';
-import type { ExecutionState } from './executionState';
+import type { ExecutionState } from './execution';
 import { readValues } from '../request/read';
 import type { UpsertTarget } from './upsert';
 import {

@@ -2,10 +2,10 @@ import type { IDataObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
 import { catalogOp } from '../catalog';
-import type { ExecutionState } from './executionState';
+import type { ExecutionState } from './execution';
 import type { PreparedRequest } from '../request/build';
 import { mapWithConcurrency } from '../transport/concurrency';
-import { recoveryOf } from './apiOperation';
+import { recoveryOf } from './execution';
 import type { PlanStep } from './reconcilePlan';
 
 /**

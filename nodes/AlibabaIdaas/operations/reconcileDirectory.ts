@@ -1,5 +1,5 @@
 import { catalogOp } from '../catalog';
-import type { ExecutionState } from './executionState';
+import type { ExecutionState } from './execution';
 import { mapWithConcurrency } from '../transport/concurrency';
 import type { DirectoryUser } from './reconcilePlan';
 

@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { isBlank } from '../request/validation';
+import { isBlank } from '../request/build';
 
 /**
  * The plan of a User → Reconcile run, computed without a request from the source rows and the

@@ -4,9 +4,9 @@ import type { OperationSpec, ParamSpec, Resource } from '../catalog';
 import { composedToolText } from '../description/toolText';
 import { publicValues } from '../output/items';
 import type { IdaasClient } from '../request/client';
-import { isBlank } from '../request/validation';
-import type { ExecutionState } from './executionState';
-import { perItem } from './executionState';
+import { isBlank } from '../request/build';
+import type { ExecutionState } from './execution';
+import { perItem } from './execution';
 import type { NodeOperation } from './operation';
 
 /**

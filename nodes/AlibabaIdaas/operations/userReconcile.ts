@@ -5,10 +5,10 @@ import type { OperationSpec, ParamSpec } from '../catalog';
 import { catalogOp, labelOf } from '../catalog';
 import { ouIdField } from '../catalog/params';
 import { fieldProperty, operationFields } from '../description/properties';
-import type { ExecutionState } from './executionState';
+import type { ExecutionState } from './execution';
 import type { PreparedRequest } from '../request/build';
 import { readValues } from '../request/read';
-import { checked, isBlank, normalizeValue, requiredWithMet } from '../request/validation';
+import { checked, isBlank, normalizeValue, requiredWithMet } from '../request/build';
 import { mapWithConcurrency } from '../transport/concurrency';
 import type { Access, GroupChanges, Rule } from './accessRules';
 import {

@@ -4,9 +4,9 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { OperationSpec, ParamSpec } from '../catalog';
 import { catalogOp, collectionOf, labelOf } from '../catalog';
 import { operationFields, showFor } from '../description/properties';
-import type { ExecutionState } from './executionState';
+import type { ExecutionState } from './execution';
 import { readValues } from '../request/read';
-import { isBlank } from '../request/validation';
+import { isBlank } from '../request/build';
 import {
 	accessOf,
 	accessRulesField,

@@ -2,7 +2,7 @@ import type { IDataObject, INodeExecutionData, INodeProperties } from 'n8n-workf
 import { NodeOperationError } from 'n8n-workflow';
 
 import { composedToolText } from '../description/toolText';
-import type { ExecutionState } from './executionState';
+import type { ExecutionState } from './execution';
 import type { NodeOperation } from './operation';
 
 /**

@@ -5,13 +5,13 @@ import { catalogOp, isPamOperation } from '../catalog';
 import type { CallOptions } from '../transport/client';
 import { Transport } from '../transport/client';
 import type { PreparedRequest } from './build';
-import { prepareRequest } from './build';
-import { checked } from './validation';
+import { checked, prepareRequest } from './build';
 
 /**
  * The transport with request preparation on top: what the node, the trigger and the list searches
- * talk to IDaaS with, made by `IdaasClient.connect(ctx)` (transport/client.ts). Values are checked against the catalog and built into a request here; the
- * transport below only sends built requests (transport/client.ts), so it never reaches back up.
+ * talk to IDaaS with, made by `IdaasClient.connect(ctx)`. Values are checked against the catalog
+ * and built into a request here; the transport below only sends built requests
+ * (transport/client.ts), so it never reaches back up.
  */
 export class IdaasClient extends Transport {
 	/**

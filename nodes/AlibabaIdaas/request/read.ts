@@ -1,29 +1,39 @@
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeParameters,
+} from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { OperationSpec, ParamSpec, PamTokenSource } from '../catalog';
 import {
 	BEARER_FIELDS,
+	EMAIL_REGEX,
+	NAME_MODE,
 	PAM_TOKEN_SOURCE,
+	catalogOp,
 	collectionOf,
 	isLocatorListParam,
 	isLocatorParam,
 	isPamOperation,
 	isSimplifiable,
+	labelOf,
 	pamTokenDefault,
 	placementOf,
 } from '../catalog';
-import type { IdaasClient } from './client';
 import type { PreparedRequest } from './build';
-import { prepareRequest } from './build';
-import { resolveLocator, resolveLocatorList } from './locators';
-import type { NodeParameters } from './parameters';
-import { checked, isBlank, requiredWithMet } from './validation';
+import { checked, isBlank, prepareRequest, requiredWithMet } from './build';
+import type { IdaasClient } from './client';
+import { directoryNames } from './directoryNames';
+import type { JsonPath } from './mappedField';
+import { mappedFields, readMapped } from './mappedField';
 
 /**
  * The first step of every operation: one item's node fields, read once into a checked request
- * and the output choices that go with it. Nothing is sent here except the look-ups that turn
- * By Username / By Email locators into IDs.
+ * (build.ts) and the output choices that go with it. Nothing is sent here except the look-ups
+ * that turn By Username / By Email locators into IDs. Below the request: how the node's
+ * parameters are read for an item, and how resource locators become IDs.
  */
 
 /** What one execution shares across its items: the node's context, one client, and the credential read at most once. */
@@ -69,6 +79,10 @@ interface ReadPlan {
 	/** "Required when X is set" fields with a catalog default. */
 	defaults: ParamSpec[];
 	fromCredential: ParamSpec[];
+	/** A PAM operation, whose token the user chooses. */
+	pam: boolean;
+	/** Simplify applies to its answer. */
+	simplifiable: boolean;
 }
 
 const plans = new WeakMap<OperationSpec, ReadPlan>();
@@ -90,6 +104,8 @@ function planOf(op: OperationSpec): ReadPlan {
 			})),
 			defaults: op.params.filter((param) => param.requiredWith && param.default !== undefined),
 			fromCredential: op.params.filter((param) => param.fromCredential),
+			pam: isPamOperation(op),
+			simplifiable: isSimplifiable(op),
 		};
 		plans.set(op, plan);
 	}
@@ -153,7 +169,7 @@ export function readTokenSource(
 	op: OperationSpec,
 	itemIndex: number,
 ): PamTokenSource | undefined {
-	if (!isPamOperation(op)) return undefined;
+	if (!planOf(op).pam) return undefined;
 	const node = item.client.node;
 	const source = item.parameters.get(
 		PAM_TOKEN_SOURCE.name,
@@ -226,7 +242,7 @@ export async function readRequest(
 	const tokenSource = readTokenSource(item, op, itemIndex);
 	const token = bearerToken(item, op, itemIndex, tokenSource);
 	const values = await readValues(item, op, itemIndex);
-	const simplify = isSimplifiable(op)
+	const simplify = planOf(op).simplifiable
 		? (parameters.get('simplify', itemIndex, true) as boolean)
 		: false;
 	const limit = op.response === 'list' ? readLimit(item, itemIndex) : undefined;
@@ -250,4 +266,193 @@ export async function readRequest(
 		);
 	}
 	return { ...request, limit, simplify, includeSecrets };
+}
+
+/*
+ * Node parameters. One execution's node parameters, read the way n8n reads them (getNodeParameter: expressions
+ * resolved for the item, defaults filled in), with two shortcuts that give the same values:
+ * - a parameter without any expression in it is read once for all items: its value cannot
+ *   differ between them, and n8n's getNodeParameter costs a copy, a resolution pass and a
+ *   schema check each time;
+ * - a parameter whose expressions are all fields mapped from the input item (mappedField.ts:
+ *   `{{ $json.name }}`, what dragging a field onto the node writes) takes those values from the
+ *   item itself. n8n evaluates every expression in a data proxy of its own, the largest part of
+ *   an item's CPU in a 10,000-item run; reading `$json.name` needs none of it. The first item's
+ *   value is checked against n8n's own reading, and any difference (or a value the shortcut does
+ *   not take: missing, null, an object) leaves that parameter to n8n.
+ */
+
+function hasExpression(value: unknown): boolean {
+	if (typeof value === 'string') return value.startsWith('=');
+	if (Array.isArray(value)) return value.some(hasExpression);
+	if (value !== null && typeof value === 'object') return Object.values(value).some(hasExpression);
+	return false;
+}
+
+/** How a parameter is read: once for all items, per item from its mapped fields, or by n8n for each item. */
+type Reading =
+	| { kind: 'constant'; value: unknown }
+	| { kind: 'mapped'; fields: JsonPath[]; checked: boolean }
+	| { kind: 'n8n' };
+
+export class NodeParameters {
+	private readonly readings = new Map<string, Reading>();
+
+	/** The node's stored parameters, as n8n holds them (expressions unresolved). */
+	private readonly raw: INodeParameters;
+
+	private input?: INodeExecutionData[];
+
+	constructor(private readonly ctx: IExecuteFunctions) {
+		this.raw = ctx.getNode().parameters;
+	}
+
+	/** A top-level parameter's value for one item; `fallback` when the node does not have it. */
+	get(name: string, itemIndex: number, fallback?: unknown): unknown {
+		let reading = this.readings.get(name);
+		if (!reading) {
+			const raw = this.raw[name];
+			if (!hasExpression(raw)) {
+				reading = { kind: 'constant', value: this.ctx.getNodeParameter(name, itemIndex, fallback) };
+			} else {
+				const fields = mappedFields(raw);
+				reading = fields ? { kind: 'mapped', fields, checked: false } : { kind: 'n8n' };
+			}
+			this.readings.set(name, reading);
+		}
+		if (reading.kind === 'constant') {
+			// Each item gets its own copy of an object, as from n8n, so no item's output shares one.
+			const { value } = reading;
+			return value !== null && typeof value === 'object' ? structuredClone(value) : value;
+		}
+		if (reading.kind === 'mapped') {
+			this.input ??= this.ctx.getInputData();
+			const value = readMapped(this.raw[name], reading.fields, this.input[itemIndex]?.json);
+			if (value !== undefined) {
+				if (reading.checked) return value;
+				const n8n = this.ctx.getNodeParameter(name, itemIndex, fallback);
+				if (JSON.stringify(n8n) === JSON.stringify(value)) {
+					reading.checked = true;
+				} else {
+					this.readings.set(name, { kind: 'n8n' });
+				}
+				return n8n;
+			}
+		}
+		return this.ctx.getNodeParameter(name, itemIndex, fallback);
+	}
+}
+
+/*
+ * Resource locators. Resource locator values to IDs. By Username and By Email cost one look-up each
+ * (GetUserIdByUsername / GetUserIdByEmail); By Name (groups) and By Name or Path (organizational
+ * units) are resolved once per distinct value per execution (directoryNames.ts); the other modes
+ * carry the ID itself.
+ */
+
+interface LocatorValue {
+	mode?: string;
+	value?: unknown;
+}
+
+function asLocator(raw: unknown): LocatorValue {
+	if (raw !== null && typeof raw === 'object' && !Array.isArray(raw)) return raw as LocatorValue;
+	// A plain string (from an expression or an older workflow) is an ID.
+	return { mode: 'id', value: raw };
+}
+
+/**
+ * Turns a locator value into an ID. Lookups by username or email cost one request; their input is
+ * checked first so that a malformed email never reaches the API. Returns undefined when blank,
+ * leaving "required" to the catalog validation.
+ */
+export async function resolveLocator(
+	client: IdaasClient,
+	param: ParamSpec,
+	raw: unknown,
+	itemIndex: number,
+): Promise<unknown> {
+	const { mode, value } = asLocator(raw);
+	if (isBlank(value)) return undefined;
+	const named =
+		mode === NAME_MODE && (param.idKind === 'organizationalUnit' || param.idKind === 'group');
+	if (!named && mode !== 'username' && mode !== 'email')
+		return typeof value === 'string' ? value.trim() : value;
+	const field = labelOf(param);
+	if (named && param.idKind === 'organizationalUnit')
+		return (await directoryNames(client).unitByNameOrPath(field, value, itemIndex)).id;
+	if (named) return (await directoryNames(client).groupByName(field, value, itemIndex)).id;
+	if (param.idKind !== 'user') {
+		throw new NodeOperationError(client.node, `${field} cannot be looked up by ${mode}`, {
+			itemIndex,
+			description: `Pick the ${field} from the list or give its ID.`,
+		});
+	}
+	if (typeof value !== 'string' && typeof value !== 'number') {
+		// An expression gave an object or array: never send "[object Object]" as a username.
+		throw new NodeOperationError(
+			client.node,
+			`${field} (By ${mode === 'email' ? 'Email' : 'Username'}) must be text`,
+			{
+				itemIndex,
+				description: `Check the "${field}" field: the expression gave ${Array.isArray(value) ? 'a list' : `a ${typeof value}`}.`,
+			},
+		);
+	}
+	const op = catalogOp(mode === 'email' ? 'GetUserIdByEmail' : 'GetUserIdByUsername');
+	const text = String(value).trim();
+	if (mode === 'email' && !new RegExp(EMAIL_REGEX).test(text)) {
+		throw new NodeOperationError(
+			client.node,
+			`${field} (By Email) "${text}" is not a valid email address`,
+			{
+				itemIndex,
+				description: `Check the "${field}" field: give an address such as jane@example.com.`,
+			},
+		);
+	}
+	const body: IDataObject = await client.call(op, { [mode]: text }, { itemIndex });
+	if (typeof body.userId !== 'string' || body.userId === '') {
+		throw new NodeOperationError(client.node, `No user has the ${mode} "${text}"`, { itemIndex });
+	}
+	// Outputs can name the user by what it was looked up with (output/names.ts).
+	directoryNames(client).rememberUser({ id: body.userId, [mode]: text });
+	return body.userId;
+}
+
+/**
+ * A list of locators (`{ values: [{ id: locator }, …] }`, node version 1.1) to the IDs it names, in
+ * order; By Username / By Email entries cost one look-up each. An entry whose expression gives
+ * several IDs (an array, or comma-separated text) contributes them all. Anything else (the
+ * comma-separated text of version 1, or an array from an expression) is returned as it is, for
+ * the catalog validation to split and check.
+ */
+export async function resolveLocatorList(
+	client: IdaasClient,
+	param: ParamSpec,
+	raw: unknown,
+	itemIndex: number,
+): Promise<unknown> {
+	if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return raw;
+	const entries = (raw as IDataObject).values;
+	if (!Array.isArray(entries)) return [];
+	const one: ParamSpec = { ...param, valueType: 'string' };
+	const ids: unknown[] = [];
+	for (const entry of entries as IDataObject[]) {
+		const locator = asLocator(entry?.id);
+		const several =
+			Array.isArray(locator.value) ||
+			(typeof locator.value === 'string' && locator.value.includes(','));
+		if (
+			several &&
+			(locator.mode === 'id' || locator.mode === 'list' || locator.mode === undefined)
+		) {
+			ids.push(
+				...(Array.isArray(locator.value) ? locator.value : String(locator.value).split(',')),
+			);
+			continue;
+		}
+		ids.push(await resolveLocator(client, one, entry?.id, itemIndex));
+	}
+	return ids.filter((id) => !isBlank(id));
 }

@@ -29,11 +29,11 @@ import type { HttpRequest } from './request';
  */
 
 /*
- * The exchange. Where the node, the polling trigger and the list searches call n8n's HTTP helpers (the
- * credential's own GenerateToken and the Event Trigger's key fetch aside): one exchange with IDaaS, in its turn under
- * the client's bound (pacing.ts), reduced to what the retry loop decides on: a response of any
- * status, or a connection lost before one arrived. Any other failure becomes a NodeApiError that
- * keeps the message and drops the request (which holds the token).
+ * The exchange: where the node, the polling trigger and the list searches call n8n's HTTP helpers
+ * (the credential's own GenerateToken and the Event Trigger's key fetch aside). One exchange with
+ * IDaaS, in its turn under the client's bound (pacing.ts), reduced to what the retry loop decides
+ * on: a response of any status, or a connection lost before one arrived. Any other failure becomes
+ * a NodeApiError that keeps the message and drops the request (which holds the token).
  */
 
 export interface RawResponse {
@@ -205,9 +205,9 @@ function transportFailure(node: INode, error: unknown): ConnectionLost {
 }
 
 /*
- * The token session. Requests with the application's access token, renewed when IDaaS refuses it. IDaaS answers an
- * expired or revoked token with `400 invalid_token`, which n8n does not treat as expired (it only
- * renews on 401). So we hand n8n our copy of the credential with the token blanked; n8n then runs
+ * The token session: requests with the application's access token, renewed when IDaaS refuses it.
+ * IDaaS answers an expired or revoked token with `400 invalid_token`, which n8n does not treat as
+ * expired (it only renews on 401). So we hand n8n our copy of the credential with the token blanked; n8n then runs
  * the credential's preAuthentication, stores the new token in the database and writes it into our
  * copy. Renewal is single-flight: concurrent items cause one GenerateToken, not many.
  *

@@ -9,7 +9,7 @@
 
 import type { ParamSpec } from '../../AlibabaIdaas/catalog';
 import { catalogOp } from '../../AlibabaIdaas/catalog';
-import { normalizeValue } from '../../AlibabaIdaas/request/validation';
+import { normalizeValue } from '../../AlibabaIdaas/request/build';
 
 /** JSON-safe printable ASCII: '!' to '~' without '"' and '\\'. The space separates records. */
 export const ALPHABET = (() => {
