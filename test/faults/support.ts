@@ -33,7 +33,44 @@ export class FaultCounter {
 	}
 }
 
-/** Users of the emulator with this username (case-insensitive, as IDaaS compares them). */
+/**
+ * A test's own jest timeout when `unlessStalled` judges its hangs: a day, so that only a stalled run fails it, never a
+ * slow one (jest needs some number; the longest a timer takes is 2^31-1 ms).
+ */
+export const PROGRESS_GUARDED = 24 * 60 * 60_000;
+
+/**
+ * Waits for `run` however long it takes while it makes progress, and fails it when the emulator receives no request
+ * during a whole window of `idleMs` (a hang: a renewal nobody finishes, a slot never freed; it fails within two
+ * windows). A loaded machine slows a run down but does not stop its requests for minutes, so the verdict counts
+ * requests, not the time the whole run took.
+ */
+export async function unlessStalled<T>(env: Env, run: Promise<T>, idleMs = 5 * 60_000): Promise<T> {
+	let requests = 0;
+	const stop = env.emu.faults.onRequest(() => {
+		requests++;
+	});
+	let timer: NodeJS.Timeout | undefined;
+	const stalled = new Promise<never>((_, reject) => {
+		let seen = 0;
+		const check = () => {
+			if (requests === seen)
+				return reject(
+					new Error(`No request reached the emulator for ${idleMs / 1000} s (after ${requests})`),
+				);
+			seen = requests;
+			timer = setTimeout(check, idleMs);
+		};
+		timer = setTimeout(check, idleMs);
+	});
+	try {
+		return await Promise.race([run, stalled]);
+	} finally {
+		clearTimeout(timer);
+		stop();
+	}
+}
+
 /** Create User for each input item `{ username }`: in the Sales unit, named after its username; `options` are the node's Options. */
 export function createUserPerItem(options?: { concurrency: number }) {
 	return {
@@ -47,6 +84,7 @@ export function createUserPerItem(options?: { concurrency: number }) {
 	};
 }
 
+/** Users of the emulator with this username (case-insensitive, as IDaaS compares them). */
 export function usersNamed(emu: Emulator, username: string) {
 	return [...emu.store.users.values()].filter(
 		(user) => user.username.toLowerCase() === username.toLowerCase(),

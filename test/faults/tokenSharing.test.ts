@@ -12,8 +12,26 @@ const env = useFaultEnv('faults/tokenSharing');
 test('an execution refused after another renewed adopts the stored token instead of renewing again', async () => {
 	const stored = env.harness.storedCredential.accessToken;
 	env.emu.faults.expireTokens();
-	// Execution B's request is answered (refused) a second after it was sent; by then A has renewed.
-	env.emu.faults.latency(1000, { action: 'GetGroup' });
+	// Execution B's request (GetGroup, the old token) is held until A's (GetUser) was refused, renewed and answered;
+	// A's first request waits until B's has arrived, so both were sent with the old token. Ordered by events: a
+	// second's latency on B's request once meant to be long enough for A's renewal, and on a loaded machine it was not.
+	const arrived = signal();
+	const renewed = signal();
+	let holdGroup = true;
+	let holdUser = true;
+	env.emu.faults.onRequest(async ({ action }) => {
+		if (action === 'GetGroup' && holdGroup) {
+			holdGroup = false;
+			arrived.fire();
+			await renewed.fired;
+		} else if (action === 'GetUser' && holdUser) {
+			holdUser = false;
+			await arrived.fired;
+		}
+	});
+	env.emu.faults.onResponse(({ action, status }) => {
+		if (action === 'GetUser' && status === 200) renewed.fire();
+	});
 	const slow = env.run({
 		resource: 'group',
 		operation: 'get',
@@ -34,6 +52,12 @@ test('an execution refused after another renewed adopts the stored token instead
 	expect(env.emu.stats.byAction.GetGroup).toEqual({ 200: 1, 400: 1 });
 	expect(env.harness.storedCredential.accessToken).not.toBe(stored);
 });
+
+function signal(): { fire: () => void; fired: Promise<void> } {
+	let fire!: () => void;
+	const fired = new Promise<void>((resolve) => (fire = resolve));
+	return { fire, fired };
+}
 
 test('a stored token near its expiry is not adopted: the execution renews', async () => {
 	env.emu.faults.expireTokens();

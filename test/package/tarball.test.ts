@@ -70,7 +70,7 @@ beforeAll(() => {
 	unpacked = join(work, 'unpacked');
 	mkdirSync(unpacked);
 	run('tar', ['-xzf', tarball, '-C', unpacked, '--strip-components=1'], work);
-}, 180_000);
+});
 
 afterAll(() => {
 	if (work) rmSync(work, { recursive: true, force: true });
@@ -92,7 +92,7 @@ test("n8n's scanner passes the source and the tarball", () => {
 	});
 	expect(result.source.passed).toBe(true);
 	expect(result.tarball.passed).toBe(true);
-}, 180_000);
+});
 
 test("n8n's scanner fails a tarball that breaks its rules (the check is live)", () => {
 	const broken = join(work, 'broken');
@@ -113,7 +113,7 @@ test("n8n's scanner fails a tarball that breaks its rules (the check is live)", 
 	expect(result.passed).toBe(false);
 	expect(result.details).toContain('@n8n/community-nodes/no-restricted-imports');
 	expect(result.details).toContain('@n8n/community-nodes/no-runtime-dependencies');
-}, 180_000);
+});
 
 describe('installed into an empty ~/.n8n/nodes', () => {
 	let nodesDir: string;
@@ -129,7 +129,7 @@ describe('installed into an empty ~/.n8n/nodes', () => {
 		);
 		run('npm', ['install', '--omit=peer', '--no-audit', '--no-fund', tarball], nodesDir);
 		installedDir = join(nodesDir, 'node_modules', pkg.name);
-	}, 180_000);
+	});
 
 	test('npm install --omit=peer adds the package and nothing else', () => {
 		expect(
@@ -170,5 +170,5 @@ describe('installed into an empty ~/.n8n/nodes', () => {
 			});
 			expect(node.codex.categories).not.toContain('Core Nodes');
 		}
-	}, 60_000);
+	});
 });

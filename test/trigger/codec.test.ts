@@ -50,6 +50,12 @@ describe('hash32 and checksum', () => {
 		expect(checksum(['a|b'])).not.toBe(checksum(['a', 'b']));
 	});
 
+	test('a part given as pieces sums like its pieces joined by newlines, which stay in it', () => {
+		expect(checksum(['x', ['a', 'b', 'c']])).toBe(checksum(['x', 'a\nb\nc']));
+		expect(checksum([['a', 'b']])).not.toBe(checksum(['ab']));
+		expect(checksum([['ab', '']])).not.toBe(checksum([['a', 'b']]));
+	});
+
 	test('every character and every seed bit moves the hash, and it stays an unsigned 32-bit number', () => {
 		const seen = new Set<number>();
 		for (let i = 0; i < 500; i++) {

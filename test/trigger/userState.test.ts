@@ -1,4 +1,4 @@
-import { hash32 } from '../../nodes/AlibabaIdaasTrigger/shared/codec';
+import { ALPHABET, hash32 } from '../../nodes/AlibabaIdaasTrigger/shared/codec';
 import { ALL_EVENTS, completeUsers, diff } from '../../nodes/AlibabaIdaasTrigger/users/diff';
 import {
 	BOOLEAN_FIELDS,
@@ -7,6 +7,7 @@ import {
 	slotHash,
 	fingerprint,
 	packUsers,
+	stampHash,
 	tableOf,
 	unpackUsers,
 	UserTable,
@@ -67,6 +68,59 @@ describe('hashing', () => {
 		expect(slotHash(6, { accountExpireTime: 5 })).not.toBe(slotHash(6, { accountExpireTime: '5' }));
 		const a = fingerprint(user('user_a'));
 		expect(fingerprint({ ...user('user_a') }).hashes).toEqual(a.hashes);
+	});
+});
+
+describe('the fingerprint, as stored', () => {
+	// Hashes are part of the state format: a poll compares the marks it makes with those an earlier poll (or an
+	// earlier version) stored, so a hash computed differently would report every user as updated after an upgrade.
+	// The values were computed once and are pinned.
+	it('hashes each type of value, and each slot, to the values stored states hold', () => {
+		expect(slotHash(0, { username: 'jane.doe' })).toBe(59);
+		expect(slotHash(6, { accountExpireTime: 1_700_000_000_000 })).toBe(4);
+		expect(slotHash(8, { description: true })).toBe(42);
+		expect(slotHash(8, { description: { a: 1 } })).toBe(8);
+		expect(
+			slotHash(5, { userExternalId: 'ext-1', userSourceType: 'ad', userSourceId: 'src' }),
+		).toBe(41);
+		expect(slotHash(5, { userExternalId: 'ext-1' })).toBe(74);
+		expect([0, 1, 2, 3, 4, 5, 6, 7, 8].map((slot) => slotHash(slot, {}))).toEqual([
+			79, 28, 63, 44, 41, 67, 36, 56, 39,
+		]);
+		expect(stampHash(1_700_000_000_000)).toBe(553388);
+		expect(stampHash('2023-11-14')).toBe(29574);
+	});
+
+	// Written out, not taken from HASHED_FIELDS: the list is what the test checks.
+	it.each([
+		'username',
+		'displayName',
+		'email',
+		'phoneRegion',
+		'phoneNumber',
+		'userExternalId',
+		'accountExpireTime',
+		'lockExpireTime',
+		'description',
+	])('names a change of %s alone', (field) => {
+		const before = user(REAL_ID, { [field]: 'before' });
+		const after = { ...before, [field]: 'after' };
+		const [event] = events(tableOf([fingerprint(before, 'ou_a')]), [[after, 'ou_a']]);
+		expect(event.changes?.map((c) => c.field)).toContain(field);
+	});
+
+	it('keeps the whole updateTime stamp (three characters, not only the last)', () => {
+		expect(stampHash(1_700_000_000_000)).toBeGreaterThan(92 * 92);
+		expect(fingerprint(user(REAL_ID)).stamp).toBe(stampHash(1_700_000_000_000));
+	});
+
+	it("reads a flag sent as the text 'true', and a blank OU as not known", () => {
+		const fp = fingerprint(
+			user(REAL_ID, { passwordSet: 'true', phoneNumberVerified: 'false', emailVerified: '' }),
+			'',
+		);
+		expect(fp.booleans).toEqual([true, false, false]);
+		expect(fp.ou).toBeUndefined();
 	});
 });
 
@@ -170,6 +224,21 @@ describe('pack / unpack', () => {
 		expect(() =>
 			unpackUsers({ ...two, records: `${first} ${second[0]}%${second.slice(2)}` }),
 		).toThrow(/bad OU index/);
+		// An index within the OUs used so far plus one, but past the list.
+		expect(() => unpackUsers({ ...two, ous: 'ou_1' })).toThrow(/bad OU index/);
+		// The OU list itself: each an OU ID, none twice.
+		expect(() => unpackUsers({ ...two, ous: 'ou_1 ou_1' })).toThrow(/bad OU list/);
+		expect(() => unpackUsers({ ...two, ous: 'ou_1 nope' })).toThrow(/bad OU list/);
+		// A record shorter than its fixed part, and flags past the three ID codings (16 values each).
+		expect(() => unpackUsers({ ...two, records: `${first} ${second.slice(0, 5)}` })).toThrow(
+			/short record/,
+		);
+		expect(() =>
+			unpackUsers({ ...two, records: `${first} ${ALPHABET[48]}${second.slice(1)}` }),
+		).toThrow(/bad flags/);
+		expect(() =>
+			unpackUsers({ ...two, records: `${first} ${ALPHABET[47]}${second.slice(1)}` }),
+		).not.toThrow(/bad flags/);
 	});
 });
 
