@@ -49,7 +49,7 @@ async function rejection(promise: Promise<unknown>): Promise<EventRejected> {
 }
 
 /** A plain (unencrypted) event signed with a key of our own. */
-function plainEvent(now: number) {
+function plainEvent(now: number, claimsExtra: Record<string, unknown> = {}) {
 	const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
 	const jwk = { ...publicKey.export({ format: 'jwk' }), kid: 'own', use: 'sig', alg: 'RS256' };
 	const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
@@ -76,6 +76,7 @@ function plainEvent(now: number) {
 		exp: now + 300,
 		dataEncrypted: false,
 		plainData: JSON.stringify(data),
+		...claimsExtra,
 	});
 	const signature = sign('RSA-SHA256', Buffer.from(`${head}.${claims}`), privateKey).toString(
 		'base64url',
@@ -250,6 +251,21 @@ describe('receive', () => {
 			...VECTOR_TIME,
 		});
 		expect(received.instanceId).toBe(INSTANCE);
+	});
+
+	test('a token without sub and a credential without an instance give an empty instance, not a made-up one', async () => {
+		const now = 1_800_000_000;
+		// JSON leaves an undefined claim out: the token carries no sub at all.
+		const { token, jwks } = plainEvent(now, { sub: undefined });
+		const credentials = pasted({ jwks, applicationId: 'app_own', encryptionSecret: '' });
+		delete credentials.instanceId;
+		const received = await receive.call(webhook({ event: token }).ctx, credentials, {
+			skewSeconds: 60,
+			requireEncryption: false,
+			nowSeconds: now,
+		});
+		expect(received.instanceId).toBe('');
+		expect(received.applicationId).toBe('app_own');
 	});
 
 	test('a body without an event token, or a token no key verifies, is refused', async () => {
