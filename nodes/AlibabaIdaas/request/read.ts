@@ -366,7 +366,7 @@ function asLocator(raw: unknown): LocatorValue {
  * checked first so that a malformed email never reaches the API. Returns undefined when blank,
  * leaving "required" to the catalog validation.
  */
-export async function resolveLocator(
+async function resolveLocator(
 	client: IdaasClient,
 	param: ParamSpec,
 	raw: unknown,
@@ -427,7 +427,7 @@ export async function resolveLocator(
  * comma-separated text of version 1, or an array from an expression) is returned as it is, for
  * the catalog validation to split and check.
  */
-export async function resolveLocatorList(
+async function resolveLocatorList(
 	client: IdaasClient,
 	param: ParamSpec,
 	raw: unknown,

@@ -64,7 +64,7 @@ export interface Sender {
  * ourselves. Built fresh for every try: n8n's helpers change the object they are given
  * (abortSignal, an empty body removed).
  */
-export function httpOptions(request: HttpRequest): IHttpRequestOptions {
+function httpOptions(request: HttpRequest): IHttpRequestOptions {
 	const form = request.form && { 'content-type': 'application/x-www-form-urlencoded' };
 	return {
 		method: request.method,
@@ -268,7 +268,7 @@ export interface TokenUse {
 }
 
 /** The application's Developer-API token, in `accessToken` and `expiresAt`. */
-export const DEVELOPER_API_TOKEN: TokenUse = {
+const DEVELOPER_API_TOKEN: TokenUse = {
 	copy(data) {
 		const copy: ICredentialDataDecryptedObject = { ...data, [TOKEN_USE_FIELD]: '' };
 		// Known to be stale: renew up front instead of spending a request on a refusal.
