@@ -2,6 +2,7 @@ import type { ICredentialDataDecryptedObject, IDataObject, INode } from 'n8n-wor
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { OperationSpec } from '../catalog';
+import { bytesOf } from './body';
 import type { IdaasConnection, IdaasContext } from './context';
 import { CREDENTIAL_TYPE } from './context';
 import type { IdaasErrorInfo } from './errors';
@@ -16,7 +17,8 @@ import {
 import { QueryFallback } from './formFallback';
 import type { ConcurrencySetting } from './pacing';
 import { Limiter, clock } from './pacing';
-import { walkPages } from './paging';
+import type { PageView, PageWalk, WalkedPage } from './paging';
+import { walkPageViews, walkPages } from './paging';
 import { pamTokenUse } from './pamToken';
 import type { HttpRequest, BuiltRequest } from './request';
 import type { RetryPolicy } from './retryPolicy';
@@ -283,9 +285,34 @@ export class Transport {
 		options: CallOptions = {},
 		query: Record<string, string | number> = {},
 	): Promise<IDataObject> {
+		const body = await this.answer(request, options, query, false);
+		return isObject(body) ? body : {};
+	}
+
+	/**
+	 * Sends a built request of an idempotent operation and returns the response body as bytes,
+	 * unparsed (body.ts); retries, token renewal, the bound and failures go as for send().
+	 */
+	async sendRaw(
+		request: BuiltRequest,
+		options: CallOptions = {},
+		query: Record<string, string | number> = {},
+	): Promise<Buffer> {
+		if (!request.op.idempotent)
+			throw new Error(`Catalog error: ${request.op.apiName} is not idempotent, read it parsed`);
+		return bytesOf(await this.answer(request, options, query, true));
+	}
+
+	private async answer(
+		request: BuiltRequest,
+		options: CallOptions,
+		query: Record<string, string | number>,
+		raw: boolean,
+	): Promise<unknown> {
 		const { op } = request;
 		const http: HttpRequest = { ...request.http, qs: { ...request.http.qs, ...query } };
-		return await withRetries(this.senderOf(request), http, {
+		if (raw) http.raw = true;
+		return await untilAnswered(this.senderOf(request), http, {
 			node: this.node,
 			op,
 			policy: this.retry,
@@ -314,16 +341,37 @@ export class Transport {
 
 	/** Each page's records of a list operation, in page order, up to `limit` (paging.ts). */
 	pages(request: BuiltRequest, options: ListOptions = {}): AsyncGenerator<IDataObject[]> {
+		return walkPages(
+			this.walkOf(request, options),
+			async (query) => await this.send(request, options, query),
+		);
+	}
+
+	/**
+	 * As pages(), with each page's body read from its bytes by `read` (given the responseKey)
+	 * instead of parsed by n8n: for a walk that needs only some fields of most records.
+	 */
+	rawPages<P extends PageView>(
+		request: BuiltRequest,
+		read: (bytes: Buffer, responseKey: string) => P,
+		options: ListOptions = {},
+	): AsyncGenerator<WalkedPage<P>> {
+		const walk = this.walkOf(request, options);
+		return walkPageViews(walk, async (query) =>
+			read(await this.sendRaw(request, options, query), walk.responseKey),
+		);
+	}
+
+	private walkOf(request: BuiltRequest, options: ListOptions): PageWalk {
 		const { op } = request;
 		if (!op.pagination || !op.responseKey)
 			throw new Error(`Catalog error: ${op.apiName} is not a list`);
-		const walk = {
+		return {
 			pagination: op.pagination,
 			responseKey: op.responseKey,
 			limit: options.limit,
 			readAhead: options.readAhead,
 		};
-		return walkPages(walk, async (query) => await this.send(request, options, query));
 	}
 
 	/** All records of a list operation, up to `limit`. */
@@ -365,6 +413,16 @@ export async function withRetries(
 	request: HttpRequest,
 	tries: Attempts,
 ): Promise<IDataObject> {
+	const body = await untilAnswered(sender, request, tries);
+	return isObject(body) ? body : {};
+}
+
+/** withRetries' loop: the successful answer's body as it came, or what a recovery found. */
+async function untilAnswered(
+	sender: Sender,
+	request: HttpRequest,
+	tries: Attempts,
+): Promise<unknown> {
 	const { node, op, policy, itemIndex, recover, healthyAnswers = () => 0 } = tries;
 	const fail = (info: IdaasErrorInfo) => toNodeApiError(node, info, op, itemIndex);
 	// A write whose response was lost may have happened: only a recovery may tell, before a resend.
@@ -387,9 +445,7 @@ export async function withRetries(
 			waited += await backoff(policy, tryNumber, undefined, waited, () => fail(lost));
 			continue;
 		}
-		if (response.statusCode >= 200 && response.statusCode < 300) {
-			return isObject(response.body) ? response.body : {};
-		}
+		if (response.statusCode >= 200 && response.statusCode < 300) return response.body;
 		const info = parseErrorResponse(response.statusCode, response.body, response.headers);
 		// Throttled with a wait to keep, while the tenant kept answering this client's other requests: the
 		// gateway is pacing a bulk run at its rate, so the try is not counted (the wait budget still

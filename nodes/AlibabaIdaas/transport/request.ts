@@ -16,6 +16,8 @@ export interface HttpRequest {
 	form?: Record<string, string>;
 	/** Only for operations that send a token given in the node (userBearer, pamBearer). */
 	headers?: Record<string, string>;
+	/** A successful answer's body as bytes (a Buffer, body.ts); a failure's is parsed as JSON all the same. */
+	raw?: boolean;
 }
 
 /** One operation's built request: what to send, and the catalog facts that say how (token, retries, paging, errors). */

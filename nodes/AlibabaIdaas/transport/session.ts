@@ -7,6 +7,7 @@ import type {
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { catalogOp } from '../catalog';
+import { bytesOf, parsedBody } from './body';
 import type { IdaasContext } from './context';
 import { CREDENTIAL_TYPE } from './context';
 import type { TokenRequestFailure } from './errors';
@@ -71,7 +72,9 @@ function httpOptions(request: HttpRequest): IHttpRequestOptions {
 		url: request.url,
 		qs: request.qs,
 		body: request.form ? new URLSearchParams(request.form).toString() : request.body,
-		json: true,
+		// n8n-core passes `encoding` to axios as its responseType; `json` only adds the Accept header,
+		// which is set here anyway.
+		...(request.raw ? { json: false, encoding: 'arraybuffer' as const } : { json: true }),
 		headers: { accept: 'application/json', ...form, ...request.headers },
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
@@ -99,6 +102,7 @@ export class Exchanges implements Sender {
 	/** Without the application's token: the token endpoint, and operations that carry their own auth. */
 	async send(request: HttpRequest): Promise<Exchanged> {
 		return (await this.inTurn(
+			request,
 			async () => await this.ctx.helpers.httpRequest(httpOptions(request)),
 		)) as Exchanged;
 	}
@@ -114,6 +118,7 @@ export class Exchanges implements Sender {
 		unwanted: () => boolean = () => false,
 	): Promise<Exchanged | NotSent> {
 		return await this.inTurn(
+			request,
 			async () =>
 				await this.ctx.helpers.httpRequestWithAuthentication.call(
 					this.ctx,
@@ -128,13 +133,14 @@ export class Exchanges implements Sender {
 	}
 
 	private async inTurn(
+		request: HttpRequest,
 		run: () => Promise<unknown>,
 		unwanted: () => boolean = () => false,
 	): Promise<Exchanged | NotSent> {
 		const turn = await this.limiter.acquire();
 		let answer: Exchanged | NotSent = { stale: true };
 		try {
-			if (!unwanted()) answer = await exchange(this.node, run);
+			if (!unwanted()) answer = await exchange(this.node, run, request.raw === true);
 			return answer;
 		} finally {
 			this.limiter.release(turn, verdictOf(answer));
@@ -142,8 +148,16 @@ export class Exchanges implements Sender {
 	}
 }
 
-/** Runs one request; turns transport failures into ConnectionLost or a clean NodeApiError. */
-async function exchange(node: INode, run: () => Promise<unknown>): Promise<Exchanged> {
+/**
+ * Runs one request; turns transport failures into ConnectionLost or a clean NodeApiError. A raw
+ * request's failure is parsed as n8n would have parsed it (body.ts), so that everything that reads
+ * failures (throttling, token renewal, the retry loop's errors) reads them as for any request.
+ */
+async function exchange(
+	node: INode,
+	run: () => Promise<unknown>,
+	raw: boolean,
+): Promise<Exchanged> {
 	let response: unknown;
 	let failure: unknown;
 	try {
@@ -153,10 +167,12 @@ async function exchange(node: INode, run: () => Promise<unknown>): Promise<Excha
 	}
 	if (failure !== undefined) return transportFailure(node, failure);
 	const full = response as Partial<RawResponse> | undefined;
+	const statusCode = Number(full?.statusCode ?? 200);
+	const failed = statusCode < 200 || statusCode >= 300;
 	return {
-		statusCode: Number(full?.statusCode ?? 200),
+		statusCode,
 		headers: (full?.headers as Record<string, unknown>) ?? {},
-		body: full?.body,
+		body: raw ? (failed ? parsedBody(bytesOf(full?.body)) : bytesOf(full?.body)) : full?.body,
 	};
 }
 
