@@ -32,6 +32,7 @@ const UNIT = [
 	'test/scripts/',
 	'test/setup/leakGuard.test.ts',
 	'test/trigger/groupState.test.ts',
+	'test/trigger/scan.test.ts',
 	'test/trigger/userState.test.ts',
 ];
 

@@ -4,6 +4,7 @@ import type { OperationSpec } from '../../AlibabaIdaas/catalog';
 import { catalogOp } from '../../AlibabaIdaas/catalog';
 import type { IdaasClient } from '../../AlibabaIdaas/request/client';
 import { mapWithConcurrency } from '../../AlibabaIdaas/transport/concurrency';
+import type { PageView } from '../../AlibabaIdaas/transport/paging';
 import { isValidId } from './codec';
 
 /**
@@ -192,6 +193,25 @@ export async function eachRecord(
 	budget.check();
 	for await (const page of client.pages(client.prepare(op, values))) {
 		for (const record of page) found(record);
+		budget.check();
+	}
+}
+
+/**
+ * eachRecord over pages read from their bytes by `read` (users/scan.ts) instead of parsed by
+ * n8n: `found` gets each fresh record's page and position in it.
+ */
+export async function eachPageRecord<P extends PageView>(
+	client: IdaasClient,
+	op: OperationSpec,
+	values: Record<string, unknown>,
+	budget: Budget,
+	read: (bytes: Buffer, responseKey: string) => P,
+	found: (page: P, index: number) => void,
+): Promise<void> {
+	budget.check();
+	for await (const { page, fresh } of client.rawPages(client.prepare(op, values), read)) {
+		for (const index of fresh) found(page, index);
 		budget.check();
 	}
 }

@@ -4,13 +4,14 @@ import type { IdaasClient } from '../../AlibabaIdaas/request/client';
 import { isValidId } from '../shared/codec';
 import type { Budget, Counter, Tree } from '../shared/walk';
 import {
-	eachRecord,
+	eachPageRecord,
 	forEachLimited,
 	isUserNotFound,
 	OPS,
 	unlessOuGone,
 	validId,
 } from '../shared/walk';
+import { scanUsersPage } from './scan';
 import { UserTable, userMark } from './state';
 
 /**
@@ -70,12 +71,12 @@ export async function readUsers(
 ): Promise<UsersRead> {
 	const current = new UserTable(previous);
 	const records = new Map<string, IDataObject>();
-	/** Keeps a user's record only while its latest mark differs from the stored one. */
-	const note = (userId: string, mark: string, user: IDataObject) => {
+	/** Keeps a user's record (made only then) only while its latest mark differs from the stored one. */
+	const note = (userId: string, mark: string, record: () => IDataObject) => {
 		const stored = previous.marks.get(userId);
 		// An unchanged user keeps the stored mark (equal text), and the fresh one is let go at once.
 		current.marks.set(userId, stored === mark ? stored : mark);
-		if (keepRecords && stored !== mark) records.set(userId, user);
+		if (keepRecords && stored !== mark) records.set(userId, record());
 		else records.delete(userId);
 	};
 	// Users seen under another OU than the one they were last seen under (a mark holds the OU it was listed under).
@@ -84,14 +85,22 @@ export async function readUsers(
 		const ouNumber = current.ouNumber(ou);
 		await unlessOuGone(
 			async () =>
-				await eachRecord(client, OPS.listUsers, { organizationalUnitId: ou }, budget, (user) => {
-					const id = user.userId;
-					if (!validId(id, 'user_', counter)) return;
-					const before = current.marks.get(id);
-					if (before !== undefined && current.ouOf(before) !== ou) doubtful.add(id);
-					else doubtful.delete(id);
-					note(id, userMark(user, ouNumber), user);
-				}),
+				// Pages read from their bytes (scan.ts): a user's record is parsed only when it is kept.
+				await eachPageRecord(
+					client,
+					OPS.listUsers,
+					{ organizationalUnitId: ou },
+					budget,
+					scanUsersPage,
+					(page, index) => {
+						const id = page.userIdAt(index);
+						if (!validId(id, 'user_', counter)) return;
+						const before = current.marks.get(id);
+						if (before !== undefined && current.ouOf(before) !== ou) doubtful.add(id);
+						else doubtful.delete(id);
+						note(id, page.markAt(index, ouNumber), () => page.recordAt(index));
+					},
+				),
 		);
 	});
 
@@ -114,7 +123,7 @@ export async function readUsers(
 		const ou = isValidId(user.primaryOrganizationalUnitId, 'ou_')
 			? user.primaryOrganizationalUnitId
 			: undefined;
-		note(id, userMark(user, current.ouNumber(ou)), summaryOf(user));
+		note(id, userMark(user, current.ouNumber(ou)), () => summaryOf(user));
 	});
 	return { current, records, deleted };
 }

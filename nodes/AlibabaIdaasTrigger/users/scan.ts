@@ -1,0 +1,586 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import { parsedBody } from '../../AlibabaIdaas/transport/body';
+import type { PageView } from '../../AlibabaIdaas/transport/paging';
+import { JsonPage, recordKey } from '../../AlibabaIdaas/transport/paging';
+import { BASE, CODE, hashEnd, hashStart, hashText } from '../shared/codec';
+import { BOOLEAN_FIELDS, HASH_SLOTS, userMark } from './state';
+
+/**
+ * A ListUsers page read from its bytes: each user's ID and mark (users/state.ts `userMark`)
+ * straight from the JSON text, and its record parsed only when asked (for the few users whose
+ * mark differs from the stored one). Parsing every page into objects was the largest single cost
+ * of a poll, and their garbage most of its memory.
+ *
+ * Exact or not at all: the scanner validates the whole body against JSON's grammar
+ * (https://www.rfc-editor.org/rfc/rfc8259) and gives up on anything it is not sure of, for the
+ * whole page (not an object with an array of objects under the response key, invalid JSON, a
+ * byte-order mark, an escape in a top-level key, the response key twice) or for one user (an
+ * escape in a key or in a field the mark reads, a nested value in such a field): those are parsed
+ * as JSON, as n8n would have parsed the page (transport/body.ts), and marked by `userMark`
+ * itself. Strings are hashed as UTF-16 code units (shared/codec.ts `hashText`): an ASCII string's
+ * bytes are its code units; any other is decoded as axios decodes the page (UTF-8; an element or
+ * value starts and ends at an ASCII byte, which no decoder merges into a neighbouring sequence).
+ */
+
+/** A page of users as the poll reads it. */
+export interface UsersPage extends PageView {
+	/** The record's userId as JSON.parse gives it. */
+	userIdAt(index: number): unknown;
+	/** `userMark(record, ouNumber)` of the record at `index`. */
+	markAt(index: number, ouNumber: number): string;
+	/** The record at `index`, parsed (a new object for each call unless it had to be parsed already). */
+	recordAt(index: number): IDataObject;
+}
+
+/** The page in `bytes` (a ListUsers answer), its records under `responseKey`. */
+export function scanUsersPage(bytes: Buffer, responseKey: string): UsersPage {
+	try {
+		return new ScannedPage(bytes, responseKey);
+	} catch {
+		// NOT_SURE, or anything else the scanner meets: the parse is always right.
+		return new ParsedPage(bytes, responseKey);
+	}
+}
+
+/** Thrown (made once) where the scanner is not sure: the page is parsed instead. */
+const NOT_SURE = new Error('not sure of this page: parse it');
+
+// ---------------------------------------------------------------------------------------------
+// The fields the scanner keeps, per record
+
+/** Every field the mark reads, then the ID fields paging reads (paging.ts recordKey). */
+const FIELDS: readonly string[] = [
+	'status',
+	...BOOLEAN_FIELDS,
+	'updateTime',
+	...HASH_SLOTS.flat(),
+	'userId',
+	'organizationalUnitId',
+	'groupId',
+];
+const F = FIELDS.length;
+const STATUS = FIELDS.indexOf('status');
+const BOOLEANS = BOOLEAN_FIELDS.map((name) => FIELDS.indexOf(name));
+const UPDATE_TIME = FIELDS.indexOf('updateTime');
+const SLOTS = HASH_SLOTS.map((slot) => slot.map((name) => FIELDS.indexOf(name)));
+const USER_ID = FIELDS.indexOf('userId');
+const KEY_FIELDS = ['userId', 'organizationalUnitId', 'groupId'].map((name) =>
+	FIELDS.indexOf(name),
+);
+
+/** Field numbers by name length, with each name's bytes: a key is matched without a string. */
+const BY_LENGTH: Array<Array<{ field: number; bytes: Buffer }>> = [];
+FIELDS.forEach((name, field) => {
+	(BY_LENGTH[name.length] ??= []).push({ field, bytes: Buffer.from(name, 'latin1') });
+});
+
+/** What a kept field holds. */
+const enum Kind {
+	Absent = 0,
+	Null,
+	True,
+	False,
+	/** A number whose text is String(Number(text)). */
+	Number,
+	/** Any other number: hashed as String(Number(text)). */
+	OtherNumber,
+	/** A string of printable ASCII (its span is inside the quotes). */
+	Ascii,
+	/** A string with other bytes, without escapes: decoded as UTF-8. */
+	Utf8,
+}
+
+// ---------------------------------------------------------------------------------------------
+// The mark from the bytes: userMark's digits (users/state.ts), the same seeds and widths; the
+// equivalence tests (test/trigger/scan.test.ts) hold the two together.
+
+const STAMP_SEED = 0x7f4a7c15;
+const STAMP_RANGE = BASE ** 3;
+const SLOT_SEEDS = HASH_SLOTS.map((_, slot) => Math.imul(slot + 1, 0x9e3779b1));
+
+const S = 0x73; // 's'
+const N = 0x6e; // 'n'
+const B = 0x62; // 'b'
+const TRUE_TEXT = Buffer.from('true', 'latin1');
+const DISABLED_TEXT = Buffer.from('disabled', 'latin1');
+
+function hashByte(h: number, byte: number): number {
+	return Math.imul(h ^ byte, 0x01000193);
+}
+
+function hashBytes(h: number, bytes: Buffer, start: number, end: number): number {
+	for (let i = start; i < end; i++) h = Math.imul(h ^ bytes[i], 0x01000193);
+	return h;
+}
+
+const MARK_DIGITS: number[] = [];
+
+/** A parse of the page, only as far as it must go: where each record and each kept field is. */
+class ScannedPage implements UsersPage {
+	readonly size: number;
+
+	readonly totalCount: unknown;
+
+	readonly nextToken: unknown;
+
+	/** Per record: where it starts and ends, and whether it must be parsed (1). */
+	private starts: Int32Array;
+	private ends: Int32Array;
+	private unsure: Uint8Array;
+	/** Per record and kept field (record * F + field): what it holds and where (inside a string's quotes). */
+	private kinds: Uint8Array;
+	private from: Int32Array;
+	private to: Int32Array;
+
+	/** The records that had to be parsed, by position. */
+	private parsed?: Map<number, IDataObject>;
+
+	private pos = 0;
+
+	constructor(
+		private readonly bytes: Buffer,
+		responseKey: string,
+	) {
+		this.starts = new Int32Array(128);
+		this.ends = new Int32Array(128);
+		this.unsure = new Uint8Array(128);
+		this.kinds = new Uint8Array(128 * F);
+		this.from = new Int32Array(128 * F);
+		this.to = new Int32Array(128 * F);
+		const key = Buffer.from(responseKey, 'utf8');
+		let size = 0;
+		let listed = false;
+		let totalCount: [number, number] | undefined;
+		let nextToken: [number, number] | undefined;
+
+		this.space();
+		this.expect(0x7b); // {
+		this.space();
+		if (bytes[this.pos] === 0x7d) this.pos++;
+		else
+			for (;;) {
+				const keyStart = this.pos + 1;
+				if (this.string()) throw NOT_SURE; // an escaped top-level key
+				const keyEnd = this.pos - 1;
+				this.space();
+				this.expect(0x3a); // :
+				this.space();
+				const valueStart = this.pos;
+				if (this.is(keyStart, keyEnd, key)) {
+					if (listed) throw NOT_SURE;
+					listed = true;
+					if (bytes[this.pos] === 0x5b) size = this.records();
+					else this.value(0);
+				} else {
+					this.value(0);
+					if (this.is(keyStart, keyEnd, TOTAL_COUNT)) totalCount = [valueStart, this.pos];
+					else if (this.is(keyStart, keyEnd, NEXT_TOKEN)) nextToken = [valueStart, this.pos];
+				}
+				this.space();
+				if (bytes[this.pos] === 0x2c) {
+					this.pos++;
+					this.space();
+					continue;
+				}
+				this.expect(0x7d); // }
+				break;
+			}
+		this.space();
+		if (this.pos !== bytes.length) throw NOT_SURE;
+		this.size = size;
+		this.totalCount = totalCount && this.parse(totalCount[0], totalCount[1]);
+		this.nextToken = nextToken && this.parse(nextToken[0], nextToken[1]);
+	}
+
+	keyAt(index: number): string | undefined {
+		if (this.unsure[index]) return recordKey(this.record(index));
+		for (const field of KEY_FIELDS) {
+			const kind = this.kinds[index * F + field] as Kind;
+			if (kind === Kind.Absent || kind === Kind.Null) continue;
+			return kind === Kind.Ascii || kind === Kind.Utf8 ? this.text(index * F + field) : undefined;
+		}
+		return undefined;
+	}
+
+	userIdAt(index: number): unknown {
+		if (this.unsure[index]) return this.record(index).userId;
+		const at = index * F + USER_ID;
+		switch (this.kinds[at] as Kind) {
+			case Kind.Absent:
+				return undefined;
+			case Kind.Null:
+				return null;
+			case Kind.True:
+				return true;
+			case Kind.False:
+				return false;
+			case Kind.Ascii:
+			case Kind.Utf8:
+				return this.text(at);
+			default:
+				return Number(this.bytes.toString('latin1', this.from[at], this.to[at]));
+		}
+	}
+
+	markAt(index: number, ouNumber: number): string {
+		if (this.unsure[index]) return userMark(this.record(index), ouNumber);
+		const base = index * F;
+		let flags = this.equals(base + STATUS, DISABLED_TEXT) ? 1 : 0;
+		for (let i = 0; i < BOOLEANS.length; i++) {
+			const at = base + BOOLEANS[i];
+			if (this.kinds[at] === Kind.True || this.equals(at, TRUE_TEXT)) flags |= 2 << i;
+		}
+		const digits = MARK_DIGITS;
+		digits.length = 0;
+		digits.push(flags);
+		const stamp = hashEnd(this.hashField(hashStart(STAMP_SEED), base + UPDATE_TIME)) % STAMP_RANGE;
+		digits.push(Math.floor(stamp / (BASE * BASE)), Math.floor(stamp / BASE) % BASE, stamp % BASE);
+		for (let slot = 0; slot < SLOTS.length; slot++) {
+			const fields = SLOTS[slot];
+			let h = hashStart(SLOT_SEEDS[slot]);
+			for (let i = 0; i < fields.length; i++)
+				h = this.hashField(i === 0 ? h : hashByte(h, 0), base + fields[i]);
+			digits.push(hashEnd(h) % BASE);
+		}
+		const start = digits.length;
+		for (let n = ouNumber; n > 0; n = Math.floor(n / BASE)) digits.splice(start, 0, n % BASE);
+		for (let i = 0; i < digits.length; i++) digits[i] = CODE[digits[i]];
+		return String.fromCharCode(...digits);
+	}
+
+	recordAt(index: number): IDataObject {
+		return this.unsure[index] ? this.record(index) : this.element(index);
+	}
+
+	/** A field's canonical text hashed after `h` (state.ts hashValue): nothing for absent, null and ''. */
+	private hashField(h: number, at: number): number {
+		const { bytes } = this;
+		const from = this.from[at];
+		const to = this.to[at];
+		switch (this.kinds[at] as Kind) {
+			case Kind.True:
+				return hashBytes(hashByte(h, B), TRUE_TEXT, 0, 4);
+			case Kind.False:
+				return hashText(hashByte(h, B), 'false');
+			case Kind.Number:
+				return hashBytes(hashByte(h, N), bytes, from, to);
+			case Kind.OtherNumber:
+				return hashText(hashByte(h, N), String(Number(bytes.toString('latin1', from, to))));
+			case Kind.Ascii:
+				return from === to ? h : hashBytes(hashByte(h, S), bytes, from, to);
+			case Kind.Utf8:
+				return hashText(hashByte(h, S), bytes.toString('utf8', from, to));
+			default:
+				return h;
+		}
+	}
+
+	/** Whether a field is an ASCII string of exactly these bytes. */
+	private equals(at: number, text: Buffer): boolean {
+		return this.kinds[at] === Kind.Ascii && this.is(this.from[at], this.to[at], text);
+	}
+
+	private is(from: number, to: number, text: Buffer): boolean {
+		if (to - from !== text.length) return false;
+		for (let i = 0; i < text.length; i++) if (this.bytes[from + i] !== text[i]) return false;
+		return true;
+	}
+
+	private text(at: number): string {
+		const kind = this.kinds[at] as Kind;
+		return this.bytes.toString(kind === Kind.Ascii ? 'latin1' : 'utf8', this.from[at], this.to[at]);
+	}
+
+	private parse(from: number, to: number): unknown {
+		return JSON.parse(this.bytes.toString('utf8', from, to)) as unknown;
+	}
+
+	private element(index: number): IDataObject {
+		return this.parse(this.starts[index], this.ends[index]) as IDataObject;
+	}
+
+	/** A record that had to be parsed, parsed once. */
+	private record(index: number): IDataObject {
+		this.parsed ??= new Map();
+		let record = this.parsed.get(index);
+		if (record === undefined) this.parsed.set(index, (record = this.element(index)));
+		return record;
+	}
+
+	// -------------------------------------------------------------------------------------------
+	// Scanning: each step starts at its token and leaves `pos` just after it.
+
+	private space(): void {
+		const { bytes } = this;
+		let c = bytes[this.pos];
+		while (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) c = bytes[++this.pos];
+	}
+
+	private expect(byte: number): void {
+		if (this.bytes[this.pos] !== byte) throw NOT_SURE;
+		this.pos++;
+	}
+
+	/** The array of records: each an object. Returns how many. */
+	private records(): number {
+		const { bytes } = this;
+		this.pos++;
+		this.space();
+		if (bytes[this.pos] === 0x5d) {
+			this.pos++;
+			return 0;
+		}
+		let count = 0;
+		for (;;) {
+			if (bytes[this.pos] !== 0x7b) throw NOT_SURE;
+			this.scanRecord(count++);
+			this.space();
+			if (bytes[this.pos] === 0x2c) {
+				this.pos++;
+				this.space();
+				continue;
+			}
+			this.expect(0x5d); // ]
+			return count;
+		}
+	}
+
+	private grow(count: number): void {
+		if (count < this.starts.length) return;
+		const size = this.starts.length * 2;
+		const grown = <T extends Int32Array | Uint8Array>(
+			array: T,
+			make: (n: number) => T,
+			n: number,
+		) => {
+			const copy = make(n);
+			copy.set(array);
+			return copy;
+		};
+		this.starts = grown(this.starts, (n) => new Int32Array(n), size);
+		this.ends = grown(this.ends, (n) => new Int32Array(n), size);
+		this.unsure = grown(this.unsure, (n) => new Uint8Array(n), size);
+		this.kinds = grown(this.kinds, (n) => new Uint8Array(n), size * F);
+		this.from = grown(this.from, (n) => new Int32Array(n), size * F);
+		this.to = grown(this.to, (n) => new Int32Array(n), size * F);
+	}
+
+	/** One record (an object), its kept fields noted; the last of a repeated key counts, as in JSON.parse. */
+	private scanRecord(index: number): void {
+		this.grow(index);
+		const { bytes } = this;
+		const base = index * F;
+		this.starts[index] = this.pos;
+		this.pos++;
+		this.space();
+		if (bytes[this.pos] === 0x7d) {
+			this.ends[index] = ++this.pos;
+			return;
+		}
+		for (;;) {
+			const keyStart = this.pos + 1;
+			if (this.string()) this.unsure[index] = 1; // an escaped key may spell a kept field
+			const field = this.field(keyStart, this.pos - 1);
+			this.space();
+			this.expect(0x3a); // :
+			this.space();
+			const at = base + field;
+			const c = bytes[this.pos];
+			if (field < 0) this.value(0);
+			else if (c === 0x22) {
+				const from = this.pos + 1;
+				const escaped = this.string();
+				if (escaped) this.unsure[index] = 1;
+				this.kinds[at] = this.utf8 ? Kind.Utf8 : Kind.Ascii;
+				this.from[at] = from;
+				this.to[at] = this.pos - 1;
+			} else if (c === 0x7b || c === 0x5b) {
+				this.value(0);
+				this.unsure[index] = 1;
+			} else if (c === 0x74) {
+				this.literal(TRUE_LITERAL);
+				this.kinds[at] = Kind.True;
+			} else if (c === 0x66) {
+				this.literal(FALSE_LITERAL);
+				this.kinds[at] = Kind.False;
+			} else if (c === 0x6e) {
+				this.literal(NULL_LITERAL);
+				this.kinds[at] = Kind.Null;
+			} else {
+				const from = this.pos;
+				this.kinds[at] = this.number() ? Kind.Number : Kind.OtherNumber;
+				this.from[at] = from;
+				this.to[at] = this.pos;
+			}
+			this.space();
+			if (bytes[this.pos] === 0x2c) {
+				this.pos++;
+				this.space();
+				continue;
+			}
+			this.expect(0x7d); // }
+			this.ends[index] = this.pos;
+			return;
+		}
+	}
+
+	/** The kept field a key names, or -1. */
+	private field(from: number, to: number): number {
+		const candidates = BY_LENGTH[to - from];
+		if (candidates === undefined) return -1;
+		for (const { field, bytes } of candidates) if (this.is(from, to, bytes)) return field;
+		return -1;
+	}
+
+	/** Set by string(): whether the string held a byte outside ASCII. */
+	private utf8 = false;
+
+	/** A string; returns whether it holds an escape. */
+	private string(): boolean {
+		const { bytes } = this;
+		if (bytes[this.pos] !== 0x22) throw NOT_SURE;
+		const end = bytes.length;
+		let escaped = false;
+		let utf8 = false;
+		for (let i = this.pos + 1; i < end; i++) {
+			const c = bytes[i];
+			if (c === 0x22) {
+				this.pos = i + 1;
+				this.utf8 = utf8;
+				return escaped;
+			}
+			if (c < 0x20) throw NOT_SURE; // JSON.parse refuses control characters in strings
+			if (c >= 0x80) utf8 = true;
+			else if (c === 0x5c) {
+				escaped = true;
+				const e = bytes[++i];
+				if (e === 0x75) {
+					for (let k = 0; k < 4; k++) if (!isHex(bytes[++i])) throw NOT_SURE;
+				} else if (!ESCAPES.has(e)) throw NOT_SURE;
+			}
+		}
+		throw NOT_SURE;
+	}
+
+	/** Any JSON value, checked and skipped. */
+	private value(depth: number): void {
+		const { bytes } = this;
+		const c = bytes[this.pos];
+		if (c === 0x22) this.string();
+		else if (c === 0x7b || c === 0x5b) {
+			if (depth >= MAX_DEPTH) throw NOT_SURE;
+			const close = c + 2; // } or ]
+			this.pos++;
+			this.space();
+			if (bytes[this.pos] === close) {
+				this.pos++;
+				return;
+			}
+			for (;;) {
+				if (c === 0x7b) {
+					this.string();
+					this.space();
+					this.expect(0x3a);
+					this.space();
+				}
+				this.value(depth + 1);
+				this.space();
+				if (bytes[this.pos] === 0x2c) {
+					this.pos++;
+					this.space();
+					continue;
+				}
+				this.expect(close);
+				return;
+			}
+		} else if (c === 0x74) this.literal(TRUE_LITERAL);
+		else if (c === 0x66) this.literal(FALSE_LITERAL);
+		else if (c === 0x6e) this.literal(NULL_LITERAL);
+		else this.number();
+	}
+
+	private literal(text: Buffer): void {
+		if (!this.is(this.pos, this.pos + text.length, text)) throw NOT_SURE;
+		this.pos += text.length;
+	}
+
+	/** A number (-?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?); returns whether its text is String(Number(text)). */
+	private number(): boolean {
+		const { bytes } = this;
+		const start = this.pos;
+		if (bytes[this.pos] === 0x2d) this.pos++;
+		const first = bytes[this.pos];
+		if (first === 0x30) this.pos++;
+		else if (first >= 0x31 && first <= 0x39) this.digits();
+		else throw NOT_SURE;
+		const integer = this.pos - start;
+		let plain = true;
+		if (bytes[this.pos] === 0x2e) {
+			this.pos++;
+			this.digits();
+			plain = false;
+		}
+		if (bytes[this.pos] === 0x65 || bytes[this.pos] === 0x45) {
+			this.pos++;
+			if (bytes[this.pos] === 0x2b || bytes[this.pos] === 0x2d) this.pos++;
+			this.digits();
+			plain = false;
+		}
+		// Up to 15 digits an integer is exact in a double; "-0" reads back as "0".
+		const negative = bytes[start] === 0x2d;
+		return plain && integer - (negative ? 1 : 0) <= 15 && !(negative && first === 0x30);
+	}
+
+	/** One or more digits. */
+	private digits(): void {
+		const { bytes } = this;
+		if (!isDigit(bytes[this.pos])) throw NOT_SURE;
+		while (isDigit(bytes[this.pos])) this.pos++;
+	}
+}
+
+const TOTAL_COUNT = Buffer.from('totalCount', 'latin1');
+const NEXT_TOKEN = Buffer.from('nextToken', 'latin1');
+const TRUE_LITERAL = TRUE_TEXT;
+const FALSE_LITERAL = Buffer.from('false', 'latin1');
+const NULL_LITERAL = Buffer.from('null', 'latin1');
+/** Past this nesting the page is parsed instead (JSON.parse has no such limit). */
+const MAX_DEPTH = 64;
+/** The characters after a backslash other than u: " \ / b f n r t. */
+const ESCAPES = new Set(Array.from('"\\/bfnrt', (c) => c.charCodeAt(0)));
+
+function isDigit(c: number | undefined): boolean {
+	return c !== undefined && c >= 0x30 && c <= 0x39;
+}
+
+function isHex(c: number | undefined): boolean {
+	return (
+		c !== undefined &&
+		((c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66))
+	);
+}
+
+/** A page the scanner was not sure of: parsed as n8n would have parsed it. */
+class ParsedPage extends JsonPage implements UsersPage {
+	constructor(bytes: Buffer, responseKey: string) {
+		const body = parsedBody(bytes);
+		super(isObject(body) ? body : {}, responseKey);
+	}
+
+	userIdAt(index: number): unknown {
+		return this.records[index].userId;
+	}
+
+	markAt(index: number, ouNumber: number): string {
+		return userMark(this.records[index], ouNumber);
+	}
+
+	recordAt(index: number): IDataObject {
+		return this.records[index];
+	}
+}
+
+function isObject(value: unknown): value is IDataObject {
+	return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
