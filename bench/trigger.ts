@@ -29,12 +29,14 @@ import type { IPollFunctions } from 'n8n-workflow';
 
 import { IdaasClient } from '../nodes/AlibabaIdaas/request/client';
 import {
+	eachPageRecord,
 	eachRecord,
 	forEachLimited,
 	OPS,
 	readTree,
 	WALK_CONCURRENCY,
 } from '../nodes/AlibabaIdaasTrigger/shared/walk';
+import { scanUsersPage } from '../nodes/AlibabaIdaasTrigger/users/scan';
 import { N8nHarness } from '../test/harness/n8n';
 import type { EmulatorProcess } from './emulatorProcess';
 import { startEmulatorProcess } from './emulatorProcess';
@@ -98,8 +100,9 @@ async function rawWalk(client: RawClient): Promise<number> {
 
 /**
  * A poll that walks as the trigger does (its client, tree walk and page walk through n8n's
- * helpers, in the same worker pool) and does nothing with the users: what n8n's HTTP path costs
- * before the trigger compares anything. Returns how many users it saw.
+ * helpers, in the same worker pool, each users page read as bytes and scanned as far as paging
+ * needs) and does nothing with the users: what n8n's HTTP path costs before the trigger compares
+ * anything. Returns how many users it saw.
  */
 async function helpersWalk(this: IPollFunctions): Promise<number> {
 	const client = await IdaasClient.connect(this);
@@ -108,9 +111,16 @@ async function helpersWalk(this: IPollFunctions): Promise<number> {
 	const tree = await readTree(client, budget, counter);
 	let users = 0;
 	await forEachLimited([...tree.parents.keys()], async (organizationalUnitId) => {
-		await eachRecord(client, OPS.listUsers, { organizationalUnitId }, budget, () => {
-			users++;
-		});
+		await eachPageRecord(
+			client,
+			OPS.listUsers,
+			{ organizationalUnitId },
+			budget,
+			scanUsersPage,
+			() => {
+				users++;
+			},
+		);
 	});
 	return users;
 }

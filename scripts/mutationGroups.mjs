@@ -28,14 +28,29 @@ function linesOf(file, from, to, endOffset = 0) {
 export const GROUPS = [
 	{
 		name: 'retry',
-		// The retry loop is the last section of client.ts (Stryker's `file:lines` range); keep the range on it.
-		mutate: [`${NODE}/transport/client.ts:337-427`, `${NODE}/transport/retryPolicy.ts`],
+		// The retry loop is the last section of client.ts (Stryker's `file:lines` range).
+		mutate: [
+			linesOf(
+				`${NODE}/transport/client.ts`,
+				'Sending one request until it has an answer worth returning',
+				'return delay;',
+				1,
+			),
+			`${NODE}/transport/retryPolicy.ts`,
+		],
 		tests: ['test/transport/retry.test.ts', 'test/transport/retryPolicy.test.ts'],
 	},
 	{
 		name: 'tokenRenewal',
 		// The token session is the second section of session.ts.
-		mutate: [`${NODE}/transport/session.ts:207-410`],
+		mutate: [
+			linesOf(
+				`${NODE}/transport/session.ts`,
+				'The token session: requests with the application',
+				'return await this.exchanges.authenticated(request, this.credential, renewing);',
+				2,
+			),
+		],
 		tests: ['test/transport/tokenRenewal.test.ts'],
 	},
 	{
@@ -52,6 +67,11 @@ export const GROUPS = [
 		name: 'userState',
 		mutate: [`${TRIGGER}/users/state.ts`],
 		tests: ['test/trigger/userState.test.ts'],
+	},
+	{
+		name: 'userScan',
+		mutate: [`${TRIGGER}/users/scan.ts`],
+		tests: ['test/trigger/scan.test.ts'],
 	},
 	{
 		name: 'userDiff',
