@@ -137,6 +137,9 @@ class ScannedPage implements UsersPage {
 	private from: Int32Array;
 	private to: Int32Array;
 
+	/** The keys of the record scanned last, in order: where each is, and the kept field it names (-1: none). */
+	private readonly keys: number[] = [];
+
 	/** The records that had to be parsed, by position. */
 	private parsed?: Map<number, IDataObject>;
 
@@ -372,61 +375,100 @@ class ScannedPage implements UsersPage {
 		this.to = grown(this.to, (n) => new Int32Array(n), size * F);
 	}
 
-	/** One record (an object), its kept fields noted; the last of a repeated key counts, as in JSON.parse. */
+	/**
+	 * One record (an object), its kept fields noted; the last of a repeated key counts, as in
+	 * JSON.parse. The hot path of a poll, so its position is a local, and a key is first compared
+	 * with the key at the same place in the record before (records of one page list their fields
+	 * alike): one pass over its bytes instead of a scan and a look-up.
+	 */
 	private scanRecord(index: number): void {
 		this.grow(index);
-		const { bytes } = this;
+		const { bytes, kinds, from, to, keys } = this;
 		const base = index * F;
-		this.starts[index] = this.pos;
-		this.pos++;
-		this.space();
-		if (bytes[this.pos] === 0x7d) {
-			this.ends[index] = ++this.pos;
+		let pos = this.pos;
+		this.starts[index] = pos;
+		pos = after(bytes, pos + 1);
+		if (bytes[pos] === 0x7d) {
+			this.ends[index] = this.pos = pos + 1;
 			return;
 		}
-		for (;;) {
-			const keyStart = this.pos + 1;
-			if (this.string()) this.unsure[index] = 1; // an escaped key may spell a kept field
-			const field = this.field(keyStart, this.pos - 1);
-			this.space();
-			this.expect(0x3a); // :
-			this.space();
-			const at = base + field;
-			const c = bytes[this.pos];
-			if (field < 0) this.value(0);
-			else if (c === 0x22) {
-				const from = this.pos + 1;
-				const escaped = this.string();
-				if (escaped) this.unsure[index] = 1;
-				this.kinds[at] = this.utf8 ? Kind.Utf8 : Kind.Ascii;
-				this.from[at] = from;
-				this.to[at] = this.pos - 1;
-			} else if (c === 0x7b || c === 0x5b) {
-				this.value(0);
-				this.unsure[index] = 1;
-			} else if (c === 0x74) {
-				this.literal(TRUE_LITERAL);
-				this.kinds[at] = Kind.True;
-			} else if (c === 0x66) {
-				this.literal(FALSE_LITERAL);
-				this.kinds[at] = Kind.False;
-			} else if (c === 0x6e) {
-				this.literal(NULL_LITERAL);
-				this.kinds[at] = Kind.Null;
+		for (let k = 0; ; k++) {
+			if (bytes[pos] !== 0x22) throw NOT_SURE;
+			const keyStart = pos + 1;
+			let field: number;
+			const known = k * 3;
+			const length = keys[known + 1] - keys[known];
+			if (
+				k * 3 < keys.length &&
+				bytes[keyStart + length] === 0x22 &&
+				same(bytes, keyStart, keys[known], length)
+			) {
+				field = keys[known + 2];
+				pos = keyStart + length + 1;
 			} else {
-				const from = this.pos;
-				this.kinds[at] = this.number() ? Kind.Number : Kind.OtherNumber;
-				this.from[at] = from;
-				this.to[at] = this.pos;
+				this.pos = pos;
+				const escaped = this.string();
+				pos = this.pos;
+				// An escaped key may spell a kept field.
+				if (escaped) this.unsure[index] = 1;
+				field = escaped ? -1 : this.field(keyStart, pos - 1);
+				if (!escaped && !this.utf8) {
+					keys[known] = keyStart;
+					keys[known + 1] = pos - 1;
+					keys[known + 2] = field;
+				}
 			}
-			this.space();
-			if (bytes[this.pos] === 0x2c) {
-				this.pos++;
-				this.space();
+			pos = after(bytes, pos);
+			if (bytes[pos] !== 0x3a) throw NOT_SURE; // :
+			pos = after(bytes, pos + 1);
+			const at = base + field;
+			const c = bytes[pos];
+			if (c === 0x22) {
+				// A string of printable ASCII, the common case, here; any other in string().
+				let end = pos + 1;
+				while (IN_STRING[bytes[end]] === PLAIN) end++;
+				let kind = Kind.Ascii;
+				if (bytes[end] !== 0x22) {
+					this.pos = pos;
+					if (this.string() && field >= 0) this.unsure[index] = 1;
+					end = this.pos - 1;
+					if (this.utf8) kind = Kind.Utf8;
+				}
+				if (field >= 0) {
+					kinds[at] = kind;
+					from[at] = pos + 1;
+					to[at] = end;
+				}
+				pos = end + 1;
+			} else {
+				this.pos = pos;
+				if (field < 0) this.value(0);
+				else if (c === 0x7b || c === 0x5b) {
+					this.value(0);
+					this.unsure[index] = 1;
+				} else if (c === 0x74) {
+					this.literal(TRUE_LITERAL);
+					kinds[at] = Kind.True;
+				} else if (c === 0x66) {
+					this.literal(FALSE_LITERAL);
+					kinds[at] = Kind.False;
+				} else if (c === 0x6e) {
+					this.literal(NULL_LITERAL);
+					kinds[at] = Kind.Null;
+				} else {
+					kinds[at] = this.number() ? Kind.Number : Kind.OtherNumber;
+					from[at] = pos;
+					to[at] = this.pos;
+				}
+				pos = this.pos;
+			}
+			pos = after(bytes, pos);
+			if (bytes[pos] === 0x2c) {
+				pos = after(bytes, pos + 1);
 				continue;
 			}
-			this.expect(0x7d); // }
-			this.ends[index] = this.pos;
+			if (bytes[pos] !== 0x7d) throw NOT_SURE; // }
+			this.ends[index] = this.pos = pos + 1;
 			return;
 		}
 	}
@@ -573,6 +615,19 @@ const IN_STRING = Uint8Array.from({ length: 256 }, (_, c) =>
 );
 /** The characters after a backslash other than u: " \ / b f n r t. */
 const ESCAPES = new Set(Array.from('"\\/bfnrt', (c) => c.charCodeAt(0)));
+
+/** The position of the first byte from `pos` on that is not whitespace. */
+function after(bytes: Uint8Array, pos: number): number {
+	let c = bytes[pos];
+	while (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) c = bytes[++pos];
+	return pos;
+}
+
+/** Whether the `length` bytes at `a` and at `b` are the same. */
+function same(bytes: Uint8Array, a: number, b: number, length: number): boolean {
+	for (let i = 0; i < length; i++) if (bytes[a + i] !== bytes[b + i]) return false;
+	return true;
+}
 
 function isDigit(c: number | undefined): boolean {
 	return c !== undefined && c >= 0x30 && c <= 0x39;
