@@ -8,6 +8,7 @@ import {
 	fingerprint,
 	packUsers,
 	stampHash,
+	type StoredUsers,
 	tableOf,
 	unpackUsers,
 	UserTable,
@@ -31,19 +32,32 @@ function user(id: string, extra: Record<string, unknown> = {}): Record<string, u
 	};
 }
 
-/** What a poll hands the diff: the users it saw (marks in a table sharing the stored one's OU numbers) and their records. */
-function seen(previous: UserTable, ...users: Array<[Record<string, unknown>, string | undefined]>) {
+/** Stored users, as a poll reads them from its state. */
+function stored(fingerprints: Fingerprint[]): StoredUsers {
+	return unpackUsers(packUsers(tableOf(fingerprints)));
+}
+
+/** What a poll hands the diff: the users it saw (in a table over the stored ones) and their records. */
+function seen(
+	previous: StoredUsers,
+	...users: Array<[Record<string, unknown>, string | undefined]>
+) {
 	const current = new UserTable(previous);
 	const records = new Map<string, Record<string, unknown>>();
 	for (const [record, ou] of users) {
-		current.marks.set(String(record.userId), userMark(record, current.ouNumber(ou)));
+		current.note(String(record.userId), userMark(record, current.ouNumber(ou)));
 		records.set(String(record.userId), record);
 	}
 	return { current, records };
 }
 
+/** The users in a table, in ID order. */
+function idsOf(table: UserTable): string[] {
+	return unpackUsers(packUsers(table)).ids();
+}
+
 function events(
-	previous: UserTable,
+	previous: StoredUsers,
 	users: Array<[Record<string, unknown>, string | undefined]>,
 	deleted: string[] = [],
 ) {
@@ -105,7 +119,7 @@ describe('the fingerprint, as stored', () => {
 	])('names a change of %s alone', (field) => {
 		const before = user(REAL_ID, { [field]: 'before' });
 		const after = { ...before, [field]: 'after' };
-		const [event] = events(tableOf([fingerprint(before, 'ou_a')]), [[after, 'ou_a']]);
+		const [event] = events(stored([fingerprint(before, 'ou_a')]), [[after, 'ou_a']]);
 		expect(event.changes?.map((c) => c.field)).toContain(field);
 	});
 
@@ -155,7 +169,7 @@ describe('pack / unpack', () => {
 		const state = packUsers(tableOf(fps));
 		expect(state.count).toBe(ids.length);
 		const back = unpackUsers(JSON.parse(JSON.stringify(state)));
-		expect([...back.marks.keys()]).toEqual([...ids].sort());
+		expect(back.ids()).toEqual([...ids].sort());
 		for (const fp of fps) expect(back.get(fp.userId)).toEqual(fp);
 	});
 
@@ -244,7 +258,7 @@ describe('pack / unpack', () => {
 
 describe('diff', () => {
 	const base = user(REAL_ID);
-	const previous = tableOf([fingerprint(base, 'ou_a')]);
+	const previous = stored([fingerprint(base, 'ou_a')]);
 
 	it('reports nothing when nothing changed', () => {
 		expect(events(previous, [[base, 'ou_a']])).toEqual([]);
@@ -263,8 +277,8 @@ describe('diff', () => {
 		// Not listed, not confirmed deleted: no event, and the state keeps it.
 		expect(events(previous, [])).toEqual([]);
 		const { current } = seen(previous);
-		completeUsers(previous, current, new Set());
-		expect([...current.marks.keys()]).toEqual([REAL_ID]);
+		completeUsers(current, new Set());
+		expect(idsOf(current)).toEqual([REAL_ID]);
 		expect(current.get(REAL_ID)).toEqual(previous.get(REAL_ID));
 	});
 
@@ -310,7 +324,7 @@ describe('diff', () => {
 	it('does not report a move when the old or new OU is unknown, and keeps the known OU', () => {
 		expect(events(previous, [[base, undefined]])).toEqual([]);
 		const { current } = seen(previous, [base, undefined]);
-		completeUsers(previous, current, new Set());
+		completeUsers(current, new Set());
 		expect(current.get(REAL_ID)?.ou).toBe('ou_a');
 	});
 
@@ -322,7 +336,7 @@ describe('diff', () => {
 		).toEqual(['disabled']);
 		expect(events(previous, [[stamped, 'ou_b']]).map((e) => e.event)).toEqual(['moved']);
 		// An OU not known on either side is no move: the stamp is an update of unseen fields.
-		const unknownOu = tableOf([fingerprint(base)]);
+		const unknownOu = stored([fingerprint(base)]);
 		for (const [table, ou] of [
 			[unknownOu, 'ou_b'],
 			[previous, undefined],
@@ -343,7 +357,7 @@ describe('diff', () => {
 	});
 
 	it('reports each flag with its old and new value, and an enable with the status before', () => {
-		const disabled = tableOf([fingerprint({ ...base, status: 'disabled' }, 'ou_a')]);
+		const disabled = stored([fingerprint({ ...base, status: 'disabled' }, 'ou_a')]);
 		const changed = { ...base, passwordSet: false, phoneNumberVerified: true };
 		expect(events(disabled, [[changed, 'ou_a']])).toEqual([
 			{ event: 'enabled', userId: REAL_ID, user: changed, previousStatus: 'disabled' },
@@ -360,7 +374,7 @@ describe('diff', () => {
 	});
 
 	it('reports a deletion with what was known, and nothing for an ID it never stored', () => {
-		const noOu = tableOf([fingerprint({ ...base, status: 'disabled' })]);
+		const noOu = stored([fingerprint({ ...base, status: 'disabled' })]);
 		// Strict: no primaryOrganizationalUnitId key at all when the OU was never known.
 		expect(events(noOu, [], [REAL_ID, 'user_never'])).toStrictEqual([
 			{ event: 'deleted', userId: REAL_ID, previous: { status: 'disabled' } },
@@ -385,7 +399,7 @@ describe('diff', () => {
 	});
 
 	it('keeps the state of users neither seen nor deleted, drops the deleted, and fills a missing OU', () => {
-		const stored = tableOf([
+		const before = stored([
 			fingerprint(base, 'ou_a'),
 			fingerprint(user('user_b')),
 			fingerprint(user('user_c'), 'ou_c'),
@@ -393,18 +407,18 @@ describe('diff', () => {
 		]);
 		const renamed = user('user_b', { displayName: 'Renamed' });
 		const { current } = seen(
-			stored,
+			before,
 			[renamed, undefined],
 			[user('user_d'), 'ou_d'],
 			[user('user_e'), 'ou_e'],
 		);
-		completeUsers(stored, current, new Set(['user_c']));
-		expect([...current.marks.keys()]).toEqual(['user_b', 'user_d', 'user_e', REAL_ID]);
+		completeUsers(current, new Set(['user_c']));
+		expect(idsOf(current)).toEqual(['user_b', 'user_d', REAL_ID, 'user_e']);
 		// A known OU is this poll's, not the stored one.
 		expect(current.get('user_e')?.ou).toBe('ou_e');
 		expect(current.get('user_b')).toEqual(fingerprint(renamed));
 		expect(current.get('user_d')?.ou).toBe('ou_d');
-		expect(current.get(REAL_ID)).toEqual(stored.get(REAL_ID));
+		expect(current.get(REAL_ID)).toEqual(before.get(REAL_ID));
 	});
 
 	it("packs a poll's users in ID order, whatever the order of the stored table it shares OUs with", () => {
@@ -417,24 +431,24 @@ describe('diff', () => {
 			[user('user_i'), 'ou_b'],
 			[user('user_c'), 'ou_a'],
 		];
-		const packedIds = (stored: UserTable) => {
-			const { current } = seen(stored, ...listed);
-			completeUsers(stored, current, new Set(['user_b']));
+		const packedIds = (previous: StoredUsers) => {
+			const { current } = seen(previous, ...listed);
+			completeUsers(current, new Set(['user_b']));
 			const packed = packUsers(current);
 			// The same text as the table's users packed on their own.
 			const alone = new UserTable();
-			for (const id of [...current.marks.keys()].reverse()) {
+			for (const id of idsOf(current).reverse()) {
 				const fp = current.get(id) as Fingerprint;
 				alone.set(fp);
 			}
 			expect(packed).toEqual(packUsers(alone));
-			return [...unpackUsers(packed).marks.keys()];
+			return unpackUsers(packed).ids();
 		};
 		const expected = ['user_a', 'user_c', 'user_d', 'user_f', 'user_g', 'user_h', 'user_i'];
 		// As read from a stored state (ID order), and in any other order.
 		const fps = ids.map((id) => fingerprint(user(id), 'ou_a'));
-		expect(packedIds(unpackUsers(packUsers(tableOf(fps))))).toEqual(expected);
-		expect(packedIds(tableOf([...fps].reverse()))).toEqual(expected);
+		expect(packedIds(stored(fps))).toEqual(expected);
+		expect(packedIds(stored([...fps].reverse()))).toEqual(expected);
 	});
 
 	it('covers every event name and field list', () => {

@@ -11,6 +11,7 @@ import {
 	unlessOuGone,
 	validId,
 } from '../shared/walk';
+import type { StoredUsers } from './state';
 import { UserTable, userMark } from './state';
 
 /**
@@ -63,19 +64,16 @@ function summaryOf(user: IDataObject): IDataObject {
 export async function readUsers(
 	client: IdaasClient,
 	tree: Tree,
-	previous: UserTable,
+	previous: StoredUsers,
 	budget: Budget,
 	counter: Counter,
 	keepRecords: boolean,
 ): Promise<UsersRead> {
 	const current = new UserTable(previous);
 	const records = new Map<string, IDataObject>();
-	/** Keeps a user's record only while its latest mark differs from the stored one. */
-	const note = (userId: string, mark: string, user: IDataObject) => {
-		const stored = previous.marks.get(userId);
-		// An unchanged user keeps the stored mark (equal text), and the fresh one is let go at once.
-		current.marks.set(userId, stored === mark ? stored : mark);
-		if (keepRecords && stored !== mark) records.set(userId, user);
+	/** Keeps a user's record (asked for only then) while its latest mark differs from the stored one. */
+	const note = (userId: string, mark: string, record: () => IDataObject) => {
+		if (current.note(userId, mark) && keepRecords) records.set(userId, record());
 		else records.delete(userId);
 	};
 	// Users seen under another OU than the one they were last seen under (a mark holds the OU it was listed under).
@@ -87,18 +85,17 @@ export async function readUsers(
 				await eachRecord(client, OPS.listUsers, { organizationalUnitId: ou }, budget, (user) => {
 					const id = user.userId;
 					if (!validId(id, 'user_', counter)) return;
-					const before = current.marks.get(id);
-					if (before !== undefined && current.ouOf(before) !== ou) doubtful.add(id);
+					const before = current.ouNumberOf(id);
+					if (before !== undefined && before !== ouNumber) doubtful.add(id);
 					else doubtful.delete(id);
-					note(id, userMark(user, ouNumber), user);
+					note(id, userMark(user, ouNumber), () => user);
 				}),
 		);
 	});
 
-	const lookups = [...doubtful];
-	for (const id of previous.marks.keys()) if (!current.marks.has(id)) lookups.push(id);
+	const lookups = [...doubtful, ...current.unseenStored()];
 	for (const id of doubtful) {
-		current.marks.delete(id);
+		current.forget(id);
 		records.delete(id);
 	}
 
@@ -108,13 +105,13 @@ export async function readUsers(
 		const user = await getUser(client, id);
 		if (!user) {
 			// Gone. If it was never stored (created and deleted during this poll) nothing is owed.
-			if (previous.marks.has(id)) deleted.add(id);
+			if (previous.has(id)) deleted.add(id);
 			return;
 		}
 		const ou = isValidId(user.primaryOrganizationalUnitId, 'ou_')
 			? user.primaryOrganizationalUnitId
 			: undefined;
-		note(id, userMark(user, current.ouNumber(ou)), summaryOf(user));
+		note(id, userMark(user, current.ouNumber(ou)), () => summaryOf(user));
 	});
 	return { current, records, deleted };
 }
