@@ -256,6 +256,155 @@ describe('pack / unpack', () => {
 	});
 });
 
+describe('the stored users, indexed', () => {
+	const random = createRandom(3);
+	const chars = '0123456789abcdefghijklmnopqrstuvwxyz';
+	const ids = new Set<string>();
+	for (let i = 0; i < 3000; i++) {
+		let id = 'user_';
+		for (let c = random.int(1, 30); c > 0; c--) id += chars[random.int(0, 35)];
+		ids.add(id);
+	}
+	// Raw IDs (not base 36), beside packed ones of every tail length.
+	for (const id of ['user_A', 'user_a-b', 'user_x_y', 'user_', 'user_ZZZZZ']) ids.add(id);
+	const fps = [...ids].map((id, i) => fingerprint(user(id), i % 7 ? `ou_${i % 5}` : undefined));
+	const users = stored(fps);
+
+	it('finds every stored user, and no other', () => {
+		expect(users.size).toBe(fps.length);
+		for (const fp of fps) expect(users.get(fp.userId)).toEqual(fp);
+		for (const id of ['user_nope', 'user_a-c', 'user_Z', 'ou_1', 'user', '', 'xuser_A']) {
+			expect(users.get(id)).toBeUndefined();
+			expect(users.has(id)).toBe(false);
+		}
+		// The same packed characters under another coding, or one character more or less.
+		const some = [...ids].find((id) => id.length > 10) as string;
+		expect(users.has(some.slice(0, -1))).toBe(ids.has(some.slice(0, -1)));
+		expect(users.has(`${some}0`)).toBe(ids.has(`${some}0`));
+		const upper = `user_${some.slice(5).toUpperCase()}`;
+		expect(users.has(upper)).toBe(ids.has(upper));
+		expect(stored([]).get(some)).toBeUndefined();
+	});
+
+	it('ranks IDs among the stored ones, in UTF-16 order', () => {
+		const sorted = [...ids].sort();
+		expect(users.ids()).toEqual(sorted);
+		for (const probe of ['user_', 'user_0', 'user_5', 'user_zzzzzzzzzz', 'user_B', 'zz', 'a']) {
+			expect(users.rank(probe)).toBe(sorted.filter((id) => id < probe).length);
+		}
+		expect(users.rank(sorted[100])).toBe(100);
+	});
+});
+
+describe('a poll table over stored users', () => {
+	/** Random users, their records and OUs; some OUs past 91 to widen the OU index. */
+	function directory(random: ReturnType<typeof createRandom>, size: number, ous: number) {
+		const chars = '0123456789abcdefghijklmnopqrstuvwxyz_';
+		const users = new Map<string, [Record<string, unknown>, string | undefined]>();
+		while (users.size < size) {
+			let id = 'user_';
+			for (let c = random.int(1, 8); c > 0; c--) id += chars[random.int(0, chars.length - 1)];
+			users.set(id, [
+				user(id, {
+					displayName: `d${random.int(0, 3)}`,
+					status: random.pick(['enabled', 'disabled']),
+				}),
+				random.chance(0.1) ? undefined : `ou_${random.int(1, ous)}`,
+			]);
+		}
+		return users;
+	}
+
+	it('packs exactly what a table of the same users packs on its own, whatever the poll saw', () => {
+		const random = createRandom(11);
+		for (let round = 0; round < 150; round++) {
+			const ous = random.pick([1, 3, 40, 95]);
+			// Near 91 OUs in use, the OU index widens or narrows as users move or leave.
+			const before = directory(random, ous === 95 ? random.int(80, 200) : random.int(0, 60), ous);
+			const previous = stored([...before.values()].map(([record, ou]) => fingerprint(record, ou)));
+			const current = new UserTable(previous);
+			const after = new Map<string, Fingerprint>();
+			const deleted = new Set<string>();
+			const sightings: Array<[Record<string, unknown>, string | undefined]> = [];
+			for (const [id, [record, ou]] of before) {
+				const action = random.int(0, 5);
+				if (action === 0) {
+					// Not seen: kept as stored.
+					after.set(id, fingerprint(record, ou));
+				} else if (action === 1) {
+					deleted.add(id);
+				} else {
+					const changed =
+						action === 2 ? record : { ...record, displayName: `e${random.int(0, 3)}` };
+					// Seen under its OU, another (some new), or none (the stored OU stays).
+					const seenOu =
+						action === 5 ? undefined : random.chance(0.5) ? ou : `ou_${random.int(1, ous + 5)}`;
+					sightings.push([changed, seenOu]);
+					after.set(id, fingerprint(changed, seenOu ?? ou));
+				}
+			}
+			for (const [id, [record, ou]] of directory(random, random.int(0, 10), ous + 5)) {
+				if (before.has(id)) continue;
+				sightings.push([record, ou]);
+				after.set(id, fingerprint(record, ou));
+			}
+			for (let i = sightings.length - 1; i > 0; i--) {
+				const j = random.int(0, i);
+				[sightings[i], sightings[j]] = [sightings[j], sightings[i]];
+			}
+			for (const [record, ou] of sightings)
+				current.note(String(record.userId), userMark(record, current.ouNumber(ou)));
+			completeUsers(current, deleted);
+			const packed = packUsers(current);
+			expect(packed).toEqual(packUsers(tableOf(after.values())));
+			for (const [id, fp] of after) expect(current.get(id)).toEqual(fp);
+			for (const id of deleted) expect(current.has(id)).toBe(false);
+			// Written back as read.
+			expect(unpackUsers(packed).packed()).toEqual(packed);
+		}
+	});
+
+	it('holds a mark only for users new or changed, and forgets a user in doubt', () => {
+		const a = user('user_a');
+		const previous = stored([fingerprint(a, 'ou_1'), fingerprint(user('user_b'), 'ou_1')]);
+		const current = new UserTable(previous);
+		expect(current.note('user_a', userMark(a, current.ouNumber('ou_1')))).toBe(false);
+		expect(current.fresh.size).toBe(0);
+		expect(current.ouNumberOf('user_a')).toBe(1);
+		expect(current.ouNumberOf('user_b')).toBeUndefined();
+		expect(current.unseenStored()).toEqual(['user_b']);
+		expect(current.note('user_a', userMark(a, current.ouNumber('ou_2')))).toBe(true);
+		expect(current.ouNumberOf('user_a')).toBe(2);
+		expect(current.note('user_a', userMark(a, current.ouNumber('ou_1')))).toBe(false);
+		expect(current.fresh.size).toBe(0);
+		current.forget('user_a');
+		expect(current.has('user_a')).toBe(false);
+		expect(current.unseenStored()).toEqual(['user_a', 'user_b']);
+		expect(current.note('user_c', userMark(user('user_c'), 0))).toBe(true);
+		current.forget('user_c');
+		expect(current.has('user_c')).toBe(false);
+	});
+
+	it('reports a stored user where it was first noted, though it changed only when seen again', () => {
+		const a = user('user_a');
+		const previous = stored([fingerprint(a, 'ou_1')]);
+		const current = new UserTable(previous);
+		const records = new Map<string, Record<string, unknown>>();
+		current.note('user_a', userMark(a, current.ouNumber('ou_1')));
+		const c = user('user_c');
+		current.note('user_c', userMark(c, current.ouNumber('ou_1')));
+		records.set('user_c', c);
+		const renamed = { ...a, displayName: 'Renamed' };
+		current.note('user_a', userMark(renamed, current.ouNumber('ou_1')));
+		records.set('user_a', renamed);
+		expect(diff(previous, current, records, []).map((e) => e.userId)).toEqual(['user_a', 'user_c']);
+		// Forgotten and seen again: noted anew, last.
+		current.forget('user_a');
+		current.note('user_a', userMark(renamed, current.ouNumber('ou_1')));
+		expect(diff(previous, current, records, []).map((e) => e.userId)).toEqual(['user_c', 'user_a']);
+	});
+});
+
 describe('diff', () => {
 	const base = user(REAL_ID);
 	const previous = stored([fingerprint(base, 'ou_a')]);
