@@ -157,7 +157,7 @@ function pushOu(digits: number[], n: number): void {
 }
 
 /** Whether a mark holds an OU (its OU number is not 0, "not known"). */
-export function hasOu(mark: string): boolean {
+function hasOu(mark: string): boolean {
 	return mark.length > MARK_FIXED;
 }
 

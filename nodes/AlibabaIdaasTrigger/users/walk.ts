@@ -28,9 +28,10 @@ import { UserTable, userMark } from './state';
  * - users seen under two OUs (moved during the walk, or listed under a secondary OU): GetUser
  *   gives the primary OU.
  *
- * Memory: each page is compared as it arrives and then let go. A user costs its mark (a short
- * string, users/state.ts) while the poll runs; only the records of users whose mark differs
- * from the stored one (created or changed: the events need them) are kept.
+ * Memory: each page is compared as it arrives and then let go. A stored user seen unchanged costs
+ * one byte while the poll runs (UserTable, users/state.ts), a new or changed user its mark (a
+ * short string); only the records of users whose mark differs from the stored one (created or
+ * changed: the events need them) are asked for and kept.
  */
 
 export interface UsersRead {
