@@ -260,7 +260,7 @@ describe('the stored users, indexed', () => {
 	const random = createRandom(3);
 	const chars = '0123456789abcdefghijklmnopqrstuvwxyz';
 	const ids = new Set<string>();
-	for (let i = 0; i < 3000; i++) {
+	for (let i = 0; i < 1000; i++) {
 		let id = 'user_';
 		for (let c = random.int(1, 30); c > 0; c--) id += chars[random.int(0, 35)];
 		ids.add(id);
@@ -317,7 +317,7 @@ describe('a poll table over stored users', () => {
 
 	it('packs exactly what a table of the same users packs on its own, whatever the poll saw', () => {
 		const random = createRandom(11);
-		for (let round = 0; round < 150; round++) {
+		for (let round = 0; round < 60; round++) {
 			const ous = random.pick([1, 3, 40, 95]);
 			// Near 91 OUs in use, the OU index widens or narrows as users move or leave.
 			const before = directory(random, ous === 95 ? random.int(80, 200) : random.int(0, 60), ous);

@@ -187,7 +187,7 @@ export function userMark(user: Record<string, unknown>, ouNumber: number): strin
 const MARK_DIGITS: number[] = [];
 
 /** `mark` with OU number `ouNumber` (0: not known) in place of its own. */
-export function withOu(mark: string, ouNumber: number): string {
+function withOu(mark: string, ouNumber: number): string {
 	const digits: number[] = [];
 	for (let i = 0; i < MARK_FIXED; i++) digits.push(digit(mark, i));
 	pushOu(digits, ouNumber);
