@@ -243,6 +243,14 @@ describe('pack / unpack', () => {
 		// The OU list itself: each an OU ID, none twice.
 		expect(() => unpackUsers({ ...two, ous: 'ou_1 ou_1' })).toThrow(/bad OU list/);
 		expect(() => unpackUsers({ ...two, ous: 'ou_1 nope' })).toThrow(/bad OU list/);
+		// A character outside the alphabet in the stamp or a hash, where any character of it is a value.
+		for (const at of [2, 4, 13])
+			expect(() =>
+				unpackUsers({
+					...two,
+					records: `${first} ${second.slice(0, at)}\u00e9${second.slice(at + 1)}`,
+				}),
+			).toThrow(/bad character/);
 		// A record shorter than its fixed part, and flags past the three ID codings (16 values each).
 		expect(() => unpackUsers({ ...two, records: `${first} ${second.slice(0, 5)}` })).toThrow(
 			/short record/,
@@ -272,7 +280,10 @@ describe('the stored users, indexed', () => {
 
 	it('finds every stored user, and no other', () => {
 		expect(users.size).toBe(fps.length);
-		for (const fp of fps) expect(users.get(fp.userId)).toEqual(fp);
+		for (const fp of fps) {
+			expect(users.get(fp.userId)).toEqual(fp);
+			expect(users.has(fp.userId)).toBe(true);
+		}
 		for (const id of ['user_nope', 'user_a-c', 'user_Z', 'ou_1', 'user', '', 'xuser_A']) {
 			expect(users.get(id)).toBeUndefined();
 			expect(users.has(id)).toBe(false);
@@ -284,6 +295,32 @@ describe('the stored users, indexed', () => {
 		const upper = `user_${some.slice(5).toUpperCase()}`;
 		expect(users.has(upper)).toBe(ids.has(upper));
 		expect(stored([]).get(some)).toBeUndefined();
+	});
+
+	it('tells an ID from its near misses, even when they probe its record', () => {
+		// One user in two slots: half of all look-ups probe its record and must compare it.
+		for (const id of ['user_a-b', 'user_abcdefg', 'user_A', 'user_v']) {
+			const one = stored([fingerprint(user(id), 'ou_1')]);
+			const tail = id.slice(5);
+			const misses = [
+				`${id}0`,
+				`${id}-`,
+				id.slice(0, -1),
+				`${id.slice(0, -1)}z`,
+				`${id.slice(0, -1)}Z`,
+				`user_${tail.toUpperCase()}`,
+				`user_${tail.toLowerCase()}`,
+				`resu_${tail}`,
+				`USER_${tail}`,
+				'user_v',
+				'user_A',
+				// 'user_v' packs to the one character 'A': stored alike, coded differently.
+				...Array.from({ length: 40 }, (_, i) => `${id}${i.toString(36)}${i}`),
+				...Array.from({ length: 40 }, (_, i) => `user_${i.toString(36)}`),
+			].filter((miss) => miss !== id);
+			for (const miss of misses) expect([miss, one.has(miss)]).toEqual([miss, false]);
+			expect(one.has(id)).toBe(true);
+		}
 	});
 
 	it('ranks IDs among the stored ones, in UTF-16 order', () => {

@@ -27,7 +27,6 @@ import {
 	decodeNumber,
 	digit,
 	encodeIdCodes,
-	hash32,
 	hashEnd,
 	hashStart,
 	hashText,
@@ -230,10 +229,10 @@ function fingerprintAt(
  *
  * The index is open addressing with linear probing over a typed array
  * (https://en.wikipedia.org/wiki/Open_addressing): a slot holds a record's number plus one (0 is
- * empty), at the hash of its user ID; there are at least twice as many slots as users, so a
- * look-up probes one or two slots. A probe compares the ID as stored (the record's packed
- * characters) with the ID asked for, packed once per look-up, so no stored ID is ever decoded
- * to find it.
+ * empty), at the hash of its user ID as stored (the record's packed characters); there are at
+ * least twice as many slots as users, so a look-up probes one or two slots. The ID asked for is
+ * packed once, hashed alike and compared with each probed record's characters, so no stored ID
+ * is decoded to find it.
  *
  * OU numbers are the packed OU list's: record index i+1 is `ous[i]`, so a poll's table
  * (UserTable) numbers OUs alike by starting its list with these.
@@ -291,7 +290,7 @@ export class StoredUsers {
 			const userId = decodeId(flags >> 4, records.slice(start + width, end), USER_PREFIX);
 			if (userId <= last) throw new StateFormatError('users out of order or stored twice');
 			last = userId;
-			let slot = hash32(userId) & (capacity - 1);
+			let slot = hashEnd(hashCodes(hashStart(0), records, start + width, end)) & (capacity - 1);
 			while (slots[slot] !== 0) slot = (slot + 1) & (capacity - 1);
 			slots[slot] = i + 1;
 		}
@@ -321,8 +320,12 @@ export class StoredUsers {
 		const codes = FIND_CODES;
 		codes.length = 0;
 		const coding = encodeIdCodes(userId, USER_PREFIX, codes);
+		const h =
+			coding === IdCoding.Raw
+				? hashCodes(hashStart(0), userId, USER_PREFIX.length, userId.length)
+				: codes.reduce((h, code) => Math.imul(h ^ code, FNV_PRIME), hashStart(0));
 		const mask = this.slots.length - 1;
-		for (let slot = hash32(userId) & mask; this.slots[slot] !== 0; slot = (slot + 1) & mask) {
+		for (let slot = hashEnd(h) & mask; this.slots[slot] !== 0; slot = (slot + 1) & mask) {
 			const record = this.slots[slot] - 1;
 			if (this.idIs(record, coding, codes, userId)) return record;
 		}
@@ -410,14 +413,10 @@ export class StoredUsers {
 		return low;
 	}
 
-	/**
-	 * The text of record `record` with OU index `ou` in `ouWidth` characters: a slice of the stored
-	 * text when the index is written as stored.
-	 */
+	/** The text of record `record` with OU index `ou` in `ouWidth` characters instead of its own. */
 	recordText(record: number, ou: number, ouWidth: number): string {
 		const start = this.starts[record];
 		const end = this.starts[record + 1] - 1;
-		if (ouWidth === this.ouWidth && ou === this.ouAt(record)) return this.text.slice(start, end);
 		const codes = [this.text.charCodeAt(start)];
 		pushNumber(codes, ou, ouWidth);
 		for (let i = 1; i < codes.length; i++) codes[i] = CODES[codes[i]];
@@ -431,6 +430,17 @@ export class StoredUsers {
 }
 
 const FIND_CODES: number[] = [];
+
+const FNV_PRIME = 0x01000193;
+
+/**
+ * The index hashes an ID as stored: its packed characters, without the coding, so that the
+ * look-up packs the ID it is asked for once and hashes that (see hashText in the codec).
+ */
+function hashCodes(h: number, text: string, from: number, to: number): number {
+	for (let i = from; i < to; i++) h = Math.imul(h ^ text.charCodeAt(i), FNV_PRIME);
+	return h;
+}
 
 /** No stored users: what a poll starts from before its first users baseline. */
 export const NO_USERS = new StoredUsers({ ous: '', ouWidth: 1, records: '', count: 0 });
