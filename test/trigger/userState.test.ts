@@ -394,11 +394,43 @@ describe('a poll table over stored users', () => {
 			completeUsers(current, deleted);
 			const packed = packUsers(current);
 			expect(packed).toEqual(packUsers(tableOf(after.values())));
-			for (const [id, fp] of after) expect(current.get(id)).toEqual(fp);
+			for (const [id, fp] of after) {
+				expect(current.get(id)).toEqual(fp);
+				expect(current.has(id)).toBe(true);
+			}
 			for (const id of deleted) expect(current.has(id)).toBe(false);
 			// Written back as read.
 			expect(unpackUsers(packed).packed()).toEqual(packed);
 		}
+	});
+
+	it('packs the OU index wider or narrower when the OUs in use cross 91, copying what it can', () => {
+		const ids = Array.from({ length: 92 }, (_, i) => `user_${(1000 + i).toString(36)}`);
+		const fps = ids.map((id, i) => fingerprint(user(id), `ou_${i}`));
+		// 91 OUs (one character), then a user in a 92nd: two characters, every record rewritten.
+		const narrow = stored(fps.slice(0, 91));
+		expect(narrow.ouWidth).toBe(1);
+		const wider = new UserTable(narrow);
+		wider.set(fps[91]);
+		completeUsers(wider, new Set());
+		expect(packUsers(wider)).toEqual(packUsers(tableOf(fps)));
+		// And back: the only user of an OU leaves.
+		const wide = stored(fps);
+		const narrower = new UserTable(wide);
+		completeUsers(narrower, new Set([ids[0]]));
+		expect(packUsers(narrower)).toEqual(packUsers(tableOf(fps.slice(1))));
+		expect(packUsers(narrower).ouWidth).toBe(1);
+	});
+
+	it('keeps a user seen and also listed as deleted, as completeUsers always did', () => {
+		const a = user('user_a');
+		const previous = stored([fingerprint(a, 'ou_1'), fingerprint(user('user_b'), 'ou_1')]);
+		const current = new UserTable(previous);
+		current.note('user_a', userMark(a, current.ouNumber('ou_1')));
+		completeUsers(current, new Set(['user_a', 'user_b']));
+		expect(unpackUsers(packUsers(current)).ids()).toEqual(['user_a']);
+		expect(current.ouNumber('')).toBe(0);
+		expect(current.ouNumber(undefined)).toBe(0);
 	});
 
 	it('holds a mark only for users new or changed, and forgets a user in doubt', () => {
@@ -420,6 +452,15 @@ describe('a poll table over stored users', () => {
 		expect(current.note('user_c', userMark(user('user_c'), 0))).toBe(true);
 		current.forget('user_c');
 		expect(current.has('user_c')).toBe(false);
+		// The second stored user too (record 1).
+		const b = user('user_b');
+		current.note('user_b', userMark(b, current.ouNumber('ou_1')));
+		expect(current.ouNumberOf('user_b')).toBe(1);
+		expect(current.get('user_b')).toEqual(fingerprint(b, 'ou_1'));
+		current.forget('user_b');
+		expect(current.has('user_b')).toBe(false);
+		expect(current.get('user_b')).toBeUndefined();
+		expect(current.get('user_a')).toBeUndefined();
 	});
 
 	it('reports a stored user where it was first noted, though it changed only when seen again', () => {
@@ -435,6 +476,16 @@ describe('a poll table over stored users', () => {
 		current.note('user_a', userMark(renamed, current.ouNumber('ou_1')));
 		records.set('user_a', renamed);
 		expect(diff(previous, current, records, []).map((e) => e.userId)).toEqual(['user_a', 'user_c']);
+		// Seen again, changed again, or new and seen again: each keeps its place.
+		current.note('user_a', userMark({ ...renamed, email: 'x' }, current.ouNumber('ou_1')));
+		current.note('user_c', userMark({ ...c, email: 'y' }, current.ouNumber('ou_1')));
+		expect(diff(previous, current, records, []).map((e) => e.userId)).toEqual(['user_a', 'user_c']);
+		// A new user seen again keeps its place before a stored user noted after it.
+		const later = new UserTable(previous);
+		later.note('user_c', userMark(c, later.ouNumber('ou_1')));
+		later.note('user_a', userMark(renamed, later.ouNumber('ou_1')));
+		later.note('user_c', userMark({ ...c, email: 'y' }, later.ouNumber('ou_1')));
+		expect(diff(previous, later, records, []).map((e) => e.userId)).toEqual(['user_c', 'user_a']);
 		// Forgotten and seen again: noted anew, last.
 		current.forget('user_a');
 		current.note('user_a', userMark(renamed, current.ouNumber('ou_1')));

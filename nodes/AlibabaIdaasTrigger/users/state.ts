@@ -540,7 +540,6 @@ export class UserTable {
 		const record = this.stored.find(userId);
 		if (record !== -1) this.seen[record] = Seen.Not;
 		this.fresh.delete(userId);
-		this.newNotedAt.delete(userId);
 	}
 
 	/** The OU number a user in the table has (0: not known), undefined for a user not in it. */
@@ -679,14 +678,8 @@ export function tableOf(fingerprints: Iterable<Fingerprint>): UserTable {
 
 /** A fingerprint of a user record (ListUsers summary or GetUser), with its primary OU if known. */
 export function fingerprint(user: Record<string, unknown>, ou?: string): Fingerprint {
-	const known = ou !== undefined && ou !== '';
-	return fingerprintAt(
-		String(user.userId),
-		userMark(user, known ? 1 : 0),
-		0,
-		1,
-		known ? ou : undefined,
-	);
+	// The OU is not read from the mark: it is given.
+	return fingerprintAt(String(user.userId), userMark(user, 0), 0, 1, ou === '' ? undefined : ou);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -703,7 +696,7 @@ export function packUsers(table: UserTable): PackedUsers {
 	const packedOu: number[] = [0];
 	const ous: string[] = [];
 	const use = (n: number) => {
-		if (n !== 0 && packedOu[n] === undefined) {
+		if (packedOu[n] === undefined) {
 			packedOu[n] = ous.push(table.ouOf(n) as string);
 		}
 	};
@@ -748,7 +741,7 @@ export function packUsers(table: UserTable): PackedUsers {
 			if (mark === undefined) {
 				const n = stored.ouAt(record);
 				if (ouWidth === stored.ouWidth && packedOu[n] === n) {
-					if (runTo !== record || runTo === runFrom) {
+					if (runTo !== record) {
 						flush();
 						runFrom = record;
 					}
