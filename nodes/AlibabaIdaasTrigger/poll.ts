@@ -6,13 +6,13 @@ import { hash32 } from './shared/codec';
 import { diffGroups, MEMBERSHIP_EVENTS, nextGroups } from './groups/state';
 import { readGroups } from './groups/walk';
 import { inScope, scopeOus, toItem, toMembershipItem, toOuItem } from './items';
-import type { DecodedState, StoredState } from './state';
+import type { DecodedState, ReadState, StoredState } from './state';
 import { encodeState, readState, sameContent } from './state';
 import type { OuChange } from './units/state';
 import { diffOus, nextOus, OU_EVENTS } from './units/state';
 import { readOus } from './units/walk';
 import { ALL_EVENTS, completeUsers, diff } from './users/diff';
-import { UserTable } from './users/state';
+import { NO_USERS } from './users/state';
 import { readUsers } from './users/walk';
 import type { Budget, Counter, Tree } from './shared/walk';
 import { readTree } from './shared/walk';
@@ -104,7 +104,7 @@ export async function runPoll(
 		ctx.logger.warn(
 			`Alibaba Cloud IDaaS Trigger: ${read.problem}. Taking a fresh baseline; this poll reports nothing.`,
 		);
-	const before: Partial<DecodedState> = read.state ?? {};
+	const before: Partial<ReadState> = read.state ?? {};
 	// A state that was there but cannot be used loses the changes since the last poll: the
 	// workflow hears of it (and can alert) instead of only n8n's log.
 	const items: IDataObject[] = read.problem ? [baselineItem(read.problem)] : [];
@@ -137,7 +137,7 @@ export async function runPoll(
 	}
 
 	if (wantsUsers && tree) {
-		const previous = before.users ?? new UserTable();
+		const previous = before.users ?? NO_USERS;
 		const { current, records, deleted } = await readUsers(
 			client,
 			tree,
@@ -149,7 +149,7 @@ export async function runPoll(
 		const changes = before.users ? diff(previous, current, records, deleted) : [];
 		records.clear();
 		// The state after this poll; a user's OU in it is the one its items name.
-		completeUsers(previous, current, deleted);
+		completeUsers(current, deleted);
 		next.users = current;
 		for (const event of changes) {
 			if (

@@ -4,7 +4,7 @@ import { GROUPS_SHAPE, packGroups, unpackGroups } from './groups/state';
 import type { OuFacts, PackedOus } from './units/state';
 import { packOus, unpackOus } from './units/state';
 import type { PackedUsers, UserTable } from './users/state';
-import { packUsers, unpackUsers, USERS_SHAPE } from './users/state';
+import { packUsers, StoredUsers, unpackUsers, USERS_SHAPE } from './users/state';
 
 /**
  * The trigger's state in n8n's static data: one section per event family the trigger watches
@@ -26,7 +26,8 @@ export const FORMAT_VERSION = 2;
 
 export interface DecodedState {
 	gen: number;
-	users?: UserTable;
+	/** A poll's table, or the users as read (written back as read). */
+	users?: UserTable | StoredUsers;
 	groups?: Memberships;
 	ous?: Map<string, OuFacts>;
 }
@@ -58,7 +59,9 @@ function parts(state: Omit<StoredState, 'check'>): string[][] {
 
 export function encodeState(scope: string, decoded: DecodedState): StoredState {
 	const state: Omit<StoredState, 'check'> = { v: FORMAT_VERSION, scope, gen: decoded.gen };
-	if (decoded.users) state.users = packUsers(decoded.users);
+	if (decoded.users)
+		state.users =
+			decoded.users instanceof StoredUsers ? decoded.users.packed() : packUsers(decoded.users);
 	if (decoded.groups) state.groups = packGroups(decoded.groups);
 	if (decoded.ous) state.ous = packOus(decoded.ous.values());
 	return { ...state, check: checksum(parts(state)) };
@@ -89,8 +92,13 @@ function hasShape(value: unknown, shape: Record<string, 'string' | 'number'>): b
 	);
 }
 
+/** A state as read: its users are the stored users, indexed. */
+export interface ReadState extends DecodedState {
+	users?: StoredUsers;
+}
+
 export type ReadResult =
-	| { state: DecodedState; stored: StoredState; problem?: undefined }
+	| { state: ReadState; stored: StoredState; problem?: undefined }
 	| { state?: undefined; stored?: undefined; problem?: string };
 
 /**
@@ -120,7 +128,7 @@ export function readState(data: unknown, scope: string): ReadResult {
 			throw new StateFormatError('bad groups section');
 		if (checksum(parts(stored)) !== stored.check)
 			throw new StateFormatError('checksum does not match');
-		const state: DecodedState = { gen: stored.gen };
+		const state: ReadState = { gen: stored.gen };
 		if (stored.users) state.users = unpackUsers(stored.users);
 		if (stored.groups) state.groups = unpackGroups(stored.groups);
 		if (stored.ous !== undefined) state.ous = unpackOus(stored.ous);

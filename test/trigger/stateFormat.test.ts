@@ -7,7 +7,13 @@ import {
 	sameContent,
 } from '../../nodes/AlibabaIdaasTrigger/state';
 import type { OuFacts } from '../../nodes/AlibabaIdaasTrigger/units/state';
-import { fingerprint, tableOf, UserTable } from '../../nodes/AlibabaIdaasTrigger/users/state';
+import {
+	fingerprint,
+	packUsers,
+	tableOf,
+	unpackUsers,
+	UserTable,
+} from '../../nodes/AlibabaIdaasTrigger/users/state';
 
 /**
  * The trigger's state envelope without a server: what encodeState writes, readState takes back
@@ -17,16 +23,21 @@ import { fingerprint, tableOf, UserTable } from '../../nodes/AlibabaIdaasTrigger
 const SCOPE = 'https://eiam.example|idaas_1|app_1|wf_1|node_1';
 
 function decoded(gen = 3): DecodedState {
-	const users = tableOf(
-		['user_abcde', 'user_Mixed-1'].map((id, i) =>
-			fingerprint(
-				{
-					userId: id,
-					username: `u${i}`,
-					status: i ? 'disabled' : 'enabled',
-					updateTime: 1_700_000_000_000 + i,
-				},
-				'ou_1',
+	// As a poll reads them from a state.
+	const users = unpackUsers(
+		packUsers(
+			tableOf(
+				['user_abcde', 'user_Mixed-1'].map((id, i) =>
+					fingerprint(
+						{
+							userId: id,
+							username: `u${i}`,
+							status: i ? 'disabled' : 'enabled',
+							updateTime: 1_700_000_000_000 + i,
+						},
+						'ou_1',
+					),
+				),
 			),
 		),
 	);

@@ -1,5 +1,5 @@
-import type { Fingerprint, UserStatus, UserTable } from './state';
-import { BOOLEAN_FIELDS, HASH_SLOTS, hasOu, withOuOf } from './state';
+import type { Fingerprint, StoredUsers, UserStatus, UserTable } from './state';
+import { BOOLEAN_FIELDS, HASH_SLOTS } from './state';
 
 /**
  * The user events between the stored state and one poll, and the state after it. Pure: no n8n,
@@ -94,21 +94,21 @@ export function userEvents(
 
 /**
  * The events between the stored users (`previous`) and this poll's. `current` holds every user
- * this poll established as existing (listed, or confirmed with GetUser), in a table sharing
- * `previous`'s OU numbers (`new UserTable(previous)`), in the order the poll established them; `records` the record of each whose mark differs from the stored one
+ * this poll established as existing (listed, or confirmed with GetUser), in a table over
+ * `previous` (`new UserTable(previous)`), which keeps a mark for each user whose mark differs from
+ * the stored one, in the order the poll first noted them; `records` the record of each of those
  * (the others have no event); `deleted` the stored users confirmed gone (GetUser answered
- * ResourceNotFound.User). Stored users in neither are left alone (see completeUsers), so
- * nothing is invented.
+ * ResourceNotFound.User). Stored users in neither are left alone (see completeUsers), so nothing
+ * is invented.
  */
 export function diff(
-	previous: UserTable,
+	previous: StoredUsers,
 	current: UserTable,
 	records: ReadonlyMap<string, Record<string, unknown>>,
 	deleted: Iterable<string>,
 ): UserEvent[] {
 	const events: UserEvent[] = [];
-	for (const [userId, mark] of current.marks) {
-		if (previous.marks.get(userId) === mark) continue;
+	for (const [userId] of current.changes()) {
 		events.push(
 			...userEvents(
 				previous.get(userId),
@@ -134,20 +134,8 @@ export function diff(
 
 /**
  * Turns this poll's users into the state after it: stored users neither seen nor confirmed
- * deleted are kept unchanged, and a fresh mark without an OU keeps the stored OU. `current`
- * shares `previous`'s OU numbers.
+ * deleted are kept unchanged, and a fresh mark without an OU keeps the stored OU.
  */
-export function completeUsers(
-	previous: UserTable,
-	current: UserTable,
-	deleted: ReadonlySet<string>,
-): void {
-	for (const [userId, mark] of current.marks) {
-		if (hasOu(mark)) continue;
-		const old = previous.marks.get(userId);
-		if (old !== undefined) current.marks.set(userId, withOuOf(mark, old));
-	}
-	for (const [userId, old] of previous.marks) {
-		if (!current.marks.has(userId) && !deleted.has(userId)) current.marks.set(userId, old);
-	}
+export function completeUsers(current: UserTable, deleted: ReadonlySet<string>): void {
+	current.complete(deleted);
 }

@@ -12,6 +12,7 @@ import {
 	validId,
 } from '../shared/walk';
 import { scanUsersPage } from './scan';
+import type { StoredUsers } from './state';
 import { UserTable, userMark } from './state';
 
 /**
@@ -28,9 +29,10 @@ import { UserTable, userMark } from './state';
  * - users seen under two OUs (moved during the walk, or listed under a secondary OU): GetUser
  *   gives the primary OU.
  *
- * Memory: each page is compared as it arrives and then let go. A user costs its mark (a short
- * string, users/state.ts) while the poll runs; only the records of users whose mark differs
- * from the stored one (created or changed: the events need them) are kept.
+ * Memory: each page is compared as it arrives and then let go. A stored user seen unchanged costs
+ * one byte while the poll runs (UserTable, users/state.ts), a new or changed user its mark (a
+ * short string); only the records of users whose mark differs from the stored one (created or
+ * changed: the events need them) are asked for and kept.
  */
 
 export interface UsersRead {
@@ -64,19 +66,16 @@ function summaryOf(user: IDataObject): IDataObject {
 export async function readUsers(
 	client: IdaasClient,
 	tree: Tree,
-	previous: UserTable,
+	previous: StoredUsers,
 	budget: Budget,
 	counter: Counter,
 	keepRecords: boolean,
 ): Promise<UsersRead> {
 	const current = new UserTable(previous);
 	const records = new Map<string, IDataObject>();
-	/** Keeps a user's record (made only then) only while its latest mark differs from the stored one. */
+	/** Keeps a user's record (asked for only then) while its latest mark differs from the stored one. */
 	const note = (userId: string, mark: string, record: () => IDataObject) => {
-		const stored = previous.marks.get(userId);
-		// An unchanged user keeps the stored mark (equal text), and the fresh one is let go at once.
-		current.marks.set(userId, stored === mark ? stored : mark);
-		if (keepRecords && stored !== mark) records.set(userId, record());
+		if (current.note(userId, mark) && keepRecords) records.set(userId, record());
 		else records.delete(userId);
 	};
 	// Users seen under another OU than the one they were last seen under (a mark holds the OU it was listed under).
@@ -95,8 +94,8 @@ export async function readUsers(
 					(page, index) => {
 						const id = page.userIdAt(index);
 						if (!validId(id, 'user_', counter)) return;
-						const before = current.marks.get(id);
-						if (before !== undefined && current.ouOf(before) !== ou) doubtful.add(id);
+						const before = current.ouNumberOf(id);
+						if (before !== undefined && before !== ouNumber) doubtful.add(id);
 						else doubtful.delete(id);
 						note(id, page.markAt(index, ouNumber), () => page.recordAt(index));
 					},
@@ -104,10 +103,9 @@ export async function readUsers(
 		);
 	});
 
-	const lookups = [...doubtful];
-	for (const id of previous.marks.keys()) if (!current.marks.has(id)) lookups.push(id);
+	const lookups = [...doubtful, ...current.unseenStored()];
 	for (const id of doubtful) {
-		current.marks.delete(id);
+		current.forget(id);
 		records.delete(id);
 	}
 
@@ -117,7 +115,7 @@ export async function readUsers(
 		const user = await getUser(client, id);
 		if (!user) {
 			// Gone. If it was never stored (created and deleted during this poll) nothing is owed.
-			if (previous.marks.has(id)) deleted.add(id);
+			if (previous.has(id)) deleted.add(id);
 			return;
 		}
 		const ou = isValidId(user.primaryOrganizationalUnitId, 'ou_')
