@@ -370,6 +370,9 @@ describe('scanUsersPage', () => {
 		const bodies = [
 			'{"data":[{"userId":"user_a"},{"userId":"user_a"}],"totalCount":2,"totalCount":"3"}',
 			'{"data":[],"data":[{"userId":"user_b"}]}',
+			'{"data":[{"userId":"user_a"}],"data":null}',
+			'{"data":[{"userId":"user_a","status":"dis\\u0061bled"}]}',
+			`{"totalCount":300,"data":[${Array.from({ length: 300 }, (_, i) => `{"userId":"user_${i}","status":"disabled","username":"u${i}"}`).join(',')}]}`,
 			'{"data":{"userId":"user_a"}}',
 			'{"data":null,"nextToken":"n1"}',
 			'{"data":[{"userId":"user_a"},7,"x",[]]}',
