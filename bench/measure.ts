@@ -5,6 +5,13 @@ export interface Measurement {
 	peakRssDeltaMb: number;
 	/** Highest V8 heap use seen during the job (MiB). */
 	peakHeapMb: number;
+	/**
+	 * Highest V8 heap use seen during the job, minus the heap in use before it (MiB). Unlike the
+	 * resident set, it does not depend on what earlier jobs left the process holding: freed memory
+	 * that the allocator keeps (page buffers, in particular) is reused by the next job without
+	 * growing the resident set, so a job run after a larger one can show no RSS growth at all.
+	 */
+	peakHeapDeltaMb: number;
 	/** CPU time this process spent on the job, user plus system (ms): the client's own cost. */
 	cpuMs: number;
 }
@@ -34,6 +41,7 @@ export async function measure<T>(
 				ms: performance.now() - started,
 				peakRssDeltaMb: (peakRss - before.rss) / 2 ** 20,
 				peakHeapMb: peakHeap / 2 ** 20,
+				peakHeapDeltaMb: (peakHeap - before.heapUsed) / 2 ** 20,
 				cpuMs: (cpu.user + cpu.system) / 1000,
 			},
 		};

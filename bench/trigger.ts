@@ -12,7 +12,8 @@
  * and its share of the state.
  *
  * Memory is the peak resident set during the job minus the resident set before it, taken after
- * a full garbage collection (so what the previous job left behind is not counted).
+ * a full garbage collection (so what the previous job left behind is not counted), and the same
+ * for V8's heap in use (bench/measure.ts says why both).
  *
  *   npx tsx bench/trigger.ts [users]
  *   npx tsx bench/trigger.ts families [users] [groups] [ous]
@@ -523,8 +524,8 @@ export async function benchTriggerFamilies(
 /** Markdown rows of the family benchmark, for docs/polling-scale.md. */
 export function familyTable(r: FamiliesBenchResult): string {
 	const lines = [
-		'| family | poll | wall s | vs raw walk | client CPU s | peak MB | requests | events | state bytes |',
-		'| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+		'| family | poll | wall s | vs raw walk | client CPU s | peak MB | peak heap MB | requests | events | state bytes |',
+		'| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
 	];
 	for (const row of r.rows) {
 		for (const [how, run] of [
@@ -536,7 +537,7 @@ export function familyTable(r: FamiliesBenchResult): string {
 			const events =
 				how === 'next' ? String(row.next.events) : how === 'first' ? '0 (baseline)' : '';
 			lines.push(
-				`| ${row.family} | ${how} | ${(run.measurement.ms / 1000).toFixed(2)} | ${(run.measurement.ms / row.floor.measurement.ms).toFixed(2)}× | ${(run.measurement.cpuMs / 1000).toFixed(2)} | ${run.measurement.peakRssDeltaMb.toFixed(0)} | ${run.requests.toLocaleString('en')} | ${events} | ${how.endsWith('walk') ? '' : row.stateBytes.toLocaleString('en')} |`,
+				`| ${row.family} | ${how} | ${(run.measurement.ms / 1000).toFixed(2)} | ${(run.measurement.ms / row.floor.measurement.ms).toFixed(2)}× | ${(run.measurement.cpuMs / 1000).toFixed(2)} | ${run.measurement.peakRssDeltaMb.toFixed(0)} | ${run.measurement.peakHeapDeltaMb.toFixed(0)} | ${run.requests.toLocaleString('en')} | ${events} | ${how.endsWith('walk') ? '' : row.stateBytes.toLocaleString('en')} |`,
 			);
 		}
 	}
@@ -546,8 +547,8 @@ export function familyTable(r: FamiliesBenchResult): string {
 /** A markdown row of the user poll benchmark, for docs/polling-scale.md. */
 export function pollTable(r: TriggerBenchResult): string {
 	const lines = [
-		'| users | poll | wall s | vs raw walk | client CPU s | peak MB | requests | events | state bytes |',
-		'| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+		'| users | poll | wall s | vs raw walk | client CPU s | peak MB | peak heap MB | requests | events | state bytes |',
+		'| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
 	];
 	for (const [how, run] of [
 		['raw walk', r.floor],
@@ -557,7 +558,7 @@ export function pollTable(r: TriggerBenchResult): string {
 	] as const) {
 		const events = how === 'next' ? String(r.poll.events) : how === 'first' ? '0 (baseline)' : '';
 		lines.push(
-			`| ${r.users.toLocaleString('en')} | ${how} | ${(run.measurement.ms / 1000).toFixed(2)} | ${(run.measurement.ms / r.floor.measurement.ms).toFixed(2)}× | ${(run.measurement.cpuMs / 1000).toFixed(2)} | ${run.measurement.peakRssDeltaMb.toFixed(0)} | ${run.requests.toLocaleString('en')} | ${events} | ${how.endsWith('walk') ? '' : r.stateBytes.toLocaleString('en')} |`,
+			`| ${r.users.toLocaleString('en')} | ${how} | ${(run.measurement.ms / 1000).toFixed(2)} | ${(run.measurement.ms / r.floor.measurement.ms).toFixed(2)}× | ${(run.measurement.cpuMs / 1000).toFixed(2)} | ${run.measurement.peakRssDeltaMb.toFixed(0)} | ${run.measurement.peakHeapDeltaMb.toFixed(0)} | ${run.requests.toLocaleString('en')} | ${events} | ${how.endsWith('walk') ? '' : r.stateBytes.toLocaleString('en')} |`,
 		);
 	}
 	return lines.join('\n');
