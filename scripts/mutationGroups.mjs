@@ -65,7 +65,11 @@ export const GROUPS = [
 	},
 	{
 		name: 'userState',
-		mutate: [`${TRIGGER}/users/state.ts`],
+		mutate: [
+			`${TRIGGER}/users/state.ts`,
+			`${TRIGGER}/users/stored.ts`,
+			`${TRIGGER}/users/table.ts`,
+		],
 		tests: ['test/trigger/userState.test.ts'],
 	},
 	{

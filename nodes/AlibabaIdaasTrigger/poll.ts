@@ -12,7 +12,7 @@ import type { OuChange } from './units/state';
 import { diffOus, nextOus, OU_EVENTS } from './units/state';
 import { readOus } from './units/walk';
 import { ALL_EVENTS, completeUsers, diff } from './users/diff';
-import { NO_USERS } from './users/state';
+import { NO_USERS } from './users/stored';
 import { readUsers } from './users/walk';
 import type { Budget, Counter, Tree } from './shared/walk';
 import { readTree } from './shared/walk';

@@ -3,8 +3,10 @@ import type { Memberships, PackedGroups } from './groups/state';
 import { GROUPS_SHAPE, packGroups, unpackGroups } from './groups/state';
 import type { OuFacts, PackedOus } from './units/state';
 import { packOus, unpackOus } from './units/state';
-import type { PackedUsers, UserTable } from './users/state';
-import { packUsers, StoredUsers, unpackUsers, USERS_SHAPE } from './users/state';
+import type { PackedUsers } from './users/state';
+import type { UserTable } from './users/table';
+import { StoredUsers, unpackUsers } from './users/stored';
+import { packUsers, USERS_SHAPE } from './users/table';
 
 /**
  * The trigger's state in n8n's static data: one section per event family the trigger watches

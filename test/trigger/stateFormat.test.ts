@@ -7,13 +7,13 @@ import {
 	sameContent,
 } from '../../nodes/AlibabaIdaasTrigger/state';
 import type { OuFacts } from '../../nodes/AlibabaIdaasTrigger/units/state';
+import { unpackUsers } from '../../nodes/AlibabaIdaasTrigger/users/stored';
 import {
 	fingerprint,
 	packUsers,
 	tableOf,
-	unpackUsers,
 	UserTable,
-} from '../../nodes/AlibabaIdaasTrigger/users/state';
+} from '../../nodes/AlibabaIdaasTrigger/users/table';
 
 /**
  * The trigger's state envelope without a server: what encodeState writes, readState takes back

@@ -5,15 +5,16 @@ import {
 	HASHED_FIELDS,
 	type Fingerprint,
 	slotHash,
-	fingerprint,
-	packUsers,
 	stampHash,
-	type StoredUsers,
-	tableOf,
-	unpackUsers,
-	UserTable,
 	userMark,
 } from '../../nodes/AlibabaIdaasTrigger/users/state';
+import { type StoredUsers, unpackUsers } from '../../nodes/AlibabaIdaasTrigger/users/stored';
+import {
+	fingerprint,
+	packUsers,
+	tableOf,
+	UserTable,
+} from '../../nodes/AlibabaIdaasTrigger/users/table';
 import { createRandom } from '../support/random';
 
 function user(id: string, extra: Record<string, unknown> = {}): Record<string, unknown> {

@@ -1,4 +1,6 @@
-import type { Fingerprint, StoredUsers, UserStatus, UserTable } from './state';
+import type { Fingerprint, UserStatus } from './state';
+import type { StoredUsers } from './stored';
+import type { UserTable } from './table';
 import { BOOLEAN_FIELDS, HASH_SLOTS } from './state';
 
 /**

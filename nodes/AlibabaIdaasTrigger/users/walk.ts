@@ -12,8 +12,9 @@ import {
 	validId,
 } from '../shared/walk';
 import { scanUsersPage } from './scan';
-import type { StoredUsers } from './state';
-import { UserTable, userMark } from './state';
+import type { StoredUsers } from './stored';
+import { userMark } from './state';
+import { UserTable } from './table';
 
 /**
  * Reads the users for one poll: each OU's users, OU by OU through the tree the poll read.
