@@ -105,11 +105,20 @@ export function hashStart(seed: number): number {
 	return 0x811c9dc5 ^ seed;
 }
 
-export function hashText(h: number, text: string): number {
-	for (let i = 0; i < text.length; i++) {
-		h ^= text.charCodeAt(i);
-		h = Math.imul(h, 0x01000193);
-	}
+/** One FNV-1a step: a code unit (or a byte) into `h`. */
+export function hashCode(h: number, code: number): number {
+	return Math.imul(h ^ code, 0x01000193);
+}
+
+/** `text`'s code units from `from` to `to` (the whole text by default) into `h`. */
+export function hashText(h: number, text: string, from = 0, to = text.length): number {
+	for (let i = from; i < to; i++) h = hashCode(h, text.charCodeAt(i));
+	return h;
+}
+
+/** hashText over bytes, each byte one code unit: an ASCII text's bytes hash as the text does. */
+export function hashBytes(h: number, bytes: Uint8Array, from: number, to: number): number {
+	for (let i = from; i < to; i++) h = hashCode(h, bytes[i]);
 	return h;
 }
 

@@ -3,8 +3,9 @@ import type { IDataObject } from 'n8n-workflow';
 import { parsedBody } from '../../AlibabaIdaas/transport/body';
 import type { PageView } from '../../AlibabaIdaas/transport/paging';
 import { JsonPage, recordKey } from '../../AlibabaIdaas/transport/paging';
-import { BASE, CODE, hashEnd, hashStart, hashText } from '../shared/codec';
-import { BOOLEAN_FIELDS, HASH_SLOTS, userMark } from './state';
+import { hashBytes, hashCode, hashText } from '../shared/codec';
+import type { MarkReader } from './state';
+import { BOOLEAN_FIELDS, HASH_SLOTS, markFrom, userMark } from './state';
 
 /**
  * A ListUsers page read from its bytes: each user's ID and mark (users/state.ts `userMark`)
@@ -96,12 +97,8 @@ const enum Kind {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The mark from the bytes: userMark's digits (users/state.ts), the same seeds and widths; the
-// equivalence tests (test/trigger/scan.test.ts) hold the two together.
-
-const STAMP_SEED = 0x7f4a7c15;
-const STAMP_RANGE = BASE ** 3;
-const SLOT_SEEDS = HASH_SLOTS.map((_, slot) => Math.imul(slot + 1, 0x9e3779b1));
+// The mark from the bytes: markFrom (users/state.ts) reads each field through the MarkReader
+// below; the equivalence tests (test/trigger/scan.test.ts) hold it to userMark.
 
 const S = 0x73; // 's'
 const N = 0x6e; // 'n'
@@ -109,19 +106,8 @@ const B = 0x62; // 'b'
 const TRUE_TEXT = ascii('true');
 const DISABLED_TEXT = ascii('disabled');
 
-function hashByte(h: number, byte: number): number {
-	return Math.imul(h ^ byte, 0x01000193);
-}
-
-function hashBytes(h: number, bytes: Uint8Array, start: number, end: number): number {
-	for (let i = start; i < end; i++) h = Math.imul(h ^ bytes[i], 0x01000193);
-	return h;
-}
-
-const MARK_DIGITS: number[] = [];
-
 /** A parse of the page, only as far as it must go: where each record and each kept field is. */
-class ScannedPage implements UsersPage {
+class ScannedPage implements UsersPage, MarkReader {
 	readonly size: number;
 
 	readonly totalCount: unknown;
@@ -144,6 +130,9 @@ class ScannedPage implements UsersPage {
 	private parsed?: Map<number, IDataObject>;
 
 	private pos = 0;
+
+	/** The first kept field of the record markAt is marking (record * F). */
+	private marking = 0;
 
 	constructor(
 		private readonly bytes: Buffer,
@@ -232,28 +221,27 @@ class ScannedPage implements UsersPage {
 
 	markAt(index: number, ouNumber: number): string {
 		if (this.unsure[index]) return userMark(this.record(index), ouNumber);
-		const base = index * F;
-		let flags = this.equals(base + STATUS, DISABLED_TEXT) ? 1 : 0;
-		for (let i = 0; i < BOOLEANS.length; i++) {
-			const at = base + BOOLEANS[i];
-			if (this.kinds[at] === Kind.True || this.equals(at, TRUE_TEXT)) flags |= 2 << i;
-		}
-		const digits = MARK_DIGITS;
-		digits.length = 0;
-		digits.push(flags);
-		const stamp = hashEnd(this.hashField(hashStart(STAMP_SEED), base + UPDATE_TIME)) % STAMP_RANGE;
-		digits.push(Math.floor(stamp / (BASE * BASE)), Math.floor(stamp / BASE) % BASE, stamp % BASE);
-		for (let slot = 0; slot < SLOTS.length; slot++) {
-			const fields = SLOTS[slot];
-			let h = hashStart(SLOT_SEEDS[slot]);
-			for (let i = 0; i < fields.length; i++)
-				h = this.hashField(i === 0 ? h : hashByte(h, 0), base + fields[i]);
-			digits.push(hashEnd(h) % BASE);
-		}
-		const start = digits.length;
-		for (let n = ouNumber; n > 0; n = Math.floor(n / BASE)) digits.splice(start, 0, n % BASE);
-		for (let i = 0; i < digits.length; i++) digits[i] = CODE[digits[i]];
-		return String.fromCharCode(...digits);
+		this.marking = index * F;
+		return markFrom(this, ouNumber);
+	}
+
+	// MarkReader, over the record markAt is marking.
+
+	disabled(): boolean {
+		return this.equals(this.marking + STATUS, DISABLED_TEXT);
+	}
+
+	isTrue(i: number): boolean {
+		const at = this.marking + BOOLEANS[i];
+		return this.kinds[at] === Kind.True || this.equals(at, TRUE_TEXT);
+	}
+
+	hashStamp(h: number): number {
+		return this.hashField(h, this.marking + UPDATE_TIME);
+	}
+
+	hashSlotField(h: number, slot: number, i: number): number {
+		return this.hashField(h, this.marking + SLOTS[slot][i]);
 	}
 
 	recordAt(index: number): IDataObject {
@@ -267,17 +255,17 @@ class ScannedPage implements UsersPage {
 		const to = this.to[at];
 		switch (this.kinds[at] as Kind) {
 			case Kind.True:
-				return hashBytes(hashByte(h, B), TRUE_TEXT, 0, 4);
+				return hashBytes(hashCode(h, B), TRUE_TEXT, 0, 4);
 			case Kind.False:
-				return hashText(hashByte(h, B), 'false');
+				return hashText(hashCode(h, B), 'false');
 			case Kind.Number:
-				return hashBytes(hashByte(h, N), bytes, from, to);
+				return hashBytes(hashCode(h, N), bytes, from, to);
 			case Kind.OtherNumber:
-				return hashText(hashByte(h, N), String(Number(bytes.toString('latin1', from, to))));
+				return hashText(hashCode(h, N), String(Number(bytes.toString('latin1', from, to))));
 			case Kind.Ascii:
-				return from === to ? h : hashBytes(hashByte(h, S), bytes, from, to);
+				return from === to ? h : hashBytes(hashCode(h, S), bytes, from, to);
 			case Kind.Utf8:
-				return hashText(hashByte(h, S), bytes.toString('utf8', from, to));
+				return hashText(hashCode(h, S), bytes.toString('utf8', from, to));
 			default:
 				return h;
 		}

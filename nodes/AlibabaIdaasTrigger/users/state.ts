@@ -21,7 +21,7 @@
  * - the user ID, compressed: 5 base-36 characters become 4 characters of our 92-character alphabet.
  */
 
-import { ALPHABET, BASE, decodeNumber, digit, hashEnd, hashStart, hashText } from '../shared/codec';
+import { BASE, CODE, decodeNumber, digit, hashEnd, hashStart, hashText } from '../shared/codec';
 
 export const USER_PREFIX = 'user_';
 
@@ -96,17 +96,62 @@ function hashValue(h: number, value: unknown): number {
 	return hashText(hashText(h, type), typeof value === 'string' ? value : String(value));
 }
 
+/**
+ * How a mark reads one user record: userMark reads a parsed record, the page scanner (scan.ts) a
+ * record's bytes. Both go through markFrom, so the mark's layout, seeds and widths are written once.
+ */
+export interface MarkReader {
+	/** Whether the status is 'disabled'. */
+	disabled(): boolean;
+	/** Whether BOOLEAN_FIELDS[i] is true (or 'true'). */
+	isTrue(i: number): boolean;
+	/** updateTime's canonical text (hashValue) hashed after `h`. */
+	hashStamp(h: number): number;
+	/** HASH_SLOTS[slot][i]'s canonical text (hashValue) hashed after `h`. */
+	hashSlotField(h: number, slot: number, i: number): number;
+}
+
+/** A parsed record (ListUsers summary or GetUser) as a MarkReader. */
+class RecordReader implements MarkReader {
+	constructor(private readonly user: Record<string, unknown>) {}
+
+	disabled(): boolean {
+		return this.user.status === 'disabled';
+	}
+
+	isTrue(i: number): boolean {
+		const value = this.user[BOOLEAN_FIELDS[i]];
+		return value === true || value === 'true';
+	}
+
+	hashStamp(h: number): number {
+		return hashValue(h, this.user.updateTime);
+	}
+
+	hashSlotField(h: number, slot: number, i: number): number {
+		return hashValue(h, this.user[HASH_SLOTS[slot][i]]);
+	}
+}
+
 /** One slot's hash: its fields' canonical texts in order, joined by U+0000. */
-export function slotHash(slot: number, user: Record<string, unknown>): number {
+function slotOf(reader: MarkReader, slot: number): number {
 	const fields = HASH_SLOTS[slot];
 	let h = hashStart(Math.imul(slot + 1, 0x9e3779b1));
 	for (let i = 0; i < fields.length; i++)
-		h = hashValue(i === 0 ? h : hashText(h, '\u0000'), user[fields[i]]);
+		h = reader.hashSlotField(i === 0 ? h : hashText(h, '\u0000'), slot, i);
 	return hashEnd(h) % BASE;
 }
 
+function stampOf(reader: MarkReader): number {
+	return hashEnd(reader.hashStamp(hashStart(0x7f4a7c15))) % STAMP_RANGE;
+}
+
+export function slotHash(slot: number, user: Record<string, unknown>): number {
+	return slotOf(new RecordReader(user), slot);
+}
+
 export function stampHash(updateTime: unknown): number {
-	return hashEnd(hashValue(hashStart(0x7f4a7c15), updateTime)) % STAMP_RANGE;
+	return stampOf(new RecordReader({ updateTime }));
 }
 
 /**
@@ -119,14 +164,12 @@ export function stampHash(updateTime: unknown): number {
  */
 export const MARK_FIXED = 1 + STAMP_WIDTH + HASH_SLOTS.length;
 
-export const CODES = Array.from(ALPHABET, (c) => c.charCodeAt(0));
-
 /**
  * A mark from its digits, as one flat string: built piece by piece with `+`, a mark would be a
  * rope of a dozen small strings, ten times its size, for each of 100,000 users.
  */
 export function markOf(digits: number[]): string {
-	for (let i = 0; i < digits.length; i++) digits[i] = CODES[digits[i]];
+	for (let i = 0; i < digits.length; i++) digits[i] = CODE[digits[i]];
 	return String.fromCharCode(...digits);
 }
 
@@ -152,19 +195,21 @@ export function ouNumberOf(mark: string): number {
 
 /** The mark of a user record (ListUsers summary or GetUser) whose primary OU has number `ouNumber` (0: not known). */
 export function userMark(user: Record<string, unknown>, ouNumber: number): string {
-	let flags = user.status === 'disabled' ? 1 : 0;
-	for (let i = 0; i < BOOLEAN_FIELDS.length; i++) {
-		const value = user[BOOLEAN_FIELDS[i]];
-		if (value === true || value === 'true') flags |= 2 << i;
-	}
+	return markFrom(new RecordReader(user), ouNumber);
+}
+
+/** The mark of the record `reader` reads, whose primary OU has number `ouNumber` (0: not known). */
+export function markFrom(reader: MarkReader, ouNumber: number): string {
+	let flags = reader.disabled() ? 1 : 0;
+	for (let i = 0; i < BOOLEAN_FIELDS.length; i++) if (reader.isTrue(i)) flags |= 2 << i;
 	// Into one array kept for the purpose: a poll makes a mark for every listed user, while n8n
 	// holds the pages in flight, and the less each mark leaves behind, the fewer of those pages
 	// are still alive when the young generation is collected (and moved to the old one).
 	const digits = MARK_DIGITS;
 	digits.length = 0;
 	digits.push(flags);
-	pushNumber(digits, stampHash(user.updateTime), STAMP_WIDTH);
-	for (let slot = 0; slot < HASH_SLOTS.length; slot++) digits.push(slotHash(slot, user));
+	pushNumber(digits, stampOf(reader), STAMP_WIDTH);
+	for (let slot = 0; slot < HASH_SLOTS.length; slot++) digits.push(slotOf(reader, slot));
 	pushOu(digits, ouNumber);
 	return markOf(digits);
 }

@@ -7,9 +7,12 @@ import {
 	decodeId,
 	decodeNumber,
 	digit,
+	CODE,
 	encodeIdCodes,
+	hashCode,
 	hashEnd,
 	hashStart,
+	hashText,
 	IdCoding,
 	isValidId,
 	SEPARATOR,
@@ -17,7 +20,7 @@ import {
 	widthFor,
 } from '../shared/codec';
 import type { Fingerprint, PackedUsers } from './state';
-import { CODES, fingerprintAt, MARK_FIXED, ouNumberOf, pushNumber, USER_PREFIX } from './state';
+import { fingerprintAt, MARK_FIXED, ouNumberOf, pushNumber, USER_PREFIX } from './state';
 
 /**
  * The users a poll starts from, kept as they are stored: the packed records (one one-byte string,
@@ -89,7 +92,7 @@ export class StoredUsers {
 			const userId = decodeId(flags >> 4, records.slice(start + width, end), USER_PREFIX);
 			if (userId <= last) throw new StateFormatError('users out of order or stored twice');
 			last = userId;
-			let slot = hashEnd(hashCodes(hashStart(0), records, start + width, end)) & (capacity - 1);
+			let slot = hashEnd(hashText(hashStart(0), records, start + width, end)) & (capacity - 1);
 			while (slots[slot] !== 0) slot = (slot + 1) & (capacity - 1);
 			slots[slot] = i + 1;
 		}
@@ -113,16 +116,31 @@ export class StoredUsers {
 		};
 	}
 
+	/**
+	 * The last look-up's answer: a poll asks about each listed user twice in a row (the OU it was
+	 * seen under, then its mark), and the records never change.
+	 */
+	private lastId = '';
+	private lastRecord = -1;
+
 	/** The number of the record holding `userId`, or -1. */
 	find(userId: string): number {
+		if (userId !== this.lastId) {
+			this.lastRecord = this.lookUp(userId);
+			this.lastId = userId;
+		}
+		return this.lastRecord;
+	}
+
+	private lookUp(userId: string): number {
 		if (this.size === 0 || !userId.startsWith(USER_PREFIX)) return -1;
 		const codes = FIND_CODES;
 		codes.length = 0;
 		const coding = encodeIdCodes(userId, USER_PREFIX, codes);
 		const h =
 			coding === IdCoding.Raw
-				? hashCodes(hashStart(0), userId, USER_PREFIX.length, userId.length)
-				: codes.reduce((h, code) => Math.imul(h ^ code, FNV_PRIME), hashStart(0));
+				? hashText(hashStart(0), userId, USER_PREFIX.length)
+				: codes.reduce(hashCode, hashStart(0));
 		const mask = this.slots.length - 1;
 		for (let slot = hashEnd(h) & mask; this.slots[slot] !== 0; slot = (slot + 1) & mask) {
 			const record = this.slots[slot] - 1;
@@ -176,7 +194,7 @@ export class StoredUsers {
 	/** Whether `mark` (OUs numbered alike) is record `record`'s fingerprint, compared in place. */
 	hasMark(record: number, mark: string): boolean {
 		const start = this.starts[record];
-		if (CODES[digit(this.text, start) & 15] !== mark.charCodeAt(0)) return false;
+		if (CODE[digit(this.text, start) & 15] !== mark.charCodeAt(0)) return false;
 		const fixed = start + this.ouWidth;
 		for (let i = 1; i < MARK_FIXED; i++)
 			if (this.text.charCodeAt(fixed + i) !== mark.charCodeAt(i)) return false;
@@ -218,7 +236,7 @@ export class StoredUsers {
 		const end = this.starts[record + 1] - 1;
 		const codes = [this.text.charCodeAt(start)];
 		pushNumber(codes, ou, ouWidth);
-		for (let i = 1; i < codes.length; i++) codes[i] = CODES[codes[i]];
+		for (let i = 1; i < codes.length; i++) codes[i] = CODE[codes[i]];
 		return String.fromCharCode(...codes) + this.text.slice(start + 1 + this.ouWidth, end);
 	}
 
@@ -229,17 +247,6 @@ export class StoredUsers {
 }
 
 const FIND_CODES: number[] = [];
-
-const FNV_PRIME = 0x01000193;
-
-/**
- * The index hashes an ID as stored: its packed characters, without the coding, so that the
- * look-up packs the ID it is asked for once and hashes that (see hashText in the codec).
- */
-function hashCodes(h: number, text: string, from: number, to: number): number {
-	for (let i = from; i < to; i++) h = Math.imul(h ^ text.charCodeAt(i), FNV_PRIME);
-	return h;
-}
 
 /** No stored users: what a poll starts from before its first users baseline. */
 export const NO_USERS = new StoredUsers({ ous: '', ouWidth: 1, records: '', count: 0 });

@@ -3,10 +3,9 @@
  * no HTTP.
  */
 
-import { digit, encodeIdCodes, IdCoding, SEPARATOR, widthFor } from '../shared/codec';
+import { CODE, digit, encodeIdCodes, IdCoding, SEPARATOR, widthFor } from '../shared/codec';
 import type { Fingerprint, PackedUsers } from './state';
 import {
-	CODES,
 	fingerprintAt,
 	hasOu,
 	MARK_FIXED,
@@ -340,9 +339,9 @@ function recordOf(userId: string, mark: string, ou: number, ouWidth: number): st
 	codes.length = 1;
 	pushNumber(codes, ou, ouWidth);
 	for (let at = 1; at < MARK_FIXED; at++) codes.push(digit(mark, at));
-	for (let at = 1; at < codes.length; at++) codes[at] = CODES[codes[at]];
+	for (let at = 1; at < codes.length; at++) codes[at] = CODE[codes[at]];
 	const coding = encodeIdCodes(userId, USER_PREFIX, codes);
-	codes[0] = CODES[digit(mark, 0) | (coding << 4)];
+	codes[0] = CODE[digit(mark, 0) | (coding << 4)];
 	return coding === IdCoding.Raw
 		? String.fromCharCode(...codes) + userId.slice(USER_PREFIX.length)
 		: String.fromCharCode(...codes);
