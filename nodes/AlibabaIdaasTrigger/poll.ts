@@ -11,7 +11,7 @@ import { encodeState, readState, sameContent } from './state';
 import type { OuChange } from './units/state';
 import { diffOus, nextOus, OU_EVENTS } from './units/state';
 import { readOus } from './units/walk';
-import { ALL_EVENTS, completeUsers, diff } from './users/diff';
+import { ALL_EVENTS, diff } from './users/diff';
 import { NO_USERS } from './users/stored';
 import { readUsers } from './users/walk';
 import type { Budget, Counter, Tree } from './shared/walk';
@@ -149,7 +149,7 @@ export async function runPoll(
 		const changes = before.users ? diff(previous, current, records, deleted) : [];
 		records.clear();
 		// The state after this poll; a user's OU in it is the one its items name.
-		completeUsers(current, deleted);
+		current.complete(deleted);
 		next.users = current;
 		for (const event of changes) {
 			if (

@@ -135,7 +135,7 @@ export function readState(data: unknown, scope: string): ReadResult {
 		if (stored.groups) state.groups = unpackGroups(stored.groups);
 		if (stored.ous !== undefined) state.ous = unpackOus(stored.ous);
 		// Exactly what this version writes: packing the decoded state again gives the same text.
-		// The users and groups sections' readers refuse anything else themselves (users/state.ts,
+		// The users and groups sections' readers refuse anything else themselves (users/stored.ts,
 		// groups/state.ts), which spares packing a large directory twice per poll.
 		if (
 			!sameContent(encodeState(scope, { ...state, users: undefined, groups: undefined }), {

@@ -1,5 +1,5 @@
 import { ALPHABET, hash32 } from '../../nodes/AlibabaIdaasTrigger/shared/codec';
-import { ALL_EVENTS, completeUsers, diff } from '../../nodes/AlibabaIdaasTrigger/users/diff';
+import { ALL_EVENTS, diff } from '../../nodes/AlibabaIdaasTrigger/users/diff';
 import {
 	BOOLEAN_FIELDS,
 	HASHED_FIELDS,
@@ -392,7 +392,7 @@ describe('a poll table over stored users', () => {
 			}
 			for (const [record, ou] of sightings)
 				current.note(String(record.userId), userMark(record, current.ouNumber(ou)));
-			completeUsers(current, deleted);
+			current.complete(deleted);
 			const packed = packUsers(current);
 			expect(packed).toEqual(packUsers(tableOf(after.values())));
 			for (const [id, fp] of after) {
@@ -413,22 +413,22 @@ describe('a poll table over stored users', () => {
 		expect(narrow.ouWidth).toBe(1);
 		const wider = new UserTable(narrow);
 		wider.set(fps[91]);
-		completeUsers(wider, new Set());
+		wider.complete(new Set());
 		expect(packUsers(wider)).toEqual(packUsers(tableOf(fps)));
 		// And back: the only user of an OU leaves.
 		const wide = stored(fps);
 		const narrower = new UserTable(wide);
-		completeUsers(narrower, new Set([ids[0]]));
+		narrower.complete(new Set([ids[0]]));
 		expect(packUsers(narrower)).toEqual(packUsers(tableOf(fps.slice(1))));
 		expect(packUsers(narrower).ouWidth).toBe(1);
 	});
 
-	it('keeps a user seen and also listed as deleted, as completeUsers always did', () => {
+	it('keeps a user seen and also listed as deleted, as completing the table always did', () => {
 		const a = user('user_a');
 		const previous = stored([fingerprint(a, 'ou_1'), fingerprint(user('user_b'), 'ou_1')]);
 		const current = new UserTable(previous);
 		current.note('user_a', userMark(a, current.ouNumber('ou_1')));
-		completeUsers(current, new Set(['user_a', 'user_b']));
+		current.complete(new Set(['user_a', 'user_b']));
 		expect(unpackUsers(packUsers(current)).ids()).toEqual(['user_a']);
 		expect(current.ouNumber('')).toBe(0);
 		expect(current.ouNumber(undefined)).toBe(0);
@@ -515,7 +515,7 @@ describe('diff', () => {
 		// Not listed, not confirmed deleted: no event, and the state keeps it.
 		expect(events(previous, [])).toEqual([]);
 		const { current } = seen(previous);
-		completeUsers(current, new Set());
+		current.complete(new Set());
 		expect(idsOf(current)).toEqual([REAL_ID]);
 		expect(current.get(REAL_ID)).toEqual(previous.get(REAL_ID));
 	});
@@ -562,7 +562,7 @@ describe('diff', () => {
 	it('does not report a move when the old or new OU is unknown, and keeps the known OU', () => {
 		expect(events(previous, [[base, undefined]])).toEqual([]);
 		const { current } = seen(previous, [base, undefined]);
-		completeUsers(current, new Set());
+		current.complete(new Set());
 		expect(current.get(REAL_ID)?.ou).toBe('ou_a');
 	});
 
@@ -650,7 +650,7 @@ describe('diff', () => {
 			[user('user_d'), 'ou_d'],
 			[user('user_e'), 'ou_e'],
 		);
-		completeUsers(current, new Set(['user_c']));
+		current.complete(new Set(['user_c']));
 		expect(idsOf(current)).toEqual(['user_b', 'user_d', REAL_ID, 'user_e']);
 		// A known OU is this poll's, not the stored one.
 		expect(current.get('user_e')?.ou).toBe('ou_e');
@@ -671,7 +671,7 @@ describe('diff', () => {
 		];
 		const packedIds = (previous: StoredUsers) => {
 			const { current } = seen(previous, ...listed);
-			completeUsers(current, new Set(['user_b']));
+			current.complete(new Set(['user_b']));
 			const packed = packUsers(current);
 			// The same text as the table's users packed on their own.
 			const alone = new UserTable();

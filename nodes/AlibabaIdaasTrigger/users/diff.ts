@@ -100,8 +100,8 @@ export function userEvents(
  * `previous` (`new UserTable(previous)`), which keeps a mark for each user whose mark differs from
  * the stored one, in the order the poll first noted them; `records` the record of each of those
  * (the others have no event); `deleted` the stored users confirmed gone (GetUser answered
- * ResourceNotFound.User). Stored users in neither are left alone (see completeUsers), so nothing
- * is invented.
+ * ResourceNotFound.User). Stored users in neither are left alone (UserTable.complete), so
+ * nothing is invented.
  */
 export function diff(
 	previous: StoredUsers,
@@ -132,12 +132,4 @@ export function diff(
 		});
 	}
 	return events;
-}
-
-/**
- * Turns this poll's users into the state after it: stored users neither seen nor confirmed
- * deleted are kept unchanged, and a fresh mark without an OU keeps the stored OU.
- */
-export function completeUsers(current: UserTable, deleted: ReadonlySet<string>): void {
-	current.complete(deleted);
 }
